@@ -1,0 +1,190 @@
+//! Contextual ridge enhancement: an oriented, frequency-tuned Gabor filter applied as two 1-D
+//! passes in the rotated frame (Gaussian smoothing along the ridge, then an even Gabor
+//! across it).
+//!
+//! Owns enhancement only. Must not binarise, thin or detect minutiae.
+
+use std::f32::consts::PI;
+
+use super::frequency::PeriodField;
+use super::orientation::OrientationField;
+use super::raster::Gray;
+use super::segmentation::{BLOCK, BlockMap, morph};
+
+/// Number of quantised orientations.
+const NBINS: usize = 24;
+/// Period quantisation step in pixels.
+const PSTEP: f32 = 0.5;
+
+/// One 1-D oriented filter: pixel offsets and weights.
+struct Kernel {
+    dx: Vec<isize>,
+    dy: Vec<isize>,
+    w: Vec<f32>,
+}
+
+fn along_kernel(theta: f32, sigma: f32) -> Kernel {
+    let (s, c) = theta.sin_cos();
+    let l = (2.0 * sigma).ceil() as isize;
+    let mut k = Kernel { dx: Vec::new(), dy: Vec::new(), w: Vec::new() };
+    let mut total = 0.0;
+    for t in -l..=l {
+        let tf = t as f32;
+        k.dx.push((tf * c).round() as isize);
+        k.dy.push((tf * s).round() as isize);
+        let w = (-tf * tf / (2.0 * sigma * sigma)).exp();
+        k.w.push(w);
+        total += w;
+    }
+    for w in k.w.iter_mut() {
+        *w /= total;
+    }
+    k
+}
+
+fn across_kernel(theta: f32, period: f32) -> Kernel {
+    let (s, c) = theta.sin_cos();
+    let sigma = 0.5 * period;
+    let l = (1.6 * period).ceil() as isize;
+    let mut k = Kernel { dx: Vec::new(), dy: Vec::new(), w: Vec::new() };
+    let mut env = Vec::new();
+    for u in -l..=l {
+        let uf = u as f32;
+        k.dx.push((-uf * s).round() as isize);
+        k.dy.push((uf * c).round() as isize);
+        let g = (-uf * uf / (2.0 * sigma * sigma)).exp();
+        env.push(g);
+        k.w.push(g * (2.0 * PI * uf / period).cos());
+    }
+    // Remove the DC response so flat areas map to zero.
+    let mean = k.w.iter().sum::<f32>() / env.iter().sum::<f32>();
+    for (w, g) in k.w.iter_mut().zip(&env) {
+        *w -= mean * g;
+    }
+    k
+}
+
+#[inline]
+fn apply(src: &Gray, x: usize, y: usize, k: &Kernel, interior: bool) -> f32 {
+    let mut acc = 0.0;
+    if interior {
+        let base = (y * src.width + x) as isize;
+        let w = src.width as isize;
+        for i in 0..k.w.len() {
+            let idx = base + k.dy[i] * w + k.dx[i];
+            acc += k.w[i] * src.data.get(idx as usize).copied().unwrap_or(0.0);
+        }
+    } else {
+        for i in 0..k.w.len() {
+            acc += k.w[i] * src.at_clamped(x as isize + k.dx[i], y as isize + k.dy[i]);
+        }
+    }
+    acc
+}
+
+/// Enhances a contrast-normalised image; pixels outside the (dilated) foreground become 0.
+pub fn enhance(
+    img: &Gray,
+    orient: &OrientationField,
+    period: &PeriodField,
+    mask: &BlockMap<bool>,
+) -> Gray {
+    let (w, h) = (img.width, img.height);
+    let wide = morph(&morph(mask, true), true);
+    let along: Vec<Kernel> =
+        (0..NBINS).map(|b| along_kernel(b as f32 * PI / NBINS as f32, 3.5)).collect();
+    let nper = ((super::frequency::MAX_PERIOD - super::frequency::MIN_PERIOD) / PSTEP) as usize + 1;
+    let mut across: Vec<Option<Kernel>> = (0..NBINS * nper).map(|_| None).collect();
+    let margin = 24usize;
+    let interior = |x: usize, y: usize| x >= margin && y >= margin && x + margin < w && y + margin < h;
+
+    let bins = pixel_bins(orient, w, h, &wide);
+    let mut smooth = Gray::filled(w, h, 0.0);
+    for by in 0..wide.bh {
+        for bx in 0..wide.bw {
+            if !wide.get(bx as isize, by as isize) {
+                continue;
+            }
+            for y in by * BLOCK..((by + 1) * BLOCK).min(h) {
+                for x in bx * BLOCK..((bx + 1) * BLOCK).min(w) {
+                    let b = bins.get(y * w + x).copied().unwrap_or(0) as usize;
+                    let Some(k) = along.get(b) else { continue };
+                    let v = apply(img, x, y, k, interior(x, y));
+                    if let Some(p) = smooth.data.get_mut(y * w + x) {
+                        *p = v;
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Gray::filled(w, h, 0.0);
+    for by in 0..mask.bh {
+        for bx in 0..mask.bw {
+            if !wide.get(bx as isize, by as isize) {
+                continue;
+            }
+            let p = period.period.get(bx as isize, by as isize);
+            let pi = (((p - super::frequency::MIN_PERIOD) / PSTEP).round().max(0.0) as usize).min(nper - 1);
+            for y in by * BLOCK..((by + 1) * BLOCK).min(h) {
+                for x in bx * BLOCK..((bx + 1) * BLOCK).min(w) {
+                    let b = bins.get(y * w + x).copied().unwrap_or(0) as usize;
+                    let slot = b * nper + pi;
+                    let Some(entry) = across.get_mut(slot) else { continue };
+                    let k = entry.get_or_insert_with(|| {
+                        across_kernel(b as f32 * PI / NBINS as f32, super::frequency::MIN_PERIOD + pi as f32 * PSTEP)
+                    });
+                    let v = apply(&smooth, x, y, k, interior(x, y));
+                    if let Some(o) = out.data.get_mut(y * w + x) {
+                        *o = v;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Quantised ridge orientation per pixel (bilinear in the doubled-angle domain) inside `wide`.
+fn pixel_bins(orient: &OrientationField, w: usize, h: usize, wide: &BlockMap<bool>) -> Vec<u8> {
+    let (bw, bh) = (orient.theta.bw, orient.theta.bh);
+    let mut vc = vec![0.0f32; bw * bh];
+    let mut vs = vec![0.0f32; bw * bh];
+    for i in 0..bw * bh {
+        let t = orient.theta.data.get(i).copied().unwrap_or(0.0);
+        let k = orient.coherence.data.get(i).copied().unwrap_or(0.0).max(0.05);
+        vc[i] = k * (2.0 * t).cos();
+        vs[i] = k * (2.0 * t).sin();
+    }
+    let at = |v: &[f32], i: isize, j: isize| {
+        let i = i.clamp(0, bw as isize - 1) as usize;
+        let j = j.clamp(0, bh as isize - 1) as usize;
+        v.get(j * bw + i).copied().unwrap_or(0.0)
+    };
+    let mut out = vec![0u8; w * h];
+    for y in 0..h {
+        let fy = (y as f32 + 0.5) / BLOCK as f32 - 0.5;
+        let by = fy.floor();
+        let ty = fy - by;
+        for x in 0..w {
+            if !wide.at_pixel(x as isize, y as isize) {
+                continue;
+            }
+            let fx = (x as f32 + 0.5) / BLOCK as f32 - 0.5;
+            let bx = fx.floor();
+            let tx = fx - bx;
+            let (i, j) = (bx as isize, by as isize);
+            let interp = |v: &[f32]| {
+                (at(v, i, j) * (1.0 - tx) + at(v, i + 1, j) * tx) * (1.0 - ty)
+                    + (at(v, i, j + 1) * (1.0 - tx) + at(v, i + 1, j + 1) * tx) * ty
+            };
+            let mut t = 0.5 * interp(&vs).atan2(interp(&vc));
+            if t < 0.0 {
+                t += PI;
+            }
+            if let Some(o) = out.get_mut(y * w + x) {
+                *o = ((t / PI * NBINS as f32).round() as usize % NBINS) as u8;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,314 @@
+//! FVC-protocol evaluation of the whole pipeline on a folder of `F_I.(tif|png)` images:
+//! genuine pairs, FVC and extended impostor lists, EER / FMR100 / FMR1000 / ZeroFMR, rank-1,
+//! failures to enrol and timings.
+//!
+//! Owns the protocol and the error-rate arithmetic. Must not print (the CLI formats) nor tune
+//! the matcher.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+use thiserror::Error;
+
+use super::extract::extract;
+use super::matcher::{Prepared, Scratch, compare_with, prepare};
+
+/// Figures of one evaluation; rates are fractions in `[0, 1]`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EvalReport {
+    /// Equal error rate, FVC impostor list.
+    pub eer: f64,
+    /// Lowest FNMR at FMR ≤ 1 %, FVC impostor list.
+    pub fmr100: f64,
+    /// Lowest FNMR at FMR ≤ 0.1 %, FVC impostor list.
+    pub fmr1000: f64,
+    /// Lowest FNMR at FMR = 0, FVC impostor list.
+    pub zero_fmr: f64,
+    /// Equal error rate, extended impostor list (all cross-finger pairs).
+    pub ext_eer: f64,
+    /// Lowest FNMR at FMR ≤ 1 %, extended impostor list.
+    pub ext_fmr100: f64,
+    /// Lowest FNMR at FMR ≤ 0.1 %, extended impostor list.
+    pub ext_fmr1000: f64,
+    /// Lowest FNMR at FMR = 0, extended impostor list.
+    pub ext_zero_fmr: f64,
+    /// Rank-1 identification rate with impression 1 of each finger as gallery.
+    pub rank1: f64,
+    /// Failure-to-enrol rate.
+    pub fte: f64,
+    /// Mean extraction time per image in milliseconds (one core).
+    pub extract_ms: f64,
+    /// 1:1 comparisons per second on prepared templates (one core).
+    pub matches_per_s: f64,
+    /// Number of images evaluated.
+    #[serde(skip)]
+    pub images: usize,
+    /// Genuine scores.
+    #[serde(skip)]
+    pub genuine: Vec<f32>,
+    /// Extended impostor scores.
+    #[serde(skip)]
+    pub impostor: Vec<f32>,
+}
+
+/// Why an evaluation could not run.
+#[derive(Debug, Error)]
+pub enum EvalError {
+    /// The folder could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// Folder or file.
+        path: PathBuf,
+        /// Underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No `F_I.tif` / `F_I.png` files were found.
+    #[error("no F_I.tif or F_I.png images in {0}")]
+    NoImages(PathBuf),
+}
+
+/// One image of the set.
+#[derive(Clone, Debug)]
+pub struct Sample {
+    /// Finger label (the `F` of `F_I`).
+    pub finger: String,
+    /// Impression number (the `I` of `F_I`).
+    pub impression: u32,
+    /// File path.
+    pub path: PathBuf,
+}
+
+/// Lists `F_I.(tif|tiff|png)` files sorted by finger then impression (TIFF preferred).
+pub fn list_samples(dir: &Path) -> Result<Vec<Sample>, EvalError> {
+    let rd = std::fs::read_dir(dir).map_err(|source| EvalError::Io { path: dir.to_path_buf(), source })?;
+    let mut map: BTreeMap<(String, u32), (u8, PathBuf)> = BTreeMap::new();
+    for entry in rd.flatten() {
+        let path = entry.path();
+        let (Some(stem), Some(ext)) = (path.file_stem().and_then(|s| s.to_str()), path.extension().and_then(|s| s.to_str())) else {
+            continue;
+        };
+        let rank = match ext.to_ascii_lowercase().as_str() {
+            "tif" | "tiff" => 0u8,
+            "png" => 1,
+            _ => continue,
+        };
+        let Some((f, i)) = stem.rsplit_once('_') else { continue };
+        let Ok(imp) = i.parse::<u32>() else { continue };
+        if f.is_empty() {
+            continue;
+        }
+        let key = (f.to_string(), imp);
+        if map.get(&key).is_none_or(|(r, _)| rank < *r) {
+            map.insert(key, (rank, path));
+        }
+    }
+    if map.is_empty() {
+        return Err(EvalError::NoImages(dir.to_path_buf()));
+    }
+    Ok(map.into_iter().map(|((finger, impression), (_, path))| Sample { finger, impression, path }).collect())
+}
+
+/// Error rates of one genuine/impostor score list: (EER, FMR100, FMR1000, ZeroFMR).
+pub fn error_rates(genuine: &[f32], impostor: &[f32]) -> (f64, f64, f64, f64) {
+    if genuine.is_empty() || impostor.is_empty() {
+        return (0.0, 0.0, 0.0, 0.0);
+    }
+    let mut g: Vec<f32> = genuine.to_vec();
+    let mut im: Vec<f32> = impostor.to_vec();
+    g.sort_by(f32::total_cmp);
+    im.sort_by(f32::total_cmp);
+    let mut thresholds: Vec<f32> = g.iter().chain(&im).copied().collect();
+    thresholds.push(f32::MAX);
+    thresholds.sort_by(f32::total_cmp);
+    thresholds.dedup();
+    let (ng, ni) = (g.len() as f64, im.len() as f64);
+    let mut eer = 1.0f64;
+    let mut best_gap = f64::MAX;
+    let (mut f100, mut f1000, mut fzero) = (1.0f64, 1.0f64, 1.0f64);
+    for &t in &thresholds {
+        // Accept when score >= t.
+        let fnmr = g.partition_point(|&s| s < t) as f64 / ng;
+        let fmr = (im.len() - im.partition_point(|&s| s < t)) as f64 / ni;
+        let gap = (fmr - fnmr).abs();
+        if gap < best_gap {
+            best_gap = gap;
+            eer = (fmr + fnmr) / 2.0;
+        }
+        if fmr <= 0.01 {
+            f100 = f100.min(fnmr);
+        }
+        if fmr <= 0.001 {
+            f1000 = f1000.min(fnmr);
+        }
+        if fmr == 0.0 {
+            fzero = fzero.min(fnmr);
+        }
+    }
+    (eer, f100, f1000, fzero)
+}
+
+/// Extracts every image (on `threads` threads): prepared templates (None = failed to enrol)
+/// and the summed extraction time in milliseconds.
+pub fn extract_all(samples: &[Sample], ppi: u32, threads: usize) -> (Vec<Option<Prepared>>, f64) {
+    let threads = threads.max(1);
+    let chunk = samples.len().div_ceil(threads).max(1);
+    let mut results: Vec<(Vec<Option<Prepared>>, f64)> = Vec::new();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = samples
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    let mut ms = 0.0;
+                    let out: Vec<Option<Prepared>> = part
+                        .iter()
+                        .map(|smp| {
+                            let bytes = std::fs::read(&smp.path).ok()?;
+                            let t0 = Instant::now();
+                            let e = extract(&bytes, ppi).ok();
+                            ms += t0.elapsed().as_secs_f64() * 1e3;
+                            e.map(|e| prepare(&e.template))
+                        })
+                        .collect();
+                    (out, ms)
+                })
+            })
+            .collect();
+        for h in handles {
+            results.push(h.join().unwrap_or_else(|_| (Vec::new(), 0.0)));
+        }
+    });
+    let mut prepared = Vec::with_capacity(samples.len());
+    let mut ms = 0.0;
+    for (p, t) in results {
+        prepared.extend(p);
+        ms += t;
+    }
+    prepared.resize_with(samples.len(), || None);
+    (prepared, ms)
+}
+
+/// Runs the FVC protocol on the images of `dir` captured at `ppi`.
+pub fn evaluate_dir(dir: &Path, ppi: u32, threads: usize) -> Result<EvalReport, EvalError> {
+    let samples = list_samples(dir)?;
+    Ok(evaluate(&samples, ppi, threads))
+}
+
+/// Runs the FVC protocol on an explicit list of samples.
+pub fn evaluate(samples: &[Sample], ppi: u32, threads: usize) -> EvalReport {
+    let n = samples.len();
+    let (prepared, total_ms) = extract_all(samples, ppi, threads);
+    let failed = prepared.iter().filter(|p| p.is_none()).count();
+    // All pairs i < j, scored in parallel; failures to enrol score 0.
+    let pairs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
+    let threads = threads.max(1);
+    let chunk = pairs.len().div_ceil(threads).max(1);
+    let mut scores = vec![0.0f32; pairs.len()];
+    let mut busy = 0.0f64;
+    let mut compared = 0usize;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = pairs
+            .chunks(chunk)
+            .zip(scores.chunks_mut(chunk))
+            .map(|(ps, out)| {
+                let prepared = &prepared;
+                s.spawn(move || {
+                    let mut scratch = Scratch::default();
+                    let mut count = 0usize;
+                    let t0 = Instant::now();
+                    for (o, &(i, j)) in out.iter_mut().zip(ps) {
+                        if let (Some(Some(a)), Some(Some(b))) = (prepared.get(i), prepared.get(j)) {
+                            *o = compare_with(a, b, &mut scratch);
+                            count += 1;
+                        }
+                    }
+                    (count, t0.elapsed().as_secs_f64())
+                })
+            })
+            .collect();
+        for h in handles {
+            if let Ok((c, t)) = h.join() {
+                compared += c;
+                busy += t;
+            }
+        }
+    });
+    let first: BTreeMap<&str, usize> = samples.iter().enumerate().rev().map(|(i, s)| (s.finger.as_str(), i)).collect();
+    let is_first = |i: usize| first.get(samples[i].finger.as_str()) == Some(&i);
+    let mut genuine = Vec::new();
+    let mut fvc_imp = Vec::new();
+    let mut ext_imp = Vec::new();
+    let mut matrix = vec![0.0f32; n * n];
+    for (&(i, j), &s) in pairs.iter().zip(&scores) {
+        matrix[i * n + j] = s;
+        matrix[j * n + i] = s;
+        if samples[i].finger == samples[j].finger {
+            genuine.push(s);
+        } else {
+            ext_imp.push(s);
+            if is_first(i) && is_first(j) {
+                fvc_imp.push(s);
+            }
+        }
+    }
+    // Rank-1: each non-first impression against the gallery of first impressions.
+    let gallery: Vec<usize> = first.values().copied().collect();
+    let mut probes = 0usize;
+    let mut hits = 0usize;
+    for p in 0..n {
+        if is_first(p) {
+            continue;
+        }
+        probes += 1;
+        let best = gallery
+            .iter()
+            .map(|&g| (matrix[p * n + g], g))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((s, g)) = best {
+            if s > 0.0 && samples[g].finger == samples[p].finger {
+                hits += 1;
+            }
+        }
+    }
+    let (eer, fmr100, fmr1000, zero_fmr) = error_rates(&genuine, &fvc_imp);
+    let (ext_eer, ext_fmr100, ext_fmr1000, ext_zero_fmr) = error_rates(&genuine, &ext_imp);
+    EvalReport {
+        eer,
+        fmr100,
+        fmr1000,
+        zero_fmr,
+        ext_eer,
+        ext_fmr100,
+        ext_fmr1000,
+        ext_zero_fmr,
+        rank1: if probes > 0 { hits as f64 / probes as f64 } else { 0.0 },
+        fte: if n > 0 { failed as f64 / n as f64 } else { 0.0 },
+        extract_ms: if n > 0 { total_ms / n as f64 } else { 0.0 },
+        matches_per_s: if busy > 0.0 { compared as f64 / busy } else { 0.0 },
+        images: n,
+        genuine,
+        impostor: ext_imp,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_rates_of_separable_lists() {
+        let (eer, f100, f1000, z) = error_rates(&[0.8, 0.9, 0.7], &[0.1, 0.2, 0.3]);
+        assert_eq!((eer, f100, f1000, z), (0.0, 0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn error_rates_of_overlapping_lists() {
+        let g = [0.1, 0.6, 0.7, 0.8];
+        let i = [0.2, 0.3, 0.4, 0.65];
+        let (eer, _, _, z) = error_rates(&g, &i);
+        assert!((eer - 0.25).abs() < 1e-9, "eer {eer}");
+        assert!((z - 0.5).abs() < 1e-9, "zero {z}");
+    }
+}

@@ -1,0 +1,223 @@
+//! 1:N identification: a gallery of people × up to 10 fingers, a prefilter that shortlists
+//! gallery fingers cheaply, full comparison of the shortlist on scoped threads, and
+//! multi-finger fusion per person (sum of per-finger −log10 FMR evidence).
+//!
+//! Owns the in-memory gallery and the search. Must not persist people or decide policy
+//! (thresholds come from the caller, via `calibration`).
+
+use std::collections::HashMap;
+
+use super::calibration::fmr_for_score;
+use super::matcher::{Prepared, Scratch, compare_with, prepare};
+use super::template::Template;
+
+/// A probe finger: its position (0 = unknown, ISO codes 1–10) and prepared template.
+#[derive(Clone, Debug)]
+pub struct Finger {
+    /// ISO/IEC 19794-2 finger position (0 unknown).
+    pub position: u8,
+    /// Prepared template.
+    pub prepared: Prepared,
+}
+
+impl Finger {
+    /// Prepares a probe finger from a template.
+    pub fn new(position: u8, template: &Template) -> Self {
+        Self { position, prepared: prepare(template) }
+    }
+}
+
+/// One ranked identification candidate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// Person identifier as given to [`Gallery::add`].
+    pub person: String,
+    /// Fused evidence: sum over probe fingers of −log10 FMR of the best score (higher = surer).
+    pub evidence: f64,
+    /// Best single-finger similarity score.
+    pub best_score: f32,
+    /// (probe finger index, gallery finger position, score) of each finger that contributed.
+    pub fingers: Vec<(usize, u8, f32)>,
+}
+
+/// Search parameters.
+#[derive(Clone, Copy, Debug)]
+pub struct SearchOptions {
+    /// Most candidates returned.
+    pub max_candidates: usize,
+    /// Fraction of gallery fingers kept by the prefilter for full comparison (0–1].
+    pub shortlist_fraction: f32,
+    /// Smallest shortlist regardless of the fraction.
+    pub shortlist_min: usize,
+    /// Worker threads.
+    pub threads: usize,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        Self { max_candidates: 10, shortlist_fraction: 0.01, shortlist_min: 200, threads: 2 }
+    }
+}
+
+struct Entry {
+    person: u32,
+    position: u8,
+    prepared: Prepared,
+    key: super::index::Key,
+}
+
+/// An in-memory gallery of enrolled fingers.
+#[derive(Default)]
+pub struct Gallery {
+    people: Vec<String>,
+    by_name: HashMap<String, u32>,
+    entries: Vec<Entry>,
+}
+
+impl std::fmt::Debug for Gallery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gallery").field("people", &self.people.len()).field("fingers", &self.entries.len()).finish()
+    }
+}
+
+impl Gallery {
+    /// An empty gallery.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of enrolled fingers.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no finger is enrolled.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Enrols one finger of `person` (position 0 = unknown).
+    pub fn add(&mut self, person: &str, position: u8, template: &Template) {
+        self.add_prepared(person, position, prepare(template));
+    }
+
+    /// Enrols an already prepared finger.
+    pub fn add_prepared(&mut self, person: &str, position: u8, prepared: Prepared) {
+        let id = match self.by_name.get(person) {
+            Some(&id) => id,
+            None => {
+                let id = self.people.len() as u32;
+                self.people.push(person.to_string());
+                self.by_name.insert(person.to_string(), id);
+                id
+            }
+        };
+        let key = super::index::key_of(&prepared);
+        self.entries.push(Entry { person: id, position, prepared, key });
+    }
+
+    /// Searches the gallery with one or more probe fingers of one person.
+    pub fn search(&self, probes: &[Finger], opts: &SearchOptions) -> Vec<Candidate> {
+        if self.entries.is_empty() || probes.is_empty() {
+            return Vec::new();
+        }
+        let keep = ((self.entries.len() as f32 * opts.shortlist_fraction.clamp(0.0, 1.0)).ceil() as usize)
+            .max(opts.shortlist_min)
+            .min(self.entries.len());
+        let threads = opts.threads.max(1);
+        // (probe, entry, score) for every fully compared pair.
+        let mut hits: Vec<(usize, usize, f32)> = Vec::new();
+        for (pi, probe) in probes.iter().enumerate() {
+            let pkey = super::index::key_of(&probe.prepared);
+            let compatible = |e: &Entry| probe.position == 0 || e.position == 0 || e.position == probe.position;
+            let shortlist: Vec<usize> = if keep >= self.entries.len() {
+                (0..self.entries.len()).filter(|&i| compatible(&self.entries[i])).collect()
+            } else {
+                let scored = parallel_map(self.entries.len(), threads, |range| {
+                    range
+                        .filter(|&i| compatible(&self.entries[i]))
+                        .map(|i| (super::index::similarity(&pkey, &self.entries[i].key), i as u32))
+                        .collect()
+                });
+                top_k(scored, keep)
+            };
+            let scores = parallel_map(shortlist.len(), threads, |range| {
+                let mut scratch = Scratch::default();
+                range
+                    .map(|k| {
+                        let i = shortlist[k];
+                        (compare_with(&probe.prepared, &self.entries[i].prepared, &mut scratch), i as u32)
+                    })
+                    .collect()
+            });
+            hits.extend(scores.into_iter().map(|(s, i)| (pi, i as usize, s)));
+        }
+        // Fusion: per person and probe finger keep the best score, sum the evidence.
+        let mut best: HashMap<(u32, usize), (f32, u8)> = HashMap::new();
+        for &(pi, ei, s) in &hits {
+            let e = &self.entries[ei];
+            let slot = best.entry((e.person, pi)).or_insert((0.0, e.position));
+            if s > slot.0 {
+                *slot = (s, e.position);
+            }
+        }
+        let mut per_person: HashMap<u32, Candidate> = HashMap::new();
+        for ((person, pi), (s, pos)) in best {
+            let c = per_person.entry(person).or_insert_with(|| Candidate {
+                person: self.people.get(person as usize).cloned().unwrap_or_default(),
+                evidence: 0.0,
+                best_score: 0.0,
+                fingers: Vec::new(),
+            });
+            c.evidence += -fmr_for_score(s).log10();
+            c.best_score = c.best_score.max(s);
+            c.fingers.push((pi, pos, s));
+        }
+        let mut out: Vec<Candidate> = per_person.into_values().collect();
+        for c in out.iter_mut() {
+            c.fingers.sort_by_key(|f| f.0);
+        }
+        out.sort_by(|a, b| b.evidence.total_cmp(&a.evidence).then(b.best_score.total_cmp(&a.best_score)));
+        out.truncate(opts.max_candidates);
+        out
+    }
+}
+
+/// Runs `f` over `0..n` split into `threads` ranges and concatenates the results.
+fn parallel_map<F>(n: usize, threads: usize, f: F) -> Vec<(f32, u32)>
+where
+    F: Fn(std::ops::Range<usize>) -> Vec<(f32, u32)> + Sync,
+{
+    if threads <= 1 || n < 64 {
+        return f(0..n);
+    }
+    let chunk = n.div_ceil(threads);
+    let mut out = Vec::with_capacity(n);
+    std::thread::scope(|s| {
+        let f = &f;
+        let hs: Vec<_> = (0..threads)
+            .map(|t| {
+                let r = (t * chunk).min(n)..((t + 1) * chunk).min(n);
+                s.spawn(move || f(r))
+            })
+            .collect();
+        for h in hs {
+            if let Ok(v) = h.join() {
+                out.extend(v);
+            }
+        }
+    });
+    out
+}
+
+/// Indices of the `k` highest scores.
+fn top_k(mut v: Vec<(f32, u32)>, k: usize) -> Vec<usize> {
+    if k == 0 {
+        return Vec::new();
+    }
+    if v.len() > k {
+        v.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0));
+        v.truncate(k);
+    }
+    v.into_iter().map(|(_, i)| i as usize).collect()
+}

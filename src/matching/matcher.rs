@@ -1,0 +1,409 @@
+//! 1:1 comparison: Minutia Cylinder-Code (bit version) local structures with Local Similarity
+//! Sort + Relaxation (LSS-R) global consolidation, after Cappelli, Ferrara & Maltoni,
+//! "Minutia Cylinder-Code" (IEEE TPAMI 2010), plus FMR-calibrated thresholds.
+//!
+//! Owns template preparation (cylinders), the similarity score and its calibration. Must not
+//! extract features or manage galleries.
+
+use std::f32::consts::{PI, TAU};
+
+use super::minutiae::angle_diff;
+use super::template::Template;
+
+/// Cylinder radius in pixels at 500 ppi (≈ 3.6 mm).
+pub const RADIUS: f32 = 70.0;
+/// Spatial cells per cylinder side.
+pub const NS: usize = 8;
+/// Directional cells.
+pub const ND: usize = 6;
+const BITS: usize = NS * NS * ND;
+/// 64-bit words per cylinder bit vector.
+pub const WORDS: usize = BITS / 64;
+const DELTA_S: f32 = 2.0 * RADIUS / NS as f32;
+const DELTA_D: f32 = TAU / ND as f32;
+const SIGMA_S: f32 = 0.6 * DELTA_S;
+const SIGMA_D: f32 = 2.0 * PI / 9.0;
+/// Cell activation threshold on the (unnormalised, peak 1) contribution sum.
+const MU_BIT: f32 = 0.4;
+/// Margin around the convex hull of the minutiae inside which cells are valid (pixels).
+const OMEGA: f32 = 40.0;
+/// Largest rotation between two impressions considered (radians).
+const MAX_ROTATION: f32 = PI / 2.0;
+/// Minimum fraction of a cylinder's in-circle cells that must be valid.
+const MIN_VALID_FRACTION: f32 = 0.6;
+/// Minimum fraction of common valid cells for two cylinders to be comparable.
+const MIN_COMMON_FRACTION: f32 = 0.5;
+
+/// One minutia cylinder: activation bits and cell validity bits (replicated over directions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cylinder {
+    /// Activated cells.
+    pub bits: [u64; WORDS],
+    /// Valid cells.
+    pub valid: [u64; WORDS],
+}
+
+/// A template prepared for fast repeated comparison.
+#[derive(Clone, Debug, Default)]
+pub struct Prepared {
+    /// Position and direction (x, y, angle) of minutiae with a valid cylinder.
+    pub points: Vec<[f32; 3]>,
+    /// Cylinders, parallel to `points`.
+    pub cylinders: Vec<Cylinder>,
+    /// Minutiae reliability 0–1, parallel to `points`.
+    pub reliability: Vec<f32>,
+}
+
+fn convex_hull(pts: &[(f32, f32)]) -> Vec<(f32, f32)> {
+    let mut p: Vec<(f32, f32)> = pts.to_vec();
+    p.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    p.dedup();
+    if p.len() < 3 {
+        return p;
+    }
+    let cross = |o: (f32, f32), a: (f32, f32), b: (f32, f32)| (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0);
+    let mut hull: Vec<(f32, f32)> = Vec::with_capacity(2 * p.len());
+    for &q in p.iter().chain(p.iter().rev().skip(1)) {
+        while hull.len() >= 2 && cross(hull[hull.len() - 2], hull[hull.len() - 1], q) <= 0.0 {
+            hull.pop();
+        }
+        hull.push(q);
+    }
+    hull.pop();
+    hull
+}
+
+/// Whether `q` lies inside the polygon `hull` (counter-clockwise) or within `margin` of it.
+fn near_hull(hull: &[(f32, f32)], q: (f32, f32), margin: f32) -> bool {
+    if hull.len() < 3 {
+        return hull.iter().any(|h| (h.0 - q.0).hypot(h.1 - q.1) <= margin);
+    }
+    let mut inside = true;
+    let mut best = f32::MAX;
+    for i in 0..hull.len() {
+        let a = hull[i];
+        let b = hull[(i + 1) % hull.len()];
+        let (ex, ey) = (b.0 - a.0, b.1 - a.1);
+        let (qx, qy) = (q.0 - a.0, q.1 - a.1);
+        if ex * qy - ey * qx < 0.0 {
+            inside = false;
+        }
+        let len2 = ex * ex + ey * ey;
+        let t = if len2 > 0.0 { ((qx * ex + qy * ey) / len2).clamp(0.0, 1.0) } else { 0.0 };
+        let d = (qx - t * ex).hypot(qy - t * ey);
+        best = best.min(d);
+    }
+    inside || best <= margin
+}
+
+/// Builds the cylinders of a template.
+pub fn prepare(t: &Template) -> Prepared {
+    let pts: Vec<[f32; 3]> =
+        t.minutiae.iter().map(|m| [f32::from(m.x), f32::from(m.y), m.radians()]).collect();
+    let hull = convex_hull(&pts.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
+    let mut out = Prepared::default();
+    let reach = RADIUS + 3.0 * SIGMA_S;
+    let gd_norm = -0.5 / (SIGMA_D * SIGMA_D);
+    let gs_norm = -0.5 / (SIGMA_S * SIGMA_S);
+    let mut in_circle = 0usize;
+    let half = (NS as f32 - 1.0) / 2.0;
+    for i in 0..NS {
+        for j in 0..NS {
+            let (u, v) = ((i as f32 - half) * DELTA_S, (j as f32 - half) * DELTA_S);
+            if u.hypot(v) <= RADIUS {
+                in_circle += 1;
+            }
+        }
+    }
+    for (mi, m) in pts.iter().enumerate() {
+        let (s, c) = m[2].sin_cos();
+        // Neighbours within reach, with per-direction-cell weights.
+        let mut nb: Vec<(f32, f32, [f32; ND])> = Vec::new();
+        for (ti, tp) in pts.iter().enumerate() {
+            if ti == mi {
+                continue;
+            }
+            let (dx, dy) = (tp[0] - m[0], tp[1] - m[1]);
+            if dx * dx + dy * dy > reach * reach {
+                continue;
+            }
+            let dtheta = signed_diff(tp[2], m[2]);
+            let mut gd = [0.0f32; ND];
+            for (k, g) in gd.iter_mut().enumerate() {
+                let centre = -PI + (k as f32 + 0.5) * DELTA_D;
+                let a = signed_diff(dtheta, centre);
+                *g = (a * a * gd_norm).exp();
+            }
+            nb.push((tp[0], tp[1], gd));
+        }
+        if nb.len() < 2 {
+            continue;
+        }
+        let mut cyl = Cylinder { bits: [0; WORDS], valid: [0; WORDS] };
+        let mut valid_cells = 0usize;
+        for i in 0..NS {
+            for j in 0..NS {
+                let (u, v) = ((i as f32 - half) * DELTA_S, (j as f32 - half) * DELTA_S);
+                if u.hypot(v) > RADIUS {
+                    continue;
+                }
+                // Cell centre rotated into the minutia's frame.
+                let px = m[0] + u * c - v * s;
+                let py = m[1] + u * s + v * c;
+                if !near_hull(&hull, (px, py), OMEGA) {
+                    continue;
+                }
+                valid_cells += 1;
+                let mut acc = [0.0f32; ND];
+                for (nx, ny, gd) in &nb {
+                    let d2 = (nx - px) * (nx - px) + (ny - py) * (ny - py);
+                    if d2 > 9.0 * SIGMA_S * SIGMA_S {
+                        continue;
+                    }
+                    let gs = (d2 * gs_norm).exp();
+                    for k in 0..ND {
+                        acc[k] += gs * gd[k];
+                    }
+                }
+                for (k, a) in acc.iter().enumerate() {
+                    let bit = (k * NS + j) * NS + i;
+                    cyl.valid[bit / 64] |= 1 << (bit % 64);
+                    if *a >= MU_BIT {
+                        cyl.bits[bit / 64] |= 1 << (bit % 64);
+                    }
+                }
+            }
+        }
+        if (valid_cells as f32) < MIN_VALID_FRACTION * in_circle as f32 {
+            continue;
+        }
+        out.points.push(*m);
+        out.cylinders.push(cyl);
+        out.reliability.push(
+            t.minutiae.get(mi).map_or(0.0, |sm| f32::from(sm.reliability) / 100.0),
+        );
+    }
+    out
+}
+
+/// Signed angle difference `a - b` wrapped to `(-π, π]`.
+#[inline]
+pub fn signed_diff(a: f32, b: f32) -> f32 {
+    let d = (a - b).rem_euclid(TAU);
+    if d > PI { d - TAU } else { d }
+}
+
+/// Local similarity of two cylinders in `[0, 1]` (0 when not comparable).
+#[inline]
+pub fn local_similarity(a: &Cylinder, b: &Cylinder) -> f32 {
+    let mut na = 0u32;
+    let mut nb = 0u32;
+    let mut nx = 0u32;
+    let mut nv = 0u32;
+    for w in 0..WORDS {
+        let v = a.valid[w] & b.valid[w];
+        let ca = a.bits[w] & v;
+        let cb = b.bits[w] & v;
+        na += ca.count_ones();
+        nb += cb.count_ones();
+        nx += (ca ^ cb).count_ones();
+        nv += v.count_ones();
+    }
+    if (nv as f32) < MIN_COMMON_FRACTION * (BITS as f32) * 0.78 || na + nb == 0 {
+        return 0.0;
+    }
+    let d = (na as f32).sqrt() + (nb as f32).sqrt();
+    1.0 - (nx as f32).sqrt() / d
+}
+
+#[inline]
+fn sigmoid(v: f32, mu: f32, tau: f32) -> f32 {
+    1.0 / (1.0 + (-tau * (v - mu)).exp())
+}
+
+/// Fast `atan2` (max error ≈ 0.005 rad).
+#[inline]
+pub fn fast_atan2(y: f32, x: f32) -> f32 {
+    let ax = x.abs();
+    let ay = y.abs();
+    let mx = ax.max(ay);
+    if mx == 0.0 {
+        return 0.0;
+    }
+    let a = ax.min(ay) / mx;
+    let s = a * a;
+    let mut r = ((-0.046_496_475 * s + 0.159_314_22) * s - 0.327_622_77) * s * a + a;
+    if ay > ax {
+        r = PI / 2.0 - r;
+    }
+    if x < 0.0 {
+        r = PI - r;
+    }
+    if y < 0.0 { -r } else { r }
+}
+
+/// Number of pairs whose similarities are averaged, from the smaller minutiae count.
+fn pairs_to_score(n: usize) -> usize {
+    let (min_np, max_np) = (4.0, 12.0);
+    let z = sigmoid(n as f32, 20.0, 0.4);
+    (min_np + (z * (max_np - min_np)).round()) as usize
+}
+
+/// Scratch buffers reused across comparisons.
+#[derive(Default, Debug)]
+pub struct Scratch {
+    pairs: Vec<(f32, u16, u16)>,
+    used_a: Vec<bool>,
+    used_b: Vec<bool>,
+}
+
+/// Similarity score of two prepared templates in `[0, 1]`.
+pub fn compare(a: &Prepared, b: &Prepared) -> f32 {
+    compare_with(a, b, &mut Scratch::default())
+}
+
+/// [`compare`] reusing scratch buffers (for loops over galleries).
+pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
+    let (na, nb) = (a.cylinders.len(), b.cylinders.len());
+    if na < 2 || nb < 2 {
+        return 0.0;
+    }
+    let pairs = &mut scratch.pairs;
+    pairs.clear();
+    for (i, (ca, pa)) in a.cylinders.iter().zip(&a.points).enumerate() {
+        for (j, (cb, pb)) in b.cylinders.iter().zip(&b.points).enumerate() {
+            if angle_diff(pa[2], pb[2]) > MAX_ROTATION {
+                continue;
+            }
+            let s = local_similarity(ca, cb);
+            if s > 0.05 {
+                pairs.push((s, i as u16, j as u16));
+            }
+        }
+    }
+    let nr = na.min(nb);
+    let np = pairs_to_score(nr);
+    // Greedy one-to-one choice of the nr best pairs (LSS with a matching constraint).
+    let take = (4 * nr).min(pairs.len());
+    if take == 0 {
+        return 0.0;
+    }
+    if take < pairs.len() {
+        pairs.select_nth_unstable_by(take - 1, |x, y| y.0.total_cmp(&x.0));
+        pairs.truncate(take);
+    }
+    pairs.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
+    scratch.used_a.clear();
+    scratch.used_a.resize(na, false);
+    scratch.used_b.clear();
+    scratch.used_b.resize(nb, false);
+    let mut sel: Vec<(f32, usize, usize)> = Vec::with_capacity(nr);
+    for &(s, i, j) in pairs.iter() {
+        let (i, j) = (usize::from(i), usize::from(j));
+        if scratch.used_a[i] || scratch.used_b[j] {
+            continue;
+        }
+        scratch.used_a[i] = true;
+        scratch.used_b[j] = true;
+        sel.push((s, i, j));
+        if sel.len() == nr {
+            break;
+        }
+    }
+    relax_and_score(a, b, &sel, np)
+}
+
+/// LSS-R relaxation over the selected pairs, then the mean of the `np` most efficient.
+fn relax_and_score(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], np: usize) -> f32 {
+    let n = sel.len();
+    if n < 2 {
+        return 0.0;
+    }
+    let mut rho = vec![0.0f32; n * n];
+    for r in 0..n {
+        let pa = a.points[sel[r].1];
+        let pb = b.points[sel[r].2];
+        for k in r + 1..n {
+            let qa = a.points[sel[k].1];
+            let qb = b.points[sel[k].2];
+            let (dax, day) = (qa[0] - pa[0], qa[1] - pa[1]);
+            let (dbx, dby) = (qb[0] - pb[0], qb[1] - pb[1]);
+            let da = (dax * dax + day * day).sqrt();
+            let db = (dbx * dbx + dby * dby).sqrt();
+            let d1 = (da - db).abs();
+            let tol = 5.0 + 0.06 * da.min(db);
+            let z1 = ramp(d1, tol, 1.6);
+            if z1 == 0.0 {
+                continue;
+            }
+            let d2 = signed_diff(signed_diff(pa[2], qa[2]), signed_diff(pb[2], qb[2])).abs();
+            let z2 = ramp(d2, PI / 12.0, 30.0);
+            if z2 == 0.0 {
+                continue;
+            }
+            let ra = signed_diff(pa[2], fast_atan2(day, dax));
+            let rb = signed_diff(pb[2], fast_atan2(dby, dbx));
+            let d3 = signed_diff(ra, rb).abs();
+            let z3 = ramp(d3, PI / 12.0, 30.0);
+            let v = z1 * z2 * z3;
+            rho[r * n + k] = v;
+            rho[k * n + r] = v;
+        }
+    }
+    let l0: Vec<f32> = sel.iter().map(|p| p.0).collect();
+    let mut l = l0.clone();
+    let mut next = vec![0.0f32; n];
+    let wr = 0.5;
+    let inv = 1.0 / (n as f32 - 1.0);
+    for _ in 0..5 {
+        for r in 0..n {
+            let row = &rho[r * n..(r + 1) * n];
+            let s: f32 = row.iter().zip(&l).map(|(x, y)| x * y).sum();
+            next[r] = wr * l[r] + (1.0 - wr) * s * inv;
+        }
+        std::mem::swap(&mut l, &mut next);
+    }
+    let mut eff: Vec<(f32, usize)> = (0..n).map(|r| (l[r] / l0[r].max(1e-6), r)).collect();
+    eff.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
+    let k = np.min(n);
+    let total: f32 = eff.iter().take(k).map(|&(_, r)| l[r]).sum();
+    total / np as f32
+}
+
+/// Logistic-like decreasing ramp: 1 well below `mu`, 0 well above, slope `tau/4` at `mu`.
+#[inline]
+fn ramp(v: f32, mu: f32, tau: f32) -> f32 {
+    (0.5 - 0.25 * tau * (v - mu)).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching_test_support::random_template;
+
+    #[test]
+    fn atan2_is_close() {
+        for i in 0..100 {
+            let a = i as f32 * 0.0628 - PI;
+            let (s, c) = a.sin_cos();
+            assert!((fast_atan2(s * 3.0, c * 3.0) - s.atan2(c)).abs() < 0.01);
+        }
+    }
+
+    #[test]
+    fn self_match_beats_random() {
+        let t = random_template(1, 40);
+        let u = random_template(2, 40);
+        let (pt, pu) = (prepare(&t), prepare(&u));
+        let same = compare(&pt, &pt);
+        let diff = compare(&pt, &pu);
+        assert!(same > 0.5, "same {same}");
+        assert!(diff < same * 0.5, "diff {diff} same {same}");
+    }
+
+    #[test]
+    fn empty_templates_score_zero() {
+        let e = prepare(&Template::default());
+        assert_eq!(compare(&e, &e), 0.0);
+    }
+}

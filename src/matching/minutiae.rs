@@ -1,0 +1,530 @@
+//! Minutiae detection: binarisation of the enhanced image, clean-up of ridge and valley
+//! specks, Zhang–Suen thinning, crossing-number detection, direction by ridge tracing refined
+//! by the orientation field, and false-minutiae removal (border, spurs, bridges, breaks, short
+//! ridges, clusters).
+//!
+//! Owns the skeleton and the minutiae list. Must not compute quality scores or compare prints.
+
+use std::f32::consts::{PI, TAU};
+
+use super::orientation::OrientationField;
+use super::raster::Gray;
+use super::segmentation::{BLOCK, BlockMap, morph};
+
+/// Kind of minutia.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A ridge ends.
+    Ending,
+    /// A ridge splits in two.
+    Bifurcation,
+}
+
+/// A detected minutia in working-resolution (500 ppi) pixel coordinates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Minutia {
+    /// Column in pixels.
+    pub x: f32,
+    /// Row in pixels (down).
+    pub y: f32,
+    /// Direction in radians in `[0, 2π)`, image axes (x right, y down).
+    pub angle: f32,
+    /// Ending or bifurcation.
+    pub kind: Kind,
+    /// Reliability in `[0, 1]`.
+    pub reliability: f32,
+}
+
+/// Most minutiae kept per print (the most reliable ones).
+pub const MAX_MINUTIAE: usize = 96;
+
+const N8: [(isize, isize); 8] = [(1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1)];
+
+/// Binary raster (1 = ridge).
+struct Bin {
+    w: usize,
+    h: usize,
+    d: Vec<u8>,
+}
+
+impl Bin {
+    #[inline]
+    fn get(&self, x: isize, y: isize) -> u8 {
+        if x < 0 || y < 0 || x as usize >= self.w || y as usize >= self.h {
+            return 0;
+        }
+        self.d.get(y as usize * self.w + x as usize).copied().unwrap_or(0)
+    }
+    #[inline]
+    fn set(&mut self, x: usize, y: usize, v: u8) {
+        if let Some(p) = self.d.get_mut(y * self.w + x) {
+            *p = v;
+        }
+    }
+    fn neighbours(&self, x: isize, y: isize) -> [u8; 8] {
+        let mut n = [0u8; 8];
+        for (k, (dx, dy)) in N8.iter().enumerate() {
+            n[k] = self.get(x + dx, y + dy);
+        }
+        n
+    }
+    fn crossing(&self, x: isize, y: isize) -> u8 {
+        let n = self.neighbours(x, y);
+        let mut c = 0;
+        for k in 0..8 {
+            if n[k] != n[(k + 1) % 8] {
+                c += 1;
+            }
+        }
+        c / 2
+    }
+}
+
+/// Removes components of `value` pixels smaller than `min_area` (4-connectivity) by flipping them.
+fn remove_small(b: &mut Bin, value: u8, min_area: usize, inside: &dyn Fn(usize, usize) -> bool) {
+    let mut seen = vec![false; b.w * b.h];
+    let mut stack = Vec::new();
+    let mut comp = Vec::new();
+    for start in 0..b.w * b.h {
+        if seen[start] || b.d[start] != value || !inside(start % b.w, start / b.w) {
+            continue;
+        }
+        comp.clear();
+        seen[start] = true;
+        stack.push(start);
+        let mut touches_outside = false;
+        while let Some(i) = stack.pop() {
+            comp.push(i);
+            let (x, y) = (i % b.w, i / b.w);
+            for (dx, dy) in [(1isize, 0isize), (-1, 0), (0, 1), (0, -1)] {
+                let (nx, ny) = (x as isize + dx, y as isize + dy);
+                if nx < 0 || ny < 0 || nx as usize >= b.w || ny as usize >= b.h {
+                    continue;
+                }
+                let j = ny as usize * b.w + nx as usize;
+                if !inside(nx as usize, ny as usize) {
+                    touches_outside = true;
+                    continue;
+                }
+                if !seen[j] && b.d[j] == value {
+                    seen[j] = true;
+                    stack.push(j);
+                }
+            }
+            if comp.len() > min_area {
+                break;
+            }
+        }
+        // Drain: mark the rest of a big component as seen without flipping.
+        if comp.len() > min_area || (value == 0 && touches_outside) {
+            while let Some(i) = stack.pop() {
+                let (x, y) = (i % b.w, i / b.w);
+                for (dx, dy) in [(1isize, 0isize), (-1, 0), (0, 1), (0, -1)] {
+                    let (nx, ny) = (x as isize + dx, y as isize + dy);
+                    if nx < 0 || ny < 0 || nx as usize >= b.w || ny as usize >= b.h {
+                        continue;
+                    }
+                    let j = ny as usize * b.w + nx as usize;
+                    if !seen[j] && b.d[j] == value && inside(nx as usize, ny as usize) {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+            continue;
+        }
+        for &i in &comp {
+            b.d[i] = 1 - value;
+        }
+    }
+}
+
+/// Zhang–Suen thinning in place.
+fn thin(b: &mut Bin) {
+    let mut del = Vec::new();
+    loop {
+        let mut changed = false;
+        for pass in 0..2 {
+            del.clear();
+            for y in 1..b.h.saturating_sub(1) {
+                for x in 1..b.w.saturating_sub(1) {
+                    if b.d[y * b.w + x] == 0 {
+                        continue;
+                    }
+                    let (xi, yi) = (x as isize, y as isize);
+                    // P2..P9 clockwise from north.
+                    let p = [
+                        b.get(xi, yi - 1),
+                        b.get(xi + 1, yi - 1),
+                        b.get(xi + 1, yi),
+                        b.get(xi + 1, yi + 1),
+                        b.get(xi, yi + 1),
+                        b.get(xi - 1, yi + 1),
+                        b.get(xi - 1, yi),
+                        b.get(xi - 1, yi - 1),
+                    ];
+                    let nb: u8 = p.iter().sum();
+                    if !(2..=6).contains(&nb) {
+                        continue;
+                    }
+                    let mut a = 0;
+                    for k in 0..8 {
+                        if p[k] == 0 && p[(k + 1) % 8] == 1 {
+                            a += 1;
+                        }
+                    }
+                    if a != 1 {
+                        continue;
+                    }
+                    let ok = if pass == 0 {
+                        p[0] * p[2] * p[4] == 0 && p[2] * p[4] * p[6] == 0
+                    } else {
+                        p[0] * p[2] * p[6] == 0 && p[0] * p[4] * p[6] == 0
+                    };
+                    if ok {
+                        del.push(y * b.w + x);
+                    }
+                }
+            }
+            for &i in &del {
+                b.d[i] = 0;
+            }
+            changed |= !del.is_empty();
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Remove staircase pixels so that every ridge is a clean 8-connected curve.
+    for y in 1..b.h.saturating_sub(1) {
+        for x in 1..b.w.saturating_sub(1) {
+            if b.d[y * b.w + x] == 0 {
+                continue;
+            }
+            let (xi, yi) = (x as isize, y as isize);
+            let n = b.get(xi, yi - 1);
+            let s = b.get(xi, yi + 1);
+            let e = b.get(xi + 1, yi);
+            let wv = b.get(xi - 1, yi);
+            let stair = (n == 1 && e == 1 && b.get(xi - 1, yi + 1) == 0)
+                || (e == 1 && s == 1 && b.get(xi - 1, yi - 1) == 0)
+                || (s == 1 && wv == 1 && b.get(xi + 1, yi - 1) == 0)
+                || (wv == 1 && n == 1 && b.get(xi + 1, yi + 1) == 0);
+            if stair {
+                let before = b.crossing(xi, yi);
+                b.set(x, y, 0);
+                // Keep the pixel if removing it would disconnect its neighbours.
+                let still = {
+                    let mut c = 0;
+                    let nn = b.neighbours(xi, yi);
+                    for k in 0..8 {
+                        if nn[k] != nn[(k + 1) % 8] {
+                            c += 1;
+                        }
+                    }
+                    c / 2
+                };
+                if before != 2 || still != 1 {
+                    b.set(x, y, 1);
+                }
+            }
+        }
+    }
+}
+
+/// Result of following a ridge on the skeleton.
+struct Trace {
+    end: (isize, isize),
+    len: usize,
+    /// The trace stopped at another ending or bifurcation before `max` steps.
+    hit: Option<(isize, isize)>,
+}
+
+/// Follows the skeleton from `start` (after leaving `from`) for at most `max` steps.
+fn trace(b: &Bin, from: (isize, isize), start: (isize, isize), max: usize) -> Trace {
+    let mut prev = [from, from, from];
+    let mut cur = start;
+    let mut len = 1;
+    loop {
+        let cn = b.crossing(cur.0, cur.1);
+        if cn != 2 {
+            return Trace { end: cur, len, hit: Some(cur) };
+        }
+        if len >= max {
+            return Trace { end: cur, len, hit: None };
+        }
+        let mut next = None;
+        // Prefer 4-neighbours, then diagonals.
+        for k in [0usize, 2, 4, 6, 1, 3, 5, 7] {
+            let (dx, dy) = N8[k];
+            let p = (cur.0 + dx, cur.1 + dy);
+            if b.get(p.0, p.1) == 1 && !prev.contains(&p) && !adjacent_to_any(p, &prev[..1]) {
+                next = Some(p);
+                break;
+            }
+        }
+        if next.is_none() {
+            for k in [0usize, 2, 4, 6, 1, 3, 5, 7] {
+                let (dx, dy) = N8[k];
+                let p = (cur.0 + dx, cur.1 + dy);
+                if b.get(p.0, p.1) == 1 && !prev.contains(&p) {
+                    next = Some(p);
+                    break;
+                }
+            }
+        }
+        let Some(n) = next else {
+            return Trace { end: cur, len, hit: Some(cur) };
+        };
+        prev = [cur, prev[0], prev[1]];
+        cur = n;
+        len += 1;
+    }
+}
+
+fn adjacent_to_any(p: (isize, isize), qs: &[(isize, isize)]) -> bool {
+    qs.iter().any(|q| (p.0 - q.0).abs() <= 1 && (p.1 - q.1).abs() <= 1)
+}
+
+/// First pixel of each branch leaving a skeleton pixel (one per run of set neighbours).
+fn branch_starts(b: &Bin, x: isize, y: isize) -> Vec<(isize, isize)> {
+    let n = b.neighbours(x, y);
+    let mut out = Vec::new();
+    for k in 0..8 {
+        if n[k] == 1 && n[(k + 7) % 8] == 0 {
+            // Run starting at k: prefer a 4-neighbour inside the run.
+            let mut pick = k;
+            let mut j = k;
+            while n[j % 8] == 1 && j < k + 8 {
+                if (j % 8) % 2 == 0 {
+                    pick = j % 8;
+                    break;
+                }
+                j += 1;
+            }
+            let (dx, dy) = N8[pick];
+            out.push((x + dx, y + dy));
+        }
+    }
+    out
+}
+
+fn angle_of(dx: f32, dy: f32) -> f32 {
+    let a = dy.atan2(dx);
+    if a < 0.0 { a + TAU } else { a }
+}
+
+/// Smallest absolute difference between two directions (radians, result in `[0, π]`).
+pub fn angle_diff(a: f32, b: f32) -> f32 {
+    let d = (a - b).rem_euclid(TAU);
+    if d > PI { TAU - d } else { d }
+}
+
+/// Detects minutiae on an enhanced image (ridges negative) inside `mask`.
+pub fn detect(
+    enhanced: &Gray,
+    mask: &BlockMap<bool>,
+    orient: &OrientationField,
+    period: f32,
+) -> Vec<Minutia> {
+    let (w, h) = (enhanced.width, enhanced.height);
+    let mut b = Bin { w, h, d: vec![0; w * h] };
+    for y in 0..h {
+        for x in 0..w {
+            if mask.at_pixel(x as isize, y as isize)
+                && enhanced.data.get(y * w + x).copied().unwrap_or(0.0) < 0.0
+            {
+                b.d[y * w + x] = 1;
+            }
+        }
+    }
+    let min_area = (0.9 * period * period) as usize;
+    let inside = |x: usize, y: usize| mask.at_pixel(x as isize, y as isize);
+    remove_small(&mut b, 1, min_area, &inside);
+    remove_small(&mut b, 0, min_area, &inside);
+    thin(&mut b);
+
+    let inner = morph(&morph(mask, false), false);
+    let near_edge = |x: isize, y: isize| {
+        let m = (BLOCK as isize) * 3 / 2;
+        x < m || y < m || x >= w as isize - m || y >= h as isize - m
+    };
+    let step = (1.2 * period).round().max(4.0) as usize;
+    let mut cand: Vec<(Minutia, Vec<Option<(isize, isize)>>)> = Vec::new();
+    for y in 1..h.saturating_sub(1) as isize {
+        for x in 1..w.saturating_sub(1) as isize {
+            if b.get(x, y) == 0 {
+                continue;
+            }
+            let cn = b.crossing(x, y);
+            let kind = match cn {
+                1 => Kind::Ending,
+                3 => Kind::Bifurcation,
+                _ => continue,
+            };
+            if !inner.at_pixel(x, y) || near_edge(x, y) {
+                continue;
+            }
+            let starts = branch_starts(&b, x, y);
+            let traces: Vec<Trace> = starts.iter().map(|&s| trace(&b, (x, y), s, step)).collect();
+            let field = orient.at(x as f32 + 0.5, y as f32 + 0.5);
+            let raw = match kind {
+                Kind::Ending => {
+                    let Some(t) = traces.first() else { continue };
+                    angle_of((x - t.end.0) as f32, (y - t.end.1) as f32)
+                }
+                Kind::Bifurcation => {
+                    if traces.len() != 3 {
+                        continue;
+                    }
+                    let a: Vec<f32> = traces
+                        .iter()
+                        .map(|t| angle_of((t.end.0 - x) as f32, (t.end.1 - y) as f32))
+                        .collect();
+                    let d01 = angle_diff(a[0], a[1]);
+                    let d12 = angle_diff(a[1], a[2]);
+                    let d02 = angle_diff(a[0], a[2]);
+                    let (p, q) = if d01 <= d12 && d01 <= d02 {
+                        (a[0], a[1])
+                    } else if d12 <= d02 {
+                        (a[1], a[2])
+                    } else {
+                        (a[0], a[2])
+                    };
+                    let (sx, sy) = (p.cos() + q.cos(), p.sin() + q.sin());
+                    angle_of(-sx, -sy)
+                }
+            };
+            // Snap to the smoothed field direction (mod π) closest to the traced direction.
+            let angle = if angle_diff(field, raw) <= PI / 2.0 { field } else { (field + PI) % TAU };
+            let angle = if angle_diff(angle, raw) < PI / 4.0 { angle } else { raw };
+            let hits = traces
+                .iter()
+                .map(|t| if t.len < step && t.len > 2 { t.hit } else { None })
+                .collect();
+            let bx = x / BLOCK as isize;
+            let by = y / BLOCK as isize;
+            let mut coh = 0.0;
+            for dy in -1..=1 {
+                for dx in -1..=1 {
+                    coh += orient.coherence.get(bx + dx, by + dy);
+                }
+            }
+            let reliability = (coh / 9.0).clamp(0.0, 1.0);
+            cand.push((
+                Minutia { x: x as f32, y: y as f32, angle, kind, reliability },
+                hits,
+            ));
+        }
+    }
+    filter(cand, period)
+}
+
+/// False-minutiae removal using ridge-connectivity hits and geometry.
+fn filter(cand: Vec<(Minutia, Vec<Option<(isize, isize)>>)>, period: f32) -> Vec<Minutia> {
+    // Adjacent detections of one junction collapse to the first one.
+    let mut cand = cand;
+    let mut i = 0;
+    while i < cand.len() {
+        let (xi, yi) = (cand[i].0.x, cand[i].0.y);
+        let mut j = i + 1;
+        while j < cand.len() {
+            if (cand[j].0.x - xi).abs() <= 2.0 && (cand[j].0.y - yi).abs() <= 2.0 {
+                cand.remove(j);
+            } else {
+                j += 1;
+            }
+        }
+        i += 1;
+    }
+    let n = cand.len();
+    let mut keep = vec![true; n];
+    let pos: Vec<(isize, isize)> = cand.iter().map(|(m, _)| (m.x as isize, m.y as isize)).collect();
+    // Connectivity: a short trace reaching another minutia marks a spur, bridge, or short ridge.
+    for i in 0..n {
+        for hit in cand[i].1.iter().flatten() {
+            keep[i] = false;
+            if let Some(j) = pos.iter().position(|p| (p.0 - hit.0).abs() <= 2 && (p.1 - hit.1).abs() <= 2) {
+                keep[j] = false;
+            }
+        }
+    }
+    // Geometry: breaks (facing endings) and very close pairs.
+    let close = 0.6 * period;
+    let brk = 1.6 * period;
+    for i in 0..n {
+        for j in i + 1..n {
+            let (a, b) = (&cand[i].0, &cand[j].0);
+            let dx = b.x - a.x;
+            let dy = b.y - a.y;
+            let d = (dx * dx + dy * dy).sqrt();
+            if d < close {
+                keep[i] = false;
+                keep[j] = false;
+                continue;
+            }
+            if d < brk && a.kind == Kind::Ending && b.kind == Kind::Ending {
+                let opposite = angle_diff(a.angle, b.angle) > PI * 0.7;
+                let ab = angle_of(dx, dy);
+                let facing = angle_diff(a.angle, ab) < PI / 3.0 || angle_diff((a.angle + PI) % TAU, ab) < PI / 3.0;
+                if opposite && facing {
+                    keep[i] = false;
+                    keep[j] = false;
+                }
+            }
+        }
+    }
+    // Clusters: many minutiae within two ridge periods indicate noise.
+    let r2 = (2.0 * period) * (2.0 * period);
+    let mut crowded = vec![false; n];
+    for i in 0..n {
+        let mut c = 0;
+        for j in 0..n {
+            if i != j && keep[j] {
+                let dx = cand[j].0.x - cand[i].0.x;
+                let dy = cand[j].0.y - cand[i].0.y;
+                if dx * dx + dy * dy < r2 {
+                    c += 1;
+                }
+            }
+        }
+        crowded[i] = c >= 3;
+    }
+    let mut out: Vec<Minutia> = cand
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep[*i] && !crowded[*i])
+        .map(|(_, (m, _))| m)
+        .collect();
+    out.sort_by(|a, b| b.reliability.total_cmp(&a.reliability));
+    out.truncate(MAX_MINUTIAE);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn angle_diff_wraps() {
+        assert!((angle_diff(0.1, TAU - 0.1) - 0.2).abs() < 1e-5);
+        assert!((angle_diff(0.0, PI) - PI).abs() < 1e-5);
+    }
+
+    #[test]
+    fn thinning_line_keeps_endpoints() {
+        let (w, h) = (30, 11);
+        let mut b = Bin { w, h, d: vec![0; w * h] };
+        for y in 4..7 {
+            for x in 3..27 {
+                b.set(x, y, 1);
+            }
+        }
+        thin(&mut b);
+        let ends = (0..h as isize)
+            .flat_map(|y| (0..w as isize).map(move |x| (x, y)))
+            .filter(|&(x, y)| b.get(x, y) == 1 && b.crossing(x, y) == 1)
+            .count();
+        assert_eq!(ends, 2);
+    }
+}

@@ -1,0 +1,198 @@
+//! Grey-scale rasters: decoding fingerprint image files and resampling them to the internal
+//! working resolution (500 ppi).
+//!
+//! Owns pixel storage and resolution normalisation. Must not interpret ridges or decide whether
+//! an image is usable beyond "can it be decoded and is its size sane".
+
+use std::io::Cursor;
+
+use super::Unusable;
+
+/// Internal working resolution in pixels per inch; every image is resampled to it.
+pub const WORK_PPI: f32 = 500.0;
+
+/// Smallest accepted capture resolution in pixels per inch.
+pub const MIN_PPI: u32 = 250;
+/// Largest accepted capture resolution in pixels per inch.
+pub const MAX_PPI: u32 = 2000;
+
+/// Largest accepted decoded image side in pixels (at the capture resolution).
+pub const MAX_SIDE: u32 = 6000;
+
+/// Smallest accepted fingerprint area side in millimetres (after resampling).
+pub const MIN_SIDE_MM: f32 = 6.0;
+
+/// A grey-scale image stored row-major as `f32` intensities (0 = black, 255 = white).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gray {
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+    /// Row-major pixel values, `width * height` long.
+    pub data: Vec<f32>,
+}
+
+impl Gray {
+    /// Creates an image filled with `value`.
+    pub fn filled(width: usize, height: usize, value: f32) -> Self {
+        Self { width, height, data: vec![value; width.saturating_mul(height)] }
+    }
+
+    /// Builds an image from 8-bit pixels; `None` if the buffer length does not match.
+    pub fn from_u8(width: usize, height: usize, pixels: &[u8]) -> Option<Self> {
+        if width.checked_mul(height)? != pixels.len() {
+            return None;
+        }
+        Some(Self { width, height, data: pixels.iter().map(|&p| f32::from(p)).collect() })
+    }
+
+    /// Pixel value with coordinates clamped to the image (0 for an empty image).
+    #[inline]
+    pub fn at_clamped(&self, x: isize, y: isize) -> f32 {
+        if self.width == 0 || self.height == 0 {
+            return 0.0;
+        }
+        let xc = x.clamp(0, self.width as isize - 1) as usize;
+        let yc = y.clamp(0, self.height as isize - 1) as usize;
+        self.data.get(yc * self.width + xc).copied().unwrap_or(0.0)
+    }
+
+    /// Bilinear sample at a real-valued position (clamped at the borders).
+    #[inline]
+    pub fn bilinear(&self, x: f32, y: f32) -> f32 {
+        let x0 = x.floor();
+        let y0 = y.floor();
+        let fx = x - x0;
+        let fy = y - y0;
+        let (xi, yi) = (x0 as isize, y0 as isize);
+        let a = self.at_clamped(xi, yi);
+        let b = self.at_clamped(xi + 1, yi);
+        let c = self.at_clamped(xi, yi + 1);
+        let d = self.at_clamped(xi + 1, yi + 1);
+        (a * (1.0 - fx) + b * fx) * (1.0 - fy) + (c * (1.0 - fx) + d * fx) * fy
+    }
+}
+
+/// Decodes a PNG or TIFF (or any format the `image` crate was built with) into grey levels.
+pub fn decode(bytes: &[u8]) -> Result<Gray, Unusable> {
+    let mut reader = ::image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| Unusable::Undecodable)?;
+    let mut limits = ::image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let dims = reader.into_dimensions();
+    let mut reader = ::image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| Unusable::Undecodable)?;
+    let mut limits = ::image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    match dims {
+        Ok((w, h)) if w > MAX_SIDE || h > MAX_SIDE => return Err(Unusable::TooLarge),
+        Ok(_) => {}
+        Err(::image::ImageError::Limits(_)) => return Err(Unusable::TooLarge),
+        Err(_) => return Err(Unusable::Undecodable),
+    }
+    let img = reader.decode().map_err(|e| match e {
+        ::image::ImageError::Limits(_) => Unusable::TooLarge,
+        _ => Unusable::Undecodable,
+    })?;
+    let luma = img.into_luma8();
+    let (w, h) = luma.dimensions();
+    Gray::from_u8(w as usize, h as usize, luma.as_raw()).ok_or(Unusable::Undecodable)
+}
+
+/// Resamples `img` captured at `ppi` to [`WORK_PPI`]; area-averages when shrinking.
+pub fn to_work_resolution(img: &Gray, ppi: u32) -> Result<Gray, Unusable> {
+    if !(MIN_PPI..=MAX_PPI).contains(&ppi) {
+        return Err(Unusable::BadResolution(ppi));
+    }
+    let scale = WORK_PPI / ppi as f32;
+    let min_side = MIN_SIDE_MM / 25.4 * WORK_PPI;
+    let nw = (img.width as f32 * scale).round() as usize;
+    let nh = (img.height as f32 * scale).round() as usize;
+    if (nw as f32) < min_side || (nh as f32) < min_side {
+        return Err(Unusable::TooSmall);
+    }
+    if (scale - 1.0).abs() < 0.01 {
+        return Ok(img.clone());
+    }
+    let src = if scale < 0.95 { box_blur(img, (0.5 / scale).floor() as usize) } else { img.clone() };
+    let mut out = Gray::filled(nw, nh, 0.0);
+    let inv = 1.0 / scale;
+    for y in 0..nh {
+        let sy = (y as f32 + 0.5) * inv - 0.5;
+        for x in 0..nw {
+            let sx = (x as f32 + 0.5) * inv - 0.5;
+            if let Some(p) = out.data.get_mut(y * nw + x) {
+                *p = src.bilinear(sx, sy);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Separable box blur of radius `r` (identity for `r == 0`).
+pub fn box_blur(img: &Gray, r: usize) -> Gray {
+    if r == 0 || img.width == 0 || img.height == 0 {
+        return img.clone();
+    }
+    let (w, h) = (img.width, img.height);
+    let mut tmp = vec![0.0f32; w * h];
+    let ri = r as isize;
+    let norm = 1.0 / (2 * r + 1) as f32;
+    for y in 0..h {
+        for x in 0..w {
+            let mut s = 0.0;
+            for dx in -ri..=ri {
+                s += img.at_clamped(x as isize + dx, y as isize);
+            }
+            tmp[y * w + x] = s * norm;
+        }
+    }
+    let t = Gray { width: w, height: h, data: tmp };
+    let mut out = Gray::filled(w, h, 0.0);
+    for y in 0..h {
+        for x in 0..w {
+            let mut s = 0.0;
+            for dy in -ri..=ri {
+                s += t.at_clamped(x as isize, y as isize + dy);
+            }
+            out.data[y * w + x] = s * norm;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_is_undecodable() {
+        assert_eq!(decode(b"not an image"), Err(Unusable::Undecodable));
+        assert_eq!(decode(&[]), Err(Unusable::Undecodable));
+    }
+
+    #[test]
+    fn resample_halves_1000ppi() {
+        let img = Gray::filled(400, 400, 100.0);
+        let out = to_work_resolution(&img, 1000).expect("resample");
+        assert_eq!((out.width, out.height), (200, 200));
+        assert!(out.data.iter().all(|&v| (v - 100.0).abs() < 1e-3));
+    }
+
+    #[test]
+    fn rejects_bad_ppi_and_tiny() {
+        let img = Gray::filled(400, 400, 100.0);
+        assert_eq!(to_work_resolution(&img, 10), Err(Unusable::BadResolution(10)));
+        let tiny = Gray::filled(1, 1, 0.0);
+        assert_eq!(to_work_resolution(&tiny, 500), Err(Unusable::TooSmall));
+    }
+}

@@ -1,0 +1,297 @@
+//! Block grid, summed-area tables, local contrast normalisation and the foreground mask.
+//!
+//! Owns the decision "which 8×8 blocks contain a fingerprint". Must not estimate ridge
+//! orientation or frequency (see `orientation`, `frequency`) nor judge overall quality.
+
+use super::raster::Gray;
+
+/// Side of one analysis block in pixels at the working resolution (0.4 mm at 500 ppi).
+pub const BLOCK: usize = 8;
+
+/// A value per block of the image, row-major.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockMap<T> {
+    /// Blocks per row.
+    pub bw: usize,
+    /// Blocks per column.
+    pub bh: usize,
+    /// Row-major values, `bw * bh` long.
+    pub data: Vec<T>,
+}
+
+impl<T: Copy + Default> BlockMap<T> {
+    /// A map of `bw × bh` blocks all holding `v`.
+    pub fn new(bw: usize, bh: usize, v: T) -> Self {
+        Self { bw, bh, data: vec![v; bw * bh] }
+    }
+
+    /// Blocks covering an image of `width × height` pixels.
+    pub fn for_image(width: usize, height: usize, v: T) -> Self {
+        Self::new(width.div_ceil(BLOCK), height.div_ceil(BLOCK), v)
+    }
+
+    /// Value at block (`bx`, `by`), or the default outside the map.
+    #[inline]
+    pub fn get(&self, bx: isize, by: isize) -> T {
+        if bx < 0 || by < 0 || bx as usize >= self.bw || by as usize >= self.bh {
+            return T::default();
+        }
+        self.data.get(by as usize * self.bw + bx as usize).copied().unwrap_or_default()
+    }
+
+    /// Sets block (`bx`, `by`); ignored outside the map.
+    #[inline]
+    pub fn set(&mut self, bx: usize, by: usize, v: T) {
+        if bx < self.bw && by < self.bh {
+            if let Some(p) = self.data.get_mut(by * self.bw + bx) {
+                *p = v;
+            }
+        }
+    }
+
+    /// Value of the block containing pixel (`x`, `y`).
+    #[inline]
+    pub fn at_pixel(&self, x: isize, y: isize) -> T {
+        if x < 0 || y < 0 {
+            return T::default();
+        }
+        self.get(x / BLOCK as isize, y / BLOCK as isize)
+    }
+}
+
+/// Summed-area table for O(1) window sums.
+#[derive(Clone, Debug)]
+pub struct Integral {
+    w: usize,
+    h: usize,
+    s: Vec<f64>,
+}
+
+impl Integral {
+    /// Builds the table of `values` (row-major, `w × h`).
+    pub fn new(w: usize, h: usize, values: impl Iterator<Item = f64>) -> Self {
+        let mut s = vec![0.0f64; (w + 1) * (h + 1)];
+        let mut it = values;
+        for y in 0..h {
+            let mut row = 0.0;
+            for x in 0..w {
+                row += it.next().unwrap_or(0.0);
+                s[(y + 1) * (w + 1) + x + 1] = s[y * (w + 1) + x + 1] + row;
+            }
+        }
+        Self { w, h, s }
+    }
+
+    /// Sum and pixel count over the window `[x0, x1) × [y0, y1)` clipped to the image.
+    #[inline]
+    pub fn sum(&self, x0: isize, y0: isize, x1: isize, y1: isize) -> (f64, f64) {
+        let cx = |v: isize| v.clamp(0, self.w as isize) as usize;
+        let cy = |v: isize| v.clamp(0, self.h as isize) as usize;
+        let (x0, x1, y0, y1) = (cx(x0), cx(x1), cy(y0), cy(y1));
+        if x1 <= x0 || y1 <= y0 {
+            return (0.0, 0.0);
+        }
+        let w1 = self.w + 1;
+        let g = |x: usize, y: usize| self.s.get(y * w1 + x).copied().unwrap_or(0.0);
+        (g(x1, y1) - g(x0, y1) - g(x1, y0) + g(x0, y0), ((x1 - x0) * (y1 - y0)) as f64)
+    }
+}
+
+/// Local mean and standard deviation per block over a `(2r+1)`-pixel window.
+pub fn block_stats(img: &Gray, r: isize) -> (BlockMap<f32>, BlockMap<f32>) {
+    let s1 = Integral::new(img.width, img.height, img.data.iter().map(|&v| f64::from(v)));
+    let s2 = Integral::new(img.width, img.height, img.data.iter().map(|&v| f64::from(v * v)));
+    let mut mean = BlockMap::for_image(img.width, img.height, 0.0f32);
+    let mut std = mean.clone();
+    for by in 0..mean.bh {
+        for bx in 0..mean.bw {
+            let cx = (bx * BLOCK + BLOCK / 2) as isize;
+            let cy = (by * BLOCK + BLOCK / 2) as isize;
+            let (a, n) = s1.sum(cx - r, cy - r, cx + r + 1, cy + r + 1);
+            let (b, _) = s2.sum(cx - r, cy - r, cx + r + 1, cy + r + 1);
+            if n > 0.0 {
+                let m = a / n;
+                mean.set(bx, by, m as f32);
+                std.set(bx, by, (b / n - m * m).max(0.0).sqrt() as f32);
+            }
+        }
+    }
+    (mean, std)
+}
+
+/// Contrast-normalised copy of `img`: zero local mean, unit local deviation (per block,
+/// bilinearly interpolated), clamped to ±3.
+pub fn normalise(img: &Gray, mean: &BlockMap<f32>, std: &BlockMap<f32>) -> Gray {
+    let mut out = Gray::filled(img.width, img.height, 0.0);
+    let half = (BLOCK / 2) as f32;
+    for y in 0..img.height {
+        let fy = (y as f32 - half) / BLOCK as f32;
+        let by = fy.floor();
+        let ty = fy - by;
+        for x in 0..img.width {
+            let fx = (x as f32 - half) / BLOCK as f32;
+            let bx = fx.floor();
+            let tx = fx - bx;
+            let (bxi, byi) = (bx as isize, by as isize);
+            let clampb = |m: &BlockMap<f32>, i: isize, j: isize| {
+                m.get(i.clamp(0, m.bw as isize - 1), j.clamp(0, m.bh as isize - 1))
+            };
+            let interp = |m: &BlockMap<f32>| {
+                let a = clampb(m, bxi, byi);
+                let b = clampb(m, bxi + 1, byi);
+                let c = clampb(m, bxi, byi + 1);
+                let d = clampb(m, bxi + 1, byi + 1);
+                (a * (1.0 - tx) + b * tx) * (1.0 - ty) + (c * (1.0 - tx) + d * tx) * ty
+            };
+            let m = interp(mean);
+            let s = interp(std).max(4.0);
+            let i = y * img.width + x;
+            if let (Some(o), Some(v)) = (out.data.get_mut(i), img.data.get(i)) {
+                *o = ((v - m) / s).clamp(-3.0, 3.0);
+            }
+        }
+    }
+    out
+}
+
+/// Keeps only the largest 4-connected `true` component, then fills its holes.
+pub fn largest_component_filled(mask: &mut BlockMap<bool>) {
+    let (bw, bh) = (mask.bw, mask.bh);
+    let mut label = vec![0u32; bw * bh];
+    let mut best = (0usize, 0u32);
+    let mut next = 0u32;
+    let mut stack = Vec::new();
+    for start in 0..bw * bh {
+        if !mask.data[start] || label[start] != 0 {
+            continue;
+        }
+        next += 1;
+        let mut size = 0usize;
+        stack.push(start);
+        label[start] = next;
+        while let Some(i) = stack.pop() {
+            size += 1;
+            let (x, y) = (i % bw, i / bw);
+            let mut push = |j: usize| {
+                if mask.data[j] && label[j] == 0 {
+                    label[j] = next;
+                    stack.push(j);
+                }
+            };
+            if x > 0 {
+                push(i - 1);
+            }
+            if x + 1 < bw {
+                push(i + 1);
+            }
+            if y > 0 {
+                push(i - bw);
+            }
+            if y + 1 < bh {
+                push(i + bw);
+            }
+        }
+        if size > best.0 {
+            best = (size, next);
+        }
+    }
+    // Flood the background from the border; anything not reached and not kept is a hole.
+    let keep: Vec<bool> = label.iter().map(|&l| l != 0 && l == best.1).collect();
+    let mut outside = vec![false; bw * bh];
+    for i in 0..bw * bh {
+        let (x, y) = (i % bw, i / bw);
+        if (x == 0 || y == 0 || x + 1 == bw || y + 1 == bh) && !keep[i] && !outside[i] {
+            outside[i] = true;
+            stack.push(i);
+            while let Some(j) = stack.pop() {
+                let (x, y) = (j % bw, j / bw);
+                let mut push = |k: usize| {
+                    if !keep[k] && !outside[k] {
+                        outside[k] = true;
+                        stack.push(k);
+                    }
+                };
+                if x > 0 {
+                    push(j - 1);
+                }
+                if x + 1 < bw {
+                    push(j + 1);
+                }
+                if y > 0 {
+                    push(j - bw);
+                }
+                if y + 1 < bh {
+                    push(j + bw);
+                }
+            }
+        }
+    }
+    for (i, m) in mask.data.iter_mut().enumerate() {
+        *m = best.0 > 0 && !outside[i];
+    }
+}
+
+/// One step of binary morphology on blocks: `grow` dilates, otherwise erodes (3×3).
+pub fn morph(mask: &BlockMap<bool>, grow: bool) -> BlockMap<bool> {
+    let mut out = mask.clone();
+    for by in 0..mask.bh {
+        for bx in 0..mask.bw {
+            let mut any = false;
+            let mut all = true;
+            for dy in -1..=1 {
+                for dx in -1..=1 {
+                    let (x, y) = (bx as isize + dx, by as isize + dy);
+                    let inside = x >= 0 && y >= 0 && (x as usize) < mask.bw && (y as usize) < mask.bh;
+                    let v = inside && mask.get(x, y);
+                    any |= v;
+                    all &= v;
+                }
+            }
+            out.set(bx, by, if grow { any } else { all });
+        }
+    }
+    out
+}
+
+/// Foreground mask from block contrast and orientation coherence.
+pub fn foreground(std: &BlockMap<f32>, coherence: &BlockMap<f32>) -> BlockMap<bool> {
+    let mut v: Vec<f32> = std.data.clone();
+    v.sort_by(f32::total_cmp);
+    let p95 = v.get(v.len() * 95 / 100).copied().unwrap_or(0.0);
+    let t = (0.3 * p95).max(6.0);
+    let mut mask = BlockMap::new(std.bw, std.bh, false);
+    for i in 0..mask.data.len() {
+        let s = std.data.get(i).copied().unwrap_or(0.0);
+        let c = coherence.data.get(i).copied().unwrap_or(0.0);
+        mask.data[i] = s > t && c > 0.12;
+    }
+    // Opening removes specks; closing bridges small gaps; then keep the main region.
+    let mut mask = morph(&morph(&mask, false), true);
+    mask = morph(&morph(&mask, true), false);
+    largest_component_filled(&mut mask);
+    mask
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integral_sums_window() {
+        let ii = Integral::new(3, 2, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0].into_iter());
+        assert_eq!(ii.sum(0, 0, 3, 2), (21.0, 6.0));
+        assert_eq!(ii.sum(1, 1, 3, 2), (11.0, 2.0));
+        assert_eq!(ii.sum(-5, -5, 10, 10), (21.0, 6.0));
+        assert_eq!(ii.sum(2, 2, 1, 1), (0.0, 0.0));
+    }
+
+    #[test]
+    fn component_fills_holes() {
+        let mut m = BlockMap::new(5, 5, true);
+        m.set(2, 2, false);
+        m.set(0, 0, false);
+        largest_component_filled(&mut m);
+        assert!(m.get(2, 2));
+        assert!(!m.get(0, 0));
+    }
+}

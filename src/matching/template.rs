@@ -1,0 +1,209 @@
+//! The huella fingerprint template: quantised minutiae at 500 ppi and its compact versioned
+//! binary encoding (`HUT` + version 1).
+//!
+//! Owns the stored representation and its codec. Must not extract or compare; decoding must
+//! never panic on arbitrary bytes.
+
+use thiserror::Error;
+
+use super::minutiae::{Kind, Minutia};
+
+/// Magic bytes at the start of every encoded template.
+pub const MAGIC: [u8; 3] = *b"HUT";
+/// Current encoding version.
+pub const VERSION: u8 = 1;
+/// Bytes per encoded minutia.
+const MINUTIA_BYTES: usize = 6;
+/// Header bytes: magic, version, width, height, quality, count.
+const HEADER_BYTES: usize = 10;
+
+/// One minutia as stored: 500 ppi pixel position, direction in 1/256 turns, reliability 0–100.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct StoredMinutia {
+    /// Column in pixels at 500 ppi (0..16383).
+    pub x: u16,
+    /// Row in pixels at 500 ppi (0..16383), y pointing down.
+    pub y: u16,
+    /// Direction in units of 360/256 degrees, image axes (x right, y down, clockwise).
+    pub angle: u8,
+    /// Ending or bifurcation.
+    pub kind: Kind,
+    /// Reliability 0–100 (0 = unknown).
+    pub reliability: u8,
+}
+
+impl StoredMinutia {
+    /// Quantises a detected minutia.
+    pub fn from_minutia(m: &Minutia) -> Self {
+        Self {
+            x: m.x.round().clamp(0.0, 16383.0) as u16,
+            y: m.y.round().clamp(0.0, 16383.0) as u16,
+            angle: ((m.angle / std::f32::consts::TAU * 256.0).round() as i32).rem_euclid(256) as u8,
+            kind: m.kind,
+            reliability: (m.reliability * 100.0).round().clamp(0.0, 100.0) as u8,
+        }
+    }
+
+    /// Direction in radians in `[0, 2π)`.
+    pub fn radians(&self) -> f32 {
+        f32::from(self.angle) * std::f32::consts::TAU / 256.0
+    }
+}
+
+/// A fingerprint template: image size at 500 ppi, overall quality and minutiae.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Template {
+    /// Image width in pixels at 500 ppi.
+    pub width: u16,
+    /// Image height in pixels at 500 ppi.
+    pub height: u16,
+    /// Image quality 0–100.
+    pub quality: u8,
+    /// Minutiae (at most 255).
+    pub minutiae: Vec<StoredMinutia>,
+}
+
+/// Why a byte string is not a valid huella template.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum TemplateError {
+    /// The bytes do not start with `HUT`.
+    #[error("not a huella template (bad magic)")]
+    BadMagic,
+    /// The version byte is not supported by this build.
+    #[error("unsupported template version {0}")]
+    UnsupportedVersion(u8),
+    /// The data ends before the declared content.
+    #[error("template truncated")]
+    Truncated,
+    /// Bytes remain after the declared content.
+    #[error("trailing bytes after template")]
+    TrailingBytes,
+    /// A field holds an impossible value.
+    #[error("invalid template field: {0}")]
+    Invalid(&'static str),
+}
+
+impl Template {
+    /// Encodes to the compact binary format (10 + 6·n bytes).
+    pub fn encode(&self) -> Vec<u8> {
+        let n = self.minutiae.len().min(255);
+        let mut out = Vec::with_capacity(HEADER_BYTES + MINUTIA_BYTES * n);
+        out.extend_from_slice(&MAGIC);
+        out.push(VERSION);
+        out.extend_from_slice(&self.width.to_le_bytes());
+        out.extend_from_slice(&self.height.to_le_bytes());
+        out.push(self.quality.min(100));
+        out.push(n as u8);
+        for m in self.minutiae.iter().take(n) {
+            let kind_bit: u16 = if m.kind == Kind::Bifurcation { 0x8000 } else { 0 };
+            out.extend_from_slice(&((m.x & 0x3fff) | kind_bit).to_le_bytes());
+            out.extend_from_slice(&(m.y & 0x3fff).to_le_bytes());
+            out.push(m.angle);
+            out.push(m.reliability.min(100));
+        }
+        out
+    }
+
+    /// Decodes the compact binary format; never panics.
+    pub fn decode(bytes: &[u8]) -> Result<Self, TemplateError> {
+        let header = bytes.get(..HEADER_BYTES).ok_or_else(|| {
+            if bytes.len() >= 3 && bytes[..3] != MAGIC {
+                TemplateError::BadMagic
+            } else {
+                TemplateError::Truncated
+            }
+        })?;
+        if header[..3] != MAGIC {
+            return Err(TemplateError::BadMagic);
+        }
+        if header[3] != VERSION {
+            return Err(TemplateError::UnsupportedVersion(header[3]));
+        }
+        let width = u16::from_le_bytes([header[4], header[5]]);
+        let height = u16::from_le_bytes([header[6], header[7]]);
+        let quality = header[8];
+        if quality > 100 {
+            return Err(TemplateError::Invalid("quality"));
+        }
+        let n = usize::from(header[9]);
+        let body = &bytes[HEADER_BYTES..];
+        let need = n * MINUTIA_BYTES;
+        if body.len() < need {
+            return Err(TemplateError::Truncated);
+        }
+        if body.len() > need {
+            return Err(TemplateError::TrailingBytes);
+        }
+        let mut minutiae = Vec::with_capacity(n);
+        for c in body.chunks_exact(MINUTIA_BYTES) {
+            let xw = u16::from_le_bytes([c[0], c[1]]);
+            let yw = u16::from_le_bytes([c[2], c[3]]);
+            if xw & 0x4000 != 0 || yw & 0xc000 != 0 {
+                return Err(TemplateError::Invalid("minutia position"));
+            }
+            if c[5] > 100 {
+                return Err(TemplateError::Invalid("minutia reliability"));
+            }
+            minutiae.push(StoredMinutia {
+                x: xw & 0x3fff,
+                y: yw,
+                angle: c[4],
+                kind: if xw & 0x8000 != 0 { Kind::Bifurcation } else { Kind::Ending },
+                reliability: c[5],
+            });
+        }
+        Ok(Self { width, height, quality, minutiae })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arb_minutia() -> impl Strategy<Value = StoredMinutia> {
+        (0u16..16384, 0u16..16384, any::<u8>(), any::<bool>(), 0u8..=100).prop_map(
+            |(x, y, angle, bif, reliability)| StoredMinutia {
+                x,
+                y,
+                angle,
+                kind: if bif { Kind::Bifurcation } else { Kind::Ending },
+                reliability,
+            },
+        )
+    }
+
+    pub(crate) fn arb_template() -> impl Strategy<Value = Template> {
+        (any::<u16>(), any::<u16>(), 0u8..=100, prop::collection::vec(arb_minutia(), 0..=255)).prop_map(
+            |(width, height, quality, minutiae)| Template { width, height, quality, minutiae },
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn roundtrip(t in arb_template()) {
+            let bytes = t.encode();
+            prop_assert_eq!(bytes.len(), 10 + 6 * t.minutiae.len());
+            prop_assert_eq!(Template::decode(&bytes), Ok(t));
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+            let _ = Template::decode(&bytes);
+        }
+
+        #[test]
+        fn truncation_is_an_error(t in arb_template(), cut in 1usize..64) {
+            let bytes = t.encode();
+            let keep = bytes.len().saturating_sub(cut);
+            prop_assert!(Template::decode(&bytes[..keep]).is_err());
+        }
+    }
+
+    #[test]
+    fn rejects_bad_header() {
+        assert_eq!(Template::decode(b"XYZ1000000"), Err(TemplateError::BadMagic));
+        assert_eq!(Template::decode(b"HUT\x09\0\0\0\0\0\0"), Err(TemplateError::UnsupportedVersion(9)));
+        assert_eq!(Template::decode(b"HU"), Err(TemplateError::Truncated));
+    }
+}

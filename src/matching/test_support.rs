@@ -1,0 +1,37 @@
+//! Helpers shared by unit tests: random templates and FVC sample paths.
+
+use rand::{Rng, SeedableRng, rngs::StdRng};
+
+use super::minutiae::Kind;
+use super::template::{StoredMinutia, Template};
+
+/// A random but plausible template (minutiae at least 10 px apart) from `seed`.
+pub fn random_template(seed: u64, n: usize) -> Template {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut minutiae: Vec<StoredMinutia> = Vec::new();
+    let mut tries = 0;
+    while minutiae.len() < n && tries < 10_000 {
+        tries += 1;
+        let x = rng.gen_range(40u16..360);
+        let y = rng.gen_range(40u16..360);
+        if minutiae.iter().any(|m| (i32::from(m.x) - i32::from(x)).abs() < 10 && (i32::from(m.y) - i32::from(y)).abs() < 10) {
+            continue;
+        }
+        minutiae.push(StoredMinutia {
+            x,
+            y,
+            angle: rng.r#gen(),
+            kind: if rng.gen_bool(0.5) { Kind::Ending } else { Kind::Bifurcation },
+            reliability: rng.gen_range(30..100),
+        });
+    }
+    Template { width: 400, height: 400, quality: 60, minutiae }
+}
+
+/// Folder of the FVC2002 development images, relative to the crate manifest.
+pub fn fvc_dir(set: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/fingerprints")
+        .join(set)
+        .join("tif")
+}
