@@ -1,0 +1,129 @@
+//! Ridge orientation and frequency fields of a synthetic master finger: pattern class,
+//! singular points (cores, deltas) with the Sherlock–Monro zero-pole model, plus smooth
+//! random perturbation. Pure math; must not render pixels.
+
+use std::f32::consts::PI;
+
+use super::rng::Rng;
+
+/// Henry pattern class of a synthetic finger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatternClass {
+    /// Plain arch (no singular points).
+    Arch,
+    /// Tented arch (core above a close delta).
+    TentedArch,
+    /// Loop opening to the left.
+    LeftLoop,
+    /// Loop opening to the right.
+    RightLoop,
+    /// Whorl (two cores, two deltas).
+    Whorl,
+}
+
+/// The fields that define a master finger's ridge flow.
+#[derive(Debug, Clone)]
+pub struct FlowModel {
+    /// Pattern class.
+    pub class: PatternClass,
+    /// Core positions (master pixels).
+    pub cores: Vec<(f32, f32)>,
+    /// Delta positions (master pixels).
+    pub deltas: Vec<(f32, f32)>,
+    perturb: [(f32, f32, f32, f32); 4],
+    period: (f32, f32, f32),
+    arch_height: f32,
+    center: (f32, f32),
+}
+
+impl FlowModel {
+    /// A random but seed-stable flow for a finger; `right_hand` biases loops to ulnar side.
+    pub fn new(rng: &mut Rng, w: f32, h: f32, right_hand: bool) -> Self {
+        let (cx, cy) = (w / 2.0 + rng.range(-12.0, 12.0), h * 0.45 + rng.range(-15.0, 15.0));
+        let pick = rng.unit();
+        let ulnar = if right_hand {
+            PatternClass::RightLoop
+        } else {
+            PatternClass::LeftLoop
+        };
+        let radial = if right_hand {
+            PatternClass::LeftLoop
+        } else {
+            PatternClass::RightLoop
+        };
+        let class = match pick {
+            p if p < 0.05 => PatternClass::Arch,
+            p if p < 0.10 => PatternClass::TentedArch,
+            p if p < 0.60 => ulnar,
+            p if p < 0.68 => radial,
+            _ => PatternClass::Whorl,
+        };
+        let dx = rng.range(45.0, 75.0);
+        let dy = rng.range(60.0, 95.0);
+        let (cores, deltas) = match class {
+            PatternClass::Arch => (vec![], vec![]),
+            PatternClass::TentedArch => (vec![(cx, cy)], vec![(cx + rng.range(-4.0, 4.0), cy + rng.range(35.0, 50.0))]),
+            PatternClass::RightLoop => (vec![(cx + 8.0, cy)], vec![(cx - dx, cy + dy)]),
+            PatternClass::LeftLoop => (vec![(cx - 8.0, cy)], vec![(cx + dx, cy + dy)]),
+            PatternClass::Whorl => {
+                let sep = rng.range(14.0, 26.0);
+                let tilt = rng.range(-6.0, 6.0);
+                (
+                    vec![(cx - tilt, cy - sep / 2.0), (cx + tilt, cy + sep / 2.0)],
+                    vec![(cx - dx, cy + dy), (cx + dx, cy + dy + rng.range(-10.0, 10.0))],
+                )
+            }
+        };
+        let mut perturb = [(0.0, 0.0, 0.0, 0.0); 4];
+        for p in &mut perturb {
+            *p = (
+                rng.range(0.03, 0.09),
+                rng.range(0.008, 0.02),
+                rng.range(0.0, 2.0 * PI),
+                rng.range(0.0, 2.0 * PI),
+            );
+        }
+        let period = (rng.range(8.2, 9.2), rng.range(-0.8, 0.8), rng.range(-0.8, 0.8));
+        Self {
+            class,
+            cores,
+            deltas,
+            perturb,
+            period,
+            arch_height: rng.range(40.0, 70.0),
+            center: (cx, cy),
+        }
+    }
+
+    /// Ridge direction at (x, y), in radians modulo π.
+    pub fn orientation(&self, x: f32, y: f32) -> f32 {
+        let mut theta = if self.cores.is_empty() {
+            // Plain arch: ridges follow y = h·exp(−(x−cx)²/2s²), bowing upwards.
+            let s = 70.0;
+            let dxc = x - self.center.0;
+            let fade = (1.0 - ((y - self.center.1 - 60.0) / 260.0).abs()).clamp(0.1, 1.0);
+            let slope = self.arch_height * fade * dxc / (s * s) * (-(dxc * dxc) / (2.0 * s * s)).exp();
+            slope.atan()
+        } else {
+            // Zero-pole model; signs are mirrored because image y grows downwards.
+            let mut t = 0.0;
+            for (dx, dy) in &self.deltas {
+                t -= (y - dy).atan2(x - dx);
+            }
+            for (cx, cy) in &self.cores {
+                t += (y - cy).atan2(x - cx);
+            }
+            0.5 * t
+        };
+        for (amp, freq, px, py) in &self.perturb {
+            theta += amp * (freq * x + px).sin() * (freq * y + py).cos();
+        }
+        theta.rem_euclid(PI)
+    }
+
+    /// Ridge period (pixels per ridge) at (x, y).
+    pub fn period(&self, x: f32, y: f32) -> f32 {
+        let (base, ax, ay) = self.period;
+        base + ax * (x / 150.0).sin() + ay * (y / 170.0).cos()
+    }
+}
