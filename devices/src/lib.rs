@@ -24,6 +24,7 @@
 
 pub mod actor;
 pub mod api;
+pub mod capture;
 pub mod driver;
 pub mod error;
 pub mod formats;

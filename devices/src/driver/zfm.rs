@@ -22,7 +22,7 @@ pub struct ZfmConfig {
     pub password: u32,
     /// Module address (factory default 0xFFFFFFFF).
     pub address: u32,
-    /// Longest wait for one reply or one data packet.
+    /// Longest wait for one reply or one data packet (GenImg may take up to 1 s on a ZFM-20).
     pub reply_timeout: Duration,
     /// Pause between GenImg polls while waiting for a finger.
     pub poll_interval: Duration,
@@ -34,7 +34,7 @@ impl Default for ZfmConfig {
             baud: 57_600,
             password: 0,
             address: DEFAULT_ADDRESS,
-            reply_timeout: Duration::from_millis(1000),
+            reply_timeout: Duration::from_millis(2000),
             poll_interval: Duration::from_millis(50),
         }
     }

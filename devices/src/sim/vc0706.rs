@@ -86,12 +86,12 @@ impl Vc0706Sim {
             (cmd::READ_DATA, [_, _, 0x00, 0x19]) => {
                 vec![self.reply(cmd::READ_DATA, status::OK, vec![self.size_code])]
             }
-            (cmd::WRITE_DATA, [_, _, _, 0x00, 0x19, code]) if size_of_code(*code).is_some() => {
+            (cmd::WRITE_DATA, [_, _, 0x00, 0x19, code]) if size_of_code(*code).is_some() => {
                 self.size_code = *code;
                 self.jpeg.clear();
                 vec![self.reply(cmd::WRITE_DATA, status::OK, vec![])]
             }
-            (cmd::FBUF_CTRL, [_, flag]) => {
+            (cmd::FBUF_CTRL, [flag]) => {
                 self.frozen = *flag <= 1;
                 self.reads = 0;
                 vec![self.reply(cmd::FBUF_CTRL, status::OK, vec![])]

@@ -44,7 +44,7 @@ pub mod status {
     pub const BUSY: u8 = 4;
 }
 
-/// A host request.
+/// A host request. `data` excludes the length byte (the encoder writes it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     /// Camera serial number (default 0).
@@ -101,12 +101,12 @@ impl Request {
 
     /// GEN_VERSION.
     pub fn version() -> Self {
-        Self::new(cmd::GEN_VERSION, vec![0x00])
+        Self::new(cmd::GEN_VERSION, vec![])
     }
 
-    /// SYSTEM_RESET.
+    /// SYSTEM_RESET (`56 00 26 00`).
     pub fn reset() -> Self {
-        Self::new(cmd::SYSTEM_RESET, vec![0x00])
+        Self::new(cmd::SYSTEM_RESET, vec![])
     }
 
     /// READ_DATA of the image size code (EEPROM 0x0019).
@@ -116,17 +116,17 @@ impl Request {
 
     /// FBUF_CTRL with flag 0 (freeze current frame) or 3 (resume).
     pub fn fbuf_ctrl(flag: u8) -> Self {
-        Self::new(cmd::FBUF_CTRL, vec![0x01, flag])
+        Self::new(cmd::FBUF_CTRL, vec![flag])
     }
 
     /// GET_FBUF_LEN of the current frame.
     pub fn frame_len() -> Self {
-        Self::new(cmd::GET_FBUF_LEN, vec![0x01, 0x00])
+        Self::new(cmd::GET_FBUF_LEN, vec![0x00])
     }
 
     /// READ_FBUF of `len` bytes at `offset` with a delay in 0.01 ms units.
     pub fn read_frame(offset: u32, len: u32, delay: u16) -> Self {
-        let mut d = vec![0x0C, 0x00, 0x0A];
+        let mut d = vec![0x00, 0x0A];
         d.extend_from_slice(&offset.to_be_bytes());
         d.extend_from_slice(&len.to_be_bytes());
         d.extend_from_slice(&delay.to_be_bytes());
@@ -136,7 +136,7 @@ impl Request {
     /// For a READ_FBUF request: (offset, length).
     pub fn frame_window(&self) -> Option<(u32, u32)> {
         match self.data.as_slice() {
-            [_, _, _, o0, o1, o2, o3, l0, l1, l2, l3, ..] => Some((
+            [_, _, o0, o1, o2, o3, l0, l1, l2, l3, ..] => Some((
                 u32::from_be_bytes([*o0, *o1, *o2, *o3]),
                 u32::from_be_bytes([*l0, *l1, *l2, *l3]),
             )),
@@ -249,8 +249,8 @@ mod tests {
 
     #[test]
     fn golden_requests_from_adafruit_driver() {
-        assert_eq!(Request::reset().encode(), vec![0x56, 0, 0x26, 1, 0]);
-        assert_eq!(Request::fbuf_ctrl(0).encode(), vec![0x56, 0, 0x36, 1, 0, 0]);
+        assert_eq!(Request::reset().encode(), vec![0x56, 0, 0x26, 0]);
+        assert_eq!(Request::fbuf_ctrl(0).encode(), vec![0x56, 0, 0x36, 1, 0]);
         assert_eq!(Request::frame_len().encode(), vec![0x56, 0, 0x34, 1, 0]);
         assert_eq!(
             Request::read_frame(0x20, 0x40, 10).encode(),
