@@ -1,0 +1,133 @@
+//! The command line: global options and subcommands (see `docs/cli.md` and the brief's cli.md).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// huella: biometric enrollment console for social-security field offices.
+#[derive(Debug, Parser)]
+#[command(name = "huella", version, about, long_about = None)]
+pub struct Cli {
+    /// Station data directory (default: $XDG_DATA_HOME/huella).
+    #[arg(long, env = "HUELLA_HOME", global = true)]
+    pub home: Option<PathBuf>,
+    /// Language of messages: es or en.
+    #[arg(long, default_value = "es", global = true)]
+    pub lang: String,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Credentials for commands that need keys.
+#[derive(Debug, clap::Args)]
+pub struct AsUser {
+    /// Acting user.
+    #[arg(long = "as", value_name = "USER")]
+    pub user: String,
+    /// File whose first line is the user's passphrase.
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: PathBuf,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs a throwaway demo station with simulated devices and sample people.
+    Demo(crate::commands::demo::DemoArgs),
+    /// Creates a station and its first administrator.
+    #[command(after_help = "Ejemplo:\n  huella --home /srv/huella init --office 0901 --station VENT-1 \\\n    --admin admin --passphrase-file admin.pass")]
+    Init {
+        /// Office code.
+        #[arg(long)]
+        office: String,
+        /// Station name.
+        #[arg(long)]
+        station: String,
+        /// First administrator's user name.
+        #[arg(long)]
+        admin: String,
+        /// File whose first line is the administrator's passphrase.
+        #[arg(long)]
+        passphrase_file: PathBuf,
+        /// Regional office public key (age1…).
+        #[arg(long)]
+        regional: Option<String>,
+        /// Central office public key (age1…).
+        #[arg(long)]
+        central: Option<String>,
+    },
+    /// Manages officers.
+    Officer {
+        /// What to do with officers.
+        #[command(subcommand)]
+        action: OfficerAction,
+    },
+    /// Imports employer pre-registrations from a CSV file.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// Acting user.
+        #[command(flatten)]
+        who: AsUser,
+    },
+    /// Finds people by CURP, NSS or name.
+    Find {
+        /// CURP to look for.
+        #[arg(long, group = "q")]
+        curp: Option<String>,
+        /// NSS to look for.
+        #[arg(long, group = "q")]
+        nss: Option<String>,
+        /// Name words to look for (all must match).
+        #[arg(long, group = "q")]
+        name: Option<String>,
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+        /// Acting user.
+        #[command(flatten)]
+        who: AsUser,
+    },
+    /// Shows the station's state (no passphrase needed, no personal data).
+    Status {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Audit trail operations.
+    Audit {
+        /// What to do.
+        #[command(subcommand)]
+        action: AuditCmd,
+    },
+}
+
+/// Officer subcommands.
+#[derive(Debug, Subcommand)]
+pub enum OfficerAction {
+    /// Adds an officer.
+    Add {
+        /// New user name.
+        #[arg(value_name = "USER")]
+        name: String,
+        /// Role: officer, supervisor or admin.
+        #[arg(long)]
+        role: String,
+        /// File whose first line is the new officer's passphrase.
+        #[arg(long)]
+        new_passphrase_file: PathBuf,
+        /// Acting administrator.
+        #[command(flatten)]
+        who: AsUser,
+    },
+    /// Lists officers and roles.
+    List,
+}
+
+/// Audit subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Checks the whole audit chain.
+    Verify,
+}

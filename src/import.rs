@@ -1,0 +1,275 @@
+//! Importing employer pre-registrations from the CSV format of `cli.md`.
+//!
+//! Every bad row is reported with its line number and a Spanish reason; every good row is
+//! kept; a row whose CURP is already in the store (or earlier in the file) counts as
+//! "ya existente", so re-importing a file adds nothing. Rows are committed in batches, each
+//! flushed with its audit entry, so a crash loses at most the batch in flight and a re-import
+//! completes the set.
+
+use std::collections::HashSet;
+use std::io::Read;
+
+use anyhow::{Context, Result};
+use huella_sync::store::OpenRecord;
+use huella_sync::{AuditAction, Identity, PersonRecord, PreRegistration, RecordId, Regime};
+use sha2::{Digest, Sha256};
+
+use crate::identifiers::{Curp, Nss, RegistroPatronal, Rfc, STATE_CODES, parse_date_iso};
+use crate::indexing;
+use crate::session::Session;
+
+/// The columns of the pre-registration CSV, in order.
+pub const COLUMNS: [&str; 13] = [
+    "curp",
+    "nss",
+    "rfc",
+    "nombre",
+    "primer_apellido",
+    "segundo_apellido",
+    "fecha_nacimiento",
+    "sexo",
+    "entidad",
+    "registro_patronal",
+    "salario_diario",
+    "fecha_alta",
+    "regimen",
+];
+
+/// Rows per committed (flushed, audited) batch.
+pub const BATCH_ROWS: usize = 500;
+
+/// A rejected row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// Line in the file (header is line 1).
+    pub line: u64,
+    /// Why, in Spanish.
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// New people stored.
+    pub imported: usize,
+    /// Rows rejected, in file order.
+    pub rejected: Vec<Rejection>,
+    /// Rows whose person was already known.
+    pub existing: usize,
+}
+
+impl ImportReport {
+    /// The closing line of the CLI contract.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "importados: {}, rechazados: {}, ya existentes: {}",
+            self.imported,
+            self.rejected.len(),
+            self.existing
+        )
+    }
+}
+
+/// A validated row.
+struct Row {
+    identity: Identity,
+    pre: PreRegistration,
+}
+
+/// Validates one CSV record. `get` returns a trimmed field by column name.
+fn validate(fields: &[&str], lote: &str) -> Result<Row, String> {
+    let get = |i: usize| fields.get(i).copied().unwrap_or("").trim();
+    for (i, name) in COLUMNS.iter().enumerate() {
+        if *name != "segundo_apellido" && get(i).is_empty() {
+            return Err(format!("falta el campo {name}"));
+        }
+    }
+    let curp = Curp::parse(get(0)).map_err(|e| e.to_string())?;
+    let nss = Nss::parse(get(1)).map_err(|e| e.to_string())?;
+    let rfc = Rfc::parse(get(2)).map_err(|e| e.to_string())?;
+    let date = |i: usize, what: &str| {
+        parse_date_iso(get(i)).map_err(|e| format!("{what}: {e}"))
+    };
+    date(6, "fecha_nacimiento")?;
+    let sexo = get(7).to_uppercase();
+    if !matches!(sexo.as_str(), "H" | "M" | "X") {
+        return Err(format!("sexo: debe ser H, M o X (se encontró \"{}\")", get(7)));
+    }
+    let entidad = get(8).to_uppercase();
+    if !STATE_CODES.contains(&entidad.as_str()) {
+        return Err(format!(
+            "entidad: \"{}\" no es un código de estado válido",
+            get(8)
+        ));
+    }
+    let rp = RegistroPatronal::parse(get(9)).map_err(|e| e.to_string())?;
+    let salario = get(10);
+    match salario.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && salario.chars().all(|c| c.is_ascii_digit() || c == '.') => {}
+        _ => {
+            return Err(format!(
+                "salario_diario: \"{salario}\" no es un importe en pesos (ej. 315.04)"
+            ));
+        }
+    }
+    date(11, "fecha_alta")?;
+    let regimen = Regime::parse(get(12)).ok_or_else(|| {
+        format!(
+            "regimen: \"{}\" no es permanente, eventual ni construccion",
+            get(12)
+        )
+    })?;
+    Ok(Row {
+        identity: Identity {
+            curp: curp.as_str().to_owned(),
+            nss: nss.as_str().to_owned(),
+            rfc: rfc.as_str().to_owned(),
+            nombre: get(3).to_owned(),
+            primer_apellido: get(4).to_owned(),
+            segundo_apellido: get(5).to_owned(),
+            fecha_nacimiento: get(6).to_owned(),
+            sexo,
+            entidad,
+        },
+        pre: PreRegistration {
+            registro_patronal: rp.as_str().to_owned(),
+            salario_diario: salario.to_owned(),
+            fecha_alta: get(11).to_owned(),
+            regimen,
+            lote: lote.to_owned(),
+        },
+    })
+}
+
+/// Imports `path` into the session's store. `on_reject` sees each rejection as it happens.
+pub fn import_file(
+    session: &Session,
+    path: &std::path::Path,
+    mut on_reject: impl FnMut(&Rejection),
+) -> Result<ImportReport> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .with_context(|| format!("no se pudo leer {}", path.display()))?;
+    let lote = hex::encode(&Sha256::digest(&bytes)[..6]);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let header = reader
+        .headers()
+        .context("el archivo no tiene un encabezado CSV legible")?
+        .clone();
+    let got: Vec<String> = header
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
+        .collect();
+    if got != COLUMNS {
+        anyhow::bail!(
+            "el encabezado no es el esperado; debe ser: {}",
+            COLUMNS.join(",")
+        );
+    }
+
+    let keys = session.keys();
+    let index_key = session.credential.station.index_key();
+    let officer = &session.credential.officer;
+    let mut report = ImportReport::default();
+    let mut seen = HashSet::new();
+    let mut batch = session.store.batch();
+    let mut batch_ids: Vec<RecordId> = Vec::new();
+    let mut first_line = 0u64;
+    let mut last_line = 0u64;
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                line = record.position().map_or(0, csv::Position::line);
+            }
+            Err(e) => {
+                let line = e.position().map_or(last_line + 1, csv::Position::line);
+                let r = Rejection {
+                    line,
+                    reason: "fila ilegible (codificación o comillas)".into(),
+                };
+                on_reject(&r);
+                report.rejected.push(r);
+                continue;
+            }
+        }
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let fields: Vec<&str> = record.iter().collect();
+        let row = if fields.len() != COLUMNS.len() {
+            Err(format!(
+                "se esperaban {} campos y hay {}",
+                COLUMNS.len(),
+                fields.len()
+            ))
+        } else {
+            validate(&fields, &lote)
+        };
+        let row = match row {
+            Ok(r) => r,
+            Err(reason) => {
+                let r = Rejection { line, reason };
+                on_reject(&r);
+                report.rejected.push(r);
+                continue;
+            }
+        };
+        let curp_tag = indexing::curp_tag(index_key, &row.identity.curp);
+        if !seen.insert(row.identity.curp.clone()) || !session.store.find(&curp_tag)?.is_empty() {
+            report.existing += 1;
+            continue;
+        }
+        let now = huella_sync::time::now_utc();
+        let mut rec = PersonRecord::create(RecordId::generate(), &row.identity, officer.user(), &now)?;
+        rec.set_pre_registration(&row.pre)?;
+        let mut open = OpenRecord::new(rec);
+        let tags = indexing::tags_for(index_key, &row.identity);
+        batch.save_record(&keys, &mut open, tags)?;
+        batch_ids.push(open.id());
+        if first_line == 0 {
+            first_line = line;
+        }
+        last_line = line;
+        if batch_ids.len() >= BATCH_ROWS {
+            let full = std::mem::replace(&mut batch, session.store.batch());
+            commit(session, full, &mut batch_ids, &lote, first_line, last_line)?;
+            report.imported += BATCH_ROWS;
+            first_line = 0;
+        }
+    }
+    let n = batch_ids.len();
+    if n > 0 || report.imported == 0 {
+        commit(session, batch, &mut batch_ids, &lote, first_line, last_line)?;
+        report.imported += n;
+    }
+    Ok(report)
+}
+
+fn commit(
+    session: &Session,
+    mut batch: huella_sync::Batch,
+    ids: &mut Vec<RecordId>,
+    lote: &str,
+    first: u64,
+    last: u64,
+) -> Result<()> {
+    batch.audit(
+        AuditAction::Importacion,
+        ids,
+        &format!("lote {lote}, líneas {first}-{last}, registros {}", ids.len()),
+    );
+    session.store.commit(
+        batch,
+        &session.credential.officer,
+        &huella_sync::time::now_utc(),
+    )?;
+    ids.clear();
+    Ok(())
+}

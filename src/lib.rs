@@ -1,0 +1,22 @@
+//! huella: the officer console of a field office (library part of the `huella` binary).
+//!
+//! Module map:
+//! - workflows: [`station`] (init, officers), [`import`] (pre-registrations), [`lookup`]
+//!   (find people), [`indexing`] (blind-index tags of a person);
+//! - domain rules: [`identifiers`] (CURP, NSS, RFC, registro patronal);
+//! - plumbing: [`home`] (paths), [`session`] (store + unlocked credential), [`logging`];
+//! - the command line: [`cli`] and [`commands`].
+//!
+//! Records, the store and the audit chain live in `huella-sync`; keys in `huella-keys`;
+//! device drivers in `huella-devices`.
+
+pub mod cli;
+pub mod commands;
+pub mod home;
+pub mod identifiers;
+pub mod import;
+pub mod indexing;
+pub mod logging;
+pub mod lookup;
+pub mod session;
+pub mod station;

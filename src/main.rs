@@ -1,0 +1,56 @@
+//! The `huella` binary: parses the command line, runs the command, and turns errors into one
+//! Spanish line on stderr with exit code 1 (usage errors exit 2, from clap).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use huella::cli::{Cli, Command};
+use huella::commands::{demo, station};
+use huella::home::Home;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let home = Home::resolve(cli.home.clone());
+    huella::logging::init(&home.log_file());
+    match run(cli, &home) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("command failed: {e:#}");
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Demo(args) => demo::run(&args),
+        Command::Init {
+            office,
+            station: name,
+            admin,
+            passphrase_file,
+            regional,
+            central,
+        } => station::init(
+            home,
+            &office,
+            &name,
+            &admin,
+            &passphrase_file,
+            regional.as_deref(),
+            central.as_deref(),
+        ),
+        Command::Officer { action } => station::officer(home, action),
+        Command::Import { file, who } => station::import(home, &file, &who),
+        Command::Find {
+            curp,
+            nss,
+            name,
+            json,
+            who,
+        } => station::find(home, curp, nss, name, json, &who),
+        Command::Status { json } => station::status(home, json),
+        Command::Audit { action } => station::audit(home, action),
+    }
+}

@@ -1,0 +1,76 @@
+//! An unlocked working session: the store plus the credential of the officer using it.
+//!
+//! Owns opening the store and the credential together and building the keys record writes
+//! need. It must not contain workflow rules.
+
+use anyhow::{Context, Result};
+use huella_keys::{Credential, KdfCost, Passphrase, Recipient, RecipientSet};
+use huella_sync::{Store, StoreKeys};
+
+use crate::home::Home;
+
+/// Environment variable that sets the scrypt cost (`log2 N`) of new credential files.
+pub const KDF_ENV: &str = "HUELLA_KDF_LOG_N";
+
+/// The scrypt cost for new credentials: `HUELLA_KDF_LOG_N` if set, else the default.
+pub fn kdf_cost() -> KdfCost {
+    std::env::var(KDF_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u8>().ok())
+        .map(KdfCost::new)
+        .unwrap_or_default()
+}
+
+/// The store and an unlocked credential.
+pub struct Session {
+    /// The station's store.
+    pub store: Store,
+    /// The unlocked credential of the acting officer.
+    pub credential: Credential,
+    recipients: RecipientSet,
+}
+
+impl Session {
+    /// Unlocks `user`'s credential with the passphrase in `passphrase_file` and opens the store.
+    pub fn open(home: &Home, user: &str, passphrase_file: &std::path::Path) -> Result<Self> {
+        let passphrase = Passphrase::from_file(passphrase_file)?;
+        Self::open_with(home, user, &passphrase)
+    }
+
+    /// Like [`Session::open`] with a passphrase already in memory.
+    pub fn open_with(home: &Home, user: &str, passphrase: &Passphrase) -> Result<Self> {
+        let store = Store::open(&home.store_dir())?;
+        if !crate::home::valid_user_name(user) {
+            anyhow::bail!("nombre de usuario inválido: {user}");
+        }
+        let credential = match Credential::read_file(&home.credential_file(user), passphrase, user)
+        {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(target: "huella::acceso", "failed unlock for a user: {}", e);
+                return Err(e.into());
+            }
+        };
+        let station = store.station()?;
+        let mut recipients = RecipientSet::new();
+        for (label, text) in &station.recipients {
+            recipients.push(
+                Recipient::parse(label, text)
+                    .with_context(|| format!("destinatario {label} de la estación"))?,
+            );
+        }
+        Ok(Session {
+            store,
+            credential,
+            recipients,
+        })
+    }
+
+    /// The keys record writes and reads need.
+    pub fn keys(&self) -> StoreKeys<'_> {
+        StoreKeys {
+            secrets: &self.credential.station,
+            recipients: self.recipients.clone(),
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Person records and where they live.
+//!
+//! - [`record`]: one Automerge document per person ([`PersonRecord`]) with a typed API over
+//!   flat maps of scalar strings: identity, employer pre-registration, movements, consent,
+//!   finger captures, face, signed approvals, verifications and biometric status history.
+//!   Images and templates are never inside a document: the document holds [`BlobRef`]s.
+//! - [`store`]: the station's sled database. Every document chunk and blob is sealed with the
+//!   person's data key; lookups use blind-index tags; writes are atomic batches that are
+//!   flushed before anyone is told they are saved.
+//! - [`audit`]: the append-only, hash-chained, signed audit trail kept in the same database.
+//!
+//! This crate must not print, draw or talk to devices. Sync sessions, hub and bundles build on
+//! these types (see `docs/architecture.md`).
+
+pub mod audit;
+pub mod record;
+pub mod store;
+pub mod time;
+
+pub use audit::{AuditAction, AuditEntry, AuditProblem};
+pub use record::{
+    Approval, BiometricStatus, BlobKind, BlobRef, Consent, Decision, Face, FingerCapture,
+    FingerException, FingerPosition, Identity, Movement, MovementKind, PersonRecord,
+    PreRegistration, RecordError, RecordId, Regime, StatusChange, Verification,
+};
+pub use store::{Batch, Station, Store, StoreError, StoreKeys};

@@ -1,0 +1,190 @@
+//! Atomic write batches: record chunks, keys, index entries, blobs and audit entries that
+//! commit together, then flush.
+
+use huella_keys::{BlindTag, DataKey, OfficerKey};
+
+use super::{Store, StoreError, StoreKeys, layout, sha256};
+use crate::audit::{AuditAction, AuditEntry};
+use crate::record::{BlobKind, BlobRef, PersonRecord, RecordId};
+
+/// A record opened for editing, with what the store needs to append to it.
+pub struct OpenRecord {
+    /// The document.
+    pub record: PersonRecord,
+    dek: DataKey,
+    next_seq: u32,
+    chunks: u32,
+    tags: Vec<BlindTag>,
+    is_new: bool,
+}
+
+impl OpenRecord {
+    /// A brand-new record with a fresh data key.
+    pub fn new(record: PersonRecord) -> Self {
+        OpenRecord {
+            record,
+            dek: DataKey::generate(),
+            next_seq: 0,
+            chunks: 0,
+            tags: Vec::new(),
+            is_new: true,
+        }
+    }
+
+    pub(crate) fn existing(
+        record: PersonRecord,
+        dek: DataKey,
+        next_seq: u32,
+        chunks: u32,
+        tags: Vec<BlindTag>,
+    ) -> Self {
+        OpenRecord {
+            record,
+            dek,
+            next_seq,
+            chunks,
+            tags,
+            is_new: false,
+        }
+    }
+
+    /// The record id.
+    pub fn id(&self) -> RecordId {
+        self.record.id()
+    }
+}
+
+struct PendingAudit {
+    action: AuditAction,
+    records: String,
+    detail: String,
+}
+
+/// Writes that commit atomically, with their audit entries.
+pub struct Batch {
+    ops: sled::Batch,
+    audits: Vec<PendingAudit>,
+    records: usize,
+}
+
+impl Batch {
+    pub(crate) fn new() -> Self {
+        Batch {
+            ops: sled::Batch::default(),
+            audits: Vec::new(),
+            records: 0,
+        }
+    }
+
+    /// Number of record writes queued.
+    pub fn record_count(&self) -> usize {
+        self.records
+    }
+
+    /// Queues the record's new changes (or its first full save), its status and its blind
+    /// tags (`tags` replaces the previous set). Compacts when the record has many chunks.
+    pub fn save_record(
+        &mut self,
+        keys: &StoreKeys<'_>,
+        open: &mut OpenRecord,
+        tags: Vec<BlindTag>,
+    ) -> Result<(), StoreError> {
+        let id = open.id();
+        if open.is_new {
+            let wrapped = open.dek.wrap(&keys.recipients)?;
+            self.ops
+                .insert(layout::wrapped_key(&id), wrapped.as_bytes().to_vec());
+        }
+        let compact = open.chunks + 1 > super::COMPACT_AFTER;
+        let bytes = if open.is_new || compact {
+            open.record.save()
+        } else {
+            open.record.save_incremental()
+        };
+        if compact {
+            for seq in 0..open.next_seq {
+                self.ops.remove(layout::chunk(&id, seq));
+            }
+            open.chunks = 0;
+        }
+        if !bytes.is_empty() {
+            let key = layout::chunk(&id, open.next_seq);
+            let sealed = open.dek.seal(&bytes, &key);
+            self.ops.insert(key, sealed);
+            open.next_seq = open.next_seq.saturating_add(1);
+            open.chunks += 1;
+        }
+        let status = open
+            .record
+            .status()
+            .map_err(|source| StoreError::Record { id, source })?;
+        self.ops.insert(layout::status(&id), vec![status.to_byte()]);
+        if tags != open.tags || open.is_new {
+            for old in &open.tags {
+                self.ops.remove(layout::index(old, &id));
+            }
+            for t in &tags {
+                self.ops.insert(layout::index(t, &id), Vec::<u8>::new());
+            }
+            let joined: Vec<u8> = tags.iter().flat_map(|t| t.0).collect();
+            self.ops.insert(layout::tags(&id), joined);
+            open.tags = tags;
+        }
+        open.is_new = false;
+        self.records += 1;
+        Ok(())
+    }
+
+    /// Queues a blob of the open record, sealed with its key; returns the reference to put in
+    /// the document.
+    pub fn put_blob(&mut self, open: &OpenRecord, bytes: &[u8], kind: BlobKind) -> BlobRef {
+        let id = open.id();
+        // Content-addressed by the hash of the sealed bytes; the seal is bound to the record.
+        let sealed = open.dek.seal(bytes, &layout::blob_prefix(&id));
+        let hash = sha256(&sealed);
+        self.ops.insert(layout::blob(&id, &hash), sealed);
+        BlobRef {
+            hash: hex::encode(hash),
+            size: bytes.len() as u64,
+            kind,
+        }
+    }
+
+    /// Queues an audit entry (signed at commit by the acting officer).
+    pub fn audit(&mut self, action: AuditAction, records: &[RecordId], detail: &str) {
+        self.audits.push(PendingAudit {
+            action,
+            records: records
+                .iter()
+                .map(RecordId::to_hex)
+                .collect::<Vec<_>>()
+                .join(","),
+            detail: detail.to_owned(),
+        });
+    }
+}
+
+impl Store {
+    /// Commits `batch` atomically, signing its audit entries as `officer`, and flushes.
+    /// When this returns `Ok`, the writes survive a crash or power cut.
+    pub fn commit(&self, batch: Batch, officer: &OfficerKey, at: &str) -> Result<(), StoreError> {
+        let Batch {
+            mut ops, audits, ..
+        } = batch;
+        let station = self.station()?.station;
+        let (mut seq, mut prev) = self.audit_head()?;
+        for a in audits {
+            seq += 1;
+            let e = AuditEntry::sign_next(
+                seq, &prev, at, &station, officer, a.action, &a.records, &a.detail,
+            );
+            let json = serde_json::to_vec(&e).map_err(|e| StoreError::Meta(e.to_string()))?;
+            ops.insert(layout::audit(seq), json);
+            prev = e.hash;
+        }
+        ops.insert(layout::meta("audit_head"), format!("{seq} {prev}").into_bytes());
+        self.tree().apply_batch(ops)?;
+        self.db().flush()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,430 @@
+//! The station's encrypted record store: one sled database per station home.
+//!
+//! Everything personal is sealed with the person's data key before it reaches sled: document
+//! chunks, blobs. Lookups go through blind-index tags. Writes are collected in a [`Batch`] and
+//! committed atomically together with their audit entries; [`Store::commit`] returns only
+//! after sled has flushed them to disk, so a caller may then tell the officer "guardado".
+//! Opening the store decrypts nothing.
+//!
+//! This module must not parse identifiers, print, or decide policy (who may do what).
+
+mod batch;
+mod layout;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use huella_keys::{BlindTag, DataKey, OfficerPublic, PublicKey, RecipientSet, StationSecrets};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use crate::audit::{self, AuditEntry, AuditProblem};
+use crate::record::{BiometricStatus, BlobRef, PersonRecord, RecordError, RecordId};
+pub use batch::{Batch, OpenRecord};
+
+/// Chunks a record may accumulate before it is compacted into one.
+pub const COMPACT_AFTER: u32 = 8;
+
+/// A store operation that failed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// sled failed (I/O, corruption, full disk).
+    #[error("error del almacén local: {0}")]
+    Sled(#[from] sled::Error),
+    /// The directory already holds a station.
+    #[error("ya existe una estación en {0}")]
+    AlreadyExists(String),
+    /// The directory holds no station.
+    #[error("no hay una estación en {0} (use `huella init`)")]
+    NotInitialised(String),
+    /// Another process has the store open.
+    #[error("el almacén {0} está en uso por otro proceso de huella")]
+    Locked(String),
+    /// No record with that id.
+    #[error("no existe el registro {0}")]
+    NoSuchRecord(RecordId),
+    /// A record's data key could not be unwrapped or a chunk did not open.
+    #[error("no se pudo descifrar el registro {id}: {reason}")]
+    Decrypt {
+        /// The record.
+        id: RecordId,
+        /// Why.
+        reason: String,
+    },
+    /// The record's document is damaged.
+    #[error("registro {id}: {source}")]
+    Record {
+        /// The record.
+        id: RecordId,
+        /// The document error.
+        #[source]
+        source: RecordError,
+    },
+    /// A metadata entry is damaged.
+    #[error("metadatos dañados: {0}")]
+    Meta(String),
+    /// Wrapping a new data key failed.
+    #[error(transparent)]
+    Wrap(#[from] huella_keys::WrapError),
+    /// The audit chain is broken.
+    #[error("auditoría: {0}")]
+    Audit(#[from] AuditProblem),
+}
+
+/// Public description of the station kept in the store (no secrets, no personal data).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Station {
+    /// Office code.
+    pub office: String,
+    /// Station name.
+    pub station: String,
+    /// When it was created (UTC).
+    pub created_at: String,
+    /// Station signing key (hex).
+    pub station_key: String,
+    /// Recipients record keys are wrapped to: (label, `age1…`).
+    pub recipients: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct OfficerEntry {
+    user: String,
+    role: String,
+    key: String,
+}
+
+/// The keys a session needs to read and write records.
+pub struct StoreKeys<'a> {
+    /// The unlocked station secrets.
+    pub secrets: &'a StationSecrets,
+    /// Who new record keys are wrapped to.
+    pub recipients: RecipientSet,
+}
+
+/// The station's database.
+pub struct Store {
+    db: sled::Db,
+    tree: sled::Tree,
+}
+
+impl Store {
+    /// Creates a new store at `dir`, refusing a directory that already has one.
+    pub fn create(dir: &Path, station: &Station) -> Result<Self, StoreError> {
+        if dir.join("conf").exists() || dir.join("db").exists() {
+            return Err(StoreError::AlreadyExists(dir.display().to_string()));
+        }
+        let store = Self::open_raw(dir)?;
+        let json = serde_json::to_vec(station).map_err(|e| StoreError::Meta(e.to_string()))?;
+        store.tree.insert(layout::meta("station"), json)?;
+        store.db.flush()?;
+        Ok(store)
+    }
+
+    /// Opens an existing store (nothing is decrypted).
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        if !dir.join("conf").exists() {
+            return Err(StoreError::NotInitialised(dir.display().to_string()));
+        }
+        let store = Self::open_raw(dir)?;
+        store.station()?;
+        Ok(store)
+    }
+
+    fn open_raw(dir: &Path) -> Result<Self, StoreError> {
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(64 * 1024 * 1024)
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
+                    StoreError::Locked(dir.display().to_string())
+                }
+                other => StoreError::Sled(other),
+            })?;
+        let tree = db.open_tree("registros")?;
+        Ok(Store { db, tree })
+    }
+
+    /// The station description.
+    pub fn station(&self) -> Result<Station, StoreError> {
+        let raw = self
+            .tree
+            .get(layout::meta("station"))?
+            .ok_or_else(|| StoreError::Meta("falta la descripción de la estación".into()))?;
+        serde_json::from_slice(&raw).map_err(|e| StoreError::Meta(e.to_string()))
+    }
+
+    /// Replaces the station description (e.g. a new regional recipient).
+    pub fn set_station(&self, station: &Station) -> Result<(), StoreError> {
+        let json = serde_json::to_vec(station).map_err(|e| StoreError::Meta(e.to_string()))?;
+        self.tree.insert(layout::meta("station"), json)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Registers an officer's public key (roster).
+    pub fn put_officer(&self, officer: &OfficerPublic) -> Result<(), StoreError> {
+        let e = OfficerEntry {
+            user: officer.user.clone(),
+            role: officer.role.as_str().to_owned(),
+            key: officer.key.to_hex(),
+        };
+        let json = serde_json::to_vec(&e).map_err(|e| StoreError::Meta(e.to_string()))?;
+        self.tree
+            .insert(layout::meta(&format!("officer/{}", officer.user)), json)?;
+        Ok(())
+    }
+
+    /// The roster of officers.
+    pub fn officers(&self) -> Result<Vec<OfficerPublic>, StoreError> {
+        let mut out = Vec::new();
+        for kv in self.tree.scan_prefix(layout::meta("officer/")) {
+            let (_, v) = kv?;
+            let e: OfficerEntry =
+                serde_json::from_slice(&v).map_err(|e| StoreError::Meta(e.to_string()))?;
+            out.push(OfficerPublic {
+                user: e.user,
+                role: e.role.parse().map_err(StoreError::Meta)?,
+                key: PublicKey::from_hex(&e.key).map_err(|e| StoreError::Meta(e.to_string()))?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A new empty batch.
+    pub fn batch(&self) -> Batch {
+        Batch::new()
+    }
+
+    /// Record ids indexed under `tag`.
+    pub fn find(&self, tag: &BlindTag) -> Result<Vec<RecordId>, StoreError> {
+        let mut out = Vec::new();
+        for kv in self.tree.scan_prefix(layout::index_prefix(tag)) {
+            let (k, _) = kv?;
+            if let Some(id) = layout::id_after(&k, 17) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether a record exists.
+    pub fn contains(&self, id: &RecordId) -> Result<bool, StoreError> {
+        Ok(self.tree.contains_key(layout::wrapped_key(id))?)
+    }
+
+    /// Opens a record for reading or editing: unwraps its key and loads its chunks.
+    pub fn open_record(&self, keys: &StoreKeys<'_>, id: RecordId) -> Result<OpenRecord, StoreError> {
+        let wrapped = self
+            .tree
+            .get(layout::wrapped_key(&id))?
+            .ok_or(StoreError::NoSuchRecord(id))?;
+        let dek = huella_keys::WrappedKey::from_bytes(wrapped.to_vec())
+            .unwrap_with(&keys.secrets.identities())
+            .map_err(|e| StoreError::Decrypt {
+                id,
+                reason: e.to_string(),
+            })?;
+        let mut bytes = Vec::new();
+        let mut chunks = 0u32;
+        let mut next_seq = 0u32;
+        for kv in self.tree.scan_prefix(layout::chunk_prefix(&id)) {
+            let (k, v) = kv?;
+            let seq = layout::chunk_seq(&k).ok_or_else(|| StoreError::Decrypt {
+                id,
+                reason: "clave de fragmento inválida".into(),
+            })?;
+            let plain = dek
+                .open(&v, &k)
+                .map_err(|e| StoreError::Decrypt {
+                    id,
+                    reason: e.to_string(),
+                })?;
+            bytes.extend_from_slice(&plain);
+            chunks += 1;
+            next_seq = seq.saturating_add(1);
+        }
+        let record =
+            PersonRecord::load(id, &bytes).map_err(|source| StoreError::Record { id, source })?;
+        let tags = self
+            .tree
+            .get(layout::tags(&id))?
+            .map(|t| layout::split_tags(&t))
+            .unwrap_or_default();
+        Ok(OpenRecord::existing(record, dek, next_seq, chunks, tags))
+    }
+
+    /// Reads and opens a blob of record `id`.
+    pub fn get_blob(
+        &self,
+        keys: &StoreKeys<'_>,
+        id: RecordId,
+        blob: &BlobRef,
+    ) -> Result<Vec<u8>, StoreError> {
+        let mut hash = [0u8; 32];
+        hex::decode_to_slice(&blob.hash, &mut hash).map_err(|_| StoreError::Decrypt {
+            id,
+            reason: "referencia de blob inválida".into(),
+        })?;
+        let key = layout::blob(&id, &hash);
+        let sealed = self.tree.get(&key)?.ok_or(StoreError::NoSuchRecord(id))?;
+        let dek = self.data_key(keys, id)?;
+        dek.open(&sealed, &layout::blob_prefix(&id)).map_err(|e| StoreError::Decrypt {
+            id,
+            reason: e.to_string(),
+        })
+    }
+
+    fn data_key(&self, keys: &StoreKeys<'_>, id: RecordId) -> Result<DataKey, StoreError> {
+        let wrapped = self
+            .tree
+            .get(layout::wrapped_key(&id))?
+            .ok_or(StoreError::NoSuchRecord(id))?;
+        huella_keys::WrappedKey::from_bytes(wrapped.to_vec())
+            .unwrap_with(&keys.secrets.identities())
+            .map_err(|e| StoreError::Decrypt {
+                id,
+                reason: e.to_string(),
+            })
+    }
+
+    /// Number of people in the store.
+    pub fn count_people(&self) -> usize {
+        self.tree.scan_prefix(b"k").count()
+    }
+
+    /// People per biometric status.
+    pub fn status_counts(&self) -> Result<HashMap<BiometricStatus, usize>, StoreError> {
+        let mut out = HashMap::new();
+        for kv in self.tree.scan_prefix(b"s") {
+            let (_, v) = kv?;
+            if let Some(s) = v.first().and_then(|b| BiometricStatus::from_byte(*b)) {
+                *out.entry(s).or_insert(0) += 1;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Record ids with a given status.
+    pub fn ids_with_status(&self, status: BiometricStatus) -> Result<Vec<RecordId>, StoreError> {
+        let mut out = Vec::new();
+        for kv in self.tree.scan_prefix(b"s") {
+            let (k, v) = kv?;
+            if v.first() == Some(&status.to_byte())
+                && let Some(id) = layout::id_after(&k, 1)
+            {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Crypto-shreds a person: destroys their wrapped key, chunks, blobs and index entries.
+    /// Returns the number of keys removed. The caller audits and flushes via a batch commit.
+    pub fn erase(&self, id: RecordId) -> Result<usize, StoreError> {
+        let mut b = sled::Batch::default();
+        let mut n = 0;
+        if let Some(t) = self.tree.get(layout::tags(&id))? {
+            for tag in layout::split_tags(&t) {
+                b.remove(layout::index(&tag, &id));
+                n += 1;
+            }
+        }
+        for prefix in [layout::chunk_prefix(&id), layout::blob_prefix(&id)] {
+            for kv in self.tree.scan_prefix(prefix) {
+                let (k, _) = kv?;
+                b.remove(k);
+                n += 1;
+            }
+        }
+        for k in [layout::wrapped_key(&id), layout::tags(&id), layout::status(&id)] {
+            b.remove(k);
+            n += 1;
+        }
+        self.tree.apply_batch(b)?;
+        self.db.flush()?;
+        Ok(n)
+    }
+
+    /// Every audit entry in chain order.
+    pub fn audit_entries(&self) -> impl Iterator<Item = Result<AuditEntry, AuditProblem>> + '_ {
+        let mut expected = 0u64;
+        self.tree.scan_prefix(b"a").map(move |kv| {
+            expected += 1;
+            let (_, v) = kv.map_err(|e| AuditProblem {
+                seq: expected,
+                reason: format!("no se pudo leer: {e}"),
+            })?;
+            serde_json::from_slice(&v).map_err(|_| AuditProblem {
+                seq: expected,
+                reason: "entrada ilegible (dañada o editada)".into(),
+            })
+        })
+    }
+
+    /// Verifies the whole audit chain against the roster; returns the entry count.
+    pub fn verify_audit(&self) -> Result<u64, StoreError> {
+        let officers = self.officers()?;
+        let n = audit::verify_chain(self.audit_entries(), |user| {
+            officers.iter().find(|o| o.user == user).map(|o| &o.key)
+        })?;
+        let head = self.audit_head()?;
+        if head.0 != n {
+            return Err(AuditProblem {
+                seq: n + 1,
+                reason: format!(
+                    "la cadena termina en {n} pero la estación registró {} entradas (entradas finales borradas)",
+                    head.0
+                ),
+            }
+            .into());
+        }
+        Ok(n)
+    }
+
+    /// The last audit entry's (seq, hash), as recorded with every commit.
+    pub(crate) fn audit_head(&self) -> Result<(u64, String), StoreError> {
+        match self.tree.get(layout::meta("audit_head"))? {
+            None => Ok((0, audit::GENESIS.to_owned())),
+            Some(v) => {
+                let text = String::from_utf8_lossy(&v).into_owned();
+                let (n, h) = text
+                    .split_once(' ')
+                    .ok_or_else(|| StoreError::Meta("cabeza de auditoría".into()))?;
+                let n = n
+                    .parse()
+                    .map_err(|_| StoreError::Meta("cabeza de auditoría".into()))?;
+                Ok((n, h.to_owned()))
+            }
+        }
+    }
+
+    /// Flushes everything to disk.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Bytes sled reports for the database on disk.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.db.size_on_disk()?)
+    }
+
+    pub(crate) fn tree(&self) -> &sled::Tree {
+        &self.tree
+    }
+
+    pub(crate) fn db(&self) -> &sled::Db {
+        &self.db
+    }
+}
+
+/// SHA-256 of `bytes`.
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+#[cfg(test)]
+mod tests;

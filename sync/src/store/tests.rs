@@ -1,0 +1,180 @@
+use super::*;
+use crate::audit::AuditAction;
+use crate::record::{BlobKind, Identity, StatusChange};
+use huella_keys::{OfficerKey, Recipient, Role};
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+    secrets: StationSecrets,
+    officer: OfficerKey,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("db");
+    let secrets = StationSecrets::generate("E1", "0901");
+    let officer = OfficerKey::generate("ana", Role::Admin);
+    let p = secrets.public();
+    let station = Station {
+        office: "0901".into(),
+        station: "E1".into(),
+        created_at: "t".into(),
+        station_key: p.key.to_hex(),
+        recipients: vec![
+            ("estacion".into(), p.recipient.clone()),
+            ("oficina".into(), p.office_recipient.clone()),
+        ],
+    };
+    let store = Store::create(&path, &station).expect("create");
+    store.put_officer(&officer.public()).expect("officer");
+    store.flush().expect("flush");
+    Fixture {
+        _dir: dir,
+        path,
+        secrets,
+        officer,
+    }
+}
+
+fn keys(f: &Fixture) -> StoreKeys<'_> {
+    let p = f.secrets.public();
+    let mut set = RecipientSet::new();
+    set.push(Recipient::parse("estacion", &p.recipient).expect("r"));
+    set.push(Recipient::parse("oficina", &p.office_recipient).expect("r"));
+    StoreKeys {
+        secrets: &f.secrets,
+        recipients: set,
+    }
+}
+
+fn person(n: u32) -> Identity {
+    Identity {
+        curp: format!("PERSONA{n:011}"),
+        nss: format!("{n:011}"),
+        nombre: format!("Nombre{n}"),
+        primer_apellido: "Apellidoúnico".into(),
+        ..Identity::default()
+    }
+}
+
+#[test]
+fn records_survive_reopen_and_are_found_by_tag_and_edited() {
+    let f = fixture();
+    let k = keys(&f);
+    let idx = f.secrets.index_key();
+    let id;
+    {
+        let store = Store::open(&f.path).expect("open");
+        let mut b = store.batch();
+        let rec = PersonRecord::create(RecordId::generate(), &person(1), "ana", "t").expect("r");
+        let mut open = OpenRecord::new(rec);
+        id = open.id();
+        let blob = b.put_blob(&open, b"plantilla secreta", BlobKind::FingerTemplate);
+        assert_eq!(blob.size, 17);
+        b.save_record(&k, &mut open, vec![idx.tag("curp", "PERSONA00000000001")])
+            .expect("save");
+        b.audit(AuditAction::Importacion, &[id], "1 registro");
+        store.commit(b, &f.officer, "t").expect("commit");
+        let got = store.get_blob(&k, id, &blob).expect("blob");
+        assert_eq!(got, b"plantilla secreta");
+    }
+    let store = Store::open(&f.path).expect("reopen");
+    assert_eq!(store.find(&idx.tag("curp", "PERSONA00000000001")).expect("f"), vec![id]);
+    assert!(store.find(&idx.tag("curp", "OTRA")).expect("f").is_empty());
+    // Edit many times to force compaction, and change the indexed value.
+    let mut open = store.open_record(&k, id).expect("open rec");
+    for i in 0..(COMPACT_AFTER + 3) {
+        open.record
+            .set_status(&StatusChange {
+                status: BiometricStatus::Capturado,
+                at: format!("t{i}"),
+                by: "ana".into(),
+                reason: String::new(),
+            })
+            .expect("st");
+        let mut b = store.batch();
+        b.save_record(&k, &mut open, vec![idx.tag("curp", "NUEVA")])
+            .expect("save");
+        store.commit(b, &f.officer, "t").expect("commit");
+    }
+    let chunks = store.tree().scan_prefix(layout::chunk_prefix(&id)).count();
+    assert!(chunks <= COMPACT_AFTER as usize, "chunks: {chunks}");
+    let again = store.open_record(&k, id).expect("reload");
+    assert_eq!(again.record.status_history().expect("h").len(), 1 + COMPACT_AFTER as usize + 3);
+    assert!(store.find(&idx.tag("curp", "PERSONA00000000001")).expect("f").is_empty());
+    assert_eq!(store.find(&idx.tag("curp", "NUEVA")).expect("f"), vec![id]);
+    assert_eq!(
+        store.status_counts().expect("c").get(&BiometricStatus::Capturado),
+        Some(&1)
+    );
+    assert_eq!(store.verify_audit().expect("audit"), 1);
+}
+
+#[test]
+fn no_plaintext_reaches_disk_and_erasure_shreds() {
+    let f = fixture();
+    let k = keys(&f);
+    let store = Store::open(&f.path).expect("open");
+    let mut b = store.batch();
+    let rec = PersonRecord::create(RecordId::generate(), &person(7), "ana", "t").expect("r");
+    let mut open = OpenRecord::new(rec);
+    let id = open.id();
+    b.save_record(&k, &mut open, vec![]).expect("save");
+    store.commit(b, &f.officer, "t").expect("commit");
+    drop(store);
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(&f.path).expect("dir") {
+        let p = entry.expect("e").path();
+        if p.is_file() {
+            all.extend(std::fs::read(p).expect("read"));
+        }
+    }
+    for needle in ["PERSONA00000000007", "Nombre7", "Apellido"] {
+        assert!(
+            !all.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "{needle} found in plaintext"
+        );
+    }
+    let store = Store::open(&f.path).expect("open");
+    assert!(store.erase(id).expect("erase") > 0);
+    assert!(matches!(
+        store.open_record(&k, id),
+        Err(StoreError::NoSuchRecord(_))
+    ));
+    assert_eq!(store.count_people(), 0);
+}
+
+#[test]
+fn outsider_station_cannot_open_records() {
+    let f = fixture();
+    let k = keys(&f);
+    let store = Store::open(&f.path).expect("open");
+    let mut b = store.batch();
+    let rec = PersonRecord::create(RecordId::generate(), &person(3), "ana", "t").expect("r");
+    let mut open = OpenRecord::new(rec);
+    let id = open.id();
+    b.save_record(&k, &mut open, vec![]).expect("save");
+    store.commit(b, &f.officer, "t").expect("commit");
+    let other = StationSecrets::generate("X", "9999");
+    let ok = StoreKeys {
+        secrets: &other,
+        recipients: RecipientSet::new(),
+    };
+    assert!(matches!(
+        store.open_record(&ok, id),
+        Err(StoreError::Decrypt { .. })
+    ));
+}
+
+#[test]
+fn second_open_reports_locked_and_create_refuses_existing() {
+    let f = fixture();
+    let _first = Store::open(&f.path).expect("open");
+    assert!(matches!(Store::open(&f.path), Err(StoreError::Locked(_))));
+    let station = _first.station().expect("s");
+    assert!(matches!(
+        Store::create(&f.path, &station),
+        Err(StoreError::AlreadyExists(_))
+    ));
+}
