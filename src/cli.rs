@@ -95,6 +95,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Writes sample data (synthetic people) for demos, tests and benchmarks.
+    Sample {
+        /// What to write.
+        #[command(subcommand)]
+        what: SampleWhat,
+    },
     /// Audit trail operations.
     Audit {
         /// What to do.
@@ -130,4 +136,11 @@ pub enum OfficerAction {
 pub enum AuditCmd {
     /// Checks the whole audit chain.
     Verify,
+}
+
+/// Sample data kinds.
+#[derive(Debug, Subcommand)]
+pub enum SampleWhat {
+    /// A pre-registration CSV of synthetic people.
+    Csv(crate::commands::sample::SampleArgs),
 }

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::io::Read;
 
 use anyhow::{Context, Result};
-use huella_sync::store::OpenRecord;
+use huella_sync::store::{OpenRecord, PreparedWrite};
 use huella_sync::{AuditAction, Identity, PersonRecord, PreRegistration, RecordId, Regime};
 use sha2::{Digest, Sha256};
 
@@ -171,25 +171,22 @@ pub fn import_file(
         );
     }
 
-    let keys = session.keys();
-    let index_key = session.credential.station.index_key();
-    let officer = &session.credential.officer;
     let mut report = ImportReport::default();
     let mut seen = HashSet::new();
-    let mut batch = session.store.batch();
-    let mut batch_ids: Vec<RecordId> = Vec::new();
-    let mut first_line = 0u64;
-    let mut last_line = 0u64;
+    let mut pending: Vec<(u64, Row)> = Vec::with_capacity(BATCH_ROWS);
+    let index_key = session.credential.station.index_key();
     let mut record = csv::StringRecord::new();
+    let mut last_line = 1u64;
     loop {
         let line;
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                line = record.position().map_or(0, csv::Position::line);
+                line = record.position().map_or(last_line + 1, csv::Position::line);
             }
             Err(e) => {
                 let line = e.position().map_or(last_line + 1, csv::Position::line);
+                last_line = line;
                 let r = Rejection {
                     line,
                     reason: "fila ilegible (codificación o comillas)".into(),
@@ -199,6 +196,7 @@ pub fn import_file(
                 continue;
             }
         }
+        last_line = line;
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -226,30 +224,71 @@ pub fn import_file(
             report.existing += 1;
             continue;
         }
-        let now = huella_sync::time::now_utc();
-        let mut rec = PersonRecord::create(RecordId::generate(), &row.identity, officer.user(), &now)?;
-        rec.set_pre_registration(&row.pre)?;
-        let mut open = OpenRecord::new(rec);
-        let tags = indexing::tags_for(index_key, &row.identity);
-        batch.save_record(&keys, &mut open, tags)?;
-        batch_ids.push(open.id());
-        if first_line == 0 {
-            first_line = line;
-        }
-        last_line = line;
-        if batch_ids.len() >= BATCH_ROWS {
-            let full = std::mem::replace(&mut batch, session.store.batch());
-            commit(session, full, &mut batch_ids, &lote, first_line, last_line)?;
-            report.imported += BATCH_ROWS;
-            first_line = 0;
+        pending.push((line, row));
+        if pending.len() >= BATCH_ROWS {
+            report.imported += store_rows(session, std::mem::take(&mut pending), &lote)?;
         }
     }
-    let n = batch_ids.len();
-    if n > 0 || report.imported == 0 {
-        commit(session, batch, &mut batch_ids, &lote, first_line, last_line)?;
-        report.imported += n;
+    if !pending.is_empty() {
+        report.imported += store_rows(session, pending, &lote)?;
     }
     Ok(report)
+}
+
+/// Builds, encrypts and commits one batch of new people; the CPU work (documents, key
+/// wrapping, sealing) is spread over the machine's cores.
+fn store_rows(session: &Session, rows: Vec<(u64, Row)>, lote: &str) -> Result<usize> {
+    let keys = session.keys();
+    let index_key = session.credential.station.index_key();
+    let officer = session.credential.officer.user();
+    let now = huella_sync::time::now_utc();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 4);
+    let per = rows.len().div_ceil(threads).max(1);
+    let prepared: Vec<Result<(RecordId, PreparedWrite)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(per)
+            .map(|chunk| {
+                let keys = &keys;
+                let now = &now;
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(_, row)| {
+                            let mut rec = PersonRecord::create(
+                                RecordId::generate(),
+                                &row.identity,
+                                officer,
+                                now,
+                            )?;
+                            rec.set_pre_registration(&row.pre)?;
+                            let mut open = OpenRecord::new(rec);
+                            let tags = indexing::tags_for(index_key, &row.identity);
+                            let w = PreparedWrite::of_record(keys, &mut open, tags)?;
+                            Ok((open.id(), w))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec![Err(anyhow::anyhow!("fallo interno al preparar registros"))])
+            })
+            .collect()
+    });
+    let mut batch = session.store.batch();
+    let mut ids = Vec::with_capacity(rows.len());
+    for p in prepared {
+        let (id, w) = p?;
+        batch.push(w);
+        ids.push(id);
+    }
+    let first = rows.first().map_or(0, |r| r.0);
+    let last = rows.last().map_or(0, |r| r.0);
+    commit(session, batch, &mut ids, lote, first, last)?;
+    Ok(rows.len())
 }
 
 fn commit(

@@ -52,5 +52,8 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         } => station::find(home, curp, nss, name, json, &who),
         Command::Status { json } => station::status(home, json),
         Command::Audit { action } => station::audit(home, action),
+        Command::Sample {
+            what: huella::cli::SampleWhat::Csv(args),
+        } => huella::commands::sample::run(&args),
     }
 }

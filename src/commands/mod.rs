@@ -2,4 +2,5 @@
 //! Commands print results on stdout; errors bubble up to `main`, which prints one line.
 
 pub mod demo;
+pub mod sample;
 pub mod station;

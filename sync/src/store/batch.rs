@@ -54,6 +54,75 @@ impl OpenRecord {
     }
 }
 
+/// The key/value writes of one record, prepared off the batch (e.g. on a worker thread).
+#[derive(Debug, Default)]
+pub struct PreparedWrite {
+    ops: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+}
+
+impl PreparedWrite {
+    fn insert(&mut self, k: Vec<u8>, v: Vec<u8>) {
+        self.ops.push((k, Some(v)));
+    }
+
+    fn remove(&mut self, k: Vec<u8>) {
+        self.ops.push((k, None));
+    }
+
+    /// Prepares the record's new changes (or its first full save), its status and its blind
+    /// tags (`tags` replaces the previous set); compacts when the record has many chunks.
+    /// Needs no store access, so many records can be prepared in parallel.
+    pub fn of_record(
+        keys: &StoreKeys<'_>,
+        open: &mut OpenRecord,
+        tags: Vec<BlindTag>,
+    ) -> Result<Self, StoreError> {
+        let mut w = PreparedWrite::default();
+        let id = open.id();
+        if open.is_new {
+            let wrapped = open.dek.wrap(&keys.recipients)?;
+            w.insert(layout::wrapped_key(&id), wrapped.as_bytes().to_vec());
+        }
+        let compact = open.chunks + 1 > super::COMPACT_AFTER;
+        let bytes = if open.is_new || compact {
+            open.record.save()
+        } else {
+            open.record.save_incremental()
+        };
+        if compact {
+            for seq in 0..open.next_seq {
+                w.remove(layout::chunk(&id, seq));
+            }
+            open.chunks = 0;
+        }
+        if !bytes.is_empty() {
+            let key = layout::chunk(&id, open.next_seq);
+            let sealed = open.dek.seal(&bytes, &key);
+            w.insert(key, sealed);
+            open.next_seq = open.next_seq.saturating_add(1);
+            open.chunks += 1;
+        }
+        let status = open
+            .record
+            .status()
+            .map_err(|source| StoreError::Record { id, source })?;
+        w.insert(layout::status(&id), vec![status.to_byte()]);
+        if tags != open.tags || open.is_new {
+            for old in &open.tags {
+                w.remove(layout::index(old, &id));
+            }
+            for t in &tags {
+                w.insert(layout::index(t, &id), Vec::new());
+            }
+            let joined: Vec<u8> = tags.iter().flat_map(|t| t.0).collect();
+            w.insert(layout::tags(&id), joined);
+            open.tags = tags;
+        }
+        open.is_new = false;
+        Ok(w)
+    }
+}
+
 struct PendingAudit {
     action: AuditAction,
     records: String,
@@ -81,58 +150,27 @@ impl Batch {
         self.records
     }
 
-    /// Queues the record's new changes (or its first full save), its status and its blind
-    /// tags (`tags` replaces the previous set). Compacts when the record has many chunks.
+    /// Queues the record's new changes, status and blind tags (see [`PreparedWrite::of_record`]).
     pub fn save_record(
         &mut self,
         keys: &StoreKeys<'_>,
         open: &mut OpenRecord,
         tags: Vec<BlindTag>,
     ) -> Result<(), StoreError> {
-        let id = open.id();
-        if open.is_new {
-            let wrapped = open.dek.wrap(&keys.recipients)?;
-            self.ops
-                .insert(layout::wrapped_key(&id), wrapped.as_bytes().to_vec());
-        }
-        let compact = open.chunks + 1 > super::COMPACT_AFTER;
-        let bytes = if open.is_new || compact {
-            open.record.save()
-        } else {
-            open.record.save_incremental()
-        };
-        if compact {
-            for seq in 0..open.next_seq {
-                self.ops.remove(layout::chunk(&id, seq));
-            }
-            open.chunks = 0;
-        }
-        if !bytes.is_empty() {
-            let key = layout::chunk(&id, open.next_seq);
-            let sealed = open.dek.seal(&bytes, &key);
-            self.ops.insert(key, sealed);
-            open.next_seq = open.next_seq.saturating_add(1);
-            open.chunks += 1;
-        }
-        let status = open
-            .record
-            .status()
-            .map_err(|source| StoreError::Record { id, source })?;
-        self.ops.insert(layout::status(&id), vec![status.to_byte()]);
-        if tags != open.tags || open.is_new {
-            for old in &open.tags {
-                self.ops.remove(layout::index(old, &id));
-            }
-            for t in &tags {
-                self.ops.insert(layout::index(t, &id), Vec::<u8>::new());
-            }
-            let joined: Vec<u8> = tags.iter().flat_map(|t| t.0).collect();
-            self.ops.insert(layout::tags(&id), joined);
-            open.tags = tags;
-        }
-        open.is_new = false;
-        self.records += 1;
+        let w = PreparedWrite::of_record(keys, open, tags)?;
+        self.push(w);
         Ok(())
+    }
+
+    /// Queues writes prepared elsewhere.
+    pub fn push(&mut self, w: PreparedWrite) {
+        for (k, v) in w.ops {
+            match v {
+                Some(v) => self.ops.insert(k, v),
+                None => self.ops.remove(k),
+            }
+        }
+        self.records += 1;
     }
 
     /// Queues a blob of the open record, sealed with its key; returns the reference to put in

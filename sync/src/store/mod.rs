@@ -21,7 +21,7 @@ use thiserror::Error;
 
 use crate::audit::{self, AuditEntry, AuditProblem};
 use crate::record::{BiometricStatus, BlobRef, PersonRecord, RecordError, RecordId};
-pub use batch::{Batch, OpenRecord};
+pub use batch::{Batch, OpenRecord, PreparedWrite};
 
 /// Chunks a record may accumulate before it is compacted into one.
 pub const COMPACT_AFTER: u32 = 8;
