@@ -7,7 +7,10 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::api::{Camera, Cancel, CaptureStep, Deadline, DeviceInfo, FingerImage, FingerprintScanner, Photo, Progress};
+use crate::api::{
+    Camera, Cancel, CaptureStep, Deadline, DeviceInfo, FingerImage, FingerprintScanner, Photo,
+    Progress,
+};
 use crate::error::DeviceError;
 
 /// Commands accepted by a scanner actor.
@@ -145,7 +148,10 @@ fn emit<E>(tx: &SyncSender<E>, event: E) -> bool {
 }
 
 /// Starts a worker thread for `scanner`; `capacity` bounds the event queue.
-pub fn spawn_scanner(mut scanner: Box<dyn FingerprintScanner>, capacity: usize) -> std::io::Result<ScannerActor> {
+pub fn spawn_scanner(
+    mut scanner: Box<dyn FingerprintScanner>,
+    capacity: usize,
+) -> std::io::Result<ScannerActor> {
     let (cmd_tx, cmd_rx) = sync_channel::<ScannerCommand>(COMMANDS);
     let (ev_tx, ev_rx) = sync_channel::<ScannerEvent>(capacity.max(2));
     let cancel = Cancel::new();
@@ -153,41 +159,47 @@ pub fn spawn_scanner(mut scanner: Box<dyn FingerprintScanner>, capacity: usize) 
     let worker_cancel = cancel.clone();
     let closed = Arc::new(AtomicBool::new(false));
     let worker_closed = closed.clone();
-    let thread = std::thread::Builder::new().name("lector".into()).spawn(move || {
-        while let Ok(cmd) = cmd_rx.recv() {
-            worker_cancel.reset();
-            if worker_closed.load(Ordering::SeqCst) {
-                break;
-            }
-            let ok = match cmd {
-                ScannerCommand::Stop => break,
-                ScannerCommand::Capture { timeout } => {
-                    let mut on_step = |step| match step {
-                        CaptureStep::FingerDetected => {
-                            let _ = ev_tx.send(ScannerEvent::FingerDetected);
-                        }
-                        CaptureStep::Progress(p) => {
-                            let _ = ev_tx.try_send(ScannerEvent::Progress(p));
-                        }
-                    };
-                    match scanner.capture(Deadline::after(timeout), &worker_cancel, &mut on_step) {
-                        Ok(img) => emit(&ev_tx, ScannerEvent::ImageReady(img)),
-                        Err(e) => emit(&ev_tx, ScannerEvent::Failed(e)),
-                    }
+    let thread = std::thread::Builder::new()
+        .name("lector".into())
+        .spawn(move || {
+            while let Ok(cmd) = cmd_rx.recv() {
+                worker_cancel.reset();
+                if worker_closed.load(Ordering::SeqCst) {
+                    break;
                 }
-                ScannerCommand::WaitRemoved { timeout } => {
-                    match scanner.wait_removed(Deadline::after(timeout), &worker_cancel) {
-                        Ok(()) => emit(&ev_tx, ScannerEvent::FingerLifted),
-                        Err(e) => emit(&ev_tx, ScannerEvent::Failed(e)),
+                let ok = match cmd {
+                    ScannerCommand::Stop => break,
+                    ScannerCommand::Capture { timeout } => {
+                        let mut on_step = |step| match step {
+                            CaptureStep::FingerDetected => {
+                                let _ = ev_tx.send(ScannerEvent::FingerDetected);
+                            }
+                            CaptureStep::Progress(p) => {
+                                let _ = ev_tx.try_send(ScannerEvent::Progress(p));
+                            }
+                        };
+                        match scanner.capture(
+                            Deadline::after(timeout),
+                            &worker_cancel,
+                            &mut on_step,
+                        ) {
+                            Ok(img) => emit(&ev_tx, ScannerEvent::ImageReady(img)),
+                            Err(e) => emit(&ev_tx, ScannerEvent::Failed(e)),
+                        }
                     }
+                    ScannerCommand::WaitRemoved { timeout } => {
+                        match scanner.wait_removed(Deadline::after(timeout), &worker_cancel) {
+                            Ok(()) => emit(&ev_tx, ScannerEvent::FingerLifted),
+                            Err(e) => emit(&ev_tx, ScannerEvent::Failed(e)),
+                        }
+                    }
+                };
+                if !ok {
+                    return;
                 }
-            };
-            if !ok {
-                return;
             }
-        }
-        let _ = ev_tx.try_send(ScannerEvent::Stopped);
-    })?;
+            let _ = ev_tx.try_send(ScannerEvent::Stopped);
+        })?;
     Ok(Actor {
         commands: cmd_tx,
         events: ev_rx,
@@ -208,30 +220,36 @@ pub fn spawn_camera(mut camera: Box<dyn Camera>, capacity: usize) -> std::io::Re
     let worker_cancel = cancel.clone();
     let closed = Arc::new(AtomicBool::new(false));
     let worker_closed = closed.clone();
-    let thread = std::thread::Builder::new().name("camara".into()).spawn(move || {
-        while let Ok(cmd) = cmd_rx.recv() {
-            worker_cancel.reset();
-            if worker_closed.load(Ordering::SeqCst) {
-                break;
-            }
-            let ok = match cmd {
-                CameraCommand::Stop => break,
-                CameraCommand::Capture { timeout } => {
-                    let mut on_progress = |p| {
-                        let _ = ev_tx.try_send(CameraEvent::Progress(p));
-                    };
-                    match camera.capture_still(Deadline::after(timeout), &worker_cancel, &mut on_progress) {
-                        Ok(photo) => emit(&ev_tx, CameraEvent::PhotoReady(photo)),
-                        Err(e) => emit(&ev_tx, CameraEvent::Failed(e)),
-                    }
+    let thread = std::thread::Builder::new()
+        .name("camara".into())
+        .spawn(move || {
+            while let Ok(cmd) = cmd_rx.recv() {
+                worker_cancel.reset();
+                if worker_closed.load(Ordering::SeqCst) {
+                    break;
                 }
-            };
-            if !ok {
-                return;
+                let ok = match cmd {
+                    CameraCommand::Stop => break,
+                    CameraCommand::Capture { timeout } => {
+                        let mut on_progress = |p| {
+                            let _ = ev_tx.try_send(CameraEvent::Progress(p));
+                        };
+                        match camera.capture_still(
+                            Deadline::after(timeout),
+                            &worker_cancel,
+                            &mut on_progress,
+                        ) {
+                            Ok(photo) => emit(&ev_tx, CameraEvent::PhotoReady(photo)),
+                            Err(e) => emit(&ev_tx, CameraEvent::Failed(e)),
+                        }
+                    }
+                };
+                if !ok {
+                    return;
+                }
             }
-        }
-        let _ = ev_tx.try_send(CameraEvent::Stopped);
-    })?;
+            let _ = ev_tx.try_send(CameraEvent::Stopped);
+        })?;
     Ok(Actor {
         commands: cmd_tx,
         events: ev_rx,

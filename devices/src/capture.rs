@@ -55,17 +55,29 @@ pub enum CaptureError {
 }
 
 /// Opens the scanner at `port`, waits up to `timeout` for a finger and uploads one image.
-pub fn capture_once(port: &str, config: ZfmConfig, timeout: Duration) -> Result<CaptureReport, DeviceError> {
+pub fn capture_once(
+    port: &str,
+    config: ZfmConfig,
+    timeout: Duration,
+) -> Result<CaptureReport, DeviceError> {
     let mut scanner = ZfmScanner::open(port, config)?;
     let packet_size = scanner.params().packet_size();
     let mut upload_start = None;
     let mut upload_bytes = 0;
-    let image = scanner.capture(Deadline::after(timeout), &Cancel::new(), &mut |step| match step {
-        CaptureStep::FingerDetected => upload_start = Some(Instant::now()),
-        CaptureStep::Progress(p) => upload_bytes = p.done,
-    })?;
+    let image = scanner.capture(
+        Deadline::after(timeout),
+        &Cancel::new(),
+        &mut |step| match step {
+            CaptureStep::FingerDetected => upload_start = Some(Instant::now()),
+            CaptureStep::Progress(p) => upload_bytes = p.done,
+        },
+    )?;
     let upload = upload_start.map(|t| t.elapsed()).unwrap_or_default();
-    let quality = assess(&image.pixels, usize::from(image.width), usize::from(image.height));
+    let quality = assess(
+        &image.pixels,
+        usize::from(image.width),
+        usize::from(image.height),
+    );
     Ok(CaptureReport {
         image,
         upload,
@@ -76,7 +88,12 @@ pub fn capture_once(port: &str, config: ZfmConfig, timeout: Duration) -> Result<
 }
 
 /// [`capture_once`], then writes the PNG to `out` via a temp file and rename.
-pub fn capture_to_png(port: &str, config: ZfmConfig, timeout: Duration, out: &Path) -> Result<CaptureReport, CaptureError> {
+pub fn capture_to_png(
+    port: &str,
+    config: ZfmConfig,
+    timeout: Duration,
+    out: &Path,
+) -> Result<CaptureReport, CaptureError> {
     let report = capture_once(port, config, timeout)?;
     write_png_atomic(out, &report.image)?;
     Ok(report)

@@ -211,13 +211,17 @@ impl DeviceError {
     /// A short message in Spanish telling the operator what to do.
     pub fn mensaje(&self) -> &'static str {
         match self.kind() {
-            ErrorKind::Timeout => "El dispositivo no responde. Revise el cable y vuelva a intentar.",
+            ErrorKind::Timeout => {
+                "El dispositivo no responde. Revise el cable y vuelva a intentar."
+            }
             ErrorKind::Framing => {
                 "Hubo ruido en la comunicación con el dispositivo. Vuelva a intentar; si persiste, cambie el cable."
             }
             ErrorKind::Disconnected => "El dispositivo se desconectó. Vuelva a conectarlo.",
             ErrorKind::NotFound => "No se encontró el dispositivo. Verifique que esté conectado.",
-            ErrorKind::Busy => "El dispositivo está en uso por otro programa. Ciérrelo e intente de nuevo.",
+            ErrorKind::Busy => {
+                "El dispositivo está en uso por otro programa. Ciérrelo e intente de nuevo."
+            }
             ErrorKind::NoFinger => "Coloque el dedo sobre el lector.",
             ErrorKind::PoorImage => {
                 "La huella salió borrosa. Limpie el cristal y coloque el dedo de nuevo, firme y centrado."
@@ -225,10 +229,14 @@ impl DeviceError {
             ErrorKind::WrongPassword => {
                 "El lector tiene una contraseña distinta a la configurada. Avise a soporte técnico."
             }
-            ErrorKind::EnrollMismatch => "Las capturas no coinciden. Use el mismo dedo en cada toma.",
+            ErrorKind::EnrollMismatch => {
+                "Las capturas no coinciden. Use el mismo dedo en cada toma."
+            }
             ErrorKind::Rejected => "El dispositivo rechazó la operación. Vuelva a intentar.",
             ErrorKind::Unsupported => "Este modelo de dispositivo no admite la operación.",
-            ErrorKind::Hardware => "El dispositivo reporta una falla interna. Avise a soporte técnico.",
+            ErrorKind::Hardware => {
+                "El dispositivo reporta una falla interna. Avise a soporte técnico."
+            }
             ErrorKind::Cancelled => "Captura cancelada.",
             ErrorKind::Io => "Error de comunicación con el puerto. Reconecte el dispositivo.",
         }

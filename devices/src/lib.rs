@@ -35,7 +35,13 @@ pub mod sim;
 pub mod synthetic;
 pub mod transport;
 
-pub use actor::{CameraActor, CameraCommand, CameraEvent, ScannerActor, ScannerCommand, ScannerEvent, spawn_camera, spawn_scanner};
-pub use api::{Camera, Cancel, CaptureStep, Deadline, DeviceInfo, FingerImage, FingerPosition, FingerprintScanner, Photo, Progress};
+pub use actor::{
+    CameraActor, CameraCommand, CameraEvent, ScannerActor, ScannerCommand, ScannerEvent,
+    spawn_camera, spawn_scanner,
+};
+pub use api::{
+    Camera, Cancel, CaptureStep, Deadline, DeviceInfo, FingerImage, FingerPosition,
+    FingerprintScanner, Photo, Progress,
+};
 pub use driver::{Vc0706Camera, Vc0706Config, ZfmConfig, ZfmScanner};
 pub use error::{DeviceError, ErrorKind, FramingError, QualityIssue, Retry};

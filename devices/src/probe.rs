@@ -55,7 +55,10 @@ pub fn probe(path: &str, scanner_baud: u32, camera_baud: u32) -> Probe {
         }
         Err(e) => e,
     };
-    if matches!(err, DeviceError::Busy { .. } | DeviceError::NotFound { .. } | DeviceError::WrongPassword) {
+    if matches!(
+        err,
+        DeviceError::Busy { .. } | DeviceError::NotFound { .. } | DeviceError::WrongPassword
+    ) {
         return Probe::Unknown(err);
     }
     let camera = Vc0706Camera::open(

@@ -40,7 +40,8 @@ pub fn assess(pixels: &[u8], w: usize, h: usize) -> Quality {
     };
     let mean = pixels.iter().map(|p| f32::from(*p)).sum::<f32>() / n as f32;
     let field = OrientationField::estimate(pixels, w, h);
-    let fg = field.blocks.iter().filter(|b| b.foreground).count() as f32 / field.blocks.len().max(1) as f32;
+    let fg = field.blocks.iter().filter(|b| b.foreground).count() as f32
+        / field.blocks.len().max(1) as f32;
     Quality {
         contrast: (pct(0.95) - pct(0.05)) / 255.0,
         foreground: fg,
@@ -98,7 +99,8 @@ impl OrientationField {
                 }
                 let var = (sum2 / n - (sum / n).powi(2)).max(0.0);
                 let theta = (0.5 * (2.0 * gxy).atan2(gxx - gyy) + PI / 2.0).rem_euclid(PI);
-                let coherence = ((gxx - gyy).powi(2) + 4.0 * gxy * gxy).sqrt() / (gxx + gyy).max(1e-6);
+                let coherence =
+                    ((gxx - gyy).powi(2) + 4.0 * gxy * gxy).sqrt() / (gxx + gyy).max(1e-6);
                 blocks.push(Block {
                     theta,
                     coherence,

@@ -20,7 +20,9 @@ pub struct SerialLink {
 
 impl std::fmt::Debug for SerialLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SerialLink").field("name", &self.name).finish()
+        f.debug_struct("SerialLink")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -94,7 +96,10 @@ impl SerialLink {
                 waited: started.elapsed(),
             });
         }
-        let slice = deadline.remaining().min(READ_SLICE).max(Duration::from_millis(1));
+        let slice = deadline
+            .remaining()
+            .min(READ_SLICE)
+            .max(Duration::from_millis(1));
         let _ = self.port.set_timeout(slice);
         match self.port.read(buf) {
             Ok(0) => Err(DeviceError::Disconnected),

@@ -27,7 +27,11 @@ fn config() -> Vc0706Config {
 }
 
 fn still(cam: &mut Vc0706Camera) -> Result<Photo, huella_devices::DeviceError> {
-    cam.capture_still(Deadline::after(Duration::from_secs(10)), &Cancel::new(), &mut |_| {})
+    cam.capture_still(
+        Deadline::after(Duration::from_secs(10)),
+        &Cancel::new(),
+        &mut |_| {},
+    )
 }
 
 #[test]
@@ -47,10 +51,17 @@ fn version_size_reset_and_still() -> TestResult {
         },
     )?;
     assert_eq!(last, photo.bytes.len());
-    assert_eq!((photo.mime, photo.width, photo.height), ("image/jpeg", 640, 480));
+    assert_eq!(
+        (photo.mime, photo.width, photo.height),
+        ("image/jpeg", 640, 480)
+    );
     assert!(photo.bytes.starts_with(&[0xFF, 0xD8]));
     assert!(photo.bytes.ends_with(&[0xFF, 0xD9]));
-    assert!(photo.bytes.len() > 2000, "a real JPEG, {} bytes", photo.bytes.len());
+    assert!(
+        photo.bytes.len() > 2000,
+        "a real JPEG, {} bytes",
+        photo.bytes.len()
+    );
     // Explicit protocol steps.
     cam.freeze()?;
     let len = cam.frame_len()?;

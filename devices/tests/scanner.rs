@@ -50,7 +50,10 @@ fn handshake_parameters_and_library_commands() -> TestResult {
     let sim = start(None, Some((1, 1)))?;
     let mut s = ZfmScanner::open(sim.path(), config())?;
     let p = s.params();
-    assert_eq!((p.packet_size(), p.capacity, p.security_level), (128, 162, 3));
+    assert_eq!(
+        (p.packet_size(), p.capacity, p.security_level),
+        (128, 162, 3)
+    );
     assert_eq!(s.info().model, "ZFM-20");
     assert_eq!(s.template_count()?, 0);
     assert!(s.gen_img()?);
@@ -61,14 +64,20 @@ fn handshake_parameters_and_library_commands() -> TestResult {
     s.command(&Command::Store { buffer: 1, page: 3 })?;
     assert_eq!(s.template_count()?, 1);
     assert!(matches!(
-        s.command(&Command::Store { buffer: 1, page: 999 }),
+        s.command(&Command::Store {
+            buffer: 1,
+            page: 999
+        }),
         Err(DeviceError::Rejected { code: 0x0B })
     ));
     // Different fingers in the two buffers: merge fails.
     sim.glass().place(1, finger(2));
     assert!(s.gen_img()?);
     s.command(&Command::Img2Tz { buffer: 2 })?;
-    assert!(matches!(s.command(&Command::RegModel), Err(DeviceError::EnrollMismatch)));
+    assert!(matches!(
+        s.command(&Command::RegModel),
+        Err(DeviceError::EnrollMismatch)
+    ));
     s.command(&Command::Empty)?;
     assert_eq!(s.template_count()?, 0);
     Ok(())
@@ -80,16 +89,23 @@ fn capture_reassembles_a_256x288_fingerprint_and_reports_steps() -> TestResult {
     let mut s = ZfmScanner::open(sim.path(), config())?;
     let mut detected = false;
     let mut last = 0;
-    let img = s.capture(Deadline::after(Duration::from_secs(5)), &Cancel::new(), &mut |st| match st {
-        CaptureStep::FingerDetected => detected = true,
-        CaptureStep::Progress(p) => {
-            assert!(p.done > last && p.total == 36_864);
-            last = p.done;
-        }
-    })?;
+    let img = s.capture(
+        Deadline::after(Duration::from_secs(5)),
+        &Cancel::new(),
+        &mut |st| match st {
+            CaptureStep::FingerDetected => detected = true,
+            CaptureStep::Progress(p) => {
+                assert!(p.done > last && p.total == 36_864);
+                last = p.done;
+            }
+        },
+    )?;
     assert!(detected);
     assert_eq!(last, 36_864);
-    assert_eq!((img.width, img.height, img.pixels.len()), (256, 288, 256 * 288));
+    assert_eq!(
+        (img.width, img.height, img.pixels.len()),
+        (256, 288, 256 * 288)
+    );
     // 4-bit data expanded ×17: every pixel is a multiple of 17.
     assert!(img.pixels.iter().all(|p| p % 17 == 0));
     let q = huella_devices::quality::assess(&img.pixels, 256, 288);
@@ -157,7 +173,9 @@ fn fault_unplug_gives_disconnected() -> TestResult {
 #[test]
 fn fault_wrong_password_fails_the_handshake() -> TestResult {
     let sim = start(Some(Fault::WrongPassword), Some((3, 1)))?;
-    let err = ZfmScanner::open(sim.path(), config()).err().ok_or("open should fail")?;
+    let err = ZfmScanner::open(sim.path(), config())
+        .err()
+        .ok_or("open should fail")?;
     assert_eq!(err.kind(), ErrorKind::WrongPassword);
     // The right password opens it.
     let ok = ZfmScanner::open(
@@ -193,7 +211,9 @@ fn fault_slow_device_still_captures() -> TestResult {
 fn second_open_of_the_same_port_is_busy() -> TestResult {
     let sim = start(None, None)?;
     let _first = ZfmScanner::open(sim.path(), config())?;
-    let err = ZfmScanner::open(sim.path(), config()).err().ok_or("second open should fail")?;
+    let err = ZfmScanner::open(sim.path(), config())
+        .err()
+        .ok_or("second open should fail")?;
     assert_eq!(err.kind(), ErrorKind::Busy);
     Ok(())
 }
@@ -225,7 +245,11 @@ fn capture_to_png_writes_only_complete_images() -> TestResult {
         .filter_map(Result::ok)
         .map(|e| e.file_name())
         .collect();
-    assert_eq!(names, vec![std::ffi::OsString::from("huella.png")], "no partial files");
+    assert_eq!(
+        names,
+        vec![std::ffi::OsString::from("huella.png")],
+        "no partial files"
+    );
     Ok(())
 }
 
@@ -294,7 +318,10 @@ fn paced_upload_at_115200_takes_line_time() -> TestResult {
     )?;
     let ideal = report.wire_bytes() as f64 / 11_520.0;
     let secs = report.upload.as_secs_f64();
-    assert!(secs >= ideal * 0.97 && secs <= ideal * 1.25, "upload {secs:.2} s, ideal {ideal:.2} s");
+    assert!(
+        secs >= ideal * 0.97 && secs <= ideal * 1.25,
+        "upload {secs:.2} s, ideal {ideal:.2} s"
+    );
     assert!(report.line_share(115_200) >= 0.8);
     Ok(())
 }

@@ -1,9 +1,9 @@
 //! Synthetic fingers: deterministic by seed, plausible images, and impressions of one finger
 //! closer to each other than to other fingers (orientation-field similarity after alignment).
 
+use huella_devices::FingerPosition;
 use huella_devices::quality::{OrientationField, assess};
 use huella_devices::synthetic::{SyntheticFinger, face_jpeg, fingerprint};
-use huella_devices::FingerPosition;
 
 fn finger(n: u8) -> FingerPosition {
     FingerPosition::new(n).unwrap_or_else(|| panic!("finger {n}"))
@@ -51,7 +51,12 @@ fn impressions_of_one_finger_are_closer_than_other_fingers() {
     let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
     let worst_genuine = genuine.iter().copied().fold(f32::MAX, f32::min);
     println!("genuine {genuine:?}\nimpostor {impostor:?}");
-    assert!(mean(&genuine) > mean(&impostor) + 0.1, "genuine {} impostor {}", mean(&genuine), mean(&impostor));
+    assert!(
+        mean(&genuine) > mean(&impostor) + 0.1,
+        "genuine {} impostor {}",
+        mean(&genuine),
+        mean(&impostor)
+    );
     assert!(worst_genuine > 0.6, "worst genuine {worst_genuine}");
     // Each finger's impressions score higher with each other than with any other finger.
     for (i, fi) in fields.iter().enumerate() {

@@ -72,9 +72,9 @@ impl Vc0706Camera {
         let cancel = Cancel::new();
         let mut buf = [0u8; 64];
         while !self.rx.windows(BANNER_END.len()).any(|w| w == BANNER_END) {
-            let n = self
-                .link
-                .read_some(&mut buf, deadline, &cancel, "reinicio de cámara", started)?;
+            let n =
+                self.link
+                    .read_some(&mut buf, deadline, &cancel, "reinicio de cámara", started)?;
             self.rx.extend_from_slice(buf.get(..n).unwrap_or_default());
         }
         self.rx.clear();
@@ -133,7 +133,8 @@ impl Vc0706Camera {
         cancel: &Cancel,
     ) -> Result<Vec<u8>, DeviceError> {
         self.start(&Request::read_frame(offset, len, 10))?;
-        let line_time = Duration::from_micros(u64::from(len) * 10_000_000 / u64::from(self.config.baud.max(1)));
+        let line_time =
+            Duration::from_micros(u64::from(len) * 10_000_000 / u64::from(self.config.baud.max(1)));
         let deadline = Deadline::after(self.config.reply_timeout + line_time * 2);
         let ack = [REPLY_MARK, self.config.serial, cmd::READ_FBUF, 0, 0];
         if self.read_exact(5, deadline, cancel)? != ack {
@@ -168,7 +169,8 @@ impl Vc0706Camera {
             ..req.clone()
         };
         let deadline = Deadline::after(self.config.reply_timeout);
-        self.link.write_all(&req.encode(), deadline, "envío de orden")
+        self.link
+            .write_all(&req.encode(), deadline, "envío de orden")
     }
 
     /// One request/reply exchange; a non-zero status becomes its error.
@@ -206,10 +208,15 @@ impl Vc0706Camera {
         let started = Instant::now();
         let mut buf = [0u8; 2048];
         while self.rx.len() < n {
-            let got = self
-                .link
-                .read_some(&mut buf, deadline, cancel, "respuesta de la cámara", started)?;
-            self.rx.extend_from_slice(buf.get(..got).unwrap_or_default());
+            let got = self.link.read_some(
+                &mut buf,
+                deadline,
+                cancel,
+                "respuesta de la cámara",
+                started,
+            )?;
+            self.rx
+                .extend_from_slice(buf.get(..got).unwrap_or_default());
         }
         Ok(self.rx.drain(..n).collect())
     }

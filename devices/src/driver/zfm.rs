@@ -151,10 +151,10 @@ impl ZfmScanner {
     /// Discards the rest of a broken transfer and any stale input.
     fn resync(&mut self) -> Result<(), DeviceError> {
         self.decoder.clear();
-        self.link.drain(
-            Duration::from_millis(150),
-            Deadline::after(Duration::from_secs(60)),
-        )
+        // Wait long enough for a late ack of a slow module to arrive and be discarded.
+        let quiet = (self.config.reply_timeout / 2).max(Duration::from_millis(150));
+        self.link
+            .drain(quiet, Deadline::after(Duration::from_secs(60)))
     }
 
     /// One command/ack exchange; a non-zero confirmation code becomes its error.
@@ -167,7 +167,8 @@ impl ZfmScanner {
             content: cmd.content(),
         };
         let deadline = Deadline::after(self.config.reply_timeout);
-        self.link.write_all(&packet.encode(), deadline, "envío de orden")?;
+        self.link
+            .write_all(&packet.encode(), deadline, "envío de orden")?;
         let reply = self.read_packet(deadline, &Cancel::new(), "respuesta del lector")?;
         if reply.pid != Pid::Ack {
             return Err(FramingError::Unexpected.into());
@@ -195,7 +196,9 @@ impl ZfmScanner {
                 }
                 return Ok(p);
             }
-            let n = self.link.read_some(&mut buf, deadline, cancel, op, started)?;
+            let n = self
+                .link
+                .read_some(&mut buf, deadline, cancel, op, started)?;
             self.decoder.feed(buf.get(..n).unwrap_or_default());
         }
     }

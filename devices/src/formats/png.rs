@@ -46,14 +46,24 @@ pub fn encode_gray_png(width: u32, height: u32, pixels: &[u8]) -> Result<Vec<u8>
 
 /// Writes `image` to `path` atomically: a temp file in the same directory, fsync, rename.
 pub fn write_png_atomic(path: &Path, image: &FingerImage) -> Result<(), ImageFileError> {
-    let bytes = encode_gray_png(u32::from(image.width), u32::from(image.height), &image.pixels)?;
+    let bytes = encode_gray_png(
+        u32::from(image.width),
+        u32::from(image.height),
+        &image.pixels,
+    )?;
     write_atomic(path, &bytes).map_err(ImageFileError::Io)
 }
 
 /// Writes bytes to `path` through a temp file in the same directory and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = BufWriter::new(File::create(&tmp)?);
@@ -73,9 +83,13 @@ pub fn read_gray_png(path: &Path) -> Result<(usize, usize, Vec<u8>), ImageFileEr
     let mut dec = ::png::Decoder::new(BufReader::new(file));
     dec.set_transformations(::png::Transformations::EXPAND | ::png::Transformations::STRIP_16);
     let mut reader = dec.read_info().map_err(ImageFileError::Decode)?;
-    let size = reader.output_buffer_size().ok_or(ImageFileError::BadDimensions)?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or(ImageFileError::BadDimensions)?;
     let mut buf = vec![0u8; size];
-    let info = reader.next_frame(&mut buf).map_err(ImageFileError::Decode)?;
+    let info = reader
+        .next_frame(&mut buf)
+        .map_err(ImageFileError::Decode)?;
     let (w, h) = (info.width as usize, info.height as usize);
     let channels = match info.color_type {
         ::png::ColorType::Grayscale => 1,
@@ -92,7 +106,9 @@ pub fn read_gray_png(path: &Path) -> Result<(usize, usize, Vec<u8>), ImageFileEr
         for px in row.chunks(channels).take(w) {
             let v = match px {
                 [g] | [g, _] => u32::from(*g),
-                [r, g, b] | [r, g, b, _] => (u32::from(*r) * 299 + u32::from(*g) * 587 + u32::from(*b) * 114) / 1000,
+                [r, g, b] | [r, g, b, _] => {
+                    (u32::from(*r) * 299 + u32::from(*g) * 587 + u32::from(*b) * 114) / 1000
+                }
                 _ => 255,
             };
             gray.push(v as u8);
@@ -110,7 +126,10 @@ pub fn fit_to(w: usize, h: usize, px: &[u8], tw: usize, th: usize) -> Vec<u8> {
             let sx = x as isize + ox / 2;
             let sy = y as isize + oy / 2;
             if sx >= 0 && sy >= 0 && (sx as usize) < w && (sy as usize) < h {
-                if let (Some(d), Some(s)) = (out.get_mut(y * tw + x), px.get(sy as usize * w + sx as usize)) {
+                if let (Some(d), Some(s)) = (
+                    out.get_mut(y * tw + x),
+                    px.get(sy as usize * w + sx as usize),
+                ) {
                     *d = *s;
                 }
             }

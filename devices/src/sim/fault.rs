@@ -68,7 +68,9 @@ impl fmt::Display for Fault {
 
 /// An unknown fault name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("fallo desconocido; use uno de: checksum, drop-bytes, no-finger, timeout, slow, wrong-password, unplug, poor-image")]
+#[error(
+    "fallo desconocido; use uno de: checksum, drop-bytes, no-finger, timeout, slow, wrong-password, unplug, poor-image"
+)]
 pub struct UnknownFault;
 
 impl FromStr for Fault {

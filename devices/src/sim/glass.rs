@@ -84,8 +84,13 @@ pub fn parse_line(line: &str) -> Result<Option<OnGlass>, BadGlassLine> {
     if line.is_empty() || line == "-" {
         return Ok(None);
     }
-    let mut parts = line.split(|c: char| c.is_whitespace() || c == ',' || c == ':').filter(|p| !p.is_empty());
-    let person = parts.next().and_then(|p| p.parse::<u64>().ok()).ok_or(BadGlassLine)?;
+    let mut parts = line
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ':')
+        .filter(|p| !p.is_empty());
+    let person = parts
+        .next()
+        .and_then(|p| p.parse::<u64>().ok())
+        .ok_or(BadGlassLine)?;
     let finger = parts
         .next()
         .and_then(|p| p.parse::<u8>().ok())
@@ -107,7 +112,10 @@ mod tests {
         assert_eq!(parse_line(" - "), Ok(None));
         let f = FingerPosition::new(7);
         assert_eq!(
-            parse_line("42 7").ok().flatten().map(|g| (g.person, Some(g.finger))),
+            parse_line("42 7")
+                .ok()
+                .flatten()
+                .map(|g| (g.person, Some(g.finger))),
             Some((42, f))
         );
         assert_eq!(parse_line("42 11"), Err(BadGlassLine));

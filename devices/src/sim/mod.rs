@@ -136,7 +136,12 @@ impl Drop for SimHandle {
 /// `TTYPort::pair` is not thread-safe across concurrent callers (upstream FIXME).
 static PTY_LOCK: Mutex<()> = Mutex::new(());
 
-fn spawn(device: impl SimDevice + 'static, line: Line, glass: Glass, name: &str) -> Result<SimHandle, SimError> {
+fn spawn(
+    device: impl SimDevice + 'static,
+    line: Line,
+    glass: Glass,
+    name: &str,
+) -> Result<SimHandle, SimError> {
     let (master, slave) = {
         let _guard = PTY_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         TTYPort::pair().map_err(SimError::Pty)?
@@ -162,8 +167,17 @@ fn spawn(device: impl SimDevice + 'static, line: Line, glass: Glass, name: &str)
 }
 
 /// Starts a simulated ZFM-20 scanner on a new pty; returns its path and control handle.
-pub fn start_scanner(config: ScannerSimConfig) -> Result<SimHandle, SimError> {
-    let device = zfm::ZfmSim::new(config.source, config.glass.clone(), config.fault, config.line.baud);
+pub fn start_scanner(mut config: ScannerSimConfig) -> Result<SimHandle, SimError> {
+    // Build the master pattern of the finger already on the glass before serving.
+    if let Some(who) = config.glass.current() {
+        let _ = config.source.image(who, 0);
+    }
+    let device = zfm::ZfmSim::new(
+        config.source,
+        config.glass.clone(),
+        config.fault,
+        config.line.baud,
+    );
     spawn(device, config.line, config.glass, "sim-lector")
 }
 

@@ -39,7 +39,9 @@ struct Pacer {
 impl Pacer {
     fn line_time(&self, bytes: usize) -> Duration {
         match self.baud {
-            Some(b) if b > 0 => Duration::from_nanos(bytes as u64 * 10 * 1_000_000_000 / u64::from(b)),
+            Some(b) if b > 0 => {
+                Duration::from_nanos(bytes as u64 * 10 * 1_000_000_000 / u64::from(b))
+            }
             _ => Duration::ZERO,
         }
     }

@@ -12,7 +12,8 @@ use crate::synthetic::face_jpeg;
 /// Version string the simulated camera reports (11 bytes, like the Vimicro module).
 pub const VERSION: &[u8; 11] = b"VC0706 1.00";
 /// Boot banner printed after SYSTEM_RESET.
-const BANNER: &[u8] = b"VC0703 1.00\r\nCtrl infr exist\r\nUser-defined sensor\r\n625\r\nInit end\r\n";
+const BANNER: &[u8] =
+    b"VC0703 1.00\r\nCtrl infr exist\r\nUser-defined sensor\r\n625\r\nInit end\r\n";
 /// Frame-buffer read (0-based) that the checksum / drop / unplug faults hit.
 const FAULTY_READ: u32 = 2;
 
@@ -69,12 +70,17 @@ impl Vc0706Sim {
         if req.serial != self.serial {
             return Vec::new();
         }
-        let silent = matches!(req.command, cmd::FBUF_CTRL | cmd::GET_FBUF_LEN | cmd::READ_FBUF);
+        let silent = matches!(
+            req.command,
+            cmd::FBUF_CTRL | cmd::GET_FBUF_LEN | cmd::READ_FBUF
+        );
         if self.fault == Some(Fault::Timeout) && silent {
             return Vec::new();
         }
         match (req.command, req.data.as_slice()) {
-            (cmd::GEN_VERSION, _) => vec![self.reply(cmd::GEN_VERSION, status::OK, VERSION.to_vec())],
+            (cmd::GEN_VERSION, _) => {
+                vec![self.reply(cmd::GEN_VERSION, status::OK, VERSION.to_vec())]
+            }
             (cmd::SYSTEM_RESET, _) => {
                 self.frozen = false;
                 vec![
@@ -142,7 +148,8 @@ impl Vc0706Sim {
                 return out;
             }
             Some(Fault::Slow) => {
-                let line = Duration::from_nanos(u64::from(len) * 10 * 1_000_000_000 / u64::from(baud));
+                let line =
+                    Duration::from_nanos(u64::from(len) * 10 * 1_000_000_000 / u64::from(baud));
                 out.push(Emit::Pause(line));
             }
             _ => {}

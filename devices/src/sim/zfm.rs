@@ -160,7 +160,10 @@ impl ZfmSim {
                 self.library.clear();
                 vec![self.ack(0, vec![])]
             }
-            Command::Other { code: 0x35 | 0x50 | 0x51, .. } => vec![self.ack(0, vec![])],
+            Command::Other {
+                code: 0x35 | 0x50 | 0x51,
+                ..
+            } => vec![self.ack(0, vec![])],
             Command::Other { .. } => vec![self.ack(0xFC, vec![])],
         }
     }

@@ -51,7 +51,10 @@ impl Variation {
         });
         Self {
             angle: rng.normal().clamp(-2.0, 2.0) * 0.07,
-            shift: (rng.normal().clamp(-2.0, 2.0) * 7.0, rng.normal().clamp(-2.0, 2.0) * 8.0),
+            shift: (
+                rng.normal().clamp(-2.0, 2.0) * 7.0,
+                rng.normal().clamp(-2.0, 2.0) * 8.0,
+            ),
             bumps,
             pressure: rng.range(0.86, 1.06),
             threshold: rng.range(-0.3, 0.3),
@@ -82,7 +85,13 @@ pub fn render(
     let (s, c) = v.angle.sin_cos();
     // Low-frequency blotch field for dry fingers.
     let blotch_phase: Vec<(f32, f32, f32)> = (0..3)
-        .map(|_| (rng.range(0.05, 0.12), rng.range(0.05, 0.12), rng.range(0.0, 6.3)))
+        .map(|_| {
+            (
+                rng.range(0.05, 0.12),
+                rng.range(0.05, 0.12),
+                rng.range(0.0, 6.3),
+            )
+        })
         .collect();
     let mut out = Vec::with_capacity(w * h);
     for y in 0..h {

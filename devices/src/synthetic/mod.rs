@@ -65,7 +65,12 @@ impl SyntheticFinger {
 
     /// Impression `n`: 0 is an undistorted reference, 1.. add acquisition variation.
     pub fn impression(&self, n: u32) -> FingerImage {
-        let mut rng = Rng::from_parts(&[self.person, u64::from(self.finger.number()), u64::from(n), 0x1A_9E]);
+        let mut rng = Rng::from_parts(&[
+            self.person,
+            u64::from(self.finger.number()),
+            u64::from(n),
+            0x1A_9E,
+        ]);
         let v = impression::Variation::new(&mut rng, n == 0);
         let pixels = impression::render(
             &self.ridges,

@@ -39,7 +39,10 @@ pub struct FlowModel {
 impl FlowModel {
     /// A random but seed-stable flow for a finger; `right_hand` biases loops to ulnar side.
     pub fn new(rng: &mut Rng, w: f32, h: f32, right_hand: bool) -> Self {
-        let (cx, cy) = (w / 2.0 + rng.range(-12.0, 12.0), h * 0.45 + rng.range(-15.0, 15.0));
+        let (cx, cy) = (
+            w / 2.0 + rng.range(-12.0, 12.0),
+            h * 0.45 + rng.range(-15.0, 15.0),
+        );
         let pick = rng.unit();
         let ulnar = if right_hand {
             PatternClass::RightLoop
@@ -62,7 +65,10 @@ impl FlowModel {
         let dy = rng.range(60.0, 95.0);
         let (cores, deltas) = match class {
             PatternClass::Arch => (vec![], vec![]),
-            PatternClass::TentedArch => (vec![(cx, cy)], vec![(cx + rng.range(-4.0, 4.0), cy + rng.range(35.0, 50.0))]),
+            PatternClass::TentedArch => (
+                vec![(cx, cy)],
+                vec![(cx + rng.range(-4.0, 4.0), cy + rng.range(35.0, 50.0))],
+            ),
             PatternClass::RightLoop => (vec![(cx + 8.0, cy)], vec![(cx - dx, cy + dy)]),
             PatternClass::LeftLoop => (vec![(cx - 8.0, cy)], vec![(cx + dx, cy + dy)]),
             PatternClass::Whorl => {
@@ -70,7 +76,10 @@ impl FlowModel {
                 let tilt = rng.range(-6.0, 6.0);
                 (
                     vec![(cx - tilt, cy - sep / 2.0), (cx + tilt, cy + sep / 2.0)],
-                    vec![(cx - dx, cy + dy), (cx + dx, cy + dy + rng.range(-10.0, 10.0))],
+                    vec![
+                        (cx - dx, cy + dy),
+                        (cx + dx, cy + dy + rng.range(-10.0, 10.0)),
+                    ],
                 )
             }
         };
@@ -83,7 +92,11 @@ impl FlowModel {
                 rng.range(0.0, 2.0 * PI),
             );
         }
-        let period = (rng.range(8.2, 9.2), rng.range(-0.8, 0.8), rng.range(-0.8, 0.8));
+        let period = (
+            rng.range(8.2, 9.2),
+            rng.range(-0.8, 0.8),
+            rng.range(-0.8, 0.8),
+        );
         Self {
             class,
             cores,
@@ -102,7 +115,8 @@ impl FlowModel {
             let s = 70.0;
             let dxc = x - self.center.0;
             let fade = (1.0 - ((y - self.center.1 - 60.0) / 260.0).abs()).clamp(0.1, 1.0);
-            let slope = self.arch_height * fade * dxc / (s * s) * (-(dxc * dxc) / (2.0 * s * s)).exp();
+            let slope =
+                self.arch_height * fade * dxc / (s * s) * (-(dxc * dxc) / (2.0 * s * s)).exp();
             slope.atan()
         } else {
             // Zero-pole model; signs are mirrored because image y grows downwards.

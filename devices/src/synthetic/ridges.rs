@@ -33,7 +33,9 @@ impl Bank {
                         let (x, y) = (kx as f32 - RADIUS as f32, ky as f32 - RADIUS as f32);
                         let along = x * c + y * s;
                         let across = -x * s + y * c;
-                        let env = (-(across * across) / (2.0 * su * su) - (along * along) / (2.0 * sv * sv)).exp();
+                        let env = (-(across * across) / (2.0 * su * su)
+                            - (along * along) / (2.0 * sv * sv))
+                            .exp();
                         let v = env * (2.0 * PI * across / period).cos();
                         k[ky * SIDE + kx] = v;
                         sum += v;
@@ -67,7 +69,13 @@ impl Bank {
 }
 
 /// Grows a `w × h` ridge map in [-1, 1] (positive = ridge) for `flow`, restricted to `inside`.
-pub fn grow(flow: &FlowModel, rng: &mut Rng, w: usize, h: usize, inside: &dyn Fn(f32, f32) -> bool) -> Vec<f32> {
+pub fn grow(
+    flow: &FlowModel,
+    rng: &mut Rng,
+    w: usize,
+    h: usize,
+    inside: &dyn Fn(f32, f32) -> bool,
+) -> Vec<f32> {
     let bank = Bank::new();
     let stride = w + 2 * RADIUS;
     let mut kernel_of = vec![u16::MAX; w * h];
@@ -75,7 +83,8 @@ pub fn grow(flow: &FlowModel, rng: &mut Rng, w: usize, h: usize, inside: &dyn Fn
         for x in 0..w {
             let (fx, fy) = (x as f32, y as f32);
             if inside(fx, fy) {
-                kernel_of[y * w + x] = Bank::index(flow.orientation(fx, fy), flow.period(fx, fy)) as u16;
+                kernel_of[y * w + x] =
+                    Bank::index(flow.orientation(fx, fy), flow.period(fx, fy)) as u16;
             }
         }
     }
@@ -109,7 +118,9 @@ pub fn grow(flow: &FlowModel, rng: &mut Rng, w: usize, h: usize, inside: &dyn Fn
     }
     let mut out = vec![0f32; w * h];
     for y in 0..h {
-        out[y * w..(y + 1) * w].copy_from_slice(&img[(y + RADIUS) * stride + RADIUS..(y + RADIUS) * stride + RADIUS + w]);
+        out[y * w..(y + 1) * w].copy_from_slice(
+            &img[(y + RADIUS) * stride + RADIUS..(y + RADIUS) * stride + RADIUS + w],
+        );
     }
     out
 }

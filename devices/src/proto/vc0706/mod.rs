@@ -156,11 +156,16 @@ impl Request {
     pub fn parse(buf: &[u8]) -> Parsed<Self> {
         match buf {
             [] => Parsed::Incomplete,
-            [m, ..] if *m != REQUEST_MARK => Parsed::Error(FramingError::BadHeader, skip(buf, REQUEST_MARK)),
+            [m, ..] if *m != REQUEST_MARK => {
+                Parsed::Error(FramingError::BadHeader, skip(buf, REQUEST_MARK))
+            }
             [_, serial, command, n, rest @ ..] => {
                 let n = usize::from(*n);
                 if n > MAX_REQUEST_DATA {
-                    return Parsed::Error(FramingError::BadLength(n as u16), skip(buf, REQUEST_MARK));
+                    return Parsed::Error(
+                        FramingError::BadLength(n as u16),
+                        skip(buf, REQUEST_MARK),
+                    );
                 }
                 match rest.get(..n) {
                     None => Parsed::Incomplete,
@@ -208,7 +213,9 @@ impl Reply {
     pub fn parse(buf: &[u8]) -> Parsed<Self> {
         match buf {
             [] => Parsed::Incomplete,
-            [m, ..] if *m != REPLY_MARK => Parsed::Error(FramingError::BadHeader, skip(buf, REPLY_MARK)),
+            [m, ..] if *m != REPLY_MARK => {
+                Parsed::Error(FramingError::BadHeader, skip(buf, REPLY_MARK))
+            }
             [_, serial, command, status, n, rest @ ..] => match rest.get(..usize::from(*n)) {
                 None => Parsed::Incomplete,
                 Some(data) => Parsed::Frame(
@@ -254,7 +261,9 @@ mod tests {
         assert_eq!(Request::frame_len().encode(), vec![0x56, 0, 0x34, 1, 0]);
         assert_eq!(
             Request::read_frame(0x20, 0x40, 10).encode(),
-            vec![0x56, 0, 0x32, 0x0C, 0, 0x0A, 0, 0, 0, 0x20, 0, 0, 0, 0x40, 0, 0x0A]
+            vec![
+                0x56, 0, 0x32, 0x0C, 0, 0x0A, 0, 0, 0, 0x20, 0, 0, 0, 0x40, 0, 0x0A
+            ]
         );
         assert_eq!(Request::read_frame(8, 64, 10).frame_window(), Some((8, 64)));
     }

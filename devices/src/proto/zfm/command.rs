@@ -250,7 +250,8 @@ impl SysParams {
 
     /// Decodes the 16-byte block; `None` if too short.
     pub fn decode(b: &[u8]) -> Option<Self> {
-        let w = |i: usize| -> Option<u16> { Some(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?])) };
+        let w =
+            |i: usize| -> Option<u16> { Some(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?])) };
         Some(Self {
             status: w(0)?,
             system_id: w(2)?,

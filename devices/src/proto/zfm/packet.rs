@@ -214,15 +214,31 @@ mod tests {
     #[test]
     fn golden_vectors_from_datasheet_and_drivers() {
         let cases = [
-            (Pid::Command, vec![0x01], "EF 01 FF FF FF FF 01 00 03 01 00 05"),
+            (
+                Pid::Command,
+                vec![0x01],
+                "EF 01 FF FF FF FF 01 00 03 01 00 05",
+            ),
             (
                 Pid::Command,
                 vec![0x13, 0, 0, 0, 0],
                 "EF 01 FF FF FF FF 01 00 07 13 00 00 00 00 00 1B",
             ),
-            (Pid::Command, vec![0x0F], "EF 01 FF FF FF FF 01 00 03 0F 00 13"),
-            (Pid::Command, vec![0x1D], "EF 01 FF FF FF FF 01 00 03 1D 00 21"),
-            (Pid::Command, vec![0x0A], "EF 01 FF FF FF FF 01 00 03 0A 00 0E"),
+            (
+                Pid::Command,
+                vec![0x0F],
+                "EF 01 FF FF FF FF 01 00 03 0F 00 13",
+            ),
+            (
+                Pid::Command,
+                vec![0x1D],
+                "EF 01 FF FF FF FF 01 00 03 1D 00 21",
+            ),
+            (
+                Pid::Command,
+                vec![0x0A],
+                "EF 01 FF FF FF FF 01 00 03 0A 00 0E",
+            ),
             (Pid::Ack, vec![0x00], "EF 01 FF FF FF FF 07 00 03 00 00 0A"),
             (Pid::Ack, vec![0x02], "EF 01 FF FF FF FF 07 00 03 02 00 0C"),
         ];

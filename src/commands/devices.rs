@@ -1,0 +1,176 @@
+//! `huella devices list|test|capture`: discovery, shift-start self-test and one-shot
+//! fingerprint capture to PNG. Glue only: drivers live in `huella_devices`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Result, anyhow, bail};
+use huella_devices::capture::{CaptureError, capture_once, capture_to_png};
+use huella_devices::probe::{Probe, probe, serial_ports};
+use huella_devices::{DeviceError, ZfmConfig};
+
+/// Options of `huella devices`.
+#[derive(clap::Args, Debug)]
+pub struct DevicesArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: DevicesAction,
+}
+
+/// Device actions.
+#[derive(clap::Subcommand, Debug)]
+pub enum DevicesAction {
+    /// Enumera los puertos serie y prueba cada uno con un saludo corto.
+    ///
+    /// Las pseudo-terminales no se enumeran: indíquelas con --port.
+    List(ListArgs),
+    /// Prueba de inicio de turno: captura una imagen e informa velocidad y calidad.
+    ///
+    /// Ejemplo: huella devices test --port /dev/ttyUSB0 --baud 57600
+    Test(ScannerPort),
+    /// Captura una huella y la guarda como PNG (solo si la captura terminó).
+    ///
+    /// Ejemplo: huella devices capture --port /dev/pts/3 --baud 115200 --out f.png
+    Capture(CaptureArgs),
+}
+
+/// Options of `huella devices list`.
+#[derive(clap::Args, Debug)]
+pub struct ListArgs {
+    /// Puerto adicional a probar (repetible), p. ej. una pseudo-terminal de simulador.
+    #[arg(long = "port", value_name = "PATH")]
+    pub ports: Vec<String>,
+    /// Velocidad para el lector de huellas.
+    #[arg(long, default_value_t = 57_600)]
+    pub baud: u32,
+    /// Velocidad para la cámara.
+    #[arg(long, default_value_t = 38_400)]
+    pub camera_baud: u32,
+}
+
+/// A scanner port and how to talk to it.
+#[derive(clap::Args, Debug)]
+pub struct ScannerPort {
+    /// Ruta del puerto serie del lector.
+    #[arg(long, value_name = "PATH")]
+    pub port: String,
+    /// Velocidad de la línea.
+    #[arg(long, default_value_t = 57_600)]
+    pub baud: u32,
+    /// Contraseña del módulo (decimal o 0x hexadecimal).
+    #[arg(long, default_value = "0", value_parser = parse_password)]
+    pub password: u32,
+    /// Segundos de espera para que se coloque el dedo.
+    #[arg(long, default_value_t = 10)]
+    pub timeout: u64,
+}
+
+/// Options of `huella devices capture`.
+#[derive(clap::Args, Debug)]
+pub struct CaptureArgs {
+    /// Port settings.
+    #[command(flatten)]
+    pub scanner: ScannerPort,
+    /// Archivo PNG de salida.
+    #[arg(long, value_name = "FILE.png")]
+    pub out: PathBuf,
+}
+
+fn parse_password(s: &str) -> Result<u32, String> {
+    let r = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => s.parse(),
+    };
+    r.map_err(|_| "contraseña inválida".to_string())
+}
+
+impl ScannerPort {
+    fn config(&self) -> ZfmConfig {
+        ZfmConfig {
+            baud: self.baud,
+            password: self.password,
+            ..ZfmConfig::default()
+        }
+    }
+}
+
+fn device_error(e: DeviceError) -> anyhow::Error {
+    anyhow!("{} ({e})", e.mensaje())
+}
+
+/// Runs `huella devices …`.
+pub fn run(args: DevicesArgs) -> Result<()> {
+    match args.action {
+        DevicesAction::List(a) => list(&a),
+        DevicesAction::Test(p) => test(&p),
+        DevicesAction::Capture(a) => capture(&a),
+    }
+}
+
+fn list(a: &ListArgs) -> Result<()> {
+    let mut ports = serial_ports();
+    for p in &a.ports {
+        if !ports.contains(p) {
+            ports.push(p.clone());
+        }
+    }
+    if ports.is_empty() {
+        println!("no se encontraron puertos serie (las pseudo-terminales se indican con --port)");
+        return Ok(());
+    }
+    for port in ports {
+        match probe(&port, a.baud, a.camera_baud) {
+            Probe::Scanner {
+                capacity,
+                packet_size,
+            } => println!(
+                "{port}\tlector ZFM-20 (capacidad {capacity}, paquetes de {packet_size} B, {} Bd)",
+                a.baud
+            ),
+            Probe::Camera { version, size } => println!(
+                "{port}\tcámara {version} ({}×{}, {} Bd)",
+                size.0, size.1, a.camera_baud
+            ),
+            Probe::Unknown(e) => println!("{port}\tsin dispositivo reconocido: {}", e.mensaje()),
+        }
+    }
+    Ok(())
+}
+
+fn test(p: &ScannerPort) -> Result<()> {
+    let r = capture_once(&p.port, p.config(), Duration::from_secs(p.timeout)).map_err(device_error)?;
+    let q = r.quality;
+    println!("puerto: {}", p.port);
+    println!("imagen: {}×{}", r.image.width, r.image.height);
+    println!(
+        "velocidad: {:.0} B/s ({:.0} % de la línea a {} Bd)",
+        r.bytes_per_second(),
+        r.line_share(p.baud) * 100.0,
+        p.baud
+    );
+    println!("contraste: {:.2}", q.contrast);
+    println!("primer plano: {:.0} %", q.foreground * 100.0);
+    if q.contrast < 0.3 || q.foreground < 0.2 {
+        bail!("imagen de prueba deficiente: limpie el cristal del lector y repita la prueba");
+    }
+    println!("resultado: correcto");
+    Ok(())
+}
+
+fn capture(a: &CaptureArgs) -> Result<()> {
+    let p = &a.scanner;
+    match capture_to_png(&p.port, p.config(), Duration::from_secs(p.timeout), &a.out) {
+        Ok(r) => {
+            println!(
+                "huella guardada en {} ({}×{}, {:.0} B/s)",
+                a.out.display(),
+                r.image.width,
+                r.image.height,
+                r.bytes_per_second()
+            );
+            Ok(())
+        }
+        Err(CaptureError::Device(e)) => Err(device_error(e)),
+        Err(e @ CaptureError::File(_)) => Err(anyhow!(e).context(format!("no se pudo guardar {}", a.out.display()))),
+    }
+}
