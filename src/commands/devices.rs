@@ -138,7 +138,8 @@ fn list(a: &ListArgs) -> Result<()> {
 }
 
 fn test(p: &ScannerPort) -> Result<()> {
-    let r = capture_once(&p.port, p.config(), Duration::from_secs(p.timeout)).map_err(device_error)?;
+    let r =
+        capture_once(&p.port, p.config(), Duration::from_secs(p.timeout)).map_err(device_error)?;
     let q = r.quality;
     println!("puerto: {}", p.port);
     println!("imagen: {}×{}", r.image.width, r.image.height);
@@ -171,6 +172,8 @@ fn capture(a: &CaptureArgs) -> Result<()> {
             Ok(())
         }
         Err(CaptureError::Device(e)) => Err(device_error(e)),
-        Err(e @ CaptureError::File(_)) => Err(anyhow!(e).context(format!("no se pudo guardar {}", a.out.display()))),
+        Err(e @ CaptureError::File(_)) => {
+            Err(anyhow!(e).context(format!("no se pudo guardar {}", a.out.display())))
+        }
     }
 }

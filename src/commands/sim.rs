@@ -85,7 +85,8 @@ fn line(baud: u32, unpaced: bool) -> Line {
 pub fn run(args: SimArgs) -> Result<()> {
     let handle = match args.device {
         SimDevice::Scanner(a) => {
-            let finger = FingerPosition::new(a.finger).context("el dedo debe estar entre 1 y 10")?;
+            let finger =
+                FingerPosition::new(a.finger).context("el dedo debe estar entre 1 y 10")?;
             let glass = match &a.glass {
                 Some(path) => Glass::from_control_file(path),
                 None => {
@@ -95,8 +96,9 @@ pub fn run(args: SimArgs) -> Result<()> {
                 }
             };
             let source = match &a.images {
-                Some(dir) => ImageSource::folder(dir)
-                    .with_context(|| format!("no se pudieron leer las imágenes de {}", dir.display()))?,
+                Some(dir) => ImageSource::folder(dir).with_context(|| {
+                    format!("no se pudieron leer las imágenes de {}", dir.display())
+                })?,
                 None => ImageSource::synthetic(),
             };
             sim::start_scanner(ScannerSimConfig {

@@ -118,7 +118,7 @@ impl Vc0706Camera {
         cancel: &Cancel,
     ) -> Result<Vec<u8>, DeviceError> {
         match self.read_chunk_once(offset, len, cancel) {
-            Err(e) if matches!(e, DeviceError::Framing(_) | DeviceError::Timeout { .. }) => {
+            Err(DeviceError::Framing(_) | DeviceError::Timeout { .. }) => {
                 self.resync()?;
                 self.read_chunk_once(offset, len, cancel)
             }

@@ -89,7 +89,7 @@ impl ZfmScanner {
     /// Sends a command and returns its successful ack, retrying once on framing or timeout.
     pub fn command(&mut self, cmd: &Command) -> Result<Ack, DeviceError> {
         match self.transact(cmd) {
-            Err(e) if matches!(e, DeviceError::Framing(_) | DeviceError::Timeout { .. }) => {
+            Err(DeviceError::Framing(_) | DeviceError::Timeout { .. }) => {
                 self.resync()?;
                 self.transact(cmd)
             }
@@ -113,7 +113,7 @@ impl ZfmScanner {
         on_progress: &mut dyn FnMut(Progress),
     ) -> Result<Vec<u8>, DeviceError> {
         match self.up_image_once(cancel, on_progress) {
-            Err(e) if matches!(e, DeviceError::Framing(_) | DeviceError::Timeout { .. }) => {
+            Err(DeviceError::Framing(_) | DeviceError::Timeout { .. }) => {
                 self.resync()?;
                 self.up_image_once(cancel, on_progress)
             }

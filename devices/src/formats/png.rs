@@ -125,13 +125,16 @@ pub fn fit_to(w: usize, h: usize, px: &[u8], tw: usize, th: usize) -> Vec<u8> {
         for x in 0..tw {
             let sx = x as isize + ox / 2;
             let sy = y as isize + oy / 2;
-            if sx >= 0 && sy >= 0 && (sx as usize) < w && (sy as usize) < h {
-                if let (Some(d), Some(s)) = (
+            if sx >= 0
+                && sy >= 0
+                && (sx as usize) < w
+                && (sy as usize) < h
+                && let (Some(d), Some(s)) = (
                     out.get_mut(y * tw + x),
                     px.get(sy as usize * w + sx as usize),
-                ) {
-                    *d = *s;
-                }
+                )
+            {
+                *d = *s;
             }
         }
     }

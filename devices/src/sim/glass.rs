@@ -70,10 +70,10 @@ impl Glass {
         let Some(path) = &self.control_file else {
             return;
         };
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if let Ok(state) = parse_line(text.lines().next().unwrap_or("")) {
-                *self.lock() = state;
-            }
+        if let Ok(text) = std::fs::read_to_string(path)
+            && let Ok(state) = parse_line(text.lines().next().unwrap_or(""))
+        {
+            *self.lock() = state;
         }
     }
 }

@@ -131,10 +131,10 @@ impl Vc0706Sim {
         let mut out = vec![ack];
         match fault {
             Some(Fault::Checksum) if index >= FAULTY_READ => {
-                if let Emit::Bytes(b) = &mut trailer {
-                    if let Some(first) = b.first_mut() {
-                        *first ^= 0x20;
-                    }
+                if let Emit::Bytes(b) = &mut trailer
+                    && let Some(first) = b.first_mut()
+                {
+                    *first ^= 0x20;
                 }
             }
             Some(Fault::DropBytes) if index >= FAULTY_READ => {
