@@ -44,7 +44,7 @@ fn along_kernel(theta: f32, sigma: f32) -> Kernel {
 
 fn across_kernel(theta: f32, period: f32) -> Kernel {
     let (s, c) = theta.sin_cos();
-    let sigma = 0.5 * period;
+    let sigma = super::matcher::tune("SU", 0.6) * period;
     let l = (1.6 * period).ceil() as isize;
     let mut k = Kernel { dx: Vec::new(), dy: Vec::new(), w: Vec::new() };
     let mut env = Vec::new();
@@ -92,7 +92,7 @@ pub fn enhance(
     let (w, h) = (img.width, img.height);
     let wide = morph(&morph(mask, true), true);
     let along: Vec<Kernel> =
-        (0..NBINS).map(|b| along_kernel(b as f32 * PI / NBINS as f32, 3.5)).collect();
+        (0..NBINS).map(|b| along_kernel(b as f32 * PI / NBINS as f32, super::matcher::tune("SV", 3.5))).collect();
     let nper = ((super::frequency::MAX_PERIOD - super::frequency::MIN_PERIOD) / PSTEP) as usize + 1;
     let mut across: Vec<Option<Kernel>> = (0..NBINS * nper).map(|_| None).collect();
     let margin = 24usize;

@@ -29,10 +29,33 @@ const MU_BIT: f32 = 0.4;
 const OMEGA: f32 = 40.0;
 /// Largest rotation between two impressions considered (radians).
 const MAX_ROTATION: f32 = PI / 2.0;
+/// Temporary tuning hook.
+pub fn tune(name: &str, default: f32) -> f32 {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<String, f32>> = std::sync::OnceLock::new();
+    let m = MAP.get_or_init(|| {
+        std::env::vars().filter_map(|(k, v)| Some((k.strip_prefix("T_")?.to_string(), v.parse().ok()?))).collect()
+    });
+    m.get(name).copied().unwrap_or(default)
+}
+
+/// Seeds tried by the alignment consolidation.
+const SEEDS: usize = 8;
+/// Position tolerance near the seed (pixels).
+const DIST_TOL: f32 = 10.0;
+/// Extra position tolerance per pixel of distance from the seed (elastic distortion).
+const DIST_TOL_SLOPE: f32 = 0.08;
+/// Largest position tolerance (pixels).
+const DIST_TOL_MAX: f32 = 24.0;
+/// Direction tolerance after alignment (radians).
+const ANGLE_TOL: f32 = PI / 9.0;
+/// Margin when deciding whether a minutia lies inside the other print's area (pixels).
+const OVERLAP_MARGIN: f32 = 8.0;
+/// Floor on the overlap minutiae counts used for normalisation.
+const MIN_OVERLAP: f32 = 10.0;
 /// Minimum fraction of a cylinder's in-circle cells that must be valid.
 const MIN_VALID_FRACTION: f32 = 0.6;
 /// Minimum fraction of common valid cells for two cylinders to be comparable.
-const MIN_COMMON_FRACTION: f32 = 0.5;
+const MIN_COMMON_FRACTION: f32 = 0.3;
 
 /// One minutia cylinder: activation bits and cell validity bits (replicated over directions).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +75,8 @@ pub struct Prepared {
     pub cylinders: Vec<Cylinder>,
     /// Minutiae reliability 0–1, parallel to `points`.
     pub reliability: Vec<f32>,
+    /// Convex hull of all minutiae (the area where minutiae could be observed).
+    pub hull: Vec<(f32, f32)>,
 }
 
 fn convex_hull(pts: &[(f32, f32)]) -> Vec<(f32, f32)> {
@@ -101,7 +126,7 @@ pub fn prepare(t: &Template) -> Prepared {
     let pts: Vec<[f32; 3]> =
         t.minutiae.iter().map(|m| [f32::from(m.x), f32::from(m.y), m.radians()]).collect();
     let hull = convex_hull(&pts.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
-    let mut out = Prepared::default();
+    let mut out = Prepared { hull: hull.clone(), ..Prepared::default() };
     let reach = RADIUS + 3.0 * SIGMA_S;
     let gd_norm = -0.5 / (SIGMA_D * SIGMA_D);
     let gs_norm = -0.5 / (SIGMA_S * SIGMA_S);
@@ -253,6 +278,8 @@ fn pairs_to_score(n: usize) -> usize {
 #[derive(Default, Debug)]
 pub struct Scratch {
     pairs: Vec<(f32, u16, u16)>,
+    all: Vec<(f32, u16, u16)>,
+    cand: Vec<(f32, u16, u16)>,
     used_a: Vec<bool>,
     used_b: Vec<bool>,
 }
@@ -276,7 +303,7 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                 continue;
             }
             let s = local_similarity(ca, cb);
-            if s > 0.05 {
+            if s > tune("SMIN", 0.2) {
                 pairs.push((s, i as u16, j as u16));
             }
         }
@@ -288,6 +315,8 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     if take == 0 {
         return 0.0;
     }
+    scratch.all.clear();
+    scratch.all.extend_from_slice(pairs);
     if take < pairs.len() {
         pairs.select_nth_unstable_by(take - 1, |x, y| y.0.total_cmp(&x.0));
         pairs.truncate(take);
@@ -310,7 +339,71 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
             break;
         }
     }
-    relax_and_score(a, b, &sel, np)
+    let _ = np;
+    align_and_count(a, b, &sel, scratch)
+}
+
+/// Seeded alignment consolidation: for each of the best pairs as a seed, rotate and translate
+/// A onto B, pair minutiae that agree in position and direction (one-to-one, similarity
+/// weighted) and score the agreement relative to the minutiae expected in the overlap.
+fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], scratch: &mut Scratch) -> f32 {
+    let mut best = 0.0f32;
+    let seeds = sel.len().min(tune("SEEDS", SEEDS as f32) as usize);
+    for &(_, si, sj) in sel.iter().take(seeds) {
+        let (pa, pb) = (a.points[si], b.points[sj]);
+        let rot = signed_diff(pb[2], pa[2]);
+        let (rs, rc) = rot.sin_cos();
+        let map = |p: &[f32; 3]| {
+            let (dx, dy) = (p[0] - pa[0], p[1] - pa[1]);
+            (pb[0] + dx * rc - dy * rs, pb[1] + dx * rs + dy * rc)
+        };
+        scratch.cand.clear();
+        for &(s, i, j) in scratch.all.iter() {
+            let (ai, bj) = (&a.points[usize::from(i)], &b.points[usize::from(j)]);
+            let (x, y) = map(ai);
+            let d = (x - bj[0]).hypot(y - bj[1]);
+            let r = (ai[0] - pa[0]).hypot(ai[1] - pa[1]);
+            let tol = (tune("DT", DIST_TOL) + tune("DTS", DIST_TOL_SLOPE) * r).min(tune("DTM", DIST_TOL_MAX));
+            if d > tol {
+                continue;
+            }
+            if angle_diff(ai[2] + rot, bj[2]) > tune("AT", ANGLE_TOL) {
+                continue;
+            }
+            let w = s.powf(tune("SPOW", 1.0)) * (1.0 - tune("DW", 0.8) * d / tol);
+            scratch.cand.push((w, i, j));
+        }
+        scratch.cand.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
+        scratch.used_a.iter_mut().for_each(|u| *u = false);
+        scratch.used_b.iter_mut().for_each(|u| *u = false);
+        let mut m = 0.0f32;
+        let mut count = 0usize;
+        for &(w, i, j) in scratch.cand.iter() {
+            let (i, j) = (usize::from(i), usize::from(j));
+            if scratch.used_a[i] || scratch.used_b[j] {
+                continue;
+            }
+            scratch.used_a[i] = true;
+            scratch.used_b[j] = true;
+            m += w;
+            count += 1;
+        }
+        if count < 2 {
+            continue;
+        }
+        // Minutiae of each print that fall where the other print was observed.
+        let inv = |p: &[f32; 3]| {
+            let (dx, dy) = (p[0] - pb[0], p[1] - pb[1]);
+            (pa[0] + dx * rc + dy * rs, pa[1] - dx * rs + dy * rc)
+        };
+        let na_ov = a.points.iter().filter(|p| near_hull(&b.hull, map(p), OVERLAP_MARGIN)).count();
+        let nb_ov = b.points.iter().filter(|p| near_hull(&a.hull, inv(p), OVERLAP_MARGIN)).count();
+        let na = (na_ov as f32).max(tune("MINOV", MIN_OVERLAP));
+        let nb = (nb_ov as f32).max(tune("MINOV", MIN_OVERLAP));
+        let score = (m * m / (na * nb)).min(1.0);
+        best = best.max(score);
+    }
+    best
 }
 
 /// LSS-R relaxation over the selected pairs, then the mean of the `np` most efficient.

@@ -338,18 +338,18 @@ pub fn detect(
             }
         }
     }
-    let min_area = (0.9 * period * period) as usize;
+    let min_area = (super::matcher::tune("AREA", 0.9) * period * period) as usize;
     let inside = |x: usize, y: usize| mask.at_pixel(x as isize, y as isize);
     remove_small(&mut b, 1, min_area, &inside);
     remove_small(&mut b, 0, min_area, &inside);
     thin(&mut b);
 
-    let inner = morph(&morph(mask, false), false);
+    let inner = if super::matcher::tune("ER", 1.0) >= 2.0 { morph(&morph(mask, false), false) } else if super::matcher::tune("ER", 1.0) >= 1.0 { morph(mask, false) } else { mask.clone() };
     let near_edge = |x: isize, y: isize| {
         let m = (BLOCK as isize) * 3 / 2;
         x < m || y < m || x >= w as isize - m || y >= h as isize - m
     };
-    let step = (1.2 * period).round().max(4.0) as usize;
+    let step = (super::matcher::tune("STEP", 1.2) * period).round().max(4.0) as usize;
     let mut cand: Vec<(Minutia, Vec<Option<(isize, isize)>>)> = Vec::new();
     for y in 1..h.saturating_sub(1) as isize {
         for x in 1..w.saturating_sub(1) as isize {
@@ -450,8 +450,8 @@ fn filter(cand: Vec<(Minutia, Vec<Option<(isize, isize)>>)>, period: f32) -> Vec
         }
     }
     // Geometry: breaks (facing endings) and very close pairs.
-    let close = 0.6 * period;
-    let brk = 1.6 * period;
+    let close = super::matcher::tune("CLOSE", 0.6) * period;
+    let brk = super::matcher::tune("BRK", 1.6) * period;
     for i in 0..n {
         for j in i + 1..n {
             let (a, b) = (&cand[i].0, &cand[j].0);
@@ -488,7 +488,12 @@ fn filter(cand: Vec<(Minutia, Vec<Option<(isize, isize)>>)>, period: f32) -> Vec
                 }
             }
         }
-        crowded[i] = c >= 3;
+        crowded[i] = c >= super::matcher::tune("CROWD", 3.0) as usize;
+    }
+    if std::env::var("HDBG").is_ok() {
+        let k = keep.iter().filter(|&&k| k).count();
+        let c = keep.iter().zip(&crowded).filter(|(k, c)| **k && !**c).count();
+        eprintln!("cand {n} keep {k} after crowd {c}");
     }
     let mut out: Vec<Minutia> = cand
         .into_iter()
