@@ -325,3 +325,23 @@ fn paced_upload_at_115200_takes_line_time() -> TestResult {
     assert!(report.line_share(115_200) >= 0.8);
     Ok(())
 }
+
+#[test]
+fn control_file_drives_the_glass_and_stopping_unplugs() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let ctl = dir.path().join("glass");
+    std::fs::write(&ctl, "-\n")?;
+    let mut cfg = ScannerSimConfig::synthetic(Line::unpaced(FAST));
+    cfg.glass = sim::Glass::from_control_file(&ctl);
+    let sim = sim::start_scanner(cfg)?;
+    let mut s = ZfmScanner::open(sim.path(), config())?;
+    assert!(!s.finger_present()?);
+    std::fs::write(&ctl, "42 7\n")?;
+    assert!(s.finger_present()?);
+    assert_eq!(sim.glass().current().map(|g| g.person), Some(42));
+    assert!(sim.is_running());
+    sim.stop();
+    let err = s.finger_present().err().ok_or("port should be gone")?;
+    assert_eq!(err.kind(), ErrorKind::Disconnected);
+    Ok(())
+}
