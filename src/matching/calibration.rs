@@ -7,13 +7,14 @@
 /// (FMR, score threshold) points, FMR decreasing; produced by `huella eval fingerprints
 /// --calibrate` (see docs/matching.md).
 pub const TABLE: &[(f64, f32)] = &[
-    (1.0, 0.0),
-    (1e-1, 0.10),
-    (1e-2, 0.15),
-    (1e-3, 0.20),
-    (1e-4, 0.25),
-    (1e-5, 0.30),
-    (1e-6, 0.35),
+    (1e0, 0.0000),
+    (1e-1, 0.0124),
+    (1e-2, 0.0209),
+    (1e-3, 0.0310),
+    (1e-4, 0.0411),
+    (1e-5, 0.0512),
+    (1e-6, 0.0612),
+    (1e-7, 0.0713),
 ];
 
 /// Score threshold at which the false match rate is `fmr` (e.g. `1e-3`, `1e-4`).
@@ -57,9 +58,64 @@ pub fn fmr_for_score(score: f32) -> f64 {
     10f64.powf(f1.log10() + slope * f64::from(score - s1)).max(1e-12)
 }
 
+/// FMR at which the exponential tail model takes over from empirical quantiles.
+const TAIL_FROM: f64 = 1e-2;
+
+/// Fits a calibration table to impostor scores: empirical quantiles down to FMR 1 % (where
+/// at least 10 scores lie above), an exponential tail `P(S > s) = p0 · exp(-(s - s0) / β)`
+/// beyond, with `β` the mean excess over the 1 % quantile (maximum-likelihood estimate).
+pub fn fit(impostor: &[f32]) -> Vec<(f64, f32)> {
+    let mut s: Vec<f32> = impostor.iter().copied().filter(|v| v.is_finite()).collect();
+    s.sort_by(|a, b| b.total_cmp(a));
+    let n = s.len();
+    let mut table = vec![(1.0, 0.0f32)];
+    if n < 10 {
+        return table;
+    }
+    let quantile = |f: f64| s[((f * n as f64).floor() as usize).min(n - 1)];
+    for f in [1e-1, 1e-2] {
+        if f * n as f64 >= 10.0 {
+            table.push((f, quantile(f)));
+        }
+    }
+    let p0 = TAIL_FROM.max(10.0 / n as f64);
+    let s0 = quantile(p0);
+    let above: Vec<f32> = s.iter().copied().filter(|&v| v > s0).collect();
+    let beta = if above.is_empty() {
+        0.01
+    } else {
+        (above.iter().map(|&v| f64::from(v - s0)).sum::<f64>() / above.len() as f64).max(1e-4)
+    };
+    for f in [1e-3, 1e-4, 1e-5, 1e-6, 1e-7] {
+        if f < p0 {
+            let t = f64::from(s0) + beta * (p0 / f).ln();
+            table.push((f, t as f32));
+        }
+    }
+    // Enforce strictly increasing thresholds.
+    for i in 1..table.len() {
+        if table[i].1 <= table[i - 1].1 {
+            table[i].1 = table[i - 1].1 + 1e-4;
+        }
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fit_recovers_exponential_tail() {
+        // Deterministic exponential sample: quantiles of Exp(mean 0.01).
+        let n = 20_000;
+        let v: Vec<f32> = (0..n).map(|i| (-(1.0 - (i as f64 + 0.5) / n as f64).ln() * 0.01) as f32).collect();
+        let t = fit(&v);
+        let at = |f: f64| t.iter().find(|e| (e.0 - f).abs() < f * 1e-6).map(|e| e.1).unwrap_or(0.0);
+        let expect = |f: f64| (-(f.ln()) * 0.01) as f32;
+        assert!((at(1e-2) - expect(1e-2)).abs() < 0.003);
+        assert!((at(1e-4) - expect(1e-4)).abs() < 0.01, "{} vs {}", at(1e-4), expect(1e-4));
+    }
 
     #[test]
     fn thresholds_increase_as_fmr_decreases() {

@@ -190,6 +190,40 @@ pub fn extract_all(samples: &[Sample], ppi: u32, threads: usize) -> (Vec<Option<
     (prepared, ms)
 }
 
+/// Scores of every pair of images of different fingers (failures to enrol are skipped).
+pub fn impostor_scores(samples: &[Sample], prepared: &[Option<Prepared>], threads: usize) -> Vec<f32> {
+    let n = samples.len().min(prepared.len());
+    let pairs: Vec<(usize, usize)> = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .filter(|&(i, j)| samples[i].finger != samples[j].finger)
+        .collect();
+    let threads = threads.max(1);
+    let chunk = pairs.len().div_ceil(threads).max(1);
+    let mut out = Vec::with_capacity(pairs.len());
+    std::thread::scope(|s| {
+        let hs: Vec<_> = pairs
+            .chunks(chunk)
+            .map(|ps| {
+                s.spawn(move || {
+                    let mut scratch = Scratch::default();
+                    ps.iter()
+                        .filter_map(|&(i, j)| match (&prepared[i], &prepared[j]) {
+                            (Some(a), Some(b)) => Some(compare_with(a, b, &mut scratch)),
+                            _ => None,
+                        })
+                        .collect::<Vec<f32>>()
+                })
+            })
+            .collect();
+        for h in hs {
+            if let Ok(v) = h.join() {
+                out.extend(v);
+            }
+        }
+    });
+    out
+}
+
 /// Runs the FVC protocol on the images of `dir` captured at `ppi`.
 pub fn evaluate_dir(dir: &Path, ppi: u32, threads: usize) -> Result<EvalReport, EvalError> {
     let samples = list_samples(dir)?;

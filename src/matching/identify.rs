@@ -128,7 +128,7 @@ impl Gallery {
         // (probe, entry, score) for every fully compared pair.
         let mut hits: Vec<(usize, usize, f32)> = Vec::new();
         for (pi, probe) in probes.iter().enumerate() {
-            let pkey = super::index::key_of(&probe.prepared);
+            let pkey = super::index::probe_key_of(&probe.prepared);
             let compatible = |e: &Entry| probe.position == 0 || e.position == 0 || e.position == probe.position;
             let shortlist: Vec<usize> = if keep >= self.entries.len() {
                 (0..self.entries.len()).filter(|&i| compatible(&self.entries[i])).collect()

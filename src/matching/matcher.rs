@@ -38,6 +38,8 @@ pub fn tune(name: &str, default: f32) -> f32 {
     m.get(name).copied().unwrap_or(default)
 }
 
+/// Local similarity below which a minutia pair is not considered at all.
+const MIN_LOCAL: f32 = 0.2;
 /// Seeds tried by the alignment consolidation.
 const SEEDS: usize = 8;
 /// Position tolerance near the seed (pixels).
@@ -77,6 +79,57 @@ pub struct Prepared {
     pub reliability: Vec<f32>,
     /// Convex hull of all minutiae (the area where minutiae could be observed).
     pub hull: Vec<(f32, f32)>,
+    /// The hull (plus margin) rasterised on a coarse grid for O(1) inside tests.
+    pub area: AreaGrid,
+}
+
+/// Coarse occupancy grid of a print's observed area.
+#[derive(Clone, Debug, Default)]
+pub struct AreaGrid {
+    x0: f32,
+    y0: f32,
+    cols: usize,
+    rows: usize,
+    cells: Vec<bool>,
+}
+
+/// Side of one area-grid cell in pixels.
+const AREA_CELL: f32 = 8.0;
+
+impl AreaGrid {
+    fn new(hull: &[(f32, f32)], margin: f32) -> Self {
+        if hull.is_empty() {
+            return Self::default();
+        }
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for &(x, y) in hull {
+            x0 = x0.min(x - margin);
+            y0 = y0.min(y - margin);
+            x1 = x1.max(x + margin);
+            y1 = y1.max(y + margin);
+        }
+        let cols = (((x1 - x0) / AREA_CELL).ceil() as usize + 1).min(4096);
+        let rows = (((y1 - y0) / AREA_CELL).ceil() as usize + 1).min(4096);
+        let mut cells = vec![false; cols * rows];
+        for r in 0..rows {
+            for c in 0..cols {
+                let p = (x0 + (c as f32 + 0.5) * AREA_CELL, y0 + (r as f32 + 0.5) * AREA_CELL);
+                cells[r * cols + c] = near_hull(hull, p, margin);
+            }
+        }
+        Self { x0, y0, cols, rows, cells }
+    }
+
+    /// Whether point (`x`, `y`) lies in the observed area.
+    #[inline]
+    pub fn contains(&self, x: f32, y: f32) -> bool {
+        let c = (x - self.x0) / AREA_CELL;
+        let r = (y - self.y0) / AREA_CELL;
+        if c < 0.0 || r < 0.0 || c >= self.cols as f32 || r >= self.rows as f32 {
+            return false;
+        }
+        self.cells.get(r as usize * self.cols + c as usize).copied().unwrap_or(false)
+    }
 }
 
 fn convex_hull(pts: &[(f32, f32)]) -> Vec<(f32, f32)> {
@@ -126,7 +179,11 @@ pub fn prepare(t: &Template) -> Prepared {
     let pts: Vec<[f32; 3]> =
         t.minutiae.iter().map(|m| [f32::from(m.x), f32::from(m.y), m.radians()]).collect();
     let hull = convex_hull(&pts.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
-    let mut out = Prepared { hull: hull.clone(), ..Prepared::default() };
+    let mut out = Prepared {
+        hull: hull.clone(),
+        area: AreaGrid::new(&hull, OVERLAP_MARGIN),
+        ..Prepared::default()
+    };
     let reach = RADIUS + 3.0 * SIGMA_S;
     let gd_norm = -0.5 / (SIGMA_D * SIGMA_D);
     let gs_norm = -0.5 / (SIGMA_S * SIGMA_S);
@@ -303,7 +360,7 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                 continue;
             }
             let s = local_similarity(ca, cb);
-            if s > tune("SMIN", 0.2) {
+            if s > MIN_LOCAL {
                 pairs.push((s, i as u16, j as u16));
             }
         }
@@ -348,7 +405,7 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
 /// weighted) and score the agreement relative to the minutiae expected in the overlap.
 fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], scratch: &mut Scratch) -> f32 {
     let mut best = 0.0f32;
-    let seeds = sel.len().min(tune("SEEDS", SEEDS as f32) as usize);
+    let seeds = sel.len().min(SEEDS);
     for &(_, si, sj) in sel.iter().take(seeds) {
         let (pa, pb) = (a.points[si], b.points[sj]);
         let rot = signed_diff(pb[2], pa[2]);
@@ -361,16 +418,21 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], scra
         for &(s, i, j) in scratch.all.iter() {
             let (ai, bj) = (&a.points[usize::from(i)], &b.points[usize::from(j)]);
             let (x, y) = map(ai);
-            let d = (x - bj[0]).hypot(y - bj[1]);
-            let r = (ai[0] - pa[0]).hypot(ai[1] - pa[1]);
-            let tol = (tune("DT", DIST_TOL) + tune("DTS", DIST_TOL_SLOPE) * r).min(tune("DTM", DIST_TOL_MAX));
-            if d > tol {
+            let (ex, ey) = (x - bj[0], y - bj[1]);
+            let d2 = ex * ex + ey * ey;
+            if d2 > DIST_TOL_MAX * DIST_TOL_MAX {
                 continue;
             }
-            if angle_diff(ai[2] + rot, bj[2]) > tune("AT", ANGLE_TOL) {
+            let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
+            let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
+            if d2 > tol * tol {
                 continue;
             }
-            let w = s.powf(tune("SPOW", 1.0)) * (1.0 - tune("DW", 0.8) * d / tol);
+            let d = d2.sqrt();
+            if angle_diff(ai[2] + rot, bj[2]) > ANGLE_TOL {
+                continue;
+            }
+            let w = s * (1.0 - 0.8 * d / tol);
             scratch.cand.push((w, i, j));
         }
         scratch.cand.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
@@ -396,10 +458,10 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], scra
             let (dx, dy) = (p[0] - pb[0], p[1] - pb[1]);
             (pa[0] + dx * rc + dy * rs, pa[1] - dx * rs + dy * rc)
         };
-        let na_ov = a.points.iter().filter(|p| near_hull(&b.hull, map(p), OVERLAP_MARGIN)).count();
-        let nb_ov = b.points.iter().filter(|p| near_hull(&a.hull, inv(p), OVERLAP_MARGIN)).count();
-        let na = (na_ov as f32).max(tune("MINOV", MIN_OVERLAP));
-        let nb = (nb_ov as f32).max(tune("MINOV", MIN_OVERLAP));
+        let na_ov = a.points.iter().filter(|p| { let (x, y) = map(p); b.area.contains(x, y) }).count();
+        let nb_ov = b.points.iter().filter(|p| { let (x, y) = inv(p); a.area.contains(x, y) }).count();
+        let na = (na_ov as f32).max(MIN_OVERLAP);
+        let nb = (nb_ov as f32).max(MIN_OVERLAP);
         let score = (m * m / (na * nb)).min(1.0);
         best = best.max(score);
     }
