@@ -36,7 +36,9 @@ pub enum Command {
     /// Runs a throwaway demo station with simulated devices and sample people.
     Demo(crate::commands::demo::DemoArgs),
     /// Creates a station and its first administrator.
-    #[command(after_help = "Ejemplo:\n  huella --home /srv/huella init --office 0901 --station VENT-1 \\\n    --admin admin --passphrase-file admin.pass")]
+    #[command(
+        after_help = "Ejemplo:\n  huella --home /srv/huella init --office 0901 --station VENT-1 \\\n    --admin admin --passphrase-file admin.pass"
+    )]
     Init {
         /// Office code.
         #[arg(long)]

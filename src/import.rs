@@ -87,13 +87,14 @@ fn validate(fields: &[&str], lote: &str) -> Result<Row, String> {
     let curp = Curp::parse(get(0)).map_err(|e| e.to_string())?;
     let nss = Nss::parse(get(1)).map_err(|e| e.to_string())?;
     let rfc = Rfc::parse(get(2)).map_err(|e| e.to_string())?;
-    let date = |i: usize, what: &str| {
-        parse_date_iso(get(i)).map_err(|e| format!("{what}: {e}"))
-    };
+    let date = |i: usize, what: &str| parse_date_iso(get(i)).map_err(|e| format!("{what}: {e}"));
     date(6, "fecha_nacimiento")?;
     let sexo = get(7).to_uppercase();
     if !matches!(sexo.as_str(), "H" | "M" | "X") {
-        return Err(format!("sexo: debe ser H, M o X (se encontró \"{}\")", get(7)));
+        return Err(format!(
+            "sexo: debe ser H, M o X (se encontró \"{}\")",
+            get(7)
+        ));
     }
     let entidad = get(8).to_uppercase();
     if !STATE_CODES.contains(&entidad.as_str()) {
@@ -105,7 +106,10 @@ fn validate(fields: &[&str], lote: &str) -> Result<Row, String> {
     let rp = RegistroPatronal::parse(get(9)).map_err(|e| e.to_string())?;
     let salario = get(10);
     match salario.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && salario.chars().all(|c| c.is_ascii_digit() || c == '.') => {}
+        Ok(v)
+            if v.is_finite()
+                && v > 0.0
+                && salario.chars().all(|c| c.is_ascii_digit() || c == '.') => {}
         _ => {
             return Err(format!(
                 "salario_diario: \"{salario}\" no es un importe en pesos (ej. 315.04)"
@@ -242,7 +246,9 @@ fn store_rows(session: &Session, rows: Vec<(u64, Row)>, lote: &str) -> Result<us
     let index_key = session.credential.station.index_key();
     let officer = session.credential.officer.user();
     let now = huella_sync::time::now_utc();
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 4);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 4);
     let per = rows.len().div_ceil(threads).max(1);
     let prepared: Vec<Result<(RecordId, PreparedWrite)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = rows
@@ -273,8 +279,9 @@ fn store_rows(session: &Session, rows: Vec<(u64, Row)>, lote: &str) -> Result<us
         handles
             .into_iter()
             .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec![Err(anyhow::anyhow!("fallo interno al preparar registros"))])
+                h.join().unwrap_or_else(|_| {
+                    vec![Err(anyhow::anyhow!("fallo interno al preparar registros"))]
+                })
             })
             .collect()
     });
@@ -302,7 +309,10 @@ fn commit(
     batch.audit(
         AuditAction::Importacion,
         ids,
-        &format!("lote {lote}, líneas {first}-{last}, registros {}", ids.len()),
+        &format!(
+            "lote {lote}, líneas {first}-{last}, registros {}",
+            ids.len()
+        ),
     );
     session.store.commit(
         batch,

@@ -9,7 +9,11 @@ pub fn init(file: &Path) {
     if !dir.exists() {
         return;
     }
-    let Ok(f) = std::fs::OpenOptions::new().create(true).append(true).open(file) else {
+    let Ok(f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)
+    else {
         return;
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("HUELLA_LOG")

@@ -106,9 +106,9 @@ pub fn find_ids(session: &Session, query: &Query) -> Result<Vec<RecordId>> {
                 sets.push(ids);
             }
             sets.sort_by_key(Vec::len);
-            let (first, rest) = sets.split_first().map_or((&[][..], &[][..]), |(f, r)| {
-                (f.as_slice(), r)
-            });
+            let (first, rest) = sets
+                .split_first()
+                .map_or((&[][..], &[][..]), |(f, r)| (f.as_slice(), r));
             first
                 .iter()
                 .filter(|id| rest.iter().all(|s| s.binary_search(id).is_ok()))
@@ -133,8 +133,10 @@ pub fn find(session: &Session, query: &Query) -> Result<Vec<PersonSummary>> {
         &ids,
         &format!("campo: {}, resultados: {}", query.field(), ids.len()),
     );
-    session
-        .store
-        .commit(batch, &session.credential.officer, &huella_sync::time::now_utc())?;
+    session.store.commit(
+        batch,
+        &session.credential.officer,
+        &huella_sync::time::now_utc(),
+    )?;
     Ok(out)
 }

@@ -71,7 +71,10 @@ pub fn init(home: &Home, p: &InitParams<'_>) -> Result<Station> {
     batch.audit(
         AuditAction::EstacionCreada,
         &[],
-        &format!("oficina {}, estación {}, administrador {}", p.office, p.station, p.admin),
+        &format!(
+            "oficina {}, estación {}, administrador {}",
+            p.office, p.station, p.admin
+        ),
     );
     store.commit(batch, &admin, &now)?;
     Ok(station)

@@ -232,7 +232,10 @@ mod tests {
         let p = Passphrase::new("correcta caballo");
         let sealed = Credential::seal(&officer, &station, &p, cheap()).expect("seal");
         let wrong = Credential::open(&sealed, &Passphrase::new("otra cosa"), "ana", "x");
-        assert!(matches!(wrong, Err(CredentialError::WrongPassphrase { .. })));
+        assert!(matches!(
+            wrong,
+            Err(CredentialError::WrongPassphrase { .. })
+        ));
         assert_eq!(
             wrong.expect_err("wrong").to_string(),
             "contraseña incorrecta para el usuario ana"

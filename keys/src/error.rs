@@ -27,7 +27,9 @@ pub enum CredentialError {
         path: String,
     },
     /// The file demands more key-derivation work than this program accepts.
-    #[error("el archivo de llaves pide un costo de derivación 2^{required}, mayor que el máximo 2^{max}")]
+    #[error(
+        "el archivo de llaves pide un costo de derivación 2^{required}, mayor que el máximo 2^{max}"
+    )]
     ExcessiveWork {
         /// Work factor in the file.
         required: u8,

@@ -54,4 +54,3 @@ impl Signature {
         hex::encode(self.0.to_bytes())
     }
 }
-

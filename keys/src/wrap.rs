@@ -21,10 +21,11 @@ pub struct Recipient {
 impl Recipient {
     /// Parses an `age1…` public key, naming it `label` (e.g. "oficina", "regional").
     pub fn parse(label: &str, text: &str) -> Result<Self, WrapError> {
-        let key =
-            age::x25519::Recipient::from_str(text.trim()).map_err(|_| WrapError::InvalidRecipient {
+        let key = age::x25519::Recipient::from_str(text.trim()).map_err(|_| {
+            WrapError::InvalidRecipient {
                 label: label.to_owned(),
-            })?;
+            }
+        })?;
         Ok(Recipient {
             label: label.to_owned(),
             key,
@@ -109,7 +110,10 @@ impl WrappedKey {
         reader
             .read_to_end(&mut buf)
             .map_err(|_| UnwrapError::Corrupt)?;
-        let mut key: [u8; 32] = buf.as_slice().try_into().map_err(|_| UnwrapError::Corrupt)?;
+        let mut key: [u8; 32] = buf
+            .as_slice()
+            .try_into()
+            .map_err(|_| UnwrapError::Corrupt)?;
         Ok(DataKey::from_bytes(&mut key))
     }
 }

@@ -52,7 +52,11 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     writeln!(out, "estación temporal cifrada en {}", home.dir().display())?;
     writeln!(out, "usuarios de demostración:")?;
     for (user, role, pass) in DEMO_USERS {
-        writeln!(out, "  {user:<11} rol {:<10} contraseña {pass}", role.as_str())?;
+        writeln!(
+            out,
+            "  {user:<11} rol {:<10} contraseña {pass}",
+            role.as_str()
+        )?;
     }
     let (admin, _, admin_pass) = DEMO_USERS[0];
     let admin_pass = Passphrase::new(admin_pass);

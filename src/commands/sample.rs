@@ -29,7 +29,8 @@ pub struct SampleArgs {
 pub fn run(args: &SampleArgs) -> Result<()> {
     let mut out: Box<dyn Write> = match &args.out {
         Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("no se pudo crear {}", p.display()))?,
+            std::fs::File::create(p)
+                .with_context(|| format!("no se pudo crear {}", p.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };

@@ -128,7 +128,12 @@ pub fn status(home: &Home, json_out: bool) -> Result<()> {
     let people = store.count_people();
     let per_status: serde_json::Map<String, serde_json::Value> = BiometricStatus::ALL
         .iter()
-        .map(|s| (s.as_str().to_owned(), json!(counts.get(s).copied().unwrap_or(0))))
+        .map(|s| {
+            (
+                s.as_str().to_owned(),
+                json!(counts.get(s).copied().unwrap_or(0)),
+            )
+        })
         .collect();
     let pending = counts
         .get(&BiometricStatus::Capturado)

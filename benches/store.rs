@@ -1,0 +1,203 @@
+//! Store benchmarks (prints figures; run with `cargo bench --bench store`).
+//!
+//! - import throughput of the real binary (durable: every batch is flushed before it counts);
+//! - `huella find --curp` on a 100,000-person store, whole process, with the credential
+//!   sealed at the production scrypt cost, and the unlock cost measured separately;
+//! - store bytes per person against the plain Automerge save of the same record.
+//!
+//! Environment: `HUELLA_BENCH_PEOPLE` (default 100000) sets the large store's size.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use huella::identifiers::synthetic_person;
+use huella_keys::{Credential, Passphrase};
+use huella_sync::{Identity, PersonRecord, PreRegistration, RecordId, Regime};
+
+const BIN: &str = env!("CARGO_BIN_EXE_huella");
+
+fn huella(home: &Path, kdf: &str, args: &[&str]) -> std::process::Output {
+    let out = Command::new(BIN)
+        .env("HUELLA_KDF_LOG_N", kdf)
+        .arg("--home")
+        .arg(home)
+        .args(args)
+        .output()
+        .expect("run huella");
+    assert!(
+        out.status.success(),
+        "huella {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    for e in std::fs::read_dir(dir).expect("read_dir").flatten() {
+        let p = e.path();
+        total += if p.is_dir() {
+            dir_size(&p)
+        } else {
+            e.metadata().map(|m| m.len()).unwrap_or(0)
+        };
+    }
+    total
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let people: u64 = std::env::var("HUELLA_BENCH_PEOPLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let home = tmp.path().join("home");
+    let pass = tmp.path().join("admin.pass");
+    std::fs::write(&pass, "clave-benchmark-2026\n").expect("pass");
+    let pass_s = pass.to_str().expect("utf8");
+    println!("# huella store benchmark ({people} people)");
+    huella(
+        &home,
+        "17",
+        &[
+            "init",
+            "--office",
+            "0901",
+            "--station",
+            "BENCH",
+            "--admin",
+            "admin",
+            "--passphrase-file",
+            pass_s,
+        ],
+    );
+
+    // Unlock cost alone (scrypt 2^17), in process.
+    let mut unlock = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        Credential::read_file(
+            &home.join("credenciales/admin.age"),
+            &Passphrase::new("clave-benchmark-2026"),
+            "admin",
+        )
+        .expect("unlock");
+        unlock.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let unlock_ms = median(unlock);
+    println!("unlock credential (scrypt 2^17): {unlock_ms:.0} ms");
+
+    let csv = tmp.path().join("people.csv");
+    huella(
+        &home,
+        "17",
+        &[
+            "sample",
+            "csv",
+            "--people",
+            &people.to_string(),
+            "--seed",
+            "11",
+            "--out",
+            csv.to_str().expect("utf8"),
+        ],
+    );
+    let t = Instant::now();
+    let out = huella(
+        &home,
+        "17",
+        &[
+            "import",
+            csv.to_str().expect("utf8"),
+            "--as",
+            "admin",
+            "--passphrase-file",
+            pass_s,
+        ],
+    );
+    let secs = t.elapsed().as_secs_f64();
+    let import_secs = secs - unlock_ms / 1000.0;
+    println!(
+        "import {people} rows: {secs:.1} s wall ({:.0} rows/s including unlock, {:.0} rows/s excluding it) -> {}",
+        people as f64 / secs,
+        people as f64 / import_secs,
+        String::from_utf8_lossy(&out.stdout).trim()
+    );
+
+    // find --curp on the large store, whole process.
+    let mut finds = Vec::new();
+    for i in 0..7 {
+        let p = synthetic_person(11, (i * 7919) % people);
+        let t = Instant::now();
+        let out = huella(
+            &home,
+            "17",
+            &[
+                "find",
+                "--curp",
+                p.curp.as_str(),
+                "--json",
+                "--as",
+                "admin",
+                "--passphrase-file",
+                pass_s,
+            ],
+        );
+        finds.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert!(String::from_utf8_lossy(&out.stdout).contains(p.curp.as_str()));
+    }
+    let find_ms = median(finds);
+    println!(
+        "find --curp, whole process, median of 7: {find_ms:.0} ms ({:.0} ms without the deliberate unlock)",
+        find_ms - unlock_ms
+    );
+    let t = Instant::now();
+    huella(&home, "17", &["status", "--json"]);
+    println!(
+        "status --json (no unlock): {:.0} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+
+    // Size per person.
+    let store_bytes = dir_size(&home.join("almacen"));
+    let mut plain = 0usize;
+    let sample = 200u64;
+    for i in 0..sample {
+        let p = synthetic_person(11, i);
+        let id = Identity {
+            curp: p.curp.to_string(),
+            nss: p.nss.to_string(),
+            rfc: p.rfc.to_string(),
+            nombre: p.nombre.clone(),
+            primer_apellido: p.primer_apellido.clone(),
+            segundo_apellido: p.segundo_apellido.clone(),
+            fecha_nacimiento: p.fecha_nacimiento.clone(),
+            sexo: p.sexo.to_string(),
+            entidad: p.entidad.clone(),
+        };
+        let mut r =
+            PersonRecord::create(RecordId::generate(), &id, "admin", "2026-11-21T00:00:00Z")
+                .expect("record");
+        r.set_pre_registration(&PreRegistration {
+            registro_patronal: p.registro_patronal.to_string(),
+            salario_diario: p.salario_diario.clone(),
+            fecha_alta: p.fecha_alta.clone(),
+            regimen: Regime::parse(p.regimen).expect("regime"),
+            lote: "000000000000".into(),
+        })
+        .expect("pre");
+        plain += r.save().len();
+    }
+    println!(
+        "store on disk: {:.1} MB = {:.0} B/person; plain Automerge save: {:.0} B/person",
+        store_bytes as f64 / 1e6,
+        store_bytes as f64 / people as f64,
+        plain as f64 / sample as f64
+    );
+}
