@@ -103,6 +103,12 @@ pub enum Command {
         #[command(subcommand)]
         what: SampleWhat,
     },
+    /// Simulated devices on pseudo-terminals (scanner, camera).
+    Sim(crate::commands::sim::SimArgs),
+    /// Serial devices: list, shift-start test, capture.
+    Devices(crate::commands::devices::DevicesArgs),
+    /// Evaluations (fingerprint matching accuracy and speed).
+    Eval(crate::commands::eval::EvalArgs),
     /// Audit trail operations.
     Audit {
         /// What to do.

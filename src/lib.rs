@@ -4,6 +4,7 @@
 //! - workflows: [`station`] (init, officers), [`import`] (pre-registrations), [`lookup`]
 //!   (find people), [`indexing`] (blind-index tags of a person);
 //! - domain rules: [`identifiers`] (CURP, NSS, RFC, registro patronal);
+//! - [`matching`]: fingerprint quality, extraction, 1:1 and 1:N, templates, evaluation;
 //! - plumbing: [`home`] (paths), [`session`] (store + unlocked credential), [`logging`];
 //! - the command line: [`cli`] and [`commands`].
 //!
@@ -18,5 +19,6 @@ pub mod import;
 pub mod indexing;
 pub mod logging;
 pub mod lookup;
+pub mod matching;
 pub mod session;
 pub mod station;

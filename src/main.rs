@@ -52,6 +52,9 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         } => station::find(home, curp, nss, name, json, &who),
         Command::Status { json } => station::status(home, json),
         Command::Audit { action } => station::audit(home, action),
+        Command::Sim(args) => huella::commands::sim::run(args),
+        Command::Devices(args) => huella::commands::devices::run(args),
+        Command::Eval(args) => huella::commands::eval::run(args),
         Command::Sample {
             what: huella::cli::SampleWhat::Csv(args),
         } => huella::commands::sample::run(&args),

@@ -2,5 +2,8 @@
 //! Commands print results on stdout; errors bubble up to `main`, which prints one line.
 
 pub mod demo;
+pub mod devices;
+pub mod eval;
 pub mod sample;
+pub mod sim;
 pub mod station;
