@@ -13,6 +13,12 @@
 //! these types (see `docs/architecture.md`).
 
 pub mod audit;
+pub mod conflicts;
+pub mod events;
+pub mod node;
+pub mod protocol;
+pub mod replica;
+pub mod roster;
 pub mod record;
 pub mod store;
 pub mod time;
@@ -23,4 +29,4 @@ pub use record::{
     FingerException, FingerPosition, Identity, Movement, MovementKind, PersonRecord,
     PreRegistration, RecordError, RecordId, Regime, StatusChange, Verification,
 };
-pub use store::{Batch, Station, Store, StoreError, StoreKeys};
+pub use store::{Batch, Indexer, Materialized, Station, Store, StoreError, StoreKeys};

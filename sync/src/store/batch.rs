@@ -31,6 +31,18 @@ impl OpenRecord {
         }
     }
 
+    /// A record received from a peer: its key is known, everything is still to be written.
+    pub(crate) fn adopt(record: PersonRecord, dek: DataKey) -> Self {
+        OpenRecord {
+            record,
+            dek,
+            next_seq: 0,
+            chunks: 0,
+            tags: Vec::new(),
+            is_new: true,
+        }
+    }
+
     pub(crate) fn existing(
         record: PersonRecord,
         dek: DataKey,

@@ -10,6 +10,7 @@
 
 mod batch;
 mod layout;
+mod replica;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -22,6 +23,7 @@ use thiserror::Error;
 use crate::audit::{self, AuditEntry, AuditProblem};
 use crate::record::{BiometricStatus, BlobRef, PersonRecord, RecordError, RecordId};
 pub use batch::{Batch, OpenRecord, PreparedWrite};
+pub use replica::{Indexer, Materialized};
 
 /// Chunks a record may accumulate before it is compacted into one.
 pub const COMPACT_AFTER: u32 = 8;

@@ -1,0 +1,202 @@
+//! Signed envelopes: who sent a message, when, a fresh nonce, and (for answers) which request
+//! it answers. Stations sign with their station key, hubs with their hub key.
+
+use ed25519_dalek::{Signer as _, SigningKey};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use super::{SyncError, VERSION, decode, encode};
+use crate::replica::{Replica, keys};
+
+/// Largest clock difference accepted between sender and receiver.
+pub const MAX_SKEW_MS: u64 = 5 * 60 * 1000;
+
+/// Something that signs envelopes.
+pub trait Signer {
+    /// The Ed25519 public key.
+    fn public_key(&self) -> [u8; 32];
+    /// Signs `msg`.
+    fn sign(&self, msg: &[u8]) -> Vec<u8>;
+}
+
+impl Signer for huella_keys::StationSecrets {
+    fn public_key(&self) -> [u8; 32] {
+        let mut k = [0u8; 32];
+        // The hex form always decodes to 32 bytes.
+        let _ = hex::decode_to_slice(self.public().key.to_hex(), &mut k);
+        k
+    }
+    fn sign(&self, msg: &[u8]) -> Vec<u8> {
+        hex::decode(huella_keys::StationSecrets::sign(self, msg).to_hex()).unwrap_or_default()
+    }
+}
+
+/// A hub's own signing key (it authenticates the hub's answers and acknowledgements; it
+/// reads no records).
+pub struct HubKey(SigningKey);
+
+impl HubKey {
+    /// Loads the hub key kept in `replica`, creating it on first use.
+    pub fn load_or_create(replica: &Replica) -> Result<Self, SyncError> {
+        let name = [b"m".as_slice(), b"hub_key"].concat();
+        if let Some(v) = replica.tree().get(&name).map_err(crate::replica::ReplicaError::from)? {
+            let b: [u8; 32] = v
+                .as_ref()
+                .try_into()
+                .map_err(|_| SyncError::Decode("clave del concentrador".into()))?;
+            return Ok(HubKey(SigningKey::from_bytes(&b)));
+        }
+        let k = SigningKey::generate(&mut rand::rngs::OsRng);
+        replica
+            .tree()
+            .insert(name, k.to_bytes().to_vec())
+            .map_err(crate::replica::ReplicaError::from)?;
+        replica.flush()?;
+        Ok(HubKey(k))
+    }
+
+    /// A throwaway key (tests).
+    pub fn generate() -> Self {
+        HubKey(SigningKey::generate(&mut rand::rngs::OsRng))
+    }
+}
+
+impl Signer for HubKey {
+    fn public_key(&self) -> [u8; 32] {
+        self.0.verifying_key().to_bytes()
+    }
+    fn sign(&self, msg: &[u8]) -> Vec<u8> {
+        self.0.sign(msg).to_bytes().to_vec()
+    }
+}
+
+/// A signed message.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Envelope {
+    /// Protocol version.
+    pub version: u8,
+    /// Sender's signing key.
+    pub sender: [u8; 32],
+    /// Sender's clock (ms since the Unix epoch).
+    pub at_ms: u64,
+    /// Fresh random nonce.
+    pub nonce: [u8; 16],
+    /// For answers: the nonce of the request answered.
+    pub reply_to: Option<[u8; 16]>,
+    /// The encoded message.
+    pub body: Vec<u8>,
+    /// Signature over [`Envelope::signed_bytes`].
+    pub signature: Vec<u8>,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+impl Envelope {
+    /// Signs `body` as `signer`.
+    pub fn seal(signer: &dyn Signer, body: Vec<u8>, reply_to: Option<[u8; 16]>) -> Self {
+        let mut nonce = [0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut nonce);
+        let mut e = Envelope {
+            version: VERSION,
+            sender: signer.public_key(),
+            at_ms: now_ms(),
+            nonce,
+            reply_to,
+            body,
+            signature: Vec::new(),
+        };
+        e.signature = signer.sign(&e.signed_bytes());
+        e
+    }
+
+    /// The bytes covered by the signature.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let mut v = b"huella/sync/v1\0".to_vec();
+        v.push(self.version);
+        v.extend_from_slice(&self.sender);
+        v.extend_from_slice(&self.at_ms.to_be_bytes());
+        v.extend_from_slice(&self.nonce);
+        match &self.reply_to {
+            Some(r) => {
+                v.push(1);
+                v.extend_from_slice(r);
+            }
+            None => v.push(0),
+        }
+        v.extend_from_slice(&Sha256::digest(&self.body));
+        v
+    }
+
+    /// Checks version, signature and clock window (not the sender's standing).
+    pub fn verify(&self, now: u64) -> Result<(), SyncError> {
+        if self.version != VERSION {
+            return Err(SyncError::Decode(format!("versión {} desconocida", self.version)));
+        }
+        if !crate::roster::verify_raw(&self.sender, &self.signed_bytes(), &self.signature) {
+            return Err(SyncError::Forged);
+        }
+        if self.at_ms.abs_diff(now) > MAX_SKEW_MS {
+            return Err(SyncError::Expired);
+        }
+        Ok(())
+    }
+
+    /// The sender's key in hex.
+    pub fn sender_hex(&self) -> String {
+        hex::encode(self.sender)
+    }
+
+    /// Encodes the envelope.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        encode(self)
+    }
+
+    /// Decodes an envelope (never panics).
+    pub fn from_bytes(b: &[u8]) -> Result<Self, SyncError> {
+        decode(b)
+    }
+}
+
+/// Nonces seen recently (persisted), to refuse replayed requests.
+pub struct NonceCache {
+    replica: Replica,
+}
+
+impl NonceCache {
+    /// The cache kept in `replica`.
+    pub fn new(replica: Replica) -> Self {
+        NonceCache { replica }
+    }
+
+    /// Records `nonce`; refuses one already seen. Forgets nonces older than the clock window.
+    pub fn check(&self, nonce: &[u8; 16], now: u64) -> Result<(), SyncError> {
+        let tree = self.replica.tree();
+        let fresh = tree
+            .compare_and_swap(keys::nonce(nonce), None as Option<&[u8]>, Some(&now.to_be_bytes()[..]))
+            .map_err(crate::replica::ReplicaError::from)?;
+        if fresh.is_err() {
+            return Err(SyncError::Replayed);
+        }
+        if nonce[0] == 0 {
+            self.prune(now)?;
+        }
+        Ok(())
+    }
+
+    fn prune(&self, now: u64) -> Result<(), SyncError> {
+        let tree = self.replica.tree();
+        for kv in tree.scan_prefix(keys::NONCE) {
+            let (k, v) = kv.map_err(crate::replica::ReplicaError::from)?;
+            let at = <[u8; 8]>::try_from(v.as_ref()).map_or(0, u64::from_be_bytes);
+            if at + 2 * MAX_SKEW_MS < now {
+                tree.remove(k).map_err(crate::replica::ReplicaError::from)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,149 @@
+//! The server half: authenticates a request envelope and answers it from the local replica.
+//! Pure apart from the replica store; the hub and LAN listeners wrap it in a transport.
+
+use std::collections::HashMap;
+
+use super::envelope::now_ms;
+use super::{DATA_BUDGET, Envelope, NonceCache, Request, Response, Signer, SyncError, decode, encode};
+use crate::replica::{Applied, RecordData, Replica, keys};
+use crate::roster::{Standing, Trust};
+
+/// The local end of a sync: its replica and how received data is applied.
+pub trait LocalSide {
+    /// The replica.
+    fn replica(&self) -> &Replica;
+    /// The trust store.
+    fn trust(&self) -> &Trust;
+    /// Applies data received from a peer (stores it; a station also merges readable records).
+    fn apply(&self, data: Vec<RecordData>) -> Result<Applied, SyncError>;
+}
+
+/// A request handler over a local side.
+pub struct Server<'a> {
+    /// The local side.
+    pub local: &'a dyn LocalSide,
+    /// Key that signs answers.
+    pub key: &'a dyn Signer,
+    /// Replay protection.
+    pub nonces: &'a NonceCache,
+}
+
+impl Server<'_> {
+    /// Handles one encoded request envelope and returns the encoded, signed answer. Refused
+    /// requests change nothing and are logged (no personal data) under `L`.
+    pub fn handle_bytes(&self, bytes: &[u8]) -> Result<Vec<u8>, SyncError> {
+        let env = Envelope::from_bytes(bytes)?;
+        let (office, station) = match self.authenticate(&env) {
+            Ok(who) => who,
+            Err(e) => {
+                self.log_refusal(&env.sender_hex(), &e);
+                return Err(e);
+            }
+        };
+        let req: Request = decode(&env.body)?;
+        tracing::debug!(target: "huella::sync", %office, %station, "request");
+        let resp = self.handle(req)?;
+        Ok(Envelope::seal(self.key, encode(&resp), Some(env.nonce)).to_bytes())
+    }
+
+    fn authenticate(&self, env: &Envelope) -> Result<(String, String), SyncError> {
+        env.verify(now_ms())?;
+        let who = match self.local.trust().standing(&env.sender_hex())? {
+            Standing::Trusted { office, station } => (office, station),
+            Standing::Revoked { office, station } => {
+                return Err(SyncError::Revoked { office, station });
+            }
+            Standing::Unknown => return Err(SyncError::UnknownStation),
+        };
+        self.nonces.check(&env.nonce, now_ms())?;
+        Ok(who)
+    }
+
+    fn log_refusal(&self, sender: &str, e: &SyncError) {
+        tracing::warn!(target: "huella::sync", sender, "request refused: {e}");
+        let entry = serde_json::json!({
+            "en": crate::time::now_utc(),
+            "remitente": sender,
+            "motivo": e.to_string(),
+        });
+        let key = keys::refusal(now_ms() << 8 | u64::from(rand::random::<u8>()));
+        let _ = self
+            .local
+            .replica()
+            .tree()
+            .insert(key, serde_json::to_vec(&entry).unwrap_or_default());
+    }
+
+    /// Answers a request that was already authenticated.
+    pub fn handle(&self, req: Request) -> Result<Response, SyncError> {
+        let replica = self.local.replica();
+        match req {
+            Request::Summary {
+                summary,
+                roster,
+                known_rosters,
+            } => {
+                if let Some(r) = roster
+                    && let Err(e) = self.local.trust().accept(&r, false)
+                {
+                    tracing::warn!(target: "huella::sync", "roster from peer not accepted: {e}");
+                }
+                let known: HashMap<String, u64> = known_rosters.into_iter().collect();
+                let rosters = self
+                    .local
+                    .trust()
+                    .all()?
+                    .into_iter()
+                    .filter(|(r, _)| known.get(&r.office).is_none_or(|v| *v < r.version))
+                    .map(|(_, s)| s)
+                    .collect();
+                let mine = replica.summary()?;
+                if mine.root == summary.root {
+                    return Ok(Response::Summary {
+                        equal: true,
+                        buckets: Vec::new(),
+                        entries: Vec::new(),
+                        rosters,
+                    });
+                }
+                let buckets: Vec<u8> = (0..=255u8)
+                    .filter(|b| {
+                        summary.buckets.get(usize::from(*b)) != mine.buckets.get(usize::from(*b))
+                    })
+                    .collect();
+                let entries = replica
+                    .entries_in(&buckets)?
+                    .into_iter()
+                    .map(|(id, d)| (id.0, d))
+                    .collect();
+                Ok(Response::Summary {
+                    equal: false,
+                    buckets,
+                    entries,
+                    rosters,
+                })
+            }
+            Request::Offer { haves } => {
+                let mut mine = Vec::with_capacity(haves.len());
+                for h in &haves {
+                    let id = crate::record::RecordId(h.id);
+                    replica.refresh_digest(&id)?;
+                    mine.push(replica.have(&id)?);
+                }
+                let (data, more) = replica.data_for(&haves, DATA_BUDGET)?;
+                Ok(Response::Offer {
+                    data,
+                    haves: mine,
+                    more,
+                })
+            }
+            Request::Push { data } => {
+                let applied = self.local.apply(data)?;
+                Ok(Response::Pushed {
+                    changed: applied.changed.len() as u32,
+                    refused: applied.refused.into_iter().map(|(id, r)| (id.0, r)).collect(),
+                })
+            }
+        }
+    }
+}

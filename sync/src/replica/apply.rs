@@ -1,0 +1,299 @@
+//! Computing what a peer lacks and applying what a peer sent. Applying is idempotent: data
+//! already held is ignored, so duplicated, replayed or reordered deliveries change nothing.
+
+use std::collections::HashSet;
+
+use sha2::{Digest as _, Sha256};
+
+use super::{
+    BlobPart, Erasure, Hash, RecordData, RecordHave, RecordMeta, Replica, ReplicaError, keys,
+    record_digest,
+};
+use crate::record::RecordId;
+
+/// Largest wire chunk accepted (a whole record document is a few KB).
+pub const MAX_CHUNK: usize = 4 * 1024 * 1024;
+/// Largest blob part sent in one message.
+pub const MAX_BLOB_PART: usize = 1024 * 1024;
+
+/// Decides whether an erasure order is genuine (signed by a trusted station).
+pub trait ErasureCheck {
+    /// True when `e` may be applied.
+    fn allowed(&self, e: &Erasure) -> bool;
+}
+
+impl<F: Fn(&Erasure) -> bool> ErasureCheck for F {
+    fn allowed(&self, e: &Erasure) -> bool {
+        self(e)
+    }
+}
+
+/// What applying a peer's data did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// Records whose replicated state changed.
+    pub changed: Vec<RecordId>,
+    /// Records erased by an erasure order received.
+    pub erased: Vec<RecordId>,
+    /// New chunks stored.
+    pub chunks: usize,
+    /// Blobs completed.
+    pub blobs: usize,
+    /// Blob bytes stored (complete or partial).
+    pub blob_bytes: u64,
+    /// Records refused, with the reason (in Spanish).
+    pub refused: Vec<(RecordId, String)>,
+}
+
+impl Replica {
+    /// The data `their` lacks, within `budget` bytes: keys and chunks of every record first,
+    /// blob parts after. Returns the data and whether something was left out.
+    pub fn data_for(
+        &self,
+        theirs: &[RecordHave],
+        mut budget: usize,
+    ) -> Result<(Vec<RecordData>, bool), ReplicaError> {
+        let mut out = Vec::new();
+        let mut more = false;
+        for t in theirs {
+            let id = RecordId(t.id);
+            let mut d = RecordData {
+                id: t.id,
+                ..RecordData::default()
+            };
+            if let Some(e) = self.erasure(&id)? {
+                if !t.erased {
+                    d.erasure = Some(e);
+                }
+            } else if !t.erased {
+                if !t.has_key {
+                    d.wrapped_key = self.wrapped_key(&id)?;
+                }
+                let theirs: HashSet<&Hash> = t.chunks.iter().collect();
+                for (h, c) in self.chunks(&id)? {
+                    if !theirs.contains(&h) {
+                        d.chunks.push(c);
+                    }
+                }
+            }
+            if d.is_empty() {
+                continue;
+            }
+            if d.size() > budget && !out.is_empty() {
+                more = true;
+                break;
+            }
+            budget = budget.saturating_sub(d.size());
+            out.push(d);
+        }
+        if more {
+            return Ok((out, true));
+        }
+        for t in theirs {
+            if t.erased {
+                continue;
+            }
+            let id = RecordId(t.id);
+            if self.tree().contains_key(keys::erasure(&id))? {
+                continue;
+            }
+            let held: HashSet<&Hash> = t.blobs.iter().collect();
+            for h in self.blob_hashes(&id)? {
+                if held.contains(&h) {
+                    continue;
+                }
+                if budget == 0 {
+                    return Ok((out, true));
+                }
+                let Some(bytes) = self.tree().get(keys::blob(&id, &h))? else {
+                    continue;
+                };
+                let offset = t
+                    .partial
+                    .iter()
+                    .find(|(p, _)| *p == h)
+                    .map_or(0, |(_, n)| *n as usize)
+                    .min(bytes.len());
+                let len = (bytes.len() - offset).min(budget).min(MAX_BLOB_PART);
+                budget -= len;
+                let part = BlobPart {
+                    hash: h,
+                    offset: offset as u64,
+                    total: bytes.len() as u64,
+                    bytes: bytes[offset..offset + len].to_vec(),
+                };
+                if offset + len < bytes.len() {
+                    more = true;
+                }
+                match out.iter_mut().find(|d| d.id == t.id) {
+                    Some(d) => d.blobs.push(part),
+                    None => out.push(RecordData {
+                        id: t.id,
+                        blobs: vec![part],
+                        ..RecordData::default()
+                    }),
+                }
+            }
+        }
+        Ok((out, more))
+    }
+
+    /// Applies data from a peer. Erased records stay erased; chunks and blobs are checked
+    /// against their hashes; each record is written in one atomic batch.
+    pub fn apply(
+        &self,
+        data: Vec<RecordData>,
+        check: &dyn ErasureCheck,
+    ) -> Result<Applied, ReplicaError> {
+        let mut out = Applied::default();
+        for d in data {
+            let id = RecordId(d.id);
+            if self.tree().contains_key(keys::erasure(&id))? {
+                continue;
+            }
+            if let Some(e) = d.erasure {
+                if e.id != d.id || !check.allowed(&e) {
+                    tracing::warn!(target: "huella::sync", record = %id, "erasure order refused");
+                    out.refused.push((id, "orden de borrado sin firma válida".into()));
+                    continue;
+                }
+                self.erase_replica(&id, &e)?;
+                out.erased.push(id);
+                out.changed.push(id);
+                continue;
+            }
+            match self.apply_one(&id, d)? {
+                Ok((chunks, blobs, bytes)) => {
+                    if chunks > 0 || blobs > 0 || bytes > 0 {
+                        out.changed.push(id);
+                    }
+                    out.chunks += chunks;
+                    out.blobs += blobs;
+                    out.blob_bytes += bytes;
+                }
+                Err(reason) => out.refused.push((id, reason)),
+            }
+        }
+        Ok(out)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn apply_one(
+        &self,
+        id: &RecordId,
+        d: RecordData,
+    ) -> Result<Result<(usize, usize, u64), String>, ReplicaError> {
+        let tree = self.tree();
+        let mut batch = sled::Batch::default();
+        let has_key = tree.contains_key(keys::wrapped(id))?;
+        if !has_key {
+            match &d.wrapped_key {
+                Some(k) if !k.is_empty() && k.len() <= 64 * 1024 => {
+                    batch.insert(keys::wrapped(id), k.clone());
+                }
+                Some(_) => return Ok(Err("clave envuelta inválida".into())),
+                None if d.chunks.is_empty() && d.blobs.is_empty() => return Ok(Ok((0, 0, 0))),
+                None => return Ok(Err("datos de un registro sin su clave envuelta".into())),
+            }
+        }
+        let mut chunks: Vec<Hash> = self.chunk_hashes(id)?;
+        let mut new_chunks = 0;
+        for c in d.chunks {
+            if c.len() > MAX_CHUNK || c.len() < huella_keys::SEAL_OVERHEAD {
+                return Ok(Err("fragmento de tamaño inválido".into()));
+            }
+            let h = super::chunk_hash(id, &c);
+            if !chunks.contains(&h) {
+                chunks.push(h);
+                batch.insert(keys::chunk(id, &h), c);
+                new_chunks += 1;
+            }
+        }
+        let mut blobs = self.blob_hashes(id)?;
+        let (mut new_blobs, mut bytes) = (0, 0u64);
+        for part in d.blobs {
+            if blobs.contains(&part.hash) {
+                continue;
+            }
+            match self.blob_part(id, part, &mut batch)? {
+                Some((h, n, done)) => {
+                    bytes += n;
+                    if done {
+                        blobs.push(h);
+                        new_blobs += 1;
+                    }
+                }
+                None => continue,
+            }
+        }
+        let mut m: RecordMeta = self.meta(id)?.unwrap_or_default();
+        m.digest = record_digest(&chunks, &blobs);
+        let meta = postcard::to_stdvec(&m).map_err(|e| ReplicaError::Damaged(e.to_string()))?;
+        batch.insert(keys::meta(id), meta);
+        tree.apply_batch(batch)?;
+        Ok(Ok((new_chunks, new_blobs, bytes)))
+    }
+
+    /// Stores a blob part; returns (hash, bytes stored, blob complete) or `None` if ignored.
+    fn blob_part(
+        &self,
+        id: &RecordId,
+        part: BlobPart,
+        batch: &mut sled::Batch,
+    ) -> Result<Option<(Hash, u64, bool)>, ReplicaError> {
+        let held = self
+            .tree()
+            .get(keys::partial(id, &part.hash))?
+            .map(|v| v.to_vec())
+            .unwrap_or_default();
+        if part.offset != held.len() as u64 || part.total > 1 << 30 {
+            return Ok(None);
+        }
+        let mut all = held;
+        all.extend_from_slice(&part.bytes);
+        let n = part.bytes.len() as u64;
+        if all.len() as u64 > part.total {
+            batch.remove(keys::partial(id, &part.hash));
+            return Ok(None);
+        }
+        if (all.len() as u64) < part.total {
+            batch.insert(keys::partial(id, &part.hash), all);
+            return Ok(Some((part.hash, n, false)));
+        }
+        batch.remove(keys::partial(id, &part.hash));
+        let h: Hash = Sha256::digest(&all).into();
+        if h != part.hash {
+            tracing::warn!(target: "huella::sync", record = %id, "blob hash mismatch, dropped");
+            return Ok(None);
+        }
+        batch.insert(keys::blob(id, &h), all);
+        Ok(Some((h, n, true)))
+    }
+
+    /// Removes everything replicated of a record and keeps its erasure entry.
+    pub(crate) fn erase_replica(&self, id: &RecordId, e: &Erasure) -> Result<(), ReplicaError> {
+        let tree = self.tree();
+        let mut batch = sled::Batch::default();
+        batch.remove(keys::wrapped(id));
+        for prefix in [
+            keys::chunk_prefix(id),
+            keys::partial_prefix(id),
+            keys::blob_prefix(id),
+        ] {
+            for kv in tree.scan_prefix(prefix) {
+                let (k, _) = kv?;
+                batch.remove(k);
+            }
+        }
+        let ev = postcard::to_stdvec(e).map_err(|e| ReplicaError::Damaged(e.to_string()))?;
+        batch.insert(keys::erasure(id), ev);
+        let m = RecordMeta {
+            digest: super::erased_digest(id),
+            ..RecordMeta::default()
+        };
+        let mv = postcard::to_stdvec(&m).map_err(|e| ReplicaError::Damaged(e.to_string()))?;
+        batch.insert(keys::meta(id), mv);
+        tree.apply_batch(batch)?;
+        Ok(())
+    }
+}

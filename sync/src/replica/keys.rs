@@ -1,0 +1,102 @@
+//! Key prefixes of the replicated state, next to the store's own prefixes (all lowercase,
+//! see `store/layout.rs`). Replica prefixes are uppercase so the two never collide.
+//!
+//! | prefix | key rest | value |
+//! |---|---|---|
+//! | `W` | record id (16) | wrapped data key as created by the record's first station |
+//! | `C` | record id (16) + chunk hash (32) | sealed wire chunk (Automerge changes) |
+//! | `D` | record id (16) | [`super::RecordMeta`] (postcard) |
+//! | `E` | record id (16) | signed erasure entry (postcard) |
+//! | `Q` | record id (16) + blob hash (32) | first bytes of a blob still arriving |
+//! | `P` | peer name | per-peer state (postcard) |
+//! | `R` | office code | signed office roster (JSON) |
+//! | `N` | nonce (16) | when a request nonce was seen (u64 BE ms) |
+//! | `K` | conflict key | a semantic conflict for supervisors (JSON) |
+//! | `L` | seq (u64 BE) | a refused peer or message (JSON, no personal data) |
+//! | `G` | bundle hash (32) | when a bundle was imported |
+//! | `b` | record id (16) + blob hash (32) | sealed blob (same key as the store's) |
+
+use super::Hash;
+use crate::record::RecordId;
+
+pub(crate) const META: &[u8] = b"D";
+pub(crate) const ERASURE: &[u8] = b"E";
+
+pub(crate) fn wrapped(id: &RecordId) -> Vec<u8> {
+    [b"W".as_slice(), &id.0].concat()
+}
+
+pub(crate) fn chunk_prefix(id: &RecordId) -> Vec<u8> {
+    [b"C".as_slice(), &id.0].concat()
+}
+
+pub(crate) fn chunk(id: &RecordId, h: &Hash) -> Vec<u8> {
+    [b"C".as_slice(), &id.0, h].concat()
+}
+
+pub(crate) fn meta(id: &RecordId) -> Vec<u8> {
+    [META, &id.0].concat()
+}
+
+pub(crate) fn erasure(id: &RecordId) -> Vec<u8> {
+    [ERASURE, &id.0].concat()
+}
+
+pub(crate) fn partial_prefix(id: &RecordId) -> Vec<u8> {
+    [b"Q".as_slice(), &id.0].concat()
+}
+
+pub(crate) fn partial(id: &RecordId, h: &Hash) -> Vec<u8> {
+    [b"Q".as_slice(), &id.0, h].concat()
+}
+
+pub(crate) fn blob_prefix(id: &RecordId) -> Vec<u8> {
+    [b"b".as_slice(), &id.0].concat()
+}
+
+pub(crate) fn blob(id: &RecordId, h: &Hash) -> Vec<u8> {
+    [b"b".as_slice(), &id.0, h].concat()
+}
+
+pub(crate) fn peer(name: &str) -> Vec<u8> {
+    [b"P".as_slice(), name.as_bytes()].concat()
+}
+
+pub(crate) fn roster(office: &str) -> Vec<u8> {
+    [b"R".as_slice(), office.as_bytes()].concat()
+}
+
+pub(crate) const ROSTER: &[u8] = b"R";
+
+pub(crate) fn nonce(n: &[u8; 16]) -> Vec<u8> {
+    [b"N".as_slice(), n].concat()
+}
+
+pub(crate) const NONCE: &[u8] = b"N";
+
+pub(crate) fn conflict(key: &str) -> Vec<u8> {
+    [b"K".as_slice(), key.as_bytes()].concat()
+}
+
+pub(crate) const CONFLICT: &[u8] = b"K";
+
+pub(crate) fn refusal(seq: u64) -> Vec<u8> {
+    [b"L".as_slice(), &seq.to_be_bytes()].concat()
+}
+
+pub(crate) const REFUSAL: &[u8] = b"L";
+
+pub(crate) fn bundle(h: &Hash) -> Vec<u8> {
+    [b"G".as_slice(), h].concat()
+}
+
+/// The record id after a prefix of `offset` bytes.
+pub(crate) fn id_after(key: &[u8], offset: usize) -> Option<RecordId> {
+    let b: [u8; 16] = key.get(offset..offset + 16)?.try_into().ok()?;
+    Some(RecordId(b))
+}
+
+/// The 32-byte hash after `offset` bytes.
+pub(crate) fn hash_after(key: &[u8], offset: usize) -> Option<Hash> {
+    key.get(offset..offset + 32)?.try_into().ok()
+}

@@ -1,0 +1,99 @@
+//! The replica's exchange units: what a node has of a record, and the data it sends.
+
+use serde::{Deserialize, Serialize};
+
+use super::Hash;
+
+/// What one node has of one record.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RecordHave {
+    /// Record id.
+    pub id: [u8; 16],
+    /// The node holds an erasure entry for it.
+    pub erased: bool,
+    /// The node holds the wrapped data key.
+    pub has_key: bool,
+    /// Wire chunk hashes held.
+    pub chunks: Vec<Hash>,
+    /// Complete blob hashes held.
+    pub blobs: Vec<Hash>,
+    /// Blobs partly received: (hash, bytes held), so a transfer resumes where it stopped.
+    pub partial: Vec<(Hash, u64)>,
+}
+
+/// Part (or all) of a sealed blob.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BlobPart {
+    /// SHA-256 of the whole sealed blob.
+    pub hash: Hash,
+    /// Where these bytes start.
+    pub offset: u64,
+    /// Size of the whole sealed blob.
+    pub total: u64,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// A signed order to erase a person: replicates, and keeps them erased forever.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Erasure {
+    /// The record.
+    pub id: [u8; 16],
+    /// When it was ordered (UTC text).
+    pub ordered_at: String,
+    /// Officer who ordered it (user name, not personal data of the enrollee).
+    pub officer: String,
+    /// Office of the station that signed.
+    pub office: String,
+    /// Station signing key (Ed25519) that signed it.
+    pub station_key: [u8; 32],
+    /// Signature over [`Erasure::signed_bytes`].
+    pub signature: Vec<u8>,
+}
+
+impl Erasure {
+    /// The bytes the station signs.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let mut v = b"huella/borrado/v1\0".to_vec();
+        v.extend_from_slice(&self.id);
+        for s in [&self.ordered_at, &self.officer, &self.office] {
+            v.extend_from_slice(&(s.len() as u32).to_be_bytes());
+            v.extend_from_slice(s.as_bytes());
+        }
+        v.extend_from_slice(&self.station_key);
+        v
+    }
+}
+
+/// Data one node sends another for one record.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RecordData {
+    /// Record id.
+    pub id: [u8; 16],
+    /// The wrapped data key, when the receiver lacks it.
+    pub wrapped_key: Option<Vec<u8>>,
+    /// Sealed wire chunks the receiver lacks.
+    pub chunks: Vec<Vec<u8>>,
+    /// Blob parts the receiver lacks.
+    pub blobs: Vec<BlobPart>,
+    /// The erasure entry, when the receiver lacks it.
+    pub erasure: Option<Erasure>,
+}
+
+impl RecordData {
+    /// Approximate encoded size.
+    pub fn size(&self) -> usize {
+        16 + self.wrapped_key.as_ref().map_or(0, Vec::len)
+            + self.chunks.iter().map(|c| c.len() + 4).sum::<usize>()
+            + self.blobs.iter().map(|b| b.bytes.len() + 56).sum::<usize>()
+            + self.erasure.as_ref().map_or(0, |_| 200)
+    }
+
+    /// Whether there is nothing to send.
+    pub fn is_empty(&self) -> bool {
+        self.wrapped_key.is_none()
+            && self.chunks.is_empty()
+            && self.blobs.is_empty()
+            && self.erasure.is_none()
+    }
+}

@@ -1,0 +1,311 @@
+//! Office rosters and who is trusted: an office's stations (signing keys, age recipients,
+//! revoked or not) and its administrators, signed by an administrator.
+//!
+//! A roster is accepted when no roster of that office is known yet and it comes from a trust
+//! anchor (the admin's own station, an invite, or `huella hub --trust FILE`), or when its
+//! version is higher than the known one and an administrator listed in the known roster
+//! signed it. This module owns the roster format and those rules; it must not open
+//! connections or decrypt records.
+
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::replica::{Erasure, Replica, ReplicaError, keys};
+
+/// A station as listed in its office roster.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RosterStation {
+    /// Station name.
+    pub name: String,
+    /// Station signing key (hex).
+    pub key: String,
+    /// Station age recipient (`age1…`).
+    pub recipient: String,
+    /// Whether the station was revoked (refused from then on).
+    pub revoked: bool,
+}
+
+/// An administrator allowed to sign the office's next roster.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RosterAdmin {
+    /// User name.
+    pub user: String,
+    /// Officer signing key (hex).
+    pub key: String,
+}
+
+/// An office roster.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Roster {
+    /// Office code.
+    pub office: String,
+    /// Increases with every change.
+    pub version: u64,
+    /// When it was signed (UTC).
+    pub issued_at: String,
+    /// The office's age recipient (`age1…`), shared by its stations.
+    pub office_recipient: String,
+    /// Stations.
+    pub stations: Vec<RosterStation>,
+    /// Administrators.
+    pub admins: Vec<RosterAdmin>,
+}
+
+/// A roster with the signature of one of its administrators.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SignedRoster {
+    /// The roster as signed (JSON bytes, kept verbatim).
+    pub roster: Vec<u8>,
+    /// Signing administrator's key (hex).
+    pub signer: String,
+    /// Signature (hex).
+    pub signature: String,
+}
+
+/// A roster that was refused.
+#[derive(Debug, Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RosterError {
+    /// Bytes that are not a roster.
+    #[error("lista de estaciones ilegible: {0}")]
+    Malformed(String),
+    /// The signature does not verify, or the signer is not an administrator.
+    #[error("la lista de estaciones de la oficina {0} no está firmada por un administrador de confianza")]
+    BadSignature(String),
+    /// Not newer than the known one.
+    #[error("la lista de estaciones de la oficina {office} (versión {got}) no es más nueva que la conocida ({known})")]
+    Stale {
+        /// Office.
+        office: String,
+        /// Version offered.
+        got: u64,
+        /// Version known.
+        known: u64,
+    },
+    /// Storage failed.
+    #[error("{0}")]
+    Store(String),
+}
+
+impl From<ReplicaError> for RosterError {
+    fn from(e: ReplicaError) -> Self {
+        RosterError::Store(e.to_string())
+    }
+}
+
+impl From<sled::Error> for RosterError {
+    fn from(e: sled::Error) -> Self {
+        RosterError::Store(e.to_string())
+    }
+}
+
+pub(crate) fn verify_hex(key_hex: &str, msg: &[u8], sig_hex: &str) -> bool {
+    let mut k = [0u8; 32];
+    let mut s = [0u8; 64];
+    if hex::decode_to_slice(key_hex, &mut k).is_err() || hex::decode_to_slice(sig_hex, &mut s).is_err()
+    {
+        return false;
+    }
+    verify_raw(&k, msg, &s)
+}
+
+/// Verifies an Ed25519 signature given raw key and signature bytes.
+pub fn verify_raw(key: &[u8; 32], msg: &[u8], sig: &[u8]) -> bool {
+    let Ok(vk) = VerifyingKey::from_bytes(key) else {
+        return false;
+    };
+    let Ok(sig) = <[u8; 64]>::try_from(sig) else {
+        return false;
+    };
+    vk.verify_strict(msg, &Signature::from_bytes(&sig)).is_ok()
+}
+
+impl SignedRoster {
+    /// Signs `roster` with an administrator's key.
+    pub fn sign(roster: &Roster, admin: &huella_keys::OfficerKey) -> Self {
+        let bytes = serde_json::to_vec_pretty(roster).unwrap_or_default();
+        let signature = admin.sign(&bytes).to_hex();
+        SignedRoster {
+            roster: bytes,
+            signer: admin.public().key.to_hex(),
+            signature,
+        }
+    }
+
+    /// The roster inside (not yet checked).
+    pub fn roster(&self) -> Result<Roster, RosterError> {
+        serde_json::from_slice(&self.roster).map_err(|e| RosterError::Malformed(e.to_string()))
+    }
+
+    /// Checks that the roster is signed by one of its own administrators (self-consistent).
+    pub fn verify_self(&self) -> Result<Roster, RosterError> {
+        let r = self.roster()?;
+        self.verify_by(&r)?;
+        Ok(r)
+    }
+
+    /// Checks that the signer is an administrator of `by` and the signature verifies.
+    pub fn verify_by(&self, by: &Roster) -> Result<(), RosterError> {
+        let office = self.roster().map(|r| r.office).unwrap_or_default();
+        let listed = by.admins.iter().any(|a| a.key == self.signer);
+        if !listed || !verify_hex(&self.signer, &self.roster, &self.signature) {
+            return Err(RosterError::BadSignature(office));
+        }
+        Ok(())
+    }
+
+    /// The file form (JSON).
+    pub fn to_file_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(self).unwrap_or_default()
+    }
+
+    /// Parses the file form.
+    pub fn from_file_bytes(b: &[u8]) -> Result<Self, RosterError> {
+        serde_json::from_slice(b).map_err(|e| RosterError::Malformed(e.to_string()))
+    }
+}
+
+/// Where a station key stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    /// Listed and not revoked.
+    Trusted {
+        /// Office code.
+        office: String,
+        /// Station name.
+        station: String,
+    },
+    /// Listed as revoked.
+    Revoked {
+        /// Office code.
+        office: String,
+        /// Station name.
+        station: String,
+    },
+    /// Not in any known roster.
+    Unknown,
+}
+
+/// The rosters a node trusts, kept in its replica tree under `R`.
+#[derive(Clone)]
+pub struct Trust {
+    replica: Replica,
+}
+
+impl Trust {
+    /// The trust store of `replica`.
+    pub fn new(replica: Replica) -> Self {
+        Trust { replica }
+    }
+
+    /// The known roster of `office`.
+    pub fn roster(&self, office: &str) -> Result<Option<(Roster, SignedRoster)>, RosterError> {
+        match self.replica.tree().get(keys::roster(office))? {
+            None => Ok(None),
+            Some(v) => {
+                let s = SignedRoster::from_file_bytes(&v)?;
+                Ok(Some((s.roster()?, s)))
+            }
+        }
+    }
+
+    /// Every known roster.
+    pub fn all(&self) -> Result<Vec<(Roster, SignedRoster)>, RosterError> {
+        let mut out = Vec::new();
+        for kv in self.replica.tree().scan_prefix(keys::ROSTER) {
+            let (_, v) = kv?;
+            let s = SignedRoster::from_file_bytes(&v)?;
+            out.push((s.roster()?, s));
+        }
+        Ok(out)
+    }
+
+    /// Installs a roster from a trust anchor (self-signed by one of its admins), replacing
+    /// an older version.
+    pub fn anchor(&self, s: &SignedRoster) -> Result<Roster, RosterError> {
+        let r = s.verify_self()?;
+        if let Some((known, _)) = self.roster(&r.office)?
+            && known.version > r.version
+        {
+            return Ok(known);
+        }
+        self.store(&r, s)?;
+        Ok(r)
+    }
+
+    /// Accepts a roster received from a peer: newer than the known one and signed by a known
+    /// admin of that office. Unknown offices are accepted only from `vouched` peers (a hub the
+    /// station already trusts). Returns true when it replaced the known one.
+    pub fn accept(&self, s: &SignedRoster, vouched: bool) -> Result<bool, RosterError> {
+        let r = s.roster()?;
+        match self.roster(&r.office)? {
+            Some((known, _)) => {
+                if r.version <= known.version {
+                    return Ok(false);
+                }
+                s.verify_by(&known)?;
+            }
+            None => {
+                if !vouched {
+                    return Err(RosterError::BadSignature(r.office));
+                }
+                s.verify_by(&r)?;
+            }
+        }
+        self.store(&r, s)?;
+        Ok(true)
+    }
+
+    fn store(&self, r: &Roster, s: &SignedRoster) -> Result<(), RosterError> {
+        self.replica
+            .tree()
+            .insert(keys::roster(&r.office), s.to_file_bytes())?;
+        self.replica.tree().flush()?;
+        Ok(())
+    }
+
+    /// Versions of the known rosters.
+    pub fn versions(&self) -> Result<Vec<(String, u64)>, RosterError> {
+        Ok(self
+            .all()?
+            .into_iter()
+            .map(|(r, _)| (r.office, r.version))
+            .collect())
+    }
+
+    /// Where a station key (hex) stands.
+    pub fn standing(&self, key_hex: &str) -> Result<Standing, RosterError> {
+        for (r, _) in self.all()? {
+            if let Some(s) = r.stations.iter().find(|s| s.key == key_hex) {
+                let (office, station) = (r.office.clone(), s.name.clone());
+                return Ok(if s.revoked {
+                    Standing::Revoked { office, station }
+                } else {
+                    Standing::Trusted { office, station }
+                });
+            }
+        }
+        Ok(Standing::Unknown)
+    }
+
+    /// Whether an erasure order is signed by a trusted station of its office.
+    pub fn erasure_allowed(&self, e: &Erasure) -> bool {
+        let key = hex::encode(e.station_key);
+        match self.standing(&key) {
+            Ok(Standing::Trusted { office, .. }) if office == e.office => {
+                verify_raw(&e.station_key, &e.signed_bytes(), &e.signature)
+            }
+            _ => false,
+        }
+    }
+}
+
+impl crate::replica::ErasureCheck for Trust {
+    fn allowed(&self, e: &Erasure) -> bool {
+        self.erasure_allowed(e)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,295 @@
+//! The station side of replication: turning local edits into sealed wire chunks, and merging
+//! received wire chunks into the station's readable records (or keeping them as an opaque
+//! relay copy when the station is not a recipient).
+//!
+//! This module must not decide whom to sync with, nor print; the caller supplies an
+//! [`Indexer`] (blind tags are the console's business) and the officer who signs the audit.
+
+use automerge::ChangeHash;
+use huella_keys::{BlindTag, DataKey, OfficerKey};
+use sha2::{Digest as _, Sha256};
+
+use super::{OpenRecord, Store, StoreError, StoreKeys, layout};
+use crate::audit::AuditAction;
+use crate::record::{PersonRecord, RecordId};
+use crate::replica::{Erasure, Hash, Replica, keys as rkeys, record_digest};
+
+/// Context bound into every sealed wire chunk of a record.
+pub(crate) fn chunk_context(id: &RecordId) -> Vec<u8> {
+    [b"huella/sync/v1/fragmento".as_slice(), &id.0].concat()
+}
+
+/// Computes a record's blind tags (and its CURP tag, for duplicate detection).
+pub trait Indexer {
+    /// All tags of the record.
+    fn tags(&self, record: &PersonRecord) -> Vec<BlindTag>;
+    /// The tag of its CURP, if it has one.
+    fn curp_tag(&self, record: &PersonRecord) -> Option<BlindTag>;
+}
+
+/// What merging received data into readable records did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Materialized {
+    /// Records that existed here and changed.
+    pub merged: Vec<RecordId>,
+    /// Records new to this station.
+    pub created: Vec<RecordId>,
+    /// Records erased here.
+    pub erased: Vec<RecordId>,
+    /// Records kept only as an opaque (relay) copy.
+    pub opaque: usize,
+    /// Records whose data could not be opened (reason, no personal data).
+    pub damaged: Vec<(RecordId, String)>,
+}
+
+/// Records merged per commit (one audit entry each).
+const COMMIT_EVERY: usize = 256;
+
+impl Store {
+    /// The replicated state kept in this store's tree.
+    pub fn replica(&self) -> Replica {
+        Replica::new(self.tree().clone())
+    }
+
+    fn local_fingerprint(&self, id: &RecordId) -> Result<Hash, StoreError> {
+        let mut h = Sha256::new();
+        for kv in self.tree().scan_prefix(layout::chunk_prefix(id)) {
+            let (k, v) = kv?;
+            h.update(&k);
+            h.update(&v[..v.len().min(1 + 24)]);
+        }
+        for kv in self.tree().scan_prefix(layout::blob_prefix(id)) {
+            let (k, _) = kv?;
+            h.update(&k);
+        }
+        Ok(h.finalize().into())
+    }
+
+    fn load_local(&self, dek: &DataKey, id: RecordId) -> Result<PersonRecord, StoreError> {
+        let mut bytes = Vec::new();
+        for kv in self.tree().scan_prefix(layout::chunk_prefix(&id)) {
+            let (k, v) = kv?;
+            let plain = dek.open(&v, &k).map_err(|e| StoreError::Decrypt {
+                id,
+                reason: e.to_string(),
+            })?;
+            bytes.extend_from_slice(&plain);
+        }
+        PersonRecord::load(id, &bytes).map_err(|source| StoreError::Record { id, source })
+    }
+
+    /// Seals every local change not yet in a wire chunk into a new wire chunk. Cheap when
+    /// nothing changed: only sealed-chunk headers are hashed, nothing is decrypted.
+    /// Returns the number of records with new chunks.
+    pub fn export_local(&self, keys: &StoreKeys<'_>) -> Result<usize, StoreError> {
+        let replica = self.replica();
+        let mut n = 0;
+        let ids: Vec<RecordId> = self
+            .tree()
+            .scan_prefix(b"k")
+            .keys()
+            .filter_map(|k| k.ok().and_then(|k| layout::id_after(&k, 1)))
+            .collect();
+        for id in ids {
+            let fp = self.local_fingerprint(&id)?;
+            let mut meta = replica.meta(&id).map_err(rep)?.unwrap_or_default();
+            if meta.local_fp == Some(fp) {
+                continue;
+            }
+            if replica.erasure(&id).map_err(rep)?.is_some() {
+                continue;
+            }
+            let dek = self.data_key(keys, id)?;
+            let mut record = self.load_local(&dek, id)?;
+            let covered: Vec<ChangeHash> = meta.covered.iter().map(|h| ChangeHash(*h)).collect();
+            let doc = record.doc_mut();
+            let bytes = if covered.is_empty() {
+                doc.save()
+            } else {
+                doc.save_after(&covered)
+            };
+            let heads: Vec<Hash> = doc.get_heads().into_iter().map(|h| h.0).collect();
+            let mut batch = sled::Batch::default();
+            let mut chunks = replica.chunk_hashes(&id).map_err(rep)?;
+            if !bytes.is_empty() {
+                let sealed = dek.seal(&bytes, &chunk_context(&id));
+                let h = crate::replica::chunk_hash(&id, &sealed);
+                batch.insert(rkeys::chunk(&id, &h), sealed);
+                chunks.push(h);
+                n += 1;
+            }
+            if replica.wrapped_key(&id).map_err(rep)?.is_none()
+                && let Some(w) = self.tree().get(layout::wrapped_key(&id))?
+            {
+                batch.insert(rkeys::wrapped(&id), w.to_vec());
+            }
+            meta.digest = record_digest(&chunks, &replica.blob_hashes(&id).map_err(rep)?);
+            meta.local_fp = Some(fp);
+            meta.covered = heads;
+            meta.readable = Some(true);
+            batch.insert(rkeys::meta(&id), postcard::to_stdvec(&meta).unwrap_or_default());
+            self.tree().apply_batch(batch)?;
+        }
+        self.flush()?;
+        Ok(n)
+    }
+
+    /// Merges the replicated state of `ids` into this station's readable records, creating
+    /// records new here, erasing erased ones; audits as `officer`. Records this station
+    /// cannot unwrap stay opaque.
+    pub fn materialize(
+        &self,
+        keys: &StoreKeys<'_>,
+        officer: &OfficerKey,
+        ids: &[RecordId],
+        indexer: &dyn Indexer,
+    ) -> Result<Materialized, StoreError> {
+        let replica = self.replica();
+        let mut out = Materialized::default();
+        let mut batch = self.batch();
+        let mut pending: Vec<(RecordId, Option<Vec<Hash>>)> = Vec::new();
+        let now = crate::time::now_utc();
+        for &id in ids {
+            if replica.erasure(&id).map_err(rep)?.is_some() {
+                if self.contains(&id)? {
+                    self.erase(id)?;
+                    out.erased.push(id);
+                }
+                continue;
+            }
+            let mut meta = replica.meta(&id).map_err(rep)?.unwrap_or_default();
+            if meta.readable == Some(false) {
+                out.opaque += 1;
+                continue;
+            }
+            let Some(wrapped) = replica.wrapped_key(&id).map_err(rep)? else {
+                continue;
+            };
+            let dek = match huella_keys::WrappedKey::from_bytes(wrapped)
+                .unwrap_with(&keys.secrets.identities())
+            {
+                Ok(k) => k,
+                Err(_) => {
+                    meta.readable = Some(false);
+                    replica.put_meta(&id, &meta).map_err(rep)?;
+                    out.opaque += 1;
+                    continue;
+                }
+            };
+            let mut plains = Vec::new();
+            for (_, sealed) in replica.chunks(&id).map_err(rep)? {
+                match dek.open(&sealed, &chunk_context(&id)) {
+                    Ok(p) => plains.push(p),
+                    Err(e) => out.damaged.push((id, format!("fragmento ilegible: {e}"))),
+                }
+            }
+            let exists = self.contains(&id)?;
+            let (mut open, before) = if exists {
+                let open = self.open_record(keys, id)?;
+                let mut open = open;
+                let before: Vec<Hash> = open.record.doc_mut().get_heads().iter().map(|h| h.0).collect();
+                (open, Some(before))
+            } else {
+                let Some(record) = plains.iter().find_map(|p| PersonRecord::load(id, p).ok())
+                else {
+                    out.damaged.push((id, "falta el documento base del registro".into()));
+                    continue;
+                };
+                (OpenRecord::adopt(record, dek), None)
+            };
+            let doc = open.record.doc_mut();
+            for p in &plains {
+                if let Err(e) = doc.load_incremental(p) {
+                    out.damaged.push((id, format!("cambios ilegibles: {e}")));
+                }
+            }
+            let after: Vec<Hash> = doc.get_heads().iter().map(|h| h.0).collect();
+            if before.as_ref() == Some(&after) {
+                continue;
+            }
+            let tags = indexer.tags(&open.record);
+            batch.save_record(keys, &mut open, tags)?;
+            let covered = match &before {
+                None => Some(after),
+                Some(b) if *b == meta.covered => Some(after),
+                Some(_) => None,
+            };
+            if exists {
+                out.merged.push(id);
+            } else {
+                out.created.push(id);
+            }
+            pending.push((id, covered));
+            if pending.len() >= COMMIT_EVERY {
+                self.commit_merged(std::mem::replace(&mut batch, self.batch()), officer, &now, &mut pending)?;
+            }
+        }
+        if !pending.is_empty() {
+            self.commit_merged(batch, officer, &now, &mut pending)?;
+        }
+        if !out.erased.is_empty() {
+            let mut b = self.batch();
+            b.audit(AuditAction::Borrado, &out.erased, "borrado recibido por sincronización");
+            self.commit(b, officer, &now)?;
+        }
+        Ok(out)
+    }
+
+    fn commit_merged(
+        &self,
+        mut batch: super::Batch,
+        officer: &OfficerKey,
+        now: &str,
+        pending: &mut Vec<(RecordId, Option<Vec<Hash>>)>,
+    ) -> Result<(), StoreError> {
+        let ids: Vec<RecordId> = pending.iter().map(|(id, _)| *id).collect();
+        batch.audit(
+            AuditAction::RegistroModificado,
+            &ids,
+            &format!("sincronización: {} registros combinados", ids.len()),
+        );
+        self.commit(batch, officer, now)?;
+        let replica = self.replica();
+        for (id, covered) in pending.drain(..) {
+            let mut meta = replica.meta(&id).map_err(rep)?.unwrap_or_default();
+            meta.readable = Some(true);
+            if let Some(c) = covered {
+                meta.covered = c;
+                meta.local_fp = Some(self.local_fingerprint(&id)?);
+            }
+            replica.put_meta(&id, &meta).map_err(rep)?;
+        }
+        self.flush()
+    }
+
+    /// Erases a person here and records the signed erasure order so it replicates: the
+    /// person's key, chunks, blobs and index entries are destroyed everywhere it arrives, and
+    /// later copies of the record are refused.
+    pub fn erase_replicated(
+        &self,
+        keys: &StoreKeys<'_>,
+        officer: &OfficerKey,
+        id: RecordId,
+    ) -> Result<Erasure, StoreError> {
+        let station = self.station()?;
+        let mut e = Erasure {
+            id: id.0,
+            ordered_at: crate::time::now_utc(),
+            officer: officer.user().to_owned(),
+            office: station.office,
+            station_key: crate::protocol::Signer::public_key(keys.secrets),
+            signature: Vec::new(),
+        };
+        e.signature = crate::protocol::Signer::sign(keys.secrets, &e.signed_bytes());
+        self.erase(id)?;
+        self.replica().erase_replica(&id, &e).map_err(rep)?;
+        let mut b = self.batch();
+        b.audit(AuditAction::Borrado, &[id], "borrado con orden firmada");
+        self.commit(b, officer, &e.ordered_at)?;
+        Ok(e)
+    }
+}
+
+fn rep(e: crate::replica::ReplicaError) -> StoreError {
+    StoreError::Meta(e.to_string())
+}
