@@ -56,7 +56,12 @@ pub enum EvalWhat {
 /// Runs `huella eval`.
 pub fn run(args: EvalArgs) -> Result<()> {
     match args.what {
-        EvalWhat::Fingerprints { dir, ppi, json, threads } => fingerprints(&dir, ppi, json, threads),
+        EvalWhat::Fingerprints {
+            dir,
+            ppi,
+            json,
+            threads,
+        } => fingerprints(&dir, ppi, json, threads),
         EvalWhat::Calibrate { dirs, ppi, threads } => calibrate(&dirs, ppi, threads),
     }
 }
@@ -69,21 +74,44 @@ fn fingerprints(dir: &std::path::Path, ppi: u32, json: bool, threads: usize) -> 
         return Ok(());
     }
     let pct = |v: f64| format!("{:.2} %", 100.0 * v);
-    println!("imágenes: {}   fallos de enrolamiento (FTE): {}", r.images, pct(r.fte));
+    println!(
+        "imágenes: {}   fallos de enrolamiento (FTE): {}",
+        r.images,
+        pct(r.fte)
+    );
     println!("{:<22}{:>12}{:>14}", "", "FVC", "extendida");
     println!("{:<22}{:>12}{:>14}", "EER", pct(r.eer), pct(r.ext_eer));
-    println!("{:<22}{:>12}{:>14}", "FMR100", pct(r.fmr100), pct(r.ext_fmr100));
-    println!("{:<22}{:>12}{:>14}", "FMR1000", pct(r.fmr1000), pct(r.ext_fmr1000));
-    println!("{:<22}{:>12}{:>14}", "ZeroFMR", pct(r.zero_fmr), pct(r.ext_zero_fmr));
+    println!(
+        "{:<22}{:>12}{:>14}",
+        "FMR100",
+        pct(r.fmr100),
+        pct(r.ext_fmr100)
+    );
+    println!(
+        "{:<22}{:>12}{:>14}",
+        "FMR1000",
+        pct(r.fmr1000),
+        pct(r.ext_fmr1000)
+    );
+    println!(
+        "{:<22}{:>12}{:>14}",
+        "ZeroFMR",
+        pct(r.zero_fmr),
+        pct(r.ext_zero_fmr)
+    );
     println!("rango 1: {}", pct(r.rank1));
-    println!("extracción: {:.1} ms por imagen   comparaciones: {:.0} por segundo", r.extract_ms, r.matches_per_s);
+    println!(
+        "extracción: {:.1} ms por imagen   comparaciones: {:.0} por segundo",
+        r.extract_ms, r.matches_per_s
+    );
     Ok(())
 }
 
 fn calibrate(dirs: &[PathBuf], ppi: u32, threads: usize) -> Result<()> {
     let mut samples: Vec<Sample> = Vec::new();
     for (k, d) in dirs.iter().enumerate() {
-        let mut s = eval::list_samples(d).with_context(|| format!("no se pudo leer {}", d.display()))?;
+        let mut s =
+            eval::list_samples(d).with_context(|| format!("no se pudo leer {}", d.display()))?;
         for x in s.iter_mut() {
             x.finger = format!("{k}/{}", x.finger);
         }
@@ -92,10 +120,17 @@ fn calibrate(dirs: &[PathBuf], ppi: u32, threads: usize) -> Result<()> {
     let (prepared, _) = eval::extract_all(&samples, ppi, threads);
     let impostor = eval::impostor_scores(&samples, &prepared, threads);
     if impostor.len() < 100 {
-        bail!("muy pocos pares impostores ({}) para calibrar", impostor.len());
+        bail!(
+            "muy pocos pares impostores ({}) para calibrar",
+            impostor.len()
+        );
     }
     let table = calibration::fit(&impostor);
-    println!("// {} impostor scores from {} images", impostor.len(), samples.len());
+    println!(
+        "// {} impostor scores from {} images",
+        impostor.len(),
+        samples.len()
+    );
     println!("pub const TABLE: &[(f64, f32)] = &[");
     for (f, t) in table {
         println!("    ({f:e}, {t:.4}),");

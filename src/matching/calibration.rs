@@ -47,7 +47,11 @@ pub fn fmr_for_score(score: f32) -> f64 {
         let (f0, s0) = w[0];
         let (f1, s1) = w[1];
         if score >= s0 && score <= s1 {
-            let t = if s1 > s0 { f64::from((score - s0) / (s1 - s0)) } else { 0.0 };
+            let t = if s1 > s0 {
+                f64::from((score - s0) / (s1 - s0))
+            } else {
+                0.0
+            };
             return 10f64.powf(f0.log10() + (f1.log10() - f0.log10()) * t);
         }
     }
@@ -55,7 +59,9 @@ pub fn fmr_for_score(score: f32) -> f64 {
     let (f0, s0) = TABLE[n - 2];
     let (f1, s1) = TABLE[n - 1];
     let slope = (f1.log10() - f0.log10()) / f64::from(s1 - s0);
-    10f64.powf(f1.log10() + slope * f64::from(score - s1)).max(1e-12)
+    10f64
+        .powf(f1.log10() + slope * f64::from(score - s1))
+        .max(1e-12)
 }
 
 /// FMR at which the exponential tail model takes over from empirical quantiles.
@@ -109,12 +115,24 @@ mod tests {
     fn fit_recovers_exponential_tail() {
         // Deterministic exponential sample: quantiles of Exp(mean 0.01).
         let n = 20_000;
-        let v: Vec<f32> = (0..n).map(|i| (-(1.0 - (i as f64 + 0.5) / n as f64).ln() * 0.01) as f32).collect();
+        let v: Vec<f32> = (0..n)
+            .map(|i| (-(1.0 - (i as f64 + 0.5) / n as f64).ln() * 0.01) as f32)
+            .collect();
         let t = fit(&v);
-        let at = |f: f64| t.iter().find(|e| (e.0 - f).abs() < f * 1e-6).map(|e| e.1).unwrap_or(0.0);
+        let at = |f: f64| {
+            t.iter()
+                .find(|e| (e.0 - f).abs() < f * 1e-6)
+                .map(|e| e.1)
+                .unwrap_or(0.0)
+        };
         let expect = |f: f64| (-(f.ln()) * 0.01) as f32;
         assert!((at(1e-2) - expect(1e-2)).abs() < 0.003);
-        assert!((at(1e-4) - expect(1e-4)).abs() < 0.01, "{} vs {}", at(1e-4), expect(1e-4));
+        assert!(
+            (at(1e-4) - expect(1e-4)).abs() < 0.01,
+            "{} vs {}",
+            at(1e-4),
+            expect(1e-4)
+        );
     }
 
     #[test]

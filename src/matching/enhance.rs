@@ -15,6 +15,10 @@ use super::segmentation::{BLOCK, BlockMap, morph};
 const NBINS: usize = 24;
 /// Period quantisation step in pixels.
 const PSTEP: f32 = 0.5;
+/// Gaussian envelope across the ridges, in ridge periods.
+const ACROSS_SIGMA: f32 = 0.6;
+/// Gaussian smoothing along the ridges in pixels at 500 ppi (0.18 mm).
+const ALONG_SIGMA: f32 = 3.5;
 
 /// One 1-D oriented filter: pixel offsets and weights.
 struct Kernel {
@@ -26,7 +30,11 @@ struct Kernel {
 fn along_kernel(theta: f32, sigma: f32) -> Kernel {
     let (s, c) = theta.sin_cos();
     let l = (2.0 * sigma).ceil() as isize;
-    let mut k = Kernel { dx: Vec::new(), dy: Vec::new(), w: Vec::new() };
+    let mut k = Kernel {
+        dx: Vec::new(),
+        dy: Vec::new(),
+        w: Vec::new(),
+    };
     let mut total = 0.0;
     for t in -l..=l {
         let tf = t as f32;
@@ -44,9 +52,13 @@ fn along_kernel(theta: f32, sigma: f32) -> Kernel {
 
 fn across_kernel(theta: f32, period: f32) -> Kernel {
     let (s, c) = theta.sin_cos();
-    let sigma = super::matcher::tune("SU", 0.6) * period;
+    let sigma = ACROSS_SIGMA * period;
     let l = (1.6 * period).ceil() as isize;
-    let mut k = Kernel { dx: Vec::new(), dy: Vec::new(), w: Vec::new() };
+    let mut k = Kernel {
+        dx: Vec::new(),
+        dy: Vec::new(),
+        w: Vec::new(),
+    };
     let mut env = Vec::new();
     for u in -l..=l {
         let uf = u as f32;
@@ -91,12 +103,14 @@ pub fn enhance(
 ) -> Gray {
     let (w, h) = (img.width, img.height);
     let wide = morph(&morph(mask, true), true);
-    let along: Vec<Kernel> =
-        (0..NBINS).map(|b| along_kernel(b as f32 * PI / NBINS as f32, super::matcher::tune("SV", 3.5))).collect();
+    let along: Vec<Kernel> = (0..NBINS)
+        .map(|b| along_kernel(b as f32 * PI / NBINS as f32, ALONG_SIGMA))
+        .collect();
     let nper = ((super::frequency::MAX_PERIOD - super::frequency::MIN_PERIOD) / PSTEP) as usize + 1;
     let mut across: Vec<Option<Kernel>> = (0..NBINS * nper).map(|_| None).collect();
     let margin = 24usize;
-    let interior = |x: usize, y: usize| x >= margin && y >= margin && x + margin < w && y + margin < h;
+    let interior =
+        |x: usize, y: usize| x >= margin && y >= margin && x + margin < w && y + margin < h;
 
     let bins = pixel_bins(orient, w, h, &wide);
     let mut smooth = Gray::filled(w, h, 0.0);
@@ -124,14 +138,22 @@ pub fn enhance(
                 continue;
             }
             let p = period.period.get(bx as isize, by as isize);
-            let pi = (((p - super::frequency::MIN_PERIOD) / PSTEP).round().max(0.0) as usize).min(nper - 1);
+            let pi = (((p - super::frequency::MIN_PERIOD) / PSTEP)
+                .round()
+                .max(0.0) as usize)
+                .min(nper - 1);
             for y in by * BLOCK..((by + 1) * BLOCK).min(h) {
                 for x in bx * BLOCK..((bx + 1) * BLOCK).min(w) {
                     let b = bins.get(y * w + x).copied().unwrap_or(0) as usize;
                     let slot = b * nper + pi;
-                    let Some(entry) = across.get_mut(slot) else { continue };
+                    let Some(entry) = across.get_mut(slot) else {
+                        continue;
+                    };
                     let k = entry.get_or_insert_with(|| {
-                        across_kernel(b as f32 * PI / NBINS as f32, super::frequency::MIN_PERIOD + pi as f32 * PSTEP)
+                        across_kernel(
+                            b as f32 * PI / NBINS as f32,
+                            super::frequency::MIN_PERIOD + pi as f32 * PSTEP,
+                        )
                     });
                     let v = apply(&smooth, x, y, k, interior(x, y));
                     if let Some(o) = out.data.get_mut(y * w + x) {
@@ -151,7 +173,13 @@ fn pixel_bins(orient: &OrientationField, w: usize, h: usize, wide: &BlockMap<boo
     let mut vs = vec![0.0f32; bw * bh];
     for i in 0..bw * bh {
         let t = orient.theta.data.get(i).copied().unwrap_or(0.0);
-        let k = orient.coherence.data.get(i).copied().unwrap_or(0.0).max(0.05);
+        let k = orient
+            .coherence
+            .data
+            .get(i)
+            .copied()
+            .unwrap_or(0.0)
+            .max(0.05);
         vc[i] = k * (2.0 * t).cos();
         vs[i] = k * (2.0 * t).sin();
     }

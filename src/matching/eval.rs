@@ -83,11 +83,17 @@ pub struct Sample {
 
 /// Lists `F_I.(tif|tiff|png)` files sorted by finger then impression (TIFF preferred).
 pub fn list_samples(dir: &Path) -> Result<Vec<Sample>, EvalError> {
-    let rd = std::fs::read_dir(dir).map_err(|source| EvalError::Io { path: dir.to_path_buf(), source })?;
+    let rd = std::fs::read_dir(dir).map_err(|source| EvalError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let mut map: BTreeMap<(String, u32), (u8, PathBuf)> = BTreeMap::new();
     for entry in rd.flatten() {
         let path = entry.path();
-        let (Some(stem), Some(ext)) = (path.file_stem().and_then(|s| s.to_str()), path.extension().and_then(|s| s.to_str())) else {
+        let (Some(stem), Some(ext)) = (
+            path.file_stem().and_then(|s| s.to_str()),
+            path.extension().and_then(|s| s.to_str()),
+        ) else {
             continue;
         };
         let rank = match ext.to_ascii_lowercase().as_str() {
@@ -95,7 +101,9 @@ pub fn list_samples(dir: &Path) -> Result<Vec<Sample>, EvalError> {
             "png" => 1,
             _ => continue,
         };
-        let Some((f, i)) = stem.rsplit_once('_') else { continue };
+        let Some((f, i)) = stem.rsplit_once('_') else {
+            continue;
+        };
         let Ok(imp) = i.parse::<u32>() else { continue };
         if f.is_empty() {
             continue;
@@ -108,7 +116,14 @@ pub fn list_samples(dir: &Path) -> Result<Vec<Sample>, EvalError> {
     if map.is_empty() {
         return Err(EvalError::NoImages(dir.to_path_buf()));
     }
-    Ok(map.into_iter().map(|((finger, impression), (_, path))| Sample { finger, impression, path }).collect())
+    Ok(map
+        .into_iter()
+        .map(|((finger, impression), (_, path))| Sample {
+            finger,
+            impression,
+            path,
+        })
+        .collect())
 }
 
 /// Error rates of one genuine/impostor score list: (EER, FMR100, FMR1000, ZeroFMR).
@@ -191,7 +206,11 @@ pub fn extract_all(samples: &[Sample], ppi: u32, threads: usize) -> (Vec<Option<
 }
 
 /// Scores of every pair of images of different fingers (failures to enrol are skipped).
-pub fn impostor_scores(samples: &[Sample], prepared: &[Option<Prepared>], threads: usize) -> Vec<f32> {
+pub fn impostor_scores(
+    samples: &[Sample],
+    prepared: &[Option<Prepared>],
+    threads: usize,
+) -> Vec<f32> {
     let n = samples.len().min(prepared.len());
     let pairs: Vec<(usize, usize)> = (0..n)
         .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
@@ -236,7 +255,9 @@ pub fn evaluate(samples: &[Sample], ppi: u32, threads: usize) -> EvalReport {
     let (prepared, total_ms) = extract_all(samples, ppi, threads);
     let failed = prepared.iter().filter(|p| p.is_none()).count();
     // All pairs i < j, scored in parallel; failures to enrol score 0.
-    let pairs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
+    let pairs: Vec<(usize, usize)> = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .collect();
     let threads = threads.max(1);
     let chunk = pairs.len().div_ceil(threads).max(1);
     let mut scores = vec![0.0f32; pairs.len()];
@@ -269,7 +290,12 @@ pub fn evaluate(samples: &[Sample], ppi: u32, threads: usize) -> EvalReport {
             }
         }
     });
-    let first: BTreeMap<&str, usize> = samples.iter().enumerate().rev().map(|(i, s)| (s.finger.as_str(), i)).collect();
+    let first: BTreeMap<&str, usize> = samples
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, s)| (s.finger.as_str(), i))
+        .collect();
     let is_first = |i: usize| first.get(samples[i].finger.as_str()) == Some(&i);
     let mut genuine = Vec::new();
     let mut fvc_imp = Vec::new();
@@ -300,10 +326,11 @@ pub fn evaluate(samples: &[Sample], ppi: u32, threads: usize) -> EvalReport {
             .iter()
             .map(|&g| (matrix[p * n + g], g))
             .max_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((s, g)) = best {
-            if s > 0.0 && samples[g].finger == samples[p].finger {
-                hits += 1;
-            }
+        if let Some((s, g)) = best
+            && s > 0.0
+            && samples[g].finger == samples[p].finger
+        {
+            hits += 1;
         }
     }
     let (eer, fmr100, fmr1000, zero_fmr) = error_rates(&genuine, &fvc_imp);
@@ -317,10 +344,18 @@ pub fn evaluate(samples: &[Sample], ppi: u32, threads: usize) -> EvalReport {
         ext_fmr100,
         ext_fmr1000,
         ext_zero_fmr,
-        rank1: if probes > 0 { hits as f64 / probes as f64 } else { 0.0 },
+        rank1: if probes > 0 {
+            hits as f64 / probes as f64
+        } else {
+            0.0
+        },
         fte: if n > 0 { failed as f64 / n as f64 } else { 0.0 },
         extract_ms: if n > 0 { total_ms / n as f64 } else { 0.0 },
-        matches_per_s: if busy > 0.0 { compared as f64 / busy } else { 0.0 },
+        matches_per_s: if busy > 0.0 {
+            compared as f64 / busy
+        } else {
+            0.0
+        },
         images: n,
         genuine,
         impostor: ext_imp,

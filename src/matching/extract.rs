@@ -34,10 +34,19 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
     let (w, h) = (img.width, img.height);
     let n = img.data.len().max(1) as f32;
     let mean = img.data.iter().sum::<f32>() / n;
-    let var = img.data.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / n;
+    let var = img
+        .data
+        .iter()
+        .map(|v| (v - mean) * (v - mean))
+        .sum::<f32>()
+        / n;
     let dark = img.data.iter().filter(|&&v| v < 20.0).count() as f32 / n;
     if var.sqrt() < 3.0 {
-        return Err(if mean < 60.0 { Unusable::TooDark } else { Unusable::Blank });
+        return Err(if mean < 60.0 {
+            Unusable::TooDark
+        } else {
+            Unusable::Blank
+        });
     }
     if dark > 0.7 {
         return Err(Unusable::TooDark);
@@ -92,5 +101,123 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
         quality: quality.score,
         minutiae: minutiae.iter().map(StoredMinutia::from_minutia).collect(),
     };
-    Ok(Extraction { template, quality, minutiae })
+    Ok(Extraction {
+        template,
+        quality,
+        minutiae,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng, rngs::StdRng};
+
+    fn png(w: u32, h: u32, f: impl Fn(u32, u32) -> u8) -> Vec<u8> {
+        let img = ::image::GrayImage::from_fn(w, h, |x, y| ::image::Luma([f(x, y)]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, ::image::ImageFormat::Png)
+            .expect("encode png");
+        out.into_inner()
+    }
+
+    #[test]
+    fn blank_and_black_are_unusable() {
+        assert_eq!(
+            extract(&png(300, 300, |_, _| 250), 500).err(),
+            Some(Unusable::Blank)
+        );
+        assert_eq!(
+            extract(&png(300, 300, |_, _| 0), 500).err(),
+            Some(Unusable::TooDark)
+        );
+    }
+
+    #[test]
+    fn noise_has_no_ridges() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let noise: Vec<u8> = (0..300 * 300).map(|_| rng.r#gen()).collect();
+        let r = extract(&png(300, 300, |x, y| noise[(y * 300 + x) as usize]), 500);
+        assert!(
+            matches!(
+                r,
+                Err(Unusable::NoRidges | Unusable::TooFewMinutiae | Unusable::TooSmall)
+            ),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn tiny_huge_truncated_and_garbage() {
+        assert_eq!(
+            extract(&png(1, 1, |_, _| 0), 500).err(),
+            Some(Unusable::TooSmall)
+        );
+        assert_eq!(
+            extract(&png(7000, 2, |_, _| 0), 500).err(),
+            Some(Unusable::TooLarge)
+        );
+        let good = png(200, 200, |x, _| if (x / 5) % 2 == 0 { 30 } else { 220 });
+        assert_eq!(
+            extract(&good[..good.len() / 2], 500).err(),
+            Some(Unusable::Undecodable)
+        );
+        assert_eq!(extract(&[0xff; 64], 500).err(), Some(Unusable::Undecodable));
+        assert_eq!(extract(&good, 5).err(), Some(Unusable::BadResolution(5)));
+    }
+
+    #[test]
+    fn straight_ridges_give_few_minutiae() {
+        // Perfectly parallel ridges: a ridge pattern, but nothing to identify.
+        let stripes = png(
+            300,
+            300,
+            |x, y| if ((x + y / 3) / 5) % 2 == 0 { 40 } else { 210 },
+        );
+        assert_eq!(extract(&stripes, 500).err(), Some(Unusable::TooFewMinutiae));
+    }
+
+    #[test]
+    fn real_prints_genuine_beat_impostors() {
+        let dir = super::super::test_support::fvc_dir("FVC2002_DB1_B");
+        let load = |name: &str| {
+            let bytes = std::fs::read(dir.join(name)).expect("FVC image present");
+            super::super::matcher::prepare(&extract(&bytes, 500).expect("usable").template)
+        };
+        let a1 = load("101_1.tif");
+        let a2 = load("101_2.tif");
+        let b1 = load("102_1.tif");
+        let c1 = load("103_1.tif");
+        let cmp = super::super::matcher::compare;
+        let genuine = cmp(&a1, &a2);
+        let impostors = [cmp(&a1, &b1), cmp(&a1, &c1), cmp(&a2, &b1), cmp(&b1, &c1)];
+        for i in impostors {
+            assert!(genuine > i, "genuine {genuine} impostor {i}");
+        }
+        assert!(genuine >= super::super::calibration::threshold_for_fmr(1e-3));
+    }
+
+    #[test]
+    fn resolution_is_normalised() {
+        let dir = super::super::test_support::fvc_dir("FVC2002_DB1_B");
+        let bytes = std::fs::read(dir.join("101_1.tif")).expect("FVC image present");
+        let img = raster::decode(&bytes).expect("decodes");
+        // The same print upsampled to 1000 ppi must still match itself at 500 ppi.
+        let mut big = Gray::filled(img.width * 2, img.height * 2, 0.0);
+        for y in 0..big.height {
+            for x in 0..big.width {
+                big.data[y * big.width + x] = img.bilinear(x as f32 / 2.0, y as f32 / 2.0);
+            }
+        }
+        let a = extract_gray(&img, 500).expect("usable");
+        let b = extract_gray(&big, 1000).expect("usable");
+        let s = super::super::matcher::compare(
+            &super::super::matcher::prepare(&a.template),
+            &super::super::matcher::prepare(&b.template),
+        );
+        assert!(
+            s >= super::super::calibration::threshold_for_fmr(1e-4),
+            "score {s}"
+        );
+    }
 }

@@ -62,7 +62,8 @@ fn block_period(img: &Gray, cx: f32, cy: f32, theta: f32) -> Option<(f32, f32)> 
     let vals: Vec<f32> = (lo - 1..=hi + 1).map(ac).collect();
     let mut best: Option<(usize, f32)> = None;
     for i in 1..vals.len() - 1 {
-        if vals[i] >= vals[i - 1] && vals[i] >= vals[i + 1] && best.is_none_or(|(_, b)| vals[i] > b) {
+        if vals[i] >= vals[i - 1] && vals[i] >= vals[i + 1] && best.is_none_or(|(_, b)| vals[i] > b)
+        {
             best = Some((i, vals[i]));
         }
     }
@@ -73,7 +74,11 @@ fn block_period(img: &Gray, cx: f32, cy: f32, theta: f32) -> Option<(f32, f32)> 
     }
     let (a, b, c) = (vals[i - 1], vals[i], vals[i + 1]);
     let den = a - 2.0 * b + c;
-    let off = if den.abs() > 1e-9 { (0.5 * (a - c) / den).clamp(-0.5, 0.5) } else { 0.0 };
+    let off = if den.abs() > 1e-9 {
+        (0.5 * (a - c) / den).clamp(-0.5, 0.5)
+    } else {
+        0.0
+    };
     let period = (lo - 1 + i) as f32 + off;
     Some((period, strength))
 }
@@ -101,7 +106,11 @@ pub fn estimate(img: &Gray, orient: &OrientationField, mask: &BlockMap<bool>) ->
             }
         }
     }
-    let valid_fraction = if sampled > 0 { good.len() as f32 / sampled as f32 } else { 0.0 };
+    let valid_fraction = if sampled > 0 {
+        good.len() as f32 / sampled as f32
+    } else {
+        0.0
+    };
     if !good.is_empty() {
         clarity /= good.len() as f32;
     }
@@ -123,11 +132,20 @@ pub fn estimate(img: &Gray, orient: &OrientationField, mask: &BlockMap<bool>) ->
                     }
                 }
             }
-            let v = if n > 0.0 { (s + median) / (n + 1.0) } else { median };
+            let v = if n > 0.0 {
+                (s + median) / (n + 1.0)
+            } else {
+                median
+            };
             period.set(bx as usize, by as usize, v.clamp(MIN_PERIOD, MAX_PERIOD));
         }
     }
-    PeriodField { period, valid_fraction, median, clarity }
+    PeriodField {
+        period,
+        valid_fraction,
+        median,
+        clarity,
+    }
 }
 
 #[cfg(test)]

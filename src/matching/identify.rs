@@ -23,7 +23,10 @@ pub struct Finger {
 impl Finger {
     /// Prepares a probe finger from a template.
     pub fn new(position: u8, template: &Template) -> Self {
-        Self { position, prepared: prepare(template) }
+        Self {
+            position,
+            prepared: prepare(template),
+        }
     }
 }
 
@@ -55,7 +58,12 @@ pub struct SearchOptions {
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        Self { max_candidates: 10, shortlist_fraction: 0.01, shortlist_min: 200, threads: 2 }
+        Self {
+            max_candidates: 10,
+            shortlist_fraction: 0.01,
+            shortlist_min: 200,
+            threads: 2,
+        }
     }
 }
 
@@ -76,7 +84,10 @@ pub struct Gallery {
 
 impl std::fmt::Debug for Gallery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Gallery").field("people", &self.people.len()).field("fingers", &self.entries.len()).finish()
+        f.debug_struct("Gallery")
+            .field("people", &self.people.len())
+            .field("fingers", &self.entries.len())
+            .finish()
     }
 }
 
@@ -113,7 +124,12 @@ impl Gallery {
             }
         };
         let key = super::index::key_of(&prepared);
-        self.entries.push(Entry { person: id, position, prepared, key });
+        self.entries.push(Entry {
+            person: id,
+            position,
+            prepared,
+            key,
+        });
     }
 
     /// Searches the gallery with one or more probe fingers of one person.
@@ -121,7 +137,8 @@ impl Gallery {
         if self.entries.is_empty() || probes.is_empty() {
             return Vec::new();
         }
-        let keep = ((self.entries.len() as f32 * opts.shortlist_fraction.clamp(0.0, 1.0)).ceil() as usize)
+        let keep = ((self.entries.len() as f32 * opts.shortlist_fraction.clamp(0.0, 1.0)).ceil()
+            as usize)
             .max(opts.shortlist_min)
             .min(self.entries.len());
         let threads = opts.threads.max(1);
@@ -129,14 +146,22 @@ impl Gallery {
         let mut hits: Vec<(usize, usize, f32)> = Vec::new();
         for (pi, probe) in probes.iter().enumerate() {
             let pkey = super::index::probe_key_of(&probe.prepared);
-            let compatible = |e: &Entry| probe.position == 0 || e.position == 0 || e.position == probe.position;
+            let compatible =
+                |e: &Entry| probe.position == 0 || e.position == 0 || e.position == probe.position;
             let shortlist: Vec<usize> = if keep >= self.entries.len() {
-                (0..self.entries.len()).filter(|&i| compatible(&self.entries[i])).collect()
+                (0..self.entries.len())
+                    .filter(|&i| compatible(&self.entries[i]))
+                    .collect()
             } else {
                 let scored = parallel_map(self.entries.len(), threads, |range| {
                     range
                         .filter(|&i| compatible(&self.entries[i]))
-                        .map(|i| (super::index::similarity(&pkey, &self.entries[i].key), i as u32))
+                        .map(|i| {
+                            (
+                                super::index::similarity(&pkey, &self.entries[i].key),
+                                i as u32,
+                            )
+                        })
                         .collect()
                 });
                 top_k(scored, keep)
@@ -146,7 +171,10 @@ impl Gallery {
                 range
                     .map(|k| {
                         let i = shortlist[k];
-                        (compare_with(&probe.prepared, &self.entries[i].prepared, &mut scratch), i as u32)
+                        (
+                            compare_with(&probe.prepared, &self.entries[i].prepared, &mut scratch),
+                            i as u32,
+                        )
                     })
                     .collect()
             });
@@ -164,7 +192,11 @@ impl Gallery {
         let mut per_person: HashMap<u32, Candidate> = HashMap::new();
         for ((person, pi), (s, pos)) in best {
             let c = per_person.entry(person).or_insert_with(|| Candidate {
-                person: self.people.get(person as usize).cloned().unwrap_or_default(),
+                person: self
+                    .people
+                    .get(person as usize)
+                    .cloned()
+                    .unwrap_or_default(),
                 evidence: 0.0,
                 best_score: 0.0,
                 fingers: Vec::new(),
@@ -177,7 +209,11 @@ impl Gallery {
         for c in out.iter_mut() {
             c.fingers.sort_by_key(|f| f.0);
         }
-        out.sort_by(|a, b| b.evidence.total_cmp(&a.evidence).then(b.best_score.total_cmp(&a.best_score)));
+        out.sort_by(|a, b| {
+            b.evidence
+                .total_cmp(&a.evidence)
+                .then(b.best_score.total_cmp(&a.best_score))
+        });
         out.truncate(opts.max_candidates);
         out
     }
@@ -220,4 +256,88 @@ fn top_k(mut v: Vec<(f32, u32)>, k: usize) -> Vec<usize> {
         v.truncate(k);
     }
     v.into_iter().map(|(_, i)| i as usize).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::minutiae::Kind;
+    use super::super::template::StoredMinutia;
+    use super::super::test_support::random_template;
+    use super::*;
+
+    /// The same finger seen again: rotated, shifted, jittered, a few minutiae lost.
+    fn reimpress(t: &Template, seed: u64) -> Template {
+        let (s, c) = (0.2f32 + seed as f32 * 0.01).sin_cos();
+        let minutiae = t
+            .minutiae
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 7 != 3)
+            .map(|(i, m)| {
+                let (x, y) = (f32::from(m.x) - 200.0, f32::from(m.y) - 200.0);
+                let j = ((i as u64 * 31 + seed) % 5) as f32 - 2.0;
+                StoredMinutia {
+                    x: (200.0 + x * c - y * s + 15.0 + j).round().max(0.0) as u16,
+                    y: (200.0 + x * s + y * c - 10.0 - j).round().max(0.0) as u16,
+                    angle: m.angle.wrapping_add(
+                        ((0.2 + seed as f32 * 0.01) / std::f32::consts::TAU * 256.0) as u8,
+                    ),
+                    kind: if i % 11 == 0 {
+                        Kind::Bifurcation
+                    } else {
+                        m.kind
+                    },
+                    reliability: m.reliability,
+                }
+            })
+            .collect();
+        Template {
+            minutiae,
+            ..t.clone()
+        }
+    }
+
+    #[test]
+    fn finds_the_enrolled_person_among_many() {
+        let mut g = Gallery::new();
+        for p in 0..60u64 {
+            for f in 1..=5u8 {
+                g.add(
+                    &format!("persona-{p}"),
+                    f,
+                    &random_template(p * 10 + u64::from(f), 40),
+                );
+            }
+        }
+        assert_eq!(g.len(), 300);
+        let probe = reimpress(&random_template(23 * 10 + 3, 40), 1);
+        let opts = SearchOptions {
+            shortlist_min: 20,
+            shortlist_fraction: 0.05,
+            ..SearchOptions::default()
+        };
+        let r = g.search(&[Finger::new(3, &probe)], &opts);
+        assert_eq!(r.first().map(|c| c.person.as_str()), Some("persona-23"));
+        // Two probe fingers fuse into more evidence than one.
+        let second = reimpress(&random_template(23 * 10 + 4, 40), 2);
+        let r2 = g.search(&[Finger::new(3, &probe), Finger::new(4, &second)], &opts);
+        assert_eq!(r2.first().map(|c| c.person.as_str()), Some("persona-23"));
+        assert!(r2[0].evidence > r[0].evidence);
+        assert_eq!(r2[0].fingers.len(), 2);
+    }
+
+    #[test]
+    fn empty_inputs_return_nothing() {
+        let g = Gallery::new();
+        assert!(
+            g.search(
+                &[Finger::new(0, &random_template(1, 30))],
+                &SearchOptions::default()
+            )
+            .is_empty()
+        );
+        let mut g = Gallery::new();
+        g.add("a", 1, &random_template(1, 30));
+        assert!(g.search(&[], &SearchOptions::default()).is_empty());
+    }
 }

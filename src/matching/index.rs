@@ -30,7 +30,10 @@ fn pool(c: &Cylinder) -> u64 {
         for j in 0..NS {
             for i in 0..NS {
                 let bit = (k * NS + j) * NS + i;
-                let on = c.bits.get(bit / 64).is_some_and(|w| (w >> (bit % 64)) & 1 == 1);
+                let on = c
+                    .bits
+                    .get(bit / 64)
+                    .is_some_and(|w| (w >> (bit % 64)) & 1 == 1);
                 if on {
                     let cell = (k4 * 4 + j * 4 / NS) * 4 + i * 4 / NS;
                     out |= 1 << cell;
@@ -77,7 +80,14 @@ pub fn probe_key_of(p: &Prepared) -> Key {
 /// Prefilter similarity of a probe key and a gallery key (higher = more likely the same finger).
 pub fn similarity(probe: &Key, gallery: &Key) -> f32 {
     let mut best = [0.0f32; KEY_CYLINDERS];
-    for (g, ((&gw, &gc), &ga)) in gallery.words.iter().zip(&gallery.counts).zip(&gallery.angles).enumerate().take(KEY_CYLINDERS) {
+    for (g, ((&gw, &gc), &ga)) in gallery
+        .words
+        .iter()
+        .zip(&gallery.counts)
+        .zip(&gallery.angles)
+        .enumerate()
+        .take(KEY_CYLINDERS)
+    {
         let mut b = 0.0f32;
         for ((&pw, &pc), &pa) in probe.words.iter().zip(&probe.counts).zip(&probe.angles) {
             // Directions further apart than a quarter turn cannot correspond.

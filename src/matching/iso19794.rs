@@ -94,13 +94,21 @@ pub fn import(bytes: &[u8]) -> Result<(Template, FingerPosition), IsoError> {
     let sx = f32::from(WORK_PPCM) / f32::from(rx);
     let sy = f32::from(WORK_PPCM) / f32::from(ry);
     let scale = |v: u16, s: f32| -> u16 {
-        if (s - 1.0).abs() < 1e-6 { v } else { (f32::from(v) * s).round().clamp(0.0, 16383.0) as u16 }
+        if (s - 1.0).abs() < 1e-6 {
+            v
+        } else {
+            (f32::from(v) * s).round().clamp(0.0, 16383.0) as u16
+        }
     };
     let mut minutiae = Vec::with_capacity(n);
     for c in body.chunks_exact(6) {
         let xw = u16::from_be_bytes([c[0], c[1]]);
         let yw = u16::from_be_bytes([c[2], c[3]]);
-        let kind = if xw >> 14 == 0b10 { Kind::Bifurcation } else { Kind::Ending };
+        let kind = if xw >> 14 == 0b10 {
+            Kind::Bifurcation
+        } else {
+            Kind::Ending
+        };
         minutiae.push(StoredMinutia {
             x: scale(xw & 0x3fff, sx),
             y: scale(yw & 0x3fff, sy),
@@ -124,18 +132,32 @@ mod tests {
     use proptest::prelude::*;
 
     fn arb_template() -> impl Strategy<Value = Template> {
-        let m = (0u16..16384, 0u16..16384, any::<u8>(), any::<bool>(), 0u8..=100).prop_map(
-            |(x, y, angle, bif, reliability)| StoredMinutia {
+        let m = (
+            0u16..16384,
+            0u16..16384,
+            any::<u8>(),
+            any::<bool>(),
+            0u8..=100,
+        )
+            .prop_map(|(x, y, angle, bif, reliability)| StoredMinutia {
                 x,
                 y,
                 angle,
                 kind: if bif { Kind::Bifurcation } else { Kind::Ending },
                 reliability,
-            },
-        );
-        (any::<u16>(), any::<u16>(), 0u8..=100, prop::collection::vec(m, 0..=255)).prop_map(
-            |(width, height, quality, minutiae)| Template { width, height, quality, minutiae },
+            });
+        (
+            any::<u16>(),
+            any::<u16>(),
+            0u8..=100,
+            prop::collection::vec(m, 0..=255),
         )
+            .prop_map(|(width, height, quality, minutiae)| Template {
+                width,
+                height,
+                quality,
+                minutiae,
+            })
     }
 
     proptest! {
@@ -161,8 +183,18 @@ mod tests {
 
     #[test]
     fn header_matches_brief_layout() {
-        let t = Template { width: 388, height: 374, quality: 80, minutiae: vec![StoredMinutia {
-            x: 100, y: 200, angle: 64, kind: Kind::Bifurcation, reliability: 50 }] };
+        let t = Template {
+            width: 388,
+            height: 374,
+            quality: 80,
+            minutiae: vec![StoredMinutia {
+                x: 100,
+                y: 200,
+                angle: 64,
+                kind: Kind::Bifurcation,
+                reliability: 50,
+            }],
+        };
         let r = export(&t, 2);
         assert_eq!(&r[..8], b"FMR\0 20\0");
         assert_eq!(u32::from_be_bytes([r[8], r[9], r[10], r[11]]), 36);
@@ -175,8 +207,18 @@ mod tests {
 
     #[test]
     fn rescales_other_resolutions() {
-        let t = Template { width: 200, height: 200, quality: 0, minutiae: vec![StoredMinutia {
-            x: 100, y: 50, angle: 0, kind: Kind::Ending, reliability: 0 }] };
+        let t = Template {
+            width: 200,
+            height: 200,
+            quality: 0,
+            minutiae: vec![StoredMinutia {
+                x: 100,
+                y: 50,
+                angle: 0,
+                kind: Kind::Ending,
+                reliability: 0,
+            }],
+        };
         let mut r = export(&t, 0);
         // Pretend the record was captured at 1000 ppi (394 px/cm).
         r[18..20].copy_from_slice(&394u16.to_be_bytes());

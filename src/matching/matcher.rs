@@ -1,9 +1,11 @@
-//! 1:1 comparison: Minutia Cylinder-Code (bit version) local structures with Local Similarity
-//! Sort + Relaxation (LSS-R) global consolidation, after Cappelli, Ferrara & Maltoni,
-//! "Minutia Cylinder-Code" (IEEE TPAMI 2010), plus FMR-calibrated thresholds.
+//! 1:1 comparison: Minutia Cylinder-Code local structures (bit version, after Cappelli,
+//! Ferrara & Maltoni, "Minutia Cylinder-Code", IEEE TPAMI 2010) give rotation- and
+//! translation-invariant local similarities; a seeded alignment consolidation (each of the best
+//! local pairs aligns the prints, pairs that agree within a distortion-tolerant radius are
+//! counted, normalised by the minutiae expected in the overlap) gives the global score.
 //!
-//! Owns template preparation (cylinders), the similarity score and its calibration. Must not
-//! extract features or manage galleries.
+//! Owns template preparation (cylinders) and the similarity score. Must not extract features,
+//! calibrate (see `calibration`) or manage galleries.
 
 use std::f32::consts::{PI, TAU};
 
@@ -29,15 +31,6 @@ const MU_BIT: f32 = 0.4;
 const OMEGA: f32 = 40.0;
 /// Largest rotation between two impressions considered (radians).
 const MAX_ROTATION: f32 = PI / 2.0;
-/// Temporary tuning hook.
-pub fn tune(name: &str, default: f32) -> f32 {
-    static MAP: std::sync::OnceLock<std::collections::HashMap<String, f32>> = std::sync::OnceLock::new();
-    let m = MAP.get_or_init(|| {
-        std::env::vars().filter_map(|(k, v)| Some((k.strip_prefix("T_")?.to_string(), v.parse().ok()?))).collect()
-    });
-    m.get(name).copied().unwrap_or(default)
-}
-
 /// Local similarity below which a minutia pair is not considered at all.
 const MIN_LOCAL: f32 = 0.2;
 /// Seeds tried by the alignment consolidation.
@@ -113,11 +106,20 @@ impl AreaGrid {
         let mut cells = vec![false; cols * rows];
         for r in 0..rows {
             for c in 0..cols {
-                let p = (x0 + (c as f32 + 0.5) * AREA_CELL, y0 + (r as f32 + 0.5) * AREA_CELL);
+                let p = (
+                    x0 + (c as f32 + 0.5) * AREA_CELL,
+                    y0 + (r as f32 + 0.5) * AREA_CELL,
+                );
                 cells[r * cols + c] = near_hull(hull, p, margin);
             }
         }
-        Self { x0, y0, cols, rows, cells }
+        Self {
+            x0,
+            y0,
+            cols,
+            rows,
+            cells,
+        }
     }
 
     /// Whether point (`x`, `y`) lies in the observed area.
@@ -128,7 +130,10 @@ impl AreaGrid {
         if c < 0.0 || r < 0.0 || c >= self.cols as f32 || r >= self.rows as f32 {
             return false;
         }
-        self.cells.get(r as usize * self.cols + c as usize).copied().unwrap_or(false)
+        self.cells
+            .get(r as usize * self.cols + c as usize)
+            .copied()
+            .unwrap_or(false)
     }
 }
 
@@ -139,7 +144,9 @@ fn convex_hull(pts: &[(f32, f32)]) -> Vec<(f32, f32)> {
     if p.len() < 3 {
         return p;
     }
-    let cross = |o: (f32, f32), a: (f32, f32), b: (f32, f32)| (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0);
+    let cross = |o: (f32, f32), a: (f32, f32), b: (f32, f32)| {
+        (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0)
+    };
     let mut hull: Vec<(f32, f32)> = Vec::with_capacity(2 * p.len());
     for &q in p.iter().chain(p.iter().rev().skip(1)) {
         while hull.len() >= 2 && cross(hull[hull.len() - 2], hull[hull.len() - 1], q) <= 0.0 {
@@ -167,7 +174,11 @@ fn near_hull(hull: &[(f32, f32)], q: (f32, f32), margin: f32) -> bool {
             inside = false;
         }
         let len2 = ex * ex + ey * ey;
-        let t = if len2 > 0.0 { ((qx * ex + qy * ey) / len2).clamp(0.0, 1.0) } else { 0.0 };
+        let t = if len2 > 0.0 {
+            ((qx * ex + qy * ey) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         let d = (qx - t * ex).hypot(qy - t * ey);
         best = best.min(d);
     }
@@ -176,8 +187,11 @@ fn near_hull(hull: &[(f32, f32)], q: (f32, f32), margin: f32) -> bool {
 
 /// Builds the cylinders of a template.
 pub fn prepare(t: &Template) -> Prepared {
-    let pts: Vec<[f32; 3]> =
-        t.minutiae.iter().map(|m| [f32::from(m.x), f32::from(m.y), m.radians()]).collect();
+    let pts: Vec<[f32; 3]> = t
+        .minutiae
+        .iter()
+        .map(|m| [f32::from(m.x), f32::from(m.y), m.radians()])
+        .collect();
     let hull = convex_hull(&pts.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
     let mut out = Prepared {
         hull: hull.clone(),
@@ -221,7 +235,10 @@ pub fn prepare(t: &Template) -> Prepared {
         if nb.len() < 2 {
             continue;
         }
-        let mut cyl = Cylinder { bits: [0; WORDS], valid: [0; WORDS] };
+        let mut cyl = Cylinder {
+            bits: [0; WORDS],
+            valid: [0; WORDS],
+        };
         let mut valid_cells = 0usize;
         for i in 0..NS {
             for j in 0..NS {
@@ -262,7 +279,9 @@ pub fn prepare(t: &Template) -> Prepared {
         out.points.push(*m);
         out.cylinders.push(cyl);
         out.reliability.push(
-            t.minutiae.get(mi).map_or(0.0, |sm| f32::from(sm.reliability) / 100.0),
+            t.minutiae
+                .get(mi)
+                .map_or(0.0, |sm| f32::from(sm.reliability) / 100.0),
         );
     }
     out
@@ -298,11 +317,6 @@ pub fn local_similarity(a: &Cylinder, b: &Cylinder) -> f32 {
     1.0 - (nx as f32).sqrt() / d
 }
 
-#[inline]
-fn sigmoid(v: f32, mu: f32, tau: f32) -> f32 {
-    1.0 / (1.0 + (-tau * (v - mu)).exp())
-}
-
 /// Fast `atan2` (max error ≈ 0.005 rad).
 #[inline]
 pub fn fast_atan2(y: f32, x: f32) -> f32 {
@@ -322,13 +336,6 @@ pub fn fast_atan2(y: f32, x: f32) -> f32 {
         r = PI - r;
     }
     if y < 0.0 { -r } else { r }
-}
-
-/// Number of pairs whose similarities are averaged, from the smaller minutiae count.
-fn pairs_to_score(n: usize) -> usize {
-    let (min_np, max_np) = (4.0, 12.0);
-    let z = sigmoid(n as f32, 20.0, 0.4);
-    (min_np + (z * (max_np - min_np)).round()) as usize
 }
 
 /// Scratch buffers reused across comparisons.
@@ -365,9 +372,8 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
             }
         }
     }
-    let nr = na.min(nb);
-    let np = pairs_to_score(nr);
-    // Greedy one-to-one choice of the nr best pairs (LSS with a matching constraint).
+    let nr = na.min(nb).min(SEEDS);
+    // Greedy one-to-one choice of the best pairs as alignment seeds.
     let take = (4 * nr).min(pairs.len());
     if take == 0 {
         return 0.0;
@@ -396,14 +402,18 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
             break;
         }
     }
-    let _ = np;
     align_and_count(a, b, &sel, scratch)
 }
 
 /// Seeded alignment consolidation: for each of the best pairs as a seed, rotate and translate
 /// A onto B, pair minutiae that agree in position and direction (one-to-one, similarity
 /// weighted) and score the agreement relative to the minutiae expected in the overlap.
-fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], scratch: &mut Scratch) -> f32 {
+fn align_and_count(
+    a: &Prepared,
+    b: &Prepared,
+    sel: &[(f32, usize, usize)],
+    scratch: &mut Scratch,
+) -> f32 {
     let mut best = 0.0f32;
     let seeds = sel.len().min(SEEDS);
     for &(_, si, sj) in sel.iter().take(seeds) {
@@ -458,8 +468,22 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], scra
             let (dx, dy) = (p[0] - pb[0], p[1] - pb[1]);
             (pa[0] + dx * rc + dy * rs, pa[1] - dx * rs + dy * rc)
         };
-        let na_ov = a.points.iter().filter(|p| { let (x, y) = map(p); b.area.contains(x, y) }).count();
-        let nb_ov = b.points.iter().filter(|p| { let (x, y) = inv(p); a.area.contains(x, y) }).count();
+        let na_ov = a
+            .points
+            .iter()
+            .filter(|p| {
+                let (x, y) = map(p);
+                b.area.contains(x, y)
+            })
+            .count();
+        let nb_ov = b
+            .points
+            .iter()
+            .filter(|p| {
+                let (x, y) = inv(p);
+                a.area.contains(x, y)
+            })
+            .count();
         let na = (na_ov as f32).max(MIN_OVERLAP);
         let nb = (nb_ov as f32).max(MIN_OVERLAP);
         let score = (m * m / (na * nb)).min(1.0);
@@ -468,73 +492,10 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], scra
     best
 }
 
-/// LSS-R relaxation over the selected pairs, then the mean of the `np` most efficient.
-fn relax_and_score(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], np: usize) -> f32 {
-    let n = sel.len();
-    if n < 2 {
-        return 0.0;
-    }
-    let mut rho = vec![0.0f32; n * n];
-    for r in 0..n {
-        let pa = a.points[sel[r].1];
-        let pb = b.points[sel[r].2];
-        for k in r + 1..n {
-            let qa = a.points[sel[k].1];
-            let qb = b.points[sel[k].2];
-            let (dax, day) = (qa[0] - pa[0], qa[1] - pa[1]);
-            let (dbx, dby) = (qb[0] - pb[0], qb[1] - pb[1]);
-            let da = (dax * dax + day * day).sqrt();
-            let db = (dbx * dbx + dby * dby).sqrt();
-            let d1 = (da - db).abs();
-            let tol = 5.0 + 0.06 * da.min(db);
-            let z1 = ramp(d1, tol, 1.6);
-            if z1 == 0.0 {
-                continue;
-            }
-            let d2 = signed_diff(signed_diff(pa[2], qa[2]), signed_diff(pb[2], qb[2])).abs();
-            let z2 = ramp(d2, PI / 12.0, 30.0);
-            if z2 == 0.0 {
-                continue;
-            }
-            let ra = signed_diff(pa[2], fast_atan2(day, dax));
-            let rb = signed_diff(pb[2], fast_atan2(dby, dbx));
-            let d3 = signed_diff(ra, rb).abs();
-            let z3 = ramp(d3, PI / 12.0, 30.0);
-            let v = z1 * z2 * z3;
-            rho[r * n + k] = v;
-            rho[k * n + r] = v;
-        }
-    }
-    let l0: Vec<f32> = sel.iter().map(|p| p.0).collect();
-    let mut l = l0.clone();
-    let mut next = vec![0.0f32; n];
-    let wr = 0.5;
-    let inv = 1.0 / (n as f32 - 1.0);
-    for _ in 0..5 {
-        for r in 0..n {
-            let row = &rho[r * n..(r + 1) * n];
-            let s: f32 = row.iter().zip(&l).map(|(x, y)| x * y).sum();
-            next[r] = wr * l[r] + (1.0 - wr) * s * inv;
-        }
-        std::mem::swap(&mut l, &mut next);
-    }
-    let mut eff: Vec<(f32, usize)> = (0..n).map(|r| (l[r] / l0[r].max(1e-6), r)).collect();
-    eff.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
-    let k = np.min(n);
-    let total: f32 = eff.iter().take(k).map(|&(_, r)| l[r]).sum();
-    total / np as f32
-}
-
-/// Logistic-like decreasing ramp: 1 well below `mu`, 0 well above, slope `tau/4` at `mu`.
-#[inline]
-fn ramp(v: f32, mu: f32, tau: f32) -> f32 {
-    (0.5 - 0.25 * tau * (v - mu)).clamp(0.0, 1.0)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::random_template;
     use super::*;
-    use crate::matching_test_support::random_template;
 
     #[test]
     fn atan2_is_close() {

@@ -38,7 +38,19 @@ pub struct Minutia {
 /// Most minutiae kept per print (the most reliable ones).
 pub const MAX_MINUTIAE: usize = 96;
 
-const N8: [(isize, isize); 8] = [(1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1)];
+const N8: [(isize, isize); 8] = [
+    (1, 0),
+    (1, 1),
+    (0, 1),
+    (-1, 1),
+    (-1, 0),
+    (-1, -1),
+    (0, -1),
+    (1, -1),
+];
+
+/// A candidate minutia and, per traced branch, the other minutia its short trace ran into.
+type Candidate = (Minutia, Vec<Option<(isize, isize)>>);
 
 /// Binary raster (1 = ridge).
 struct Bin {
@@ -53,7 +65,10 @@ impl Bin {
         if x < 0 || y < 0 || x as usize >= self.w || y as usize >= self.h {
             return 0;
         }
-        self.d.get(y as usize * self.w + x as usize).copied().unwrap_or(0)
+        self.d
+            .get(y as usize * self.w + x as usize)
+            .copied()
+            .unwrap_or(0)
     }
     #[inline]
     fn set(&mut self, x: usize, y: usize, v: u8) {
@@ -248,10 +263,18 @@ fn trace(b: &Bin, from: (isize, isize), start: (isize, isize), max: usize) -> Tr
     loop {
         let cn = b.crossing(cur.0, cur.1);
         if cn != 2 {
-            return Trace { end: cur, len, hit: Some(cur) };
+            return Trace {
+                end: cur,
+                len,
+                hit: Some(cur),
+            };
         }
         if len >= max {
-            return Trace { end: cur, len, hit: None };
+            return Trace {
+                end: cur,
+                len,
+                hit: None,
+            };
         }
         let mut next = None;
         // Prefer 4-neighbours, then diagonals.
@@ -274,7 +297,11 @@ fn trace(b: &Bin, from: (isize, isize), start: (isize, isize), max: usize) -> Tr
             }
         }
         let Some(n) = next else {
-            return Trace { end: cur, len, hit: Some(cur) };
+            return Trace {
+                end: cur,
+                len,
+                hit: Some(cur),
+            };
         };
         prev = [cur, prev[0], prev[1]];
         cur = n;
@@ -283,7 +310,8 @@ fn trace(b: &Bin, from: (isize, isize), start: (isize, isize), max: usize) -> Tr
 }
 
 fn adjacent_to_any(p: (isize, isize), qs: &[(isize, isize)]) -> bool {
-    qs.iter().any(|q| (p.0 - q.0).abs() <= 1 && (p.1 - q.1).abs() <= 1)
+    qs.iter()
+        .any(|q| (p.0 - q.0).abs() <= 1 && (p.1 - q.1).abs() <= 1)
 }
 
 /// First pixel of each branch leaving a skeleton pixel (one per run of set neighbours).
@@ -328,7 +356,11 @@ pub fn detect(
     period: f32,
 ) -> Vec<Minutia> {
     let (w, h) = (enhanced.width, enhanced.height);
-    let mut b = Bin { w, h, d: vec![0; w * h] };
+    let mut b = Bin {
+        w,
+        h,
+        d: vec![0; w * h],
+    };
     for y in 0..h {
         for x in 0..w {
             if mask.at_pixel(x as isize, y as isize)
@@ -338,19 +370,19 @@ pub fn detect(
             }
         }
     }
-    let min_area = (super::matcher::tune("AREA", 0.9) * period * period) as usize;
+    let min_area = (0.9 * period * period) as usize;
     let inside = |x: usize, y: usize| mask.at_pixel(x as isize, y as isize);
     remove_small(&mut b, 1, min_area, &inside);
     remove_small(&mut b, 0, min_area, &inside);
     thin(&mut b);
 
-    let inner = if super::matcher::tune("ER", 1.0) >= 2.0 { morph(&morph(mask, false), false) } else if super::matcher::tune("ER", 1.0) >= 1.0 { morph(mask, false) } else { mask.clone() };
+    let inner = morph(mask, false);
     let near_edge = |x: isize, y: isize| {
         let m = (BLOCK as isize) * 3 / 2;
         x < m || y < m || x >= w as isize - m || y >= h as isize - m
     };
-    let step = (super::matcher::tune("STEP", 1.2) * period).round().max(4.0) as usize;
-    let mut cand: Vec<(Minutia, Vec<Option<(isize, isize)>>)> = Vec::new();
+    let step = (1.2 * period).round().max(4.0) as usize;
+    let mut cand: Vec<Candidate> = Vec::new();
     for y in 1..h.saturating_sub(1) as isize {
         for x in 1..w.saturating_sub(1) as isize {
             if b.get(x, y) == 0 {
@@ -396,11 +428,25 @@ pub fn detect(
                 }
             };
             // Snap to the smoothed field direction (mod π) closest to the traced direction.
-            let angle = if angle_diff(field, raw) <= PI / 2.0 { field } else { (field + PI) % TAU };
-            let angle = if angle_diff(angle, raw) < PI / 4.0 { angle } else { raw };
+            let angle = if angle_diff(field, raw) <= PI / 2.0 {
+                field
+            } else {
+                (field + PI) % TAU
+            };
+            let angle = if angle_diff(angle, raw) < PI / 4.0 {
+                angle
+            } else {
+                raw
+            };
             let hits = traces
                 .iter()
-                .map(|t| if t.len < step && t.len > 2 { t.hit } else { None })
+                .map(|t| {
+                    if t.len < step && t.len > 2 {
+                        t.hit
+                    } else {
+                        None
+                    }
+                })
                 .collect();
             let bx = x / BLOCK as isize;
             let by = y / BLOCK as isize;
@@ -412,7 +458,13 @@ pub fn detect(
             }
             let reliability = (coh / 9.0).clamp(0.0, 1.0);
             cand.push((
-                Minutia { x: x as f32, y: y as f32, angle, kind, reliability },
+                Minutia {
+                    x: x as f32,
+                    y: y as f32,
+                    angle,
+                    kind,
+                    reliability,
+                },
                 hits,
             ));
         }
@@ -421,7 +473,7 @@ pub fn detect(
 }
 
 /// False-minutiae removal using ridge-connectivity hits and geometry.
-fn filter(cand: Vec<(Minutia, Vec<Option<(isize, isize)>>)>, period: f32) -> Vec<Minutia> {
+fn filter(cand: Vec<Candidate>, period: f32) -> Vec<Minutia> {
     // Adjacent detections of one junction collapse to the first one.
     let mut cand = cand;
     let mut i = 0;
@@ -439,19 +491,25 @@ fn filter(cand: Vec<(Minutia, Vec<Option<(isize, isize)>>)>, period: f32) -> Vec
     }
     let n = cand.len();
     let mut keep = vec![true; n];
-    let pos: Vec<(isize, isize)> = cand.iter().map(|(m, _)| (m.x as isize, m.y as isize)).collect();
+    let pos: Vec<(isize, isize)> = cand
+        .iter()
+        .map(|(m, _)| (m.x as isize, m.y as isize))
+        .collect();
     // Connectivity: a short trace reaching another minutia marks a spur, bridge, or short ridge.
     for i in 0..n {
         for hit in cand[i].1.iter().flatten() {
             keep[i] = false;
-            if let Some(j) = pos.iter().position(|p| (p.0 - hit.0).abs() <= 2 && (p.1 - hit.1).abs() <= 2) {
+            if let Some(j) = pos
+                .iter()
+                .position(|p| (p.0 - hit.0).abs() <= 2 && (p.1 - hit.1).abs() <= 2)
+            {
                 keep[j] = false;
             }
         }
     }
     // Geometry: breaks (facing endings) and very close pairs.
-    let close = super::matcher::tune("CLOSE", 0.6) * period;
-    let brk = super::matcher::tune("BRK", 1.6) * period;
+    let close = 0.6 * period;
+    let brk = 1.6 * period;
     for i in 0..n {
         for j in i + 1..n {
             let (a, b) = (&cand[i].0, &cand[j].0);
@@ -466,7 +524,8 @@ fn filter(cand: Vec<(Minutia, Vec<Option<(isize, isize)>>)>, period: f32) -> Vec
             if d < brk && a.kind == Kind::Ending && b.kind == Kind::Ending {
                 let opposite = angle_diff(a.angle, b.angle) > PI * 0.7;
                 let ab = angle_of(dx, dy);
-                let facing = angle_diff(a.angle, ab) < PI / 3.0 || angle_diff((a.angle + PI) % TAU, ab) < PI / 3.0;
+                let facing = angle_diff(a.angle, ab) < PI / 3.0
+                    || angle_diff((a.angle + PI) % TAU, ab) < PI / 3.0;
                 if opposite && facing {
                     keep[i] = false;
                     keep[j] = false;
@@ -488,12 +547,7 @@ fn filter(cand: Vec<(Minutia, Vec<Option<(isize, isize)>>)>, period: f32) -> Vec
                 }
             }
         }
-        crowded[i] = c >= super::matcher::tune("CROWD", 3.0) as usize;
-    }
-    if std::env::var("HDBG").is_ok() {
-        let k = keep.iter().filter(|&&k| k).count();
-        let c = keep.iter().zip(&crowded).filter(|(k, c)| **k && !**c).count();
-        eprintln!("cand {n} keep {k} after crowd {c}");
+        crowded[i] = c >= 3;
     }
     let mut out: Vec<Minutia> = cand
         .into_iter()
@@ -519,7 +573,11 @@ mod tests {
     #[test]
     fn thinning_line_keeps_endpoints() {
         let (w, h) = (30, 11);
-        let mut b = Bin { w, h, d: vec![0; w * h] };
+        let mut b = Bin {
+            w,
+            h,
+            d: vec![0; w * h],
+        };
         for y in 4..7 {
             for x in 3..27 {
                 b.set(x, y, 1);

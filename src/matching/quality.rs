@@ -92,7 +92,10 @@ pub fn score(f: &QualityFeatures) -> Quality {
     let mcount = ramp(f.minutiae as f32, MIN_MINUTIAE as f32, 35.0);
     let mrel = ramp(f.minutia_reliability, 0.3, 0.7);
     let s = 0.2 * area + 0.2 * coh + 0.2 * clar + 0.1 * per + 0.2 * mcount + 0.1 * mrel;
-    Quality { score: (100.0 * s).round().clamp(0.0, 100.0) as u8, features: *f }
+    Quality {
+        score: (100.0 * s).round().clamp(0.0, 100.0) as u8,
+        features: *f,
+    }
 }
 
 #[cfg(test)]
@@ -101,16 +104,38 @@ mod tests {
 
     #[test]
     fn better_features_score_higher() {
-        let bad = QualityFeatures { area_mm2: 60.0, coherence: 0.3, clarity: 0.25, period_valid: 0.4, minutiae: 10, minutia_reliability: 0.3 };
-        let good = QualityFeatures { area_mm2: 200.0, coherence: 0.8, clarity: 0.7, period_valid: 0.95, minutiae: 45, minutia_reliability: 0.8 };
+        let bad = QualityFeatures {
+            area_mm2: 60.0,
+            coherence: 0.3,
+            clarity: 0.25,
+            period_valid: 0.4,
+            minutiae: 10,
+            minutia_reliability: 0.3,
+        };
+        let good = QualityFeatures {
+            area_mm2: 200.0,
+            coherence: 0.8,
+            clarity: 0.7,
+            period_valid: 0.95,
+            minutiae: 45,
+            minutia_reliability: 0.8,
+        };
         assert!(score(&good).score > score(&bad).score);
         assert_eq!(score(&good).score, 100);
     }
 
     #[test]
     fn every_reason_has_spanish_text() {
-        for u in [Unusable::Undecodable, Unusable::TooLarge, Unusable::BadResolution(1), Unusable::TooSmall,
-            Unusable::Blank, Unusable::TooDark, Unusable::NoRidges, Unusable::TooFewMinutiae] {
+        for u in [
+            Unusable::Undecodable,
+            Unusable::TooLarge,
+            Unusable::BadResolution(1),
+            Unusable::TooSmall,
+            Unusable::Blank,
+            Unusable::TooDark,
+            Unusable::NoRidges,
+            Unusable::TooFewMinutiae,
+        ] {
             assert!(!u.motivo().is_empty());
             assert!(!u.to_string().is_empty());
         }

@@ -36,7 +36,11 @@ pub struct Gray {
 impl Gray {
     /// Creates an image filled with `value`.
     pub fn filled(width: usize, height: usize, value: f32) -> Self {
-        Self { width, height, data: vec![value; width.saturating_mul(height)] }
+        Self {
+            width,
+            height,
+            data: vec![value; width.saturating_mul(height)],
+        }
     }
 
     /// Builds an image from 8-bit pixels; `None` if the buffer length does not match.
@@ -44,7 +48,11 @@ impl Gray {
         if width.checked_mul(height)? != pixels.len() {
             return None;
         }
-        Some(Self { width, height, data: pixels.iter().map(|&p| f32::from(p)).collect() })
+        Some(Self {
+            width,
+            height,
+            data: pixels.iter().map(|&p| f32::from(p)).collect(),
+        })
     }
 
     /// Pixel value with coordinates clamped to the image (0 for an empty image).
@@ -123,7 +131,11 @@ pub fn to_work_resolution(img: &Gray, ppi: u32) -> Result<Gray, Unusable> {
     if (scale - 1.0).abs() < 0.01 {
         return Ok(img.clone());
     }
-    let src = if scale < 0.95 { box_blur(img, (0.5 / scale).floor() as usize) } else { img.clone() };
+    let src = if scale < 0.95 {
+        box_blur(img, (0.5 / scale).floor() as usize)
+    } else {
+        img.clone()
+    };
     let mut out = Gray::filled(nw, nh, 0.0);
     let inv = 1.0 / scale;
     for y in 0..nh {
@@ -156,7 +168,11 @@ pub fn box_blur(img: &Gray, r: usize) -> Gray {
             tmp[y * w + x] = s * norm;
         }
     }
-    let t = Gray { width: w, height: h, data: tmp };
+    let t = Gray {
+        width: w,
+        height: h,
+        data: tmp,
+    };
     let mut out = Gray::filled(w, h, 0.0);
     for y in 0..h {
         for x in 0..w {
@@ -191,7 +207,10 @@ mod tests {
     #[test]
     fn rejects_bad_ppi_and_tiny() {
         let img = Gray::filled(400, 400, 100.0);
-        assert_eq!(to_work_resolution(&img, 10), Err(Unusable::BadResolution(10)));
+        assert_eq!(
+            to_work_resolution(&img, 10),
+            Err(Unusable::BadResolution(10))
+        );
         let tiny = Gray::filled(1, 1, 0.0);
         assert_eq!(to_work_resolution(&tiny, 500), Err(Unusable::TooSmall));
     }

@@ -22,7 +22,11 @@ pub struct BlockMap<T> {
 impl<T: Copy + Default> BlockMap<T> {
     /// A map of `bw × bh` blocks all holding `v`.
     pub fn new(bw: usize, bh: usize, v: T) -> Self {
-        Self { bw, bh, data: vec![v; bw * bh] }
+        Self {
+            bw,
+            bh,
+            data: vec![v; bw * bh],
+        }
     }
 
     /// Blocks covering an image of `width × height` pixels.
@@ -36,16 +40,20 @@ impl<T: Copy + Default> BlockMap<T> {
         if bx < 0 || by < 0 || bx as usize >= self.bw || by as usize >= self.bh {
             return T::default();
         }
-        self.data.get(by as usize * self.bw + bx as usize).copied().unwrap_or_default()
+        self.data
+            .get(by as usize * self.bw + bx as usize)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Sets block (`bx`, `by`); ignored outside the map.
     #[inline]
     pub fn set(&mut self, bx: usize, by: usize, v: T) {
-        if bx < self.bw && by < self.bh {
-            if let Some(p) = self.data.get_mut(by * self.bw + bx) {
-                *p = v;
-            }
+        if bx < self.bw
+            && by < self.bh
+            && let Some(p) = self.data.get_mut(by * self.bw + bx)
+        {
+            *p = v;
         }
     }
 
@@ -93,14 +101,25 @@ impl Integral {
         }
         let w1 = self.w + 1;
         let g = |x: usize, y: usize| self.s.get(y * w1 + x).copied().unwrap_or(0.0);
-        (g(x1, y1) - g(x0, y1) - g(x1, y0) + g(x0, y0), ((x1 - x0) * (y1 - y0)) as f64)
+        (
+            g(x1, y1) - g(x0, y1) - g(x1, y0) + g(x0, y0),
+            ((x1 - x0) * (y1 - y0)) as f64,
+        )
     }
 }
 
 /// Local mean and standard deviation per block over a `(2r+1)`-pixel window.
 pub fn block_stats(img: &Gray, r: isize) -> (BlockMap<f32>, BlockMap<f32>) {
-    let s1 = Integral::new(img.width, img.height, img.data.iter().map(|&v| f64::from(v)));
-    let s2 = Integral::new(img.width, img.height, img.data.iter().map(|&v| f64::from(v * v)));
+    let s1 = Integral::new(
+        img.width,
+        img.height,
+        img.data.iter().map(|&v| f64::from(v)),
+    );
+    let s2 = Integral::new(
+        img.width,
+        img.height,
+        img.data.iter().map(|&v| f64::from(v * v)),
+    );
     let mut mean = BlockMap::for_image(img.width, img.height, 0.0f32);
     let mut std = mean.clone();
     for by in 0..mean.bh {
@@ -241,7 +260,8 @@ pub fn morph(mask: &BlockMap<bool>, grow: bool) -> BlockMap<bool> {
             for dy in -1..=1 {
                 for dx in -1..=1 {
                     let (x, y) = (bx as isize + dx, by as isize + dy);
-                    let inside = x >= 0 && y >= 0 && (x as usize) < mask.bw && (y as usize) < mask.bh;
+                    let inside =
+                        x >= 0 && y >= 0 && (x as usize) < mask.bw && (y as usize) < mask.bh;
                     let v = inside && mask.get(x, y);
                     any |= v;
                     all &= v;

@@ -95,7 +95,11 @@ impl Template {
         out.push(self.quality.min(100));
         out.push(n as u8);
         for m in self.minutiae.iter().take(n) {
-            let kind_bit: u16 = if m.kind == Kind::Bifurcation { 0x8000 } else { 0 };
+            let kind_bit: u16 = if m.kind == Kind::Bifurcation {
+                0x8000
+            } else {
+                0
+            };
             out.extend_from_slice(&((m.x & 0x3fff) | kind_bit).to_le_bytes());
             out.extend_from_slice(&(m.y & 0x3fff).to_le_bytes());
             out.push(m.angle);
@@ -148,11 +152,20 @@ impl Template {
                 x: xw & 0x3fff,
                 y: yw,
                 angle: c[4],
-                kind: if xw & 0x8000 != 0 { Kind::Bifurcation } else { Kind::Ending },
+                kind: if xw & 0x8000 != 0 {
+                    Kind::Bifurcation
+                } else {
+                    Kind::Ending
+                },
                 reliability: c[5],
             });
         }
-        Ok(Self { width, height, quality, minutiae })
+        Ok(Self {
+            width,
+            height,
+            quality,
+            minutiae,
+        })
     }
 }
 
@@ -162,21 +175,35 @@ mod tests {
     use proptest::prelude::*;
 
     fn arb_minutia() -> impl Strategy<Value = StoredMinutia> {
-        (0u16..16384, 0u16..16384, any::<u8>(), any::<bool>(), 0u8..=100).prop_map(
-            |(x, y, angle, bif, reliability)| StoredMinutia {
+        (
+            0u16..16384,
+            0u16..16384,
+            any::<u8>(),
+            any::<bool>(),
+            0u8..=100,
+        )
+            .prop_map(|(x, y, angle, bif, reliability)| StoredMinutia {
                 x,
                 y,
                 angle,
                 kind: if bif { Kind::Bifurcation } else { Kind::Ending },
                 reliability,
-            },
-        )
+            })
     }
 
     pub(crate) fn arb_template() -> impl Strategy<Value = Template> {
-        (any::<u16>(), any::<u16>(), 0u8..=100, prop::collection::vec(arb_minutia(), 0..=255)).prop_map(
-            |(width, height, quality, minutiae)| Template { width, height, quality, minutiae },
+        (
+            any::<u16>(),
+            any::<u16>(),
+            0u8..=100,
+            prop::collection::vec(arb_minutia(), 0..=255),
         )
+            .prop_map(|(width, height, quality, minutiae)| Template {
+                width,
+                height,
+                quality,
+                minutiae,
+            })
     }
 
     proptest! {
@@ -202,8 +229,14 @@ mod tests {
 
     #[test]
     fn rejects_bad_header() {
-        assert_eq!(Template::decode(b"XYZ1000000"), Err(TemplateError::BadMagic));
-        assert_eq!(Template::decode(b"HUT\x09\0\0\0\0\0\0"), Err(TemplateError::UnsupportedVersion(9)));
+        assert_eq!(
+            Template::decode(b"XYZ1000000"),
+            Err(TemplateError::BadMagic)
+        );
+        assert_eq!(
+            Template::decode(b"HUT\x09\0\0\0\0\0\0"),
+            Err(TemplateError::UnsupportedVersion(9))
+        );
         assert_eq!(Template::decode(b"HU"), Err(TemplateError::Truncated));
     }
 }

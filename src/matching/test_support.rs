@@ -14,18 +14,29 @@ pub fn random_template(seed: u64, n: usize) -> Template {
         tries += 1;
         let x = rng.gen_range(40u16..360);
         let y = rng.gen_range(40u16..360);
-        if minutiae.iter().any(|m| (i32::from(m.x) - i32::from(x)).abs() < 10 && (i32::from(m.y) - i32::from(y)).abs() < 10) {
+        if minutiae.iter().any(|m| {
+            (i32::from(m.x) - i32::from(x)).abs() < 10 && (i32::from(m.y) - i32::from(y)).abs() < 10
+        }) {
             continue;
         }
         minutiae.push(StoredMinutia {
             x,
             y,
             angle: rng.r#gen(),
-            kind: if rng.gen_bool(0.5) { Kind::Ending } else { Kind::Bifurcation },
+            kind: if rng.gen_bool(0.5) {
+                Kind::Ending
+            } else {
+                Kind::Bifurcation
+            },
             reliability: rng.gen_range(30..100),
         });
     }
-    Template { width: 400, height: 400, quality: 60, minutiae }
+    Template {
+        width: 400,
+        height: 400,
+        quality: 60,
+        minutiae,
+    }
 }
 
 /// Folder of the FVC2002 development images, relative to the crate manifest.
