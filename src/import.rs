@@ -177,7 +177,7 @@ pub fn import_file(
 
     let mut report = ImportReport::default();
     let mut seen = HashSet::new();
-    let mut pending: Vec<(u64, Row)> = Vec::with_capacity(BATCH_ROWS);
+    let mut pending: Vec<(u64, Row)> = Vec::new();
     let index_key = session.credential.station.index_key();
     let mut record = csv::StringRecord::new();
     let mut last_line = 1u64;
@@ -229,73 +229,99 @@ pub fn import_file(
             continue;
         }
         pending.push((line, row));
-        if pending.len() >= BATCH_ROWS {
-            report.imported += store_rows(session, std::mem::take(&mut pending), &lote)?;
-        }
     }
-    if !pending.is_empty() {
-        report.imported += store_rows(session, pending, &lote)?;
-    }
+    report.imported += store_all(session, &pending, &lote)?;
     Ok(report)
 }
 
-/// Builds, encrypts and commits one batch of new people; the CPU work (documents, key
-/// wrapping, sealing) is spread over the machine's cores.
-fn store_rows(session: &Session, rows: Vec<(u64, Row)>, lote: &str) -> Result<usize> {
+type Prepared = Vec<(RecordId, PreparedWrite)>;
+
+/// Builds and encrypts the people of one batch (documents, key wrapping, sealing).
+fn prepare(session: &Session, rows: &[(u64, Row)], now: &str) -> Result<Prepared> {
     let keys = session.keys();
     let index_key = session.credential.station.index_key();
     let officer = session.credential.officer.user();
+    rows.iter()
+        .map(|(_, row)| {
+            let mut rec = PersonRecord::create(RecordId::generate(), &row.identity, officer, now)?;
+            rec.set_pre_registration(&row.pre)?;
+            let mut open = OpenRecord::new(rec);
+            let tags = indexing::tags_for(index_key, &row.identity);
+            let w = PreparedWrite::of_record(&keys, &mut open, tags)?;
+            Ok((open.id(), w))
+        })
+        .collect()
+}
+
+/// Stores validated rows in batches of [`BATCH_ROWS`]: worker threads prepare batches while
+/// this thread commits them in file order (each commit atomic and flushed).
+fn store_all(session: &Session, rows: &[(u64, Row)], lote: &str) -> Result<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let batches: Vec<&[(u64, Row)]> = rows.chunks(BATCH_ROWS).collect();
     let now = huella_sync::time::now_utc();
-    let threads = std::thread::available_parallelism()
+    let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 4);
-    let per = rows.len().div_ceil(threads).max(1);
-    let prepared: Vec<Result<(RecordId, PreparedWrite)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = rows
-            .chunks(per)
-            .map(|chunk| {
-                let keys = &keys;
-                let now = &now;
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|(_, row)| {
-                            let mut rec = PersonRecord::create(
-                                RecordId::generate(),
-                                &row.identity,
-                                officer,
-                                now,
-                            )?;
-                            rec.set_pre_registration(&row.pre)?;
-                            let mut open = OpenRecord::new(rec);
-                            let tags = indexing::tags_for(index_key, &row.identity);
-                            let w = PreparedWrite::of_record(keys, &mut open, tags)?;
-                            Ok((open.id(), w))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    vec![Err(anyhow::anyhow!("fallo interno al preparar registros"))]
-                })
-            })
-            .collect()
-    });
-    let mut batch = session.store.batch();
-    let mut ids = Vec::with_capacity(rows.len());
-    for p in prepared {
-        let (id, w) = p?;
-        batch.push(w);
-        ids.push(id);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Result<Prepared>)>(workers * 2);
+    std::thread::scope(|scope| -> Result<usize> {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, stop, batches, now) = (&next, &stop, &batches, &now);
+            scope.spawn(move || {
+                use std::sync::atomic::Ordering;
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= batches.len() || stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    if tx.send((i, prepare(session, batches[i], now))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let result = commit_in_order(session, &batches, rx, lote);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        result
+    })
+}
+
+fn commit_in_order(
+    session: &Session,
+    batches: &[&[(u64, Row)]],
+    rx: std::sync::mpsc::Receiver<(usize, Result<Prepared>)>,
+    lote: &str,
+) -> Result<usize> {
+    let mut waiting = std::collections::BTreeMap::new();
+    let mut stored = 0;
+    for want in 0..batches.len() {
+        let prepared = loop {
+            if let Some(p) = waiting.remove(&want) {
+                break p;
+            }
+            let (i, p) = rx
+                .recv()
+                .map_err(|_| anyhow::anyhow!("fallo interno al preparar registros"))?;
+            waiting.insert(i, p);
+        }?;
+        let rows = batches[want];
+        let mut batch = session.store.batch();
+        let mut ids = Vec::with_capacity(prepared.len());
+        for (id, w) in prepared {
+            batch.push(w);
+            ids.push(id);
+        }
+        let first = rows.first().map_or(0, |r| r.0);
+        let last = rows.last().map_or(0, |r| r.0);
+        commit(session, batch, &mut ids, lote, first, last)?;
+        stored += rows.len();
     }
-    let first = rows.first().map_or(0, |r| r.0);
-    let last = rows.last().map_or(0, |r| r.0);
-    commit(session, batch, &mut ids, lote, first, last)?;
-    Ok(rows.len())
+    Ok(stored)
 }
 
 fn commit(
