@@ -9,7 +9,6 @@
 
 use std::f32::consts::{PI, TAU};
 
-use super::minutiae::angle_diff;
 use super::template::Template;
 
 /// Cylinder radius in pixels at 500 ppi (≈ 3.6 mm).
@@ -49,16 +48,34 @@ const OVERLAP_MARGIN: f32 = 8.0;
 const MIN_OVERLAP: f32 = 10.0;
 /// Minimum fraction of a cylinder's in-circle cells that must be valid.
 const MIN_VALID_FRACTION: f32 = 0.6;
-/// Minimum fraction of common valid cells for two cylinders to be comparable.
-const MIN_COMMON_FRACTION: f32 = 0.3;
+/// Minimum number of common valid spatial cells for two cylinders to be comparable.
+const MIN_COMMON_CELLS: u32 = 15;
 
-/// One minutia cylinder: activation bits and cell validity bits (replicated over directions).
+/// One minutia cylinder: one 64-bit word of spatial cells per direction layer, plus the
+/// spatial validity mask (the same for every layer).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cylinder {
-    /// Activated cells.
+    /// Activated cells, word `k` = direction layer `k`, bit `j * NS + i` = spatial cell.
     pub bits: [u64; WORDS],
-    /// Valid cells.
-    pub valid: [u64; WORDS],
+    /// Valid spatial cells.
+    pub valid: u64,
+}
+
+const _: () = assert!(NS * NS == 64 && WORDS == ND, "one word per direction layer");
+
+/// Popcount of several words with one horizontal sum (SWAR; no `popcnt` instruction needed).
+#[inline(always)]
+fn popcount_sum(words: [u64; WORDS]) -> u32 {
+    const M1: u64 = 0x5555_5555_5555_5555;
+    const M2: u64 = 0x3333_3333_3333_3333;
+    const M4: u64 = 0x0f0f_0f0f_0f0f_0f0f;
+    let mut acc = 0u64;
+    for x in words {
+        let x = x - ((x >> 1) & M1);
+        let x = (x & M2) + ((x >> 2) & M2);
+        acc += (x + (x >> 4)) & M4;
+    }
+    (acc.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
 }
 
 /// A template prepared for fast repeated comparison.
@@ -66,6 +83,8 @@ pub struct Cylinder {
 pub struct Prepared {
     /// Position and direction (x, y, angle) of minutiae with a valid cylinder.
     pub points: Vec<[f32; 3]>,
+    /// Unit direction vectors (cos, sin), parallel to `points`.
+    pub dirs: Vec<[f32; 2]>,
     /// Cylinders, parallel to `points`.
     pub cylinders: Vec<Cylinder>,
     /// Minutiae reliability 0–1, parallel to `points`.
@@ -237,7 +256,7 @@ pub fn prepare(t: &Template) -> Prepared {
         }
         let mut cyl = Cylinder {
             bits: [0; WORDS],
-            valid: [0; WORDS],
+            valid: 0,
         };
         let mut valid_cells = 0usize;
         for i in 0..NS {
@@ -253,6 +272,7 @@ pub fn prepare(t: &Template) -> Prepared {
                     continue;
                 }
                 valid_cells += 1;
+                cyl.valid |= 1 << (j * NS + i);
                 let mut acc = [0.0f32; ND];
                 for (nx, ny, gd) in &nb {
                     let d2 = (nx - px) * (nx - px) + (ny - py) * (ny - py);
@@ -266,7 +286,6 @@ pub fn prepare(t: &Template) -> Prepared {
                 }
                 for (k, a) in acc.iter().enumerate() {
                     let bit = (k * NS + j) * NS + i;
-                    cyl.valid[bit / 64] |= 1 << (bit % 64);
                     if *a >= MU_BIT {
                         cyl.bits[bit / 64] |= 1 << (bit % 64);
                     }
@@ -277,6 +296,7 @@ pub fn prepare(t: &Template) -> Prepared {
             continue;
         }
         out.points.push(*m);
+        out.dirs.push([c, s]);
         out.cylinders.push(cyl);
         out.reliability.push(
             t.minutiae
@@ -294,27 +314,44 @@ pub fn signed_diff(a: f32, b: f32) -> f32 {
     if d > PI { d - TAU } else { d }
 }
 
+/// Square roots of 0..=BITS (popcounts), computed once.
+fn sqrt_table() -> &'static [f32; BITS + 1] {
+    static T: std::sync::OnceLock<[f32; BITS + 1]> = std::sync::OnceLock::new();
+    T.get_or_init(|| std::array::from_fn(|i| (i as f32).sqrt()))
+}
+
 /// Local similarity of two cylinders in `[0, 1]` (0 when not comparable).
 #[inline]
 pub fn local_similarity(a: &Cylinder, b: &Cylinder) -> f32 {
-    let mut na = 0u32;
-    let mut nb = 0u32;
-    let mut nx = 0u32;
-    let mut nv = 0u32;
-    for w in 0..WORDS {
-        let v = a.valid[w] & b.valid[w];
-        let ca = a.bits[w] & v;
-        let cb = b.bits[w] & v;
-        na += ca.count_ones();
-        nb += cb.count_ones();
-        nx += (ca ^ cb).count_ones();
-        nv += v.count_ones();
-    }
-    if (nv as f32) < MIN_COMMON_FRACTION * (BITS as f32) * 0.78 || na + nb == 0 {
+    local_similarity_with(a, b, sqrt_table())
+}
+
+#[inline(always)]
+fn local_similarity_with(a: &Cylinder, b: &Cylinder, sq: &[f32; BITS + 1]) -> f32 {
+    let v = a.valid & b.valid;
+    if v.count_ones() < MIN_COMMON_CELLS {
         return 0.0;
     }
-    let d = (na as f32).sqrt() + (nb as f32).sqrt();
-    1.0 - (nx as f32).sqrt() / d
+    let ca = a.bits.map(|w| w & v);
+    let cb = b.bits.map(|w| w & v);
+    let na = popcount_sum(ca);
+    let nb = popcount_sum(cb);
+    let mut x = [0u64; WORDS];
+    for k in 0..WORDS {
+        x[k] = ca[k] ^ cb[k];
+    }
+    let nx = popcount_sum(x);
+    if na + nb == 0 {
+        return 0.0;
+    }
+    let root = |n: u32| sq.get(n as usize).copied().unwrap_or(0.0);
+    let d = root(na) + root(nb);
+    let x = root(nx);
+    // Cheap rejection before the division.
+    if x >= (1.0 - MIN_LOCAL) * d {
+        return 0.0;
+    }
+    1.0 - x / d
 }
 
 /// Fast `atan2` (max error ≈ 0.005 rad).
@@ -361,12 +398,14 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     }
     let pairs = &mut scratch.pairs;
     pairs.clear();
-    for (i, (ca, pa)) in a.cylinders.iter().zip(&a.points).enumerate() {
-        for (j, (cb, pb)) in b.cylinders.iter().zip(&b.points).enumerate() {
-            if angle_diff(pa[2], pb[2]) > MAX_ROTATION {
+    let min_cos = MAX_ROTATION.cos() - 1e-6;
+    let sq = sqrt_table();
+    for (i, (ca, da)) in a.cylinders.iter().zip(&a.dirs).enumerate() {
+        for (j, (cb, db)) in b.cylinders.iter().zip(&b.dirs).enumerate() {
+            if da[0] * db[0] + da[1] * db[1] < min_cos {
                 continue;
             }
-            let s = local_similarity(ca, cb);
+            let s = local_similarity_with(ca, cb, sq);
             if s > MIN_LOCAL {
                 pairs.push((s, i as u16, j as u16));
             }
@@ -416,6 +455,7 @@ fn align_and_count(
 ) -> f32 {
     let mut best = 0.0f32;
     let seeds = sel.len().min(SEEDS);
+    let min_cos = ANGLE_TOL.cos();
     for &(_, si, sj) in sel.iter().take(seeds) {
         let (pa, pb) = (a.points[si], b.points[sj]);
         let rot = signed_diff(pb[2], pa[2]);
@@ -439,7 +479,9 @@ fn align_and_count(
                 continue;
             }
             let d = d2.sqrt();
-            if angle_diff(ai[2] + rot, bj[2]) > ANGLE_TOL {
+            let (da, db) = (a.dirs[usize::from(i)], b.dirs[usize::from(j)]);
+            let (rx, ry) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
+            if rx * db[0] + ry * db[1] < min_cos {
                 continue;
             }
             let w = s * (1.0 - 0.8 * d / tol);

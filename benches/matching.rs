@@ -1,0 +1,78 @@
+//! Matching benchmarks (harness = false): extraction time per image, 1:1 comparisons per
+//! second on prepared templates (one core), and 1:N search time over a 100,000-finger gallery
+//! (two threads). Run with `cargo bench --bench matching`; needs the FVC2002 images in
+//! `../shared/data/fingerprints`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use huella::matching::eval::list_samples;
+use huella::matching::matcher::{Scratch, compare_with};
+use huella::matching::{Finger, Gallery, Prepared, SearchOptions, extract, prepare};
+
+fn data_dir(set: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/fingerprints").join(set).join("tif")
+}
+
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let gallery_size: usize = std::env::var("HUELLA_BENCH_GALLERY").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let mut prepared: Vec<(String, Prepared)> = Vec::new();
+    for set in ["FVC2002_DB1_B", "FVC2002_DB3_B"] {
+        let samples = list_samples(&data_dir(set))?;
+        let bytes: Vec<Vec<u8>> = samples.iter().map(|s| std::fs::read(&s.path)).collect::<Result<_, _>>()?;
+        let t0 = Instant::now();
+        let mut templates = Vec::new();
+        for b in &bytes {
+            templates.push(extract(b, 500).ok());
+        }
+        let ms = t0.elapsed().as_secs_f64() * 1e3 / bytes.len() as f64;
+        let sizes: Vec<usize> = templates.iter().flatten().map(|e| e.template.encode().len()).collect();
+        let mean_size = sizes.iter().sum::<usize>() as f64 / sizes.len().max(1) as f64;
+        println!("{set}: extraction {ms:.1} ms/image (one core), template {mean_size:.0} bytes mean, {} max", sizes.iter().max().unwrap_or(&0));
+        for (s, t) in samples.iter().zip(templates) {
+            if let Some(e) = t {
+                prepared.push((format!("{set}/{}", s.finger), prepare(&e.template)));
+            }
+        }
+    }
+    // 1:1 on prepared templates, one core.
+    let mut scratch = Scratch::default();
+    let t0 = Instant::now();
+    let mut n = 0usize;
+    let mut acc = 0.0f32;
+    while t0.elapsed().as_secs_f64() < 2.0 {
+        for (_, a) in prepared.iter().step_by(3) {
+            for (_, b) in &prepared {
+                acc += compare_with(a, b, &mut scratch);
+                n += 1;
+            }
+        }
+    }
+    let rate = n as f64 / t0.elapsed().as_secs_f64();
+    println!("1:1: {rate:.0} comparisons/s (one core; checksum {acc:.1})");
+    // 1:N: a gallery of `gallery_size` fingers (10 per person) drawn from the real templates.
+    let t0 = Instant::now();
+    let mut g = Gallery::new();
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for k in 0..gallery_size {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let (_, p) = &prepared[(state >> 33) as usize % prepared.len()];
+        g.add_prepared(&format!("p{}", k / 10), (k % 10 + 1) as u8, p.clone());
+    }
+    println!("gallery of {} fingers built in {:.1} s", g.len(), t0.elapsed().as_secs_f64());
+    for threads in [1, 2] {
+        let opts = SearchOptions { threads, ..SearchOptions::default() };
+        let mut times = Vec::new();
+        for (_, p) in prepared.iter().step_by(16) {
+            let probe = Finger { position: 0, prepared: p.clone() };
+            let t = Instant::now();
+            let r = g.search(std::slice::from_ref(&probe), &opts);
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+            std::hint::black_box(r);
+        }
+        times.sort_by(f64::total_cmp);
+        let mean = times.iter().sum::<f64>() / times.len() as f64;
+        println!("1:N over {} fingers, {threads} thread(s): mean {mean:.1} ms, max {:.1} ms", g.len(), times.last().copied().unwrap_or(0.0));
+    }
+    Ok(())
+}
