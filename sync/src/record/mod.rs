@@ -18,8 +18,8 @@ use thiserror::Error;
 use fields::{ensure_map, entries, get, map_at, need, new_map, put};
 pub use model::{
     Approval, BiometricStatus, BlobKind, BlobRef, Consent, Decision, Face, FingerCapture,
-    FingerException, FingerPosition, Identity, Movement, MovementKind, PreRegistration, Regime,
-    RecordId, StatusChange, Verification,
+    FingerException, FingerPosition, Identity, Movement, MovementKind, PreRegistration, RecordId,
+    Regime, StatusChange, Verification,
 };
 
 const SCHEMA: &str = "1";
@@ -76,18 +76,35 @@ impl PersonRecord {
         let mut doc = AutoCommit::new();
         put(&mut doc, &ROOT, "esquema", SCHEMA)?;
         put(&mut doc, &ROOT, "id", &id.to_hex())?;
+        let mut identidad = None;
+        let mut historial = None;
         for c in CONTAINERS {
-            new_map(&mut doc, &ROOT, c)?;
+            let m = new_map(&mut doc, &ROOT, c)?;
+            match c {
+                "identidad" => identidad = Some(m),
+                "historial_estado" => historial = Some(m),
+                _ => {}
+            }
         }
-        let mut rec = PersonRecord { id, doc };
-        rec.set_identity(identity)?;
-        rec.set_status(&StatusChange {
-            status: BiometricStatus::Pendiente,
-            at: at.to_owned(),
-            by: by.to_owned(),
-            reason: "alta de registro".to_owned(),
-        })?;
-        Ok(rec)
+        let (Some(ident), Some(hist)) = (identidad, historial) else {
+            return Err(RecordError::MissingField { field: "identidad" });
+        };
+        // A fresh document: write every field without reading it back first.
+        for (k, v) in identity_fields(identity) {
+            put(&mut doc, &ident, k, v)?;
+        }
+        put(
+            &mut doc,
+            &ROOT,
+            "estado",
+            BiometricStatus::Pendiente.as_str(),
+        )?;
+        let m = new_map(&mut doc, &hist, &format!("{at}-{}", short_random()))?;
+        put(&mut doc, &m, "estado", BiometricStatus::Pendiente.as_str())?;
+        put(&mut doc, &m, "en", at)?;
+        put(&mut doc, &m, "por", by)?;
+        put(&mut doc, &m, "motivo", "alta de registro")?;
+        Ok(PersonRecord { id, doc })
     }
 
     /// Loads a record from saved chunks (a full save followed by any incremental saves).
@@ -134,9 +151,8 @@ impl PersonRecord {
 
     /// Who the person is.
     pub fn identity(&self) -> Result<Identity, RecordError> {
-        let m = map_at(&self.doc, &ROOT, "identidad").ok_or(RecordError::MissingField {
-            field: "identidad",
-        })?;
+        let m = map_at(&self.doc, &ROOT, "identidad")
+            .ok_or(RecordError::MissingField { field: "identidad" })?;
         let d = &self.doc;
         Ok(Identity {
             curp: need(d, &m, "curp")?,
@@ -155,18 +171,8 @@ impl PersonRecord {
     pub fn set_identity(&mut self, i: &Identity) -> Result<(), RecordError> {
         let m = self.container("identidad")?;
         let d = &mut self.doc;
-        for (k, v) in [
-            ("curp", &i.curp),
-            ("nss", &i.nss),
-            ("rfc", &i.rfc),
-            ("nombre", &i.nombre),
-            ("primer_apellido", &i.primer_apellido),
-            ("segundo_apellido", &i.segundo_apellido),
-            ("fecha_nacimiento", &i.fecha_nacimiento),
-            ("sexo", &i.sexo),
-            ("entidad", &i.entidad),
-        ] {
-            if get(d, &m, k).as_deref() != Some(v.as_str()) {
+        for (k, v) in identity_fields(i) {
+            if get(d, &m, k).as_deref() != Some(v) {
                 put(d, &m, k, v)?;
             }
         }
@@ -396,7 +402,12 @@ impl PersonRecord {
         put(d, &m, "proposito", &v.purpose)?;
         put(d, &m, "dedo", &v.finger.code().to_string())?;
         put(d, &m, "puntaje", &v.score.to_string())?;
-        put(d, &m, "resultado", if v.matched { "coincide" } else { "no_coincide" })?;
+        put(
+            d,
+            &m,
+            "resultado",
+            if v.matched { "coincide" } else { "no_coincide" },
+        )?;
         put(d, &m, "oficial", &v.officer)?;
         put(d, &m, "en", &v.at)?;
         Ok(())
@@ -458,6 +469,20 @@ impl PersonRecord {
         out.sort_by(|a, b| a.at.cmp(&b.at));
         Ok(out)
     }
+}
+
+fn identity_fields(i: &Identity) -> [(&'static str, &str); 9] {
+    [
+        ("curp", &i.curp),
+        ("nss", &i.nss),
+        ("rfc", &i.rfc),
+        ("nombre", &i.nombre),
+        ("primer_apellido", &i.primer_apellido),
+        ("segundo_apellido", &i.segundo_apellido),
+        ("fecha_nacimiento", &i.fecha_nacimiento),
+        ("sexo", &i.sexo),
+        ("entidad", &i.entidad),
+    ]
 }
 
 fn put_blob(
