@@ -11,24 +11,40 @@ use huella::matching::matcher::{Scratch, compare_with};
 use huella::matching::{Finger, Gallery, Prepared, SearchOptions, extract, prepare};
 
 fn data_dir(set: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/fingerprints").join(set).join("tif")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/fingerprints")
+        .join(set)
+        .join("tif")
 }
 
-pub fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let gallery_size: usize = std::env::var("HUELLA_BENCH_GALLERY").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let gallery_size: usize = std::env::var("HUELLA_BENCH_GALLERY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let mut prepared: Vec<(String, Prepared)> = Vec::new();
     for set in ["FVC2002_DB1_B", "FVC2002_DB3_B"] {
         let samples = list_samples(&data_dir(set))?;
-        let bytes: Vec<Vec<u8>> = samples.iter().map(|s| std::fs::read(&s.path)).collect::<Result<_, _>>()?;
+        let bytes: Vec<Vec<u8>> = samples
+            .iter()
+            .map(|s| std::fs::read(&s.path))
+            .collect::<Result<_, _>>()?;
         let t0 = Instant::now();
         let mut templates = Vec::new();
         for b in &bytes {
             templates.push(extract(b, 500).ok());
         }
         let ms = t0.elapsed().as_secs_f64() * 1e3 / bytes.len() as f64;
-        let sizes: Vec<usize> = templates.iter().flatten().map(|e| e.template.encode().len()).collect();
+        let sizes: Vec<usize> = templates
+            .iter()
+            .flatten()
+            .map(|e| e.template.encode().len())
+            .collect();
         let mean_size = sizes.iter().sum::<usize>() as f64 / sizes.len().max(1) as f64;
-        println!("{set}: extraction {ms:.1} ms/image (one core), template {mean_size:.0} bytes mean, {} max", sizes.iter().max().unwrap_or(&0));
+        println!(
+            "{set}: extraction {ms:.1} ms/image (one core), template {mean_size:.0} bytes mean, {} max",
+            sizes.iter().max().unwrap_or(&0)
+        );
         for (s, t) in samples.iter().zip(templates) {
             if let Some(e) = t {
                 prepared.push((format!("{set}/{}", s.finger), prepare(&e.template)));
@@ -55,16 +71,28 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut g = Gallery::new();
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
     for k in 0..gallery_size {
-        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         let (_, p) = &prepared[(state >> 33) as usize % prepared.len()];
         g.add_prepared(&format!("p{}", k / 10), (k % 10 + 1) as u8, p.clone());
     }
-    println!("gallery of {} fingers built in {:.1} s", g.len(), t0.elapsed().as_secs_f64());
+    println!(
+        "gallery of {} fingers built in {:.1} s",
+        g.len(),
+        t0.elapsed().as_secs_f64()
+    );
     for threads in [1, 2] {
-        let opts = SearchOptions { threads, ..SearchOptions::default() };
+        let opts = SearchOptions {
+            threads,
+            ..SearchOptions::default()
+        };
         let mut times = Vec::new();
         for (_, p) in prepared.iter().step_by(16) {
-            let probe = Finger { position: 0, prepared: p.clone() };
+            let probe = Finger {
+                position: 0,
+                prepared: p.clone(),
+            };
             let t = Instant::now();
             let r = g.search(std::slice::from_ref(&probe), &opts);
             times.push(t.elapsed().as_secs_f64() * 1e3);
@@ -72,7 +100,11 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         times.sort_by(f64::total_cmp);
         let mean = times.iter().sum::<f64>() / times.len() as f64;
-        println!("1:N over {} fingers, {threads} thread(s): mean {mean:.1} ms, max {:.1} ms", g.len(), times.last().copied().unwrap_or(0.0));
+        println!(
+            "1:N over {} fingers, {threads} thread(s): mean {mean:.1} ms, max {:.1} ms",
+            g.len(),
+            times.last().copied().unwrap_or(0.0)
+        );
     }
     Ok(())
 }
