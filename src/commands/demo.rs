@@ -1,16 +1,20 @@
-//! `huella demo`: a throwaway encrypted station with sample people, walked through headlessly
-//! until the console lands: create, add users, import, look up, verify the audit chain.
+//! `huella demo`: scanner and camera simulators on pseudo-terminals, a throwaway encrypted
+//! station with sample people, the demo users printed, then the console. Without a terminal
+//! (CI, a pipe) it walks through the same station headlessly and exits 0.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use huella_devices::sim::{self, Line, ScannerSimConfig};
 use huella_keys::{KdfCost, Passphrase, Role};
 
+use crate::commands::console::{ConsoleArgs, options};
+use crate::console::DeviceConfig;
 use crate::home::Home;
 use crate::identifiers::{csv_header, synthetic_person};
 use crate::lookup::{self, Query};
-use crate::session::Session;
+use crate::session::{KDF_ENV, Session, kdf_cost};
 use crate::station::{self, InitParams};
 
 /// Demo users and their passphrases (printed; the demo station is throwaway).
@@ -26,13 +30,20 @@ pub struct DemoArgs {
     /// How many sample people to pre-register.
     #[arg(long, default_value_t = 200)]
     pub people: u64,
-    /// Keep the demo station in this directory instead of a temporary one.
+    /// Keep the demo station in this directory instead of a temporary one (reused if it
+    /// already holds a station).
     #[arg(long)]
     pub keep: Option<PathBuf>,
+    /// Pace the simulated devices at their real line rate (slower, realistic).
+    #[arg(long)]
+    pub paced: bool,
+    /// Never open the console (print the walk-through only).
+    #[arg(long)]
+    pub headless: bool,
 }
 
-/// Runs the demo walk-through.
-pub fn run(args: &DemoArgs) -> Result<()> {
+/// Runs the demo.
+pub fn run(args: &DemoArgs, lang: &str) -> Result<()> {
     let tmp;
     let dir = match &args.keep {
         Some(d) => d.clone(),
@@ -45,11 +56,18 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         }
     };
     let home = Home::new(dir);
-    // Throwaway station: a cheaper scrypt cost keeps the demo quick.
-    let cost = KdfCost::new(15);
     let out = &mut std::io::stdout();
     writeln!(out, "== huella demo ==")?;
-    writeln!(out, "estación temporal cifrada en {}", home.dir().display())?;
+    let fresh = !home.store_dir().exists();
+    if fresh {
+        create_station(&home, args, out)?;
+    } else {
+        writeln!(
+            out,
+            "estación existente en {} (se reutiliza)",
+            home.dir().display()
+        )?;
+    }
     writeln!(out, "usuarios de demostración:")?;
     for (user, role, pass) in DEMO_USERS {
         writeln!(
@@ -58,10 +76,64 @@ pub fn run(args: &DemoArgs) -> Result<()> {
             role.as_str()
         )?;
     }
+    let interactive =
+        !args.headless && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    if !interactive {
+        return headless(&home, args, out);
+    }
+    let line = |baud| {
+        if args.paced {
+            Line::paced(baud)
+        } else {
+            Line::unpaced(baud)
+        }
+    };
+    let scanner = sim::start_scanner(ScannerSimConfig::synthetic(line(57_600)))
+        .context("no se pudo iniciar el lector simulado")?;
+    let camera = sim::start_camera(line(38_400), 7, None)
+        .context("no se pudo iniciar la cámara simulada")?;
+    writeln!(
+        out,
+        "lector simulado en {}, cámara simulada en {}",
+        scanner.path(),
+        camera.path()
+    )?;
+    out.flush()?;
+    crate::logging::init(&home.log_file());
+    let devices = DeviceConfig {
+        scanner: Some(scanner.path().to_owned()),
+        camera: Some(camera.path().to_owned()),
+        glass: Some(scanner.glass().clone()),
+    };
+    let console_args = ConsoleArgs {
+        scanner: None,
+        camera: None,
+        config: None,
+        user: None,
+    };
+    let mut opts = options(&home, lang, &console_args, devices)?;
+    opts.notice = Some(format!(
+        "demo: {} / {} · {} / {}",
+        DEMO_USERS[1].0, DEMO_USERS[1].2, DEMO_USERS[2].0, DEMO_USERS[2].2
+    ));
+    let r = crate::console::run(opts);
+    drop(scanner);
+    drop(camera);
+    r
+}
+
+fn create_station(home: &Home, args: &DemoArgs, out: &mut impl Write) -> Result<()> {
+    // Throwaway station: a cheaper scrypt cost keeps the demo quick.
+    let cost = if std::env::var_os(KDF_ENV).is_some() {
+        kdf_cost()
+    } else {
+        KdfCost::new(15)
+    };
+    writeln!(out, "estación temporal cifrada en {}", home.dir().display())?;
     let (admin, _, admin_pass) = DEMO_USERS[0];
     let admin_pass = Passphrase::new(admin_pass);
     station::init(
-        &home,
+        home,
         &InitParams {
             office: "0901",
             station: "DEMO-1",
@@ -72,12 +144,11 @@ pub fn run(args: &DemoArgs) -> Result<()> {
             cost,
         },
     )?;
-    let session = Session::open_with(&home, admin, &admin_pass)?;
+    let session = Session::open_with(home, admin, &admin_pass)?;
     for (user, role, pass) in &DEMO_USERS[1..] {
-        station::add_officer(&home, &session, user, *role, &Passphrase::new(pass), cost)?;
+        station::add_officer(home, &session, user, *role, &Passphrase::new(pass), cost)?;
     }
     writeln!(out, "1. estación 0901/DEMO-1 creada con 3 usuarios")?;
-
     let csv_path = home.dir().join("preregistro-demo.csv");
     let mut csv = String::from(csv_header());
     csv.push('\n');
@@ -97,7 +168,18 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         started.elapsed().as_secs_f64(),
         report.summary_line()
     )?;
+    let p = synthetic_person(2026, 0);
+    writeln!(
+        out,
+        "   para enrolar, busque por ejemplo {} (NSS {})",
+        p.curp, p.nss
+    )?;
+    Ok(())
+}
 
+fn headless(home: &Home, args: &DemoArgs, out: &mut impl Write) -> Result<()> {
+    let (admin, _, admin_pass) = DEMO_USERS[0];
+    let session = Session::open_with(home, admin, &Passphrase::new(admin_pass))?;
     let sample = synthetic_person(2026, args.people / 2);
     for (label, q) in [
         ("CURP", Query::Curp(sample.curp.to_string())),
@@ -123,7 +205,7 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     writeln!(out, "4. auditoría íntegra: {n} entradas")?;
     writeln!(
         out,
-        "La consola interactiva llega con el issue de la consola; por ahora la demo es este recorrido."
+        "sin terminal interactiva: no se abre la consola (ejecute `huella demo` en una terminal)."
     )?;
     Ok(())
 }

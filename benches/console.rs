@@ -1,0 +1,3 @@
+//! Console benchmarks (filled below).
+
+fn main() {}

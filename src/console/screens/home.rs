@@ -1,0 +1,118 @@
+//! Home: today's work and drafts, pending approvals, devices, sync age and deadlines.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Stylize;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Widget};
+
+use crate::console::action::Action;
+use crate::console::state::App;
+use crate::console::widgets::panel;
+
+/// Draws the home screen.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let s = app.s();
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+    let [work, approvals] =
+        Layout::vertical([Constraint::Min(6), Constraint::Length(5)]).areas(left);
+    let [devices, sync] =
+        Layout::vertical([Constraint::Length(6), Constraint::Min(5)]).areas(right);
+    let k = |a: Action| app.keymap.label(a);
+
+    let mut lines = Vec::new();
+    match &app.home {
+        None => lines.push(Line::from(s.loading.dim())),
+        Some(h) => {
+            lines.push(Line::from(format!("{}: {}", s.people, h.people)));
+            let labels = [
+                s.st_pendiente,
+                s.st_capturado,
+                s.st_aprobado,
+                s.st_rechazado,
+                s.st_registrado,
+                s.st_restringido,
+            ];
+            let counts: Vec<String> = labels
+                .iter()
+                .zip(h.counts)
+                .map(|(l, n)| format!("{l} {n}"))
+                .collect();
+            lines.push(Line::from(counts.join(" · ")));
+            lines.push(Line::raw(""));
+            if h.drafts.is_empty() {
+                lines.push(Line::from(s.no_drafts.dim()));
+            } else {
+                lines.push(Line::from(
+                    format!("{} ({} {}):", s.drafts, k(Action::Resume), s.to_resume).bold(),
+                ));
+                for d in h.drafts.iter().take(5) {
+                    lines.push(Line::raw(format!(
+                        "  • {} — {}/10 {}",
+                        d.name, d.fingers, s.fingers
+                    )));
+                }
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::from(
+                format!("{} {} {}", k(Action::Lookup), s.to_lookup, s.lookup_hint).cyan(),
+            ));
+        }
+    }
+    Paragraph::new(lines)
+        .block(panel(s.todays_work))
+        .render(work, buf);
+
+    let pending = app.home.as_ref().map_or(0, |h| h.counts[1]);
+    let can = app.user.as_ref().is_some_and(|u| u.role.can_supervise());
+    let mut a = vec![Line::from(
+        format!("{}: {pending}", s.waiting_approval).bold(),
+    )];
+    if can {
+        a.push(Line::from(
+            format!("{} {}", k(Action::Queue), s.to_review).cyan(),
+        ));
+    } else {
+        a.push(Line::from(s.only_supervisors.dim()));
+    }
+    Paragraph::new(a)
+        .block(panel(s.approvals))
+        .render(approvals, buf);
+
+    let dev = |label: &str, v: &Option<String>| match v {
+        Some(d) => Line::from(format!("● {label}: {d}").green()),
+        None => Line::from(format!("○ {label}: {}", s.not_connected).red()),
+    };
+    let mut d = vec![
+        dev(s.scanner, &app.devices.scanner),
+        dev(s.camera, &app.devices.camera),
+    ];
+    if let Some(p) = &app.devices.problem {
+        d.push(Line::from(p.clone().yellow()));
+    }
+    Paragraph::new(d)
+        .block(panel(s.devices))
+        .render(devices, buf);
+
+    let mut y = vec![Line::from(match &app.sync.last {
+        Some(t) => format!("{}: {t}", s.synced_at),
+        None => s.never_synced.to_owned(),
+    })];
+    if let Some(h) = &app.home {
+        y.push(Line::raw(format!(
+            "{}: {}",
+            s.backlog,
+            h.counts[1] + h.counts[2]
+        )));
+        y.push(Line::from(
+            format!("{}: {} ({})", s.pending_capture, h.counts[0], s.deadline_30).yellow(),
+        ));
+    }
+    y.push(Line::from(
+        format!("{} {}", k(Action::Sync), s.to_sync).cyan(),
+    ));
+    Paragraph::new(y)
+        .block(panel(s.sync_title))
+        .render(sync, buf);
+}

@@ -1,0 +1,105 @@
+//! One person: identity, movements, biometric status and history, receipts.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Stylize;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use crate::console::action::Action;
+use crate::console::state::App;
+use crate::console::widgets::panel;
+
+/// Draws a person's file.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let s = app.s();
+    let Some(p) = &app.person else {
+        Paragraph::new(s.loading)
+            .block(panel(s.person_title))
+            .render(area, buf);
+        return;
+    };
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let [ident, bio] = Layout::vertical([Constraint::Length(11), Constraint::Min(4)]).areas(left);
+    let [hist, rest] = Layout::vertical([Constraint::Min(5), Constraint::Length(8)]).areas(right);
+    let x = &p.summary;
+    let id_lines = vec![
+        Line::from(format!("{} {} {}", x.nombre, x.primer_apellido, x.segundo_apellido).bold()),
+        Line::raw(format!("CURP  {}", x.curp)),
+        Line::raw(format!("NSS   {}", x.nss)),
+        Line::raw(format!("RFC   {}", x.rfc)),
+        Line::raw(format!(
+            "{}: {}   {}: {}   {}: {}",
+            s.birth, x.fecha_nacimiento, s.sex, x.sexo, s.state, x.entidad
+        )),
+        Line::raw(format!(
+            "{}: {}",
+            s.employer,
+            x.registro_patronal.clone().unwrap_or_else(|| "—".into())
+        )),
+        Line::raw(""),
+        Line::from(
+            format!("{}: {}", s.status, app.lang.status(&x.estado_biometrico))
+                .bold()
+                .yellow(),
+        ),
+    ];
+    Paragraph::new(id_lines)
+        .block(panel(s.person_title))
+        .render(ident, buf);
+    let mut b = vec![
+        Line::raw(format!(
+            "{}: {}/10   {}: {}",
+            s.fingers,
+            p.fingers,
+            s.photo,
+            if p.face { s.yes } else { s.no }
+        )),
+        Line::raw(format!(
+            "{}: {}",
+            s.consent,
+            p.consent.clone().unwrap_or_else(|| s.no.to_owned())
+        )),
+    ];
+    if x.estado_biometrico == "pendiente" {
+        b.push(Line::from(
+            format!("{} {}", app.keymap.label(Action::Enroll), s.to_enroll)
+                .cyan()
+                .bold(),
+        ));
+    }
+    Paragraph::new(b)
+        .block(panel(s.biometrics))
+        .render(bio, buf);
+    let h: Vec<Line> = p
+        .history
+        .iter()
+        .rev()
+        .map(|(st, at, by, why)| {
+            Line::raw(format!("{at}  {:<12} {by}: {why}", app.lang.status(st)))
+        })
+        .collect();
+    Paragraph::new(h)
+        .wrap(Wrap { trim: true })
+        .block(panel(s.history))
+        .render(hist, buf);
+    let mut r: Vec<Line> = p
+        .movements
+        .iter()
+        .map(|(k, d, rp)| Line::raw(format!("{k} {d} {rp}")))
+        .collect();
+    for (folio, dec, sup, at, code) in &p.receipts {
+        r.push(Line::from(
+            format!(
+                "{} {folio} · {dec} · {sup} · {at} · {} {code}",
+                s.receipt, s.code
+            )
+            .green(),
+        ));
+    }
+    Paragraph::new(r)
+        .wrap(Wrap { trim: true })
+        .block(panel(s.movements_receipts))
+        .render(rest, buf);
+}

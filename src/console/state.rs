@@ -1,0 +1,433 @@
+//! The console's state: one plain struct the UI task owns. `update` changes it, `view`
+//! draws it; workers never touch it (they send events).
+
+use std::time::{Duration, Instant};
+
+use huella_keys::Role;
+use huella_sync::{Decision, FingerException, RecordId};
+
+use super::i18n::{Lang, Strings};
+use super::keymap::Keymap;
+use crate::approve::{QueueItem, Review};
+use crate::enroll::{FaceCheck, Thumb};
+use crate::lookup::PersonSummary;
+
+/// Which screen is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Screen {
+    /// Officer and passphrase.
+    Login,
+    /// Today's work, approvals, devices, sync.
+    Home,
+    /// Find by NSS / CURP / name.
+    Lookup,
+    /// One person.
+    Person,
+    /// The enrollment wizard.
+    Enroll,
+    /// Captures waiting for approval.
+    Queue,
+    /// One capture's evidence and the decision.
+    Review,
+    /// Peers, hub, progress, pending people.
+    Sync,
+}
+
+/// Tone of a one-line message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Neutral information.
+    Info,
+    /// Something went well.
+    Ok,
+    /// Something needs attention.
+    Error,
+}
+
+/// The logged-in officer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserInfo {
+    /// User name.
+    pub user: String,
+    /// Role.
+    pub role: Role,
+}
+
+/// Station identification.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StationInfo {
+    /// Office code.
+    pub office: String,
+    /// Station name.
+    pub station: String,
+}
+
+/// Device status lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceStatus {
+    /// Scanner model and port, if connected.
+    pub scanner: Option<String>,
+    /// Camera model and port, if connected.
+    pub camera: Option<String>,
+    /// Last device problem.
+    pub problem: Option<String>,
+}
+
+/// A person pending capture, with the days left before restriction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRow {
+    /// Full name.
+    pub name: String,
+    /// CURP.
+    pub curp: String,
+    /// Days left of the 30 (negative = overdue).
+    pub days_left: i64,
+}
+
+/// What the sync screen shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncInfo {
+    /// Last successful sync (UTC text), if any.
+    pub last: Option<String>,
+    /// Peers seen.
+    pub peers: Vec<String>,
+    /// Hub address, if configured.
+    pub hub: Option<String>,
+    /// Progress of a running reconciliation (done, total).
+    pub progress: Option<(usize, usize)>,
+    /// Conflicts to resolve.
+    pub conflicts: usize,
+    /// People pending capture, nearest deadline first.
+    pub pending: Vec<PendingRow>,
+    /// Total people pending capture.
+    pub pending_total: usize,
+}
+
+/// A draft enrollment of the logged-in officer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftRow {
+    /// The record.
+    pub id: RecordId,
+    /// Full name.
+    pub name: String,
+    /// Fingers done of 10.
+    pub fingers: usize,
+}
+
+/// Figures of the home screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HomeData {
+    /// People in the store.
+    pub people: usize,
+    /// People per status, in display order: pendiente, capturado, aprobado, rechazado,
+    /// registrado, restringido.
+    pub counts: [usize; 6],
+    /// Drafts of this officer.
+    pub drafts: Vec<DraftRow>,
+}
+
+/// Which login field has the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginField {
+    /// User name.
+    User,
+    /// Passphrase.
+    Pass,
+}
+
+/// The login form.
+#[derive(Debug, Clone)]
+pub struct LoginState {
+    /// User name typed.
+    pub user: String,
+    /// Passphrase typed (shown masked; cleared after each attempt).
+    pub pass: String,
+    /// Field with the cursor.
+    pub focus: LoginField,
+    /// Failures in a row.
+    pub failures: u32,
+    /// Locked until then.
+    pub locked_until: Option<Instant>,
+    /// Last error.
+    pub error: Option<String>,
+    /// An unlock is running.
+    pub busy: bool,
+}
+
+/// The lookup form and its results.
+#[derive(Debug, Clone, Default)]
+pub struct LookupState {
+    /// Query text.
+    pub query: String,
+    /// The query changed since the last search.
+    pub dirty: bool,
+    /// Results.
+    pub results: Vec<PersonSummary>,
+    /// Selected result.
+    pub selected: usize,
+    /// Why the last search failed (e.g. which field is wrong).
+    pub error: Option<String>,
+    /// A search ran.
+    pub searched: bool,
+}
+
+/// One person's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonView {
+    /// Summary (identity + status).
+    pub summary: PersonSummary,
+    /// Movements: kind, date, employer.
+    pub movements: Vec<(String, String, String)>,
+    /// Status history: status, date, by, reason.
+    pub history: Vec<(String, String, String, String)>,
+    /// Receipts: folio, decision, supervisor, date, verification code.
+    pub receipts: Vec<(String, String, String, String, String)>,
+    /// Fingers captured or justified of 10.
+    pub fingers: usize,
+    /// Face captured.
+    pub face: bool,
+    /// Consent given (notice version).
+    pub consent: Option<String>,
+}
+
+/// Enrollment wizard steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnrollStep {
+    /// Confirm the person in front of the counter.
+    Identity,
+    /// Privacy notice and consent.
+    Consent,
+    /// Ten fingers.
+    Fingers,
+    /// Face photo.
+    Face,
+    /// Local duplicate search.
+    Duplicates,
+    /// Submitted; the receipt.
+    Done,
+}
+
+/// One finger of the wizard.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Slot {
+    /// Best quality kept.
+    pub quality: Option<u8>,
+    /// Attempts made.
+    pub attempts: u8,
+    /// Exception recorded.
+    pub exception: Option<FingerException>,
+    /// Captured (at or above the threshold, kept as best, or justified).
+    pub done: bool,
+}
+
+/// What the capture area shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing running.
+    Idle,
+    /// Waiting for the finger / the camera.
+    Waiting,
+    /// Bytes arriving.
+    Reading(usize, usize),
+    /// The matcher is evaluating.
+    Evaluating,
+    /// Last attempt below the threshold.
+    Low,
+    /// A device problem (operator text).
+    Failed(String),
+}
+
+/// The exception prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExceptionPrompt {
+    /// Chosen kind.
+    pub kind: Option<FingerException>,
+    /// Officer's note.
+    pub note: String,
+}
+
+/// A possible duplicate shown to the officer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DupRow {
+    /// Record.
+    pub id: RecordId,
+    /// Full name.
+    pub name: String,
+    /// CURP.
+    pub curp: String,
+    /// Best score.
+    pub score: f32,
+}
+
+/// The enrollment wizard.
+#[derive(Debug, Clone)]
+pub struct EnrollState {
+    /// Record.
+    pub id: RecordId,
+    /// Name.
+    pub name: String,
+    /// CURP.
+    pub curp: String,
+    /// NSS.
+    pub nss: String,
+    /// Birth date.
+    pub birth: String,
+    /// Step.
+    pub step: EnrollStep,
+    /// The ten fingers.
+    pub fingers: [Slot; 10],
+    /// Finger being captured (0..10).
+    pub current: usize,
+    /// Capture area.
+    pub phase: Phase,
+    /// Last image seen.
+    pub last_image: Option<Thumb>,
+    /// Quality (or unusable reason) of the last attempt.
+    pub last_quality: Option<Result<u8, String>>,
+    /// Exception prompt, when open.
+    pub exception: Option<ExceptionPrompt>,
+    /// Face check of the last photo.
+    pub face: Option<FaceCheck>,
+    /// The last photo bytes (saved when accepted).
+    pub photo: Option<Vec<u8>>,
+    /// The face is saved.
+    pub face_saved: bool,
+    /// Duplicate hits (`None` while searching).
+    pub duplicates: Option<Vec<DupRow>>,
+    /// Folio after submit.
+    pub folio: Option<String>,
+}
+
+/// The decision prompt of a review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionPrompt {
+    /// Decision being taken.
+    pub decision: Decision,
+    /// Reason typed.
+    pub reason: String,
+    /// Passphrase typed (masked).
+    pub pass: String,
+    /// Cursor on the passphrase (else on the reason).
+    pub on_pass: bool,
+    /// Waiting for the worker.
+    pub busy: bool,
+}
+
+/// A review in progress.
+#[derive(Debug, Clone)]
+pub struct ReviewState {
+    /// Evidence.
+    pub review: Review,
+    /// Finger highlighted.
+    pub finger: usize,
+    /// Open decision prompt.
+    pub prompt: Option<DecisionPrompt>,
+    /// The reviewer captured this record (approval refused).
+    pub own: bool,
+}
+
+/// The whole console state.
+#[derive(Debug)]
+pub struct App {
+    /// Language.
+    pub lang: Lang,
+    /// Keys.
+    pub keymap: Keymap,
+    /// Screen shown.
+    pub screen: Screen,
+    /// Screen to return to with "back".
+    pub back: Vec<Screen>,
+    /// Logged-in officer.
+    pub user: Option<UserInfo>,
+    /// Station.
+    pub station: StationInfo,
+    /// Devices.
+    pub devices: DeviceStatus,
+    /// Sync.
+    pub sync: SyncInfo,
+    /// Help overlay shown.
+    pub help: bool,
+    /// One-line message.
+    pub toast: Option<(Tone, String)>,
+    /// Clock of the last tick (lockout countdowns).
+    pub now: Instant,
+    /// Frame counter for the spinner.
+    pub frame: u64,
+    /// Leave the loop.
+    pub quit: bool,
+    /// Login form.
+    pub login: LoginState,
+    /// Home figures (`None` while loading).
+    pub home: Option<HomeData>,
+    /// Lookup.
+    pub lookup: LookupState,
+    /// Person shown.
+    pub person: Option<PersonView>,
+    /// Enrollment in progress.
+    pub enroll: Option<EnrollState>,
+    /// Supervisor queue (`None` while loading).
+    pub queue: Option<Vec<QueueItem>>,
+    /// Selected queue line.
+    pub queue_selected: usize,
+    /// Review in progress.
+    pub review: Option<ReviewState>,
+    /// Failures before a lockout.
+    pub lockout_after: u32,
+    /// First lockout length.
+    pub lockout_for: Duration,
+    /// A line for the login screen (demo users).
+    pub notice: Option<String>,
+}
+
+impl App {
+    /// A console at the login screen.
+    pub fn new(lang: Lang, keymap: Keymap, now: Instant) -> Self {
+        App {
+            lang,
+            keymap,
+            screen: Screen::Login,
+            back: Vec::new(),
+            user: None,
+            station: StationInfo::default(),
+            devices: DeviceStatus::default(),
+            sync: SyncInfo::default(),
+            help: false,
+            toast: None,
+            now,
+            frame: 0,
+            quit: false,
+            login: LoginState {
+                user: String::new(),
+                pass: String::new(),
+                focus: LoginField::User,
+                failures: 0,
+                locked_until: None,
+                error: None,
+                busy: false,
+            },
+            home: None,
+            lookup: LookupState::default(),
+            person: None,
+            enroll: None,
+            queue: None,
+            queue_selected: 0,
+            review: None,
+            lockout_after: 3,
+            lockout_for: Duration::from_secs(30),
+            notice: None,
+        }
+    }
+
+    /// The user-facing text of the current language.
+    pub fn s(&self) -> &'static Strings {
+        self.lang.strings()
+    }
+
+    /// Seconds left of a login lockout.
+    pub fn locked_secs(&self) -> Option<u64> {
+        self.login
+            .locked_until
+            .filter(|t| *t > self.now)
+            .map(|t| t.saturating_duration_since(self.now).as_secs() + 1)
+    }
+}

@@ -1,0 +1,417 @@
+//! State transitions: keys (through the keymap), worker events and ticks change the [`App`]
+//! and return the [`Effect`]s the loop must send to workers. No I/O happens here, so every
+//! transition is testable with a plain `App`.
+
+mod enroll;
+mod review;
+
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use huella_keys::Passphrase;
+
+use super::action::Action;
+use super::keymap::Key;
+use super::msg::{DeskCmd, DeskEvent, DeviceEvent, Effect, SyncStatus, WorkerEvent};
+use super::state::{App, LoginField, Screen, Tone};
+use crate::lookup::Query;
+
+/// Handles a key press.
+pub fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Effect> {
+    if ev.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    let key = Key::of(&ev);
+    let text = text_focus(app);
+    if let Some(action) = app.keymap.resolve(app.screen, key, text) {
+        return on_action(app, action);
+    }
+    if text {
+        match key.code {
+            KeyCode::Char(c) if key.is_text() => type_char(app, c),
+            KeyCode::Backspace => backspace(app),
+            _ => {}
+        }
+    }
+    Vec::new()
+}
+
+/// Whether printable keys go into a text field on this screen.
+pub fn text_focus(app: &App) -> bool {
+    match app.screen {
+        Screen::Login | Screen::Lookup => !app.help,
+        Screen::Enroll => app.enroll.as_ref().is_some_and(|e| e.exception.is_some()),
+        Screen::Review => app.review.as_ref().is_some_and(|r| r.prompt.is_some()),
+        _ => false,
+    }
+}
+
+fn type_char(app: &mut App, c: char) {
+    match app.screen {
+        Screen::Login => match app.login.focus {
+            LoginField::User => app.login.user.push(c),
+            LoginField::Pass => app.login.pass.push(c),
+        },
+        Screen::Lookup => {
+            app.lookup.query.push(c);
+            app.lookup.dirty = true;
+        }
+        Screen::Enroll => enroll::type_char(app, c),
+        Screen::Review => review::type_char(app, c),
+        _ => {}
+    }
+}
+
+fn backspace(app: &mut App) {
+    match app.screen {
+        Screen::Login => {
+            match app.login.focus {
+                LoginField::User => app.login.user.pop(),
+                LoginField::Pass => app.login.pass.pop(),
+            };
+        }
+        Screen::Lookup => {
+            app.lookup.query.pop();
+            app.lookup.dirty = true;
+        }
+        Screen::Enroll => enroll::backspace(app),
+        Screen::Review => review::backspace(app),
+        _ => {}
+    }
+}
+
+/// Moves to `screen`, remembering where "back" returns.
+pub fn go(app: &mut App, screen: Screen) {
+    if app.screen != screen {
+        app.back.push(app.screen);
+        app.screen = screen;
+    }
+    app.toast = None;
+}
+
+/// Returns to the home screen, forgetting the trail.
+pub fn go_home(app: &mut App) -> Vec<Effect> {
+    app.back.clear();
+    app.screen = Screen::Home;
+    vec![Effect::Desk(DeskCmd::Home)]
+}
+
+fn toast(app: &mut App, tone: Tone, text: impl Into<String>) {
+    app.toast = Some((tone, text.into()));
+}
+
+/// Handles an action.
+pub fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
+    if app.help {
+        if matches!(action, Action::Help | Action::Back | Action::Confirm) {
+            app.help = false;
+        } else if action == Action::Quit {
+            app.quit = true;
+        }
+        return Vec::new();
+    }
+    match action {
+        Action::Help => {
+            app.help = true;
+            return Vec::new();
+        }
+        Action::Quit => {
+            app.quit = true;
+            return vec![Effect::Device(super::msg::DeviceCmd::Cancel)];
+        }
+        Action::Logout if app.user.is_some() => return logout(app),
+        _ => {}
+    }
+    match app.screen {
+        Screen::Login => login_action(app, action),
+        Screen::Home => home_action(app, action),
+        Screen::Lookup => lookup_action(app, action),
+        Screen::Person => person_action(app, action),
+        Screen::Enroll => enroll::action(app, action),
+        Screen::Queue => review::queue_action(app, action),
+        Screen::Review => review::action(app, action),
+        Screen::Sync => match action {
+            Action::Refresh => vec![Effect::Desk(DeskCmd::Pending)],
+            Action::Back => back(app),
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// Goes back one screen (never to the login).
+pub fn back(app: &mut App) -> Vec<Effect> {
+    app.toast = None;
+    match app.back.pop() {
+        Some(Screen::Login) | None => go_home(app),
+        Some(Screen::Home) => go_home(app),
+        Some(s) => {
+            app.screen = s;
+            Vec::new()
+        }
+    }
+}
+
+fn logout(app: &mut App) -> Vec<Effect> {
+    let lang = app.lang;
+    let keymap = app.keymap.clone();
+    let station = app.station.clone();
+    let devices = app.devices.clone();
+    let sync = app.sync.clone();
+    let notice = app.notice.take();
+    let failures = (app.login.failures, app.login.locked_until);
+    *app = App::new(lang, keymap, app.now);
+    app.station = station;
+    app.devices = devices;
+    app.sync = sync;
+    app.notice = notice;
+    (app.login.failures, app.login.locked_until) = failures;
+    vec![
+        Effect::Device(super::msg::DeviceCmd::Cancel),
+        Effect::Desk(DeskCmd::Logout),
+    ]
+}
+
+fn login_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let l = &mut app.login;
+    match action {
+        Action::NextField | Action::Up | Action::Down => {
+            l.focus = match l.focus {
+                LoginField::User => LoginField::Pass,
+                LoginField::Pass => LoginField::User,
+            };
+            Vec::new()
+        }
+        Action::Confirm if l.focus == LoginField::User => {
+            l.focus = LoginField::Pass;
+            Vec::new()
+        }
+        Action::Confirm => {
+            if app.locked_secs().is_some() || app.login.busy {
+                return Vec::new();
+            }
+            let l = &mut app.login;
+            if l.user.trim().is_empty() {
+                l.focus = LoginField::User;
+                l.error = Some(app.lang.strings().login_need_user.to_owned());
+                return Vec::new();
+            }
+            let pass = Passphrase::new(&l.pass);
+            l.pass.clear();
+            l.busy = true;
+            l.error = None;
+            vec![Effect::Desk(DeskCmd::Login {
+                user: l.user.trim().to_owned(),
+                pass,
+            })]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn home_action(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Lookup => {
+            go(app, Screen::Lookup);
+            Vec::new()
+        }
+        Action::Queue => {
+            if app.user.as_ref().is_some_and(|u| u.role.can_supervise()) {
+                go(app, Screen::Queue);
+                app.queue = None;
+                vec![Effect::Desk(DeskCmd::Queue)]
+            } else {
+                let t = app.s().only_supervisors;
+                toast(app, Tone::Error, t);
+                Vec::new()
+            }
+        }
+        Action::Sync => {
+            go(app, Screen::Sync);
+            vec![Effect::Desk(DeskCmd::Pending)]
+        }
+        Action::Resume => match app.home.as_ref().and_then(|h| h.drafts.first()) {
+            Some(d) => vec![Effect::Desk(DeskCmd::StartEnroll(d.id))],
+            None => {
+                let t = app.s().no_drafts;
+                toast(app, Tone::Info, t);
+                Vec::new()
+            }
+        },
+        Action::Refresh => vec![Effect::Desk(DeskCmd::Home)],
+        _ => Vec::new(),
+    }
+}
+
+/// Reads a lookup query: digits only → NSS; letters and digits → CURP; else a name.
+pub fn parse_query(text: &str) -> Query {
+    let t = text.trim();
+    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) {
+        Query::Nss(t.to_owned())
+    } else if t.chars().any(|c| c.is_ascii_digit()) && !t.contains(' ') {
+        Query::Curp(t.to_uppercase())
+    } else {
+        Query::Name(t.to_owned())
+    }
+}
+
+fn lookup_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let l = &mut app.lookup;
+    match action {
+        Action::Up => {
+            l.selected = l.selected.saturating_sub(1);
+            Vec::new()
+        }
+        Action::Down => {
+            if l.selected + 1 < l.results.len() {
+                l.selected += 1;
+            }
+            Vec::new()
+        }
+        Action::Confirm if l.dirty || l.results.is_empty() => {
+            if l.query.trim().is_empty() {
+                return Vec::new();
+            }
+            l.dirty = false;
+            vec![Effect::Desk(DeskCmd::Lookup(parse_query(&l.query)))]
+        }
+        Action::Confirm => match l
+            .results
+            .get(l.selected)
+            .and_then(|p| huella_sync::RecordId::parse(&p.id))
+        {
+            Some(id) => {
+                app.person = None;
+                go(app, Screen::Person);
+                vec![Effect::Desk(DeskCmd::Person(id))]
+            }
+            None => Vec::new(),
+        },
+        Action::Back => back(app),
+        _ => Vec::new(),
+    }
+}
+
+fn person_action(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Enroll => match app
+            .person
+            .as_ref()
+            .and_then(|p| huella_sync::RecordId::parse(&p.summary.id))
+        {
+            Some(id) => vec![Effect::Desk(DeskCmd::StartEnroll(id))],
+            None => Vec::new(),
+        },
+        Action::Lookup | Action::Back => back(app),
+        _ => Vec::new(),
+    }
+}
+
+/// Advances clocks (lockout countdowns, spinner).
+pub fn tick(app: &mut App, now: Instant) {
+    app.now = now;
+    app.frame = app.frame.wrapping_add(1);
+    if app.login.locked_until.is_some_and(|t| t <= now) {
+        app.login.locked_until = None;
+    }
+}
+
+/// Handles a worker event.
+pub fn on_event(app: &mut App, ev: WorkerEvent) -> Vec<Effect> {
+    match ev {
+        WorkerEvent::Desk(d) => on_desk(app, *d),
+        WorkerEvent::Device(d) => on_device(app, d),
+        WorkerEvent::Sync(s) => {
+            match s {
+                SyncStatus::Progress { peer, done, total } => {
+                    if !app.sync.peers.contains(&peer) {
+                        app.sync.peers.push(peer);
+                    }
+                    app.sync.progress = Some((done, total));
+                }
+                SyncStatus::Finished { at, .. } => {
+                    app.sync.progress = None;
+                    app.sync.last = Some(at);
+                }
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn on_device(app: &mut App, ev: DeviceEvent) -> Vec<Effect> {
+    match ev {
+        DeviceEvent::Status { scanner, camera } => {
+            app.devices.scanner = scanner;
+            app.devices.camera = camera;
+            Vec::new()
+        }
+        other => enroll::on_device(app, other),
+    }
+}
+
+fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
+    match ev {
+        DeskEvent::Station(s) => app.station = s,
+        DeskEvent::LoggedIn(u) => {
+            app.login.busy = false;
+            app.login.failures = 0;
+            app.login.error = None;
+            app.user = Some(u);
+            app.home = None;
+            return go_home(app);
+        }
+        DeskEvent::LoginFailed(reason) => {
+            let l = &mut app.login;
+            l.busy = false;
+            l.failures += 1;
+            l.error = Some(reason);
+            l.focus = LoginField::Pass;
+            if l.failures.is_multiple_of(app.lockout_after.max(1)) {
+                let rounds = l.failures / app.lockout_after.max(1);
+                let factor = 1u32 << rounds.saturating_sub(1).min(6);
+                l.locked_until = Some(app.now + app.lockout_for * factor);
+            }
+        }
+        DeskEvent::Home(h) => app.home = Some(h),
+        DeskEvent::Drafts(d) => {
+            if let Some(h) = app.home.as_mut() {
+                h.drafts = d;
+            }
+        }
+        DeskEvent::Found(r) => {
+            let l = &mut app.lookup;
+            l.searched = true;
+            l.selected = 0;
+            match r {
+                Ok(v) => {
+                    l.results = v;
+                    l.error = None;
+                }
+                Err(e) => {
+                    l.results.clear();
+                    l.error = Some(e);
+                }
+            }
+        }
+        DeskEvent::Person(r) => match r {
+            Ok(p) => app.person = Some(*p),
+            Err(e) => {
+                toast(app, Tone::Error, e);
+                return back(app);
+            }
+        },
+        DeskEvent::Pending(rows, total) => {
+            app.sync.pending = rows;
+            app.sync.pending_total = total;
+        }
+        DeskEvent::Queue(_) | DeskEvent::Review(_) | DeskEvent::Decided(_) => {
+            return review::on_desk(app, ev);
+        }
+        other => return enroll::on_desk(app, other),
+    }
+    Vec::new()
+}
+
+pub(super) fn set_toast(app: &mut App, tone: Tone, text: impl Into<String>) {
+    toast(app, tone, text);
+}

@@ -1,0 +1,161 @@
+//! Transitions of the supervisor queue and the review of one capture.
+
+use huella_keys::Passphrase;
+use huella_sync::Decision;
+
+use super::{back, go, set_toast};
+use crate::console::action::Action;
+use crate::console::msg::{DeskCmd, DeskEvent, Effect};
+use crate::console::state::{App, DecisionPrompt, ReviewState, Screen, Tone};
+
+pub(super) fn queue_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let len = app.queue.as_ref().map_or(0, Vec::len);
+    match action {
+        Action::Up => app.queue_selected = app.queue_selected.saturating_sub(1),
+        Action::Down if app.queue_selected + 1 < len => app.queue_selected += 1,
+        Action::Refresh => return vec![Effect::Desk(DeskCmd::Queue)],
+        Action::Confirm => {
+            if let Some(item) = app.queue.as_ref().and_then(|q| q.get(app.queue_selected)) {
+                return vec![Effect::Desk(DeskCmd::Review(item.id))];
+            }
+        }
+        Action::Back => return back(app),
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub(super) fn type_char(app: &mut App, c: char) {
+    if let Some(p) = app.review.as_mut().and_then(|r| r.prompt.as_mut()) {
+        if p.on_pass {
+            p.pass.push(c);
+        } else if p.reason.chars().count() < 200 {
+            p.reason.push(c);
+        }
+    }
+}
+
+pub(super) fn backspace(app: &mut App) {
+    if let Some(p) = app.review.as_mut().and_then(|r| r.prompt.as_mut()) {
+        if p.on_pass {
+            p.pass.pop();
+        } else {
+            p.reason.pop();
+        }
+    }
+}
+
+pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
+    let s = app.s();
+    let Some(r) = app.review.as_mut() else {
+        return back(app);
+    };
+    if let Some(p) = r.prompt.as_mut() {
+        match action {
+            Action::Back => r.prompt = None,
+            Action::NextField | Action::Up | Action::Down => p.on_pass = !p.on_pass,
+            Action::Confirm if !p.busy => {
+                if p.decision != Decision::Aprobar && p.reason.trim().is_empty() {
+                    p.on_pass = false;
+                    set_toast(app, Tone::Error, s.need_reason);
+                    return Vec::new();
+                }
+                if p.pass.is_empty() {
+                    p.on_pass = true;
+                    return Vec::new();
+                }
+                p.busy = true;
+                let pass = Passphrase::new(&p.pass);
+                p.pass.clear();
+                return vec![Effect::Desk(DeskCmd::Decide {
+                    id: r.review.id,
+                    decision: p.decision,
+                    reason: p.reason.clone(),
+                    pass,
+                })];
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
+    let decision = match action {
+        Action::Left => {
+            r.finger = (r.finger + 9) % 10;
+            None
+        }
+        Action::Right => {
+            r.finger = (r.finger + 1) % 10;
+            None
+        }
+        Action::Approve => Some(Decision::Aprobar),
+        Action::Reject => Some(Decision::Rechazar),
+        Action::Recapture => Some(Decision::Recapturar),
+        Action::Back => return back(app),
+        _ => None,
+    };
+    if let Some(decision) = decision {
+        if r.own {
+            set_toast(app, Tone::Error, s.own_capture);
+        } else {
+            r.prompt = Some(DecisionPrompt {
+                decision,
+                reason: String::new(),
+                pass: String::new(),
+                on_pass: decision == Decision::Aprobar,
+                busy: false,
+            });
+        }
+    }
+    Vec::new()
+}
+
+pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
+    let s = app.s();
+    match ev {
+        DeskEvent::Queue(Ok(items)) => {
+            app.queue_selected = app.queue_selected.min(items.len().saturating_sub(1));
+            app.queue = Some(items);
+        }
+        DeskEvent::Queue(Err(e)) => {
+            app.queue = Some(Vec::new());
+            set_toast(app, Tone::Error, e);
+        }
+        DeskEvent::Review(Ok(review)) => {
+            let me = app
+                .user
+                .as_ref()
+                .map(|u| u.user.clone())
+                .unwrap_or_default();
+            let own = review.officers.contains(&me);
+            app.review = Some(ReviewState {
+                review: *review,
+                finger: 0,
+                prompt: None,
+                own,
+            });
+            go(app, Screen::Review);
+        }
+        DeskEvent::Review(Err(e)) => set_toast(app, Tone::Error, e),
+        DeskEvent::Decided(Ok(d)) => {
+            let text = match d {
+                Decision::Aprobar => s.decided_approved,
+                Decision::Rechazar => s.decided_rejected,
+                Decision::Recapturar => s.decided_recapture,
+            };
+            app.review = None;
+            let fx = back(app);
+            set_toast(app, Tone::Ok, text);
+            let mut fx = fx;
+            fx.push(Effect::Desk(DeskCmd::Queue));
+            return fx;
+        }
+        DeskEvent::Decided(Err(e)) => {
+            if let Some(p) = app.review.as_mut().and_then(|r| r.prompt.as_mut()) {
+                p.busy = false;
+            }
+            set_toast(app, Tone::Error, e);
+        }
+        _ => {}
+    }
+    Vec::new()
+}

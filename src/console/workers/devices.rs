@@ -1,0 +1,174 @@
+//! The device worker: opens the scanner and camera (real serial ports or simulators on
+//! pseudo-terminals), runs their actors and turns their events into UI events.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
+use std::time::Duration;
+
+use huella_devices::sim::Glass;
+use huella_devices::{
+    CameraActor, CameraCommand, CameraEvent, ScannerActor, ScannerCommand, ScannerEvent,
+    Vc0706Camera, Vc0706Config, ZfmConfig, ZfmScanner,
+};
+use tokio::sync::mpsc::Sender;
+
+use super::emit;
+use crate::console::msg::{DeviceCmd, DeviceEvent, WorkerEvent};
+
+/// How long a capture waits for the finger.
+const FINGER_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a photo may take.
+const PHOTO_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Where the devices are.
+#[derive(Debug, Clone, Default)]
+pub struct DeviceConfig {
+    /// Scanner serial port.
+    pub scanner: Option<String>,
+    /// Camera serial port.
+    pub camera: Option<String>,
+    /// Demo only: the simulated glass, so the person being enrolled "places" their finger.
+    pub glass: Option<Glass>,
+}
+
+/// Starts the device worker.
+pub fn spawn(
+    config: DeviceConfig,
+    events: Sender<WorkerEvent>,
+) -> std::io::Result<SyncSender<DeviceCmd>> {
+    let (tx, rx) = sync_channel::<DeviceCmd>(8);
+    std::thread::Builder::new()
+        .name("dispositivos".into())
+        .spawn(move || run(config, rx, events))?;
+    Ok(tx)
+}
+
+fn open_scanner(path: &str) -> Result<ScannerActor, String> {
+    let s = ZfmScanner::open(path, ZfmConfig::default()).map_err(|e| e.mensaje().to_owned())?;
+    huella_devices::spawn_scanner(Box::new(s), 64).map_err(|e| e.to_string())
+}
+
+fn open_camera(path: &str) -> Result<CameraActor, String> {
+    let c =
+        Vc0706Camera::open(path, Vc0706Config::default()).map_err(|e| e.mensaje().to_owned())?;
+    huella_devices::spawn_camera(Box::new(c), 64).map_err(|e| e.to_string())
+}
+
+fn run(config: DeviceConfig, rx: Receiver<DeviceCmd>, tx: Sender<WorkerEvent>) {
+    let mut problems = Vec::new();
+    let scanner = config
+        .scanner
+        .as_deref()
+        .and_then(|p| open_scanner(p).map_err(|e| problems.push(e)).ok());
+    let camera = config
+        .camera
+        .as_deref()
+        .and_then(|p| open_camera(p).map_err(|e| problems.push(e)).ok());
+    let describe = |i: &huella_devices::DeviceInfo| format!("{} ({})", i.model, i.port);
+    let status = DeviceEvent::Status {
+        scanner: scanner.as_ref().map(|a| describe(a.info())),
+        camera: camera.as_ref().map(|a| describe(a.info())),
+    };
+    if !emit(&tx, WorkerEvent::Device(status)) {
+        return;
+    }
+    for p in problems {
+        if !emit(&tx, WorkerEvent::Device(DeviceEvent::Failed(p))) {
+            return;
+        }
+    }
+    let send = |ev| emit(&tx, WorkerEvent::Device(ev));
+    loop {
+        match rx.recv_timeout(Duration::from_millis(10)) {
+            Ok(cmd) => {
+                let r = match cmd {
+                    DeviceCmd::Finger { position, subject } => match &scanner {
+                        Some(s) => {
+                            if let (Some(g), Some(f)) = (
+                                &config.glass,
+                                huella_devices::FingerPosition::new(position.code()),
+                            ) {
+                                g.place(subject, f);
+                            }
+                            s.cancel();
+                            s.send(ScannerCommand::Capture {
+                                timeout: FINGER_TIMEOUT,
+                            })
+                            .map_err(|e| e.to_string())
+                        }
+                        None => Err(no_device()),
+                    },
+                    DeviceCmd::Photo { .. } => match &camera {
+                        Some(c) => c
+                            .send(CameraCommand::Capture {
+                                timeout: PHOTO_TIMEOUT,
+                            })
+                            .map_err(|e| e.to_string()),
+                        None => Err(no_device()),
+                    },
+                    DeviceCmd::Cancel => {
+                        if let Some(s) = &scanner {
+                            s.cancel();
+                        }
+                        if let Some(c) = &camera {
+                            c.cancel();
+                        }
+                        Ok(())
+                    }
+                };
+                if let Err(e) = r
+                    && !send(DeviceEvent::Failed(e))
+                {
+                    return;
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        if let Some(s) = &scanner {
+            while let Ok(ev) = s.events().try_recv() {
+                let out = match ev {
+                    ScannerEvent::FingerDetected => Some(DeviceEvent::FingerDetected),
+                    ScannerEvent::Progress(p) => Some(DeviceEvent::Progress(p.done, p.total)),
+                    ScannerEvent::ImageReady(img) => {
+                        if let Some(g) = &config.glass {
+                            g.lift();
+                        }
+                        Some(DeviceEvent::Image(img))
+                    }
+                    ScannerEvent::Failed(e) if e.kind() == huella_devices::ErrorKind::Cancelled => {
+                        None
+                    }
+                    ScannerEvent::Failed(e) => Some(DeviceEvent::Failed(e.mensaje().to_owned())),
+                    ScannerEvent::FingerLifted | ScannerEvent::Stopped => None,
+                };
+                if let Some(ev) = out
+                    && !send(ev)
+                {
+                    return;
+                }
+            }
+        }
+        if let Some(c) = &camera {
+            while let Ok(ev) = c.events().try_recv() {
+                let out = match ev {
+                    CameraEvent::Progress(p) => Some(DeviceEvent::Progress(p.done, p.total)),
+                    CameraEvent::PhotoReady(photo) => Some(DeviceEvent::Photo(photo.bytes)),
+                    CameraEvent::Failed(e) if e.kind() == huella_devices::ErrorKind::Cancelled => {
+                        None
+                    }
+                    CameraEvent::Failed(e) => Some(DeviceEvent::Failed(e.mensaje().to_owned())),
+                    CameraEvent::Stopped => None,
+                };
+                if let Some(ev) = out
+                    && !send(ev)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn no_device() -> String {
+    "No hay dispositivo conectado: registre una excepción o conecte el equipo.".to_owned()
+}

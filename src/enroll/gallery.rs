@@ -1,0 +1,109 @@
+//! The office gallery for the local 1:N duplicate search: templates of everyone already
+//! captured, approved or registered at this station, loaded incrementally in memory.
+
+use std::collections::HashSet;
+
+use huella_sync::{BiometricStatus, BlobKind, RecordId};
+
+use super::EnrollError;
+use crate::matching::{Finger, Gallery, SearchOptions, Template, threshold_for_fmr};
+use crate::session::Session;
+
+/// False-match rate at which a hit becomes a "posible duplicado".
+pub const DUPLICATE_FMR: f64 = 1e-4;
+
+/// A possible duplicate: another person whose fingers match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateHit {
+    /// The other record.
+    pub id: RecordId,
+    /// Best single-finger score.
+    pub score: f32,
+    /// Fused evidence (sum of −log10 FMR over matching fingers).
+    pub evidence: f64,
+    /// Matching fingers.
+    pub fingers: usize,
+}
+
+/// Templates of the office, searchable.
+#[derive(Debug, Default)]
+pub struct OfficeGallery {
+    gallery: Gallery,
+    loaded: HashSet<RecordId>,
+}
+
+impl OfficeGallery {
+    /// An empty gallery (fills on the first search).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// People loaded.
+    pub fn people(&self) -> usize {
+        self.loaded.len()
+    }
+
+    /// Loads the templates of records with biometrics that are not loaded yet.
+    pub fn refresh(&mut self, session: &Session) -> Result<(), EnrollError> {
+        let keys = session.keys();
+        for status in [
+            BiometricStatus::Capturado,
+            BiometricStatus::Aprobado,
+            BiometricStatus::Registrado,
+        ] {
+            for id in session.store.ids_with_status(status)? {
+                if self.loaded.contains(&id) {
+                    continue;
+                }
+                let open = session.store.open_record(&keys, id)?;
+                for c in open.record.captures()? {
+                    let Some(blob) = c.template.filter(|b| b.kind == BlobKind::FingerTemplate)
+                    else {
+                        continue;
+                    };
+                    let bytes = session.store.get_blob(&keys, id, &blob)?;
+                    if let Ok(t) = Template::decode(&bytes) {
+                        self.gallery.add(&id.to_hex(), c.position.code(), &t);
+                    }
+                }
+                self.loaded.insert(id);
+            }
+        }
+        Ok(())
+    }
+
+    /// Searches with the fingers captured for `id` (excluding `id` itself).
+    pub fn search(
+        &mut self,
+        session: &Session,
+        id: RecordId,
+    ) -> Result<Vec<DuplicateHit>, EnrollError> {
+        self.refresh(session)?;
+        let keys = session.keys();
+        let open = session.store.open_record(&keys, id)?;
+        let mut probes = Vec::new();
+        for c in open.record.captures()? {
+            if let Some(blob) = c.template.filter(|b| b.kind == BlobKind::FingerTemplate)
+                && let Ok(t) = Template::decode(&session.store.get_blob(&keys, id, &blob)?)
+            {
+                probes.push(Finger::new(c.position.code(), &t));
+            }
+        }
+        let threshold = threshold_for_fmr(DUPLICATE_FMR);
+        let me = id.to_hex();
+        Ok(self
+            .gallery
+            .search(&probes, &SearchOptions::default())
+            .into_iter()
+            .filter(|c| c.person != me && c.best_score >= threshold)
+            .filter_map(|c| {
+                Some(DuplicateHit {
+                    id: RecordId::parse(&c.person)?,
+                    score: c.best_score,
+                    evidence: c.evidence,
+                    fingers: c.fingers.iter().filter(|f| f.2 >= threshold).count(),
+                })
+            })
+            .collect())
+    }
+}

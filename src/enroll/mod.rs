@@ -1,0 +1,408 @@
+//! The enrollment workflow: consent, ten fingers, face photo, local duplicate search, submit.
+//!
+//! Every step opens the person's record, changes it, saves it and commits (atomic, flushed,
+//! audited) before returning, so the record itself is the draft: after a crash the officer
+//! resumes at the first finger not yet captured ([`Draft::next_finger`]). The console calls
+//! these functions from its worker thread; nothing here draws or talks to devices.
+
+use huella_keys::BlindTag;
+use huella_sync::store::OpenRecord;
+use huella_sync::{
+    AuditAction, BiometricStatus, BlobKind, Consent, Decision, Face, FingerCapture,
+    FingerException, FingerPosition, Identity, RecordError, RecordId, StatusChange, StoreError,
+};
+
+use crate::indexing;
+use crate::matching::{self, Unusable};
+use crate::session::Session;
+pub use face::{FaceCheck, FaceCheckKind, Thumb, check_face, decode_gray};
+
+pub use gallery::{DuplicateHit, OfficeGallery};
+
+mod face;
+mod gallery;
+
+/// Version of the privacy notice the console shows.
+pub const NOTICE_VERSION: &str = "aviso-privacidad-2026.1";
+/// Quality (0–100) at or above which a finger is accepted at once.
+pub const QUALITY_THRESHOLD: u8 = 40;
+/// Attempts after which the console suggests keeping the best or recording an exception.
+pub const MAX_ATTEMPTS: u8 = 3;
+
+/// Why an enrollment step failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EnrollError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(Box<StoreError>),
+    /// The record document failed.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    /// The person is not waiting for capture.
+    #[error("la persona no está pendiente de captura (estado: {0})")]
+    NotPending(&'static str),
+    /// Capture without consent.
+    #[error("falta el consentimiento: sin consentimiento no hay captura")]
+    NoConsent,
+    /// Submit with fingers missing.
+    #[error("faltan {0} dedo(s) por capturar o justificar")]
+    Incomplete(usize),
+    /// Submit without a photo.
+    #[error("falta la fotografía")]
+    NoFace,
+    /// The image could not be encoded.
+    #[error("no se pudo guardar la imagen")]
+    Image,
+}
+
+impl From<StoreError> for EnrollError {
+    fn from(e: StoreError) -> Self {
+        EnrollError::Store(Box::new(e))
+    }
+}
+
+/// What has been captured so far in the current round.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The record.
+    pub id: RecordId,
+    /// Who is being enrolled.
+    pub identity: Identity,
+    /// Consent, if given.
+    pub consent: Option<Consent>,
+    /// Captures of this round, by finger (index = ISO code − 1).
+    pub fingers: [Option<FingerCapture>; 10],
+    /// The face photo of this round.
+    pub face: Option<Face>,
+}
+
+impl Draft {
+    /// The first finger with neither a capture nor an exception.
+    pub fn next_finger(&self) -> Option<FingerPosition> {
+        FingerPosition::ALL
+            .into_iter()
+            .zip(&self.fingers)
+            .find(|(_, c)| c.is_none())
+            .map(|(p, _)| p)
+    }
+
+    /// Fingers captured or justified.
+    pub fn fingers_done(&self) -> usize {
+        self.fingers.iter().filter(|c| c.is_some()).count()
+    }
+}
+
+/// One capture attempt of a finger, as the matcher saw it.
+pub struct Attempt {
+    /// Which finger.
+    pub position: FingerPosition,
+    /// 8-bit grey pixels, `width * height`.
+    pub pixels: Vec<u8>,
+    /// Width.
+    pub width: u16,
+    /// Height.
+    pub height: u16,
+    /// Resolution of the scanner.
+    pub dpi: u16,
+}
+
+/// The outcome of evaluating and saving one attempt.
+#[derive(Debug, Clone)]
+pub struct AttemptOutcome {
+    /// Quality of this attempt (`None` = unusable, with the reason).
+    pub quality: Result<u8, &'static str>,
+    /// The best capture kept so far (saved in the record).
+    pub best: Option<FingerCapture>,
+}
+
+pub(crate) fn now() -> String {
+    huella_sync::time::now_utc()
+}
+
+pub(crate) fn tags(session: &Session, identity: &Identity) -> Vec<BlindTag> {
+    indexing::tags_for(session.credential.station.index_key(), identity)
+}
+
+/// Saves `open` and commits it with one audit entry.
+pub(crate) fn save(
+    session: &Session,
+    open: &mut OpenRecord,
+    action: AuditAction,
+    detail: &str,
+) -> Result<(), EnrollError> {
+    let identity = open.record.identity()?;
+    let keys = session.keys();
+    let mut batch = session.store.batch();
+    batch.save_record(&keys, open, tags(session, &identity))?;
+    batch.audit(action, &[open.id()], detail);
+    session
+        .store
+        .commit(batch, &session.credential.officer, &now())?;
+    Ok(())
+}
+
+/// Start of the current capture round: the last "recapture" decision, if any.
+fn round_start(open: &OpenRecord) -> Result<String, RecordError> {
+    Ok(open
+        .record
+        .approvals()?
+        .into_iter()
+        .filter(|a| a.decision == Decision::Recapturar)
+        .map(|a| a.signed_at)
+        .max()
+        .unwrap_or_default())
+}
+
+/// Opens (or resumes) the enrollment of `id`; audited as an access.
+pub fn load_draft(session: &Session, id: RecordId) -> Result<Draft, EnrollError> {
+    let mut open = session.store.open_record(&session.keys(), id)?;
+    let status = open.record.status()?;
+    if status != BiometricStatus::Pendiente {
+        return Err(EnrollError::NotPending(status.as_str()));
+    }
+    let draft = draft_of(&open)?;
+    let detail = format!("enrolamiento abierto, dedos {}/10", draft.fingers_done());
+    save(session, &mut open, AuditAction::Consulta, &detail)?;
+    Ok(draft)
+}
+
+fn draft_of(open: &OpenRecord) -> Result<Draft, EnrollError> {
+    let start = round_start(open)?;
+    let mut fingers: [Option<FingerCapture>; 10] = Default::default();
+    for c in open.record.captures()? {
+        if c.captured_at >= start
+            && let Some(slot) = fingers.get_mut(usize::from(c.position.code()) - 1)
+        {
+            *slot = Some(c);
+        }
+    }
+    Ok(Draft {
+        id: open.id(),
+        identity: open.record.identity()?,
+        consent: open.record.consent(),
+        fingers,
+        face: open.record.face()?.filter(|f| f.captured_at >= start),
+    })
+}
+
+fn open_pending(session: &Session, id: RecordId) -> Result<OpenRecord, EnrollError> {
+    let open = session.store.open_record(&session.keys(), id)?;
+    let status = open.record.status()?;
+    if status != BiometricStatus::Pendiente {
+        return Err(EnrollError::NotPending(status.as_str()));
+    }
+    Ok(open)
+}
+
+fn open_consented(session: &Session, id: RecordId) -> Result<OpenRecord, EnrollError> {
+    let open = open_pending(session, id)?;
+    if open.record.consent().is_none() {
+        return Err(EnrollError::NoConsent);
+    }
+    Ok(open)
+}
+
+/// Records the person's explicit consent to the privacy notice.
+pub fn record_consent(session: &Session, id: RecordId) -> Result<Consent, EnrollError> {
+    let mut open = open_pending(session, id)?;
+    let station = session.store.station()?;
+    let consent = Consent {
+        aviso_version: NOTICE_VERSION.to_owned(),
+        otorgado_en: now(),
+        oficial: session.credential.officer.user().to_owned(),
+        estacion: station.station,
+    };
+    open.record.set_consent(&consent)?;
+    save(
+        session,
+        &mut open,
+        AuditAction::Captura,
+        &format!("consentimiento otorgado, {NOTICE_VERSION}"),
+    )?;
+    Ok(consent)
+}
+
+/// Extracts the template of an attempt: quality and template bytes, or why it is unusable.
+pub fn evaluate(a: &Attempt) -> Result<(u8, Vec<u8>), Unusable> {
+    let gray =
+        matching::raster::Gray::from_u8(usize::from(a.width), usize::from(a.height), &a.pixels)
+            .ok_or(Unusable::Undecodable)?;
+    let ex = matching::extract_gray(&gray, u32::from(a.dpi.max(250)))?;
+    Ok((ex.quality.score, ex.template.encode()))
+}
+
+/// Evaluates an attempt and keeps the best capture of the finger in the record (saved and
+/// flushed). `attempts` counts this attempt.
+pub fn save_attempt(
+    session: &Session,
+    id: RecordId,
+    a: &Attempt,
+    attempts: u8,
+) -> Result<AttemptOutcome, EnrollError> {
+    let mut open = open_consented(session, id)?;
+    let start = round_start(&open)?;
+    let previous = open
+        .record
+        .captures()?
+        .into_iter()
+        .find(|c| c.position == a.position && c.captured_at >= start && c.exception.is_none());
+    let evaluated = evaluate(a);
+    let quality = evaluated
+        .as_ref()
+        .map(|(q, _)| *q)
+        .map_err(Unusable::motivo);
+    let better = match (&evaluated, &previous) {
+        (Ok((q, _)), Some(p)) => *q > p.quality,
+        (Ok(_), None) => true,
+        (Err(_), _) => false,
+    };
+    let officer = session.credential.officer.user().to_owned();
+    let best = if let (true, Ok((q, template))) = (better, &evaluated) {
+        let png = huella_devices::formats::png::encode_gray_png(
+            u32::from(a.width),
+            u32::from(a.height),
+            &a.pixels,
+        )
+        .map_err(|_| EnrollError::Image)?;
+        let capture_at = now();
+        let keys = session.keys();
+        let mut batch = session.store.batch();
+        let t = batch.put_blob(&open, template, BlobKind::FingerTemplate);
+        let i = batch.put_blob(&open, &png, BlobKind::FingerImage);
+        let capture = FingerCapture {
+            position: a.position,
+            quality: *q,
+            attempts,
+            template: Some(t),
+            image: Some(i),
+            exception: None,
+            captured_at: capture_at,
+            officer,
+        };
+        open.record.set_capture(&capture)?;
+        let identity = open.record.identity()?;
+        batch.save_record(&keys, &mut open, tags(session, &identity))?;
+        batch.audit(
+            AuditAction::Captura,
+            &[id],
+            &format!(
+                "dedo {}, calidad {q}, intento {attempts}",
+                a.position.code()
+            ),
+        );
+        session
+            .store
+            .commit(batch, &session.credential.officer, &now())?;
+        Some(capture)
+    } else if let Some(mut p) = previous {
+        p.attempts = attempts;
+        open.record.set_capture(&p)?;
+        let detail = format!("dedo {}, intento {attempts} sin mejora", a.position.code());
+        save(session, &mut open, AuditAction::Captura, &detail)?;
+        Some(p)
+    } else {
+        let detail = format!(
+            "dedo {}, intento {attempts} inutilizable",
+            a.position.code()
+        );
+        save(session, &mut open, AuditAction::Captura, &detail)?;
+        None
+    };
+    Ok(AttemptOutcome { quality, best })
+}
+
+/// Records that a finger cannot be captured (a supervisor must approve it).
+pub fn save_exception(
+    session: &Session,
+    id: RecordId,
+    position: FingerPosition,
+    kind: FingerException,
+    reason: &str,
+    attempts: u8,
+) -> Result<FingerCapture, EnrollError> {
+    let mut open = open_consented(session, id)?;
+    let capture = FingerCapture {
+        position,
+        quality: 0,
+        attempts,
+        template: None,
+        image: None,
+        exception: Some((kind, reason.trim().to_owned())),
+        captured_at: now(),
+        officer: session.credential.officer.user().to_owned(),
+    };
+    open.record.set_capture(&capture)?;
+    let detail = format!("dedo {}, excepción {}", position.code(), kind.as_str());
+    save(session, &mut open, AuditAction::Captura, &detail)?;
+    Ok(capture)
+}
+
+/// Saves the checked face photo.
+pub fn save_face(
+    session: &Session,
+    id: RecordId,
+    jpeg: &[u8],
+    check: &FaceCheck,
+) -> Result<Face, EnrollError> {
+    let mut open = open_consented(session, id)?;
+    let keys = session.keys();
+    let mut batch = session.store.batch();
+    let blob = batch.put_blob(&open, jpeg, BlobKind::FaceImage);
+    let face = Face {
+        image: blob,
+        quality: check.quality,
+        captured_at: now(),
+        officer: session.credential.officer.user().to_owned(),
+    };
+    open.record.set_face(&face)?;
+    let identity = open.record.identity()?;
+    batch.save_record(&keys, &mut open, tags(session, &identity))?;
+    batch.audit(
+        AuditAction::Captura,
+        &[id],
+        &format!("fotografía, calidad {}", check.quality),
+    );
+    session
+        .store
+        .commit(batch, &session.credential.officer, &now())?;
+    Ok(face)
+}
+
+/// Submits a complete capture for approval: status `capturado`, with the duplicate hits in
+/// the reason. Returns the folio.
+pub fn submit(
+    session: &Session,
+    id: RecordId,
+    hits: &[DuplicateHit],
+) -> Result<String, EnrollError> {
+    let mut open = open_consented(session, id)?;
+    let draft = draft_of(&open)?;
+    let missing = 10 - draft.fingers_done();
+    if missing > 0 {
+        return Err(EnrollError::Incomplete(missing));
+    }
+    if draft.face.is_none() {
+        return Err(EnrollError::NoFace);
+    }
+    let reason = if hits.is_empty() {
+        "captura completa".to_owned()
+    } else {
+        let ids: Vec<String> = hits.iter().map(|h| h.id.to_hex()).collect();
+        format!("captura completa; posibles duplicados: {}", ids.join(","))
+    };
+    open.record.set_status(&StatusChange {
+        status: BiometricStatus::Capturado,
+        at: now(),
+        by: session.credential.officer.user().to_owned(),
+        reason,
+    })?;
+    let detail = format!("enviado a aprobación, duplicados posibles: {}", hits.len());
+    save(session, &mut open, AuditAction::Captura, &detail)?;
+    Ok(folio(id))
+}
+
+/// The folio printed on receipts: a short, stable form of the record id.
+pub fn folio(id: RecordId) -> String {
+    let hex = id.to_hex().to_uppercase();
+    format!("F-{}", &hex[..10.min(hex.len())])
+}
