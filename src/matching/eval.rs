@@ -367,6 +367,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn small_fvc_subset_runs_the_protocol() {
+        let dir = super::super::test_support::fvc_dir("FVC2002_DB1_B");
+        let samples: Vec<Sample> = list_samples(&dir)
+            .expect("FVC images present")
+            .into_iter()
+            .filter(|s| ["101", "102", "103"].contains(&s.finger.as_str()) && s.impression <= 3)
+            .collect();
+        assert_eq!(samples.len(), 9);
+        let r = evaluate(&samples, 500, 2);
+        assert_eq!(r.fte, 0.0);
+        assert_eq!(r.rank1, 1.0);
+        assert_eq!((r.genuine.len(), r.impostor.len()), (9, 27));
+        let json = serde_json::to_value(&r).expect("serialises");
+        for k in [
+            "eer",
+            "fmr100",
+            "fmr1000",
+            "zero_fmr",
+            "ext_eer",
+            "ext_fmr100",
+            "ext_fmr1000",
+            "ext_zero_fmr",
+            "rank1",
+            "fte",
+            "extract_ms",
+            "matches_per_s",
+        ] {
+            assert!(json.get(k).is_some_and(|v| v.is_number()), "{k}");
+        }
+        assert_eq!(json.as_object().map(|o| o.len()), Some(12));
+    }
+
+    #[test]
+    fn listing_an_empty_folder_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("huella-eval-empty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        assert!(matches!(list_samples(&dir), Err(EvalError::NoImages(_))));
+        let _ = std::fs::remove_dir(&dir);
+    }
+
+    #[test]
     fn error_rates_of_separable_lists() {
         let (eer, f100, f1000, z) = error_rates(&[0.8, 0.9, 0.7], &[0.1, 0.2, 0.3]);
         assert_eq!((eer, f100, f1000, z), (0.0, 0.0, 0.0, 0.0));

@@ -166,6 +166,34 @@ mod tests {
         assert_eq!(extract(&good, 5).err(), Some(Unusable::BadResolution(5)));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        #[test]
+        fn random_images_never_panic(
+            w in 1usize..160,
+            h in 1usize..160,
+            seed in proptest::prelude::any::<u64>(),
+            ppi in 200u32..1200,
+        ) {
+            let mut rng = StdRng::seed_from_u64(seed);
+            let smooth = rng.gen_bool(0.5);
+            let period = rng.gen_range(3.0f32..20.0);
+            let px: Vec<u8> = (0..w * h)
+                .map(|i| {
+                    if smooth {
+                        let (x, y) = ((i % w) as f32, (i / w) as f32);
+                        (128.0 + 100.0 * ((x * 0.8 + y * 0.3) / period * std::f32::consts::TAU).sin()) as u8
+                    } else {
+                        rng.r#gen()
+                    }
+                })
+                .collect();
+            if let Some(img) = Gray::from_u8(w, h, &px) {
+                let _ = extract_gray(&img, ppi);
+            }
+        }
+    }
+
     #[test]
     fn straight_ridges_give_few_minutiae() {
         // Perfectly parallel ridges: a ridge pattern, but nothing to identify.

@@ -19,6 +19,9 @@ pub const MAX_PPI: u32 = 2000;
 /// Largest accepted decoded image side in pixels (at the capture resolution).
 pub const MAX_SIDE: u32 = 6000;
 
+/// Largest working image (pixels at 500 ppi): 100 × 100 mm, far beyond any finger.
+pub const MAX_WORK_PIXELS: usize = 2000 * 2000;
+
 /// Smallest accepted fingerprint area side in millimetres (after resampling).
 pub const MIN_SIDE_MM: f32 = 6.0;
 
@@ -128,6 +131,9 @@ pub fn to_work_resolution(img: &Gray, ppi: u32) -> Result<Gray, Unusable> {
     if (nw as f32) < min_side || (nh as f32) < min_side {
         return Err(Unusable::TooSmall);
     }
+    if nw.saturating_mul(nh) > MAX_WORK_PIXELS {
+        return Err(Unusable::TooLarge);
+    }
     if (scale - 1.0).abs() < 0.01 {
         return Ok(img.clone());
     }
@@ -213,5 +219,8 @@ mod tests {
         );
         let tiny = Gray::filled(1, 1, 0.0);
         assert_eq!(to_work_resolution(&tiny, 500), Err(Unusable::TooSmall));
+        let big = Gray::filled(3000, 3000, 0.0);
+        assert_eq!(to_work_resolution(&big, 500), Err(Unusable::TooLarge));
+        assert_eq!(to_work_resolution(&big, 250), Err(Unusable::TooLarge));
     }
 }
