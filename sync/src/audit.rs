@@ -183,7 +183,9 @@ pub fn verify_chain<'a>(
             )));
         }
         if e.prev != prev {
-            return Err(bad("no encadena con la entrada anterior (borrada, editada o reordenada)"));
+            return Err(bad(
+                "no encadena con la entrada anterior (borrada, editada o reordenada)",
+            ));
         }
         if e.content_hash() != e.hash {
             return Err(bad("su contenido fue modificado (el hash no coincide)"));

@@ -218,7 +218,11 @@ impl Store {
     }
 
     /// Opens a record for reading or editing: unwraps its key and loads its chunks.
-    pub fn open_record(&self, keys: &StoreKeys<'_>, id: RecordId) -> Result<OpenRecord, StoreError> {
+    pub fn open_record(
+        &self,
+        keys: &StoreKeys<'_>,
+        id: RecordId,
+    ) -> Result<OpenRecord, StoreError> {
         let wrapped = self
             .tree
             .get(layout::wrapped_key(&id))?
@@ -238,12 +242,10 @@ impl Store {
                 id,
                 reason: "clave de fragmento inválida".into(),
             })?;
-            let plain = dek
-                .open(&v, &k)
-                .map_err(|e| StoreError::Decrypt {
-                    id,
-                    reason: e.to_string(),
-                })?;
+            let plain = dek.open(&v, &k).map_err(|e| StoreError::Decrypt {
+                id,
+                reason: e.to_string(),
+            })?;
             bytes.extend_from_slice(&plain);
             chunks += 1;
             next_seq = seq.saturating_add(1);
@@ -273,10 +275,11 @@ impl Store {
         let key = layout::blob(&id, &hash);
         let sealed = self.tree.get(&key)?.ok_or(StoreError::NoSuchRecord(id))?;
         let dek = self.data_key(keys, id)?;
-        dek.open(&sealed, &layout::blob_prefix(&id)).map_err(|e| StoreError::Decrypt {
-            id,
-            reason: e.to_string(),
-        })
+        dek.open(&sealed, &layout::blob_prefix(&id))
+            .map_err(|e| StoreError::Decrypt {
+                id,
+                reason: e.to_string(),
+            })
     }
 
     fn data_key(&self, keys: &StoreKeys<'_>, id: RecordId) -> Result<DataKey, StoreError> {
@@ -341,7 +344,11 @@ impl Store {
                 n += 1;
             }
         }
-        for k in [layout::wrapped_key(&id), layout::tags(&id), layout::status(&id)] {
+        for k in [
+            layout::wrapped_key(&id),
+            layout::tags(&id),
+            layout::status(&id),
+        ] {
             b.remove(k);
             n += 1;
         }
