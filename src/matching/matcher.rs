@@ -34,6 +34,8 @@ const MAX_ROTATION: f32 = PI / 2.0;
 const MIN_LOCAL: f32 = 0.2;
 /// Seeds tried by the alignment consolidation.
 const SEEDS: usize = 8;
+/// Seeds whose local similarity is below this fraction of the best seed's are not tried.
+const SEED_RATIO: f32 = 0.6;
 /// Position tolerance near the seed (pixels).
 const DIST_TOL: f32 = 10.0;
 /// Extra position tolerance per pixel of distance from the seed (elastic distortion).
@@ -456,7 +458,12 @@ fn align_and_count(
     let mut best = 0.0f32;
     let seeds = sel.len().min(SEEDS);
     let min_cos = ANGLE_TOL.cos();
-    for &(_, si, sj) in sel.iter().take(seeds) {
+    let top = sel.first().map_or(0.0, |p| p.0);
+    for &(sim, si, sj) in sel.iter().take(seeds) {
+        // Weak seeds rarely beat a strong one; skipping them halves the work.
+        if sim < SEED_RATIO * top {
+            break;
+        }
         let (pa, pb) = (a.points[si], b.points[sj]);
         let rot = signed_diff(pb[2], pa[2]);
         let (rs, rc) = rot.sin_cos();
