@@ -104,7 +104,8 @@ pub struct AreaGrid {
     y0: f32,
     cols: usize,
     rows: usize,
-    cells: Vec<bool>,
+    /// Row-major cell bits.
+    cells: Vec<u64>,
 }
 
 /// Side of one area-grid cell in pixels.
@@ -124,14 +125,17 @@ impl AreaGrid {
         }
         let cols = (((x1 - x0) / AREA_CELL).ceil() as usize + 1).min(4096);
         let rows = (((y1 - y0) / AREA_CELL).ceil() as usize + 1).min(4096);
-        let mut cells = vec![false; cols * rows];
+        let mut cells = vec![0u64; (cols * rows).div_ceil(64)];
         for r in 0..rows {
             for c in 0..cols {
                 let p = (
                     x0 + (c as f32 + 0.5) * AREA_CELL,
                     y0 + (r as f32 + 0.5) * AREA_CELL,
                 );
-                cells[r * cols + c] = near_hull(hull, p, margin);
+                if near_hull(hull, p, margin) {
+                    let i = r * cols + c;
+                    cells[i / 64] |= 1 << (i % 64);
+                }
             }
         }
         Self {
@@ -151,10 +155,10 @@ impl AreaGrid {
         if c < 0.0 || r < 0.0 || c >= self.cols as f32 || r >= self.rows as f32 {
             return false;
         }
+        let i = r as usize * self.cols + c as usize;
         self.cells
-            .get(r as usize * self.cols + c as usize)
-            .copied()
-            .unwrap_or(false)
+            .get(i / 64)
+            .is_some_and(|w| (w >> (i % 64)) & 1 == 1)
     }
 }
 
