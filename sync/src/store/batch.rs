@@ -117,7 +117,7 @@ impl PreparedWrite {
         let status = open
             .record
             .status()
-            .map_err(|source| StoreError::Record { id, source })?;
+            .map_err(|source| StoreError::Record { id, source: Box::new(source) })?;
         w.insert(layout::status(&id), vec![status.to_byte()]);
         if tags != open.tags || open.is_new {
             for old in &open.tags {
@@ -232,7 +232,10 @@ impl Store {
             ops.insert(layout::audit(seq), json);
             prev = e.hash;
         }
-        ops.insert(layout::meta("audit_head"), format!("{seq} {prev}").into_bytes());
+        ops.insert(
+            layout::meta("audit_head"),
+            format!("{seq} {prev}").into_bytes(),
+        );
         self.tree().apply_batch(ops)?;
         self.db().flush()?;
         Ok(())

@@ -60,9 +60,9 @@ pub enum StoreError {
     Record {
         /// The record.
         id: RecordId,
-        /// The document error.
+        /// The document error (boxed: Automerge's errors are large).
         #[source]
-        source: RecordError,
+        source: Box<RecordError>,
     },
     /// A metadata entry is damaged.
     #[error("metadatos dañados: {0}")]
@@ -251,7 +251,7 @@ impl Store {
             next_seq = seq.saturating_add(1);
         }
         let record =
-            PersonRecord::load(id, &bytes).map_err(|source| StoreError::Record { id, source })?;
+            PersonRecord::load(id, &bytes).map_err(|source| StoreError::Record { id, source: Box::new(source) })?;
         let tags = self
             .tree
             .get(layout::tags(&id))?
