@@ -1,0 +1,211 @@
+//! End-to-end: the real `huella` binary in a fixed-size detached tmux session, driven with
+//! `send-keys` and checked with `capture-pane -p`. Simulated scanner and camera on ptys, real
+//! encrypted sled store. Each test runs its own tmux server, killed by a guard.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use huella::identifiers::synthetic_person;
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// A private tmux server with one 120×40 session; killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(command: &str) -> Tmux {
+        let socket = format!(
+            "huella-e2e-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let t = Tmux { socket };
+        t.run(&["-f", "/dev/null", "new-session", "-d", "-s", "c", "-x", "120", "-y", "40"]);
+        t.run(&["set-option", "-s", "escape-time", "10"]);
+        t.run(&["set-option", "-g", "remain-on-exit", "on"]);
+        t.respawn(command);
+        t
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn respawn(&self, command: &str) {
+        self.run(&["respawn-pane", "-k", "-t", "c", command]);
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "c"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", "c", k]);
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn text(&self, text: &str) {
+        self.run(&["send-keys", "-t", "c", "-l", text]);
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn pane_pid(&self) -> u32 {
+        self.run(&["list-panes", "-t", "c", "-F", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .expect("pane pid")
+    }
+
+    #[track_caller]
+    fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(90),
+                "no apareció «{needle}» en la pantalla:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn demo_command(dir: &Path) -> String {
+    format!(
+        "exec env HUELLA_KDF_LOG_N=12 {} demo --people 20 --keep {}",
+        env!("CARGO_BIN_EXE_huella"),
+        dir.display()
+    )
+}
+
+fn login(t: &Tmux, user: &str, pass: &str) {
+    t.wait_for("Inicio de sesión");
+    t.text(user);
+    t.keys(&["Enter"]);
+    t.text(pass);
+    t.keys(&["Enter"]);
+    t.wait_for("Trabajo de hoy");
+}
+
+fn open_person(t: &Tmux, curp: &str) {
+    t.keys(&["F3"]);
+    t.wait_for("Buscar persona");
+    t.text(curp);
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("{curp}  "));
+    t.keys(&["Enter"]);
+    t.wait_for("Historial del estado biométrico");
+}
+
+fn finish_enrollment(t: &Tmux) {
+    t.wait_for("La foto cumple las revisiones");
+    t.keys(&["Enter"]);
+    t.wait_for("Sin coincidencias en la oficina");
+    t.keys(&["Enter"]);
+    t.wait_for("Folio");
+    t.keys(&["Enter"]);
+    t.wait_for("Trabajo de hoy");
+}
+
+#[test]
+fn officer_enrolls_supervisor_approves_lookup_shows_approved() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = Tmux::start(&demo_command(&dir.path().join("estacion")));
+    let person = synthetic_person(2026, 0);
+    let curp = person.curp.to_string();
+
+    login(&t, "oficial", "oficial-demo-2026");
+    open_person(&t, &curp);
+    t.keys(&["e"]);
+    t.wait_for("¿Es la persona que está frente a usted?");
+    t.keys(&["Enter"]);
+    t.wait_for("Aviso de privacidad");
+    t.keys(&["Enter"]);
+    t.wait_for("Coloque el");
+    finish_enrollment(&t);
+
+    t.keys(&["F12"]);
+    login(&t, "supervisor", "supervisor-demo-2026");
+    t.wait_for("En espera de aprobación: 1");
+    t.keys(&["F4"]);
+    t.wait_for(&curp);
+    t.keys(&["Enter"]);
+    let review = t.wait_for("Evidencia");
+    assert!(review.contains("Capturó: oficial"), "{review}");
+    t.keys(&["a"]);
+    t.wait_for("Su contraseña");
+    t.text("no-es-la-contraseña");
+    t.keys(&["Enter"]);
+    t.wait_for("contraseña incorrecta");
+    t.text("supervisor-demo-2026");
+    t.keys(&["Enter"]);
+    t.wait_for("Captura aprobada y firmada.");
+    t.keys(&["Escape"]);
+    t.wait_for("Trabajo de hoy");
+
+    open_person(&t, &curp);
+    let screen = t.wait_for("Acuse");
+    assert!(screen.contains("Estado: aprobado"), "{screen}");
+    assert!(screen.contains("supervisor"), "{screen}");
+    t.keys(&["C-q"]);
+}
+
+#[test]
+fn killed_mid_fingers_resumes_the_draft() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().join("estacion");
+    let t = Tmux::start(&demo_command(&home));
+    let curp = synthetic_person(2026, 1).curp.to_string();
+
+    login(&t, "oficial", "oficial-demo-2026");
+    open_person(&t, &curp);
+    t.keys(&["e"]);
+    t.wait_for("¿Es la persona que está frente a usted?");
+    t.keys(&["Enter"]);
+    t.wait_for("Aviso de privacidad");
+    t.keys(&["Enter"]);
+    t.wait_for("Dedos 3/10");
+    let pid = t.pane_pid();
+    let killed = Command::new("kill").args(["-9", &pid.to_string()]).status().expect("kill");
+    assert!(killed.success());
+
+    t.respawn(&demo_command(&home));
+    login(&t, "oficial", "oficial-demo-2026");
+    let home_screen = t.wait_for("Borradores");
+    assert!(home_screen.contains("/10 Dedos"), "{home_screen}");
+    t.keys(&["c"]);
+    let resumed = t.wait_for("Se continúa el borrador:");
+    let done: usize = resumed
+        .split("Se continúa el borrador: ")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|n| n.trim().parse().ok())
+        .expect("dedos del borrador");
+    assert!((3..10).contains(&done), "dedos guardados: {done}\n{resumed}");
+    t.keys(&["Enter"]);
+    finish_enrollment(&t);
+    t.keys(&["C-q"]);
+}
