@@ -182,12 +182,9 @@ pub fn import_file(
     let mut record = csv::StringRecord::new();
     let mut last_line = 1u64;
     loop {
-        let line;
-        match reader.read_record(&mut record) {
+        let line = match reader.read_record(&mut record) {
             Ok(false) => break,
-            Ok(true) => {
-                line = record.position().map_or(last_line + 1, csv::Position::line);
-            }
+            Ok(true) => record.position().map_or(last_line + 1, csv::Position::line),
             Err(e) => {
                 let line = e.position().map_or(last_line + 1, csv::Position::line);
                 last_line = line;
@@ -199,7 +196,7 @@ pub fn import_file(
                 report.rejected.push(r);
                 continue;
             }
-        }
+        };
         last_line = line;
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
@@ -299,7 +296,7 @@ fn commit_in_order(
 ) -> Result<usize> {
     let mut waiting = std::collections::BTreeMap::new();
     let mut stored = 0;
-    for want in 0..batches.len() {
+    for (want, rows) in batches.iter().enumerate() {
         let prepared = loop {
             if let Some(p) = waiting.remove(&want) {
                 break p;
@@ -309,7 +306,6 @@ fn commit_in_order(
                 .map_err(|_| anyhow::anyhow!("fallo interno al preparar registros"))?;
             waiting.insert(i, p);
         }?;
-        let rows = batches[want];
         let mut batch = session.store.batch();
         let mut ids = Vec::with_capacity(prepared.len());
         for (id, w) in prepared {
