@@ -113,16 +113,25 @@ fn typed_fields_round_trip_through_save_and_load() {
     let bytes = r.save();
     let back = PersonRecord::load(id, &bytes).expect("load");
     assert_eq!(back.identity().expect("i"), ana());
-    assert_eq!(back.pre_registration().expect("p").expect("some").regimen, Regime::Eventual);
+    assert_eq!(
+        back.pre_registration().expect("p").expect("some").regimen,
+        Regime::Eventual
+    );
     assert_eq!(back.consent().expect("c").aviso_version, "2026.1");
     let caps = back.captures().expect("caps");
     assert_eq!(caps.len(), 2);
     assert_eq!(caps[0].position, FingerPosition::RightThumb);
-    assert_eq!(caps[0].exception.as_ref().map(|e| e.0), Some(FingerException::Amputado));
+    assert_eq!(
+        caps[0].exception.as_ref().map(|e| e.0),
+        Some(FingerException::Amputado)
+    );
     assert_eq!(caps[1].quality, 81);
     assert_eq!(caps[1].template, Some(blob(BlobKind::FingerTemplate)));
     assert_eq!(back.face().expect("f").expect("some").quality, 70);
-    assert_eq!(back.movements().expect("m")[0].motivo.as_deref(), Some("renuncia"));
+    assert_eq!(
+        back.movements().expect("m")[0].motivo.as_deref(),
+        Some("renuncia")
+    );
     assert_eq!(back.approvals().expect("a")[0].decision, Decision::Aprobar);
     assert!(back.verifications().expect("v")[0].matched);
     assert_eq!(back.status().expect("s"), BiometricStatus::Aprobado);

@@ -80,7 +80,12 @@ fn records_survive_reopen_and_are_found_by_tag_and_edited() {
         assert_eq!(got, b"plantilla secreta");
     }
     let store = Store::open(&f.path).expect("reopen");
-    assert_eq!(store.find(&idx.tag("curp", "PERSONA00000000001")).expect("f"), vec![id]);
+    assert_eq!(
+        store
+            .find(&idx.tag("curp", "PERSONA00000000001"))
+            .expect("f"),
+        vec![id]
+    );
     assert!(store.find(&idx.tag("curp", "OTRA")).expect("f").is_empty());
     // Edit many times to force compaction, and change the indexed value.
     let mut open = store.open_record(&k, id).expect("open rec");
@@ -101,11 +106,22 @@ fn records_survive_reopen_and_are_found_by_tag_and_edited() {
     let chunks = store.tree().scan_prefix(layout::chunk_prefix(&id)).count();
     assert!(chunks <= COMPACT_AFTER as usize, "chunks: {chunks}");
     let again = store.open_record(&k, id).expect("reload");
-    assert_eq!(again.record.status_history().expect("h").len(), 1 + COMPACT_AFTER as usize + 3);
-    assert!(store.find(&idx.tag("curp", "PERSONA00000000001")).expect("f").is_empty());
+    assert_eq!(
+        again.record.status_history().expect("h").len(),
+        1 + COMPACT_AFTER as usize + 3
+    );
+    assert!(
+        store
+            .find(&idx.tag("curp", "PERSONA00000000001"))
+            .expect("f")
+            .is_empty()
+    );
     assert_eq!(store.find(&idx.tag("curp", "NUEVA")).expect("f"), vec![id]);
     assert_eq!(
-        store.status_counts().expect("c").get(&BiometricStatus::Capturado),
+        store
+            .status_counts()
+            .expect("c")
+            .get(&BiometricStatus::Capturado),
         Some(&1)
     );
     assert_eq!(store.verify_audit().expect("audit"), 1);
