@@ -24,7 +24,18 @@ impl Tmux {
             NEXT.fetch_add(1, Ordering::SeqCst)
         );
         let t = Tmux { socket };
-        t.run(&["-f", "/dev/null", "new-session", "-d", "-s", "c", "-x", "120", "-y", "40"]);
+        t.run(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "c",
+            "-x",
+            "120",
+            "-y",
+            "40",
+        ]);
         t.run(&["set-option", "-s", "escape-time", "10"]);
         t.run(&["set-option", "-g", "remain-on-exit", "on"]);
         t.respawn(command);
@@ -189,7 +200,10 @@ fn killed_mid_fingers_resumes_the_draft() {
     t.keys(&["Enter"]);
     t.wait_for("Dedos 3/10");
     let pid = t.pane_pid();
-    let killed = Command::new("kill").args(["-9", &pid.to_string()]).status().expect("kill");
+    let killed = Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .expect("kill");
     assert!(killed.success());
 
     t.respawn(&demo_command(&home));
@@ -204,7 +218,10 @@ fn killed_mid_fingers_resumes_the_draft() {
         .and_then(|r| r.split('/').next())
         .and_then(|n| n.trim().parse().ok())
         .expect("dedos del borrador");
-    assert!((3..10).contains(&done), "dedos guardados: {done}\n{resumed}");
+    assert!(
+        (3..10).contains(&done),
+        "dedos guardados: {done}\n{resumed}"
+    );
     t.keys(&["Enter"]);
     finish_enrollment(&t);
     t.keys(&["C-q"]);

@@ -83,14 +83,28 @@ fn logged_in(role: Role) -> App {
     app.station.station = "DEMO-1".into();
     app.devices.scanner = Some("ZFM-20 (/dev/pts/1)".into());
     app.devices.camera = Some("VC0706 1.00 (/dev/pts/2)".into());
-    let user = if role == Role::Officer { "oficial" } else { "supervisor" };
-    desk(&mut app, DeskEvent::LoggedIn(UserInfo { user: user.into(), role }));
+    let user = if role == Role::Officer {
+        "oficial"
+    } else {
+        "supervisor"
+    };
+    desk(
+        &mut app,
+        DeskEvent::LoggedIn(UserInfo {
+            user: user.into(),
+            role,
+        }),
+    );
     desk(
         &mut app,
         DeskEvent::Home(HomeData {
             people: 201,
             counts: [199, 1, 1, 0, 0, 0],
-            drafts: vec![DraftRow { id: RecordId([1; 16]), name: "Patricia Ruiz Vargas".into(), fingers: 4 }],
+            drafts: vec![DraftRow {
+                id: RecordId([1; 16]),
+                name: "Patricia Ruiz Vargas".into(),
+                fingers: 4,
+            }],
         }),
     );
     app
@@ -117,9 +131,19 @@ fn enrolling(step: EnrollStep) -> App {
     let mut app = logged_in(Role::Officer);
     let mut fingers = [Slot::default(); 10];
     for (i, f) in fingers.iter_mut().enumerate().take(4) {
-        *f = Slot { quality: Some(80 + i as u8), attempts: 1, exception: None, done: true };
+        *f = Slot {
+            quality: Some(80 + i as u8),
+            attempts: 1,
+            exception: None,
+            done: true,
+        };
     }
-    fingers[4] = Slot { quality: Some(31), attempts: 2, exception: None, done: false };
+    fingers[4] = Slot {
+        quality: Some(31),
+        attempts: 2,
+        exception: None,
+        done: false,
+    };
     let gradient: Vec<u8> = (0..64 * 72).map(|i| (i % 64 * 4) as u8).collect();
     app.enroll = Some(EnrollState {
         id: RecordId([7; 16]),
@@ -131,17 +155,33 @@ fn enrolling(step: EnrollStep) -> App {
         fingers,
         current: 4,
         phase: Phase::Low,
-        last_image: Some(Thumb { width: 64, height: 72, pixels: gradient.clone() }),
+        last_image: Some(Thumb {
+            width: 64,
+            height: 72,
+            pixels: gradient.clone(),
+        }),
         last_quality: Some(Ok(31)),
         exception: None,
         face: Some(FaceCheck {
             quality: 80,
-            checks: vec![(FaceCheckKind::Readable, true), (FaceCheckKind::NoGlare, false)],
-            thumb: Thumb { width: 64, height: 72, pixels: gradient },
+            checks: vec![
+                (FaceCheckKind::Readable, true),
+                (FaceCheckKind::NoGlare, false),
+            ],
+            thumb: Thumb {
+                width: 64,
+                height: 72,
+                pixels: gradient,
+            },
         }),
         photo: None,
         face_saved: false,
-        duplicates: Some(vec![DupRow { id: RecordId([9; 16]), name: "Otra Persona".into(), curp: "OTPE800101HDFTRR09".into(), score: 0.61 }]),
+        duplicates: Some(vec![DupRow {
+            id: RecordId([9; 16]),
+            name: "Otra Persona".into(),
+            curp: "OTPE800101HDFTRR09".into(),
+            score: 0.61,
+        }]),
         folio: Some("F-0707070707".into()),
     });
     app.screen = Screen::Enroll;
@@ -159,7 +199,10 @@ fn login_and_lockout() {
     snap!("login_typed", app);
     for _ in 0..3 {
         key(&mut app, KeyCode::Enter);
-        desk(&mut app, DeskEvent::LoginFailed("contraseña incorrecta para el usuario oficial".into()));
+        desk(
+            &mut app,
+            DeskEvent::LoginFailed("contraseña incorrecta para el usuario oficial".into()),
+        );
     }
     assert!(app.locked_secs().is_some());
     snap!("login_locked", app);
@@ -186,7 +229,12 @@ fn home_lookup_person() {
         DeskEvent::Person(Ok(Box::new(huella::console::state::PersonView {
             summary: person(),
             movements: vec![("alta".into(), "2018-09-25".into(), "P8450720302".into())],
-            history: vec![("pendiente".into(), "2026-01-01T10:00:00Z".into(), "admin".into(), "alta de registro".into())],
+            history: vec![(
+                "pendiente".into(),
+                "2026-01-01T10:00:00Z".into(),
+                "admin".into(),
+                "alta de registro".into(),
+            )],
             receipts: vec![],
             fingers: 0,
             face: false,
@@ -203,7 +251,10 @@ fn lookup_error_explains_field() {
     let mut app = logged_in(Role::Officer);
     key(&mut app, KeyCode::F(3));
     typed(&mut app, "49186509624");
-    desk(&mut app, DeskEvent::Found(Err("NSS inválido: el dígito verificador debe ser 3".into())));
+    desk(
+        &mut app,
+        DeskEvent::Found(Err("NSS inválido: el dígito verificador debe ser 3".into())),
+    );
     snap!("lookup_error", app);
 }
 
@@ -251,8 +302,16 @@ fn queue_review_sync_and_english() {
         &mut app,
         DeskEvent::Pending(
             vec![
-                PendingRow { name: "Joaquín Ávila Mejía".into(), curp: "AIMJ670312HQTVJQ25".into(), days_left: -2 },
-                PendingRow { name: "Patricia Ruiz Vargas".into(), curp: "RUVP650109MMSZRT34".into(), days_left: 29 },
+                PendingRow {
+                    name: "Joaquín Ávila Mejía".into(),
+                    curp: "AIMJ670312HQTVJQ25".into(),
+                    days_left: -2,
+                },
+                PendingRow {
+                    name: "Patricia Ruiz Vargas".into(),
+                    curp: "RUVP650109MMSZRT34".into(),
+                    days_left: 29,
+                },
             ],
             199,
         ),
