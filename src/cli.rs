@@ -35,6 +35,8 @@ pub struct AsUser {
 pub enum Command {
     /// Runs a throwaway demo station with simulated devices and sample people.
     Demo(crate::commands::demo::DemoArgs),
+    /// Opens the officer console of the station in --home.
+    Console(crate::commands::console::ConsoleArgs),
     /// Creates a station and its first administrator.
     #[command(
         after_help = "Ejemplo:\n  huella --home /srv/huella init --office 0901 --station VENT-1 \\\n    --admin admin --passphrase-file admin.pass"

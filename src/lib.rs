@@ -11,8 +11,11 @@
 //! Records, the store and the audit chain live in `huella-sync`; keys in `huella-keys`;
 //! device drivers in `huella-devices`.
 
+pub mod approve;
 pub mod cli;
 pub mod commands;
+pub mod console;
+pub mod enroll;
 pub mod home;
 pub mod identifiers;
 pub mod import;

@@ -24,7 +24,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
     match cli.command {
-        Command::Demo(args) => demo::run(&args),
+        Command::Demo(args) => demo::run(&args, &cli.lang),
+        Command::Console(args) => huella::commands::console::run(home, &cli.lang, &args),
         Command::Init {
             office,
             station: name,
