@@ -146,6 +146,19 @@ impl StationSecrets {
         }
     }
 
+    /// A new station of this station's office (the invite ceremony): fresh station, signing
+    /// and index keys, the same office identity.
+    pub fn new_station_in_office(&self, station: &str) -> Self {
+        StationSecrets {
+            station: station.to_owned(),
+            office: self.office.clone(),
+            x25519: age::x25519::Identity::generate(),
+            office_x25519: self.office_x25519.clone(),
+            signing: SigningKey::generate(&mut rand::rngs::OsRng),
+            index_key: IndexKey::generate(),
+        }
+    }
+
     pub(crate) fn from_parts(
         station: String,
         office: String,

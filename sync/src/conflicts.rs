@@ -77,7 +77,12 @@ pub fn detect(
         {
             let mut states: Vec<String> = values
                 .iter()
-                .filter_map(|(v, _)| v.clone().into_scalar().ok().and_then(|s| s.as_str().map(str::to_owned)))
+                .filter_map(|(v, _)| {
+                    v.clone()
+                        .into_scalar()
+                        .ok()
+                        .and_then(|s| s.as_str().map(str::to_owned))
+                })
                 .collect();
             states.sort();
             states.dedup();

@@ -13,13 +13,15 @@
 //! these types (see `docs/architecture.md`).
 
 pub mod audit;
+pub mod bundle;
 pub mod conflicts;
 pub mod events;
+pub mod hub;
 pub mod node;
 pub mod protocol;
+pub mod record;
 pub mod replica;
 pub mod roster;
-pub mod record;
 pub mod store;
 pub mod time;
 

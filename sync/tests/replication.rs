@@ -15,8 +15,10 @@ fn two_stations_and_a_relay_converge_and_the_relay_holds_no_plaintext() {
     let mut a = Node::new("A", "0101", &[]);
     let mut b = Node::new("B", "0101", &[]);
     // Both stations wrap every new record to each other (as one office would).
-    a.recipients.push(huella_keys::Recipient::parse("b", &office_recipient(&b)).unwrap());
-    b.recipients.push(huella_keys::Recipient::parse("a", &office_recipient(&a)).unwrap());
+    a.recipients
+        .push(huella_keys::Recipient::parse("b", &office_recipient(&b)).unwrap());
+    b.recipients
+        .push(huella_keys::Recipient::parse("a", &office_recipient(&a)).unwrap());
     let admin = OfficerKey::generate("root", Role::Admin);
     let roster = roster_for("0101", &[&a, &b], &admin);
     let hub = Hub::new();
@@ -50,7 +52,10 @@ fn two_stations_and_a_relay_converge_and_the_relay_holds_no_plaintext() {
     assert!(o.bytes_sent + o.bytes_received < 16 * 1024, "{o:?}");
     assert_eq!(
         a.store().replica().summary().unwrap().root,
-        huella_sync::protocol::LocalSide::replica(&hub.side).summary().unwrap().root
+        huella_sync::protocol::LocalSide::replica(&hub.side)
+            .summary()
+            .unwrap()
+            .root
     );
 
     // The hub stores no plaintext.
@@ -62,8 +67,10 @@ fn two_stations_and_a_relay_converge_and_the_relay_holds_no_plaintext() {
 fn peers_sync_directly_and_erasure_never_resurrects() {
     let mut a = Node::new("A", "0101", &[]);
     let mut b = Node::new("B", "0101", &[]);
-    a.recipients.push(huella_keys::Recipient::parse("b", &office_recipient(&b)).unwrap());
-    b.recipients.push(huella_keys::Recipient::parse("a", &office_recipient(&a)).unwrap());
+    a.recipients
+        .push(huella_keys::Recipient::parse("b", &office_recipient(&b)).unwrap());
+    b.recipients
+        .push(huella_keys::Recipient::parse("a", &office_recipient(&a)).unwrap());
     let admin = OfficerKey::generate("root", Role::Admin);
     let roster = roster_for("0101", &[&a, &b], &admin);
     for t in [a.trust(), b.trust()] {

@@ -7,7 +7,9 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::envelope::now_ms;
 use super::server::LocalSide;
-use super::{DATA_BUDGET, Envelope, OFFER_BATCH, Request, Response, Signer, SyncError, decode, encode};
+use super::{
+    DATA_BUDGET, Envelope, OFFER_BATCH, Request, Response, Signer, SyncError, decode, encode,
+};
 use crate::events::SyncEvent;
 use crate::record::RecordId;
 use crate::roster::SignedRoster;
@@ -101,7 +103,11 @@ impl Client {
     }
 
     /// The first message of the run.
-    pub fn start(&mut self, local: &dyn LocalSide, signer: &dyn Signer) -> Result<Vec<u8>, SyncError> {
+    pub fn start(
+        &mut self,
+        local: &dyn LocalSide,
+        signer: &dyn Signer,
+    ) -> Result<Vec<u8>, SyncError> {
         let req = self.summary(local)?;
         Ok(self.send(signer, &req))
     }

@@ -39,7 +39,11 @@ impl HubKey {
     /// Loads the hub key kept in `replica`, creating it on first use.
     pub fn load_or_create(replica: &Replica) -> Result<Self, SyncError> {
         let name = [b"m".as_slice(), b"hub_key"].concat();
-        if let Some(v) = replica.tree().get(&name).map_err(crate::replica::ReplicaError::from)? {
+        if let Some(v) = replica
+            .tree()
+            .get(&name)
+            .map_err(crate::replica::ReplicaError::from)?
+        {
             let b: [u8; 32] = v
                 .as_ref()
                 .try_into()
@@ -135,7 +139,10 @@ impl Envelope {
     /// Checks version, signature and clock window (not the sender's standing).
     pub fn verify(&self, now: u64) -> Result<(), SyncError> {
         if self.version != VERSION {
-            return Err(SyncError::Decode(format!("versión {} desconocida", self.version)));
+            return Err(SyncError::Decode(format!(
+                "versión {} desconocida",
+                self.version
+            )));
         }
         if !crate::roster::verify_raw(&self.sender, &self.signed_bytes(), &self.signature) {
             return Err(SyncError::Forged);
@@ -177,7 +184,11 @@ impl NonceCache {
     pub fn check(&self, nonce: &[u8; 16], now: u64) -> Result<(), SyncError> {
         let tree = self.replica.tree();
         let fresh = tree
-            .compare_and_swap(keys::nonce(nonce), None as Option<&[u8]>, Some(&now.to_be_bytes()[..]))
+            .compare_and_swap(
+                keys::nonce(nonce),
+                None as Option<&[u8]>,
+                Some(&now.to_be_bytes()[..]),
+            )
             .map_err(crate::replica::ReplicaError::from)?;
         if fresh.is_err() {
             return Err(SyncError::Replayed);

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use client::{Client, Outcome, Step};
-pub use envelope::{Envelope, HubKey, NonceCache, Signer, MAX_SKEW_MS};
+pub use envelope::{Envelope, HubKey, MAX_SKEW_MS, NonceCache, Signer};
 pub use server::{LocalSide, Server};
 
 use crate::replica::{Hash, RecordData, RecordHave, ReplicaError, Summary};

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use super::envelope::now_ms;
-use super::{DATA_BUDGET, Envelope, NonceCache, Request, Response, Signer, SyncError, decode, encode};
+use super::{
+    DATA_BUDGET, Envelope, NonceCache, Request, Response, Signer, SyncError, decode, encode,
+};
 use crate::replica::{Applied, RecordData, Replica, keys};
 use crate::roster::{Standing, Trust};
 
@@ -141,7 +143,11 @@ impl Server<'_> {
                 let applied = self.local.apply(data)?;
                 Ok(Response::Pushed {
                     changed: applied.changed.len() as u32,
-                    refused: applied.refused.into_iter().map(|(id, r)| (id.0, r)).collect(),
+                    refused: applied
+                        .refused
+                        .into_iter()
+                        .map(|(id, r)| (id.0, r))
+                        .collect(),
                 })
             }
         }

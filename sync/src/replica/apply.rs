@@ -154,7 +154,8 @@ impl Replica {
             if let Some(e) = d.erasure {
                 if e.id != d.id || !check.allowed(&e) {
                     tracing::warn!(target: "huella::sync", record = %id, "erasure order refused");
-                    out.refused.push((id, "orden de borrado sin firma válida".into()));
+                    out.refused
+                        .push((id, "orden de borrado sin firma válida".into()));
                     continue;
                 }
                 self.erase_replica(&id, &e)?;

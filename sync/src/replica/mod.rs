@@ -190,9 +190,7 @@ impl Replica {
         let mut out = Vec::new();
         for kv in self.tree.scan_prefix(keys::ERASURE) {
             let (_, v) = kv?;
-            out.push(
-                postcard::from_bytes(&v).map_err(|e| ReplicaError::Damaged(e.to_string()))?,
-            );
+            out.push(postcard::from_bytes(&v).map_err(|e| ReplicaError::Damaged(e.to_string()))?);
         }
         Ok(out)
     }
@@ -286,6 +284,30 @@ impl Replica {
             if let Some(h) = keys::hash_after(&k, 17) {
                 out.push((h, v.len() as u64));
             }
+        }
+        Ok(out)
+    }
+
+    /// The signing key pinned for `peer` (a hub URL or a peer name), if any.
+    pub fn peer_pin(&self, peer: &str) -> Result<Option<[u8; 32]>, ReplicaError> {
+        let k = [keys::peer(peer).as_slice(), b"\0pin"].concat();
+        Ok(self.tree.get(k)?.and_then(|v| <[u8; 32]>::try_from(v.as_ref()).ok()))
+    }
+
+    /// Pins `peer`'s signing key (trust on first use, or set by the operator).
+    pub fn set_peer_pin(&self, peer: &str, key: &[u8; 32]) -> Result<(), ReplicaError> {
+        let k = [keys::peer(peer).as_slice(), b"\0pin"].concat();
+        self.tree.insert(k, key.to_vec())?;
+        self.tree.flush()?;
+        Ok(())
+    }
+
+    /// Refused requests and bundles logged by this node (JSON, no personal data).
+    pub fn refusals(&self) -> Result<Vec<serde_json::Value>, ReplicaError> {
+        let mut out = Vec::new();
+        for kv in self.tree.scan_prefix(keys::REFUSAL) {
+            let (_, v) = kv?;
+            out.push(serde_json::from_slice(&v).unwrap_or(serde_json::Value::Null));
         }
         Ok(out)
     }

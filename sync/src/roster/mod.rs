@@ -71,10 +71,14 @@ pub enum RosterError {
     #[error("lista de estaciones ilegible: {0}")]
     Malformed(String),
     /// The signature does not verify, or the signer is not an administrator.
-    #[error("la lista de estaciones de la oficina {0} no está firmada por un administrador de confianza")]
+    #[error(
+        "la lista de estaciones de la oficina {0} no está firmada por un administrador de confianza"
+    )]
     BadSignature(String),
     /// Not newer than the known one.
-    #[error("la lista de estaciones de la oficina {office} (versión {got}) no es más nueva que la conocida ({known})")]
+    #[error(
+        "la lista de estaciones de la oficina {office} (versión {got}) no es más nueva que la conocida ({known})"
+    )]
     Stale {
         /// Office.
         office: String,
@@ -103,7 +107,8 @@ impl From<sled::Error> for RosterError {
 pub(crate) fn verify_hex(key_hex: &str, msg: &[u8], sig_hex: &str) -> bool {
     let mut k = [0u8; 32];
     let mut s = [0u8; 64];
-    if hex::decode_to_slice(key_hex, &mut k).is_err() || hex::decode_to_slice(sig_hex, &mut s).is_err()
+    if hex::decode_to_slice(key_hex, &mut k).is_err()
+        || hex::decode_to_slice(sig_hex, &mut s).is_err()
     {
         return false;
     }

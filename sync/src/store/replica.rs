@@ -75,7 +75,7 @@ impl Store {
             })?;
             bytes.extend_from_slice(&plain);
         }
-        PersonRecord::load(id, &bytes).map_err(|source| StoreError::Record { id, source })
+        PersonRecord::load(id, &bytes).map_err(|source| StoreError::Record { id, source: Box::new(source) })
     }
 
     /// Seals every local change not yet in a wire chunk into a new wire chunk. Cheap when
@@ -127,7 +127,10 @@ impl Store {
             meta.local_fp = Some(fp);
             meta.covered = heads;
             meta.readable = Some(true);
-            batch.insert(rkeys::meta(&id), postcard::to_stdvec(&meta).unwrap_or_default());
+            batch.insert(
+                rkeys::meta(&id),
+                postcard::to_stdvec(&meta).unwrap_or_default(),
+            );
             self.tree().apply_batch(batch)?;
         }
         self.flush()?;
@@ -187,12 +190,19 @@ impl Store {
             let (mut open, before) = if exists {
                 let open = self.open_record(keys, id)?;
                 let mut open = open;
-                let before: Vec<Hash> = open.record.doc_mut().get_heads().iter().map(|h| h.0).collect();
+                let before: Vec<Hash> = open
+                    .record
+                    .doc_mut()
+                    .get_heads()
+                    .iter()
+                    .map(|h| h.0)
+                    .collect();
                 (open, Some(before))
             } else {
                 let Some(record) = plains.iter().find_map(|p| PersonRecord::load(id, p).ok())
                 else {
-                    out.damaged.push((id, "falta el documento base del registro".into()));
+                    out.damaged
+                        .push((id, "falta el documento base del registro".into()));
                     continue;
                 };
                 (OpenRecord::adopt(record, dek), None)
@@ -221,7 +231,12 @@ impl Store {
             }
             pending.push((id, covered));
             if pending.len() >= COMMIT_EVERY {
-                self.commit_merged(std::mem::replace(&mut batch, self.batch()), officer, &now, &mut pending)?;
+                self.commit_merged(
+                    std::mem::replace(&mut batch, self.batch()),
+                    officer,
+                    &now,
+                    &mut pending,
+                )?;
             }
         }
         if !pending.is_empty() {
@@ -229,7 +244,11 @@ impl Store {
         }
         if !out.erased.is_empty() {
             let mut b = self.batch();
-            b.audit(AuditAction::Borrado, &out.erased, "borrado recibido por sincronización");
+            b.audit(
+                AuditAction::Borrado,
+                &out.erased,
+                "borrado recibido por sincronización",
+            );
             self.commit(b, officer, &now)?;
         }
         Ok(out)

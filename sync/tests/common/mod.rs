@@ -14,7 +14,9 @@ pub struct TestIndexer<'a>(pub &'a StationSecrets);
 
 impl Indexer for TestIndexer<'_> {
     fn tags(&self, r: &PersonRecord) -> Vec<BlindTag> {
-        let Ok(i) = r.identity() else { return Vec::new() };
+        let Ok(i) = r.identity() else {
+            return Vec::new();
+        };
         let mut t = vec![
             self.0.index_key().tag("curp", &i.curp),
             self.0.index_key().tag("nss", &i.nss),
@@ -24,7 +26,9 @@ impl Indexer for TestIndexer<'_> {
         t
     }
     fn curp_tag(&self, r: &PersonRecord) -> Option<BlindTag> {
-        r.identity().ok().map(|i| self.0.index_key().tag("curp", &i.curp))
+        r.identity()
+            .ok()
+            .map(|i| self.0.index_key().tag("curp", &i.curp))
     }
 }
 
