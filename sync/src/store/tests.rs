@@ -194,3 +194,32 @@ fn second_open_reports_locked_and_create_refuses_existing() {
         Err(StoreError::AlreadyExists(_))
     ));
 }
+
+#[test]
+fn verify_audit_finds_edited_deleted_and_trailing_deleted_entries_in_the_store() {
+    let f = fixture();
+    let store = Store::open(&f.path).expect("open");
+    for i in 0..4 {
+        let mut b = store.batch();
+        b.audit(AuditAction::Consulta, &[], &format!("resultados: {i}"));
+        store.commit(b, &f.officer, "t").expect("commit");
+    }
+    assert_eq!(store.verify_audit().expect("intact"), 4);
+    let key2 = layout::audit(2);
+    let original = store.tree().get(&key2).expect("get").expect("entry");
+
+    let edited = String::from_utf8_lossy(&original).replace("resultados: 1", "resultados: 9");
+    store.tree().insert(&key2, edited.as_bytes()).expect("edit");
+    let err = store.verify_audit().expect_err("edited");
+    assert!(err.to_string().contains("entrada 2"), "{err}");
+
+    store.tree().remove(&key2).expect("delete");
+    let err = store.verify_audit().expect_err("deleted");
+    assert!(err.to_string().contains("entrada 2"), "{err}");
+    store.tree().insert(&key2, original).expect("restore");
+    assert_eq!(store.verify_audit().expect("restored"), 4);
+
+    store.tree().remove(layout::audit(4)).expect("delete last");
+    let err = store.verify_audit().expect_err("trailing");
+    assert!(err.to_string().contains("borradas"), "{err}");
+}
