@@ -270,6 +270,3 @@ pub fn import(
         haves: body.haves,
     })
 }
-
-#[cfg(test)]
-mod tests;
