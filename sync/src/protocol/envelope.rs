@@ -193,6 +193,8 @@ impl NonceCache {
         if fresh.is_err() {
             return Err(SyncError::Replayed);
         }
+        // Durable before answering, so a crash cannot make a replay look fresh.
+        tree.flush().map_err(crate::replica::ReplicaError::from)?;
         if nonce[0] == 0 {
             self.prune(now)?;
         }

@@ -1,0 +1,204 @@
+//! Sync figures on real sled stores, real sealing and age, and a real HTTP hub on loopback:
+//! a week-long outage (10,000 records: 20 % edited five times, 1,000 new, 1 % edited
+//! elsewhere meanwhile), the nothing-changed reconnect, and a regional merge of 50 station
+//! bundles × 400 records. Run: `cargo bench -p huella-sync --bench sync` (add
+//! `--profile dev` for the CI profile). `HUELLA_BENCH_RECORDS` scales the outage case.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::time::Instant;
+
+use common::*;
+use huella_keys::{OfficerKey, Recipient, Role};
+use huella_sync::bundle;
+use huella_sync::hub::{HttpTransport, HubHome};
+use huella_sync::node::StationSide;
+use huella_sync::protocol::{self, Client};
+use huella_sync::store::OpenRecord;
+use huella_sync::{Identity, PersonRecord, RecordId};
+
+fn bulk_create(n: &Node, count: usize, tag: &str) -> Vec<RecordId> {
+    let keys = n.keys();
+    let idx = TestIndexer(&n.secrets);
+    let mut ids = Vec::new();
+    for chunk in 0..count.div_ceil(500) {
+        let mut b = n.store().batch();
+        for i in chunk * 500..((chunk + 1) * 500).min(count) {
+            let id = RecordId::generate();
+            let ident = Identity {
+                curp: format!("{tag}{i:06}HDFRRN09"),
+                nss: format!("{i:011}"),
+                rfc: format!("RFC{i:07}"),
+                nombre: format!("Nombre{i}"),
+                primer_apellido: "Pérez".into(),
+                segundo_apellido: "López".into(),
+                fecha_nacimiento: "1990-01-01".into(),
+                sexo: "H".into(),
+                entidad: "DF".into(),
+            };
+            let rec = PersonRecord::create(id, &ident, "ana", "2026-01-01T00:00:00Z").unwrap();
+            let mut open = OpenRecord::new(rec);
+            let tags = huella_sync::Indexer::tags(&idx, &open.record);
+            b.save_record(&keys, &mut open, tags).unwrap();
+            ids.push(id);
+        }
+        n.store().commit(b, &n.officer, "t").unwrap();
+    }
+    ids
+}
+
+fn bulk_edit(n: &Node, ids: &[RecordId], edits: usize) {
+    let keys = n.keys();
+    let idx = TestIndexer(&n.secrets);
+    for chunk in ids.chunks(500) {
+        let mut b = n.store().batch();
+        for id in chunk {
+            let mut open = n.store().open_record(&keys, *id).unwrap();
+            for e in 0..edits {
+                let mut i = open.record.identity().unwrap();
+                i.rfc = format!("EDIT{e}{}", &id.to_hex()[..6]);
+                open.record.set_identity(&i).unwrap();
+                open.record.doc_mut().commit();
+            }
+            let tags = huella_sync::Indexer::tags(&idx, &open.record);
+            b.save_record(&keys, &mut open, tags).unwrap();
+        }
+        n.store().commit(b, &n.officer, "t").unwrap();
+    }
+}
+
+struct Run {
+    bytes: u64,
+    trips: u32,
+    secs: f64,
+}
+
+fn sync_http(n: &Node, url: &str) -> Run {
+    let t = Instant::now();
+    let idx = TestIndexer(&n.secrets);
+    let side = StationSide::new(n.store(), n.keys(), &n.officer, &idx);
+    side.prepare().unwrap();
+    let mut http = HttpTransport::new(url);
+    let mut c = Client::new(url, None, None);
+    let o = protocol::run(
+        &mut c,
+        &side,
+        &n.secrets,
+        &mut |m| http.call(m),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(o.converged);
+    Run {
+        bytes: http.bytes,
+        trips: o.round_trips,
+        secs: t.elapsed().as_secs_f64(),
+    }
+}
+
+fn outage(records: usize) {
+    let mut a = Node::new("A", "0101", &[]);
+    let mut b = Node::new("B", "0101", &[]);
+    a.recipients
+        .push(Recipient::parse("b", &b.secrets.public().recipient).unwrap());
+    b.recipients
+        .push(Recipient::parse("a", &a.secrets.public().recipient).unwrap());
+    let admin = OfficerKey::generate("admin", Role::Admin);
+    let roster = roster_for("0101", &[&a, &b], &admin);
+    a.trust().anchor(&roster).unwrap();
+    b.trust().anchor(&roster).unwrap();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = HubHome::open(hub_dir.path()).unwrap();
+    hub.trust_roster(&roster).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        huella_sync::hub::serve(hub, "127.0.0.1:0", |addr| tx.send(addr).unwrap()).unwrap();
+    });
+    let url = format!("http://{}", rx.recv().unwrap());
+
+    let t = Instant::now();
+    let ids = bulk_create(&a, records, "AAAA");
+    println!(
+        "setup: {records} records created in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let first = sync_http(&a, &url);
+    println!(
+        "initial upload of {records} records: {:.1} MB, {} round trips, {:.2} s",
+        first.bytes as f64 / 1e6,
+        first.trips,
+        first.secs
+    );
+    let pull = sync_http(&b, &url);
+    println!(
+        "second station pulls and opens {records} records: {:.1} MB, {:.2} s",
+        pull.bytes as f64 / 1e6,
+        pull.secs
+    );
+    // The outage: A edits 20 % (5 edits each) and creates 10 % new; B edits 1 % meanwhile.
+    bulk_edit(&a, &ids[..records / 5], 5);
+    bulk_create(&a, records / 10, "NUEV");
+    bulk_edit(&b, &ids[records - records / 100..], 1);
+    sync_http(&b, &url);
+    let week = sync_http(&a, &url);
+    println!(
+        "OUTAGE reconcile ({} edited, {} new, {} edited elsewhere): {:.2} MB on the wire, {} round trips, {:.2} s wall",
+        records / 5,
+        records / 10,
+        records / 100,
+        week.bytes as f64 / 1e6,
+        week.trips,
+        week.secs
+    );
+    let idle = sync_http(&a, &url);
+    println!(
+        "NOTHING CHANGED: {} bytes on the wire, {} round trips, {:.3} s",
+        idle.bytes, idle.trips, idle.secs
+    );
+}
+
+fn regional(stations: usize, per: usize) {
+    let admin = OfficerKey::generate("admin", Role::Admin);
+    let nodes: Vec<Node> = (0..stations)
+        .map(|i| Node::new(&format!("E{i}"), "0101", &[]))
+        .collect();
+    let refs: Vec<&Node> = nodes.iter().collect();
+    let roster = roster_for("0101", &refs, &admin);
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = HubHome::open(hub_dir.path()).unwrap();
+    hub.trust_roster(&roster).unwrap();
+    let mut bundles = Vec::new();
+    for n in &nodes {
+        n.trust().anchor(&roster).unwrap();
+        bulk_create(n, per, "REGN");
+        let idx = TestIndexer(&n.secrets);
+        let side = StationSide::new(n.store(), n.keys(), &n.officer, &idx);
+        side.prepare().unwrap();
+        bundles.push(bundle::export(&side, &n.secrets, "hub", None).unwrap().0);
+    }
+    let total: usize = bundles.iter().map(Vec::len).sum();
+    let t = Instant::now();
+    for b in &bundles {
+        hub.import_bundle(b).unwrap();
+    }
+    println!(
+        "REGIONAL MERGE: {stations} bundles × {per} records ({:.1} MB) imported with acknowledgements in {:.2} s; hub holds {} records",
+        total as f64 / 1e6,
+        t.elapsed().as_secs_f64(),
+        hub.replica().summary().unwrap().records
+    );
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list" || a == "--test") {
+        return;
+    }
+    let records = std::env::var("HUELLA_BENCH_RECORDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    outage(records);
+    regional(50, 400);
+}
