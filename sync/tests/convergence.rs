@@ -3,7 +3,7 @@
 //! edits and erasures. After healing, all replicas are identical, every acknowledged edit of a
 //! record that was not erased is in every station's copy, and erased people stay erased.
 //! `HUELLA_SYNC_SEEDS=N` runs more seeds (default 12).
-#![allow(missing_docs, clippy::unwrap_used)]
+#![allow(missing_docs, clippy::unwrap_used, clippy::type_complexity)]
 
 mod common;
 

@@ -137,8 +137,8 @@ fn hub_and_three_stations_converge_through_restarts() {
     }
     let regional = huella_keys::StationSecrets::generate("R", "REG");
     let reg = regional.public().recipient;
-    let mut a = Node::new("A", "0101", &[reg.clone()]);
-    let mut b = Node::new("B", "0101", &[reg.clone()]);
+    let mut a = Node::new("A", "0101", std::slice::from_ref(&reg));
+    let mut b = Node::new("B", "0101", std::slice::from_ref(&reg));
     let c = Node::new("C", "0202", &[reg]);
     // A and B share their office: each wraps new records to the other.
     a.recipients
