@@ -141,7 +141,7 @@ pub struct LoginState {
     /// User name typed.
     pub user: String,
     /// Passphrase typed (shown masked; cleared after each attempt).
-    pub pass: String,
+    pub pass: SecretInput,
     /// Field with the cursor.
     pub focus: LoginField,
     /// Failures in a row.
@@ -306,7 +306,7 @@ pub struct DecisionPrompt {
     /// Reason typed.
     pub reason: String,
     /// Passphrase typed (masked).
-    pub pass: String,
+    pub pass: SecretInput,
     /// Cursor on the passphrase (else on the reason).
     pub on_pass: bool,
     /// Waiting for the worker.
@@ -398,7 +398,7 @@ impl App {
             quit: false,
             login: LoginState {
                 user: String::new(),
-                pass: String::new(),
+                pass: SecretInput::new(),
                 focus: LoginField::User,
                 failures: 0,
                 locked_until: None,
@@ -429,5 +429,61 @@ impl App {
             .locked_until
             .filter(|t| *t > self.now)
             .map(|t| t.saturating_duration_since(self.now).as_secs() + 1)
+    }
+}
+
+/// Text typed into a passphrase field: zeroized when cleared or dropped, never printed, and
+/// given its capacity up front so typing never leaves reallocated copies behind.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretInput(zeroize::Zeroizing<String>);
+
+impl SecretInput {
+    /// Longest passphrase accepted at the keyboard.
+    pub const MAX_CHARS: usize = 128;
+
+    /// An empty field.
+    pub fn new() -> Self {
+        SecretInput(zeroize::Zeroizing::new(String::with_capacity(
+            Self::MAX_CHARS * 4,
+        )))
+    }
+
+    /// Appends a typed character (ignored past [`SecretInput::MAX_CHARS`]).
+    pub fn push(&mut self, c: char) {
+        if self.0.chars().count() < Self::MAX_CHARS {
+            self.0.push(c);
+        }
+    }
+
+    /// Removes the last character.
+    pub fn pop(&mut self) -> Option<char> {
+        self.0.pop()
+    }
+
+    /// Wipes the field.
+    pub fn clear(&mut self) {
+        zeroize::Zeroize::zeroize(&mut *self.0);
+    }
+
+    /// Whether nothing is typed.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The typed text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for SecretInput {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for SecretInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretInput(*****)")
     }
 }

@@ -28,7 +28,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let mut lines = vec![
         Line::raw(""),
         field(s.user, l.user.clone(), l.focus == LoginField::User),
-        field(s.passphrase, mask(&l.pass), l.focus == LoginField::Pass),
+        field(
+            s.passphrase,
+            mask(l.pass.as_str()),
+            l.focus == LoginField::Pass,
+        ),
         Line::raw(""),
     ];
     if let Some(secs) = app.locked_secs() {

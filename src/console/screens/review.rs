@@ -120,7 +120,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Paragraph::new(vec![
             Line::from(format!("{title} — {}", v.identity.nombre_completo()).bold()),
             cur(!p.on_pass, format!("{}: {}", s.reason, p.reason)),
-            cur(p.on_pass, format!("{}: {}", s.reauth, mask(&p.pass))),
+            cur(
+                p.on_pass,
+                format!("{}: {}", s.reauth, mask(p.pass.as_str())),
+            ),
             Line::raw(""),
             Line::from(if p.busy {
                 s.checking.cyan()

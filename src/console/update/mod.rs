@@ -195,7 +195,7 @@ fn login_action(app: &mut App, action: Action) -> Vec<Effect> {
                 l.error = Some(app.lang.strings().login_need_user.to_owned());
                 return Vec::new();
             }
-            let pass = Passphrase::new(&l.pass);
+            let pass = Passphrase::new(l.pass.as_str());
             l.pass.clear();
             l.busy = true;
             l.error = None;

@@ -6,7 +6,7 @@ use huella_sync::Decision;
 use super::{back, go, set_toast};
 use crate::console::action::Action;
 use crate::console::msg::{DeskCmd, DeskEvent, Effect};
-use crate::console::state::{App, DecisionPrompt, ReviewState, Screen, Tone};
+use crate::console::state::{App, DecisionPrompt, ReviewState, Screen, SecretInput, Tone};
 
 pub(super) fn queue_action(app: &mut App, action: Action) -> Vec<Effect> {
     let len = app.queue.as_ref().map_or(0, Vec::len);
@@ -65,7 +65,7 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
                     return Vec::new();
                 }
                 p.busy = true;
-                let pass = Passphrase::new(&p.pass);
+                let pass = Passphrase::new(p.pass.as_str());
                 p.pass.clear();
                 return vec![Effect::Desk(DeskCmd::Decide {
                     id: r.review.id,
@@ -100,7 +100,7 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
             r.prompt = Some(DecisionPrompt {
                 decision,
                 reason: String::new(),
-                pass: String::new(),
+                pass: SecretInput::new(),
                 on_pass: decision == Decision::Aprobar,
                 busy: false,
             });
