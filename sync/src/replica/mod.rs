@@ -291,7 +291,10 @@ impl Replica {
     /// The signing key pinned for `peer` (a hub URL or a peer name), if any.
     pub fn peer_pin(&self, peer: &str) -> Result<Option<[u8; 32]>, ReplicaError> {
         let k = [keys::peer(peer).as_slice(), b"\0pin"].concat();
-        Ok(self.tree.get(k)?.and_then(|v| <[u8; 32]>::try_from(v.as_ref()).ok()))
+        Ok(self
+            .tree
+            .get(k)?
+            .and_then(|v| <[u8; 32]>::try_from(v.as_ref()).ok()))
     }
 
     /// Pins `peer`'s signing key (trust on first use, or set by the operator).

@@ -75,7 +75,10 @@ impl Store {
             })?;
             bytes.extend_from_slice(&plain);
         }
-        PersonRecord::load(id, &bytes).map_err(|source| StoreError::Record { id, source: Box::new(source) })
+        PersonRecord::load(id, &bytes).map_err(|source| StoreError::Record {
+            id,
+            source: Box::new(source),
+        })
     }
 
     /// Seals every local change not yet in a wire chunk into a new wire chunk. Cheap when
