@@ -43,11 +43,17 @@ pub enum Command {
     )]
     Init {
         /// Office code.
-        #[arg(long)]
-        office: String,
-        /// Station name.
-        #[arg(long)]
-        station: String,
+        #[arg(long, required_unless_present = "join")]
+        office: Option<String>,
+        /// Station name (with --join, the name comes from the invite).
+        #[arg(long, required_unless_present = "join")]
+        station: Option<String>,
+        /// Joins an office with an invite file made by `huella sync invite`.
+        #[arg(long, value_name = "INVITE")]
+        join: Option<PathBuf>,
+        /// File whose first line is the invite's passphrase.
+        #[arg(long, requires = "join")]
+        invite_passphrase_file: Option<PathBuf>,
         /// First administrator's user name.
         #[arg(long)]
         admin: String,
@@ -111,6 +117,16 @@ pub enum Command {
     Devices(crate::commands::devices::DevicesArgs),
     /// Evaluations (fingerprint matching accuracy and speed).
     Eval(crate::commands::eval::EvalArgs),
+    /// Runs a hub (regional or central office) until killed.
+    Hub(crate::commands::sync::HubArgs),
+    /// Reconciles with the hub and/or LAN peers; also `sync conflicts|roster|invite|erase`.
+    Sync(crate::commands::sync::SyncArgs),
+    /// Offline exchange on a USB stick.
+    Bundle {
+        /// Export or import.
+        #[command(subcommand)]
+        action: crate::commands::sync::BundleAction,
+    },
     /// Audit trail operations.
     Audit {
         /// What to do.

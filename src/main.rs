@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use huella::cli::{Cli, Command};
-use huella::commands::{demo, station};
+use huella::commands::{demo, station, sync};
 use huella::home::Home;
 
 fn main() -> ExitCode {
@@ -29,19 +29,29 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::Init {
             office,
             station: name,
+            join,
+            invite_passphrase_file,
             admin,
             passphrase_file,
             regional,
             central,
-        } => station::init(
-            home,
-            &office,
-            &name,
-            &admin,
-            &passphrase_file,
-            regional.as_deref(),
-            central.as_deref(),
-        ),
+        } => match join {
+            Some(invite) => {
+                let invite_pass = invite_passphrase_file.ok_or_else(|| {
+                    anyhow::anyhow!("falta --invite-passphrase-file para usar la invitación")
+                })?;
+                sync::run_join(home, &invite, &invite_pass, &admin, &passphrase_file).map(|_| ())
+            }
+            None => station::init(
+                home,
+                office.as_deref().unwrap_or_default(),
+                name.as_deref().unwrap_or_default(),
+                &admin,
+                &passphrase_file,
+                regional.as_deref(),
+                central.as_deref(),
+            ),
+        },
         Command::Officer { action } => station::officer(home, action),
         Command::Import { file, who } => station::import(home, &file, &who),
         Command::Find {
@@ -53,6 +63,9 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         } => station::find(home, curp, nss, name, json, &who),
         Command::Status { json } => station::status(home, json),
         Command::Audit { action } => station::audit(home, action),
+        Command::Hub(args) => sync::run_hub(home, &args),
+        Command::Sync(args) => sync::run_sync(home, args),
+        Command::Bundle { action } => sync::run_bundle(home, action),
         Command::Sim(args) => huella::commands::sim::run(args),
         Command::Devices(args) => huella::commands::devices::run(args),
         Command::Eval(args) => huella::commands::eval::run(args),

@@ -8,3 +8,4 @@ pub mod eval;
 pub mod sample;
 pub mod sim;
 pub mod station;
+pub mod sync;
