@@ -34,6 +34,8 @@ const MAX_ROTATION: f32 = PI / 2.0;
 const MIN_LOCAL: f32 = 0.2;
 /// Seeds tried by the alignment consolidation.
 const SEEDS: usize = 8;
+/// Best local pairs from which the seeds are chosen (one-to-one, greedily).
+const SEED_POOL: usize = 4 * SEEDS;
 /// Seeds whose local similarity is below this fraction of the best seed's are not tried.
 const SEED_RATIO: f32 = 0.6;
 /// Position tolerance near the seed (pixels).
@@ -65,9 +67,14 @@ pub struct Cylinder {
 
 const _: () = assert!(NS * NS == 64 && WORDS == ND, "one word per direction layer");
 
-/// Popcount of several words with one horizontal sum (SWAR; no `popcnt` instruction needed).
+/// Popcount of several words. With the `popcnt` instruction available (e.g. `-C
+/// target-cpu=x86-64-v2`, see `.cargo/config.toml`) this is one instruction per word;
+/// otherwise a SWAR count with one horizontal sum.
 #[inline(always)]
 fn popcount_sum(words: [u64; WORDS]) -> u32 {
+    if cfg!(target_feature = "popcnt") {
+        return words.iter().map(|w| w.count_ones()).sum();
+    }
     const M1: u64 = 0x5555_5555_5555_5555;
     const M2: u64 = 0x3333_3333_3333_3333;
     const M4: u64 = 0x0f0f_0f0f_0f0f_0f0f;
@@ -78,6 +85,17 @@ fn popcount_sum(words: [u64; WORDS]) -> u32 {
         acc += (x + (x >> 4)) & M4;
     }
     (acc.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
+}
+
+/// Popcount of one word (SWAR without the `popcnt` instruction).
+#[inline(always)]
+fn popcount(x: u64) -> u32 {
+    if cfg!(target_feature = "popcnt") {
+        return x.count_ones();
+    }
+    let mut w = [0u64; WORDS];
+    w[0] = x;
+    popcount_sum(w)
 }
 
 /// A template prepared for fast repeated comparison.
@@ -95,6 +113,23 @@ pub struct Prepared {
     pub hull: Vec<(f32, f32)>,
     /// The hull (plus margin) rasterised on a coarse grid for O(1) inside tests.
     pub area: AreaGrid,
+    /// Indices of `points` sorted by y, for range queries during alignment.
+    pub by_y: Vec<u16>,
+    /// The y coordinates in `by_y` order.
+    pub ys: Vec<f32>,
+    /// For each 8-pixel band of y, the first position in `ys` at or below it.
+    pub y_start: Vec<u16>,
+    /// Directions (radians, `[0, 2π)`, ascending), parallel to `points`.
+    pub angles: Vec<f32>,
+}
+
+impl Prepared {
+    /// Index range of `ys` that may hold values ≥ `y` (a superset starting at most one band early).
+    #[inline]
+    fn y_from(&self, y: f32) -> usize {
+        let k = (y * (1.0 / Y_BUCKET)).clamp(0.0, (self.y_start.len().max(1) - 1) as f32) as u32;
+        self.y_start.get(k as usize).map_or(0, |&v| usize::from(v))
+    }
 }
 
 /// Coarse occupancy grid of a print's observed area.
@@ -212,10 +247,16 @@ fn near_hull(hull: &[(f32, f32)], q: (f32, f32), margin: f32) -> bool {
 
 /// Builds the cylinders of a template.
 pub fn prepare(t: &Template) -> Prepared {
-    let pts: Vec<[f32; 3]> = t
-        .minutiae
+    // Minutiae in direction order, so that a comparison visits only the direction-compatible
+    // range of the other print's cylinders.
+    let mut order: Vec<usize> = (0..t.minutiae.len()).collect();
+    order.sort_by_key(|&i| t.minutiae[i].angle);
+    let pts: Vec<[f32; 3]> = order
         .iter()
-        .map(|m| [f32::from(m.x), f32::from(m.y), m.radians()])
+        .map(|&i| {
+            let m = &t.minutiae[i];
+            [f32::from(m.x), f32::from(m.y), m.radians()]
+        })
         .collect();
     let hull = convex_hull(&pts.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
     let mut out = Prepared {
@@ -305,13 +346,30 @@ pub fn prepare(t: &Template) -> Prepared {
         out.dirs.push([c, s]);
         out.cylinders.push(cyl);
         out.reliability.push(
-            t.minutiae
+            order
                 .get(mi)
+                .and_then(|&i| t.minutiae.get(i))
                 .map_or(0.0, |sm| f32::from(sm.reliability) / 100.0),
         );
     }
+    let mut by_y: Vec<u16> = (0..out.points.len() as u16).collect();
+    by_y.sort_by(|&i, &j| out.points[usize::from(i)][1].total_cmp(&out.points[usize::from(j)][1]));
+    out.ys = by_y
+        .iter()
+        .map(|&i| out.points[usize::from(i)][1])
+        .collect();
+    out.by_y = by_y;
+    let top = out.ys.last().map_or(0.0, |&y| y.max(0.0));
+    let buckets = (top / Y_BUCKET) as usize + 2;
+    out.y_start = (0..buckets)
+        .map(|k| out.ys.partition_point(|&y| y < k as f32 * Y_BUCKET) as u16)
+        .collect();
+    out.angles = out.points.iter().map(|p| p[2]).collect();
     out
 }
+
+/// Height of the buckets of [`Prepared::y_start`] (pixels).
+const Y_BUCKET: f32 = 8.0;
 
 /// Signed angle difference `a - b` wrapped to `(-π, π]`.
 #[inline]
@@ -335,18 +393,27 @@ pub fn local_similarity(a: &Cylinder, b: &Cylinder) -> f32 {
 #[inline(always)]
 fn local_similarity_with(a: &Cylinder, b: &Cylinder, sq: &[f32; BITS + 1]) -> f32 {
     let v = a.valid & b.valid;
-    if v.count_ones() < MIN_COMMON_CELLS {
+    if popcount(v) < MIN_COMMON_CELLS {
         return 0.0;
     }
-    let ca = a.bits.map(|w| w & v);
-    let cb = b.bits.map(|w| w & v);
-    let na = popcount_sum(ca);
-    let nb = popcount_sum(cb);
-    let mut x = [0u64; WORDS];
-    for k in 0..WORDS {
-        x[k] = ca[k] ^ cb[k];
-    }
-    let nx = popcount_sum(x);
+    let (na, nb, nx) = if cfg!(target_feature = "popcnt") {
+        let (mut na, mut nb, mut nx) = (0, 0, 0);
+        for (&wa, &wb) in a.bits.iter().zip(&b.bits) {
+            let (x, y) = (wa & v, wb & v);
+            na += x.count_ones();
+            nb += y.count_ones();
+            nx += (x ^ y).count_ones();
+        }
+        (na, nb, nx)
+    } else {
+        let ca = a.bits.map(|w| w & v);
+        let cb = b.bits.map(|w| w & v);
+        let mut x = [0u64; WORDS];
+        for k in 0..WORDS {
+            x[k] = ca[k] ^ cb[k];
+        }
+        (popcount_sum(ca), popcount_sum(cb), popcount_sum(x))
+    };
     if na + nb == 0 {
         return 0.0;
     }
@@ -385,7 +452,8 @@ pub fn fast_atan2(y: f32, x: f32) -> f32 {
 #[derive(Default, Debug)]
 pub struct Scratch {
     pairs: Vec<(f32, u16, u16)>,
-    all: Vec<(f32, u16, u16)>,
+    /// Local similarities, row-major `na × nb` (0 = not a candidate pair).
+    sim: Vec<f32>,
     cand: Vec<(f32, u16, u16)>,
     used_a: Vec<bool>,
     used_b: Vec<bool>,
@@ -402,29 +470,16 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     if na < 2 || nb < 2 {
         return 0.0;
     }
+    let top = local_stage(a, b, scratch);
     let pairs = &mut scratch.pairs;
-    pairs.clear();
-    let min_cos = MAX_ROTATION.cos() - 1e-6;
-    let sq = sqrt_table();
-    for (i, (ca, da)) in a.cylinders.iter().zip(&a.dirs).enumerate() {
-        for (j, (cb, db)) in b.cylinders.iter().zip(&b.dirs).enumerate() {
-            if da[0] * db[0] + da[1] * db[1] < min_cos {
-                continue;
-            }
-            let s = local_similarity_with(ca, cb, sq);
-            if s > MIN_LOCAL {
-                pairs.push((s, i as u16, j as u16));
-            }
-        }
-    }
+    // Only pairs within SEED_RATIO of the best can become seeds.
+    pairs.retain(|p| p.0 >= SEED_RATIO * top);
     let nr = na.min(nb).min(SEEDS);
     // Greedy one-to-one choice of the best pairs as alignment seeds.
-    let take = (4 * nr).min(pairs.len());
+    let take = (4 * nr).min(SEED_POOL).min(pairs.len());
     if take == 0 {
         return 0.0;
     }
-    scratch.all.clear();
-    scratch.all.extend_from_slice(pairs);
     if take < pairs.len() {
         pairs.select_nth_unstable_by(take - 1, |x, y| y.0.total_cmp(&x.0));
         pairs.truncate(take);
@@ -448,6 +503,75 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
         }
     }
     align_and_count(a, b, &sel, scratch)
+}
+
+/// Local similarities of all direction-compatible cylinder pairs into `scratch.sim`, and the
+/// pairs that may become alignment seeds into `scratch.pairs`; returns the best similarity.
+#[inline(never)]
+fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
+    let nb = b.cylinders.len();
+    let na = a.cylinders.len();
+    let pairs = &mut scratch.pairs;
+    pairs.clear();
+    scratch.sim.clear();
+    scratch.sim.resize(na * nb, 0.0);
+    let min_cos = MAX_ROTATION.cos() - 1e-6;
+    let sq = sqrt_table();
+    let mut top = 0.0f32;
+    let mut floor = 0.0f32;
+    // Direction window (a little wider than MAX_ROTATION; the exact test is below).
+    let half = MAX_ROTATION + 0.01;
+    for (i, ((ca, da), row)) in a
+        .cylinders
+        .iter()
+        .zip(&a.dirs)
+        .zip(scratch.sim.chunks_exact_mut(nb))
+        .enumerate()
+    {
+        let theta = a.points[i][2];
+        let (lo, hi) = (theta - half, theta + half);
+        let ranges = if lo < 0.0 {
+            [(0.0, hi), (lo + TAU, TAU)]
+        } else if hi >= TAU {
+            [(lo, TAU), (0.0, hi - TAU)]
+        } else {
+            [(lo, hi), (0.0, -1.0)]
+        };
+        for (lo, hi) in ranges {
+            if hi < lo {
+                continue;
+            }
+            let from = b.angles.partition_point(|&t| t < lo);
+            let to = b.angles.partition_point(|&t| t <= hi);
+            let to = to.max(from);
+            for (j, ((cb, db), slot)) in b.cylinders[from..to]
+                .iter()
+                .zip(&b.dirs[from..to])
+                .zip(&mut row[from..to])
+                .enumerate()
+            {
+                let j = from + j;
+                if da[0] * db[0] + da[1] * db[1] < min_cos {
+                    continue;
+                }
+                let s = local_similarity_with(ca, cb, sq);
+                if s > MIN_LOCAL {
+                    *slot = s;
+                    if s >= floor && s >= SEED_RATIO * top {
+                        pairs.push((s, i as u16, j as u16));
+                        top = top.max(s);
+                        if pairs.len() == 4 * SEED_POOL {
+                            // Keep the best SEED_POOL; later pairs must beat the worst kept.
+                            pairs.select_nth_unstable_by(SEED_POOL - 1, |x, y| y.0.total_cmp(&x.0));
+                            pairs.truncate(SEED_POOL);
+                            floor = pairs.iter().fold(f32::MAX, |m, p| m.min(p.0));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    top
 }
 
 /// Seeded alignment consolidation: for each of the best pairs as a seed, rotate and translate
@@ -476,27 +600,45 @@ fn align_and_count(
             (pb[0] + dx * rc - dy * rs, pb[1] + dx * rs + dy * rc)
         };
         scratch.cand.clear();
-        for &(s, i, j) in scratch.all.iter() {
-            let (ai, bj) = (&a.points[usize::from(i)], &b.points[usize::from(j)]);
+        let nbp = b.points.len();
+        for (i, (ai, row)) in a
+            .points
+            .iter()
+            .zip(scratch.sim.chunks_exact(nbp))
+            .enumerate()
+        {
             let (x, y) = map(ai);
-            let (ex, ey) = (x - bj[0], y - bj[1]);
-            let d2 = ex * ex + ey * ey;
-            if d2 > DIST_TOL_MAX * DIST_TOL_MAX {
-                continue;
-            }
             let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
             let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
-            if d2 > tol * tol {
-                continue;
+            let da = a.dirs[i];
+            let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
+            // B minutiae within `tol` of the mapped position, found through the y order.
+            let lo = b.y_from(y - tol);
+            for (&j, &yj) in b.by_y[lo..].iter().zip(&b.ys[lo..]) {
+                if yj > y + tol {
+                    break;
+                }
+                if yj < y - tol {
+                    continue;
+                }
+                let j = usize::from(j);
+                let s = row[j];
+                if s == 0.0 {
+                    continue;
+                }
+                let bj = &b.points[j];
+                let (ex, ey) = (x - bj[0], y - yj);
+                let d2 = ex * ex + ey * ey;
+                if d2 > tol * tol {
+                    continue;
+                }
+                let db = b.dirs[j];
+                if ux * db[0] + uy * db[1] < min_cos {
+                    continue;
+                }
+                let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
+                scratch.cand.push((w, i as u16, j as u16));
             }
-            let d = d2.sqrt();
-            let (da, db) = (a.dirs[usize::from(i)], b.dirs[usize::from(j)]);
-            let (rx, ry) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
-            if rx * db[0] + ry * db[1] < min_cos {
-                continue;
-            }
-            let w = s * (1.0 - 0.8 * d / tol);
-            scratch.cand.push((w, i, j));
         }
         scratch.cand.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
         scratch.used_a.iter_mut().for_each(|u| *u = false);
@@ -513,7 +655,8 @@ fn align_and_count(
             m += w;
             count += 1;
         }
-        if count < 2 {
+        // The overlap counts are floored at MIN_OVERLAP: skip them when even that cannot win.
+        if count < 2 || m * m <= best * MIN_OVERLAP * MIN_OVERLAP {
             continue;
         }
         // Minutiae of each print that fall where the other print was observed.
