@@ -114,10 +114,10 @@ impl PreparedWrite {
             open.next_seq = open.next_seq.saturating_add(1);
             open.chunks += 1;
         }
-        let status = open
-            .record
-            .status()
-            .map_err(|source| StoreError::Record { id, source: Box::new(source) })?;
+        let status = open.record.status().map_err(|source| StoreError::Record {
+            id,
+            source: Box::new(source),
+        })?;
         w.insert(layout::status(&id), vec![status.to_byte()]);
         if tags != open.tags || open.is_new {
             for old in &open.tags {

@@ -250,8 +250,10 @@ impl Store {
             chunks += 1;
             next_seq = seq.saturating_add(1);
         }
-        let record =
-            PersonRecord::load(id, &bytes).map_err(|source| StoreError::Record { id, source: Box::new(source) })?;
+        let record = PersonRecord::load(id, &bytes).map_err(|source| StoreError::Record {
+            id,
+            source: Box::new(source),
+        })?;
         let tags = self
             .tree
             .get(layout::tags(&id))?
