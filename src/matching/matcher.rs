@@ -613,31 +613,22 @@ fn align_and_count(
             let da = a.dirs[i];
             let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
             // B minutiae within `tol` of the mapped position, found through the y order.
+            // Candidates within the y band, tested without data-dependent branches (about half
+            // of them are direction-incompatible, which a branch would mispredict).
             let lo = b.y_from(y - tol);
-            for (&j, &yj) in b.by_y[lo..].iter().zip(&b.ys[lo..]) {
-                if yj > y + tol {
-                    break;
-                }
-                if yj < y - tol {
-                    continue;
-                }
+            let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
+            for (&j, &yj) in b.by_y[lo..hi].iter().zip(&b.ys[lo..hi]) {
                 let j = usize::from(j);
-                let s = row[j];
-                if s == 0.0 {
-                    continue;
-                }
+                let s = row.get(j).copied().unwrap_or(0.0);
                 let bj = &b.points[j];
                 let (ex, ey) = (x - bj[0], y - yj);
                 let d2 = ex * ex + ey * ey;
-                if d2 > tol * tol {
-                    continue;
-                }
                 let db = b.dirs[j];
-                if ux * db[0] + uy * db[1] < min_cos {
-                    continue;
+                let ok = (s > 0.0) & (d2 <= tol * tol) & (ux * db[0] + uy * db[1] >= min_cos);
+                if ok {
+                    let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
+                    scratch.cand.push((w, i as u16, j as u16));
                 }
-                let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
-                scratch.cand.push((w, i as u16, j as u16));
             }
         }
         scratch.cand.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
