@@ -1,7 +1,7 @@
 //! Keys at the CLI edge: wrong passphrase, damaged credential file, roles, and refusing to
 //! re-initialise a station. Each leaves the station unchanged.
 
-use super::util::{Station, assert_success, stderr, stdout};
+use super::util::{Station, assert_success, assert_user_error, stderr, stdout};
 
 #[test]
 fn wrong_passphrase_and_damaged_key_file_are_explained_and_change_nothing() {
@@ -18,12 +18,7 @@ fn wrong_passphrase_and_damaged_key_file_are_explained_and_change_nothing() {
         "--passphrase-file",
         wrong.to_str().expect("utf8"),
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("contraseña incorrecta para el usuario admin"),
-        "{}",
-        stderr(&out)
-    );
+    assert_user_error(&out, "contraseña incorrecta para el usuario admin");
 
     let cred = st.home.join("credenciales").join("admin.age");
     let original = std::fs::read(&cred).expect("read");
@@ -52,12 +47,7 @@ fn wrong_passphrase_and_damaged_key_file_are_explained_and_change_nothing() {
         "--passphrase-file",
         st.admin_pass.to_str().expect("utf8"),
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("ya existe una estación"),
-        "{}",
-        stderr(&out)
-    );
+    assert_user_error(&out, "ya existe una estación");
     let after = stdout(&st.run(&["status", "--json"]));
     let strip = |s: &str| {
         s.lines()
@@ -99,12 +89,7 @@ fn officers_are_added_by_admins_only_and_sign_the_audit_chain() {
         "--passphrase-file",
         p.to_str().expect("utf8"),
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("solo un administrador"),
-        "{}",
-        stderr(&out)
-    );
+    assert_user_error(&out, "solo un administrador");
     // A short passphrase is refused with the rule.
     std::fs::write(&q, "corta\n").expect("write");
     let out = st.run_as_admin(&[
@@ -116,8 +101,7 @@ fn officers_are_added_by_admins_only_and_sign_the_audit_chain() {
         "--new-passphrase-file",
         q.to_str().expect("utf8"),
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("al menos 8"), "{}", stderr(&out));
+    assert_user_error(&out, "al menos 8");
     // Ana's lookups are audited under her name.
     let out = st.run(&[
         "find",

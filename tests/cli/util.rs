@@ -127,3 +127,13 @@ pub fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     }
     out
 }
+
+/// Panics unless the command failed as a user error (exit 1) whose stderr contains `text`.
+pub fn assert_user_error(o: &Output, text: &str) {
+    assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(o));
+    assert!(
+        stderr(o).contains(text),
+        "expected {text:?} in: {}",
+        stderr(o)
+    );
+}

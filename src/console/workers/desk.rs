@@ -236,14 +236,7 @@ impl Desk {
 
     fn home_data(&self, s: &Session) -> HomeData {
         let counts = s.store.status_counts().unwrap_or_default();
-        let order = [
-            BiometricStatus::Pendiente,
-            BiometricStatus::Capturado,
-            BiometricStatus::Aprobado,
-            BiometricStatus::Rechazado,
-            BiometricStatus::Registrado,
-            BiometricStatus::Restringido,
-        ];
+        let order = BiometricStatus::ALL;
         let mut drafts = Vec::new();
         if let Some(id) = std::fs::read_to_string(self.draft_file(s))
             .ok()
