@@ -128,37 +128,9 @@ pub fn import(bytes: &[u8]) -> Result<(Template, FingerPosition), IsoError> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::arb_template;
     use super::*;
     use proptest::prelude::*;
-
-    fn arb_template() -> impl Strategy<Value = Template> {
-        let m = (
-            0u16..16384,
-            0u16..16384,
-            any::<u8>(),
-            any::<bool>(),
-            0u8..=100,
-        )
-            .prop_map(|(x, y, angle, bif, reliability)| StoredMinutia {
-                x,
-                y,
-                angle,
-                kind: if bif { Kind::Bifurcation } else { Kind::Ending },
-                reliability,
-            });
-        (
-            any::<u16>(),
-            any::<u16>(),
-            0u8..=100,
-            prop::collection::vec(m, 0..=255),
-        )
-            .prop_map(|(width, height, quality, minutiae)| Template {
-                width,
-                height,
-                quality,
-                minutiae,
-            })
-    }
 
     proptest! {
         #[test]

@@ -1,5 +1,6 @@
 //! Helpers shared by unit tests: random templates and FVC sample paths.
 
+use proptest::prelude::*;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
 use super::minutiae::Kind;
@@ -45,4 +46,38 @@ pub fn fvc_dir(set: &str) -> std::path::PathBuf {
         .join("../shared/data/fingerprints")
         .join(set)
         .join("tif")
+}
+
+/// Any stored minutia (proptest strategy).
+fn arb_minutia() -> impl Strategy<Value = StoredMinutia> {
+    (
+        0u16..16384,
+        0u16..16384,
+        any::<u8>(),
+        any::<bool>(),
+        0u8..=100,
+    )
+        .prop_map(|(x, y, angle, bif, reliability)| StoredMinutia {
+            x,
+            y,
+            angle,
+            kind: if bif { Kind::Bifurcation } else { Kind::Ending },
+            reliability,
+        })
+}
+
+/// Any template the codecs must round-trip (proptest strategy).
+pub fn arb_template() -> impl Strategy<Value = Template> {
+    (
+        any::<u16>(),
+        any::<u16>(),
+        0u8..=100,
+        prop::collection::vec(arb_minutia(), 0..=255),
+    )
+        .prop_map(|(width, height, quality, minutiae)| Template {
+            width,
+            height,
+            quality,
+            minutiae,
+        })
 }

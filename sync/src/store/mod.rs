@@ -223,16 +223,7 @@ impl Store {
         keys: &StoreKeys<'_>,
         id: RecordId,
     ) -> Result<OpenRecord, StoreError> {
-        let wrapped = self
-            .tree
-            .get(layout::wrapped_key(&id))?
-            .ok_or(StoreError::NoSuchRecord(id))?;
-        let dek = huella_keys::WrappedKey::from_bytes(wrapped.to_vec())
-            .unwrap_with(&keys.secrets.identities())
-            .map_err(|e| StoreError::Decrypt {
-                id,
-                reason: e.to_string(),
-            })?;
+        let dek = self.data_key(keys, id)?;
         let mut bytes = Vec::new();
         let mut chunks = 0u32;
         let mut next_seq = 0u32;
