@@ -1,9 +1,10 @@
 //! Sync figures on real sled stores, real sealing and age, and a real HTTP hub on loopback:
 //! a week-long outage (10,000 records: 20 % edited five times, 1,000 new, 1 % edited
 //! elsewhere meanwhile), the nothing-changed reconnect, and a regional merge of 50 station
-//! bundles × 400 records from
-//! 10 field offices of a region. Run: `cargo bench -p huella-sync --bench sync` (add
-//! `--profile dev` for the CI profile). `HUELLA_BENCH_RECORDS` scales the outage case.
+//! bundles × 400 records from 10 field offices of a region. Run:
+//! `cargo bench -p huella-sync --bench sync` (add `--profile dev` for the CI profile).
+//! `HUELLA_BENCH_RECORDS` scales the outage case,
+//! `HUELLA_BENCH_CASE=outage|regional` runs one case, `HUELLA_BENCH_PHASES=1` prints phases.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 #[path = "../tests/common/mod.rs"]
