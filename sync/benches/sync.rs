@@ -1,8 +1,10 @@
 //! Sync figures on real sled stores, real sealing and age, and a real HTTP hub on loopback:
 //! a week-long outage (10,000 records: 20 % edited five times, 1,000 new, 1 % edited
 //! elsewhere meanwhile), the nothing-changed reconnect, and a regional merge of 50 station
-//! bundles × 400 records. Run: `cargo bench -p huella-sync --bench sync` (add
-//! `--profile dev` for the CI profile). `HUELLA_BENCH_RECORDS` scales the outage case.
+//! bundles × 400 records from 10 field offices of a region. Run:
+//! `cargo bench -p huella-sync --bench sync` (add `--profile dev` for the CI profile).
+//! `HUELLA_BENCH_RECORDS` scales the outage case,
+//! `HUELLA_BENCH_CASE=outage|regional` runs one case, `HUELLA_BENCH_PHASES=1` prints phases.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 #[path = "../tests/common/mod.rs"]
@@ -80,6 +82,7 @@ fn sync_http(n: &Node, url: &str) -> Run {
     let idx = TestIndexer(&n.secrets);
     let side = StationSide::new(n.store(), n.keys(), &n.officer, &idx);
     side.prepare().unwrap();
+    let prepared = t.elapsed().as_secs_f64();
     let mut http = HttpTransport::new(url);
     let mut c = Client::new(url, None, None);
     let o = protocol::run(
@@ -91,6 +94,12 @@ fn sync_http(n: &Node, url: &str) -> Run {
     )
     .unwrap();
     assert!(o.converged);
+    if std::env::var_os("HUELLA_BENCH_PHASES").is_some() {
+        println!(
+            "  phases: prepare {prepared:.2} s, protocol {:.2} s",
+            t.elapsed().as_secs_f64() - prepared
+        );
+    }
     Run {
         bytes: http.bytes,
         trips: o.round_trips,
@@ -142,6 +151,11 @@ fn outage(records: usize) {
     bulk_create(&a, records / 10, "NUEV");
     bulk_edit(&b, &ids[records - records / 100..], 1);
     sync_http(&b, &url);
+    if std::env::var_os("HUELLA_BENCH_PHASES").is_some() {
+        use std::io::Write as _;
+        println!("outage reconcile starts");
+        std::io::stdout().flush().unwrap();
+    }
     let week = sync_http(&a, &url);
     println!(
         "OUTAGE reconcile ({} edited, {} new, {} edited elsewhere): {:.2} MB on the wire, {} round trips, {:.2} s wall",
@@ -159,19 +173,27 @@ fn outage(records: usize) {
     );
 }
 
-fn regional(stations: usize, per: usize) {
+/// A regional office imports one bundle from each of `stations` stations of its region
+/// (`per_office` stations per field office, `per` new records each) and answers each with
+/// an acknowledgement; then one station imports its acknowledgement (two-way check).
+fn regional(stations: usize, per_office: usize, per: usize) {
     let admin = OfficerKey::generate("admin", Role::Admin);
+    let office_of = |i: usize| format!("{:04}", 101 + i / per_office);
     let nodes: Vec<Node> = (0..stations)
-        .map(|i| Node::new(&format!("E{i}"), "0101", &[]))
+        .map(|i| Node::new(&format!("E{i}"), &office_of(i), &[]))
         .collect();
-    let refs: Vec<&Node> = nodes.iter().collect();
-    let roster = roster_for("0101", &refs, &admin);
     let hub_dir = tempfile::tempdir().unwrap();
     let hub = HubHome::open(hub_dir.path()).unwrap();
-    hub.trust_roster(&roster).unwrap();
+    for group in nodes.chunks(per_office) {
+        let refs: Vec<&Node> = group.iter().collect();
+        let roster = roster_for(&group[0].store().station().unwrap().office, &refs, &admin);
+        hub.trust_roster(&roster).unwrap();
+        for n in group {
+            n.trust().anchor(&roster).unwrap();
+        }
+    }
     let mut bundles = Vec::new();
     for n in &nodes {
-        n.trust().anchor(&roster).unwrap();
         bulk_create(n, per, "REGN");
         let idx = TestIndexer(&n.secrets);
         let side = StationSide::new(n.store(), n.keys(), &n.officer, &idx);
@@ -180,14 +202,28 @@ fn regional(stations: usize, per: usize) {
     }
     let total: usize = bundles.iter().map(Vec::len).sum();
     let t = Instant::now();
+    let mut acks = Vec::new();
     for b in &bundles {
-        hub.import_bundle(b).unwrap();
+        acks.push(hub.import_bundle(b).unwrap());
     }
+    let secs = t.elapsed().as_secs_f64();
+    let ack_bytes: usize = acks.iter().map(Vec::len).sum();
     println!(
-        "REGIONAL MERGE: {stations} bundles × {per} records ({:.1} MB) imported with acknowledgements in {:.2} s; hub holds {} records",
+        "REGIONAL MERGE: {stations} bundles × {per} records ({:.1} MB) from {} offices imported with acknowledgements ({:.1} MB) in {secs:.2} s; hub holds {} records",
         total as f64 / 1e6,
-        t.elapsed().as_secs_f64(),
+        stations.div_ceil(per_office),
+        ack_bytes as f64 / 1e6,
         hub.replica().summary().unwrap().records
+    );
+    // Two-way: the last station of the first office learns its office's records.
+    let last = per_office.min(stations) - 1;
+    let n = &nodes[last];
+    let idx = TestIndexer(&n.secrets);
+    let side = StationSide::new(n.store(), n.keys(), &n.officer, &idx);
+    bundle::import(&side, &acks[last], "hub", None).unwrap();
+    assert_eq!(
+        n.store().replica().summary().unwrap().records,
+        (per * (last + 1)) as u64
     );
 }
 
@@ -199,6 +235,11 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10_000);
-    outage(records);
-    regional(50, 400);
+    let case = std::env::var("HUELLA_BENCH_CASE").unwrap_or_default();
+    if case.is_empty() || case == "outage" {
+        outage(records);
+    }
+    if case.is_empty() || case == "regional" {
+        regional(50, 5, 400);
+    }
 }

@@ -1,12 +1,15 @@
 //! USB bundles: the sync protocol folded into two files. A station exports what the other
 //! side is not known to have (plus what it has of every record); the hub (or another
 //! station) applies it and answers with an acknowledgement bundle carrying what the
-//! exporter lacks and what the receiver now holds, so the exporter's next bundle is small.
+//! receiver now holds of the exporter's records (so the exporter's next bundle is small) and
+//! what the exporter lacks of them and of its own office's records (see [`answer`]).
 //!
 //! A bundle is `MAGIC` + a signed [`Envelope`] whose body is a [`BundleBody`]. Record data in
 //! it is sealed (chunks, blobs) or wrapped (keys); the envelope signature makes it tamper
 //! evident; a bundle is applied once (its hash is remembered) and applying is idempotent.
 //! This module must not decrypt records itself.
+
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
@@ -178,6 +181,11 @@ fn mark_done(local: &dyn LocalSide, hash: &Hash) -> Result<(), SyncError> {
 }
 
 /// Imports an export bundle from a trusted station and returns the acknowledgement bundle.
+///
+/// The acknowledgement is scoped, so a regional merge of many bundles stays linear: it
+/// carries what this node holds of the records the exporter listed (so the exporter learns
+/// what arrived and gets newer changes to them) and of the records first delivered here by
+/// stations of the exporter's own office; never the rest of the region.
 pub fn answer(
     local: &dyn LocalSide,
     signer: &dyn Signer,
@@ -187,24 +195,25 @@ pub fn answer(
     if body.kind != BundleKind::Export {
         return Err(SyncError::Unexpected);
     }
-    match local.trust().standing(&env.sender_hex())? {
-        Standing::Trusted { .. } => {}
+    let office = match local.trust().standing(&env.sender_hex())? {
+        Standing::Trusted { office, .. } => office,
         Standing::Revoked { office, station } => {
             return Err(SyncError::Revoked { office, station });
         }
         Standing::Unknown => return Err(SyncError::UnknownStation),
-    }
+    };
     check_new(local, &hash)?;
     for r in &body.rosters {
         let _ = local.trust().accept(r, false);
     }
     let applied = local.apply(body.data)?;
     let replica = local.replica();
-    // What the exporter lacks: everything we hold beyond its haves.
+    replica.note_origin(&applied.changed, &office)?;
+    // The scope: what the exporter listed, plus its office's records it does not list.
     let mut theirs = body.haves;
-    let listed: std::collections::HashSet<[u8; 16]> = theirs.iter().map(|h| h.id).collect();
-    for (id, _) in replica.entries()? {
-        if !listed.contains(&id.0) {
+    let mut listed: HashSet<[u8; 16]> = theirs.iter().map(|h| h.id).collect();
+    for id in replica.office_records(&office)? {
+        if listed.insert(id.0) {
             theirs.push(RecordHave {
                 id: id.0,
                 ..RecordHave::default()
@@ -212,7 +221,7 @@ pub fn answer(
         }
     }
     let (data, _) = replica.data_for(&theirs, usize::MAX)?;
-    let mut haves = Vec::new();
+    let mut haves = Vec::with_capacity(theirs.len());
     for t in &theirs {
         haves.push(replica.have(&RecordId(t.id))?);
     }

@@ -44,7 +44,7 @@ impl Server<'_> {
         };
         let req: Request = decode(&env.body)?;
         tracing::debug!(target: "huella::sync", %office, %station, "request");
-        let resp = self.handle(req)?;
+        let resp = self.answer(req, Some(&office))?;
         Ok(Envelope::seal(self.key, encode(&resp), Some(env.nonce)).to_bytes())
     }
 
@@ -78,6 +78,11 @@ impl Server<'_> {
 
     /// Answers a request that was already authenticated.
     pub fn handle(&self, req: Request) -> Result<Response, SyncError> {
+        self.answer(req, None)
+    }
+
+    /// Answers a request from a station of `office` (noted as the origin of new records).
+    fn answer(&self, req: Request, office: Option<&str>) -> Result<Response, SyncError> {
         let replica = self.local.replica();
         match req {
             Request::Summary {
@@ -141,6 +146,9 @@ impl Server<'_> {
             }
             Request::Push { data } => {
                 let applied = self.local.apply(data)?;
+                if let Some(office) = office {
+                    replica.note_origin(&applied.changed, office)?;
+                }
                 Ok(Response::Pushed {
                     changed: applied.changed.len() as u32,
                     refused: applied

@@ -14,6 +14,8 @@
 //! | `K` | conflict key | a semantic conflict for supervisors (JSON) |
 //! | `L` | seq (u64 BE) | a refused peer or message (JSON, no personal data) |
 //! | `G` | bundle hash (32) | when a bundle was imported |
+//! | `O` | record id (16) | office of the station that first delivered the record here |
+//! | `J` | office + `\0` + record id (16) | empty: index of records by first-delivering office |
 //! | `b` | record id (16) + blob hash (32) | sealed blob (same key as the store's) |
 
 use super::Hash;
@@ -88,6 +90,18 @@ pub(crate) const REFUSAL: &[u8] = b"L";
 
 pub(crate) fn bundle(h: &Hash) -> Vec<u8> {
     [b"G".as_slice(), h].concat()
+}
+
+pub(crate) fn origin(id: &RecordId) -> Vec<u8> {
+    [b"O".as_slice(), &id.0].concat()
+}
+
+pub(crate) fn office_prefix(office: &str) -> Vec<u8> {
+    [b"J".as_slice(), office.as_bytes(), b"\0"].concat()
+}
+
+pub(crate) fn office_record(office: &str, id: &RecordId) -> Vec<u8> {
+    [office_prefix(office).as_slice(), &id.0].concat()
 }
 
 /// The record id after a prefix of `offset` bytes.

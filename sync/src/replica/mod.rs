@@ -9,6 +9,7 @@
 
 mod apply;
 pub mod keys;
+mod origin;
 mod wire;
 
 use serde::{Deserialize, Serialize};

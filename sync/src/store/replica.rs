@@ -42,6 +42,9 @@ pub struct Materialized {
     pub damaged: Vec<(RecordId, String)>,
 }
 
+/// Fewest records given to one export worker (below this, threads cost more than they save).
+const EXPORT_SHARE: usize = 64;
+
 /// Records merged per commit (one audit entry each).
 const COMMIT_EVERY: usize = 256;
 
@@ -83,17 +86,43 @@ impl Store {
 
     /// Seals every local change not yet in a wire chunk into a new wire chunk. Cheap when
     /// nothing changed: only sealed-chunk headers are hashed, nothing is decrypted.
-    /// Returns the number of records with new chunks.
+    /// Records are independent (one key unwrap and one document load each), so they are
+    /// spread over the machine's cores. Returns the number of records with new chunks.
     pub fn export_local(&self, keys: &StoreKeys<'_>) -> Result<usize, StoreError> {
-        let replica = self.replica();
-        let mut n = 0;
         let ids: Vec<RecordId> = self
             .tree()
             .scan_prefix(b"k")
             .keys()
             .filter_map(|k| k.ok().and_then(|k| layout::id_after(&k, 1)))
             .collect();
-        for id in ids {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        let n = if workers < 2 || ids.len() < 2 * EXPORT_SHARE {
+            self.export_ids(keys, &ids)?
+        } else {
+            let per = ids.len().div_ceil(workers).max(EXPORT_SHARE);
+            std::thread::scope(|s| {
+                let parts: Vec<_> = ids
+                    .chunks(per)
+                    .map(|part| s.spawn(move || self.export_ids(keys, part)))
+                    .collect();
+                let mut n = 0;
+                for p in parts {
+                    n += p
+                        .join()
+                        .map_err(|_| StoreError::Meta("exportación interrumpida".into()))??;
+                }
+                Ok::<_, StoreError>(n)
+            })?
+        };
+        self.flush()?;
+        Ok(n)
+    }
+
+    /// Exports the local changes of `ids` (see [`Store::export_local`]); not flushed.
+    fn export_ids(&self, keys: &StoreKeys<'_>, ids: &[RecordId]) -> Result<usize, StoreError> {
+        let replica = self.replica();
+        let mut n = 0;
+        for &id in ids {
             let fp = self.local_fingerprint(&id)?;
             let mut meta = replica.meta(&id).map_err(rep)?.unwrap_or_default();
             if meta.local_fp == Some(fp) {
@@ -136,7 +165,6 @@ impl Store {
             );
             self.tree().apply_batch(batch)?;
         }
-        self.flush()?;
         Ok(n)
     }
 

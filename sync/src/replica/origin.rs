@@ -1,0 +1,52 @@
+//! Which office first delivered each record to this node, and the records of an office.
+//! A hub uses it to scope acknowledgement bundles: an exporter gets back the records of its
+//! own office (the ones its office can read), not the whole region.
+//!
+//! The origin is the office of the trusted station that first sent the record here (a relay
+//! copy forwarded by another office counts as that office's); it is never changed later.
+
+use super::{Replica, ReplicaError, keys};
+use crate::record::RecordId;
+
+impl Replica {
+    /// The office that first delivered record `id` here, if known.
+    pub fn origin(&self, id: &RecordId) -> Result<Option<String>, ReplicaError> {
+        Ok(self
+            .tree()
+            .get(keys::origin(id))?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    /// Notes `office` as the origin of those of `ids` that have none yet (not flushed).
+    pub fn note_origin(&self, ids: &[RecordId], office: &str) -> Result<(), ReplicaError> {
+        if office.is_empty() || office.contains('\0') {
+            return Ok(());
+        }
+        let mut batch = sled::Batch::default();
+        let mut any = false;
+        for id in ids {
+            if self.tree().contains_key(keys::origin(id))? {
+                continue;
+            }
+            batch.insert(keys::origin(id), office.as_bytes());
+            batch.insert(keys::office_record(office, id), &[] as &[u8]);
+            any = true;
+        }
+        if any {
+            self.tree().apply_batch(batch)?;
+        }
+        Ok(())
+    }
+
+    /// The records whose origin is `office`, in id order.
+    pub fn office_records(&self, office: &str) -> Result<Vec<RecordId>, ReplicaError> {
+        let prefix = keys::office_prefix(office);
+        let mut out = Vec::new();
+        for k in self.tree().scan_prefix(&prefix).keys() {
+            if let Some(id) = keys::id_after(&k?, prefix.len()) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+}
