@@ -25,3 +25,4 @@ pub mod lookup;
 pub mod matching;
 pub mod session;
 pub mod station;
+pub mod sync_round;

@@ -1,0 +1,195 @@
+//! One reconciliation round of this station with its hub and LAN peers, shared by
+//! `huella sync` and the console's sync worker.
+//!
+//! Owns: choosing the transport for each target, retries after a dropped connection, pinning
+//! the peer's key on first contact, auditing a refused sync, and the totals of the round. It
+//! must not print or draw anything: callers see progress through [`RoundEvent`]s.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use huella_keys::{BlindTag, IndexKey};
+use huella_sync::events::SyncEvent;
+use huella_sync::hub::HttpTransport;
+use huella_sync::node::StationSide;
+use huella_sync::protocol::{self, Client, SyncError};
+use huella_sync::roster::Trust;
+use huella_sync::{AuditAction, Indexer, PersonRecord};
+
+use crate::session::Session;
+
+/// Someone this station reconciles with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The address as the user gave it (URL of a hub, `host:port` of a peer).
+    pub address: String,
+    /// The key the other side must present (hex given by the user), if any.
+    pub pinned_key: Option<[u8; 32]>,
+}
+
+impl Target {
+    /// A hub at `url`, optionally with its expected key in hex.
+    pub fn hub(url: &str, key_hex: Option<&str>) -> Result<Self> {
+        let pinned_key = match key_hex {
+            Some(h) => {
+                let mut k = [0u8; 32];
+                hex::decode_to_slice(h.trim(), &mut k)
+                    .context("--hub-key debe tener 64 caracteres hexadecimales")?;
+                Some(k)
+            }
+            None => None,
+        };
+        Ok(Target {
+            address: url.trim().to_string(),
+            pinned_key,
+        })
+    }
+
+    /// A LAN peer at `addr` (`host:port`, or a URL).
+    pub fn peer(addr: &str) -> Self {
+        Target {
+            address: addr.trim().to_string(),
+            pinned_key: None,
+        }
+    }
+
+    /// The URL the HTTP transport reaches.
+    fn url(&self) -> String {
+        if self.address.starts_with("http://") || self.address.starts_with("https://") {
+            self.address.clone()
+        } else {
+            format!("http://{}", self.address)
+        }
+    }
+}
+
+/// What the round tells its caller as it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoundEvent {
+    /// Progress from the sync protocol.
+    Sync(SyncEvent),
+    /// The connection to `peer` dropped; the round tries again.
+    Retrying {
+        /// The target's address.
+        peer: String,
+        /// Attempt that failed (1-based).
+        attempt: u32,
+        /// Attempts allowed.
+        of: u32,
+        /// Why it dropped (English, from the transport).
+        reason: String,
+    },
+}
+
+/// Totals of a finished round.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoundOutcome {
+    /// Records the others accepted from this station.
+    pub sent: u64,
+    /// Records changed here.
+    pub received: u64,
+    /// Semantic conflicts found while merging.
+    pub conflicts: usize,
+    /// Records whose received data could not be read.
+    pub damaged: usize,
+}
+
+/// Computes blind-index tags of merged records with the station's index key.
+pub struct StationIndexer<'a>(pub &'a IndexKey);
+
+impl Indexer for StationIndexer<'_> {
+    fn tags(&self, r: &PersonRecord) -> Vec<BlindTag> {
+        r.identity()
+            .map(|i| crate::indexing::tags_for(self.0, &i))
+            .unwrap_or_default()
+    }
+    fn curp_tag(&self, r: &PersonRecord) -> Option<BlindTag> {
+        r.identity()
+            .ok()
+            .filter(|i| !i.curp.trim().is_empty())
+            .map(|i| crate::indexing::curp_tag(self.0, &i.curp))
+    }
+}
+
+/// Reconciles the station of `session` with every target in turn, `attempts` tries each.
+///
+/// A target that refuses or answers garbage ends the round with an error (audited as a
+/// failed access); what earlier targets merged stays merged.
+pub fn run_round(
+    session: &Session,
+    targets: &[Target],
+    attempts: u32,
+    on_event: &mut dyn FnMut(RoundEvent),
+) -> Result<RoundOutcome> {
+    let secrets = &session.credential.station;
+    let indexer = StationIndexer(secrets.index_key());
+    let side = StationSide::new(
+        &session.store,
+        session.keys(),
+        &session.credential.officer,
+        &indexer,
+    );
+    let prepared = side.prepare()?;
+    on_event(RoundEvent::Sync(SyncEvent::Prepared { records: prepared }));
+    let roster = Trust::new(session.store.replica())
+        .roster(secrets.office())?
+        .map(|(_, s)| s);
+    let attempts = attempts.max(1);
+    let mut totals = RoundOutcome::default();
+    for target in targets {
+        let url = target.url();
+        let replica = session.store.replica();
+        let pin = match target.pinned_key {
+            Some(k) => Some(k),
+            None => replica.peer_pin(&url)?,
+        };
+        let mut attempt = 0;
+        let outcome = loop {
+            attempt += 1;
+            let mut http = HttpTransport::new(&url);
+            let mut client = Client::new(&url, pin, roster.clone());
+            match protocol::run(
+                &mut client,
+                &side,
+                secrets,
+                &mut |m| http.call(m),
+                &mut |e| on_event(RoundEvent::Sync(e)),
+            ) {
+                Ok(o) => break o,
+                Err(e @ SyncError::Transport { .. }) if attempt < attempts => {
+                    on_event(RoundEvent::Retrying {
+                        peer: target.address.clone(),
+                        attempt,
+                        of: attempts,
+                        reason: e.to_string(),
+                    });
+                    std::thread::sleep(Duration::from_millis(500 * u64::from(attempt)));
+                }
+                Err(e) => {
+                    let mut b = session.store.batch();
+                    b.audit(
+                        AuditAction::AccesoFallido,
+                        &[],
+                        &format!("sincronización con {url} rechazada: {e}"),
+                    );
+                    let _ = session.store.commit(
+                        b,
+                        &session.credential.officer,
+                        &huella_sync::time::now_utc(),
+                    );
+                    return Err(e).with_context(|| format!("sincronización con {url}"));
+                }
+            }
+        };
+        if pin.is_none()
+            && let Some(k) = outcome.peer_key
+        {
+            replica.set_peer_pin(&url, &k)?;
+        }
+        totals.sent += outcome.sent;
+        totals.received += outcome.received;
+    }
+    totals.conflicts = side.conflicts_found();
+    totals.damaged = side.materialized().damaged.len();
+    Ok(totals)
+}
