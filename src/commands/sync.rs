@@ -3,22 +3,21 @@
 //! contract line `sincronizado: enviados S, recibidos R, conflictos C`.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use huella_keys::{BlindTag, Credential, IndexKey, OfficerKey, Passphrase, Role};
+use huella_keys::{Credential, OfficerKey, Passphrase, Role};
 use huella_sync::bundle::{self, BundleKind};
 use huella_sync::events::SyncEvent;
-use huella_sync::hub::{HttpTransport, HubHome};
+use huella_sync::hub::HubHome;
 use huella_sync::node::StationSide;
-use huella_sync::protocol::{self, Client, SyncError};
 use huella_sync::roster::{Roster, RosterAdmin, RosterStation, SignedRoster, Trust};
-use huella_sync::{AuditAction, Indexer, PersonRecord, RecordId, Station, Store};
+use huella_sync::{AuditAction, RecordId, Station, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::AsUser;
 use crate::home::{Home, valid_user_name};
 use crate::session::{Session, kdf_cost};
+use crate::sync_round::{RoundEvent, StationIndexer, Target, run_round};
 
 /// `huella hub`: runs a hub, or answers one bundle.
 #[derive(Debug, clap::Args)]
@@ -163,22 +162,6 @@ pub enum BundleAction {
     },
 }
 
-struct Idx<'a>(&'a IndexKey);
-
-impl Indexer for Idx<'_> {
-    fn tags(&self, r: &PersonRecord) -> Vec<BlindTag> {
-        r.identity()
-            .map(|i| crate::indexing::tags_for(self.0, &i))
-            .unwrap_or_default()
-    }
-    fn curp_tag(&self, r: &PersonRecord) -> Option<BlindTag> {
-        r.identity()
-            .ok()
-            .filter(|i| !i.curp.trim().is_empty())
-            .map(|i| crate::indexing::curp_tag(self.0, &i.curp))
-    }
-}
-
 /// Runs `huella hub`.
 pub fn run_hub(home: &Home, args: &HubArgs) -> Result<()> {
     let hub = HubHome::open(home.dir())?;
@@ -256,92 +239,28 @@ pub fn run_sync(home: &Home, args: SyncArgs) -> Result<()> {
     if args.hub.is_none() && args.peer.is_empty() {
         bail!("indique --hub URL o al menos un --peer DIRECCIÓN");
     }
+    let mut targets = Vec::new();
+    if let Some(hub) = &args.hub {
+        targets.push(Target::hub(hub, args.hub_key.as_deref())?);
+    }
+    targets.extend(args.peer.iter().map(|p| Target::peer(p)));
     let session = Session::open(home, user, pf)?;
-    let secrets = &session.credential.station;
-    let idx = Idx(secrets.index_key());
-    let side = StationSide::new(
-        &session.store,
-        session.keys(),
-        &session.credential.officer,
-        &idx,
+    let outcome = run_round(&session, &targets, args.attempts, &mut |e| match e {
+        RoundEvent::Sync(e) => print_event(&e),
+        RoundEvent::Retrying {
+            peer,
+            attempt,
+            of,
+            reason,
+        } => println!("{peer}: conexión interrumpida ({reason}); reintentando ({attempt}/{of})"),
+    })?;
+    if outcome.damaged > 0 {
+        println!("registros con datos ilegibles: {}", outcome.damaged);
+    }
+    println!(
+        "sincronizado: enviados {}, recibidos {}, conflictos {}",
+        outcome.sent, outcome.received, outcome.conflicts
     );
-    let prepared = side.prepare()?;
-    print_event(&SyncEvent::Prepared { records: prepared });
-    let roster = Trust::new(session.store.replica())
-        .roster(secrets.office())?
-        .map(|(_, s)| s);
-    let (mut sent, mut received) = (0u64, 0u64);
-    let peers: Vec<String> = args
-        .hub
-        .iter()
-        .cloned()
-        .chain(args.peer.iter().map(|p| {
-            if p.starts_with("http") {
-                p.clone()
-            } else {
-                format!("http://{p}")
-            }
-        }))
-        .collect();
-    for url in peers {
-        let replica = session.store.replica();
-        let mut pin = replica.peer_pin(&url)?;
-        if let (Some(h), true) = (&args.hub_key, args.hub.as_deref() == Some(url.as_str())) {
-            let mut k = [0u8; 32];
-            hex::decode_to_slice(h.trim(), &mut k)
-                .context("--hub-key debe tener 64 caracteres hexadecimales")?;
-            pin = Some(k);
-        }
-        let mut attempt = 0;
-        let outcome = loop {
-            attempt += 1;
-            let mut http = HttpTransport::new(&url);
-            let mut client = Client::new(&url, pin, roster.clone());
-            match protocol::run(
-                &mut client,
-                &side,
-                secrets,
-                &mut |m| http.call(m),
-                &mut |e| print_event(&e),
-            ) {
-                Ok(o) => break o,
-                Err(e @ SyncError::Transport { .. }) if attempt < args.attempts => {
-                    println!(
-                        "{url}: conexión interrumpida ({e}); reintentando ({attempt}/{})",
-                        args.attempts
-                    );
-                    std::thread::sleep(Duration::from_millis(500 * u64::from(attempt)));
-                }
-                Err(e) => {
-                    let mut b = session.store.batch();
-                    b.audit(
-                        AuditAction::AccesoFallido,
-                        &[],
-                        &format!("sincronización con {url} rechazada: {e}"),
-                    );
-                    let _ = session.store.commit(
-                        b,
-                        &session.credential.officer,
-                        &huella_sync::time::now_utc(),
-                    );
-                    return Err(e).with_context(|| format!("sincronización con {url}"));
-                }
-            }
-        };
-        if pin.is_none()
-            && let Some(k) = outcome.peer_key
-        {
-            replica.set_peer_pin(&url, &k)?;
-        }
-        sent += outcome.sent;
-        received += outcome.received;
-    }
-    let conflicts = side.conflicts_found();
-    let m = side.materialized();
-    if !m.damaged.is_empty() {
-        println!("registros con datos ilegibles: {}", m.damaged.len());
-    }
-    println!("sincronizado: enviados {sent}, recibidos {received}, conflictos {conflicts}");
     Ok(())
 }
 
@@ -580,7 +499,7 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
         BundleAction::Export { out, peer, who } => {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
             let secrets = &session.credential.station;
-            let idx = Idx(secrets.index_key());
+            let idx = StationIndexer(secrets.index_key());
             let side = StationSide::new(
                 &session.store,
                 session.keys(),
@@ -619,7 +538,7 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
         } => {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
             let secrets = &session.credential.station;
-            let idx = Idx(secrets.index_key());
+            let idx = StationIndexer(secrets.index_key());
             let side = StationSide::new(
                 &session.store,
                 session.keys(),
