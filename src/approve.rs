@@ -43,6 +43,27 @@ pub enum ApproveError {
     /// Reject and recapture need a reason.
     #[error("escriba el motivo del rechazo o de la recaptura")]
     NoReason,
+    /// The live finger does not match the supervisor's reference.
+    #[error(
+        "la huella no coincide con la de referencia del supervisor: no se registró la decisión"
+    )]
+    FingerMismatch,
+    /// A scanner is present but the supervisor has no reference finger.
+    #[error(
+        "no tiene huella de referencia: regístrela con `huella officer finger` (o en la consola) antes de decidir"
+    )]
+    NoReference,
+    /// The live finger could not be used.
+    #[error("{0}")]
+    Finger(String),
+}
+
+/// The second factor of a decision besides the re-entered passphrase.
+pub enum SecondFactor<'a> {
+    /// No scanner at this station: passphrase only (the audit says so).
+    NoScanner,
+    /// The supervisor's live finger, matched 1:1 against their reference.
+    Finger(&'a enroll::Attempt),
 }
 
 impl From<StoreError> for ApproveError {
@@ -231,7 +252,8 @@ fn capture_digest(captures: &[FingerCapture], face: Option<&Face>) -> String {
     hex::encode(h.finalize())
 }
 
-/// Records a supervisor's signed decision after re-authentication with `passphrase`.
+/// Records a supervisor's signed decision after re-authentication with `passphrase` only
+/// (stations without a scanner; the audit entry says so).
 pub fn decide(
     home: &Home,
     session: &Session,
@@ -239,6 +261,29 @@ pub fn decide(
     decision: Decision,
     reason: &str,
     passphrase: &Passphrase,
+) -> Result<Approval, ApproveError> {
+    decide_with(
+        home,
+        session,
+        id,
+        decision,
+        reason,
+        passphrase,
+        &SecondFactor::NoScanner,
+    )
+}
+
+/// Records a supervisor's signed decision after re-authentication with `passphrase` and, with
+/// a scanner, the supervisor's own finger matched 1:1 against the reference sealed in their
+/// credential at FMR 1/10,000. The audit entry names the factors used.
+pub fn decide_with(
+    home: &Home,
+    session: &Session,
+    id: RecordId,
+    decision: Decision,
+    reason: &str,
+    passphrase: &Passphrase,
+    factor: &SecondFactor<'_>,
 ) -> Result<Approval, ApproveError> {
     let me = &session.credential.officer;
     if !me.role().can_supervise() {
@@ -253,6 +298,31 @@ pub fn decide(
     if again.officer.public().key.to_hex() != me.public().key.to_hex() {
         return Err(ApproveError::Reauth);
     }
+    let factors = match factor {
+        SecondFactor::NoScanner => "contraseña (sin lector de huellas)".to_owned(),
+        SecondFactor::Finger(live) => {
+            let reference = again.finger.as_ref().ok_or(ApproveError::NoReference)?;
+            let m = enroll::officer_finger::check(reference, live)
+                .map_err(|e| ApproveError::Finger(e.to_string()))?;
+            if !m.matched {
+                let mut b = session.store.batch();
+                b.audit(
+                    AuditAction::AccesoFallido,
+                    &[id],
+                    &format!(
+                        "huella del supervisor no coincide (puntaje {:.3} < {:.3})",
+                        m.score, m.threshold
+                    ),
+                );
+                session.store.commit(b, me, &enroll::now())?;
+                return Err(ApproveError::FingerMismatch);
+            }
+            format!(
+                "contraseña + huella (puntaje {:.3} ≥ {:.3})",
+                m.score, m.threshold
+            )
+        }
+    };
     let keys = session.keys();
     let mut open = session.store.open_record(&keys, id)?;
     let status = open.record.status()?;
@@ -299,7 +369,7 @@ pub fn decide(
         session,
         &mut open,
         AuditAction::Aprobacion,
-        &format!("decisión: {}", decision.as_str()),
+        &format!("decisión: {}; factores: {factors}", decision.as_str()),
     )?;
     Ok(approval)
 }

@@ -155,6 +155,19 @@ pub enum OfficerAction {
     },
     /// Lists officers and roles.
     List,
+    /// Enrolls the acting officer's own finger (right index) from the scanner, sealed in
+    /// their credential; supervisors present it to sign decisions at stations with a scanner.
+    Finger {
+        /// Scanner serial port (e.g. /dev/ttyUSB0).
+        #[arg(long, value_name = "PUERTO")]
+        scanner: String,
+        /// Seconds to wait for the finger.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+        /// The officer enrolling their finger.
+        #[command(flatten)]
+        who: AsUser,
+    },
 }
 
 /// Audit subcommands.

@@ -144,7 +144,8 @@ fn finish_enrollment(t: &Tmux) {
 #[test]
 fn officer_enrolls_supervisor_approves_lookup_shows_approved() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let t = Tmux::start(&demo_command(&dir.path().join("estacion")));
+    let home = dir.path().join("estacion");
+    let t = Tmux::start(&demo_command(&home));
     let person = synthetic_person(2026, 0);
     let curp = person.curp.to_string();
 
@@ -181,7 +182,54 @@ fn officer_enrolls_supervisor_approves_lookup_shows_approved() {
     let screen = t.wait_for("Acuse");
     assert!(screen.contains("Estado: aprobado"), "{screen}");
     assert!(screen.contains("supervisor"), "{screen}");
+
+    // Supervivencia: the person's live finger verified 1:1 against the enrolled print.
+    t.keys(&["v"]);
+    t.wait_for("Supervivencia confirmada");
+    let screen = t.wait_for("Supervivencia: ");
+    assert!(screen.contains("coincide"), "{screen}");
     t.keys(&["C-q"]);
+    wait_exit(&t);
+
+    // The approval was signed after passphrase + the supervisor's own finger (demo reference
+    // enrolled from the simulated scanner), and the audit says which factors were used.
+    let store = huella_sync::Store::open(&huella::home::Home::new(home.clone()).store_dir())
+        .expect("store");
+    let details: Vec<(String, String)> = store
+        .audit_entries()
+        .filter_map(Result::ok)
+        .map(|e| (e.action, e.detail))
+        .collect();
+    assert!(
+        details
+            .iter()
+            .any(|(a, d)| a == "aprobacion" && d.contains("factores: contraseña + huella")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|(_, d)| d.contains("huella de referencia del usuario supervisor")),
+        "{details:?}"
+    );
+    assert!(
+        details.iter().any(|(a, d)| a == "verificacion"
+            && d.contains("supervivencia")
+            && d.contains(", coincide")),
+        "{details:?}"
+    );
+}
+
+/// Waits until the console has quit (the store's lock is released).
+fn wait_exit(t: &Tmux) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        let pid = t.pane_pid();
+        if !Path::new(&format!("/proc/{pid}")).exists() || t.screen().contains("[exited]") {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 #[test]

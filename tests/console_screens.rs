@@ -4,16 +4,22 @@
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use huella::console::msg::{DeskEvent, WorkerEvent};
+use huella::console::msg::{
+    ConflictRow, DeskCmd, DeskEvent, DeviceCmd, DeviceEvent, Effect, RoundSummary, SyncOverview,
+    SyncStatus, WorkerEvent,
+};
 use huella::console::state::{
-    App, DraftRow, DupRow, EnrollState, EnrollStep, HomeData, PendingRow, Phase, Screen, Slot,
-    UserInfo,
+    App, DraftRow, DupRow, EnrollState, EnrollStep, HomeData, PeerPhase, PendingRow, PersonView,
+    Phase, ProofPhase, Screen, Slot, UserInfo,
 };
 use huella::console::{Keymap, Lang, update, view};
 use huella::enroll::{FaceCheck, FaceCheckKind, Thumb};
 use huella::lookup::PersonSummary;
+use huella::sync_round::RoundEvent;
 use huella_keys::Role;
+use huella_sync::FingerPosition;
 use huella_sync::RecordId;
+use huella_sync::events::SyncEvent;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -239,6 +245,8 @@ fn home_lookup_person() {
             fingers: 0,
             face: false,
             consent: None,
+            verifications: vec![],
+            proof_finger: None,
         }))),
     );
     snap!("person", app);
@@ -320,4 +328,278 @@ fn queue_review_sync_and_english() {
     let mut en = logged_in(Role::Supervisor);
     en.lang = Lang::En;
     snap!("home_english", en);
+}
+
+fn approved_view(verifications: Vec<(String, String, u32, bool, String)>) -> PersonView {
+    let mut summary = person();
+    summary.estado_biometrico = "aprobado".into();
+    PersonView {
+        summary,
+        movements: vec![],
+        history: vec![(
+            "aprobado".into(),
+            "2026-01-02T10:00:00Z".into(),
+            "supervisor".into(),
+            "aprobado".into(),
+        )],
+        receipts: vec![],
+        fingers: 10,
+        face: true,
+        consent: Some("aviso-privacidad-2026.1".into()),
+        verifications,
+        proof_finger: Some(FingerPosition::RightIndex),
+    }
+}
+
+#[test]
+fn proof_of_life_from_the_person_view() {
+    let mut app = logged_in(Role::Officer);
+    app.screen = Screen::Person;
+    desk(
+        &mut app,
+        DeskEvent::Person(Ok(Box::new(approved_view(vec![])))),
+    );
+    snap!("person_approved", app);
+    let fx = update::on_key(
+        &mut app,
+        KeyEvent::new(KeyCode::Char('v'), KeyModifiers::NONE),
+    );
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::Device(DeviceCmd::Finger {
+            position: FingerPosition::RightIndex,
+            ..
+        })]
+    ));
+    assert_eq!(app.proof, Some(ProofPhase::Capturing(0, 0)));
+    let _ = update::on_event(&mut app, WorkerEvent::Device(DeviceEvent::Progress(40, 80)));
+    snap!("person_proof_capturing", app);
+    let fx = update::on_event(
+        &mut app,
+        WorkerEvent::Device(DeviceEvent::Image(huella_devices::FingerImage {
+            width: 4,
+            height: 4,
+            dpi: 500,
+            pixels: vec![0; 16],
+        })),
+    );
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::Desk(DeskCmd::ProveLife {
+            position: FingerPosition::RightIndex,
+            ..
+        })]
+    ));
+    desk(
+        &mut app,
+        DeskEvent::ProvedLife(Ok((
+            true,
+            712,
+            Box::new(approved_view(vec![(
+                "2026-03-01T09:00:00Z".into(),
+                "índice derecho".into(),
+                712,
+                true,
+                "oficial".into(),
+            )])),
+        ))),
+    );
+    assert_eq!(app.proof, None);
+    snap!("person_proof_done", app);
+    // Without a scanner the officer is told, and nothing is sent.
+    app.devices.scanner = None;
+    let fx = update::on_key(
+        &mut app,
+        KeyEvent::new(KeyCode::Char('v'), KeyModifiers::NONE),
+    );
+    assert!(fx.is_empty());
+    assert!(matches!(&app.toast, Some((_, t)) if t.contains("Sin lector")));
+}
+
+#[test]
+fn sync_round_progress_result_conflicts_and_errors() {
+    let mut app = logged_in(Role::Supervisor);
+    let fx = update::on_key(&mut app, KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE));
+    assert_eq!(app.screen, Screen::Sync);
+    assert_eq!(fx.len(), 2);
+    desk(
+        &mut app,
+        DeskEvent::SyncOverview(Box::new(SyncOverview {
+            hub: Some("http://10.0.0.5:7400".into()),
+            peers: vec!["10.0.0.6:7401".into()],
+            config_error: None,
+            last: None,
+            conflicts: vec![],
+        })),
+    );
+    snap!("sync_configured", app);
+    let fx = update::on_key(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert!(matches!(fx.as_slice(), [Effect::Desk(DeskCmd::SyncRound)]));
+    // A second Enter while running starts nothing.
+    let fx = update::on_key(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert!(fx.is_empty());
+    let sync = |app: &mut App, s: SyncStatus| {
+        let _ = update::on_event(app, WorkerEvent::Sync(s));
+    };
+    sync(
+        &mut app,
+        SyncStatus::Started(vec!["http://10.0.0.5:7400".into(), "10.0.0.6:7401".into()]),
+    );
+    let round = |e| SyncStatus::Round(RoundEvent::Sync(e));
+    sync(&mut app, round(SyncEvent::Prepared { records: 3 }));
+    sync(
+        &mut app,
+        round(SyncEvent::Compared {
+            peer: "http://10.0.0.5:7400".into(),
+            differing: 40,
+        }),
+    );
+    sync(
+        &mut app,
+        round(SyncEvent::Records {
+            peer: "http://10.0.0.5:7400".into(),
+            done: 25,
+            total: 40,
+        }),
+    );
+    sync(
+        &mut app,
+        round(SyncEvent::BlobBytes {
+            peer: "http://10.0.0.5:7400".into(),
+            received: 3 * 1024 * 1024 / 2,
+            sent: 2048,
+        }),
+    );
+    assert_eq!(app.sync.rounds.len(), 2, "the hub row is found by its URL");
+    assert_eq!(
+        (app.sync.rounds[0].done, app.sync.rounds[0].total),
+        (25, 40)
+    );
+    // Logging out mid-round is refused.
+    let fx = update::on_key(&mut app, KeyEvent::new(KeyCode::F(12), KeyModifiers::NONE));
+    assert!(fx.is_empty());
+    assert!(app.user.is_some());
+    snap!("sync_running", app);
+    sync(
+        &mut app,
+        round(SyncEvent::Finished {
+            peer: "http://10.0.0.5:7400".into(),
+            sent: 3,
+            received: 40,
+            converged: true,
+        }),
+    );
+    sync(
+        &mut app,
+        SyncStatus::Round(RoundEvent::Retrying {
+            peer: "10.0.0.6:7401".into(),
+            attempt: 1,
+            of: 3,
+            reason: "connection refused".into(),
+        }),
+    );
+    assert_eq!(app.sync.rounds[1].phase, PeerPhase::Retrying(1, 3));
+    let fx = update::on_event(
+        &mut app,
+        WorkerEvent::Sync(SyncStatus::Ended(Ok((
+            RoundSummary {
+                sent: 3,
+                received: 40,
+                conflicts: 1,
+                damaged: 0,
+                at: "2026-03-01T09:00:00Z".into(),
+            },
+            vec![ConflictRow {
+                kind: "curp_duplicada".into(),
+                records: vec![
+                    "a1b2c3d4e5f60718a1b2c3d4e5f60718".into(),
+                    "0f1e2d3c4b5a69780f1e2d3c4b5a6978".into(),
+                ],
+                found_at: "2026-03-01T09:00:00Z".into(),
+                detail: "misma CURP en dos registros".into(),
+            }],
+        )))),
+    );
+    assert!(!app.sync.running);
+    assert!(matches!(fx.as_slice(), [Effect::Desk(DeskCmd::Pending)]));
+    snap!("sync_done", app);
+    // A failed round says why, in Spanish, and the next Enter starts again.
+    let _ = update::on_key(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let _ = update::on_event(
+        &mut app,
+        WorkerEvent::Sync(SyncStatus::Ended(Err(
+            "sincronización con http://10.0.0.5:7400: no se pudo comunicar con http://10.0.0.5:7400: connection refused".into(),
+        ))),
+    );
+    snap!("sync_failed", app);
+    assert!(!app.sync.running);
+}
+
+#[test]
+fn supervisor_signs_with_passphrase_and_finger_when_a_scanner_is_present() {
+    let mut app = logged_in(Role::Supervisor);
+    app.screen = Screen::Review;
+    app.review = Some(huella::console::state::ReviewState {
+        review: huella::approve::Review {
+            id: RecordId([7; 16]),
+            identity: huella_sync::Identity {
+                curp: "RUVP650109MMSZRT34".into(),
+                nombre: "Patricia".into(),
+                primer_apellido: "Ruiz".into(),
+                segundo_apellido: "Vargas".into(),
+                ..Default::default()
+            },
+            fingers: vec![],
+            face: None,
+            officers: vec!["oficial".into()],
+            duplicates: vec![],
+        },
+        finger: 0,
+        prompt: None,
+        own: false,
+    });
+    key(&mut app, KeyCode::Char('a'));
+    typed(&mut app, "supervisor-demo-2026");
+    let fx = update::on_key(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Device(DeviceCmd::Finger {
+                position: FingerPosition::RightIndex,
+                ..
+            })]
+        ),
+        "with a scanner the finger is asked before anything is signed"
+    );
+    snap!("review_finger", app);
+    let fx = update::on_event(
+        &mut app,
+        WorkerEvent::Device(DeviceEvent::Image(huella_devices::FingerImage {
+            width: 4,
+            height: 4,
+            dpi: 500,
+            pixels: vec![0; 16],
+        })),
+    );
+    match fx.as_slice() {
+        [Effect::Desk(DeskCmd::Decide { finger, .. })] => assert!(finger.is_some()),
+        _ => panic!("the decision goes to the desk with the finger"),
+    }
+    let p = app
+        .review
+        .as_ref()
+        .and_then(|r| r.prompt.as_ref())
+        .expect("prompt");
+    assert!(p.pass.is_empty(), "the typed passphrase is wiped once sent");
+    // Without a scanner: passphrase only.
+    app.devices.scanner = None;
+    if let Some(p) = app.review.as_mut().and_then(|r| r.prompt.as_mut()) {
+        p.busy = false;
+    }
+    typed(&mut app, "supervisor-demo-2026");
+    let fx = update::on_key(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::Desk(DeskCmd::Decide { finger: None, .. })]
+    ));
 }

@@ -3,7 +3,9 @@
 //!
 //! Plaintext layout (never written to disk): `MAGIC`, then length-prefixed fields
 //! (u16 big-endian length + bytes): user, role, station, office, officer signing key,
-//! station X25519 identity, office X25519 identity, station signing key, index key.
+//! station X25519 identity, office X25519 identity, station signing key, index key, and
+//! optionally the officer's reference fingerprint template (absent in older files; older
+//! readers ignore it).
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -17,6 +19,29 @@ use crate::secret::Passphrase;
 
 const MAGIC: &[u8] = b"HUELLA-CREDENCIAL\x01";
 
+/// An officer's own enrolled fingerprint (opaque reference template bytes chosen by the
+/// caller), kept only inside the sealed credential; wiped on drop, never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FingerReference(Zeroizing<Vec<u8>>);
+
+impl FingerReference {
+    /// Wraps reference bytes (at most 65,535).
+    pub fn new(bytes: &[u8]) -> Self {
+        FingerReference(Zeroizing::new(bytes.to_vec()))
+    }
+
+    /// The reference bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for FingerReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FingerReference({} bytes)", self.0.len())
+    }
+}
+
 /// An unlocked credential: who is working and the station they work at.
 #[derive(Debug)]
 pub struct Credential {
@@ -24,6 +49,8 @@ pub struct Credential {
     pub officer: OfficerKey,
     /// The station's secrets.
     pub station: StationSecrets,
+    /// The officer's enrolled reference fingerprint, if any (supervisor re-authentication).
+    pub finger: Option<FingerReference>,
 }
 
 impl Credential {
@@ -31,6 +58,17 @@ impl Credential {
     pub fn seal(
         officer: &OfficerKey,
         station: &StationSecrets,
+        passphrase: &Passphrase,
+        cost: KdfCost,
+    ) -> Result<Vec<u8>, CredentialError> {
+        Self::seal_with_finger(officer, station, None, passphrase, cost)
+    }
+
+    /// Like [`Credential::seal`], also sealing the officer's reference fingerprint.
+    pub fn seal_with_finger(
+        officer: &OfficerKey,
+        station: &StationSecrets,
+        finger: Option<&FingerReference>,
         passphrase: &Passphrase,
         cost: KdfCost,
     ) -> Result<Vec<u8>, CredentialError> {
@@ -45,6 +83,9 @@ impl Credential {
         put(&mut plain, station.office_x25519_text().as_bytes());
         put(&mut plain, station.signing_bytes().as_slice());
         put(&mut plain, station.index_bytes().as_slice());
+        if let Some(f) = finger {
+            put(&mut plain, f.as_bytes());
+        }
 
         let mut recipient = age::scrypt::Recipient::new(passphrase.to_age());
         recipient.set_work_factor(cost.log_n());
@@ -126,6 +167,9 @@ impl Credential {
         let ox = Zeroizing::new(String::from_utf8_lossy(next()?).into_owned());
         let station_signing = key32(next()?).ok_or_else(|| corrupt("llave de firma"))?;
         let mut index = key32(next()?).ok_or_else(|| corrupt("llave de índice"))?;
+        let finger = take(&mut rest)
+            .filter(|b| !b.is_empty())
+            .map(FingerReference::new);
         let officer = OfficerKey::from_parts(user, role, &officer_secret);
         let station = StationSecrets::from_parts(
             station,
@@ -136,7 +180,11 @@ impl Credential {
             &mut index,
             path,
         )?;
-        Ok(Credential { officer, station })
+        Ok(Credential {
+            officer,
+            station,
+            finger,
+        })
     }
 
     /// Writes a sealed credential to `path` atomically (temp file, fsync, rename).
@@ -223,6 +271,28 @@ mod tests {
         assert_eq!(c.station.public(), station.public());
         let sig = c.officer.sign(b"hola");
         officer.public().key.verify(b"hola", &sig).expect("verify");
+    }
+
+    #[test]
+    fn reference_finger_is_sealed_inside_and_optional() {
+        let station = StationSecrets::generate("E1", "0901");
+        let officer = OfficerKey::generate("ana", Role::Supervisor);
+        let p = Passphrase::new("correcta caballo");
+        let plain = Credential::seal(&officer, &station, &p, cheap()).expect("seal");
+        assert!(
+            Credential::open(&plain, &p, "ana", "x")
+                .expect("open")
+                .finger
+                .is_none()
+        );
+        let finger = FingerReference::new(b"plantilla-de-referencia-123");
+        let sealed = Credential::seal_with_finger(&officer, &station, Some(&finger), &p, cheap())
+            .expect("seal");
+        assert!(!sealed.windows(10).any(|w| w == b"plantilla-"));
+        let c = Credential::open(&sealed, &p, "ana", "x").expect("open");
+        assert_eq!(c.finger.as_ref(), Some(&finger));
+        assert_eq!(c.officer.public(), officer.public());
+        assert!(!format!("{c:?}").contains("plantilla"));
     }
 
     #[test]

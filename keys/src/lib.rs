@@ -30,7 +30,7 @@ mod signature;
 mod wrap;
 
 pub use blind::{BlindTag, IndexKey};
-pub use credential::Credential;
+pub use credential::{Credential, FingerReference};
 pub use envelope::SEAL_OVERHEAD;
 pub use error::{CredentialError, OpenError, SignatureError, UnwrapError, WrapError};
 pub use identity::{OfficerKey, OfficerPublic, Role, StationPublic, StationSecrets};

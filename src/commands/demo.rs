@@ -98,6 +98,9 @@ pub fn run(args: &DemoArgs, lang: &str) -> Result<()> {
         scanner.path(),
         camera.path()
     )?;
+    if fresh {
+        enroll_supervisor_finger(&home, &scanner, out)?;
+    }
     out.flush()?;
     crate::logging::init(&home.log_file());
     let devices = DeviceConfig {
@@ -122,13 +125,55 @@ pub fn run(args: &DemoArgs, lang: &str) -> Result<()> {
     r
 }
 
-fn create_station(home: &Home, args: &DemoArgs, out: &mut impl Write) -> Result<()> {
-    // Throwaway station: a cheaper scrypt cost keeps the demo quick.
-    let cost = if std::env::var_os(KDF_ENV).is_some() {
+/// Throwaway station: a cheaper scrypt cost keeps the demo quick.
+fn demo_cost() -> KdfCost {
+    if std::env::var_os(KDF_ENV).is_some() {
         kdf_cost()
     } else {
         KdfCost::new(15)
-    };
+    }
+}
+
+/// Enrolls the demo supervisor's right index from the simulated scanner (the glass shows
+/// the supervisor's synthetic finger), sealed in the supervisor's credential.
+fn enroll_supervisor_finger(
+    home: &Home,
+    scanner: &sim::SimHandle,
+    out: &mut impl Write,
+) -> Result<()> {
+    use crate::enroll::officer_finger::{OFFICER_FINGER, officer_subject};
+    let (user, _, pass) = DEMO_USERS[2];
+    let pass = Passphrase::new(pass);
+    let session = Session::open_with(home, user, &pass)?;
+    // Like an officer at the counter: up to three placements until the quality is enough.
+    let mut q = Err(anyhow::anyhow!("sin intentos"));
+    for _ in 0..3 {
+        if let Some(f) = huella_devices::FingerPosition::new(OFFICER_FINGER.code()) {
+            scanner.glass().place(officer_subject(user), f);
+        }
+        q = crate::commands::station::enroll_officer_finger(
+            home,
+            &session,
+            &pass,
+            scanner.path(),
+            std::time::Duration::from_secs(30),
+            demo_cost(),
+        );
+        scanner.glass().lift();
+        if q.is_ok() {
+            break;
+        }
+    }
+    writeln!(
+        out,
+        "3. huella de referencia del supervisor registrada desde el lector simulado (calidad {})",
+        q?
+    )?;
+    Ok(())
+}
+
+fn create_station(home: &Home, args: &DemoArgs, out: &mut impl Write) -> Result<()> {
+    let cost = demo_cost();
     writeln!(out, "estación temporal cifrada en {}", home.dir().display())?;
     let (admin, _, admin_pass) = DEMO_USERS[0];
     let admin_pass = Passphrase::new(admin_pass);

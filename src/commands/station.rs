@@ -68,8 +68,59 @@ pub fn officer(home: &Home, action: OfficerAction) -> Result<()> {
                 println!("{}\t{}", o.user, o.role.as_str());
             }
         }
+        OfficerAction::Finger {
+            scanner,
+            timeout,
+            who,
+        } => {
+            let pass = Passphrase::from_file(&who.passphrase_file)?;
+            let session = Session::open_with(home, &who.user, &pass)?;
+            println!("coloque el índice derecho en el lector {scanner}…");
+            let quality = enroll_officer_finger(
+                home,
+                &session,
+                &pass,
+                &scanner,
+                std::time::Duration::from_secs(timeout),
+                kdf_cost(),
+            )?;
+            println!(
+                "huella de referencia de {} registrada (calidad {quality}); sellada en su credencial",
+                who.user
+            );
+        }
     }
     Ok(())
+}
+
+/// Captures the acting officer's right index from the scanner at `port` and seals it in their
+/// credential (re-sealed at `cost`). Returns the capture quality.
+pub fn enroll_officer_finger(
+    home: &Home,
+    session: &Session,
+    pass: &Passphrase,
+    port: &str,
+    timeout: std::time::Duration,
+    cost: huella_keys::KdfCost,
+) -> Result<u8> {
+    use crate::enroll::officer_finger::{self, OFFICER_FINGER};
+    let report =
+        huella_devices::capture::capture_once(port, huella_devices::ZfmConfig::default(), timeout)
+            .map_err(|e| anyhow::anyhow!("{}", e.mensaje()))?;
+    let img = report.image;
+    let attempt = crate::enroll::Attempt {
+        position: OFFICER_FINGER,
+        pixels: img.pixels,
+        width: img.width,
+        height: img.height,
+        dpi: img.dpi,
+    };
+    let quality = crate::enroll::evaluate(&attempt)
+        .map(|(q, _)| q)
+        .unwrap_or_default();
+    let reference = officer_finger::reference_of(&attempt)?;
+    officer_finger::enroll(home, session, pass, &reference, cost)?;
+    Ok(quality)
 }
 
 /// `huella import FILE`.

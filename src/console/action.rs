@@ -52,11 +52,15 @@ pub enum Action {
     Recapture,
     /// Reload the screen's data.
     Refresh,
+    /// Start a sync round now.
+    SyncNow,
+    /// Proof of life: verify the person's live finger against their enrolled prints.
+    Verify,
 }
 
 impl Action {
     /// Every action (for the keymap and the help overlay).
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 25] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -80,6 +84,8 @@ impl Action {
         Action::Reject,
         Action::Recapture,
         Action::Refresh,
+        Action::SyncNow,
+        Action::Verify,
     ];
 
     /// The name used in the keymap file (Spanish, snake case).
@@ -108,6 +114,8 @@ impl Action {
             Action::Reject => "rechazar",
             Action::Recapture => "recaptura",
             Action::Refresh => "actualizar",
+            Action::SyncNow => "sincronizar",
+            Action::Verify => "supervivencia",
         }
     }
 

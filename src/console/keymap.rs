@@ -185,7 +185,7 @@ impl Default for Keymap {
     fn default() -> Self {
         use KeyCode::*;
         let p = Key::plain;
-        let table: [(Action, Vec<Key>); 23] = [
+        let table: [(Action, Vec<Key>); 25] = [
             (Action::Quit, vec![Key::ctrl('q')]),
             (Action::Help, vec![p(F(1)), c('?')]),
             (Action::Back, vec![p(Esc), p(F(10))]),
@@ -209,6 +209,8 @@ impl Default for Keymap {
             (Action::Reject, vec![c('r')]),
             (Action::Recapture, vec![c('c')]),
             (Action::Refresh, vec![Key::ctrl('r')]),
+            (Action::SyncNow, vec![p(Enter), p(F(9))]),
+            (Action::Verify, vec![c('v'), p(F(7))]),
         ];
         Keymap {
             keys: table.into_iter().collect(),
@@ -280,12 +282,12 @@ pub fn actions_of(screen: Screen) -> &'static [Action] {
         Screen::Login => &[Confirm, NextField, Up, Down],
         Screen::Home => &[Lookup, Queue, Sync, Resume, Refresh],
         Screen::Lookup => &[Confirm, Up, Down],
-        Screen::Person => &[Enroll, Lookup],
+        Screen::Person => &[Enroll, Verify, Lookup],
         Screen::Enroll => &[
             Confirm, Retry, AcceptBest, Exception, Decline, Left, Right, Up, Down,
         ],
         Screen::Queue => &[Confirm, Up, Down, Refresh],
         Screen::Review => &[Approve, Reject, Recapture, Left, Right, Confirm, NextField],
-        Screen::Sync => &[Refresh, Up, Down],
+        Screen::Sync => &[SyncNow, Refresh, Up, Down],
     }
 }

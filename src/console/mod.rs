@@ -15,6 +15,7 @@ pub mod keymap;
 pub mod msg;
 pub mod screens;
 pub mod state;
+pub mod sync_config;
 pub mod update;
 pub mod view;
 pub mod widgets;

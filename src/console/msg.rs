@@ -89,9 +89,24 @@ pub enum DeskCmd {
         reason: String,
         /// Re-entered passphrase.
         pass: Passphrase,
+        /// The supervisor's live finger (stations with a scanner).
+        finger: Option<FingerImage>,
     },
     /// People pending capture with their deadlines.
     Pending,
+    /// Hub, peers, last round and open conflicts for the sync screen.
+    SyncOverview,
+    /// Proof of life: verify a live finger against the person's enrolled print.
+    ProveLife {
+        /// Record.
+        id: RecordId,
+        /// Finger presented.
+        position: FingerPosition,
+        /// Live image.
+        image: FingerImage,
+    },
+    /// Start a sync round with the configured hub and peers (runs on the sync worker).
+    SyncRound,
 }
 
 /// Results from the desk worker (errors as operator text).
@@ -135,6 +150,53 @@ pub enum DeskEvent {
     Pending(Vec<PendingRow>, usize),
     /// The officer's drafts changed.
     Drafts(Vec<DraftRow>),
+    /// What the sync screen shows before a round.
+    SyncOverview(Box<SyncOverview>),
+    /// A proof of life recorded (matched, score in thousandths) with the refreshed file.
+    ProvedLife(Result<(bool, u32, Box<PersonView>), String>),
+}
+
+/// Hub, peers, last round and open conflicts (no personal data).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncOverview {
+    /// Hub URL, if configured.
+    pub hub: Option<String>,
+    /// LAN peers configured.
+    pub peers: Vec<String>,
+    /// Why the configuration cannot be used, if so.
+    pub config_error: Option<String>,
+    /// Last successful round (UTC text).
+    pub last: Option<String>,
+    /// Conflicts waiting for a supervisor.
+    pub conflicts: Vec<ConflictRow>,
+}
+
+/// A semantic conflict as listed on the sync screen (ids and codes only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictRow {
+    /// Kind code (`curp_duplicada`, `estado_contradictorio`).
+    pub kind: String,
+    /// Records involved (hex ids).
+    pub records: Vec<String>,
+    /// When it was found.
+    pub found_at: String,
+    /// Details without personal data.
+    pub detail: String,
+}
+
+/// Totals of a finished round, as the sync screen shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoundSummary {
+    /// Records the others accepted from us.
+    pub sent: u64,
+    /// Records changed here.
+    pub received: u64,
+    /// Conflicts found in this round.
+    pub conflicts: usize,
+    /// Records whose received data could not be read.
+    pub damaged: usize,
+    /// When it ended (UTC text).
+    pub at: String,
 }
 
 /// Work for the device worker.
@@ -197,6 +259,12 @@ pub enum SyncStatus {
         /// When (UTC text).
         at: String,
     },
+    /// A round started with these targets.
+    Started(Vec<String>),
+    /// Progress of the running round.
+    Round(crate::sync_round::RoundEvent),
+    /// The round ended: totals and the open conflicts, or why it failed (Spanish).
+    Ended(Result<(RoundSummary, Vec<ConflictRow>), String>),
 }
 
 /// Anything a worker sends to the UI task.

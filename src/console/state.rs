@@ -101,6 +101,62 @@ pub struct SyncInfo {
     pub pending: Vec<PendingRow>,
     /// Total people pending capture.
     pub pending_total: usize,
+    /// A round is running on the sync worker.
+    pub running: bool,
+    /// Local records prepared for sending in the running round.
+    pub prepared: Option<usize>,
+    /// Progress per hub or peer of the running (or last) round.
+    pub rounds: Vec<PeerProgress>,
+    /// The result line of the last round.
+    pub result: Option<(Tone, String)>,
+    /// Why the hub/peer configuration cannot be used.
+    pub config_error: Option<String>,
+    /// Conflicts waiting for a supervisor (ids and codes only).
+    pub conflict_list: Vec<crate::console::msg::ConflictRow>,
+}
+
+/// Where a round with one hub or peer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeerPhase {
+    /// Not reached yet.
+    Waiting,
+    /// Reconciling.
+    Running,
+    /// The connection dropped; trying again (attempt, of).
+    Retrying(u32, u32),
+    /// Finished; whether both ends now agree.
+    Done(bool),
+}
+
+/// Progress of the round with one hub or peer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerProgress {
+    /// Address as configured.
+    pub peer: String,
+    /// Phase.
+    pub phase: PeerPhase,
+    /// Records reconciled.
+    pub done: usize,
+    /// Records to reconcile.
+    pub total: usize,
+    /// Image and template bytes received so far.
+    pub blob_received: u64,
+    /// Image and template bytes sent so far.
+    pub blob_sent: u64,
+}
+
+impl PeerProgress {
+    /// A peer not reached yet.
+    pub fn waiting(peer: &str) -> Self {
+        PeerProgress {
+            peer: peer.to_owned(),
+            phase: PeerPhase::Waiting,
+            done: 0,
+            total: 0,
+            blob_received: 0,
+            blob_sent: 0,
+        }
+    }
 }
 
 /// A draft enrollment of the logged-in officer.
@@ -188,6 +244,19 @@ pub struct PersonView {
     pub face: bool,
     /// Consent given (notice version).
     pub consent: Option<String>,
+    /// Proofs of life: date, finger, score (thousandths), matched, officer.
+    pub verifications: Vec<(String, String, u32, bool, String)>,
+    /// Finger to present for a proof of life (`None`: no approved prints).
+    pub proof_finger: Option<huella_sync::FingerPosition>,
+}
+
+/// A proof of life running from the person view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProofPhase {
+    /// Waiting for the finger / bytes arriving (done, total).
+    Capturing(usize, usize),
+    /// The matcher is comparing.
+    Checking,
 }
 
 /// Enrollment wizard steps.
@@ -311,6 +380,8 @@ pub struct DecisionPrompt {
     pub on_pass: bool,
     /// Waiting for the worker.
     pub busy: bool,
+    /// Waiting for the supervisor's finger on the scanner (bytes received, of).
+    pub finger: Option<(usize, usize)>,
 }
 
 /// A review in progress.
@@ -363,6 +434,8 @@ pub struct App {
     pub lookup: LookupState,
     /// Person shown.
     pub person: Option<PersonView>,
+    /// Proof of life in progress on the person shown.
+    pub proof: Option<ProofPhase>,
     /// Enrollment in progress.
     pub enroll: Option<EnrollState>,
     /// Supervisor queue (`None` while loading).
@@ -408,6 +481,7 @@ impl App {
             home: None,
             lookup: LookupState::default(),
             person: None,
+            proof: None,
             enroll: None,
             queue: None,
             queue_selected: 0,

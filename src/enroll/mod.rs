@@ -21,6 +21,8 @@ pub use gallery::{DuplicateHit, OfficeGallery};
 
 mod face;
 mod gallery;
+pub mod officer_finger;
+pub mod survival;
 
 /// Version of the privacy notice the console shows.
 pub const NOTICE_VERSION: &str = "aviso-privacidad-2026.1";

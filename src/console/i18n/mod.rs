@@ -428,4 +428,62 @@ pub struct Strings {
     pub waiting_finger: &'static str,
     /// Text `yes`.
     pub yes: &'static str,
+    /// Text `sync_running`.
+    pub sync_running: &'static str,
+    /// Text `sync_start_hint`.
+    pub sync_start_hint: &'static str,
+    /// Text `sync_prepared`.
+    pub sync_prepared: &'static str,
+    /// Text `sync_records`.
+    pub sync_records: &'static str,
+    /// Text `sync_blobs`.
+    pub sync_blobs: &'static str,
+    /// Text `sync_received`.
+    pub sync_received: &'static str,
+    /// Text `sync_sent`.
+    pub sync_sent: &'static str,
+    /// Text `sync_waiting`.
+    pub sync_waiting: &'static str,
+    /// Text `sync_retrying`.
+    pub sync_retrying: &'static str,
+    /// Text `sync_up_to_date`.
+    pub sync_up_to_date: &'static str,
+    /// Text `sync_diverged`.
+    pub sync_diverged: &'static str,
+    /// Text `sync_done`.
+    pub sync_done: &'static str,
+    /// Text `sync_damaged`.
+    pub sync_damaged: &'static str,
+    /// Text `sync_failed`.
+    pub sync_failed: &'static str,
+    /// Text `sync_busy`.
+    pub sync_busy: &'static str,
+    /// Text `sync_config_error`.
+    pub sync_config_error: &'static str,
+    /// Text `conflict_list`.
+    pub conflict_list: &'static str,
+    /// Text `reauth_finger`.
+    pub reauth_finger: &'static str,
+    /// Text `proof_not_enrolled`.
+    pub proof_not_enrolled: &'static str,
+    /// Text `proof_no_scanner`.
+    pub proof_no_scanner: &'static str,
+    /// Text `proof_matched`.
+    pub proof_matched: &'static str,
+    /// Text `proof_not_matched`.
+    pub proof_not_matched: &'static str,
+    /// Text `proof_score`.
+    pub proof_score: &'static str,
+    /// Text `proof_title`.
+    pub proof_title: &'static str,
+    /// Text `proof_place`.
+    pub proof_place: &'static str,
+    /// Text `proof_checking`.
+    pub proof_checking: &'static str,
+    /// Text `proof_to_verify`.
+    pub proof_to_verify: &'static str,
+    /// Text `proof_yes`.
+    pub proof_yes: &'static str,
+    /// Text `proof_no`.
+    pub proof_no: &'static str,
 }

@@ -7,8 +7,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::console::action::Action;
-use crate::console::state::App;
-use crate::console::widgets::panel;
+use crate::console::state::{App, ProofPhase};
+use crate::console::widgets::{bar, panel};
 
 /// Draws a person's file.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
@@ -69,7 +69,40 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 .bold(),
         ));
     }
+    if let Some(f) = p.proof_finger {
+        b.push(Line::from(
+            format!(
+                "{} {} — {}",
+                app.keymap.label(Action::Verify),
+                s.proof_to_verify,
+                f.nombre()
+            )
+            .cyan()
+            .bold(),
+        ));
+    }
+    match app.proof {
+        Some(ProofPhase::Capturing(d, t)) if t > 0 => b.push(Line::from(
+            format!("{} {}", s.proof_place, bar(d, t, 16)).yellow(),
+        )),
+        Some(ProofPhase::Capturing(..)) => b.push(Line::from(s.proof_place.yellow().bold())),
+        Some(ProofPhase::Checking) => b.push(Line::from(s.proof_checking.cyan())),
+        None => {}
+    }
+    for (at, finger, score, matched, by) in p.verifications.iter().rev().take(4) {
+        let text = format!(
+            "{}: {at} {finger} {} {score} {by}",
+            s.proof_title,
+            if *matched { s.proof_yes } else { s.proof_no }
+        );
+        b.push(if *matched {
+            Line::from(text.green())
+        } else {
+            Line::from(text.red())
+        });
+    }
     Paragraph::new(b)
+        .wrap(Wrap { trim: true })
         .block(panel(s.biometrics))
         .render(bio, buf);
     let h: Vec<Line> = p

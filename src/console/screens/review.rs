@@ -10,7 +10,7 @@ use ratatui::widgets::{Clear, Paragraph, Widget};
 
 use crate::console::action::Action;
 use crate::console::state::App;
-use crate::console::widgets::{centred, halfblocks, mask, panel};
+use crate::console::widgets::{bar, centred, halfblocks, mask, panel};
 
 /// Draws the review.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
@@ -125,7 +125,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 format!("{}: {}", s.reauth, mask(p.pass.as_str())),
             ),
             Line::raw(""),
-            Line::from(if p.busy {
+            Line::from(if let Some((d, t)) = p.finger {
+                if t == 0 {
+                    s.reauth_finger.yellow().bold()
+                } else {
+                    format!("{} {}", s.reauth_finger, bar(d, t, 16))
+                        .yellow()
+                        .bold()
+                }
+            } else if p.busy {
                 s.checking.cyan()
             } else {
                 format!("Enter {}   Tab {}   Esc {}", s.sign, s.next_field, s.cancel).cyan()

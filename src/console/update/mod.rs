@@ -3,7 +3,9 @@
 //! transition is testable with a plain `App`.
 
 mod enroll;
+mod person;
 mod review;
+mod sync;
 
 use std::time::Instant;
 
@@ -12,7 +14,7 @@ use huella_keys::Passphrase;
 
 use super::action::Action;
 use super::keymap::Key;
-use super::msg::{DeskCmd, DeskEvent, DeviceEvent, Effect, SyncStatus, WorkerEvent};
+use super::msg::{DeskCmd, DeskEvent, DeviceEvent, Effect, WorkerEvent};
 use super::state::{App, LoginField, Screen, Tone};
 use crate::lookup::Query;
 
@@ -119,6 +121,11 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             app.quit = true;
             return vec![Effect::Device(super::msg::DeviceCmd::Cancel)];
         }
+        Action::Logout if app.user.is_some() && app.sync.running => {
+            let t = app.s().sync_busy;
+            toast(app, Tone::Info, t);
+            return Vec::new();
+        }
         Action::Logout if app.user.is_some() => return logout(app),
         _ => {}
     }
@@ -126,15 +133,11 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Screen::Login => login_action(app, action),
         Screen::Home => home_action(app, action),
         Screen::Lookup => lookup_action(app, action),
-        Screen::Person => person_action(app, action),
+        Screen::Person => person::action(app, action),
         Screen::Enroll => enroll::action(app, action),
         Screen::Queue => review::queue_action(app, action),
         Screen::Review => review::action(app, action),
-        Screen::Sync => match action {
-            Action::Refresh => vec![Effect::Desk(DeskCmd::Pending)],
-            Action::Back => back(app),
-            _ => Vec::new(),
-        },
+        Screen::Sync => sync::action(app, action),
     }
 }
 
@@ -227,7 +230,10 @@ fn home_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Sync => {
             go(app, Screen::Sync);
-            vec![Effect::Desk(DeskCmd::Pending)]
+            vec![
+                Effect::Desk(DeskCmd::Pending),
+                Effect::Desk(DeskCmd::SyncOverview),
+            ]
         }
         Action::Resume => match app.home.as_ref().and_then(|h| h.drafts.first()) {
             Some(d) => vec![Effect::Desk(DeskCmd::StartEnroll(d.id))],
@@ -281,27 +287,13 @@ fn lookup_action(app: &mut App, action: Action) -> Vec<Effect> {
         {
             Some(id) => {
                 app.person = None;
+                app.proof = None;
                 go(app, Screen::Person);
                 vec![Effect::Desk(DeskCmd::Person(id))]
             }
             None => Vec::new(),
         },
         Action::Back => back(app),
-        _ => Vec::new(),
-    }
-}
-
-fn person_action(app: &mut App, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Enroll => match app
-            .person
-            .as_ref()
-            .and_then(|p| huella_sync::RecordId::parse(&p.summary.id))
-        {
-            Some(id) => vec![Effect::Desk(DeskCmd::StartEnroll(id))],
-            None => Vec::new(),
-        },
-        Action::Lookup | Action::Back => back(app),
         _ => Vec::new(),
     }
 }
@@ -320,21 +312,7 @@ pub fn on_event(app: &mut App, ev: WorkerEvent) -> Vec<Effect> {
     match ev {
         WorkerEvent::Desk(d) => on_desk(app, *d),
         WorkerEvent::Device(d) => on_device(app, d),
-        WorkerEvent::Sync(s) => {
-            match s {
-                SyncStatus::Progress { peer, done, total } => {
-                    if !app.sync.peers.contains(&peer) {
-                        app.sync.peers.push(peer);
-                    }
-                    app.sync.progress = Some((done, total));
-                }
-                SyncStatus::Finished { at, .. } => {
-                    app.sync.progress = None;
-                    app.sync.last = Some(at);
-                }
-            }
-            Vec::new()
-        }
+        WorkerEvent::Sync(s) => sync::on_status(app, s),
     }
 }
 
@@ -345,6 +323,8 @@ fn on_device(app: &mut App, ev: DeviceEvent) -> Vec<Effect> {
             app.devices.camera = camera;
             Vec::new()
         }
+        other if app.screen == Screen::Review => review::on_device(app, other),
+        other if app.screen == Screen::Person => person::on_device(app, other),
         other => enroll::on_device(app, other),
     }
 }
@@ -400,6 +380,8 @@ fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
                 return back(app);
             }
         },
+        DeskEvent::SyncOverview(o) => sync::on_overview(app, *o),
+        DeskEvent::ProvedLife(r) => person::on_proved(app, r),
         DeskEvent::Pending(rows, total) => {
             app.sync.pending = rows;
             app.sync.pending_total = total;

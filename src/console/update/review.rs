@@ -5,8 +5,9 @@ use huella_sync::Decision;
 
 use super::{back, go, set_toast};
 use crate::console::action::Action;
-use crate::console::msg::{DeskCmd, DeskEvent, Effect};
+use crate::console::msg::{DeskCmd, DeskEvent, DeviceCmd, DeviceEvent, Effect};
 use crate::console::state::{App, DecisionPrompt, ReviewState, Screen, SecretInput, Tone};
+use crate::enroll::officer_finger::{OFFICER_FINGER, officer_subject};
 
 pub(super) fn queue_action(app: &mut App, action: Action) -> Vec<Effect> {
     let len = app.queue.as_ref().map_or(0, Vec::len);
@@ -52,6 +53,10 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
     };
     if let Some(p) = r.prompt.as_mut() {
         match action {
+            Action::Back if p.finger.is_some() => {
+                r.prompt = None;
+                return vec![Effect::Device(DeviceCmd::Cancel)];
+            }
             Action::Back => r.prompt = None,
             Action::NextField | Action::Up | Action::Down => p.on_pass = !p.on_pass,
             Action::Confirm if !p.busy => {
@@ -65,14 +70,16 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
                     return Vec::new();
                 }
                 p.busy = true;
-                let pass = Passphrase::new(p.pass.as_str());
-                p.pass.clear();
-                return vec![Effect::Desk(DeskCmd::Decide {
-                    id: r.review.id,
-                    decision: p.decision,
-                    reason: p.reason.clone(),
-                    pass,
-                })];
+                if app.devices.scanner.is_some() {
+                    // The passphrase stays in the (zeroizing) field until the finger arrives.
+                    p.finger = Some((0, 0));
+                    let user = app.user.as_ref().map_or("", |u| u.user.as_str());
+                    return vec![Effect::Device(DeviceCmd::Finger {
+                        position: OFFICER_FINGER,
+                        subject: officer_subject(user),
+                    })];
+                }
+                return vec![decide(r.review.id, p, None)];
             }
             _ => {}
         }
@@ -103,8 +110,51 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
                 pass: SecretInput::new(),
                 on_pass: decision == Decision::Aprobar,
                 busy: false,
+                finger: None,
             });
         }
+    }
+    Vec::new()
+}
+
+/// The signed-decision command; wipes the typed passphrase.
+fn decide(
+    id: huella_sync::RecordId,
+    p: &mut DecisionPrompt,
+    finger: Option<huella_devices::FingerImage>,
+) -> Effect {
+    let pass = Passphrase::new(p.pass.as_str());
+    p.pass.clear();
+    p.finger = None;
+    Effect::Desk(DeskCmd::Decide {
+        id,
+        decision: p.decision,
+        reason: p.reason.clone(),
+        pass,
+        finger,
+    })
+}
+
+/// Scanner events while a decision waits for the supervisor's finger.
+pub(super) fn on_device(app: &mut App, ev: DeviceEvent) -> Vec<Effect> {
+    let Some(r) = app.review.as_mut() else {
+        return Vec::new();
+    };
+    let id = r.review.id;
+    let Some(p) = r.prompt.as_mut().filter(|p| p.finger.is_some()) else {
+        return Vec::new();
+    };
+    match ev {
+        DeviceEvent::Progress(done, total) => p.finger = Some((done, total)),
+        DeviceEvent::Image(img) => return vec![decide(id, p, Some(img))],
+        DeviceEvent::Failed(e) => {
+            p.finger = None;
+            p.busy = false;
+            p.pass.clear();
+            p.on_pass = true;
+            set_toast(app, Tone::Error, e);
+        }
+        _ => {}
     }
     Vec::new()
 }

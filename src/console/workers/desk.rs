@@ -1,17 +1,20 @@
 //! The desk worker: owns the session (store + unlocked credential) and does everything that
 //! touches the store, keys or the matcher, so the UI never waits on disk or CPU work.
 
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use huella_sync::{BiometricStatus, RecordId};
 use tokio::sync::mpsc::Sender;
 
 use super::emit;
+use super::sync::{RoundJob, SyncWorker};
 use crate::approve;
-use crate::console::msg::{DeskCmd, DeskEvent, WorkerEvent};
+use crate::console::msg::{DeskCmd, DeskEvent, SyncOverview, SyncStatus, WorkerEvent};
 use crate::console::state::{
     DraftRow, DupRow, HomeData, PendingRow, PersonView, StationInfo, UserInfo,
 };
+use crate::console::sync_config::SyncConfig;
 use crate::enroll::{self, Attempt, OfficeGallery};
 use crate::home::Home;
 use crate::lookup::{self, PersonSummary};
@@ -25,19 +28,21 @@ const PENDING_ROWS: usize = 200;
 /// Starts the desk worker.
 pub fn spawn(home: Home, events: Sender<WorkerEvent>) -> std::io::Result<SyncSender<DeskCmd>> {
     let (tx, rx) = sync_channel::<DeskCmd>(16);
+    let sync = SyncWorker::spawn(home.clone(), events.clone())?;
     std::thread::Builder::new()
         .name("escritorio".into())
-        .spawn(move || run(home, rx, events))?;
+        .spawn(move || run(home, rx, events, sync))?;
     Ok(tx)
 }
 
 struct Desk {
     home: Home,
-    session: Option<Session>,
+    session: Option<Arc<Session>>,
     gallery: OfficeGallery,
+    sync: SyncWorker,
 }
 
-fn run(home: Home, rx: Receiver<DeskCmd>, tx: Sender<WorkerEvent>) {
+fn run(home: Home, rx: Receiver<DeskCmd>, tx: Sender<WorkerEvent>, sync: SyncWorker) {
     if let Ok(store) = huella_sync::Store::open(&home.store_dir())
         && let Ok(st) = store.station()
     {
@@ -54,8 +59,17 @@ fn run(home: Home, rx: Receiver<DeskCmd>, tx: Sender<WorkerEvent>) {
         home,
         session: None,
         gallery: OfficeGallery::new(),
+        sync,
     };
     while let Ok(cmd) = rx.recv() {
+        if let DeskCmd::SyncRound = cmd {
+            if let Some(refused) = desk.start_round()
+                && !emit(&tx, WorkerEvent::Sync(SyncStatus::Ended(Err(refused))))
+            {
+                return;
+            }
+            continue;
+        }
         let events = desk.handle(cmd);
         for ev in events {
             if !emit(&tx, WorkerEvent::Desk(Box::new(ev))) {
@@ -79,12 +93,30 @@ impl Desk {
             self.gallery = OfficeGallery::new();
             return Vec::new();
         }
-        let Some(session) = self.session.as_ref() else {
+        let Some(session) = self.session.clone() else {
             return Vec::new();
         };
-        let s = session;
+        let s = &*session;
         match cmd {
-            DeskCmd::Login { .. } | DeskCmd::Logout => Vec::new(),
+            DeskCmd::Login { .. } | DeskCmd::Logout | DeskCmd::SyncRound => Vec::new(),
+            DeskCmd::SyncOverview => vec![DeskEvent::SyncOverview(Box::new(self.overview(s)))],
+            DeskCmd::ProveLife {
+                id,
+                position,
+                image,
+            } => {
+                let live = Attempt {
+                    position,
+                    pixels: image.pixels,
+                    width: image.width,
+                    height: image.height,
+                    dpi: image.dpi,
+                };
+                let r = enroll::survival::prove_life(s, id, &live)
+                    .map_err(text)
+                    .and_then(|v| Ok((v.matched, v.score, Box::new(person(s, id)?))));
+                vec![DeskEvent::ProvedLife(r)]
+            }
             DeskCmd::Home => vec![DeskEvent::Home(self.home_data(s))],
             DeskCmd::Lookup(q) => vec![DeskEvent::Found(
                 lookup::find(s, &q).map_err(|e| format!("{e:#}")),
@@ -176,11 +208,25 @@ impl Desk {
                 decision,
                 reason,
                 pass,
-            } => vec![DeskEvent::Decided(
-                approve::decide(&self.home, s, id, decision, &reason, &pass)
-                    .map(|a| a.decision)
-                    .map_err(text),
-            )],
+                finger,
+            } => {
+                let live = finger.map(|image| Attempt {
+                    position: enroll::officer_finger::OFFICER_FINGER,
+                    pixels: image.pixels,
+                    width: image.width,
+                    height: image.height,
+                    dpi: image.dpi,
+                });
+                let factor = match &live {
+                    Some(a) => approve::SecondFactor::Finger(a),
+                    None => approve::SecondFactor::NoScanner,
+                };
+                vec![DeskEvent::Decided(
+                    approve::decide_with(&self.home, s, id, decision, &reason, &pass, &factor)
+                        .map(|a| a.decision)
+                        .map_err(text),
+                )]
+            }
             DeskCmd::Pending => {
                 let (rows, total) = pending(s);
                 vec![DeskEvent::Pending(rows, total)]
@@ -204,13 +250,45 @@ impl Desk {
                 let _ = s
                     .store
                     .commit(batch, &s.credential.officer, &huella_sync::time::now_utc());
-                self.session = Some(s);
+                self.session = Some(Arc::new(s));
                 DeskEvent::LoggedIn(info)
             }
             Err(e) => {
                 tracing::warn!(target: "huella::acceso", "console login failed");
                 DeskEvent::LoginFailed(format!("{e:#}"))
             }
+        }
+    }
+
+    /// Hands a round to the sync worker; the reason in Spanish when it cannot start.
+    fn start_round(&self) -> Option<String> {
+        let Some(session) = self.session.clone() else {
+            return Some("inicie sesión para sincronizar".into());
+        };
+        let targets = match SyncConfig::load(&self.home).and_then(|c| c.targets()) {
+            Ok(t) => t,
+            Err(e) => return Some(e),
+        };
+        if self.sync.start(RoundJob { session, targets }) {
+            None
+        } else {
+            Some("ya hay una sincronización en curso".into())
+        }
+    }
+
+    fn overview(&self, s: &Session) -> SyncOverview {
+        let (config, config_error) = match SyncConfig::load(&self.home) {
+            Ok(c) => (c, None),
+            Err(e) => (SyncConfig::default(), Some(e)),
+        };
+        let (hub, peers) = config.labels();
+        let conflicts = super::sync::conflicts(s).unwrap_or_default();
+        SyncOverview {
+            hub,
+            peers,
+            config_error,
+            last: super::sync::last_round(&self.home),
+            conflicts,
         }
     }
 
@@ -310,6 +388,21 @@ fn person(s: &Session, id: RecordId) -> Result<PersonView, String> {
         fingers: r.captures().map(|c| c.len()).unwrap_or(0),
         face: r.face().ok().flatten().is_some(),
         consent: r.consent().map(|c| c.aviso_version),
+        verifications: r
+            .verifications()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| {
+                (
+                    v.at,
+                    v.finger.nombre().to_owned(),
+                    v.score,
+                    v.matched,
+                    v.officer,
+                )
+            })
+            .collect(),
+        proof_finger: enroll::survival::finger_to_present(r).ok().flatten(),
     })
 }
 
