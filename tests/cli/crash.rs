@@ -2,7 +2,7 @@
 //! what was acknowledged is there in whole batches, and a re-import completes the set with
 //! no duplicates.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::util::{Station, assert_success, sample_csv, stdout};
 
@@ -13,16 +13,34 @@ fn people(st: &Station) -> u64 {
     v["personas"].as_u64().expect("personas")
 }
 
+/// Bytes under `dir` (the sled files of the store).
+fn bytes_under(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => bytes_under(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
 #[test]
 fn sigkill_mid_import_loses_no_acknowledged_batch_and_reimport_completes() {
     let st = Station::init();
-    // Size the file from this machine's speed so the kill lands mid-import.
     let probe = st.path("probe.csv");
     sample_csv(&st, &probe, 1000, 99);
-    let t = Instant::now();
     assert_success(&st.run_as_admin(&["import", probe.to_str().expect("utf8")]));
-    let per_row = t.elapsed().as_secs_f64() / 1000.0;
-    let total: u64 = ((6.0 / per_row) as u64).clamp(4000, 60_000);
+    let store = st.home.join("almacen");
+    let before = bytes_under(&store);
+    let grown_per_row = before / 1000;
+    // Large enough that the kill below lands mid-import on any machine: the kill waits for
+    // the store to grow by ~2,000 rows' worth (several committed batches), not for a time.
+    let total: u64 = 20_000;
     let csv = st.path("big.csv");
     sample_csv(&st, &csv, total, 5);
 
@@ -38,8 +56,15 @@ fn sigkill_mid_import_loses_no_acknowledged_batch_and_reimport_completes() {
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("spawn");
-    std::thread::sleep(Duration::from_secs_f64(per_row * total as f64 * 0.4));
-    let finished_early = child.try_wait().expect("try_wait").is_some();
+    let mut finished_early = false;
+    while bytes_under(&store) < before + 2000 * grown_per_row {
+        if child.try_wait().expect("try_wait").is_some() {
+            finished_early = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    finished_early |= child.try_wait().expect("try_wait").is_some();
     child.kill().expect("SIGKILL");
     child.wait().expect("wait");
     assert!(
