@@ -75,24 +75,27 @@ fn breakdown() {
             entidad: sp.entidad.clone(),
         };
         let t = Instant::now();
-        let mut r =
-            PersonRecord::create(RecordId::generate(), &id, "admin", "2026-11-21T00:00:00Z")
-                .expect("record");
-        r.set_pre_registration(&PreRegistration {
-            registro_patronal: sp.registro_patronal.to_string(),
-            salario_diario: sp.salario_diario.clone(),
-            fecha_alta: sp.fecha_alta.clone(),
-            regimen: Regime::parse(sp.regimen).expect("regime"),
-            lote: "000000000000".into(),
-        })
-        .expect("pre");
+        let mut r = PersonRecord::create_pre_registered(
+            RecordId::generate(),
+            &id,
+            &PreRegistration {
+                registro_patronal: sp.registro_patronal.to_string(),
+                salario_diario: sp.salario_diario.clone(),
+                fecha_alta: sp.fecha_alta.clone(),
+                regimen: Regime::parse(sp.regimen).expect("regime"),
+                lote: "000000000000".into(),
+            },
+            "admin",
+            "2026-11-21T00:00:00Z",
+        )
+        .expect("record");
         t_doc += t.elapsed().as_secs_f64();
         let t = Instant::now();
         let bytes = r.save();
         t_save += t.elapsed().as_secs_f64();
         let t = Instant::now();
         let dek = DataKey::generate();
-        let _w = dek.wrap(&set).expect("wrap");
+        let _w = dek.wrap_at(&secrets, &set).expect("wrap");
         t_wrap += t.elapsed().as_secs_f64();
         let t = Instant::now();
         let _s = dek.seal(&bytes, b"context");

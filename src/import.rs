@@ -240,8 +240,13 @@ fn prepare(session: &Session, rows: &[(u64, Row)], now: &str) -> Result<Prepared
     let officer = session.credential.officer.user();
     rows.iter()
         .map(|(_, row)| {
-            let mut rec = PersonRecord::create(RecordId::generate(), &row.identity, officer, now)?;
-            rec.set_pre_registration(&row.pre)?;
+            let rec = PersonRecord::create_pre_registered(
+                RecordId::generate(),
+                &row.identity,
+                &row.pre,
+                officer,
+                now,
+            )?;
             let mut open = OpenRecord::new(rec);
             let tags = indexing::tags_for(index_key, &row.identity);
             let w = PreparedWrite::of_record(&keys, &mut open, tags)?;

@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 use crate::blind::IndexKey;
 use crate::error::CredentialError;
 use crate::signature::{PublicKey, Signature};
+use crate::station_kek::StationKek;
 
 /// What an officer may do at a station.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -130,33 +131,57 @@ pub struct StationSecrets {
     office_x25519: age::x25519::Identity,
     signing: SigningKey,
     index_key: IndexKey,
+    kek: StationKek,
+    recipient: String,
 }
 
 impl StationSecrets {
+    fn assemble(
+        station: String,
+        office: String,
+        x25519: age::x25519::Identity,
+        office_x25519: age::x25519::Identity,
+        signing: SigningKey,
+        index_key: IndexKey,
+    ) -> Self {
+        let kek = StationKek::derive(&x25519);
+        let recipient = x25519.to_public().to_string();
+        StationSecrets {
+            station,
+            office,
+            x25519,
+            office_x25519,
+            signing,
+            index_key,
+            kek,
+            recipient,
+        }
+    }
+
     /// A new station. The first station of an office also creates the office identity;
     /// later stations receive it when they join (`office_identity = Some(..)`).
     pub fn generate(station: &str, office: &str) -> Self {
-        StationSecrets {
-            station: station.to_owned(),
-            office: office.to_owned(),
-            x25519: age::x25519::Identity::generate(),
-            office_x25519: age::x25519::Identity::generate(),
-            signing: SigningKey::generate(&mut rand::rngs::OsRng),
-            index_key: IndexKey::generate(),
-        }
+        Self::assemble(
+            station.to_owned(),
+            office.to_owned(),
+            age::x25519::Identity::generate(),
+            age::x25519::Identity::generate(),
+            SigningKey::generate(&mut rand::rngs::OsRng),
+            IndexKey::generate(),
+        )
     }
 
     /// A new station of this station's office (the invite ceremony): fresh station, signing
     /// and index keys, the same office identity.
     pub fn new_station_in_office(&self, station: &str) -> Self {
-        StationSecrets {
-            station: station.to_owned(),
-            office: self.office.clone(),
-            x25519: age::x25519::Identity::generate(),
-            office_x25519: self.office_x25519.clone(),
-            signing: SigningKey::generate(&mut rand::rngs::OsRng),
-            index_key: IndexKey::generate(),
-        }
+        Self::assemble(
+            station.to_owned(),
+            self.office.clone(),
+            age::x25519::Identity::generate(),
+            self.office_x25519.clone(),
+            SigningKey::generate(&mut rand::rngs::OsRng),
+            IndexKey::generate(),
+        )
     }
 
     pub(crate) fn from_parts(
@@ -172,16 +197,16 @@ impl StationSecrets {
             path: path.to_owned(),
             detail,
         };
-        Ok(StationSecrets {
+        Ok(Self::assemble(
             station,
             office,
-            x25519: age::x25519::Identity::from_str(x25519)
+            age::x25519::Identity::from_str(x25519)
                 .map_err(|_| corrupt("identidad de estación"))?,
-            office_x25519: age::x25519::Identity::from_str(office_x25519)
+            age::x25519::Identity::from_str(office_x25519)
                 .map_err(|_| corrupt("identidad de oficina"))?,
-            signing: SigningKey::from_bytes(signing),
-            index_key: IndexKey::from_bytes(index),
-        })
+            SigningKey::from_bytes(signing),
+            IndexKey::from_bytes(index),
+        ))
     }
 
     pub(crate) fn x25519_text(&self) -> Zeroizing<String> {
@@ -215,9 +240,21 @@ impl StationSecrets {
         &self.index_key
     }
 
-    /// Identities that can unwrap record keys here (station first, then office).
-    pub fn identities(&self) -> [&dyn age::Identity; 2] {
-        [&self.x25519, &self.office_x25519]
+    /// Identities that can unwrap record keys here: the station's own symmetric copy first
+    /// (no public-key work), then the station and office X25519 identities.
+    pub fn identities(&self) -> [&dyn age::Identity; 3] {
+        [&self.kek, &self.x25519, &self.office_x25519]
+    }
+
+    /// The station's key-wrapping key, which stands in for the station's own X25519 recipient
+    /// when this station wraps a data key.
+    pub(crate) fn kek(&self) -> &StationKek {
+        &self.kek
+    }
+
+    /// The station's own `age1…` recipient text.
+    pub(crate) fn recipient_text(&self) -> &str {
+        &self.recipient
     }
 
     /// Signs `message` as the station.
@@ -230,7 +267,7 @@ impl StationSecrets {
         StationPublic {
             station: self.station.clone(),
             office: self.office.clone(),
-            recipient: self.x25519.to_public().to_string(),
+            recipient: self.recipient.clone(),
             office_recipient: self.office_x25519.to_public().to_string(),
             key: PublicKey(self.signing.verifying_key()),
         }

@@ -27,6 +27,7 @@ mod identity;
 mod kdf;
 mod secret;
 mod signature;
+mod station_kek;
 mod wrap;
 
 pub use blind::{BlindTag, IndexKey};

@@ -1,7 +1,9 @@
 //! Wrapping a person's [`DataKey`] to the recipients allowed to read the record.
 //!
-//! A wrapped key is an age file (X25519 stanzas, one per recipient) whose payload is the 32
-//! key bytes. Destroying every wrapped copy of a key erases the person (crypto-shredding).
+//! A wrapped key is an age file (one stanza per recipient) whose payload is the 32 key bytes.
+//! Stanzas are X25519, except the wrapping station's own copy, which [`DataKey::wrap_at`]
+//! makes symmetric (see `station_kek`). Destroying every wrapped copy of a key erases the
+//! person (crypto-shredding).
 
 use std::io::{Read, Write};
 use std::str::FromStr;
@@ -9,6 +11,7 @@ use std::str::FromStr;
 use zeroize::Zeroizing;
 
 use crate::error::{UnwrapError, WrapError};
+use crate::identity::StationSecrets;
 use crate::secret::DataKey;
 
 /// One party allowed to read records: a station, an office, a regional or central office.
@@ -16,6 +19,7 @@ use crate::secret::DataKey;
 pub struct Recipient {
     label: String,
     key: age::x25519::Recipient,
+    text: String,
 }
 
 impl Recipient {
@@ -28,6 +32,7 @@ impl Recipient {
         })?;
         Ok(Recipient {
             label: label.to_owned(),
+            text: key.to_string(),
             key,
         })
     }
@@ -39,7 +44,7 @@ impl Recipient {
 
     /// The `age1…` text form.
     pub fn to_text(&self) -> String {
-        self.key.to_string()
+        self.text.clone()
     }
 }
 
@@ -61,7 +66,7 @@ impl RecipientSet {
 
     /// Adds a recipient (duplicates by key are ignored).
     pub fn push(&mut self, r: Recipient) {
-        if !self.0.iter().any(|x| x.to_text() == r.to_text()) {
+        if !self.0.iter().any(|x| x.text == r.text) {
             self.0.push(r);
         }
     }
@@ -125,14 +130,42 @@ impl std::fmt::Debug for WrappedKey {
 }
 
 impl DataKey {
-    /// Wraps this key to every recipient of `set`.
+    /// Wraps this key to every recipient of `set` (X25519 stanzas only).
     pub fn wrap(&self, set: &RecipientSet) -> Result<WrappedKey, WrapError> {
-        if set.is_empty() {
+        self.wrap_stanzas(set.len(), set.iter().map(|r| &r.key as &dyn age::Recipient))
+    }
+
+    /// Wraps this key at `station` to every recipient of `set`; the station's own recipient,
+    /// if in `set`, gets a symmetric stanza under the station's key-wrapping key (readable
+    /// only with that station's secrets), every other recipient an X25519 stanza.
+    pub fn wrap_at(
+        &self,
+        station: &StationSecrets,
+        set: &RecipientSet,
+    ) -> Result<WrappedKey, WrapError> {
+        let own = station.recipient_text();
+        self.wrap_stanzas(
+            set.len(),
+            set.iter().map(|r| {
+                if r.text == own {
+                    station.kek() as &dyn age::Recipient
+                } else {
+                    &r.key as &dyn age::Recipient
+                }
+            }),
+        )
+    }
+
+    fn wrap_stanzas<'a>(
+        &self,
+        n: usize,
+        recipients: impl Iterator<Item = &'a dyn age::Recipient>,
+    ) -> Result<WrappedKey, WrapError> {
+        if n == 0 {
             return Err(WrapError::NoRecipients);
         }
-        let recipients = set.iter().map(|r| &r.key as &dyn age::Recipient);
         let encryptor = age::Encryptor::with_recipients(recipients)?;
-        let mut out = Vec::with_capacity(64 + 80 * set.len());
+        let mut out = Vec::with_capacity(64 + 100 * n);
         let mut w = encryptor.wrap_output(&mut out).map_err(WrapError::Io)?;
         w.write_all(self.expose_bytes()).map_err(WrapError::Io)?;
         w.finish().map_err(WrapError::Io)?;
@@ -169,6 +202,81 @@ mod tests {
             WrappedKey::from_bytes(b"basura".to_vec()).unwrap_with(&a.identities()),
             Err(UnwrapError::Corrupt)
         ));
+    }
+
+    fn stanza_tags(w: &WrappedKey) -> Vec<String> {
+        String::from_utf8_lossy(w.as_bytes())
+            .lines()
+            .filter_map(|l| l.strip_prefix("-> "))
+            .map(|l| l.split(' ').next().unwrap_or("").to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn wrap_at_station_is_symmetric_for_itself_and_age_for_the_office() {
+        let a = StationSecrets::generate("A", "0101");
+        let a2 = a.new_station_in_office("A2");
+        let b = StationSecrets::generate("B", "0202");
+        let k = DataKey::generate();
+        let w = k.wrap_at(&a, &set_for(&a)).expect("wrap");
+        assert_eq!(stanza_tags(&w), ["huella-estacion", "X25519"]);
+        // The wrapping station reads its symmetric copy (even from a reloaded credential:
+        // the key-wrapping key is derived from the station identity)...
+        let back = w.unwrap_with(&a.identities()).expect("unwrap");
+        assert_eq!(back.expose_bytes(), k.expose_bytes());
+        let only_kek: [&dyn age::Identity; 1] = [a.kek()];
+        let back = w
+            .unwrap_with(&only_kek)
+            .expect("unwrap with the station key alone");
+        assert_eq!(back.expose_bytes(), k.expose_bytes());
+        // ...another station of the office reads the office copy, an outsider nothing.
+        let back = w.unwrap_with(&a2.identities()).expect("office unwrap");
+        assert_eq!(back.expose_bytes(), k.expose_bytes());
+        let office_only: [&dyn age::Identity; 1] = [a2.identities()[2]];
+        assert!(w.unwrap_with(&office_only).is_ok());
+        assert!(matches!(
+            w.unwrap_with(&b.identities()),
+            Err(UnwrapError::NotARecipient)
+        ));
+        // Another station's symmetric stanza is not ours: a2 alone (no office) cannot read.
+        let a2_station: [&dyn age::Identity; 2] = [a2.identities()[0], a2.identities()[1]];
+        assert!(matches!(
+            w.unwrap_with(&a2_station),
+            Err(UnwrapError::NotARecipient)
+        ));
+        // A recipient set without the station itself gets X25519 stanzas only.
+        let mut office = RecipientSet::new();
+        office.push(Recipient::parse("oficina", &a.public().office_recipient).expect("r"));
+        assert_eq!(stanza_tags(&k.wrap_at(&a, &office).expect("w")), ["X25519"]);
+        assert!(matches!(
+            k.wrap_at(&a, &RecipientSet::new()),
+            Err(WrapError::NoRecipients)
+        ));
+    }
+
+    #[test]
+    fn a_damaged_station_stanza_is_refused_not_misread() {
+        let a = StationSecrets::generate("A", "0101");
+        let k = DataKey::generate();
+        let w = k.wrap_at(&a, &set_for(&a)).expect("wrap");
+        let only_kek: [&dyn age::Identity; 1] = [a.kek()];
+        // Change one base64 character of the symmetric stanza body: it must not open.
+        let text = w.as_bytes().to_vec();
+        let start = text
+            .windows(16)
+            .position(|x| x == b"huella-estacion ")
+            .expect("stanza");
+        let body = start + text[start..].iter().position(|&c| c == b'\n').expect("nl") + 1;
+        let mut bad = text.clone();
+        bad[body + 3] = if bad[body + 3] == b'A' { b'B' } else { b'A' };
+        assert!(WrappedKey::from_bytes(bad).unwrap_with(&only_kek).is_err());
+        let mut truncated = text.clone();
+        truncated.truncate(body + 10);
+        assert!(
+            WrappedKey::from_bytes(truncated)
+                .unwrap_with(&a.identities())
+                .is_err()
+        );
     }
 
     #[test]

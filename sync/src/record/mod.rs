@@ -12,7 +12,10 @@
 mod fields;
 mod model;
 
-use automerge::{AutoCommit, ROOT};
+use std::collections::HashMap;
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ROOT, ScalarValue, hydrate};
 use thiserror::Error;
 
 use fields::{ensure_map, entries, get, map_at, need, new_map, put};
@@ -73,37 +76,69 @@ impl PersonRecord {
         by: &str,
         at: &str,
     ) -> Result<Self, RecordError> {
-        let mut doc = AutoCommit::new();
-        put(&mut doc, &ROOT, "esquema", SCHEMA)?;
-        put(&mut doc, &ROOT, "id", &id.to_hex())?;
-        let mut identidad = None;
-        let mut historial = None;
-        for c in CONTAINERS {
-            let m = new_map(&mut doc, &ROOT, c)?;
-            match c {
-                "identidad" => identidad = Some(m),
-                "historial_estado" => historial = Some(m),
-                _ => {}
-            }
-        }
-        let (Some(ident), Some(hist)) = (identidad, historial) else {
-            return Err(RecordError::MissingField { field: "identidad" });
+        Self::create_with(id, identity, None, by, at)
+    }
+
+    /// A new record for `identity` with its employer pre-registration (what an import
+    /// creates), status `pendiente`: the same document as [`PersonRecord::create`] followed
+    /// by [`PersonRecord::set_pre_registration`], built in one bulk insertion.
+    pub fn create_pre_registered(
+        id: RecordId,
+        identity: &Identity,
+        pre: &PreRegistration,
+        by: &str,
+        at: &str,
+    ) -> Result<Self, RecordError> {
+        Self::create_with(id, identity, Some(pre), by, at)
+    }
+
+    /// The first change of every record: schema, id, every container map, the identity,
+    /// the optional pre-registration and the first status entry, written in one bulk
+    /// insertion (Automerge appends the whole tree at once instead of one splice per value).
+    fn create_with(
+        id: RecordId,
+        identity: &Identity,
+        pre: Option<&PreRegistration>,
+        by: &str,
+        at: &str,
+    ) -> Result<Self, RecordError> {
+        let pendiente = BiometricStatus::Pendiente.as_str();
+        let preregistro = match pre {
+            Some(p) => tree([
+                ("registro_patronal", text(&p.registro_patronal)),
+                ("salario_diario", text(&p.salario_diario)),
+                ("fecha_alta", text(&p.fecha_alta)),
+                ("regimen", text(p.regimen.as_str())),
+                ("lote", text(&p.lote)),
+            ]),
+            None => tree([]),
         };
-        // A fresh document: write every field without reading it back first.
-        for (k, v) in identity_fields(identity) {
-            put(&mut doc, &ident, k, v)?;
+        let entry_key = format!("{at}-{}", short_random());
+        let historial = tree([(
+            entry_key.as_str(),
+            tree([
+                ("estado", text(pendiente)),
+                ("en", text(at)),
+                ("por", text(by)),
+                ("motivo", text("alta de registro")),
+            ]),
+        )]);
+        let hex_id = id.to_hex();
+        let mut root: HashMap<&str, hydrate::Value> = HashMap::with_capacity(12);
+        for c in CONTAINERS {
+            root.insert(c, tree([]));
         }
-        put(
-            &mut doc,
-            &ROOT,
-            "estado",
-            BiometricStatus::Pendiente.as_str(),
-        )?;
-        let m = new_map(&mut doc, &hist, &format!("{at}-{}", short_random()))?;
-        put(&mut doc, &m, "estado", BiometricStatus::Pendiente.as_str())?;
-        put(&mut doc, &m, "en", at)?;
-        put(&mut doc, &m, "por", by)?;
-        put(&mut doc, &m, "motivo", "alta de registro")?;
+        root.insert("esquema", text(SCHEMA));
+        root.insert("id", text(&hex_id));
+        root.insert(
+            "identidad",
+            tree(identity_fields(identity).map(|(k, v)| (k, text(v)))),
+        );
+        root.insert("preregistro", preregistro);
+        root.insert("historial_estado", historial);
+        root.insert("estado", text(pendiente));
+        let mut doc = AutoCommit::new();
+        doc.init_root_from_hydrate(&hydrate::Map::from(root))?;
         Ok(PersonRecord { id, doc })
     }
 
@@ -483,6 +518,18 @@ fn identity_fields(i: &Identity) -> [(&'static str, &str); 9] {
         ("sexo", &i.sexo),
         ("entidad", &i.entidad),
     ]
+}
+
+/// A string scalar for a bulk insertion.
+fn text(value: &str) -> hydrate::Value {
+    hydrate::Value::Scalar(ScalarValue::Str(value.into()))
+}
+
+/// A map of `entries` for a bulk insertion.
+fn tree<'a>(entries: impl IntoIterator<Item = (&'a str, hydrate::Value)>) -> hydrate::Value {
+    hydrate::Value::Map(hydrate::Map::from(
+        entries.into_iter().collect::<HashMap<_, _>>(),
+    ))
 }
 
 fn put_blob(

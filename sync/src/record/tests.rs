@@ -165,6 +165,76 @@ fn concurrent_edits_on_two_replicas_merge_field_by_field() {
     assert_eq!(a.movements().expect("m").len(), 1);
 }
 
+fn pre(lote: &str) -> PreRegistration {
+    PreRegistration {
+        registro_patronal: "Y5412345106".into(),
+        salario_diario: "315.04".into(),
+        fecha_alta: "2026-01-02".into(),
+        regimen: Regime::Construccion,
+        lote: lote.into(),
+    }
+}
+
+#[test]
+fn a_pre_registered_record_reads_like_create_then_set_and_merges_later_edits() {
+    let id = RecordId::generate();
+    let mut a =
+        PersonRecord::create_pre_registered(id, &ana(), &pre("l1"), "adm", "t0").expect("create");
+    let mut slow = PersonRecord::create(id, &ana(), "adm", "t0").expect("c");
+    slow.set_pre_registration(&pre("l1")).expect("p");
+    for r in [&a, &slow] {
+        assert_eq!(r.identity().expect("i"), ana());
+        assert_eq!(r.pre_registration().expect("p"), Some(pre("l1")));
+        assert_eq!(r.status().expect("s"), BiometricStatus::Pendiente);
+        let h = r.status_history().expect("h");
+        assert_eq!((h.len(), h[0].by.as_str()), (1, "adm"));
+        assert!(r.movements().expect("m").is_empty() && r.captures().expect("c").is_empty());
+    }
+    // Saved, loaded elsewhere, edited concurrently on both sides inside the containers the
+    // first change created: both edits survive the merge, in both directions.
+    let bytes = a.save();
+    let mut b = PersonRecord::load(id, &bytes).expect("load");
+    b.doc_mut().set_actor(automerge::ActorId::random());
+    a.add_movement(&Movement {
+        id: "m1".into(),
+        kind: MovementKind::Alta,
+        fecha: "2026-02-01".into(),
+        registro_patronal: "R".into(),
+        salario_diario: Some("300".into()),
+        regimen: Some(Regime::Permanente),
+        motivo: None,
+        oficial: "o".into(),
+        registrado_en: "t1".into(),
+    })
+    .expect("a");
+    let mut i = ana();
+    i.nombre = "Ana María".into();
+    b.set_identity(&i).expect("b");
+    b.set_pre_registration(&pre("l2")).expect("b pre");
+    b.set_status(&StatusChange {
+        status: BiometricStatus::Capturado,
+        at: "t2".into(),
+        by: "o".into(),
+        reason: String::new(),
+    })
+    .expect("b st");
+    let inc = a.save_incremental();
+    assert!(!inc.is_empty());
+    let mut b2 = PersonRecord::load(id, &b.save()).expect("b2");
+    a.merge(&mut b).expect("merge a<-b");
+    b2.doc_mut().load_incremental(&inc).expect("inc");
+    for r in [&a, &b2] {
+        assert_eq!(r.identity().expect("i").nombre, "Ana María");
+        assert_eq!(r.movements().expect("m").len(), 1);
+        assert_eq!(r.pre_registration().expect("p"), Some(pre("l2")));
+        assert_eq!(r.status().expect("s"), BiometricStatus::Capturado);
+        assert_eq!(r.status_history().expect("h").len(), 2);
+    }
+    let back = PersonRecord::load(id, &a.save()).expect("reload");
+    assert_eq!(back.movements().expect("m").len(), 1);
+    assert!(PersonRecord::load(RecordId::generate(), &bytes).is_err());
+}
+
 #[test]
 fn garbage_bytes_do_not_load() {
     assert!(PersonRecord::load(RecordId::generate(), b"not automerge").is_err());

@@ -92,7 +92,7 @@ impl PreparedWrite {
         let mut w = PreparedWrite::default();
         let id = open.id();
         if open.is_new {
-            let wrapped = open.dek.wrap(&keys.recipients)?;
+            let wrapped = open.dek.wrap_at(keys.secrets, &keys.recipients)?;
             w.insert(layout::wrapped_key(&id), wrapped.as_bytes().to_vec());
         }
         let compact = open.chunks + 1 > super::COMPACT_AFTER;
