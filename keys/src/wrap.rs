@@ -209,6 +209,8 @@ mod tests {
             .lines()
             .filter_map(|l| l.strip_prefix("-> "))
             .map(|l| l.split(' ').next().unwrap_or("").to_owned())
+            // age adds a random "grease" stanza to some files; it carries no key.
+            .filter(|t| !t.ends_with("-grease"))
             .collect()
     }
 
