@@ -1,5 +1,6 @@
 //! Console benchmarks: time to the first frame with a large store, and frame times while a
-//! capture (simulated scanner on a pty) and sync-like store traffic run in the background.
+//! capture (simulated scanner on a pty), a real sync round with a hub process on loopback
+//! and store reads run in the background.
 //!
 //! `cargo bench --bench console` (people: `HUELLA_BENCH_PEOPLE`, default 100 000).
 
@@ -7,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-use huella::console::msg::{DeskCmd, DeviceCmd, DeviceEvent, WorkerEvent};
+use huella::console::msg::{DeskCmd, DeviceCmd, DeviceEvent, SyncStatus, WorkerEvent};
 use huella::console::state::{EnrollState, EnrollStep, Phase, Screen, Slot};
 use huella::console::workers::{desk, devices};
 use huella::console::{App, Keymap, Lang, update, view};
@@ -70,6 +71,25 @@ fn main() -> anyhow::Result<()> {
         .store
         .ids_with_status(huella_sync::BiometricStatus::Pendiente)?;
     drop(session);
+
+    // A real hub process on loopback that trusts this office, named in consola.toml.
+    let pass_file = dir.path().join("pass");
+    std::fs::write(&pass_file, "bench-admin-2026\n")?;
+    let roster = dir.path().join("roster");
+    let exported = std::process::Command::new(env!("CARGO_BIN_EXE_huella"))
+        .arg("--home")
+        .arg(home.dir())
+        .args(["sync", "roster", "export", "--as", "admin", "--out"])
+        .arg(&roster)
+        .arg("--passphrase-file")
+        .arg(&pass_file)
+        .output()?;
+    anyhow::ensure!(exported.status.success(), "roster export failed");
+    let (_hub, hub_url) = start_hub(&dir.path().join("hub"), &roster)?;
+    std::fs::write(
+        home.dir().join("consola.toml"),
+        format!("[sincronizacion]\nconcentrador = \"{hub_url}\"\nintentos = 1\n"),
+    )?;
 
     // 1. Time to first frame: start the console's workers on the 100k store and draw.
     let start = Instant::now();
@@ -162,12 +182,21 @@ fn main() -> anyhow::Result<()> {
         position: FingerPosition::RightThumb,
         subject: 1,
     })?;
+    desk_tx.send(DeskCmd::SyncRound)?;
+    let (mut sync_events, mut rounds_ended) = (0usize, 0usize);
     let (ftx, frx) = mpsc::channel::<Duration>();
     let deadline = Instant::now() + Duration::from_secs(15);
     let mut frames = Vec::new();
     let mut images = 0;
     while Instant::now() < deadline {
         while let Ok(ev) = rx.try_recv() {
+            if let WorkerEvent::Sync(st) = &ev {
+                sync_events += 1;
+                if matches!(st, SyncStatus::Ended(_)) {
+                    rounds_ended += 1;
+                    desk_tx.send(DeskCmd::SyncRound)?;
+                }
+            }
             if let WorkerEvent::Device(DeviceEvent::Image(_)) = &ev {
                 images += 1;
                 dev_tx.send(DeviceCmd::Finger {
@@ -198,11 +227,47 @@ fn main() -> anyhow::Result<()> {
             .unwrap_or_default()
     };
     println!(
-        "frames: {} over 15 s with {images} scanner images (57 600 Bd paced) and {reads} background record opens; p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "frames: {} over 15 s with {images} scanner images (57 600 Bd paced), a sync round with a hub process ({sync_events} progress events, {rounds_ended} rounds ended) and {reads} background record opens; p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         frames.len(),
         pct(0.5).as_secs_f64() * 1e3,
         pct(0.99).as_secs_f64() * 1e3,
         frames.last().copied().unwrap_or_default().as_secs_f64() * 1e3
     );
     Ok(())
+}
+
+/// Kills the hub process when the bench ends.
+struct Hub(std::process::Child);
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `huella hub` on a free loopback port trusting `roster`; returns it and its URL.
+fn start_hub(home: &std::path::Path, roster: &std::path::Path) -> anyhow::Result<(Hub, String)> {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_huella"))
+        .arg("--home")
+        .arg(home)
+        .args(["hub", "--listen", "127.0.0.1:0", "--trust"])
+        .arg(roster)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let out = child
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let hub = Hub(child);
+    for line in std::io::BufReader::new(out).lines() {
+        if let Some(rest) = line?.split("escuchando en ").nth(1)
+            && let Some(url) = rest.split_whitespace().next()
+        {
+            return Ok((hub, url.to_owned()));
+        }
+    }
+    anyhow::bail!("the hub did not say where it listens")
 }
