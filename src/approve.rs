@@ -53,9 +53,9 @@ pub enum ApproveError {
         "no tiene huella de referencia: regístrela con `huella officer finger` (o en la consola) antes de decidir"
     )]
     NoReference,
-    /// The live finger could not be used.
-    #[error("{0}")]
-    Finger(String),
+    /// The live finger or the stored reference could not be used.
+    #[error(transparent)]
+    Finger(#[from] enroll::officer_finger::OfficerFingerError),
 }
 
 /// The second factor of a decision besides the re-entered passphrase.
@@ -302,8 +302,7 @@ pub fn decide_with(
         SecondFactor::NoScanner => "contraseña (sin lector de huellas)".to_owned(),
         SecondFactor::Finger(live) => {
             let reference = again.finger.as_ref().ok_or(ApproveError::NoReference)?;
-            let m = enroll::officer_finger::check(reference, live)
-                .map_err(|e| ApproveError::Finger(e.to_string()))?;
+            let m = enroll::officer_finger::check(reference, live)?;
             if !m.matched {
                 let mut b = session.store.batch();
                 b.audit(
