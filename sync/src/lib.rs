@@ -18,6 +18,7 @@ pub mod conflicts;
 pub mod events;
 pub mod hub;
 pub mod node;
+pub mod peer;
 pub mod protocol;
 pub mod record;
 pub mod replica;

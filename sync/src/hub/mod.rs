@@ -89,9 +89,10 @@ impl HubHome {
 
 fn status_of(e: &SyncError) -> StatusCode {
     match e {
-        SyncError::UnknownStation | SyncError::Revoked { .. } | SyncError::Forged => {
-            StatusCode::FORBIDDEN
-        }
+        SyncError::UnknownStation
+        | SyncError::Revoked { .. }
+        | SyncError::Forged
+        | SyncError::Misdirected => StatusCode::FORBIDDEN,
         SyncError::Replayed | SyncError::Expired => StatusCode::CONFLICT,
         SyncError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         SyncError::Decode(_) | SyncError::Unexpected | SyncError::WrongPeer => {

@@ -87,7 +87,7 @@ impl Client {
     }
 
     fn send(&mut self, signer: &dyn Signer, req: &Request) -> Vec<u8> {
-        let env = Envelope::seal(signer, encode(req), None);
+        let env = Envelope::seal_to(signer, encode(req), None, self.pinned);
         self.awaiting = Some(env.nonce);
         let b = env.to_bytes();
         self.out.bytes_sent += b.len() as u64;
@@ -124,6 +124,9 @@ impl Client {
         let env = Envelope::from_bytes(bytes)?;
         env.verify(now_ms())?;
         if env.reply_to.is_none() || env.reply_to != self.awaiting {
+            return Err(SyncError::WrongPeer);
+        }
+        if env.receiver != Some(signer.public_key()) {
             return Err(SyncError::WrongPeer);
         }
         if let Some(p) = self.pinned

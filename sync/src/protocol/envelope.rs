@@ -1,5 +1,7 @@
-//! Signed envelopes: who sent a message, when, a fresh nonce, and (for answers) which request
-//! it answers. Stations sign with their station key, hubs with their hub key.
+//! Signed envelopes: who sent a message, when, a fresh nonce, (for answers) which request it
+//! answers, and whom it is meant for. Stations sign with their station key, hubs with their
+//! hub key. Binding the receiver makes a message captured on its way to one hub or station
+//! useless at another: the receiver refuses envelopes addressed to someone else.
 
 use ed25519_dalek::{Signer as _, SigningKey};
 use serde::{Deserialize, Serialize};
@@ -91,6 +93,9 @@ pub struct Envelope {
     pub body: Vec<u8>,
     /// Signature over [`Envelope::signed_bytes`].
     pub signature: Vec<u8>,
+    /// The intended receiver's signing key; `None` only when the sender cannot know it yet
+    /// (a station's opening summary to a peer never seen before, bundles).
+    pub receiver: Option<[u8; 32]>,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -101,8 +106,18 @@ pub fn now_ms() -> u64 {
 }
 
 impl Envelope {
-    /// Signs `body` as `signer`.
+    /// Signs `body` as `signer`, for no receiver in particular.
     pub fn seal(signer: &dyn Signer, body: Vec<u8>, reply_to: Option<[u8; 16]>) -> Self {
+        Self::seal_to(signer, body, reply_to, None)
+    }
+
+    /// Signs `body` as `signer`, addressed to `receiver` (its signing key) when known.
+    pub fn seal_to(
+        signer: &dyn Signer,
+        body: Vec<u8>,
+        reply_to: Option<[u8; 16]>,
+        receiver: Option<[u8; 32]>,
+    ) -> Self {
         let mut nonce = [0u8; 16];
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut nonce);
         let mut e = Envelope {
@@ -113,6 +128,7 @@ impl Envelope {
             reply_to,
             body,
             signature: Vec::new(),
+            receiver,
         };
         e.signature = signer.sign(&e.signed_bytes());
         e
@@ -133,7 +149,19 @@ impl Envelope {
             None => v.push(0),
         }
         v.extend_from_slice(&Sha256::digest(&self.body));
+        if let Some(r) = &self.receiver {
+            v.push(1);
+            v.extend_from_slice(r);
+        }
         v
+    }
+
+    /// Refuses an envelope addressed to a receiver other than `me`.
+    pub fn check_receiver(&self, me: &[u8; 32]) -> Result<(), SyncError> {
+        match &self.receiver {
+            Some(r) if r != me => Err(SyncError::Misdirected),
+            _ => Ok(()),
+        }
     }
 
     /// Checks version, signature and clock window (not the sender's standing).

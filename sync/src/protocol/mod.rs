@@ -122,6 +122,10 @@ pub enum SyncError {
     /// The response does not answer our request, or comes from another hub.
     #[error("respuesta que no corresponde a la solicitud o de un concentrador distinto")]
     WrongPeer,
+    /// A message addressed to another hub or station (captured and replayed here), or a
+    /// data request that names no receiver.
+    #[error("mensaje dirigido a otro destinatario (posible reenvío malicioso); se rechazó")]
+    Misdirected,
     /// An unexpected message for the protocol step.
     #[error("mensaje inesperado en este paso del protocolo")]
     Unexpected,

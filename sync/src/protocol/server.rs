@@ -43,13 +43,24 @@ impl Server<'_> {
             }
         };
         let req: Request = decode(&env.body)?;
+        // Only the opening summary may name no receiver (the client may not know us yet);
+        // anything that reads or writes records must be addressed to us.
+        if env.receiver.is_none() && !matches!(req, Request::Summary { .. }) {
+            let e = SyncError::Misdirected;
+            self.log_refusal(&env.sender_hex(), &e);
+            return Err(e);
+        }
         tracing::debug!(target: "huella::sync", %office, %station, "request");
         let resp = self.answer(req, Some(&office))?;
-        Ok(Envelope::seal(self.key, encode(&resp), Some(env.nonce)).to_bytes())
+        Ok(
+            Envelope::seal_to(self.key, encode(&resp), Some(env.nonce), Some(env.sender))
+                .to_bytes(),
+        )
     }
 
     fn authenticate(&self, env: &Envelope) -> Result<(String, String), SyncError> {
         env.verify(now_ms())?;
+        env.check_receiver(&self.key.public_key())?;
         let who = match self.local.trust().standing(&env.sender_hex())? {
             Standing::Trusted { office, station } => (office, station),
             Standing::Revoked { office, station } => {
