@@ -12,8 +12,9 @@ use huella_keys::{BlindTag, IndexKey};
 use huella_sync::events::SyncEvent;
 use huella_sync::hub::HttpTransport;
 use huella_sync::node::StationSide;
-use huella_sync::protocol::{self, Client, SyncError};
-use huella_sync::roster::Trust;
+use huella_sync::peer::TcpTransport;
+use huella_sync::protocol::{self, Client, Envelope, SyncError};
+use huella_sync::roster::{Standing, Trust};
 use huella_sync::{AuditAction, Indexer, PersonRecord};
 
 use crate::session::Session;
@@ -25,6 +26,18 @@ pub struct Target {
     pub address: String,
     /// The key the other side must present (hex given by the user), if any.
     pub pinned_key: Option<[u8; 32]>,
+    /// How the other side is reached.
+    pub via: Via,
+}
+
+/// The transport of a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// HTTP to a hub (`huella hub`), or to a peer given as an `http://` URL.
+    Http,
+    /// Length-prefixed frames over TCP to a station running `huella sync serve`; its
+    /// answers must be signed by a trusted, unrevoked station of our roster.
+    Tcp,
 }
 
 impl Target {
@@ -42,24 +55,49 @@ impl Target {
         Ok(Target {
             address: url.trim().to_string(),
             pinned_key,
+            via: Via::Http,
         })
     }
 
-    /// A LAN peer at `addr` (`host:port`, or a URL).
+    /// A LAN peer at `addr`: `host:port` goes over TCP, an `http://` URL over HTTP.
     pub fn peer(addr: &str) -> Self {
+        let address = addr.trim().to_string();
+        let via = if is_url(&address) {
+            Via::Http
+        } else {
+            Via::Tcp
+        };
         Target {
-            address: addr.trim().to_string(),
+            address,
             pinned_key: None,
+            via,
         }
     }
 
-    /// The URL the HTTP transport reaches.
+    /// The name the peer's key is pinned under, and the HTTP URL.
     fn url(&self) -> String {
-        if self.address.starts_with("http://") || self.address.starts_with("https://") {
+        if self.via == Via::Tcp {
+            format!("tcp://{}", self.address)
+        } else if is_url(&self.address) {
             self.address.clone()
         } else {
             format!("http://{}", self.address)
         }
+    }
+}
+
+fn is_url(a: &str) -> bool {
+    a.starts_with("http://") || a.starts_with("https://")
+}
+
+/// Refuses an answer not signed by a trusted station of our roster (a LAN peer must be one
+/// of our office's stations, not merely the key seen first).
+fn check_station(trust: &Trust, answer: &[u8]) -> Result<(), SyncError> {
+    let env = Envelope::from_bytes(answer)?;
+    match trust.standing(&env.sender_hex())? {
+        Standing::Trusted { .. } => Ok(()),
+        Standing::Revoked { office, station } => Err(SyncError::Revoked { office, station }),
+        Standing::Unknown => Err(SyncError::UnknownStation),
     }
 }
 
@@ -146,15 +184,35 @@ pub fn run_round(
         let mut attempt = 0;
         let outcome = loop {
             attempt += 1;
-            let mut http = HttpTransport::new(&url);
             let mut client = Client::new(&url, pin, roster.clone());
-            match protocol::run(
-                &mut client,
-                &side,
-                secrets,
-                &mut |m| http.call(m),
-                &mut |e| on_event(RoundEvent::Sync(e)),
-            ) {
+            let result = match target.via {
+                Via::Http => {
+                    let mut http = HttpTransport::new(&url);
+                    protocol::run(
+                        &mut client,
+                        &side,
+                        secrets,
+                        &mut |m| http.call(m),
+                        &mut |e| on_event(RoundEvent::Sync(e)),
+                    )
+                }
+                Via::Tcp => {
+                    let mut tcp = TcpTransport::new(&target.address);
+                    let trust = Trust::new(replica.clone());
+                    protocol::run(
+                        &mut client,
+                        &side,
+                        secrets,
+                        &mut |m| {
+                            let answer = tcp.call(m)?;
+                            check_station(&trust, &answer)?;
+                            Ok(answer)
+                        },
+                        &mut |e| on_event(RoundEvent::Sync(e)),
+                    )
+                }
+            };
+            match result {
                 Ok(o) => break o,
                 Err(e @ SyncError::Transport { .. }) if attempt < attempts => {
                     on_event(RoundEvent::Retrying {

@@ -10,6 +10,7 @@ use huella_sync::bundle::{self, BundleKind};
 use huella_sync::events::SyncEvent;
 use huella_sync::hub::HubHome;
 use huella_sync::node::StationSide;
+use huella_sync::protocol::{NonceCache, Server};
 use huella_sync::roster::{Roster, RosterAdmin, RosterStation, SignedRoster, Trust};
 use huella_sync::{AuditAction, RecordId, Station, Store};
 use serde::{Deserialize, Serialize};
@@ -96,6 +97,19 @@ pub enum SyncAction {
         #[arg(long)]
         invite_passphrase_file: PathBuf,
         /// Credentials (an administrator).
+        #[command(flatten)]
+        who: AsUser,
+    },
+    /// Serves this station's office peers over TCP (they run `sync --peer HOST:PORT`) until
+    /// killed. This process owns the station's store meanwhile: close the console first.
+    #[command(
+        after_help = "Ejemplo:\n  huella sync serve --listen 0.0.0.0:7401 --as admin --passphrase-file clave.txt"
+    )]
+    Serve {
+        /// Address to listen on (port 0 picks a free one).
+        #[arg(long, value_name = "ADDR", default_value = "0.0.0.0:7401")]
+        listen: String,
+        /// Credentials (the officer merges are recorded under).
         #[command(flatten)]
         who: AsUser,
     },
@@ -313,6 +327,7 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
             invite_passphrase_file,
             who,
         } => run_invite(home, &station, &out, &invite_passphrase_file, &who),
+        SyncAction::Serve { listen, who } => run_serve(home, &listen, &who),
         SyncAction::Erase { id, who } => {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
             if !session.credential.officer.role().can_supervise() {
@@ -326,6 +341,73 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `huella sync serve`: answers office peers over TCP, merging what they push into this
+/// station's store; every refused peer is printed and audited as a failed access.
+fn run_serve(home: &Home, listen: &str, who: &AsUser) -> Result<()> {
+    let session = Session::open(home, &who.user, &who.passphrase_file)?;
+    let secrets = &session.credential.station;
+    let indexer = StationIndexer(secrets.index_key());
+    let side = StationSide::new(
+        &session.store,
+        session.keys(),
+        &session.credential.officer,
+        &indexer,
+    );
+    side.prepare()?;
+    let nonces = NonceCache::new(session.store.replica());
+    let server = Server {
+        local: &side,
+        key: secrets,
+        nonces: &nonces,
+    };
+    huella_sync::peer::serve(
+        listen,
+        |addr| println!("escuchando en {addr}"),
+        &mut |request| {
+            // What the peer is told was received must be on disk first.
+            let answer = server
+                .handle_bytes(request)
+                .and_then(|a| session.store.flush().map(|()| a).map_err(Into::into));
+            match &answer {
+                Ok(_) => {}
+                Err(e) if !is_refused_peer(e) => println!("solicitud de un par rechazada: {e}"),
+                Err(e) => {
+                    println!("solicitud de un par rechazada: {e}");
+                    let mut b = session.store.batch();
+                    b.audit(
+                        AuditAction::AccesoFallido,
+                        &[],
+                        &format!("sincronización de un par rechazada: {e}"),
+                    );
+                    if let Err(e) = session.store.commit(
+                        b,
+                        &session.credential.officer,
+                        &huella_sync::time::now_utc(),
+                    ) {
+                        tracing::warn!(target: "huella::sync", "audit of a refused peer: {e}");
+                    }
+                }
+            }
+            answer
+        },
+    )?;
+    Ok(())
+}
+
+/// A refusal of who the peer is (audited), as opposed to a malformed message (only logged).
+fn is_refused_peer(e: &huella_sync::protocol::SyncError) -> bool {
+    use huella_sync::protocol::SyncError as E;
+    matches!(
+        e,
+        E::UnknownStation
+            | E::Revoked { .. }
+            | E::Forged
+            | E::Replayed
+            | E::Expired
+            | E::Misdirected
+    )
 }
 
 fn admin_session(home: &Home, who: &AsUser) -> Result<Session> {
