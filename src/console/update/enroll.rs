@@ -70,7 +70,9 @@ fn state_of(d: &Draft) -> EnrollState {
                 quality: c.exception.is_none().then_some(c.quality),
                 attempts: c.attempts,
                 exception: c.exception.as_ref().map(|(k, _)| *k),
-                done: true,
+                // A saved best-so-far below the threshold was not necessarily accepted
+                // before the interruption: the officer recaptures or accepts it again.
+                done: c.exception.is_some() || c.quality >= QUALITY_THRESHOLD,
             };
         }
     }
@@ -358,4 +360,49 @@ pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
     e.phase = Phase::Failed(err.clone());
     set_toast(app, Tone::Error, err);
     Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use huella_sync::{FingerCapture, FingerException, FingerPosition, Identity, RecordId};
+
+    use super::state_of;
+    use crate::enroll::{Draft, QUALITY_THRESHOLD};
+
+    fn capture(p: FingerPosition, quality: u8, exception: bool) -> FingerCapture {
+        FingerCapture {
+            position: p,
+            quality,
+            attempts: 3,
+            template: None,
+            image: None,
+            exception: exception.then(|| (FingerException::Amputado, "motivo".into())),
+            captured_at: String::new(),
+            officer: "oficial".into(),
+        }
+    }
+
+    #[test]
+    fn a_resumed_draft_reopens_a_best_below_the_threshold() {
+        let mut d = Draft {
+            id: RecordId([1; 16]),
+            identity: Identity::default(),
+            consent: None,
+            fingers: Default::default(),
+            face: None,
+        };
+        let [p0, p1, p2, ..] = FingerPosition::ALL;
+        d.fingers[0] = Some(capture(p0, QUALITY_THRESHOLD, false));
+        d.fingers[1] = Some(capture(p1, QUALITY_THRESHOLD - 1, false));
+        d.fingers[2] = Some(capture(p2, 0, true));
+        let e = state_of(&d);
+        assert!(e.fingers[0].done);
+        assert!(
+            !e.fingers[1].done,
+            "below the threshold: not done after resume"
+        );
+        assert_eq!(e.fingers[1].quality, Some(QUALITY_THRESHOLD - 1));
+        assert!(e.fingers[2].done, "an exception is done");
+        assert_eq!(e.current, 1);
+    }
 }
