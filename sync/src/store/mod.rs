@@ -97,6 +97,9 @@ struct OfficerEntry {
     key: String,
 }
 
+/// How long opening the store waits for another handle to release sled's lock.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// The keys a session needs to read and write records.
 pub struct StoreKeys<'a> {
     /// The unlocked station secrets.
@@ -135,16 +138,28 @@ impl Store {
     }
 
     fn open_raw(dir: &Path) -> Result<Self, StoreError> {
-        let db = sled::Config::new()
-            .path(dir)
-            .cache_capacity(64 * 1024 * 1024)
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
-                    StoreError::Locked(dir.display().to_string())
+        // sled releases its file lock only when its background threads let go of the
+        // database, a moment after the last handle is dropped (in this process or in one
+        // that just exited): wait briefly before calling the store busy.
+        let deadline = std::time::Instant::now() + LOCK_WAIT;
+        let db = loop {
+            match sled::Config::new()
+                .path(dir)
+                .cache_capacity(64 * 1024 * 1024)
+                .open()
+            {
+                Ok(db) => break db,
+                Err(sled::Error::Io(ref io))
+                    if io.to_string().contains("could not acquire lock") =>
+                {
+                    if std::time::Instant::now() >= deadline {
+                        return Err(StoreError::Locked(dir.display().to_string()));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
                 }
-                other => StoreError::Sled(other),
-            })?;
+                Err(other) => return Err(StoreError::Sled(other)),
+            }
+        };
         let tree = db.open_tree("registros")?;
         Ok(Store { db, tree })
     }
