@@ -149,6 +149,17 @@ impl Indexer for StationIndexer<'_> {
     }
 }
 
+/// The station side of a sync (or bundle) for `session`, indexing what it merges with
+/// `indexer` (`StationIndexer(session.credential.station.index_key())`).
+pub fn station_side<'a>(session: &'a Session, indexer: &'a StationIndexer<'a>) -> StationSide<'a> {
+    StationSide::new(
+        &session.store,
+        session.keys(),
+        &session.credential.officer,
+        indexer,
+    )
+}
+
 /// Reconciles the station of `session` with every target in turn, `attempts` tries each.
 ///
 /// A target that refuses or answers garbage ends the round with an error (audited as a
@@ -161,12 +172,7 @@ pub fn run_round(
 ) -> Result<RoundOutcome> {
     let secrets = &session.credential.station;
     let indexer = StationIndexer(secrets.index_key());
-    let side = StationSide::new(
-        &session.store,
-        session.keys(),
-        &session.credential.officer,
-        &indexer,
-    );
+    let side = station_side(session, &indexer);
     let prepared = side.prepare()?;
     on_event(RoundEvent::Sync(SyncEvent::Prepared { records: prepared }));
     let roster = Trust::new(session.store.replica())

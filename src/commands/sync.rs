@@ -9,7 +9,6 @@ use huella_keys::{Credential, OfficerKey, Passphrase, Role};
 use huella_sync::bundle::{self, BundleKind};
 use huella_sync::events::SyncEvent;
 use huella_sync::hub::HubHome;
-use huella_sync::node::StationSide;
 use huella_sync::protocol::{NonceCache, Server};
 use huella_sync::roster::{Roster, RosterAdmin, RosterStation, SignedRoster, Trust};
 use huella_sync::{AuditAction, RecordId, Station, Store};
@@ -18,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::cli::AsUser;
 use crate::home::{Home, valid_user_name};
 use crate::session::{Session, kdf_cost};
-use crate::sync_round::{RoundEvent, StationIndexer, Target, run_round};
+use crate::sync_round::{RoundEvent, StationIndexer, Target, run_round, station_side};
 
 /// `huella hub`: runs a hub, or answers one bundle.
 #[derive(Debug, clap::Args)]
@@ -349,12 +348,7 @@ fn run_serve(home: &Home, listen: &str, who: &AsUser) -> Result<()> {
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
     let secrets = &session.credential.station;
     let indexer = StationIndexer(secrets.index_key());
-    let side = StationSide::new(
-        &session.store,
-        session.keys(),
-        &session.credential.officer,
-        &indexer,
-    );
+    let side = station_side(&session, &indexer);
     side.prepare()?;
     let nonces = NonceCache::new(session.store.replica());
     let server = Server {
@@ -582,12 +576,7 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
             let secrets = &session.credential.station;
             let idx = StationIndexer(secrets.index_key());
-            let side = StationSide::new(
-                &session.store,
-                session.keys(),
-                &session.credential.officer,
-                &idx,
-            );
+            let side = station_side(&session, &idx);
             side.prepare()?;
             let roster = Trust::new(session.store.replica())
                 .roster(secrets.office())?
@@ -621,12 +610,7 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
             let secrets = &session.credential.station;
             let idx = StationIndexer(secrets.index_key());
-            let side = StationSide::new(
-                &session.store,
-                session.keys(),
-                &session.credential.officer,
-                &idx,
-            );
+            let side = station_side(&session, &idx);
             side.prepare()?;
             let bytes = std::fs::read(&file)
                 .with_context(|| format!("no se pudo leer {}", file.display()))?;
