@@ -3,6 +3,7 @@
 
 use huella_keys::{BlindTag, DataKey, OfficerKey};
 
+use super::postings::{self, IndexChange};
 use super::{Store, StoreError, StoreKeys, layout, sha256};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::record::{BlobKind, BlobRef, PersonRecord, RecordId};
@@ -70,6 +71,7 @@ impl OpenRecord {
 #[derive(Debug, Default)]
 pub struct PreparedWrite {
     ops: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+    index: Vec<IndexChange>,
 }
 
 impl PreparedWrite {
@@ -120,11 +122,19 @@ impl PreparedWrite {
         })?;
         w.insert(layout::status(&id), vec![status.to_byte()]);
         if tags != open.tags || open.is_new {
-            for old in &open.tags {
-                w.remove(layout::index(old, &id));
+            for old in open.tags.iter().filter(|t| !tags.contains(t)) {
+                w.index.push(IndexChange {
+                    tag: *old,
+                    id,
+                    add: false,
+                });
             }
             for t in &tags {
-                w.insert(layout::index(t, &id), Vec::new());
+                w.index.push(IndexChange {
+                    tag: *t,
+                    id,
+                    add: true,
+                });
             }
             let joined: Vec<u8> = tags.iter().flat_map(|t| t.0).collect();
             w.insert(layout::tags(&id), joined);
@@ -144,6 +154,7 @@ struct PendingAudit {
 /// Writes that commit atomically, with their audit entries.
 pub struct Batch {
     ops: sled::Batch,
+    index: Vec<IndexChange>,
     audits: Vec<PendingAudit>,
     records: usize,
 }
@@ -152,6 +163,7 @@ impl Batch {
     pub(crate) fn new() -> Self {
         Batch {
             ops: sled::Batch::default(),
+            index: Vec::new(),
             audits: Vec::new(),
             records: 0,
         }
@@ -182,6 +194,7 @@ impl Batch {
                 None => self.ops.remove(k),
             }
         }
+        self.index.extend(w.index);
         self.records += 1;
     }
 
@@ -219,9 +232,15 @@ impl Store {
     /// When this returns `Ok`, the writes survive a crash or power cut.
     pub fn commit(&self, batch: Batch, officer: &OfficerKey, at: &str) -> Result<(), StoreError> {
         let Batch {
-            mut ops, audits, ..
+            mut ops,
+            index,
+            audits,
+            ..
         } = batch;
         let station = self.station()?.station;
+        // The audit head and the posting lists are read, then rewritten: one writer at a time.
+        let guard = self.write_lock();
+        postings::queue_changes(self.tree(), &index, &mut ops)?;
         let (mut seq, mut prev) = self.audit_head()?;
         for a in audits {
             seq += 1;
@@ -237,6 +256,7 @@ impl Store {
             format!("{seq} {prev}").into_bytes(),
         );
         self.tree().apply_batch(ops)?;
+        drop(guard);
         self.db().flush()?;
         Ok(())
     }

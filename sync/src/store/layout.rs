@@ -6,7 +6,8 @@
 //! | `k` | record id (16) | data key wrapped to the station's recipients (age) |
 //! | `c` | record id (16) + chunk seq (u32 BE) | sealed Automerge chunk |
 //! | `x` | record id (16) | the record's blind tags (n × 16 bytes) |
-//! | `i` | blind tag (16) + record id (16) | empty |
+//! | `i` | blind tag (16) + bucket (1) | posting list: sorted record ids (n × 16) |
+//! | `i` | blind tag (16) + record id (16) | empty (older stores; still read and removed) |
 //! | `s` | record id (16) | biometric status byte |
 //! | `b` | record id (16) + blob hash (32) | sealed blob |
 //! | `a` | audit seq (u64 BE) | audit entry (JSON, signed, no personal data) |
@@ -37,9 +38,23 @@ pub(crate) fn tags(id: &RecordId) -> Vec<u8> {
     [b"x".as_slice(), &id.0].concat()
 }
 
-pub(crate) fn index(tag: &BlindTag, id: &RecordId) -> Vec<u8> {
+/// The index entry of one record under one tag as older stores wrote it (one key per pair).
+pub(crate) fn legacy_index(tag: &BlindTag, id: &RecordId) -> Vec<u8> {
     [b"i".as_slice(), &tag.0, &id.0].concat()
 }
+
+/// The posting list holding `id` under `tag`. Records are spread over 256 lists per tag by
+/// the first byte of their (random) id, so a common name token costs 256 keys instead of one
+/// key per person, and no list grows past a few hundred ids on a large station.
+pub(crate) fn posting(tag: &BlindTag, id: &RecordId) -> Vec<u8> {
+    [b"i".as_slice(), &tag.0, &[id.0[0]]].concat()
+}
+
+/// Length of a posting-list key (`i` + tag + bucket).
+pub(crate) const POSTING_KEY_LEN: usize = 18;
+
+/// Length of an older one-pair index key (`i` + tag + record id).
+pub(crate) const LEGACY_INDEX_KEY_LEN: usize = 33;
 
 pub(crate) fn index_prefix(tag: &BlindTag) -> Vec<u8> {
     [b"i".as_slice(), &tag.0].concat()
@@ -69,6 +84,13 @@ pub(crate) fn meta(name: &str) -> Vec<u8> {
 pub(crate) fn id_after(key: &[u8], offset: usize) -> Option<RecordId> {
     let b: [u8; 16] = key.get(offset..offset + 16)?.try_into().ok()?;
     Some(RecordId(b))
+}
+
+/// Splits a posting list into record ids (a trailing partial id is ignored).
+pub(crate) fn split_ids(bytes: &[u8]) -> impl Iterator<Item = RecordId> + '_ {
+    bytes
+        .chunks_exact(16)
+        .filter_map(|c| c.try_into().ok().map(RecordId))
 }
 
 /// Splits stored tags back into blind tags.

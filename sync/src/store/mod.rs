@@ -10,6 +10,7 @@
 
 mod batch;
 mod layout;
+mod postings;
 mod replica;
 
 use std::collections::HashMap;
@@ -112,6 +113,8 @@ pub struct StoreKeys<'a> {
 pub struct Store {
     db: sled::Db,
     tree: sled::Tree,
+    /// Held by writers that read then rewrite shared keys (audit head, posting lists).
+    writer: std::sync::Mutex<()>,
 }
 
 impl Store {
@@ -161,7 +164,19 @@ impl Store {
             }
         };
         let tree = db.open_tree("registros")?;
-        Ok(Store { db, tree })
+        Ok(Store {
+            db,
+            tree,
+            writer: std::sync::Mutex::new(()),
+        })
+    }
+
+    /// Serialises writers that read, then rewrite, shared keys within this process (sled's
+    /// own lock keeps other processes out).
+    fn write_lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The station description.
@@ -217,14 +232,7 @@ impl Store {
 
     /// Record ids indexed under `tag`.
     pub fn find(&self, tag: &BlindTag) -> Result<Vec<RecordId>, StoreError> {
-        let mut out = Vec::new();
-        for kv in self.tree.scan_prefix(layout::index_prefix(tag)) {
-            let (k, _) = kv?;
-            if let Some(id) = layout::id_after(&k, 17) {
-                out.push(id);
-            }
-        }
-        Ok(out)
+        Ok(postings::records_under(&self.tree, tag)?)
     }
 
     /// Whether a record exists.
@@ -339,11 +347,18 @@ impl Store {
     pub fn erase(&self, id: RecordId) -> Result<usize, StoreError> {
         let mut b = sled::Batch::default();
         let mut n = 0;
+        let guard = self.write_lock();
         if let Some(t) = self.tree.get(layout::tags(&id))? {
-            for tag in layout::split_tags(&t) {
-                b.remove(layout::index(&tag, &id));
-                n += 1;
-            }
+            let leaving: Vec<postings::IndexChange> = layout::split_tags(&t)
+                .into_iter()
+                .map(|tag| postings::IndexChange {
+                    tag,
+                    id,
+                    add: false,
+                })
+                .collect();
+            n += leaving.len();
+            postings::queue_changes(&self.tree, &leaving, &mut b)?;
         }
         for prefix in [layout::chunk_prefix(&id), layout::blob_prefix(&id)] {
             for kv in self.tree.scan_prefix(prefix) {
@@ -361,6 +376,7 @@ impl Store {
             n += 1;
         }
         self.tree.apply_batch(b)?;
+        drop(guard);
         self.db.flush()?;
         Ok(n)
     }

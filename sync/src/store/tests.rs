@@ -223,3 +223,110 @@ fn verify_audit_finds_edited_deleted_and_trailing_deleted_entries_in_the_store()
     let err = store.verify_audit().expect_err("trailing");
     assert!(err.to_string().contains("borradas"), "{err}");
 }
+
+fn save_new(
+    store: &Store,
+    k: &StoreKeys<'_>,
+    b: &mut Batch,
+    n: u32,
+    tags: Vec<BlindTag>,
+) -> OpenRecord {
+    let rec = PersonRecord::create(RecordId::generate(), &person(n), "ana", "t").expect("r");
+    let mut open = OpenRecord::new(rec);
+    let _ = store;
+    b.save_record(k, &mut open, tags).expect("save");
+    open
+}
+
+#[test]
+fn shared_tags_keep_every_record_through_edits_erasure_and_older_entries() {
+    let f = fixture();
+    let k = keys(&f);
+    let idx = f.secrets.index_key();
+    let store = Store::open(&f.path).expect("open");
+    let common = idx.tag("nombre", "GARCIA");
+    let curp = |n: u32| idx.tag("curp", &format!("C{n}"));
+    let mut opens = Vec::new();
+    for part in 0..3u32 {
+        let mut b = store.batch();
+        for n in part * 200..(part + 1) * 200 {
+            opens.push(save_new(&store, &k, &mut b, n, vec![common, curp(n)]));
+        }
+        store.commit(b, &f.officer, "t").expect("commit");
+    }
+    let ids: Vec<RecordId> = opens.iter().map(OpenRecord::id).collect();
+    let mut want = ids.clone();
+    want.sort();
+    assert_eq!(store.find(&common).expect("f"), want);
+    let lists = store
+        .tree()
+        .scan_prefix(layout::index_prefix(&common))
+        .count();
+    assert!(lists <= 256, "one key per bucket, not per person: {lists}");
+
+    // Record 0 leaves the shared tag, record 1 is erased.
+    let mut b = store.batch();
+    b.save_record(&k, &mut opens[0], vec![curp(0)])
+        .expect("save");
+    store.commit(b, &f.officer, "t").expect("commit");
+    store.erase(ids[1]).expect("erase");
+    want.retain(|id| *id != ids[0] && *id != ids[1]);
+    assert_eq!(store.find(&common).expect("f"), want);
+    assert_eq!(store.find(&curp(0)).expect("f"), vec![ids[0]]);
+    assert!(store.find(&curp(1)).expect("f").is_empty());
+
+    // An entry as older stores wrote it (one key per tag and record) is found once, and is
+    // removed when its record leaves the tag.
+    let legacy = layout::legacy_index(&common, &ids[2]);
+    store
+        .tree()
+        .insert(&legacy, Vec::<u8>::new())
+        .expect("legacy");
+    assert_eq!(store.find(&common).expect("f"), want);
+    let mut b = store.batch();
+    b.save_record(&k, &mut opens[2], vec![curp(2)])
+        .expect("save");
+    store.commit(b, &f.officer, "t").expect("commit");
+    want.retain(|id| *id != ids[2]);
+    assert_eq!(store.find(&common).expect("f"), want);
+    assert!(!store.tree().contains_key(&legacy).expect("get"));
+    let older_only = idx.tag("nombre", "LOPEZ");
+    store
+        .tree()
+        .insert(layout::legacy_index(&older_only, &ids[3]), Vec::<u8>::new())
+        .expect("legacy");
+    assert_eq!(store.find(&older_only).expect("f"), vec![ids[3]]);
+}
+
+#[test]
+fn concurrent_writers_lose_no_index_entry_and_keep_the_audit_chain() {
+    let f = fixture();
+    let idx = f.secrets.index_key();
+    let store = Store::open(&f.path).expect("open");
+    let common = idx.tag("nombre", "HERNANDEZ");
+    std::thread::scope(|s| {
+        for w in 0..2u32 {
+            let (store, f) = (&store, &f);
+            s.spawn(move || {
+                let k = keys(f);
+                for round in 0..15u32 {
+                    let mut b = store.batch();
+                    for n in 0..6u32 {
+                        let tag = idx.tag("curp", &format!("W{w}R{round}N{n}"));
+                        save_new(
+                            store,
+                            &k,
+                            &mut b,
+                            w * 1000 + round * 10 + n,
+                            vec![common, tag],
+                        );
+                    }
+                    b.audit(AuditAction::Importacion, &[], "lote");
+                    store.commit(b, &f.officer, "t").expect("commit");
+                }
+            });
+        }
+    });
+    assert_eq!(store.find(&common).expect("f").len(), 2 * 15 * 6);
+    assert_eq!(store.verify_audit().expect("audit"), 30);
+}
