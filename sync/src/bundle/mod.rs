@@ -78,14 +78,12 @@ pub fn open(bytes: &[u8]) -> Result<(Envelope, BundleBody, Hash), SyncError> {
     let rest = bytes
         .strip_prefix(MAGIC)
         .ok_or_else(|| SyncError::Decode("no es un paquete de huella".into()))?;
+    if let Some(v) = rest.first() {
+        crate::protocol::check_version(*v)?;
+    }
     let env: Envelope =
         postcard::from_bytes(rest).map_err(|e| SyncError::Decode(format!("paquete: {e}")))?;
-    if env.version != crate::protocol::VERSION {
-        return Err(SyncError::Decode(format!(
-            "versión {} desconocida",
-            env.version
-        )));
-    }
+    crate::protocol::check_version(env.version)?;
     if !crate::roster::verify_raw(&env.sender, &env.signed_bytes(), &env.signature) {
         return Err(SyncError::Forged);
     }

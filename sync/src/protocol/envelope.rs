@@ -166,12 +166,7 @@ impl Envelope {
 
     /// Checks version, signature and clock window (not the sender's standing).
     pub fn verify(&self, now: u64) -> Result<(), SyncError> {
-        if self.version != VERSION {
-            return Err(SyncError::Decode(format!(
-                "versión {} desconocida",
-                self.version
-            )));
-        }
+        check_version(self.version)?;
         if !crate::roster::verify_raw(&self.sender, &self.signed_bytes(), &self.signature) {
             return Err(SyncError::Forged);
         }
@@ -191,9 +186,25 @@ impl Envelope {
         encode(self)
     }
 
-    /// Decodes an envelope (never panics).
+    /// Decodes an envelope (never panics). The version is read first, so bytes from a
+    /// station on another protocol version get [`SyncError::Version`], not a decode error.
     pub fn from_bytes(b: &[u8]) -> Result<Self, SyncError> {
+        if let Some(v) = b.first() {
+            check_version(*v)?;
+        }
         decode(b)
+    }
+}
+
+/// Refuses a protocol version other than ours.
+pub(crate) fn check_version(found: u8) -> Result<(), SyncError> {
+    if found == VERSION {
+        Ok(())
+    } else {
+        Err(SyncError::Version {
+            found,
+            ours: VERSION,
+        })
     }
 }
 

@@ -18,14 +18,16 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use client::{Client, Outcome, Step};
+pub(crate) use envelope::check_version;
 pub use envelope::{Envelope, HubKey, MAX_SKEW_MS, NonceCache, Signer};
 pub use server::{LocalSide, Server};
 
 use crate::replica::{Hash, RecordData, RecordHave, ReplicaError, Summary};
 use crate::roster::{RosterError, SignedRoster};
 
-/// Protocol version carried by every envelope.
-pub const VERSION: u8 = 1;
+/// Protocol version carried by every envelope (first byte of its encoding). Version 2 added
+/// the receiver binding ([`Envelope::receiver`]); version 1 envelopes no longer decode.
+pub const VERSION: u8 = 2;
 /// Largest encoded message accepted.
 pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 /// Data budget of one message (keys, chunks, blob parts).
@@ -93,6 +95,16 @@ pub enum Response {
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum SyncError {
+    /// A message or bundle of another protocol version.
+    #[error(
+        "la otra parte usa la versión {found} del protocolo de sincronización y esta estación la {ours}: actualice huella donde sea más antigua"
+    )]
+    Version {
+        /// The version found.
+        found: u8,
+        /// Ours.
+        ours: u8,
+    },
     /// Bytes that do not decode as a message.
     #[error("mensaje de sincronización ilegible: {0}")]
     Decode(String),

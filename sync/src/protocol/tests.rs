@@ -50,3 +50,27 @@ fn old_or_future_envelopes_are_expired() {
         Err(SyncError::Expired)
     ));
 }
+
+#[test]
+fn messages_and_bundles_of_another_protocol_version_say_so() {
+    let key = HubKey::generate();
+    let env = Envelope::seal(&key, encode(&Request::Offer { haves: vec![] }), None);
+    let mut b = env.to_bytes();
+    assert_eq!(b[0], VERSION, "the version is the first byte on the wire");
+    b[0] = 1;
+    let err = Envelope::from_bytes(&b).expect_err("old version");
+    assert!(matches!(
+        err,
+        SyncError::Version {
+            found: 1,
+            ours: VERSION
+        }
+    ));
+    assert!(err.to_string().contains("versión 1"));
+    let mut bundle = crate::bundle::MAGIC.to_vec();
+    bundle.extend_from_slice(&b);
+    assert!(matches!(
+        crate::bundle::open(&bundle),
+        Err(SyncError::Version { found: 1, .. })
+    ));
+}
