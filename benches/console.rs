@@ -137,6 +137,7 @@ fn main() -> anyhow::Result<()> {
             camera: None,
             glass: Some(scanner.glass().clone()),
         },
+        home.clone(),
         tx.clone(),
     )?;
     let stop = Arc::new(AtomicBool::new(false));

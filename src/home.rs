@@ -1,7 +1,8 @@
 //! The station home directory: where the store, credential files and the log live.
 //!
 //! Layout: `almacen/` (sled store), `credenciales/<user>.age` (passphrase-sealed credentials),
-//! `huella.log` (the log; never personal data). This module only knows paths.
+//! `huella.log` (the log; never personal data), `ultima-sincronizacion` and `dispositivos.json`
+//! (see `activity`). This module only knows paths.
 
 use std::path::{Path, PathBuf};
 
@@ -52,6 +53,16 @@ impl Home {
     /// The log file.
     pub fn log_file(&self) -> PathBuf {
         self.dir.join("huella.log")
+    }
+
+    /// When the last good sync ended (a timestamp; see `activity`).
+    pub fn last_sync_file(&self) -> PathBuf {
+        self.dir.join("ultima-sincronizacion")
+    }
+
+    /// The devices the console last saw (see `activity`).
+    pub fn devices_file(&self) -> PathBuf {
+        self.dir.join("dispositivos.json")
     }
 }
 

@@ -11,6 +11,7 @@
 //! Records, the store and the audit chain live in `huella-sync`; keys in `huella-keys`;
 //! device drivers in `huella-devices`.
 
+pub mod activity;
 pub mod approve;
 pub mod cli;
 pub mod commands;

@@ -218,6 +218,30 @@ fn officer_enrolls_supervisor_approves_lookup_shows_approved() {
             && d.contains(", coincide")),
         "{details:?}"
     );
+    drop(store);
+
+    // `huella status` (no passphrase) reports the devices the console connected.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_huella"))
+        .arg("--home")
+        .arg(&home)
+        .args(["status", "--json"])
+        .output()
+        .expect("status");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let devices = v["dispositivos"].as_array().expect("devices");
+    for tipo in ["escaner", "camara"] {
+        assert!(
+            devices
+                .iter()
+                .any(|d| d["tipo"] == tipo && d["estado"] == "conectado"),
+            "{v}"
+        );
+    }
 }
 
 /// Waits until the console has quit (the store's lock is released).

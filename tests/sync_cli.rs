@@ -157,6 +157,14 @@ fn two_stations_of_an_office_reconcile_through_a_hub_process() {
     );
     let again = ok(&huella(&b, &sync));
     assert!(again.contains("enviados 0, recibidos 0"), "{again}");
+    let status: serde_json::Value =
+        serde_json::from_str(&ok(&huella(&b, &["status", "--json"]))).expect("json");
+    assert!(
+        status["ultima_sincronizacion"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z')),
+        "{status}"
+    );
     drop(hub);
 
     let lines = std::fs::read_to_string(&csv).expect("csv");

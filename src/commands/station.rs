@@ -177,6 +177,8 @@ pub fn status(home: &Home, json_out: bool) -> Result<()> {
     let st = store.station()?;
     let counts = store.status_counts()?;
     let people = store.count_people();
+    let devices = crate::activity::devices(home);
+    let last_sync = crate::activity::last_sync(home);
     let per_status: serde_json::Map<String, serde_json::Value> = BiometricStatus::ALL
         .iter()
         .map(|s| {
@@ -200,8 +202,8 @@ pub fn status(home: &Home, json_out: bool) -> Result<()> {
         "por_estado": per_status,
         "oficiales": store.officers()?.len(),
         "destinatarios": st.recipients.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>(),
-        "dispositivos": [],
-        "ultima_sincronizacion": null,
+        "dispositivos": devices,
+        "ultima_sincronizacion": last_sync,
         "almacen_bytes": store.size_on_disk()?,
     });
     if json_out {
@@ -213,7 +215,20 @@ pub fn status(home: &Home, json_out: bool) -> Result<()> {
         for s in BiometricStatus::ALL {
             println!("  {}: {}", s.as_str(), counts.get(&s).copied().unwrap_or(0));
         }
-        println!("última sincronización: nunca");
+        for d in &devices {
+            println!(
+                "{} {} ({}): {} — {}",
+                d.tipo,
+                d.modelo.as_deref().unwrap_or("?"),
+                d.puerto,
+                d.estado,
+                d.visto
+            );
+        }
+        println!(
+            "última sincronización: {}",
+            last_sync.as_deref().unwrap_or("nunca")
+        );
     }
     Ok(())
 }

@@ -274,7 +274,16 @@ pub fn run_sync(home: &Home, args: SyncArgs) -> Result<()> {
         "sincronizado: enviados {}, recibidos {}, conflictos {}",
         outcome.sent, outcome.received, outcome.conflicts
     );
+    note_sync(home);
     Ok(())
+}
+
+/// Remembers when this station last synced well, for `huella status` (a failure to write
+/// the note is logged, never fatal: the data is already safe).
+fn note_sync(home: &Home) {
+    if let Err(e) = crate::activity::record_sync(home, &huella_sync::time::now_utc()) {
+        tracing::warn!("could not record the last sync time: {e}");
+    }
 }
 
 fn run_action(home: &Home, action: SyncAction) -> Result<()> {
@@ -622,6 +631,7 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
                 let out = out.unwrap_or_else(|| file.with_extension("acuse"));
                 write_file(&out, &ack)?;
                 println!("acuse escrito en {}", out.display());
+                note_sync(home);
             } else {
                 let imported = bundle::import(&side, &bytes, &peer, pin)?;
                 if pin.is_none() {
@@ -633,6 +643,7 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
                     imported.applied.changed.len(),
                     side.conflicts_found()
                 );
+                note_sync(home);
             }
             Ok(())
         }

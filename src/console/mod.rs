@@ -90,7 +90,7 @@ impl Workers {
     pub fn start(opts: &ConsoleOptions, events: mpsc::Sender<WorkerEvent>) -> Result<Self> {
         Ok(Workers {
             desk: workers::desk::spawn(opts.home.clone(), events.clone())?,
-            devices: workers::devices::spawn(opts.devices.clone(), events)?,
+            devices: workers::devices::spawn(opts.devices.clone(), opts.home.clone(), events)?,
         })
     }
 

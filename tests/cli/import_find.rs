@@ -144,6 +144,8 @@ fn import_reports_exactly_the_bad_lines_then_find_and_audit_work() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert_eq!(v["personas"], 1000);
     assert_eq!(v["pendientes_aprobacion"], 0);
+    assert!(v["ultima_sincronizacion"].is_null(), "never synced: {v}");
+    assert_eq!(v["dispositivos"], serde_json::json!([]));
     assert!(!stdout(&out).contains(person[0]));
 
     // Nothing personal in plaintext anywhere under the home.

@@ -287,7 +287,7 @@ impl Desk {
             hub,
             peers,
             config_error,
-            last: super::sync::last_round(&self.home),
+            last: crate::activity::last_sync(&self.home),
             conflicts,
         }
     }

@@ -12,7 +12,9 @@ use huella_devices::{
 use tokio::sync::mpsc::Sender;
 
 use super::emit;
+use crate::activity::DeviceSeen;
 use crate::console::msg::{DeviceCmd, DeviceEvent, WorkerEvent};
+use crate::home::Home;
 
 /// How long a capture waits for the finger.
 const FINGER_TIMEOUT: Duration = Duration::from_secs(60);
@@ -30,16 +32,41 @@ pub struct DeviceConfig {
     pub glass: Option<Glass>,
 }
 
-/// Starts the device worker.
+/// Starts the device worker; what it finds at connection is noted in `home` for
+/// `huella status`.
 pub fn spawn(
     config: DeviceConfig,
+    home: Home,
     events: Sender<WorkerEvent>,
 ) -> std::io::Result<SyncSender<DeviceCmd>> {
     let (tx, rx) = sync_channel::<DeviceCmd>(8);
     std::thread::Builder::new()
         .name("dispositivos".into())
-        .spawn(move || run(config, rx, events))?;
+        .spawn(move || run(config, &home, rx, events))?;
     Ok(tx)
+}
+
+/// Notes each configured device's state at connection (a failure to write is only logged).
+fn note_devices(home: &Home, found: &[(&str, &str, Result<String, String>)]) {
+    let visto = huella_sync::time::now_utc();
+    let seen: Vec<DeviceSeen> = found
+        .iter()
+        .map(|(tipo, puerto, r)| DeviceSeen {
+            tipo: (*tipo).to_owned(),
+            puerto: (*puerto).to_owned(),
+            modelo: r.as_ref().ok().cloned(),
+            estado: match r {
+                Ok(_) => "conectado".to_owned(),
+                Err(e) => e.clone(),
+            },
+            visto: visto.clone(),
+        })
+        .collect();
+    if !seen.is_empty()
+        && let Err(e) = crate::activity::record_devices(home, &seen)
+    {
+        tracing::warn!("could not note the devices: {e}");
+    }
 }
 
 fn open_scanner(path: &str) -> Result<ScannerActor, String> {
@@ -53,16 +80,32 @@ fn open_camera(path: &str) -> Result<CameraActor, String> {
     huella_devices::spawn_camera(Box::new(c), 64).map_err(|e| e.to_string())
 }
 
-fn run(config: DeviceConfig, rx: Receiver<DeviceCmd>, tx: Sender<WorkerEvent>) {
+fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<WorkerEvent>) {
     let mut problems = Vec::new();
-    let scanner = config
-        .scanner
-        .as_deref()
-        .and_then(|p| open_scanner(p).map_err(|e| problems.push(e)).ok());
-    let camera = config
-        .camera
-        .as_deref()
-        .and_then(|p| open_camera(p).map_err(|e| problems.push(e)).ok());
+    let mut found = Vec::new();
+    let scanner = config.scanner.as_deref().and_then(|p| {
+        let r = open_scanner(p);
+        found.push((
+            "escaner",
+            p,
+            r.as_ref()
+                .map(|a| a.info().model.clone())
+                .map_err(Clone::clone),
+        ));
+        r.map_err(|e| problems.push(e)).ok()
+    });
+    let camera = config.camera.as_deref().and_then(|p| {
+        let r = open_camera(p);
+        found.push((
+            "camara",
+            p,
+            r.as_ref()
+                .map(|a| a.info().model.clone())
+                .map_err(Clone::clone),
+        ));
+        r.map_err(|e| problems.push(e)).ok()
+    });
+    note_devices(home, &found);
     let describe = |i: &huella_devices::DeviceInfo| format!("{} ({})", i.model, i.port);
     let status = DeviceEvent::Status {
         scanner: scanner.as_ref().map(|a| describe(a.info())),

@@ -3,7 +3,6 @@
 //! loop never waits on the network. Afterwards it remembers when the last good round ended
 //! and lists the conflicts left for a supervisor.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 
@@ -44,19 +43,6 @@ impl SyncWorker {
     pub fn start(&self, job: RoundJob) -> bool {
         !matches!(self.tx.try_send(job), Err(TrySendError::Full(_)))
     }
-}
-
-/// The file holding the time of the last good round (a timestamp, nothing else).
-pub fn last_round_file(home: &Home) -> PathBuf {
-    home.dir().join("ultima-sincronizacion")
-}
-
-/// When the last good round ended, if any.
-pub fn last_round(home: &Home) -> Option<String> {
-    std::fs::read_to_string(last_round_file(home))
-        .ok()
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty())
 }
 
 /// The conflicts waiting for a supervisor, without personal data.
@@ -100,7 +86,7 @@ fn run(home: &Home, rx: &Receiver<RoundJob>, tx: &Sender<WorkerEvent>) {
         let ended = match result {
             Ok(o) => {
                 let at = huella_sync::time::now_utc();
-                if let Err(e) = std::fs::write(last_round_file(home), &at) {
+                if let Err(e) = crate::activity::record_sync(home, &at) {
                     tracing::warn!("could not record the last sync time: {e}");
                 }
                 let summary = RoundSummary {
