@@ -80,31 +80,40 @@ fn open_camera(path: &str) -> Result<CameraActor, String> {
     huella_devices::spawn_camera(Box::new(c), 64).map_err(|e| e.to_string())
 }
 
+/// Opens the device configured at `path`, if any, and notes the outcome for `huella status`.
+fn open_noted<'p, A>(
+    kind: &'static str,
+    path: Option<&'p str>,
+    open: fn(&str) -> Result<A, String>,
+    model: fn(&A) -> String,
+    found: &mut Vec<(&'static str, &'p str, Result<String, String>)>,
+    problems: &mut Vec<String>,
+) -> Option<A> {
+    let path = path?;
+    let opened = open(path);
+    found.push((kind, path, opened.as_ref().map(model).map_err(Clone::clone)));
+    opened.map_err(|e| problems.push(e)).ok()
+}
+
 fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<WorkerEvent>) {
     let mut problems = Vec::new();
     let mut found = Vec::new();
-    let scanner = config.scanner.as_deref().and_then(|p| {
-        let r = open_scanner(p);
-        found.push((
-            "escaner",
-            p,
-            r.as_ref()
-                .map(|a| a.info().model.clone())
-                .map_err(Clone::clone),
-        ));
-        r.map_err(|e| problems.push(e)).ok()
-    });
-    let camera = config.camera.as_deref().and_then(|p| {
-        let r = open_camera(p);
-        found.push((
-            "camara",
-            p,
-            r.as_ref()
-                .map(|a| a.info().model.clone())
-                .map_err(Clone::clone),
-        ));
-        r.map_err(|e| problems.push(e)).ok()
-    });
+    let scanner = open_noted(
+        "escaner",
+        config.scanner.as_deref(),
+        open_scanner,
+        |a: &ScannerActor| a.info().model.clone(),
+        &mut found,
+        &mut problems,
+    );
+    let camera = open_noted(
+        "camara",
+        config.camera.as_deref(),
+        open_camera,
+        |a: &CameraActor| a.info().model.clone(),
+        &mut found,
+        &mut problems,
+    );
     note_devices(home, &found);
     let describe = |i: &huella_devices::DeviceInfo| format!("{} ({})", i.model, i.port);
     let status = DeviceEvent::Status {
