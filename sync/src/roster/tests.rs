@@ -12,6 +12,7 @@ fn roster(admin: &OfficerKey, version: u64) -> Roster {
             user: admin.user().into(),
             key: admin.public().key.to_hex(),
         }],
+        office_keys: vec![],
     }
 }
 

@@ -199,9 +199,7 @@ impl Store {
             let Some(wrapped) = replica.wrapped_key(&id).map_err(rep)? else {
                 continue;
             };
-            let dek = match huella_keys::WrappedKey::from_bytes(wrapped)
-                .unwrap_with(&keys.secrets.identities())
-            {
+            let dek = match keys.open_key(&huella_keys::WrappedKey::from_bytes(wrapped)) {
                 Ok(k) => k,
                 Err(_) => {
                     meta.readable = Some(false);
@@ -310,6 +308,33 @@ impl Store {
             replica.put_meta(&id, &meta).map_err(rep)?;
         }
         self.flush()
+    }
+
+    /// Records kept opaque that a newer office key generation in `keys` may open: when `keys`
+    /// holds a newer generation than at the last retry, their unreadable mark is cleared and
+    /// they are returned, to be materialized again (a record can arrive before the roster
+    /// that grants its key). Empty otherwise.
+    pub fn reopenable(&self, keys: &StoreKeys<'_>) -> Result<Vec<RecordId>, StoreError> {
+        let key = layout::meta("generacion_oficina_probada");
+        let tried = self
+            .tree()
+            .get(&key)?
+            .and_then(|v| <[u8; 4]>::try_from(v.as_ref()).ok())
+            .map_or(0, u32::from_be_bytes);
+        let now = keys.office_generation();
+        if now <= tried {
+            return Ok(Vec::new());
+        }
+        let replica = self.replica();
+        let ids = replica.opaque().map_err(rep)?;
+        for id in &ids {
+            let mut meta = replica.meta(id).map_err(rep)?.unwrap_or_default();
+            meta.readable = None;
+            replica.put_meta(id, &meta).map_err(rep)?;
+        }
+        self.tree().insert(key, now.to_be_bytes().to_vec())?;
+        self.flush()?;
+        Ok(ids)
     }
 
     /// Erases a person here and records the signed erasure order so it replicates: the
