@@ -4,7 +4,8 @@
 //! need. It must not contain workflow rules.
 
 use anyhow::{Context, Result};
-use huella_keys::{Credential, KdfCost, Passphrase, Recipient, RecipientSet};
+use huella_keys::{Credential, KdfCost, OfficeKeyring, Passphrase, Recipient, RecipientSet};
+use huella_sync::roster::Trust;
 use huella_sync::{Store, StoreKeys};
 
 use crate::home::Home;
@@ -28,6 +29,7 @@ pub struct Session {
     /// The unlocked credential of the acting officer.
     pub credential: Credential,
     recipients: RecipientSet,
+    office: std::sync::Arc<OfficeKeyring>,
 }
 
 impl Session {
@@ -59,10 +61,24 @@ impl Session {
                     .with_context(|| format!("destinatario {label} de la estación"))?,
             );
         }
+        // Office key generations granted to this station in its office roster: new record
+        // keys go to the newest one, reads try them all.
+        let ring = match Trust::new(store.replica()).roster(&station.office) {
+            Ok(Some((roster, _))) => roster.keyring_for(&credential.station),
+            Ok(None) => OfficeKeyring::new(),
+            Err(e) => {
+                tracing::warn!(target: "huella::sync", "office roster not read: {e}");
+                OfficeKeyring::new()
+            }
+        };
+        let keys = StoreKeys::new(&credential.station, recipients, ring);
+        let (recipients, office) = (keys.recipients.clone(), keys.office.clone());
+        drop(keys);
         Ok(Session {
             store,
             credential,
             recipients,
+            office,
         })
     }
 
@@ -71,6 +87,12 @@ impl Session {
         StoreKeys {
             secrets: &self.credential.station,
             recipients: self.recipients.clone(),
+            office: self.office.clone(),
         }
+    }
+
+    /// The newest office key generation this station holds (0 before any rotation).
+    pub fn office_generation(&self) -> u32 {
+        self.office.newest().map_or(0, |k| k.generation())
     }
 }
