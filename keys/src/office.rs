@@ -149,14 +149,19 @@ impl OfficeKeyring {
 }
 
 impl WrappedKey {
-    /// Recovers the data key at `station`: its own symmetric copy, its X25519 identity, the
-    /// office generation 0 and then every office generation in `office`, newest first.
+    /// Recovers the data key at `station`: its own symmetric copy, then the office
+    /// generations in `office` newest first (what other stations of the office write now),
+    /// then office generation 0, then the station's X25519 identity (its own records from
+    /// before symmetric stanzas). age tries identities in turn, each against every stanza,
+    /// so the likeliest come first.
     pub fn unwrap_at(
         &self,
         station: &StationSecrets,
         office: &OfficeKeyring,
     ) -> Result<DataKey, UnwrapError> {
-        let mut ids: Vec<&dyn age::Identity> = station.identities().to_vec();
+        let [kek, own, office0] = station.identities();
+        let mut ids: Vec<&dyn age::Identity> = Vec::with_capacity(3 + office.0.len());
+        ids.push(kek);
         ids.extend(
             office
                 .0
@@ -164,6 +169,8 @@ impl WrappedKey {
                 .rev()
                 .map(|k| &k.identity as &dyn age::Identity),
         );
+        ids.push(office0);
+        ids.push(own);
         self.unwrap_with(&ids)
     }
 }

@@ -98,10 +98,13 @@ impl<'a> StationSide<'a> {
 
     /// Merges records kept opaque that the office keys held now may open.
     fn merge_reopened(&self) -> Result<(), SyncError> {
-        let ids = self.store.reopenable(&self.keys.borrow())?;
+        let Some(ids) = self.store.reopenable(&self.keys.borrow())? else {
+            return Ok(());
+        };
         if !ids.is_empty() {
             self.merge(&ids)?;
         }
+        self.store.note_reopened(&self.keys.borrow())?;
         Ok(())
     }
 
