@@ -234,6 +234,16 @@ impl Trust {
         }
     }
 
+    /// A fingerprint (SHA-256 of the stored bytes) of the known roster of `office`: cheap
+    /// to compare, so a long session notices a newer roster without parsing it.
+    pub fn stamp(&self, office: &str) -> Result<Option<[u8; 32]>, RosterError> {
+        Ok(self
+            .replica
+            .tree()
+            .get(keys::roster(office))?
+            .map(|v| crate::store::sha256(&v)))
+    }
+
     /// Every known roster.
     pub fn all(&self) -> Result<Vec<(Roster, SignedRoster)>, RosterError> {
         let mut out = Vec::new();
