@@ -121,13 +121,4 @@ impl Roster {
         }
         Ok(())
     }
-
-    /// The `age1…` recipient new record keys of this office are wrapped to: the newest
-    /// generation's, or [`Roster::office_recipient`] before any rotation.
-    pub fn current_office_recipient(&self) -> &str {
-        self.office_keys
-            .iter()
-            .max_by_key(|g| g.generation)
-            .map_or(self.office_recipient.as_str(), |g| g.recipient.as_str())
-    }
 }
