@@ -150,10 +150,10 @@ impl OfficeKeyring {
 
 impl WrappedKey {
     /// Recovers the data key at `station`: its own symmetric copy, then the office
-    /// generations in `office` newest first (what other stations of the office write now),
-    /// then office generation 0, then the station's X25519 identity (its own records from
-    /// before symmetric stanzas). age tries identities in turn, each against every stanza,
-    /// so the likeliest come first.
+    /// generations in `office` newest first (what other stations of the office write since
+    /// the last rotation), then the station's X25519 identity and office generation 0 in the
+    /// order [`StationSecrets::identities`] gives them. age tries identities in turn, each
+    /// against every X25519 stanza (one scalar multiplication per try).
     pub fn unwrap_at(
         &self,
         station: &StationSecrets,
@@ -169,8 +169,8 @@ impl WrappedKey {
                 .rev()
                 .map(|k| &k.identity as &dyn age::Identity),
         );
-        ids.push(office0);
         ids.push(own);
+        ids.push(office0);
         self.unwrap_with(&ids)
     }
 }
