@@ -10,7 +10,6 @@ use huella_sync::{
     Approval, AuditAction, BiometricStatus, Decision, Face, FingerCapture, Identity, RecordError,
     RecordId, StatusChange, StoreError,
 };
-use sha2::{Digest, Sha256};
 
 use crate::enroll::{self, EnrollError, Thumb};
 use crate::home::Home;
@@ -233,25 +232,6 @@ pub fn review(session: &Session, id: RecordId) -> Result<Review, ApproveError> {
     })
 }
 
-/// The digest a decision signs: every capture and the face, in order.
-fn capture_digest(captures: &[FingerCapture], face: Option<&Face>) -> String {
-    let mut h = Sha256::new();
-    for c in captures {
-        h.update(format!(
-            "{}|{}|{}|{}|{:?}\n",
-            c.position.code(),
-            c.quality,
-            c.template.as_ref().map_or("", |b| b.hash.as_str()),
-            c.image.as_ref().map_or("", |b| b.hash.as_str()),
-            c.exception
-        ));
-    }
-    if let Some(f) = face {
-        h.update(f.image.hash.as_bytes());
-    }
-    hex::encode(h.finalize())
-}
-
 /// Records a supervisor's signed decision after re-authentication with `passphrase` only
 /// (stations without a scanner; the audit entry says so).
 pub fn decide(
@@ -344,7 +324,10 @@ pub fn decide_with(
         reason: reason.to_owned(),
         supervisor: me.user().to_owned(),
         signed_at: now.clone(),
-        capture_digest: capture_digest(&captures, face.as_ref()),
+        capture_digest: huella_sync::record::capture_digest(
+            &captures,
+            face.as_ref().map(|f| f.image.hash.as_str()),
+        ),
         signature: String::new(),
     };
     approval.signature = me.sign(&approval.signed_message(&id)).to_hex();

@@ -3,8 +3,11 @@
 //! Owns opening the store and the credential together and building the keys record writes
 //! need. It must not contain workflow rules.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use anyhow::{Context, Result};
-use huella_keys::{Credential, KdfCost, Passphrase, Recipient, RecipientSet};
+use huella_keys::{Credential, KdfCost, OfficeKeyring, Passphrase, Recipient, RecipientSet};
+use huella_sync::roster::Trust;
 use huella_sync::{Store, StoreKeys};
 
 use crate::home::Home;
@@ -28,6 +31,15 @@ pub struct Session {
     /// The unlocked credential of the acting officer.
     pub credential: Credential,
     recipients: RecipientSet,
+    office: Mutex<OfficeKeys>,
+}
+
+/// The office key generations granted to this station in the roster with `stamp`, and the
+/// recipients new record keys go to with them.
+struct OfficeKeys {
+    stamp: Option<[u8; 32]>,
+    recipients: RecipientSet,
+    ring: Arc<OfficeKeyring>,
 }
 
 impl Session {
@@ -59,18 +71,138 @@ impl Session {
                     .with_context(|| format!("destinatario {label} de la estación"))?,
             );
         }
-        Ok(Session {
+        let office = Mutex::new(OfficeKeys {
+            stamp: None,
+            recipients: recipients.clone(),
+            ring: Arc::new(OfficeKeyring::new()),
+        });
+        let session = Session {
             store,
             credential,
             recipients,
-        })
+            office,
+        };
+        session.office_keys();
+        Ok(session)
     }
 
     /// The keys record writes and reads need.
     pub fn keys(&self) -> StoreKeys<'_> {
+        let (recipients, office) = self.office_keys();
         StoreKeys {
             secrets: &self.credential.station,
-            recipients: self.recipients.clone(),
+            recipients,
+            office,
         }
+    }
+
+    /// The office key generations granted to this station in its office roster, re-opened
+    /// when the roster changed (a sync round in a long console session may bring a rotation):
+    /// new record keys go to the newest generation, reads try them all.
+    fn office_keys(&self) -> (RecipientSet, Arc<OfficeKeyring>) {
+        let trust = Trust::new(self.store.replica());
+        let office = self.credential.station.office();
+        let mut cached = self.office.lock().unwrap_or_else(PoisonError::into_inner);
+        let stamp = match trust.stamp(office) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(target: "huella::sync", "office roster not read: {e}");
+                cached.stamp
+            }
+        };
+        if stamp != cached.stamp {
+            let ring = match trust.roster(office) {
+                Ok(r) => r.map(|(r, _)| r.keyring_for(&self.credential.station)),
+                Err(e) => {
+                    tracing::warn!(target: "huella::sync", "office roster not read: {e}");
+                    None
+                }
+            };
+            if let Some(ring) = ring {
+                let keys = StoreKeys::new(&self.credential.station, self.recipients.clone(), ring);
+                *cached = OfficeKeys {
+                    stamp,
+                    recipients: keys.recipients.clone(),
+                    ring: keys.office.clone(),
+                };
+            }
+        }
+        (cached.recipients.clone(), cached.ring.clone())
+    }
+
+    /// The newest office key generation this station holds (0 before any rotation).
+    pub fn office_generation(&self) -> u32 {
+        self.office_keys().1.newest().map_or(0, |k| k.generation())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use huella_sync::roster::{Roster, RosterAdmin, RosterStation, SignedRoster};
+
+    #[test]
+    fn an_open_session_adopts_a_rotation_that_arrives_later() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let home = Home::new(dir.path().join("a"));
+        let pass = Passphrase::new("clave-de-prueba-sesion");
+        crate::station::init(
+            &home,
+            &crate::station::InitParams {
+                office: "0901",
+                station: "A",
+                admin: "ana",
+                passphrase: &pass,
+                regional: None,
+                central: None,
+                cost: KdfCost::new(KdfCost::MIN),
+            },
+        )
+        .expect("init");
+        let session = Session::open_with(&home, "ana", &pass).expect("open");
+        let me = session.credential.station.public();
+        let gen0 = me.office_recipient.clone();
+        assert_eq!(session.office_generation(), 0);
+        assert!(
+            session
+                .keys()
+                .recipients
+                .iter()
+                .any(|r| r.to_text() == gen0)
+        );
+
+        // A roster with generation 1 granted to this station lands in the store (as a sync
+        // round would put it there) while the session stays open.
+        let officer = &session.credential.officer;
+        let mut r = Roster {
+            office: "0901".into(),
+            version: 2,
+            issued_at: "t".into(),
+            office_recipient: gen0.clone(),
+            stations: vec![RosterStation {
+                name: "A".into(),
+                key: me.key.to_hex(),
+                recipient: me.recipient.clone(),
+                revoked: false,
+            }],
+            admins: vec![RosterAdmin {
+                user: officer.user().into(),
+                key: officer.public().key.to_hex(),
+            }],
+            office_keys: vec![],
+        };
+        let g1 = r.rotate_office_key().expect("rotate");
+        Trust::new(session.store.replica())
+            .anchor(&SignedRoster::sign(&r, officer))
+            .expect("anchor");
+        assert_eq!(session.office_generation(), 1);
+        let now: Vec<String> = session
+            .keys()
+            .recipients
+            .iter()
+            .map(|r| r.to_text())
+            .collect();
+        assert!(now.contains(&g1.recipient().to_owned()), "{now:?}");
+        assert!(!now.contains(&gen0), "{now:?}");
     }
 }

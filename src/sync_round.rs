@@ -130,6 +130,9 @@ pub struct RoundOutcome {
     pub conflicts: usize,
     /// Records whose received data could not be read.
     pub damaged: usize,
+    /// Records received that this station cannot open (not a recipient of their key: another
+    /// office's, or written after this station was revoked).
+    pub opaque: usize,
 }
 
 /// Computes blind-index tags of merged records with the station's index key.
@@ -255,5 +258,6 @@ pub fn run_round(
     }
     totals.conflicts = side.conflicts_found();
     totals.damaged = side.materialized().damaged.len();
+    totals.opaque = side.materialized().opaque;
     Ok(totals)
 }

@@ -246,6 +246,11 @@ impl StationSecrets {
         [&self.kek, &self.x25519, &self.office_x25519]
     }
 
+    /// The station's own X25519 identity (opens grants of office generations).
+    pub(crate) fn x25519(&self) -> &age::x25519::Identity {
+        &self.x25519
+    }
+
     /// The station's key-wrapping key, which stands in for the station's own X25519 recipient
     /// when this station wraps a data key.
     pub(crate) fn kek(&self) -> &StationKek {

@@ -11,6 +11,8 @@
 //!   secrets, so one unlock opens a working session;
 //! - **recipients** ([`RecipientSet`]): the station, its office, the regional and the central
 //!   office; every record data key is wrapped to all of them and to no one else;
+//! - **office key generations** ([`OfficeKey`], [`OfficeKeyring`]): a new office identity
+//!   after each revocation, granted only to the stations still trusted;
 //! - a random **data key** per person ([`DataKey`]): it seals the person's document chunks and
 //!   blobs. Destroying every [`WrappedKey`] of a person is their erasure (crypto-shredding).
 //!
@@ -25,6 +27,7 @@ mod envelope;
 mod error;
 mod identity;
 mod kdf;
+mod office;
 mod secret;
 mod signature;
 mod station_kek;
@@ -36,6 +39,7 @@ pub use envelope::SEAL_OVERHEAD;
 pub use error::{CredentialError, OpenError, SignatureError, UnwrapError, WrapError};
 pub use identity::{OfficerKey, OfficerPublic, Role, StationPublic, StationSecrets};
 pub use kdf::KdfCost;
+pub use office::{OfficeKey, OfficeKeyring};
 pub use secret::{DataKey, Passphrase};
 pub use signature::{PublicKey, Signature};
 pub use wrap::{Recipient, RecipientSet, WrappedKey};

@@ -46,6 +46,10 @@ impl Recipient {
     pub fn to_text(&self) -> String {
         self.text.clone()
     }
+
+    pub(crate) fn age(&self) -> &age::x25519::Recipient {
+        &self.key
+    }
 }
 
 impl std::fmt::Debug for Recipient {

@@ -134,7 +134,14 @@ pub enum RosterAction {
         #[command(flatten)]
         who: AsUser,
     },
-    /// Revokes a station: hubs and peers refuse it once the new roster reaches them.
+    /// Shows the office roster: version, office key generation, stations.
+    Show {
+        /// Credentials.
+        #[command(flatten)]
+        who: AsUser,
+    },
+    /// Revokes a station and rotates the office key: hubs and peers refuse it once the new
+    /// roster reaches them, and records written afterwards are unreadable to it.
     Revoke {
         /// Station name.
         station: String,
@@ -270,12 +277,22 @@ pub fn run_sync(home: &Home, args: SyncArgs) -> Result<()> {
     if outcome.damaged > 0 {
         println!("registros con datos ilegibles: {}", outcome.damaged);
     }
+    print_opaque(outcome.opaque);
     println!(
         "sincronizado: enviados {}, recibidos {}, conflictos {}",
         outcome.sent, outcome.received, outcome.conflicts
     );
     note_sync(home);
     Ok(())
+}
+
+/// Tells how many received records this station cannot open (they travel on as relay copies).
+fn print_opaque(n: usize) {
+    if n > 0 {
+        println!(
+            "registros recibidos que esta estación no puede abrir (no es destinataria de su llave): {n}"
+        );
+    }
 }
 
 /// Remembers when this station last synced well, for `huella status` (a failure to write
@@ -320,12 +337,72 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
                     .iter_mut()
                     .find(|s| s.name == station)
                     .with_context(|| format!("la estación {station} no está en la lista"))?;
+                if s.name == session.credential.station.station() {
+                    bail!(
+                        "una estación no puede revocarse a sí misma; revóquela desde otra estación de la oficina"
+                    );
+                }
                 s.revoked = true;
+                // A new office key for the stations still trusted: what is written from now
+                // on is unreadable to the revoked one.
+                let key = r.rotate_office_key()?;
                 r.version += 1;
                 r.issued_at = huella_sync::time::now_utc();
                 let signed = SignedRoster::sign(&r, &session.credential.officer);
                 Trust::new(session.store.replica()).anchor(&signed)?;
-                println!("estación {station} revocada (lista versión {})", r.version);
+                let mut b = session.store.batch();
+                b.audit(
+                    AuditAction::EstacionRevocada,
+                    &[],
+                    &format!(
+                        "estación {station} revocada; llave de oficina generación {}",
+                        key.generation()
+                    ),
+                );
+                session.store.commit(
+                    b,
+                    &session.credential.officer,
+                    &huella_sync::time::now_utc(),
+                )?;
+                println!(
+                    "estación {station} revocada (lista versión {}); nueva llave de oficina: generación {}",
+                    r.version,
+                    key.generation()
+                );
+                Ok(())
+            }
+            RosterAction::Show { who } => {
+                let session = Session::open(home, &who.user, &who.passphrase_file)?;
+                let Some((r, _)) = Trust::new(session.store.replica())
+                    .roster(session.credential.station.office())?
+                else {
+                    println!("la oficina aún no tiene lista de estaciones firmada");
+                    return Ok(());
+                };
+                println!(
+                    "oficina {}, lista versión {}, llave de oficina generación {}",
+                    r.office,
+                    r.version,
+                    r.current_generation()
+                );
+                for s in &r.stations {
+                    let held: Vec<String> = r
+                        .office_keys
+                        .iter()
+                        .filter(|g| g.grants.iter().any(|x| x.station == s.name))
+                        .map(|g| g.generation.to_string())
+                        .collect();
+                    println!(
+                        "{}\t{}\tgeneraciones: 0{}",
+                        s.name,
+                        if s.revoked { "revocada" } else { "activa" },
+                        held.iter().map(|g| format!(",{g}")).collect::<String>()
+                    );
+                }
+                println!(
+                    "esta estación tiene la generación {}",
+                    session.office_generation()
+                );
                 Ok(())
             }
         },
@@ -445,6 +522,7 @@ fn ensure_roster(session: &Session) -> Result<(Roster, SignedRoster)> {
             user: officer.user().to_owned(),
             key: officer.public().key.to_hex(),
         }],
+        office_keys: vec![],
     };
     let signed = SignedRoster::sign(&r, officer);
     trust.anchor(&signed)?;
@@ -470,6 +548,9 @@ fn run_invite(home: &Home, station: &str, out: &Path, pass: &Path, who: &AsUser)
     }
     let secrets = session.credential.station.new_station_in_office(station);
     let p = secrets.public();
+    // The new station reads everything of the office: every generation this station holds.
+    let ring = r.keyring_for(&session.credential.station);
+    r.grant_all(&ring, station, &p.recipient)?;
     r.stations.push(RosterStation {
         name: station.to_owned(),
         key: p.key.to_hex(),
@@ -630,10 +711,12 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
                 let ack = bundle::answer(&side, secrets, &bytes)?;
                 let out = out.unwrap_or_else(|| file.with_extension("acuse"));
                 write_file(&out, &ack)?;
+                print_opaque(side.materialized().opaque);
                 println!("acuse escrito en {}", out.display());
                 note_sync(home);
             } else {
                 let imported = bundle::import(&side, &bytes, &peer, pin)?;
+                print_opaque(side.materialized().opaque);
                 if pin.is_none() {
                     replica.set_peer_pin(&format!("paquete:{peer}"), &imported.signer)?;
                 }

@@ -33,10 +33,12 @@ pub enum AuditAction {
     Borrado,
     /// A login attempt failed.
     AccesoFallido,
+    /// A station was revoked and the office key rotated.
+    EstacionRevocada,
 }
 
 impl AuditAction {
-    const ALL: [AuditAction; 11] = [
+    const ALL: [AuditAction; 12] = [
         AuditAction::EstacionCreada,
         AuditAction::OficialAgregado,
         AuditAction::Importacion,
@@ -48,6 +50,7 @@ impl AuditAction {
         AuditAction::Exportacion,
         AuditAction::Borrado,
         AuditAction::AccesoFallido,
+        AuditAction::EstacionRevocada,
     ];
 
     /// The code stored in entries.
@@ -64,6 +67,7 @@ impl AuditAction {
             AuditAction::Exportacion => "exportacion",
             AuditAction::Borrado => "borrado",
             AuditAction::AccesoFallido => "acceso_fallido",
+            AuditAction::EstacionRevocada => "estacion_revocada",
         }
     }
 

@@ -1,13 +1,24 @@
 //! Semantic conflicts a merge cannot settle by itself, kept for a supervisor: two records
-//! with the same CURP, and concurrent contradictory biometric statuses. Entries hold record
-//! ids and a kind, never personal data. This module must not resolve anything.
+//! with the same CURP, concurrent contradictory biometric statuses, and an approval that no
+//! longer covers the captures (a recapture merged from another station replaced what the
+//! supervisor approved). Entries hold record ids and a kind, never personal data.
+//!
+//! This module must not resolve anything. The one thing it changes is a status that would
+//! otherwise claim an approval nobody gave: a record whose approval was superseded goes back
+//! from `aprobado` to `capturado` (into the supervisors' queue), with a history entry by
+//! `sistema`; the superseded approval stays in the record, signed and visible.
 
 use automerge::ReadDoc;
+use huella_keys::OfficerKey;
 use serde::{Deserialize, Serialize};
 
-use crate::record::RecordId;
+use crate::audit::AuditAction;
+use crate::record::{BiometricStatus, RecordId, StatusChange};
 use crate::replica::keys;
-use crate::store::{Indexer, Store, StoreError, StoreKeys};
+use crate::store::{Indexer, OpenRecord, Store, StoreError, StoreKeys};
+
+/// Who the status history names when a superseded approval sends a record back to review.
+pub const SYSTEM: &str = "sistema";
 
 /// Kinds of conflict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,6 +27,8 @@ pub enum ConflictKind {
     CurpDuplicada,
     /// Stations set different biometric statuses concurrently.
     EstadoContradictorio,
+    /// The approval in force was signed over captures the record no longer has.
+    AprobacionReemplazada,
 }
 
 impl ConflictKind {
@@ -24,6 +37,7 @@ impl ConflictKind {
         match self {
             ConflictKind::CurpDuplicada => "curp_duplicada",
             ConflictKind::EstadoContradictorio => "estado_contradictorio",
+            ConflictKind::AprobacionReemplazada => "aprobacion_reemplazada",
         }
     }
 }
@@ -48,9 +62,12 @@ impl Conflict {
 }
 
 /// Checks `ids` (just merged) for conflicts and records new ones; returns how many are new.
+/// A record left `aprobado` on superseded captures goes back to `capturado` (audited as
+/// `officer`, the one syncing).
 pub fn detect(
     store: &Store,
     keys_: &StoreKeys<'_>,
+    officer: &OfficerKey,
     ids: &[RecordId],
     indexer: &dyn Indexer,
 ) -> Result<usize, StoreError> {
@@ -96,8 +113,61 @@ pub fn detect(
                 found += usize::from(put(store, &c)?);
             }
         }
+        found += superseded(store, keys_, officer, &mut open, indexer, &now)?;
     }
     Ok(found)
+}
+
+/// Lists a superseded approval of `open` and takes the record out of `aprobado`.
+fn superseded(
+    store: &Store,
+    keys_: &StoreKeys<'_>,
+    officer: &OfficerKey,
+    open: &mut OpenRecord,
+    indexer: &dyn Indexer,
+    now: &str,
+) -> Result<usize, StoreError> {
+    let id = open.record.id();
+    let bad = |source| StoreError::Record {
+        id,
+        source: Box::new(source),
+    };
+    let Some(approval) = open.record.superseded_approval().map_err(bad)? else {
+        return Ok(0);
+    };
+    let c = Conflict {
+        kind: ConflictKind::AprobacionReemplazada,
+        records: vec![id.to_hex()],
+        found_at: now.to_owned(),
+        detail: format!(
+            "la aprobación {} de {} ({}) cubre capturas que ya no son las actuales",
+            approval.id, approval.supervisor, approval.signed_at
+        ),
+    };
+    let new = usize::from(put(store, &c)?);
+    if open.record.status().ok() == Some(BiometricStatus::Aprobado) {
+        open.record
+            .set_status(&StatusChange {
+                status: BiometricStatus::Capturado,
+                at: now.to_owned(),
+                by: SYSTEM.to_owned(),
+                reason: format!(
+                    "aprobación reemplazada: la aprobación {} cubre capturas anteriores; requiere una nueva decisión",
+                    approval.id
+                ),
+            })
+            .map_err(bad)?;
+        let tags = indexer.tags(&open.record);
+        let mut b = store.batch();
+        b.save_record(keys_, open, tags)?;
+        b.audit(
+            AuditAction::RegistroModificado,
+            &[id],
+            "aprobación reemplazada por una recaptura concurrente: vuelve a capturado",
+        );
+        store.commit(b, officer, now)?;
+    }
+    Ok(new)
 }
 
 fn put(store: &Store, c: &Conflict) -> Result<bool, StoreError> {

@@ -1,13 +1,19 @@
 //! The two kinds of local side a sync runs against: a station (merges what it can read,
 //! audits as the syncing officer) and a relay (a hub that stores ciphertext it cannot read).
+//!
+//! A station adopts the office key generations granted to it whenever a newer roster of its
+//! office is known (when the side is made, before preparing and before merging what a peer
+//! sent, since rosters travel ahead of records in every exchange) and then retries records it
+//! had kept opaque.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::Mutex;
 
 use huella_keys::OfficerKey;
 
 use crate::conflicts;
 use crate::protocol::{LocalSide, SyncError};
+use crate::record::RecordId;
 use crate::replica::{Applied, RecordData, Replica};
 use crate::roster::Trust;
 use crate::store::{Indexer, Materialized, Store, StoreKeys};
@@ -15,7 +21,8 @@ use crate::store::{Indexer, Materialized, Store, StoreKeys};
 /// A station taking part in a sync.
 pub struct StationSide<'a> {
     store: &'a Store,
-    keys: StoreKeys<'a>,
+    keys: RefCell<StoreKeys<'a>>,
+    roster_version: Cell<Option<u64>>,
     officer: &'a OfficerKey,
     indexer: &'a dyn Indexer,
     replica: Replica,
@@ -33,21 +40,89 @@ impl<'a> StationSide<'a> {
         indexer: &'a dyn Indexer,
     ) -> Self {
         let replica = store.replica();
-        StationSide {
+        let side = StationSide {
             store,
-            keys,
+            keys: RefCell::new(keys),
+            roster_version: Cell::new(None),
             officer,
             indexer,
             trust: Trust::new(replica.clone()),
             replica,
             done: RefCell::new(Materialized::default()),
             conflicts: RefCell::new(0),
+        };
+        if let Err(e) = side.adopt_office_keys() {
+            tracing::warn!(target: "huella::sync", "office roster not read: {e}");
         }
+        side
     }
 
     /// Seals local edits into wire chunks (call before syncing); returns records exported.
+    /// Records a newer office key generation can open are merged first.
     pub fn prepare(&self) -> Result<usize, SyncError> {
-        Ok(self.store.export_local(&self.keys)?)
+        self.adopt_office_keys()?;
+        self.merge_reopened()?;
+        Ok(self.store.export_local(&self.keys.borrow())?)
+    }
+
+    /// The newest office key generation this station holds (0 before any rotation).
+    pub fn office_generation(&self) -> u32 {
+        self.keys.borrow().office_generation()
+    }
+
+    /// Opens this station's grants in its office roster when the roster changed since they
+    /// were last opened; returns whether the keys changed.
+    fn adopt_office_keys(&self) -> Result<bool, SyncError> {
+        let office = self.keys.borrow().secrets.office().to_owned();
+        let Some((roster, _)) = self.trust.roster(&office)? else {
+            return Ok(false);
+        };
+        if self.roster_version.get() == Some(roster.version) {
+            return Ok(false);
+        }
+        self.roster_version.set(Some(roster.version));
+        let mut keys = self.keys.borrow_mut();
+        let ring = roster.keyring_for(keys.secrets);
+        if ring.len() == keys.office.len() {
+            return Ok(false);
+        }
+        tracing::info!(
+            target: "huella::sync",
+            "office key generation {} adopted from roster version {}",
+            ring.newest().map_or(0, |k| k.generation()),
+            roster.version
+        );
+        keys.set_office(ring);
+        Ok(true)
+    }
+
+    /// Merges records kept opaque that the office keys held now may open.
+    fn merge_reopened(&self) -> Result<(), SyncError> {
+        let Some(ids) = self.store.reopenable(&self.keys.borrow())? else {
+            return Ok(());
+        };
+        if !ids.is_empty() {
+            self.merge(&ids)?;
+        }
+        self.store.note_reopened(&self.keys.borrow())?;
+        Ok(())
+    }
+
+    fn merge(&self, ids: &[RecordId]) -> Result<(), SyncError> {
+        let keys = self.keys.borrow();
+        let m = self
+            .store
+            .materialize(&keys, self.officer, ids, self.indexer)?;
+        let touched: Vec<_> = m.merged.iter().chain(&m.created).copied().collect();
+        let found = conflicts::detect(self.store, &keys, self.officer, &touched, self.indexer)?;
+        *self.conflicts.borrow_mut() += found;
+        let mut d = self.done.borrow_mut();
+        d.merged.extend(m.merged);
+        d.created.extend(m.created);
+        d.erased.extend(m.erased);
+        d.opaque += m.opaque;
+        d.damaged.extend(m.damaged);
+        Ok(())
     }
 
     /// What merging did so far.
@@ -76,22 +151,14 @@ impl LocalSide for StationSide<'_> {
     }
 
     fn apply(&self, data: Vec<RecordData>) -> Result<Applied, SyncError> {
+        if self.adopt_office_keys()? {
+            self.merge_reopened()?;
+        }
         let applied = self.replica.apply(data, &self.trust)?;
         if applied.changed.is_empty() {
             return Ok(applied);
         }
-        let m = self
-            .store
-            .materialize(&self.keys, self.officer, &applied.changed, self.indexer)?;
-        let touched: Vec<_> = m.merged.iter().chain(&m.created).copied().collect();
-        let found = conflicts::detect(self.store, &self.keys, &touched, self.indexer)?;
-        *self.conflicts.borrow_mut() += found;
-        let mut d = self.done.borrow_mut();
-        d.merged.extend(m.merged);
-        d.created.extend(m.created);
-        d.erased.extend(m.erased);
-        d.opaque += m.opaque;
-        d.damaged.extend(m.damaged);
+        self.merge(&applied.changed)?;
         Ok(applied)
     }
 }

@@ -11,6 +11,7 @@
 
 mod fields;
 mod model;
+mod review;
 
 use std::collections::HashMap;
 
@@ -24,6 +25,7 @@ pub use model::{
     FingerException, FingerPosition, Identity, Movement, MovementKind, PreRegistration, RecordId,
     Regime, StatusChange, Verification,
 };
+pub use review::capture_digest;
 
 const SCHEMA: &str = "1";
 const CONTAINERS: [&str; 8] = [

@@ -135,6 +135,23 @@ impl Replica {
         Ok(())
     }
 
+    /// Records this station has not marked readable (opaque copies, and any whose merge was
+    /// interrupted), in id order.
+    pub fn opaque(&self) -> Result<Vec<RecordId>, ReplicaError> {
+        let mut out = Vec::new();
+        for kv in self.tree.scan_prefix(keys::META) {
+            let (k, v) = kv?;
+            let m: RecordMeta = postcard::from_bytes(&v)
+                .map_err(|e| ReplicaError::Damaged(format!("meta: {e}")))?;
+            if m.readable != Some(true)
+                && let Some(id) = keys::id_after(&k, keys::META.len())
+            {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
     /// Hashes of the record's wire chunks.
     pub fn chunk_hashes(&self, id: &RecordId) -> Result<Vec<Hash>, ReplicaError> {
         let mut out = Vec::new();

@@ -13,6 +13,9 @@ use thiserror::Error;
 
 use crate::replica::{Erasure, Replica, ReplicaError, keys};
 
+mod office_keys;
+pub use office_keys::{OfficeKeyGeneration, OfficeKeyGrant};
+
 /// A station as listed in its office roster.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RosterStation {
@@ -44,12 +47,16 @@ pub struct Roster {
     pub version: u64,
     /// When it was signed (UTC).
     pub issued_at: String,
-    /// The office's age recipient (`age1…`), shared by its stations.
+    /// The office's age recipient (`age1…`), shared by its stations (generation 0).
     pub office_recipient: String,
     /// Stations.
     pub stations: Vec<RosterStation>,
     /// Administrators.
     pub admins: Vec<RosterAdmin>,
+    /// Office key generations after generation 0, one per rotation (absent in older
+    /// rosters).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub office_keys: Vec<OfficeKeyGeneration>,
 }
 
 /// A roster with the signature of one of its administrators.
@@ -90,6 +97,18 @@ pub enum RosterError {
     /// Storage failed.
     #[error("{0}")]
     Store(String),
+    /// A new office key could not be sealed to a station (its recipient is not valid).
+    #[error("no se pudo entregar la llave de oficina a la estación {station}")]
+    Grant {
+        /// Station.
+        station: String,
+    },
+    /// This station does not hold an office key generation the roster lists, so it cannot
+    /// give it to another station.
+    #[error(
+        "esta estación no tiene la llave de oficina de la generación {0}; invite desde una estación que la tenga"
+    )]
+    MissingGeneration(u32),
 }
 
 impl From<ReplicaError> for RosterError {
@@ -213,6 +232,16 @@ impl Trust {
                 Ok(Some((s.roster()?, s)))
             }
         }
+    }
+
+    /// A fingerprint (SHA-256 of the stored bytes) of the known roster of `office`: cheap
+    /// to compare, so a long session notices a newer roster without parsing it.
+    pub fn stamp(&self, office: &str) -> Result<Option<[u8; 32]>, RosterError> {
+        Ok(self
+            .replica
+            .tree()
+            .get(keys::roster(office))?
+            .map(|v| crate::store::sha256(&v)))
     }
 
     /// Every known roster.

@@ -12,6 +12,7 @@ fn roster(admin: &OfficerKey, version: u64) -> Roster {
             user: admin.user().into(),
             key: admin.public().key.to_hex(),
         }],
+        office_keys: vec![],
     }
 }
 
@@ -39,4 +40,27 @@ fn newer_rosters_need_a_known_admin() {
     let mut forged = SignedRoster::sign(&roster(&admin, 3), &admin);
     forged.roster[10] ^= 1;
     assert!(t.accept(&forged, false).is_err());
+}
+
+#[test]
+fn rosters_without_office_keys_keep_their_format_and_bad_recipients_are_refused() {
+    let admin = OfficerKey::generate("a", Role::Admin);
+    let signed = SignedRoster::sign(&roster(&admin, 1), &admin);
+    assert!(!String::from_utf8_lossy(&signed.roster).contains("office_keys"));
+    // A roster file written before office keys existed parses with none.
+    let old = br#"{"office":"0101","version":4,"issued_at":"t","office_recipient":"","stations":[],"admins":[]}"#;
+    let r: Roster = serde_json::from_slice(old).expect("old roster");
+    assert!(r.office_keys.is_empty());
+    assert_eq!(r.current_generation(), 0);
+    let mut rotated = roster(&admin, 2);
+    rotated.stations.push(RosterStation {
+        name: "E1".into(),
+        key: "00".into(),
+        recipient: "age1nope".into(),
+        revoked: false,
+    });
+    assert!(matches!(
+        rotated.rotate_office_key(),
+        Err(RosterError::Grant { .. })
+    ));
 }

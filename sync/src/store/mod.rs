@@ -16,7 +16,10 @@ mod replica;
 use std::collections::HashMap;
 use std::path::Path;
 
-use huella_keys::{BlindTag, DataKey, OfficerPublic, PublicKey, RecipientSet, StationSecrets};
+use huella_keys::{
+    BlindTag, DataKey, OfficeKeyring, OfficerPublic, PublicKey, Recipient, RecipientSet,
+    StationSecrets, UnwrapError, WrappedKey,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -107,6 +110,66 @@ pub struct StoreKeys<'a> {
     pub secrets: &'a StationSecrets,
     /// Who new record keys are wrapped to.
     pub recipients: RecipientSet,
+    /// Office key generations after generation 0 this station was granted (empty before
+    /// any rotation).
+    pub office: std::sync::Arc<OfficeKeyring>,
+}
+
+impl<'a> StoreKeys<'a> {
+    /// Keys of a station wrapping to `recipients`, with the office generations in `office`:
+    /// the generation-0 office recipient in `recipients` is replaced by the newest
+    /// generation's, so new record keys are unreadable to stations revoked since.
+    pub fn new(
+        secrets: &'a StationSecrets,
+        recipients: RecipientSet,
+        office: OfficeKeyring,
+    ) -> Self {
+        let mut keys = StoreKeys {
+            secrets,
+            recipients,
+            office: std::sync::Arc::new(OfficeKeyring::new()),
+        };
+        keys.set_office(office);
+        keys
+    }
+
+    /// Replaces the office generations (a newer roster was adopted); see [`StoreKeys::new`].
+    pub fn set_office(&mut self, office: OfficeKeyring) {
+        let gen0 = self.secrets.public().office_recipient;
+        let mut known: Vec<String> = vec![gen0];
+        known.extend(self.office.iter().map(|k| k.recipient().to_owned()));
+        known.extend(office.iter().map(|k| k.recipient().to_owned()));
+        if let Some(newest) = office.newest()
+            && let Ok(current) = Recipient::parse("oficina", newest.recipient())
+        {
+            let mut set = RecipientSet::new();
+            let mut placed = false;
+            for r in self.recipients.iter() {
+                if known.contains(&r.to_text()) {
+                    if !placed {
+                        set.push(current.clone());
+                        placed = true;
+                    }
+                } else {
+                    set.push(r.clone());
+                }
+            }
+            if placed {
+                self.recipients = set;
+            }
+        }
+        self.office = std::sync::Arc::new(office);
+    }
+
+    /// Recovers a record's data key with every key this station holds.
+    pub fn open_key(&self, wrapped: &WrappedKey) -> Result<DataKey, UnwrapError> {
+        wrapped.unwrap_at(self.secrets, &self.office)
+    }
+
+    /// The newest office key generation held (0 before any rotation).
+    pub fn office_generation(&self) -> u32 {
+        self.office.newest().map_or(0, |k| k.generation())
+    }
 }
 
 /// The station's database.
@@ -303,8 +366,7 @@ impl Store {
             .tree
             .get(layout::wrapped_key(&id))?
             .ok_or(StoreError::NoSuchRecord(id))?;
-        huella_keys::WrappedKey::from_bytes(wrapped.to_vec())
-            .unwrap_with(&keys.secrets.identities())
+        keys.open_key(&WrappedKey::from_bytes(wrapped.to_vec()))
             .map_err(|e| StoreError::Decrypt {
                 id,
                 reason: e.to_string(),

@@ -45,6 +45,9 @@ pub struct Materialized {
 /// Fewest records given to one export worker (below this, threads cost more than they save).
 const EXPORT_SHARE: usize = 64;
 
+/// Store meta key: the newest office key generation opaque records were retried with.
+const REOPENED: &str = "generacion_oficina_probada";
+
 /// Records merged per commit (one audit entry each).
 const COMMIT_EVERY: usize = 256;
 
@@ -199,9 +202,7 @@ impl Store {
             let Some(wrapped) = replica.wrapped_key(&id).map_err(rep)? else {
                 continue;
             };
-            let dek = match huella_keys::WrappedKey::from_bytes(wrapped)
-                .unwrap_with(&keys.secrets.identities())
-            {
+            let dek = match keys.open_key(&huella_keys::WrappedKey::from_bytes(wrapped)) {
                 Ok(k) => k,
                 Err(_) => {
                     meta.readable = Some(false);
@@ -309,6 +310,46 @@ impl Store {
             }
             replica.put_meta(&id, &meta).map_err(rep)?;
         }
+        self.flush()
+    }
+
+    /// Records kept opaque that a newer office key generation in `keys` may open: when `keys`
+    /// holds a newer generation than at the last retry ([`Store::note_reopened`]), their
+    /// unreadable mark is cleared and they are returned, to be materialized again (a record
+    /// can arrive before the roster that grants its key). `None` when there is nothing new
+    /// to try.
+    pub fn reopenable(&self, keys: &StoreKeys<'_>) -> Result<Option<Vec<RecordId>>, StoreError> {
+        let tried = self
+            .tree()
+            .get(layout::meta(REOPENED))?
+            .and_then(|v| <[u8; 4]>::try_from(v.as_ref()).ok())
+            .map_or(0, u32::from_be_bytes);
+        if keys.office_generation() <= tried {
+            return Ok(None);
+        }
+        let replica = self.replica();
+        let mut ids = Vec::new();
+        for id in replica.opaque().map_err(rep)? {
+            if self.contains(&id)? || replica.erasure(&id).map_err(rep)?.is_some() {
+                continue;
+            }
+            let mut meta = replica.meta(&id).map_err(rep)?.unwrap_or_default();
+            if meta.readable == Some(false) {
+                meta.readable = None;
+                replica.put_meta(&id, &meta).map_err(rep)?;
+            }
+            ids.push(id);
+        }
+        Ok(Some(ids))
+    }
+
+    /// Records that the opaque records were retried with the keys of `keys` (call after
+    /// merging what [`Store::reopenable`] returned).
+    pub fn note_reopened(&self, keys: &StoreKeys<'_>) -> Result<(), StoreError> {
+        self.tree().insert(
+            layout::meta(REOPENED),
+            keys.office_generation().to_be_bytes().to_vec(),
+        )?;
         self.flush()
     }
 

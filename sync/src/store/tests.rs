@@ -45,6 +45,7 @@ fn keys(f: &Fixture) -> StoreKeys<'_> {
     StoreKeys {
         secrets: &f.secrets,
         recipients: set,
+        office: Default::default(),
     }
 }
 
@@ -176,6 +177,7 @@ fn outsider_station_cannot_open_records() {
     let ok = StoreKeys {
         secrets: &other,
         recipients: RecipientSet::new(),
+        office: Default::default(),
     };
     assert!(matches!(
         store.open_record(&ok, id),

@@ -71,15 +71,46 @@ impl Node {
         }
     }
 
+    /// A station of an existing office (secrets from `new_station_in_office`), wrapping new
+    /// record keys to itself and to the office (generation 0, or the newest one granted).
+    pub fn with_secrets(secrets: StationSecrets, officer: OfficerKey) -> Node {
+        let dir = tempfile::tempdir().unwrap();
+        let p = secrets.public();
+        let station = Station {
+            office: p.office.clone(),
+            station: p.station.clone(),
+            created_at: "t".into(),
+            station_key: p.key.to_hex(),
+            recipients: vec![],
+        };
+        let store = Store::create(&dir.path().join("db"), &station).unwrap();
+        store.put_officer(&officer.public()).unwrap();
+        let mut set = RecipientSet::new();
+        set.push(Recipient::parse("estacion", &p.recipient).unwrap());
+        set.push(Recipient::parse("oficina", &p.office_recipient).unwrap());
+        Node {
+            dir,
+            store: Some(store),
+            secrets,
+            officer,
+            recipients: set,
+            name: p.station,
+        }
+    }
+
     pub fn store(&self) -> &Store {
         self.store.as_ref().unwrap()
     }
 
+    /// The station's keys, with the office generations granted in its known roster.
     pub fn keys(&self) -> StoreKeys<'_> {
-        StoreKeys {
-            secrets: &self.secrets,
-            recipients: self.recipients.clone(),
-        }
+        let ring = self
+            .trust()
+            .roster(self.secrets.office())
+            .unwrap()
+            .map(|(r, _)| r.keyring_for(&self.secrets))
+            .unwrap_or_default();
+        StoreKeys::new(&self.secrets, self.recipients.clone(), ring)
     }
 
     /// Simulates a crash: drops the store and reopens it from disk.
@@ -134,6 +165,24 @@ impl Node {
         let mut b = self.store().batch();
         b.save_record(&keys, &mut open, tags).unwrap();
         self.store().commit(b, &self.officer, "t").unwrap();
+    }
+
+    /// Opens record `id`, lets `f` change it, saves and commits it.
+    pub fn edit(&self, id: RecordId, f: impl FnOnce(&mut PersonRecord)) {
+        let keys = self.keys();
+        let mut open = self.store().open_record(&keys, id).unwrap();
+        f(&mut open.record);
+        let tags = TestIndexer(&self.secrets).tags(&open.record);
+        let mut b = self.store().batch();
+        b.save_record(&keys, &mut open, tags).unwrap();
+        self.store().commit(b, &self.officer, "t").unwrap();
+    }
+
+    /// Reads record `id` with this station's keys.
+    pub fn read<T>(&self, id: RecordId, f: impl FnOnce(&PersonRecord) -> T) -> T {
+        let keys = self.keys();
+        let open = self.store().open_record(&keys, id).unwrap();
+        f(&open.record)
     }
 
     pub fn name_of(&self, id: RecordId) -> Option<String> {
@@ -213,16 +262,26 @@ pub fn roster_for(office: &str, nodes: &[&Node], admin: &OfficerKey) -> SignedRo
             user: admin.user().into(),
             key: admin.public().key.to_hex(),
         }],
+        office_keys: vec![],
     };
     SignedRoster::sign(&r, admin)
 }
 
 /// Syncs `node` with the hub in-process (through encoded, signed bytes).
 pub fn sync_with(node: &Node, hub: &Hub) -> Result<Outcome, SyncError> {
+    sync_offering(node, hub, None)
+}
+
+/// Like [`sync_with`], offering the hub `roster` (as stations offer their office roster).
+pub fn sync_offering(
+    node: &Node,
+    hub: &Hub,
+    roster: Option<SignedRoster>,
+) -> Result<Outcome, SyncError> {
     let idx = TestIndexer(&node.secrets);
     let side = StationSide::new(node.store(), node.keys(), &node.officer, &idx);
     side.prepare()?;
-    let mut client = Client::new("hub", None, None);
+    let mut client = Client::new("hub", None, roster);
     protocol::run(
         &mut client,
         &side,
