@@ -36,6 +36,9 @@ const MIN_LOCAL: f32 = 0.2;
 const SEEDS: usize = 8;
 /// Best local pairs from which the seeds are chosen (one-to-one, greedily).
 const SEED_POOL: usize = 4 * SEEDS;
+/// Seed candidates gathered before they are cut down to the best `SEED_POOL` (any size
+/// above `SEED_POOL` gives the same seeds; larger means fewer selections).
+const SEED_BUFFER: usize = 4 * SEED_POOL;
 /// Seeds whose local similarity is below this fraction of the best seed's are not tried.
 const SEED_RATIO: f32 = 0.6;
 /// Position tolerance near the seed (pixels).
@@ -129,7 +132,9 @@ impl Prepared {
     /// Index range of `ypts` that may hold values ≥ `y` (a superset starting at most one band early).
     #[inline]
     fn y_from(&self, y: f32) -> usize {
-        let k = (y * (1.0 / Y_BUCKET)).clamp(0.0, (self.y_start.len().max(1) - 1) as f32) as u32;
+        // Truncating first and clamping the integer gives the same bucket as clamping the float.
+        let last = self.y_start.len().saturating_sub(1).min(i32::MAX as usize) as i32;
+        let k = ((y * (1.0 / Y_BUCKET)) as i32).clamp(0, last);
         self.y_start.get(k as usize).map_or(0, |&v| usize::from(v))
     }
 }
@@ -193,7 +198,8 @@ impl AreaGrid {
         if c < 0.0 || r < 0.0 || c >= self.cols as f32 || r >= self.rows as f32 {
             return false;
         }
-        let i = r as usize * self.cols + c as usize;
+        // In range (checked above), so the cheaper i32 conversion truncates the same way.
+        let i = r as i32 as usize * self.cols + c as i32 as usize;
         self.cells
             .get(i / 64)
             .is_some_and(|w| (w >> (i % 64)) & 1 == 1)
@@ -410,8 +416,8 @@ fn local_similarity_with(a: &Cylinder, b: &Cylinder, sq: &[f32; SQRT_LEN]) -> f3
     }
     let (na, nb, nx) = if cfg!(target_feature = "popcnt") {
         let (mut na, mut nb, mut nx) = (0, 0, 0);
-        for (&wa, &wb) in a.bits.iter().zip(&b.bits) {
-            let (x, y) = (wa & v, wb & v);
+        for k in 0..WORDS {
+            let (x, y) = (a.bits[k] & v, b.bits[k] & v);
             na += x.count_ones();
             nb += y.count_ones();
             nx += (x ^ y).count_ones();
@@ -426,9 +432,7 @@ fn local_similarity_with(a: &Cylinder, b: &Cylinder, sq: &[f32; SQRT_LEN]) -> f3
         }
         (popcount_sum(ca), popcount_sum(cb), popcount_sum(x))
     };
-    if na + nb == 0 {
-        return 0.0;
-    }
+    // (No test for na + nb = 0: then d = x = 0 and the rejection below returns 0.)
     // Popcounts are at most BITS < SQRT_LEN, so the mask never changes the index.
     let root = |n: u32| sq[n as usize & (SQRT_LEN - 1)];
     let d = root(na) + root(nb);
@@ -484,15 +488,42 @@ pub fn fast_atan2(y: f32, x: f32) -> f32 {
     if y < 0.0 { -r } else { r }
 }
 
+/// Sort key ordering by `value` descending, then `i` and `j` ascending: a total order, so that
+/// ties are broken the same way by any sort or selection. `value` must be positive (then its
+/// bit pattern grows with it).
+#[inline(always)]
+fn rank_key(value: f32, i: u16, j: u16) -> u64 {
+    (u64::from(!value.to_bits()) << 32) | (u64::from(i) << 16) | u64::from(j)
+}
+
+/// The value of a [`rank_key`].
+#[inline(always)]
+fn key_value(key: u64) -> f32 {
+    f32::from_bits(!((key >> 32) as u32))
+}
+
+/// The `i` of a [`rank_key`].
+#[inline(always)]
+fn key_i(key: u64) -> usize {
+    ((key >> 16) & 0xffff) as usize
+}
+
+/// The `j` of a [`rank_key`].
+#[inline(always)]
+fn key_j(key: u64) -> usize {
+    (key & 0xffff) as usize
+}
+
 /// Scratch buffers reused across comparisons.
 #[derive(Default, Debug)]
 pub struct Scratch {
-    pairs: Vec<(f32, u16, u16)>,
+    /// Seed candidates as [`rank_key`]s (local similarity, A index, B index).
+    pairs: Vec<u64>,
     /// Local similarities, row-major `na × nb`, columns in B's `by_y` order (0 = not a
     /// candidate pair).
     sim: Vec<f32>,
-    /// Alignment candidates (weight, A index, B `by_y` position).
-    cand: Vec<(f32, u16, u16)>,
+    /// Alignment candidates as [`rank_key`]s (weight, A index, B index).
+    cand: Vec<u64>,
     /// Alignment seeds (local similarity, A index, B index).
     sel: Vec<(f32, usize, usize)>,
     used_a: Vec<bool>,
@@ -513,7 +544,7 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let top = local_stage(a, b, scratch);
     let pairs = &mut scratch.pairs;
     // Only pairs within SEED_RATIO of the best can become seeds.
-    pairs.retain(|p| p.0 >= SEED_RATIO * top);
+    pairs.retain(|&k| key_value(k) >= SEED_RATIO * top);
     let nr = na.min(nb).min(SEEDS);
     // Greedy one-to-one choice of the best pairs as alignment seeds.
     let take = (4 * nr).min(SEED_POOL).min(pairs.len());
@@ -521,18 +552,18 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
         return 0.0;
     }
     if take < pairs.len() {
-        pairs.select_nth_unstable_by(take - 1, |x, y| y.0.total_cmp(&x.0));
+        pairs.select_nth_unstable(take - 1);
         pairs.truncate(take);
     }
-    pairs.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
+    pairs.sort_unstable();
     scratch.used_a.clear();
     scratch.used_a.resize(na, false);
     scratch.used_b.clear();
     scratch.used_b.resize(nb, false);
     let sel = &mut scratch.sel;
     sel.clear();
-    for &(s, i, j) in pairs.iter() {
-        let (i, j) = (usize::from(i), usize::from(j));
+    for &k in pairs.iter() {
+        let (s, i, j) = (key_value(k), key_i(k), key_j(k));
         let (Some(ua), Some(ub)) = (scratch.used_a.get_mut(i), scratch.used_b.get_mut(j)) else {
             continue;
         };
@@ -562,6 +593,8 @@ fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let sq = sqrt_table();
     let mut top = 0.0f32;
     let mut floor = 0.0f32;
+    // A pair is kept as a seed candidate when s ≥ gate = max(floor, SEED_RATIO · top).
+    let mut gate = 0.0f32;
     for (i, ((ca, &theta), row)) in a
         .cylinders
         .iter()
@@ -582,15 +615,16 @@ fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                 if let Some(slot) = row.get_mut(usize::from(r)) {
                     *slot = s;
                 }
-                if s >= floor && s >= SEED_RATIO * top {
-                    pairs.push((s, i as u16, (from + k) as u16));
+                if s >= gate {
+                    pairs.push(rank_key(s, i as u16, (from + k) as u16));
                     top = top.max(s);
-                    if pairs.len() == 4 * SEED_POOL {
+                    if pairs.len() == SEED_BUFFER {
                         // Keep the best SEED_POOL; later pairs must beat the worst kept.
-                        pairs.select_nth_unstable_by(SEED_POOL - 1, |x, y| y.0.total_cmp(&x.0));
+                        pairs.select_nth_unstable(SEED_POOL - 1);
                         pairs.truncate(SEED_POOL);
-                        floor = pairs.iter().fold(f32::MAX, |m, p| m.min(p.0));
+                        floor = pairs.iter().max().map_or(0.0, |&k| key_value(k));
                     }
+                    gate = floor.max(SEED_RATIO * top);
                 }
             }
         }
@@ -640,28 +674,30 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
             // which a branch would mispredict).
             let lo = b.y_from(y - tol);
             let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
-            let (Some(ss), Some(ps)) = (row.get(lo..hi), b.ypts.get(lo..hi)) else {
+            let (Some(ss), Some(ps), Some(js)) =
+                (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
+            else {
                 continue;
             };
-            for (k, (&s, p)) in ss.iter().zip(ps).enumerate() {
+            for ((&s, p), &j) in ss.iter().zip(ps).zip(js) {
                 let (ex, ey) = (x - p[0], y - p[1]);
                 let d2 = ex * ex + ey * ey;
                 let ok = (s > 0.0) & (d2 <= tol2) & (ux * p[2] + uy * p[3] >= min_cos);
                 if ok {
                     let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
-                    cand.push((w, i as u16, (lo + k) as u16));
+                    cand.push(rank_key(w, i as u16, j));
                 }
             }
         }
-        cand.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
+        cand.sort_unstable();
         scratch.used_a.fill(false);
         scratch.used_b.fill(false);
         let mut m = 0.0f32;
         let mut count = 0usize;
-        for &(w, i, j) in cand.iter() {
+        for &k in cand.iter() {
             let (Some(ua), Some(ub)) = (
-                scratch.used_a.get_mut(usize::from(i)),
-                scratch.used_b.get_mut(usize::from(j)),
+                scratch.used_a.get_mut(key_i(k)),
+                scratch.used_b.get_mut(key_j(k)),
             ) else {
                 continue;
             };
@@ -670,7 +706,7 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
             }
             *ua = true;
             *ub = true;
-            m += w;
+            m += key_value(k);
             count += 1;
         }
         // The overlap counts are floored at MIN_OVERLAP: skip them when even that cannot win.
@@ -690,6 +726,11 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                 b.area.contains(x, y)
             })
             .count();
+        let na = (na_ov as f32).max(MIN_OVERLAP);
+        // Same test with B's count at its floor: skip B's count when even that cannot win.
+        if m * m <= best * na * MIN_OVERLAP {
+            continue;
+        }
         let nb_ov = b
             .points
             .iter()
@@ -698,7 +739,6 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                 a.area.contains(x, y)
             })
             .count();
-        let na = (na_ov as f32).max(MIN_OVERLAP);
         let nb = (nb_ov as f32).max(MIN_OVERLAP);
         let score = (m * m / (na * nb)).min(1.0);
         best = best.max(score);

@@ -1,7 +1,10 @@
 //! Test-only reference for [`super::compare_with`]: the straightforward comparison as it was
 //! before the issue #4 speed pass (per-pair direction test by dot product, direction windows by
 //! binary search on the float angles, local similarities in original index order, per-pair
-//! bounds-checked lookups). The fast path must give bit-identical scores.
+//! bounds-checked lookups, every seed candidate kept and fully sorted). The fast path must give
+//! bit-identical scores. The one deliberate difference from the old code: ties in local
+//! similarity (seed order) and in pair weight (greedy pairing) are broken by index (A, then B)
+//! instead of by wherever the unstable sort left them.
 //!
 //! Owns nothing used in production. Must not be optimised: its value is being obviously the
 //! old computation.
@@ -26,11 +29,8 @@ pub(super) fn compare(a: &Prepared, b: &Prepared) -> f32 {
     if take == 0 {
         return 0.0;
     }
-    if take < pairs.len() {
-        pairs.select_nth_unstable_by(take - 1, |x, y| y.0.total_cmp(&x.0));
-        pairs.truncate(take);
-    }
-    pairs.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
+    pairs.sort_by(by_value_then_index);
+    pairs.truncate(take);
     let mut used_a = vec![false; na];
     let mut used_b = vec![false; nb];
     let mut sel: Vec<(f32, usize, usize)> = Vec::new();
@@ -51,6 +51,11 @@ pub(super) fn compare(a: &Prepared, b: &Prepared) -> f32 {
 
 type Pairs = Vec<(f32, u16, u16)>;
 
+/// Descending value, then ascending A index, then ascending B index.
+fn by_value_then_index<T: Ord + Copy>(x: &(f32, T, T), y: &(f32, T, T)) -> std::cmp::Ordering {
+    y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2))
+}
+
 fn local_stage(a: &Prepared, b: &Prepared) -> (f32, Pairs, Vec<f32>) {
     let (na, nb) = (a.cylinders.len(), b.cylinders.len());
     let mut pairs = Vec::new();
@@ -58,7 +63,6 @@ fn local_stage(a: &Prepared, b: &Prepared) -> (f32, Pairs, Vec<f32>) {
     let angles: Vec<f32> = b.points.iter().map(|p| p[2]).collect();
     let min_cos = MAX_ROTATION.cos() - 1e-6;
     let mut top = 0.0f32;
-    let mut floor = 0.0f32;
     let half = MAX_ROTATION + 0.01;
     for i in 0..na {
         let theta = a.points[i][2];
@@ -84,15 +88,8 @@ fn local_stage(a: &Prepared, b: &Prepared) -> (f32, Pairs, Vec<f32>) {
                 let s = local_similarity(&a.cylinders[i], &b.cylinders[j]);
                 if s > MIN_LOCAL {
                     sim[i * nb + j] = s;
-                    if s >= floor && s >= SEED_RATIO * top {
-                        pairs.push((s, i as u16, j as u16));
-                        top = top.max(s);
-                        if pairs.len() == 4 * SEED_POOL {
-                            pairs.select_nth_unstable_by(SEED_POOL - 1, |x, y| y.0.total_cmp(&x.0));
-                            pairs.truncate(SEED_POOL);
-                            floor = pairs.iter().fold(f32::MAX, |m, p| m.min(p.0));
-                        }
-                    }
+                    pairs.push((s, i as u16, j as u16));
+                    top = top.max(s);
                 }
             }
         }
@@ -137,7 +134,7 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim:
                 }
             }
         }
-        cand.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
+        cand.sort_by(by_value_then_index);
         let mut used_a = vec![false; a.points.len()];
         let mut used_b = vec![false; nbp];
         let mut m = 0.0f32;
