@@ -7,6 +7,12 @@
 //! cargo run --release --example match_lab -- cache      # extract 160 images once
 //! LAB_DUMP=/tmp/scores.txt cargo run --release --example match_lab -- run
 //! ```
+//! `match_lab eval DIR PPI` prints the `huella eval fingerprints DIR --ppi PPI --json` figures
+//! (same library call) from this optimised build.
+//! `match_lab resample SRC DST PPI` writes the 500 ppi images of SRC resampled to PPI (Lanczos)
+//! as PNG into DST, for the resolution sanity check.
+//! `match_lab calibrate DIR...` prints the calibration table as `huella eval calibrate` does.
+//! `match_lab probe FILE...` prints each 500 ppi image's minutiae count and the pairwise scores.
 //! `LAB_CACHE` (default `/tmp/huella-lab-templates.bin`) is the cache file, `LAB_REPS` the
 //! number of passes over all pairs (default 1).
 
@@ -94,6 +100,60 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     match std::env::args().nth(1).as_deref() {
         Some("cache") => build_cache(),
         Some("run") => run(),
-        _ => Err("usage: match_lab cache | run".into()),
+        Some("eval") => {
+            let dir = std::env::args().nth(2).ok_or("eval DIR PPI")?;
+            let ppi: u32 = std::env::args().nth(3).ok_or("eval DIR PPI")?.parse()?;
+            let r = huella::matching::eval::evaluate_dir(std::path::Path::new(&dir), ppi, 2)?;
+            println!("{}", serde_json::to_string(&r)?);
+            Ok(())
+        }
+        Some("resample") => {
+            let arg = |k: usize| std::env::args().nth(k).ok_or("resample SRC DST PPI");
+            let (src, dst) = (PathBuf::from(arg(2)?), PathBuf::from(arg(3)?));
+            let ppi: f64 = arg(4)?.parse()?;
+            std::fs::create_dir_all(&dst)?;
+            for s in list_samples(&src)? {
+                let img = image::open(&s.path)?.to_luma8();
+                let scale = ppi / 500.0;
+                let w = (f64::from(img.width()) * scale).round() as u32;
+                let h = (f64::from(img.height()) * scale).round() as u32;
+                let out = image::imageops::resize(&img, w, h, image::imageops::FilterType::Lanczos3);
+                out.save(dst.join(format!("{}_{}.png", s.finger, s.impression)))?;
+            }
+            Ok(())
+        }
+        Some("calibrate") => {
+            let mut samples = Vec::new();
+            for (k, d) in std::env::args().skip(2).enumerate() {
+                for mut x in list_samples(std::path::Path::new(&d))? {
+                    x.finger = format!("{k}/{}", x.finger);
+                    samples.push(x);
+                }
+            }
+            let (prepared, _) = huella::matching::eval::extract_all(&samples, 500, 2);
+            let impostor = huella::matching::eval::impostor_scores(&samples, &prepared, 2);
+            println!("// {} impostor scores from {} images", impostor.len(), samples.len());
+            for (f, t) in huella::matching::calibration::fit(&impostor) {
+                println!("    ({f:e}, {t:.4}),");
+            }
+            Ok(())
+        }
+        Some("probe") => {
+            let mut prints = Vec::new();
+            for f in std::env::args().skip(2) {
+                let e = extract(&std::fs::read(&f)?, 500)?;
+                println!("{f}: {} minutiae", e.template.minutiae.len());
+                prints.push(prepare(&e.template));
+            }
+            for (i, a) in prints.iter().enumerate() {
+                let row: Vec<String> = prints
+                    .iter()
+                    .map(|b| format!("{:.4}", huella::matching::compare(a, b)))
+                    .collect();
+                println!("{i}: {}", row.join(" "));
+            }
+            Ok(())
+        }
+        _ => Err("usage: match_lab cache | run | eval DIR PPI | resample SRC DST PPI | calibrate DIR... | probe FILE...".into()),
     }
 }
