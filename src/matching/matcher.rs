@@ -799,9 +799,9 @@ mod tests {
         for ta in 0..=255u8 {
             let mut inside = [false; 256];
             for (from, to) in direction_window(&all, ta) {
-                for k in from..to {
-                    assert!(!inside[k], "{ta}: {k} twice");
-                    inside[k] = true;
+                for slot in &mut inside[from..to] {
+                    assert!(!*slot, "{ta}: ranges overlap");
+                    *slot = true;
                 }
             }
             for tb in 0..=255u8 {
