@@ -13,6 +13,7 @@
 //! as PNG into DST, for the resolution sanity check.
 //! `match_lab calibrate DIR...` prints the calibration table as `huella eval calibrate` does.
 //! `match_lab probe FILE...` prints each 500 ppi image's minutiae count and the pairwise scores.
+//! `LAB_BENCH=1` loops over the pairs of `cargo bench --bench matching` instead.
 //! `LAB_CACHE` (default `/tmp/huella-lab-templates.bin`) is the cache file, `LAB_REPS` the
 //! number of passes over all pairs (default 1).
 
@@ -71,10 +72,21 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut scratch = Scratch::default();
     let mut scores = Vec::new();
     let t0 = Instant::now();
+    // LAB_BENCH=1: the pairs of `cargo bench --bench matching` (every third template against
+    // all, self-comparisons included) instead of all i < j.
+    let bench = std::env::var_os("LAB_BENCH").is_some();
     for _ in 0..reps {
         scores.clear();
         for (i, a) in prepared.iter().enumerate() {
-            for b in &prepared[i + 1..] {
+            if bench && i % 3 != 0 {
+                continue;
+            }
+            let others = if bench {
+                &prepared[..]
+            } else {
+                &prepared[i + 1..]
+            };
+            for b in others {
                 scores.push(compare_with(a, b, &mut scratch));
             }
         }
