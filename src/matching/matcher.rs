@@ -36,6 +36,9 @@ const MIN_LOCAL: f32 = 0.2;
 const SEEDS: usize = 8;
 /// Best local pairs from which the seeds are chosen (one-to-one, greedily).
 const SEED_POOL: usize = 4 * SEEDS;
+/// Seed candidates gathered before they are cut down to the best `SEED_POOL` (any size
+/// above `SEED_POOL` gives the same seeds; larger means fewer selections).
+const SEED_BUFFER: usize = 4 * SEED_POOL;
 /// Seeds whose local similarity is below this fraction of the best seed's are not tried.
 const SEED_RATIO: f32 = 0.6;
 /// Position tolerance near the seed (pixels).
@@ -115,19 +118,23 @@ pub struct Prepared {
     pub area: AreaGrid,
     /// Indices of `points` sorted by y, for range queries during alignment.
     pub by_y: Vec<u16>,
-    /// The y coordinates in `by_y` order.
-    pub ys: Vec<f32>,
-    /// For each 8-pixel band of y, the first position in `ys` at or below it.
+    /// Position, direction and unit direction (x, y, cos, sin) in `by_y` order.
+    pub ypts: Vec<[f32; 4]>,
+    /// For each index of `points`, its position in `by_y`.
+    pub y_rank: Vec<u16>,
+    /// For each 8-pixel band of y, the first position in `ypts` at or below it.
     pub y_start: Vec<u16>,
-    /// Directions (radians, `[0, 2π)`, ascending), parallel to `points`.
-    pub angles: Vec<f32>,
+    /// Directions in 1/256 turns (ascending), parallel to `points`.
+    pub angle8: Vec<u8>,
 }
 
 impl Prepared {
-    /// Index range of `ys` that may hold values ≥ `y` (a superset starting at most one band early).
+    /// Index range of `ypts` that may hold values ≥ `y` (a superset starting at most one band early).
     #[inline]
     fn y_from(&self, y: f32) -> usize {
-        let k = (y * (1.0 / Y_BUCKET)).clamp(0.0, (self.y_start.len().max(1) - 1) as f32) as u32;
+        // Truncating first and clamping the integer gives the same bucket as clamping the float.
+        let last = self.y_start.len().saturating_sub(1).min(i32::MAX as usize) as i32;
+        let k = ((y * (1.0 / Y_BUCKET)) as i32).clamp(0, last);
         self.y_start.get(k as usize).map_or(0, |&v| usize::from(v))
     }
 }
@@ -185,12 +192,14 @@ impl AreaGrid {
     /// Whether point (`x`, `y`) lies in the observed area.
     #[inline]
     pub fn contains(&self, x: f32, y: f32) -> bool {
-        let c = (x - self.x0) / AREA_CELL;
-        let r = (y - self.y0) / AREA_CELL;
+        // Multiplying by the reciprocal of a power of two is exact (same as dividing).
+        let c = (x - self.x0) * (1.0 / AREA_CELL);
+        let r = (y - self.y0) * (1.0 / AREA_CELL);
         if c < 0.0 || r < 0.0 || c >= self.cols as f32 || r >= self.rows as f32 {
             return false;
         }
-        let i = r as usize * self.cols + c as usize;
+        // In range (checked above), so the cheaper i32 conversion truncates the same way.
+        let i = r as i32 as usize * self.cols + c as i32 as usize;
         self.cells
             .get(i / 64)
             .is_some_and(|w| (w >> (i % 64)) & 1 == 1)
@@ -345,26 +354,30 @@ pub fn prepare(t: &Template) -> Prepared {
         out.points.push(*m);
         out.dirs.push([c, s]);
         out.cylinders.push(cyl);
-        out.reliability.push(
-            order
-                .get(mi)
-                .and_then(|&i| t.minutiae.get(i))
-                .map_or(0.0, |sm| f32::from(sm.reliability) / 100.0),
-        );
+        let stored = order.get(mi).and_then(|&i| t.minutiae.get(i));
+        out.reliability
+            .push(stored.map_or(0.0, |sm| f32::from(sm.reliability) / 100.0));
+        out.angle8.push(stored.map_or(0, |sm| sm.angle));
     }
     let mut by_y: Vec<u16> = (0..out.points.len() as u16).collect();
     by_y.sort_by(|&i, &j| out.points[usize::from(i)][1].total_cmp(&out.points[usize::from(j)][1]));
-    out.ys = by_y
+    out.ypts = by_y
         .iter()
-        .map(|&i| out.points[usize::from(i)][1])
+        .map(|&i| {
+            let (p, d) = (out.points[usize::from(i)], out.dirs[usize::from(i)]);
+            [p[0], p[1], d[0], d[1]]
+        })
         .collect();
+    out.y_rank = vec![0; by_y.len()];
+    for (k, &i) in by_y.iter().enumerate() {
+        out.y_rank[usize::from(i)] = k as u16;
+    }
     out.by_y = by_y;
-    let top = out.ys.last().map_or(0.0, |&y| y.max(0.0));
+    let top = out.ypts.last().map_or(0.0, |p| p[1].max(0.0));
     let buckets = (top / Y_BUCKET) as usize + 2;
     out.y_start = (0..buckets)
-        .map(|k| out.ys.partition_point(|&y| y < k as f32 * Y_BUCKET) as u16)
+        .map(|k| out.ypts.partition_point(|p| p[1] < k as f32 * Y_BUCKET) as u16)
         .collect();
-    out.angles = out.points.iter().map(|p| p[2]).collect();
     out
 }
 
@@ -378,9 +391,14 @@ pub fn signed_diff(a: f32, b: f32) -> f32 {
     if d > PI { d - TAU } else { d }
 }
 
-/// Square roots of 0..=BITS (popcounts), computed once.
-fn sqrt_table() -> &'static [f32; BITS + 1] {
-    static T: std::sync::OnceLock<[f32; BITS + 1]> = std::sync::OnceLock::new();
+/// Entries of the square-root table: a power of two above `BITS`, so that masking an index
+/// keeps it in bounds without a check.
+const SQRT_LEN: usize = 512;
+const _: () = assert!(SQRT_LEN > BITS && SQRT_LEN.is_power_of_two());
+
+/// Square roots of 0..SQRT_LEN (popcounts), computed once.
+fn sqrt_table() -> &'static [f32; SQRT_LEN] {
+    static T: std::sync::OnceLock<[f32; SQRT_LEN]> = std::sync::OnceLock::new();
     T.get_or_init(|| std::array::from_fn(|i| (i as f32).sqrt()))
 }
 
@@ -391,15 +409,15 @@ pub fn local_similarity(a: &Cylinder, b: &Cylinder) -> f32 {
 }
 
 #[inline(always)]
-fn local_similarity_with(a: &Cylinder, b: &Cylinder, sq: &[f32; BITS + 1]) -> f32 {
+fn local_similarity_with(a: &Cylinder, b: &Cylinder, sq: &[f32; SQRT_LEN]) -> f32 {
     let v = a.valid & b.valid;
     if popcount(v) < MIN_COMMON_CELLS {
         return 0.0;
     }
     let (na, nb, nx) = if cfg!(target_feature = "popcnt") {
         let (mut na, mut nb, mut nx) = (0, 0, 0);
-        for (&wa, &wb) in a.bits.iter().zip(&b.bits) {
-            let (x, y) = (wa & v, wb & v);
+        for k in 0..WORDS {
+            let (x, y) = (a.bits[k] & v, b.bits[k] & v);
             na += x.count_ones();
             nb += y.count_ones();
             nx += (x ^ y).count_ones();
@@ -414,10 +432,9 @@ fn local_similarity_with(a: &Cylinder, b: &Cylinder, sq: &[f32; BITS + 1]) -> f3
         }
         (popcount_sum(ca), popcount_sum(cb), popcount_sum(x))
     };
-    if na + nb == 0 {
-        return 0.0;
-    }
-    let root = |n: u32| sq.get(n as usize).copied().unwrap_or(0.0);
+    // (No test for na + nb = 0: then d = x = 0 and the rejection below returns 0.)
+    // Popcounts are at most BITS < SQRT_LEN, so the mask never changes the index.
+    let root = |n: u32| sq[n as usize & (SQRT_LEN - 1)];
     let d = root(na) + root(nb);
     let x = root(nx);
     // Cheap rejection before the division.
@@ -425,6 +442,29 @@ fn local_similarity_with(a: &Cylinder, b: &Cylinder, sq: &[f32; BITS + 1]) -> f3
         return 0.0;
     }
     1.0 - x / d
+}
+
+/// Largest direction difference of a local pair in 1/256 turns: `MAX_ROTATION` (90°). Template
+/// directions are whole 1/256 turns, so this integer test is exactly the dot-product test
+/// `cos Δ ≥ cos MAX_ROTATION` (checked for all 256 × 256 directions in the tests).
+const MAX_TURN8: u16 = (MAX_ROTATION / TAU * 256.0) as u16;
+const _: () = assert!(MAX_TURN8 == 64);
+
+/// The index ranges of `angles` (ascending, 1/256 turns) within `MAX_TURN8` of `theta`: the
+/// unwrapped part first, then the part across 0 (empty when the window does not wrap).
+#[inline]
+fn direction_window(angles: &[u8], theta: u8) -> [(usize, usize); 2] {
+    let t = u16::from(theta);
+    let first = |k: u16| angles.partition_point(|&a| u16::from(a) < k);
+    let after = |k: u16| angles.partition_point(|&a| u16::from(a) <= k);
+    let n = angles.len();
+    if t <= MAX_TURN8 {
+        [(0, after(t + MAX_TURN8)), (first(t + 256 - MAX_TURN8), n)]
+    } else if t + MAX_TURN8 >= 256 {
+        [(first(t - MAX_TURN8), n), (0, after(t + MAX_TURN8 - 256))]
+    } else {
+        [(first(t - MAX_TURN8), after(t + MAX_TURN8)), (0, 0)]
+    }
 }
 
 /// Fast `atan2` (max error ≈ 0.005 rad).
@@ -448,13 +488,44 @@ pub fn fast_atan2(y: f32, x: f32) -> f32 {
     if y < 0.0 { -r } else { r }
 }
 
+/// Sort key ordering by `value` descending, then `i` and `j` ascending: a total order, so that
+/// ties are broken the same way by any sort or selection. `value` must be positive (then its
+/// bit pattern grows with it).
+#[inline(always)]
+fn rank_key(value: f32, i: u16, j: u16) -> u64 {
+    (u64::from(!value.to_bits()) << 32) | (u64::from(i) << 16) | u64::from(j)
+}
+
+/// The value of a [`rank_key`].
+#[inline(always)]
+fn key_value(key: u64) -> f32 {
+    f32::from_bits(!((key >> 32) as u32))
+}
+
+/// The `i` of a [`rank_key`].
+#[inline(always)]
+fn key_i(key: u64) -> usize {
+    ((key >> 16) & 0xffff) as usize
+}
+
+/// The `j` of a [`rank_key`].
+#[inline(always)]
+fn key_j(key: u64) -> usize {
+    (key & 0xffff) as usize
+}
+
 /// Scratch buffers reused across comparisons.
 #[derive(Default, Debug)]
 pub struct Scratch {
-    pairs: Vec<(f32, u16, u16)>,
-    /// Local similarities, row-major `na × nb` (0 = not a candidate pair).
+    /// Seed candidates as [`rank_key`]s (local similarity, A index, B index).
+    pairs: Vec<u64>,
+    /// Local similarities, row-major `na × nb`, columns in B's `by_y` order (0 = not a
+    /// candidate pair).
     sim: Vec<f32>,
-    cand: Vec<(f32, u16, u16)>,
+    /// Alignment candidates as [`rank_key`]s (weight, A index, B index).
+    cand: Vec<u64>,
+    /// Alignment seeds (local similarity, A index, B index).
+    sel: Vec<(f32, usize, usize)>,
     used_a: Vec<bool>,
     used_b: Vec<bool>,
 }
@@ -473,7 +544,7 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let top = local_stage(a, b, scratch);
     let pairs = &mut scratch.pairs;
     // Only pairs within SEED_RATIO of the best can become seeds.
-    pairs.retain(|p| p.0 >= SEED_RATIO * top);
+    pairs.retain(|&k| key_value(k) >= SEED_RATIO * top);
     let nr = na.min(nb).min(SEEDS);
     // Greedy one-to-one choice of the best pairs as alignment seeds.
     let take = (4 * nr).min(SEED_POOL).min(pairs.len());
@@ -481,28 +552,32 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
         return 0.0;
     }
     if take < pairs.len() {
-        pairs.select_nth_unstable_by(take - 1, |x, y| y.0.total_cmp(&x.0));
+        pairs.select_nth_unstable(take - 1);
         pairs.truncate(take);
     }
-    pairs.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
+    pairs.sort_unstable();
     scratch.used_a.clear();
     scratch.used_a.resize(na, false);
     scratch.used_b.clear();
     scratch.used_b.resize(nb, false);
-    let mut sel: Vec<(f32, usize, usize)> = Vec::with_capacity(nr);
-    for &(s, i, j) in pairs.iter() {
-        let (i, j) = (usize::from(i), usize::from(j));
-        if scratch.used_a[i] || scratch.used_b[j] {
+    let sel = &mut scratch.sel;
+    sel.clear();
+    for &k in pairs.iter() {
+        let (s, i, j) = (key_value(k), key_i(k), key_j(k));
+        let (Some(ua), Some(ub)) = (scratch.used_a.get_mut(i), scratch.used_b.get_mut(j)) else {
+            continue;
+        };
+        if *ua || *ub {
             continue;
         }
-        scratch.used_a[i] = true;
-        scratch.used_b[j] = true;
+        *ua = true;
+        *ub = true;
         sel.push((s, i, j));
         if sel.len() == nr {
             break;
         }
     }
-    align_and_count(a, b, &sel, scratch)
+    align_and_count(a, b, scratch)
 }
 
 /// Local similarities of all direction-compatible cylinder pairs into `scratch.sim`, and the
@@ -515,58 +590,41 @@ fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     pairs.clear();
     scratch.sim.clear();
     scratch.sim.resize(na * nb, 0.0);
-    let min_cos = MAX_ROTATION.cos() - 1e-6;
     let sq = sqrt_table();
     let mut top = 0.0f32;
     let mut floor = 0.0f32;
-    // Direction window (a little wider than MAX_ROTATION; the exact test is below).
-    let half = MAX_ROTATION + 0.01;
-    for (i, ((ca, da), row)) in a
+    // A pair is kept as a seed candidate when s ≥ gate = max(floor, SEED_RATIO · top).
+    let mut gate = 0.0f32;
+    for (i, ((ca, &theta), row)) in a
         .cylinders
         .iter()
-        .zip(&a.dirs)
+        .zip(&a.angle8)
         .zip(scratch.sim.chunks_exact_mut(nb))
         .enumerate()
     {
-        let theta = a.points[i][2];
-        let (lo, hi) = (theta - half, theta + half);
-        let ranges = if lo < 0.0 {
-            [(0.0, hi), (lo + TAU, TAU)]
-        } else if hi >= TAU {
-            [(lo, TAU), (0.0, hi - TAU)]
-        } else {
-            [(lo, hi), (0.0, -1.0)]
-        };
-        for (lo, hi) in ranges {
-            if hi < lo {
+        for (from, to) in direction_window(&b.angle8, theta) {
+            let (Some(cbs), Some(ranks)) = (b.cylinders.get(from..to), b.y_rank.get(from..to))
+            else {
                 continue;
-            }
-            let from = b.angles.partition_point(|&t| t < lo);
-            let to = b.angles.partition_point(|&t| t <= hi);
-            let to = to.max(from);
-            for (j, ((cb, db), slot)) in b.cylinders[from..to]
-                .iter()
-                .zip(&b.dirs[from..to])
-                .zip(&mut row[from..to])
-                .enumerate()
-            {
-                let j = from + j;
-                if da[0] * db[0] + da[1] * db[1] < min_cos {
+            };
+            for (k, (cb, &r)) in cbs.iter().zip(ranks).enumerate() {
+                let s = local_similarity_with(ca, cb, sq);
+                if s <= MIN_LOCAL {
                     continue;
                 }
-                let s = local_similarity_with(ca, cb, sq);
-                if s > MIN_LOCAL {
+                if let Some(slot) = row.get_mut(usize::from(r)) {
                     *slot = s;
-                    if s >= floor && s >= SEED_RATIO * top {
-                        pairs.push((s, i as u16, j as u16));
-                        top = top.max(s);
-                        if pairs.len() == 4 * SEED_POOL {
-                            // Keep the best SEED_POOL; later pairs must beat the worst kept.
-                            pairs.select_nth_unstable_by(SEED_POOL - 1, |x, y| y.0.total_cmp(&x.0));
-                            pairs.truncate(SEED_POOL);
-                            floor = pairs.iter().fold(f32::MAX, |m, p| m.min(p.0));
-                        }
+                }
+                if s >= gate {
+                    pairs.push(rank_key(s, i as u16, (from + k) as u16));
+                    top = top.max(s);
+                    if pairs.len() == SEED_BUFFER {
+                        // Keep the best SEED_POOL; later pairs must beat the worst kept.
+                        pairs.select_nth_unstable(SEED_POOL - 1);
+                        pairs.truncate(SEED_POOL);
+                        floor = pairs.iter().max().map_or(0.0, |&k| key_value(k));
                     }
+                    gate = floor.max(SEED_RATIO * top);
                 }
             }
         }
@@ -574,76 +632,81 @@ fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     top
 }
 
-/// Seeded alignment consolidation: for each of the best pairs as a seed, rotate and translate
-/// A onto B, pair minutiae that agree in position and direction (one-to-one, similarity
-/// weighted) and score the agreement relative to the minutiae expected in the overlap.
-fn align_and_count(
-    a: &Prepared,
-    b: &Prepared,
-    sel: &[(f32, usize, usize)],
-    scratch: &mut Scratch,
-) -> f32 {
+/// Seeded alignment consolidation: for each seed in `scratch.sel`, rotate and translate A onto
+/// B, pair minutiae that agree in position and direction (one-to-one, similarity weighted) and
+/// score the agreement relative to the minutiae expected in the overlap.
+fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let mut best = 0.0f32;
-    let seeds = sel.len().min(SEEDS);
     let min_cos = ANGLE_TOL.cos();
-    let top = sel.first().map_or(0.0, |p| p.0);
-    for &(sim, si, sj) in sel.iter().take(seeds) {
+    let top = scratch.sel.first().map_or(0.0, |p| p.0);
+    let nbp = b.ypts.len();
+    for &(sim, si, sj) in scratch.sel.iter().take(SEEDS) {
         // Weak seeds rarely beat a strong one; skipping them halves the work.
         if sim < SEED_RATIO * top {
             break;
         }
-        let (pa, pb) = (a.points[si], b.points[sj]);
+        let (Some(&pa), Some(&pb)) = (a.points.get(si), b.points.get(sj)) else {
+            continue;
+        };
         let rot = signed_diff(pb[2], pa[2]);
         let (rs, rc) = rot.sin_cos();
         let map = |p: &[f32; 3]| {
             let (dx, dy) = (p[0] - pa[0], p[1] - pa[1]);
             (pb[0] + dx * rc - dy * rs, pb[1] + dx * rs + dy * rc)
         };
-        scratch.cand.clear();
-        let nbp = b.points.len();
-        for (i, (ai, row)) in a
+        let cand = &mut scratch.cand;
+        cand.clear();
+        for (i, ((ai, da), row)) in a
             .points
             .iter()
+            .zip(&a.dirs)
             .zip(scratch.sim.chunks_exact(nbp))
             .enumerate()
         {
             let (x, y) = map(ai);
             let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
             let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
-            let da = a.dirs[i];
+            let tol2 = tol * tol;
             let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
-            // B minutiae within `tol` of the mapped position, found through the y order.
-            // Candidates within the y band, tested without data-dependent branches (about half
-            // of them are direction-incompatible, which a branch would mispredict).
+            // B minutiae within `tol` of the mapped position, found through the y order (the
+            // similarity row is in the same order). Candidates within the y band are tested
+            // without data-dependent branches (about half of them are direction-incompatible,
+            // which a branch would mispredict).
             let lo = b.y_from(y - tol);
             let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
-            for (&j, &yj) in b.by_y[lo..hi].iter().zip(&b.ys[lo..hi]) {
-                let j = usize::from(j);
-                let s = row.get(j).copied().unwrap_or(0.0);
-                let bj = &b.points[j];
-                let (ex, ey) = (x - bj[0], y - yj);
+            let (Some(ss), Some(ps), Some(js)) =
+                (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
+            else {
+                continue;
+            };
+            for ((&s, p), &j) in ss.iter().zip(ps).zip(js) {
+                let (ex, ey) = (x - p[0], y - p[1]);
                 let d2 = ex * ex + ey * ey;
-                let db = b.dirs[j];
-                let ok = (s > 0.0) & (d2 <= tol * tol) & (ux * db[0] + uy * db[1] >= min_cos);
+                let ok = (s > 0.0) & (d2 <= tol2) & (ux * p[2] + uy * p[3] >= min_cos);
                 if ok {
                     let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
-                    scratch.cand.push((w, i as u16, j as u16));
+                    cand.push(rank_key(w, i as u16, j));
                 }
             }
         }
-        scratch.cand.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
-        scratch.used_a.iter_mut().for_each(|u| *u = false);
-        scratch.used_b.iter_mut().for_each(|u| *u = false);
+        cand.sort_unstable();
+        scratch.used_a.fill(false);
+        scratch.used_b.fill(false);
         let mut m = 0.0f32;
         let mut count = 0usize;
-        for &(w, i, j) in scratch.cand.iter() {
-            let (i, j) = (usize::from(i), usize::from(j));
-            if scratch.used_a[i] || scratch.used_b[j] {
+        for &k in cand.iter() {
+            let (Some(ua), Some(ub)) = (
+                scratch.used_a.get_mut(key_i(k)),
+                scratch.used_b.get_mut(key_j(k)),
+            ) else {
+                continue;
+            };
+            if *ua || *ub {
                 continue;
             }
-            scratch.used_a[i] = true;
-            scratch.used_b[j] = true;
-            m += w;
+            *ua = true;
+            *ub = true;
+            m += key_value(k);
             count += 1;
         }
         // The overlap counts are floored at MIN_OVERLAP: skip them when even that cannot win.
@@ -663,6 +726,11 @@ fn align_and_count(
                 b.area.contains(x, y)
             })
             .count();
+        let na = (na_ov as f32).max(MIN_OVERLAP);
+        // Same test with B's count at its floor: skip B's count when even that cannot win.
+        if m * m <= best * na * MIN_OVERLAP {
+            continue;
+        }
         let nb_ov = b
             .points
             .iter()
@@ -671,7 +739,6 @@ fn align_and_count(
                 a.area.contains(x, y)
             })
             .count();
-        let na = (na_ov as f32).max(MIN_OVERLAP);
         let nb = (nb_ov as f32).max(MIN_OVERLAP);
         let score = (m * m / (na * nb)).min(1.0);
         best = best.max(score);
@@ -680,9 +747,121 @@ fn align_and_count(
 }
 
 #[cfg(test)]
+#[path = "matcher_reference.rs"]
+mod reference;
+
+#[cfg(test)]
 mod tests {
-    use super::super::test_support::random_template;
+    use rand::{Rng, SeedableRng, rngs::StdRng};
+
+    use super::super::template::StoredMinutia;
+    use super::super::test_support::{fvc_dir, random_template};
     use super::*;
+
+    /// `t` moved like another impression: rotated, translated, jittered, with minutiae lost
+    /// and spurious ones added.
+    fn impression_of(t: &Template, seed: u64) -> Template {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let rot: f32 = rng.gen_range(-1.2..1.2);
+        let (tx, ty): (f32, f32) = (rng.gen_range(-40.0..40.0), rng.gen_range(-40.0..40.0));
+        let (s, c) = rot.sin_cos();
+        let turn = (rot / TAU * 256.0).round() as i32;
+        let mut minutiae: Vec<StoredMinutia> = Vec::new();
+        for m in &t.minutiae {
+            if rng.gen_bool(0.2) {
+                continue;
+            }
+            let (x, y) = (f32::from(m.x) - 200.0, f32::from(m.y) - 200.0);
+            let nx = 200.0 + x * c - y * s + tx + rng.gen_range(-3.0..3.0);
+            let ny = 200.0 + x * s + y * c + ty + rng.gen_range(-3.0..3.0);
+            minutiae.push(StoredMinutia {
+                x: nx.clamp(0.0, 1000.0) as u16,
+                y: ny.clamp(0.0, 1000.0) as u16,
+                angle: (i32::from(m.angle) + turn + rng.gen_range(-3..=3)).rem_euclid(256) as u8,
+                ..*m
+            });
+        }
+        minutiae.extend(random_template(seed ^ 0x5eed, 6).minutiae);
+        Template {
+            minutiae,
+            ..t.clone()
+        }
+    }
+
+    #[test]
+    fn integer_direction_window_is_the_dot_product_test() {
+        let min_cos = MAX_ROTATION.cos() - 1e-6;
+        let all: Vec<u8> = (0..=255).collect();
+        let unit = |t: u8| {
+            let (s, c) = (f32::from(t) * TAU / 256.0).sin_cos();
+            [c, s]
+        };
+        for ta in 0..=255u8 {
+            let mut inside = [false; 256];
+            for (from, to) in direction_window(&all, ta) {
+                for slot in &mut inside[from..to] {
+                    assert!(!*slot, "{ta}: ranges overlap");
+                    *slot = true;
+                }
+            }
+            for tb in 0..=255u8 {
+                let (da, db) = (unit(ta), unit(tb));
+                let dot = da[0] * db[0] + da[1] * db[1] >= min_cos;
+                assert_eq!(inside[usize::from(tb)], dot, "{ta} {tb}");
+            }
+        }
+    }
+
+    #[test]
+    fn fast_comparison_is_bit_identical_to_the_reference() {
+        let mut scratch = Scratch::default();
+        let mut genuine_hits = 0;
+        let mut checked = 0;
+        for seed in 0..80u64 {
+            let t = random_template(seed, 16 + (seed as usize * 7) % 50);
+            let other = random_template(seed + 1000, 16 + (seed as usize * 11) % 50);
+            let (p, q, r) = (
+                prepare(&t),
+                prepare(&impression_of(&t, seed)),
+                prepare(&other),
+            );
+            for (x, y) in [(&p, &q), (&q, &p), (&p, &r), (&r, &q)] {
+                let fast = compare_with(x, y, &mut scratch);
+                let slow = reference::compare(x, y);
+                assert_eq!(
+                    fast.to_bits(),
+                    slow.to_bits(),
+                    "seed {seed}: {fast} vs {slow}"
+                );
+                checked += 1;
+            }
+            if reference::compare(&p, &q) > 0.1 {
+                genuine_hits += 1;
+            }
+        }
+        assert_eq!(checked, 320);
+        // The genuine-like pairs exercise the alignment, not only the zero paths.
+        assert!(genuine_hits >= 60, "{genuine_hits}");
+    }
+
+    #[test]
+    fn fast_comparison_is_bit_identical_on_real_prints() {
+        let dir = fvc_dir("FVC2002_DB3_B");
+        let prints: Vec<Prepared> = ["105_1", "105_2", "109_1", "110_1", "110_4", "101_1"]
+            .iter()
+            .map(|n| {
+                let bytes = std::fs::read(dir.join(format!("{n}.tif"))).expect("FVC image");
+                prepare(&super::super::extract(&bytes, 500).expect("usable").template)
+            })
+            .collect();
+        let mut scratch = Scratch::default();
+        for a in &prints {
+            for b in &prints {
+                let fast = compare_with(a, b, &mut scratch);
+                assert_eq!(fast.to_bits(), reference::compare(a, b).to_bits());
+            }
+        }
+    }
 
     #[test]
     fn atan2_is_close() {

@@ -1,0 +1,171 @@
+//! Matcher lab (issue #4): caches the templates of the FVC2002 development sets once, then
+//! compares every pair of prepared templates with `compare_with` — the loop to run under
+//! `valgrind --tool=callgrind --toggle-collect='*compare_with*'` — and optionally dumps the
+//! scores (as f32 bit patterns) so that two builds can be checked for bit-identical results.
+//!
+//! ```text
+//! cargo run --release --example match_lab -- cache      # extract 160 images once
+//! LAB_DUMP=/tmp/scores.txt cargo run --release --example match_lab -- run
+//! ```
+//! `match_lab eval DIR PPI` prints the `huella eval fingerprints DIR --ppi PPI --json` figures
+//! (same library call) from this optimised build.
+//! `match_lab resample SRC DST PPI` writes the 500 ppi images of SRC resampled to PPI (Lanczos)
+//! as PNG into DST, for the resolution sanity check.
+//! `match_lab calibrate DIR...` prints the calibration table as `huella eval calibrate` does.
+//! `match_lab probe FILE...` prints each 500 ppi image's minutiae count and the pairwise scores.
+//! `LAB_BENCH=1` loops over the pairs of `cargo bench --bench matching` instead.
+//! `LAB_CACHE` (default `/tmp/huella-lab-templates.bin`) is the cache file, `LAB_REPS` the
+//! number of passes over all pairs (default 1).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use huella::matching::eval::list_samples;
+use huella::matching::matcher::{Scratch, compare_with};
+use huella::matching::{Template, extract, prepare};
+
+fn cache_path() -> PathBuf {
+    std::env::var_os("LAB_CACHE").map_or_else(
+        || PathBuf::from("/tmp/huella-lab-templates.bin"),
+        PathBuf::from,
+    )
+}
+
+fn build_cache() -> Result<(), Box<dyn std::error::Error>> {
+    let mut out = Vec::new();
+    for set in ["FVC2002_DB1_B", "FVC2002_DB3_B"] {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/fingerprints")
+            .join(set)
+            .join("tif");
+        for s in list_samples(&dir)? {
+            let e = extract(&std::fs::read(&s.path)?, 500)?;
+            let bytes = e.template.encode();
+            out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+            out.extend_from_slice(&bytes);
+        }
+    }
+    std::fs::write(cache_path(), out)?;
+    Ok(())
+}
+
+fn read_cache() -> Result<Vec<Template>, Box<dyn std::error::Error>> {
+    let data = std::fs::read(cache_path())?;
+    let mut rest = data.as_slice();
+    let mut out = Vec::new();
+    while let Some((len, tail)) = rest.split_first_chunk::<4>() {
+        let len = u32::from_le_bytes(*len) as usize;
+        let body = tail.get(..len).ok_or("truncated cache")?;
+        out.push(Template::decode(body)?);
+        rest = &tail[len..];
+    }
+    Ok(out)
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let reps: usize = std::env::var("LAB_REPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let prepared: Vec<_> = read_cache()?.iter().map(prepare).collect();
+    let mut scratch = Scratch::default();
+    let mut scores = Vec::new();
+    let t0 = Instant::now();
+    // LAB_BENCH=1: the pairs of `cargo bench --bench matching` (every third template against
+    // all, self-comparisons included) instead of all i < j.
+    let bench = std::env::var_os("LAB_BENCH").is_some();
+    for _ in 0..reps {
+        scores.clear();
+        for (i, a) in prepared.iter().enumerate() {
+            if bench && i % 3 != 0 {
+                continue;
+            }
+            let others = if bench {
+                &prepared[..]
+            } else {
+                &prepared[i + 1..]
+            };
+            for b in others {
+                scores.push(compare_with(a, b, &mut scratch));
+            }
+        }
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    let n = scores.len() * reps;
+    let sum: f64 = scores.iter().map(|&s| f64::from(s)).sum();
+    println!(
+        "{} templates, {n} comparisons in {secs:.2} s: {:.0}/s; checksum {sum:.6}",
+        prepared.len(),
+        n as f64 / secs
+    );
+    if let Some(path) = std::env::var_os("LAB_DUMP") {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for s in &scores {
+            writeln!(f, "{:08x}", s.to_bits())?;
+        }
+    }
+    Ok(())
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    match std::env::args().nth(1).as_deref() {
+        Some("cache") => build_cache(),
+        Some("run") => run(),
+        Some("eval") => {
+            let dir = std::env::args().nth(2).ok_or("eval DIR PPI")?;
+            let ppi: u32 = std::env::args().nth(3).ok_or("eval DIR PPI")?.parse()?;
+            let r = huella::matching::eval::evaluate_dir(std::path::Path::new(&dir), ppi, 2)?;
+            println!("{}", serde_json::to_string(&r)?);
+            Ok(())
+        }
+        Some("resample") => {
+            let arg = |k: usize| std::env::args().nth(k).ok_or("resample SRC DST PPI");
+            let (src, dst) = (PathBuf::from(arg(2)?), PathBuf::from(arg(3)?));
+            let ppi: f64 = arg(4)?.parse()?;
+            std::fs::create_dir_all(&dst)?;
+            for s in list_samples(&src)? {
+                let img = image::open(&s.path)?.to_luma8();
+                let scale = ppi / 500.0;
+                let w = (f64::from(img.width()) * scale).round() as u32;
+                let h = (f64::from(img.height()) * scale).round() as u32;
+                let out = image::imageops::resize(&img, w, h, image::imageops::FilterType::Lanczos3);
+                out.save(dst.join(format!("{}_{}.png", s.finger, s.impression)))?;
+            }
+            Ok(())
+        }
+        Some("calibrate") => {
+            let mut samples = Vec::new();
+            for (k, d) in std::env::args().skip(2).enumerate() {
+                for mut x in list_samples(std::path::Path::new(&d))? {
+                    x.finger = format!("{k}/{}", x.finger);
+                    samples.push(x);
+                }
+            }
+            let (prepared, _) = huella::matching::eval::extract_all(&samples, 500, 2);
+            let impostor = huella::matching::eval::impostor_scores(&samples, &prepared, 2);
+            println!("// {} impostor scores from {} images", impostor.len(), samples.len());
+            for (f, t) in huella::matching::calibration::fit(&impostor) {
+                println!("    ({f:e}, {t:.4}),");
+            }
+            Ok(())
+        }
+        Some("probe") => {
+            let mut prints = Vec::new();
+            for f in std::env::args().skip(2) {
+                let e = extract(&std::fs::read(&f)?, 500)?;
+                println!("{f}: {} minutiae", e.template.minutiae.len());
+                prints.push(prepare(&e.template));
+            }
+            for (i, a) in prints.iter().enumerate() {
+                let row: Vec<String> = prints
+                    .iter()
+                    .map(|b| format!("{:.4}", huella::matching::compare(a, b)))
+                    .collect();
+                println!("{i}: {}", row.join(" "));
+            }
+            Ok(())
+        }
+        _ => Err("usage: match_lab cache | run | eval DIR PPI | resample SRC DST PPI | calibrate DIR... | probe FILE...".into()),
+    }
+}

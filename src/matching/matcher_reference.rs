@@ -1,0 +1,179 @@
+//! Test-only reference for [`super::compare_with`]: the straightforward comparison as it was
+//! before the issue #4 speed pass (per-pair direction test by dot product, direction windows by
+//! binary search on the float angles, local similarities in original index order, per-pair
+//! bounds-checked lookups, every seed candidate kept and fully sorted). The fast path must give
+//! bit-identical scores. The one deliberate difference from the old code: ties in local
+//! similarity (seed order) and in pair weight (greedy pairing) are broken by index (A, then B)
+//! instead of by wherever the unstable sort left them.
+//!
+//! Owns nothing used in production. Must not be optimised: its value is being obviously the
+//! old computation.
+
+use std::f32::consts::TAU;
+
+use super::{
+    ANGLE_TOL, DIST_TOL, DIST_TOL_MAX, DIST_TOL_SLOPE, MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP,
+    Prepared, SEED_POOL, SEED_RATIO, SEEDS, Y_BUCKET, local_similarity, signed_diff,
+};
+
+/// Similarity score of two prepared templates, computed the slow way.
+pub(super) fn compare(a: &Prepared, b: &Prepared) -> f32 {
+    let (na, nb) = (a.cylinders.len(), b.cylinders.len());
+    if na < 2 || nb < 2 {
+        return 0.0;
+    }
+    let (top, mut pairs, sim) = local_stage(a, b);
+    pairs.retain(|p| p.0 >= SEED_RATIO * top);
+    let nr = na.min(nb).min(SEEDS);
+    let take = (4 * nr).min(SEED_POOL).min(pairs.len());
+    if take == 0 {
+        return 0.0;
+    }
+    pairs.sort_by(by_value_then_index);
+    pairs.truncate(take);
+    let mut used_a = vec![false; na];
+    let mut used_b = vec![false; nb];
+    let mut sel: Vec<(f32, usize, usize)> = Vec::new();
+    for &(s, i, j) in &pairs {
+        let (i, j) = (usize::from(i), usize::from(j));
+        if used_a[i] || used_b[j] {
+            continue;
+        }
+        used_a[i] = true;
+        used_b[j] = true;
+        sel.push((s, i, j));
+        if sel.len() == nr {
+            break;
+        }
+    }
+    align_and_count(a, b, &sel, &sim)
+}
+
+type Pairs = Vec<(f32, u16, u16)>;
+
+/// Descending value, then ascending A index, then ascending B index.
+fn by_value_then_index<T: Ord + Copy>(x: &(f32, T, T), y: &(f32, T, T)) -> std::cmp::Ordering {
+    y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2))
+}
+
+fn local_stage(a: &Prepared, b: &Prepared) -> (f32, Pairs, Vec<f32>) {
+    let (na, nb) = (a.cylinders.len(), b.cylinders.len());
+    let mut pairs = Vec::new();
+    let mut sim = vec![0.0f32; na * nb];
+    let angles: Vec<f32> = b.points.iter().map(|p| p[2]).collect();
+    let min_cos = MAX_ROTATION.cos() - 1e-6;
+    let mut top = 0.0f32;
+    let half = MAX_ROTATION + 0.01;
+    for i in 0..na {
+        let theta = a.points[i][2];
+        let (lo, hi) = (theta - half, theta + half);
+        let ranges = if lo < 0.0 {
+            [(0.0, hi), (lo + TAU, TAU)]
+        } else if hi >= TAU {
+            [(lo, TAU), (0.0, hi - TAU)]
+        } else {
+            [(lo, hi), (0.0, -1.0)]
+        };
+        for (lo, hi) in ranges {
+            if hi < lo {
+                continue;
+            }
+            let from = angles.partition_point(|&t| t < lo);
+            let to = angles.partition_point(|&t| t <= hi).max(from);
+            for j in from..to {
+                let (da, db) = (a.dirs[i], b.dirs[j]);
+                if da[0] * db[0] + da[1] * db[1] < min_cos {
+                    continue;
+                }
+                let s = local_similarity(&a.cylinders[i], &b.cylinders[j]);
+                if s > MIN_LOCAL {
+                    sim[i * nb + j] = s;
+                    pairs.push((s, i as u16, j as u16));
+                    top = top.max(s);
+                }
+            }
+        }
+    }
+    (top, pairs, sim)
+}
+
+fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim: &[f32]) -> f32 {
+    let mut best = 0.0f32;
+    let min_cos = ANGLE_TOL.cos();
+    let top = sel.first().map_or(0.0, |p| p.0);
+    let nbp = b.points.len();
+    for &(s0, si, sj) in sel.iter().take(SEEDS) {
+        if s0 < SEED_RATIO * top {
+            break;
+        }
+        let (pa, pb) = (a.points[si], b.points[sj]);
+        let rot = signed_diff(pb[2], pa[2]);
+        let (rs, rc) = rot.sin_cos();
+        let map = |p: &[f32; 3]| {
+            let (dx, dy) = (p[0] - pa[0], p[1] - pa[1]);
+            (pb[0] + dx * rc - dy * rs, pb[1] + dx * rs + dy * rc)
+        };
+        let mut cand: Vec<(f32, usize, usize)> = Vec::new();
+        for (i, ai) in a.points.iter().enumerate() {
+            let (x, y) = map(ai);
+            let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
+            let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
+            let da = a.dirs[i];
+            let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
+            let lo = b.y_from(y - tol);
+            let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
+            for k in lo..hi {
+                let j = usize::from(b.by_y[k]);
+                let s = sim[i * nbp + j];
+                let bj = &b.points[j];
+                let (ex, ey) = (x - bj[0], y - bj[1]);
+                let d2 = ex * ex + ey * ey;
+                let db = b.dirs[j];
+                if s > 0.0 && d2 <= tol * tol && ux * db[0] + uy * db[1] >= min_cos {
+                    cand.push((s * (1.0 - 0.8 * d2.sqrt() / tol), i, j));
+                }
+            }
+        }
+        cand.sort_by(by_value_then_index);
+        let mut used_a = vec![false; a.points.len()];
+        let mut used_b = vec![false; nbp];
+        let mut m = 0.0f32;
+        let mut count = 0usize;
+        for &(w, i, j) in &cand {
+            if used_a[i] || used_b[j] {
+                continue;
+            }
+            used_a[i] = true;
+            used_b[j] = true;
+            m += w;
+            count += 1;
+        }
+        if count < 2 || m * m <= best * MIN_OVERLAP * MIN_OVERLAP {
+            continue;
+        }
+        let inv = |p: &[f32; 3]| {
+            let (dx, dy) = (p[0] - pb[0], p[1] - pb[1]);
+            (pa[0] + dx * rc + dy * rs, pa[1] - dx * rs + dy * rc)
+        };
+        let na_ov = a
+            .points
+            .iter()
+            .filter(|p| {
+                let (x, y) = map(p);
+                b.area.contains(x, y)
+            })
+            .count();
+        let nb_ov = b
+            .points
+            .iter()
+            .filter(|p| {
+                let (x, y) = inv(p);
+                a.area.contains(x, y)
+            })
+            .count();
+        let na = (na_ov as f32).max(MIN_OVERLAP);
+        let nb = (nb_ov as f32).max(MIN_OVERLAP);
+        best = best.max((m * m / (na * nb)).min(1.0));
+    }
+    best
+}
