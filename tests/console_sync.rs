@@ -3,8 +3,10 @@
 //! worker and streams progress; the screen shows the contract line. Then the hub goes away
 //! and the next round fails with a Spanish message, without blocking anything.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use huella::console::msg::{DeskCmd, DeskEvent, SyncStatus, WorkerEvent};
@@ -20,53 +22,11 @@ use tokio::sync::mpsc;
 
 const PASS: &str = "clave-de-prueba-consola";
 
+/// Runs the binary and fails the test if it fails.
 fn huella(home: &Path, args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_huella"))
-        .env("HUELLA_KDF_LOG_N", "12")
-        .env_remove("HUELLA_HOME")
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .output()
-        .expect("run huella");
-    assert!(
-        o.status.success(),
-        "{args:?}: {}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let o = common::huella(home, args);
+    common::ok(&o);
     o
-}
-
-struct Hub(Child);
-
-impl Drop for Hub {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_hub(home: &Path, roster: &Path) -> (Hub, String) {
-    use std::io::BufRead;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huella"))
-        .arg("--home")
-        .arg(home)
-        .args(["hub", "--listen", "127.0.0.1:0", "--trust"])
-        .arg(roster)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn hub");
-    let out = child.stdout.take().expect("stdout");
-    let hub = Hub(child);
-    for line in std::io::BufReader::new(out).lines() {
-        let line = line.expect("line");
-        if let Some(rest) = line.split("escuchando en ").nth(1) {
-            return (hub, rest.split_whitespace().next().expect("url").to_owned());
-        }
-    }
-    panic!("the hub did not say where it listens");
 }
 
 /// Next event, failing the test after a generous deadline instead of hanging.
@@ -161,7 +121,7 @@ fn console_sync_worker_completes_a_round_with_a_real_hub_then_reports_its_absenc
     args.extend(who);
     huella(&a, &args);
 
-    let (hub, url) = start_hub(&hub_home, &roster);
+    let (hub, url) = common::start_hub(&hub_home, &roster);
     std::fs::write(
         a.join("consola.toml"),
         format!("idioma = \"es\"\n[sincronizacion]\nconcentrador = \"{url}\"\nintentos = 1\n"),

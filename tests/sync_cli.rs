@@ -2,8 +2,11 @@
 //! hub process on loopback, import on one station, sync both, find on the other; then the
 //! same records carried by a USB bundle to a hub that answers with an acknowledgement.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+mod common;
+
+use std::path::PathBuf;
+
+use common::{huella, ok, start_hub};
 
 struct Dir(tempfile::TempDir);
 
@@ -11,60 +14,6 @@ impl Dir {
     fn p(&self, name: &str) -> PathBuf {
         self.0.path().join(name)
     }
-}
-
-fn huella(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_huella"))
-        .env("HUELLA_KDF_LOG_N", "12")
-        .env_remove("HUELLA_HOME")
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .output()
-        .expect("run huella")
-}
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}\n{}\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-struct Hub(Child);
-
-impl Drop for Hub {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_hub(home: &Path, roster: &Path) -> (Hub, String) {
-    use std::io::BufRead;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huella"))
-        .arg("--home")
-        .arg(home)
-        .args(["hub", "--listen", "127.0.0.1:0", "--trust"])
-        .arg(roster)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn hub");
-    let out = child.stdout.take().expect("stdout");
-    let hub = Hub(child);
-    for line in std::io::BufReader::new(out).lines() {
-        let line = line.expect("line");
-        if let Some(rest) = line.split("escuchando en ").nth(1) {
-            let url = rest.split_whitespace().next().expect("url").to_owned();
-            return (hub, url);
-        }
-    }
-    panic!("the hub did not say where it listens");
 }
 
 #[test]

@@ -3,36 +3,14 @@
 //! a station of another office and, after `roster revoke`, B itself are refused and the
 //! refusals are reported on both sides.
 
+mod common;
+
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 
-fn huella(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_huella"))
-        .env("HUELLA_KDF_LOG_N", "12")
-        .env_remove("HUELLA_HOME")
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .output()
-        .expect("run huella")
-}
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}\n{}\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf8")
-}
+use common::{found, huella, import, ok, s};
 
 /// A running `huella sync serve`; killed when dropped.
 struct Serving {
@@ -98,59 +76,6 @@ fn init(home: &Path, office: &str, station: &str, pass: &Path) {
             s(pass),
         ],
     ));
-}
-
-/// Writes `n` synthetic people with `seed`, imports them, returns one of their CURPs.
-fn import(home: &Path, dir: &Path, seed: &str, pass: &Path) -> String {
-    let csv = dir.join(format!("people-{seed}.csv"));
-    ok(&huella(
-        home,
-        &[
-            "sample",
-            "csv",
-            "--people",
-            "6",
-            "--seed",
-            seed,
-            "--out",
-            s(&csv),
-        ],
-    ));
-    ok(&huella(
-        home,
-        &[
-            "import",
-            s(&csv),
-            "--as",
-            "admin",
-            "--passphrase-file",
-            s(pass),
-        ],
-    ));
-    let text = std::fs::read_to_string(&csv).expect("csv");
-    text.lines()
-        .nth(3)
-        .and_then(|l| l.split(',').next())
-        .expect("curp")
-        .to_owned()
-}
-
-fn found(home: &Path, curp: &str, pass: &Path) -> usize {
-    let out = ok(&huella(
-        home,
-        &[
-            "find",
-            "--curp",
-            curp,
-            "--json",
-            "--as",
-            "admin",
-            "--passphrase-file",
-            s(pass),
-        ],
-    ));
-    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    v.as_array().map_or(0, Vec::len)
 }
 
 fn sync_peer(home: &Path, addr: &str, pass: &Path) -> Output {
