@@ -43,37 +43,27 @@ pub struct Node {
 
 impl Node {
     pub fn new(name: &str, office: &str, recipients: &[String]) -> Node {
-        let dir = tempfile::tempdir().unwrap();
-        let secrets = StationSecrets::generate(name, office);
-        let officer = OfficerKey::generate("ana", Role::Admin);
-        let p = secrets.public();
-        let station = Station {
-            office: office.into(),
-            station: name.into(),
-            created_at: "t".into(),
-            station_key: p.key.to_hex(),
-            recipients: vec![],
-        };
-        let store = Store::create(&dir.path().join("db"), &station).unwrap();
-        store.put_officer(&officer.public()).unwrap();
-        let mut set = RecipientSet::new();
-        set.push(Recipient::parse("estacion", &p.recipient).unwrap());
-        for (i, r) in recipients.iter().enumerate() {
-            set.push(Recipient::parse(&format!("r{i}"), r).unwrap());
-        }
-        Node {
-            dir,
-            store: Some(store),
-            secrets,
-            officer,
-            recipients: set,
-            name: name.into(),
-        }
+        let extra = recipients
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Recipient::parse(&format!("r{i}"), r).unwrap())
+            .collect();
+        Node::open(
+            StationSecrets::generate(name, office),
+            OfficerKey::generate("ana", Role::Admin),
+            extra,
+        )
     }
 
     /// A station of an existing office (secrets from `new_station_in_office`), wrapping new
     /// record keys to itself and to the office (generation 0, or the newest one granted).
     pub fn with_secrets(secrets: StationSecrets, officer: OfficerKey) -> Node {
+        let office = Recipient::parse("oficina", &secrets.public().office_recipient).unwrap();
+        Node::open(secrets, officer, vec![office])
+    }
+
+    /// A fresh store for `secrets`, wrapping new record keys to the station and `extra`.
+    fn open(secrets: StationSecrets, officer: OfficerKey, extra: Vec<Recipient>) -> Node {
         let dir = tempfile::tempdir().unwrap();
         let p = secrets.public();
         let station = Station {
@@ -87,7 +77,9 @@ impl Node {
         store.put_officer(&officer.public()).unwrap();
         let mut set = RecipientSet::new();
         set.push(Recipient::parse("estacion", &p.recipient).unwrap());
-        set.push(Recipient::parse("oficina", &p.office_recipient).unwrap());
+        for r in extra {
+            set.push(r);
+        }
         Node {
             dir,
             store: Some(store),
