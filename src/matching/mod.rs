@@ -29,6 +29,7 @@ pub mod minutiae;
 pub mod orientation;
 pub mod quality;
 pub mod raster;
+pub mod resample;
 pub mod segmentation;
 pub mod template;
 
