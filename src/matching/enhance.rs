@@ -131,7 +131,6 @@ pub fn enhance(
             }
         }
     }
-    let lab_pp = std::env::var_os("LAB_PP").is_some();
     let mut out = Gray::filled(w, h, 0.0);
     for by in 0..mask.bh {
         for bx in 0..mask.bw {
@@ -146,15 +145,6 @@ pub fn enhance(
             for y in by * BLOCK..((by + 1) * BLOCK).min(h) {
                 for x in bx * BLOCK..((bx + 1) * BLOCK).min(w) {
                     let b = bins.get(y * w + x).copied().unwrap_or(0) as usize;
-                    let pi = if lab_pp {
-                        let p = period_at(&period.period, x, y);
-                        (((p - super::frequency::MIN_PERIOD) / PSTEP)
-                            .round()
-                            .max(0.0) as usize)
-                            .min(nper - 1)
-                    } else {
-                        pi
-                    };
                     let slot = b * nper + pi;
                     let Some(entry) = across.get_mut(slot) else {
                         continue;
@@ -174,19 +164,6 @@ pub fn enhance(
         }
     }
     out
-}
-
-/// Ridge period at pixel (`x`, `y`), bilinear between block centres.
-fn period_at(p: &BlockMap<f32>, x: usize, y: usize) -> f32 {
-    let fx = (x as f32 + 0.5) / BLOCK as f32 - 0.5;
-    let fy = (y as f32 + 0.5) / BLOCK as f32 - 0.5;
-    let (bx, by) = (fx.floor(), fy.floor());
-    let (tx, ty) = (fx - bx, fy - by);
-    let (i, j) = (bx as isize, by as isize);
-    let at =
-        |i: isize, j: isize| p.get(i.clamp(0, p.bw as isize - 1), j.clamp(0, p.bh as isize - 1));
-    (at(i, j) * (1.0 - tx) + at(i + 1, j) * tx) * (1.0 - ty)
-        + (at(i, j + 1) * (1.0 - tx) + at(i + 1, j + 1) * tx) * ty
 }
 
 /// Quantised ridge orientation per pixel (bilinear in the doubled-angle domain) inside `wide`.

@@ -348,24 +348,6 @@ pub fn angle_diff(a: f32, b: f32) -> f32 {
     if d > PI { TAU - d } else { d }
 }
 
-/// Pixels a minutia must keep from the background on every side (≈ the mean margin of a
-/// one-block erosion, which ranged 8–15 px with the position inside the block).
-const INNER_MARGIN: isize = 12;
-
-/// True when the square of ±[`INNER_MARGIN`] pixels around (`x`, `y`) lies inside `mask`:
-/// samples spaced 6 px (< one block) see every background block that touches the square.
-fn inside_box(mask: &BlockMap<bool>, x: isize, y: isize) -> bool {
-    const OFF: [isize; 5] = [
-        -INNER_MARGIN,
-        -INNER_MARGIN / 2,
-        0,
-        INNER_MARGIN / 2,
-        INNER_MARGIN,
-    ];
-    OFF.iter()
-        .all(|&dy| OFF.iter().all(|&dx| mask.at_pixel(x + dx, y + dy)))
-}
-
 /// Detects minutiae on an enhanced image (ridges negative) inside `mask`.
 pub fn detect(
     enhanced: &Gray,
@@ -395,7 +377,6 @@ pub fn detect(
     thin(&mut b);
 
     let inner = morph(mask, false);
-    let lab_inner = std::env::var_os("LAB_INNER").is_some();
     let near_edge = |x: isize, y: isize| {
         let m = (BLOCK as isize) * 3 / 2;
         x < m || y < m || x >= w as isize - m || y >= h as isize - m
@@ -413,12 +394,7 @@ pub fn detect(
                 3 => Kind::Bifurcation,
                 _ => continue,
             };
-            let keep = if lab_inner {
-                inside_box(mask, x, y)
-            } else {
-                inner.at_pixel(x, y)
-            };
-            if !keep || near_edge(x, y) {
+            if !inner.at_pixel(x, y) || near_edge(x, y) {
                 continue;
             }
             let starts = branch_starts(&b, x, y);

@@ -29,7 +29,6 @@ pub mod minutiae;
 pub mod orientation;
 pub mod quality;
 pub mod raster;
-pub mod resample;
 pub mod segmentation;
 pub mod template;
 

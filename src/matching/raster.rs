@@ -137,9 +137,6 @@ pub fn to_work_resolution(img: &Gray, ppi: u32) -> Result<Gray, Unusable> {
     if (scale - 1.0).abs() < 0.01 {
         return Ok(img.clone());
     }
-    if std::env::var_os("LAB_LZ").is_some() {
-        return Ok(super::resample::resize(img, nw, nh));
-    }
     let src = if scale < 0.95 {
         box_blur(img, (0.5 / scale).floor() as usize)
     } else {
