@@ -11,6 +11,8 @@
 //! (same library call) from this optimised build.
 //! `match_lab resample SRC DST PPI` writes the 500 ppi images of SRC resampled to PPI (Lanczos)
 //! as PNG into DST, for the resolution sanity check.
+//! `match_lab crop SRC DST DX DY` writes SRC's images with DX columns and DY rows cut off the
+//! top left (PNG), to see how much the figures move when only the block-grid phase changes.
 //! `match_lab calibrate DIR...` prints the calibration table as `huella eval calibrate` does.
 //! `match_lab probe FILE...` prints each 500 ppi image's minutiae count and the pairwise scores.
 //! `LAB_BENCH=1` loops over the pairs of `cargo bench --bench matching` instead.
@@ -134,6 +136,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             Ok(())
         }
+        Some("crop") => {
+            // Grid-phase check: the same images with DX columns / DY rows cut off the top left.
+            let arg = |k: usize| std::env::args().nth(k).ok_or("crop SRC DST DX DY");
+            let (src, dst) = (PathBuf::from(arg(2)?), PathBuf::from(arg(3)?));
+            let (dx, dy): (u32, u32) = (arg(4)?.parse()?, arg(5)?.parse()?);
+            std::fs::create_dir_all(&dst)?;
+            for s in list_samples(&src)? {
+                let img = image::open(&s.path)?.to_luma8();
+                let (w, h) = (img.width().saturating_sub(dx), img.height().saturating_sub(dy));
+                let out = image::imageops::crop_imm(&img, dx, dy, w, h).to_image();
+                out.save(dst.join(format!("{}_{}.png", s.finger, s.impression)))?;
+            }
+            Ok(())
+        }
         Some("calibrate") => {
             let mut samples = Vec::new();
             for (k, d) in std::env::args().skip(2).enumerate() {
@@ -166,6 +182,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             Ok(())
         }
-        _ => Err("usage: match_lab cache | run | eval DIR PPI | resample SRC DST PPI | calibrate DIR... | probe FILE...".into()),
+        _ => Err("usage: match_lab cache | run | eval DIR PPI | resample SRC DST PPI | crop SRC DST DX DY | calibrate DIR... | probe FILE...".into()),
     }
 }
