@@ -131,7 +131,6 @@ pub fn enhance(
             }
         }
     }
-    let lab_pp = std::env::var_os("LAB_PP").is_some();
     let mut out = Gray::filled(w, h, 0.0);
     for by in 0..mask.bh {
         for bx in 0..mask.bw {
@@ -146,15 +145,6 @@ pub fn enhance(
             for y in by * BLOCK..((by + 1) * BLOCK).min(h) {
                 for x in bx * BLOCK..((bx + 1) * BLOCK).min(w) {
                     let b = bins.get(y * w + x).copied().unwrap_or(0) as usize;
-                    let pi = if lab_pp {
-                        let p = super::pixmask::field_at(&period.period, x as f32, y as f32);
-                        (((p - super::frequency::MIN_PERIOD) / PSTEP)
-                            .round()
-                            .max(0.0) as usize)
-                            .min(nper - 1)
-                    } else {
-                        pi
-                    };
                     let slot = b * nper + pi;
                     let Some(entry) = across.get_mut(slot) else {
                         continue;

@@ -6,7 +6,6 @@
 use super::frequency;
 use super::minutiae::{self, Minutia};
 use super::orientation;
-use super::pixmask::PixelMask;
 use super::quality::{self, MIN_AREA_MM2, MIN_MINUTIAE, Quality, QualityFeatures, Unusable};
 use super::raster::{self, Gray, WORK_PPI};
 use super::segmentation::{self, BLOCK};
@@ -78,8 +77,7 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
         return Err(Unusable::TooSmall);
     }
     let enhanced = super::enhance::enhance(&norm, &orient, &period, &mask);
-    let pixels = PixelMask::new(w, h, &bstd_wide, &orient.coherence, &mask);
-    let minutiae = minutiae::detect(&enhanced, &pixels, &orient, period.median);
+    let minutiae = minutiae::detect(&enhanced, &mask, &orient, period.median);
     let rel = if minutiae.is_empty() {
         0.0
     } else {

@@ -90,13 +90,8 @@ pub fn estimate(img: &Gray, orient: &OrientationField, mask: &BlockMap<bool>) ->
     let mut sampled = 0usize;
     let mut good = Vec::new();
     let mut clarity = 0.0;
-    let stride = if std::env::var_os("LAB_FREQ_ALL").is_some() {
-        1
-    } else {
-        2
-    };
-    for by in (0..bh).step_by(stride) {
-        for bx in (0..bw).step_by(stride) {
+    for by in (0..bh).step_by(2) {
+        for bx in (0..bw).step_by(2) {
             if !mask.get(bx as isize, by as isize) {
                 continue;
             }

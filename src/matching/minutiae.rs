@@ -8,9 +8,8 @@
 use std::f32::consts::{PI, TAU};
 
 use super::orientation::OrientationField;
-use super::pixmask::PixelMask;
 use super::raster::Gray;
-use super::segmentation::BLOCK;
+use super::segmentation::{BLOCK, BlockMap, morph};
 
 /// Kind of minutia.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -349,14 +348,10 @@ pub fn angle_diff(a: f32, b: f32) -> f32 {
     if d > PI { TAU - d } else { d }
 }
 
-/// Least distance in pixels from a kept minutia to the background (the one-block erosion it
-/// replaces kept 8–15 px depending on where the block grid fell).
-pub const INNER_MARGIN: f32 = 12.0;
-
 /// Detects minutiae on an enhanced image (ridges negative) inside `mask`.
 pub fn detect(
     enhanced: &Gray,
-    mask: &PixelMask,
+    mask: &BlockMap<bool>,
     orient: &OrientationField,
     period: f32,
 ) -> Vec<Minutia> {
@@ -368,7 +363,7 @@ pub fn detect(
     };
     for y in 0..h {
         for x in 0..w {
-            if mask.at(x as isize, y as isize)
+            if mask.at_pixel(x as isize, y as isize)
                 && enhanced.data.get(y * w + x).copied().unwrap_or(0.0) < 0.0
             {
                 b.d[y * w + x] = 1;
@@ -376,15 +371,12 @@ pub fn detect(
         }
     }
     let min_area = (0.9 * period * period) as usize;
-    let inside = |x: usize, y: usize| mask.at(x as isize, y as isize);
+    let inside = |x: usize, y: usize| mask.at_pixel(x as isize, y as isize);
     remove_small(&mut b, 1, min_area, &inside);
     remove_small(&mut b, 0, min_area, &inside);
     thin(&mut b);
 
-    let margin = std::env::var("LAB_MARGIN")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(INNER_MARGIN);
+    let inner = morph(mask, false);
     let near_edge = |x: isize, y: isize| {
         let m = (BLOCK as isize) * 3 / 2;
         x < m || y < m || x >= w as isize - m || y >= h as isize - m
@@ -402,7 +394,7 @@ pub fn detect(
                 3 => Kind::Bifurcation,
                 _ => continue,
             };
-            if mask.distance(x, y) < margin || near_edge(x, y) {
+            if !inner.at_pixel(x, y) || near_edge(x, y) {
                 continue;
             }
             let starts = branch_starts(&b, x, y);
@@ -456,25 +448,12 @@ pub fn detect(
                     }
                 })
                 .collect();
+            let bx = x / BLOCK as isize;
+            let by = y / BLOCK as isize;
             let mut coh = 0.0;
-            if std::env::var_os("LAB_REL").is_some() {
-                let b = BLOCK as f32;
-                for dy in -1..=1 {
-                    for dx in -1..=1 {
-                        coh += super::pixmask::field_at(
-                            &orient.coherence,
-                            x as f32 + dx as f32 * b,
-                            y as f32 + dy as f32 * b,
-                        );
-                    }
-                }
-            } else {
-                let bx = x / BLOCK as isize;
-                let by = y / BLOCK as isize;
-                for dy in -1..=1 {
-                    for dx in -1..=1 {
-                        coh += orient.coherence.get(bx + dx, by + dy);
-                    }
+            for dy in -1..=1 {
+                for dx in -1..=1 {
+                    coh += orient.coherence.get(bx + dx, by + dy);
                 }
             }
             let reliability = (coh / 9.0).clamp(0.0, 1.0);

@@ -27,7 +27,6 @@ pub mod iso19794;
 pub mod matcher;
 pub mod minutiae;
 pub mod orientation;
-pub mod pixmask;
 pub mod quality;
 pub mod raster;
 pub mod segmentation;

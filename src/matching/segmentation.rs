@@ -273,25 +273,17 @@ pub fn morph(mask: &BlockMap<bool>, grow: bool) -> BlockMap<bool> {
     out
 }
 
-/// Least orientation coherence of a foreground block.
-pub const MIN_COHERENCE: f32 = 0.12;
-
-/// Least local contrast of a foreground block: 30 % of the 95th percentile, at least 6.
-pub fn contrast_threshold(std: &BlockMap<f32>) -> f32 {
+/// Foreground mask from block contrast and orientation coherence.
+pub fn foreground(std: &BlockMap<f32>, coherence: &BlockMap<f32>) -> BlockMap<bool> {
     let mut v: Vec<f32> = std.data.clone();
     v.sort_by(f32::total_cmp);
     let p95 = v.get(v.len() * 95 / 100).copied().unwrap_or(0.0);
-    (0.3 * p95).max(6.0)
-}
-
-/// Foreground mask from block contrast and orientation coherence.
-pub fn foreground(std: &BlockMap<f32>, coherence: &BlockMap<f32>) -> BlockMap<bool> {
-    let t = contrast_threshold(std);
+    let t = (0.3 * p95).max(6.0);
     let mut mask = BlockMap::new(std.bw, std.bh, false);
     for i in 0..mask.data.len() {
         let s = std.data.get(i).copied().unwrap_or(0.0);
         let c = coherence.data.get(i).copied().unwrap_or(0.0);
-        mask.data[i] = s > t && c > MIN_COHERENCE;
+        mask.data[i] = s > t && c > 0.12;
     }
     // Opening removes specks; closing bridges small gaps; then keep the main region.
     let mut mask = morph(&morph(&mask, false), true);
