@@ -15,6 +15,9 @@
 //! top left (PNG), to see how much the figures move when only the block-grid phase changes.
 //! `match_lab calibrate DIR...` prints the calibration table as `huella eval calibrate` does.
 //! `match_lab probe FILE...` prints each 500 ppi image's minutiae count and the pairwise scores.
+//! `match_lab stable A B DX DY` prints how repeatable the minutiae are under a shift: B holds
+//! A's images cropped by (DX, DY); a minutia of A counts as found again when one of B's,
+//! moved back by the crop, lies within 3 px and 15°; prints the mean share per image.
 //! `LAB_BENCH=1` loops over the pairs of `cargo bench --bench matching` instead.
 //! `LAB_CACHE` (default `/tmp/huella-lab-templates.bin`) is the cache file, `LAB_REPS` the
 //! number of passes over all pairs (default 1).
@@ -272,6 +275,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for (f, t) in huella::matching::calibration::fit(&impostor) {
                 println!("    ({f:e}, {t:.4}),");
             }
+            Ok(())
+        }
+        Some("stable") => {
+            let arg = |i: usize| std::env::args().nth(i).ok_or("stable A B DX DY");
+            let (a, b) = (PathBuf::from(arg(2)?), PathBuf::from(arg(3)?));
+            let (dx, dy): (f32, f32) = (arg(4)?.parse()?, arg(5)?.parse()?);
+            let (mut share, mut n) = (0.0f64, 0usize);
+            for sa in list_samples(&a)? {
+                let name = sa.path.file_stem().ok_or("name")?.to_string_lossy().to_string();
+                let pb = b.join(format!("{name}.png"));
+                let (Ok(ea), Ok(eb)) = (
+                    extract(&std::fs::read(&sa.path)?, 500),
+                    extract(&std::fs::read(&pb)?, 500),
+                ) else {
+                    continue;
+                };
+                let mut used = vec![false; eb.minutiae.len()];
+                let mut found = 0usize;
+                for m in &ea.minutiae {
+                    let hit = eb.minutiae.iter().enumerate().position(|(j, q)| {
+                        !used[j]
+                            && (q.x + dx - m.x).hypot(q.y + dy - m.y) <= 3.0
+                            && huella::matching::minutiae::angle_diff(q.angle, m.angle) <= 15f32.to_radians()
+                    });
+                    if let Some(j) = hit {
+                        used[j] = true;
+                        found += 1;
+                    }
+                }
+                let denom = ea.minutiae.len().max(eb.minutiae.len()).max(1);
+                share += found as f64 / denom as f64;
+                n += 1;
+            }
+            println!("{n} images, found again {:.3}", share / n.max(1) as f64);
             Ok(())
         }
         Some("probe") => {
