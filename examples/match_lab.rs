@@ -14,6 +14,11 @@
 //! `match_lab crop SRC DST DX DY` writes SRC's images with DX columns and DY rows cut off the
 //! top left (PNG), to see how much the figures move when only the block-grid phase changes.
 //! `match_lab calibrate DIR...` prints the calibration table as `huella eval calibrate` does.
+//! `match_lab quality DIR PPI` prints the extended EER after rejecting the 10 / 20 % lowest-quality
+//! images. `match_lab tcache OUT DIR...` caches the templates of many sets (ppi from `_400` /
+//! `_600` in the path, else 500) and `match_lab teval OUT` prints each set's figures and the
+//! means from them (matcher-only runs). `match_lab hard DIR PPI` lists the genuine pairs at or
+//! below the best FVC impostor.
 //! `match_lab probe FILE...` prints each 500 ppi image's minutiae count and the pairwise scores.
 //! `match_lab stable A B DX DY` prints how repeatable the minutiae are under a shift: B holds
 //! A's images cropped by (DX, DY); a minutia of A counts as found again when one of B's,
@@ -222,6 +227,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
             println!("mean EER {:.3}", 100.0 * mean);
+            Ok(())
+        }
+        Some("quality") => {
+            // Does quality predict matchability? Extended EER after rejecting the 0 / 10 / 20 %
+            // lowest-quality images.
+            let dir = std::env::args().nth(2).ok_or("quality DIR PPI")?;
+            let ppi: u32 = std::env::args().nth(3).ok_or("quality DIR PPI")?.parse()?;
+            let samples = list_samples(std::path::Path::new(&dir))?;
+            let mut prints = Vec::new();
+            for s in &samples {
+                let e = extract(&std::fs::read(&s.path)?, ppi)?;
+                prints.push((e.quality.score, prepare(&e.template)));
+            }
+            let mut order: Vec<usize> = (0..prints.len()).collect();
+            order.sort_by_key(|&i| prints[i].0);
+            for reject in [0usize, 10, 20] {
+                let cut = prints.len() * reject / 100;
+                let kept = &order[cut..];
+                let (mut genuine, mut imp) = (Vec::new(), Vec::new());
+                for (x, &i) in kept.iter().enumerate() {
+                    for &j in &kept[x + 1..] {
+                        let sc = huella::matching::compare(&prints[i].1, &prints[j].1);
+                        if samples[i].finger == samples[j].finger {
+                            genuine.push(sc);
+                        } else {
+                            imp.push(sc);
+                        }
+                    }
+                }
+                let (eer, ..) = huella::matching::eval::error_rates(&genuine, &imp);
+                println!("reject {reject:2} %: {} images, ext EER {:.2} %", kept.len(), 100.0 * eer);
+            }
             Ok(())
         }
         Some("hard") => {
