@@ -14,7 +14,15 @@
 //! `match_lab crop SRC DST DX DY` writes SRC's images with DX columns and DY rows cut off the
 //! top left (PNG), to see how much the figures move when only the block-grid phase changes.
 //! `match_lab calibrate DIR...` prints the calibration table as `huella eval calibrate` does.
+//! `match_lab quality DIR PPI` prints the extended EER after rejecting the 10 / 20 % lowest-quality
+//! images. `match_lab tcache OUT DIR...` caches the templates of many sets (ppi from `_400` /
+//! `_600` in the path, else 500) and `match_lab teval OUT` prints each set's figures and the
+//! means from them (matcher-only runs). `match_lab hard DIR PPI` lists the genuine pairs at or
+//! below the best FVC impostor.
 //! `match_lab probe FILE...` prints each 500 ppi image's minutiae count and the pairwise scores.
+//! `match_lab stable A B DX DY` prints how repeatable the minutiae are under a shift: B holds
+//! A's images cropped by (DX, DY); a minutia of A counts as found again when one of B's,
+//! moved back by the crop, lies within 3 px and 15°; prints the mean share per image.
 //! `LAB_BENCH=1` loops over the pairs of `cargo bench --bench matching` instead.
 //! `LAB_CACHE` (default `/tmp/huella-lab-templates.bin`) is the cache file, `LAB_REPS` the
 //! number of passes over all pairs (default 1).
@@ -150,6 +158,146 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             Ok(())
         }
+        Some("tcache") => {
+            // Templates of every image of DIR... (500 ppi) into one file, for matcher-only runs.
+            let out = std::env::args().nth(2).ok_or("tcache OUT DIR...")?;
+            let mut bytes = Vec::new();
+            for d in std::env::args().skip(3) {
+                let samples = list_samples(std::path::Path::new(&d))?;
+                let ppi = if d.contains("_400") { 400 } else if d.contains("_600") { 600 } else { 500 };
+                let dir = d.as_bytes();
+                bytes.extend_from_slice(&(dir.len() as u32).to_le_bytes());
+                bytes.extend_from_slice(dir);
+                bytes.extend_from_slice(&(samples.len() as u32).to_le_bytes());
+                for s in &samples {
+                    let t = extract(&std::fs::read(&s.path)?, ppi).map(|e| e.template.encode());
+                    let t = t.unwrap_or_default();
+                    bytes.extend_from_slice(&(t.len() as u32).to_le_bytes());
+                    bytes.extend_from_slice(&t);
+                }
+            }
+            std::fs::write(out, bytes)?;
+            Ok(())
+        }
+        Some("teval") => {
+            // FVC figures of every set in a `tcache` file, matcher only, and their means.
+            let data = std::fs::read(std::env::args().nth(2).ok_or("teval CACHE")?)?;
+            let mut rest = data.as_slice();
+            let mut take = |n: usize| -> Result<&[u8], Box<dyn std::error::Error>> {
+                let (a, b) = rest.split_at_checked(n).ok_or("truncated")?;
+                rest = b;
+                Ok(a)
+            };
+            let mut sums = std::collections::BTreeMap::<String, (f64, f64, f64, usize)>::new();
+            loop {
+                let Ok(len) = take(4) else { break };
+                let len = u32::from_le_bytes(len.try_into()?) as usize;
+                let dir = String::from_utf8(take(len)?.to_vec())?;
+                let n = u32::from_le_bytes(take(4)?.try_into()?) as usize;
+                let mut prepared = Vec::new();
+                for _ in 0..n {
+                    let l = u32::from_le_bytes(take(4)?.try_into()?) as usize;
+                    let body = take(l)?;
+                    prepared.push(Template::decode(body).ok().map(|t| prepare(&t)));
+                }
+                let samples = list_samples(std::path::Path::new(&dir))?;
+                let r = huella::matching::eval::report(&samples, &prepared, 0.0, 2);
+                let set = if dir.contains("DB1") { "DB1" } else { "DB3" };
+                let e = sums.entry(set.to_string()).or_default();
+                e.0 += r.eer;
+                e.1 += r.ext_eer;
+                e.2 += r.rank1;
+                e.3 += 1;
+                println!(
+                    "{dir}: EER {:.2} ext {:.2} rank1 {:.2}",
+                    100.0 * r.eer,
+                    100.0 * r.ext_eer,
+                    100.0 * r.rank1
+                );
+            }
+            let mut mean = 0.0;
+            for (set, (e, x, r, k)) in &sums {
+                let k = *k as f64;
+                mean += e / k / sums.len() as f64;
+                println!(
+                    "{set} mean of {k}: EER {:.3} ext {:.3} rank1 {:.2}",
+                    100.0 * e / k,
+                    100.0 * x / k,
+                    100.0 * r / k
+                );
+            }
+            println!("mean EER {:.3}", 100.0 * mean);
+            Ok(())
+        }
+        Some("quality") => {
+            // Does quality predict matchability? Extended EER after rejecting the 0 / 10 / 20 %
+            // lowest-quality images.
+            let dir = std::env::args().nth(2).ok_or("quality DIR PPI")?;
+            let ppi: u32 = std::env::args().nth(3).ok_or("quality DIR PPI")?.parse()?;
+            let samples = list_samples(std::path::Path::new(&dir))?;
+            let mut prints = Vec::new();
+            for s in &samples {
+                let e = extract(&std::fs::read(&s.path)?, ppi)?;
+                prints.push((e.quality.score, prepare(&e.template)));
+            }
+            let mut order: Vec<usize> = (0..prints.len()).collect();
+            order.sort_by_key(|&i| prints[i].0);
+            for reject in [0usize, 10, 20] {
+                let cut = prints.len() * reject / 100;
+                let kept = &order[cut..];
+                let (mut genuine, mut imp) = (Vec::new(), Vec::new());
+                for (x, &i) in kept.iter().enumerate() {
+                    for &j in &kept[x + 1..] {
+                        let sc = huella::matching::compare(&prints[i].1, &prints[j].1);
+                        if samples[i].finger == samples[j].finger {
+                            genuine.push(sc);
+                        } else {
+                            imp.push(sc);
+                        }
+                    }
+                }
+                let (eer, ..) = huella::matching::eval::error_rates(&genuine, &imp);
+                println!("reject {reject:2} %: {} images, ext EER {:.2} %", kept.len(), 100.0 * eer);
+            }
+            Ok(())
+        }
+        Some("hard") => {
+            // Genuine FVC pairs that score at or below the best FVC impostor (the pairs behind
+            // the EER), with their minutiae counts.
+            let dir = std::env::args().nth(2).ok_or("hard DIR PPI")?;
+            let ppi: u32 = std::env::args().nth(3).ok_or("hard DIR PPI")?.parse()?;
+            let samples = list_samples(std::path::Path::new(&dir))?;
+            let (prep, _) = huella::matching::eval::extract_all(&samples, ppi, 2);
+            let score = |i: usize, j: usize| match (&prep[i], &prep[j]) {
+                (Some(a), Some(b)) => huella::matching::compare(a, b),
+                _ => 0.0,
+            };
+            let mut imp = 0.0f32;
+            let firsts: Vec<usize> = (0..samples.len()).filter(|&i| samples[i].impression == 1).collect();
+            for (x, &i) in firsts.iter().enumerate() {
+                for &j in &firsts[x + 1..] {
+                    imp = imp.max(score(i, j));
+                }
+            }
+            println!("max FVC impostor {imp:.4}");
+            for i in 0..samples.len() {
+                for j in i + 1..samples.len() {
+                    if samples[i].finger != samples[j].finger {
+                        continue;
+                    }
+                    let s = score(i, j);
+                    if s <= imp {
+                        let n = |k: usize| prep[k].as_ref().map_or(0, |p| p.points.len());
+                        println!(
+                            "{}_{} {}_{} {s:.4} n {} {}",
+                            samples[i].finger, samples[i].impression, samples[j].finger,
+                            samples[j].impression, n(i), n(j)
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
         Some("calibrate") => {
             let mut samples = Vec::new();
             for (k, d) in std::env::args().skip(2).enumerate() {
@@ -164,6 +312,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for (f, t) in huella::matching::calibration::fit(&impostor) {
                 println!("    ({f:e}, {t:.4}),");
             }
+            Ok(())
+        }
+        Some("stable") => {
+            let arg = |i: usize| std::env::args().nth(i).ok_or("stable A B DX DY");
+            let (a, b) = (PathBuf::from(arg(2)?), PathBuf::from(arg(3)?));
+            let (dx, dy): (f32, f32) = (arg(4)?.parse()?, arg(5)?.parse()?);
+            let (mut share, mut n) = (0.0f64, 0usize);
+            for sa in list_samples(&a)? {
+                let name = sa.path.file_stem().ok_or("name")?.to_string_lossy().to_string();
+                let pb = b.join(format!("{name}.png"));
+                let (Ok(ea), Ok(eb)) = (
+                    extract(&std::fs::read(&sa.path)?, 500),
+                    extract(&std::fs::read(&pb)?, 500),
+                ) else {
+                    continue;
+                };
+                let mut used = vec![false; eb.minutiae.len()];
+                let mut found = 0usize;
+                for m in &ea.minutiae {
+                    let hit = eb.minutiae.iter().enumerate().position(|(j, q)| {
+                        !used[j]
+                            && (q.x + dx - m.x).hypot(q.y + dy - m.y) <= 3.0
+                            && huella::matching::minutiae::angle_diff(q.angle, m.angle) <= 15f32.to_radians()
+                    });
+                    if let Some(j) = hit {
+                        used[j] = true;
+                        found += 1;
+                    }
+                }
+                let denom = ea.minutiae.len().max(eb.minutiae.len()).max(1);
+                share += found as f64 / denom as f64;
+                n += 1;
+            }
+            println!("{n} images, found again {:.3}", share / n.max(1) as f64);
             Ok(())
         }
         Some("probe") => {

@@ -47,11 +47,8 @@ fn fvc2002_development_sets_meet_the_accuracy_goals() {
         }
         assert_eq!(v["fte"].as_f64(), Some(0.0), "{v}");
     }
-    // The goal is rank-1 = 100 % on both; DB3_B still misses one probe (105_2: too few,
-    // unstable minutiae on a wet finger, docs/matching.md "Issue #4 pass"). This guards
-    // today's level until that is fixed.
     assert_eq!(db1["rank1"].as_f64(), Some(1.0), "{db1}");
-    assert!(db3["rank1"].as_f64().unwrap_or(0.0) >= 0.98, "{db3}");
+    assert_eq!(db3["rank1"].as_f64(), Some(1.0), "{db3}");
     let mean_eer = (db1["eer"].as_f64().unwrap_or(1.0) + db3["eer"].as_f64().unwrap_or(1.0)) / 2.0;
     assert!(mean_eer <= 0.02, "mean EER {mean_eer}: {db1} {db3}");
 }

@@ -251,8 +251,19 @@ pub fn evaluate_dir(dir: &Path, ppi: u32, threads: usize) -> Result<EvalReport, 
 
 /// Runs the FVC protocol on an explicit list of samples.
 pub fn evaluate(samples: &[Sample], ppi: u32, threads: usize) -> EvalReport {
-    let n = samples.len();
     let (prepared, total_ms) = extract_all(samples, ppi, threads);
+    report(samples, &prepared, total_ms, threads)
+}
+
+/// The FVC protocol's figures from already extracted templates (`None` = failed to enrol;
+/// `total_ms` = summed extraction time).
+pub fn report(
+    samples: &[Sample],
+    prepared: &[Option<Prepared>],
+    total_ms: f64,
+    threads: usize,
+) -> EvalReport {
+    let n = samples.len().min(prepared.len());
     let failed = prepared.iter().filter(|p| p.is_none()).count();
     // All pairs i < j, scored in parallel; failures to enrol score 0.
     let pairs: Vec<(usize, usize)> = (0..n)
@@ -268,7 +279,6 @@ pub fn evaluate(samples: &[Sample], ppi: u32, threads: usize) -> EvalReport {
             .chunks(chunk)
             .zip(scores.chunks_mut(chunk))
             .map(|(ps, out)| {
-                let prepared = &prepared;
                 s.spawn(move || {
                     let mut scratch = Scratch::default();
                     let mut count = 0usize;

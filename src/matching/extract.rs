@@ -1,14 +1,15 @@
 //! The extraction pipeline: decode → 500 ppi → normalise → orientation → mask → period →
-//! enhancement → minutiae → quality → template.
+//! enhancement → minutiae (at two grid phases, merged) → quality → template.
 //!
 //! Owns the order of the steps and the unusable-image checks. Must not compare templates.
 
-use super::frequency;
-use super::minutiae::{self, Minutia};
-use super::orientation;
+use super::frequency::{self, PeriodField};
+use super::grid_phase;
+use super::minutiae::{self, MAX_MINUTIAE, Minutia};
+use super::orientation::{self, OrientationField};
 use super::quality::{self, MIN_AREA_MM2, MIN_MINUTIAE, Quality, QualityFeatures, Unusable};
 use super::raster::{self, Gray, WORK_PPI};
-use super::segmentation::{self, BLOCK};
+use super::segmentation::{self, BLOCK, BlockMap};
 use super::template::{StoredMinutia, Template};
 
 /// Everything extraction produces for one image.
@@ -51,11 +52,8 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
     if dark > 0.7 {
         return Err(Unusable::TooDark);
     }
-    let (bmean, bstd) = segmentation::block_stats(&img, 8);
-    let norm = segmentation::normalise(&img, &bmean, &bstd);
-    let orient = orientation::estimate(&norm);
-    let (_, bstd_wide) = segmentation::block_stats(&img, 12);
-    let mask = segmentation::foreground(&bstd_wide, &orient.coherence);
+    let first = analyse(&img);
+    let (orient, mask, period) = (&first.orient, &first.mask, &first.period);
     let fg_blocks = mask.data.iter().filter(|&&m| m).count();
     let mm_per_px = 25.4 / WORK_PPI;
     let area_mm2 = fg_blocks as f32 * (BLOCK as f32 * mm_per_px).powi(2);
@@ -69,15 +67,21 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
         }
     }
     coh /= fg_blocks as f32;
-    let period = frequency::estimate(&norm, &orient, &mask);
     if period.valid_fraction < 0.15 || coh < 0.2 {
         return Err(Unusable::NoRidges);
     }
     if area_mm2 < MIN_AREA_MM2 {
         return Err(Unusable::TooSmall);
     }
-    let enhanced = super::enhance::enhance(&norm, &orient, &period, &mask);
-    let minutiae = minutiae::detect(&enhanced, &mask, &orient, period.median);
+    // The same stages with the block grid moved (grid_phase): minutiae found at either phase.
+    let mut minutiae = first.minutiae();
+    if let Some(img2) = grid_phase::shifted(&img) {
+        let mut second = analyse(&img2).minutiae();
+        grid_phase::unshift(&mut second);
+        minutiae = grid_phase::union(minutiae, &second, period.median);
+        minutiae.sort_by(|a, b| b.reliability.total_cmp(&a.reliability));
+        minutiae.truncate(MAX_MINUTIAE);
+    }
     let rel = if minutiae.is_empty() {
         0.0
     } else {
@@ -86,8 +90,8 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
     let features = QualityFeatures {
         area_mm2,
         coherence: coh,
-        clarity: period.clarity,
-        period_valid: period.valid_fraction,
+        clarity: first.period.clarity,
+        period_valid: first.period.valid_fraction,
         minutiae: minutiae.len(),
         minutia_reliability: rel,
     };
@@ -106,6 +110,38 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
         quality,
         minutiae,
     })
+}
+
+/// The block fields of one pass over the work image (one grid phase).
+struct Fields {
+    norm: Gray,
+    orient: OrientationField,
+    mask: BlockMap<bool>,
+    period: PeriodField,
+}
+
+/// Normalisation, orientation, foreground mask and ridge period on the image's block grid.
+fn analyse(img: &Gray) -> Fields {
+    let (bmean, bstd) = segmentation::block_stats(img, 8);
+    let norm = segmentation::normalise(img, &bmean, &bstd);
+    let orient = orientation::estimate(&norm);
+    let (_, bstd_wide) = segmentation::block_stats(img, 12);
+    let mask = segmentation::foreground(&bstd_wide, &orient.coherence);
+    let period = frequency::estimate(&norm, &orient, &mask);
+    Fields {
+        norm,
+        orient,
+        mask,
+        period,
+    }
+}
+
+impl Fields {
+    /// Enhancement and minutiae detection with these fields.
+    fn minutiae(&self) -> Vec<Minutia> {
+        let enhanced = super::enhance::enhance(&self.norm, &self.orient, &self.period, &self.mask);
+        minutiae::detect(&enhanced, &self.mask, &self.orient, self.period.median)
+    }
 }
 
 #[cfg(test)]

@@ -32,8 +32,9 @@ const OMEGA: f32 = 40.0;
 const MAX_ROTATION: f32 = PI / 2.0;
 /// Local similarity below which a minutia pair is not considered at all.
 const MIN_LOCAL: f32 = 0.2;
-/// Seeds tried by the alignment consolidation.
-const SEEDS: usize = 8;
+/// Seeds tried by the alignment consolidation (7, not 8, since the grid-phase union gave
+/// templates ~20 % more minutiae: same accuracy, the 1:1 rate back above 50,000/s).
+const SEEDS: usize = 7;
 /// Best local pairs from which the seeds are chosen (one-to-one, greedily).
 const SEED_POOL: usize = 4 * SEEDS;
 /// Seed candidates gathered before they are cut down to the best `SEED_POOL` (any size

@@ -21,6 +21,7 @@ pub mod enhance;
 pub mod eval;
 pub mod extract;
 pub mod frequency;
+pub mod grid_phase;
 pub mod identify;
 pub mod index;
 pub mod iso19794;
