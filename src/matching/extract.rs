@@ -90,8 +90,8 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
     let features = QualityFeatures {
         area_mm2,
         coherence: coh,
-        clarity: first.period.clarity,
-        period_valid: first.period.valid_fraction,
+        clarity: period.clarity,
+        period_valid: period.valid_fraction,
         minutiae: minutiae.len(),
         minutia_reliability: rel,
     };

@@ -1,8 +1,8 @@
 //! Grid-phase union: the extraction decides on an 8 px block grid (foreground blocks, the
 //! minutia margin, the period sampled per block, the Gabor period per block), so a minutia
 //! close to one of those decisions is found when the grid falls one way on the print and lost
-//! when it falls another. Moving the same image by one pixel changed a third of the minutiae
-//! and the FVC EER by up to 3 points (docs/matching.md, "grid phase"). Extraction therefore
+//! when it falls another. Moving the same image by one pixel changed a fifth to a third of the
+//! minutiae and the FVC EER by up to 3 points (docs/matching.md, "grid phase"). Extraction therefore
 //! runs twice, the second time on the image with [`SHIFT`] rows and columns cut off its top
 //! left, and keeps every minutia found at either phase, once.
 //!
