@@ -19,6 +19,8 @@
 //! `_600` in the path, else 500) and `match_lab teval OUT` prints each set's figures and the
 //! means from them (matcher-only runs). `match_lab hard DIR PPI` lists the genuine pairs at or
 //! below the best FVC impostor.
+//! `match_lab synth DST PEOPLE IMPRESSIONS SEED` writes a synthetic set (devices crate generator)
+//! in the FVC layout, for `eval`.
 //! `match_lab probe FILE...` prints each 500 ppi image's minutiae count and the pairwise scores.
 //! `match_lab stable A B DX DY` prints how repeatable the minutiae are under a shift: B holds
 //! A's images cropped by (DX, DY); a minutia of A counts as found again when one of B's,
@@ -258,6 +260,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
                 let (eer, ..) = huella::matching::eval::error_rates(&genuine, &imp);
                 println!("reject {reject:2} %: {} images, ext EER {:.2} %", kept.len(), 100.0 * eer);
+            }
+            Ok(())
+        }
+        Some("synth") => {
+            // A synthetic set in the FVC layout: PEOPLE fingers (people SEED.., one
+            // finger each, positions in turn) × IMPRESSIONS impressions (1.., never the undistorted
+            // reference 0), as `F_I.png`, from the devices crate's generator.
+            let arg = |k: usize| std::env::args().nth(k).ok_or("synth DST PEOPLE IMPRESSIONS SEED");
+            let dst = PathBuf::from(arg(2)?);
+            let (people, impressions, seed): (u64, u32, u64) =
+                (arg(3)?.parse()?, arg(4)?.parse()?, arg(5)?.parse()?);
+            std::fs::create_dir_all(&dst)?;
+            for p in 0..people {
+                let finger = huella_devices::FingerPosition::all()
+                    .nth((p % 10) as usize)
+                    .ok_or("no finger")?;
+                let f = huella_devices::synthetic::SyntheticFinger::new(seed + p, finger);
+                for i in 1..=impressions {
+                    let img = f.impression(i);
+                    let out = image::GrayImage::from_raw(
+                        u32::from(img.width),
+                        u32::from(img.height),
+                        img.pixels,
+                    )
+                    .ok_or("image size")?;
+                    out.save(dst.join(format!("{}_{i}.png", 101 + p)))?;
+                }
             }
             Ok(())
         }
