@@ -44,6 +44,20 @@ fn cache_path() -> PathBuf {
     )
 }
 
+/// Appends `body` to `out` with its length as a little-endian u32 before it (the lab's caches).
+fn put_framed(out: &mut Vec<u8>, body: &[u8]) {
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    out.extend_from_slice(body);
+}
+
+/// Takes the next [`put_framed`] body off the front of `rest` (`None` at the end or when cut).
+fn take_framed<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+    let (len, tail) = rest.split_first_chunk::<4>()?;
+    let (body, tail) = tail.split_at_checked(u32::from_le_bytes(*len) as usize)?;
+    *rest = tail;
+    Some(body)
+}
+
 fn build_cache() -> Result<(), Box<dyn std::error::Error>> {
     let mut out = Vec::new();
     for set in ["FVC2002_DB1_B", "FVC2002_DB3_B"] {
@@ -53,9 +67,7 @@ fn build_cache() -> Result<(), Box<dyn std::error::Error>> {
             .join("tif");
         for s in list_samples(&dir)? {
             let e = extract(&std::fs::read(&s.path)?, 500)?;
-            let bytes = e.template.encode();
-            out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-            out.extend_from_slice(&bytes);
+            put_framed(&mut out, &e.template.encode());
         }
     }
     std::fs::write(cache_path(), out)?;
@@ -66,11 +78,8 @@ fn read_cache() -> Result<Vec<Template>, Box<dyn std::error::Error>> {
     let data = std::fs::read(cache_path())?;
     let mut rest = data.as_slice();
     let mut out = Vec::new();
-    while let Some((len, tail)) = rest.split_first_chunk::<4>() {
-        let len = u32::from_le_bytes(*len) as usize;
-        let body = tail.get(..len).ok_or("truncated cache")?;
+    while let Some(body) = take_framed(&mut rest) {
         out.push(Template::decode(body)?);
-        rest = &tail[len..];
     }
     Ok(out)
 }
@@ -161,21 +170,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Some("tcache") => {
-            // Templates of every image of DIR... (500 ppi) into one file, for matcher-only runs.
+            // Templates of every image of DIR... into one file, for matcher-only runs: per set its
+            // path, its image count and each template (empty = failed to enrol), all framed.
             let out = std::env::args().nth(2).ok_or("tcache OUT DIR...")?;
             let mut bytes = Vec::new();
             for d in std::env::args().skip(3) {
                 let samples = list_samples(std::path::Path::new(&d))?;
                 let ppi = if d.contains("_400") { 400 } else if d.contains("_600") { 600 } else { 500 };
-                let dir = d.as_bytes();
-                bytes.extend_from_slice(&(dir.len() as u32).to_le_bytes());
-                bytes.extend_from_slice(dir);
-                bytes.extend_from_slice(&(samples.len() as u32).to_le_bytes());
+                put_framed(&mut bytes, d.as_bytes());
+                put_framed(&mut bytes, &(samples.len() as u32).to_le_bytes());
                 for s in &samples {
                     let t = extract(&std::fs::read(&s.path)?, ppi).map(|e| e.template.encode());
-                    let t = t.unwrap_or_default();
-                    bytes.extend_from_slice(&(t.len() as u32).to_le_bytes());
-                    bytes.extend_from_slice(&t);
+                    put_framed(&mut bytes, &t.unwrap_or_default());
                 }
             }
             std::fs::write(out, bytes)?;
@@ -185,21 +191,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // FVC figures of every set in a `tcache` file, matcher only, and their means.
             let data = std::fs::read(std::env::args().nth(2).ok_or("teval CACHE")?)?;
             let mut rest = data.as_slice();
-            let mut take = |n: usize| -> Result<&[u8], Box<dyn std::error::Error>> {
-                let (a, b) = rest.split_at_checked(n).ok_or("truncated")?;
-                rest = b;
-                Ok(a)
-            };
             let mut sums = std::collections::BTreeMap::<String, (f64, f64, f64, usize)>::new();
-            loop {
-                let Ok(len) = take(4) else { break };
-                let len = u32::from_le_bytes(len.try_into()?) as usize;
-                let dir = String::from_utf8(take(len)?.to_vec())?;
-                let n = u32::from_le_bytes(take(4)?.try_into()?) as usize;
+            while let Some(dir) = take_framed(&mut rest) {
+                let dir = String::from_utf8(dir.to_vec())?;
+                let n = take_framed(&mut rest).ok_or("truncated")?;
+                let n = u32::from_le_bytes(n.try_into()?) as usize;
                 let mut prepared = Vec::new();
                 for _ in 0..n {
-                    let l = u32::from_le_bytes(take(4)?.try_into()?) as usize;
-                    let body = take(l)?;
+                    let body = take_framed(&mut rest).ok_or("truncated")?;
                     prepared.push(Template::decode(body).ok().map(|t| prepare(&t)));
                 }
                 let samples = list_samples(std::path::Path::new(&dir))?;
