@@ -9,6 +9,7 @@ use super::minutiae::{self, MAX_MINUTIAE, Minutia};
 use super::orientation::{self, OrientationField};
 use super::quality::{self, MIN_AREA_MM2, MIN_MINUTIAE, Quality, QualityFeatures, Unusable};
 use super::raster::{self, Gray, WORK_PPI};
+use super::ridge_flow::RidgeFlow;
 use super::segmentation::{self, BLOCK, BlockMap};
 use super::template::{StoredMinutia, Template};
 
@@ -104,6 +105,7 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
         height: h.min(16383) as u16,
         quality: quality.score,
         minutiae: minutiae.iter().map(StoredMinutia::from_minutia).collect(),
+        flow: RidgeFlow::from_field(orient, mask),
     };
     Ok(Extraction {
         template,

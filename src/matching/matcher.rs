@@ -9,6 +9,7 @@
 
 use std::f32::consts::{PI, TAU};
 
+use super::ridge_flow::{self, PreparedFlow};
 use super::template::Template;
 
 /// Cylinder radius in pixels at 500 ppi (≈ 3.6 mm).
@@ -127,6 +128,8 @@ pub struct Prepared {
     pub y_start: Vec<u16>,
     /// Directions in 1/256 turns (ascending), parallel to `points`.
     pub angle8: Vec<u8>,
+    /// Coarse ridge flow (empty for templates without one).
+    pub flow: PreparedFlow,
 }
 
 impl Prepared {
@@ -270,6 +273,7 @@ pub fn prepare(t: &Template) -> Prepared {
         .collect();
     let hull = convex_hull(&pts.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
     let mut out = Prepared {
+        flow: PreparedFlow::new(&t.flow),
         hull: hull.clone(),
         area: AreaGrid::new(&hull, OVERLAP_MARGIN),
         ..Prepared::default()
@@ -710,7 +714,8 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
             m += key_value(k);
             count += 1;
         }
-        // The overlap counts are floored at MIN_OVERLAP: skip them when even that cannot win.
+        // The overlap counts are floored at MIN_OVERLAP (and the flow factor is at most 1):
+        // skip them when even that cannot win.
         if count < 2 || m * m <= best * MIN_OVERLAP * MIN_OVERLAP {
             continue;
         }
@@ -741,8 +746,12 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
             })
             .count();
         let nb = (nb_ov as f32).max(MIN_OVERLAP);
-        let score = (m * m / (na * nb)).min(1.0);
-        best = best.max(score);
+        let minutiae_score = (m * m / (na * nb)).min(1.0);
+        if minutiae_score <= best {
+            continue;
+        }
+        let flow = ridge_flow::factor(&a.flow, &b.flow, rot, |x, y| map(&[x, y, 0.0]));
+        best = best.max(minutiae_score * flow);
     }
     best
 }
@@ -755,6 +764,7 @@ mod reference;
 mod tests {
     use rand::{Rng, SeedableRng, rngs::StdRng};
 
+    use super::super::ridge_flow::{LEVELS, RidgeFlow, level_angle};
     use super::super::template::StoredMinutia;
     use super::super::test_support::{fvc_dir, random_template};
     use super::*;
@@ -783,10 +793,85 @@ mod tests {
             });
         }
         minutiae.extend(random_template(seed ^ 0x5eed, 6).minutiae);
+        // The same ridge flow, moved like the minutiae (cells sampled back in the original).
+        let mut flow = t.flow.clone();
+        for (k, cell) in flow.cells.iter_mut().enumerate() {
+            let cols = usize::from(t.flow.cols);
+            let cx = (k % cols) as f32 * CELL_PX + 0.5 * CELL_PX - 200.0 - tx;
+            let cy = (k / cols) as f32 * CELL_PX + 0.5 * CELL_PX - 200.0 - ty;
+            let (ox, oy) = (200.0 + cx * c + cy * s, 200.0 - cx * s + cy * c);
+            let level = t.flow.at(ox, oy);
+            *cell = if level == 0 {
+                0
+            } else {
+                level_of((level_angle(level) + rot).rem_euclid(PI))
+            };
+        }
         Template {
             minutiae,
+            flow,
             ..t.clone()
         }
+    }
+
+    const CELL_PX: f32 = ridge_flow::CELL as f32;
+
+    fn level_of(theta: f32) -> u8 {
+        ((theta / PI * f32::from(LEVELS)) as u8).min(LEVELS - 1) + 1
+    }
+
+    /// A template with a smooth ridge flow over its 400 × 400 px (a gentle whorl-like field).
+    fn with_flow(mut t: Template) -> Template {
+        let cols = 400 / ridge_flow::CELL;
+        let cells = (0..cols * cols)
+            .map(|k| {
+                let (x, y) = ((k % cols) as f32 - 12.0, (k / cols) as f32 - 12.0);
+                if x.hypot(y) > 11.0 {
+                    0
+                } else {
+                    level_of((y.atan2(x) + 0.5 * PI).rem_euclid(PI))
+                }
+            })
+            .collect();
+        t.flow = RidgeFlow {
+            cols: cols as u8,
+            rows: cols as u8,
+            cells,
+        };
+        t
+    }
+
+    #[test]
+    fn ridge_flow_agreement_lifts_the_score() {
+        let mut lifted = 0;
+        for seed in 0..20u64 {
+            let t = with_flow(random_template(seed, 40));
+            let genuine = impression_of(&t, seed);
+            // The same minutiae with the flow turned by 90° everywhere.
+            let mut crossed = genuine.clone();
+            for cell in crossed.flow.cells.iter_mut().filter(|c| **c != 0) {
+                *cell = level_of((level_angle(*cell) + 0.5 * PI).rem_euclid(PI));
+            }
+            let without = Template {
+                flow: RidgeFlow::default(),
+                ..genuine.clone()
+            };
+            let p = prepare(&t);
+            let (agree, cross, none) = (
+                compare(&p, &prepare(&genuine)),
+                compare(&p, &prepare(&crossed)),
+                compare(&p, &prepare(&without)),
+            );
+            // Without a flow the minutiae score stands alone; a flow can only lower it.
+            assert!(
+                agree <= none && cross <= agree,
+                "{seed}: {agree} {cross} {none}"
+            );
+            if agree > 0.1 && agree > 3.0 * cross {
+                lifted += 1;
+            }
+        }
+        assert!(lifted >= 15, "{lifted}");
     }
 
     #[test]
@@ -821,6 +906,12 @@ mod tests {
         for seed in 0..80u64 {
             let t = random_template(seed, 16 + (seed as usize * 7) % 50);
             let other = random_template(seed + 1000, 16 + (seed as usize * 11) % 50);
+            // Half the seeds carry a ridge flow, so the flow factor is checked too.
+            let (t, other) = if seed % 2 == 0 {
+                (with_flow(t), with_flow(other))
+            } else {
+                (t, other)
+            };
             let (p, q, r) = (
                 prepare(&t),
                 prepare(&impression_of(&t, seed)),

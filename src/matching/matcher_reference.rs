@@ -13,7 +13,7 @@ use std::f32::consts::TAU;
 
 use super::{
     ANGLE_TOL, DIST_TOL, DIST_TOL_MAX, DIST_TOL_SLOPE, MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP,
-    Prepared, SEED_POOL, SEED_RATIO, SEEDS, Y_BUCKET, local_similarity, signed_diff,
+    Prepared, SEED_POOL, SEED_RATIO, SEEDS, Y_BUCKET, local_similarity, ridge_flow, signed_diff,
 };
 
 /// Similarity score of two prepared templates, computed the slow way.
@@ -173,7 +173,8 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim:
             .count();
         let na = (na_ov as f32).max(MIN_OVERLAP);
         let nb = (nb_ov as f32).max(MIN_OVERLAP);
-        best = best.max((m * m / (na * nb)).min(1.0));
+        let flow = ridge_flow::factor(&a.flow, &b.flow, rot, |x, y| map(&[x, y, 0.0]));
+        best = best.max((m * m / (na * nb)).min(1.0) * flow);
     }
     best
 }

@@ -30,6 +30,7 @@ pub mod minutiae;
 pub mod orientation;
 pub mod quality;
 pub mod raster;
+pub mod ridge_flow;
 pub mod segmentation;
 pub mod template;
 

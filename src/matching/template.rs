@@ -1,5 +1,6 @@
-//! The huella fingerprint template: quantised minutiae at 500 ppi and its compact versioned
-//! binary encoding (`HUT` + version 1).
+//! The huella fingerprint template: quantised minutiae at 500 ppi, the coarse ridge flow, and
+//! its compact versioned binary encoding (`HUT` + version 2; version 1, minutiae only, is still
+//! read).
 //!
 //! Owns the stored representation and its codec. Must not extract or compare; decoding must
 //! never panic on arbitrary bytes.
@@ -7,11 +8,14 @@
 use thiserror::Error;
 
 use super::minutiae::{Kind, Minutia};
+use super::ridge_flow::RidgeFlow;
 
 /// Magic bytes at the start of every encoded template.
 pub const MAGIC: [u8; 3] = *b"HUT";
-/// Current encoding version.
-pub const VERSION: u8 = 1;
+/// Current encoding version (2: minutiae, then the ridge flow).
+pub const VERSION: u8 = 2;
+/// The first version: minutiae only, no ridge flow.
+const VERSION_MINUTIAE_ONLY: u8 = 1;
 /// Bytes per encoded minutia.
 const MINUTIA_BYTES: usize = 6;
 /// Header bytes: magic, version, width, height, quality, count.
@@ -50,7 +54,7 @@ impl StoredMinutia {
     }
 }
 
-/// A fingerprint template: image size at 500 ppi, overall quality and minutiae.
+/// A fingerprint template: image size at 500 ppi, overall quality, minutiae and ridge flow.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Template {
     /// Image width in pixels at 500 ppi.
@@ -61,6 +65,8 @@ pub struct Template {
     pub quality: u8,
     /// Minutiae (at most 255).
     pub minutiae: Vec<StoredMinutia>,
+    /// Coarse ridge orientation grid (empty when unknown, e.g. imported from ISO).
+    pub flow: RidgeFlow,
 }
 
 /// Why a byte string is not a valid huella template.
@@ -84,10 +90,11 @@ pub enum TemplateError {
 }
 
 impl Template {
-    /// Encodes to the compact binary format (10 + 6·n bytes).
+    /// Encodes to the compact binary format (10 + 6·n bytes of minutiae, then the flow grid).
     pub fn encode(&self) -> Vec<u8> {
         let n = self.minutiae.len().min(255);
-        let mut out = Vec::with_capacity(HEADER_BYTES + MINUTIA_BYTES * n);
+        let mut out =
+            Vec::with_capacity(HEADER_BYTES + MINUTIA_BYTES * n + self.flow.encoded_len());
         out.extend_from_slice(&MAGIC);
         out.push(VERSION);
         out.extend_from_slice(&self.width.to_le_bytes());
@@ -105,6 +112,7 @@ impl Template {
             out.push(m.angle);
             out.push(m.reliability.min(100));
         }
+        self.flow.encode_into(&mut out);
         out
     }
 
@@ -120,8 +128,9 @@ impl Template {
         if header[..3] != MAGIC {
             return Err(TemplateError::BadMagic);
         }
-        if header[3] != VERSION {
-            return Err(TemplateError::UnsupportedVersion(header[3]));
+        let version = header[3];
+        if version != VERSION && version != VERSION_MINUTIAE_ONLY {
+            return Err(TemplateError::UnsupportedVersion(version));
         }
         let width = u16::from_le_bytes([header[4], header[5]]);
         let height = u16::from_le_bytes([header[6], header[7]]);
@@ -130,12 +139,22 @@ impl Template {
             return Err(TemplateError::Invalid("quality"));
         }
         let n = usize::from(header[9]);
-        let body = &bytes[HEADER_BYTES..];
+        let rest = &bytes[HEADER_BYTES..];
         let need = n * MINUTIA_BYTES;
-        if body.len() < need {
+        let body = rest.get(..need).ok_or(TemplateError::Truncated)?;
+        let rest = &rest[need..];
+        let (flow, used) = if version == VERSION_MINUTIAE_ONLY {
+            (RidgeFlow::default(), 0)
+        } else if rest.len() < 2 {
             return Err(TemplateError::Truncated);
-        }
-        if body.len() > need {
+        } else {
+            let n = usize::from(rest[0]) * usize::from(rest[1]);
+            if rest.len() < 2 + n.div_ceil(2) {
+                return Err(TemplateError::Truncated);
+            }
+            RidgeFlow::decode(rest).ok_or(TemplateError::Invalid("ridge flow"))?
+        };
+        if rest.len() > used {
             return Err(TemplateError::TrailingBytes);
         }
         let mut minutiae = Vec::with_capacity(n);
@@ -165,6 +184,7 @@ impl Template {
             height,
             quality,
             minutiae,
+            flow,
         })
     }
 }
@@ -179,7 +199,7 @@ mod tests {
         #[test]
         fn roundtrip(t in arb_template()) {
             let bytes = t.encode();
-            prop_assert_eq!(bytes.len(), 10 + 6 * t.minutiae.len());
+            prop_assert_eq!(bytes.len(), 10 + 6 * t.minutiae.len() + t.flow.encoded_len());
             prop_assert_eq!(Template::decode(&bytes), Ok(t));
         }
 

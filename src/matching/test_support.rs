@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
 use super::minutiae::Kind;
+use super::ridge_flow::{LEVELS, RidgeFlow};
 use super::template::{StoredMinutia, Template};
 
 /// A random but plausible template (minutiae at least 10 px apart) from `seed`.
@@ -37,6 +38,7 @@ pub fn random_template(seed: u64, n: usize) -> Template {
         height: 400,
         quality: 60,
         minutiae,
+        flow: Default::default(),
     }
 }
 
@@ -66,6 +68,18 @@ fn arb_minutia() -> impl Strategy<Value = StoredMinutia> {
         })
 }
 
+/// Any ridge flow grid (proptest strategy).
+pub fn arb_flow() -> impl Strategy<Value = RidgeFlow> {
+    (0u8..40, 0u8..40).prop_flat_map(|(cols, rows)| {
+        let n = usize::from(cols) * usize::from(rows);
+        prop::collection::vec(0u8..=LEVELS, n).prop_map(move |cells| RidgeFlow {
+            cols,
+            rows,
+            cells,
+        })
+    })
+}
+
 /// Any template the codecs must round-trip (proptest strategy).
 pub fn arb_template() -> impl Strategy<Value = Template> {
     (
@@ -73,11 +87,13 @@ pub fn arb_template() -> impl Strategy<Value = Template> {
         any::<u16>(),
         0u8..=100,
         prop::collection::vec(arb_minutia(), 0..=255),
+        arb_flow(),
     )
-        .prop_map(|(width, height, quality, minutiae)| Template {
+        .prop_map(|(width, height, quality, minutiae, flow)| Template {
             width,
             height,
             quality,
             minutiae,
+            flow,
         })
 }

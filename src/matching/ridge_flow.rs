@@ -1,0 +1,287 @@
+//! Ridge flow: the print's ridge orientation on a coarse grid of [`CELL`] px cells (500 ppi),
+//! quantised to [`LEVELS`] directions, stored in the template next to the minutiae. Two prints
+//! aligned on their minutiae must also agree on the ridge flow wherever they overlap; the
+//! matcher uses that when the minutiae alone are too few to tell (small or wet prints).
+//!
+//! Owns the grid, its 4-bit packing and the agreement of two grids under an alignment. Must not
+//! extract orientation (that is `orientation`'s job) or decide the match score.
+
+use std::f32::consts::PI;
+
+use super::orientation::OrientationField;
+use super::segmentation::{BLOCK, BlockMap};
+
+/// Cell size in pixels at 500 ppi.
+pub const CELL: usize = 16;
+/// Orientation levels over [0, π); a cell holds 1..=LEVELS, 0 = no ridges there.
+pub const LEVELS: u8 = 15;
+/// Blocks per cell side.
+const BLOCKS_PER_CELL: usize = CELL / BLOCK;
+const _: () = assert!(BLOCKS_PER_CELL * BLOCK == CELL);
+
+/// Coarse ridge orientation grid of one print.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct RidgeFlow {
+    /// Cells per row.
+    pub cols: u8,
+    /// Cells per column.
+    pub rows: u8,
+    /// Row-major cells, `cols · rows` long: 0 = background, 1..=LEVELS orientation level.
+    pub cells: Vec<u8>,
+}
+
+/// Centre angle in [0, π) of orientation level `level` (1..=LEVELS).
+pub fn level_angle(level: u8) -> f32 {
+    (f32::from(level.saturating_sub(1)) + 0.5) * PI / f32::from(LEVELS)
+}
+
+impl RidgeFlow {
+    /// The grid of an image's orientation field, keeping cells whose blocks are mostly
+    /// foreground (grids wider or taller than 255 cells keep their first 255).
+    pub fn from_field(orient: &OrientationField, mask: &BlockMap<bool>) -> Self {
+        let cols = orient.theta.bw.div_ceil(BLOCKS_PER_CELL).min(255);
+        let rows = orient.theta.bh.div_ceil(BLOCKS_PER_CELL).min(255);
+        let mut cells = Vec::with_capacity(cols * rows);
+        for cy in 0..rows {
+            for cx in 0..cols {
+                let (mut sc, mut ss, mut fg) = (0.0f32, 0.0f32, 0usize);
+                for dy in 0..BLOCKS_PER_CELL {
+                    for dx in 0..BLOCKS_PER_CELL {
+                        let (bx, by) = (
+                            (cx * BLOCKS_PER_CELL + dx) as isize,
+                            (cy * BLOCKS_PER_CELL + dy) as isize,
+                        );
+                        if !mask.get(bx, by) {
+                            continue;
+                        }
+                        let (t, c) = (orient.theta.get(bx, by), orient.coherence.get(bx, by));
+                        let (s2, c2) = (2.0 * t).sin_cos();
+                        sc += c * c2;
+                        ss += c * s2;
+                        fg += 1;
+                    }
+                }
+                let level = if 2 * fg >= BLOCKS_PER_CELL * BLOCKS_PER_CELL && sc.hypot(ss) > 1e-6 {
+                    let t = (0.5 * ss.atan2(sc)).rem_euclid(PI);
+                    ((t / PI * f32::from(LEVELS)) as u8).min(LEVELS - 1) + 1
+                } else {
+                    0
+                };
+                cells.push(level);
+            }
+        }
+        Self {
+            cols: cols as u8,
+            rows: rows as u8,
+            cells,
+        }
+    }
+
+    /// Bytes of [`RidgeFlow::encode_into`]: the two sizes and two cells per byte.
+    pub fn encoded_len(&self) -> usize {
+        2 + self.cells.len().div_ceil(2)
+    }
+
+    /// Appends the packed grid: cols, rows, then cells two per byte (low nibble first).
+    pub fn encode_into(&self, out: &mut Vec<u8>) {
+        out.push(self.cols);
+        out.push(self.rows);
+        for pair in self.cells.chunks(2) {
+            let lo = pair.first().copied().unwrap_or(0) & 0x0f;
+            let hi = pair.get(1).copied().unwrap_or(0) & 0x0f;
+            out.push(lo | (hi << 4));
+        }
+    }
+
+    /// Reads a packed grid from the start of `bytes`; returns it and the bytes used, or `None`
+    /// when the bytes are too short or a cell holds an impossible level.
+    pub fn decode(bytes: &[u8]) -> Option<(Self, usize)> {
+        let (&cols, &rows) = (bytes.first()?, bytes.get(1)?);
+        let n = usize::from(cols) * usize::from(rows);
+        let packed = bytes.get(2..2 + n.div_ceil(2))?;
+        let mut cells = Vec::with_capacity(n);
+        for &b in packed {
+            cells.push(b & 0x0f);
+            cells.push(b >> 4);
+        }
+        // An odd count leaves a padding nibble, which must be zero.
+        if cells.len() > n && cells.pop() != Some(0) {
+            return None;
+        }
+        if cells.iter().any(|&c| c > LEVELS) {
+            return None;
+        }
+        Some((Self { cols, rows, cells }, 2 + packed.len()))
+    }
+
+    /// Level of the cell containing pixel (`x`, `y`), 0 outside the grid or on background.
+    #[inline]
+    pub fn at(&self, x: f32, y: f32) -> u8 {
+        if x < 0.0 || y < 0.0 {
+            return 0;
+        }
+        let (cx, cy) = ((x / CELL as f32) as usize, (y / CELL as f32) as usize);
+        if cx >= usize::from(self.cols) || cy >= usize::from(self.rows) {
+            return 0;
+        }
+        self.cells
+            .get(cy * usize::from(self.cols) + cx)
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// A print's flow prepared for matching: each foreground cell's centre and doubled-angle
+/// vector, plus the grid for lookups.
+#[derive(Clone, Debug, Default)]
+pub struct PreparedFlow {
+    /// (x, y, cos 2θ, sin 2θ) per foreground cell.
+    pub cells: Vec<[f32; 4]>,
+    /// The grid itself.
+    pub grid: RidgeFlow,
+}
+
+/// Cosine and sine of twice each level's angle, index = level (0 unused).
+fn doubled_table() -> [[f32; 2]; LEVELS as usize + 1] {
+    let mut t = [[0.0; 2]; LEVELS as usize + 1];
+    for (level, slot) in t.iter_mut().enumerate().skip(1) {
+        let (s, c) = (2.0 * level_angle(level as u8)).sin_cos();
+        *slot = [c, s];
+    }
+    t
+}
+
+impl PreparedFlow {
+    /// Prepares a grid.
+    pub fn new(grid: &RidgeFlow) -> Self {
+        let table = doubled_table();
+        let mut cells = Vec::new();
+        for (k, &level) in grid.cells.iter().enumerate() {
+            if level == 0 || grid.cols == 0 {
+                continue;
+            }
+            let (cx, cy) = (k % usize::from(grid.cols), k / usize::from(grid.cols));
+            let [c, s] = table[usize::from(level.min(LEVELS))];
+            cells.push([
+                (cx as f32 + 0.5) * CELL as f32,
+                (cy as f32 + 0.5) * CELL as f32,
+                c,
+                s,
+            ]);
+        }
+        Self {
+            cells,
+            grid: grid.clone(),
+        }
+    }
+}
+
+/// Weight of the flow agreement in the score: a pair whose flows agree perfectly keeps its
+/// minutiae score, one whose flows are unrelated (mean cos 2Δθ = 0) keeps e⁻² of it.
+const FLOW_WEIGHT: f32 = 2.0;
+/// Overlapping cells (≈ 16 mm² at 40) from which the agreement counts in full; fewer count
+/// proportionally less.
+const FULL_OVERLAP_CELLS: f32 = 40.0;
+
+/// The factor in (0, 1] that scales the minutiae score of an alignment by how well the two
+/// prints' ridge flows agree under it: exp(FLOW_WEIGHT · (w · c − 1)), c the mean cos 2Δθ
+/// over the overlapping cells and w = min(1, cells / FULL_OVERLAP_CELLS); 1 when either print
+/// has no flow (templates imported from ISO records).
+pub fn factor(
+    a: &PreparedFlow,
+    b: &PreparedFlow,
+    rot: f32,
+    map: impl Fn(f32, f32) -> (f32, f32),
+) -> f32 {
+    if a.cells.is_empty() || b.cells.is_empty() {
+        return 1.0;
+    }
+    let (n, c) = agreement(a, b, rot, map);
+    let w = (n as f32 / FULL_OVERLAP_CELLS).min(1.0);
+    (FLOW_WEIGHT * (w * c - 1.0)).exp().min(1.0)
+}
+
+/// Agreement of A's flow mapped onto B by `map` (rotation `rot`): the number of A cells that
+/// land on a foreground cell of B, and the mean cos 2Δθ over them (1 = same flow, 0 = crossing
+/// at 45° on average, −1 = perpendicular).
+pub fn agreement(
+    a: &PreparedFlow,
+    b: &PreparedFlow,
+    rot: f32,
+    map: impl Fn(f32, f32) -> (f32, f32),
+) -> (usize, f32) {
+    let table = doubled_table();
+    let (s2, c2) = (2.0 * rot).sin_cos();
+    let (mut n, mut sum) = (0usize, 0.0f32);
+    for &[x, y, c, s] in &a.cells {
+        let (u, v) = map(x, y);
+        let level = b.grid.at(u, v);
+        if level == 0 {
+            continue;
+        }
+        let [bc, bs] = table[usize::from(level.min(LEVELS))];
+        // cos(2θa + 2rot − 2θb)
+        let (rc, rs) = (c * c2 - s * s2, s * c2 + c * s2);
+        sum += rc * bc + rs * bs;
+        n += 1;
+    }
+    (n, if n == 0 { 0.0 } else { sum / n as f32 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn packing_roundtrips(cols in 0u8..30, rows in 0u8..30, seed in any::<u64>()) {
+            let n = usize::from(cols) * usize::from(rows);
+            let cells = (0..n).map(|k| ((seed >> (k % 60)) as u8 ^ k as u8) % (LEVELS + 1)).collect();
+            let g = RidgeFlow { cols, rows, cells };
+            let mut out = Vec::new();
+            g.encode_into(&mut out);
+            prop_assert_eq!(out.len(), g.encoded_len());
+            prop_assert_eq!(RidgeFlow::decode(&out), Some((g, out.len())));
+        }
+
+        #[test]
+        fn decoding_garbage_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            if let Some((g, used)) = RidgeFlow::decode(&bytes) {
+                prop_assert!(used <= bytes.len());
+                prop_assert_eq!(g.cells.len(), usize::from(g.cols) * usize::from(g.rows));
+            }
+        }
+    }
+
+    #[test]
+    fn a_level_above_the_range_is_rejected() {
+        assert_eq!(RidgeFlow::decode(&[1, 1, 0x0f]).map(|g| g.1), Some(3));
+        assert_eq!(RidgeFlow::decode(&[2, 1, 0x1f]).map(|g| g.1), Some(3));
+        // Padding nibble of an odd count must be zero; level 0 is background.
+        assert_eq!(RidgeFlow::decode(&[1, 1, 0x10]), None);
+        assert_eq!(RidgeFlow::decode(&[1, 1]), None);
+    }
+
+    #[test]
+    fn same_flow_agrees_and_crossed_flow_does_not() {
+        let grid = |level: u8| RidgeFlow {
+            cols: 10,
+            rows: 10,
+            cells: vec![level; 100],
+        };
+        let horizontal = PreparedFlow::new(&grid(1));
+        let same = agreement(&horizontal, &horizontal, 0.0, |x, y| (x, y));
+        assert_eq!(same.0, 100);
+        assert!(same.1 > 0.99, "{same:?}");
+        let vertical = PreparedFlow::new(&grid(1 + LEVELS / 2));
+        let crossed = agreement(&horizontal, &vertical, 0.0, |x, y| (x, y));
+        assert!(crossed.1 < -0.9, "{crossed:?}");
+        // Rotating the horizontal flow by 90° makes it agree with the vertical one.
+        let turned = agreement(&horizontal, &vertical, PI / 2.0, |x, y| (x, y));
+        assert!(turned.1 > 0.9, "{turned:?}");
+        // Shifted half out of the grid: half the cells overlap.
+        let shifted = agreement(&horizontal, &horizontal, 0.0, |x, y| (x + 80.0, y));
+        assert_eq!(shifted.0, 50);
+    }
+}
