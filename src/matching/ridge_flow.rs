@@ -183,10 +183,16 @@ const FLOW_WEIGHT: f32 = 2.0;
 /// proportionally less.
 const FULL_OVERLAP_CELLS: f32 = 40.0;
 
+/// Factor for a pair where either print has no flow (version 1 templates, ISO imports): the
+/// ratio of the calibrated thresholds with and without the flow at FMR 1e-3 … 1e-5 (0.73 –
+/// 0.77, `huella eval calibrate` on the development sets), so that one calibration table
+/// serves both kinds of comparison in the tail that thresholds are set in.
+pub const NO_FLOW_FACTOR: f32 = 0.75;
+
 /// The factor in (0, 1] that scales the minutiae score of an alignment by how well the two
 /// prints' ridge flows agree under it: exp(FLOW_WEIGHT · (w · c − 1)), c the mean cos 2Δθ
-/// over the overlapping cells and w = min(1, cells / FULL_OVERLAP_CELLS); 1 when either print
-/// has no flow (templates imported from ISO records).
+/// over the overlapping cells and w = min(1, cells / FULL_OVERLAP_CELLS); [`NO_FLOW_FACTOR`]
+/// when either print has no flow.
 pub fn factor(
     a: &PreparedFlow,
     b: &PreparedFlow,
@@ -194,7 +200,7 @@ pub fn factor(
     map: impl Fn(f32, f32) -> (f32, f32),
 ) -> f32 {
     if a.cells.is_empty() || b.cells.is_empty() {
-        return 1.0;
+        return NO_FLOW_FACTOR;
     }
     let (n, c) = agreement(a, b, rot, map);
     let w = (n as f32 / FULL_OVERLAP_CELLS).min(1.0);
