@@ -43,6 +43,9 @@ const SEED_POOL: usize = 4 * SEEDS;
 const SEED_BUFFER: usize = 4 * SEED_POOL;
 /// Seeds whose local similarity is below this fraction of the best seed's are not tried.
 const SEED_RATIO: f32 = 0.6;
+/// The runner-up alignment has its ridge flow checked too when its minutiae score is at least
+/// this fraction of the best's.
+const RUNNER_UP: f32 = 0.7;
 /// Position tolerance near the seed (pixels).
 const DIST_TOL: f32 = 10.0;
 /// Extra position tolerance per pixel of distance from the seed (elastic distortion).
@@ -642,6 +645,8 @@ fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
 /// score the agreement relative to the minutiae expected in the overlap.
 fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let mut best = 0.0f32;
+    // The two best alignments (score, A seed, B seed, rotation), best first.
+    let mut kept = [(0.0f32, [0.0f32; 3], [0.0f32; 3], 0.0f32); 2];
     let min_cos = ANGLE_TOL.cos();
     let top = scratch.sel.first().map_or(0.0, |p| p.0);
     let nbp = b.ypts.len();
@@ -714,8 +719,7 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
             m += key_value(k);
             count += 1;
         }
-        // The overlap counts are floored at MIN_OVERLAP (and the flow factor is at most 1):
-        // skip them when even that cannot win.
+        // The overlap counts are floored at MIN_OVERLAP: skip them when even that cannot win.
         if count < 2 || m * m <= best * MIN_OVERLAP * MIN_OVERLAP {
             continue;
         }
@@ -746,14 +750,33 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
             })
             .count();
         let nb = (nb_ov as f32).max(MIN_OVERLAP);
-        let minutiae_score = (m * m / (na * nb)).min(1.0);
-        if minutiae_score <= best {
-            continue;
+        let score = (m * m / (na * nb)).min(1.0);
+        // `best` is the weaker of the two kept: a seed must beat it to be kept.
+        if score > best {
+            if score > kept[0].0 {
+                kept[1] = kept[0];
+                kept[0] = (score, pa, pb, rot);
+            } else {
+                kept[1] = (score, pa, pb, rot);
+            }
+            best = kept[1].0.max(RUNNER_UP * kept[0].0);
         }
-        let flow = ridge_flow::factor(&a.flow, &b.flow, rot, |x, y| map(&[x, y, 0.0]));
-        best = best.max(minutiae_score * flow);
     }
-    best
+    // The ridge flows must agree under the alignment (the best product over the two kept
+    // alignments: the second catches a best-scoring chance alignment of the minutiae).
+    let mut fused = 0.0f32;
+    for &(score, pa, pb, rot) in &kept {
+        if score <= fused || score <= RUNNER_UP * kept[0].0 && score < kept[0].0 {
+            break;
+        }
+        let (rs, rc) = rot.sin_cos();
+        let map = |x: f32, y: f32| {
+            let (dx, dy) = (x - pa[0], y - pa[1]);
+            (pb[0] + dx * rc - dy * rs, pb[1] + dx * rs + dy * rc)
+        };
+        fused = fused.max(score * ridge_flow::factor(&a.flow, &b.flow, rot, map));
+    }
+    fused
 }
 
 #[cfg(test)]

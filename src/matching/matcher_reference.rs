@@ -13,7 +13,8 @@ use std::f32::consts::TAU;
 
 use super::{
     ANGLE_TOL, DIST_TOL, DIST_TOL_MAX, DIST_TOL_SLOPE, MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP,
-    Prepared, SEED_POOL, SEED_RATIO, SEEDS, Y_BUCKET, local_similarity, ridge_flow, signed_diff,
+    Prepared, RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS, Y_BUCKET, local_similarity, ridge_flow,
+    signed_diff,
 };
 
 /// Similarity score of two prepared templates, computed the slow way.
@@ -98,7 +99,7 @@ fn local_stage(a: &Prepared, b: &Prepared) -> (f32, Pairs, Vec<f32>) {
 }
 
 fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim: &[f32]) -> f32 {
-    let mut best = 0.0f32;
+    let mut scores: Vec<(f32, [f32; 3], [f32; 3], f32)> = Vec::new();
     let min_cos = ANGLE_TOL.cos();
     let top = sel.first().map_or(0.0, |p| p.0);
     let nbp = b.points.len();
@@ -148,7 +149,7 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim:
             m += w;
             count += 1;
         }
-        if count < 2 || m * m <= best * MIN_OVERLAP * MIN_OVERLAP {
+        if count < 2 {
             continue;
         }
         let inv = |p: &[f32; 3]| {
@@ -173,8 +174,39 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim:
             .count();
         let na = (na_ov as f32).max(MIN_OVERLAP);
         let nb = (nb_ov as f32).max(MIN_OVERLAP);
-        let flow = ridge_flow::factor(&a.flow, &b.flow, rot, |x, y| map(&[x, y, 0.0]));
-        best = best.max((m * m / (na * nb)).min(1.0) * flow);
+        scores.push(((m * m / (na * nb)).min(1.0), pa, pb, rot));
+    }
+    // The best alignment (the first of equals), and the best of the others when it reaches
+    // RUNNER_UP of it: the larger product with the ridge-flow factor.
+    let first_best = |skip: Option<usize>| {
+        let mut at: Option<usize> = None;
+        for (k, s) in scores.iter().enumerate() {
+            if Some(k) != skip && at.is_none_or(|b| s.0 > scores[b].0) {
+                at = Some(k);
+            }
+        }
+        at
+    };
+    let Some(top) = first_best(None) else {
+        return 0.0;
+    };
+    let mut chosen = vec![scores[top]];
+    if let Some(second) = first_best(Some(top))
+        && scores[second].0 > RUNNER_UP * scores[top].0
+    {
+        chosen.push(scores[second]);
+    }
+    let mut best = 0.0f32;
+    for (score, pa, pb, rot) in chosen {
+        if score <= 0.0 {
+            continue;
+        }
+        let (rs, rc) = rot.sin_cos();
+        let map = |x: f32, y: f32| {
+            let (dx, dy) = (x - pa[0], y - pa[1]);
+            (pb[0] + dx * rc - dy * rs, pb[1] + dx * rs + dy * rc)
+        };
+        best = best.max(score * ridge_flow::factor(&a.flow, &b.flow, rot, map));
     }
     best
 }

@@ -131,25 +131,38 @@ impl RidgeFlow {
     }
 }
 
-/// A print's flow prepared for matching: each foreground cell's centre and doubled-angle
-/// vector, plus the grid for lookups.
+/// One cell in this many (a diagonal lattice) is mapped onto the other print: the flow is
+/// smooth, and every fourth cell gave the FVC EER phase means of all of them (within 0.05
+/// point, docs/matching.md) at a quarter of the cost.
+const SAMPLE_EVERY: usize = 4;
+
+/// A print's flow prepared for matching: the doubled-angle vector of every [`SAMPLE_EVERY`]th
+/// foreground cell (the side mapped onto the other print), plus the whole grid (the side
+/// looked up).
 #[derive(Clone, Debug, Default)]
 pub struct PreparedFlow {
-    /// (x, y, cos 2θ, sin 2θ) per foreground cell.
+    /// (x, y, cos 2θ, sin 2θ) per sampled foreground cell.
     pub cells: Vec<[f32; 4]>,
     /// The grid itself.
     pub grid: RidgeFlow,
 }
 
-/// Cosine and sine of twice each level's angle, index = level (0 unused).
-fn doubled_table() -> [[f32; 2]; LEVELS as usize + 1] {
-    let mut t = [[0.0; 2]; LEVELS as usize + 1];
-    for (level, slot) in t.iter_mut().enumerate().skip(1) {
-        let (s, c) = (2.0 * level_angle(level as u8)).sin_cos();
-        *slot = [c, s];
-    }
-    t
+/// Cosine and sine of twice each level's angle, index = level (0 = background: zeros).
+fn doubled_table() -> &'static [[f32; 2]; TABLE_LEN] {
+    static TABLE: std::sync::OnceLock<[[f32; 2]; TABLE_LEN]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [[0.0; 2]; TABLE_LEN];
+        for (level, slot) in t.iter_mut().enumerate().skip(1) {
+            let (s, c) = (2.0 * level_angle(level as u8)).sin_cos();
+            *slot = [c, s];
+        }
+        t
+    })
 }
+
+/// Entries of the level tables: every 4-bit value, so a nibble indexes them without a check.
+const TABLE_LEN: usize = 16;
+const _: () = assert!(LEVELS as usize + 1 == TABLE_LEN);
 
 impl PreparedFlow {
     /// Prepares a grid.
@@ -161,7 +174,10 @@ impl PreparedFlow {
                 continue;
             }
             let (cx, cy) = (k % usize::from(grid.cols), k / usize::from(grid.cols));
-            let [c, s] = table[usize::from(level.min(LEVELS))];
+            if (cx + cy) % SAMPLE_EVERY != 0 {
+                continue;
+            }
+            let [c, s] = table[usize::from(level) % TABLE_LEN];
             cells.push([
                 (cx as f32 + 0.5) * CELL as f32,
                 (cy as f32 + 0.5) * CELL as f32,
@@ -203,12 +219,12 @@ pub fn factor(
         return NO_FLOW_FACTOR;
     }
     let (n, c) = agreement(a, b, rot, map);
-    let w = (n as f32 / FULL_OVERLAP_CELLS).min(1.0);
+    let w = (n as f32 * SAMPLE_EVERY as f32 / FULL_OVERLAP_CELLS).min(1.0);
     (FLOW_WEIGHT * (w * c - 1.0)).exp().min(1.0)
 }
 
-/// Agreement of A's flow mapped onto B by `map` (rotation `rot`): the number of A cells that
-/// land on a foreground cell of B, and the mean cos 2Δθ over them (1 = same flow, 0 = crossing
+/// Agreement of A's flow mapped onto B by `map` (rotation `rot`): the number of A's sampled
+/// cells that land on a foreground cell of B, and the mean cos 2Δθ over them (1 = same flow, 0 = crossing
 /// at 45° on average, −1 = perpendicular).
 pub fn agreement(
     a: &PreparedFlow,
@@ -216,20 +232,31 @@ pub fn agreement(
     rot: f32,
     map: impl Fn(f32, f32) -> (f32, f32),
 ) -> (usize, f32) {
-    let table = doubled_table();
+    // B's levels turned back by the rotation: cos 2Δθ is then one dot product per cell, and
+    // background (level 0) contributes zeros.
     let (s2, c2) = (2.0 * rot).sin_cos();
+    let mut turned = *doubled_table();
+    for v in turned.iter_mut() {
+        *v = [v[0] * c2 + v[1] * s2, v[1] * c2 - v[0] * s2];
+    }
+    let grid = &b.grid;
+    let (cols, rows) = (i32::from(grid.cols), i32::from(grid.rows));
+    let inv = 1.0 / CELL as f32;
     let (mut n, mut sum) = (0usize, 0.0f32);
+    // Without data-dependent branches: about half the cells land outside B's print.
     for &[x, y, c, s] in &a.cells {
         let (u, v) = map(x, y);
-        let level = b.grid.at(u, v);
-        if level == 0 {
-            continue;
-        }
-        let [bc, bs] = table[usize::from(level.min(LEVELS))];
-        // cos(2θa + 2rot − 2θb)
-        let (rc, rs) = (c * c2 - s * s2, s * c2 + c * s2);
-        sum += rc * bc + rs * bs;
-        n += 1;
+        let (cx, cy) = ((u * inv).floor() as i32, (v * inv).floor() as i32);
+        let inside = (0..cols).contains(&cx) & (0..rows).contains(&cy);
+        let k = if inside {
+            (cy * cols + cx) as usize
+        } else {
+            usize::MAX
+        };
+        let level = grid.cells.get(k).copied().unwrap_or(0);
+        let [bc, bs] = turned[usize::from(level) % TABLE_LEN];
+        sum += c * bc + s * bs;
+        n += usize::from(level != 0);
     }
     (n, if n == 0 { 0.0 } else { sum / n as f32 })
 }
@@ -278,7 +305,6 @@ mod tests {
         };
         let horizontal = PreparedFlow::new(&grid(1));
         let same = agreement(&horizontal, &horizontal, 0.0, |x, y| (x, y));
-        assert_eq!(same.0, 100);
         assert!(same.1 > 0.99, "{same:?}");
         let vertical = PreparedFlow::new(&grid(1 + LEVELS / 2));
         let crossed = agreement(&horizontal, &vertical, 0.0, |x, y| (x, y));
@@ -286,8 +312,15 @@ mod tests {
         // Rotating the horizontal flow by 90° makes it agree with the vertical one.
         let turned = agreement(&horizontal, &vertical, PI / 2.0, |x, y| (x, y));
         assert!(turned.1 > 0.9, "{turned:?}");
-        // Shifted half out of the grid: half the cells overlap.
+        // Shifted half out of the grid: the sampled cells of the left half overlap.
+        assert_eq!(same.0, horizontal.cells.len());
         let shifted = agreement(&horizontal, &horizontal, 0.0, |x, y| (x + 80.0, y));
-        assert_eq!(shifted.0, 50);
+        let staying = horizontal
+            .cells
+            .iter()
+            .filter(|c| c[0] + 80.0 < 160.0)
+            .count();
+        assert!(staying > 0 && staying < same.0);
+        assert_eq!(shifted.0, staying);
     }
 }
