@@ -33,9 +33,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use huella::matching::eval::list_samples;
+use huella::matching::eval::{Sample, list_samples};
 use huella::matching::matcher::{Scratch, compare_with};
-use huella::matching::{Template, extract, prepare};
+use huella::matching::{Prepared, Template, extract, prepare};
 
 fn cache_path() -> PathBuf {
     std::env::var_os("LAB_CACHE").map_or_else(
@@ -241,24 +241,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let e = extract(&std::fs::read(&s.path)?, ppi)?;
                 prints.push((e.quality.score, prepare(&e.template)));
             }
-            let mut order: Vec<usize> = (0..prints.len()).collect();
-            order.sort_by_key(|&i| prints[i].0);
-            for reject in [0usize, 10, 20] {
-                let cut = prints.len() * reject / 100;
-                let kept = &order[cut..];
-                let (mut genuine, mut imp) = (Vec::new(), Vec::new());
-                for (x, &i) in kept.iter().enumerate() {
-                    for &j in &kept[x + 1..] {
-                        let sc = huella::matching::compare(&prints[i].1, &prints[j].1);
-                        if samples[i].finger == samples[j].finger {
-                            genuine.push(sc);
-                        } else {
-                            imp.push(sc);
-                        }
+            for (reject, eer) in [0, 10, 20].into_iter().zip(rejection_eers(&samples, &prints)) {
+                let kept = prints.len() - prints.len() * reject / 100;
+                println!("reject {reject:2} %: {kept} images, ext EER {:.2} %", 100.0 * eer);
+            }
+            Ok(())
+        }
+        Some("tquality") => {
+            // `quality` over every set of a `tcache` file (the template carries the quality):
+            // mean extended EER per sensor after rejecting 0 / 10 / 20 % of each set.
+            let data = std::fs::read(std::env::args().nth(2).ok_or("tquality CACHE")?)?;
+            let mut rest = data.as_slice();
+            let mut sums = std::collections::BTreeMap::<&str, ([f64; 3], usize)>::new();
+            while let Some(dir) = take_framed(&mut rest) {
+                let dir = String::from_utf8(dir.to_vec())?;
+                let n = take_framed(&mut rest).ok_or("truncated")?;
+                let n = u32::from_le_bytes(n.try_into()?) as usize;
+                let samples = list_samples(std::path::Path::new(&dir))?;
+                let (mut kept_samples, mut prints) = (Vec::new(), Vec::new());
+                for s in samples.into_iter().take(n) {
+                    let body = take_framed(&mut rest).ok_or("truncated")?;
+                    if let Ok(t) = Template::decode(body) {
+                        prints.push((t.quality, prepare(&t)));
+                        kept_samples.push(s);
                     }
                 }
-                let (eer, ..) = huella::matching::eval::error_rates(&genuine, &imp);
-                println!("reject {reject:2} %: {} images, ext EER {:.2} %", kept.len(), 100.0 * eer);
+                let eers = rejection_eers(&kept_samples, &prints);
+                let e = sums.entry(if dir.contains("DB1") { "DB1" } else { "DB3" }).or_default();
+                for (sum, x) in e.0.iter_mut().zip(eers) {
+                    *sum += x;
+                }
+                e.1 += 1;
+            }
+            for (set, (eers, k)) in &sums {
+                let m: Vec<String> = eers.iter().map(|e| format!("{:.2}", 100.0 * e / *k as f64)).collect();
+                println!("{set} mean of {k}: ext EER rejecting 0 / 10 / 20 %: {}", m.join(" / "));
             }
             Ok(())
         }
@@ -394,4 +411,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         _ => Err("usage: match_lab cache | run | eval DIR PPI | resample SRC DST PPI | crop SRC DST DX DY | calibrate DIR... | probe FILE...".into()),
     }
+}
+
+/// Extended EER of a set after rejecting its 0, 10 and 20 % lowest-quality prints
+/// (`prints` parallel to `samples`: quality score and prepared template).
+fn rejection_eers(samples: &[Sample], prints: &[(u8, Prepared)]) -> [f64; 3] {
+    let mut order: Vec<usize> = (0..prints.len()).collect();
+    order.sort_by_key(|&i| prints[i].0);
+    [0usize, 10, 20].map(|reject| {
+        let kept = &order[prints.len() * reject / 100..];
+        let (mut genuine, mut imp) = (Vec::new(), Vec::new());
+        for (x, &i) in kept.iter().enumerate() {
+            for &j in &kept[x + 1..] {
+                let sc = huella::matching::compare(&prints[i].1, &prints[j].1);
+                if samples[i].finger == samples[j].finger {
+                    genuine.push(sc);
+                } else {
+                    imp.push(sc);
+                }
+            }
+        }
+        huella::matching::eval::error_rates(&genuine, &imp).0
+    })
 }
