@@ -820,8 +820,9 @@ mod tests {
         let mut flow = t.flow.clone();
         for (k, cell) in flow.cells.iter_mut().enumerate() {
             let cols = usize::from(t.flow.cols);
-            let cx = (k % cols) as f32 * CELL_PX + 0.5 * CELL_PX - 200.0 - tx;
-            let cy = (k / cols) as f32 * CELL_PX + 0.5 * CELL_PX - 200.0 - ty;
+            let (left, top) = (f32::from(t.flow.left), f32::from(t.flow.top));
+            let cx = ((k % cols) as f32 + left + 0.5) * CELL_PX - 200.0 - tx;
+            let cy = ((k / cols) as f32 + top + 0.5) * CELL_PX - 200.0 - ty;
             let (ox, oy) = (200.0 + cx * c + cy * s, 200.0 - cx * s + cy * c);
             let level = t.flow.at(ox, oy);
             *cell = if level == 0 {
@@ -857,6 +858,8 @@ mod tests {
             })
             .collect();
         t.flow = RidgeFlow {
+            left: 0,
+            top: 0,
             cols: cols as u8,
             rows: cols as u8,
             cells,

@@ -17,11 +17,17 @@ pub const CELL: usize = 16;
 pub const LEVELS: u8 = 15;
 /// Blocks per cell side.
 const BLOCKS_PER_CELL: usize = CELL / BLOCK;
+/// Encoded bytes before the cells: left, top, cols, rows.
+const HEADER: usize = 4;
 const _: () = assert!(BLOCKS_PER_CELL * BLOCK == CELL);
 
-/// Coarse ridge orientation grid of one print.
+/// Coarse ridge orientation grid of one print, cropped to the cells that hold ridges.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct RidgeFlow {
+    /// Column of the grid's first cell in the image (in cells).
+    pub left: u8,
+    /// Row of the grid's first cell in the image (in cells).
+    pub top: u8,
     /// Cells per row.
     pub cols: u8,
     /// Cells per column.
@@ -37,11 +43,12 @@ pub fn level_angle(level: u8) -> f32 {
 
 impl RidgeFlow {
     /// The grid of an image's orientation field, keeping cells whose blocks are mostly
-    /// foreground (grids wider or taller than 255 cells keep their first 255).
+    /// foreground, cropped to the box around them (at most 255 cells from the image's top
+    /// left corner, 255 wide and 255 high: beyond 8 m of print nothing is kept).
     pub fn from_field(orient: &OrientationField, mask: &BlockMap<bool>) -> Self {
-        let cols = orient.theta.bw.div_ceil(BLOCKS_PER_CELL).min(255);
-        let rows = orient.theta.bh.div_ceil(BLOCKS_PER_CELL).min(255);
-        let mut cells = Vec::with_capacity(cols * rows);
+        let cols = orient.theta.bw.div_ceil(BLOCKS_PER_CELL).min(510);
+        let rows = orient.theta.bh.div_ceil(BLOCKS_PER_CELL).min(510);
+        let mut full = Vec::with_capacity(cols * rows);
         for cy in 0..rows {
             for cx in 0..cols {
                 let (mut sc, mut ss, mut fg) = (0.0f32, 0.0f32, 0usize);
@@ -67,23 +74,43 @@ impl RidgeFlow {
                 } else {
                     0
                 };
-                cells.push(level);
+                full.push(level);
             }
         }
+        // The box around the foreground cells.
+        let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+        for (k, _) in full.iter().enumerate().filter(|c| *c.1 != 0) {
+            let (cx, cy) = (k % cols, k / cols);
+            (x0, y0, x1, y1) = (x0.min(cx), y0.min(cy), x1.max(cx + 1), y1.max(cy + 1));
+        }
+        if x0 >= x1 || y0 >= y1 {
+            return Self::default();
+        }
+        let (left, top) = (x0.min(255), y0.min(255));
+        let (w, h) = ((x1 - left).min(255), (y1 - top).min(255));
+        let mut cells = Vec::with_capacity(w * h);
+        for row in full.chunks_exact(cols).skip(top).take(h) {
+            cells.extend(row.iter().skip(left).take(w));
+        }
         Self {
-            cols: cols as u8,
-            rows: rows as u8,
+            left: left as u8,
+            top: top as u8,
+            cols: w as u8,
+            rows: h as u8,
             cells,
         }
     }
 
-    /// Bytes of [`RidgeFlow::encode_into`]: the two sizes and two cells per byte.
+    /// Bytes of [`RidgeFlow::encode_into`]: the four-byte box and two cells per byte.
     pub fn encoded_len(&self) -> usize {
-        2 + self.cells.len().div_ceil(2)
+        HEADER + self.cells.len().div_ceil(2)
     }
 
-    /// Appends the packed grid: cols, rows, then cells two per byte (low nibble first).
+    /// Appends the packed grid: left, top, cols, rows, then cells two per byte (low nibble
+    /// first).
     pub fn encode_into(&self, out: &mut Vec<u8>) {
+        out.push(self.left);
+        out.push(self.top);
         out.push(self.cols);
         out.push(self.rows);
         for pair in self.cells.chunks(2) {
@@ -96,9 +123,9 @@ impl RidgeFlow {
     /// Reads a packed grid from the start of `bytes`; returns it and the bytes used, or `None`
     /// when the bytes are too short or a cell holds an impossible level.
     pub fn decode(bytes: &[u8]) -> Option<(Self, usize)> {
-        let (&cols, &rows) = (bytes.first()?, bytes.get(1)?);
+        let [left, top, cols, rows] = *bytes.first_chunk::<HEADER>()?;
         let n = usize::from(cols) * usize::from(rows);
-        let packed = bytes.get(2..2 + n.div_ceil(2))?;
+        let packed = bytes.get(HEADER..HEADER + n.div_ceil(2))?;
         let mut cells = Vec::with_capacity(n);
         for &b in packed {
             cells.push(b & 0x0f);
@@ -111,7 +138,14 @@ impl RidgeFlow {
         if cells.iter().any(|&c| c > LEVELS) {
             return None;
         }
-        Some((Self { cols, rows, cells }, 2 + packed.len()))
+        let grid = Self {
+            left,
+            top,
+            cols,
+            rows,
+            cells,
+        };
+        Some((grid, HEADER + packed.len()))
     }
 
     /// Level of the cell containing pixel (`x`, `y`), 0 outside the grid or on background.
@@ -121,6 +155,12 @@ impl RidgeFlow {
             return 0;
         }
         let (cx, cy) = ((x / CELL as f32) as usize, (y / CELL as f32) as usize);
+        let (Some(cx), Some(cy)) = (
+            cx.checked_sub(usize::from(self.left)),
+            cy.checked_sub(usize::from(self.top)),
+        ) else {
+            return 0;
+        };
         if cx >= usize::from(self.cols) || cy >= usize::from(self.rows) {
             return 0;
         }
@@ -173,7 +213,8 @@ impl PreparedFlow {
             if level == 0 || grid.cols == 0 {
                 continue;
             }
-            let (cx, cy) = (k % usize::from(grid.cols), k / usize::from(grid.cols));
+            let cx = k % usize::from(grid.cols) + usize::from(grid.left);
+            let cy = k / usize::from(grid.cols) + usize::from(grid.top);
             if (cx + cy) % SAMPLE_EVERY != 0 {
                 continue;
             }
@@ -241,12 +282,14 @@ pub fn agreement(
     }
     let grid = &b.grid;
     let (cols, rows) = (i32::from(grid.cols), i32::from(grid.rows));
+    let (left, top) = (i32::from(grid.left), i32::from(grid.top));
     let inv = 1.0 / CELL as f32;
     let (mut n, mut sum) = (0usize, 0.0f32);
     // Without data-dependent branches: about half the cells land outside B's print.
     for &[x, y, c, s] in &a.cells {
         let (u, v) = map(x, y);
-        let (cx, cy) = ((u * inv).floor() as i32, (v * inv).floor() as i32);
+        let cx = (u * inv).floor() as i32 - left;
+        let cy = (v * inv).floor() as i32 - top;
         let inside = (0..cols).contains(&cx) & (0..rows).contains(&cy);
         let k = if inside {
             (cy * cols + cx) as usize
@@ -268,10 +311,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn packing_roundtrips(cols in 0u8..30, rows in 0u8..30, seed in any::<u64>()) {
-            let n = usize::from(cols) * usize::from(rows);
-            let cells = (0..n).map(|k| ((seed >> (k % 60)) as u8 ^ k as u8) % (LEVELS + 1)).collect();
-            let g = RidgeFlow { cols, rows, cells };
+        fn packing_roundtrips(g in super::super::test_support::arb_flow()) {
             let mut out = Vec::new();
             g.encode_into(&mut out);
             prop_assert_eq!(out.len(), g.encoded_len());
@@ -289,16 +329,44 @@ mod tests {
 
     #[test]
     fn a_level_above_the_range_is_rejected() {
-        assert_eq!(RidgeFlow::decode(&[1, 1, 0x0f]).map(|g| g.1), Some(3));
-        assert_eq!(RidgeFlow::decode(&[2, 1, 0x1f]).map(|g| g.1), Some(3));
+        assert_eq!(RidgeFlow::decode(&[0, 0, 1, 1, 0x0f]).map(|g| g.1), Some(5));
+        assert_eq!(RidgeFlow::decode(&[3, 4, 2, 1, 0x1f]).map(|g| g.1), Some(5));
         // Padding nibble of an odd count must be zero; level 0 is background.
-        assert_eq!(RidgeFlow::decode(&[1, 1, 0x10]), None);
-        assert_eq!(RidgeFlow::decode(&[1, 1]), None);
+        assert_eq!(RidgeFlow::decode(&[0, 0, 1, 1, 0x10]), None);
+        assert_eq!(RidgeFlow::decode(&[0, 0, 1, 1]), None);
+    }
+
+    #[test]
+    fn the_grid_is_cropped_to_the_print() {
+        let (bw, bh) = (10, 10);
+        let mut mask = BlockMap::new(bw, bh, false);
+        for by in 2..6 {
+            for bx in 4..8 {
+                mask.set(bx, by, true);
+            }
+        }
+        let orient = OrientationField {
+            theta: BlockMap::new(bw, bh, 0.3),
+            coherence: BlockMap::new(bw, bh, 1.0),
+        };
+        let g = RidgeFlow::from_field(&orient, &mask);
+        assert_eq!((g.left, g.top, g.cols, g.rows), (2, 1, 2, 2));
+        assert_eq!(g.cells, vec![2; 4]);
+        // Lookups are in image pixels, wherever the box starts.
+        assert_eq!(g.at(2.0 * 16.0 + 1.0, 16.0 + 1.0), 2);
+        assert_eq!(g.at(4.0 * 16.0 - 1.0, 3.0 * 16.0 - 1.0), 2);
+        assert_eq!(g.at(1.0, 1.0), 0);
+        assert_eq!(g.at(4.0 * 16.0 + 1.0, 20.0), 0);
+        // No foreground at all: an empty grid.
+        let none = RidgeFlow::from_field(&orient, &BlockMap::new(bw, bh, false));
+        assert_eq!(none, RidgeFlow::default());
     }
 
     #[test]
     fn same_flow_agrees_and_crossed_flow_does_not() {
         let grid = |level: u8| RidgeFlow {
+            left: 0,
+            top: 0,
             cols: 10,
             rows: 10,
             cells: vec![level; 100],

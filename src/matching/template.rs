@@ -145,11 +145,9 @@ impl Template {
         let rest = &rest[need..];
         let (flow, used) = if version == VERSION_MINUTIAE_ONLY {
             (RidgeFlow::default(), 0)
-        } else if rest.len() < 2 {
-            return Err(TemplateError::Truncated);
         } else {
-            let n = usize::from(rest[0]) * usize::from(rest[1]);
-            if rest.len() < 2 + n.div_ceil(2) {
+            let [_, _, cols, rows] = *rest.first_chunk::<4>().ok_or(TemplateError::Truncated)?;
+            if rest.len() < 4 + (usize::from(cols) * usize::from(rows)).div_ceil(2) {
                 return Err(TemplateError::Truncated);
             }
             RidgeFlow::decode(rest).ok_or(TemplateError::Invalid("ridge flow"))?

@@ -70,9 +70,11 @@ fn arb_minutia() -> impl Strategy<Value = StoredMinutia> {
 
 /// Any ridge flow grid (proptest strategy).
 pub fn arb_flow() -> impl Strategy<Value = RidgeFlow> {
-    (0u8..40, 0u8..40).prop_flat_map(|(cols, rows)| {
+    (any::<u8>(), any::<u8>(), 0u8..40, 0u8..40).prop_flat_map(|(left, top, cols, rows)| {
         let n = usize::from(cols) * usize::from(rows);
         prop::collection::vec(0u8..=LEVELS, n).prop_map(move |cells| RidgeFlow {
+            left,
+            top,
             cols,
             rows,
             cells,
