@@ -640,6 +640,16 @@ fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     top
 }
 
+/// The rigid map of an alignment: A's seed minutia `pa` onto B's `pb`, turned by the angle
+/// whose sine and cosine are `rs` and `rc`.
+#[inline]
+fn seed_map(pa: [f32; 3], pb: [f32; 3], rs: f32, rc: f32) -> impl Fn(f32, f32) -> (f32, f32) {
+    move |x, y| {
+        let (dx, dy) = (x - pa[0], y - pa[1]);
+        (pb[0] + dx * rc - dy * rs, pb[1] + dx * rs + dy * rc)
+    }
+}
+
 /// Seeded alignment consolidation: for each seed in `scratch.sel`, rotate and translate A onto
 /// B, pair minutiae that agree in position and direction (one-to-one, similarity weighted) and
 /// score the agreement relative to the minutiae expected in the overlap.
@@ -660,10 +670,8 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
         };
         let rot = signed_diff(pb[2], pa[2]);
         let (rs, rc) = rot.sin_cos();
-        let map = |p: &[f32; 3]| {
-            let (dx, dy) = (p[0] - pa[0], p[1] - pa[1]);
-            (pb[0] + dx * rc - dy * rs, pb[1] + dx * rs + dy * rc)
-        };
+        let to_b = seed_map(pa, pb, rs, rc);
+        let map = |p: &[f32; 3]| to_b(p[0], p[1]);
         let cand = &mut scratch.cand;
         cand.clear();
         for (i, ((ai, da), row)) in a
@@ -766,14 +774,12 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     // alignments: the second catches a best-scoring chance alignment of the minutiae).
     let mut fused = 0.0f32;
     for &(score, pa, pb, rot) in &kept {
+        // The runner-up counts above RUNNER_UP of the best (a tie with the best always does).
         if score <= fused || score <= RUNNER_UP * kept[0].0 && score < kept[0].0 {
             break;
         }
         let (rs, rc) = rot.sin_cos();
-        let map = |x: f32, y: f32| {
-            let (dx, dy) = (x - pa[0], y - pa[1]);
-            (pb[0] + dx * rc - dy * rs, pb[1] + dx * rs + dy * rc)
-        };
+        let map = seed_map(pa, pb, rs, rc);
         fused = fused.max(score * ridge_flow::factor(&a.flow, &b.flow, rot, map));
     }
     fused
@@ -787,7 +793,7 @@ mod reference;
 mod tests {
     use rand::{Rng, SeedableRng, rngs::StdRng};
 
-    use super::super::ridge_flow::{LEVELS, RidgeFlow, level_angle};
+    use super::super::ridge_flow::{RidgeFlow, level_angle, level_of};
     use super::super::template::StoredMinutia;
     use super::super::test_support::{fvc_dir, random_template};
     use super::*;
@@ -839,10 +845,6 @@ mod tests {
     }
 
     const CELL_PX: f32 = ridge_flow::CELL as f32;
-
-    fn level_of(theta: f32) -> u8 {
-        ((theta / PI * f32::from(LEVELS)) as u8).min(LEVELS - 1) + 1
-    }
 
     /// A template with a smooth ridge flow over its 400 × 400 px (a gentle whorl-like field).
     fn with_flow(mut t: Template) -> Template {

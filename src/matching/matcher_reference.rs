@@ -14,7 +14,7 @@ use std::f32::consts::TAU;
 use super::{
     ANGLE_TOL, DIST_TOL, DIST_TOL_MAX, DIST_TOL_SLOPE, MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP,
     Prepared, RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS, Y_BUCKET, local_similarity, ridge_flow,
-    signed_diff,
+    seed_map, signed_diff,
 };
 
 /// Similarity score of two prepared templates, computed the slow way.
@@ -110,10 +110,8 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim:
         let (pa, pb) = (a.points[si], b.points[sj]);
         let rot = signed_diff(pb[2], pa[2]);
         let (rs, rc) = rot.sin_cos();
-        let map = |p: &[f32; 3]| {
-            let (dx, dy) = (p[0] - pa[0], p[1] - pa[1]);
-            (pb[0] + dx * rc - dy * rs, pb[1] + dx * rs + dy * rc)
-        };
+        let to_b = seed_map(pa, pb, rs, rc);
+        let map = |p: &[f32; 3]| to_b(p[0], p[1]);
         let mut cand: Vec<(f32, usize, usize)> = Vec::new();
         for (i, ai) in a.points.iter().enumerate() {
             let (x, y) = map(ai);
@@ -202,11 +200,8 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim:
             continue;
         }
         let (rs, rc) = rot.sin_cos();
-        let map = |x: f32, y: f32| {
-            let (dx, dy) = (x - pa[0], y - pa[1]);
-            (pb[0] + dx * rc - dy * rs, pb[1] + dx * rs + dy * rc)
-        };
-        best = best.max(score * ridge_flow::factor(&a.flow, &b.flow, rot, map));
+        best =
+            best.max(score * ridge_flow::factor(&a.flow, &b.flow, rot, seed_map(pa, pb, rs, rc)));
     }
     best
 }

@@ -41,6 +41,11 @@ pub fn level_angle(level: u8) -> f32 {
     (f32::from(level.saturating_sub(1)) + 0.5) * PI / f32::from(LEVELS)
 }
 
+/// Orientation level (1..=LEVELS) of a ridge direction `theta` in [0, π).
+pub fn level_of(theta: f32) -> u8 {
+    ((theta / PI * f32::from(LEVELS)) as u8).min(LEVELS - 1) + 1
+}
+
 impl RidgeFlow {
     /// The grid of an image's orientation field, keeping cells whose blocks are mostly
     /// foreground, cropped to the box around them (at most 255 cells from the image's top
@@ -70,7 +75,7 @@ impl RidgeFlow {
                 }
                 let level = if 2 * fg >= BLOCKS_PER_CELL * BLOCKS_PER_CELL && sc.hypot(ss) > 1e-6 {
                     let t = (0.5 * ss.atan2(sc)).rem_euclid(PI);
-                    ((t / PI * f32::from(LEVELS)) as u8).min(LEVELS - 1) + 1
+                    level_of(t)
                 } else {
                     0
                 };
