@@ -4,7 +4,8 @@
 //! matcher uses that when the minutiae alone are too few to tell (small or wet prints).
 //!
 //! Owns the grid, its 4-bit packing and the agreement of two grids under an alignment. Must not
-//! extract orientation (that is `orientation`'s job) or decide the match score.
+//! extract orientation (that is `orientation`'s job) or choose the alignments to check (the
+//! matcher's).
 
 use std::f32::consts::PI;
 
@@ -36,6 +37,17 @@ pub struct RidgeFlow {
     pub cells: Vec<u8>,
 }
 
+/// Why packed ridge-flow bytes could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FlowError {
+    /// The bytes end before the declared grid.
+    #[error("ridge flow truncated")]
+    Truncated,
+    /// A cell holds an impossible level, or the padding nibble is not zero.
+    #[error("invalid ridge flow cell")]
+    Invalid,
+}
+
 /// Centre angle in [0, π) of orientation level `level` (1..=LEVELS).
 pub fn level_angle(level: u8) -> f32 {
     (f32::from(level.saturating_sub(1)) + 0.5) * PI / f32::from(LEVELS)
@@ -48,9 +60,10 @@ pub fn level_of(theta: f32) -> u8 {
 
 impl RidgeFlow {
     /// The grid of an image's orientation field, keeping cells whose blocks are mostly
-    /// foreground, cropped to the box around them (at most 255 cells from the image's top
-    /// left corner, 255 wide and 255 high: beyond 8 m of print nothing is kept).
+    /// foreground, cropped to the box around them (which starts within 255 cells of the image's
+    /// top left corner and spans at most 255 × 255 cells, 4,080 px: far beyond any finger).
     pub fn from_field(orient: &OrientationField, mask: &BlockMap<bool>) -> Self {
+        // Cells past 510 could never be kept (start ≤ 255, span ≤ 255).
         let cols = orient.theta.bw.div_ceil(BLOCKS_PER_CELL).min(510);
         let rows = orient.theta.bh.div_ceil(BLOCKS_PER_CELL).min(510);
         let mut full = Vec::with_capacity(cols * rows);
@@ -125,12 +138,13 @@ impl RidgeFlow {
         }
     }
 
-    /// Reads a packed grid from the start of `bytes`; returns it and the bytes used, or `None`
-    /// when the bytes are too short or a cell holds an impossible level.
-    pub fn decode(bytes: &[u8]) -> Option<(Self, usize)> {
-        let [left, top, cols, rows] = *bytes.first_chunk::<HEADER>()?;
+    /// Reads a packed grid from the start of `bytes`; returns it and the bytes used.
+    pub fn decode(bytes: &[u8]) -> Result<(Self, usize), FlowError> {
+        let [left, top, cols, rows] = *bytes.first_chunk::<HEADER>().ok_or(FlowError::Truncated)?;
         let n = usize::from(cols) * usize::from(rows);
-        let packed = bytes.get(HEADER..HEADER + n.div_ceil(2))?;
+        let packed = bytes
+            .get(HEADER..HEADER + n.div_ceil(2))
+            .ok_or(FlowError::Truncated)?;
         let mut cells = Vec::with_capacity(n);
         for &b in packed {
             cells.push(b & 0x0f);
@@ -138,10 +152,10 @@ impl RidgeFlow {
         }
         // An odd count leaves a padding nibble, which must be zero.
         if cells.len() > n && cells.pop() != Some(0) {
-            return None;
+            return Err(FlowError::Invalid);
         }
         if cells.iter().any(|&c| c > LEVELS) {
-            return None;
+            return Err(FlowError::Invalid);
         }
         let grid = Self {
             left,
@@ -150,7 +164,7 @@ impl RidgeFlow {
             rows,
             cells,
         };
-        Some((grid, HEADER + packed.len()))
+        Ok((grid, HEADER + packed.len()))
     }
 
     /// Level of the cell containing pixel (`x`, `y`), 0 outside the grid or on background.
@@ -270,8 +284,8 @@ pub fn factor(
 }
 
 /// Agreement of A's flow mapped onto B by `map` (rotation `rot`): the number of A's sampled
-/// cells that land on a foreground cell of B, and the mean cos 2Δθ over them (1 = same flow, 0 = crossing
-/// at 45° on average, −1 = perpendicular).
+/// cells that land on a foreground cell of B, and the mean cos 2Δθ over them (1 = same flow,
+/// 0 = crossing at 45° on average, −1 = perpendicular).
 pub fn agreement(
     a: &PreparedFlow,
     b: &PreparedFlow,
@@ -320,12 +334,12 @@ mod tests {
             let mut out = Vec::new();
             g.encode_into(&mut out);
             prop_assert_eq!(out.len(), g.encoded_len());
-            prop_assert_eq!(RidgeFlow::decode(&out), Some((g, out.len())));
+            prop_assert_eq!(RidgeFlow::decode(&out), Ok((g, out.len())));
         }
 
         #[test]
         fn decoding_garbage_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
-            if let Some((g, used)) = RidgeFlow::decode(&bytes) {
+            if let Ok((g, used)) = RidgeFlow::decode(&bytes) {
                 prop_assert!(used <= bytes.len());
                 prop_assert_eq!(g.cells.len(), usize::from(g.cols) * usize::from(g.rows));
             }
@@ -334,11 +348,15 @@ mod tests {
 
     #[test]
     fn a_level_above_the_range_is_rejected() {
-        assert_eq!(RidgeFlow::decode(&[0, 0, 1, 1, 0x0f]).map(|g| g.1), Some(5));
-        assert_eq!(RidgeFlow::decode(&[3, 4, 2, 1, 0x1f]).map(|g| g.1), Some(5));
+        assert_eq!(RidgeFlow::decode(&[0, 0, 1, 1, 0x0f]).map(|g| g.1), Ok(5));
+        assert_eq!(RidgeFlow::decode(&[3, 4, 2, 1, 0x1f]).map(|g| g.1), Ok(5));
         // Padding nibble of an odd count must be zero; level 0 is background.
-        assert_eq!(RidgeFlow::decode(&[0, 0, 1, 1, 0x10]), None);
-        assert_eq!(RidgeFlow::decode(&[0, 0, 1, 1]), None);
+        assert_eq!(
+            RidgeFlow::decode(&[0, 0, 1, 1, 0x10]),
+            Err(FlowError::Invalid)
+        );
+        assert_eq!(RidgeFlow::decode(&[0, 0, 1, 1]), Err(FlowError::Truncated));
+        assert_eq!(RidgeFlow::decode(&[0, 0, 1]), Err(FlowError::Truncated));
     }
 
     #[test]

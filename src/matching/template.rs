@@ -8,7 +8,7 @@
 use thiserror::Error;
 
 use super::minutiae::{Kind, Minutia};
-use super::ridge_flow::RidgeFlow;
+use super::ridge_flow::{FlowError, RidgeFlow};
 
 /// Magic bytes at the start of every encoded template.
 pub const MAGIC: [u8; 3] = *b"HUT";
@@ -146,11 +146,10 @@ impl Template {
         let (flow, used) = if version == VERSION_MINUTIAE_ONLY {
             (RidgeFlow::default(), 0)
         } else {
-            let [_, _, cols, rows] = *rest.first_chunk::<4>().ok_or(TemplateError::Truncated)?;
-            if rest.len() < 4 + (usize::from(cols) * usize::from(rows)).div_ceil(2) {
-                return Err(TemplateError::Truncated);
-            }
-            RidgeFlow::decode(rest).ok_or(TemplateError::Invalid("ridge flow"))?
+            RidgeFlow::decode(rest).map_err(|e| match e {
+                FlowError::Truncated => TemplateError::Truncated,
+                FlowError::Invalid => TemplateError::Invalid("ridge flow"),
+            })?
         };
         if rest.len() > used {
             return Err(TemplateError::TrailingBytes);
@@ -211,6 +210,18 @@ mod tests {
             let bytes = t.encode();
             let keep = bytes.len().saturating_sub(cut);
             prop_assert!(Template::decode(&bytes[..keep]).is_err());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn version_1_templates_still_decode(t in arb_template()) {
+            // A stored v1 template: the same header and minutiae, no ridge flow.
+            let mut v1 = t.encode();
+            v1.truncate(v1.len() - t.flow.encoded_len());
+            v1[3] = 1;
+            let minutiae_only = Template { flow: RidgeFlow::default(), ..t };
+            prop_assert_eq!(Template::decode(&v1), Ok(minutiae_only));
         }
     }
 
