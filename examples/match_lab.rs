@@ -58,6 +58,29 @@ fn take_framed<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
     Some(body)
 }
 
+/// One set of a `tcache` file: its folder and its templates in sample order (`None` where
+/// extraction failed).
+type CachedSet = (String, Vec<Option<Template>>);
+
+/// The sets of a `tcache` file.
+fn read_tcache(path: &str) -> Result<Vec<CachedSet>, Box<dyn std::error::Error>> {
+    let data = std::fs::read(path)?;
+    let mut rest = data.as_slice();
+    let mut sets = Vec::new();
+    while let Some(dir) = take_framed(&mut rest) {
+        let dir = String::from_utf8(dir.to_vec())?;
+        let n = take_framed(&mut rest).ok_or("truncated")?;
+        let n = u32::from_le_bytes(n.try_into()?) as usize;
+        let mut templates = Vec::with_capacity(n);
+        for _ in 0..n {
+            let body = take_framed(&mut rest).ok_or("truncated")?;
+            templates.push(Template::decode(body).ok());
+        }
+        sets.push((dir, templates));
+    }
+    Ok(sets)
+}
+
 fn build_cache() -> Result<(), Box<dyn std::error::Error>> {
     let mut out = Vec::new();
     for set in ["FVC2002_DB1_B", "FVC2002_DB3_B"] {
@@ -189,18 +212,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Some("teval") => {
             // FVC figures of every set in a `tcache` file, matcher only, and their means.
-            let data = std::fs::read(std::env::args().nth(2).ok_or("teval CACHE")?)?;
-            let mut rest = data.as_slice();
+            let cache = read_tcache(&std::env::args().nth(2).ok_or("teval CACHE")?)?;
             let mut sums = std::collections::BTreeMap::<String, (f64, f64, f64, usize)>::new();
-            while let Some(dir) = take_framed(&mut rest) {
-                let dir = String::from_utf8(dir.to_vec())?;
-                let n = take_framed(&mut rest).ok_or("truncated")?;
-                let n = u32::from_le_bytes(n.try_into()?) as usize;
-                let mut prepared = Vec::new();
-                for _ in 0..n {
-                    let body = take_framed(&mut rest).ok_or("truncated")?;
-                    prepared.push(Template::decode(body).ok().map(|t| prepare(&t)));
-                }
+            for (dir, templates) in cache {
+                let prepared: Vec<_> = templates.iter().map(|t| t.as_ref().map(prepare)).collect();
                 let samples = list_samples(std::path::Path::new(&dir))?;
                 let r = huella::matching::eval::report(&samples, &prepared, 0.0, 2);
                 let set = if dir.contains("DB1") { "DB1" } else { "DB3" };
@@ -241,7 +256,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let e = extract(&std::fs::read(&s.path)?, ppi)?;
                 prints.push((e.quality.score, prepare(&e.template)));
             }
-            for (reject, eer) in [0, 10, 20].into_iter().zip(rejection_eers(&samples, &prints)) {
+            for (reject, eer) in REJECT_PERCENT.into_iter().zip(rejection_eers(&samples, &prints)) {
                 let kept = prints.len() - prints.len() * reject / 100;
                 println!("reject {reject:2} %: {kept} images, ext EER {:.2} %", 100.0 * eer);
             }
@@ -250,19 +265,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some("tquality") => {
             // `quality` over every set of a `tcache` file (the template carries the quality):
             // mean extended EER per sensor after rejecting 0 / 10 / 20 % of each set.
-            let data = std::fs::read(std::env::args().nth(2).ok_or("tquality CACHE")?)?;
-            let mut rest = data.as_slice();
+            let cache = read_tcache(&std::env::args().nth(2).ok_or("tquality CACHE")?)?;
             let mut sums = std::collections::BTreeMap::<&str, ([f64; 3], usize)>::new();
-            while let Some(dir) = take_framed(&mut rest) {
-                let dir = String::from_utf8(dir.to_vec())?;
-                let n = take_framed(&mut rest).ok_or("truncated")?;
-                let n = u32::from_le_bytes(n.try_into()?) as usize;
+            for (dir, templates) in cache {
                 let samples = list_samples(std::path::Path::new(&dir))?;
                 let (mut kept_samples, mut prints) = (Vec::new(), Vec::new());
-                for s in samples.into_iter().take(n) {
-                    let body = take_framed(&mut rest).ok_or("truncated")?;
-                    if let Ok(t) = Template::decode(body) {
-                        prints.push((t.quality, prepare(&t)));
+                for (s, t) in samples.into_iter().zip(&templates) {
+                    if let Some(t) = t {
+                        prints.push((t.quality, prepare(t)));
                         kept_samples.push(s);
                     }
                 }
@@ -413,12 +423,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 }
 
-/// Extended EER of a set after rejecting its 0, 10 and 20 % lowest-quality prints
+/// Shares of the lowest-quality prints rejected by `quality` and `tquality`.
+const REJECT_PERCENT: [usize; 3] = [0, 10, 20];
+
+/// Extended EER of a set after rejecting each [`REJECT_PERCENT`] of its lowest-quality prints
 /// (`prints` parallel to `samples`: quality score and prepared template).
 fn rejection_eers(samples: &[Sample], prints: &[(u8, Prepared)]) -> [f64; 3] {
     let mut order: Vec<usize> = (0..prints.len()).collect();
     order.sort_by_key(|&i| prints[i].0);
-    [0usize, 10, 20].map(|reject| {
+    REJECT_PERCENT.map(|reject| {
         let kept = &order[prints.len() * reject / 100..];
         let (mut genuine, mut imp) = (Vec::new(), Vec::new());
         for (x, &i) in kept.iter().enumerate() {

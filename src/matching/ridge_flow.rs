@@ -304,7 +304,7 @@ pub fn agreement(
     let (left, top) = (i32::from(grid.left), i32::from(grid.top));
     let inv = 1.0 / CELL as f32;
     let (mut n, mut sum) = (0usize, 0.0f32);
-    // Without data-dependent branches: about half the cells land outside B's print.
+    // Cells outside B (about half) read level 0 through a conditional index, not a skip.
     for &[x, y, c, s] in &a.cells {
         let (u, v) = map(x, y);
         let cx = (u * inv).floor() as i32 - left;
