@@ -7,7 +7,7 @@ use huella_sync::{BiometricStatus, BlobKind, RecordId};
 
 use super::EnrollError;
 use crate::matching::{Finger, Gallery, SearchOptions, Template, threshold_for_fmr};
-use crate::session::Session;
+use crate::workflows::session::Session;
 
 /// False-match rate at which a hit becomes a "posible duplicado".
 pub const DUPLICATE_FMR: f64 = 1e-4;
