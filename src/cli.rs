@@ -11,8 +11,8 @@ pub struct Cli {
     /// Station data directory (default: $XDG_DATA_HOME/huella).
     #[arg(long, env = "HUELLA_HOME", global = true)]
     pub home: Option<PathBuf>,
-    /// Language of messages: es or en.
-    #[arg(long, default_value = "es", global = true)]
+    /// Language of messages: es or en (the lines scripts parse stay as documented).
+    #[arg(long, default_value = "es", global = true, value_parser = ["es", "en"])]
     pub lang: String,
     /// What to do.
     #[command(subcommand)]
@@ -49,7 +49,7 @@ pub enum Command {
         #[arg(long, required_unless_present = "join")]
         station: Option<String>,
         /// Joins an office with an invite file made by `huella sync invite`.
-        #[arg(long, value_name = "INVITE")]
+        #[arg(long, value_name = "INVITE", requires = "invite_passphrase_file")]
         join: Option<PathBuf>,
         /// File whose first line is the invite's passphrase.
         #[arg(long, requires = "join")]

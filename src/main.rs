@@ -1,25 +1,39 @@
 //! The `huella` binary: parses the command line, runs the command, and turns errors into one
-//! Spanish line on stderr with exit code 1 (usage errors exit 2, from clap).
+//! line on stderr in the `--lang` language with exit code 1 (usage errors exit 2, from clap;
+//! a closed stdout ends quietly with 141).
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use huella::cli::{Cli, Command};
+use huella::commands::out::{self, OutputError};
+use huella::commands::text::{self, Lang};
 use huella::commands::{demo, station, sync};
 use huella::home::Home;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    text::set_lang(Lang::parse(&cli.lang).unwrap_or_default());
     let home = Home::resolve(cli.home.clone());
     huella::logging::init(&home.log_file());
     match run(cli, &home) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if stdout_closed(&e) => ExitCode::from(CLOSED_OUTPUT),
         Err(e) => {
             tracing::error!("command failed: {e:#}");
-            eprintln!("error: {e:#}");
+            out::warn(format_args!("error: {}", text::error_report(&e)));
             ExitCode::from(1)
         }
     }
+}
+
+/// Exit status when the reader of stdout went away (`huella find … | head`): quiet, and what
+/// a shell reports for a process ended by SIGPIPE.
+const CLOSED_OUTPUT: u8 = 141;
+
+fn stdout_closed(e: &anyhow::Error) -> bool {
+    e.chain()
+        .any(|c| matches!(c.downcast_ref(), Some(OutputError::Closed)))
 }
 
 fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
@@ -36,12 +50,15 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
             regional,
             central,
         } => match join {
-            Some(invite) => {
-                let invite_pass = invite_passphrase_file.ok_or_else(|| {
-                    anyhow::anyhow!("falta --invite-passphrase-file para usar la invitación")
-                })?;
-                sync::run_join(home, &invite, &invite_pass, &admin, &passphrase_file).map(|_| ())
-            }
+            // clap makes --join require --invite-passphrase-file.
+            Some(invite) => sync::run_join(
+                home,
+                &invite,
+                &invite_passphrase_file.unwrap_or_default(),
+                &admin,
+                &passphrase_file,
+            )
+            .map(|_| ()),
             None => station::init(
                 home,
                 office.as_deref().unwrap_or_default(),

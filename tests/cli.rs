@@ -5,6 +5,9 @@ mod cli {
     pub mod util;
 
     mod audit_and_keys;
+    mod closed_pipe;
     mod crash;
     mod import_find;
+    mod language;
+    mod readme;
 }

@@ -3,8 +3,9 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
+use crate::commands::text::CliError;
 use crate::console::{self, ConsoleOptions, DeviceConfig, Lang};
 use crate::home::Home;
 
@@ -57,13 +58,13 @@ pub fn options(
 /// Runs `huella console`.
 pub fn run(home: &Home, lang: &str, args: &ConsoleArgs) -> Result<()> {
     if !home.store_dir().exists() {
-        bail!(
-            "no hay estación en {} (cree una con `huella init` o pruebe `huella demo`)",
-            home.dir().display()
-        );
+        return Err(CliError::NoStation {
+            dir: home.dir().to_owned(),
+        }
+        .into());
     }
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        bail!("la consola necesita una terminal interactiva");
+        return Err(CliError::NeedsTerminal.into());
     }
     let devices = DeviceConfig {
         scanner: args.scanner.clone(),

@@ -2,7 +2,7 @@
 //! station with sample people, the demo users printed, then the console. Without a terminal
 //! (CI, a pipe) it walks through the same station headlessly and exits 0.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -10,9 +10,11 @@ use huella_devices::sim::{self, Line, ScannerSimConfig};
 use huella_keys::{KdfCost, Passphrase, Role};
 
 use crate::commands::console::{ConsoleArgs, options};
+use crate::commands::out::Deferred;
 use crate::console::DeviceConfig;
 use crate::home::Home;
 use crate::identifiers::{csv_header, synthetic_person};
+use crate::say;
 use crate::workflows::lookup::{self, Query};
 use crate::workflows::session::{KDF_ENV, Session, kdf_cost};
 use crate::workflows::station::{self, InitParams};
@@ -56,30 +58,24 @@ pub fn run(args: &DemoArgs, lang: &str) -> Result<()> {
         }
     };
     let home = Home::new(dir);
-    let out = &mut std::io::stdout();
-    writeln!(out, "== huella demo ==")?;
+    say!("== huella demo ==")?;
     let fresh = !home.store_dir().exists();
     if fresh {
-        create_station(&home, args, out)?;
+        create_station(&home, args)?;
     } else {
-        writeln!(
-            out,
+        say!(
             "estación existente en {} (se reutiliza)",
             home.dir().display()
         )?;
     }
-    writeln!(out, "usuarios de demostración:")?;
+    say!("usuarios de demostración:")?;
     for (user, role, pass) in DEMO_USERS {
-        writeln!(
-            out,
-            "  {user:<11} rol {:<10} contraseña {pass}",
-            role.as_str()
-        )?;
+        say!("  {user:<11} rol {:<10} contraseña {pass}", role.as_str())?;
     }
     let interactive =
         !args.headless && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     if !interactive {
-        return headless(&home, args, out);
+        return headless(&home, args);
     }
     let line = |baud| {
         if args.paced {
@@ -92,16 +88,14 @@ pub fn run(args: &DemoArgs, lang: &str) -> Result<()> {
         .context("no se pudo iniciar el lector simulado")?;
     let camera = sim::start_camera(line(38_400), 7, None)
         .context("no se pudo iniciar la cámara simulada")?;
-    writeln!(
-        out,
+    say!(
         "lector simulado en {}, cámara simulada en {}",
         scanner.path(),
         camera.path()
     )?;
     if fresh {
-        enroll_supervisor_finger(&home, &scanner, out)?;
+        enroll_supervisor_finger(&home, &scanner)?;
     }
-    out.flush()?;
     crate::logging::init(&home.log_file());
     let devices = DeviceConfig {
         scanner: Some(scanner.path().to_owned()),
@@ -136,11 +130,7 @@ fn demo_cost() -> KdfCost {
 
 /// Enrolls the demo supervisor's right index from the simulated scanner (the glass shows
 /// the supervisor's synthetic finger), sealed in the supervisor's credential.
-fn enroll_supervisor_finger(
-    home: &Home,
-    scanner: &sim::SimHandle,
-    out: &mut impl Write,
-) -> Result<()> {
+fn enroll_supervisor_finger(home: &Home, scanner: &sim::SimHandle) -> Result<()> {
     use crate::workflows::enroll::officer_finger::{OFFICER_FINGER, officer_subject};
     let (user, _, pass) = DEMO_USERS[2];
     let pass = Passphrase::new(pass);
@@ -164,17 +154,16 @@ fn enroll_supervisor_finger(
             break;
         }
     }
-    writeln!(
-        out,
+    say!(
         "3. huella de referencia del supervisor registrada desde el lector simulado (calidad {})",
         q?
     )?;
     Ok(())
 }
 
-fn create_station(home: &Home, args: &DemoArgs, out: &mut impl Write) -> Result<()> {
+fn create_station(home: &Home, args: &DemoArgs) -> Result<()> {
     let cost = demo_cost();
-    writeln!(out, "estación temporal cifrada en {}", home.dir().display())?;
+    say!("estación temporal cifrada en {}", home.dir().display())?;
     let (admin, _, admin_pass) = DEMO_USERS[0];
     let admin_pass = Passphrase::new(admin_pass);
     station::init(
@@ -193,7 +182,7 @@ fn create_station(home: &Home, args: &DemoArgs, out: &mut impl Write) -> Result<
     for (user, role, pass) in &DEMO_USERS[1..] {
         station::add_officer(home, &session, user, *role, &Passphrase::new(pass), cost)?;
     }
-    writeln!(out, "1. estación 0901/DEMO-1 creada con 3 usuarios")?;
+    say!("1. estación 0901/DEMO-1 creada con 3 usuarios")?;
     let csv_path = home.dir().join("preregistro-demo.csv");
     let mut csv = String::from(csv_header());
     csv.push('\n');
@@ -204,25 +193,26 @@ fn create_station(home: &Home, args: &DemoArgs, out: &mut impl Write) -> Result<
     csv.push_str("HEGG560427MVZRRL05,12345678903,GODE561231GR8,Fila,Mala,,1956-04-27,M,VZ,A1234567890,100.00,2026-01-01,permanente\n");
     std::fs::write(&csv_path, csv)?;
     let started = std::time::Instant::now();
+    let mut out = Deferred::default();
     let report = crate::workflows::import::import_file(&session, &csv_path, |r| {
-        let _ = writeln!(std::io::stdout(), "   línea {}: {}", r.line, r.reason);
+        out.line(format_args!("   línea {}: {}", r.line, r.reason));
     })?;
-    writeln!(
-        out,
+    out.finish()?;
+    say!(
         "2. preregistros importados en {:.2} s: {}",
         started.elapsed().as_secs_f64(),
         report.summary_line()
     )?;
     let p = synthetic_person(2026, 0);
-    writeln!(
-        out,
+    say!(
         "   para enrolar, busque por ejemplo {} (NSS {})",
-        p.curp, p.nss
+        p.curp,
+        p.nss
     )?;
     Ok(())
 }
 
-fn headless(home: &Home, args: &DemoArgs, out: &mut impl Write) -> Result<()> {
+fn headless(home: &Home, args: &DemoArgs) -> Result<()> {
     let (admin, _, admin_pass) = DEMO_USERS[0];
     let session = Session::open_with(home, admin, &Passphrase::new(admin_pass))?;
     let sample = synthetic_person(2026, args.people / 2);
@@ -236,8 +226,7 @@ fn headless(home: &Home, args: &DemoArgs, out: &mut impl Write) -> Result<()> {
     ] {
         let found = lookup::find(&session, &q)?;
         let first = found.first();
-        writeln!(
-            out,
+        say!(
             "3. búsqueda por {label}: {} resultado(s){}",
             found.len(),
             first.map_or(String::new(), |p| format!(
@@ -247,9 +236,8 @@ fn headless(home: &Home, args: &DemoArgs, out: &mut impl Write) -> Result<()> {
         )?;
     }
     let n = session.store.verify_audit()?;
-    writeln!(out, "4. auditoría íntegra: {n} entradas")?;
-    writeln!(
-        out,
+    say!("4. auditoría íntegra: {n} entradas")?;
+    say!(
         "sin terminal interactiva: no se abre la consola (ejecute `huella demo` en una terminal)."
     )?;
     Ok(())

@@ -9,6 +9,8 @@ use huella_devices::capture::{CaptureError, capture_once, capture_to_png};
 use huella_devices::probe::{Probe, probe, serial_ports};
 use huella_devices::{DeviceError, ZfmConfig};
 
+use crate::say;
+
 /// Options of `huella devices`.
 #[derive(clap::Args, Debug)]
 pub struct DevicesArgs {
@@ -115,7 +117,7 @@ fn list(a: &ListArgs) -> Result<()> {
         }
     }
     if ports.is_empty() {
-        println!("no se encontraron puertos serie (las pseudo-terminales se indican con --port)");
+        say!("no se encontraron puertos serie (las pseudo-terminales se indican con --port)")?;
         return Ok(());
     }
     for port in ports {
@@ -123,15 +125,17 @@ fn list(a: &ListArgs) -> Result<()> {
             Probe::Scanner {
                 capacity,
                 packet_size,
-            } => println!(
+            } => say!(
                 "{port}\tlector ZFM-20 (capacidad {capacity}, paquetes de {packet_size} B, {} Bd)",
                 a.baud
-            ),
-            Probe::Camera { version, size } => println!(
+            )?,
+            Probe::Camera { version, size } => say!(
                 "{port}\tcámara {version} ({}×{}, {} Bd)",
-                size.0, size.1, a.camera_baud
-            ),
-            Probe::Unknown(e) => println!("{port}\tsin dispositivo reconocido: {}", e.mensaje()),
+                size.0,
+                size.1,
+                a.camera_baud
+            )?,
+            Probe::Unknown(e) => say!("{port}\tsin dispositivo reconocido: {}", e.mensaje())?,
         }
     }
     Ok(())
@@ -141,20 +145,20 @@ fn test(p: &ScannerPort) -> Result<()> {
     let r =
         capture_once(&p.port, p.config(), Duration::from_secs(p.timeout)).map_err(device_error)?;
     let q = r.quality;
-    println!("puerto: {}", p.port);
-    println!("imagen: {}×{}", r.image.width, r.image.height);
-    println!(
+    say!("puerto: {}", p.port)?;
+    say!("imagen: {}×{}", r.image.width, r.image.height)?;
+    say!(
         "velocidad: {:.0} B/s ({:.0} % de la línea a {} Bd)",
         r.bytes_per_second(),
         r.line_share(p.baud) * 100.0,
         p.baud
-    );
-    println!("contraste: {:.2}", q.contrast);
-    println!("primer plano: {:.0} %", q.foreground * 100.0);
+    )?;
+    say!("contraste: {:.2}", q.contrast)?;
+    say!("primer plano: {:.0} %", q.foreground * 100.0)?;
     if q.contrast < 0.3 || q.foreground < 0.2 {
         bail!("imagen de prueba deficiente: limpie el cristal del lector y repita la prueba");
     }
-    println!("resultado: correcto");
+    say!("resultado: correcto")?;
     Ok(())
 }
 
@@ -162,13 +166,13 @@ fn capture(a: &CaptureArgs) -> Result<()> {
     let p = &a.scanner;
     match capture_to_png(&p.port, p.config(), Duration::from_secs(p.timeout), &a.out) {
         Ok(r) => {
-            println!(
+            say!(
                 "huella guardada en {} ({}×{}, {:.0} B/s)",
                 a.out.display(),
                 r.image.width,
                 r.image.height,
                 r.bytes_per_second()
-            );
+            )?;
             Ok(())
         }
         Err(CaptureError::Device(e)) => Err(device_error(e)),

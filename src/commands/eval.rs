@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::matching::calibration;
 use crate::matching::eval::{self, Sample};
+use crate::say;
 
 /// Options of `huella eval`.
 #[derive(clap::Args, Debug)]
@@ -70,40 +71,41 @@ fn fingerprints(dir: &std::path::Path, ppi: u32, json: bool, threads: usize) -> 
     let r = eval::evaluate_dir(dir, ppi, threads)
         .with_context(|| format!("no se pudo evaluar {}", dir.display()))?;
     if json {
-        println!("{}", serde_json::to_string(&r)?);
+        say!("{}", serde_json::to_string(&r)?)?;
         return Ok(());
     }
     let pct = |v: f64| format!("{:.2} %", 100.0 * v);
-    println!(
+    say!(
         "imágenes: {}   fallos de enrolamiento (FTE): {}",
         r.images,
         pct(r.fte)
-    );
-    println!("{:<22}{:>12}{:>14}", "", "FVC", "extendida");
-    println!("{:<22}{:>12}{:>14}", "EER", pct(r.eer), pct(r.ext_eer));
-    println!(
+    )?;
+    say!("{:<22}{:>12}{:>14}", "", "FVC", "extendida")?;
+    say!("{:<22}{:>12}{:>14}", "EER", pct(r.eer), pct(r.ext_eer))?;
+    say!(
         "{:<22}{:>12}{:>14}",
         "FMR100",
         pct(r.fmr100),
         pct(r.ext_fmr100)
-    );
-    println!(
+    )?;
+    say!(
         "{:<22}{:>12}{:>14}",
         "FMR1000",
         pct(r.fmr1000),
         pct(r.ext_fmr1000)
-    );
-    println!(
+    )?;
+    say!(
         "{:<22}{:>12}{:>14}",
         "ZeroFMR",
         pct(r.zero_fmr),
         pct(r.ext_zero_fmr)
-    );
-    println!("rango 1: {}", pct(r.rank1));
-    println!(
+    )?;
+    say!("rango 1: {}", pct(r.rank1))?;
+    say!(
         "extracción: {:.1} ms por imagen   comparaciones: {:.0} por segundo",
-        r.extract_ms, r.matches_per_s
-    );
+        r.extract_ms,
+        r.matches_per_s
+    )?;
     Ok(())
 }
 
@@ -126,15 +128,15 @@ fn calibrate(dirs: &[PathBuf], ppi: u32, threads: usize) -> Result<()> {
         );
     }
     let table = calibration::fit(&impostor);
-    println!(
+    say!(
         "// {} impostor scores from {} images",
         impostor.len(),
         samples.len()
-    );
-    println!("pub const TABLE: &[(f64, f32)] = &[");
+    )?;
+    say!("pub const TABLE: &[(f64, f32)] = &[")?;
     for (f, t) in table {
-        println!("    ({f:e}, {t:.4}),");
+        say!("    ({f:e}, {t:.4}),")?;
     }
-    println!("];");
+    say!("];")?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
+use crate::commands::out;
 use crate::identifiers::{csv_header, synthetic_person};
 
 /// Options of `huella sample csv`.
@@ -27,17 +28,29 @@ pub struct SampleArgs {
 
 /// Writes the CSV.
 pub fn run(args: &SampleArgs) -> Result<()> {
-    let mut out: Box<dyn Write> = match &args.out {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p)
-                .with_context(|| format!("no se pudo crear {}", p.display()))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
-    };
+    match &args.out {
+        Some(p) => {
+            let write = || -> std::io::Result<()> {
+                let mut f = std::io::BufWriter::new(std::fs::File::create(p)?);
+                write_csv(&mut f, args)?;
+                f.into_inner().map_err(|e| e.into_error())?.sync_all()
+            };
+            write().with_context(|| format!("no se pudo escribir {}", p.display()))?;
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write_csv(&mut out, args)
+                .and_then(|()| out.flush())
+                .map_err(out::classify)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_csv(out: &mut impl Write, args: &SampleArgs) -> std::io::Result<()> {
     writeln!(out, "{}", csv_header())?;
     for i in args.start..args.start + args.people {
         writeln!(out, "{}", synthetic_person(args.seed, i).csv_row())?;
     }
-    out.flush()?;
     Ok(())
 }

@@ -2,12 +2,14 @@
 //! pseudo-terminal, prints `PTY <path>` as the first stdout line and serves until killed.
 //! Glue only: the simulators live in `huella_devices::sim`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use huella_devices::FingerPosition;
 use huella_devices::sim::{self, Fault, Glass, ImageSource, Line, ScannerSimConfig};
+
+use crate::commands::out;
+use crate::commands::text::{CliError, Say, contract};
 
 /// Options of `huella sim`.
 #[derive(clap::Args, Debug)]
@@ -85,8 +87,7 @@ fn line(baud: u32, unpaced: bool) -> Line {
 pub fn run(args: SimArgs) -> Result<()> {
     let handle = match args.device {
         SimDevice::Scanner(a) => {
-            let finger =
-                FingerPosition::new(a.finger).context("el dedo debe estar entre 1 y 10")?;
+            let finger = FingerPosition::new(a.finger).ok_or(CliError::BadFinger)?;
             let glass = match &a.glass {
                 Some(path) => Glass::from_control_file(path),
                 None => {
@@ -96,9 +97,8 @@ pub fn run(args: SimArgs) -> Result<()> {
                 }
             };
             let source = match &a.images {
-                Some(dir) => ImageSource::folder(dir).with_context(|| {
-                    format!("no se pudieron leer las imágenes de {}", dir.display())
-                })?,
+                Some(dir) => ImageSource::folder(dir)
+                    .with_context(|| CliError::Read { path: dir.clone() })?,
                 None => ImageSource::synthetic(),
             };
             sim::start_scanner(ScannerSimConfig {
@@ -110,11 +110,9 @@ pub fn run(args: SimArgs) -> Result<()> {
         }
         SimDevice::Camera(a) => sim::start_camera(line(a.baud, a.unpaced), a.seed, a.fault)?,
     };
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "PTY {}", handle.path())?;
-    out.flush()?;
-    drop(out);
+    // Nobody can use a simulator whose port was never read: a closed output ends it.
+    out::line(contract::pty(handle.path()))?;
     handle.wait();
-    eprintln!("el dispositivo simulado se desconectó");
+    out::warn(Say::SimUnplugged);
     Ok(())
 }

@@ -2,13 +2,16 @@
 
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use huella_keys::{Passphrase, Role};
 use huella_sync::{BiometricStatus, Store};
 use serde_json::json;
 
 use crate::cli::{AsUser, AuditCmd, OfficerAction};
+use crate::commands::out::{self, Deferred};
+use crate::commands::text::{CliError, Say, contract};
 use crate::home::Home;
+use crate::say;
 use crate::workflows::lookup::{self, Query};
 use crate::workflows::session::{Session, kdf_cost};
 use crate::workflows::station::{self, InitParams};
@@ -37,12 +40,12 @@ pub fn init(
             cost: kdf_cost(),
         },
     )?;
-    println!(
-        "estación {} de la oficina {} creada en {}; administrador: {admin}",
-        st.station,
-        st.office,
-        home.dir().display()
-    );
+    out::line(Say::StationCreated {
+        station: &st.station,
+        office: &st.office,
+        dir: home.dir(),
+        admin,
+    })?;
     Ok(())
 }
 
@@ -55,17 +58,17 @@ pub fn officer(home: &Home, action: OfficerAction) -> Result<()> {
             new_passphrase_file,
             who,
         } => {
-            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            let role: Role = role.parse().map_err(|_| CliError::UnknownRole { role })?;
             let new_pass = Passphrase::from_file(&new_passphrase_file)?;
             let new_pass = Passphrase::new_for_sealing_from(&new_pass)?;
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
             station::add_officer(home, &session, &user, role, &new_pass, kdf_cost())?;
-            println!("oficial {user} agregado con rol {}", role.as_str());
+            out::line(Say::OfficerAdded { user: &user, role })?;
         }
         OfficerAction::List => {
             let store = Store::open(&home.store_dir())?;
             for o in store.officers()? {
-                println!("{}\t{}", o.user, o.role.as_str());
+                say!("{}\t{}", o.user, o.role.as_str())?;
             }
         }
         OfficerAction::Finger {
@@ -75,7 +78,7 @@ pub fn officer(home: &Home, action: OfficerAction) -> Result<()> {
         } => {
             let pass = Passphrase::from_file(&who.passphrase_file)?;
             let session = Session::open_with(home, &who.user, &pass)?;
-            println!("coloque el índice derecho en el lector {scanner}…");
+            out::line(Say::PlaceOfficerFinger { port: &scanner })?;
             let quality = enroll_officer_finger(
                 home,
                 &session,
@@ -84,10 +87,10 @@ pub fn officer(home: &Home, action: OfficerAction) -> Result<()> {
                 std::time::Duration::from_secs(timeout),
                 kdf_cost(),
             )?;
-            println!(
-                "huella de referencia de {} registrada (calidad {quality}); sellada en su credencial",
-                who.user
-            );
+            out::line(Say::OfficerFingerEnrolled {
+                user: &who.user,
+                quality,
+            })?;
         }
     }
     Ok(())
@@ -126,10 +129,12 @@ pub fn enroll_officer_finger(
 /// `huella import FILE`.
 pub fn import(home: &Home, file: &Path, who: &AsUser) -> Result<()> {
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
+    let mut out = Deferred::default();
     let report = crate::workflows::import::import_file(&session, file, |r| {
-        println!("línea {}: {}", r.line, r.reason);
+        out.line(contract::rejected_row(r.line, &r.reason));
     })?;
-    println!("{}", report.summary_line());
+    out.finish()?;
+    say!("{}", report.summary_line())?;
     Ok(())
 }
 
@@ -146,17 +151,17 @@ pub fn find(
         (Some(c), None, None) => Query::Curp(c),
         (None, Some(n), None) => Query::Nss(n),
         (None, None, Some(n)) => Query::Name(n),
-        _ => bail!("indique exactamente una de --curp, --nss o --name"),
+        _ => return Err(CliError::OneQuery.into()),
     };
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
     let found = lookup::find(&session, &query)?;
     if json_out {
-        println!("{}", serde_json::to_string_pretty(&found)?);
+        say!("{}", serde_json::to_string_pretty(&found)?)?;
     } else if found.is_empty() {
-        println!("sin resultados");
+        out::line(Say::NoResults)?;
     } else {
         for p in &found {
-            println!(
+            say!(
                 "{}  {}  {}  {} {} {}  [{}]",
                 p.id,
                 p.curp,
@@ -165,7 +170,7 @@ pub fn find(
                 p.primer_apellido,
                 p.segundo_apellido,
                 p.estado_biometrico
-            );
+            )?;
         }
     }
     Ok(())
@@ -207,28 +212,31 @@ pub fn status(home: &Home, json_out: bool) -> Result<()> {
         "almacen_bytes": store.size_on_disk()?,
     });
     if json_out {
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        say!("{}", serde_json::to_string_pretty(&value)?)?;
     } else {
-        println!("estación {} (oficina {})", st.station, st.office);
-        println!("personas: {people}");
-        println!("pendientes de aprobación: {pending}");
+        out::line(Say::StatusStation {
+            station: &st.station,
+            office: &st.office,
+        })?;
+        out::line(Say::StatusPeople(people))?;
+        out::line(Say::StatusPendingApproval(pending))?;
         for s in BiometricStatus::ALL {
-            println!("  {}: {}", s.as_str(), counts.get(&s).copied().unwrap_or(0));
+            out::line(Say::StatusCount {
+                status: s.as_str(),
+                count: counts.get(&s).copied().unwrap_or(0),
+            })?;
         }
         for d in &devices {
-            println!(
+            say!(
                 "{} {} ({}): {} — {}",
                 d.tipo,
                 d.modelo.as_deref().unwrap_or("?"),
                 d.puerto,
                 d.estado,
                 d.visto
-            );
+            )?;
         }
-        println!(
-            "última sincronización: {}",
-            last_sync.as_deref().unwrap_or("nunca")
-        );
+        out::line(Say::LastSync(last_sync.as_deref()))?;
     }
     Ok(())
 }
@@ -239,7 +247,7 @@ pub fn audit(home: &Home, action: AuditCmd) -> Result<()> {
         AuditCmd::Verify => {
             let store = Store::open(&home.store_dir())?;
             let n = store.verify_audit()?;
-            println!("auditoría íntegra: {n} entradas");
+            out::line(contract::audit_sound(n))?;
         }
     }
     Ok(())

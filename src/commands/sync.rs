@@ -4,18 +4,21 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
-use huella_keys::{Credential, OfficerKey, Passphrase, Role};
+use anyhow::{Context, Result};
+use huella_keys::Passphrase;
 use huella_sync::bundle::{self, BundleKind};
 use huella_sync::events::SyncEvent;
 use huella_sync::hub::HubHome;
-use huella_sync::protocol::{NonceCache, Server};
-use huella_sync::roster::{Roster, RosterAdmin, RosterStation, SignedRoster, Trust};
-use huella_sync::{AuditAction, RecordId, Station, Store};
-use serde::{Deserialize, Serialize};
+use huella_sync::protocol::{NonceCache, Server, SyncError};
+use huella_sync::roster::{SignedRoster, Trust};
+use huella_sync::{AuditAction, RecordId, Station};
 
 use crate::cli::AsUser;
-use crate::home::{Home, valid_user_name};
+use crate::commands::out::{self, Deferred, OutputError};
+use crate::commands::text::{self, CliError, Say, contract};
+use crate::home::Home;
+use crate::say;
+use crate::workflows::office::{self, InviteRequest, JoinRequest};
 use crate::workflows::session::{Session, kdf_cost};
 use crate::workflows::sync_round::{RoundEvent, StationIndexer, Target, run_round, station_side};
 
@@ -184,64 +187,95 @@ pub enum BundleAction {
 
 /// Runs `huella hub`.
 pub fn run_hub(home: &Home, args: &HubArgs) -> Result<()> {
-    let hub = HubHome::open(home.dir())?;
+    let hub = HubHome::open(home.dir()).map_err(|e| hub_open_error(home, e))?;
     for f in &args.trust {
-        let bytes = std::fs::read(f).with_context(|| format!("no se pudo leer {}", f.display()))?;
+        let bytes = read_file(f)?;
         let office = hub.trust_roster(&SignedRoster::from_file_bytes(&bytes)?)?;
-        println!("confía en la oficina {office}");
+        out::server_line(Say::HubTrusts { office: &office });
     }
     if let Some(file) = &args.import_bundle {
-        let bytes =
-            std::fs::read(file).with_context(|| format!("no se pudo leer {}", file.display()))?;
+        let bytes = read_file(file)?;
         let ack = hub.import_bundle(&bytes)?;
         let out = args
             .ack_out
             .clone()
             .unwrap_or_else(|| file.with_extension("acuse"));
         write_file(&out, &ack)?;
-        println!("paquete importado; acuse en {}", out.display());
+        out::line(Say::HubBundleImported { ack: &out })?;
         return Ok(());
     }
     let listen = args.listen.as_deref().unwrap_or("127.0.0.1:7400");
     let key = hub.public_key_hex();
     huella_sync::hub::serve(hub, listen, |addr| {
-        println!("concentrador escuchando en http://{addr} (clave {key})");
+        out::server_line(contract::hub_listening(addr, &key));
     })?;
     Ok(())
 }
 
+/// A hub folder held by a running hub says so once, plainly; sled only reports the lock as
+/// an I/O error text (as `Store::open` also has to recognise it).
+fn hub_open_error(home: &Home, e: SyncError) -> anyhow::Error {
+    if e.to_string().contains("could not acquire lock") {
+        CliError::HubInUse {
+            dir: home.dir().to_owned(),
+        }
+        .into()
+    } else {
+        e.into()
+    }
+}
+
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)
-        .with_context(|| format!("no se pudo escribir {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("no se pudo escribir {}", path.display()))?;
+    std::fs::write(&tmp, bytes).with_context(|| CliError::Write { path: tmp.clone() })?;
+    std::fs::rename(&tmp, path).with_context(|| CliError::Write {
+        path: path.to_owned(),
+    })?;
     Ok(())
 }
 
-fn print_event(e: &SyncEvent) {
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| CliError::Read {
+        path: path.to_owned(),
+    })
+}
+
+fn print_event(out: &mut Deferred, e: &SyncEvent) {
     match e {
         SyncEvent::Prepared { records } if *records > 0 => {
-            println!("cambios locales preparados: {records} registros");
+            out.line(Say::Prepared { records: *records });
         }
         SyncEvent::Compared { peer, differing } => {
-            println!("{peer}: {differing} registros por conciliar");
+            out.line(Say::Compared {
+                peer,
+                differing: *differing,
+            });
         }
-        SyncEvent::Records { peer, done, total } => println!("{peer}: registros {done}/{total}"),
+        SyncEvent::Records { peer, done, total } => {
+            out.line(Say::Records {
+                peer,
+                done: *done,
+                total: *total,
+            });
+        }
         SyncEvent::BlobBytes {
             peer,
             received,
             sent,
         } => {
-            println!("{peer}: imágenes y plantillas: {received} bytes recibidos, {sent} enviados");
+            out.line(Say::BlobBytes {
+                peer,
+                received: *received,
+                sent: *sent,
+            });
         }
         SyncEvent::Finished {
             peer, converged, ..
         } => {
             if *converged {
-                println!("{peer}: al día");
+                out.line(Say::UpToDate { peer });
             } else {
-                println!("{peer}: quedaron diferencias; vuelva a sincronizar");
+                out.line(Say::Unconverged { peer });
             }
         }
         _ => {}
@@ -254,10 +288,10 @@ pub fn run_sync(home: &Home, args: SyncArgs) -> Result<()> {
         return run_action(home, action);
     }
     let (Some(user), Some(pf)) = (&args.user, &args.passphrase_file) else {
-        bail!("indique --as USUARIO y --passphrase-file ARCHIVO");
+        return Err(CliError::NeedCredentials.into());
     };
     if args.hub.is_none() && args.peer.is_empty() {
-        bail!("indique --hub URL o al menos un --peer DIRECCIÓN");
+        return Err(CliError::NeedSyncTarget.into());
     }
     let mut targets = Vec::new();
     if let Some(hub) = &args.hub {
@@ -265,34 +299,42 @@ pub fn run_sync(home: &Home, args: SyncArgs) -> Result<()> {
     }
     targets.extend(args.peer.iter().map(|p| Target::peer(p)));
     let session = Session::open(home, user, pf)?;
+    let mut out = Deferred::default();
     let outcome = run_round(&session, &targets, args.attempts, &mut |e| match e {
-        RoundEvent::Sync(e) => print_event(&e),
+        RoundEvent::Sync(e) => print_event(&mut out, &e),
         RoundEvent::Retrying {
             peer,
             attempt,
             of,
             reason,
-        } => println!("{peer}: conexión interrumpida ({reason}); reintentando ({attempt}/{of})"),
+        } => out.line(Say::Retrying {
+            peer: &peer,
+            reason: &reason,
+            attempt,
+            of,
+        }),
     })?;
-    if outcome.damaged > 0 {
-        println!("registros con datos ilegibles: {}", outcome.damaged);
-    }
-    print_opaque(outcome.opaque);
-    println!(
-        "sincronizado: enviados {}, recibidos {}, conflictos {}",
-        outcome.sent, outcome.received, outcome.conflicts
-    );
+    // The round is done and safe on disk; only then does a closed output stop the command.
     note_sync(home);
+    out.finish()?;
+    if outcome.damaged > 0 {
+        out::line(Say::Damaged(outcome.damaged))?;
+    }
+    print_opaque(outcome.opaque)?;
+    out::line(contract::synced(
+        outcome.sent,
+        outcome.received,
+        outcome.conflicts,
+    ))?;
     Ok(())
 }
 
 /// Tells how many received records this station cannot open (they travel on as relay copies).
-fn print_opaque(n: usize) {
+fn print_opaque(n: usize) -> Result<(), OutputError> {
     if n > 0 {
-        println!(
-            "registros recibidos que esta estación no puede abrir (no es destinataria de su llave): {n}"
-        );
+        out::line(contract::opaque(n))?;
     }
+    Ok(())
 }
 
 /// Remembers when this station last synced well, for `huella status` (a failure to write
@@ -308,101 +350,51 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
         SyncAction::Conflicts { json, who } => {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
             if !session.credential.officer.role().can_supervise() {
-                bail!("solo un supervisor o administrador puede revisar conflictos");
+                return Err(CliError::ConflictsNeedSupervisor.into());
             }
             let list = huella_sync::conflicts::list(&session.store)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                say!("{}", serde_json::to_string_pretty(&list)?)?;
             } else {
                 for c in &list {
-                    println!("{}\t{}\t{}", c.kind.as_str(), c.records.join(","), c.detail);
+                    out::line(contract::conflict(
+                        c.kind.as_str(),
+                        &c.records.join(","),
+                        &c.detail,
+                    ))?;
                 }
-                println!("conflictos: {}", list.len());
+                out::line(contract::conflicts_total(list.len()))?;
             }
             Ok(())
         }
         SyncAction::Roster { action } => match action {
             RosterAction::Export { out, who } => {
-                let session = admin_session(home, &who)?;
-                let (_, signed) = ensure_roster(&session)?;
-                write_file(&out, &signed.to_file_bytes())?;
-                println!("lista de estaciones escrita en {}", out.display());
+                let session = Session::open(home, &who.user, &who.passphrase_file)?;
+                write_file(&out, &office::roster_file(&session)?)?;
+                out::line(Say::RosterWritten { path: &out })?;
                 Ok(())
             }
             RosterAction::Revoke { station, who } => {
-                let session = admin_session(home, &who)?;
-                let (mut r, _) = ensure_roster(&session)?;
-                let s = r
-                    .stations
-                    .iter_mut()
-                    .find(|s| s.name == station)
-                    .with_context(|| format!("la estación {station} no está en la lista"))?;
-                if s.name == session.credential.station.station() {
-                    bail!(
-                        "una estación no puede revocarse a sí misma; revóquela desde otra estación de la oficina"
-                    );
-                }
-                s.revoked = true;
-                // A new office key for the stations still trusted: what is written from now
-                // on is unreadable to the revoked one.
-                let key = r.rotate_office_key()?;
-                r.version += 1;
-                r.issued_at = huella_sync::time::now_utc();
-                let signed = SignedRoster::sign(&r, &session.credential.officer);
-                Trust::new(session.store.replica()).anchor(&signed)?;
-                let mut b = session.store.batch();
-                b.audit(
-                    AuditAction::EstacionRevocada,
-                    &[],
-                    &format!(
-                        "estación {station} revocada; llave de oficina generación {}",
-                        key.generation()
-                    ),
-                );
-                session.store.commit(
-                    b,
-                    &session.credential.officer,
-                    &huella_sync::time::now_utc(),
-                )?;
-                println!(
-                    "estación {station} revocada (lista versión {}); nueva llave de oficina: generación {}",
-                    r.version,
-                    key.generation()
-                );
+                let session = Session::open(home, &who.user, &who.passphrase_file)?;
+                let r = office::revoke(&session, &station)?;
+                out::line(contract::revoked(
+                    &r.station,
+                    r.roster_version,
+                    r.generation,
+                ))?;
                 Ok(())
             }
             RosterAction::Show { who } => {
                 let session = Session::open(home, &who.user, &who.passphrase_file)?;
-                let Some((r, _)) = Trust::new(session.store.replica())
-                    .roster(session.credential.station.office())?
-                else {
-                    println!("la oficina aún no tiene lista de estaciones firmada");
+                let Some(r) = office::roster_view(&session)? else {
+                    out::line(Say::NoRoster)?;
                     return Ok(());
                 };
-                println!(
-                    "oficina {}, lista versión {}, llave de oficina generación {}",
-                    r.office,
-                    r.version,
-                    r.current_generation()
-                );
+                out::line(contract::roster_head(&r.office, r.version, r.generation))?;
                 for s in &r.stations {
-                    let held: Vec<String> = r
-                        .office_keys
-                        .iter()
-                        .filter(|g| g.grants.iter().any(|x| x.station == s.name))
-                        .map(|g| g.generation.to_string())
-                        .collect();
-                    println!(
-                        "{}\t{}\tgeneraciones: 0{}",
-                        s.name,
-                        if s.revoked { "revocada" } else { "activa" },
-                        held.iter().map(|g| format!(",{g}")).collect::<String>()
-                    );
+                    out::line(contract::roster_station(&s.name, s.revoked, &s.generations))?;
                 }
-                println!(
-                    "esta estación tiene la generación {}",
-                    session.office_generation()
-                );
+                out::line(contract::roster_own_generation(r.own_generation))?;
                 Ok(())
             }
         },
@@ -416,13 +408,15 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
         SyncAction::Erase { id, who } => {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
             if !session.credential.officer.role().can_supervise() {
-                bail!("solo un supervisor o administrador puede ordenar un borrado");
+                return Err(CliError::EraseNeedsSupervisor.into());
             }
-            let id = RecordId::parse(&id).context("identificador de registro inválido")?;
+            let id = RecordId::parse(&id).ok_or(CliError::BadRecordId { id })?;
             session
                 .store
                 .erase_replicated(&session.keys(), &session.credential.officer, id)?;
-            println!("registro {id} borrado; la orden se replicará en la próxima sincronización");
+            out::line(Say::Erased {
+                id: &id.to_string(),
+            })?;
             Ok(())
         }
     }
@@ -444,17 +438,21 @@ fn run_serve(home: &Home, listen: &str, who: &AsUser) -> Result<()> {
     };
     huella_sync::peer::serve(
         listen,
-        |addr| println!("escuchando en {addr}"),
+        |addr| out::server_line(contract::listening(addr)),
         &mut |request| {
             // What the peer is told was received must be on disk first.
             let answer = server
                 .handle_bytes(request)
                 .and_then(|a| session.store.flush().map(|()| a).map_err(Into::into));
+            if let Err(e) = &answer {
+                out::server_line(Say::PeerRefused {
+                    reason: &text::describe(e),
+                });
+            }
             match &answer {
                 Ok(_) => {}
-                Err(e) if !is_refused_peer(e) => println!("solicitud de un par rechazada: {e}"),
+                Err(e) if !is_refused_peer(e) => {}
                 Err(e) => {
-                    println!("solicitud de un par rechazada: {e}");
                     let mut b = session.store.batch();
                     b.audit(
                         AuditAction::AccesoFallido,
@@ -490,107 +488,18 @@ fn is_refused_peer(e: &huella_sync::protocol::SyncError) -> bool {
     )
 }
 
-fn admin_session(home: &Home, who: &AsUser) -> Result<Session> {
-    let session = Session::open(home, &who.user, &who.passphrase_file)?;
-    if session.credential.officer.role() != Role::Admin {
-        bail!("solo un administrador puede firmar la lista de estaciones");
-    }
-    Ok(session)
-}
-
-/// The office roster, creating and signing version 1 from this station if none exists.
-fn ensure_roster(session: &Session) -> Result<(Roster, SignedRoster)> {
-    let trust = Trust::new(session.store.replica());
-    let secrets = &session.credential.station;
-    if let Some(r) = trust.roster(secrets.office())? {
-        return Ok(r);
-    }
-    let p = secrets.public();
-    let officer = &session.credential.officer;
-    let r = Roster {
-        office: secrets.office().to_owned(),
-        version: 1,
-        issued_at: huella_sync::time::now_utc(),
-        office_recipient: p.office_recipient.clone(),
-        stations: vec![RosterStation {
-            name: secrets.station().to_owned(),
-            key: p.key.to_hex(),
-            recipient: p.recipient,
-            revoked: false,
-        }],
-        admins: vec![RosterAdmin {
-            user: officer.user().to_owned(),
-            key: officer.public().key.to_hex(),
-        }],
-        office_keys: vec![],
-    };
-    let signed = SignedRoster::sign(&r, officer);
-    trust.anchor(&signed)?;
-    Ok((r, signed))
-}
-
-/// The invite file: the new station's secrets sealed with the invite passphrase, the signed
-/// roster that already lists it, and the office's record recipients.
-#[derive(Serialize, Deserialize)]
-struct Invite {
-    office: String,
-    station: String,
-    credential: String,
-    roster: SignedRoster,
-    recipients: Vec<(String, String)>,
-}
-
 fn run_invite(home: &Home, station: &str, out: &Path, pass: &Path, who: &AsUser) -> Result<()> {
-    let session = admin_session(home, who)?;
-    let (mut r, _) = ensure_roster(&session)?;
-    if r.stations.iter().any(|s| s.name == station) {
-        bail!("la estación {station} ya está en la lista de la oficina");
-    }
-    let secrets = session.credential.station.new_station_in_office(station);
-    let p = secrets.public();
-    // The new station reads everything of the office: every generation this station holds.
-    let ring = r.keyring_for(&session.credential.station);
-    r.grant_all(&ring, station, &p.recipient)?;
-    r.stations.push(RosterStation {
-        name: station.to_owned(),
-        key: p.key.to_hex(),
-        recipient: p.recipient,
-        revoked: false,
-    });
-    r.version += 1;
-    r.issued_at = huella_sync::time::now_utc();
-    let signed = SignedRoster::sign(&r, &session.credential.officer);
-    Trust::new(session.store.replica()).anchor(&signed)?;
-    let invite_pass = Passphrase::new_for_sealing_from(&Passphrase::from_file(pass)?)?;
-    let holder = OfficerKey::generate("invitacion", Role::Officer);
-    let sealed = Credential::seal(&holder, &secrets, &invite_pass, kdf_cost())?;
-    let recipients = session
-        .store
-        .station()?
-        .recipients
-        .into_iter()
-        .filter(|(l, _)| l != "estacion")
-        .collect();
-    let invite = Invite {
-        office: r.office.clone(),
-        station: station.to_owned(),
-        credential: hex::encode(sealed),
-        roster: signed,
-        recipients,
-    };
-    write_file(out, &serde_json::to_vec_pretty(&invite)?)?;
-    let mut b = session.store.batch();
-    b.audit(
-        AuditAction::OficialAgregado,
-        &[],
-        &format!("invitación para la estación {station}"),
-    );
-    session.store.commit(
-        b,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
+    let session = Session::open(home, &who.user, &who.passphrase_file)?;
+    let invite = office::invite(
+        &session,
+        &InviteRequest {
+            station,
+            passphrase: &Passphrase::from_file(pass)?,
+            cost: kdf_cost(),
+        },
     )?;
-    println!("invitación para {station} escrita en {}", out.display());
+    write_file(out, &invite)?;
+    out::line(Say::InviteWritten { station, path: out })?;
     Ok(())
 }
 
@@ -603,59 +512,21 @@ pub fn run_join(
     admin: &str,
     pass: &Path,
 ) -> Result<Station> {
-    if !valid_user_name(admin) {
-        bail!("nombre de usuario inválido: use letras, dígitos, '.', '_' o '-'");
-    }
-    if home.store_dir().exists() || home.credentials_dir().exists() {
-        bail!("ya existe una estación en {}", home.dir().display());
-    }
-    let raw =
-        std::fs::read(invite).with_context(|| format!("no se pudo leer {}", invite.display()))?;
-    let inv: Invite = serde_json::from_slice(&raw).context("invitación ilegible")?;
-    let sealed = hex::decode(&inv.credential).context("invitación dañada")?;
-    let cred = Credential::open(
-        &sealed,
-        &Passphrase::from_file(invite_pass)?,
-        "invitacion",
-        &invite.display().to_string(),
+    let station = office::join(
+        home,
+        &JoinRequest {
+            invite: &read_file(invite)?,
+            invite_name: &invite.display().to_string(),
+            invite_passphrase: &Passphrase::from_file(invite_pass)?,
+            admin,
+            passphrase: &Passphrase::from_file(pass)?,
+            cost: kdf_cost(),
+        },
     )?;
-    let roster = inv.roster.verify_self()?;
-    let p = cred.station.public();
-    if !roster.stations.iter().any(|s| s.key == p.key.to_hex())
-        || cred.station.station() != inv.station
-    {
-        bail!("la invitación no corresponde a su lista de estaciones");
-    }
-    let passphrase = Passphrase::new_for_sealing_from(&Passphrase::from_file(pass)?)?;
-    let admin_key = OfficerKey::generate(admin, Role::Admin);
-    let cred_bytes = Credential::seal(&admin_key, &cred.station, &passphrase, kdf_cost())?;
-    std::fs::create_dir_all(home.credentials_dir())
-        .with_context(|| format!("no se pudo crear {}", home.dir().display()))?;
-    let now = huella_sync::time::now_utc();
-    let mut recipients = vec![("estacion".to_owned(), p.recipient.clone())];
-    recipients.extend(inv.recipients);
-    let station = Station {
-        office: inv.office.clone(),
-        station: inv.station.clone(),
-        created_at: now.clone(),
-        station_key: p.key.to_hex(),
-        recipients,
-    };
-    let store = Store::create(&home.store_dir(), &station)?;
-    store.put_officer(&admin_key.public())?;
-    Credential::write_file(&home.credential_file(admin), &cred_bytes)?;
-    Trust::new(store.replica()).anchor(&inv.roster)?;
-    let mut b = store.batch();
-    b.audit(
-        AuditAction::EstacionCreada,
-        &[],
-        &format!(
-            "oficina {}, estación {} (unida por invitación), administrador {admin}",
-            inv.office, inv.station
-        ),
-    );
-    store.commit(b, &admin_key, &now)?;
-    println!("estación {} unida a la oficina {}", inv.station, inv.office);
+    out::line(Say::StationJoined {
+        station: &station.station,
+        office: &station.office,
+    })?;
     Ok(station)
 }
 
@@ -684,11 +555,11 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
                 &session.credential.officer,
                 &huella_sync::time::now_utc(),
             )?;
-            println!(
-                "paquete escrito en {}: {n} registros, {} bytes",
-                out.display(),
-                bytes.len()
-            );
+            out::line(Say::BundleWritten {
+                path: &out,
+                records: n,
+                bytes: bytes.len(),
+            })?;
             Ok(())
         }
         BundleAction::Import {
@@ -702,8 +573,7 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
             let idx = StationIndexer(secrets.index_key());
             let side = station_side(&session, &idx);
             side.prepare()?;
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("no se pudo leer {}", file.display()))?;
+            let bytes = read_file(&file)?;
             let replica = session.store.replica();
             let pin = replica.peer_pin(&format!("paquete:{peer}"))?;
             let kind = bundle::open(&bytes).map(|(_, b, _)| b.kind)?;
@@ -711,22 +581,21 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
                 let ack = bundle::answer(&side, secrets, &bytes)?;
                 let out = out.unwrap_or_else(|| file.with_extension("acuse"));
                 write_file(&out, &ack)?;
-                print_opaque(side.materialized().opaque);
-                println!("acuse escrito en {}", out.display());
                 note_sync(home);
+                print_opaque(side.materialized().opaque)?;
+                out::line(Say::AckWritten { path: &out })?;
             } else {
                 let imported = bundle::import(&side, &bytes, &peer, pin)?;
-                print_opaque(side.materialized().opaque);
                 if pin.is_none() {
                     replica.set_peer_pin(&format!("paquete:{peer}"), &imported.signer)?;
                 }
-                println!(
-                    "sincronizado: enviados {}, recibidos {}, conflictos {}",
+                note_sync(home);
+                print_opaque(side.materialized().opaque)?;
+                out::line(contract::synced(
                     imported.haves.len(),
                     imported.applied.changed.len(),
-                    side.conflicts_found()
-                );
-                note_sync(home);
+                    side.conflicts_found(),
+                ))?;
             }
             Ok(())
         }

@@ -1,0 +1,75 @@
+//! The lines scripts parse (docs/cli.md): the same words in every language, so `--lang en`
+//! never breaks a script. Change one only together with docs/cli.md.
+
+use std::fmt::Display;
+
+/// `import`: one rejected row.
+pub fn rejected_row(line: impl Display, reason: impl Display) -> String {
+    format!("línea {line}: {reason}")
+}
+
+/// `audit verify`: the chain is sound.
+pub fn audit_sound(entries: impl Display) -> String {
+    format!("auditoría íntegra: {entries} entradas")
+}
+
+/// `sim scanner|camera`: the first line, the simulator's port.
+pub fn pty(path: impl Display) -> String {
+    format!("PTY {path}")
+}
+
+/// `sync serve`: the first line, where it listens.
+pub fn listening(addr: impl Display) -> String {
+    format!("escuchando en {addr}")
+}
+
+/// `hub`: where it listens and its key (scripts take the URL after `escuchando en`).
+pub fn hub_listening(addr: impl Display, key: impl Display) -> String {
+    format!("concentrador escuchando en http://{addr} (clave {key})")
+}
+
+/// `sync`, `bundle import`: the last line of a round.
+pub fn synced(sent: impl Display, received: impl Display, conflicts: impl Display) -> String {
+    format!("sincronizado: enviados {sent}, recibidos {received}, conflictos {conflicts}")
+}
+
+/// `sync`, `bundle import`: received records this station is not a recipient of.
+pub fn opaque(n: impl Display) -> String {
+    format!(
+        "registros recibidos que esta estación no puede abrir (no es destinataria de su llave): {n}"
+    )
+}
+
+/// `sync conflicts`: one conflict.
+pub fn conflict(kind: &str, records: &str, detail: &str) -> String {
+    format!("{kind}\t{records}\t{detail}")
+}
+
+/// `sync conflicts`: the count.
+pub fn conflicts_total(n: impl Display) -> String {
+    format!("conflictos: {n}")
+}
+
+/// `sync roster revoke`: done.
+pub fn revoked(station: &str, version: u64, generation: u32) -> String {
+    format!(
+        "estación {station} revocada (lista versión {version}); nueva llave de oficina: generación {generation}"
+    )
+}
+
+/// `sync roster show`: the head line.
+pub fn roster_head(office: &str, version: u64, generation: u32) -> String {
+    format!("oficina {office}, lista versión {version}, llave de oficina generación {generation}")
+}
+
+/// `sync roster show`: one station and the office key generations granted to it.
+pub fn roster_station(name: &str, revoked: bool, generations: &[u32]) -> String {
+    let state = if revoked { "revocada" } else { "activa" };
+    let gens: String = generations.iter().map(|g| format!(",{g}")).collect();
+    format!("{name}\t{state}\tgeneraciones: 0{gens}")
+}
+
+/// `sync roster show`: the generation this station holds.
+pub fn roster_own_generation(generation: u32) -> String {
+    format!("esta estación tiene la generación {generation}")
+}

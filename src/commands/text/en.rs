@@ -1,0 +1,297 @@
+//! English: the command line's words, and English wording for the errors of the layers below
+//! (whose own messages are Spanish).
+
+use std::error::Error;
+use std::fmt::{Formatter, Result};
+
+use huella_keys::CredentialError;
+use huella_sync::StoreError;
+use huella_sync::protocol::SyncError;
+use huella_sync::replica::ReplicaError;
+use huella_sync::roster::RosterError;
+
+use super::{CliError, Say};
+use crate::commands::out::OutputError;
+use crate::workflows::office::OfficeError;
+
+/// Words a [`Say`] in English.
+pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
+    match *s {
+        Say::StationCreated {
+            station,
+            office,
+            dir,
+            admin,
+        } => write!(
+            f,
+            "station {station} of office {office} created in {}; administrator: {admin}",
+            dir.display()
+        ),
+        Say::StationJoined { station, office } => {
+            write!(f, "station {station} joined office {office}")
+        }
+        Say::OfficerAdded { user, role } => {
+            write!(f, "officer {user} added with role {}", role.as_str())
+        }
+        Say::PlaceOfficerFinger { port } => {
+            write!(f, "place your right index finger on the scanner {port}…")
+        }
+        Say::OfficerFingerEnrolled { user, quality } => write!(
+            f,
+            "reference finger of {user} enrolled (quality {quality}); sealed in their credential"
+        ),
+        Say::NoResults => f.write_str("no results"),
+        Say::StatusStation { station, office } => write!(f, "station {station} (office {office})"),
+        Say::StatusPeople(n) => write!(f, "people: {n}"),
+        Say::StatusPendingApproval(n) => write!(f, "awaiting approval: {n}"),
+        Say::StatusCount { status, count } => {
+            write!(f, "  {}: {count}", crate::console::Lang::En.status(status))
+        }
+        Say::LastSync(t) => write!(f, "last sync: {}", t.unwrap_or("never")),
+        Say::HubTrusts { office } => write!(f, "trusts office {office}"),
+        Say::HubBundleImported { ack } => {
+            write!(f, "bundle imported; acknowledgement in {}", ack.display())
+        }
+        Say::Prepared { records } => write!(f, "local changes prepared: {records} records"),
+        Say::Compared { peer, differing } => write!(f, "{peer}: {differing} records to reconcile"),
+        Say::Records { peer, done, total } => write!(f, "{peer}: records {done}/{total}"),
+        Say::BlobBytes {
+            peer,
+            received,
+            sent,
+        } => write!(
+            f,
+            "{peer}: images and templates: {received} bytes received, {sent} sent"
+        ),
+        Say::UpToDate { peer } => write!(f, "{peer}: up to date"),
+        Say::Unconverged { peer } => write!(f, "{peer}: differences remain; sync again"),
+        Say::Retrying {
+            peer,
+            reason,
+            attempt,
+            of,
+        } => write!(
+            f,
+            "{peer}: connection dropped ({reason}); retrying ({attempt}/{of})"
+        ),
+        Say::Damaged(n) => write!(f, "records with unreadable data: {n}"),
+        Say::RosterWritten { path } => write!(f, "station roster written to {}", path.display()),
+        Say::NoRoster => f.write_str("the office has no signed station roster yet"),
+        Say::Erased { id } => write!(
+            f,
+            "record {id} erased; the order replicates with the next sync"
+        ),
+        Say::PeerRefused { reason } => write!(f, "a peer's request was refused: {reason}"),
+        Say::InviteWritten { station, path } => {
+            write!(f, "invite for {station} written to {}", path.display())
+        }
+        Say::BundleWritten {
+            path,
+            records,
+            bytes,
+        } => write!(
+            f,
+            "bundle written to {}: {records} records, {bytes} bytes",
+            path.display()
+        ),
+        Say::AckWritten { path } => write!(f, "acknowledgement written to {}", path.display()),
+        Say::SimUnplugged => f.write_str("the simulated device was unplugged"),
+    }
+}
+
+/// Words a [`CliError`] in English.
+pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
+    match e {
+        CliError::OneQuery => f.write_str("give exactly one of --curp, --nss or --name"),
+        CliError::UnknownRole { role } => write!(
+            f,
+            "unknown role \"{role}\" (use officer, supervisor or admin)"
+        ),
+        CliError::NeedCredentials => f.write_str("give --as USER and --passphrase-file FILE"),
+        CliError::NeedSyncTarget => f.write_str("give --hub URL or at least one --peer ADDRESS"),
+        CliError::ConflictsNeedSupervisor => {
+            f.write_str("only a supervisor or administrator may review conflicts")
+        }
+        CliError::EraseNeedsSupervisor => {
+            f.write_str("only a supervisor or administrator may order an erasure")
+        }
+        CliError::BadRecordId { id } => write!(
+            f,
+            "invalid record id: {id} (32 hexadecimal characters expected)"
+        ),
+        CliError::Read { path } => write!(f, "could not read {}", path.display()),
+        CliError::Write { path } => write!(f, "could not write {}", path.display()),
+        CliError::NoStation { dir } => write!(
+            f,
+            "no station in {} (create one with `huella init` or try `huella demo`)",
+            dir.display()
+        ),
+        CliError::NeedsTerminal => f.write_str("the console needs an interactive terminal"),
+        CliError::BadFinger => f.write_str("the finger must be between 1 and 10"),
+        CliError::HubInUse { dir } => write!(
+            f,
+            "the hub folder {} is in use by another process (a running hub?); stop it or use another folder",
+            dir.display()
+        ),
+    }
+}
+
+/// English for an error of a lower layer whose own message is Spanish; `None` for a type this
+/// table does not know (its own message is printed).
+pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
+    if let Some(e) = e.downcast_ref::<CliError>() {
+        return Some(e.to_string());
+    }
+    if let Some(e) = e.downcast_ref::<OutputError>() {
+        return Some(match e {
+            OutputError::Io(io) => format!("could not write to standard output: {io}"),
+            _ => "standard output was closed".to_owned(),
+        });
+    }
+    if let Some(e) = e.downcast_ref::<CredentialError>() {
+        return Some(credential(e));
+    }
+    if let Some(e) = e.downcast_ref::<StoreError>() {
+        return store(e);
+    }
+    if let Some(e) = e.downcast_ref::<SyncError>() {
+        return sync(e);
+    }
+    if let Some(e) = e.downcast_ref::<RosterError>() {
+        return roster(e);
+    }
+    if let Some(e) = e.downcast_ref::<ReplicaError>() {
+        return Some(replica(e));
+    }
+    if let Some(e) = e.downcast_ref::<OfficeError>() {
+        return office(e);
+    }
+    None
+}
+
+fn office(e: &OfficeError) -> Option<String> {
+    Some(match e {
+        OfficeError::NotAdmin { user } => {
+            format!("only an administrator may sign the station roster ({user} is not one)")
+        }
+        OfficeError::NotListed { station } => {
+            format!("station {station} is not in the office's roster")
+        }
+        OfficeError::RevokeSelf => {
+            "a station cannot revoke itself; revoke it from another station of the office"
+                .to_owned()
+        }
+        OfficeError::AlreadyListed { station } => {
+            format!("station {station} is already in the office's roster")
+        }
+        OfficeError::InvalidUser => {
+            "invalid user name: use letters, digits, '.', '_' or '-'".to_owned()
+        }
+        OfficeError::HomeExists { dir } => format!("a station already exists in {dir}"),
+        OfficeError::InviteUnreadable => "unreadable invite: not a huella invite file".to_owned(),
+        OfficeError::InviteMismatch => "the invite does not match its station roster".to_owned(),
+        OfficeError::InviteEncode(e) => format!("could not prepare the invite: {e}"),
+        OfficeError::CreateHome { dir, source } => format!("could not create {dir}: {source}"),
+        OfficeError::Credential(e) => credential(e),
+        OfficeError::Roster(e) => return roster(e),
+        OfficeError::Store(e) => return store(e),
+        OfficeError::Replica(e) => replica(e),
+    })
+}
+
+fn replica(e: &ReplicaError) -> String {
+    match e {
+        ReplicaError::Sled(s) => format!("local store error: {s}"),
+        ReplicaError::Damaged(m) => format!("damaged replica state: {m}"),
+        other => other.to_string(),
+    }
+}
+
+fn credential(e: &CredentialError) -> String {
+    match e {
+        CredentialError::WrongPassphrase { user } => format!("wrong passphrase for user {user}"),
+        CredentialError::Corrupt { path, detail } => {
+            format!("the key file {path} is damaged or not a huella file ({detail})")
+        }
+        CredentialError::Truncated { path } => {
+            format!("the key file {path} is incomplete (cut short)")
+        }
+        CredentialError::ExcessiveWork { required, max } => format!(
+            "the key file asks for a key-derivation cost of 2^{required}, above the maximum 2^{max}"
+        ),
+        CredentialError::UnknownUser { user } => format!("there is no user {user} at this station"),
+        CredentialError::WeakPassphrase { min } => {
+            format!("the passphrase must have at least {min} characters")
+        }
+        CredentialError::Io { path, source } => format!("could not read or write {path}: {source}"),
+        other => other.to_string(),
+    }
+}
+
+fn store(e: &StoreError) -> Option<String> {
+    Some(match e {
+        StoreError::Sled(s) => format!("local store error: {s}"),
+        StoreError::AlreadyExists(dir) => format!("a station already exists in {dir}"),
+        StoreError::NotInitialised(dir) => {
+            format!("there is no station in {dir} (use `huella init`)")
+        }
+        StoreError::Locked(dir) => format!("the store {dir} is in use by another huella process"),
+        StoreError::NoSuchRecord(id) => format!("there is no record {id}"),
+        StoreError::Decrypt { id, .. } => format!("record {id} could not be decrypted"),
+        StoreError::Meta(m) => format!("damaged metadata: {m}"),
+        _ => return None,
+    })
+}
+
+fn sync(e: &SyncError) -> Option<String> {
+    Some(match e {
+        SyncError::Version { found, ours } => format!(
+            "the other side speaks version {found} of the sync protocol and this station {ours}: update huella where it is older"
+        ),
+        SyncError::Decode(d) => format!("unreadable sync message: {d}"),
+        SyncError::TooLarge(n) => format!("sync message too large ({n} bytes)"),
+        SyncError::Forged => "message with an invalid signature (forged or altered)".to_owned(),
+        SyncError::Replayed => "repeated message (possible malicious replay); ignored".to_owned(),
+        SyncError::Expired => "message out of time (clock difference over 5 minutes)".to_owned(),
+        SyncError::UnknownStation => {
+            "unknown station: not in any trusted station roster".to_owned()
+        }
+        SyncError::Revoked { office, station } => {
+            format!("station {station} of office {office} was revoked")
+        }
+        SyncError::WrongPeer => {
+            "an answer that does not match the request, or from another hub".to_owned()
+        }
+        SyncError::Misdirected => {
+            "message addressed to someone else (possible malicious replay); refused".to_owned()
+        }
+        SyncError::Unexpected => "unexpected message at this protocol step".to_owned(),
+        SyncError::Refused(r) => format!("the other side refused the request: {r}"),
+        SyncError::Transport { peer, reason } => format!("could not reach {peer}: {reason}"),
+        // Transparent wrappers show the wrapped error's own message.
+        SyncError::Store(e) => return store(e),
+        SyncError::Roster(e) => return roster(e),
+        SyncError::Replica(e) => return Some(replica(e)),
+        _ => return None,
+    })
+}
+
+fn roster(e: &RosterError) -> Option<String> {
+    Some(match e {
+        RosterError::Malformed(m) => format!("unreadable station roster: {m}"),
+        RosterError::BadSignature(office) => format!(
+            "the station roster of office {office} is not signed by a trusted administrator"
+        ),
+        RosterError::Stale { office, got, known } => format!(
+            "the station roster of office {office} (version {got}) is not newer than the known one ({known})"
+        ),
+        RosterError::Store(m) => format!("local store error: {m}"),
+        RosterError::Grant { station } => {
+            format!("the office key could not be given to station {station}")
+        }
+        RosterError::MissingGeneration(g) => format!(
+            "this station does not hold the office key of generation {g}; invite from a station that does"
+        ),
+        _ => return None,
+    })
+}

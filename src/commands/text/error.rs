@@ -1,0 +1,68 @@
+//! [`CliError`]: why a command failed before or around its workflow.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use super::{Lang, en, es, lang};
+
+/// A command-line failure, worded in the process's language when displayed. Causes (an OS
+/// error, a store error) travel as the error's `source` through `anyhow` context.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CliError {
+    /// `find` needs exactly one of `--curp`, `--nss`, `--name`.
+    OneQuery,
+    /// `officer add --role` with an unknown role.
+    UnknownRole {
+        /// What was given.
+        role: String,
+    },
+    /// `sync` without `--as` / `--passphrase-file`.
+    NeedCredentials,
+    /// `sync` without `--hub` or `--peer`.
+    NeedSyncTarget,
+    /// Conflicts are for supervisors and administrators.
+    ConflictsNeedSupervisor,
+    /// Erasure orders are for supervisors and administrators.
+    EraseNeedsSupervisor,
+    /// Not a record id.
+    BadRecordId {
+        /// What was given.
+        id: String,
+    },
+    /// A file could not be read.
+    Read {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A file could not be written.
+    Write {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The home holds no station.
+    NoStation {
+        /// The home.
+        dir: PathBuf,
+    },
+    /// The console needs an interactive terminal.
+    NeedsTerminal,
+    /// `sim scanner --finger` outside 1–10.
+    BadFinger,
+    /// The hub's folder is held by another process (a running hub).
+    HubInUse {
+        /// The hub's folder.
+        dir: PathBuf,
+    },
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match lang() {
+            Lang::Es => es::error_text(self, f),
+            Lang::En => en::error_text(self, f),
+        }
+    }
+}
+
+impl std::error::Error for CliError {}

@@ -1,0 +1,135 @@
+//! Spanish (the default): the command line's words.
+
+use std::fmt::{Formatter, Result};
+
+use super::{CliError, Say};
+
+/// Words a [`Say`] in Spanish.
+pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
+    match *s {
+        Say::StationCreated {
+            station,
+            office,
+            dir,
+            admin,
+        } => write!(
+            f,
+            "estación {station} de la oficina {office} creada en {}; administrador: {admin}",
+            dir.display()
+        ),
+        Say::StationJoined { station, office } => {
+            write!(f, "estación {station} unida a la oficina {office}")
+        }
+        Say::OfficerAdded { user, role } => {
+            write!(f, "oficial {user} agregado con rol {}", role.as_str())
+        }
+        Say::PlaceOfficerFinger { port } => {
+            write!(f, "coloque el índice derecho en el lector {port}…")
+        }
+        Say::OfficerFingerEnrolled { user, quality } => write!(
+            f,
+            "huella de referencia de {user} registrada (calidad {quality}); sellada en su credencial"
+        ),
+        Say::NoResults => f.write_str("sin resultados"),
+        Say::StatusStation { station, office } => {
+            write!(f, "estación {station} (oficina {office})")
+        }
+        Say::StatusPeople(n) => write!(f, "personas: {n}"),
+        Say::StatusPendingApproval(n) => write!(f, "pendientes de aprobación: {n}"),
+        Say::StatusCount { status, count } => write!(f, "  {status}: {count}"),
+        Say::LastSync(t) => write!(f, "última sincronización: {}", t.unwrap_or("nunca")),
+        Say::HubTrusts { office } => write!(f, "confía en la oficina {office}"),
+        Say::HubBundleImported { ack } => {
+            write!(f, "paquete importado; acuse en {}", ack.display())
+        }
+        Say::Prepared { records } => write!(f, "cambios locales preparados: {records} registros"),
+        Say::Compared { peer, differing } => {
+            write!(f, "{peer}: {differing} registros por conciliar")
+        }
+        Say::Records { peer, done, total } => write!(f, "{peer}: registros {done}/{total}"),
+        Say::BlobBytes {
+            peer,
+            received,
+            sent,
+        } => write!(
+            f,
+            "{peer}: imágenes y plantillas: {received} bytes recibidos, {sent} enviados"
+        ),
+        Say::UpToDate { peer } => write!(f, "{peer}: al día"),
+        Say::Unconverged { peer } => {
+            write!(f, "{peer}: quedaron diferencias; vuelva a sincronizar")
+        }
+        Say::Retrying {
+            peer,
+            reason,
+            attempt,
+            of,
+        } => write!(
+            f,
+            "{peer}: conexión interrumpida ({reason}); reintentando ({attempt}/{of})"
+        ),
+        Say::Damaged(n) => write!(f, "registros con datos ilegibles: {n}"),
+        Say::RosterWritten { path } => {
+            write!(f, "lista de estaciones escrita en {}", path.display())
+        }
+        Say::NoRoster => f.write_str("la oficina aún no tiene lista de estaciones firmada"),
+        Say::Erased { id } => write!(
+            f,
+            "registro {id} borrado; la orden se replicará en la próxima sincronización"
+        ),
+        Say::PeerRefused { reason } => write!(f, "solicitud de un par rechazada: {reason}"),
+        Say::InviteWritten { station, path } => {
+            write!(f, "invitación para {station} escrita en {}", path.display())
+        }
+        Say::BundleWritten {
+            path,
+            records,
+            bytes,
+        } => write!(
+            f,
+            "paquete escrito en {}: {records} registros, {bytes} bytes",
+            path.display()
+        ),
+        Say::AckWritten { path } => write!(f, "acuse escrito en {}", path.display()),
+        Say::SimUnplugged => f.write_str("el dispositivo simulado se desconectó"),
+    }
+}
+
+/// Words a [`CliError`] in Spanish.
+pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
+    match e {
+        CliError::OneQuery => f.write_str("indique exactamente una de --curp, --nss o --name"),
+        CliError::UnknownRole { role } => write!(
+            f,
+            "rol desconocido \"{role}\" (use officer, supervisor o admin)"
+        ),
+        CliError::NeedCredentials => {
+            f.write_str("indique --as USUARIO y --passphrase-file ARCHIVO")
+        }
+        CliError::NeedSyncTarget => f.write_str("indique --hub URL o al menos un --peer DIRECCIÓN"),
+        CliError::ConflictsNeedSupervisor => {
+            f.write_str("solo un supervisor o administrador puede revisar conflictos")
+        }
+        CliError::EraseNeedsSupervisor => {
+            f.write_str("solo un supervisor o administrador puede ordenar un borrado")
+        }
+        CliError::BadRecordId { id } => write!(
+            f,
+            "identificador de registro inválido: {id} (se esperan 32 caracteres hexadecimales)"
+        ),
+        CliError::Read { path } => write!(f, "no se pudo leer {}", path.display()),
+        CliError::Write { path } => write!(f, "no se pudo escribir {}", path.display()),
+        CliError::NoStation { dir } => write!(
+            f,
+            "no hay estación en {} (cree una con `huella init` o pruebe `huella demo`)",
+            dir.display()
+        ),
+        CliError::NeedsTerminal => f.write_str("la consola necesita una terminal interactiva"),
+        CliError::BadFinger => f.write_str("el dedo debe estar entre 1 y 10"),
+        CliError::HubInUse { dir } => write!(
+            f,
+            "la carpeta del concentrador {} está en uso por otro proceso (¿un concentrador en marcha?); deténgalo o use otra carpeta",
+            dir.display()
+        ),
+    }
+}

@@ -1,0 +1,182 @@
+//! [`Say`]: every line of progress or result a command prints for a person.
+
+use std::fmt;
+
+use super::{Lang, en, es, lang};
+
+/// A line for a person, worded in the process's language when displayed.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Say<'a> {
+    /// `init` created a station.
+    StationCreated {
+        /// Station name.
+        station: &'a str,
+        /// Office code.
+        office: &'a str,
+        /// Its home directory.
+        dir: &'a std::path::Path,
+        /// First administrator.
+        admin: &'a str,
+    },
+    /// `init --join` joined an office.
+    StationJoined {
+        /// Station name.
+        station: &'a str,
+        /// Office code.
+        office: &'a str,
+    },
+    /// `officer add` added an officer.
+    OfficerAdded {
+        /// User name.
+        user: &'a str,
+        /// Role code (`officer`, `supervisor`, `admin`).
+        role: huella_keys::Role,
+    },
+    /// `officer finger`: waiting for the finger.
+    PlaceOfficerFinger {
+        /// Scanner port.
+        port: &'a str,
+    },
+    /// `officer finger` sealed the reference finger.
+    OfficerFingerEnrolled {
+        /// User name.
+        user: &'a str,
+        /// Capture quality 0–100.
+        quality: u8,
+    },
+    /// `find` found nobody.
+    NoResults,
+    /// `status`: the station line.
+    StatusStation {
+        /// Station name.
+        station: &'a str,
+        /// Office code.
+        office: &'a str,
+    },
+    /// `status`: people in the store.
+    StatusPeople(usize),
+    /// `status`: people waiting for a supervisor.
+    StatusPendingApproval(usize),
+    /// `status`: people in one biometric status (its stored code).
+    StatusCount {
+        /// Status code.
+        status: &'a str,
+        /// How many.
+        count: usize,
+    },
+    /// `status`: when the last good sync ended (`None`: never).
+    LastSync(Option<&'a str>),
+    /// The hub trusts an office's roster.
+    HubTrusts {
+        /// Office code.
+        office: &'a str,
+    },
+    /// The hub imported a bundle and wrote its acknowledgement.
+    HubBundleImported {
+        /// Acknowledgement file.
+        ack: &'a std::path::Path,
+    },
+    /// A sync round prepared local changes.
+    Prepared {
+        /// Records prepared.
+        records: usize,
+    },
+    /// A sync round compared digests with a peer.
+    Compared {
+        /// Peer.
+        peer: &'a str,
+        /// Records that differ.
+        differing: usize,
+    },
+    /// Progress of records exchanged with a peer.
+    Records {
+        /// Peer.
+        peer: &'a str,
+        /// Done so far.
+        done: usize,
+        /// Total.
+        total: usize,
+    },
+    /// Images and templates exchanged with a peer.
+    BlobBytes {
+        /// Peer.
+        peer: &'a str,
+        /// Bytes received.
+        received: u64,
+        /// Bytes sent.
+        sent: u64,
+    },
+    /// A peer is up to date after the round.
+    UpToDate {
+        /// Peer.
+        peer: &'a str,
+    },
+    /// Differences remain with a peer.
+    Unconverged {
+        /// Peer.
+        peer: &'a str,
+    },
+    /// A connection dropped; the round retries.
+    Retrying {
+        /// Peer.
+        peer: &'a str,
+        /// Why it dropped.
+        reason: &'a str,
+        /// This attempt.
+        attempt: u32,
+        /// Of how many.
+        of: u32,
+    },
+    /// Records whose data could not be read after the round.
+    Damaged(usize),
+    /// The signed roster was written.
+    RosterWritten {
+        /// File.
+        path: &'a std::path::Path,
+    },
+    /// The office has no signed roster yet.
+    NoRoster,
+    /// An erasure order was recorded.
+    Erased {
+        /// Record id.
+        id: &'a str,
+    },
+    /// `sync serve` refused a peer's request.
+    PeerRefused {
+        /// Why (already worded).
+        reason: &'a str,
+    },
+    /// An invite file was written.
+    InviteWritten {
+        /// New station.
+        station: &'a str,
+        /// File.
+        path: &'a std::path::Path,
+    },
+    /// A bundle was written.
+    BundleWritten {
+        /// File.
+        path: &'a std::path::Path,
+        /// Records in it.
+        records: usize,
+        /// Its size.
+        bytes: usize,
+    },
+    /// The acknowledgement of a station's bundle was written.
+    AckWritten {
+        /// File.
+        path: &'a std::path::Path,
+    },
+    /// A simulated device was unplugged (its fault) and the simulator ends.
+    SimUnplugged,
+}
+
+impl fmt::Display for Say<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match lang() {
+            Lang::Es => es::say(self, f),
+            Lang::En => en::say(self, f),
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! `--lang en`: failing commands explain themselves in English, each cause once; the lines
+//! scripts parse stay as documented; an unknown language is refused as a usage error.
+
+use super::util::{Station, assert_success, assert_user_error, stderr, stdout};
+
+/// Spanish words none of the English messages below may contain.
+const SPANISH: [&str; 8] = [
+    "contraseña",
+    "usuario",
+    "estación",
+    "no se pudo",
+    "indique",
+    "lista",
+    "archivo",
+    "solo un",
+];
+
+fn assert_english(o: &std::process::Output, text: &str) {
+    assert_user_error(o, text);
+    let err = stderr(o);
+    for word in SPANISH {
+        assert!(!err.contains(word), "Spanish {word:?} in: {err}");
+    }
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+}
+
+#[test]
+fn failing_commands_speak_english_with_lang_en() {
+    let st = Station::init();
+    let wrong = st.path("wrong.pass");
+    std::fs::write(&wrong, "otra-clave-distinta\n").expect("write");
+    let w = wrong.to_str().expect("utf8");
+    let missing = st.path("no-such.pass");
+    let m = missing.to_str().expect("utf8");
+
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "find",
+        "--name",
+        "x",
+        "--as",
+        "admin",
+        "--passphrase-file",
+        w,
+    ]);
+    assert_english(&o, "wrong passphrase for user admin");
+
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "find",
+        "--name",
+        "x",
+        "--as",
+        "nadie",
+        "--passphrase-file",
+        w,
+    ]);
+    assert_english(&o, "there is no user nadie at this station");
+
+    // The OS error is printed once, not once per layer that wraps it.
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "find",
+        "--name",
+        "x",
+        "--as",
+        "admin",
+        "--passphrase-file",
+        m,
+    ]);
+    assert_english(&o, "could not read or write");
+    assert_eq!(
+        stderr(&o).matches("No such file or directory").count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
+
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "find",
+        "--as",
+        "admin",
+        "--passphrase-file",
+        w,
+    ]);
+    assert_english(&o, "give exactly one of --curp, --nss or --name");
+
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "sync",
+        "--as",
+        "admin",
+        "--passphrase-file",
+        w,
+    ]);
+    assert_english(&o, "give --hub URL or at least one --peer ADDRESS");
+
+    let officer_pass = st.path("ana.pass");
+    std::fs::write(&officer_pass, "clave-de-ana-2026\n").expect("write");
+    let a = officer_pass.to_str().expect("utf8");
+    assert_success(&st.run_as_admin(&[
+        "officer",
+        "add",
+        "ana",
+        "--role",
+        "officer",
+        "--new-passphrase-file",
+        a,
+    ]));
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "sync",
+        "roster",
+        "revoke",
+        "X",
+        "--as",
+        "ana",
+        "--passphrase-file",
+        a,
+    ]);
+    assert_english(&o, "only an administrator may sign the station roster");
+    let admin = st.admin_pass.to_str().expect("utf8");
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "sync",
+        "roster",
+        "revoke",
+        "PRUEBA-1",
+        "--as",
+        "admin",
+        "--passphrase-file",
+        admin,
+    ]);
+    assert_english(&o, "a station cannot revoke itself");
+
+    let empty = tempfile::tempdir().expect("tmp");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_huella"))
+        .env_remove("HUELLA_HOME")
+        .arg("--home")
+        .arg(empty.path().join("nada"))
+        .args(["--lang", "en", "status"])
+        .output()
+        .expect("run");
+    assert_english(&o, "there is no station in");
+}
+
+#[test]
+fn the_same_failure_reads_spanish_by_default() {
+    let st = Station::init();
+    let wrong = st.path("wrong.pass");
+    std::fs::write(&wrong, "otra-clave-distinta\n").expect("write");
+    let o = st.run(&[
+        "find",
+        "--name",
+        "x",
+        "--as",
+        "admin",
+        "--passphrase-file",
+        wrong.to_str().expect("utf8"),
+    ]);
+    assert_user_error(&o, "contraseña incorrecta para el usuario admin");
+}
+
+#[test]
+fn contract_lines_stay_as_documented_in_english() {
+    let st = Station::init();
+    let o = st.run(&["--lang", "en", "audit", "verify"]);
+    assert_success(&o);
+    assert!(
+        stdout(&o).starts_with("auditoría íntegra: "),
+        "{}",
+        stdout(&o)
+    );
+    let o = st.run(&["--lang", "en", "status"]);
+    assert_success(&o);
+    assert!(stdout(&o).contains("people: 0"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("last sync: never"), "{}", stdout(&o));
+}
+
+#[test]
+fn an_unknown_language_is_a_usage_error() {
+    let st = Station::init();
+    let o = st.run(&["--lang", "xx", "status"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("'xx'"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("es, en"), "{}", stderr(&o));
+}
