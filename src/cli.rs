@@ -133,6 +133,10 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditCmd,
     },
+    /// Enrolls a pre-registered person from the scanner and camera (the console's steps).
+    Enroll(crate::commands::enroll::EnrollArgs),
+    /// The supervisor's queue: list, approve, reject, ask for recapture.
+    Review(crate::commands::review::ReviewArgs),
 }
 
 /// Officer subcommands.

@@ -89,5 +89,7 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::Sample {
             what: huella::cli::SampleWhat::Csv(args),
         } => huella::commands::sample::run(&args),
+        Command::Enroll(args) => huella::commands::enroll::run(home, &args),
+        Command::Review(args) => huella::commands::review::run(home, args),
     }
 }

@@ -4,9 +4,12 @@
 pub mod console;
 pub mod demo;
 pub mod devices;
+pub mod enroll;
 pub mod eval;
 pub mod out;
+pub mod review;
 pub mod sample;
+pub mod scan;
 pub mod sim;
 pub mod station;
 pub mod sync;

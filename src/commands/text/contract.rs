@@ -73,3 +73,28 @@ pub fn roster_station(name: &str, revoked: bool, generations: &[u32]) -> String 
 pub fn roster_own_generation(generation: u32) -> String {
     format!("esta estación tiene la generación {generation}")
 }
+
+/// `enroll`: the capture went to the supervisor's queue.
+pub fn submitted(folio: &str, duplicates: usize) -> String {
+    format!("enviado a aprobación: folio {folio}, posibles duplicados {duplicates}")
+}
+
+/// `review list`: one capture waiting.
+pub fn queue_item(
+    id: &str,
+    curp: &str,
+    name: &str,
+    officer: &str,
+    submitted_at: &str,
+    exceptions: usize,
+    duplicates: usize,
+) -> String {
+    format!(
+        "{id}\t{curp}\t{name}\t{officer}\t{submitted_at}\texcepciones: {exceptions}\tduplicados: {duplicates}"
+    )
+}
+
+/// `review approve|reject|recapture`: the signed decision was recorded.
+pub fn decided(id: &str, decision: &str) -> String {
+    format!("decisión registrada: {id} {decision}")
+}

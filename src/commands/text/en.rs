@@ -10,9 +10,14 @@ use huella_sync::protocol::SyncError;
 use huella_sync::replica::ReplicaError;
 use huella_sync::roster::RosterError;
 
-use super::{CliError, Say};
+use super::es::checks_text;
+use super::{CliError, Lang, Say};
 use crate::commands::out::OutputError;
+use crate::workflows::approve::ApproveError;
+use crate::workflows::enroll::EnrollError;
+use crate::workflows::enroll::officer_finger::OfficerFingerError;
 use crate::workflows::office::OfficeError;
+use huella_devices::DeviceError;
 
 /// Words a [`Say`] in English.
 pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
@@ -96,6 +101,39 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
         ),
         Say::AckWritten { path } => write!(f, "acknowledgement written to {}", path.display()),
         Say::SimUnplugged => f.write_str("the simulated device was unplugged"),
+        Say::ConsentRecorded => f.write_str("consent recorded"),
+        Say::ExceptionRecorded { finger, kind } => write!(
+            f,
+            "{}: exception recorded ({}); a supervisor reviews it",
+            Lang::En.finger(finger),
+            Lang::En.exception(kind)
+        ),
+        Say::PlaceFinger {
+            finger,
+            attempt,
+            of,
+        } => write!(
+            f,
+            "place the {} on the scanner (attempt {attempt}/{of})…",
+            Lang::En.finger(finger)
+        ),
+        Say::FingerRead { finger, quality } => match quality {
+            Ok(q) => write!(f, "{}: quality {q}", Lang::En.finger(finger)),
+            Err(_) => write!(f, "{}: unusable read", Lang::En.finger(finger)),
+        },
+        Say::FingerKept { finger, quality } => write!(
+            f,
+            "{}: the best read is kept (quality {quality})",
+            Lang::En.finger(finger)
+        ),
+        Say::TakingPhoto { attempt, of } => {
+            write!(f, "taking the photo (attempt {attempt}/{of})…")
+        }
+        Say::PhotoKept { quality } => write!(f, "photo accepted (quality {quality})"),
+        Say::PhotoRejected { checks } => {
+            write!(f, "photo rejected: {}", checks_text(Lang::En, checks))
+        }
+        Say::QueueEmpty => f.write_str("no captures are waiting for approval"),
     }
 }
 
@@ -128,6 +166,24 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
         ),
         CliError::NeedsTerminal => f.write_str("the console needs an interactive terminal"),
         CliError::BadFinger => f.write_str("the finger must be between 1 and 10"),
+        CliError::BadException { text } => write!(
+            f,
+            "invalid exception \"{text}\": use N:KIND:REASON (N 1–10; KIND amputado, lesionado or ilegible)"
+        ),
+        CliError::NotFound { curp } => write!(f, "no pre-registered person has the CURP {curp}"),
+        CliError::NeedConsent => f.write_str(
+            "consent is missing: read the privacy notice to the person and, if they accept, run again with --consent",
+        ),
+        CliError::FingerUnusable { finger } => write!(
+            f,
+            "{}: no usable read; clean the glass and run again, or record an exception with --exception",
+            Lang::En.finger(*finger)
+        ),
+        CliError::FaceRejected { checks } => write!(
+            f,
+            "no photo passed the checks ({}); fix the shot and run again",
+            checks_text(Lang::En, checks)
+        ),
         CliError::HubInUse { dir } => write!(
             f,
             "the hub folder {} is in use by another process (a running hub?); stop it or use another folder",
@@ -166,7 +222,99 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<OfficeError>() {
         return office(e);
     }
+    if let Some(e) = e.downcast_ref::<EnrollError>() {
+        return enroll(e);
+    }
+    if let Some(e) = e.downcast_ref::<ApproveError>() {
+        return approve(e);
+    }
+    if let Some(e) = e.downcast_ref::<OfficerFingerError>() {
+        return officer_finger(e);
+    }
+    if let Some(e) = e.downcast_ref::<DeviceError>() {
+        return Some(device(e));
+    }
     None
+}
+
+fn enroll(e: &EnrollError) -> Option<String> {
+    Some(match e {
+        EnrollError::Store(e) => return store(e),
+        EnrollError::NotPending(status) => format!(
+            "the person is not waiting for capture (status: {})",
+            Lang::En.status(status)
+        ),
+        EnrollError::NoConsent => "consent is missing: no consent, no capture".to_owned(),
+        EnrollError::Incomplete(n) => format!("{n} finger(s) still to capture or justify"),
+        EnrollError::NoFace => "the photo is missing".to_owned(),
+        EnrollError::Image => "the image could not be saved".to_owned(),
+        _ => return None,
+    })
+}
+
+fn approve(e: &ApproveError) -> Option<String> {
+    Some(match e {
+        ApproveError::Store(e) => return store(e),
+        ApproveError::Save(e) => return enroll(e),
+        ApproveError::Finger(e) => return officer_finger(e),
+        ApproveError::NotSupervisor => {
+            "only a supervisor may approve or reject captures".to_owned()
+        }
+        ApproveError::Reauth => "wrong passphrase: the decision was not recorded".to_owned(),
+        ApproveError::OwnCapture => "you cannot decide on a capture you made".to_owned(),
+        ApproveError::NotCaptured(status) => format!(
+            "the capture is not waiting for approval (status: {})",
+            Lang::En.status(status)
+        ),
+        ApproveError::NoReason => "give the reason for the rejection or recapture".to_owned(),
+        ApproveError::FingerMismatch => {
+            "the finger does not match the supervisor's reference: the decision was not recorded"
+                .to_owned()
+        }
+        ApproveError::NoReference => "you have no reference finger: enroll it with `huella officer finger` (or in the console) before deciding".to_owned(),
+        _ => return None,
+    })
+}
+
+fn officer_finger(e: &OfficerFingerError) -> Option<String> {
+    Some(match e {
+        OfficerFingerError::Unusable(_) => "unusable fingerprint".to_owned(),
+        OfficerFingerError::LowQuality(q) => {
+            format!("quality {q} is too low: place the finger again")
+        }
+        OfficerFingerError::Credential(e) => credential(e),
+        OfficerFingerError::Damaged => {
+            "the stored reference finger is damaged: enroll it again".to_owned()
+        }
+        OfficerFingerError::Save(e) => return enroll(e),
+    })
+}
+
+fn device(e: &DeviceError) -> String {
+    match e {
+        DeviceError::Timeout { op, waited } => {
+            format!("no answer from the device in {op} after {waited:?}")
+        }
+        DeviceError::Framing(f) => format!("frame error: {f}"),
+        DeviceError::Disconnected => "device disconnected".to_owned(),
+        DeviceError::NotFound { port } => format!("the port {} does not exist", port.display()),
+        DeviceError::Busy { port } => {
+            format!("the port {} is in use by another program", port.display())
+        }
+        DeviceError::NoFinger => "no finger on the sensor".to_owned(),
+        DeviceError::PoorImage(q) => format!("poor image ({q:?})"),
+        DeviceError::WrongPassword => "wrong module password".to_owned(),
+        DeviceError::EnrollMismatch => "the two captures are not of the same finger".to_owned(),
+        DeviceError::Rejected { code } => {
+            format!("the device refused the command (code {code:#04x})")
+        }
+        DeviceError::Unsupported { code } => {
+            format!("command not supported by the device (code {code:#04x})")
+        }
+        DeviceError::Hardware { code } => format!("device hardware fault (code {code:#04x})"),
+        DeviceError::Cancelled => "operation cancelled".to_owned(),
+        DeviceError::Io(io) => format!("I/O error on the port: {io}"),
+    }
 }
 
 fn office(e: &OfficeError) -> Option<String> {

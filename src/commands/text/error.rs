@@ -3,7 +3,10 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use huella_sync::FingerPosition;
+
 use super::{Lang, en, es, lang};
+use crate::workflows::enroll::FaceCheckKind;
 
 /// A command-line failure, worded in the process's language when displayed. Causes (an OS
 /// error, a store error) travel as the error's `source` through `anyhow` context.
@@ -49,6 +52,28 @@ pub enum CliError {
     NeedsTerminal,
     /// `sim scanner --finger` outside 1–10.
     BadFinger,
+    /// `enroll --exception` not in the form `N:KIND:REASON`.
+    BadException {
+        /// What was given.
+        text: String,
+    },
+    /// No pre-registered person with that CURP.
+    NotFound {
+        /// The CURP.
+        curp: String,
+    },
+    /// `enroll` without `--consent` for a person who has not consented yet.
+    NeedConsent,
+    /// No usable read of a finger in all attempts.
+    FingerUnusable {
+        /// The finger.
+        finger: FingerPosition,
+    },
+    /// No photo passed the face checks.
+    FaceRejected {
+        /// The checks the last photo failed.
+        checks: Vec<FaceCheckKind>,
+    },
     /// The hub's folder is held by another process (a running hub).
     HubInUse {
         /// The hub's folder.

@@ -2,7 +2,17 @@
 
 use std::fmt::{Formatter, Result};
 
-use super::{CliError, Say};
+use super::{CliError, Lang, Say};
+use crate::workflows::enroll::FaceCheckKind;
+
+/// Failed face checks, named in `lang`, comma-separated.
+pub(super) fn checks_text(lang: Lang, checks: &[FaceCheckKind]) -> String {
+    checks
+        .iter()
+        .map(|k| lang.face_check(*k))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// Words a [`Say`] in Spanish.
 pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
@@ -92,6 +102,43 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
         ),
         Say::AckWritten { path } => write!(f, "acuse escrito en {}", path.display()),
         Say::SimUnplugged => f.write_str("el dispositivo simulado se desconectó"),
+        Say::ConsentRecorded => f.write_str("consentimiento registrado"),
+        Say::ExceptionRecorded { finger, kind } => write!(
+            f,
+            "{}: excepción registrada ({}); la revisa un supervisor",
+            Lang::Es.finger(finger),
+            Lang::Es.exception(kind)
+        ),
+        Say::PlaceFinger {
+            finger,
+            attempt,
+            of,
+        } => write!(
+            f,
+            "coloque el dedo {} en el lector (intento {attempt}/{of})…",
+            Lang::Es.finger(finger)
+        ),
+        Say::FingerRead { finger, quality } => match quality {
+            Ok(q) => write!(f, "{}: calidad {q}", Lang::Es.finger(finger)),
+            Err(why) => write!(
+                f,
+                "{}: lectura inutilizable ({why})",
+                Lang::Es.finger(finger)
+            ),
+        },
+        Say::FingerKept { finger, quality } => write!(
+            f,
+            "{}: se conserva la mejor lectura (calidad {quality})",
+            Lang::Es.finger(finger)
+        ),
+        Say::TakingPhoto { attempt, of } => {
+            write!(f, "tomando la fotografía (intento {attempt}/{of})…")
+        }
+        Say::PhotoKept { quality } => write!(f, "fotografía aceptada (calidad {quality})"),
+        Say::PhotoRejected { checks } => {
+            write!(f, "fotografía rechazada: {}", checks_text(Lang::Es, checks))
+        }
+        Say::QueueEmpty => f.write_str("no hay capturas en espera de aprobación"),
     }
 }
 
@@ -126,6 +173,24 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
         ),
         CliError::NeedsTerminal => f.write_str("la consola necesita una terminal interactiva"),
         CliError::BadFinger => f.write_str("el dedo debe estar entre 1 y 10"),
+        CliError::BadException { text } => write!(
+            f,
+            "excepción inválida \"{text}\": use N:TIPO:MOTIVO (N 1–10; TIPO amputado, lesionado o ilegible)"
+        ),
+        CliError::NotFound { curp } => write!(f, "no hay una persona preregistrada con la CURP {curp}"),
+        CliError::NeedConsent => f.write_str(
+            "falta el consentimiento: lea el aviso de privacidad a la persona y, si acepta, repita con --consent",
+        ),
+        CliError::FingerUnusable { finger } => write!(
+            f,
+            "{}: ninguna lectura utilizable; limpie el cristal y repita, o registre una excepción con --exception",
+            Lang::Es.finger(*finger)
+        ),
+        CliError::FaceRejected { checks } => write!(
+            f,
+            "ninguna fotografía pasó las revisiones ({}); corrija la toma y repita",
+            checks_text(Lang::Es, checks)
+        ),
         CliError::HubInUse { dir } => write!(
             f,
             "la carpeta del concentrador {} está en uso por otro proceso (¿un concentrador en marcha?); deténgalo o use otra carpeta",

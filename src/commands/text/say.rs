@@ -2,7 +2,10 @@
 
 use std::fmt;
 
+use huella_sync::{FingerException, FingerPosition};
+
 use super::{Lang, en, es, lang};
+use crate::workflows::enroll::FaceCheckKind;
 
 /// A line for a person, worded in the process's language when displayed.
 #[derive(Debug, Clone, Copy)]
@@ -170,6 +173,57 @@ pub enum Say<'a> {
     },
     /// A simulated device was unplugged (its fault) and the simulator ends.
     SimUnplugged,
+    /// `enroll`: the person's consent was recorded.
+    ConsentRecorded,
+    /// `enroll`: a finger exception was recorded.
+    ExceptionRecorded {
+        /// The finger.
+        finger: FingerPosition,
+        /// Why it cannot be captured.
+        kind: FingerException,
+    },
+    /// `enroll`: waiting for a finger.
+    PlaceFinger {
+        /// The finger.
+        finger: FingerPosition,
+        /// This attempt.
+        attempt: u8,
+        /// Of how many.
+        of: u8,
+    },
+    /// `enroll`: one read of a finger (its quality, or why it is unusable).
+    FingerRead {
+        /// The finger.
+        finger: FingerPosition,
+        /// Quality 0–100, or the reason (Spanish, from matching).
+        quality: Result<u8, &'static str>,
+    },
+    /// `enroll`: the best read of a finger is kept.
+    FingerKept {
+        /// The finger.
+        finger: FingerPosition,
+        /// Its quality.
+        quality: u8,
+    },
+    /// `enroll`: taking the face photo.
+    TakingPhoto {
+        /// This attempt.
+        attempt: u8,
+        /// Of how many.
+        of: u8,
+    },
+    /// `enroll`: the photo passed its checks and was kept.
+    PhotoKept {
+        /// Its quality.
+        quality: u8,
+    },
+    /// `enroll`: the photo failed these checks.
+    PhotoRejected {
+        /// The failed checks.
+        checks: &'a [FaceCheckKind],
+    },
+    /// `review list`: nothing waits.
+    QueueEmpty,
 }
 
 impl fmt::Display for Say<'_> {
