@@ -4,8 +4,6 @@ use std::path::Path;
 
 use anyhow::Result;
 use huella_keys::{Passphrase, Role};
-use huella_sync::{BiometricStatus, Store};
-use serde_json::json;
 
 use crate::cli::{AsUser, AuditCmd, OfficerAction};
 use crate::commands::out::{self, Deferred};
@@ -15,6 +13,7 @@ use crate::say;
 use crate::workflows::lookup::{self, Query};
 use crate::workflows::session::{Session, kdf_cost};
 use crate::workflows::station::{self, InitParams};
+use crate::workflows::status;
 
 /// `huella init`.
 pub fn init(
@@ -66,9 +65,8 @@ pub fn officer(home: &Home, action: OfficerAction) -> Result<()> {
             out::line(Say::OfficerAdded { user: &user, role })?;
         }
         OfficerAction::List => {
-            let store = Store::open(&home.store_dir())?;
-            for o in store.officers()? {
-                say!("{}\t{}", o.user, o.role.as_str())?;
+            for (user, role) in status::officers(home)? {
+                say!("{user}\t{}", role.as_str())?;
             }
         }
         OfficerAction::Finger {
@@ -178,66 +176,34 @@ pub fn find(
 
 /// `huella status`.
 pub fn status(home: &Home, json_out: bool) -> Result<()> {
-    let store = Store::open(&home.store_dir())?;
-    let st = store.station()?;
-    let counts = store.status_counts()?;
-    let people = store.count_people();
-    let devices = crate::workflows::activity::devices(home);
-    let last_sync = crate::workflows::activity::last_sync(home);
-    let per_status: serde_json::Map<String, serde_json::Value> = BiometricStatus::ALL
-        .iter()
-        .map(|s| {
-            (
-                s.as_str().to_owned(),
-                json!(counts.get(s).copied().unwrap_or(0)),
-            )
-        })
-        .collect();
-    let pending = counts
-        .get(&BiometricStatus::Capturado)
-        .copied()
-        .unwrap_or(0);
-    let value = json!({
-        "estacion": st.station,
-        "oficina": st.office,
-        "creada": st.created_at,
-        "personas": people,
-        "pendientes_aprobacion": pending,
-        "pendientes_captura": counts.get(&BiometricStatus::Pendiente).copied().unwrap_or(0),
-        "por_estado": per_status,
-        "oficiales": store.officers()?.len(),
-        "destinatarios": st.recipients.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>(),
-        "dispositivos": devices,
-        "ultima_sincronizacion": last_sync,
-        "almacen_bytes": store.size_on_disk()?,
-    });
+    let st = status::status(home)?;
     if json_out {
-        say!("{}", serde_json::to_string_pretty(&value)?)?;
-    } else {
-        out::line(Say::StatusStation {
-            station: &st.station,
-            office: &st.office,
-        })?;
-        out::line(Say::StatusPeople(people))?;
-        out::line(Say::StatusPendingApproval(pending))?;
-        for s in BiometricStatus::ALL {
-            out::line(Say::StatusCount {
-                status: s.as_str(),
-                count: counts.get(&s).copied().unwrap_or(0),
-            })?;
-        }
-        for d in &devices {
-            say!(
-                "{} {} ({}): {} — {}",
-                d.tipo,
-                d.modelo.as_deref().unwrap_or("?"),
-                d.puerto,
-                d.estado,
-                d.visto
-            )?;
-        }
-        out::line(Say::LastSync(last_sync.as_deref()))?;
+        out::line(serde_json::to_string_pretty(&st)?)?;
+        return Ok(());
     }
+    out::line(Say::StatusStation {
+        station: &st.estacion,
+        office: &st.oficina,
+    })?;
+    out::line(Say::StatusPeople(st.personas))?;
+    out::line(Say::StatusPendingApproval(st.pendientes_aprobacion))?;
+    for (status, count) in &st.por_estado {
+        out::line(Say::StatusCount {
+            status,
+            count: *count,
+        })?;
+    }
+    for d in &st.dispositivos {
+        say!(
+            "{} {} ({}): {} — {}",
+            d.tipo,
+            d.modelo.as_deref().unwrap_or("?"),
+            d.puerto,
+            d.estado,
+            d.visto
+        )?;
+    }
+    out::line(Say::LastSync(st.ultima_sincronizacion.as_deref()))?;
     Ok(())
 }
 
@@ -245,9 +211,7 @@ pub fn status(home: &Home, json_out: bool) -> Result<()> {
 pub fn audit(home: &Home, action: AuditCmd) -> Result<()> {
     match action {
         AuditCmd::Verify => {
-            let store = Store::open(&home.store_dir())?;
-            let n = store.verify_audit()?;
-            out::line(contract::audit_sound(n))?;
+            out::line(contract::audit_sound(status::verify_audit(home)?))?;
         }
     }
     Ok(())

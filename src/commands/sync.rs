@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use huella_keys::Passphrase;
-use huella_sync::bundle::{self, BundleKind};
 use huella_sync::events::SyncEvent;
 use huella_sync::hub::HubHome;
-use huella_sync::protocol::{NonceCache, Server, SyncError};
-use huella_sync::roster::{SignedRoster, Trust};
-use huella_sync::{AuditAction, RecordId, Station};
+use huella_sync::protocol::SyncError;
+use huella_sync::roster::SignedRoster;
+use huella_sync::{RecordId, Station};
 
 use crate::cli::AsUser;
 use crate::commands::out::{self, Deferred, OutputError};
@@ -20,7 +19,8 @@ use crate::home::Home;
 use crate::say;
 use crate::workflows::office::{self, InviteRequest, JoinRequest};
 use crate::workflows::session::{Session, kdf_cost};
-use crate::workflows::sync_round::{RoundEvent, StationIndexer, Target, run_round, station_side};
+use crate::workflows::sync_round::{RoundEvent, Target, run_round};
+use crate::workflows::{bundles, erase, peer_server};
 
 /// `huella hub`: runs a hub, or answers one bundle.
 #[derive(Debug, clap::Args)]
@@ -406,14 +406,9 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
         } => run_invite(home, &station, &out, &invite_passphrase_file, &who),
         SyncAction::Serve { listen, who } => run_serve(home, &listen, &who),
         SyncAction::Erase { id, who } => {
-            let session = Session::open(home, &who.user, &who.passphrase_file)?;
-            if !session.credential.officer.role().can_supervise() {
-                return Err(CliError::EraseNeedsSupervisor.into());
-            }
             let id = RecordId::parse(&id).ok_or(CliError::BadRecordId { id })?;
-            session
-                .store
-                .erase_replicated(&session.keys(), &session.credential.officer, id)?;
+            let session = Session::open(home, &who.user, &who.passphrase_file)?;
+            erase::erase(&session, id)?;
             out::line(Say::Erased {
                 id: &id.to_string(),
             })?;
@@ -422,70 +417,21 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
     }
 }
 
-/// `huella sync serve`: answers office peers over TCP, merging what they push into this
-/// station's store; every refused peer is printed and audited as a failed access.
+/// `huella sync serve`: answers office peers over TCP until killed; every refused request is
+/// printed (and a refused peer audited by the workflow).
 fn run_serve(home: &Home, listen: &str, who: &AsUser) -> Result<()> {
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
-    let secrets = &session.credential.station;
-    let indexer = StationIndexer(secrets.index_key());
-    let side = station_side(&session, &indexer);
-    side.prepare()?;
-    let nonces = NonceCache::new(session.store.replica());
-    let server = Server {
-        local: &side,
-        key: secrets,
-        nonces: &nonces,
-    };
-    huella_sync::peer::serve(
+    peer_server::serve(
+        &session,
         listen,
         |addr| out::server_line(contract::listening(addr)),
-        &mut |request| {
-            // What the peer is told was received must be on disk first.
-            let answer = server
-                .handle_bytes(request)
-                .and_then(|a| session.store.flush().map(|()| a).map_err(Into::into));
-            if let Err(e) = &answer {
-                out::server_line(Say::PeerRefused {
-                    reason: &text::describe(e),
-                });
-            }
-            match &answer {
-                Ok(_) => {}
-                Err(e) if !is_refused_peer(e) => {}
-                Err(e) => {
-                    let mut b = session.store.batch();
-                    b.audit(
-                        AuditAction::AccesoFallido,
-                        &[],
-                        &format!("sincronización de un par rechazada: {e}"),
-                    );
-                    if let Err(e) = session.store.commit(
-                        b,
-                        &session.credential.officer,
-                        &huella_sync::time::now_utc(),
-                    ) {
-                        tracing::warn!(target: "huella::sync", "audit of a refused peer: {e}");
-                    }
-                }
-            }
-            answer
+        &mut |e| {
+            out::server_line(Say::PeerRefused {
+                reason: &text::describe(e),
+            });
         },
     )?;
     Ok(())
-}
-
-/// A refusal of who the peer is (audited), as opposed to a malformed message (only logged).
-fn is_refused_peer(e: &huella_sync::protocol::SyncError) -> bool {
-    use huella_sync::protocol::SyncError as E;
-    matches!(
-        e,
-        E::UnknownStation
-            | E::Revoked { .. }
-            | E::Forged
-            | E::Replayed
-            | E::Expired
-            | E::Misdirected
-    )
 }
 
 fn run_invite(home: &Home, station: &str, out: &Path, pass: &Path, who: &AsUser) -> Result<()> {
@@ -535,30 +481,12 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
     match action {
         BundleAction::Export { out, peer, who } => {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
-            let secrets = &session.credential.station;
-            let idx = StationIndexer(secrets.index_key());
-            let side = station_side(&session, &idx);
-            side.prepare()?;
-            let roster = Trust::new(session.store.replica())
-                .roster(secrets.office())?
-                .map(|(_, s)| s);
-            let (bytes, n) = bundle::export(&side, secrets, &peer, roster)?;
-            write_file(&out, &bytes)?;
-            let mut b = session.store.batch();
-            b.audit(
-                AuditAction::Exportacion,
-                &[],
-                &format!("paquete de sincronización: {n} registros"),
-            );
-            session.store.commit(
-                b,
-                &session.credential.officer,
-                &huella_sync::time::now_utc(),
-            )?;
+            let export = bundles::export(&session, &peer)?;
+            write_file(&out, &export.bytes)?;
             out::line(Say::BundleWritten {
                 path: &out,
-                records: n,
-                bytes: bytes.len(),
+                records: export.records,
+                bytes: export.bytes.len(),
             })?;
             Ok(())
         }
@@ -569,33 +497,24 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
             who,
         } => {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
-            let secrets = &session.credential.station;
-            let idx = StationIndexer(secrets.index_key());
-            let side = station_side(&session, &idx);
-            side.prepare()?;
-            let bytes = read_file(&file)?;
-            let replica = session.store.replica();
-            let pin = replica.peer_pin(&format!("paquete:{peer}"))?;
-            let kind = bundle::open(&bytes).map(|(_, b, _)| b.kind)?;
-            if kind == BundleKind::Export {
-                let ack = bundle::answer(&side, secrets, &bytes)?;
-                let out = out.unwrap_or_else(|| file.with_extension("acuse"));
-                write_file(&out, &ack)?;
-                note_sync(home);
-                print_opaque(side.materialized().opaque)?;
-                out::line(Say::AckWritten { path: &out })?;
-            } else {
-                let imported = bundle::import(&side, &bytes, &peer, pin)?;
-                if pin.is_none() {
-                    replica.set_peer_pin(&format!("paquete:{peer}"), &imported.signer)?;
+            match bundles::read(&session, &read_file(&file)?, &peer)? {
+                bundles::Read::Answered { ack, opaque } => {
+                    let out = out.unwrap_or_else(|| file.with_extension("acuse"));
+                    write_file(&out, &ack)?;
+                    note_sync(home);
+                    print_opaque(opaque)?;
+                    out::line(Say::AckWritten { path: &out })?;
                 }
-                note_sync(home);
-                print_opaque(side.materialized().opaque)?;
-                out::line(contract::synced(
-                    imported.haves.len(),
-                    imported.applied.changed.len(),
-                    side.conflicts_found(),
-                ))?;
+                bundles::Read::Merged {
+                    sent,
+                    received,
+                    conflicts,
+                    opaque,
+                } => {
+                    note_sync(home);
+                    print_opaque(opaque)?;
+                    out::line(contract::synced(sent, received, conflicts))?;
+                }
             }
             Ok(())
         }

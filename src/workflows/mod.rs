@@ -6,11 +6,15 @@
 
 pub mod activity;
 pub mod approve;
+pub mod bundles;
 pub mod enroll;
+pub mod erase;
 pub mod import;
 pub mod indexing;
 pub mod lookup;
 pub mod office;
+pub mod peer_server;
 pub mod session;
 pub mod station;
+pub mod status;
 pub mod sync_round;

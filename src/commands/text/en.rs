@@ -16,6 +16,7 @@ use crate::commands::out::OutputError;
 use crate::workflows::approve::ApproveError;
 use crate::workflows::enroll::EnrollError;
 use crate::workflows::enroll::officer_finger::OfficerFingerError;
+use crate::workflows::erase::EraseError;
 use crate::workflows::office::OfficeError;
 use huella_devices::DeviceError;
 
@@ -150,9 +151,6 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
         CliError::ConflictsNeedSupervisor => {
             f.write_str("only a supervisor or administrator may review conflicts")
         }
-        CliError::EraseNeedsSupervisor => {
-            f.write_str("only a supervisor or administrator may order an erasure")
-        }
         CliError::BadRecordId { id } => write!(
             f,
             "invalid record id: {id} (32 hexadecimal characters expected)"
@@ -233,6 +231,14 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     }
     if let Some(e) = e.downcast_ref::<DeviceError>() {
         return Some(device(e));
+    }
+    if let Some(e) = e.downcast_ref::<EraseError>() {
+        return match e {
+            EraseError::NotSupervisor => {
+                Some("only a supervisor or administrator may order an erasure".to_owned())
+            }
+            EraseError::Store(e) => store(e),
+        };
     }
     None
 }

@@ -26,8 +26,6 @@ pub enum CliError {
     NeedSyncTarget,
     /// Conflicts are for supervisors and administrators.
     ConflictsNeedSupervisor,
-    /// Erasure orders are for supervisors and administrators.
-    EraseNeedsSupervisor,
     /// Not a record id.
     BadRecordId {
         /// What was given.

@@ -157,9 +157,6 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
         CliError::ConflictsNeedSupervisor => {
             f.write_str("solo un supervisor o administrador puede revisar conflictos")
         }
-        CliError::EraseNeedsSupervisor => {
-            f.write_str("solo un supervisor o administrador puede ordenar un borrado")
-        }
         CliError::BadRecordId { id } => write!(
             f,
             "identificador de registro inválido: {id} (se esperan 32 caracteres hexadecimales)"

@@ -1,0 +1,81 @@
+//! What anyone at the station may see without a passphrase: the station's state (`huella
+//! status`), its officers and roles, and whether the audit chain is sound. No personal data
+//! and no keys: only the store's public parts and the activity notes.
+
+use std::collections::BTreeMap;
+
+use huella_keys::Role;
+use huella_sync::{BiometricStatus, Store, StoreError};
+use serde::Serialize;
+
+use crate::home::Home;
+use crate::workflows::activity::{self, DeviceSeen};
+
+/// The station's state; serialised, it is the `status --json` contract (docs/cli.md).
+#[derive(Debug, Clone, Serialize)]
+pub struct StationStatus {
+    /// Station name.
+    pub estacion: String,
+    /// Office code.
+    pub oficina: String,
+    /// When the station was created (UTC).
+    pub creada: String,
+    /// People in the store.
+    pub personas: usize,
+    /// Captures waiting for a supervisor.
+    pub pendientes_aprobacion: usize,
+    /// People waiting for capture.
+    pub pendientes_captura: usize,
+    /// People per biometric status code.
+    pub por_estado: BTreeMap<&'static str, usize>,
+    /// How many officers.
+    pub oficiales: usize,
+    /// Labels of the recipients record keys are wrapped to.
+    pub destinatarios: Vec<String>,
+    /// The scanner and camera the console last opened.
+    pub dispositivos: Vec<DeviceSeen>,
+    /// End of the last good sync round or bundle import (UTC), if any.
+    pub ultima_sincronizacion: Option<String>,
+    /// Size of the store on disk.
+    pub almacen_bytes: u64,
+}
+
+/// The state of the station in `home`.
+pub fn status(home: &Home) -> Result<StationStatus, StoreError> {
+    let store = Store::open(&home.store_dir())?;
+    let st = store.station()?;
+    let counts = store.status_counts()?;
+    let count = |s: BiometricStatus| counts.get(&s).copied().unwrap_or(0);
+    Ok(StationStatus {
+        estacion: st.station,
+        oficina: st.office,
+        creada: st.created_at,
+        personas: store.count_people(),
+        pendientes_aprobacion: count(BiometricStatus::Capturado),
+        pendientes_captura: count(BiometricStatus::Pendiente),
+        por_estado: BiometricStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), count(*s)))
+            .collect(),
+        oficiales: store.officers()?.len(),
+        destinatarios: st.recipients.into_iter().map(|(l, _)| l).collect(),
+        dispositivos: activity::devices(home),
+        ultima_sincronizacion: activity::last_sync(home),
+        almacen_bytes: store.size_on_disk()?,
+    })
+}
+
+/// The station's officers and their roles, in the store's order.
+pub fn officers(home: &Home) -> Result<Vec<(String, Role)>, StoreError> {
+    let store = Store::open(&home.store_dir())?;
+    Ok(store
+        .officers()?
+        .into_iter()
+        .map(|o| (o.user, o.role))
+        .collect())
+}
+
+/// Checks the whole audit chain; the number of entries when it is sound.
+pub fn verify_audit(home: &Home) -> Result<u64, StoreError> {
+    Store::open(&home.store_dir())?.verify_audit()
+}
