@@ -10,14 +10,16 @@ use huella_devices::sim::{self, Line, ScannerSimConfig};
 use huella_keys::{KdfCost, Passphrase, Role};
 
 use crate::commands::console::{ConsoleArgs, options};
+use crate::commands::out;
 use crate::commands::out::Deferred;
+use crate::commands::text::{DemoQuery, Say, contract};
 use crate::console::DeviceConfig;
 use crate::home::Home;
 use crate::identifiers::{csv_header, synthetic_person};
-use crate::say;
 use crate::workflows::lookup::{self, Query};
 use crate::workflows::session::{KDF_ENV, Session, kdf_cost};
 use crate::workflows::station::{self, InitParams};
+use crate::workflows::status;
 
 /// Demo users and their passphrases (printed; the demo station is throwaway).
 pub const DEMO_USERS: [(&str, Role, &str); 3] = [
@@ -58,19 +60,16 @@ pub fn run(args: &DemoArgs, lang: &str) -> Result<()> {
         }
     };
     let home = Home::new(dir);
-    say!("== huella demo ==")?;
+    out::line("== huella demo ==")?;
     let fresh = !home.store_dir().exists();
     if fresh {
         create_station(&home, args)?;
     } else {
-        say!(
-            "estación existente en {} (se reutiliza)",
-            home.dir().display()
-        )?;
+        out::line(Say::DemoReused { dir: home.dir() })?;
     }
-    say!("usuarios de demostración:")?;
+    out::line(Say::DemoUsers)?;
     for (user, role, pass) in DEMO_USERS {
-        say!("  {user:<11} rol {:<10} contraseña {pass}", role.as_str())?;
+        out::line(Say::DemoUser { user, role, pass })?;
     }
     let interactive =
         !args.headless && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
@@ -88,11 +87,10 @@ pub fn run(args: &DemoArgs, lang: &str) -> Result<()> {
         .context("no se pudo iniciar el lector simulado")?;
     let camera = sim::start_camera(line(38_400), 7, None)
         .context("no se pudo iniciar la cámara simulada")?;
-    say!(
-        "lector simulado en {}, cámara simulada en {}",
-        scanner.path(),
-        camera.path()
-    )?;
+    out::line(Say::DemoDevices {
+        scanner: scanner.path(),
+        camera: camera.path(),
+    })?;
     if fresh {
         enroll_supervisor_finger(&home, &scanner)?;
     }
@@ -154,16 +152,13 @@ fn enroll_supervisor_finger(home: &Home, scanner: &sim::SimHandle) -> Result<()>
             break;
         }
     }
-    say!(
-        "3. huella de referencia del supervisor registrada desde el lector simulado (calidad {})",
-        q?
-    )?;
+    out::line(Say::DemoSupervisorFinger { quality: q? })?;
     Ok(())
 }
 
 fn create_station(home: &Home, args: &DemoArgs) -> Result<()> {
     let cost = demo_cost();
-    say!("estación temporal cifrada en {}", home.dir().display())?;
+    out::line(Say::DemoStation { dir: home.dir() })?;
     let (admin, _, admin_pass) = DEMO_USERS[0];
     let admin_pass = Passphrase::new(admin_pass);
     station::init(
@@ -182,7 +177,7 @@ fn create_station(home: &Home, args: &DemoArgs) -> Result<()> {
     for (user, role, pass) in &DEMO_USERS[1..] {
         station::add_officer(home, &session, user, *role, &Passphrase::new(pass), cost)?;
     }
-    say!("1. estación 0901/DEMO-1 creada con 3 usuarios")?;
+    out::line(Say::DemoCreated)?;
     let csv_path = home.dir().join("preregistro-demo.csv");
     let mut csv = String::from(csv_header());
     csv.push('\n');
@@ -195,20 +190,21 @@ fn create_station(home: &Home, args: &DemoArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let mut out = Deferred::default();
     let report = crate::workflows::import::import_file(&session, &csv_path, |r| {
-        out.line(format_args!("   línea {}: {}", r.line, r.reason));
+        out.line(format_args!(
+            "   {}",
+            contract::rejected_row(r.line, &r.reason)
+        ));
     })?;
     out.finish()?;
-    say!(
-        "2. preregistros importados en {:.2} s: {}",
-        started.elapsed().as_secs_f64(),
-        report.summary_line()
-    )?;
+    out::line(Say::DemoImported {
+        seconds: started.elapsed().as_secs_f64(),
+        summary: &report.summary_line(),
+    })?;
     let p = synthetic_person(2026, 0);
-    say!(
-        "   para enrolar, busque por ejemplo {} (NSS {})",
-        p.curp,
-        p.nss
-    )?;
+    out::line(Say::DemoTry {
+        curp: &p.curp.to_string(),
+        nss: &p.nss.to_string(),
+    })?;
     Ok(())
 }
 
@@ -216,29 +212,30 @@ fn headless(home: &Home, args: &DemoArgs) -> Result<()> {
     let (admin, _, admin_pass) = DEMO_USERS[0];
     let session = Session::open_with(home, admin, &Passphrase::new(admin_pass))?;
     let sample = synthetic_person(2026, args.people / 2);
-    for (label, q) in [
-        ("CURP", Query::Curp(sample.curp.to_string())),
-        ("NSS", Query::Nss(sample.nss.to_string())),
+    for (by, q) in [
+        (DemoQuery::Curp, Query::Curp(sample.curp.to_string())),
+        (DemoQuery::Nss, Query::Nss(sample.nss.to_string())),
         (
-            "nombre",
+            DemoQuery::Name,
             Query::Name(format!("{} {}", sample.nombre, sample.primer_apellido)),
         ),
     ] {
         let found = lookup::find(&session, &q)?;
-        let first = found.first();
-        say!(
-            "3. búsqueda por {label}: {} resultado(s){}",
-            found.len(),
-            first.map_or(String::new(), |p| format!(
-                "; {} {} {} [{}]",
+        let first = found.first().map(|p| {
+            format!(
+                "{} {} {} [{}]",
                 p.nombre, p.primer_apellido, p.curp, p.estado_biometrico
-            ))
-        )?;
+            )
+        });
+        out::line(Say::DemoLookup {
+            by,
+            found: found.len(),
+            first: first.as_deref(),
+        })?;
     }
-    let n = session.store.verify_audit()?;
-    say!("4. auditoría íntegra: {n} entradas")?;
-    say!(
-        "sin terminal interactiva: no se abre la consola (ejecute `huella demo` en una terminal)."
-    )?;
+    // The check opens the store itself: the session must let go of it first.
+    drop(session);
+    out::line(Say::DemoAudit(status::verify_audit(home)?))?;
+    out::line(Say::DemoHeadless)?;
     Ok(())
 }

@@ -11,6 +11,7 @@ use huella_sync::replica::ReplicaError;
 use huella_sync::roster::RosterError;
 
 use super::es::checks_text;
+use super::say::DemoQuery;
 use super::{CliError, Lang, Say};
 use crate::commands::out::OutputError;
 use crate::workflows::approve::ApproveError;
@@ -135,6 +136,48 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
             write!(f, "photo rejected: {}", checks_text(Lang::En, checks))
         }
         Say::QueueEmpty => f.write_str("no captures are waiting for approval"),
+        Say::DemoReused { dir } => write!(f, "existing station in {} (reused)", dir.display()),
+        Say::DemoStation { dir } => {
+            write!(f, "throwaway encrypted station in {}", dir.display())
+        }
+        Say::DemoCreated => f.write_str("1. station 0901/DEMO-1 created with 3 users"),
+        Say::DemoUsers => f.write_str("demo users:"),
+        Say::DemoUser { user, role, pass } => write!(
+            f,
+            "  {user:<11} role {:<10} passphrase {pass}",
+            role.as_str()
+        ),
+        Say::DemoImported { seconds, summary } => write!(
+            f,
+            "2. pre-registrations imported in {seconds:.2} s: {summary}"
+        ),
+        Say::DemoTry { curp, nss } => {
+            write!(f, "   to enroll, look up for example {curp} (NSS {nss})")
+        }
+        Say::DemoDevices { scanner, camera } => write!(
+            f,
+            "simulated scanner on {scanner}, simulated camera on {camera}"
+        ),
+        Say::DemoSupervisorFinger { quality } => write!(
+            f,
+            "3. the supervisor's reference finger enrolled from the simulated scanner (quality {quality})"
+        ),
+        Say::DemoLookup { by, found, first } => {
+            let by = match by {
+                DemoQuery::Curp => "CURP",
+                DemoQuery::Nss => "NSS",
+                DemoQuery::Name => "name",
+            };
+            write!(f, "3. lookup by {by}: {found} result(s)")?;
+            match first {
+                Some(p) => write!(f, "; {p}"),
+                None => Ok(()),
+            }
+        }
+        Say::DemoAudit(n) => write!(f, "4. audit chain sound: {n} entries"),
+        Say::DemoHeadless => f.write_str(
+            "no interactive terminal: the console is not opened (run `huella demo` in a terminal).",
+        ),
     }
 }
 
@@ -231,6 +274,9 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     }
     if let Some(e) = e.downcast_ref::<DeviceError>() {
         return Some(device(e));
+    }
+    if let Some(e) = e.downcast_ref::<crate::identifiers::IdentifierError>() {
+        return Some(super::en_identifiers::identifier(e));
     }
     if let Some(e) = e.downcast_ref::<EraseError>() {
         return match e {

@@ -2,6 +2,7 @@
 
 use std::fmt::{Formatter, Result};
 
+use super::say::DemoQuery;
 use super::{CliError, Lang, Say};
 use crate::workflows::enroll::FaceCheckKind;
 
@@ -139,6 +140,48 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
             write!(f, "fotografía rechazada: {}", checks_text(Lang::Es, checks))
         }
         Say::QueueEmpty => f.write_str("no hay capturas en espera de aprobación"),
+        Say::DemoReused { dir } => {
+            write!(f, "estación existente en {} (se reutiliza)", dir.display())
+        }
+        Say::DemoStation { dir } => write!(f, "estación temporal cifrada en {}", dir.display()),
+        Say::DemoCreated => f.write_str("1. estación 0901/DEMO-1 creada con 3 usuarios"),
+        Say::DemoUsers => f.write_str("usuarios de demostración:"),
+        Say::DemoUser { user, role, pass } => write!(
+            f,
+            "  {user:<11} rol {:<10} contraseña {pass}",
+            role.as_str()
+        ),
+        Say::DemoImported { seconds, summary } => write!(
+            f,
+            "2. preregistros importados en {seconds:.2} s: {summary}"
+        ),
+        Say::DemoTry { curp, nss } => {
+            write!(f, "   para enrolar, busque por ejemplo {curp} (NSS {nss})")
+        }
+        Say::DemoDevices { scanner, camera } => write!(
+            f,
+            "lector simulado en {scanner}, cámara simulada en {camera}"
+        ),
+        Say::DemoSupervisorFinger { quality } => write!(
+            f,
+            "3. huella de referencia del supervisor registrada desde el lector simulado (calidad {quality})"
+        ),
+        Say::DemoLookup { by, found, first } => {
+            let by = match by {
+                DemoQuery::Curp => "CURP",
+                DemoQuery::Nss => "NSS",
+                DemoQuery::Name => "nombre",
+            };
+            write!(f, "3. búsqueda por {by}: {found} resultado(s)")?;
+            match first {
+                Some(p) => write!(f, "; {p}"),
+                None => Ok(()),
+            }
+        }
+        Say::DemoAudit(n) => write!(f, "4. auditoría íntegra: {n} entradas"),
+        Say::DemoHeadless => f.write_str(
+            "sin terminal interactiva: no se abre la consola (ejecute `huella demo` en una terminal).",
+        ),
     }
 }
 

@@ -15,11 +15,12 @@ pub mod contract;
 pub mod en;
 pub mod es;
 
+mod en_identifiers;
 mod error;
 mod say;
 
 pub use error::CliError;
-pub use say::Say;
+pub use say::{DemoQuery, Say};
 
 static LANG: OnceLock<Lang> = OnceLock::new();
 

@@ -224,6 +224,79 @@ pub enum Say<'a> {
     },
     /// `review list`: nothing waits.
     QueueEmpty,
+    /// `demo`: an existing demo station is reused.
+    DemoReused {
+        /// Its home.
+        dir: &'a std::path::Path,
+    },
+    /// `demo`: a throwaway encrypted station is created.
+    DemoStation {
+        /// Its home.
+        dir: &'a std::path::Path,
+    },
+    /// `demo`: the station and its users exist.
+    DemoCreated,
+    /// `demo`: the header of the users list.
+    DemoUsers,
+    /// `demo`: one demo user.
+    DemoUser {
+        /// User name.
+        user: &'a str,
+        /// Role.
+        role: huella_keys::Role,
+        /// Passphrase (throwaway).
+        pass: &'a str,
+    },
+    /// `demo`: the sample pre-registrations were imported.
+    DemoImported {
+        /// How long it took.
+        seconds: f64,
+        /// The import's summary line.
+        summary: &'a str,
+    },
+    /// `demo`: a person to look up first.
+    DemoTry {
+        /// Their CURP.
+        curp: &'a str,
+        /// Their NSS.
+        nss: &'a str,
+    },
+    /// `demo`: where the simulated devices are.
+    DemoDevices {
+        /// Scanner PTY.
+        scanner: &'a str,
+        /// Camera PTY.
+        camera: &'a str,
+    },
+    /// `demo`: the supervisor's reference finger was enrolled.
+    DemoSupervisorFinger {
+        /// Its quality.
+        quality: u8,
+    },
+    /// `demo` without a terminal: one lookup.
+    DemoLookup {
+        /// By what.
+        by: DemoQuery,
+        /// How many found.
+        found: usize,
+        /// The first one found, as data (`nombre apellido CURP [estado]`).
+        first: Option<&'a str>,
+    },
+    /// `demo` without a terminal: the audit chain is sound.
+    DemoAudit(u64),
+    /// `demo` without a terminal: the console is not opened.
+    DemoHeadless,
+}
+
+/// What a headless demo lookup searched by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoQuery {
+    /// CURP.
+    Curp,
+    /// NSS.
+    Nss,
+    /// Name words.
+    Name,
 }
 
 impl fmt::Display for Say<'_> {
