@@ -202,8 +202,8 @@ fn create_station(home: &Home, args: &DemoArgs) -> Result<()> {
     })?;
     let p = synthetic_person(2026, 0);
     out::line(Say::DemoTry {
-        curp: &p.curp.to_string(),
-        nss: &p.nss.to_string(),
+        curp: p.curp.as_ref(),
+        nss: p.nss.as_ref(),
     })?;
     Ok(())
 }
