@@ -191,14 +191,16 @@ pub fn run_hub(home: &Home, args: &HubArgs) -> Result<()> {
         println!("confía en la oficina {office}");
     }
     if let Some(file) = &args.import_bundle {
-        let bytes =
-            std::fs::read(file).with_context(|| format!("no se pudo leer {}", file.display()))?;
-        let ack = hub.import_bundle(&bytes)?;
+        let bytes = huella_sync::disk::read_regular(file, bundle::MAX_BUNDLE as u64)?;
+        let (ack, hash) = hub.answer_bundle(&bytes)?;
         let out = args
             .ack_out
             .clone()
             .unwrap_or_else(|| file.with_extension("acuse"));
         write_file(&out, &ack)?;
+        // Only a durable acknowledgement makes the bundle count as imported: if writing it
+        // failed, importing the same bundle again writes it again.
+        hub.confirm_bundle(&hash)?;
         println!("paquete importado; acuse en {}", out.display());
         return Ok(());
     }
@@ -210,12 +212,9 @@ pub fn run_hub(home: &Home, args: &HubArgs) -> Result<()> {
     Ok(())
 }
 
+/// Writes an output file whole and durably beside its target (see `disk::write_atomic`).
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)
-        .with_context(|| format!("no se pudo escribir {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("no se pudo escribir {}", path.display()))?;
+    huella_sync::disk::write_atomic(path, bytes)?;
     Ok(())
 }
 
@@ -702,15 +701,15 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
             let idx = StationIndexer(secrets.index_key());
             let side = station_side(&session, &idx);
             side.prepare()?;
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("no se pudo leer {}", file.display()))?;
+            let bytes = huella_sync::disk::read_regular(&file, bundle::MAX_BUNDLE as u64)?;
             let replica = session.store.replica();
             let pin = replica.peer_pin(&format!("paquete:{peer}"))?;
             let kind = bundle::open(&bytes).map(|(_, b, _)| b.kind)?;
             if kind == BundleKind::Export {
-                let ack = bundle::answer(&side, secrets, &bytes)?;
+                let (ack, hash) = bundle::answer_unconfirmed(&side, secrets, &bytes)?;
                 let out = out.unwrap_or_else(|| file.with_extension("acuse"));
                 write_file(&out, &ack)?;
+                bundle::confirm_answered(&side, &hash)?;
                 print_opaque(side.materialized().opaque);
                 println!("acuse escrito en {}", out.display());
                 note_sync(home);
