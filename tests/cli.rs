@@ -7,4 +7,5 @@ mod cli {
     mod audit_and_keys;
     mod crash;
     mod import_find;
+    mod reliability;
 }
