@@ -20,7 +20,7 @@ use std::sync::Mutex;
 pub enum DiskError {
     /// The file system is full (ENOSPC or EDQUOT).
     #[error(
-        "el disco de {path} está lleno: libere espacio y repita la operación (no se guardó nada a medias)"
+        "no queda espacio en el disco ({path}): libere espacio y repita la operación; no se guardó nada a medias"
     )]
     Full {
         /// The directory or file being written.
@@ -224,7 +224,7 @@ mod tests {
         let full = io::Error::from_raw_os_error(28);
         assert!(is_disk_full(&full));
         let e = DiskError::from_io(Path::new("/x"), full);
-        assert!(e.to_string().contains("lleno"), "{e}");
+        assert!(e.to_string().contains("no queda espacio"), "{e}");
         assert!(!e.to_string().contains("os error"), "{e}");
         let other = DiskError::from_io(Path::new("/x"), io::Error::from_raw_os_error(5));
         assert!(matches!(other, DiskError::Io { .. }));

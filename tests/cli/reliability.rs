@@ -145,3 +145,116 @@ fn passphrase_files_that_are_devices_or_fifos_are_refused_not_read_forever() {
     }
     assert_eq!(people(&st), 0);
 }
+
+/// A tmpfs mounted for one test; unmounted when dropped.
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    /// Mounts a tmpfs of `size` (e.g. "12m") at `dir`; `None` when mounting is refused (not
+    /// root, no tmpfs), which the caller reports.
+    fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(dir).expect("mountpoint");
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Tmpfs(dir.to_owned()))
+    }
+
+    fn resize(&self, size: &str) {
+        let ok = Command::new("mount")
+            .args(["-o", &format!("remount,size={size}")])
+            .arg(&self.0)
+            .status()
+            .expect("remount");
+        assert!(ok.success());
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// Output streams carry no raw OS error text and no English I/O message.
+fn assert_no_raw_io_text(o: &Output) {
+    let all = format!("{}{}", stdout(o), stderr(o));
+    for raw in ["os error", "Os {", "IO error", "No space left"] {
+        assert!(!all.contains(raw), "raw I/O text {raw:?} in: {all}");
+    }
+}
+
+#[test]
+fn a_full_disk_is_told_in_spanish_and_the_store_opens_once_space_is_freed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let Some(disk) = Tmpfs::mount(&dir.path().join("m"), "12m") else {
+        eprintln!("mount -t tmpfs refused (not root?): full-disk test not run");
+        return;
+    };
+    let admin_pass = dir.path().join("admin.pass");
+    std::fs::write(&admin_pass, "clave-de-prueba-admin\n").expect("pass");
+    let st = Station {
+        home: disk.0.join("home"),
+        dir,
+        admin_pass,
+    };
+    assert_success(&st.run(&[
+        "init",
+        "--office",
+        "0901",
+        "--station",
+        "LLENA",
+        "--admin",
+        "admin",
+        "--passphrase-file",
+        s(&st.admin_pass),
+    ]));
+    // ~5 KB of store per person here: 4,000 people do not fit in 12 MB.
+    let total: u64 = 4000;
+    let csv = st.path("big.csv");
+    sample_csv(&st, &csv, total, 28);
+    let out = st.run_as_admin(&["import", s(&csv)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("no queda espacio en el disco"),
+        "{}",
+        stderr(&out)
+    );
+    assert_no_raw_io_text(&out);
+    // Reading while the disk is still full: it works, or it says so in Spanish.
+    let out = st.run(&["status"]);
+    assert_no_raw_io_text(&out);
+    // What sled can leave after a full disk: a zero-byte unfinished snapshot, newer than
+    // every finished one (sled would read it and report corrupt data forever).
+    let store = st.home.join("almacen");
+    let leftover = store.join("snap.FFFFFFFFFFFFFFFF.generating");
+    std::fs::write(&leftover, b"").expect("leftover");
+    disk.resize("48m");
+    let stored = people(&st);
+    assert!(
+        !leftover.exists(),
+        "the unfinished snapshot was not set aside"
+    );
+    assert!(stored > 0 && stored < total, "{stored}");
+    assert_eq!(
+        stored % huella::workflows::import::BATCH_ROWS as u64,
+        0,
+        "a partial batch was stored: {stored}"
+    );
+    assert_success(&st.run(&["audit", "verify"]));
+    let out = st.run_as_admin(&["import", s(&csv)]);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains(&format!(
+            "importados: {}, rechazados: 0, ya existentes: {stored}",
+            total - stored
+        )),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(people(&st), total);
+    assert_success(&st.run(&["audit", "verify"]));
+}

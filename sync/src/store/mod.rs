@@ -275,7 +275,7 @@ impl Store {
                     }
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
-                Err(other) => return Err(StoreError::Sled(other)),
+                Err(other) => return Err(StoreError::from(other)),
             }
         };
         let tree = db.open_tree("registros")?;
