@@ -90,6 +90,11 @@ impl DiskSync {
         }
     }
 
+    /// The database directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Fsyncs the database file, new blob files and the directories. Call right after
     /// `sled::Db::flush`.
     pub fn sync(&self) -> Result<(), DiskError> {
@@ -157,9 +162,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DiskError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let unique = format!(
-        ".{name}.{}.{}.tmp",
+        ".{name}.{}.{}.{}.tmp",
         std::process::id(),
+        SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos())

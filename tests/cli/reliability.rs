@@ -258,3 +258,68 @@ fn a_full_disk_is_told_in_spanish_and_the_store_opens_once_space_is_freed() {
     assert_eq!(people(&st), total);
     assert_success(&st.run(&["audit", "verify"]));
 }
+
+#[test]
+fn a_damaged_store_is_moved_aside_and_never_opened_short() {
+    let st = Station::init();
+    let csv = st.path("people.csv");
+    sample_csv(&st, &csv, 300, 7);
+    assert_success(&st.run_as_admin(&["import", s(&csv)]));
+    let store = st.home.join("almacen");
+    let pristine = st.path("pristine");
+    std::fs::rename(&store, &pristine).expect("keep a pristine copy");
+    let len = std::fs::metadata(pristine.join("db")).expect("db").len();
+    let mut moved = 0;
+    // Four bytes flipped near the start, and at a quarter, half and three quarters in.
+    for at in [100, len / 4, len / 2, len * 3 / 4] {
+        let _ = std::fs::remove_dir_all(&store);
+        let copied = Command::new("cp")
+            .args(["-a", s(&pristine), s(&store)])
+            .status()
+            .expect("cp");
+        assert!(copied.success());
+        let db = store.join("db");
+        let mut bytes = std::fs::read(&db).expect("db");
+        for b in &mut bytes[at as usize..at as usize + 4] {
+            *b ^= 0x55;
+        }
+        std::fs::write(&db, &bytes).expect("flip");
+        let out = run_bounded(st.cmd(&["status", "--json"]), Duration::from_secs(120))
+            .unwrap_or_else(|| panic!("status spun on a store flipped at {at}"));
+        if out.status.success() {
+            // Opened: then it must hold everyone (never silently cut short).
+            let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+            assert_eq!(v["personas"].as_u64(), Some(300), "flipped at {at}");
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains("dañado"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("se apartó sin borrar nada"),
+            "{}",
+            stderr(&out)
+        );
+        assert_no_raw_io_text(&out);
+        assert!(!store.exists(), "the damaged store was left in place");
+        let aside: Vec<_> = std::fs::read_dir(&st.home)
+            .expect("home")
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("almacen.dañado-")
+            })
+            .collect();
+        assert_eq!(aside.len(), moved + 1, "flipped at {at}");
+        moved += 1;
+        // Nothing was wiped: the files are all still there.
+        for e in aside {
+            assert!(e.path().join("db").exists());
+            assert!(e.path().join("conf").exists());
+        }
+        // The station then says there is no store, rather than starting an empty one.
+        let out = st.run(&["status"]);
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    }
+    assert!(moved > 0, "no flip was detected");
+}

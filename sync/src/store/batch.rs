@@ -263,6 +263,8 @@ impl Store {
         );
         self.tree().apply_batch(ops)?;
         drop(guard);
-        self.flush()
+        self.flush()?;
+        // After the flush: the mark outside sled never runs ahead of what sled holds.
+        self.confirm(seq, &prev)
     }
 }

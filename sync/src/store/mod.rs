@@ -231,21 +231,38 @@ impl Store {
         if !dir.join("conf").exists() {
             return Err(StoreError::NotInitialised(dir.display().to_string()));
         }
+        let damaged = |reason: String| -> StoreError {
+            let moved = match recovery::move_aside(dir) {
+                Ok(m) => m,
+                Err(e) => return e.into(),
+            };
+            tracing::error!(
+                target: "huella::store",
+                moved_to = %moved.display(),
+                "damaged store moved aside"
+            );
+            StoreError::Damaged {
+                moved_to: moved.display().to_string(),
+                reason,
+            }
+        };
         match Self::open_raw(dir) {
             Err(StoreError::Sled(e @ sled::Error::Corruption { .. })) => {
-                let moved = recovery::move_aside(dir)?;
-                tracing::error!(
-                    target: "huella::store",
-                    moved_to = %moved.display(),
-                    "corrupt store moved aside"
-                );
-                Err(StoreError::Damaged {
-                    moved_to: moved.display().to_string(),
-                    reason: corruption_text(&e),
-                })
+                Err(damaged(corruption_text(&e)))
             }
             Err(other) => Err(other),
             Ok(store) => {
+                // sled treats a damaged log as its end and opens without what followed: the
+                // audit head confirmed outside sled tells that apart from a clean store.
+                let (seq, _) = store.audit_head()?;
+                if let Some(confirmed) = recovery::confirmed_seq(dir)
+                    && seq < confirmed
+                {
+                    drop(store);
+                    return Err(damaged(format!(
+                        "tiene {seq} de {confirmed} entradas de auditoría confirmadas"
+                    )));
+                }
                 store.station()?;
                 Ok(store)
             }
@@ -553,6 +570,13 @@ impl Store {
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
         self.disk.sync()?;
+        Ok(())
+    }
+
+    /// Records outside sled that audit entry `seq` (hash `hash`) is durable, so a later open
+    /// can tell a store sled silently cut short (see `recovery::confirmed_seq`).
+    pub(crate) fn confirm(&self, seq: u64, hash: &str) -> Result<(), StoreError> {
+        recovery::write_confirmed(self.disk.dir(), seq, hash)?;
         Ok(())
     }
 

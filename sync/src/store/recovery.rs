@@ -11,6 +11,23 @@ use std::path::{Path, PathBuf};
 
 use crate::disk::{DiskError, sync_dir};
 
+/// File in the store directory holding the last audit entry confirmed durable (`seq hash`),
+/// written after each commit's fsync. sled never reads it.
+const CONFIRMED: &str = "huella-confirmado";
+
+/// The audit sequence number last confirmed durable, if the store has the mark (stores made
+/// before it existed have none; a damaged mark is ignored rather than trusted).
+pub(crate) fn confirmed_seq(dir: &Path) -> Option<u64> {
+    let raw = crate::disk::read_regular(&dir.join(CONFIRMED), 256).ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// Replaces the confirmed mark with `seq hash` (atomically, fsynced).
+pub(crate) fn write_confirmed(dir: &Path, seq: u64, hash: &str) -> Result<(), DiskError> {
+    crate::disk::write_atomic(&dir.join(CONFIRMED), format!("{seq} {hash}\n").as_bytes())
+}
+
 /// Snapshot files sled started and never renamed into place (`snap.<lsn>.generating`).
 fn unfinished_snapshots(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
