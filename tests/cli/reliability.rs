@@ -323,3 +323,129 @@ fn a_damaged_store_is_moved_aside_and_never_opened_short() {
     }
     assert!(moved > 0, "no flip was detected");
 }
+
+/// Runs `args` under `strace -f -y` (every fd shown with its path) and returns the trace of
+/// writes, fsyncs and renames; `None` when strace is missing (`.ci/run` installs it).
+fn traced(st: &Station, args: &[&str]) -> Option<(Output, Vec<String>)> {
+    let trace = st.path(&format!("strace-{}.txt", args[0]));
+    let mut cmd = Command::new("strace");
+    cmd.args(["-f", "-y", "-qq", "-o", s(&trace)])
+        .args([
+            "-e",
+            "trace=pwrite64,write,fsync,fdatasync,rename,renameat,renameat2",
+        ])
+        .arg(env!("CARGO_BIN_EXE_huella"))
+        .env("HUELLA_KDF_LOG_N", super::util::TEST_KDF)
+        .env_remove("HUELLA_HOME")
+        .arg("--home")
+        .arg(&st.home)
+        .args(args);
+    let out = cmd.output().ok()?;
+    if !trace.exists() {
+        return None;
+    }
+    let lines = std::fs::read_to_string(&trace)
+        .expect("trace")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    Some((out, lines))
+}
+
+/// In `lines`, before the first line matching `promise`: after the last write to
+/// `<dir>/db`, both the database file and `dir` itself were fsynced.
+fn assert_durable_before(lines: &[String], dir: &Path, promise: &str) {
+    let db = format!("{}/db>", dir.display());
+    let dir_fd = format!("{}>)", dir.display());
+    let told = lines
+        .iter()
+        .position(|l| l.contains(promise))
+        .unwrap_or_else(|| panic!("{promise:?} not in the trace"));
+    let last_write = lines[..told]
+        .iter()
+        .rposition(|l| l.contains("pwrite64(") && l.contains(&db))
+        .unwrap_or_else(|| panic!("no write to {db} before {promise:?}"));
+    let after = &lines[last_write..told];
+    assert!(
+        after
+            .iter()
+            .any(|l| l.contains("fsync(") && l.contains(&db)),
+        "{db} not fsynced between its last write and {promise:?}:\n{}",
+        after.join("\n")
+    );
+    assert!(
+        after
+            .iter()
+            .any(|l| l.contains("fsync(") && l.contains(&dir_fd)),
+        "{} not fsynced before {promise:?}:\n{}",
+        dir.display(),
+        after.join("\n")
+    );
+}
+
+#[test]
+fn everything_told_saved_was_fsynced_first() {
+    let st = Station::init();
+    let csv = st.path("people.csv");
+    sample_csv(&st, &csv, 600, 11);
+    let pass = s(&st.admin_pass).to_owned();
+    let who = ["--as", "admin", "--passphrase-file", pass.as_str()];
+    let mut args = vec!["import", s(&csv)];
+    args.extend(who);
+    let Some((out, lines)) = traced(&st, &args) else {
+        eprintln!("strace missing: syscall-order test not run");
+        return;
+    };
+    assert_success(&out);
+    assert_durable_before(&lines, &st.home.join("almacen"), "write(1<");
+    // The hub answering a bundle: its store is durable before the acknowledgement exists,
+    // and the acknowledgement is fsynced before it is renamed into place.
+    let roster = st.path("roster");
+    let mut args = vec!["sync", "roster", "export", "--out", s(&roster)];
+    args.extend(who);
+    assert_success(&st.run(&args));
+    let bundle = st.path("E.paquete");
+    let mut args = vec!["bundle", "export", "--out", s(&bundle)];
+    args.extend(who);
+    assert_success(&st.run(&args));
+    let hub = Station {
+        dir: tempfile::tempdir().expect("tmp"),
+        home: st.path("hub"),
+        admin_pass: st.admin_pass.clone(),
+    };
+    let ack = st.path("E.acuse");
+    let (out, lines) = traced(
+        &hub,
+        &[
+            "hub",
+            "--trust",
+            s(&roster),
+            "--import-bundle",
+            s(&bundle),
+            "--ack-out",
+            s(&ack),
+        ],
+    )
+    .expect("strace ran above");
+    assert_success(&out);
+    let renamed = format!("\"{}\"", ack.display());
+    assert_durable_before(&lines, &hub.home.join("hub"), &renamed);
+    let rename = lines
+        .iter()
+        .position(|l| l.contains("rename") && l.contains(&renamed))
+        .expect("rename");
+    assert!(
+        lines[..rename]
+            .iter()
+            .rev()
+            .take_while(|l| !l.contains("pwrite64(") && !l.contains("write("))
+            .any(|l| l.contains("fsync(") && l.contains("E.acuse.")),
+        "the acknowledgement was not fsynced before its rename"
+    );
+    assert!(
+        lines[rename..]
+            .iter()
+            .any(|l| l.contains("fsync(") && l.contains(&format!("{}>)", st.dir.path().display()))),
+        "the acknowledgement's folder was not fsynced after the rename"
+    );
+}
