@@ -11,4 +11,5 @@ mod cli {
     mod import_find;
     mod language;
     mod readme;
+    mod reliability;
 }

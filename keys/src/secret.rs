@@ -15,6 +15,8 @@ pub struct Passphrase(SecretString);
 impl Passphrase {
     /// Minimum number of characters a new passphrase must have.
     pub const MIN_CHARS: usize = 8;
+    /// Largest passphrase file read.
+    pub const MAX_FILE: u64 = 4096;
 
     /// Wraps a passphrase (no strength check: used to open existing files).
     pub fn new(text: &str) -> Self {
@@ -36,12 +38,32 @@ impl Passphrase {
         Self::new_for_sealing(other.0.expose_secret())
     }
 
-    /// Reads the first line of `path` (without its line ending).
+    /// Reads the first line of `path` (without its line ending). Only a regular file of at
+    /// most [`Passphrase::MAX_FILE`] bytes is read: `/dev/zero` or a FIFO is an error, not a
+    /// hang.
     pub fn from_file(path: &std::path::Path) -> Result<Self, CredentialError> {
-        let raw = Zeroizing::new(std::fs::read(path).map_err(|source| CredentialError::Io {
+        use std::io::Read as _;
+        let io = |source| CredentialError::Io {
             path: path.display().to_string(),
             source,
-        })?);
+        };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        if !meta.is_file() {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "no es un archivo regular",
+            )));
+        }
+        let mut raw = Zeroizing::new(Vec::new());
+        std::fs::File::open(path)
+            .and_then(|f| f.take(Self::MAX_FILE + 1).read_to_end(&mut raw))
+            .map_err(io)?;
+        if raw.len() as u64 > Self::MAX_FILE {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "archivo de frase de paso demasiado grande",
+            )));
+        }
         let text = String::from_utf8_lossy(&raw);
         let line = text.lines().next().unwrap_or("");
         let p = Self::new(line);

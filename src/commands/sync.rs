@@ -194,13 +194,16 @@ pub fn run_hub(home: &Home, args: &HubArgs) -> Result<()> {
         out::server_line(Say::HubTrusts { office: &office });
     }
     if let Some(file) = &args.import_bundle {
-        let bytes = read_file(file)?;
-        let ack = hub.import_bundle(&bytes)?;
+        let bytes = read_bundle(file)?;
+        let (ack, hash) = hub.answer_bundle(&bytes)?;
         let out = args
             .ack_out
             .clone()
             .unwrap_or_else(|| file.with_extension("acuse"));
         write_file(&out, &ack)?;
+        // Only a durable acknowledgement makes the bundle count as imported: if writing it
+        // failed, importing the same bundle again writes it again.
+        hub.confirm_bundle(&hash)?;
         out::line(Say::HubBundleImported { ack: &out })?;
         return Ok(());
     }
@@ -225,13 +228,18 @@ fn hub_open_error(home: &Home, e: SyncError) -> anyhow::Error {
     }
 }
 
+/// Writes an output file whole and durably beside its target (see `disk::write_atomic`).
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).with_context(|| CliError::Write { path: tmp.clone() })?;
-    std::fs::rename(&tmp, path).with_context(|| CliError::Write {
-        path: path.to_owned(),
-    })?;
+    huella_sync::disk::write_atomic(path, bytes)?;
     Ok(())
+}
+
+/// A bundle file, read whole but never past the largest bundle (a device or a FIFO is refused).
+fn read_bundle(path: &Path) -> Result<Vec<u8>> {
+    Ok(huella_sync::disk::read_regular(
+        path,
+        huella_sync::bundle::MAX_BUNDLE as u64,
+    )?)
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {
@@ -497,10 +505,11 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
             who,
         } => {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
-            match bundles::read(&session, &read_file(&file)?, &peer)? {
-                bundles::Read::Answered { ack, opaque } => {
+            match bundles::read(&session, &read_bundle(&file)?, &peer)? {
+                bundles::Read::Answered { ack, bundle, opaque } => {
                     let out = out.unwrap_or_else(|| file.with_extension("acuse"));
                     write_file(&out, &ack)?;
+                    bundles::confirm_answer(&session, &bundle)?;
                     note_sync(home);
                     print_opaque(opaque)?;
                     out::line(Say::AckWritten { path: &out })?;

@@ -28,9 +28,7 @@ pub struct DeviceSeen {
 }
 
 fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+    huella_sync::disk::write_atomic(path, bytes).map_err(io::Error::other)
 }
 
 /// Records that a sync round (hub, peers or a bundle) ended well at `at` (UTC).

@@ -27,6 +27,8 @@ pub enum Read {
     Answered {
         /// The acknowledgement bundle's bytes.
         ack: Vec<u8>,
+        /// The answered bundle, for [`confirm_answer`] once the acknowledgement is written.
+        bundle: huella_sync::replica::Hash,
         /// Received records this station cannot open (relay copies).
         opaque: usize,
     },
@@ -68,6 +70,14 @@ pub fn export(session: &Session, peer: &str) -> Result<Export, SyncError> {
     Ok(Export { bytes, records })
 }
 
+/// Marks an answered bundle done, after its acknowledgement was written durably.
+pub fn confirm_answer(session: &Session, answered: &huella_sync::replica::Hash) -> Result<(), SyncError> {
+    let secrets = &session.credential.station;
+    let indexer = StationIndexer(secrets.index_key());
+    let side = station_side(session, &indexer);
+    bundle::confirm_answered(&side, answered)
+}
+
 /// Reads a bundle from `peer`: another station's export is merged and answered; an
 /// acknowledgement is merged, and the signer's key pinned for `peer` on first use.
 pub fn read(session: &Session, bytes: &[u8], peer: &str) -> Result<Read, SyncError> {
@@ -80,9 +90,12 @@ pub fn read(session: &Session, bytes: &[u8], peer: &str) -> Result<Read, SyncErr
     let pin = replica.peer_pin(&pin_name)?;
     let kind = bundle::open(bytes).map(|(_, b, _)| b.kind)?;
     if kind == BundleKind::Export {
-        let ack = bundle::answer(&side, secrets, bytes)?;
+        // Not yet marked answered: only a durable acknowledgement makes it count, so a lost
+        // acknowledgement (full disk, pulled stick) is made again by reading the bundle again.
+        let (ack, hash) = bundle::answer_unconfirmed(&side, secrets, bytes)?;
         return Ok(Read::Answered {
             ack,
+            bundle: hash,
             opaque: side.materialized().opaque,
         });
     }

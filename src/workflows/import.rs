@@ -7,7 +7,6 @@
 //! completes the set.
 
 use std::collections::HashSet;
-use std::io::Read;
 
 use anyhow::{Context, Result};
 use huella_sync::store::{OpenRecord, PreparedWrite};
@@ -145,16 +144,17 @@ fn validate(fields: &[&str], lote: &str) -> Result<Row, String> {
     })
 }
 
+/// Largest CSV accepted (a province's pre-registration is a few hundred MB at most).
+const MAX_CSV_BYTES: u64 = 2 << 30;
+
 /// Imports `path` into the session's store. `on_reject` sees each rejection as it happens.
 pub fn import_file(
     session: &Session,
     path: &std::path::Path,
     mut on_reject: impl FnMut(&Rejection),
 ) -> Result<ImportReport> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .with_context(|| format!("no se pudo leer {}", path.display()))?;
+    // Bounded: a device or FIFO given as the CSV is refused instead of read forever.
+    let bytes = huella_sync::disk::read_regular(path, MAX_CSV_BYTES)?;
     let lote = hex::encode(&Sha256::digest(&bytes)[..6]);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)

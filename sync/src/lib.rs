@@ -15,6 +15,7 @@
 pub mod audit;
 pub mod bundle;
 pub mod conflicts;
+pub mod disk;
 pub mod events;
 pub mod hub;
 pub mod node;

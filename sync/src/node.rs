@@ -59,8 +59,11 @@ impl<'a> StationSide<'a> {
 
     /// Seals local edits into wire chunks (call before syncing); returns records exported.
     /// Records a newer office key generation can open are merged first.
+    /// Merges first whatever a crash left received but unmerged, so no digest or have this
+    /// station reports covers a record it has not merged.
     pub fn prepare(&self) -> Result<usize, SyncError> {
         self.adopt_office_keys()?;
+        self.recover()?;
         self.merge_reopened()?;
         Ok(self.store.export_local(&self.keys.borrow())?)
     }
@@ -94,6 +97,22 @@ impl<'a> StationSide<'a> {
         );
         keys.set_office(ring);
         Ok(true)
+    }
+
+    /// Finishes merges a crash interrupted (records with a pending-merge marker); returns
+    /// how many records were merged again.
+    pub fn recover(&self) -> Result<usize, SyncError> {
+        let ids = self.store.pending_merges()?;
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        tracing::warn!(
+            target: "huella::sync",
+            records = ids.len(),
+            "finishing merges interrupted by a stop"
+        );
+        self.merge(&ids)?;
+        Ok(ids.len())
     }
 
     /// Merges records kept opaque that the office keys held now may open.
@@ -154,7 +173,7 @@ impl LocalSide for StationSide<'_> {
         if self.adopt_office_keys()? {
             self.merge_reopened()?;
         }
-        let applied = self.replica.apply(data, &self.trust)?;
+        let applied = self.replica.apply_for_merge(data, &self.trust)?;
         if applied.changed.is_empty() {
             return Ok(applied);
         }

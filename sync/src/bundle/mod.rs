@@ -184,11 +184,35 @@ fn mark_done(local: &dyn LocalSide, hash: &Hash) -> Result<(), SyncError> {
 /// carries what this node holds of the records the exporter listed (so the exporter learns
 /// what arrived and gets newer changes to them) and of the records first delivered here by
 /// stations of the exporter's own office; never the rest of the region.
+///
+/// The bundle counts as imported (a second import is refused as a replay) as soon as this
+/// returns; a caller that writes the acknowledgement to a file uses [`answer_unconfirmed`]
+/// and [`confirm_answered`] instead, so a failed write can be retried.
 pub fn answer(
     local: &dyn LocalSide,
     signer: &dyn Signer,
     bytes: &[u8],
 ) -> Result<Vec<u8>, SyncError> {
+    let (ack, hash) = answer_unconfirmed(local, signer, bytes)?;
+    confirm_answered(local, &hash)?;
+    Ok(ack)
+}
+
+/// Marks the export bundle `hash` as imported once its acknowledgement is durable (written
+/// and fsynced): from then on the same bundle is refused as a replay.
+pub fn confirm_answered(local: &dyn LocalSide, hash: &Hash) -> Result<(), SyncError> {
+    mark_done(local, hash)
+}
+
+/// Like [`answer`], without marking the bundle imported: applies it (durably) and returns the
+/// acknowledgement and the bundle's hash for [`confirm_answered`]. Until then the same bundle
+/// may be answered again (applying is idempotent), so an acknowledgement lost to a full disk,
+/// a pulled USB stick or a crash is made again by importing the bundle again.
+pub fn answer_unconfirmed(
+    local: &dyn LocalSide,
+    signer: &dyn Signer,
+    bytes: &[u8],
+) -> Result<(Vec<u8>, Hash), SyncError> {
     let (env, body, hash) = open(bytes)?;
     if body.kind != BundleKind::Export {
         return Err(SyncError::Unexpected);
@@ -223,7 +247,7 @@ pub fn answer(
     for t in &theirs {
         haves.push(replica.have(&RecordId(t.id))?);
     }
-    mark_done(local, &hash)?;
+    replica.flush()?;
     tracing::info!(target: "huella::sync", changed = applied.changed.len(), "bundle imported");
     let ack = BundleBody {
         kind: BundleKind::Ack,
@@ -233,7 +257,7 @@ pub fn answer(
         data,
         rosters: local.trust().all()?.into_iter().map(|(_, s)| s).collect(),
     };
-    Ok(seal(signer, &ack))
+    Ok((seal(signer, &ack), hash))
 }
 
 /// Imports a bundle at a station: an export from a station of a trusted roster, or an

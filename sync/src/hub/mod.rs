@@ -46,7 +46,9 @@ impl HubHome {
         let tree = db
             .open_tree("hub")
             .map_err(crate::replica::ReplicaError::from)?;
-        let replica = Replica::new(tree);
+        // What the hub acknowledges (answers, acks) is fsynced first.
+        let disk = std::sync::Arc::new(crate::disk::DiskSync::new(&home.join("hub")));
+        let replica = Replica::durable(tree, disk);
         Ok(HubHome {
             key: HubKey::load_or_create(&replica)?,
             nonces: NonceCache::new(replica.clone()),
@@ -84,6 +86,18 @@ impl HubHome {
     /// Imports a bundle and returns the acknowledgement bundle.
     pub fn import_bundle(&self, body: &[u8]) -> Result<Vec<u8>, SyncError> {
         crate::bundle::answer(&self.side, &self.key, body)
+    }
+
+    /// Imports a bundle and returns the acknowledgement and the bundle's hash, without
+    /// marking it imported: call [`HubHome::confirm_bundle`] once the acknowledgement is
+    /// durable (see [`crate::bundle::answer_unconfirmed`]).
+    pub fn answer_bundle(&self, body: &[u8]) -> Result<(Vec<u8>, [u8; 32]), SyncError> {
+        crate::bundle::answer_unconfirmed(&self.side, &self.key, body)
+    }
+
+    /// Marks a bundle answered by [`HubHome::answer_bundle`] as imported.
+    pub fn confirm_bundle(&self, hash: &[u8; 32]) -> Result<(), SyncError> {
+        crate::bundle::confirm_answered(&self.side, hash)
     }
 }
 

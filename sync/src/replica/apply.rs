@@ -145,6 +145,39 @@ impl Replica {
         data: Vec<RecordData>,
         check: &dyn ErasureCheck,
     ) -> Result<Applied, ReplicaError> {
+        self.apply_marked(data, check, false)
+    }
+
+    /// Applies data from a peer at a station that merges it into readable records
+    /// afterwards: like [`Replica::apply`], and every record that changed also gets a
+    /// pending-merge marker in the same atomic batch as its data. The marker is removed in the
+    /// batch that commits the merge, so a crash in between leaves the marker, and the next
+    /// [`Replica::pending_merges`] drain finishes the merge before anything is reported.
+    pub fn apply_for_merge(
+        &self,
+        data: Vec<RecordData>,
+        check: &dyn ErasureCheck,
+    ) -> Result<Applied, ReplicaError> {
+        self.apply_marked(data, check, true)
+    }
+
+    /// Records with data received but not merged yet (a merge was interrupted), in id order.
+    pub fn pending_merges(&self) -> Result<Vec<RecordId>, ReplicaError> {
+        let mut out = Vec::new();
+        for k in self.tree().scan_prefix(keys::PENDING).keys() {
+            if let Some(id) = keys::id_after(&k?, keys::PENDING.len()) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    fn apply_marked(
+        &self,
+        data: Vec<RecordData>,
+        check: &dyn ErasureCheck,
+        mark: bool,
+    ) -> Result<Applied, ReplicaError> {
         let mut out = Applied::default();
         for d in data {
             let id = RecordId(d.id);
@@ -158,12 +191,12 @@ impl Replica {
                         .push((id, "orden de borrado sin firma válida".into()));
                     continue;
                 }
-                self.erase_replica(&id, &e)?;
+                self.erase_replica(&id, &e, mark)?;
                 out.erased.push(id);
                 out.changed.push(id);
                 continue;
             }
-            match self.apply_one(&id, d)? {
+            match self.apply_one(&id, d, mark)? {
                 Ok((chunks, blobs, bytes)) => {
                     if chunks > 0 || blobs > 0 || bytes > 0 {
                         out.changed.push(id);
@@ -183,6 +216,7 @@ impl Replica {
         &self,
         id: &RecordId,
         d: RecordData,
+        mark: bool,
     ) -> Result<Result<(usize, usize, u64), String>, ReplicaError> {
         let tree = self.tree();
         let mut batch = sled::Batch::default();
@@ -231,6 +265,9 @@ impl Replica {
         m.digest = record_digest(&chunks, &blobs);
         let meta = postcard::to_stdvec(&m).map_err(|e| ReplicaError::Damaged(e.to_string()))?;
         batch.insert(keys::meta(id), meta);
+        if mark && (new_chunks > 0 || new_blobs > 0 || !has_key) {
+            batch.insert(keys::pending(id), Vec::new());
+        }
         tree.apply_batch(batch)?;
         Ok(Ok((new_chunks, new_blobs, bytes)))
     }
@@ -271,8 +308,15 @@ impl Replica {
         Ok(Some((h, n, true)))
     }
 
-    /// Removes everything replicated of a record and keeps its erasure entry.
-    pub(crate) fn erase_replica(&self, id: &RecordId, e: &Erasure) -> Result<(), ReplicaError> {
+    /// Removes everything replicated of a record and keeps its erasure entry; with `mark`,
+    /// also leaves a pending-merge marker so the station's local copy is erased even if it
+    /// stops before doing so.
+    pub(crate) fn erase_replica(
+        &self,
+        id: &RecordId,
+        e: &Erasure,
+        mark: bool,
+    ) -> Result<(), ReplicaError> {
         let tree = self.tree();
         let mut batch = sled::Batch::default();
         batch.remove(keys::wrapped(id));
@@ -294,6 +338,9 @@ impl Replica {
         };
         let mv = postcard::to_stdvec(&m).map_err(|e| ReplicaError::Damaged(e.to_string()))?;
         batch.insert(keys::meta(id), mv);
+        if mark {
+            batch.insert(keys::pending(id), Vec::new());
+        }
         tree.apply_batch(batch)?;
         Ok(())
     }

@@ -17,6 +17,7 @@
 //! | `O` | record id (16) | office of the station that first delivered the record here |
 //! | `J` | office + `\0` + record id (16) | empty: index of records by first-delivering office |
 //! | `b` | record id (16) + blob hash (32) | sealed blob (same key as the store's) |
+//! | `U` | record id (16) | empty: data received that this station has not merged yet |
 
 use super::Hash;
 use crate::record::RecordId;
@@ -90,6 +91,13 @@ pub(crate) const REFUSAL: &[u8] = b"L";
 
 pub(crate) fn bundle(h: &Hash) -> Vec<u8> {
     [b"G".as_slice(), h].concat()
+}
+
+/// Prefix of the pending-merge markers (stations only; see `Replica::apply_for_merge`).
+pub(crate) const PENDING: &[u8] = b"U";
+
+pub(crate) fn pending(id: &RecordId) -> Vec<u8> {
+    [PENDING, &id.0].concat()
 }
 
 pub(crate) fn origin(id: &RecordId) -> Vec<u8> {

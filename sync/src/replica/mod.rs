@@ -30,12 +30,28 @@ pub type Hash = [u8; 32];
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReplicaError {
-    /// sled failed.
+    /// sled failed; a full disk is [`ReplicaError::Disk`] instead.
     #[error("error del almacén local: {0}")]
-    Sled(#[from] sled::Error),
+    Sled(sled::Error),
     /// A stored replica entry is damaged.
     #[error("estado de réplica dañado: {0}")]
     Damaged(String),
+    /// Making a flush durable failed (full disk, I/O error).
+    #[error(transparent)]
+    Disk(#[from] crate::disk::DiskError),
+}
+
+impl From<sled::Error> for ReplicaError {
+    /// A full disk underneath sled is told as such (in Spanish), not as sled's I/O text.
+    fn from(e: sled::Error) -> Self {
+        if crate::disk::sled_disk_full(&e) {
+            ReplicaError::Disk(crate::disk::DiskError::Full {
+                path: "el almacén local".into(),
+            })
+        } else {
+            ReplicaError::Sled(e)
+        }
+    }
 }
 
 /// What a replica knows about one record, kept under `D` + id.
@@ -107,12 +123,25 @@ pub fn chunk_hash(id: &RecordId, sealed: &[u8]) -> Hash {
 #[derive(Clone)]
 pub struct Replica {
     tree: sled::Tree,
+    /// Fsyncs the database after a flush (absent for replicas made by [`Replica::new`]).
+    disk: Option<std::sync::Arc<crate::disk::DiskSync>>,
 }
 
 impl Replica {
-    /// The replica kept in `tree` (the station's record tree, or the hub's tree).
+    /// The replica kept in `tree` (the station's record tree, or the hub's tree). Its
+    /// [`Replica::flush`] relies on sled's flush only; see [`Replica::durable`].
     pub fn new(tree: sled::Tree) -> Self {
-        Replica { tree }
+        Replica { tree, disk: None }
+    }
+
+    /// The replica kept in `tree`, whose [`Replica::flush`] also fsyncs the database files
+    /// and directory through `disk` (what a node tells a peer is on disk then survives a
+    /// power cut).
+    pub fn durable(tree: sled::Tree, disk: std::sync::Arc<crate::disk::DiskSync>) -> Self {
+        Replica {
+            tree,
+            disk: Some(disk),
+        }
     }
 
     pub(crate) fn tree(&self) -> &sled::Tree {
@@ -319,8 +348,7 @@ impl Replica {
     pub fn set_peer_pin(&self, peer: &str, key: &[u8; 32]) -> Result<(), ReplicaError> {
         let k = [keys::peer(peer).as_slice(), b"\0pin"].concat();
         self.tree.insert(k, key.to_vec())?;
-        self.tree.flush()?;
-        Ok(())
+        self.flush()
     }
 
     /// Refused requests and bundles logged by this node (JSON, no personal data).
@@ -333,9 +361,12 @@ impl Replica {
         Ok(out)
     }
 
-    /// Flushes the replica to disk.
+    /// Flushes the replica to disk (and fsyncs it, for a [`Replica::durable`] replica).
     pub fn flush(&self) -> Result<(), ReplicaError> {
         self.tree.flush()?;
+        if let Some(d) = &self.disk {
+            d.sync()?;
+        }
         Ok(())
     }
 }

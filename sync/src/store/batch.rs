@@ -169,6 +169,12 @@ impl Batch {
         }
     }
 
+    /// Removes the record's pending-merge marker in this batch: the merge it stood for
+    /// commits with it.
+    pub(crate) fn settle_merge(&mut self, id: &RecordId) {
+        self.ops.remove(crate::replica::keys::pending(id));
+    }
+
     /// Number of record writes queued.
     pub fn record_count(&self) -> usize {
         self.records
@@ -257,7 +263,8 @@ impl Store {
         );
         self.tree().apply_batch(ops)?;
         drop(guard);
-        self.db().flush()?;
-        Ok(())
+        self.flush()?;
+        // After the flush: the mark outside sled never runs ahead of what sled holds.
+        self.confirm(seq, &prev)
     }
 }

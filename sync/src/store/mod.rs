@@ -11,6 +11,7 @@
 mod batch;
 mod layout;
 mod postings;
+mod recovery;
 mod replica;
 
 use std::collections::HashMap;
@@ -36,9 +37,9 @@ pub const COMPACT_AFTER: u32 = 8;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// sled failed (I/O, corruption, full disk).
+    /// sled failed (I/O, corruption); a full disk is [`StoreError::Disk`] instead.
     #[error("error del almacén local: {0}")]
-    Sled(#[from] sled::Error),
+    Sled(sled::Error),
     /// The directory already holds a station.
     #[error("ya existe una estación en {0}")]
     AlreadyExists(String),
@@ -77,6 +78,33 @@ pub enum StoreError {
     /// The audit chain is broken.
     #[error("auditoría: {0}")]
     Audit(#[from] AuditProblem),
+    /// Making a commit durable failed (full disk, I/O error); nothing was promised.
+    #[error(transparent)]
+    Disk(#[from] crate::disk::DiskError),
+    /// sled found the store corrupt at open; it was moved aside whole, nothing deleted.
+    #[error(
+        "el almacén de la estación está dañado ({reason}); se apartó sin borrar nada en {moved_to}. \
+         Restaure una copia de respaldo o recupere sus registros desde esa carpeta"
+    )]
+    Damaged {
+        /// Where the damaged store now is.
+        moved_to: String,
+        /// What sled reported (no personal data).
+        reason: String,
+    },
+}
+
+impl From<sled::Error> for StoreError {
+    /// A full disk underneath sled is told as such (in Spanish), not as sled's I/O text.
+    fn from(e: sled::Error) -> Self {
+        if crate::disk::sled_disk_full(&e) {
+            StoreError::Disk(crate::disk::DiskError::Full {
+                path: "el almacén local".into(),
+            })
+        } else {
+            StoreError::Sled(e)
+        }
+    }
 }
 
 /// Public description of the station kept in the store (no secrets, no personal data).
@@ -176,6 +204,8 @@ impl<'a> StoreKeys<'a> {
 pub struct Store {
     db: sled::Db,
     tree: sled::Tree,
+    /// Fsyncs sled's files and directory after each flush.
+    disk: std::sync::Arc<crate::disk::DiskSync>,
     /// Held by writers that read then rewrite shared keys (audit head, posting lists).
     writer: std::sync::Mutex<()>,
 }
@@ -189,7 +219,10 @@ impl Store {
         let store = Self::open_raw(dir)?;
         let json = serde_json::to_vec(station).map_err(|e| StoreError::Meta(e.to_string()))?;
         store.tree.insert(layout::meta("station"), json)?;
-        store.db.flush()?;
+        store.flush()?;
+        if let Some(parent) = dir.parent() {
+            crate::disk::sync_dir(parent)?;
+        }
         Ok(store)
     }
 
@@ -198,15 +231,51 @@ impl Store {
         if !dir.join("conf").exists() {
             return Err(StoreError::NotInitialised(dir.display().to_string()));
         }
-        let store = Self::open_raw(dir)?;
-        store.station()?;
-        Ok(store)
+        let damaged = |reason: String| -> StoreError {
+            let moved = match recovery::move_aside(dir) {
+                Ok(m) => m,
+                Err(e) => return e.into(),
+            };
+            tracing::error!(
+                target: "huella::store",
+                moved_to = %moved.display(),
+                "damaged store moved aside"
+            );
+            StoreError::Damaged {
+                moved_to: moved.display().to_string(),
+                reason,
+            }
+        };
+        match Self::open_raw(dir) {
+            Err(StoreError::Sled(e @ sled::Error::Corruption { .. })) => {
+                Err(damaged(corruption_text(&e)))
+            }
+            Err(other) => Err(other),
+            Ok(store) => {
+                // sled treats a damaged log as its end and opens without what followed: the
+                // audit head confirmed outside sled tells that apart from a clean store.
+                let (seq, _) = store.audit_head()?;
+                if let Some(confirmed) = recovery::confirmed_seq(dir)
+                    && seq < confirmed
+                {
+                    drop(store);
+                    return Err(damaged(format!(
+                        "tiene {seq} de {confirmed} entradas de auditoría confirmadas"
+                    )));
+                }
+                store.station()?;
+                Ok(store)
+            }
+        }
     }
 
     fn open_raw(dir: &Path) -> Result<Self, StoreError> {
         // sled releases its file lock only when its background threads let go of the
         // database, a moment after the last handle is dropped (in this process or in one
         // that just exited): wait briefly before calling the store busy.
+        if dir.is_dir() {
+            recovery::set_aside_unfinished_snapshots(dir)?;
+        }
         let deadline = std::time::Instant::now() + LOCK_WAIT;
         let db = loop {
             match sled::Config::new()
@@ -223,13 +292,14 @@ impl Store {
                     }
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
-                Err(other) => return Err(StoreError::Sled(other)),
+                Err(other) => return Err(StoreError::from(other)),
             }
         };
         let tree = db.open_tree("registros")?;
         Ok(Store {
             db,
             tree,
+            disk: std::sync::Arc::new(crate::disk::DiskSync::new(dir)),
             writer: std::sync::Mutex::new(()),
         })
     }
@@ -255,8 +325,7 @@ impl Store {
     pub fn set_station(&self, station: &Station) -> Result<(), StoreError> {
         let json = serde_json::to_vec(station).map_err(|e| StoreError::Meta(e.to_string()))?;
         self.tree.insert(layout::meta("station"), json)?;
-        self.db.flush()?;
-        Ok(())
+        self.flush()
     }
 
     /// Registers an officer's public key (roster).
@@ -439,7 +508,7 @@ impl Store {
         }
         self.tree.apply_batch(b)?;
         drop(guard);
-        self.db.flush()?;
+        self.flush()?;
         Ok(n)
     }
 
@@ -496,9 +565,18 @@ impl Store {
         }
     }
 
-    /// Flushes everything to disk.
+    /// Flushes everything to disk and fsyncs sled's files and directory: after this
+    /// returns, what was written survives a crash or a power cut (see docs/reliability.md).
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
+        self.disk.sync()?;
+        Ok(())
+    }
+
+    /// Records outside sled that audit entry `seq` (hash `hash`) is durable, so a later open
+    /// can tell a store sled silently cut short (see `recovery::confirmed_seq`).
+    pub(crate) fn confirm(&self, seq: u64, hash: &str) -> Result<(), StoreError> {
+        recovery::write_confirmed(self.disk.dir(), seq, hash)?;
         Ok(())
     }
 
@@ -511,8 +589,19 @@ impl Store {
         &self.tree
     }
 
-    pub(crate) fn db(&self) -> &sled::Db {
-        &self.db
+    pub(crate) fn disk(&self) -> std::sync::Arc<crate::disk::DiskSync> {
+        self.disk.clone()
+    }
+}
+
+/// sled's corruption report without its backtrace.
+fn corruption_text(e: &sled::Error) -> String {
+    match e {
+        sled::Error::Corruption { at, .. } => match at {
+            Some(at) => format!("datos corruptos en {at}"),
+            None => "datos corruptos".into(),
+        },
+        other => other.to_string(),
     }
 }
 

@@ -54,7 +54,7 @@ const COMMIT_EVERY: usize = 256;
 impl Store {
     /// The replicated state kept in this store's tree.
     pub fn replica(&self) -> Replica {
-        Replica::new(self.tree().clone())
+        Replica::durable(self.tree().clone(), self.disk())
     }
 
     fn local_fingerprint(&self, id: &RecordId) -> Result<Hash, StoreError> {
@@ -185,8 +185,12 @@ impl Store {
         let mut out = Materialized::default();
         let mut batch = self.batch();
         let mut pending: Vec<(RecordId, Option<Vec<Hash>>)> = Vec::new();
+        // Records whose pending-merge marker goes without a merge commit (nothing to merge
+        // here, opaque, damaged, erased): removed after the loop.
+        let mut settled: Vec<RecordId> = Vec::new();
         let now = crate::time::now_utc();
         for &id in ids {
+            settled.push(id);
             if replica.erasure(&id).map_err(rep)?.is_some() {
                 if self.contains(&id)? {
                     self.erase(id)?;
@@ -251,6 +255,8 @@ impl Store {
             }
             let tags = indexer.tags(&open.record);
             batch.save_record(keys, &mut open, tags)?;
+            batch.settle_merge(&id);
+            settled.pop();
             let covered = match &before {
                 None => Some(after),
                 Some(b) if *b == meta.covered => Some(after),
@@ -283,7 +289,21 @@ impl Store {
             );
             self.commit(b, officer, &now)?;
         }
+        if !settled.is_empty() {
+            let mut b = sled::Batch::default();
+            for id in &settled {
+                b.remove(rkeys::pending(id));
+            }
+            self.tree().apply_batch(b)?;
+            self.flush()?;
+        }
         Ok(out)
+    }
+
+    /// Records whose received data a crash left unmerged (see
+    /// [`crate::replica::Replica::apply_for_merge`]).
+    pub fn pending_merges(&self) -> Result<Vec<RecordId>, StoreError> {
+        self.replica().pending_merges().map_err(rep)
     }
 
     fn commit_merged(
@@ -373,7 +393,7 @@ impl Store {
         };
         e.signature = crate::protocol::Signer::sign(keys.secrets, &e.signed_bytes());
         self.erase(id)?;
-        self.replica().erase_replica(&id, &e).map_err(rep)?;
+        self.replica().erase_replica(&id, &e, false).map_err(rep)?;
         let mut b = self.batch();
         b.audit(AuditAction::Borrado, &[id], "borrado con orden firmada");
         self.commit(b, officer, &e.ordered_at)?;

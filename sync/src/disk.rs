@@ -1,0 +1,304 @@
+//! Making what sled wrote durable, and telling a full disk apart from other I/O failures.
+//!
+//! sled 0.34.7's `flush()` ends in `sync_file_range` on Linux, which does not persist file
+//! metadata or the device's write cache, and sled never fsyncs its directory or the large-value
+//! files it keeps under `blobs/` (its issues #1351, #1452). [`DiskSync::sync`] therefore runs
+//! after every flush that precedes a promise ("guardado", an import count, an acknowledgement
+//! to a peer): fsync of the database file, of the blob files not synced before, and of the
+//! store's directories. This module owns only that; it must not open sled or decide when a
+//! commit point is.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Why making a write durable failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DiskError {
+    /// The file system is full (ENOSPC or EDQUOT).
+    #[error(
+        "no queda espacio en el disco ({path}): libere espacio y repita la operación; no se guardó nada a medias"
+    )]
+    Full {
+        /// The directory or file being written.
+        path: String,
+    },
+    /// The target exists and is not a regular file (a device, a directory, a FIFO).
+    #[error("{path} no es un archivo regular; no se escribió (elija otra ruta)")]
+    NotRegular {
+        /// The target.
+        path: String,
+    },
+    /// The file is larger than the operation accepts.
+    #[error("{path} es demasiado grande (más de {max} bytes); no se leyó")]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// The most accepted.
+        max: u64,
+    },
+    /// Another I/O failure.
+    #[error("no se pudo asegurar en disco {path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: String,
+        /// The failure.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl DiskError {
+    /// Classifies an I/O failure on `path` (a full disk gets its own message).
+    pub fn from_io(path: &Path, source: io::Error) -> Self {
+        let path = path.display().to_string();
+        if is_disk_full(&source) {
+            DiskError::Full { path }
+        } else {
+            DiskError::Io { path, source }
+        }
+    }
+}
+
+/// ENOSPC (28) and EDQUOT (122 on Linux): no room left for this write.
+pub fn is_disk_full(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(28 | 122)) || e.kind() == io::ErrorKind::StorageFull
+}
+
+/// Whether a sled error is a full disk underneath.
+pub fn sled_disk_full(e: &sled::Error) -> bool {
+    matches!(e, sled::Error::Io(io) if is_disk_full(io))
+}
+
+/// Fsyncs a sled database directory after sled's own flush.
+#[derive(Debug)]
+pub struct DiskSync {
+    dir: PathBuf,
+    /// Blob files already fsynced (sled never rewrites a blob file; it creates new ones).
+    synced_blobs: Mutex<HashSet<std::ffi::OsString>>,
+}
+
+impl DiskSync {
+    /// For the sled database in `dir`.
+    pub fn new(dir: &Path) -> Self {
+        DiskSync {
+            dir: dir.to_owned(),
+            synced_blobs: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// The database directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Fsyncs the database file, new blob files and the directories. Call right after
+    /// `sled::Db::flush`.
+    pub fn sync(&self) -> Result<(), DiskError> {
+        sync_file(&self.dir.join("db"))?;
+        let blobs = self.dir.join("blobs");
+        if blobs.is_dir() {
+            let mut done = self
+                .synced_blobs
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let entries = std::fs::read_dir(&blobs).map_err(|e| DiskError::from_io(&blobs, e))?;
+            for e in entries.flatten() {
+                let name = e.file_name();
+                if done.contains(&name) {
+                    continue;
+                }
+                match sync_file(&e.path()) {
+                    Ok(()) => {
+                        done.insert(name);
+                    }
+                    // sled removed it meanwhile (its GC): nothing to make durable.
+                    Err(DiskError::Io { source, .. })
+                        if source.kind() == io::ErrorKind::NotFound => {}
+                    Err(other) => return Err(other),
+                }
+            }
+            sync_dir(&blobs)?;
+        }
+        sync_dir(&self.dir)
+    }
+}
+
+/// Fsyncs one file's data and metadata.
+pub fn sync_file(path: &Path) -> Result<(), DiskError> {
+    File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| DiskError::from_io(path, e))
+}
+
+/// Fsyncs a directory, so entries created or renamed in it survive a power cut.
+pub fn sync_dir(path: &Path) -> Result<(), DiskError> {
+    File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| DiskError::from_io(path, e))
+}
+
+/// Writes `bytes` to `path` so that a reader (or a power cut) sees the old file or the whole
+/// new one: a unique temporary file beside the target (mode 0600), written and fsynced, then
+/// renamed over the target and the directory fsynced. Refuses a target that exists and is not
+/// a regular file (renaming over `/dev/null` as root would replace the device).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DiskError> {
+    use std::io::Write as _;
+    if let Ok(m) = std::fs::symlink_metadata(path)
+        && !m.file_type().is_file()
+    {
+        return Err(DiskError::NotRegular {
+            path: path.display().to_string(),
+        });
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let unique = format!(
+        ".{name}.{}.{}.{}.tmp",
+        std::process::id(),
+        SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    );
+    let tmp = dir.join(unique);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let written = opts.open(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(DiskError::from_io(path, e));
+    }
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(DiskError::from_io(path, e));
+    }
+    sync_dir(&dir)
+}
+
+/// Reads a whole regular file of at most `max` bytes. A device (`/dev/zero`), a FIFO or a
+/// directory is refused before it is opened for reading (opening a FIFO would wait for a
+/// writer; reading `/dev/zero` never ends), and the read itself stops after `max` + 1 bytes
+/// in case the file grows meanwhile.
+pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, DiskError> {
+    use std::io::Read as _;
+    let meta = std::fs::metadata(path).map_err(|e| DiskError::from_io(path, e))?;
+    if !meta.is_file() {
+        return Err(DiskError::NotRegular {
+            path: path.display().to_string(),
+        });
+    }
+    let too_large = || DiskError::TooLarge {
+        path: path.display().to_string(),
+        max,
+    };
+    if meta.len() > max {
+        return Err(too_large());
+    }
+    let f = File::open(path).map_err(|e| DiskError::from_io(path, e))?;
+    let mut out = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    f.take(max.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|e| DiskError::from_io(path, e))?;
+    if out.len() as u64 > max {
+        return Err(too_large());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::FileTypeExt as _;
+
+    #[test]
+    fn full_disk_is_told_apart() {
+        let full = io::Error::from_raw_os_error(28);
+        assert!(is_disk_full(&full));
+        let e = DiskError::from_io(Path::new("/x"), full);
+        assert!(e.to_string().contains("no queda espacio"), "{e}");
+        assert!(!e.to_string().contains("os error"), "{e}");
+        let other = DiskError::from_io(Path::new("/x"), io::Error::from_raw_os_error(5));
+        assert!(matches!(other, DiskError::Io { .. }));
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_and_refuses_devices() {
+        let dir = tempfile::tempdir().expect("prueba");
+        let f = dir.path().join("E.paquete");
+        write_atomic(&f, b"uno").expect("prueba");
+        write_atomic(&f, b"dos").expect("prueba");
+        assert_eq!(std::fs::read(&f).expect("prueba"), b"dos");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("prueba")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+        let e = write_atomic(Path::new("/dev/null"), b"x").expect_err("prueba");
+        assert!(matches!(e, DiskError::NotRegular { .. }), "{e}");
+        assert!(
+            std::fs::metadata("/dev/null")
+                .expect("prueba")
+                .file_type()
+                .is_char_device()
+        );
+        let e = write_atomic(dir.path(), b"x").expect_err("prueba");
+        assert!(matches!(e, DiskError::NotRegular { .. }), "{e}");
+    }
+
+    #[test]
+    fn reads_are_bounded_and_refuse_devices_and_fifos() {
+        let dir = tempfile::tempdir().expect("prueba");
+        let f = dir.path().join("a.csv");
+        std::fs::write(&f, b"0123456789").expect("prueba");
+        assert_eq!(read_regular(&f, 10).expect("prueba"), b"0123456789");
+        assert!(matches!(
+            read_regular(&f, 9),
+            Err(DiskError::TooLarge { .. })
+        ));
+        for dev in ["/dev/zero", "/dev/null"] {
+            let e = read_regular(Path::new(dev), 1 << 20).expect_err("prueba");
+            assert!(matches!(e, DiskError::NotRegular { .. }), "{e}");
+        }
+        let fifo = dir.path().join("tubo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("prueba");
+        assert!(made.success());
+        let e = read_regular(&fifo, 1 << 20).expect_err("prueba");
+        assert!(matches!(e, DiskError::NotRegular { .. }), "{e}");
+    }
+
+    #[test]
+    fn sync_covers_new_blob_files_once() {
+        let dir = tempfile::tempdir().expect("prueba");
+        std::fs::write(dir.path().join("db"), b"x").expect("prueba");
+        std::fs::create_dir(dir.path().join("blobs")).expect("prueba");
+        std::fs::write(dir.path().join("blobs").join("1"), b"y").expect("prueba");
+        let d = DiskSync::new(dir.path());
+        d.sync().expect("prueba");
+        assert_eq!(d.synced_blobs.lock().expect("prueba").len(), 1);
+        std::fs::remove_file(dir.path().join("blobs").join("1")).expect("prueba");
+        std::fs::write(dir.path().join("blobs").join("2"), b"z").expect("prueba");
+        d.sync().expect("prueba");
+        assert_eq!(d.synced_blobs.lock().expect("prueba").len(), 2);
+        assert!(DiskSync::new(&dir.path().join("no")).sync().is_err());
+    }
+}
