@@ -212,7 +212,7 @@ pub fn run_hub(home: &Home, args: &HubArgs) -> Result<()> {
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)
+    crate::file_modes::write_private(&tmp, bytes)
         .with_context(|| format!("no se pudo escribir {}", tmp.display()))?;
     std::fs::rename(&tmp, path)
         .with_context(|| format!("no se pudo escribir {}", path.display()))?;
@@ -343,6 +343,9 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
                     );
                 }
                 s.revoked = true;
+                // Its administrators no longer sign for the office: a thief of the station
+                // cannot sign a roster that re-admits it.
+                r.admins.retain(|a| a.station != station);
                 // A new office key for the stations still trusted: what is written from now
                 // on is unreadable to the revoked one.
                 let key = r.rotate_office_key()?;
@@ -419,6 +422,10 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
                 bail!("solo un supervisor o administrador puede ordenar un borrado");
             }
             let id = RecordId::parse(&id).context("identificador de registro inválido")?;
+            // Only a person this station holds (its office's) can be ordered erased here.
+            if !session.store.contains(&id)? {
+                bail!("no existe el registro {id} en esta estación");
+            }
             session
                 .store
                 .erase_replicated(&session.keys(), &session.credential.officer, id)?;
@@ -500,33 +507,11 @@ fn admin_session(home: &Home, who: &AsUser) -> Result<Session> {
 
 /// The office roster, creating and signing version 1 from this station if none exists.
 fn ensure_roster(session: &Session) -> Result<(Roster, SignedRoster)> {
-    let trust = Trust::new(session.store.replica());
-    let secrets = &session.credential.station;
-    if let Some(r) = trust.roster(secrets.office())? {
-        return Ok(r);
-    }
-    let p = secrets.public();
-    let officer = &session.credential.officer;
-    let r = Roster {
-        office: secrets.office().to_owned(),
-        version: 1,
-        issued_at: huella_sync::time::now_utc(),
-        office_recipient: p.office_recipient.clone(),
-        stations: vec![RosterStation {
-            name: secrets.station().to_owned(),
-            key: p.key.to_hex(),
-            recipient: p.recipient,
-            revoked: false,
-        }],
-        admins: vec![RosterAdmin {
-            user: officer.user().to_owned(),
-            key: officer.public().key.to_hex(),
-        }],
-        office_keys: vec![],
-    };
-    let signed = SignedRoster::sign(&r, officer);
-    trust.anchor(&signed)?;
-    Ok((r, signed))
+    Ok(crate::workflows::officers::ensure_roster(
+        &session.store,
+        &session.credential.station,
+        &session.credential.officer,
+    )?)
 }
 
 /// The invite file: the new station's secrets sealed with the invite passphrase, the signed
@@ -557,12 +542,19 @@ fn run_invite(home: &Home, station: &str, out: &Path, pass: &Path, who: &AsUser)
         recipient: p.recipient,
         revoked: false,
     });
+    // The invite's key becomes the new station's first administrator: listed now as an
+    // office administrator, so the office keeps a signer if this station is lost.
+    let holder = OfficerKey::generate("invitacion", Role::Officer);
+    r.admins.push(RosterAdmin {
+        user: format!("admin-{station}"),
+        key: holder.public().key.to_hex(),
+        station: station.to_owned(),
+    });
     r.version += 1;
     r.issued_at = huella_sync::time::now_utc();
     let signed = SignedRoster::sign(&r, &session.credential.officer);
     Trust::new(session.store.replica()).anchor(&signed)?;
     let invite_pass = Passphrase::new_for_sealing_from(&Passphrase::from_file(pass)?)?;
-    let holder = OfficerKey::generate("invitacion", Role::Officer);
     let sealed = Credential::seal(&holder, &secrets, &invite_pass, kdf_cost())?;
     let recipients = session
         .store
@@ -627,9 +619,10 @@ pub fn run_join(
         bail!("la invitación no corresponde a su lista de estaciones");
     }
     let passphrase = Passphrase::new_for_sealing_from(&Passphrase::from_file(pass)?)?;
-    let admin_key = OfficerKey::generate(admin, Role::Admin);
+    let admin_key = cred.officer.into_named(admin, Role::Admin);
     let cred_bytes = Credential::seal(&admin_key, &cred.station, &passphrase, kdf_cost())?;
-    std::fs::create_dir_all(home.credentials_dir())
+    crate::file_modes::create_private_dir(home.dir())
+        .and_then(|()| crate::file_modes::create_private_dir(&home.credentials_dir()))
         .with_context(|| format!("no se pudo crear {}", home.dir().display()))?;
     let now = huella_sync::time::now_utc();
     let mut recipients = vec![("estacion".to_owned(), p.recipient.clone())];
@@ -645,6 +638,7 @@ pub fn run_join(
     store.put_officer(&admin_key.public())?;
     Credential::write_file(&home.credential_file(admin), &cred_bytes)?;
     Trust::new(store.replica()).anchor(&inv.roster)?;
+    crate::workflows::officers::start_list(&store, &cred.station, &admin_key)?;
     let mut b = store.batch();
     b.audit(
         AuditAction::EstacionCreada,

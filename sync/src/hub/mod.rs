@@ -38,7 +38,13 @@ pub struct HubHome {
 impl HubHome {
     /// Opens (or creates) the hub storage in `home`.
     pub fn open(home: &Path) -> Result<Self, SyncError> {
-        std::fs::create_dir_all(home).map_err(|e| SyncError::Transport {
+        let private = || {
+            std::fs::create_dir_all(home)?;
+            #[cfg(unix)]
+            std::fs::set_permissions(home, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+            Ok::<(), std::io::Error>(())
+        };
+        private().map_err(|e| SyncError::Transport {
             peer: home.display().to_string(),
             reason: e.to_string(),
         })?;

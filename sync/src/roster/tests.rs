@@ -11,6 +11,7 @@ fn roster(admin: &OfficerKey, version: u64) -> Roster {
         admins: vec![RosterAdmin {
             user: admin.user().into(),
             key: admin.public().key.to_hex(),
+            station: String::new(),
         }],
         office_keys: vec![],
     }
