@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use client::{Client, Outcome, Step};
-pub(crate) use envelope::check_version;
 pub use envelope::{Envelope, HubKey, MAX_SKEW_MS, NonceCache, Signer};
+pub(crate) use envelope::{check_version, now_ms};
 pub use server::{LocalSide, Server};
 
 use crate::replica::{Hash, RecordData, RecordHave, ReplicaError, Summary};
