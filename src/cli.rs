@@ -12,7 +12,8 @@ pub struct Cli {
     #[arg(long, env = "HUELLA_HOME", global = true)]
     pub home: Option<PathBuf>,
     /// Language of messages: es or en.
-    #[arg(long, default_value = "es", global = true)]
+    #[arg(long, default_value = "es", global = true, ignore_case = true,
+          value_parser = clap::builder::PossibleValuesParser::new(["es", "en"]))]
     pub lang: String,
     /// What to do.
     #[command(subcommand)]

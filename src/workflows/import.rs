@@ -14,7 +14,7 @@ use huella_sync::store::{OpenRecord, PreparedWrite};
 use huella_sync::{AuditAction, Identity, PersonRecord, PreRegistration, RecordId, Regime};
 use sha2::{Digest, Sha256};
 
-use crate::identifiers::{Curp, Nss, RegistroPatronal, Rfc, STATE_CODES, parse_date_iso};
+use crate::identifiers::{Curp, Nss, RegistroPatronal, Rfc, STATE_CODES, parse_date_iso, text};
 use crate::workflows::indexing;
 use crate::workflows::session::Session;
 
@@ -77,7 +77,7 @@ struct Row {
 }
 
 /// Validates one CSV record. `get` returns a trimmed field by column name.
-fn validate(fields: &[&str], lote: &str) -> Result<Row, String> {
+fn validate(fields: &[&str], lote: &str, this_year: u16) -> Result<Row, String> {
     let get = |i: usize| fields.get(i).copied().unwrap_or("").trim();
     for (i, name) in COLUMNS.iter().enumerate() {
         if *name != "segundo_apellido" && get(i).is_empty() {
@@ -87,8 +87,19 @@ fn validate(fields: &[&str], lote: &str) -> Result<Row, String> {
     let curp = Curp::parse(get(0)).map_err(|e| e.to_string())?;
     let nss = Nss::parse(get(1)).map_err(|e| e.to_string())?;
     let rfc = Rfc::parse(get(2)).map_err(|e| e.to_string())?;
-    let date = |i: usize, what: &str| parse_date_iso(get(i)).map_err(|e| format!("{what}: {e}"));
-    date(6, "fecha_nacimiento")?;
+    for (i, what) in [
+        (3, "nombre"),
+        (4, "primer_apellido"),
+        (5, "segundo_apellido"),
+    ] {
+        text::check_name(get(i)).map_err(|e| format!("{what}: {e}"))?;
+    }
+    // A date that exists and lies in a plausible range of years.
+    let date = |i: usize, what: &str, min: u16, max: u16| {
+        let (y, _, _) = parse_date_iso(get(i)).map_err(|e| format!("{what}: {e}"))?;
+        text::check_year(y, min, max).map_err(|e| format!("{what}: {e}"))
+    };
+    date(6, "fecha_nacimiento", text::MIN_BIRTH_YEAR, this_year)?;
     let sexo = get(7).to_uppercase();
     if !matches!(sexo.as_str(), "H" | "M" | "X") {
         return Err(format!(
@@ -105,18 +116,19 @@ fn validate(fields: &[&str], lote: &str) -> Result<Row, String> {
     }
     let rp = RegistroPatronal::parse(get(9)).map_err(|e| e.to_string())?;
     let salario = get(10);
-    match salario.parse::<f64>() {
-        Ok(v)
-            if v.is_finite()
-                && v > 0.0
-                && salario.chars().all(|c| c.is_ascii_digit() || c == '.') => {}
-        _ => {
-            return Err(format!(
-                "salario_diario: \"{salario}\" no es un importe en pesos (ej. 315.04)"
-            ));
-        }
+    if text::check_daily_wage(salario).is_err() {
+        return Err(format!(
+            "salario_diario: \"{}\" no es un importe en pesos (ej. 315.04; hasta {})",
+            salario.chars().take(24).collect::<String>(),
+            text::MAX_DAILY_WAGE
+        ));
     }
-    date(11, "fecha_alta")?;
+    date(
+        11,
+        "fecha_alta",
+        text::MIN_REGISTRATION_YEAR,
+        this_year.saturating_add(1),
+    )?;
     let regimen = Regime::parse(get(12)).ok_or_else(|| {
         format!(
             "regimen: \"{}\" no es permanente, eventual ni construccion",
@@ -145,6 +157,9 @@ fn validate(fields: &[&str], lote: &str) -> Result<Row, String> {
     })
 }
 
+/// Largest CSV file read at once (a file is read whole, so it is bounded).
+const MAX_FILE_BYTES: u64 = 256 << 20;
+
 /// Imports `path` into the session's store. `on_reject` sees each rejection as it happens.
 pub fn import_file(
     session: &Session,
@@ -153,8 +168,15 @@ pub fn import_file(
 ) -> Result<ImportReport> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
         .with_context(|| format!("no se pudo leer {}", path.display()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        anyhow::bail!(
+            "{} es mayor que {} MiB; divídalo en varios archivos",
+            path.display(),
+            MAX_FILE_BYTES >> 20
+        );
+    }
     let lote = hex::encode(&Sha256::digest(&bytes)[..6]);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -175,6 +197,10 @@ pub fn import_file(
         );
     }
 
+    let this_year: u16 = huella_sync::time::now_utc()
+        .get(..4)
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(u16::MAX);
     let mut report = ImportReport::default();
     let mut seen = HashSet::new();
     let mut pending: Vec<(u64, Row)> = Vec::new();
@@ -209,7 +235,7 @@ pub fn import_file(
                 fields.len()
             ))
         } else {
-            validate(&fields, &lote)
+            validate(&fields, &lote, this_year)
         };
         let row = match row {
             Ok(r) => r,
