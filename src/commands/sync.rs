@@ -343,9 +343,8 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
                     );
                 }
                 s.revoked = true;
-                // Its administrators no longer sign for the office: a thief of the station
-                // cannot sign a roster that re-admits it.
-                r.admins.retain(|a| a.station != station);
+                // Its administrators no longer sign rosters (see `SignedRoster::verify_by`):
+                // a thief of the station cannot sign one that re-admits it.
                 // A new office key for the stations still trusted: what is written from now
                 // on is unreadable to the revoked one.
                 let key = r.rotate_office_key()?;

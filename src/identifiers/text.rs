@@ -76,6 +76,21 @@ pub fn is_forbidden(c: char) -> bool {
         )
 }
 
+/// `value` safe to print on a terminal: forbidden characters (see [`is_forbidden`]) become
+/// `�`, so a record that arrived from elsewhere with an escape sequence cannot drive the
+/// officer's terminal.
+pub fn printable(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.chars().any(is_forbidden) {
+        value
+            .chars()
+            .map(|c| if is_forbidden(c) { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        value.into()
+    }
+}
+
 /// Checks one name part (given name, surname).
 pub fn check_name(value: &str) -> Result<(), TextError> {
     let got = value.chars().count();
@@ -150,6 +165,8 @@ mod tests {
         let long = "A".repeat(MAX_NAME_CHARS + 1);
         assert!(matches!(check_name(&long), Err(TextError::TooLong { .. })));
         assert!(check_name(&"Ñ".repeat(MAX_NAME_CHARS)).is_ok());
+        assert_eq!(printable("Ana\u{1b}[2J"), "Ana\u{FFFD}[2J");
+        assert_eq!(printable("Núñez"), "Núñez");
     }
 
     #[test]

@@ -157,6 +157,13 @@ pub fn verify_raw(key: &[u8; 32], msg: &[u8], sig: &[u8]) -> bool {
     vk.verify_strict(msg, &Signature::from_bytes(&sig)).is_ok()
 }
 
+impl Roster {
+    /// Whether `station` is listed as revoked (an empty name never is).
+    pub fn is_revoked(&self, station: &str) -> bool {
+        !station.is_empty() && self.stations.iter().any(|s| s.name == station && s.revoked)
+    }
+}
+
 impl SignedRoster {
     /// Signs `roster` with an administrator's key.
     pub fn sign(roster: &Roster, admin: &huella_keys::OfficerKey) -> Self {
@@ -184,7 +191,11 @@ impl SignedRoster {
     /// Checks that the signer is an administrator of `by` and the signature verifies.
     pub fn verify_by(&self, by: &Roster) -> Result<(), RosterError> {
         let office = self.roster().map(|r| r.office).unwrap_or_default();
-        let listed = by.admins.iter().any(|a| a.key == self.signer);
+        // An administrator of a revoked station signs no roster: its thief cannot re-admit it.
+        let listed = by
+            .admins
+            .iter()
+            .any(|a| a.key == self.signer && !by.is_revoked(&a.station));
         if !listed || !verify_hex(&self.signer, &self.roster, &self.signature) {
             return Err(RosterError::BadSignature(office));
         }

@@ -92,7 +92,11 @@ impl SignedOfficerList {
     /// Checks that the list is of `roster`'s office and signed by one of its administrators.
     pub fn verify_by(&self, roster: &Roster) -> Result<OfficerList, RosterError> {
         let list = self.list()?;
-        let listed = roster.admins.iter().any(|a| a.key == self.signer);
+        // An administrator of a revoked station still signs its own station's list (its
+        // officers keep reading what they could), never another station's.
+        let listed = roster.admins.iter().any(|a| {
+            a.key == self.signer && (!roster.is_revoked(&a.station) || a.station == list.station)
+        });
         if list.office != roster.office
             || !listed
             || !verify_hex(
