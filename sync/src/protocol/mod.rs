@@ -26,8 +26,10 @@ use crate::replica::{Hash, RecordData, RecordHave, ReplicaError, Summary};
 use crate::roster::{RosterError, SignedRoster};
 
 /// Protocol version carried by every envelope (first byte of its encoding). Version 2 added
-/// the receiver binding ([`Envelope::receiver`]); version 1 envelopes no longer decode.
-pub const VERSION: u8 = 2;
+/// the receiver binding ([`Envelope::receiver`]); version 3 the officer's signature and signed
+/// officer list in erasure orders (and hubs want a signed head before a body). Older
+/// envelopes no longer decode.
+pub const VERSION: u8 = 3;
 /// Largest encoded message accepted.
 pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 /// Data budget of one message (keys, chunks, blob parts).
