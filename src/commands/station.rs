@@ -63,9 +63,22 @@ pub fn officer(home: &Home, action: OfficerAction) -> Result<()> {
             println!("oficial {user} agregado con rol {}", role.as_str());
         }
         OfficerAction::List => {
+            // The signed list is what sessions obey; stations made before it show the table.
             let store = Store::open(&home.store_dir())?;
-            for o in store.officers()? {
-                println!("{}\t{}", o.user, o.role.as_str());
+            let st = store.station()?;
+            match huella_sync::roster::Trust::new(store.replica())
+                .officer_list(&st.office, &st.station)?
+            {
+                Some(list) => {
+                    for o in &list.officers {
+                        println!("{}\t{}", o.user, o.role);
+                    }
+                }
+                None => {
+                    for o in store.officers()? {
+                        println!("{}\t{}", o.user, o.role.as_str());
+                    }
+                }
             }
         }
         OfficerAction::Finger {
