@@ -15,6 +15,7 @@
 pub mod cli;
 pub mod commands;
 pub mod console;
+pub mod file_modes;
 pub mod home;
 pub mod identifiers;
 pub mod logging;

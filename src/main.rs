@@ -12,10 +12,19 @@ use huella::commands::{demo, station, sync};
 use huella::home::Home;
 
 fn main() -> ExitCode {
+    huella::file_modes::restrict_new_files();
     let cli = Cli::parse();
     text::set_lang(Lang::parse(&cli.lang).unwrap_or_default());
     let home = Home::resolve(cli.home.clone());
     huella::logging::init(&home.log_file());
+    for l in huella::file_modes::loosened(&home) {
+        eprintln!(
+            "aviso: {} tiene permisos {:o}: otros usuarios de este equipo pueden leerlo; use chmod {}",
+            l.path.display(),
+            l.mode,
+            if l.path.is_dir() { "700" } else { "600" }
+        );
+    }
     match run(cli, &home) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if stdout_closed(&e) => ExitCode::from(CLOSED_OUTPUT),

@@ -191,7 +191,8 @@ impl Credential {
     pub fn write_file(path: &Path, sealed: &[u8]) -> Result<(), CredentialError> {
         let shown = path.display().to_string();
         let tmp = path.with_extension("tmp");
-        let mut f = std::fs::File::create(&tmp).map_err(|e| io_err(&shown, e))?;
+        // Owner-only: a copy of a credential can be attacked offline.
+        let mut f = private_file(&tmp).map_err(|e| io_err(&shown, e))?;
         f.write_all(sealed).map_err(|e| io_err(&shown, e))?;
         f.sync_all().map_err(|e| io_err(&shown, e))?;
         std::fs::rename(&tmp, path).map_err(|e| io_err(&shown, e))?;
@@ -221,6 +222,14 @@ impl Credential {
         })?;
         Self::open(&bytes, passphrase, user, &shown)
     }
+}
+
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path)
 }
 
 fn io_err(path: &str, source: std::io::Error) -> CredentialError {

@@ -77,6 +77,16 @@ impl OfficerKey {
         }
     }
 
+    /// The same signing key under another user name and role (a joining station's first
+    /// administrator takes the key its invite was made with, already listed in the roster).
+    pub fn into_named(self, user: &str, role: Role) -> Self {
+        OfficerKey {
+            user: user.to_owned(),
+            role,
+            signing: self.signing,
+        }
+    }
+
     pub(crate) fn secret_bytes(&self) -> Zeroizing<[u8; 32]> {
         Zeroizing::new(self.signing.to_bytes())
     }

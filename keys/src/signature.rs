@@ -23,6 +23,11 @@ impl PublicKey {
         hex::encode(self.0.to_bytes())
     }
 
+    /// The raw 32 bytes.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
     /// Checks that `signature` was made over `message` by this key (strict verification).
     pub fn verify(&self, message: &[u8], signature: &Signature) -> Result<(), SignatureError> {
         self.0
@@ -52,5 +57,10 @@ impl Signature {
     /// The hex form.
     pub fn to_hex(&self) -> String {
         hex::encode(self.0.to_bytes())
+    }
+
+    /// The raw 64 bytes.
+    pub fn to_bytes(&self) -> [u8; 64] {
+        self.0.to_bytes()
     }
 }

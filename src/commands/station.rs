@@ -158,15 +158,17 @@ pub fn find(
     } else if found.is_empty() {
         out::line(Say::NoResults)?;
     } else {
+        // Records may come from other stations: nothing in them may drive the terminal.
+        let show = crate::identifiers::text::printable;
         for p in &found {
             say!(
                 "{}  {}  {}  {} {} {}  [{}]",
                 p.id,
-                p.curp,
-                p.nss,
-                p.nombre,
-                p.primer_apellido,
-                p.segundo_apellido,
+                show(&p.curp),
+                show(&p.nss),
+                show(&p.nombre),
+                show(&p.primer_apellido),
+                show(&p.segundo_apellido),
                 p.estado_biometrico
             )?;
         }

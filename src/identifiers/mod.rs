@@ -65,6 +65,7 @@ pub mod names;
 pub mod nss;
 pub mod registro_patronal;
 pub mod rfc;
+pub mod text;
 
 pub use self::curp::{Curp, STATE_CODES, Sex};
 pub use self::date::parse_date_iso;

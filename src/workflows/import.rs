@@ -13,7 +13,7 @@ use huella_sync::store::{OpenRecord, PreparedWrite};
 use huella_sync::{AuditAction, Identity, PersonRecord, PreRegistration, RecordId, Regime};
 use sha2::{Digest, Sha256};
 
-use crate::identifiers::{Curp, Nss, RegistroPatronal, Rfc, STATE_CODES, parse_date_iso};
+use crate::identifiers::{Curp, Nss, RegistroPatronal, Rfc, STATE_CODES, parse_date_iso, text};
 use crate::workflows::indexing;
 use crate::workflows::session::Session;
 
@@ -76,7 +76,7 @@ struct Row {
 }
 
 /// Validates one CSV record. `get` returns a trimmed field by column name.
-fn validate(fields: &[&str], lote: &str) -> Result<Row, String> {
+fn validate(fields: &[&str], lote: &str, this_year: u16) -> Result<Row, String> {
     let get = |i: usize| fields.get(i).copied().unwrap_or("").trim();
     for (i, name) in COLUMNS.iter().enumerate() {
         if *name != "segundo_apellido" && get(i).is_empty() {
@@ -86,8 +86,19 @@ fn validate(fields: &[&str], lote: &str) -> Result<Row, String> {
     let curp = Curp::parse(get(0)).map_err(|e| e.to_string())?;
     let nss = Nss::parse(get(1)).map_err(|e| e.to_string())?;
     let rfc = Rfc::parse(get(2)).map_err(|e| e.to_string())?;
-    let date = |i: usize, what: &str| parse_date_iso(get(i)).map_err(|e| format!("{what}: {e}"));
-    date(6, "fecha_nacimiento")?;
+    for (i, what) in [
+        (3, "nombre"),
+        (4, "primer_apellido"),
+        (5, "segundo_apellido"),
+    ] {
+        text::check_name(get(i)).map_err(|e| format!("{what}: {e}"))?;
+    }
+    // A date that exists and lies in a plausible range of years.
+    let date = |i: usize, what: &str, min: u16, max: u16| {
+        let (y, _, _) = parse_date_iso(get(i)).map_err(|e| format!("{what}: {e}"))?;
+        text::check_year(y, min, max).map_err(|e| format!("{what}: {e}"))
+    };
+    date(6, "fecha_nacimiento", text::MIN_BIRTH_YEAR, this_year)?;
     let sexo = get(7).to_uppercase();
     if !matches!(sexo.as_str(), "H" | "M" | "X") {
         return Err(format!(
@@ -104,18 +115,19 @@ fn validate(fields: &[&str], lote: &str) -> Result<Row, String> {
     }
     let rp = RegistroPatronal::parse(get(9)).map_err(|e| e.to_string())?;
     let salario = get(10);
-    match salario.parse::<f64>() {
-        Ok(v)
-            if v.is_finite()
-                && v > 0.0
-                && salario.chars().all(|c| c.is_ascii_digit() || c == '.') => {}
-        _ => {
-            return Err(format!(
-                "salario_diario: \"{salario}\" no es un importe en pesos (ej. 315.04)"
-            ));
-        }
+    if text::check_daily_wage(salario).is_err() {
+        return Err(format!(
+            "salario_diario: \"{}\" no es un importe en pesos (ej. 315.04; hasta {})",
+            salario.chars().take(24).collect::<String>(),
+            text::MAX_DAILY_WAGE
+        ));
     }
-    date(11, "fecha_alta")?;
+    date(
+        11,
+        "fecha_alta",
+        text::MIN_REGISTRATION_YEAR,
+        this_year.saturating_add(1),
+    )?;
     let regimen = Regime::parse(get(12)).ok_or_else(|| {
         format!(
             "regimen: \"{}\" no es permanente, eventual ni construccion",
@@ -144,8 +156,9 @@ fn validate(fields: &[&str], lote: &str) -> Result<Row, String> {
     })
 }
 
-/// Largest CSV accepted (a province's pre-registration is a few hundred MB at most).
-const MAX_CSV_BYTES: u64 = 2 << 30;
+/// Largest CSV accepted: the file is read whole, so it is bounded (a province's
+/// pre-registration is split into files below this).
+const MAX_CSV_BYTES: u64 = 256 << 20;
 
 /// Imports `path` into the session's store. `on_reject` sees each rejection as it happens.
 pub fn import_file(
@@ -175,6 +188,10 @@ pub fn import_file(
         );
     }
 
+    let this_year: u16 = huella_sync::time::now_utc()
+        .get(..4)
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(u16::MAX);
     let mut report = ImportReport::default();
     let mut seen = HashSet::new();
     let mut pending: Vec<(u64, Row)> = Vec::new();
@@ -209,7 +226,7 @@ pub fn import_file(
                 fields.len()
             ))
         } else {
-            validate(&fields, &lote)
+            validate(&fields, &lote, this_year)
         };
         let row = match row {
             Ok(r) => r,

@@ -13,6 +13,7 @@ pub mod import;
 pub mod indexing;
 pub mod lookup;
 pub mod office;
+pub mod officers;
 pub mod peer_server;
 pub mod session;
 pub mod station;

@@ -63,6 +63,12 @@ impl Session {
                 return Err(e.into());
             }
         };
+        // The role is the signed officer list's, not the credential's; a foreign or edited
+        // credential stops here, before anything is written.
+        if let Err(e) = crate::workflows::officers::check_credential(&store, &credential) {
+            tracing::warn!(target: "huella::acceso", "credential refused: {}", e);
+            return Err(e.into());
+        }
         let station = store.station()?;
         let mut recipients = RecipientSet::new();
         for (label, text) in &station.recipients {
@@ -188,6 +194,7 @@ mod tests {
             admins: vec![RosterAdmin {
                 user: officer.user().into(),
                 key: officer.public().key.to_hex(),
+                station: String::new(),
             }],
             office_keys: vec![],
         };

@@ -54,7 +54,8 @@ pub fn init(home: &Home, p: &InitParams<'_>) -> Result<Station> {
     let admin = OfficerKey::generate(p.admin, Role::Admin);
     let sealed = Credential::seal(&admin, &secrets, p.passphrase, p.cost)?;
 
-    std::fs::create_dir_all(home.credentials_dir())
+    crate::file_modes::create_private_dir(home.dir())
+        .and_then(|()| crate::file_modes::create_private_dir(&home.credentials_dir()))
         .with_context(|| format!("no se pudo crear {}", home.dir().display()))?;
     let now = huella_sync::time::now_utc();
     let station = Station {
@@ -66,6 +67,8 @@ pub fn init(home: &Home, p: &InitParams<'_>) -> Result<Station> {
     };
     let store = Store::create(&home.store_dir(), &station)?;
     store.put_officer(&admin.public())?;
+    crate::workflows::officers::ensure_roster(&store, &secrets, &admin)?;
+    crate::workflows::officers::start_list(&store, &secrets, &admin)?;
     Credential::write_file(&home.credential_file(p.admin), &sealed)?;
     let mut batch = store.batch();
     batch.audit(
@@ -105,6 +108,12 @@ pub fn add_officer(
     }
     let officer = OfficerKey::generate(user, role);
     let sealed = Credential::seal(&officer, &session.credential.station, passphrase, cost)?;
+    crate::workflows::officers::add_to_list(
+        &session.store,
+        &session.credential.station,
+        &session.credential.officer,
+        &officer.public(),
+    )?;
     session.store.put_officer(&officer.public())?;
     let mut batch = session.store.batch();
     batch.audit(

@@ -65,9 +65,32 @@ pub fn status(home: &Home) -> Result<StationStatus, StoreError> {
     })
 }
 
-/// The station's officers and their roles, in the store's order.
-pub fn officers(home: &Home) -> Result<Vec<(String, Role)>, StoreError> {
+/// Why the officer list could not be shown.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OfficersError {
+    /// The store could not be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The signed officer list could not be read or verified.
+    #[error(transparent)]
+    List(#[from] huella_sync::roster::RosterError),
+}
+
+/// The station's officers and their roles: the signed officer list's (what sessions obey), or
+/// the store's table on stations made before signed lists.
+pub fn officers(home: &Home) -> Result<Vec<(String, Role)>, OfficersError> {
     let store = Store::open(&home.store_dir())?;
+    let st = store.station()?;
+    if let Some(list) =
+        huella_sync::roster::Trust::new(store.replica()).officer_list(&st.office, &st.station)?
+    {
+        return Ok(list
+            .officers
+            .into_iter()
+            .filter_map(|o| o.role.parse::<Role>().ok().map(|r| (o.user, r)))
+            .collect());
+    }
     Ok(store
         .officers()?
         .into_iter()

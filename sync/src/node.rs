@@ -14,7 +14,7 @@ use huella_keys::OfficerKey;
 use crate::conflicts;
 use crate::protocol::{LocalSide, SyncError};
 use crate::record::RecordId;
-use crate::replica::{Applied, RecordData, Replica};
+use crate::replica::{Applied, Erasure, ErasureCheck, RecordData, Replica};
 use crate::roster::Trust;
 use crate::store::{Indexer, Materialized, Store, StoreKeys};
 
@@ -173,12 +173,35 @@ impl LocalSide for StationSide<'_> {
         if self.adopt_office_keys()? {
             self.merge_reopened()?;
         }
-        let applied = self.replica.apply_for_merge(data, &self.trust)?;
+        let check = OwnedHere {
+            trust: &self.trust,
+            store: self.store,
+            office: self.keys.borrow().secrets.office().to_owned(),
+        };
+        let applied = self.replica.apply_for_merge(data, &check)?;
         if applied.changed.is_empty() {
             return Ok(applied);
         }
         self.merge(&applied.changed)?;
         Ok(applied)
+    }
+}
+
+/// The erasure check of a station: the trust store's (signatures, role, first-delivering
+/// office), and an order of another office is refused for a record this station holds
+/// readable, since what a station can read is its own office's.
+struct OwnedHere<'s> {
+    trust: &'s Trust,
+    store: &'s Store,
+    office: String,
+}
+
+impl ErasureCheck for OwnedHere<'_> {
+    fn allowed(&self, e: &Erasure) -> bool {
+        if !self.trust.erasure_allowed(e) {
+            return false;
+        }
+        e.office == self.office || !self.store.contains(&RecordId(e.id)).unwrap_or(true)
     }
 }
 

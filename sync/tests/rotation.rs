@@ -41,6 +41,7 @@ fn office() -> Office {
         admins: vec![RosterAdmin {
             user: admin.user().into(),
             key: admin.public().key.to_hex(),
+            station: String::new(),
         }],
         office_keys: vec![],
     };

@@ -55,6 +55,13 @@ impl Drop for Hub {
     }
 }
 
+impl Hub {
+    /// The hub process id (to read its memory use).
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
 /// Starts a hub on a free loopback port trusting `roster`; returns it and its URL.
 pub fn start_hub(home: &Path, roster: &Path) -> (Hub, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_huella"))

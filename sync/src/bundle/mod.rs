@@ -81,15 +81,30 @@ pub fn open(bytes: &[u8]) -> Result<(Envelope, BundleBody, Hash), SyncError> {
     if let Some(v) = rest.first() {
         crate::protocol::check_version(*v)?;
     }
-    let env: Envelope =
-        postcard::from_bytes(rest).map_err(|e| SyncError::Decode(format!("paquete: {e}")))?;
+    let (env, extra): (Envelope, &[u8]) =
+        postcard::take_from_bytes(rest).map_err(|e| SyncError::Decode(format!("paquete: {e}")))?;
+    // Bytes after the envelope are not covered by its signature: refused, so a bundle
+    // cannot be made to look new by appending to it.
+    if !extra.is_empty() {
+        return Err(SyncError::Decode(format!(
+            "paquete con {} bytes sobrantes tras la firma",
+            extra.len()
+        )));
+    }
     crate::protocol::check_version(env.version)?;
     if !crate::roster::verify_raw(&env.sender, &env.signed_bytes(), &env.signature) {
         return Err(SyncError::Forged);
     }
-    let body: BundleBody = postcard::from_bytes(&env.body)
+    let (body, extra): (BundleBody, &[u8]) = postcard::take_from_bytes(&env.body)
         .map_err(|e| SyncError::Decode(format!("contenido del paquete: {e}")))?;
-    let hash: Hash = Sha256::digest(bytes).into();
+    if !extra.is_empty() {
+        return Err(SyncError::Decode(
+            "contenido del paquete con bytes sobrantes".into(),
+        ));
+    }
+    // The replay key is the hash of the canonical encoding of what was signed, so another
+    // encoding of the same signed bundle is the same bundle.
+    let hash: Hash = Sha256::digest([MAGIC, &env.to_bytes()].concat()).into();
     Ok((env, body, hash))
 }
 

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use crate::protocol::{MAX_MESSAGE, SyncError};
+use super::head::{HEAD_HEADER, RequestHead};
+use crate::protocol::{MAX_MESSAGE, Signer, SyncError};
 
 /// A hub reached over HTTP.
 pub struct HttpTransport {
@@ -30,17 +31,37 @@ impl HttpTransport {
     /// Posts `body` to `path` and returns the answer body; non-200 answers become errors
     /// carrying the hub's message.
     pub fn post(&mut self, path: &str, body: &[u8]) -> Result<Vec<u8>, SyncError> {
+        self.post_headed(path, body, None)
+    }
+
+    fn post_with_head(
+        &mut self,
+        path: &str,
+        body: &[u8],
+        head: &RequestHead,
+    ) -> Result<Vec<u8>, SyncError> {
+        self.post_headed(path, body, Some(head.to_header()))
+    }
+
+    fn post_headed(
+        &mut self,
+        path: &str,
+        body: &[u8],
+        head: Option<String>,
+    ) -> Result<Vec<u8>, SyncError> {
         let url = format!("{}{}", self.base, path);
         let err = |reason: String| SyncError::Transport {
             peer: self.base.clone(),
             reason,
         };
-        let mut resp = self
+        let mut req = self
             .agent
             .post(&url)
-            .header("content-type", "application/octet-stream")
-            .send(body)
-            .map_err(|e| err(e.to_string()))?;
+            .header("content-type", "application/octet-stream");
+        if let Some(h) = head {
+            req = req.header(HEAD_HEADER, h);
+        }
+        let mut resp = req.send(body).map_err(|e| err(e.to_string()))?;
         let status = resp.status().as_u16();
         let bytes = resp
             .body_mut()
@@ -51,7 +72,7 @@ impl HttpTransport {
         self.bytes += (body.len() + bytes.len()) as u64;
         if status != 200 {
             let text = String::from_utf8_lossy(&bytes).chars().take(300).collect();
-            return Err(if status == 403 || status == 409 || status == 400 {
+            return Err(if matches!(status, 400 | 401 | 403 | 409) {
                 SyncError::Refused(text)
             } else {
                 err(format!("HTTP {status}: {text}"))
@@ -60,8 +81,22 @@ impl HttpTransport {
         Ok(bytes)
     }
 
-    /// One sync round trip.
+    /// One sync round trip: the request's signed head goes in a header, so the hub checks
+    /// who is calling before it reads the body.
     pub fn call(&mut self, body: Vec<u8>) -> Result<Vec<u8>, SyncError> {
-        self.post("/v1/sync", &body)
+        let head = RequestHead::of_request(&body)?;
+        self.post_with_head("/v1/sync", &body, &head)
+    }
+
+    /// Sends a bundle to the hub `hub_key` as `station` (a signed head addressed to that hub)
+    /// and returns the acknowledgement bundle.
+    pub fn send_bundle(
+        &mut self,
+        bundle: &[u8],
+        station: &dyn Signer,
+        hub_key: [u8; 32],
+    ) -> Result<Vec<u8>, SyncError> {
+        let head = RequestHead::for_bundle(bundle, station, hub_key);
+        self.post_with_head("/v1/bundle", bundle, &head)
     }
 }

@@ -136,6 +136,12 @@ impl Envelope {
 
     /// The bytes covered by the signature.
     pub fn signed_bytes(&self) -> Vec<u8> {
+        self.signed_bytes_with(&Sha256::digest(&self.body).into())
+    }
+
+    /// [`Envelope::signed_bytes`] with the body given by its SHA-256: a hub checks a
+    /// request's signed head before it reads the body (see `hub::RequestHead`).
+    pub fn signed_bytes_with(&self, body_hash: &[u8; 32]) -> Vec<u8> {
         let mut v = b"huella/sync/v1\0".to_vec();
         v.push(self.version);
         v.extend_from_slice(&self.sender);
@@ -148,7 +154,7 @@ impl Envelope {
             }
             None => v.push(0),
         }
-        v.extend_from_slice(&Sha256::digest(&self.body));
+        v.extend_from_slice(body_hash);
         if let Some(r) = &self.receiver {
             v.push(1);
             v.extend_from_slice(r);

@@ -18,16 +18,18 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use client::{Client, Outcome, Step};
-pub(crate) use envelope::check_version;
 pub use envelope::{Envelope, HubKey, MAX_SKEW_MS, NonceCache, Signer};
+pub(crate) use envelope::{check_version, now_ms};
 pub use server::{LocalSide, Server};
 
 use crate::replica::{Hash, RecordData, RecordHave, ReplicaError, Summary};
 use crate::roster::{RosterError, SignedRoster};
 
 /// Protocol version carried by every envelope (first byte of its encoding). Version 2 added
-/// the receiver binding ([`Envelope::receiver`]); version 1 envelopes no longer decode.
-pub const VERSION: u8 = 2;
+/// the receiver binding ([`Envelope::receiver`]); version 3 the officer's signature and signed
+/// officer list in erasure orders (and hubs want a signed head before a body). Older
+/// envelopes no longer decode.
+pub const VERSION: u8 = 3;
 /// Largest encoded message accepted.
 pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 /// Data budget of one message (keys, chunks, blob parts).

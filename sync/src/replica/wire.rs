@@ -35,6 +35,12 @@ pub struct BlobPart {
 }
 
 /// A signed order to erase a person: replicates, and keeps them erased forever.
+///
+/// Signed twice: by the ordering station (which office it comes from) and by the ordering
+/// officer (who, with which role). `officers` carries the station's officer list signed by
+/// an office administrator, so any receiver (station, peer, hub) can check the officer's role
+/// without holding that list; it is empty when the officer is an office administrator listed
+/// in the roster itself.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Erasure {
     /// The record.
@@ -47,21 +53,56 @@ pub struct Erasure {
     pub office: String,
     /// Station signing key (Ed25519) that signed it.
     pub station_key: [u8; 32],
-    /// Signature over [`Erasure::signed_bytes`].
+    /// Station signature over [`Erasure::signed_bytes`].
     pub signature: Vec<u8>,
+    /// The ordering officer's signing key (Ed25519).
+    pub officer_key: [u8; 32],
+    /// The officer's signature over [`Erasure::signed_bytes`].
+    pub officer_signature: Vec<u8>,
+    /// The ordering station's signed officer list (JSON of a `SignedOfficerList`), or empty.
+    pub officers: Vec<u8>,
 }
 
 impl Erasure {
-    /// The bytes the station signs.
+    /// The bytes the station and the officer sign.
     pub fn signed_bytes(&self) -> Vec<u8> {
-        let mut v = b"huella/borrado/v1\0".to_vec();
+        let mut v = b"huella/borrado/v2\0".to_vec();
         v.extend_from_slice(&self.id);
         for s in [&self.ordered_at, &self.officer, &self.office] {
             v.extend_from_slice(&(s.len() as u32).to_be_bytes());
             v.extend_from_slice(s.as_bytes());
         }
         v.extend_from_slice(&self.station_key);
+        v.extend_from_slice(&self.officer_key);
         v
+    }
+
+    /// An order to erase record `id`, signed by `station` (of `office`) and `officer`;
+    /// `officers` is the station's signed officer list (empty for an office administrator).
+    pub fn order(
+        id: [u8; 16],
+        ordered_at: &str,
+        office: &str,
+        station: &dyn crate::protocol::Signer,
+        officer: &huella_keys::OfficerKey,
+        officers: Vec<u8>,
+    ) -> Self {
+        let officer_key = officer.public().key.to_bytes();
+        let mut e = Erasure {
+            id,
+            ordered_at: ordered_at.to_owned(),
+            officer: officer.user().to_owned(),
+            office: office.to_owned(),
+            station_key: station.public_key(),
+            signature: Vec::new(),
+            officer_key,
+            officer_signature: Vec::new(),
+            officers,
+        };
+        let bytes = e.signed_bytes();
+        e.signature = station.sign(&bytes);
+        e.officer_signature = officer.sign(&bytes).to_bytes().to_vec();
+        e
     }
 }
 

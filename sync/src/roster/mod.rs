@@ -14,7 +14,9 @@ use thiserror::Error;
 use crate::replica::{Erasure, Replica, ReplicaError, keys};
 
 mod office_keys;
+mod officers;
 pub use office_keys::{OfficeKeyGeneration, OfficeKeyGrant};
+pub use officers::{ListedOfficer, OfficerList, SignedOfficerList};
 
 /// A station as listed in its office roster.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -36,6 +38,10 @@ pub struct RosterAdmin {
     pub user: String,
     /// Officer signing key (hex).
     pub key: String,
+    /// The station the administrator works at (empty in rosters signed before it was
+    /// recorded): revoking that station removes the administrator too.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub station: String,
 }
 
 /// An office roster.
@@ -109,6 +115,12 @@ pub enum RosterError {
         "esta estación no tiene la llave de oficina de la generación {0}; invite desde una estación que la tenga"
     )]
     MissingGeneration(u32),
+    /// A station's officer list that is not signed by an administrator of its office roster
+    /// (or whose office roster is unknown).
+    #[error(
+        "la lista de oficiales de la estación {0} no está firmada por un administrador de la oficina"
+    )]
+    BadOfficerList(String),
 }
 
 impl From<ReplicaError> for RosterError {
@@ -145,6 +157,13 @@ pub fn verify_raw(key: &[u8; 32], msg: &[u8], sig: &[u8]) -> bool {
     vk.verify_strict(msg, &Signature::from_bytes(&sig)).is_ok()
 }
 
+impl Roster {
+    /// Whether `station` is listed as revoked (an empty name never is).
+    pub fn is_revoked(&self, station: &str) -> bool {
+        !station.is_empty() && self.stations.iter().any(|s| s.name == station && s.revoked)
+    }
+}
+
 impl SignedRoster {
     /// Signs `roster` with an administrator's key.
     pub fn sign(roster: &Roster, admin: &huella_keys::OfficerKey) -> Self {
@@ -172,7 +191,11 @@ impl SignedRoster {
     /// Checks that the signer is an administrator of `by` and the signature verifies.
     pub fn verify_by(&self, by: &Roster) -> Result<(), RosterError> {
         let office = self.roster().map(|r| r.office).unwrap_or_default();
-        let listed = by.admins.iter().any(|a| a.key == self.signer);
+        // An administrator of a revoked station signs no roster: its thief cannot re-admit it.
+        let listed = by
+            .admins
+            .iter()
+            .any(|a| a.key == self.signer && !by.is_revoked(&a.station));
         if !listed || !verify_hex(&self.signer, &self.roster, &self.signature) {
             return Err(RosterError::BadSignature(office));
         }
@@ -323,15 +346,57 @@ impl Trust {
         Ok(Standing::Unknown)
     }
 
-    /// Whether an erasure order is signed by a trusted station of its office.
+    /// Whether an erasure order may be applied here: signed by a trusted station of its
+    /// office and by an officer who, in that office's signed data, is a supervisor or an
+    /// administrator; and the record, when this node knows which office first delivered it,
+    /// belongs to that office. A station also refuses orders of another office for records
+    /// it holds readable (see `node::StationSide`).
     pub fn erasure_allowed(&self, e: &Erasure) -> bool {
+        self.erasure_refusal(e).is_none()
+    }
+
+    /// Why an erasure order is refused (`None`: allowed); the reason has no personal data.
+    pub fn erasure_refusal(&self, e: &Erasure) -> Option<&'static str> {
         let key = hex::encode(e.station_key);
-        match self.standing(&key) {
-            Ok(Standing::Trusted { office, .. }) if office == e.office => {
-                verify_raw(&e.station_key, &e.signed_bytes(), &e.signature)
-            }
-            _ => false,
+        let station = match self.standing(&key) {
+            Ok(Standing::Trusted { office, station }) if office == e.office => station,
+            _ => return Some("firmada por una estación que no es de confianza en su oficina"),
+        };
+        let bytes = e.signed_bytes();
+        if !verify_raw(&e.station_key, &bytes, &e.signature)
+            || !verify_raw(&e.officer_key, &bytes, &e.officer_signature)
+        {
+            return Some("firma inválida");
         }
+        if !self.officer_may_erase(e, &station) {
+            return Some("el oficial no es supervisor ni administrador en la lista firmada");
+        }
+        match self.replica.origin(&crate::record::RecordId(e.id)) {
+            Ok(Some(owner)) if owner != e.office => Some("el registro pertenece a otra oficina"),
+            Ok(_) => None,
+            Err(_) => Some("origen del registro ilegible"),
+        }
+    }
+
+    /// Whether the order's officer is an administrator of its office roster, or is listed as
+    /// supervisor or administrator in the ordering station's signed officer list.
+    fn officer_may_erase(&self, e: &Erasure, station: &str) -> bool {
+        let officer_key = hex::encode(e.officer_key);
+        let Ok(Some((roster, _))) = self.roster(&e.office) else {
+            return false;
+        };
+        if roster.admins.iter().any(|a| a.key == officer_key) {
+            return true;
+        }
+        let Ok(list) =
+            SignedOfficerList::from_bytes(&e.officers).and_then(|s| s.verify_by(&roster))
+        else {
+            return false;
+        };
+        list.station == station
+            && list.by_key(&officer_key).is_some_and(|o| {
+                o.user == e.officer && o.role().is_some_and(huella_keys::Role::can_supervise)
+            })
     }
 }
 

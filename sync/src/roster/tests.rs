@@ -11,6 +11,7 @@ fn roster(admin: &OfficerKey, version: u64) -> Roster {
         admins: vec![RosterAdmin {
             user: admin.user().into(),
             key: admin.public().key.to_hex(),
+            station: String::new(),
         }],
         office_keys: vec![],
     }
@@ -63,4 +64,40 @@ fn rosters_without_office_keys_keep_their_format_and_bad_recipients_are_refused(
         rotated.rotate_office_key(),
         Err(RosterError::Grant { .. })
     ));
+}
+
+#[test]
+fn a_revoked_stations_admin_signs_no_roster() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = sled::open(dir.path()).expect("db");
+    let t = Trust::new(Replica::new(db.open_tree("t").expect("tree")));
+    let first = OfficerKey::generate("a", Role::Admin);
+    let thief = OfficerKey::generate("x", Role::Admin);
+    let station = |name: &str, revoked| RosterStation {
+        name: name.into(),
+        key: format!("{name}-key"),
+        recipient: String::new(),
+        revoked,
+    };
+    let mut r = roster(&first, 2);
+    r.admins[0].station = "A".into();
+    r.admins.push(RosterAdmin {
+        user: thief.user().into(),
+        key: thief.public().key.to_hex(),
+        station: "X".into(),
+    });
+    r.stations = vec![station("A", false), station("X", true)];
+    t.anchor(&SignedRoster::sign(&r, &first)).expect("anchor");
+    // X's administrator tries to re-admit X.
+    let mut back = r.clone();
+    back.version = 3;
+    back.stations[1].revoked = false;
+    assert!(
+        t.accept(&SignedRoster::sign(&back, &thief), false).is_err(),
+        "a revoked station's admin re-admitted it"
+    );
+    assert!(
+        t.accept(&SignedRoster::sign(&back, &first), false)
+            .expect("an admin of a trusted station may")
+    );
 }

@@ -383,15 +383,21 @@ impl Store {
         id: RecordId,
     ) -> Result<Erasure, StoreError> {
         let station = self.station()?;
-        let mut e = Erasure {
-            id: id.0,
-            ordered_at: crate::time::now_utc(),
-            officer: officer.user().to_owned(),
-            office: station.office,
-            station_key: crate::protocol::Signer::public_key(keys.secrets),
-            signature: Vec::new(),
-        };
-        e.signature = crate::protocol::Signer::sign(keys.secrets, &e.signed_bytes());
+        // The station's signed officer list travels with the order so every receiver can
+        // check the officer's role (an office administrator needs none).
+        let officers = crate::roster::Trust::new(self.replica())
+            .signed_officer_list(&station.office, &station.station)
+            .map_err(|e| StoreError::Meta(e.to_string()))?
+            .map(|s| s.to_bytes())
+            .unwrap_or_default();
+        let e = Erasure::order(
+            id.0,
+            &crate::time::now_utc(),
+            &station.office,
+            keys.secrets,
+            officer,
+            officers,
+        );
         self.erase(id)?;
         self.replica().erase_replica(&id, &e, false).map_err(rep)?;
         let mut b = self.batch();

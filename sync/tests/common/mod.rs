@@ -240,20 +240,32 @@ impl Hub {
     pub fn trust(&self) -> Trust {
         Trust::new(huella_sync::protocol::LocalSide::replica(&self.side).clone())
     }
+
+    pub fn side_replica(&self) -> &huella_sync::replica::Replica {
+        huella_sync::protocol::LocalSide::replica(&self.side)
+    }
 }
 
-/// One signed roster with every station of `nodes` (office "0101"), installed everywhere.
+/// One signed roster of `office` with every station of `nodes`; `admin` and each node's
+/// officer (an administrator) are its administrators.
 pub fn roster_for(office: &str, nodes: &[&Node], admin: &OfficerKey) -> SignedRoster {
+    let mut admins = vec![RosterAdmin {
+        user: admin.user().into(),
+        key: admin.public().key.to_hex(),
+        station: String::new(),
+    }];
+    admins.extend(nodes.iter().map(|n| RosterAdmin {
+        user: n.officer.user().into(),
+        key: n.officer.public().key.to_hex(),
+        station: n.name.clone(),
+    }));
     let r = Roster {
         office: office.into(),
         version: 1,
         issued_at: "t".into(),
         office_recipient: String::new(),
         stations: nodes.iter().map(|n| n.roster_entry()).collect(),
-        admins: vec![RosterAdmin {
-            user: admin.user().into(),
-            key: admin.public().key.to_hex(),
-        }],
+        admins,
         office_keys: vec![],
     };
     SignedRoster::sign(&r, admin)
