@@ -18,12 +18,11 @@ fn main() -> ExitCode {
     let home = Home::resolve(cli.home.clone());
     huella::logging::init(&home.log_file());
     for l in huella::file_modes::loosened(&home) {
-        eprintln!(
-            "aviso: {} tiene permisos {:o}: otros usuarios de este equipo pueden leerlo; use chmod {}",
-            l.path.display(),
-            l.mode,
-            if l.path.is_dir() { "700" } else { "600" }
-        );
+        out::warn(text::Say::Loosened {
+            path: &l.path,
+            mode: l.mode,
+            dir: l.path.is_dir(),
+        });
     }
     match run(cli, &home) {
         Ok(()) => ExitCode::SUCCESS,

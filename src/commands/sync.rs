@@ -230,15 +230,7 @@ fn hub_open_error(home: &Home, e: SyncError) -> anyhow::Error {
 
 /// Writes an output file whole and durably beside its target (see `disk::write_atomic`).
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-<<<<<<< HEAD
     huella_sync::disk::write_atomic(path, bytes)?;
-=======
-    let tmp = path.with_extension("tmp");
-    crate::file_modes::write_private(&tmp, bytes)
-        .with_context(|| format!("no se pudo escribir {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("no se pudo escribir {}", path.display()))?;
->>>>>>> h-sec
     Ok(())
 }
 
@@ -391,7 +383,6 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
                 Ok(())
             }
             RosterAction::Revoke { station, who } => {
-<<<<<<< HEAD
                 let session = Session::open(home, &who.user, &who.passphrase_file)?;
                 let r = office::revoke(&session, &station)?;
                 out::line(contract::revoked(
@@ -399,49 +390,6 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
                     r.roster_version,
                     r.generation,
                 ))?;
-=======
-                let session = admin_session(home, &who)?;
-                let (mut r, _) = ensure_roster(&session)?;
-                let s = r
-                    .stations
-                    .iter_mut()
-                    .find(|s| s.name == station)
-                    .with_context(|| format!("la estación {station} no está en la lista"))?;
-                if s.name == session.credential.station.station() {
-                    bail!(
-                        "una estación no puede revocarse a sí misma; revóquela desde otra estación de la oficina"
-                    );
-                }
-                s.revoked = true;
-                // Its administrators no longer sign rosters (see `SignedRoster::verify_by`):
-                // a thief of the station cannot sign one that re-admits it.
-                // A new office key for the stations still trusted: what is written from now
-                // on is unreadable to the revoked one.
-                let key = r.rotate_office_key()?;
-                r.version += 1;
-                r.issued_at = huella_sync::time::now_utc();
-                let signed = SignedRoster::sign(&r, &session.credential.officer);
-                Trust::new(session.store.replica()).anchor(&signed)?;
-                let mut b = session.store.batch();
-                b.audit(
-                    AuditAction::EstacionRevocada,
-                    &[],
-                    &format!(
-                        "estación {station} revocada; llave de oficina generación {}",
-                        key.generation()
-                    ),
-                );
-                session.store.commit(
-                    b,
-                    &session.credential.officer,
-                    &huella_sync::time::now_utc(),
-                )?;
-                println!(
-                    "estación {station} revocada (lista versión {}); nueva llave de oficina: generación {}",
-                    r.version,
-                    key.generation()
-                );
->>>>>>> h-sec
                 Ok(())
             }
             RosterAction::Show { who } => {
@@ -468,25 +416,10 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
         SyncAction::Erase { id, who } => {
             let id = RecordId::parse(&id).ok_or(CliError::BadRecordId { id })?;
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
-<<<<<<< HEAD
             erase::erase(&session, id)?;
             out::line(Say::Erased {
                 id: &id.to_string(),
             })?;
-=======
-            if !session.credential.officer.role().can_supervise() {
-                bail!("solo un supervisor o administrador puede ordenar un borrado");
-            }
-            let id = RecordId::parse(&id).context("identificador de registro inválido")?;
-            // Only a person this station holds (its office's) can be ordered erased here.
-            if !session.store.contains(&id)? {
-                bail!("no existe el registro {id} en esta estación");
-            }
-            session
-                .store
-                .erase_replicated(&session.keys(), &session.credential.officer, id)?;
-            println!("registro {id} borrado; la orden se replicará en la próxima sincronización");
->>>>>>> h-sec
             Ok(())
         }
     }
@@ -509,7 +442,6 @@ fn run_serve(home: &Home, listen: &str, who: &AsUser) -> Result<()> {
     Ok(())
 }
 
-<<<<<<< HEAD
 fn run_invite(home: &Home, station: &str, out: &Path, pass: &Path, who: &AsUser) -> Result<()> {
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
     let invite = office::invite(
@@ -519,106 +451,6 @@ fn run_invite(home: &Home, station: &str, out: &Path, pass: &Path, who: &AsUser)
             passphrase: &Passphrase::from_file(pass)?,
             cost: kdf_cost(),
         },
-=======
-/// A refusal of who the peer is (audited), as opposed to a malformed message (only logged).
-fn is_refused_peer(e: &huella_sync::protocol::SyncError) -> bool {
-    use huella_sync::protocol::SyncError as E;
-    matches!(
-        e,
-        E::UnknownStation
-            | E::Revoked { .. }
-            | E::Forged
-            | E::Replayed
-            | E::Expired
-            | E::Misdirected
-    )
-}
-
-fn admin_session(home: &Home, who: &AsUser) -> Result<Session> {
-    let session = Session::open(home, &who.user, &who.passphrase_file)?;
-    if session.credential.officer.role() != Role::Admin {
-        bail!("solo un administrador puede firmar la lista de estaciones");
-    }
-    Ok(session)
-}
-
-/// The office roster, creating and signing version 1 from this station if none exists.
-fn ensure_roster(session: &Session) -> Result<(Roster, SignedRoster)> {
-    Ok(crate::workflows::officers::ensure_roster(
-        &session.store,
-        &session.credential.station,
-        &session.credential.officer,
-    )?)
-}
-
-/// The invite file: the new station's secrets sealed with the invite passphrase, the signed
-/// roster that already lists it, and the office's record recipients.
-#[derive(Serialize, Deserialize)]
-struct Invite {
-    office: String,
-    station: String,
-    credential: String,
-    roster: SignedRoster,
-    recipients: Vec<(String, String)>,
-}
-
-fn run_invite(home: &Home, station: &str, out: &Path, pass: &Path, who: &AsUser) -> Result<()> {
-    let session = admin_session(home, who)?;
-    let (mut r, _) = ensure_roster(&session)?;
-    if r.stations.iter().any(|s| s.name == station) {
-        bail!("la estación {station} ya está en la lista de la oficina");
-    }
-    let secrets = session.credential.station.new_station_in_office(station);
-    let p = secrets.public();
-    // The new station reads everything of the office: every generation this station holds.
-    let ring = r.keyring_for(&session.credential.station);
-    r.grant_all(&ring, station, &p.recipient)?;
-    r.stations.push(RosterStation {
-        name: station.to_owned(),
-        key: p.key.to_hex(),
-        recipient: p.recipient,
-        revoked: false,
-    });
-    // The invite's key becomes the new station's first administrator: listed now as an
-    // office administrator, so the office keeps a signer if this station is lost.
-    let holder = OfficerKey::generate("invitacion", Role::Officer);
-    r.admins.push(RosterAdmin {
-        user: format!("admin-{station}"),
-        key: holder.public().key.to_hex(),
-        station: station.to_owned(),
-    });
-    r.version += 1;
-    r.issued_at = huella_sync::time::now_utc();
-    let signed = SignedRoster::sign(&r, &session.credential.officer);
-    Trust::new(session.store.replica()).anchor(&signed)?;
-    let invite_pass = Passphrase::new_for_sealing_from(&Passphrase::from_file(pass)?)?;
-    let sealed = Credential::seal(&holder, &secrets, &invite_pass, kdf_cost())?;
-    let recipients = session
-        .store
-        .station()?
-        .recipients
-        .into_iter()
-        .filter(|(l, _)| l != "estacion")
-        .collect();
-    let invite = Invite {
-        office: r.office.clone(),
-        station: station.to_owned(),
-        credential: hex::encode(sealed),
-        roster: signed,
-        recipients,
-    };
-    write_file(out, &serde_json::to_vec_pretty(&invite)?)?;
-    let mut b = session.store.batch();
-    b.audit(
-        AuditAction::OficialAgregado,
-        &[],
-        &format!("invitación para la estación {station}"),
-    );
-    session.store.commit(
-        b,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
->>>>>>> h-sec
     )?;
     write_file(out, &invite)?;
     out::line(Say::InviteWritten { station, path: out })?;
@@ -645,52 +477,10 @@ pub fn run_join(
             cost: kdf_cost(),
         },
     )?;
-<<<<<<< HEAD
     out::line(Say::StationJoined {
         station: &station.station,
         office: &station.office,
     })?;
-=======
-    let roster = inv.roster.verify_self()?;
-    let p = cred.station.public();
-    if !roster.stations.iter().any(|s| s.key == p.key.to_hex())
-        || cred.station.station() != inv.station
-    {
-        bail!("la invitación no corresponde a su lista de estaciones");
-    }
-    let passphrase = Passphrase::new_for_sealing_from(&Passphrase::from_file(pass)?)?;
-    let admin_key = cred.officer.into_named(admin, Role::Admin);
-    let cred_bytes = Credential::seal(&admin_key, &cred.station, &passphrase, kdf_cost())?;
-    crate::file_modes::create_private_dir(home.dir())
-        .and_then(|()| crate::file_modes::create_private_dir(&home.credentials_dir()))
-        .with_context(|| format!("no se pudo crear {}", home.dir().display()))?;
-    let now = huella_sync::time::now_utc();
-    let mut recipients = vec![("estacion".to_owned(), p.recipient.clone())];
-    recipients.extend(inv.recipients);
-    let station = Station {
-        office: inv.office.clone(),
-        station: inv.station.clone(),
-        created_at: now.clone(),
-        station_key: p.key.to_hex(),
-        recipients,
-    };
-    let store = Store::create(&home.store_dir(), &station)?;
-    store.put_officer(&admin_key.public())?;
-    Credential::write_file(&home.credential_file(admin), &cred_bytes)?;
-    Trust::new(store.replica()).anchor(&inv.roster)?;
-    crate::workflows::officers::start_list(&store, &cred.station, &admin_key)?;
-    let mut b = store.batch();
-    b.audit(
-        AuditAction::EstacionCreada,
-        &[],
-        &format!(
-            "oficina {}, estación {} (unida por invitación), administrador {admin}",
-            inv.office, inv.station
-        ),
-    );
-    store.commit(b, &admin_key, &now)?;
-    println!("estación {} unida a la oficina {}", inv.station, inv.office);
->>>>>>> h-sec
     Ok(station)
 }
 
@@ -716,7 +506,11 @@ pub fn run_bundle(home: &Home, action: BundleAction) -> Result<()> {
         } => {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
             match bundles::read(&session, &read_bundle(&file)?, &peer)? {
-                bundles::Read::Answered { ack, bundle, opaque } => {
+                bundles::Read::Answered {
+                    ack,
+                    bundle,
+                    opaque,
+                } => {
                     let out = out.unwrap_or_else(|| file.with_extension("acuse"));
                     write_file(&out, &ack)?;
                     bundles::confirm_answer(&session, &bundle)?;

@@ -71,7 +71,10 @@ pub fn export(session: &Session, peer: &str) -> Result<Export, SyncError> {
 }
 
 /// Marks an answered bundle done, after its acknowledgement was written durably.
-pub fn confirm_answer(session: &Session, answered: &huella_sync::replica::Hash) -> Result<(), SyncError> {
+pub fn confirm_answer(
+    session: &Session,
+    answered: &huella_sync::replica::Hash,
+) -> Result<(), SyncError> {
     let secrets = &session.credential.station;
     let indexer = StationIndexer(secrets.index_key());
     let side = station_side(session, &indexer);

@@ -12,7 +12,10 @@ pub enum EraseError {
     /// Only supervisors and administrators order erasures.
     #[error("solo un supervisor o administrador puede ordenar un borrado")]
     NotSupervisor,
-    /// The store failed (or has no such record).
+    /// This station holds no such record (only its office's people can be ordered erased here).
+    #[error("no existe el registro {0} en esta estación")]
+    Unknown(RecordId),
+    /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -21,6 +24,9 @@ pub enum EraseError {
 pub fn erase(session: &Session, id: RecordId) -> Result<(), EraseError> {
     if !session.credential.officer.role().can_supervise() {
         return Err(EraseError::NotSupervisor);
+    }
+    if !session.store.contains(&id)? {
+        return Err(EraseError::Unknown(id));
     }
     session
         .store

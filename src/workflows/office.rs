@@ -19,6 +19,9 @@ use crate::workflows::session::Session;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum OfficeError {
+    /// The officer list or roster of this station refused the change.
+    #[error(transparent)]
+    Access(#[from] crate::workflows::officers::AccessError),
     /// Only an administrator signs the roster.
     #[error("solo un administrador puede firmar la lista de estaciones ({user} no lo es)")]
     NotAdmin {
@@ -225,6 +228,9 @@ pub fn revoke(session: &Session, station: &str) -> Result<Revocation, OfficeErro
         return Err(OfficeError::RevokeSelf);
     }
     s.revoked = true;
+    // Its administrators no longer sign for the office: a thief of the station cannot sign a
+    // roster that re-admits it.
+    r.admins.retain(|a| a.station != station);
     // A new office key for the stations still trusted: what is written from now on is
     // unreadable to the revoked one.
     let key = r.rotate_office_key()?;
@@ -271,10 +277,17 @@ pub fn invite(session: &Session, req: &InviteRequest<'_>) -> Result<Vec<u8>, Off
         recipient: p.recipient,
         revoked: false,
     });
+    // The invite's key becomes the new station's first administrator: listed now as an
+    // office administrator, so the office keeps a signer if this station is lost.
+    let holder = OfficerKey::generate(INVITE_HOLDER, Role::Officer);
+    r.admins.push(RosterAdmin {
+        user: format!("admin-{station}"),
+        key: holder.public().key.to_hex(),
+        station: station.to_owned(),
+    });
     r.version += 1;
     r.issued_at = huella_sync::time::now_utc();
     let signed = SignedRoster::sign(&r, &session.credential.officer);
-    let holder = OfficerKey::generate(INVITE_HOLDER, Role::Officer);
     let sealed = Credential::seal(&holder, &secrets, &invite_pass, req.cost)?;
     let recipients = session
         .store
@@ -328,12 +341,15 @@ pub fn join(home: &Home, req: &JoinRequest<'_>) -> Result<Station, OfficeError> 
         return Err(OfficeError::InviteMismatch);
     }
     let passphrase = Passphrase::new_for_sealing_from(req.passphrase)?;
-    let admin_key = OfficerKey::generate(req.admin, Role::Admin);
+    // The invite's key, listed in the roster as this station's administrator, is kept.
+    let admin_key = cred.officer.into_named(req.admin, Role::Admin);
     let cred_bytes = Credential::seal(&admin_key, &cred.station, &passphrase, req.cost)?;
-    std::fs::create_dir_all(home.credentials_dir()).map_err(|source| OfficeError::CreateHome {
-        dir: home.dir().display().to_string(),
-        source,
-    })?;
+    crate::file_modes::create_private_dir(home.dir())
+        .and_then(|()| crate::file_modes::create_private_dir(&home.credentials_dir()))
+        .map_err(|source| OfficeError::CreateHome {
+            dir: home.dir().display().to_string(),
+            source,
+        })?;
     let now = huella_sync::time::now_utc();
     let mut recipients = vec![("estacion".to_owned(), p.recipient.clone())];
     recipients.extend(inv.recipients);
@@ -348,6 +364,7 @@ pub fn join(home: &Home, req: &JoinRequest<'_>) -> Result<Station, OfficeError> 
     store.put_officer(&admin_key.public())?;
     Credential::write_file(&home.credential_file(req.admin), &cred_bytes)?;
     Trust::new(store.replica()).anchor(&inv.roster)?;
+    crate::workflows::officers::start_list(&store, &cred.station, &admin_key)?;
     let mut b = store.batch();
     b.audit(
         AuditAction::EstacionCreada,
@@ -363,33 +380,11 @@ pub fn join(home: &Home, req: &JoinRequest<'_>) -> Result<Station, OfficeError> 
 
 /// The office roster, creating and signing version 1 from this station if none exists.
 fn ensure_roster(session: &Session) -> Result<(Roster, SignedRoster), OfficeError> {
-    let trust = Trust::new(session.store.replica());
-    let secrets = &session.credential.station;
-    if let Some(r) = trust.roster(secrets.office())? {
-        return Ok(r);
-    }
-    let p = secrets.public();
-    let officer = &session.credential.officer;
-    let r = Roster {
-        office: secrets.office().to_owned(),
-        version: 1,
-        issued_at: huella_sync::time::now_utc(),
-        office_recipient: p.office_recipient.clone(),
-        stations: vec![RosterStation {
-            name: secrets.station().to_owned(),
-            key: p.key.to_hex(),
-            recipient: p.recipient,
-            revoked: false,
-        }],
-        admins: vec![RosterAdmin {
-            user: officer.user().to_owned(),
-            key: officer.public().key.to_hex(),
-        }],
-        office_keys: vec![],
-    };
-    let signed = SignedRoster::sign(&r, officer);
-    trust.anchor(&signed)?;
-    Ok((r, signed))
+    Ok(crate::workflows::officers::ensure_roster(
+        &session.store,
+        &session.credential.station,
+        &session.credential.officer,
+    )?)
 }
 
 /// One audit entry signed by the session's officer, committed (and flushed) now.

@@ -19,6 +19,7 @@ use crate::workflows::enroll::EnrollError;
 use crate::workflows::enroll::officer_finger::OfficerFingerError;
 use crate::workflows::erase::EraseError;
 use crate::workflows::office::OfficeError;
+use crate::workflows::officers::AccessError;
 use huella_devices::DeviceError;
 
 /// Words a [`Say`] in English.
@@ -178,6 +179,12 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
         Say::DemoHeadless => f.write_str(
             "no interactive terminal: the console is not opened (run `huella demo` in a terminal).",
         ),
+        Say::Loosened { path, mode, dir } => write!(
+            f,
+            "warning: {} has mode {mode:o}: other users of this machine can read it; use chmod {}",
+            path.display(),
+            if dir { "700" } else { "600" }
+        ),
     }
 }
 
@@ -283,8 +290,12 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
             EraseError::NotSupervisor => {
                 Some("only a supervisor or administrator may order an erasure".to_owned())
             }
+            EraseError::Unknown(id) => Some(format!("this station holds no record {id}")),
             EraseError::Store(e) => store(e),
         };
+    }
+    if let Some(e) = e.downcast_ref::<AccessError>() {
+        return access(e);
     }
     None
 }
@@ -369,8 +380,36 @@ fn device(e: &DeviceError) -> String {
     }
 }
 
+fn access(e: &AccessError) -> Option<String> {
+    Some(match e {
+        AccessError::ForeignCredential {
+            user,
+            station,
+            office,
+        } => format!(
+            "the credential of {user} belongs to another station or office ({station}, office {office}); it cannot be used here"
+        ),
+        AccessError::NotListed(user) => {
+            format!("user {user} is not in this station's signed officer list")
+        }
+        AccessError::KeyMismatch(user) => {
+            format!("the credential of {user} does not match the signed officer list")
+        }
+        AccessError::RoleMismatch {
+            user,
+            claimed,
+            listed,
+        } => format!(
+            "the credential of {user} claims role {claimed} but the signed officer list says {listed}; refused"
+        ),
+        AccessError::Store(e) => return store(e),
+        AccessError::Roster(e) => return roster(e),
+    })
+}
+
 fn office(e: &OfficeError) -> Option<String> {
     Some(match e {
+        OfficeError::Access(e) => return access(e),
         OfficeError::NotAdmin { user } => {
             format!("only an administrator may sign the station roster ({user} is not one)")
         }

@@ -182,6 +182,12 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
         Say::DemoHeadless => f.write_str(
             "sin terminal interactiva: no se abre la consola (ejecute `huella demo` en una terminal).",
         ),
+        Say::Loosened { path, mode, dir } => write!(
+            f,
+            "aviso: {} tiene permisos {mode:o}: otros usuarios de este equipo pueden leerlo; use chmod {}",
+            path.display(),
+            if dir { "700" } else { "600" }
+        ),
     }
 }
 

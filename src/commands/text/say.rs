@@ -286,6 +286,15 @@ pub enum Say<'a> {
     DemoAudit(u64),
     /// `demo` without a terminal: the console is not opened.
     DemoHeadless,
+    /// A station file or folder others on this machine can read (shown before every command).
+    Loosened {
+        /// The file or folder.
+        path: &'a std::path::Path,
+        /// Its permission bits.
+        mode: u32,
+        /// Whether it is a folder (chmod 700) or a file (chmod 600).
+        dir: bool,
+    },
 }
 
 /// What a headless demo lookup searched by.
