@@ -6,5 +6,6 @@ mod cli {
 
     mod audit_and_keys;
     mod crash;
+    mod devices_test;
     mod import_find;
 }

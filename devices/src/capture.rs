@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::api::{Cancel, CaptureStep, Deadline, FingerImage, FingerprintScanner};
+use crate::api::{Cancel, CaptureStep, Deadline, DeviceInfo, FingerImage, FingerprintScanner};
 use crate::driver::{ZfmConfig, ZfmScanner};
 use crate::error::DeviceError;
 use crate::formats::png::{ImageFileError, write_png_atomic};
@@ -13,6 +13,8 @@ use crate::quality::{Quality, assess};
 /// A completed capture and how it went.
 #[derive(Debug, Clone)]
 pub struct CaptureReport {
+    /// The scanner as identified when it was opened.
+    pub device: DeviceInfo,
     /// The image.
     pub image: FingerImage,
     /// Wall time of the image upload (after the finger was detected).
@@ -62,6 +64,7 @@ pub fn capture_once(
 ) -> Result<CaptureReport, DeviceError> {
     let mut scanner = ZfmScanner::open(port, config)?;
     let packet_size = scanner.params().packet_size();
+    let device = scanner.info();
     let mut upload_start = None;
     let mut upload_bytes = 0;
     let image = scanner.capture(
@@ -79,6 +82,7 @@ pub fn capture_once(
         usize::from(image.height),
     );
     Ok(CaptureReport {
+        device,
         image,
         upload,
         upload_bytes,

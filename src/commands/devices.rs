@@ -4,10 +4,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Result, anyhow, bail};
-use huella_devices::capture::{CaptureError, capture_once, capture_to_png};
+use anyhow::{Result, anyhow};
+use huella_devices::capture::{CaptureError, capture_to_png};
 use huella_devices::probe::{Probe, probe, serial_ports};
 use huella_devices::{DeviceError, ZfmConfig};
+
+use super::devices_test::{self, TestArgs};
+use crate::home::Home;
 
 /// Options of `huella devices`.
 #[derive(clap::Args, Debug)]
@@ -24,10 +27,13 @@ pub enum DevicesAction {
     ///
     /// Las pseudo-terminales no se enumeran: indíquelas con --port.
     List(ListArgs),
-    /// Prueba de inicio de turno: captura una imagen e informa velocidad y calidad.
+    /// Prueba de inicio de turno del lector (una huella) y de la cámara (una foto).
     ///
-    /// Ejemplo: huella devices test --port /dev/ttyUSB0 --baud 57600
-    Test(ScannerPort),
+    /// Indique uno o ambos dispositivos; el resultado queda registrado en la estación y
+    /// `huella status --json` lo muestra en `dispositivos[].autoprueba`.
+    ///
+    /// Ejemplo: huella devices test --port /dev/ttyUSB0 --camera /dev/ttyUSB1
+    Test(TestArgs),
     /// Captura una huella y la guarda como PNG (solo si la captura terminó).
     ///
     /// Ejemplo: huella devices capture --port /dev/pts/3 --baud 115200 --out f.png
@@ -76,7 +82,7 @@ pub struct CaptureArgs {
     pub out: PathBuf,
 }
 
-fn parse_password(s: &str) -> Result<u32, String> {
+pub(crate) fn parse_password(s: &str) -> Result<u32, String> {
     let r = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
         Some(hex) => u32::from_str_radix(hex, 16),
         None => s.parse(),
@@ -99,10 +105,10 @@ fn device_error(e: DeviceError) -> anyhow::Error {
 }
 
 /// Runs `huella devices …`.
-pub fn run(args: DevicesArgs) -> Result<()> {
+pub fn run(args: DevicesArgs, home: &Home) -> Result<()> {
     match args.action {
         DevicesAction::List(a) => list(&a),
-        DevicesAction::Test(p) => test(&p),
+        DevicesAction::Test(a) => devices_test::run(&a, home),
         DevicesAction::Capture(a) => capture(&a),
     }
 }
@@ -134,27 +140,6 @@ fn list(a: &ListArgs) -> Result<()> {
             Probe::Unknown(e) => println!("{port}\tsin dispositivo reconocido: {}", e.mensaje()),
         }
     }
-    Ok(())
-}
-
-fn test(p: &ScannerPort) -> Result<()> {
-    let r =
-        capture_once(&p.port, p.config(), Duration::from_secs(p.timeout)).map_err(device_error)?;
-    let q = r.quality;
-    println!("puerto: {}", p.port);
-    println!("imagen: {}×{}", r.image.width, r.image.height);
-    println!(
-        "velocidad: {:.0} B/s ({:.0} % de la línea a {} Bd)",
-        r.bytes_per_second(),
-        r.line_share(p.baud) * 100.0,
-        p.baud
-    );
-    println!("contraste: {:.2}", q.contrast);
-    println!("primer plano: {:.0} %", q.foreground * 100.0);
-    if q.contrast < 0.3 || q.foreground < 0.2 {
-        bail!("imagen de prueba deficiente: limpie el cristal del lector y repita la prueba");
-    }
-    println!("resultado: correcto");
     Ok(())
 }
 

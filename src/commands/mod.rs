@@ -4,6 +4,7 @@
 pub mod console;
 pub mod demo;
 pub mod devices;
+pub mod devices_test;
 pub mod eval;
 pub mod sample;
 pub mod sim;

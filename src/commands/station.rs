@@ -202,7 +202,7 @@ pub fn status(home: &Home, json_out: bool) -> Result<()> {
         "por_estado": per_status,
         "oficiales": store.officers()?.len(),
         "destinatarios": st.recipients.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>(),
-        "dispositivos": devices,
+        "dispositivos": crate::workflows::self_test::status_devices(home, &devices),
         "ultima_sincronizacion": last_sync,
         "almacen_bytes": store.size_on_disk()?,
     });
@@ -223,6 +223,16 @@ pub fn status(home: &Home, json_out: bool) -> Result<()> {
                 d.puerto,
                 d.estado,
                 d.visto
+            );
+        }
+        for t in crate::workflows::self_test::records(home) {
+            println!(
+                "autoprueba {} ({}): {}{} — {}",
+                t.tipo,
+                t.puerto,
+                t.resultado,
+                t.motivo.map(|m| format!(" ({m})")).unwrap_or_default(),
+                t.cuando
             );
         }
         println!(

@@ -10,6 +10,7 @@ pub mod enroll;
 pub mod import;
 pub mod indexing;
 pub mod lookup;
+pub mod self_test;
 pub mod session;
 pub mod station;
 pub mod sync_round;

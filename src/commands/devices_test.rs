@@ -1,0 +1,155 @@
+//! `huella devices test`: the shift-start self-test of the scanner and/or the camera. Glue
+//! only: the tests and their record live in `workflows::self_test`; this file words them.
+
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+use huella_devices::{Vc0706Config, ZfmConfig};
+
+use super::devices::parse_password;
+use crate::home::Home;
+use crate::workflows::self_test::{
+    CameraTarget, DeviceKind, DeviceTest, Measured, ScannerTarget, SelfTestFailure, run_and_record,
+};
+
+/// Options of `huella devices test`.
+#[derive(clap::Args, Debug)]
+#[command(group = clap::ArgGroup::new("dispositivo").required(true).multiple(true).args(["port", "camera"]))]
+pub struct TestArgs {
+    /// Ruta del puerto serie del lector.
+    #[arg(long, value_name = "PATH")]
+    pub port: Option<String>,
+    /// Velocidad de la línea del lector.
+    #[arg(long, default_value_t = 57_600)]
+    pub baud: u32,
+    /// Contraseña del módulo (decimal o 0x hexadecimal).
+    #[arg(long, default_value = "0", value_parser = parse_password)]
+    pub password: u32,
+    /// Segundos de espera para que se coloque el dedo (y para la foto).
+    #[arg(long, default_value_t = 10)]
+    pub timeout: u64,
+    /// Ruta del puerto serie de la cámara.
+    #[arg(long, value_name = "PATH")]
+    pub camera: Option<String>,
+    /// Velocidad de la línea de la cámara.
+    #[arg(long, default_value_t = 38_400)]
+    pub camera_baud: u32,
+}
+
+impl TestArgs {
+    fn scanner(&self) -> Option<ScannerTarget> {
+        self.port.as_ref().map(|port| ScannerTarget {
+            port: port.clone(),
+            config: ZfmConfig {
+                baud: self.baud,
+                password: self.password,
+                ..ZfmConfig::default()
+            },
+            timeout: Duration::from_secs(self.timeout),
+        })
+    }
+
+    fn camera(&self) -> Option<CameraTarget> {
+        self.camera.as_ref().map(|port| CameraTarget {
+            port: port.clone(),
+            config: Vc0706Config {
+                baud: self.camera_baud,
+                ..Vc0706Config::default()
+            },
+            timeout: Duration::from_secs(self.timeout.max(20)),
+        })
+    }
+}
+
+fn device_name(k: DeviceKind) -> &'static str {
+    match k {
+        DeviceKind::Escaner => "lector",
+        DeviceKind::Camara => "cámara",
+    }
+}
+
+fn measured(m: &Measured) -> String {
+    match m {
+        Measured::Finger {
+            size,
+            bytes_per_second,
+            contrast,
+            foreground,
+        } => format!(
+            "imagen {}×{}, {bytes_per_second:.0} B/s, contraste {contrast:.2}, primer plano {:.0} %",
+            size.0,
+            size.1,
+            foreground * 100.0
+        ),
+        Measured::Photo {
+            size,
+            bytes,
+            mean,
+            faces,
+        } => format!(
+            "foto {}×{}, {bytes} B, brillo medio {mean:.0}, rostros vistos {faces}",
+            size.0, size.1
+        ),
+    }
+}
+
+fn failure(f: &SelfTestFailure) -> String {
+    match f {
+        SelfTestFailure::Device(e) => e.mensaje().to_owned(),
+        SelfTestFailure::PoorFingerImage {
+            contrast,
+            foreground,
+        } => format!(
+            "imagen de prueba deficiente (contraste {contrast:.2}, primer plano {:.0} %): limpie el cristal del lector y repita la prueba",
+            foreground * 100.0
+        ),
+        SelfTestFailure::UnreadablePhoto => {
+            "la cámara envió una imagen ilegible: reconéctela y repita la prueba".to_owned()
+        }
+        SelfTestFailure::PhotoExposure { mean, .. } => format!(
+            "la foto está negra, deslumbrada o vacía (brillo medio {mean:.0}): destape la lente y revise la luz"
+        ),
+    }
+}
+
+fn line(t: &DeviceTest) -> String {
+    let model = t.model.as_deref().unwrap_or("?");
+    match &t.result {
+        Ok(m) => format!(
+            "{}: {} {model} — correcto ({})",
+            device_name(t.kind),
+            t.port,
+            measured(m)
+        ),
+        Err(f) => format!(
+            "{}: {} {model} — fallido [{}]: {}",
+            device_name(t.kind),
+            t.port,
+            f.code(),
+            failure(f)
+        ),
+    }
+}
+
+/// Runs `huella devices test`: tests the devices given, records the outcome in the station,
+/// prints one line per device and fails (exit 1) if any device failed.
+pub fn run(a: &TestArgs, home: &Home) -> Result<()> {
+    let (tests, written) = run_and_record(home, a.scanner().as_ref(), a.camera().as_ref());
+    for t in &tests {
+        println!("{}", line(t));
+    }
+    if let Err(e) = written {
+        tracing::warn!("could not record the self-test: {e}");
+        eprintln!("aviso: no se pudo registrar la prueba en la estación ({e})");
+    }
+    let failed: Vec<&str> = tests
+        .iter()
+        .filter(|t| !t.passed())
+        .map(|t| device_name(t.kind))
+        .collect();
+    if !failed.is_empty() {
+        bail!("prueba de inicio de turno fallida: {}", failed.join(", "));
+    }
+    println!("resultado: correcto");
+    Ok(())
+}
