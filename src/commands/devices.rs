@@ -113,7 +113,31 @@ pub fn run(args: DevicesArgs, home: &Home) -> Result<()> {
     }
 }
 
+/// USB readers through libfprint (only in builds with the `libfprint` feature).
+#[cfg(feature = "libfprint")]
+fn list_libfprint() {
+    use huella_devices::usb::libfprint::{Unusable, readers};
+    for r in readers() {
+        match r.unusable {
+            None => println!(
+                "libfprint:{}\tlector USB {} ({})",
+                r.driver, r.name, r.device_id
+            ),
+            Some(Unusable::NoImages) => println!(
+                "libfprint:{}\tlector USB {} ({}): no utilizable, compara en el chip y no entrega imágenes",
+                r.driver, r.name, r.device_id
+            ),
+            Some(_) => println!(
+                "libfprint:{}\tlector USB {} ({}): no utilizable",
+                r.driver, r.name, r.device_id
+            ),
+        }
+    }
+}
+
 fn list(a: &ListArgs) -> Result<()> {
+    #[cfg(feature = "libfprint")]
+    list_libfprint();
     let mut ports = serial_ports();
     for p in &a.ports {
         if !ports.contains(p) {
