@@ -194,3 +194,29 @@ fn unreadable_and_tiny_inputs_fail_without_panicking() {
     assert_eq!(result(&c, FaceCheckKind::OneFace), Some(false));
     assert!(detect_faces(&[0; 5], 100, 100).is_empty());
 }
+
+#[test]
+fn a_webcam_yuyv_frame_of_the_synthetic_face_passes_the_photo_step() {
+    use huella_devices::usb::frames::{mjpeg_to_rgb, rgb_to_jpeg, yuyv_to_rgb};
+    let rgb = mjpeg_to_rgb(&face_jpeg(640, 480, 11).expect("jpeg")).expect("rgb");
+    // What a UVC camera would send: BT.601 limited-range YUYV, chroma shared by pixel pairs.
+    let ycc = |p: &[u8]| {
+        let (r, g, b) = (f32::from(p[0]), f32::from(p[1]), f32::from(p[2]));
+        [
+            16.0 + (65.738 * r + 129.057 * g + 25.064 * b) / 256.0,
+            128.0 + (-37.945 * r - 74.494 * g + 112.439 * b) / 256.0,
+            128.0 + (112.439 * r - 94.154 * g - 18.285 * b) / 256.0,
+        ]
+    };
+    let yuyv: Vec<u8> = rgb
+        .pixels
+        .chunks_exact(6)
+        .flat_map(|pair| {
+            let (a, b) = (ycc(&pair[..3]), ycc(&pair[3..]));
+            [a[0], (a[1] + b[1]) / 2.0, b[0], (a[2] + b[2]) / 2.0].map(|v| v.round() as u8)
+        })
+        .collect();
+    let frame = yuyv_to_rgb(&yuyv, 640, 480).expect("yuyv");
+    let c = check_face(&rgb_to_jpeg(&frame).expect("jpeg"));
+    assert!(c.passed(), "failed {:?}", failed(&c));
+}

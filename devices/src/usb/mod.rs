@@ -1,6 +1,9 @@
 //! USB capture devices behind cargo features: fingerprint readers through the system
-//! libfprint-2 (`libfprint`). Each backend implements the same traits as the serial drivers;
-//! this module only groups them and must not hold protocol code of its own.
+//! libfprint-2 (`libfprint`), UVC webcams through V4L2 (`v4l2`), and the webcam frame
+//! conversions (always built, so they are tested everywhere). Each backend implements the
+//! same traits as the serial drivers; this module only groups them.
+
+pub mod frames;
 
 #[cfg(feature = "libfprint")]
 pub mod libfprint;
