@@ -63,7 +63,7 @@ pub fn yuyv_to_rgb(frame: &[u8], width: u32, height: u32) -> Result<Rgb, FrameEr
     let want = (width as usize) * (height as usize) * 2;
     if width == 0
         || height == 0
-        || width % 2 != 0
+        || !width.is_multiple_of(2)
         || width > MAX_SIDE
         || height > MAX_SIDE
         || frame.len() < want

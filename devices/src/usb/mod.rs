@@ -7,3 +7,5 @@ pub mod frames;
 
 #[cfg(feature = "libfprint")]
 pub mod libfprint;
+#[cfg(feature = "v4l2")]
+pub mod v4l2;
