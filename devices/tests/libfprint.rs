@@ -16,8 +16,9 @@ use std::process::Command;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use huella_devices::capture::{capture_from, open_scanner};
 use huella_devices::usb::libfprint::{LibfprintScanner, ReaderChoice, readers};
-use huella_devices::{Cancel, Deadline, DeviceError, FingerprintScanner, QualityIssue};
+use huella_devices::{Cancel, Deadline, DeviceError, FingerprintScanner, QualityIssue, ZfmConfig};
 
 const CHILD: &str = "HUELLA_LIBFPRINT_CHILD";
 const TEST: &str = "virtual_reader_delivers_fvc_images_bit_exact_with_retries_and_errors";
@@ -150,4 +151,26 @@ fn virtual_reader_delivers_fvc_images_bit_exact_with_retries_and_errors() {
     let got = capture(&mut scanner, Duration::from_secs(20)).expect("capture after errors");
     drop(writer.join().expect("writer"));
     assert!(got.2 == *img.as_raw());
+
+    drop(scanner);
+
+    // The same reader through the port name the CLI takes (`devices test/capture --port`).
+    let mut by_name =
+        open_scanner("libfprint:virtual_image", ZfmConfig::default()).expect("open by port name");
+    let writer = send(&socket, msg_for(&dir, "104_1"));
+    let report = capture_from(by_name.as_mut(), Duration::from_secs(20)).expect("capture");
+    drop(writer.join().expect("writer"));
+    assert_eq!(report.device.port, "libfprint:virtual_image");
+    let want = image::open(dir.join("104_1.tif")).expect("FVC").to_luma8();
+    assert!(report.image.pixels == *want.as_raw());
+    assert!(report.quality.contrast > 0.0);
+}
+
+fn msg_for(dir: &Path, name: &str) -> Vec<u8> {
+    let img = image::open(dir.join(format!("{name}.tif")))
+        .expect("FVC image")
+        .to_luma8();
+    let mut msg = header(img.width() as i32, img.height() as i32);
+    msg.extend_from_slice(img.as_raw());
+    msg
 }

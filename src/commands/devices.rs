@@ -57,7 +57,8 @@ pub struct ListArgs {
 /// A scanner port and how to talk to it.
 #[derive(clap::Args, Debug)]
 pub struct ScannerPort {
-    /// Ruta del puerto serie del lector.
+    /// Ruta del puerto serie del lector (o `libfprint[:DRIVER]` para un lector USB, en
+    /// compilaciones con la función `libfprint`).
     #[arg(long, value_name = "PATH")]
     pub port: String,
     /// Velocidad de la línea.

@@ -16,7 +16,8 @@ use crate::workflows::self_test::{
 #[derive(clap::Args, Debug)]
 #[command(group = clap::ArgGroup::new("dispositivo").required(true).multiple(true).args(["port", "camera"]))]
 pub struct TestArgs {
-    /// Ruta del puerto serie del lector.
+    /// Ruta del puerto serie del lector (o `libfprint[:DRIVER]` para un lector USB, en
+    /// compilaciones con la función `libfprint`).
     #[arg(long, value_name = "PATH")]
     pub port: Option<String>,
     /// Velocidad de la línea del lector.
