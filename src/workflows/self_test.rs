@@ -308,7 +308,18 @@ fn record(home: &Home, tests: &[DeviceTest]) -> io::Result<()> {
     let json = serde_json::to_vec_pretty(&all).map_err(io::Error::other)?;
     let path = home.dir().join(FILE);
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, json)?;
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        // Station files are private to the station user, like the rest of the home.
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        f.write_all(&json)?;
+    }
     std::fs::rename(&tmp, &path)
 }
 

@@ -49,6 +49,14 @@ fn shift_start_test_of_both_simulators_is_recorded_then_a_dead_camera_fails() {
     assert!(text.contains("rostros vistos 1"), "{text}");
     assert!(text.ends_with("resultado: correcto\n"), "{text}");
 
+    let file = st.home.join("autoprueba.json");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file)
+        .expect("autoprueba.json")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+
     let v = status(&st);
     let s = device(&v, "escaner");
     assert_eq!(s["puerto"], scanner.path());
