@@ -7,9 +7,9 @@
 use std::io;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use huella_devices::capture::capture_once;
+use huella_devices::capture::{CaptureReport, capture_once};
 use huella_devices::{
-    Camera, Cancel, Deadline, DeviceError, Vc0706Camera, Vc0706Config, ZfmConfig,
+    Camera, Cancel, Deadline, DeviceError, Photo, Vc0706Camera, Vc0706Config, ZfmConfig,
 };
 use serde::{Deserialize, Serialize};
 
@@ -197,27 +197,50 @@ impl DeviceTest {
     }
 }
 
-/// Captures one fingerprint image and judges it.
+/// Judges a fingerprint capture made by whoever holds the scanner (this module's
+/// [`test_scanner`], or the console through its device worker).
+pub fn judge_finger(report: &CaptureReport) -> Result<Measured, SelfTestFailure> {
+    let q = report.quality;
+    if q.contrast < MIN_FINGER_CONTRAST || q.foreground < MIN_FINGER_FOREGROUND {
+        return Err(SelfTestFailure::PoorFingerImage {
+            contrast: q.contrast,
+            foreground: q.foreground,
+        });
+    }
+    Ok(Measured::Finger {
+        size: (report.image.width, report.image.height),
+        bytes_per_second: report.bytes_per_second(),
+        contrast: q.contrast,
+        foreground: q.foreground,
+    })
+}
+
+/// Judges a photo's exposure (a face is counted, not required), whoever took it.
+pub fn judge_photo(photo: &Photo) -> Result<Measured, SelfTestFailure> {
+    let (w, h, px) = decode_gray(&photo.bytes).ok_or(SelfTestFailure::UnreadablePhoto)?;
+    let n = px.len().max(1) as f32;
+    let mean = px.iter().map(|&v| f32::from(v)).sum::<f32>() / n;
+    let spread = (px
+        .iter()
+        .map(|&v| (f32::from(v) - mean).powi(2))
+        .sum::<f32>()
+        / n)
+        .sqrt();
+    if !PHOTO_MEAN.contains(&mean) || spread < MIN_PHOTO_STD {
+        return Err(SelfTestFailure::PhotoExposure { mean, spread });
+    }
+    Ok(Measured::Photo {
+        size: (w, h),
+        bytes: photo.bytes.len(),
+        mean,
+        faces: detect_faces(&px, w, h).len(),
+    })
+}
+
+/// Opens the scanner, captures one fingerprint image and judges it.
 pub fn test_scanner(target: &ScannerTarget) -> DeviceTest {
     let (model, result) = match capture_once(&target.port, target.config, target.timeout) {
-        Ok(r) => {
-            let q = r.quality;
-            let result = if q.contrast < MIN_FINGER_CONTRAST || q.foreground < MIN_FINGER_FOREGROUND
-            {
-                Err(SelfTestFailure::PoorFingerImage {
-                    contrast: q.contrast,
-                    foreground: q.foreground,
-                })
-            } else {
-                Ok(Measured::Finger {
-                    size: (r.image.width, r.image.height),
-                    bytes_per_second: r.bytes_per_second(),
-                    contrast: q.contrast,
-                    foreground: q.foreground,
-                })
-            };
-            (Some(r.device.model), result)
-        }
+        Ok(r) => (Some(r.device.model.clone()), judge_finger(&r)),
         Err(e) => (None, Err(SelfTestFailure::Device(e))),
     };
     DeviceTest {
@@ -229,7 +252,7 @@ pub fn test_scanner(target: &ScannerTarget) -> DeviceTest {
     }
 }
 
-/// Takes one photo and judges its exposure (a face is counted, not required).
+/// Opens the camera, takes one photo and judges it.
 pub fn test_camera(target: &CameraTarget) -> DeviceTest {
     let mut model = None;
     let result = (|| {
@@ -237,24 +260,7 @@ pub fn test_camera(target: &CameraTarget) -> DeviceTest {
         model = Some(camera.info().model);
         let photo =
             camera.capture_still(Deadline::after(target.timeout), &Cancel::new(), &mut |_| {})?;
-        let (w, h, px) = decode_gray(&photo.bytes).ok_or(SelfTestFailure::UnreadablePhoto)?;
-        let n = px.len().max(1) as f32;
-        let mean = px.iter().map(|&v| f32::from(v)).sum::<f32>() / n;
-        let spread = (px
-            .iter()
-            .map(|&v| (f32::from(v) - mean).powi(2))
-            .sum::<f32>()
-            / n)
-            .sqrt();
-        if !PHOTO_MEAN.contains(&mean) || spread < MIN_PHOTO_STD {
-            return Err(SelfTestFailure::PhotoExposure { mean, spread });
-        }
-        Ok(Measured::Photo {
-            size: (w, h),
-            bytes: photo.bytes.len(),
-            mean,
-            faces: detect_faces(&px, w, h).len(),
-        })
+        judge_photo(&photo)
     })();
     DeviceTest {
         kind: DeviceKind::Camara,
@@ -284,7 +290,9 @@ pub fn run_and_record(
     (tests, written)
 }
 
-fn record(home: &Home, tests: &[DeviceTest]) -> io::Result<()> {
+/// Records outcomes (and each device as seen) in the station: what [`run_and_record`] does
+/// after its own tests, and what the console calls after testing through its open devices.
+pub fn record(home: &Home, tests: &[DeviceTest]) -> io::Result<()> {
     if tests.is_empty() {
         return Ok(());
     }
@@ -413,5 +421,35 @@ mod tests {
         std::fs::write(dir.path().join(FILE), b"[{roto").expect("damage");
         assert!(records(&home).is_empty());
         assert!(due(&home, &[DeviceKind::Escaner], noon));
+    }
+
+    #[test]
+    fn a_black_frame_fails_and_the_demo_face_passes_the_photo_judge() {
+        use huella_devices::usb::frames::{Rgb, rgb_to_jpeg};
+        let photo = |bytes: Vec<u8>| Photo {
+            mime: "image/jpeg",
+            width: 320,
+            height: 240,
+            bytes,
+        };
+        let black = Rgb {
+            width: 320,
+            height: 240,
+            pixels: vec![0; 320 * 240 * 3],
+        };
+        let r = judge_photo(&photo(rgb_to_jpeg(&black).expect("jpeg")));
+        assert!(
+            matches!(r, Err(SelfTestFailure::PhotoExposure { mean, .. }) if mean < 1.0),
+            "{r:?}"
+        );
+        assert!(matches!(
+            judge_photo(&photo(b"no es jpeg".to_vec())),
+            Err(SelfTestFailure::UnreadablePhoto)
+        ));
+        let face = huella_devices::synthetic::face_jpeg(320, 240, 2).expect("jpeg");
+        match judge_photo(&photo(face)) {
+            Ok(Measured::Photo { size, faces, .. }) => assert_eq!((size, faces), ((320, 240), 1)),
+            other => panic!("{other:?}"),
+        }
     }
 }
