@@ -92,7 +92,7 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::Sync(args) => sync::run_sync(home, args),
         Command::Bundle { action } => sync::run_bundle(home, action),
         Command::Sim(args) => huella::commands::sim::run(args),
-        Command::Devices(args) => huella::commands::devices::run(args),
+        Command::Devices(args) => huella::commands::devices::run(args, home),
         Command::Eval(args) => huella::commands::eval::run(args),
         Command::Sample {
             what: huella::cli::SampleWhat::Csv(args),

@@ -7,6 +7,7 @@ mod cli {
     mod audit_and_keys;
     mod closed_pipe;
     mod crash;
+    mod devices_test;
     mod enroll_review;
     mod import_find;
     mod language;

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::api::{Cancel, CaptureStep, Deadline, FingerImage, FingerprintScanner};
+use crate::api::{Cancel, CaptureStep, Deadline, DeviceInfo, FingerImage, FingerprintScanner};
 use crate::driver::{ZfmConfig, ZfmScanner};
 use crate::error::DeviceError;
 use crate::formats::png::{ImageFileError, write_png_atomic};
@@ -13,6 +13,8 @@ use crate::quality::{Quality, assess};
 /// A completed capture and how it went.
 #[derive(Debug, Clone)]
 pub struct CaptureReport {
+    /// The scanner as identified when it was opened.
+    pub device: DeviceInfo,
     /// The image.
     pub image: FingerImage,
     /// Wall time of the image upload (after the finger was detected).
@@ -54,14 +56,49 @@ pub enum CaptureError {
     File(#[from] ImageFileError),
 }
 
-/// Opens the scanner at `port`, waits up to `timeout` for a finger and uploads one image.
+/// The port name that selects a libfprint reader instead of a serial port: `libfprint`
+/// (the first reader that gives images) or `libfprint:DRIVER` (e.g. `libfprint:uru4000`).
+pub const LIBFPRINT_PORT: &str = "libfprint";
+
+/// Opens the scanner named by `port`: a serial ZFM-class module, or with the `libfprint`
+/// feature a USB reader named [`LIBFPRINT_PORT`]`[:DRIVER]`.
+pub fn open_scanner(
+    port: &str,
+    config: ZfmConfig,
+) -> Result<Box<dyn FingerprintScanner>, DeviceError> {
+    #[cfg(feature = "libfprint")]
+    if let Some(rest) = port.strip_prefix(LIBFPRINT_PORT) {
+        let driver = rest.strip_prefix(':').filter(|d| !d.is_empty());
+        if rest.is_empty() || driver.is_some() {
+            let choice = crate::usb::libfprint::ReaderChoice {
+                driver: driver.map(str::to_owned),
+            };
+            return Ok(Box::new(crate::usb::libfprint::LibfprintScanner::open(
+                &choice,
+            )?));
+        }
+    }
+    Ok(Box::new(ZfmScanner::open(port, config)?))
+}
+
+/// Opens the scanner at `port` ([`open_scanner`]), waits up to `timeout` for a finger and
+/// uploads one image.
 pub fn capture_once(
     port: &str,
     config: ZfmConfig,
     timeout: Duration,
 ) -> Result<CaptureReport, DeviceError> {
-    let mut scanner = ZfmScanner::open(port, config)?;
-    let packet_size = scanner.params().packet_size();
+    let mut scanner = open_scanner(port, config)?;
+    capture_from(scanner.as_mut(), timeout)
+}
+
+/// Waits up to `timeout` for a finger on an opened scanner and uploads one image.
+pub fn capture_from(
+    scanner: &mut dyn FingerprintScanner,
+    timeout: Duration,
+) -> Result<CaptureReport, DeviceError> {
+    let device = scanner.info();
+    let packet_size = device.packet_size;
     let mut upload_start = None;
     let mut upload_bytes = 0;
     let image = scanner.capture(
@@ -79,6 +116,7 @@ pub fn capture_once(
         usize::from(image.height),
     );
     Ok(CaptureReport {
+        device,
         image,
         upload,
         upload_bytes,

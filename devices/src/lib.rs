@@ -34,6 +34,7 @@ pub mod quality;
 pub mod sim;
 pub mod synthetic;
 pub mod transport;
+pub mod usb;
 
 pub use actor::{
     CameraActor, CameraCommand, CameraEvent, ScannerActor, ScannerCommand, ScannerEvent,

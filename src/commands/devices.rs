@@ -4,11 +4,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Result, anyhow, bail};
-use huella_devices::capture::{CaptureError, capture_once, capture_to_png};
+use anyhow::{Result, anyhow};
+use huella_devices::capture::{CaptureError, capture_to_png};
 use huella_devices::probe::{Probe, probe, serial_ports};
 use huella_devices::{DeviceError, ZfmConfig};
 
+use super::devices_test::{self, TestArgs};
+use crate::home::Home;
 use crate::say;
 
 /// Options of `huella devices`.
@@ -26,10 +28,13 @@ pub enum DevicesAction {
     ///
     /// Las pseudo-terminales no se enumeran: indíquelas con --port.
     List(ListArgs),
-    /// Prueba de inicio de turno: captura una imagen e informa velocidad y calidad.
+    /// Prueba de inicio de turno del lector (una huella) y de la cámara (una foto).
     ///
-    /// Ejemplo: huella devices test --port /dev/ttyUSB0 --baud 57600
-    Test(ScannerPort),
+    /// Indique uno o ambos dispositivos; el resultado queda registrado en la estación y
+    /// `huella status --json` lo muestra en `dispositivos[].autoprueba`.
+    ///
+    /// Ejemplo: huella devices test --port /dev/ttyUSB0 --camera /dev/ttyUSB1
+    Test(TestArgs),
     /// Captura una huella y la guarda como PNG (solo si la captura terminó).
     ///
     /// Ejemplo: huella devices capture --port /dev/pts/3 --baud 115200 --out f.png
@@ -53,7 +58,8 @@ pub struct ListArgs {
 /// A scanner port and how to talk to it.
 #[derive(clap::Args, Debug)]
 pub struct ScannerPort {
-    /// Ruta del puerto serie del lector.
+    /// Ruta del puerto serie del lector (o `libfprint[:DRIVER]` para un lector USB, en
+    /// compilaciones con la función `libfprint`).
     #[arg(long, value_name = "PATH")]
     pub port: String,
     /// Velocidad de la línea.
@@ -78,7 +84,7 @@ pub struct CaptureArgs {
     pub out: PathBuf,
 }
 
-fn parse_password(s: &str) -> Result<u32, String> {
+pub(crate) fn parse_password(s: &str) -> Result<u32, String> {
     let r = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
         Some(hex) => u32::from_str_radix(hex, 16),
         None => s.parse(),
@@ -101,15 +107,46 @@ fn device_error(e: DeviceError) -> anyhow::Error {
 }
 
 /// Runs `huella devices …`.
-pub fn run(args: DevicesArgs) -> Result<()> {
+pub fn run(args: DevicesArgs, home: &Home) -> Result<()> {
     match args.action {
         DevicesAction::List(a) => list(&a),
-        DevicesAction::Test(p) => test(&p),
+        DevicesAction::Test(a) => devices_test::run(&a, home),
         DevicesAction::Capture(a) => capture(&a),
     }
 }
 
+/// USB readers through libfprint (only in builds with the `libfprint` feature).
+#[cfg(feature = "libfprint")]
+fn list_libfprint() -> Result<()> {
+    use huella_devices::usb::libfprint::{Unusable, readers};
+    for r in readers() {
+        match r.unusable {
+            None => say!(
+                "libfprint:{}\tlector USB {} ({})",
+                r.driver,
+                r.name,
+                r.device_id
+            ),
+            Some(Unusable::NoImages) => say!(
+                "libfprint:{}\tlector USB {} ({}): no utilizable, compara en el chip y no entrega imágenes",
+                r.driver,
+                r.name,
+                r.device_id
+            ),
+            Some(_) => say!(
+                "libfprint:{}\tlector USB {} ({}): no utilizable",
+                r.driver,
+                r.name,
+                r.device_id
+            ),
+        }?;
+    }
+    Ok(())
+}
+
 fn list(a: &ListArgs) -> Result<()> {
+    #[cfg(feature = "libfprint")]
+    list_libfprint()?;
     let mut ports = serial_ports();
     for p in &a.ports {
         if !ports.contains(p) {
@@ -138,27 +175,6 @@ fn list(a: &ListArgs) -> Result<()> {
             Probe::Unknown(e) => say!("{port}\tsin dispositivo reconocido: {}", e.mensaje())?,
         }
     }
-    Ok(())
-}
-
-fn test(p: &ScannerPort) -> Result<()> {
-    let r =
-        capture_once(&p.port, p.config(), Duration::from_secs(p.timeout)).map_err(device_error)?;
-    let q = r.quality;
-    say!("puerto: {}", p.port)?;
-    say!("imagen: {}×{}", r.image.width, r.image.height)?;
-    say!(
-        "velocidad: {:.0} B/s ({:.0} % de la línea a {} Bd)",
-        r.bytes_per_second(),
-        r.line_share(p.baud) * 100.0,
-        p.baud
-    )?;
-    say!("contraste: {:.2}", q.contrast)?;
-    say!("primer plano: {:.0} %", q.foreground * 100.0)?;
-    if q.contrast < 0.3 || q.foreground < 0.2 {
-        bail!("imagen de prueba deficiente: limpie el cristal del lector y repita la prueba");
-    }
-    say!("resultado: correcto")?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 pub mod console;
 pub mod demo;
 pub mod devices;
+pub mod devices_test;
 pub mod enroll;
 pub mod eval;
 pub mod out;

@@ -196,14 +196,24 @@ pub fn status(home: &Home, json_out: bool) -> Result<()> {
         })?;
     }
     for d in &st.dispositivos {
+        let seen = &d.seen;
         say!(
             "{} {} ({}): {} — {}",
-            d.tipo,
-            d.modelo.as_deref().unwrap_or("?"),
-            d.puerto,
-            d.estado,
-            d.visto
+            seen.tipo,
+            seen.modelo.as_deref().unwrap_or("?"),
+            seen.puerto,
+            seen.estado,
+            seen.visto
         )?;
+        if let Some(t) = &d.autoprueba {
+            out::line(Say::SelfTestRecorded {
+                kind: &t.tipo,
+                port: &t.puerto,
+                passed: t.resultado == "correcto",
+                reason: t.motivo.as_deref(),
+                at: &t.cuando,
+            })?;
+        }
     }
     out::line(Say::LastSync(st.ultima_sincronizacion.as_deref()))?;
     Ok(())

@@ -15,6 +15,7 @@ pub mod lookup;
 pub mod office;
 pub mod officers;
 pub mod peer_server;
+pub mod self_test;
 pub mod session;
 pub mod station;
 pub mod status;

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::home::Home;
 use crate::workflows::activity::{self, DeviceSeen};
+use crate::workflows::self_test::{self, SelfTestRecord};
 
 /// The station's state; serialised, it is the `status --json` contract (docs/cli.md).
 #[derive(Debug, Clone, Serialize)]
@@ -32,12 +33,33 @@ pub struct StationStatus {
     pub oficiales: usize,
     /// Labels of the recipients record keys are wrapped to.
     pub destinatarios: Vec<String>,
-    /// The scanner and camera the console last opened.
-    pub dispositivos: Vec<DeviceSeen>,
+    /// The scanner and camera last opened, each with its last shift-start self-test.
+    pub dispositivos: Vec<DeviceState>,
     /// End of the last good sync round or bundle import (UTC), if any.
     pub ultima_sincronizacion: Option<String>,
     /// Size of the store on disk.
     pub almacen_bytes: u64,
+}
+
+/// A device as last seen, with its last shift-start self-test (`null` if never tested).
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceState {
+    /// What was last seen on its port.
+    #[serde(flatten)]
+    pub seen: DeviceSeen,
+    /// Its last self-test (`huella devices test`, or the console at shift start).
+    pub autoprueba: Option<SelfTestRecord>,
+}
+
+fn devices(home: &Home) -> Vec<DeviceState> {
+    let tests = self_test::records(home);
+    activity::devices(home)
+        .into_iter()
+        .map(|seen| DeviceState {
+            autoprueba: tests.iter().find(|t| t.tipo == seen.tipo).cloned(),
+            seen,
+        })
+        .collect()
 }
 
 /// The state of the station in `home`.
@@ -59,7 +81,7 @@ pub fn status(home: &Home) -> Result<StationStatus, StoreError> {
             .collect(),
         oficiales: store.officers()?.len(),
         destinatarios: st.recipients.into_iter().map(|(l, _)| l).collect(),
-        dispositivos: activity::devices(home),
+        dispositivos: devices(home),
         ultima_sincronizacion: activity::last_sync(home),
         almacen_bytes: store.size_on_disk()?,
     })

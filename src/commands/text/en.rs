@@ -179,6 +179,23 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
         Say::DemoHeadless => f.write_str(
             "no interactive terminal: the console is not opened (run `huella demo` in a terminal).",
         ),
+        Say::SelfTestRecorded {
+            kind,
+            port,
+            passed,
+            reason,
+            at,
+        } => write!(
+            f,
+            "self-test {} ({port}): {}{} — {at}",
+            match kind {
+                "escaner" => "scanner",
+                "camara" => "camera",
+                other => other,
+            },
+            if passed { "passed" } else { "failed" },
+            reason.map(|m| format!(" ({m})")).unwrap_or_default()
+        ),
         Say::Loosened { path, mode, dir } => write!(
             f,
             "warning: {} has mode {mode:o}: other users of this machine can read it; use chmod {}",

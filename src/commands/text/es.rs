@@ -182,6 +182,18 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
         Say::DemoHeadless => f.write_str(
             "sin terminal interactiva: no se abre la consola (ejecute `huella demo` en una terminal).",
         ),
+        Say::SelfTestRecorded {
+            kind,
+            port,
+            passed,
+            reason,
+            at,
+        } => write!(
+            f,
+            "autoprueba {kind} ({port}): {}{} — {at}",
+            if passed { "correcto" } else { "fallido" },
+            reason.map(|m| format!(" ({m})")).unwrap_or_default()
+        ),
         Say::Loosened { path, mode, dir } => write!(
             f,
             "aviso: {} tiene permisos {mode:o}: otros usuarios de este equipo pueden leerlo; use chmod {}",

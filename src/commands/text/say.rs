@@ -286,6 +286,19 @@ pub enum Say<'a> {
     DemoAudit(u64),
     /// `demo` without a terminal: the console is not opened.
     DemoHeadless,
+    /// `status`: a device's last self-test.
+    SelfTestRecorded {
+        /// `escaner` or `camara`.
+        kind: &'a str,
+        /// Port tested.
+        port: &'a str,
+        /// Whether it passed.
+        passed: bool,
+        /// Machine code of the failure.
+        reason: Option<&'a str>,
+        /// When (UTC).
+        at: &'a str,
+    },
     /// A station file or folder others on this machine can read (shown before every command).
     Loosened {
         /// The file or folder.

@@ -282,7 +282,11 @@ pub fn face_check(k: FaceCheckKind) -> &'static str {
         FaceCheckKind::Exposure => "good exposure",
         FaceCheckKind::EvenLight => "even light",
         FaceCheckKind::NoGlare => "no glare",
-        FaceCheckKind::Sharp => "sharp",
+        FaceCheckKind::Sharp => "face in focus",
         FaceCheckKind::Centred => "face centred",
+        FaceCheckKind::OneFace => "exactly one face",
+        FaceCheckKind::FaceSize => "face size",
+        FaceCheckKind::InFrame => "whole head in frame",
+        FaceCheckKind::FaceLight => "face lit (no backlight)",
     }
 }

@@ -265,7 +265,11 @@ pub fn face_check(k: FaceCheckKind) -> &'static str {
         FaceCheckKind::Exposure => "iluminación adecuada",
         FaceCheckKind::EvenLight => "luz pareja",
         FaceCheckKind::NoGlare => "sin reflejos",
-        FaceCheckKind::Sharp => "nítida",
+        FaceCheckKind::Sharp => "rostro nítido",
         FaceCheckKind::Centred => "rostro centrado",
+        FaceCheckKind::OneFace => "un solo rostro",
+        FaceCheckKind::FaceSize => "tamaño del rostro",
+        FaceCheckKind::InFrame => "cabeza completa en el cuadro",
+        FaceCheckKind::FaceLight => "rostro iluminado (sin contraluz)",
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use huella_devices::sim::Glass;
 use huella_devices::{
     CameraActor, CameraCommand, CameraEvent, ScannerActor, ScannerCommand, ScannerEvent,
-    Vc0706Camera, Vc0706Config, ZfmConfig, ZfmScanner,
+    Vc0706Camera, Vc0706Config, ZfmConfig,
 };
 use tokio::sync::mpsc::Sender;
 
@@ -70,8 +70,10 @@ fn note_devices(home: &Home, found: &[(&str, &str, Result<String, String>)]) {
 }
 
 fn open_scanner(path: &str) -> Result<ScannerActor, String> {
-    let s = ZfmScanner::open(path, ZfmConfig::default()).map_err(|e| e.mensaje().to_owned())?;
-    huella_devices::spawn_scanner(Box::new(s), 64).map_err(|e| e.to_string())
+    // A serial port, or `libfprint[:DRIVER]` for a USB reader in builds with that feature.
+    let s = huella_devices::capture::open_scanner(path, ZfmConfig::default())
+        .map_err(|e| e.mensaje().to_owned())?;
+    huella_devices::spawn_scanner(s, 64).map_err(|e| e.to_string())
 }
 
 fn open_camera(path: &str) -> Result<CameraActor, String> {

@@ -15,11 +15,13 @@ use huella_sync::{
 use crate::matching::{self, Unusable};
 use crate::workflows::indexing;
 use crate::workflows::session::Session;
-pub use face::{FaceCheck, FaceCheckKind, Thumb, check_face, decode_gray};
+pub use face::{FaceCheck, FaceCheckKind, Thumb, check_face, check_face_gray, decode_gray};
+pub use face_detect::{FaceBox, detect_faces};
 
 pub use gallery::{DuplicateHit, OfficeGallery};
 
 mod face;
+mod face_detect;
 mod gallery;
 pub mod officer_finger;
 pub mod survival;
