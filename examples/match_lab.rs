@@ -37,6 +37,15 @@ use huella::matching::eval::{Sample, list_samples};
 use huella::matching::matcher::{Scratch, compare_with};
 use huella::matching::{Prepared, Template, extract, prepare};
 
+/// The set a cached folder belongs to, for the means: the `FVC…` component of its path
+/// (phase and resolution variants of one set share it), else the folder itself.
+fn set_key(dir: &str) -> String {
+    dir.split('/')
+        .find(|c| c.starts_with("FVC"))
+        .map(|c| c.split("_B").next().unwrap_or(c).to_string())
+        .unwrap_or_else(|| dir.to_string())
+}
+
 fn cache_path() -> PathBuf {
     std::env::var_os("LAB_CACHE").map_or_else(
         || PathBuf::from("/tmp/huella-lab-templates.bin"),
@@ -218,7 +227,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let prepared: Vec<_> = templates.iter().map(|t| t.as_ref().map(prepare)).collect();
                 let samples = list_samples(std::path::Path::new(&dir))?;
                 let r = huella::matching::eval::report(&samples, &prepared, 0.0, 2);
-                let set = if dir.contains("DB1") { "DB1" } else { "DB3" };
+                let set = set_key(&dir);
                 let e = sums.entry(set.to_string()).or_default();
                 e.0 += r.eer;
                 e.1 += r.ext_eer;
@@ -401,6 +410,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 n += 1;
             }
             println!("{n} images, found again {:.3}", share / n.max(1) as f64);
+            Ok(())
+        }
+        Some("look") => {
+            // SRC PPI OUT.png: the image at 500 ppi with its minutiae drawn (endings white,
+            // bifurcations black squares with a direction tick), to see where extraction goes wrong.
+            let src = std::env::args().nth(2).ok_or("look SRC PPI OUT")?;
+            let ppi: u32 = std::env::args().nth(3).ok_or("look SRC PPI OUT")?.parse()?;
+            let out = std::env::args().nth(4).ok_or("look SRC PPI OUT")?;
+            let bytes = std::fs::read(&src)?;
+            let e = extract(&bytes, ppi)?;
+            let img = image::load_from_memory(&bytes)?.to_luma8();
+            let scale = 500.0 / ppi as f32;
+            let (w, h) = (
+                (img.width() as f32 * scale) as u32,
+                (img.height() as f32 * scale) as u32,
+            );
+            let mut img = image::imageops::resize(&img, w, h, image::imageops::FilterType::Triangle);
+            let mut put = |x: f32, y: f32, v: u8| {
+                if x >= 0.0 && y >= 0.0 && (x as u32) < w && (y as u32) < h {
+                    img.put_pixel(x as u32, y as u32, image::Luma([v]));
+                }
+            };
+            for m in &e.minutiae {
+                let v = if m.kind == huella::matching::minutiae::Kind::Ending { 255 } else { 0 };
+                for d in -2..=2 {
+                    for k in -2..=2 {
+                        put(m.x + d as f32, m.y + k as f32, v);
+                    }
+                }
+                for r in 3..10 {
+                    put(m.x + r as f32 * m.angle.cos(), m.y + r as f32 * m.angle.sin(), v);
+                }
+            }
+            img.save(&out)?;
+            println!("{src}: {} minutiae, quality {}", e.minutiae.len(), e.quality.score);
             Ok(())
         }
         Some("probe") => {
