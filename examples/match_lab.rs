@@ -364,11 +364,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Some("calibrate") => {
             let mut samples = Vec::new();
-            for (k, d) in std::env::args().skip(2).enumerate() {
-                for mut x in list_samples(std::path::Path::new(&d))? {
-                    x.finger = format!("{k}/{}", x.finger);
-                    samples.push(x);
-                }
+            // Same labels across folders are not impostors (as in `huella eval calibrate`).
+            for d in std::env::args().skip(2) {
+                samples.extend(list_samples(std::path::Path::new(&d))?);
             }
             let (prepared, _) = huella::matching::eval::extract_all(&samples, 500, 2);
             let impostor = huella::matching::eval::impostor_scores(&samples, &prepared, 2);
@@ -445,6 +443,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             img.save(&out)?;
             println!("{src}: {} minutiae, quality {}", e.minutiae.len(), e.quality.score);
+            Ok(())
+        }
+        Some("topimp") => {
+            // DIR...: the 20 highest-scoring impostor pairs over all folders (cross-folder pairs
+            // included), to see what the calibration tail is made of.
+            let mut all: Vec<(String, Option<Prepared>)> = Vec::new();
+            for d in std::env::args().skip(2) {
+                let samples = list_samples(std::path::Path::new(&d))?;
+                let (prep, _) = huella::matching::eval::extract_all(&samples, 500, 2);
+                for (s, p) in samples.iter().zip(prep) {
+                    all.push((format!("{}/{}_{}", set_key(&d), s.finger, s.impression), p));
+                }
+            }
+            let mut top: Vec<(f32, usize, usize)> = Vec::new();
+            let finger = |n: &str| n.rsplit_once('_').map(|(f, _)| f.to_string()).unwrap_or_default();
+            let mut scratch = Scratch::default();
+            for i in 0..all.len() {
+                for j in i + 1..all.len() {
+                    if finger(&all[i].0) == finger(&all[j].0) {
+                        continue;
+                    }
+                    if let (Some(a), Some(b)) = (&all[i].1, &all[j].1) {
+                        let s = compare_with(a, b, &mut scratch);
+                        if top.len() < 20 || s > top[top.len() - 1].0 {
+                            top.push((s, i, j));
+                            top.sort_by(|x, y| y.0.total_cmp(&x.0));
+                            top.truncate(20);
+                        }
+                    }
+                }
+            }
+            for (s, i, j) in top {
+                println!("{s:.4} {} {}", all[i].0, all[j].0);
+            }
             Ok(())
         }
         Some("probe") => {
