@@ -479,6 +479,97 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             Ok(())
         }
+        Some("demo1n") => {
+            // PEOPLE [IMPRESSION]: the demo's synthetic people (devices generator, persons
+            // 0..PEOPLE, ten fingers, impression 1 enrolled) searched with impression
+            // IMPRESSION (default 2) of every person's ten fingers: own rank, unrelated people
+            // flagged by `duplicate::judge`, and how often unrelated same-position fingers pass
+            // the 1e-2 / 1e-3 / 1e-4 thresholds (near-twins would pass more often than real
+            // impostors).
+            let people: u64 = std::env::args().nth(2).ok_or("demo1n PEOPLE")?.parse()?;
+            let imp: u32 = std::env::args().nth(3).map_or(Ok(2), |v| v.parse())?;
+            let fingers: Vec<_> = huella_devices::FingerPosition::all().collect();
+            let template = |p: u64, f: huella_devices::FingerPosition, n: u32| {
+                let img = huella_devices::synthetic::fingerprint(p, f, n);
+                let g = huella::matching::raster::Gray::from_u8(
+                    usize::from(img.width),
+                    usize::from(img.height),
+                    &img.pixels,
+                )?;
+                huella::matching::extract_gray(&g, u32::from(img.dpi)).ok().map(|e| e.template)
+            };
+            let mut gallery = huella::matching::Gallery::new();
+            let mut enrolled: Vec<Vec<Option<Prepared>>> = Vec::new();
+            let mut fte = 0;
+            for p in 0..people {
+                let mut row = Vec::new();
+                for &f in &fingers {
+                    let t = template(p, f, 1);
+                    if let Some(t) = &t {
+                        gallery.add(&p.to_string(), f.number(), t);
+                    } else {
+                        fte += 1;
+                    }
+                    row.push(t.as_ref().map(prepare));
+                }
+                enrolled.push(row);
+            }
+            let th: Vec<f32> = [1e-2, 1e-3, 1e-4].iter().map(|&f| huella::matching::threshold_for_fmr(f)).collect();
+            let mut above = [0usize; 3];
+            let mut pairs = 0usize;
+            let mut max_imp = 0.0f32;
+            let mut scratch = Scratch::default();
+            for f in 0..fingers.len() {
+                for a in 0..enrolled.len() {
+                    for b in a + 1..enrolled.len() {
+                        if let (Some(x), Some(y)) = (&enrolled[a][f], &enrolled[b][f]) {
+                            let s = compare_with(x, y, &mut scratch);
+                            max_imp = max_imp.max(s);
+                            pairs += 1;
+                            for (k, t) in th.iter().enumerate() {
+                                above[k] += usize::from(s >= *t);
+                            }
+                        }
+                    }
+                }
+            }
+            println!(
+                "unrelated same-position pairs {pairs}: share above FMR 1e-2 / 1e-3 / 1e-4 thresholds {:.5} / {:.5} / {:.5}; max score {max_imp:.4}; FTE {fte}",
+                above[0] as f64 / pairs.max(1) as f64,
+                above[1] as f64 / pairs.max(1) as f64,
+                above[2] as f64 / pairs.max(1) as f64
+            );
+            let (mut own_first, mut flagged, mut worst) = (0, 0, 1.0f64);
+            let mut strengths = std::collections::BTreeMap::new();
+            for p in 0..people {
+                let probes: Vec<_> = fingers
+                    .iter()
+                    .filter_map(|&f| Some(huella::matching::Finger::new(f.number(), &template(p, f, imp)?)))
+                    .collect();
+                let found = gallery.search(&probes, &huella::matching::SearchOptions::default());
+                if found.first().is_some_and(|c| c.person == p.to_string()) {
+                    own_first += 1;
+                }
+                for c in &found {
+                    let Some(d) = huella::matching::duplicate::judge(c, probes.len(), people as usize) else {
+                        if c.person != p.to_string() {
+                            worst = worst.min(huella::matching::duplicate::unrelated_chance(c.evidence, probes.len()) * people as f64);
+                        }
+                        continue;
+                    };
+                    if c.person == p.to_string() {
+                        *strengths.entry(format!("{:?}", d.strength)).or_insert(0) += 1;
+                    } else {
+                        flagged += 1;
+                        println!("person {p}: unrelated {} flagged {:?} (false alarm {:.2e}, evidence {:.1})", c.person, d.strength, d.false_alarm, c.evidence);
+                    }
+                }
+            }
+            println!(
+                "{people} people: own record first {own_first}, own strengths {strengths:?}, unrelated flagged {flagged}; smallest unrelated false-alarm chance {worst:.3e}"
+            );
+            Ok(())
+        }
         Some("probe") => {
             let mut prints = Vec::new();
             for f in std::env::args().skip(2) {
