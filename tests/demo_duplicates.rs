@@ -125,10 +125,10 @@ fn no_unrelated_demo_person_is_flagged_over_200_people() {
     }
 
     // And the same person coming back (another impression) is flagged, strongly.
-    for i in 0..5usize {
+    for (i, &subject) in subjects.iter().enumerate().take(5) {
         let probes: Vec<Finger> = fingers
             .iter()
-            .map(|&f| Finger::new(f.number(), &template(subjects[i], f, 2)))
+            .map(|&f| Finger::new(f.number(), &template(subject, f, 2)))
             .collect();
         let found = gallery.search(&probes, &opts);
         let top = found.first().expect("a candidate");
