@@ -37,6 +37,15 @@ use huella::matching::eval::{Sample, list_samples};
 use huella::matching::matcher::{Scratch, compare_with};
 use huella::matching::{Prepared, Template, extract, prepare};
 
+/// The set a cached folder belongs to, for the means: the `FVC…` component of its path
+/// (phase and resolution variants of one set share it), else the folder itself.
+fn set_key(dir: &str) -> String {
+    dir.split('/')
+        .find(|c| c.starts_with("FVC"))
+        .map(|c| c.split("_B").next().unwrap_or(c).to_string())
+        .unwrap_or_else(|| dir.to_string())
+}
+
 fn cache_path() -> PathBuf {
     std::env::var_os("LAB_CACHE").map_or_else(
         || PathBuf::from("/tmp/huella-lab-templates.bin"),
@@ -218,7 +227,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let prepared: Vec<_> = templates.iter().map(|t| t.as_ref().map(prepare)).collect();
                 let samples = list_samples(std::path::Path::new(&dir))?;
                 let r = huella::matching::eval::report(&samples, &prepared, 0.0, 2);
-                let set = if dir.contains("DB1") { "DB1" } else { "DB3" };
+                let set = set_key(&dir);
                 let e = sums.entry(set.to_string()).or_default();
                 e.0 += r.eer;
                 e.1 += r.ext_eer;
@@ -355,11 +364,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Some("calibrate") => {
             let mut samples = Vec::new();
-            for (k, d) in std::env::args().skip(2).enumerate() {
-                for mut x in list_samples(std::path::Path::new(&d))? {
-                    x.finger = format!("{k}/{}", x.finger);
-                    samples.push(x);
-                }
+            // Same labels across folders are not impostors (as in `huella eval calibrate`).
+            for d in std::env::args().skip(2) {
+                samples.extend(list_samples(std::path::Path::new(&d))?);
             }
             let (prepared, _) = huella::matching::eval::extract_all(&samples, 500, 2);
             let impostor = huella::matching::eval::impostor_scores(&samples, &prepared, 2);
@@ -401,6 +408,166 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 n += 1;
             }
             println!("{n} images, found again {:.3}", share / n.max(1) as f64);
+            Ok(())
+        }
+        Some("look") => {
+            // SRC PPI OUT.png: the image at 500 ppi with its minutiae drawn (endings white,
+            // bifurcations black squares with a direction tick), to see where extraction goes wrong.
+            let src = std::env::args().nth(2).ok_or("look SRC PPI OUT")?;
+            let ppi: u32 = std::env::args().nth(3).ok_or("look SRC PPI OUT")?.parse()?;
+            let out = std::env::args().nth(4).ok_or("look SRC PPI OUT")?;
+            let bytes = std::fs::read(&src)?;
+            let e = extract(&bytes, ppi)?;
+            let img = image::load_from_memory(&bytes)?.to_luma8();
+            let scale = 500.0 / ppi as f32;
+            let (w, h) = (
+                (img.width() as f32 * scale) as u32,
+                (img.height() as f32 * scale) as u32,
+            );
+            let mut img = image::imageops::resize(&img, w, h, image::imageops::FilterType::Triangle);
+            let mut put = |x: f32, y: f32, v: u8| {
+                if x >= 0.0 && y >= 0.0 && (x as u32) < w && (y as u32) < h {
+                    img.put_pixel(x as u32, y as u32, image::Luma([v]));
+                }
+            };
+            for m in &e.minutiae {
+                let v = if m.kind == huella::matching::minutiae::Kind::Ending { 255 } else { 0 };
+                for d in -2..=2 {
+                    for k in -2..=2 {
+                        put(m.x + d as f32, m.y + k as f32, v);
+                    }
+                }
+                for r in 3..10 {
+                    put(m.x + r as f32 * m.angle.cos(), m.y + r as f32 * m.angle.sin(), v);
+                }
+            }
+            img.save(&out)?;
+            println!("{src}: {} minutiae, quality {}", e.minutiae.len(), e.quality.score);
+            Ok(())
+        }
+        Some("topimp") => {
+            // DIR...: the 20 highest-scoring impostor pairs over all folders (cross-folder pairs
+            // included), to see what the calibration tail is made of.
+            let mut all: Vec<(String, Option<Prepared>)> = Vec::new();
+            for d in std::env::args().skip(2) {
+                let samples = list_samples(std::path::Path::new(&d))?;
+                let (prep, _) = huella::matching::eval::extract_all(&samples, 500, 2);
+                for (s, p) in samples.iter().zip(prep) {
+                    all.push((format!("{}/{}_{}", set_key(&d), s.finger, s.impression), p));
+                }
+            }
+            let mut top: Vec<(f32, usize, usize)> = Vec::new();
+            let finger = |n: &str| n.rsplit_once('_').map(|(f, _)| f.to_string()).unwrap_or_default();
+            let mut scratch = Scratch::default();
+            for i in 0..all.len() {
+                for j in i + 1..all.len() {
+                    if finger(&all[i].0) == finger(&all[j].0) {
+                        continue;
+                    }
+                    if let (Some(a), Some(b)) = (&all[i].1, &all[j].1) {
+                        let s = compare_with(a, b, &mut scratch);
+                        if top.len() < 20 || s > top[top.len() - 1].0 {
+                            top.push((s, i, j));
+                            top.sort_by(|x, y| y.0.total_cmp(&x.0));
+                            top.truncate(20);
+                        }
+                    }
+                }
+            }
+            for (s, i, j) in top {
+                println!("{s:.4} {} {}", all[i].0, all[j].0);
+            }
+            Ok(())
+        }
+        Some("demo1n") => {
+            // PEOPLE [IMPRESSION]: the demo's synthetic people (devices generator, persons
+            // 0..PEOPLE, ten fingers, impression 1 enrolled) searched with impression
+            // IMPRESSION (default 2) of every person's ten fingers: own rank, unrelated people
+            // flagged by `duplicate::judge`, and how often unrelated same-position fingers pass
+            // the 1e-2 / 1e-3 / 1e-4 thresholds (near-twins would pass more often than real
+            // impostors).
+            let people: u64 = std::env::args().nth(2).ok_or("demo1n PEOPLE")?.parse()?;
+            let imp: u32 = std::env::args().nth(3).map_or(Ok(2), |v| v.parse())?;
+            let fingers: Vec<_> = huella_devices::FingerPosition::all().collect();
+            let template = |p: u64, f: huella_devices::FingerPosition, n: u32| {
+                let img = huella_devices::synthetic::fingerprint(p, f, n);
+                let g = huella::matching::raster::Gray::from_u8(
+                    usize::from(img.width),
+                    usize::from(img.height),
+                    &img.pixels,
+                )?;
+                huella::matching::extract_gray(&g, u32::from(img.dpi)).ok().map(|e| e.template)
+            };
+            let mut gallery = huella::matching::Gallery::new();
+            let mut enrolled: Vec<Vec<Option<Prepared>>> = Vec::new();
+            let mut fte = 0;
+            for p in 0..people {
+                let mut row = Vec::new();
+                for &f in &fingers {
+                    let t = template(p, f, 1);
+                    if let Some(t) = &t {
+                        gallery.add(&p.to_string(), f.number(), t);
+                    } else {
+                        fte += 1;
+                    }
+                    row.push(t.as_ref().map(prepare));
+                }
+                enrolled.push(row);
+            }
+            let th: Vec<f32> = [1e-2, 1e-3, 1e-4].iter().map(|&f| huella::matching::threshold_for_fmr(f)).collect();
+            let mut above = [0usize; 3];
+            let mut pairs = 0usize;
+            let mut max_imp = 0.0f32;
+            let mut scratch = Scratch::default();
+            for f in 0..fingers.len() {
+                for a in 0..enrolled.len() {
+                    for b in a + 1..enrolled.len() {
+                        if let (Some(x), Some(y)) = (&enrolled[a][f], &enrolled[b][f]) {
+                            let s = compare_with(x, y, &mut scratch);
+                            max_imp = max_imp.max(s);
+                            pairs += 1;
+                            for (k, t) in th.iter().enumerate() {
+                                above[k] += usize::from(s >= *t);
+                            }
+                        }
+                    }
+                }
+            }
+            println!(
+                "unrelated same-position pairs {pairs}: share above FMR 1e-2 / 1e-3 / 1e-4 thresholds {:.5} / {:.5} / {:.5}; max score {max_imp:.4}; FTE {fte}",
+                above[0] as f64 / pairs.max(1) as f64,
+                above[1] as f64 / pairs.max(1) as f64,
+                above[2] as f64 / pairs.max(1) as f64
+            );
+            let (mut own_first, mut flagged, mut worst) = (0, 0, 1.0f64);
+            let mut strengths = std::collections::BTreeMap::new();
+            for p in 0..people {
+                let probes: Vec<_> = fingers
+                    .iter()
+                    .filter_map(|&f| Some(huella::matching::Finger::new(f.number(), &template(p, f, imp)?)))
+                    .collect();
+                let found = gallery.search(&probes, &huella::matching::SearchOptions::default());
+                if found.first().is_some_and(|c| c.person == p.to_string()) {
+                    own_first += 1;
+                }
+                for c in &found {
+                    let Some(d) = huella::matching::duplicate::judge(c, probes.len(), people as usize) else {
+                        if c.person != p.to_string() {
+                            worst = worst.min(huella::matching::duplicate::unrelated_chance(c.evidence, probes.len()) * people as f64);
+                        }
+                        continue;
+                    };
+                    if c.person == p.to_string() {
+                        *strengths.entry(format!("{:?}", d.strength)).or_insert(0) += 1;
+                    } else {
+                        flagged += 1;
+                        println!("person {p}: unrelated {} flagged {:?} (false alarm {:.2e}, evidence {:.1})", c.person, d.strength, d.false_alarm, c.evidence);
+                    }
+                }
+            }
+            println!(
+                "{people} people: own record first {own_first}, own strengths {strengths:?}, unrelated flagged {flagged}; smallest unrelated false-alarm chance {worst:.3e}"
+            );
             Ok(())
         }
         Some("probe") => {

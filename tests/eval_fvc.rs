@@ -1,18 +1,36 @@
-//! `huella eval fingerprints` on the FVC2002 DB1_B and DB3_B development sets (from the shared
-//! data folder beside the repository), checked against the accuracy goals of the matching issue.
+//! `huella eval fingerprints` on the seven FVC development sets (from the shared data folder
+//! beside the repository) in one run, each set guarded at its measured level with about one
+//! to four genuine pairs of slack (one pair ≈ 0.36 point of FVC EER), and the mean.
 
 use std::path::PathBuf;
 use std::process::Command;
 
-fn eval(set: &str) -> serde_json::Value {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/fingerprints")
-        .join(set)
-        .join("tif");
-    assert!(dir.is_dir(), "missing data set {}", dir.display());
+/// (set, highest FVC EER, lowest rank-1) — measured at commit b083e89 (docs/matching.md):
+/// 0.36, 2.00, 2.54, 2.18, 4.19, 7.08, 13.27 % EER; rank-1 100, 100, 98.6, 98.6, 100, 94.3,
+/// 87.1 %.
+const SETS: [(&str, f64, f64); 7] = [
+    ("FVC2002_DB1_B", 0.012, 1.0),
+    ("FVC2002_DB3_B", 0.030, 0.985),
+    ("FVC2000_DB1_B", 0.035, 0.97),
+    ("FVC2000_DB2_B", 0.035, 0.97),
+    ("FVC2000_DB3_B", 0.055, 0.97),
+    ("FVC2004_DB1_B", 0.085, 0.92),
+    ("FVC2004_DB2_B", 0.145, 0.84),
+];
+
+#[test]
+fn seven_development_sets_hold_their_levels() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/fingerprints");
+    let dirs: Vec<PathBuf> = SETS
+        .iter()
+        .map(|(set, _, _)| root.join(set).join("tif"))
+        .collect();
+    for d in &dirs {
+        assert!(d.is_dir(), "missing data set {}", d.display());
+    }
     let out = Command::new(env!("CARGO_BIN_EXE_huella"))
         .args(["eval", "fingerprints"])
-        .arg(&dir)
+        .args(&dirs)
         .args(["--ppi", "500", "--json"])
         .output()
         .expect("run huella eval");
@@ -21,14 +39,11 @@ fn eval(set: &str) -> serde_json::Value {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
-
-#[test]
-fn fvc2002_development_sets_meet_the_accuracy_goals() {
-    let db1 = eval("FVC2002_DB1_B");
-    let db3 = eval("FVC2002_DB3_B");
-    for v in [&db1, &db3] {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let sets = v["sets"].as_array().expect("sets");
+    assert_eq!(sets.len(), SETS.len(), "{v}");
+    for (r, (name, max_eer, min_rank1)) in sets.iter().zip(SETS) {
+        assert_eq!(r["set"], name, "{r}");
         for key in [
             "eer",
             "fmr100",
@@ -43,12 +58,23 @@ fn fvc2002_development_sets_meet_the_accuracy_goals() {
             "extract_ms",
             "matches_per_s",
         ] {
-            assert!(v[key].is_number(), "missing {key} in {v}");
+            assert!(r[key].is_number(), "missing {key} in {r}");
         }
-        assert_eq!(v["fte"].as_f64(), Some(0.0), "{v}");
+        let get = |k: &str| r[k].as_f64().unwrap_or(f64::NAN);
+        assert!(get("eer") <= max_eer, "{name}: EER above {max_eer}: {r}");
+        assert!(
+            get("rank1") >= min_rank1,
+            "{name}: rank-1 below {min_rank1}: {r}"
+        );
+        // One failure to enrol in 80 images at most (the issue's 1 % goal, rounded to images).
+        assert!(get("fte") <= 1.0 / 80.0 + 1e-9, "{name}: FTE {r}");
     }
-    assert_eq!(db1["rank1"].as_f64(), Some(1.0), "{db1}");
-    assert_eq!(db3["rank1"].as_f64(), Some(1.0), "{db3}");
-    let mean_eer = (db1["eer"].as_f64().unwrap_or(1.0) + db3["eer"].as_f64().unwrap_or(1.0)) / 2.0;
-    assert!(mean_eer <= 0.02, "mean EER {mean_eer}: {db1} {db3}");
+    let mean = v["mean_eer"].as_f64().unwrap_or(1.0);
+    assert!(mean <= 0.05, "mean FVC EER {mean}: {v}");
+    let expected = sets
+        .iter()
+        .map(|r| r["eer"].as_f64().unwrap_or(1.0))
+        .sum::<f64>()
+        / 7.0;
+    assert!((mean - expected).abs() < 1e-12, "mean {mean} vs {expected}");
 }

@@ -1,5 +1,6 @@
-//! `huella eval fingerprints DIR [--ppi N] [--json]`: runs the FVC protocol of
-//! `matching::eval` on a folder of `F_I.(tif|png)` images and prints the figures;
+//! `huella eval fingerprints DIR [DIR…] [--ppi N] [--json]`: runs the FVC protocol of
+//! `matching::eval` on one or more folders of `F_I.(tif|png)` images and prints the figures
+//! (several folders: one row per set and the mean);
 //! `huella eval calibrate DIR...` fits the score → FMR calibration table.
 //!
 //! Argument glue and formatting only: the protocol and the arithmetic live in `matching`.
@@ -23,12 +24,14 @@ pub struct EvalArgs {
 /// Evaluations.
 #[derive(clap::Subcommand, Debug)]
 pub enum EvalWhat {
-    /// FVC protocol on a folder of F_I.tif / F_I.png images (F finger, I impression).
+    /// FVC protocol on folders of F_I.tif / F_I.png images (F finger, I impression), each
+    /// folder one set; several folders give a per-set table and the mean.
     ///
     /// Example: huella eval fingerprints ../shared/data/fingerprints/FVC2002_DB1_B/tif --ppi 500 --json
     Fingerprints {
-        /// Folder with the images.
-        dir: PathBuf,
+        /// Folders with the images (one set each).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
         /// Capture resolution in pixels per inch (TIFF/PNG files do not carry it reliably).
         #[arg(long, default_value_t = 500)]
         ppi: u32,
@@ -58,11 +61,14 @@ pub enum EvalWhat {
 pub fn run(args: EvalArgs) -> Result<()> {
     match args.what {
         EvalWhat::Fingerprints {
-            dir,
+            dirs,
             ppi,
             json,
             threads,
-        } => fingerprints(&dir, ppi, json, threads),
+        } => match dirs.as_slice() {
+            [dir] => fingerprints(dir, ppi, json, threads),
+            _ => several_sets(&dirs, ppi, json, threads),
+        },
         EvalWhat::Calibrate { dirs, ppi, threads } => calibrate(&dirs, ppi, threads),
     }
 }
@@ -109,14 +115,72 @@ fn fingerprints(dir: &std::path::Path, ppi: u32, json: bool, threads: usize) -> 
     Ok(())
 }
 
+/// Several sets: each evaluated on its own, then one row per set and the mean EERs.
+fn several_sets(dirs: &[PathBuf], ppi: u32, json: bool, threads: usize) -> Result<()> {
+    let mut sets = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let r = eval::evaluate_dir(dir, ppi, threads)
+            .with_context(|| format!("no se pudo evaluar {}", dir.display()))?;
+        sets.push(eval::SetReport {
+            set: set_name(dir),
+            report: r,
+        });
+    }
+    let summary = eval::MultiReport::new(sets);
+    if json {
+        println!("{}", serde_json::to_string(&summary)?);
+        return Ok(());
+    }
+    let pct = |v: f64| format!("{:.2}", 100.0 * v);
+    println!(
+        "{:<16}{:>8}{:>10}{:>10}{:>10}{:>8}{:>7}{:>8}",
+        "conjunto %", "EER", "EER ext", "FMR1000", "rango 1", "FTE", "ms", "comp/s"
+    );
+    for s in &summary.sets {
+        let r = &s.report;
+        println!(
+            "{:<16}{:>8}{:>10}{:>10}{:>10}{:>8}{:>7.1}{:>8.0}",
+            s.set,
+            pct(r.eer),
+            pct(r.ext_eer),
+            pct(r.ext_fmr1000),
+            pct(r.rank1),
+            pct(r.fte),
+            r.extract_ms,
+            r.matches_per_s
+        );
+    }
+    println!(
+        "{:<16}{:>8}{:>10}",
+        "media",
+        pct(summary.mean_eer),
+        pct(summary.mean_ext_eer)
+    );
+    Ok(())
+}
+
+/// The name a set goes by in the table: the folder's name, or its parent's when the folder
+/// is a format subfolder such as `tif/` or `png/`.
+fn set_name(dir: &std::path::Path) -> String {
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| p.display().to_string())
+    };
+    match dir.file_name().and_then(|n| n.to_str()) {
+        Some("tif" | "png" | "tiff") => dir.parent().map(name).unwrap_or_else(|| name(dir)),
+        _ => name(dir),
+    }
+}
+
 fn calibrate(dirs: &[PathBuf], ppi: u32, threads: usize) -> Result<()> {
+    // Fingers keep their label across folders: pairs with the same label in two folders are
+    // not counted as impostors, because one year's FVC databases share volunteers (FVC2000 DB1
+    // and DB2 finger 101 are one finger on two sensors, scoring up to 0.26: docs/matching.md).
     let mut samples: Vec<Sample> = Vec::new();
-    for (k, d) in dirs.iter().enumerate() {
-        let mut s =
+    for d in dirs {
+        let s =
             eval::list_samples(d).with_context(|| format!("no se pudo leer {}", d.display()))?;
-        for x in s.iter_mut() {
-            x.finger = format!("{k}/{}", x.finger);
-        }
         samples.extend(s);
     }
     let (prepared, _) = eval::extract_all(&samples, ppi, threads);

@@ -53,6 +53,41 @@ pub struct EvalReport {
     pub impostor: Vec<f32>,
 }
 
+/// The report of one set among several.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SetReport {
+    /// The set's name (its folder).
+    pub set: String,
+    /// Its figures (flattened into the set's JSON object).
+    #[serde(flatten)]
+    pub report: EvalReport,
+}
+
+/// Several sets evaluated one by one, with the mean of their EERs (each set weighs the same).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MultiReport {
+    /// One report per set, in the order given.
+    pub sets: Vec<SetReport>,
+    /// Mean FVC EER over the sets.
+    pub mean_eer: f64,
+    /// Mean extended EER over the sets.
+    pub mean_ext_eer: f64,
+}
+
+impl MultiReport {
+    /// Collects the sets and computes the means (0 for no sets).
+    pub fn new(sets: Vec<SetReport>) -> Self {
+        let n = sets.len().max(1) as f64;
+        let mean_eer = sets.iter().map(|s| s.report.eer).sum::<f64>() / n;
+        let mean_ext_eer = sets.iter().map(|s| s.report.ext_eer).sum::<f64>() / n;
+        Self {
+            sets,
+            mean_eer,
+            mean_ext_eer,
+        }
+    }
+}
+
 /// Why an evaluation could not run.
 #[derive(Debug, Error)]
 pub enum EvalError {
@@ -407,6 +442,56 @@ mod tests {
             assert!(json.get(k).is_some_and(|v| v.is_number()), "{k}");
         }
         assert_eq!(json.as_object().map(|o| o.len()), Some(12));
+    }
+
+    #[test]
+    fn several_sets_report_each_set_and_the_means() {
+        let fake = |eer: f64, ext_eer: f64| {
+            let mut r = report_from_scores(&[0.9, 0.8], &[0.1]);
+            r.eer = eer;
+            r.ext_eer = ext_eer;
+            r
+        };
+        let m = MultiReport::new(vec![
+            SetReport {
+                set: "A".into(),
+                report: fake(0.02, 0.04),
+            },
+            SetReport {
+                set: "B".into(),
+                report: fake(0.10, 0.02),
+            },
+        ]);
+        assert!((m.mean_eer - 0.06).abs() < 1e-12);
+        assert!((m.mean_ext_eer - 0.03).abs() < 1e-12);
+        let json = serde_json::to_value(&m).expect("serialises");
+        assert_eq!(json["sets"][1]["set"], "B");
+        assert_eq!(json["sets"][1]["eer"], 0.10);
+        assert_eq!(json["sets"][0].as_object().map(|o| o.len()), Some(13));
+        assert!(json["mean_eer"].is_number() && json["mean_ext_eer"].is_number());
+        assert_eq!(MultiReport::new(Vec::new()).mean_eer, 0.0);
+    }
+
+    /// A report built from score lists only (no images), for the arithmetic tests.
+    fn report_from_scores(genuine: &[f32], impostor: &[f32]) -> EvalReport {
+        let (eer, fmr100, fmr1000, zero_fmr) = error_rates(genuine, impostor);
+        EvalReport {
+            eer,
+            fmr100,
+            fmr1000,
+            zero_fmr,
+            ext_eer: eer,
+            ext_fmr100: fmr100,
+            ext_fmr1000: fmr1000,
+            ext_zero_fmr: zero_fmr,
+            rank1: 1.0,
+            fte: 0.0,
+            extract_ms: 0.0,
+            matches_per_s: 0.0,
+            images: 0,
+            genuine: genuine.to_vec(),
+            impostor: impostor.to_vec(),
+        }
     }
 
     #[test]

@@ -114,6 +114,14 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
     })
 }
 
+/// Autocorrelation strength at the ridge period from which a block's signature counts as
+/// ridges (the period estimate itself accepts 0.2; the mask asks for clearer evidence).
+const PERIODIC_STRENGTH: f32 = 0.3;
+/// Radius in blocks of the neighbourhood whose periodic share decides a block.
+const PERIODIC_RADIUS: isize = 2;
+/// Share of periodic blocks around a block that keeps it in the mask.
+const PERIODIC_SHARE: f32 = 0.5;
+
 /// The block fields of one pass over the work image (one grid phase).
 struct Fields {
     norm: Gray,
@@ -123,12 +131,17 @@ struct Fields {
 }
 
 /// Normalisation, orientation, foreground mask and ridge period on the image's block grid.
+/// The mask is the contrast mask narrowed to where the blocks are periodic (ridges rather than
+/// dust, shading or a sensor's frame: issue #14, docs/matching.md).
 fn analyse(img: &Gray) -> Fields {
     let (bmean, bstd) = segmentation::block_stats(img, 8);
     let norm = segmentation::normalise(img, &bmean, &bstd);
     let orient = orientation::estimate(&norm);
     let (_, bstd_wide) = segmentation::block_stats(img, 12);
-    let mask = segmentation::foreground(&bstd_wide, &orient.coherence);
+    let contrast = segmentation::foreground(&bstd_wide, &orient.coherence);
+    let periodic = frequency::periodic_blocks(&norm, &orient, &contrast, PERIODIC_STRENGTH);
+    let mask = segmentation::keep_periodic(&contrast, &periodic, PERIODIC_RADIUS, PERIODIC_SHARE)
+        .unwrap_or(contrast);
     let period = frequency::estimate(&norm, &orient, &mask);
     Fields {
         norm,

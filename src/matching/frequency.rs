@@ -83,6 +83,31 @@ fn block_period(img: &Gray, cx: f32, cy: f32, theta: f32) -> Option<(f32, f32)> 
     Some((period, strength))
 }
 
+/// Blocks of `mask` whose oriented signature is clearly periodic (strength ≥ `min_strength`):
+/// where ridges are, as opposed to texture, dust or shading that only has contrast.
+pub fn periodic_blocks(
+    img: &Gray,
+    orient: &OrientationField,
+    mask: &BlockMap<bool>,
+    min_strength: f32,
+) -> BlockMap<bool> {
+    let mut out = BlockMap::new(mask.bw, mask.bh, false);
+    for by in 0..mask.bh {
+        for bx in 0..mask.bw {
+            if !mask.get(bx as isize, by as isize) {
+                continue;
+            }
+            let cx = (bx * BLOCK + BLOCK / 2) as f32;
+            let cy = (by * BLOCK + BLOCK / 2) as f32;
+            let theta = orient.theta.get(bx as isize, by as isize);
+            if block_period(img, cx, cy, theta).is_some_and(|(_, s)| s >= min_strength) {
+                out.set(bx, by, true);
+            }
+        }
+    }
+    out
+}
+
 /// Estimates the ridge period field over the foreground.
 pub fn estimate(img: &Gray, orient: &OrientationField, mask: &BlockMap<bool>) -> PeriodField {
     let (bw, bh) = (mask.bw, mask.bh);

@@ -17,6 +17,7 @@
 //! ```
 
 pub mod calibration;
+pub mod duplicate;
 pub mod enhance;
 pub mod eval;
 pub mod extract;
@@ -38,6 +39,7 @@ pub mod template;
 pub(crate) mod test_support;
 
 pub use calibration::{fmr_for_score, threshold_for_fmr};
+pub use duplicate::{DuplicateDecision, HitStrength};
 pub use extract::{Extraction, extract, extract_gray};
 pub use identify::{Candidate, Finger, Gallery, SearchOptions};
 pub use matcher::{Prepared, compare, prepare};

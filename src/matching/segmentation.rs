@@ -292,6 +292,42 @@ pub fn foreground(std: &BlockMap<f32>, coherence: &BlockMap<f32>) -> BlockMap<bo
     mask
 }
 
+/// Narrows `mask` to the blocks where at least `min_share` of the mask blocks within
+/// `radius` blocks are `periodic`, then keeps the main region (opening, largest component,
+/// holes filled): contrast without ridges (dust, shading, a sensor's frame) leaves the mask.
+/// `None` when that would drop more than half of the mask: on a blotchy wet print most blocks
+/// fail the periodicity test and the narrowed mask would be a fragment, so the contrast mask
+/// is the better guess there.
+pub fn keep_periodic(
+    mask: &BlockMap<bool>,
+    periodic: &BlockMap<bool>,
+    radius: isize,
+    min_share: f32,
+) -> Option<BlockMap<bool>> {
+    let mut out = BlockMap::new(mask.bw, mask.bh, false);
+    for by in 0..mask.bh as isize {
+        for bx in 0..mask.bw as isize {
+            if !mask.get(bx, by) {
+                continue;
+            }
+            let (mut n, mut p) = (0u32, 0u32);
+            for dy in -radius..=radius {
+                for dx in -radius..=radius {
+                    if mask.get(bx + dx, by + dy) {
+                        n += 1;
+                        p += u32::from(periodic.get(bx + dx, by + dy));
+                    }
+                }
+            }
+            out.set(bx as usize, by as usize, p as f32 >= min_share * n as f32);
+        }
+    }
+    let mut out = morph(&morph(&out, false), true);
+    largest_component_filled(&mut out);
+    let count = |m: &BlockMap<bool>| m.data.iter().filter(|&&v| v).count();
+    (count(&out) > 0 && 2 * count(&out) > count(mask)).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,6 +339,24 @@ mod tests {
         assert_eq!(ii.sum(1, 1, 3, 2), (11.0, 2.0));
         assert_eq!(ii.sum(-5, -5, 10, 10), (21.0, 6.0));
         assert_eq!(ii.sum(2, 2, 1, 1), (0.0, 0.0));
+    }
+
+    #[test]
+    fn periodic_blocks_narrow_the_mask() {
+        // A 12×12 mask whose left 4 columns have contrast but no ridges.
+        let mask = BlockMap::new(12, 12, true);
+        let mut periodic = BlockMap::new(12, 12, true);
+        for y in 0..12 {
+            for x in 0..4 {
+                periodic.set(x, y, false);
+            }
+        }
+        let out = keep_periodic(&mask, &periodic, 2, 0.5).expect("most blocks periodic");
+        assert!(!out.get(0, 6) && !out.get(1, 6));
+        assert!(out.get(8, 6) && out.get(5, 6));
+        // Hardly any periodic block: the contrast mask stands.
+        let sparse = BlockMap::new(12, 12, false);
+        assert_eq!(keep_periodic(&mask, &sparse, 2, 0.5), None);
     }
 
     #[test]

@@ -290,3 +290,12 @@ pub fn face_check(k: FaceCheckKind) -> &'static str {
         FaceCheckKind::FaceLight => "face lit (no backlight)",
     }
 }
+
+/// English names of a duplicate hit's strength.
+pub fn hit_strength(h: crate::matching::HitStrength) -> &'static str {
+    match h {
+        crate::matching::HitStrength::Possible => "possible duplicate",
+        crate::matching::HitStrength::Probable => "probable duplicate",
+        crate::matching::HitStrength::VeryProbable => "very probable duplicate",
+    }
+}

@@ -273,3 +273,12 @@ pub fn face_check(k: FaceCheckKind) -> &'static str {
         FaceCheckKind::FaceLight => "rostro iluminado (sin contraluz)",
     }
 }
+
+/// Spanish names of a duplicate hit's strength.
+pub fn hit_strength(h: crate::matching::HitStrength) -> &'static str {
+    match h {
+        crate::matching::HitStrength::Possible => "posible duplicado",
+        crate::matching::HitStrength::Probable => "duplicado probable",
+        crate::matching::HitStrength::VeryProbable => "duplicado muy probable",
+    }
+}

@@ -101,6 +101,14 @@ impl Lang {
             _ => "?",
         }
     }
+
+    /// How strong a duplicate hit is, in words a supervisor reads (not a bare score).
+    pub fn hit_strength(self, h: crate::matching::HitStrength) -> &'static str {
+        match self {
+            Lang::Es => es::hit_strength(h),
+            Lang::En => en::hit_strength(h),
+        }
+    }
 }
 
 /// Every user-facing sentence and label of the console.

@@ -191,6 +191,7 @@ impl Desk {
                         score: 0.0,
                         evidence: 0.0,
                         fingers: 0,
+                        strength: crate::matching::HitStrength::Possible,
                     })
                     .collect();
                 let r = enroll::submit(s, id, &hits).map_err(text);

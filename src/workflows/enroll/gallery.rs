@@ -6,10 +6,12 @@ use std::collections::HashSet;
 use huella_sync::{BiometricStatus, BlobKind, RecordId};
 
 use super::EnrollError;
-use crate::matching::{Finger, Gallery, SearchOptions, Template, threshold_for_fmr};
+use crate::matching::duplicate;
+use crate::matching::{Finger, Gallery, HitStrength, SearchOptions, Template, threshold_for_fmr};
 use crate::workflows::session::Session;
 
-/// False-match rate at which a hit becomes a "posible duplicado".
+/// False-match rate at which one finger of a flagged person counts as matching (the
+/// decision itself is `matching::duplicate::judge`, on the fused evidence and gallery size).
 pub const DUPLICATE_FMR: f64 = 1e-4;
 
 /// A possible duplicate: another person whose fingers match.
@@ -23,6 +25,8 @@ pub struct DuplicateHit {
     pub evidence: f64,
     /// Matching fingers.
     pub fingers: usize,
+    /// How strongly the fingers say "the same person" (the supervisor reads this, not the score).
+    pub strength: HitStrength,
 }
 
 /// Templates of the office, searchable.
@@ -91,17 +95,20 @@ impl OfficeGallery {
         }
         let threshold = threshold_for_fmr(DUPLICATE_FMR);
         let me = id.to_hex();
+        let people = self.loaded.len();
         Ok(self
             .gallery
             .search(&probes, &SearchOptions::default())
             .into_iter()
-            .filter(|c| c.person != me && c.best_score >= threshold)
+            .filter(|c| c.person != me)
             .filter_map(|c| {
+                let decision = duplicate::judge(&c, probes.len(), people)?;
                 Some(DuplicateHit {
                     id: RecordId::parse(&c.person)?,
                     score: c.best_score,
                     evidence: c.evidence,
                     fingers: c.fingers.iter().filter(|f| f.2 >= threshold).count(),
+                    strength: decision.strength,
                 })
             })
             .collect())
