@@ -5,11 +5,17 @@
 //! the audit entries and the policy; they print nothing and hold no user-facing text.
 
 pub mod activity;
-pub mod approve;
+pub mod conflicts;
+pub mod drafts;
 pub mod enroll;
 pub mod import;
 pub mod indexing;
+pub mod login;
 pub mod lookup;
+pub mod overview;
+pub mod person;
+pub mod policy;
+pub mod review;
 pub mod session;
 pub mod station;
 pub mod sync_round;
