@@ -1,9 +1,9 @@
 //! Typed messages between the UI task and the workers: commands the UI sends (effects of
 //! `update`) and events the workers send back.
 
-use huella_devices::FingerImage;
-use huella_keys::Passphrase;
-use huella_sync::{Decision, FingerException, FingerPosition, RecordId};
+use crate::workflows::types::FingerImage;
+use crate::workflows::types::Passphrase;
+use crate::workflows::types::{Decision, FingerException, FingerPosition, RecordId};
 
 use super::state::{StationInfo, UserInfo};
 use crate::workflows::drafts::DraftRow;

@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-use huella_keys::Role;
-use huella_sync::{Decision, FingerException, RecordId};
+use crate::workflows::types::Role;
+use crate::workflows::types::{Decision, FingerException, RecordId};
 
 use super::i18n::{Lang, Strings};
 use super::keymap::Keymap;
@@ -300,7 +300,7 @@ pub struct EnrollState {
     /// Duplicate hits (`None` while searching).
     pub duplicates: Option<Vec<DuplicateRow>>,
     /// Fingers a supervisor asked to take again (empty: a whole round).
-    pub recapture: Vec<huella_sync::FingerPosition>,
+    pub recapture: Vec<crate::workflows::types::FingerPosition>,
     /// Folio after submit.
     pub folio: Option<String>,
 }

@@ -19,3 +19,4 @@ pub mod review;
 pub mod session;
 pub mod station;
 pub mod sync_round;
+pub mod types;

@@ -8,8 +8,8 @@ impl Lang {
     /// either cannot be read.
     pub fn ago(self, at: &str, now: &str) -> String {
         let (Some(then), Some(now)) = (
-            huella_sync::time::parse_utc(at),
-            huella_sync::time::parse_utc(now),
+            crate::workflows::types::time::parse_utc(at),
+            crate::workflows::types::time::parse_utc(now),
         ) else {
             return self.stamp(at);
         };
@@ -35,7 +35,7 @@ impl Lang {
 
     /// A UTC stamp shortened to the minute (`2026-12-04 16:54 UTC`); other text unchanged.
     pub fn stamp(self, at: &str) -> String {
-        if huella_sync::time::parse_utc(at).is_none() {
+        if crate::workflows::types::time::parse_utc(at).is_none() {
             return at.to_owned();
         }
         format!("{} {} UTC", &at[..10], &at[11..16])

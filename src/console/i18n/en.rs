@@ -1,7 +1,7 @@
 //! English (`--lang en`): every text of the console.
 
-use huella_keys::Role;
-use huella_sync::FingerPosition;
+use crate::workflows::types::FingerPosition;
+use crate::workflows::types::Role;
 
 use super::Strings;
 use crate::console::action::Action;

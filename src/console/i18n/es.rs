@@ -1,6 +1,6 @@
 //! Spanish (default): every text of the console.
 
-use huella_keys::Role;
+use crate::workflows::types::Role;
 
 use super::Strings;
 use crate::console::action::Action;

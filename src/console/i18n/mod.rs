@@ -1,7 +1,7 @@
 //! User text, one file per language ([`es`], [`en`]); screens read it through [`Strings`].
 
-use huella_keys::Role;
-use huella_sync::{FingerException, FingerPosition};
+use crate::workflows::types::Role;
+use crate::workflows::types::{FingerException, FingerPosition};
 
 use super::action::Action;
 use super::state::Screen;

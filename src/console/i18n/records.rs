@@ -2,7 +2,7 @@
 //! the status reasons workflows store (Spanish codes in the record; free text a person typed
 //! after the fixed part is shown as typed).
 
-use huella_sync::{Decision, MovementKind};
+use crate::workflows::types::{Decision, MovementKind};
 
 use super::Lang;
 

@@ -1,6 +1,6 @@
 //! The enrollment wizard: identity → consent → ten fingers → photo → duplicates → submit.
 
-use huella_sync::FingerPosition;
+use crate::workflows::types::FingerPosition;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Style, Stylize};

@@ -126,7 +126,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         None => s.never_synced.to_owned(),
     })];
     if let Some(h) = &app.home {
-        let count = |st: huella_sync::BiometricStatus| {
+        let count = |st: crate::workflows::types::BiometricStatus| {
             h.counts
                 .iter()
                 .find(|c| c.status == st)
@@ -136,7 +136,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             format!(
                 "{}: {} ({})",
                 s.pending_capture,
-                count(huella_sync::BiometricStatus::Pendiente),
+                count(crate::workflows::types::BiometricStatus::Pendiente),
                 s.deadline_30
             )
             .yellow(),

@@ -1,7 +1,7 @@
 //! Review of one capture: ten fingers and the face side by side with qualities, exceptions and
 //! possible duplicates; the decision prompt with re-authentication.
 
-use huella_sync::Decision;
+use crate::workflows::types::Decision;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Stylize;
@@ -131,7 +131,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 "{}: {}",
                 s.recapture_finger,
                 app.lang
-                    .finger(huella_sync::FingerPosition::ALL[r.finger.min(9)])
+                    .finger(crate::workflows::types::FingerPosition::ALL[r.finger.min(9)])
             ),
             _ => String::new(),
         };

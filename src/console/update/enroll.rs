@@ -1,6 +1,6 @@
 //! Transitions of the enrollment wizard.
 
-use huella_sync::{FingerException, FingerPosition};
+use crate::workflows::types::{FingerException, FingerPosition};
 
 use super::{back, go, go_home, set_toast};
 use crate::console::action::Action;
@@ -375,7 +375,9 @@ pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
 
 #[cfg(test)]
 mod tests {
-    use huella_sync::{FingerCapture, FingerException, FingerPosition, Identity, RecordId};
+    use crate::workflows::types::{
+        FingerCapture, FingerException, FingerPosition, Identity, RecordId,
+    };
 
     use super::state_of;
     use crate::workflows::enroll::{Draft, QUALITY_THRESHOLD};

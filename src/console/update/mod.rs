@@ -9,8 +9,8 @@ mod sync;
 
 use std::time::{Duration, Instant};
 
+use crate::workflows::types::Passphrase;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
-use huella_keys::Passphrase;
 
 use super::action::Action;
 use super::keymap::Key;
@@ -282,7 +282,7 @@ fn lookup_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Confirm => match l
             .results
             .get(l.selected)
-            .and_then(|p| huella_sync::RecordId::parse(&p.id))
+            .and_then(|p| crate::workflows::types::RecordId::parse(&p.id))
         {
             Some(id) => {
                 app.person = None;
@@ -300,7 +300,7 @@ fn lookup_action(app: &mut App, action: Action) -> Vec<Effect> {
 /// Advances clocks (lockout countdowns, spinner).
 pub fn tick(app: &mut App, now: Instant) {
     app.now = now;
-    app.wall = huella_sync::time::now_utc();
+    app.wall = crate::workflows::types::time::now_utc();
     app.frame = app.frame.wrapping_add(1);
     if app.login.locked_until.is_some_and(|t| t <= now) {
         app.login.locked_until = None;

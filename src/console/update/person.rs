@@ -7,8 +7,8 @@ use crate::console::action::Action;
 use crate::console::msg::{DeskCmd, DeskError, DeviceCmd, DeviceEvent, Effect, ProofOfLife};
 use crate::console::state::{App, PersonFile, ProofPhase, Tone};
 
-fn id_of(p: &PersonFile) -> Option<huella_sync::RecordId> {
-    huella_sync::RecordId::parse(&p.summary.id)
+fn id_of(p: &PersonFile) -> Option<crate::workflows::types::RecordId> {
+    crate::workflows::types::RecordId::parse(&p.summary.id)
 }
 
 /// Keys on the person view.

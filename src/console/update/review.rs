@@ -1,7 +1,7 @@
 //! Transitions of the supervisor queue and the review of one capture.
 
-use huella_keys::Passphrase;
-use huella_sync::Decision;
+use crate::workflows::types::Decision;
+use crate::workflows::types::Passphrase;
 
 use super::{back, go, set_toast};
 use crate::console::action::Action;
@@ -121,16 +121,16 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
 /// The signed-decision command; wipes the typed passphrase. A recapture asks for the finger
 /// highlighted in the grid (`shown`, 0..10).
 fn decide(
-    id: huella_sync::RecordId,
+    id: crate::workflows::types::RecordId,
     shown: usize,
     p: &mut DecisionPrompt,
-    finger: Option<huella_devices::FingerImage>,
+    finger: Option<crate::workflows::types::FingerImage>,
 ) -> Effect {
     let pass = Passphrase::new(p.pass.as_str());
     p.pass.clear();
     p.finger = None;
     let recapture = if p.decision == Decision::Recapturar {
-        vec![huella_sync::FingerPosition::ALL[shown.min(9)]]
+        vec![crate::workflows::types::FingerPosition::ALL[shown.min(9)]]
     } else {
         Vec::new()
     };

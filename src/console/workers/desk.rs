@@ -90,7 +90,10 @@ fn run(
     }
 }
 
-fn attempt(position: huella_sync::FingerPosition, image: huella_devices::FingerImage) -> Attempt {
+fn attempt(
+    position: crate::workflows::types::FingerPosition,
+    image: crate::workflows::types::FingerImage,
+) -> Attempt {
     Attempt {
         position,
         pixels: image.pixels,
@@ -236,7 +239,7 @@ impl Desk {
         }
     }
 
-    fn login(&mut self, user: &str, pass: &huella_keys::Passphrase) -> DeskEvent {
+    fn login(&mut self, user: &str, pass: &crate::workflows::types::Passphrase) -> DeskEvent {
         match login::login(&self.home, user, pass, self.lockout) {
             Ok((session, who)) => {
                 self.session = Some(Arc::new(session));
@@ -250,7 +253,7 @@ impl Desk {
     }
 
     /// Remembers (or forgets) the officer's open draft; a failure only costs the resume offer.
-    fn remember(&self, s: &Session, id: Option<huella_sync::RecordId>) {
+    fn remember(&self, s: &Session, id: Option<crate::workflows::types::RecordId>) {
         let r = match id {
             Some(id) => drafts::remember(&self.home, s, id),
             None => drafts::forget(&self.home, s),

@@ -74,7 +74,7 @@ fn run(home: &Home, rx: &Receiver<RoundJob>, tx: &Sender<WorkerEvent>) {
         );
         let ended = match result {
             Ok(o) => {
-                let at = huella_sync::time::now_utc();
+                let at = crate::workflows::types::time::now_utc();
                 if let Err(e) = crate::workflows::activity::record_sync(home, &at) {
                     tracing::warn!("could not record the last sync time: {e}");
                 }
