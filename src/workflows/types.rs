@@ -6,7 +6,8 @@ pub use huella_devices::FingerImage;
 pub use huella_keys::{Passphrase, Role};
 pub use huella_sync::events::SyncEvent;
 pub use huella_sync::{
-    BiometricStatus, Decision, FingerException, FingerPosition, Identity, MovementKind, RecordId,
+    BiometricStatus, Decision, FingerCapture, FingerException, FingerPosition, Identity,
+    MovementKind, RecordId,
 };
 
 /// UTC timestamps as text (`YYYY-MM-DDTHH:MM:SSZ`).
