@@ -12,8 +12,8 @@ use huella::workflows::session::Session;
 use huella_keys::Passphrase;
 use huella_sync::{BiometricStatus, Decision, FingerPosition, RecordId};
 use support::{
-    Tmux, audit, consent_and_finish, console_command, demo_command, finish_enrollment, login,
-    officer_enrolls, open_person, supervisor_opens_review, wait_exit,
+    Tmux, audit, consent_and_finish, console_command, demo_command, login, officer_enrolls,
+    open_person, supervisor_opens_review, wait_exit,
 };
 
 const SUPERVISOR_PASS: &str = "supervisor-demo-2026";
