@@ -248,3 +248,53 @@ fn without_a_scanner_the_station_policy_decides_and_the_audit_names_the_factors(
         "{entries:?}"
     );
 }
+
+/// The last line of the screen: the key hints.
+fn footer(screen: &str) -> String {
+    screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn the_footer_follows_the_step_declining_explains_itself_and_enter_during_the_photo_is_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().join("estacion");
+    let t = Tmux::start(&demo_command(&home));
+    let curp = synthetic_person(2026, 6).curp.to_string();
+    login(&t, "oficial", "oficial-demo-2026");
+    open_person(&t, &curp);
+    t.keys(&["e"]);
+    let identity = footer(&t.wait_for("¿Es la persona que está frente a usted?"));
+    assert!(!identity.contains("No consiente"), "{identity}");
+    assert!(!identity.contains("Repetir"), "{identity}");
+    t.keys(&["Enter"]);
+    let consent = footer(&t.wait_for("Aviso de privacidad"));
+    assert!(consent.contains("No consiente"), "{consent}");
+    assert!(!consent.contains("Excepción"), "{consent}");
+
+    // Declining says what happened instead of returning silently.
+    t.keys(&["n"]);
+    t.wait_for("Sin consentimiento no hay captura");
+
+    t.keys(&["e"]);
+    t.wait_for("¿Es la persona que está frente a usted?");
+    t.keys(&["Enter"]);
+    t.wait_for("Aviso de privacidad");
+    t.keys(&["Enter"]);
+    let fingers = footer(&t.wait_for("Coloque el"));
+    assert!(fingers.contains("Excepción"), "{fingers}");
+    assert!(!fingers.contains("No consiente"), "{fingers}");
+
+    // Enter while the photo is still being taken is kept: the photo is accepted once checked.
+    let photo = t.wait_for("Tomando la foto");
+    assert!(!photo.contains("registre una excepción"), "{photo}");
+    t.keys(&["Enter"]);
+    t.wait_for("Sin coincidencias en la oficina");
+    t.keys(&["Enter"]);
+    t.wait_for("Folio");
+    t.keys(&["C-q"]);
+}

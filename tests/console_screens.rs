@@ -207,6 +207,7 @@ fn enrolling(step: EnrollStep) -> App {
         }]),
         folio: Some("F-0707070707".into()),
         recapture: Vec::new(),
+        accept_photo: false,
     });
     app.screen = Screen::Enroll;
     app
@@ -637,4 +638,27 @@ fn supervisor_signs_with_passphrase_and_finger_when_a_scanner_is_present() {
         fx.as_slice(),
         [Effect::Desk(DeskCmd::Decide { finger: None, .. })]
     ));
+}
+
+#[test]
+fn a_blurry_scan_is_an_attempt_and_a_read_in_flight_keeps_its_finger() {
+    use huella::console::msg::DeviceProblem;
+    use huella::workflows::types::DeviceErrorKind;
+    let mut app = enrolling(EnrollStep::Fingers);
+    let before = app.enroll.as_ref().expect("wizard").fingers[4].attempts;
+    let _ = update::on_event(
+        &mut app,
+        WorkerEvent::Device(DeviceEvent::Failed(DeviceProblem::Device(
+            DeviceErrorKind::PoorImage,
+        ))),
+    );
+    let e = app.enroll.as_ref().expect("wizard");
+    assert_eq!(e.fingers[4].attempts, before + 1);
+    assert!(matches!(&e.phase, Phase::Failed(t) if t.contains("borrosa")));
+
+    // While bytes arrive for finger 5, Left/Right do not move to another finger.
+    let _ = update::on_event(&mut app, WorkerEvent::Device(DeviceEvent::Progress(10, 80)));
+    let fx = update::on_key(&mut app, KeyEvent::new(KeyCode::Left, KeyModifiers::NONE));
+    assert!(fx.is_empty());
+    assert_eq!(app.enroll.as_ref().expect("wizard").current, 4);
 }

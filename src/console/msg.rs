@@ -291,8 +291,21 @@ pub enum DeviceEvent {
     Image(FingerImage),
     /// A photo (JPEG).
     Photo(Vec<u8>),
-    /// A failure (operator text).
-    Failed(String),
+    /// A failure, worded by the console's language layer.
+    Failed(DeviceProblem),
+}
+
+/// Why a device could not do what was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceProblem {
+    /// No scanner is connected.
+    NoScanner,
+    /// No camera is connected.
+    NoCamera,
+    /// The device or its driver failed this way.
+    Device(crate::workflows::types::DeviceErrorKind),
+    /// The device worker's queue is full or stopped.
+    Busy,
 }
 
 /// Progress of synchronisation for the sync screen.

@@ -301,6 +301,9 @@ pub struct EnrollState {
     pub duplicates: Option<Vec<DuplicateRow>>,
     /// Fingers a supervisor asked to take again (empty: a whole round).
     pub recapture: Vec<crate::workflows::types::FingerPosition>,
+    /// Enter was pressed while the photo was still being read or checked: accept it as soon
+    /// as its check passes.
+    pub accept_photo: bool,
     /// Folio after submit.
     pub folio: Option<String>,
 }

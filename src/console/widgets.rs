@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 
 use super::action::Action;
 use super::keymap::{GLOBAL, actions_of};
-use super::state::App;
+use super::state::{App, Screen};
 use crate::workflows::enroll::Thumb;
 
 /// A bordered panel with a title.
@@ -73,7 +73,7 @@ pub fn bar(done: usize, total: usize, width: usize) -> String {
 /// The key-hint line of the current screen.
 pub fn hints(app: &App) -> Line<'static> {
     let mut spans = Vec::new();
-    let shown: Vec<Action> = actions_of(app.screen)
+    let shown: Vec<Action> = screen_actions(app)
         .iter()
         .copied()
         .filter(|a| !matches!(a, Action::Up | Action::Down | Action::Left | Action::Right))
@@ -88,6 +88,21 @@ pub fn hints(app: &App) -> Line<'static> {
         spans.push(Span::raw(format!(" {}  ", app.lang.action(a))));
     }
     Line::from(spans)
+}
+
+/// The keys that do something now: on the enrollment wizard, those of the current step only.
+fn screen_actions(app: &App) -> &'static [Action] {
+    use crate::console::state::EnrollStep;
+    match (app.screen, app.enroll.as_ref().map(|e| e.step)) {
+        (Screen::Enroll, Some(EnrollStep::Identity | EnrollStep::Duplicates)) => &[Action::Confirm],
+        (Screen::Enroll, Some(EnrollStep::Done)) => &[Action::Confirm],
+        (Screen::Enroll, Some(EnrollStep::Consent)) => &[Action::Confirm, Action::Decline],
+        (Screen::Enroll, Some(EnrollStep::Fingers)) => {
+            &[Action::Retry, Action::AcceptBest, Action::Exception]
+        }
+        (Screen::Enroll, Some(EnrollStep::Face)) => &[Action::Confirm, Action::Retry],
+        (screen, _) => actions_of(screen),
+    }
 }
 
 /// A rectangle of `w × h` centred in `area`.
