@@ -344,3 +344,36 @@ fn every_screen_in_english_has_no_spanish_text() {
         found.join("\n")
     );
 }
+
+/// Snapshots of the main screens at the two supported terminal sizes in both languages, so
+/// cut text shows up in review (status counts, footer, notes, CURP, dates, the help overlay).
+#[test]
+fn main_screens_at_80x24_and_120x40_in_both_languages() {
+    let keep = [
+        "login",
+        "home",
+        "person rechazado",
+        "enroll Fingers",
+        "review Recapturar",
+        "sync",
+    ];
+    for lang in [Lang::Es, Lang::En] {
+        for (name, mut app) in screens() {
+            if !keep.contains(&name.as_str()) {
+                continue;
+            }
+            app.lang = lang;
+            for (w, h) in [(80, 24), (120, 40)] {
+                let id = format!("{name}_{lang:?}_{w}x{h}").replace(' ', "_");
+                insta::assert_snapshot!(id, draw(&app, w, h));
+            }
+            if name == "home" {
+                let _ = update::on_key(&mut app, KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE));
+                for (w, h) in [(80, 24), (120, 40)] {
+                    let id = format!("help_{lang:?}_{w}x{h}");
+                    insta::assert_snapshot!(id, draw(&app, w, h));
+                }
+            }
+        }
+    }
+}
