@@ -662,3 +662,18 @@ fn a_blurry_scan_is_an_attempt_and_a_read_in_flight_keeps_its_finger() {
     assert!(fx.is_empty());
     assert_eq!(app.enroll.as_ref().expect("wizard").current, 4);
 }
+
+#[test]
+fn ctrl_u_clears_the_search_box() {
+    let mut app = logged_in(Role::Officer);
+    key(&mut app, KeyCode::F(3));
+    typed(&mut app, "RUVP650109MMSZRT34");
+    desk(&mut app, DeskEvent::Found(Ok(vec![person()])));
+    let _ = update::on_key(
+        &mut app,
+        KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+    );
+    assert!(app.lookup.query.is_empty());
+    assert!(app.lookup.results.is_empty());
+    assert!(draw(&app).contains("Limpiar la búsqueda"));
+}
