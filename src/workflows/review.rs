@@ -433,6 +433,11 @@ pub fn decide(
             factors.audit_text()
         ),
     )?;
+    if req.decision == Decision::Recapturar
+        && let Err(e) = crate::workflows::overview::note_recapture(home, session, id)
+    {
+        tracing::warn!(target: "huella::consola", "recapture not noted for the home: {e}");
+    }
     Ok(DecisionOutcome {
         approval,
         factors,
