@@ -6,11 +6,14 @@
 use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use huella::console::msg::{DeskEvent, DeviceEvent, DeviceProblem, WorkerEvent};
+use huella::console::msg::{
+    DeskEvent, DeviceEvent, DeviceProblem, SyncProblem, SyncStatus, WorkerEvent,
+};
 use huella::console::state::{
     App, DecisionPrompt, DraftRow, EnrollState, EnrollStep, HomeOverview, PendingRow, PersonFile,
     Phase, ReviewState, Screen, SecretInput, Slot, UserInfo,
 };
+use huella::console::sync_config::SyncConfigError;
 use huella::console::{Keymap, Lang, i18n, update, view};
 use huella::workflows::lookup::PersonSummary;
 use huella::workflows::overview::{PendingList, RecaptureRow, StatusCount};
@@ -315,6 +318,16 @@ fn screens() -> Vec<(String, App)> {
         })),
     );
     out.push(("sync".into(), sync));
+    let mut failed = logged_in(Role::Officer);
+    failed.screen = Screen::Sync;
+    let _ = update::on_event(
+        &mut failed,
+        WorkerEvent::Sync(SyncStatus::Ended(Err(SyncProblem::Round(
+            "sincronización con http://h:1: no se pudo comunicar".into(),
+        )))),
+    );
+    failed.sync.config_error = Some(SyncConfigError::NoTargets);
+    out.push(("sync failed".into(), failed));
     out
 }
 

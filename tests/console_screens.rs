@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use huella::console::msg::{
     ConflictRow, DeskCmd, DeskError, DeskEvent, DeviceCmd, DeviceEvent, Effect, ProofOfLife,
-    RoundSummary, SyncOverview, SyncStatus, WorkerEvent,
+    RoundSummary, SyncOverview, SyncProblem, SyncStatus, WorkerEvent,
 };
 use huella::console::state::{
     App, DraftRow, DuplicateRow, EnrollState, EnrollStep, HomeOverview, PeerPhase, PendingRow,
@@ -563,9 +563,9 @@ fn sync_round_progress_result_conflicts_and_errors() {
     let _ = update::on_key(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     let _ = update::on_event(
         &mut app,
-        WorkerEvent::Sync(SyncStatus::Ended(Err(
+        WorkerEvent::Sync(SyncStatus::Ended(Err(SyncProblem::Round(
             "sincronización con http://10.0.0.5:7400: no se pudo comunicar con http://10.0.0.5:7400: connection refused".into(),
-        ))),
+        )))),
     );
     snap!("sync_failed", app);
     assert!(!app.sync.running);

@@ -230,7 +230,7 @@ pub struct SyncOverview {
     /// LAN peers configured.
     pub peers: Vec<String>,
     /// Why the configuration cannot be used, if so.
-    pub config_error: Option<String>,
+    pub config_error: Option<crate::console::sync_config::SyncConfigError>,
     /// Last successful round (UTC text).
     pub last: Option<String>,
     /// Conflicts waiting for a supervisor.
@@ -308,6 +308,20 @@ pub enum DeviceProblem {
     Busy,
 }
 
+/// Why a sync round did not start or did not finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncProblem {
+    /// Nobody is logged in.
+    NotLoggedIn,
+    /// A round is already running.
+    Busy,
+    /// The `[sincronizacion]` table cannot be used.
+    Config(crate::console::sync_config::SyncConfigError),
+    /// The round failed: the chain of causes as the workflow reported it (Spanish; English
+    /// screens show a summary and the log keeps this).
+    Round(String),
+}
+
 /// Progress of synchronisation for the sync screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncStatus {
@@ -331,8 +345,8 @@ pub enum SyncStatus {
     Started(Vec<String>),
     /// Progress of the running round.
     Round(crate::workflows::sync_round::RoundEvent),
-    /// The round ended: totals and the open conflicts, or why it failed (Spanish).
-    Ended(Result<(RoundSummary, Vec<ConflictRow>), String>),
+    /// The round ended: totals and the open conflicts, or why it failed.
+    Ended(Result<(RoundSummary, Vec<ConflictRow>), SyncProblem>),
 }
 
 /// Anything a worker sends to the UI task.

@@ -103,7 +103,7 @@ pub struct SyncInfo {
     /// The result line of the last round.
     pub result: Option<(Tone, String)>,
     /// Why the hub/peer configuration cannot be used.
-    pub config_error: Option<String>,
+    pub config_error: Option<crate::console::sync_config::SyncConfigError>,
     /// Conflicts waiting for a supervisor (ids and codes only).
     pub conflict_list: Vec<crate::console::msg::ConflictRow>,
 }
