@@ -14,7 +14,7 @@ use crate::commands::out;
 use crate::commands::scan::{self, ScannerPort};
 use crate::commands::text::{CliError, Say, contract};
 use crate::home::Home;
-use crate::workflows::approve::{self, SecondFactor};
+use crate::workflows::review::{self, DecisionRequest};
 use crate::workflows::enroll::officer_finger::OFFICER_FINGER;
 use crate::workflows::session::Session;
 
@@ -81,7 +81,7 @@ pub fn run(home: &Home, args: ReviewArgs) -> Result<()> {
 
 fn list(home: &Home, json: bool, who: &AsUser) -> Result<()> {
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
-    let queue = approve::queue(&session)?;
+    let queue = review::queue(&session)?;
     if json {
         let items: Vec<serde_json::Value> = queue
             .iter()
@@ -133,19 +133,23 @@ fn decide(home: &Home, decision: Decision, d: &DecisionArgs) -> Result<()> {
         }
         None => None,
     };
-    let factor = match &live {
-        Some(a) => SecondFactor::Finger(a),
-        None => SecondFactor::NoScanner,
-    };
-    let approval = approve::decide_with(
+    // Without a scanner, the station policy decides whether the passphrase alone is enough;
+    // a recapture from the shell asks for every finger and the photo again.
+    let outcome = review::decide(
         home,
         &session,
-        id,
-        decision,
-        &d.reason,
-        &passphrase,
-        &factor,
+        &DecisionRequest {
+            id,
+            decision,
+            reason: &d.reason,
+            passphrase: &passphrase,
+            finger: live.as_ref(),
+            recapture: &[],
+        },
     )?;
-    out::line(contract::decided(&id.to_hex(), approval.decision.as_str()))?;
+    out::line(contract::decided(
+        &id.to_hex(),
+        outcome.approval.decision.as_str(),
+    ))?;
     Ok(())
 }

@@ -14,7 +14,7 @@ use super::es::checks_text;
 use super::say::DemoQuery;
 use super::{CliError, Lang, Say};
 use crate::commands::out::OutputError;
-use crate::workflows::approve::ApproveError;
+use crate::workflows::review::ReviewError;
 use crate::workflows::enroll::EnrollError;
 use crate::workflows::enroll::officer_finger::OfficerFingerError;
 use crate::workflows::erase::EraseError;
@@ -290,8 +290,8 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<EnrollError>() {
         return enroll(e);
     }
-    if let Some(e) = e.downcast_ref::<ApproveError>() {
-        return approve(e);
+    if let Some(e) = e.downcast_ref::<ReviewError>() {
+        return review(e);
     }
     if let Some(e) = e.downcast_ref::<OfficerFingerError>() {
         return officer_finger(e);
@@ -332,26 +332,27 @@ fn enroll(e: &EnrollError) -> Option<String> {
     })
 }
 
-fn approve(e: &ApproveError) -> Option<String> {
+fn review(e: &ReviewError) -> Option<String> {
     Some(match e {
-        ApproveError::Store(e) => return store(e),
-        ApproveError::Save(e) => return enroll(e),
-        ApproveError::Finger(e) => return officer_finger(e),
-        ApproveError::NotSupervisor => {
+        ReviewError::Store(e) => return store(e),
+        ReviewError::Save(e) => return enroll(e),
+        ReviewError::Finger(e) => return officer_finger(e),
+        ReviewError::NotSupervisor => {
             "only a supervisor may approve or reject captures".to_owned()
         }
-        ApproveError::Reauth => "wrong passphrase: the decision was not recorded".to_owned(),
-        ApproveError::OwnCapture => "you cannot decide on a capture you made".to_owned(),
-        ApproveError::NotCaptured(status) => format!(
-            "the capture is not waiting for approval (status: {})",
-            Lang::En.status(status)
-        ),
-        ApproveError::NoReason => "give the reason for the rejection or recapture".to_owned(),
-        ApproveError::FingerMismatch => {
+        ReviewError::Reauth => "wrong passphrase: the decision was not recorded".to_owned(),
+        ReviewError::OwnCapture => "you cannot decide on a capture you made".to_owned(),
+        ReviewError::NotCaptured(status) => {
+            format!("the capture is not waiting for approval (status: {status})")
+        }
+        ReviewError::NoReason => "give the reason for the rejection or recapture".to_owned(),
+        ReviewError::FingerMismatch => {
             "the finger does not match the supervisor's reference: the decision was not recorded"
                 .to_owned()
         }
-        ApproveError::NoReference => "you have no reference finger: enroll it with `huella officer finger` (or in the console) before deciding".to_owned(),
+        ReviewError::NoReference => "you have no reference finger: enroll it with `huella officer finger` (or in the console) before deciding".to_owned(),
+        ReviewError::FingerRequired => "this station requires the supervisor's finger to decide: connect the scanner (or an administrator changes the policy)".to_owned(),
+        ReviewError::RecaptureFingers => "invalid recapture fingers".to_owned(),
         _ => return None,
     })
 }

@@ -1,6 +1,6 @@
 //! The enrollment wizard: identity → consent → ten fingers → photo → duplicates → submit.
 
-use huella_sync::FingerPosition;
+use crate::workflows::types::FingerPosition;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Style, Stylize};
@@ -144,11 +144,17 @@ fn fingers(app: &App, e: &EnrollState, area: Rect, buf: &mut Buffer) {
         .render(list, buf);
 
     let slot = e.fingers[e.current];
-    let [text, image] = Layout::vertical([Constraint::Length(7), Constraint::Min(3)]).areas(live);
+    let [text, image] = Layout::vertical([Constraint::Length(12), Constraint::Min(3)]).areas(live);
     let pos = FingerPosition::ALL[e.current];
     let mut t = vec![Line::from(
         format!("{} {}", s.place_finger, finger_name(app, pos)).bold(),
     )];
+    if !e.recapture.is_empty() {
+        let names: Vec<&str> = e.recapture.iter().map(|f| finger_name(app, *f)).collect();
+        t.push(Line::from(
+            format!("{}: {}", s.recapture_requested, names.join(", ")).yellow(),
+        ));
+    }
     t.push(match &e.phase {
         Phase::Idle => Line::raw(""),
         Phase::Waiting => Line::from(s.waiting_finger.cyan()),
@@ -189,7 +195,10 @@ fn fingers(app: &App, e: &EnrollState, area: Rect, buf: &mut Buffer) {
         )
         .dim(),
     ));
-    Paragraph::new(t).block(panel(s.capture)).render(text, buf);
+    Paragraph::new(t)
+        .wrap(Wrap { trim: true })
+        .block(panel(s.capture))
+        .render(text, buf);
     let img_block = panel(s.last_image);
     let inner = img_block.inner(image);
     img_block.render(image, buf);
@@ -281,9 +290,12 @@ fn duplicates(app: &App, e: &EnrollState, area: Rect, buf: &mut Buffer) {
         Some(d) => {
             lines.push(Line::from(s.possible_dups.yellow().bold()));
             for h in d {
+                // The supervisor reads how strong the evidence is, not a bare score.
                 lines.push(Line::raw(format!(
-                    "  {} {} ({} {:.2})",
-                    h.name, h.curp, s.score, h.score
+                    "  {} {} ({})",
+                    h.name,
+                    h.curp,
+                    app.lang.hit_strength(h.hit.strength)
                 )));
             }
             lines.push(Line::from(s.dups_to_supervisor.dim()));

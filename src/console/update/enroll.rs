@@ -1,14 +1,15 @@
 //! Transitions of the enrollment wizard.
 
-use huella_sync::{FingerException, FingerPosition};
+use crate::workflows::types::{FingerException, FingerPosition};
 
 use super::{back, go, go_home, set_toast};
 use crate::console::action::Action;
-use crate::console::msg::{DeskCmd, DeskEvent, DeviceCmd, DeviceEvent, Effect};
+use crate::console::msg::{DeskCmd, DeskEvent, DeviceCmd, DeviceEvent, DeviceProblem, Effect};
 use crate::console::state::{
     App, EnrollState, EnrollStep, ExceptionPrompt, Phase, Screen, Slot, Tone,
 };
 use crate::workflows::enroll::{Draft, MAX_ATTEMPTS, QUALITY_THRESHOLD, Thumb};
+use crate::workflows::types::DeviceErrorKind;
 
 /// A stable number for a person, used by simulated devices to show "their" finger and face.
 pub fn subject_of(curp: &str) -> u64 {
@@ -32,6 +33,7 @@ fn capture(e: &mut EnrollState) -> Vec<Effect> {
 
 fn photo(e: &mut EnrollState) -> Vec<Effect> {
     e.phase = Phase::Waiting;
+    e.accept_photo = false;
     e.face = None;
     e.photo = None;
     vec![Effect::Device(DeviceCmd::Photo {
@@ -94,6 +96,8 @@ fn state_of(d: &Draft) -> EnrollState {
         face_saved: d.face.is_some(),
         duplicates: None,
         folio: None,
+        recapture: d.recapture.clone(),
+        accept_photo: false,
     }
 }
 
@@ -183,8 +187,9 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         (EnrollStep::Consent, Action::Decline) => {
             app.enroll = None;
+            let fx = back(app);
             set_toast(app, Tone::Error, s.no_consent);
-            back(app)
+            fx
         }
         (EnrollStep::Fingers, Action::Retry) if !busy(e) => capture(e),
         (EnrollStep::Fingers, Action::AcceptBest) if !busy(e) => {
@@ -203,6 +208,14 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
             });
             e.phase = Phase::Idle;
             vec![Effect::Device(DeviceCmd::Cancel)]
+        }
+        // A read or an evaluation in flight belongs to the finger shown: moving now would let
+        // its late result land on another finger.
+        (EnrollStep::Fingers, Action::Left | Action::Right)
+            if matches!(e.phase, Phase::Reading(..) | Phase::Evaluating) =>
+        {
+            set_toast(app, Tone::Info, s.wait_for_read);
+            Vec::new()
         }
         (EnrollStep::Fingers, Action::Left | Action::Right) => {
             let n = if action == Action::Left { 9 } else { 1 };
@@ -225,14 +238,18 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
                 set_toast(app, Tone::Error, s.face_failed);
                 Vec::new()
             }
-            _ => Vec::new(),
+            // Still reading or checking: the Enter is kept, not lost.
+            _ => {
+                e.accept_photo = busy(e);
+                Vec::new()
+            }
         },
         (EnrollStep::Duplicates, Action::Confirm) => match &e.duplicates {
             Some(d) => {
                 e.phase = Phase::Evaluating;
                 vec![Effect::Desk(DeskCmd::Submit {
                     id: e.id,
-                    hits: d.iter().map(|h| h.id).collect(),
+                    hits: d.iter().map(|h| h.hit.clone()).collect(),
                 })]
             }
             None => Vec::new(),
@@ -274,9 +291,17 @@ pub(super) fn on_device(app: &mut App, ev: DeviceEvent) -> Vec<Effect> {
             e.photo = Some(jpeg.clone());
             return vec![Effect::Desk(DeskCmd::CheckFace(jpeg))];
         }
-        DeviceEvent::Failed(msg) => {
-            app.devices.problem = Some(msg.clone());
-            e.phase = Phase::Failed(msg);
+        DeviceEvent::Failed(problem) => {
+            // A blurry scan is an attempt at this finger like a low-quality one.
+            if problem == DeviceProblem::Device(DeviceErrorKind::PoorImage)
+                && e.step == EnrollStep::Fingers
+            {
+                let slot = &mut e.fingers[e.current];
+                slot.attempts = slot.attempts.saturating_add(1);
+            }
+            let text = app.lang.device_problem(problem).to_owned();
+            app.devices.problem = Some(text.clone());
+            e.phase = Phase::Failed(text);
         }
         _ => {}
     }
@@ -292,8 +317,9 @@ pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
                 go(app, Screen::Enroll);
                 Vec::new()
             }
-            Err(msg) => {
-                set_toast(app, Tone::Error, msg);
+            Err(err) => {
+                let text = app.lang.desk_error(&err);
+                set_toast(app, Tone::Error, text);
                 Vec::new()
             }
         };
@@ -331,7 +357,16 @@ pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
         }
         DeskEvent::FaceChecked(check) => {
             e.phase = Phase::Idle;
-            e.face = Some(check);
+            let accept = std::mem::take(&mut e.accept_photo) && check.passed();
+            e.face = Some(check.clone());
+            if let (true, Some(jpeg)) = (accept, e.photo.clone()) {
+                e.phase = Phase::Evaluating;
+                return vec![Effect::Desk(DeskCmd::SaveFace {
+                    id: e.id,
+                    jpeg,
+                    check,
+                })];
+            }
             return Vec::new();
         }
         DeskEvent::FaceSaved(Ok(())) => {
@@ -354,7 +389,7 @@ pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
         | DeskEvent::ExceptionSaved(Err(m))
         | DeskEvent::FaceSaved(Err(m))
         | DeskEvent::Duplicates(Err(m))
-        | DeskEvent::Submitted(Err(m)) => m,
+        | DeskEvent::Submitted(Err(m)) => app.lang.desk_error(&m),
         _ => return Vec::new(),
     };
     e.phase = Phase::Failed(err.clone());
@@ -364,7 +399,9 @@ pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
 
 #[cfg(test)]
 mod tests {
-    use huella_sync::{FingerCapture, FingerException, FingerPosition, Identity, RecordId};
+    use crate::workflows::types::{
+        FingerCapture, FingerException, FingerPosition, Identity, RecordId,
+    };
 
     use super::state_of;
     use crate::workflows::enroll::{Draft, QUALITY_THRESHOLD};
@@ -390,6 +427,7 @@ mod tests {
             consent: None,
             fingers: Default::default(),
             face: None,
+            recapture: Vec::new(),
         };
         let [p0, p1, p2, ..] = FingerPosition::ALL;
         d.fingers[0] = Some(capture(p0, QUALITY_THRESHOLD, false));

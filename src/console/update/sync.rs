@@ -1,7 +1,7 @@
 //! Sync screen transitions: starting a round, progress per hub or peer from the sync
 //! worker's events, the result line and the conflicts left.
 
-use huella_sync::events::SyncEvent;
+use crate::workflows::types::SyncEvent;
 
 use super::{back, set_toast};
 use crate::console::action::Action;
@@ -114,7 +114,8 @@ pub fn on_status(app: &mut App, s: SyncStatus) -> Vec<Effect> {
                     app.sync.conflict_list = conflicts;
                 }
                 Err(e) => {
-                    app.sync.result = Some((Tone::Error, format!("{}: {e}", s.sync_failed)));
+                    let why = app.lang.sync_problem(&e);
+                    app.sync.result = Some((Tone::Error, format!("{}: {why}", s.sync_failed)));
                 }
             }
             return vec![Effect::Desk(DeskCmd::Pending)];
