@@ -133,6 +133,27 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditCmd,
     },
+    /// Writes an encrypted, checksummed copy of the whole station (people, drafts, audit,
+    /// credentials), readable with the station's or the office's keys.
+    #[command(
+        after_help = "Ejemplo:\n  huella backup --out /media/usb/estacion.respaldo --as admin --passphrase-file admin.pass"
+    )]
+    Backup {
+        /// The backup file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Acting user.
+        #[command(flatten)]
+        who: AsUser,
+    },
+    /// Restores a backup onto a fresh station home (--home must not hold a station).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Acting user (their credential in the backup opens it).
+        #[command(flatten)]
+        who: AsUser,
+    },
 }
 
 /// Officer subcommands.

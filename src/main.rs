@@ -66,6 +66,8 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::Hub(args) => sync::run_hub(home, &args),
         Command::Sync(args) => sync::run_sync(home, args),
         Command::Bundle { action } => sync::run_bundle(home, action),
+        Command::Backup { out, who } => huella::commands::backup::run_backup(home, &out, &who),
+        Command::Restore { file, who } => huella::commands::backup::run_restore(home, &file, &who),
         Command::Sim(args) => huella::commands::sim::run(args),
         Command::Devices(args) => huella::commands::devices::run(args),
         Command::Eval(args) => huella::commands::eval::run(args),

@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod approve;
+pub mod backup;
 pub mod enroll;
 pub mod import;
 pub mod indexing;

@@ -449,3 +449,53 @@ fn everything_told_saved_was_fsynced_first() {
         "the acknowledgement's folder was not fsynced after the rename"
     );
 }
+
+#[test]
+fn a_backup_restores_on_a_fresh_home_with_the_same_people_and_audit() {
+    let st = Station::init();
+    let csv = st.path("people.csv");
+    let lines = sample_csv(&st, &csv, 12, 31);
+    assert_success(&st.run_as_admin(&["import", s(&csv)]));
+    let file = st.path("estacion.respaldo");
+    let out = st.run_as_admin(&["backup", "--out", s(&file)]);
+    assert_success(&out);
+    assert!(stdout(&out).contains("12 personas"), "{}", stdout(&out));
+    let out = st.run_as_admin(&["backup", "--out", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // No personal data in the clear in the backup.
+    let curp = lines[1].split(',').next().expect("curp").to_owned();
+    let bytes = std::fs::read(&file).expect("backup");
+    assert!(!bytes.windows(curp.len()).any(|w| w == curp.as_bytes()));
+
+    let other = Station {
+        dir: tempfile::tempdir().expect("tmp"),
+        home: st.path("otra-maquina"),
+        admin_pass: st.admin_pass.clone(),
+    };
+    // A damaged backup restores nothing.
+    let mut bad = bytes.clone();
+    let mid = bad.len() / 2;
+    bad[mid] ^= 1;
+    let damaged = st.path("danado.respaldo");
+    std::fs::write(&damaged, &bad).expect("write");
+    let out = other.run_as_admin(&["restore", s(&damaged)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("dañado"), "{}", stderr(&out));
+    assert!(!other.home.join("almacen").exists());
+
+    let out = other.run_as_admin(&["restore", s(&file)]);
+    assert_success(&out);
+    assert!(stdout(&out).contains("12 personas"), "{}", stdout(&out));
+    assert_eq!(people(&other), 12);
+    let out = other.run(&["audit", "verify"]);
+    assert_success(&out);
+    let before = st.run(&["audit", "verify"]);
+    assert_eq!(stdout(&out), stdout(&before), "same audit chain");
+    let out = other.run_as_admin(&["find", "--curp", &curp, "--json"]);
+    assert_success(&out);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    // Never over an existing station.
+    let out = other.run_as_admin(&["restore", s(&file)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
