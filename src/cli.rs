@@ -146,6 +146,16 @@ pub enum Command {
         #[command(flatten)]
         who: AsUser,
     },
+    /// Brings a dead station's records (its folder or its backup) into this station of the
+    /// same office, audited.
+    Recover {
+        /// The dead station's home or store folder, or its backup file.
+        #[arg(long, value_name = "DIR|BACKUP")]
+        from: PathBuf,
+        /// Acting user.
+        #[command(flatten)]
+        who: AsUser,
+    },
     /// Restores a backup onto a fresh station home (--home must not hold a station).
     Restore {
         /// The backup file.

@@ -68,6 +68,7 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::Bundle { action } => sync::run_bundle(home, action),
         Command::Backup { out, who } => huella::commands::backup::run_backup(home, &out, &who),
         Command::Restore { file, who } => huella::commands::backup::run_restore(home, &file, &who),
+        Command::Recover { from, who } => huella::commands::backup::run_recover(home, &from, &who),
         Command::Sim(args) => huella::commands::sim::run(args),
         Command::Devices(args) => huella::commands::devices::run(args),
         Command::Eval(args) => huella::commands::eval::run(args),

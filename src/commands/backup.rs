@@ -1,4 +1,5 @@
-//! `huella backup` and `huella restore`: parse, call `workflows::backup`, print one line.
+//! `huella backup`, `huella restore` and `huella recover`: parse, call `workflows::backup` or
+//! `workflows::recover`, print one line.
 
 use std::path::Path;
 
@@ -56,6 +57,17 @@ pub fn run_restore(home: &Home, file: &Path, who: &AsUser) -> Result<()> {
         s.office,
         home.dir().display(),
         s.people
+    );
+    Ok(())
+}
+
+/// `huella recover --from DIR|BACKUP`: a dead station's records into this station.
+pub fn run_recover(home: &Home, from: &Path, who: &AsUser) -> Result<()> {
+    let session = Session::open(home, &who.user, &who.passphrase_file)?;
+    let r = crate::workflows::recover::recover(&session, from)?;
+    println!(
+        "recuperados de la estación {}: {} registros ({} nuevos, {} combinados)",
+        r.station, r.records, r.created, r.merged
     );
     Ok(())
 }

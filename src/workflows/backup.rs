@@ -130,38 +130,23 @@ pub fn restore(
             home.dir().display()
         );
     }
-    let raw = huella_sync::disk::read_regular(file, MAX_BACKUP)?;
-    let body = raw
-        .strip_prefix(MAGIC)
-        .filter(|b| b.len() >= 32)
-        .with_context(|| format!("{} no es un respaldo de huella", file.display()))?;
-    let (content, sum) = raw.split_at(raw.len() - 32);
-    if Sha256::digest(content).as_slice() != sum {
-        bail!(
-            "el respaldo {} está dañado (la suma de verificación no coincide); no se restauró nada",
-            file.display()
-        );
-    }
-    let unreadable = || anyhow::anyhow!("respaldo ilegible: {}", file.display());
-    let mut rest = &body[..body.len() - 32];
-    let header: Header = serde_json::from_slice(take(&mut rest).ok_or_else(unreadable)?)
-        .map_err(|_| unreadable())?;
-    let wrapped = take(&mut rest).ok_or_else(unreadable)?.to_vec();
-    let sealed = rest;
-    let mut credentials = Vec::new();
-    for (u, h) in &header.credentials {
-        credentials.push((u.clone(), hex::decode(h).map_err(|_| unreadable())?));
-    }
-    let Some((_, cred_bytes)) = credentials.iter().find(|(u, _)| u == user) else {
-        bail!("el respaldo no tiene la credencial de {user}");
-    };
-    let credential = Credential::open(cred_bytes, passphrase, user, &file.display().to_string())?;
-    let dek = WrappedKey::from_bytes(wrapped)
-        .unwrap_at(&credential.station, &OfficeKeyring::new())
-        .context("la credencial no abre este respaldo")?;
-    let copy = dek
-        .open(sealed, CONTEXT)
-        .context("el contenido del respaldo no se pudo abrir")?;
+    let opened = open_backup(file, |wrapped, credentials| {
+        let Some((_, cred_bytes)) = credentials.iter().find(|(u, _)| u == user) else {
+            bail!("el respaldo no tiene la credencial de {user}");
+        };
+        let credential =
+            Credential::open(cred_bytes, passphrase, user, &file.display().to_string())?;
+        wrapped
+            .unwrap_at(&credential.station, &OfficeKeyring::new())
+            .context("la credencial no abre este respaldo")
+    })?;
+    let OpenedBackup {
+        office,
+        station,
+        credentials,
+        copy,
+        bytes,
+    } = opened;
     std::fs::create_dir_all(home.dir())
         .with_context(|| format!("no se pudo crear {}", home.dir().display()))?;
     let store = Store::create_from_copy(&home.store_dir(), &copy)?;
@@ -178,9 +163,63 @@ pub fn restore(
         }
     }
     Ok(BackupSummary {
+        office,
+        station,
+        people: store.count_people(),
+        bytes,
+    })
+}
+
+/// A backup file checked and opened.
+pub struct OpenedBackup {
+    /// Office code.
+    pub office: String,
+    /// Station name.
+    pub station: String,
+    /// Credential files: (user, sealed bytes).
+    pub credentials: Vec<(String, Vec<u8>)>,
+    /// The store copy (`Store::copy_bytes`), decrypted.
+    pub copy: Vec<u8>,
+    /// Bytes of the file.
+    pub bytes: usize,
+}
+
+/// Reads `file`, checks its checksum, and opens its store copy with the data key `unwrap`
+/// recovers (given the wrapped key and the credential files).
+pub fn open_backup(
+    file: &Path,
+    unwrap: impl FnOnce(&WrappedKey, &[(String, Vec<u8>)]) -> Result<DataKey>,
+) -> Result<OpenedBackup> {
+    let raw = huella_sync::disk::read_regular(file, MAX_BACKUP)?;
+    let body = raw
+        .strip_prefix(MAGIC)
+        .filter(|b| b.len() >= 32)
+        .with_context(|| format!("{} no es un respaldo de huella", file.display()))?;
+    let (content, sum) = raw.split_at(raw.len() - 32);
+    if Sha256::digest(content).as_slice() != sum {
+        bail!(
+            "el respaldo {} está dañado (la suma de verificación no coincide); no se restauró nada",
+            file.display()
+        );
+    }
+    let unreadable = || anyhow::anyhow!("respaldo ilegible: {}", file.display());
+    let mut rest = &body[..body.len() - 32];
+    let header: Header = serde_json::from_slice(take(&mut rest).ok_or_else(unreadable)?)
+        .map_err(|_| unreadable())?;
+    let wrapped = WrappedKey::from_bytes(take(&mut rest).ok_or_else(unreadable)?.to_vec());
+    let mut credentials = Vec::new();
+    for (u, h) in &header.credentials {
+        credentials.push((u.clone(), hex::decode(h).map_err(|_| unreadable())?));
+    }
+    let dek = unwrap(&wrapped, &credentials)?;
+    let copy = dek
+        .open(rest, CONTEXT)
+        .context("el contenido del respaldo no se pudo abrir")?;
+    Ok(OpenedBackup {
         office: header.office,
         station: header.station,
-        people: store.count_people(),
+        credentials,
+        copy,
         bytes: raw.len(),
     })
 }

@@ -11,6 +11,7 @@ pub mod enroll;
 pub mod import;
 pub mod indexing;
 pub mod lookup;
+pub mod recover;
 pub mod session;
 pub mod station;
 pub mod sync_round;

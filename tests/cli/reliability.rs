@@ -499,3 +499,77 @@ fn a_backup_restores_on_a_fresh_home_with_the_same_people_and_audit() {
     let out = other.run_as_admin(&["restore", s(&file)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+#[test]
+fn a_dead_stations_unsynced_records_are_recovered_into_a_live_one() {
+    let a = Station::init();
+    let inv_pass = a.path("inv.pass");
+    std::fs::write(&inv_pass, "clave-de-la-invitacion\n").expect("pass");
+    let invite = a.path("b.invitacion");
+    assert_success(&a.run_as_admin(&[
+        "sync",
+        "invite",
+        "--station",
+        "B",
+        "--out",
+        s(&invite),
+        "--invite-passphrase-file",
+        s(&inv_pass),
+    ]));
+    let b = Station {
+        dir: tempfile::tempdir().expect("tmp"),
+        home: a.path("b"),
+        admin_pass: a.admin_pass.clone(),
+    };
+    assert_success(&b.run(&[
+        "init",
+        "--join",
+        s(&invite),
+        "--invite-passphrase-file",
+        s(&inv_pass),
+        "--admin",
+        "admin",
+        "--passphrase-file",
+        s(&b.admin_pass),
+    ]));
+    // A enrols offline, makes a backup, and dies before any sync.
+    let csv = a.path("people.csv");
+    let lines = sample_csv(&a, &csv, 12, 41);
+    assert_success(&a.run_as_admin(&["import", s(&csv)]));
+    let file = a.path("a.respaldo");
+    assert_success(&a.run_as_admin(&["backup", "--out", s(&file)]));
+    let before = super::util::all_files(&a.home);
+    let out = b.run_as_admin(&["recover", "--from", s(&a.home)]);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("12 registros (12 nuevos, 0 combinados)"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        super::util::all_files(&a.home),
+        before,
+        "the dead station was written"
+    );
+    assert_eq!(people(&b), 12);
+    let curp = lines[5].split(',').next().expect("curp");
+    let out = b.run_as_admin(&["find", "--curp", curp, "--json"]);
+    assert_success(&out);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    assert_success(&b.run(&["audit", "verify"]));
+    // The backup brings the same records: nothing new the second time.
+    let out = b.run_as_admin(&["recover", "--from", s(&file)]);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("12 registros (0 nuevos, 0 combinados)"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(people(&b), 12);
+    // A station with another office key (a different office 0901 made by its own init)
+    // cannot open them: refused, nothing merged.
+    let other = Station::init();
+    let out = other.run_as_admin(&["recover", "--from", s(&a.home)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+}
