@@ -39,6 +39,15 @@ struct Header {
     station: String,
     /// Credential files: (user, sealed bytes in hex).
     credentials: Vec<(String, String)>,
+    /// The console's open-draft pointers (`borradores/<user>`: a record id, no personal
+    /// data): (user, file text).
+    #[serde(default)]
+    drafts: Vec<(String, String)>,
+}
+
+/// The console's draft pointers of the home (see `console::workers::desk`).
+fn drafts_dir(home: &Home) -> std::path::PathBuf {
+    home.dir().join("borradores")
 }
 
 fn put(out: &mut Vec<u8>, part: &[u8]) -> Result<()> {
@@ -88,6 +97,17 @@ pub fn backup(home: &Home, session: &Session, out: &Path) -> Result<BackupSummar
         let bytes = huella_sync::disk::read_regular(&e.path(), 1 << 20)?;
         credentials.push((user.to_owned(), hex::encode(bytes)));
     }
+    let mut drafts = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(drafts_dir(home)) {
+        for e in entries.flatten() {
+            let user = e.file_name().to_string_lossy().into_owned();
+            if valid_user_name(&user)
+                && let Ok(text) = huella_sync::disk::read_regular(&e.path(), 1024)
+            {
+                drafts.push((user, String::from_utf8_lossy(&text).into_owned()));
+            }
+        }
+    }
     let keys = session.keys();
     let dek = DataKey::generate();
     let wrapped = dek.wrap_at(keys.secrets, &keys.recipients)?;
@@ -97,6 +117,7 @@ pub fn backup(home: &Home, session: &Session, out: &Path) -> Result<BackupSummar
         office: station.office.clone(),
         station: station.station.clone(),
         credentials,
+        drafts,
     };
     let mut bytes = MAGIC.to_vec();
     put(&mut bytes, &serde_json::to_vec(&header)?)?;
@@ -144,6 +165,7 @@ pub fn restore(
         office,
         station,
         credentials,
+        drafts,
         copy,
         bytes,
     } = opened;
@@ -162,6 +184,14 @@ pub fn restore(
             huella_sync::disk::write_atomic(&home.credential_file(u), bytes)?;
         }
     }
+    if !drafts.is_empty() {
+        std::fs::create_dir_all(drafts_dir(home))?;
+        for (u, text) in &drafts {
+            if valid_user_name(u) {
+                huella_sync::disk::write_atomic(&drafts_dir(home).join(u), text.as_bytes())?;
+            }
+        }
+    }
     Ok(BackupSummary {
         office,
         station,
@@ -178,6 +208,8 @@ pub struct OpenedBackup {
     pub station: String,
     /// Credential files: (user, sealed bytes).
     pub credentials: Vec<(String, Vec<u8>)>,
+    /// The console's draft pointers: (user, record id text).
+    pub drafts: Vec<(String, String)>,
     /// The store copy (`Store::copy_bytes`), decrypted.
     pub copy: Vec<u8>,
     /// Bytes of the file.
@@ -219,6 +251,7 @@ pub fn open_backup(
         office: header.office,
         station: header.station,
         credentials,
+        drafts: header.drafts,
         copy,
         bytes: raw.len(),
     })

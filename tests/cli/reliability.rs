@@ -456,6 +456,10 @@ fn a_backup_restores_on_a_fresh_home_with_the_same_people_and_audit() {
     let csv = st.path("people.csv");
     let lines = sample_csv(&st, &csv, 12, 31);
     assert_success(&st.run_as_admin(&["import", s(&csv)]));
+    // The console's pointer to an officer's open draft (a record id) travels too.
+    let drafts = st.home.join("borradores");
+    std::fs::create_dir_all(&drafts).expect("drafts");
+    std::fs::write(drafts.join("admin"), "00112233445566778899aabbccddeeff").expect("draft");
     let file = st.path("estacion.respaldo");
     let out = st.run_as_admin(&["backup", "--out", s(&file)]);
     assert_success(&out);
@@ -487,6 +491,10 @@ fn a_backup_restores_on_a_fresh_home_with_the_same_people_and_audit() {
     assert_success(&out);
     assert!(stdout(&out).contains("12 personas"), "{}", stdout(&out));
     assert_eq!(people(&other), 12);
+    assert_eq!(
+        std::fs::read_to_string(other.home.join("borradores").join("admin")).expect("draft"),
+        "00112233445566778899aabbccddeeff"
+    );
     let out = other.run(&["audit", "verify"]);
     assert_success(&out);
     let before = st.run(&["audit", "verify"]);
