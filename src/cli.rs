@@ -137,6 +137,37 @@ pub enum Command {
     Enroll(crate::commands::enroll::EnrollArgs),
     /// The supervisor's queue: list, approve, reject, ask for recapture.
     Review(crate::commands::review::ReviewArgs),
+    /// Writes an encrypted, checksummed copy of the whole station (people, drafts, audit,
+    /// credentials), readable with the station's or the office's keys.
+    #[command(
+        after_help = "Ejemplo:\n  huella backup --out /media/usb/estacion.respaldo --as admin --passphrase-file admin.pass"
+    )]
+    Backup {
+        /// The backup file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Acting user.
+        #[command(flatten)]
+        who: AsUser,
+    },
+    /// Brings a dead station's records (its folder or its backup) into this station of the
+    /// same office, audited.
+    Recover {
+        /// The dead station's home or store folder, or its backup file.
+        #[arg(long, value_name = "DIR|BACKUP")]
+        from: PathBuf,
+        /// Acting user.
+        #[command(flatten)]
+        who: AsUser,
+    },
+    /// Restores a backup onto a fresh station home (--home must not hold a station).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Acting user (their credential in the backup opens it).
+        #[command(flatten)]
+        who: AsUser,
+    },
 }
 
 /// Officer subcommands.

@@ -1,6 +1,7 @@
 //! One module per CLI command group: argument glue that calls the workflows and prints.
 //! Commands print results on stdout; errors bubble up to `main`, which prints one line.
 
+pub mod backup;
 pub mod console;
 pub mod demo;
 pub mod devices;

@@ -5,6 +5,7 @@
 //! the audit entries and the policy; they print nothing and hold no user-facing text.
 
 pub mod activity;
+pub mod backup;
 pub mod bundles;
 pub mod conflicts;
 pub mod drafts;
@@ -16,12 +17,13 @@ pub mod login;
 pub mod lookup;
 pub mod office;
 pub mod officers;
-pub mod peer_server;
-pub mod self_test;
 pub mod overview;
+pub mod peer_server;
 pub mod person;
 pub mod policy;
+pub mod recover;
 pub mod review;
+pub mod self_test;
 pub mod session;
 pub mod station;
 pub mod status;

@@ -58,9 +58,9 @@ impl<'a> StationSide<'a> {
     }
 
     /// Seals local edits into wire chunks (call before syncing); returns records exported.
-    /// Records a newer office key generation can open are merged first.
-    /// Merges first whatever a crash left received but unmerged, so no digest or have this
-    /// station reports covers a record it has not merged.
+    /// First merges whatever a crash left received but unmerged (so no digest or have this
+    /// station reports covers a record it has not merged), then records a newer office key
+    /// generation can open.
     pub fn prepare(&self) -> Result<usize, SyncError> {
         self.adopt_office_keys()?;
         self.recover()?;

@@ -449,3 +449,135 @@ fn everything_told_saved_was_fsynced_first() {
         "the acknowledgement's folder was not fsynced after the rename"
     );
 }
+
+#[test]
+fn a_backup_restores_on_a_fresh_home_with_the_same_people_and_audit() {
+    let st = Station::init();
+    let csv = st.path("people.csv");
+    let lines = sample_csv(&st, &csv, 12, 31);
+    assert_success(&st.run_as_admin(&["import", s(&csv)]));
+    // The console's pointer to an officer's open draft (a record id) travels too.
+    let drafts = st.home.join("borradores");
+    std::fs::create_dir_all(&drafts).expect("drafts");
+    std::fs::write(drafts.join("admin"), "00112233445566778899aabbccddeeff").expect("draft");
+    let file = st.path("estacion.respaldo");
+    let out = st.run_as_admin(&["backup", "--out", s(&file)]);
+    assert_success(&out);
+    assert!(stdout(&out).contains("12 personas"), "{}", stdout(&out));
+    let out = st.run_as_admin(&["backup", "--out", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // No personal data in the clear in the backup.
+    let curp = lines[1].split(',').next().expect("curp").to_owned();
+    let bytes = std::fs::read(&file).expect("backup");
+    assert!(!bytes.windows(curp.len()).any(|w| w == curp.as_bytes()));
+
+    let other = Station {
+        dir: tempfile::tempdir().expect("tmp"),
+        home: st.path("otra-maquina"),
+        admin_pass: st.admin_pass.clone(),
+    };
+    // A damaged backup restores nothing.
+    let mut bad = bytes.clone();
+    let mid = bad.len() / 2;
+    bad[mid] ^= 1;
+    let damaged = st.path("danado.respaldo");
+    std::fs::write(&damaged, &bad).expect("write");
+    let out = other.run_as_admin(&["restore", s(&damaged)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("dañado"), "{}", stderr(&out));
+    assert!(!other.home.join("almacen").exists());
+
+    let out = other.run_as_admin(&["restore", s(&file)]);
+    assert_success(&out);
+    assert!(stdout(&out).contains("12 personas"), "{}", stdout(&out));
+    assert_eq!(people(&other), 12);
+    assert_eq!(
+        std::fs::read_to_string(other.home.join("borradores").join("admin")).expect("draft"),
+        "00112233445566778899aabbccddeeff"
+    );
+    let out = other.run(&["audit", "verify"]);
+    assert_success(&out);
+    let before = st.run(&["audit", "verify"]);
+    assert_eq!(stdout(&out), stdout(&before), "same audit chain");
+    let out = other.run_as_admin(&["find", "--curp", &curp, "--json"]);
+    assert_success(&out);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    // Never over an existing station.
+    let out = other.run_as_admin(&["restore", s(&file)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn a_dead_stations_unsynced_records_are_recovered_into_a_live_one() {
+    let a = Station::init();
+    let inv_pass = a.path("inv.pass");
+    std::fs::write(&inv_pass, "clave-de-la-invitacion\n").expect("pass");
+    let invite = a.path("b.invitacion");
+    assert_success(&a.run_as_admin(&[
+        "sync",
+        "invite",
+        "--station",
+        "B",
+        "--out",
+        s(&invite),
+        "--invite-passphrase-file",
+        s(&inv_pass),
+    ]));
+    let b = Station {
+        dir: tempfile::tempdir().expect("tmp"),
+        home: a.path("b"),
+        admin_pass: a.admin_pass.clone(),
+    };
+    assert_success(&b.run(&[
+        "init",
+        "--join",
+        s(&invite),
+        "--invite-passphrase-file",
+        s(&inv_pass),
+        "--admin",
+        "admin",
+        "--passphrase-file",
+        s(&b.admin_pass),
+    ]));
+    // A enrols offline, makes a backup, and dies before any sync.
+    let csv = a.path("people.csv");
+    let lines = sample_csv(&a, &csv, 12, 41);
+    assert_success(&a.run_as_admin(&["import", s(&csv)]));
+    let file = a.path("a.respaldo");
+    assert_success(&a.run_as_admin(&["backup", "--out", s(&file)]));
+    let before = super::util::all_files(&a.home);
+    let out = b.run_as_admin(&["recover", "--from", s(&a.home)]);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("12 registros (12 nuevos, 0 combinados)"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        super::util::all_files(&a.home),
+        before,
+        "the dead station was written"
+    );
+    assert_eq!(people(&b), 12);
+    let curp = lines[5].split(',').next().expect("curp");
+    let out = b.run_as_admin(&["find", "--curp", curp, "--json"]);
+    assert_success(&out);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    assert_success(&b.run(&["audit", "verify"]));
+    // The backup brings the same records: nothing new the second time.
+    let out = b.run_as_admin(&["recover", "--from", s(&file)]);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("12 registros (0 nuevos, 0 combinados)"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(people(&b), 12);
+    // A station with another office key (a different office 0901 made by its own init)
+    // cannot open them: refused, nothing merged.
+    let other = Station::init();
+    let out = other.run_as_admin(&["recover", "--from", s(&a.home)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+}

@@ -9,6 +9,7 @@
 //! This module must not parse identifiers, print, or decide policy (who may do what).
 
 mod batch;
+mod copy;
 mod layout;
 mod postings;
 mod recovery;
