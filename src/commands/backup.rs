@@ -5,45 +5,33 @@ use std::path::Path;
 
 use anyhow::Result;
 use huella_keys::Passphrase;
-use huella_sync::AuditAction;
 
 use crate::cli::AsUser;
+use crate::commands::out;
+use crate::commands::text::contract;
 use crate::home::Home;
 use crate::workflows::backup;
 use crate::workflows::session::Session;
 
 /// `huella backup --out F`: an encrypted, checksummed copy of the whole station, audited.
-pub fn run_backup(home: &Home, out: &Path, who: &AsUser) -> Result<()> {
-    if let Ok(m) = std::fs::symlink_metadata(out)
+pub fn run_backup(home: &Home, target: &Path, who: &AsUser) -> Result<()> {
+    if let Ok(m) = std::fs::symlink_metadata(target)
         && !m.file_type().is_file()
     {
         anyhow::bail!(
             "{} no es un archivo regular; no se escribió (elija otra ruta)",
-            out.display()
+            target.display()
         );
     }
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
-    // Audited first, so the copy holds the entry that says it was made.
-    let mut b = session.store.batch();
-    b.audit(
-        AuditAction::Exportacion,
-        &[],
-        &format!("copia de respaldo: {}", out.display()),
-    );
-    session.store.commit(
-        b,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )?;
-    let s = backup::backup(home, &session, out)?;
-    println!(
-        "respaldo escrito en {}: estación {} de la oficina {}, {} personas, {} bytes",
-        out.display(),
-        s.station,
-        s.office,
+    let s = backup::backup(home, &session, target)?;
+    out::line(contract::backup_written(
+        &target.display(),
+        &s.station,
+        &s.office,
         s.people,
-        s.bytes
-    );
+        s.bytes,
+    ))?;
     Ok(())
 }
 
@@ -51,13 +39,12 @@ pub fn run_backup(home: &Home, out: &Path, who: &AsUser) -> Result<()> {
 pub fn run_restore(home: &Home, file: &Path, who: &AsUser) -> Result<()> {
     let passphrase = Passphrase::from_file(&who.passphrase_file)?;
     let s = backup::restore(home, file, &who.user, &passphrase)?;
-    println!(
-        "estación {} de la oficina {} restaurada en {}: {} personas",
-        s.station,
-        s.office,
-        home.dir().display(),
-        s.people
-    );
+    out::line(contract::restored(
+        &s.station,
+        &s.office,
+        &home.dir().display(),
+        s.people,
+    ))?;
     Ok(())
 }
 
@@ -65,9 +52,8 @@ pub fn run_restore(home: &Home, file: &Path, who: &AsUser) -> Result<()> {
 pub fn run_recover(home: &Home, from: &Path, who: &AsUser) -> Result<()> {
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
     let r = crate::workflows::recover::recover(&session, from)?;
-    println!(
-        "recuperados de la estación {}: {} registros ({} nuevos, {} combinados)",
-        r.station, r.records, r.created, r.merged
-    );
+    out::line(contract::recovered(
+        &r.station, r.records, r.created, r.merged,
+    ))?;
     Ok(())
 }

@@ -14,8 +14,8 @@ use crate::commands::out;
 use crate::commands::scan::{self, ScannerPort};
 use crate::commands::text::{CliError, Say, contract};
 use crate::home::Home;
-use crate::workflows::review::{self, DecisionRequest};
 use crate::workflows::enroll::officer_finger::OFFICER_FINGER;
+use crate::workflows::review::{self, DecisionRequest};
 use crate::workflows::session::Session;
 
 /// Options of `huella review`.

@@ -83,6 +83,18 @@ pub struct BackupSummary {
 
 /// Writes a backup of the session's station to `out`.
 pub fn backup(home: &Home, session: &Session, out: &Path) -> Result<BackupSummary> {
+    // Audited first, so the copy holds the entry that says it was made.
+    let mut b = session.store.batch();
+    b.audit(
+        huella_sync::AuditAction::Exportacion,
+        &[],
+        &format!("copia de respaldo: {}", out.display()),
+    );
+    session.store.commit(
+        b,
+        &session.credential.officer,
+        &huella_sync::time::now_utc(),
+    )?;
     let station = session.store.station()?;
     let mut credentials = Vec::new();
     let dir = home.credentials_dir();

@@ -98,3 +98,33 @@ pub fn queue_item(
 pub fn decided(id: &str, decision: &str) -> String {
     format!("decisión registrada: {id} {decision}")
 }
+
+/// `backup`: the copy is written.
+pub fn backup_written(
+    path: impl Display,
+    station: impl Display,
+    office: impl Display,
+    people: usize,
+    bytes: usize,
+) -> String {
+    format!(
+        "respaldo escrito en {path}: estación {station} de la oficina {office}, {people} personas, {bytes} bytes"
+    )
+}
+
+/// `restore`: the station is back.
+pub fn restored(
+    station: impl Display,
+    office: impl Display,
+    dir: impl Display,
+    people: usize,
+) -> String {
+    format!("estación {station} de la oficina {office} restaurada en {dir}: {people} personas")
+}
+
+/// `recover`: a dead station's records merged here.
+pub fn recovered(station: impl Display, records: usize, created: usize, merged: usize) -> String {
+    format!(
+        "recuperados de la estación {station}: {records} registros ({created} nuevos, {merged} combinados)"
+    )
+}

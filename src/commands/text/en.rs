@@ -14,12 +14,12 @@ use super::es::checks_text;
 use super::say::DemoQuery;
 use super::{CliError, Lang, Say};
 use crate::commands::out::OutputError;
-use crate::workflows::review::ReviewError;
 use crate::workflows::enroll::EnrollError;
 use crate::workflows::enroll::officer_finger::OfficerFingerError;
 use crate::workflows::erase::EraseError;
 use crate::workflows::office::OfficeError;
 use crate::workflows::officers::AccessError;
+use crate::workflows::review::ReviewError;
 use huella_devices::DeviceError;
 
 /// Words a [`Say`] in English.

@@ -76,8 +76,7 @@ fn open_scanner(path: &str) -> Result<ScannerActor, OpenFailure> {
     // A serial port, or `libfprint[:DRIVER]` for a USB reader in builds with that feature.
     let s = huella_devices::capture::open_scanner(path, ZfmConfig::default())
         .map_err(|e| (e.kind(), e.mensaje().to_owned()))?;
-    huella_devices::spawn_scanner(s, 64)
-        .map_err(|e| (huella_devices::ErrorKind::Io, e.to_string()))
+    huella_devices::spawn_scanner(s, 64).map_err(|e| (huella_devices::ErrorKind::Io, e.to_string()))
 }
 
 fn open_camera(path: &str) -> Result<CameraActor, OpenFailure> {
