@@ -26,7 +26,7 @@ pub fn run_backup(home: &Home, target: &Path, who: &AsUser) -> Result<()> {
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
     let s = backup::backup(home, &session, target)?;
     out::line(contract::backup_written(
-        &target.display(),
+        target.display(),
         &s.station,
         &s.office,
         s.people,
@@ -42,7 +42,7 @@ pub fn run_restore(home: &Home, file: &Path, who: &AsUser) -> Result<()> {
     out::line(contract::restored(
         &s.station,
         &s.office,
-        &home.dir().display(),
+        home.dir().display(),
         s.people,
     ))?;
     Ok(())
