@@ -12,6 +12,7 @@
 pub mod action;
 pub mod i18n;
 pub mod keymap;
+pub mod local_time;
 pub mod msg;
 pub mod screens;
 pub mod state;
@@ -135,6 +136,11 @@ async fn event_loop(opts: ConsoleOptions, terminal: &mut ratatui::DefaultTermina
         app.login.focus = state::LoginField::Pass;
     }
     app.notice = opts.notice.clone();
+    app.utc_offset = local_time::offset_at(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0)),
+    );
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tracing::info!("console started");

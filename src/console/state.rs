@@ -365,6 +365,8 @@ pub struct App {
     pub now: Instant,
     /// Wall clock of the last tick, UTC text (ages on screen; empty before the first tick).
     pub wall: String,
+    /// The station's offset from UTC in seconds (0: shown as UTC).
+    pub utc_offset: i64,
     /// Frame counter for the spinner.
     pub frame: u64,
     /// Leave the loop.
@@ -407,6 +409,7 @@ impl App {
             toast: None,
             now,
             wall: String::new(),
+            utc_offset: 0,
             frame: 0,
             quit: false,
             login: LoginState {

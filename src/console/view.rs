@@ -19,7 +19,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(frame.area());
-    frame.render_widget(header(app), top);
+    frame.render_widget(header(app, top.width), top);
     let buf = frame.buffer_mut();
     match app.screen {
         Screen::Login => screens::login::render(app, body, buf),
@@ -51,26 +51,49 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
 }
 
-fn header(app: &App) -> Paragraph<'static> {
+fn header(app: &App, width: u16) -> Paragraph<'static> {
     let s = app.s();
     let who = app.user.as_ref().map_or_else(
         || s.not_logged_in.to_owned(),
         |u| format!("{} ({})", u.user, app.lang.role(u.role)),
     );
-    let sync = app.sync.last.as_ref().map_or_else(
+    let last = app
+        .sync
+        .last
+        .as_deref()
+        .or(app.home.as_ref().and_then(|h| h.last_sync.as_deref()));
+    let sync = last.map_or_else(
         || s.never_synced.to_owned(),
-        |t| format!("{} {t}", s.synced_at),
+        |t| format!("{} {}", s.synced_at, app.lang.ago(t, &app.wall)),
     );
-    Paragraph::new(Line::from(vec![
-        Span::styled(" huella ", Style::new().reversed().bold()),
-        Span::raw(format!(
-            " {} {} · {} │ {} │ {} │ {}",
-            s.office,
+    let full = format!(
+        " {} {} · {} │ {} │ {} │ {}",
+        s.office,
+        app.station.office,
+        app.station.station,
+        app.lang.screen(app.screen),
+        who,
+        sync
+    );
+    // Narrow terminals drop the "Oficina" label and the role so the sync age stays visible.
+    let text = if full.chars().count() + 8 > usize::from(width) {
+        let who = app
+            .user
+            .as_ref()
+            .map_or(s.not_logged_in, |u| u.user.as_str());
+        format!(
+            " {}·{} │ {} │ {} │ {}",
             app.station.office,
             app.station.station,
             app.lang.screen(app.screen),
             who,
             sync
-        )),
+        )
+    } else {
+        full
+    };
+    Paragraph::new(Line::from(vec![
+        Span::styled(" huella ", Style::new().reversed().bold()),
+        Span::raw(text),
     ]))
 }

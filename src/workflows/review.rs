@@ -458,3 +458,24 @@ fn recapture_fingers(req: &DecisionRequest<'_>) -> Result<Vec<FingerPosition>, R
     }
     Ok(fingers)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recapture_names_its_fingers_in_the_status_and_reads_them_back() {
+        let fingers = [FingerPosition::RightMiddle, FingerPosition::LeftThumb];
+        let label = enroll::recapture_label(&fingers);
+        assert_eq!(label, "recaptura solicitada (dedos 3,6)");
+        assert_eq!(
+            enroll::requested_fingers(&format!("{label}: dedo movido")),
+            Some(fingers.to_vec())
+        );
+        assert_eq!(
+            enroll::requested_fingers("recaptura solicitada: x"),
+            Some(vec![])
+        );
+        assert_eq!(enroll::requested_fingers("rechazado: x"), None);
+    }
+}

@@ -12,5 +12,5 @@ pub use huella_sync::{
 
 /// UTC timestamps as text (`YYYY-MM-DDTHH:MM:SSZ`).
 pub mod time {
-    pub use huella_sync::time::{now_utc, parse_utc};
+    pub use huella_sync::time::{format_utc, now_utc, parse_utc};
 }

@@ -11,7 +11,7 @@ impl Lang {
             crate::workflows::types::time::parse_utc(at),
             crate::workflows::types::time::parse_utc(now),
         ) else {
-            return self.stamp(at);
+            return self.stamp(at, 0);
         };
         let secs = now.saturating_sub(then);
         let (n, unit_es, unit_en) = match secs {
@@ -33,12 +33,22 @@ impl Lang {
         }
     }
 
-    /// A UTC stamp shortened to the minute (`2026-12-04 16:54 UTC`); other text unchanged.
-    pub fn stamp(self, at: &str) -> String {
-        if crate::workflows::types::time::parse_utc(at).is_none() {
+    /// A UTC stamp in local time (`offset` seconds east of UTC) to the minute
+    /// (`2026-12-04 10:54`), or marked `UTC` when the offset is unknown (0); other text
+    /// unchanged.
+    pub fn stamp(self, at: &str, offset: i64) -> String {
+        let Some(secs) = crate::workflows::types::time::parse_utc(at) else {
             return at.to_owned();
+        };
+        if offset == 0 {
+            return format!("{} {} UTC", &at[..10], &at[11..16]);
         }
-        format!("{} {} UTC", &at[..10], &at[11..16])
+        let local = i64::try_from(secs)
+            .unwrap_or(0)
+            .saturating_add(offset)
+            .max(0);
+        let text = crate::workflows::types::time::format_utc(local.unsigned_abs());
+        format!("{} {}", &text[..10], &text[11..16])
     }
 }
 
@@ -55,7 +65,7 @@ mod tests {
         assert_eq!(Lang::En.ago("2026-12-01T17:00:00Z", now), "3 days ago");
         assert_eq!(Lang::Es.ago("ayer", now), "ayer");
         assert_eq!(
-            Lang::Es.stamp("2026-12-04T16:54:33Z"),
+            Lang::Es.stamp("2026-12-04T16:54:33Z", 0),
             "2026-12-04 16:54 UTC"
         );
     }

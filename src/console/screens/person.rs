@@ -101,7 +101,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let text = format!(
             "{}: {} {} {} {} {}",
             s.proof_title,
-            app.lang.stamp(&v.at),
+            app.lang.stamp(&v.at, app.utc_offset),
             app.lang.finger(v.finger),
             if v.matched { s.proof_yes } else { s.proof_no },
             v.score,
@@ -124,7 +124,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .map(|h| {
             Line::raw(format!(
                 "{}  {:<12} {}: {}",
-                app.lang.stamp(&h.at),
+                app.lang.stamp(&h.at, app.utc_offset),
                 app.lang.status(h.status.as_str()),
                 h.by,
                 app.lang.status_reason(&h.reason)
@@ -155,7 +155,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 rc.folio,
                 app.lang.decision(rc.decision),
                 rc.supervisor,
-                app.lang.stamp(&rc.signed_at),
+                app.lang.stamp(&rc.signed_at, app.utc_offset),
                 s.code,
                 rc.code
             )

@@ -33,7 +33,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Cell::from(q.name.clone()),
             Cell::from(q.curp.clone()),
             Cell::from(q.officer.clone()),
-            Cell::from(q.submitted_at.clone()),
+            Cell::from(app.lang.stamp(&q.submitted_at, app.utc_offset)),
             Cell::from(q.exceptions.to_string()),
             Cell::from(if q.duplicates > 0 {
                 format!("⚠ {}", q.duplicates)

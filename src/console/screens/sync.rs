@@ -51,7 +51,7 @@ fn status(app: &App) -> Vec<Line<'static>> {
     let s = app.s();
     let y = &app.sync;
     let mut lines = vec![Line::from(match &y.last {
-        Some(t) => format!("{}: {t}", s.synced_at).green(),
+        Some(t) => format!("{}: {}", s.synced_at, app.lang.stamp(t, app.utc_offset)).green(),
         None => s.never_synced.yellow().bold(),
     })];
     lines.push(Line::raw(format!(
