@@ -94,7 +94,7 @@ fn main() -> anyhow::Result<()> {
     // 1. Time to first frame: start the console's workers on the 100k store and draw.
     let start = Instant::now();
     let (tx, mut rx) = tokio::sync::mpsc::channel::<WorkerEvent>(256);
-    let desk_tx = desk::spawn(home.clone(), tx.clone())?;
+    let desk_tx = desk::spawn(home.clone(), Default::default(), tx.clone())?;
     let mut app = App::new(Lang::Es, Keymap::default(), Instant::now());
     let mut term = Terminal::new(TestBackend::new(120, 40))?;
     term.draw(|f| view::render(&app, f))?;
@@ -177,6 +177,7 @@ fn main() -> anyhow::Result<()> {
         face_saved: false,
         duplicates: None,
         folio: None,
+        recapture: Vec::new(),
     });
     app.screen = Screen::Enroll;
     dev_tx.send(DeviceCmd::Finger {

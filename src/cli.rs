@@ -137,6 +137,8 @@ pub enum Command {
     Enroll(crate::commands::enroll::EnrollArgs),
     /// The supervisor's queue: list, approve, reject, ask for recapture.
     Review(crate::commands::review::ReviewArgs),
+    /// The station policy (approvals without the supervisor's finger).
+    Policy(crate::commands::policy::PolicyArgs),
 }
 
 /// Officer subcommands.

@@ -5,21 +5,25 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use huella::console::msg::{
-    ConflictRow, DeskCmd, DeskEvent, DeviceCmd, DeviceEvent, Effect, RoundSummary, SyncOverview,
-    SyncStatus, WorkerEvent,
+    ConflictRow, DeskCmd, DeskError, DeskEvent, DeviceCmd, DeviceEvent, Effect, ProofOfLife,
+    RoundSummary, SyncOverview, SyncStatus, WorkerEvent,
 };
 use huella::console::state::{
-    App, DraftRow, DupRow, EnrollState, EnrollStep, HomeData, PeerPhase, PendingRow, PersonView,
-    Phase, ProofPhase, Screen, Slot, UserInfo,
+    App, DraftRow, DuplicateRow, EnrollState, EnrollStep, HomeOverview, PeerPhase, PendingRow,
+    PersonFile, Phase, ProofPhase, Screen, Slot, UserInfo,
 };
 use huella::console::{Keymap, Lang, update, view};
-use huella::workflows::enroll::{FaceCheck, FaceCheckKind, Thumb};
+use huella::workflows::enroll::{DuplicateHit, FaceCheck, FaceCheckKind, Thumb};
+use huella::workflows::login::LoginError;
 use huella::workflows::lookup::PersonSummary;
+use huella::workflows::overview::{PendingList, StatusCount};
+use huella::workflows::person::{MovementRow, ProofRow, StatusRow};
 use huella::workflows::sync_round::RoundEvent;
 use huella_keys::Role;
 use huella_sync::FingerPosition;
 use huella_sync::RecordId;
 use huella_sync::events::SyncEvent;
+use huella_sync::{BiometricStatus, MovementKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -103,15 +107,24 @@ fn logged_in(role: Role) -> App {
     );
     desk(
         &mut app,
-        DeskEvent::Home(HomeData {
+        DeskEvent::Home(Ok(Box::new(HomeOverview {
             people: 201,
-            counts: [199, 1, 1, 0, 0, 0],
+            counts: BiometricStatus::ALL
+                .iter()
+                .zip([199, 1, 1, 0, 0, 0])
+                .map(|(status, count)| StatusCount {
+                    status: *status,
+                    count,
+                })
+                .collect(),
             drafts: vec![DraftRow {
                 id: RecordId([1; 16]),
                 name: "Patricia Ruiz Vargas".into(),
                 fingers: 4,
             }],
-        }),
+            backlog: 1,
+            ..Default::default()
+        }))),
     );
     app
 }
@@ -182,13 +195,18 @@ fn enrolling(step: EnrollStep) -> App {
         }),
         photo: None,
         face_saved: false,
-        duplicates: Some(vec![DupRow {
-            id: RecordId([9; 16]),
+        duplicates: Some(vec![DuplicateRow {
+            hit: DuplicateHit {
+                id: RecordId([9; 16]),
+                score: 0.61,
+                evidence: 8.0,
+                fingers: 2,
+            },
             name: "Otra Persona".into(),
             curp: "OTPE800101HDFTRR09".into(),
-            score: 0.61,
         }]),
         folio: Some("F-0707070707".into()),
+        recapture: Vec::new(),
     });
     app.screen = Screen::Enroll;
     app
@@ -203,15 +221,24 @@ fn login_and_lockout() {
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "mala");
     snap!("login_typed", app);
-    for _ in 0..3 {
+    for failures in 1..=3 {
         key(&mut app, KeyCode::Enter);
         desk(
             &mut app,
-            DeskEvent::LoginFailed("contraseña incorrecta para el usuario oficial".into()),
+            DeskEvent::LoginFailed(LoginError::Refused {
+                failures,
+                locked_for: (failures == 3).then_some(30),
+            }),
         );
     }
     assert!(app.locked_secs().is_some());
     snap!("login_locked", app);
+    // The lock is the typed user's: another officer may log in meanwhile.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Backspace);
+    assert!(app.locked_secs().is_none());
+    typed(&mut app, "l");
+    assert!(app.locked_secs().is_some());
     let later = app.now + Duration::from_secs(31);
     update::tick(&mut app, later);
     assert!(app.locked_secs().is_none());
@@ -232,15 +259,19 @@ fn home_lookup_person() {
     assert_eq!(app.screen, Screen::Person);
     desk(
         &mut app,
-        DeskEvent::Person(Ok(Box::new(huella::console::state::PersonView {
+        DeskEvent::Person(Ok(Box::new(PersonFile {
             summary: person(),
-            movements: vec![("alta".into(), "2018-09-25".into(), "P8450720302".into())],
-            history: vec![(
-                "pendiente".into(),
-                "2026-01-01T10:00:00Z".into(),
-                "admin".into(),
-                "alta de registro".into(),
-            )],
+            movements: vec![MovementRow {
+                kind: MovementKind::Alta,
+                date: "2018-09-25".into(),
+                employer: "P8450720302".into(),
+            }],
+            history: vec![StatusRow {
+                status: BiometricStatus::Pendiente,
+                at: "2026-01-01T10:00:00Z".into(),
+                by: "admin".into(),
+                reason: "alta de registro".into(),
+            }],
             receipts: vec![],
             fingers: 0,
             face: false,
@@ -261,7 +292,9 @@ fn lookup_error_explains_field() {
     typed(&mut app, "49186509624");
     desk(
         &mut app,
-        DeskEvent::Found(Err("NSS inválido: el dígito verificador debe ser 3".into())),
+        DeskEvent::Found(Err(DeskError::Lookup(anyhow::anyhow!(
+            "NSS inválido: el dígito verificador debe ser 3"
+        )))),
     );
     snap!("lookup_error", app);
 }
@@ -293,7 +326,7 @@ fn queue_review_sync_and_english() {
     assert_eq!(app.screen, Screen::Queue);
     desk(
         &mut app,
-        DeskEvent::Queue(Ok(vec![huella::workflows::approve::QueueItem {
+        DeskEvent::Queue(Ok(vec![huella::workflows::review::QueueItem {
             id: RecordId([7; 16]),
             name: "Patricia Ruiz Vargas".into(),
             curp: "RUVP650109MMSZRT34".into(),
@@ -308,21 +341,23 @@ fn queue_review_sync_and_english() {
     key(&mut app, KeyCode::F(5));
     desk(
         &mut app,
-        DeskEvent::Pending(
-            vec![
+        DeskEvent::Pending(Ok(PendingList {
+            rows: vec![
                 PendingRow {
+                    id: RecordId([3; 16]),
                     name: "Joaquín Ávila Mejía".into(),
                     curp: "AIMJ670312HQTVJQ25".into(),
                     days_left: -2,
                 },
                 PendingRow {
+                    id: RecordId([4; 16]),
                     name: "Patricia Ruiz Vargas".into(),
                     curp: "RUVP650109MMSZRT34".into(),
                     days_left: 29,
                 },
             ],
-            199,
-        ),
+            total: 199,
+        })),
     );
     snap!("sync", app);
     let mut en = logged_in(Role::Supervisor);
@@ -330,18 +365,18 @@ fn queue_review_sync_and_english() {
     snap!("home_english", en);
 }
 
-fn approved_view(verifications: Vec<(String, String, u32, bool, String)>) -> PersonView {
+fn approved_view(verifications: Vec<ProofRow>) -> PersonFile {
     let mut summary = person();
     summary.estado_biometrico = "aprobado".into();
-    PersonView {
+    PersonFile {
         summary,
         movements: vec![],
-        history: vec![(
-            "aprobado".into(),
-            "2026-01-02T10:00:00Z".into(),
-            "supervisor".into(),
-            "aprobado".into(),
-        )],
+        history: vec![StatusRow {
+            status: BiometricStatus::Aprobado,
+            at: "2026-01-02T10:00:00Z".into(),
+            by: "supervisor".into(),
+            reason: "aprobado".into(),
+        }],
         receipts: vec![],
         fingers: 10,
         face: true,
@@ -392,17 +427,17 @@ fn proof_of_life_from_the_person_view() {
     ));
     desk(
         &mut app,
-        DeskEvent::ProvedLife(Ok((
-            true,
-            712,
-            Box::new(approved_view(vec![(
-                "2026-03-01T09:00:00Z".into(),
-                "índice derecho".into(),
-                712,
-                true,
-                "oficial".into(),
-            )])),
-        ))),
+        DeskEvent::ProvedLife(Ok(ProofOfLife {
+            matched: true,
+            score: 712,
+            file: Box::new(approved_view(vec![ProofRow {
+                at: "2026-03-01T09:00:00Z".into(),
+                finger: FingerPosition::RightIndex,
+                score: 712,
+                matched: true,
+                officer: "oficial".into(),
+            }])),
+        })),
     );
     assert_eq!(app.proof, None);
     snap!("person_proof_done", app);
@@ -540,7 +575,7 @@ fn supervisor_signs_with_passphrase_and_finger_when_a_scanner_is_present() {
     let mut app = logged_in(Role::Supervisor);
     app.screen = Screen::Review;
     app.review = Some(huella::console::state::ReviewState {
-        review: huella::workflows::approve::Review {
+        review: huella::workflows::review::Review {
             id: RecordId([7; 16]),
             identity: huella_sync::Identity {
                 curp: "RUVP650109MMSZRT34".into(),

@@ -129,7 +129,8 @@ fn console_sync_worker_completes_a_round_with_a_real_hub_then_reports_its_absenc
     .expect("config");
 
     let (tx, mut rx) = mpsc::channel(256);
-    let desk = huella::console::workers::desk::spawn(Home::new(a.clone()), tx).expect("desk");
+    let desk = huella::console::workers::desk::spawn(Home::new(a.clone()), Default::default(), tx)
+        .expect("desk");
     let mut app = App::new(Lang::Es, Keymap::default(), Instant::now());
     desk.send(DeskCmd::Login {
         user: "admin".into(),

@@ -7,6 +7,7 @@ pub mod devices;
 pub mod enroll;
 pub mod eval;
 pub mod out;
+pub mod policy;
 pub mod review;
 pub mod sample;
 pub mod scan;

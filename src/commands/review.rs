@@ -7,15 +7,15 @@ use std::time::Duration;
 
 use anyhow::Result;
 use huella_keys::Passphrase;
-use huella_sync::{Decision, RecordId};
+use huella_sync::{Decision, FingerPosition, RecordId};
 
 use crate::cli::AsUser;
 use crate::commands::out;
 use crate::commands::scan::{self, ScannerPort};
 use crate::commands::text::{CliError, Say, contract};
 use crate::home::Home;
-use crate::workflows::approve::{self, SecondFactor};
 use crate::workflows::enroll::officer_finger::OFFICER_FINGER;
+use crate::workflows::review::{self, DecisionRequest};
 use crate::workflows::session::Session;
 
 /// Options of `huella review`.
@@ -58,7 +58,12 @@ pub struct DecisionArgs {
     /// Why (required to reject or ask for recapture).
     #[arg(long, default_value = "")]
     pub reason: String,
-    /// The station's scanner: the supervisor's finger is the second factor.
+    /// For a recapture: the fingers to take again, e.g. `2,7` (none: every finger and the
+    /// photo).
+    #[arg(long, value_delimiter = ',', value_name = "N,N…")]
+    pub fingers: Vec<u8>,
+    /// The station's scanner: the supervisor's finger is the second factor (without it, the
+    /// station policy must allow approvals without the finger: `huella policy`).
     #[command(flatten)]
     pub scanner: ScannerPort,
     /// Seconds to wait for the supervisor's finger.
@@ -81,7 +86,7 @@ pub fn run(home: &Home, args: ReviewArgs) -> Result<()> {
 
 fn list(home: &Home, json: bool, who: &AsUser) -> Result<()> {
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
-    let queue = approve::queue(&session)?;
+    let queue = review::queue(&session)?;
     if json {
         let items: Vec<serde_json::Value> = queue
             .iter()
@@ -119,6 +124,11 @@ fn list(home: &Home, json: bool, who: &AsUser) -> Result<()> {
 
 fn decide(home: &Home, decision: Decision, d: &DecisionArgs) -> Result<()> {
     let id = RecordId::parse(&d.id).ok_or_else(|| CliError::BadRecordId { id: d.id.clone() })?;
+    let recapture = d
+        .fingers
+        .iter()
+        .map(|n| FingerPosition::from_code(*n).ok_or(CliError::BadFinger))
+        .collect::<Result<Vec<_>, _>>()?;
     let passphrase = Passphrase::from_file(&d.who.passphrase_file)?;
     let session = Session::open_with(home, &d.who.user, &passphrase)?;
     let live = match &d.scanner.scanner {
@@ -133,19 +143,21 @@ fn decide(home: &Home, decision: Decision, d: &DecisionArgs) -> Result<()> {
         }
         None => None,
     };
-    let factor = match &live {
-        Some(a) => SecondFactor::Finger(a),
-        None => SecondFactor::NoScanner,
-    };
-    let approval = approve::decide_with(
+    let outcome = review::decide(
         home,
         &session,
-        id,
-        decision,
-        &d.reason,
-        &passphrase,
-        &factor,
+        &DecisionRequest {
+            id,
+            decision,
+            reason: &d.reason,
+            passphrase: &passphrase,
+            finger: live.as_ref(),
+            recapture: &recapture,
+        },
     )?;
-    out::line(contract::decided(&id.to_hex(), approval.decision.as_str()))?;
+    out::line(contract::decided(
+        &id.to_hex(),
+        outcome.approval.decision.as_str(),
+    ))?;
     Ok(())
 }

@@ -89,7 +89,11 @@ impl Workers {
     /// Starts the desk and device workers.
     pub fn start(opts: &ConsoleOptions, events: mpsc::Sender<WorkerEvent>) -> Result<Self> {
         Ok(Workers {
-            desk: workers::desk::spawn(opts.home.clone(), events.clone())?,
+            desk: workers::desk::spawn(
+                opts.home.clone(),
+                crate::workflows::login::Lockout::default(),
+                events.clone(),
+            )?,
             devices: workers::devices::spawn(opts.devices.clone(), opts.home.clone(), events)?,
         })
     }
@@ -104,7 +108,7 @@ impl Workers {
                 }
             };
             if full {
-                app.toast = Some((state::Tone::Error, "ocupado: intente de nuevo".into()));
+                app.toast = Some((state::Tone::Error, app.s().busy.into()));
             }
         }
     }

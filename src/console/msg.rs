@@ -1,14 +1,65 @@
 //! Typed messages between the UI task and the workers: commands the UI sends (effects of
 //! `update`) and events the workers send back.
 
-use huella_devices::FingerImage;
-use huella_keys::Passphrase;
-use huella_sync::{Decision, FingerException, FingerPosition, RecordId};
+use crate::workflows::types::FingerImage;
+use crate::workflows::types::Passphrase;
+use crate::workflows::types::{Decision, FingerException, FingerPosition, RecordId};
 
-use super::state::{DraftRow, DupRow, HomeData, PendingRow, PersonView, StationInfo, UserInfo};
-use crate::workflows::approve::{QueueItem, Review};
-use crate::workflows::enroll::{AttemptOutcome, Draft, FaceCheck};
+use super::state::{StationInfo, UserInfo};
+use crate::workflows::drafts::DraftRow;
+use crate::workflows::enroll::survival::SurvivalError;
+use crate::workflows::enroll::{
+    AttemptOutcome, Draft, DuplicateHit, DuplicateRow, EnrollError, FaceCheck,
+};
+use crate::workflows::login::LoginError;
 use crate::workflows::lookup::{PersonSummary, Query};
+use crate::workflows::overview::{HomeOverview, OverviewError, PendingList};
+use crate::workflows::person::{PersonError, PersonFile};
+use crate::workflows::review::{QueueItem, Review, ReviewError};
+
+/// Why a desk operation failed: the workflow's own typed error (boxed: they carry store and
+/// record errors), worded by the console's language layer
+/// ([`crate::console::i18n::Lang::desk_error`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DeskError {
+    /// An enrollment step.
+    #[error(transparent)]
+    Enroll(Box<EnrollError>),
+    /// A review or decision.
+    #[error(transparent)]
+    Review(Box<ReviewError>),
+    /// A person's file.
+    #[error(transparent)]
+    Person(Box<PersonError>),
+    /// The home or pending figures.
+    #[error(transparent)]
+    Overview(Box<OverviewError>),
+    /// A proof of life.
+    #[error(transparent)]
+    Survival(Box<SurvivalError>),
+    /// A lookup (the identifier typed is explained by the error's chain).
+    #[error("{0:#}")]
+    Lookup(anyhow::Error),
+}
+
+macro_rules! desk_error_from {
+    ($($variant:ident($ty:ty)),*) => {$(
+        impl From<$ty> for DeskError {
+            fn from(e: $ty) -> Self {
+                DeskError::$variant(Box::new(e))
+            }
+        }
+    )*};
+}
+
+desk_error_from!(
+    Enroll(EnrollError),
+    Review(ReviewError),
+    Person(PersonError),
+    Overview(OverviewError),
+    Survival(SurvivalError)
+);
 
 /// Work for the desk worker (store, keys, matching).
 pub enum DeskCmd {
@@ -72,8 +123,8 @@ pub enum DeskCmd {
     Submit {
         /// Record.
         id: RecordId,
-        /// Hits found.
-        hits: Vec<RecordId>,
+        /// Hits the duplicate search found, as it found them.
+        hits: Vec<DuplicateHit>,
     },
     /// The supervisor queue.
     Queue,
@@ -91,6 +142,8 @@ pub enum DeskCmd {
         pass: Passphrase,
         /// The supervisor's live finger (stations with a scanner).
         finger: Option<FingerImage>,
+        /// For a recapture: the fingers to take again (empty: all and the photo).
+        recapture: Vec<FingerPosition>,
     },
     /// People pending capture with their deadlines.
     Pending,
@@ -107,9 +160,11 @@ pub enum DeskCmd {
     },
     /// Start a sync round with the configured hub and peers (runs on the sync worker).
     SyncRound,
+    /// Reopen a rejected person for a new enrollment.
+    Reopen(RecordId),
 }
 
-/// Results from the desk worker (errors as operator text).
+/// Results from the desk worker (errors typed; the console words them).
 #[derive(Debug)]
 pub enum DeskEvent {
     /// Station identification (sent at start).
@@ -117,43 +172,54 @@ pub enum DeskEvent {
     /// Logged in.
     LoggedIn(UserInfo),
     /// Login refused.
-    LoginFailed(String),
+    LoginFailed(LoginError),
     /// Home figures.
-    Home(HomeData),
+    Home(Result<Box<HomeOverview>, DeskError>),
     /// Lookup results.
-    Found(Result<Vec<PersonSummary>, String>),
+    Found(Result<Vec<PersonSummary>, DeskError>),
     /// A person's file.
-    Person(Result<Box<PersonView>, String>),
+    Person(Result<Box<PersonFile>, DeskError>),
     /// An enrollment opened.
-    Draft(Result<Box<Draft>, String>),
+    Draft(Result<Box<Draft>, DeskError>),
     /// Consent recorded.
-    Consented(Result<(), String>),
+    Consented(Result<(), DeskError>),
     /// An attempt evaluated and kept.
-    Attempted(Result<AttemptOutcome, String>),
+    Attempted(Result<AttemptOutcome, DeskError>),
     /// An exception recorded.
-    ExceptionSaved(Result<(FingerPosition, FingerException), String>),
+    ExceptionSaved(Result<(FingerPosition, FingerException), DeskError>),
     /// A photo checked.
     FaceChecked(FaceCheck),
     /// The photo saved.
-    FaceSaved(Result<(), String>),
+    FaceSaved(Result<(), DeskError>),
     /// Duplicate search results.
-    Duplicates(Result<Vec<DupRow>, String>),
+    Duplicates(Result<Vec<DuplicateRow>, DeskError>),
     /// Submitted (folio).
-    Submitted(Result<String, String>),
+    Submitted(Result<String, DeskError>),
     /// The queue.
-    Queue(Result<Vec<QueueItem>, String>),
+    Queue(Result<Vec<QueueItem>, DeskError>),
     /// Evidence of a capture.
-    Review(Result<Box<Review>, String>),
+    Review(Result<Box<Review>, DeskError>),
     /// A decision recorded.
-    Decided(Result<Decision, String>),
-    /// Pending people (first rows, total).
-    Pending(Vec<PendingRow>, usize),
+    Decided(Result<Decision, DeskError>),
+    /// People pending capture, most urgent first.
+    Pending(Result<PendingList, DeskError>),
     /// The officer's drafts changed.
     Drafts(Vec<DraftRow>),
     /// What the sync screen shows before a round.
     SyncOverview(Box<SyncOverview>),
-    /// A proof of life recorded (matched, score in thousandths) with the refreshed file.
-    ProvedLife(Result<(bool, u32, Box<PersonView>), String>),
+    /// A proof of life recorded, with the refreshed file.
+    ProvedLife(Result<ProofOfLife, DeskError>),
+}
+
+/// A recorded proof of life.
+#[derive(Debug)]
+pub struct ProofOfLife {
+    /// Whether the live finger matched.
+    pub matched: bool,
+    /// Matcher score (thousandths).
+    pub score: u32,
+    /// The person's refreshed file.
+    pub file: Box<PersonFile>,
 }
 
 /// Hub, peers, last round and open conflicts (no personal data).
@@ -171,18 +237,7 @@ pub struct SyncOverview {
     pub conflicts: Vec<ConflictRow>,
 }
 
-/// A semantic conflict as listed on the sync screen (ids and codes only).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConflictRow {
-    /// Kind code (`curp_duplicada`, `estado_contradictorio`).
-    pub kind: String,
-    /// Records involved (hex ids).
-    pub records: Vec<String>,
-    /// When it was found.
-    pub found_at: String,
-    /// Details without personal data.
-    pub detail: String,
-}
+pub use crate::workflows::conflicts::ConflictRow;
 
 /// Totals of a finished round, as the sync screen shows them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

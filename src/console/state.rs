@@ -1,16 +1,20 @@
 //! The console's state: one plain struct the UI task owns. `update` changes it, `view`
 //! draws it; workers never touch it (they send events).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use huella_keys::Role;
-use huella_sync::{Decision, FingerException, RecordId};
+use crate::workflows::types::Role;
+use crate::workflows::types::{Decision, FingerException, RecordId};
 
 use super::i18n::{Lang, Strings};
 use super::keymap::Keymap;
-use crate::workflows::approve::{QueueItem, Review};
+pub use crate::workflows::drafts::DraftRow;
+pub use crate::workflows::enroll::DuplicateRow;
 use crate::workflows::enroll::{FaceCheck, Thumb};
 use crate::workflows::lookup::PersonSummary;
+pub use crate::workflows::overview::{HomeOverview, PendingRow};
+pub use crate::workflows::person::PersonFile;
+use crate::workflows::review::{QueueItem, Review};
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,17 +75,6 @@ pub struct DeviceStatus {
     pub camera: Option<String>,
     /// Last device problem.
     pub problem: Option<String>,
-}
-
-/// A person pending capture, with the days left before restriction.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingRow {
-    /// Full name.
-    pub name: String,
-    /// CURP.
-    pub curp: String,
-    /// Days left of the 30 (negative = overdue).
-    pub days_left: i64,
 }
 
 /// What the sync screen shows.
@@ -159,29 +152,6 @@ impl PeerProgress {
     }
 }
 
-/// A draft enrollment of the logged-in officer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DraftRow {
-    /// The record.
-    pub id: RecordId,
-    /// Full name.
-    pub name: String,
-    /// Fingers done of 10.
-    pub fingers: usize,
-}
-
-/// Figures of the home screen.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HomeData {
-    /// People in the store.
-    pub people: usize,
-    /// People per status, in display order: pendiente, capturado, aprobado, rechazado,
-    /// registrado, restringido.
-    pub counts: [usize; 6],
-    /// Drafts of this officer.
-    pub drafts: Vec<DraftRow>,
-}
-
 /// Which login field has the cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginField {
@@ -202,8 +172,10 @@ pub struct LoginState {
     pub focus: LoginField,
     /// Failures in a row.
     pub failures: u32,
-    /// Locked until then.
+    /// Locked until then (the user in `locked_user` only; others may still log in).
     pub locked_until: Option<Instant>,
+    /// The user the lock applies to.
+    pub locked_user: Option<String>,
     /// Last error.
     pub error: Option<String>,
     /// An unlock is running.
@@ -225,29 +197,6 @@ pub struct LookupState {
     pub error: Option<String>,
     /// A search ran.
     pub searched: bool,
-}
-
-/// One person's file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PersonView {
-    /// Summary (identity + status).
-    pub summary: PersonSummary,
-    /// Movements: kind, date, employer.
-    pub movements: Vec<(String, String, String)>,
-    /// Status history: status, date, by, reason.
-    pub history: Vec<(String, String, String, String)>,
-    /// Receipts: folio, decision, supervisor, date, verification code.
-    pub receipts: Vec<(String, String, String, String, String)>,
-    /// Fingers captured or justified of 10.
-    pub fingers: usize,
-    /// Face captured.
-    pub face: bool,
-    /// Consent given (notice version).
-    pub consent: Option<String>,
-    /// Proofs of life: date, finger, score (thousandths), matched, officer.
-    pub verifications: Vec<(String, String, u32, bool, String)>,
-    /// Finger to present for a proof of life (`None`: no approved prints).
-    pub proof_finger: Option<huella_sync::FingerPosition>,
 }
 
 /// A proof of life running from the person view.
@@ -315,19 +264,6 @@ pub struct ExceptionPrompt {
     pub note: String,
 }
 
-/// A possible duplicate shown to the officer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DupRow {
-    /// Record.
-    pub id: RecordId,
-    /// Full name.
-    pub name: String,
-    /// CURP.
-    pub curp: String,
-    /// Best score.
-    pub score: f32,
-}
-
 /// The enrollment wizard.
 #[derive(Debug, Clone)]
 pub struct EnrollState {
@@ -362,7 +298,9 @@ pub struct EnrollState {
     /// The face is saved.
     pub face_saved: bool,
     /// Duplicate hits (`None` while searching).
-    pub duplicates: Option<Vec<DupRow>>,
+    pub duplicates: Option<Vec<DuplicateRow>>,
+    /// Fingers a supervisor asked to take again (empty: a whole round).
+    pub recapture: Vec<crate::workflows::types::FingerPosition>,
     /// Folio after submit.
     pub folio: Option<String>,
 }
@@ -422,6 +360,8 @@ pub struct App {
     pub toast: Option<(Tone, String)>,
     /// Clock of the last tick (lockout countdowns).
     pub now: Instant,
+    /// Wall clock of the last tick, UTC text (ages on screen; empty before the first tick).
+    pub wall: String,
     /// Frame counter for the spinner.
     pub frame: u64,
     /// Leave the loop.
@@ -429,11 +369,11 @@ pub struct App {
     /// Login form.
     pub login: LoginState,
     /// Home figures (`None` while loading).
-    pub home: Option<HomeData>,
+    pub home: Option<HomeOverview>,
     /// Lookup.
     pub lookup: LookupState,
     /// Person shown.
-    pub person: Option<PersonView>,
+    pub person: Option<PersonFile>,
     /// Proof of life in progress on the person shown.
     pub proof: Option<ProofPhase>,
     /// Enrollment in progress.
@@ -444,10 +384,6 @@ pub struct App {
     pub queue_selected: usize,
     /// Review in progress.
     pub review: Option<ReviewState>,
-    /// Failures before a lockout.
-    pub lockout_after: u32,
-    /// First lockout length.
-    pub lockout_for: Duration,
     /// A line for the login screen (demo users).
     pub notice: Option<String>,
 }
@@ -467,6 +403,7 @@ impl App {
             help: false,
             toast: None,
             now,
+            wall: String::new(),
             frame: 0,
             quit: false,
             login: LoginState {
@@ -475,6 +412,7 @@ impl App {
                 focus: LoginField::User,
                 failures: 0,
                 locked_until: None,
+                locked_user: None,
                 error: None,
                 busy: false,
             },
@@ -486,8 +424,6 @@ impl App {
             queue: None,
             queue_selected: 0,
             review: None,
-            lockout_after: 3,
-            lockout_for: Duration::from_secs(30),
             notice: None,
         }
     }
@@ -497,8 +433,11 @@ impl App {
         self.lang.strings()
     }
 
-    /// Seconds left of a login lockout.
+    /// Seconds left of the lockout of the user typed on the login form.
     pub fn locked_secs(&self) -> Option<u64> {
+        if self.login.locked_user.as_deref() != Some(self.login.user.trim()) {
+            return None;
+        }
         self.login
             .locked_until
             .filter(|t| *t > self.now)

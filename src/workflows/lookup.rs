@@ -61,7 +61,7 @@ pub struct PersonSummary {
 
 impl PersonSummary {
     /// Summarises a record.
-    pub fn of(record: &PersonRecord) -> Result<Self> {
+    pub fn of(record: &PersonRecord) -> Result<Self, huella_sync::RecordError> {
         let i = record.identity()?;
         Ok(PersonSummary {
             id: record.id().to_hex(),

@@ -5,16 +5,23 @@
 //! the audit entries and the policy; they print nothing and hold no user-facing text.
 
 pub mod activity;
-pub mod approve;
 pub mod bundles;
+pub mod conflicts;
+pub mod drafts;
 pub mod enroll;
 pub mod erase;
 pub mod import;
 pub mod indexing;
+pub mod login;
 pub mod lookup;
 pub mod office;
+pub mod overview;
 pub mod peer_server;
+pub mod person;
+pub mod policy;
+pub mod review;
 pub mod session;
 pub mod station;
 pub mod status;
 pub mod sync_round;
+pub mod types;

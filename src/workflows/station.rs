@@ -120,3 +120,9 @@ pub fn add_officer(
     Credential::write_file(&path, &sealed)?;
     Ok(())
 }
+
+/// The station's identification (office, name, recipients), read without a session; the store
+/// is closed again before returning.
+pub fn identity(home: &Home) -> Result<Station, huella_sync::StoreError> {
+    Store::open(&home.store_dir())?.station()
+}

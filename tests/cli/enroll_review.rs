@@ -213,19 +213,66 @@ fn enroll_then_review_through_the_command_line() {
     assert_eq!(item["excepciones"], 1);
     assert_eq!(item["duplicados"], 1);
     let second_id = item["id"].as_str().expect("id").to_owned();
+    let recapture = || {
+        st.run(&[
+            "review",
+            "recapture",
+            &second_id,
+            "--reason",
+            "repetir la toma",
+            "--fingers",
+            "2,7",
+            "--as",
+            "sup",
+            "--passphrase-file",
+            &sup,
+        ])
+    };
+    // Without the scanner the station policy decides: strict by default, then relaxed by an
+    // administrator (and never by a supervisor).
+    assert_user_error(&recapture(), "exige la huella del supervisor");
+    let policy = |allow: &str, who: &str, pass: &str| {
+        st.run(&[
+            "policy",
+            "set",
+            "--approval-without-finger",
+            allow,
+            "--as",
+            who,
+            "--passphrase-file",
+            pass,
+        ])
+    };
+    assert_user_error(&policy("true", "sup", &sup), "solo un administrador");
+    let admin = st.admin_pass.to_str().expect("utf8");
+    let o = policy("true", "admin", admin);
+    assert_success(&o);
+    assert!(stdout(&o).contains("aprobación sin huella del supervisor: permitida"));
+    assert_success(&recapture());
+    assert_eq!(status_of(&st, &second, &sup), "pendiente");
+    // The officer redoes only the two fingers asked for, then the supervisor rejects it.
+    let o = enroll(&second, &[]);
+    assert_success(&o);
+    let text = stdout(&o);
+    assert_eq!(
+        text.matches("se conserva la mejor lectura").count(),
+        2,
+        "{text}"
+    );
+    assert!(text.contains("enviado a aprobación"), "{text}");
     let o = st.run(&[
         "review",
-        "recapture",
+        "reject",
         &second_id,
         "--reason",
-        "repetir la toma",
+        "persona distinta a la registrada",
         "--as",
         "sup",
         "--passphrase-file",
         &sup,
     ]);
     assert_success(&o);
-    assert_eq!(status_of(&st, &second, &sup), "pendiente");
+    assert_eq!(status_of(&st, &second, &sup), "rechazado");
     let o = st.run(&["review", "list", "--as", "sup", "--passphrase-file", &sup]);
     assert!(
         stdout(&o).contains("no hay capturas en espera"),

@@ -14,11 +14,12 @@ use super::es::checks_text;
 use super::say::DemoQuery;
 use super::{CliError, Lang, Say};
 use crate::commands::out::OutputError;
-use crate::workflows::approve::ApproveError;
 use crate::workflows::enroll::EnrollError;
 use crate::workflows::enroll::officer_finger::OfficerFingerError;
 use crate::workflows::erase::EraseError;
 use crate::workflows::office::OfficeError;
+use crate::workflows::policy::PolicyError;
+use crate::workflows::review::ReviewError;
 use huella_devices::DeviceError;
 
 /// Words a [`Say`] in English.
@@ -175,6 +176,17 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
             }
         }
         Say::DemoAudit(n) => write!(f, "4. audit chain sound: {n} entries"),
+        Say::Policy {
+            approval_without_finger,
+        } => write!(
+            f,
+            "approval without the supervisor's finger: {}",
+            if approval_without_finger {
+                "allowed"
+            } else {
+                "not allowed"
+            }
+        ),
         Say::DemoHeadless => f.write_str(
             "no interactive terminal: the console is not opened (run `huella demo` in a terminal).",
         ),
@@ -266,8 +278,8 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<EnrollError>() {
         return enroll(e);
     }
-    if let Some(e) = e.downcast_ref::<ApproveError>() {
-        return approve(e);
+    if let Some(e) = e.downcast_ref::<ReviewError>() {
+        return review(e);
     }
     if let Some(e) = e.downcast_ref::<OfficerFingerError>() {
         return officer_finger(e);
@@ -277,6 +289,15 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     }
     if let Some(e) = e.downcast_ref::<crate::identifiers::IdentifierError>() {
         return Some(super::en_identifiers::identifier(e));
+    }
+    if let Some(e) = e.downcast_ref::<PolicyError>() {
+        return match e {
+            PolicyError::NotAdmin => {
+                Some("only an administrator changes the station policy".to_owned())
+            }
+            PolicyError::Write(io) => Some(format!("could not save the station policy: {io}")),
+            PolicyError::Store(e) => store(e),
+        };
     }
     if let Some(e) = e.downcast_ref::<EraseError>() {
         return match e {
@@ -304,26 +325,28 @@ fn enroll(e: &EnrollError) -> Option<String> {
     })
 }
 
-fn approve(e: &ApproveError) -> Option<String> {
+fn review(e: &ReviewError) -> Option<String> {
     Some(match e {
-        ApproveError::Store(e) => return store(e),
-        ApproveError::Save(e) => return enroll(e),
-        ApproveError::Finger(e) => return officer_finger(e),
-        ApproveError::NotSupervisor => {
+        ReviewError::Store(e) => return store(e),
+        ReviewError::Save(e) => return enroll(e),
+        ReviewError::Finger(e) => return officer_finger(e),
+        ReviewError::NotSupervisor => {
             "only a supervisor may approve or reject captures".to_owned()
         }
-        ApproveError::Reauth => "wrong passphrase: the decision was not recorded".to_owned(),
-        ApproveError::OwnCapture => "you cannot decide on a capture you made".to_owned(),
-        ApproveError::NotCaptured(status) => format!(
+        ReviewError::Reauth => "wrong passphrase: the decision was not recorded".to_owned(),
+        ReviewError::OwnCapture => "you cannot decide on a capture you made".to_owned(),
+        ReviewError::NotCaptured(status) => format!(
             "the capture is not waiting for approval (status: {})",
             Lang::En.status(status)
         ),
-        ApproveError::NoReason => "give the reason for the rejection or recapture".to_owned(),
-        ApproveError::FingerMismatch => {
+        ReviewError::NoReason => "give the reason for the rejection or recapture".to_owned(),
+        ReviewError::FingerRequired => "this station requires the supervisor's finger to decide: connect the scanner (--scanner) or an administrator changes the policy (`huella policy`)".to_owned(),
+        ReviewError::RecaptureFingers => "invalid recapture fingers".to_owned(),
+        ReviewError::FingerMismatch => {
             "the finger does not match the supervisor's reference: the decision was not recorded"
                 .to_owned()
         }
-        ApproveError::NoReference => "you have no reference finger: enroll it with `huella officer finger` (or in the console) before deciding".to_owned(),
+        ReviewError::NoReference => "you have no reference finger: enroll it with `huella officer finger` (or in the console) before deciding".to_owned(),
         _ => return None,
     })
 }

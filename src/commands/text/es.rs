@@ -179,6 +179,17 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
             }
         }
         Say::DemoAudit(n) => write!(f, "4. auditoría íntegra: {n} entradas"),
+        Say::Policy {
+            approval_without_finger,
+        } => write!(
+            f,
+            "aprobación sin huella del supervisor: {}",
+            if approval_without_finger {
+                "permitida"
+            } else {
+                "no permitida"
+            }
+        ),
         Say::DemoHeadless => f.write_str(
             "sin terminal interactiva: no se abre la consola (ejecute `huella demo` en una terminal).",
         ),

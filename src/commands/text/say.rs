@@ -286,6 +286,11 @@ pub enum Say<'a> {
     DemoAudit(u64),
     /// `demo` without a terminal: the console is not opened.
     DemoHeadless,
+    /// `policy`: the station policy in force.
+    Policy {
+        /// Whether supervisors may decide without the finger.
+        approval_without_finger: bool,
+    },
 }
 
 /// What a headless demo lookup searched by.

@@ -1,7 +1,7 @@
 //! English (`--lang en`): every text of the console.
 
-use huella_keys::Role;
-use huella_sync::FingerPosition;
+use crate::workflows::types::FingerPosition;
+use crate::workflows::types::Role;
 
 use super::Strings;
 use crate::console::action::Action;
@@ -203,6 +203,14 @@ at any field office.",
     proof_to_verify: "proof of life (1:1 verification)",
     proof_yes: "match",
     proof_no: "no match",
+    wait_for_read: "Wait for the finger read to finish.",
+    recaptures: "Recaptures requested",
+    recapture_all: "every finger and the photo",
+    oldest: "oldest",
+    recapture_finger: "Finger to recapture",
+    to_reopen: "reopen for a new capture",
+    busy: "Busy: try again.",
+    recapture_requested: "Recapture requested",
 };
 
 /// English action names.

@@ -1,6 +1,6 @@
 //! Spanish (default): every text of the console.
 
-use huella_keys::Role;
+use crate::workflows::types::Role;
 
 use super::Strings;
 use crate::console::action::Action;
@@ -202,6 +202,14 @@ en cualquier subdelegación.",
     proof_to_verify: "supervivencia (verificación 1:1)",
     proof_yes: "coincide",
     proof_no: "no coincide",
+    wait_for_read: "Espere a que termine la lectura del dedo.",
+    recaptures: "Recapturas solicitadas",
+    recapture_all: "todos los dedos y la foto",
+    oldest: "la más antigua",
+    recapture_finger: "Dedo a recapturar",
+    to_reopen: "reabrir para una nueva captura",
+    busy: "Ocupado: intente de nuevo.",
+    recapture_requested: "Recaptura solicitada",
 };
 
 /// Spanish action names.

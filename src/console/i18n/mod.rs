@@ -1,14 +1,17 @@
 //! User text, one file per language ([`es`], [`en`]); screens read it through [`Strings`].
 
-use huella_keys::Role;
-use huella_sync::{FingerException, FingerPosition};
+use crate::workflows::types::Role;
+use crate::workflows::types::{FingerException, FingerPosition};
 
 use super::action::Action;
 use super::state::Screen;
 use crate::workflows::enroll::FaceCheckKind;
 
+mod clock;
 pub mod en;
+mod errors;
 pub mod es;
+mod records;
 
 /// Console language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -486,4 +489,20 @@ pub struct Strings {
     pub proof_yes: &'static str,
     /// Text `proof_no`.
     pub proof_no: &'static str,
+    /// Text `wait_for_read`.
+    pub wait_for_read: &'static str,
+    /// Text `recaptures`.
+    pub recaptures: &'static str,
+    /// Text `recapture_all`.
+    pub recapture_all: &'static str,
+    /// Text `oldest`.
+    pub oldest: &'static str,
+    /// Text `recapture_finger`.
+    pub recapture_finger: &'static str,
+    /// Text `to_reopen`.
+    pub to_reopen: &'static str,
+    /// Text `busy`.
+    pub busy: &'static str,
+    /// Text `recapture_requested`.
+    pub recapture_requested: &'static str,
 }

@@ -1,6 +1,6 @@
 //! The enrollment wizard: identity → consent → ten fingers → photo → duplicates → submit.
 
-use huella_sync::FingerPosition;
+use crate::workflows::types::FingerPosition;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Style, Stylize};
@@ -149,6 +149,12 @@ fn fingers(app: &App, e: &EnrollState, area: Rect, buf: &mut Buffer) {
     let mut t = vec![Line::from(
         format!("{} {}", s.place_finger, finger_name(app, pos)).bold(),
     )];
+    if !e.recapture.is_empty() {
+        let names: Vec<&str> = e.recapture.iter().map(|f| finger_name(app, *f)).collect();
+        t.push(Line::from(
+            format!("{}: {}", s.recapture_requested, names.join(", ")).yellow(),
+        ));
+    }
     t.push(match &e.phase {
         Phase::Idle => Line::raw(""),
         Phase::Waiting => Line::from(s.waiting_finger.cyan()),
@@ -283,7 +289,7 @@ fn duplicates(app: &App, e: &EnrollState, area: Rect, buf: &mut Buffer) {
             for h in d {
                 lines.push(Line::raw(format!(
                     "  {} {} ({} {:.2})",
-                    h.name, h.curp, s.score, h.score
+                    h.name, h.curp, s.score, h.hit.score
                 )));
             }
             lines.push(Line::from(s.dups_to_supervisor.dim()));

@@ -26,21 +26,36 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         None => lines.push(Line::from(s.loading.dim())),
         Some(h) => {
             lines.push(Line::from(format!("{}: {}", s.people, h.people)));
-            let labels = [
-                s.st_pendiente,
-                s.st_capturado,
-                s.st_aprobado,
-                s.st_rechazado,
-                s.st_registrado,
-                s.st_restringido,
-            ];
-            let counts: Vec<String> = labels
+            let counts: Vec<String> = h
+                .counts
                 .iter()
-                .zip(h.counts)
-                .map(|(l, n)| format!("{l} {n}"))
+                .map(|c| format!("{} {}", app.lang.status(c.status.as_str()), c.count))
                 .collect();
-            lines.push(Line::from(counts.join(" · ")));
+            // Two lines of three, so the counts fit at 80 columns.
+            for row in counts.chunks(3) {
+                lines.push(Line::from(row.join(" · ")));
+            }
             lines.push(Line::raw(""));
+            if !h.recaptures.is_empty() {
+                lines.push(Line::from(
+                    format!("{} ({} {}):", s.recaptures, k(Action::Lookup), s.to_lookup)
+                        .yellow()
+                        .bold(),
+                ));
+                for r in h.recaptures.iter().take(4) {
+                    let fingers: Vec<&str> =
+                        r.fingers.iter().map(|f| app.lang.finger(*f)).collect();
+                    let what = if fingers.is_empty() {
+                        s.recapture_all.to_owned()
+                    } else {
+                        fingers.join(", ")
+                    };
+                    lines.push(Line::raw(format!("  • {} {} — {what}", r.name, r.curp)));
+                    if !r.reason.is_empty() {
+                        lines.push(Line::from(format!("    {}: {}", r.by, r.reason).dim()));
+                    }
+                }
+            }
             if h.drafts.is_empty() {
                 lines.push(Line::from(s.no_drafts.dim()));
             } else {
@@ -64,10 +79,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .block(panel(s.todays_work))
         .render(work, buf);
 
-    let pending = app.home.as_ref().map_or(0, |h| h.counts[1]);
+    let pending = app.home.as_ref().map_or(0, |h| h.backlog);
     let can = app.user.as_ref().is_some_and(|u| u.role.can_supervise());
+    let oldest = app
+        .home
+        .as_ref()
+        .and_then(|h| h.oldest_waiting.as_deref())
+        .map(|t| format!(" ({} {})", s.oldest, app.lang.ago(t, &app.wall)))
+        .unwrap_or_default();
     let mut a = vec![Line::from(
-        format!("{}: {pending}", s.waiting_approval).bold(),
+        format!("{}: {pending}{oldest}", s.waiting_approval).bold(),
     )];
     if can {
         a.push(Line::from(
@@ -95,18 +116,30 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .block(panel(s.devices))
         .render(devices, buf);
 
-    let mut y = vec![Line::from(match &app.sync.last {
-        Some(t) => format!("{}: {t}", s.synced_at),
+    let last = app
+        .sync
+        .last
+        .as_deref()
+        .or(app.home.as_ref().and_then(|h| h.last_sync.as_deref()));
+    let mut y = vec![Line::from(match last {
+        Some(t) => format!("{}: {}", s.synced_at, app.lang.ago(t, &app.wall)),
         None => s.never_synced.to_owned(),
     })];
     if let Some(h) = &app.home {
-        y.push(Line::raw(format!(
-            "{}: {}",
-            s.backlog,
-            h.counts[1] + h.counts[2]
-        )));
+        let count = |st: crate::workflows::types::BiometricStatus| {
+            h.counts
+                .iter()
+                .find(|c| c.status == st)
+                .map_or(0, |c| c.count)
+        };
         y.push(Line::from(
-            format!("{}: {} ({})", s.pending_capture, h.counts[0], s.deadline_30).yellow(),
+            format!(
+                "{}: {} ({})",
+                s.pending_capture,
+                count(crate::workflows::types::BiometricStatus::Pendiente),
+                s.deadline_30
+            )
+            .yellow(),
         ));
     }
     y.push(Line::from(

@@ -62,6 +62,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             p.consent.clone().unwrap_or_else(|| s.no.to_owned())
         )),
     ];
+    if x.estado_biometrico == "rechazado" {
+        b.push(Line::from(
+            format!("{} {}", app.keymap.label(Action::Enroll), s.to_reopen)
+                .cyan()
+                .bold(),
+        ));
+    }
     if x.estado_biometrico == "pendiente" {
         b.push(Line::from(
             format!("{} {}", app.keymap.label(Action::Enroll), s.to_enroll)
@@ -75,7 +82,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 "{} {} — {}",
                 app.keymap.label(Action::Verify),
                 s.proof_to_verify,
-                f.nombre()
+                app.lang.finger(f)
             )
             .cyan()
             .bold(),
@@ -89,13 +96,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Some(ProofPhase::Checking) => b.push(Line::from(s.proof_checking.cyan())),
         None => {}
     }
-    for (at, finger, score, matched, by) in p.verifications.iter().rev().take(4) {
+    for v in p.verifications.iter().rev().take(4) {
         let text = format!(
-            "{}: {at} {finger} {} {score} {by}",
+            "{}: {} {} {} {} {}",
             s.proof_title,
-            if *matched { s.proof_yes } else { s.proof_no }
+            app.lang.stamp(&v.at),
+            app.lang.finger(v.finger),
+            if v.matched { s.proof_yes } else { s.proof_no },
+            v.score,
+            v.officer
         );
-        b.push(if *matched {
+        b.push(if v.matched {
             Line::from(text.green())
         } else {
             Line::from(text.red())
@@ -109,8 +120,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .history
         .iter()
         .rev()
-        .map(|(st, at, by, why)| {
-            Line::raw(format!("{at}  {:<12} {by}: {why}", app.lang.status(st)))
+        .map(|h| {
+            Line::raw(format!(
+                "{}  {:<12} {}: {}",
+                app.lang.stamp(&h.at),
+                app.lang.status(h.status.as_str()),
+                h.by,
+                app.lang.status_reason(&h.reason)
+            ))
         })
         .collect();
     Paragraph::new(h)
@@ -120,13 +137,26 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let mut r: Vec<Line> = p
         .movements
         .iter()
-        .map(|(k, d, rp)| Line::raw(format!("{k} {d} {rp}")))
+        .map(|m| {
+            Line::raw(format!(
+                "{} {} {}",
+                app.lang.movement(m.kind),
+                m.date,
+                m.employer
+            ))
+        })
         .collect();
-    for (folio, dec, sup, at, code) in &p.receipts {
+    for rc in &p.receipts {
         r.push(Line::from(
             format!(
-                "{} {folio} · {dec} · {sup} · {at} · {} {code}",
-                s.receipt, s.code
+                "{} {} · {} · {} · {} · {} {}",
+                s.receipt,
+                rc.folio,
+                app.lang.decision(rc.decision),
+                rc.supervisor,
+                app.lang.stamp(&rc.signed_at),
+                s.code,
+                rc.code
             )
             .green(),
         ));

@@ -1,7 +1,7 @@
 //! Review of one capture: ten fingers and the face side by side with qualities, exceptions and
 //! possible duplicates; the decision prompt with re-authentication.
 
-use huella_sync::Decision;
+use crate::workflows::types::Decision;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Stylize;
@@ -34,7 +34,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             let Some((c, thumb)) = v
                 .fingers
                 .iter()
-                .find(|(c, _)| usize::from(c.position.code()) == n + 1)
+                .find(|f| usize::from(f.capture.position.code()) == n + 1)
+                .map(|f| (&f.capture, &f.thumb))
             else {
                 Paragraph::new(format!("{} —", n + 1)).render(*col, buf);
                 continue;
@@ -58,14 +59,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let fb = panel(s.photo);
     let fi = fb.inner(face);
     fb.render(face, buf);
-    if let Some((_, thumb)) = &v.face {
-        halfblocks(thumb, fi, buf);
+    if let Some(f) = &v.face {
+        halfblocks(&f.thumb, fi, buf);
     }
     let mut lines = vec![
         Line::raw(format!("CURP {}", v.identity.curp)),
         Line::raw(format!("{}: {}", s.captured_by, v.officers.join(", "))),
     ];
-    if let Some((f, _)) = r.review.fingers.get(r.finger) {
+    if let Some(f) = r
+        .review
+        .fingers
+        .iter()
+        .map(|f| &f.capture)
+        .find(|c| usize::from(c.position.code()) == r.finger + 1)
+    {
         if let Some((k, note)) = &f.exception {
             lines.push(Line::from(
                 format!("{}: {} — {note}", s.exception, app.lang.exception(*k)).yellow(),
@@ -78,8 +85,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(s.no_dups.green()));
     } else {
         lines.push(Line::from(s.possible_dups.yellow().bold()));
-        for (_, name, curp) in &v.duplicates {
-            lines.push(Line::raw(format!(" {name} {curp}")));
+        for d in &v.duplicates {
+            lines.push(Line::raw(format!(" {} {}", d.name, d.curp)));
         }
     }
     if r.own {
@@ -117,14 +124,25 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Line::raw(t)
             }
         };
+        // The passphrase comes first and has the cursor when the prompt opens, so a
+        // passphrase typed out of habit never lands in the reason (shown to every officer).
+        let target = match p.decision {
+            Decision::Recapturar => format!(
+                "{}: {}",
+                s.recapture_finger,
+                app.lang
+                    .finger(crate::workflows::types::FingerPosition::ALL[r.finger.min(9)])
+            ),
+            _ => String::new(),
+        };
         Paragraph::new(vec![
             Line::from(format!("{title} — {}", v.identity.nombre_completo()).bold()),
-            cur(!p.on_pass, format!("{}: {}", s.reason, p.reason)),
             cur(
                 p.on_pass,
                 format!("{}: {}", s.reauth, mask(p.pass.as_str())),
             ),
-            Line::raw(""),
+            cur(!p.on_pass, format!("{}: {}", s.reason, p.reason)),
+            Line::raw(target),
             Line::from(if let Some((d, t)) = p.finger {
                 if t == 0 {
                     s.reauth_finger.yellow().bold()

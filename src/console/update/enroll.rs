@@ -1,6 +1,6 @@
 //! Transitions of the enrollment wizard.
 
-use huella_sync::{FingerException, FingerPosition};
+use crate::workflows::types::{FingerException, FingerPosition};
 
 use super::{back, go, go_home, set_toast};
 use crate::console::action::Action;
@@ -94,6 +94,7 @@ fn state_of(d: &Draft) -> EnrollState {
         face_saved: d.face.is_some(),
         duplicates: None,
         folio: None,
+        recapture: d.recapture.clone(),
     }
 }
 
@@ -183,8 +184,9 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         (EnrollStep::Consent, Action::Decline) => {
             app.enroll = None;
+            let fx = back(app);
             set_toast(app, Tone::Error, s.no_consent);
-            back(app)
+            fx
         }
         (EnrollStep::Fingers, Action::Retry) if !busy(e) => capture(e),
         (EnrollStep::Fingers, Action::AcceptBest) if !busy(e) => {
@@ -203,6 +205,14 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
             });
             e.phase = Phase::Idle;
             vec![Effect::Device(DeviceCmd::Cancel)]
+        }
+        // A read or an evaluation in flight belongs to the finger shown: moving now would let
+        // its late result land on another finger.
+        (EnrollStep::Fingers, Action::Left | Action::Right)
+            if matches!(e.phase, Phase::Reading(..) | Phase::Evaluating) =>
+        {
+            set_toast(app, Tone::Info, s.wait_for_read);
+            Vec::new()
         }
         (EnrollStep::Fingers, Action::Left | Action::Right) => {
             let n = if action == Action::Left { 9 } else { 1 };
@@ -232,7 +242,7 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
                 e.phase = Phase::Evaluating;
                 vec![Effect::Desk(DeskCmd::Submit {
                     id: e.id,
-                    hits: d.iter().map(|h| h.id).collect(),
+                    hits: d.iter().map(|h| h.hit.clone()).collect(),
                 })]
             }
             None => Vec::new(),
@@ -292,8 +302,9 @@ pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
                 go(app, Screen::Enroll);
                 Vec::new()
             }
-            Err(msg) => {
-                set_toast(app, Tone::Error, msg);
+            Err(err) => {
+                let text = app.lang.desk_error(&err);
+                set_toast(app, Tone::Error, text);
                 Vec::new()
             }
         };
@@ -354,7 +365,7 @@ pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
         | DeskEvent::ExceptionSaved(Err(m))
         | DeskEvent::FaceSaved(Err(m))
         | DeskEvent::Duplicates(Err(m))
-        | DeskEvent::Submitted(Err(m)) => m,
+        | DeskEvent::Submitted(Err(m)) => app.lang.desk_error(&m),
         _ => return Vec::new(),
     };
     e.phase = Phase::Failed(err.clone());
@@ -364,7 +375,9 @@ pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
 
 #[cfg(test)]
 mod tests {
-    use huella_sync::{FingerCapture, FingerException, FingerPosition, Identity, RecordId};
+    use crate::workflows::types::{
+        FingerCapture, FingerException, FingerPosition, Identity, RecordId,
+    };
 
     use super::state_of;
     use crate::workflows::enroll::{Draft, QUALITY_THRESHOLD};
@@ -390,6 +403,7 @@ mod tests {
             consent: None,
             fingers: Default::default(),
             face: None,
+            recapture: Vec::new(),
         };
         let [p0, p1, p2, ..] = FingerPosition::ALL;
         d.fingers[0] = Some(capture(p0, QUALITY_THRESHOLD, false));

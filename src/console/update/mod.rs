@@ -7,15 +7,16 @@ mod person;
 mod review;
 mod sync;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use crate::workflows::types::Passphrase;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
-use huella_keys::Passphrase;
 
 use super::action::Action;
 use super::keymap::Key;
 use super::msg::{DeskCmd, DeskEvent, DeviceEvent, Effect, WorkerEvent};
 use super::state::{App, LoginField, Screen, Tone};
+use crate::workflows::login::LoginError;
 use crate::workflows::lookup::Query;
 
 /// Handles a key press.
@@ -161,13 +162,11 @@ fn logout(app: &mut App) -> Vec<Effect> {
     let devices = app.devices.clone();
     let sync = app.sync.clone();
     let notice = app.notice.take();
-    let failures = (app.login.failures, app.login.locked_until);
     *app = App::new(lang, keymap, app.now);
     app.station = station;
     app.devices = devices;
     app.sync = sync;
     app.notice = notice;
-    (app.login.failures, app.login.locked_until) = failures;
     vec![
         Effect::Device(super::msg::DeviceCmd::Cancel),
         Effect::Desk(DeskCmd::Logout),
@@ -283,7 +282,7 @@ fn lookup_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Confirm => match l
             .results
             .get(l.selected)
-            .and_then(|p| huella_sync::RecordId::parse(&p.id))
+            .and_then(|p| crate::workflows::types::RecordId::parse(&p.id))
         {
             Some(id) => {
                 app.person = None;
@@ -301,6 +300,7 @@ fn lookup_action(app: &mut App, action: Action) -> Vec<Effect> {
 /// Advances clocks (lockout countdowns, spinner).
 pub fn tick(app: &mut App, now: Instant) {
     app.now = now;
+    app.wall = crate::workflows::types::time::now_utc();
     app.frame = app.frame.wrapping_add(1);
     if app.login.locked_until.is_some_and(|t| t <= now) {
         app.login.locked_until = None;
@@ -340,19 +340,33 @@ fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
             app.home = None;
             return go_home(app);
         }
-        DeskEvent::LoginFailed(reason) => {
+        DeskEvent::LoginFailed(e) => {
+            let text = app.lang.login_error(&e);
             let l = &mut app.login;
             l.busy = false;
-            l.failures += 1;
-            l.error = Some(reason);
             l.focus = LoginField::Pass;
-            if l.failures.is_multiple_of(app.lockout_after.max(1)) {
-                let rounds = l.failures / app.lockout_after.max(1);
-                let factor = 1u32 << rounds.saturating_sub(1).min(6);
-                l.locked_until = Some(app.now + app.lockout_for * factor);
+            l.locked_user = Some(l.user.trim().to_owned());
+            match e {
+                LoginError::Locked { seconds } => {
+                    l.locked_until = Some(app.now + Duration::from_secs(seconds));
+                }
+                LoginError::Refused {
+                    failures,
+                    locked_for,
+                } => {
+                    l.failures = failures;
+                    l.locked_until = locked_for.map(|secs| app.now + Duration::from_secs(secs));
+                }
+                _ => {}
             }
+            l.error = Some(text);
         }
-        DeskEvent::Home(h) => app.home = Some(h),
+        DeskEvent::Home(Ok(h)) => app.home = Some(*h),
+        DeskEvent::Home(Err(e)) => {
+            let text = app.lang.desk_error(&e);
+            app.home = Some(Default::default());
+            toast(app, Tone::Error, text);
+        }
         DeskEvent::Drafts(d) => {
             if let Some(h) = app.home.as_mut() {
                 h.drafts = d;
@@ -369,22 +383,27 @@ fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
                 }
                 Err(e) => {
                     l.results.clear();
-                    l.error = Some(e);
+                    l.error = Some(app.lang.desk_error(&e));
                 }
             }
         }
         DeskEvent::Person(r) => match r {
             Ok(p) => app.person = Some(*p),
             Err(e) => {
-                toast(app, Tone::Error, e);
+                let text = app.lang.desk_error(&e);
+                toast(app, Tone::Error, text);
                 return back(app);
             }
         },
         DeskEvent::SyncOverview(o) => sync::on_overview(app, *o),
         DeskEvent::ProvedLife(r) => person::on_proved(app, r),
-        DeskEvent::Pending(rows, total) => {
-            app.sync.pending = rows;
-            app.sync.pending_total = total;
+        DeskEvent::Pending(Ok(list)) => {
+            app.sync.pending = list.rows;
+            app.sync.pending_total = list.total;
+        }
+        DeskEvent::Pending(Err(e)) => {
+            let text = app.lang.desk_error(&e);
+            toast(app, Tone::Error, text);
         }
         DeskEvent::Queue(_) | DeskEvent::Review(_) | DeskEvent::Decided(_) => {
             return review::on_desk(app, ev);

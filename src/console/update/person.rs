@@ -4,18 +4,22 @@
 use super::enroll::subject_of;
 use super::{back, set_toast};
 use crate::console::action::Action;
-use crate::console::msg::{DeskCmd, DeviceCmd, DeviceEvent, Effect};
-use crate::console::state::{App, PersonView, ProofPhase, Tone};
+use crate::console::msg::{DeskCmd, DeskError, DeviceCmd, DeviceEvent, Effect, ProofOfLife};
+use crate::console::state::{App, PersonFile, ProofPhase, Tone};
 
-fn id_of(p: &PersonView) -> Option<huella_sync::RecordId> {
-    huella_sync::RecordId::parse(&p.summary.id)
+fn id_of(p: &PersonFile) -> Option<crate::workflows::types::RecordId> {
+    crate::workflows::types::RecordId::parse(&p.summary.id)
 }
 
 /// Keys on the person view.
 pub fn action(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
-        Action::Enroll => match app.person.as_ref().and_then(id_of) {
-            Some(id) => vec![Effect::Desk(DeskCmd::StartEnroll(id))],
+        // A rejected person is reopened for a new enrollment round; anyone else resumes.
+        Action::Enroll => match app.person.as_ref().and_then(|p| Some((id_of(p)?, p))) {
+            Some((id, p)) if p.summary.estado_biometrico == "rechazado" => {
+                vec![Effect::Desk(DeskCmd::Reopen(id))]
+            }
+            Some((id, _)) => vec![Effect::Desk(DeskCmd::StartEnroll(id))],
             None => Vec::new(),
         },
         Action::Verify => start_proof(app),
@@ -86,12 +90,16 @@ pub fn on_device(app: &mut App, ev: DeviceEvent) -> Vec<Effect> {
 }
 
 /// The desk's answer to a proof of life.
-pub fn on_proved(app: &mut App, r: Result<(bool, u32, Box<PersonView>), String>) {
+pub fn on_proved(app: &mut App, r: Result<ProofOfLife, DeskError>) {
     app.proof = None;
     let s = app.s();
     match r {
-        Ok((matched, score, view)) => {
-            app.person = Some(*view);
+        Ok(ProofOfLife {
+            matched,
+            score,
+            file,
+        }) => {
+            app.person = Some(*file);
             let (tone, text) = if matched {
                 (Tone::Ok, s.proof_matched)
             } else {
@@ -99,6 +107,9 @@ pub fn on_proved(app: &mut App, r: Result<(bool, u32, Box<PersonView>), String>)
             };
             set_toast(app, tone, format!("{text} ({} {score})", s.proof_score));
         }
-        Err(e) => set_toast(app, Tone::Error, e),
+        Err(e) => {
+            let text = app.lang.desk_error(&e);
+            set_toast(app, Tone::Error, text);
+        }
     }
 }

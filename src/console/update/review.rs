@@ -1,7 +1,7 @@
 //! Transitions of the supervisor queue and the review of one capture.
 
-use huella_keys::Passphrase;
-use huella_sync::Decision;
+use crate::workflows::types::Decision;
+use crate::workflows::types::Passphrase;
 
 use super::{back, go, set_toast};
 use crate::console::action::Action;
@@ -79,7 +79,7 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
                         subject: officer_subject(user),
                     })];
                 }
-                return vec![decide(r.review.id, p, None)];
+                return vec![decide(r.review.id, r.finger, p, None)];
             }
             _ => {}
         }
@@ -104,11 +104,12 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
         if r.own {
             set_toast(app, Tone::Error, s.own_capture);
         } else {
+            // The cursor starts on the passphrase for every decision: see screens/review.rs.
             r.prompt = Some(DecisionPrompt {
                 decision,
                 reason: String::new(),
                 pass: SecretInput::new(),
-                on_pass: decision == Decision::Aprobar,
+                on_pass: true,
                 busy: false,
                 finger: None,
             });
@@ -117,21 +118,29 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The signed-decision command; wipes the typed passphrase.
+/// The signed-decision command; wipes the typed passphrase. A recapture asks for the finger
+/// highlighted in the grid (`shown`, 0..10).
 fn decide(
-    id: huella_sync::RecordId,
+    id: crate::workflows::types::RecordId,
+    shown: usize,
     p: &mut DecisionPrompt,
-    finger: Option<huella_devices::FingerImage>,
+    finger: Option<crate::workflows::types::FingerImage>,
 ) -> Effect {
     let pass = Passphrase::new(p.pass.as_str());
     p.pass.clear();
     p.finger = None;
+    let recapture = if p.decision == Decision::Recapturar {
+        vec![crate::workflows::types::FingerPosition::ALL[shown.min(9)]]
+    } else {
+        Vec::new()
+    };
     Effect::Desk(DeskCmd::Decide {
         id,
         decision: p.decision,
         reason: p.reason.clone(),
         pass,
         finger,
+        recapture,
     })
 }
 
@@ -141,12 +150,13 @@ pub(super) fn on_device(app: &mut App, ev: DeviceEvent) -> Vec<Effect> {
         return Vec::new();
     };
     let id = r.review.id;
+    let shown = r.finger;
     let Some(p) = r.prompt.as_mut().filter(|p| p.finger.is_some()) else {
         return Vec::new();
     };
     match ev {
         DeviceEvent::Progress(done, total) => p.finger = Some((done, total)),
-        DeviceEvent::Image(img) => return vec![decide(id, p, Some(img))],
+        DeviceEvent::Image(img) => return vec![decide(id, shown, p, Some(img))],
         DeviceEvent::Failed(e) => {
             p.finger = None;
             p.busy = false;
@@ -168,7 +178,8 @@ pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
         }
         DeskEvent::Queue(Err(e)) => {
             app.queue = Some(Vec::new());
-            set_toast(app, Tone::Error, e);
+            let text = app.lang.desk_error(&e);
+            set_toast(app, Tone::Error, text);
         }
         DeskEvent::Review(Ok(review)) => {
             let me = app
@@ -185,7 +196,10 @@ pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
             });
             go(app, Screen::Review);
         }
-        DeskEvent::Review(Err(e)) => set_toast(app, Tone::Error, e),
+        DeskEvent::Review(Err(e)) => {
+            let text = app.lang.desk_error(&e);
+            set_toast(app, Tone::Error, text);
+        }
         DeskEvent::Decided(Ok(d)) => {
             let text = match d {
                 Decision::Aprobar => s.decided_approved,
@@ -203,7 +217,8 @@ pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
             if let Some(p) = app.review.as_mut().and_then(|r| r.prompt.as_mut()) {
                 p.busy = false;
             }
-            set_toast(app, Tone::Error, e);
+            let text = app.lang.desk_error(&e);
+            set_toast(app, Tone::Error, text);
         }
         _ => {}
     }

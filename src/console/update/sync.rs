@@ -1,7 +1,7 @@
 //! Sync screen transitions: starting a round, progress per hub or peer from the sync
 //! worker's events, the result line and the conflicts left.
 
-use huella_sync::events::SyncEvent;
+use crate::workflows::types::SyncEvent;
 
 use super::{back, set_toast};
 use crate::console::action::Action;

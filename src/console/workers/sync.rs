@@ -47,18 +47,7 @@ impl SyncWorker {
 
 /// The conflicts waiting for a supervisor, without personal data.
 pub fn conflicts(session: &Session) -> Result<Vec<ConflictRow>, String> {
-    huella_sync::conflicts::list(&session.store)
-        .map(|l| {
-            l.into_iter()
-                .map(|c| ConflictRow {
-                    kind: c.kind.as_str().to_owned(),
-                    records: c.records,
-                    found_at: c.found_at,
-                    detail: c.detail,
-                })
-                .collect()
-        })
-        .map_err(|e| e.to_string())
+    crate::workflows::conflicts::open_conflicts(session).map_err(|e| e.to_string())
 }
 
 fn run(home: &Home, rx: &Receiver<RoundJob>, tx: &Sender<WorkerEvent>) {
@@ -85,7 +74,7 @@ fn run(home: &Home, rx: &Receiver<RoundJob>, tx: &Sender<WorkerEvent>) {
         );
         let ended = match result {
             Ok(o) => {
-                let at = huella_sync::time::now_utc();
+                let at = crate::workflows::types::time::now_utc();
                 if let Err(e) = crate::workflows::activity::record_sync(home, &at) {
                     tracing::warn!("could not record the last sync time: {e}");
                 }

@@ -33,6 +33,7 @@ pub const MAX_ATTEMPTS: u8 = 3;
 
 /// Why an enrollment step failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EnrollError {
     /// The store failed.
     #[error(transparent)]
@@ -55,6 +56,9 @@ pub enum EnrollError {
     /// The image could not be encoded.
     #[error("no se pudo guardar la imagen")]
     Image,
+    /// Only a rejected person is reopened.
+    #[error("solo se reabre a una persona rechazada (estado: {0})")]
+    NotRejected(&'static str),
 }
 
 impl From<StoreError> for EnrollError {
@@ -76,6 +80,8 @@ pub struct Draft {
     pub fingers: [Option<FingerCapture>; 10],
     /// The face photo of this round.
     pub face: Option<Face>,
+    /// Fingers a supervisor asked to take again (empty: a whole round).
+    pub recapture: Vec<FingerPosition>,
 }
 
 impl Draft {
@@ -143,16 +149,72 @@ pub(crate) fn save(
     Ok(())
 }
 
-/// Start of the current capture round: the last "recapture" decision, if any.
-fn round_start(open: &OpenRecord) -> Result<String, RecordError> {
-    Ok(open
-        .record
-        .approvals()?
-        .into_iter()
-        .filter(|a| a.decision == Decision::Recapturar)
-        .map(|a| a.signed_at)
-        .max()
-        .unwrap_or_default())
+/// Status text of a recapture request; the fingers asked for are listed by ISO code so the
+/// draft can reopen at them (no fingers: everything is taken again).
+pub fn recapture_label(fingers: &[FingerPosition]) -> String {
+    if fingers.is_empty() {
+        return RECAPTURE.to_owned();
+    }
+    let codes: Vec<String> = fingers.iter().map(|f| f.code().to_string()).collect();
+    format!("{RECAPTURE} (dedos {})", codes.join(","))
+}
+
+/// The fingers a recapture status asks for (`None`: not a recapture; empty: all).
+pub fn requested_fingers(status_reason: &str) -> Option<Vec<FingerPosition>> {
+    let rest = status_reason.strip_prefix(RECAPTURE)?;
+    let Some(list) = rest.strip_prefix(" (dedos ") else {
+        return Some(Vec::new());
+    };
+    let list = list.split(')').next().unwrap_or_default();
+    Some(
+        list.split(',')
+            .filter_map(|n| n.trim().parse::<u8>().ok())
+            .filter_map(FingerPosition::from_code)
+            .collect(),
+    )
+}
+
+const RECAPTURE: &str = "recaptura solicitada";
+const REOPENED: &str = "reabierto para una nueva captura";
+
+/// The current capture round: captures from `start` on belong to it, and a recapture of some
+/// fingers carries the other fingers and the photo over from the previous round.
+struct Round {
+    start: String,
+    requested: Vec<FingerPosition>,
+}
+
+impl Round {
+    fn of(open: &OpenRecord) -> Result<Round, RecordError> {
+        let start = open
+            .record
+            .approvals()?
+            .into_iter()
+            .filter(|a| matches!(a.decision, Decision::Recapturar | Decision::Rechazar))
+            .map(|a| a.signed_at)
+            .max()
+            .unwrap_or_default();
+        let requested = open
+            .record
+            .status_history()?
+            .last()
+            .filter(|s| s.status == BiometricStatus::Pendiente)
+            .and_then(|s| requested_fingers(&s.reason))
+            .unwrap_or_default();
+        Ok(Round { start, requested })
+    }
+
+    fn partial(&self) -> bool {
+        !self.requested.is_empty()
+    }
+
+    fn keeps(&self, c: &FingerCapture) -> bool {
+        c.captured_at >= self.start || (self.partial() && !self.requested.contains(&c.position))
+    }
+
+    fn keeps_face(&self, f: &Face) -> bool {
+        f.captured_at >= self.start || self.partial()
+    }
 }
 
 /// Opens (or resumes) the enrollment of `id`; audited as an access.
@@ -168,11 +230,29 @@ pub fn load_draft(session: &Session, id: RecordId) -> Result<Draft, EnrollError>
     Ok(draft)
 }
 
+/// Reopens a rejected person for a new enrollment round (status back to pending, audited)
+/// and returns the empty draft.
+pub fn reopen(session: &Session, id: RecordId) -> Result<Draft, EnrollError> {
+    let mut open = session.store.open_record(&session.keys(), id)?;
+    let status = open.record.status()?;
+    if status != BiometricStatus::Rechazado {
+        return Err(EnrollError::NotRejected(status.as_str()));
+    }
+    open.record.set_status(&StatusChange {
+        status: BiometricStatus::Pendiente,
+        at: now(),
+        by: session.credential.officer.user().to_owned(),
+        reason: REOPENED.to_owned(),
+    })?;
+    save(session, &mut open, AuditAction::Captura, REOPENED)?;
+    draft_of(&open)
+}
+
 fn draft_of(open: &OpenRecord) -> Result<Draft, EnrollError> {
-    let start = round_start(open)?;
+    let round = Round::of(open)?;
     let mut fingers: [Option<FingerCapture>; 10] = Default::default();
     for c in open.record.captures()? {
-        if c.captured_at >= start
+        if round.keeps(&c)
             && let Some(slot) = fingers.get_mut(usize::from(c.position.code()) - 1)
         {
             *slot = Some(c);
@@ -183,7 +263,8 @@ fn draft_of(open: &OpenRecord) -> Result<Draft, EnrollError> {
         identity: open.record.identity()?,
         consent: open.record.consent(),
         fingers,
-        face: open.record.face()?.filter(|f| f.captured_at >= start),
+        face: open.record.face()?.filter(|f| round.keeps_face(f)),
+        recapture: round.requested,
     })
 }
 
@@ -242,12 +323,10 @@ pub fn save_attempt(
     attempts: u8,
 ) -> Result<AttemptOutcome, EnrollError> {
     let mut open = open_consented(session, id)?;
-    let start = round_start(&open)?;
-    let previous = open
-        .record
-        .captures()?
-        .into_iter()
-        .find(|c| c.position == a.position && c.captured_at >= start && c.exception.is_none());
+    let round = Round::of(&open)?;
+    let previous = open.record.captures()?.into_iter().find(|c| {
+        c.position == a.position && c.captured_at >= round.start && c.exception.is_none()
+    });
     let evaluated = evaluate(a);
     let quality = evaluated
         .as_ref()
@@ -407,4 +486,45 @@ pub fn submit(
 pub fn folio(id: RecordId) -> String {
     let hex = id.to_hex().to_uppercase();
     format!("F-{}", &hex[..10.min(hex.len())])
+}
+
+/// A possible duplicate as the officer sees it before submitting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateRow {
+    /// The match as the 1:N search found it (submitted with the capture).
+    pub hit: DuplicateHit,
+    /// The other person's full name.
+    pub name: String,
+    /// The other person's CURP.
+    pub curp: String,
+}
+
+/// Searches the office for people whose fingers match `id`'s captures (1:N at the duplicate
+/// FMR). Hits whose record cannot be read here are kept with empty name and CURP, so nothing
+/// found is hidden from the supervisor.
+pub fn duplicates(
+    session: &Session,
+    gallery: &mut OfficeGallery,
+    id: RecordId,
+) -> Result<Vec<DuplicateRow>, EnrollError> {
+    let keys = session.keys();
+    Ok(gallery
+        .search(session, id)?
+        .into_iter()
+        .map(|hit| {
+            let identity = session
+                .store
+                .open_record(&keys, hit.id)
+                .ok()
+                .and_then(|o| o.record.identity().ok());
+            DuplicateRow {
+                name: identity
+                    .as_ref()
+                    .map(Identity::nombre_completo)
+                    .unwrap_or_default(),
+                curp: identity.map(|i| i.curp).unwrap_or_default(),
+                hit,
+            }
+        })
+        .collect())
 }

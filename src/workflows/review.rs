@@ -1,23 +1,28 @@
 //! The supervisor's side of enrollment: the queue of captures waiting for approval, the
 //! evidence of one capture, and the signed decision (approve, reject, ask for recapture).
 //!
-//! A decision needs the supervisor's passphrase again (re-authentication), is signed with the
-//! supervisor's own key over [`Approval::signed_message`], is refused on the supervisor's own
-//! capture, and is committed with an audit entry. Nothing here draws.
+//! A decision needs the supervisor's passphrase again (re-authentication) and, unless the
+//! station policy ([`crate::workflows::policy`]) allows passphrase-only approvals, the
+//! supervisor's own finger; it is signed with the supervisor's own key over
+//! [`Approval::signed_message`], refused on the supervisor's own capture, and committed with an
+//! audit entry naming the factors used. The console and `huella review` both call [`decide`].
+//! Nothing here draws or holds user-facing text beyond the audit trail.
 
 use huella_keys::{Credential, Passphrase};
 use huella_sync::{
-    Approval, AuditAction, BiometricStatus, Decision, Face, FingerCapture, Identity, RecordError,
-    RecordId, StatusChange, StoreError,
+    Approval, AuditAction, BiometricStatus, Decision, Face, FingerCapture, FingerPosition,
+    Identity, RecordError, RecordId, StatusChange, StoreError,
 };
 
 use crate::home::Home;
 use crate::workflows::enroll::{self, EnrollError, Thumb};
+use crate::workflows::policy::StationPolicy;
 use crate::workflows::session::Session;
 
-/// Why a decision was refused.
+/// Why a review operation (queue, evidence, decision) was refused.
 #[derive(Debug, thiserror::Error)]
-pub enum ApproveError {
+#[non_exhaustive]
+pub enum ReviewError {
     /// The store failed.
     #[error(transparent)]
     Store(Box<StoreError>),
@@ -55,25 +60,81 @@ pub enum ApproveError {
     /// The live finger or the stored reference could not be used.
     #[error(transparent)]
     Finger(#[from] enroll::officer_finger::OfficerFingerError),
+    /// No live finger, and the station policy requires it for decisions.
+    #[error(
+        "esta estación exige la huella del supervisor para decidir: conecte el lector (o un administrador cambia la política)"
+    )]
+    FingerRequired,
+    /// A recapture named a finger twice or none of the ten.
+    #[error("dedos de recaptura inválidos")]
+    RecaptureFingers,
 }
 
-/// The second factor of a decision besides the re-entered passphrase.
-pub enum SecondFactor<'a> {
-    /// No scanner at this station: passphrase only (the audit says so).
-    NoScanner,
-    /// The supervisor's live finger, matched 1:1 against their reference.
-    Finger(&'a enroll::Attempt),
+/// A supervisor's decision as a face collects it.
+pub struct DecisionRequest<'a> {
+    /// The capture decided on.
+    pub id: RecordId,
+    /// Approve, reject or ask for recapture.
+    pub decision: Decision,
+    /// Why (required for reject and recapture; shown in the person's history).
+    pub reason: &'a str,
+    /// The supervisor's passphrase, typed again.
+    pub passphrase: &'a Passphrase,
+    /// The supervisor's live finger, when the station has a scanner.
+    pub finger: Option<&'a enroll::Attempt>,
+    /// For a recapture: the fingers to take again (empty: every finger and the photo).
+    pub recapture: &'a [FingerPosition],
 }
 
-impl From<StoreError> for ApproveError {
-    fn from(e: StoreError) -> Self {
-        ApproveError::Store(Box::new(e))
+/// Which factors re-authenticated a decision.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Factors {
+    /// Passphrase only, as the station policy allows.
+    Passphrase,
+    /// Passphrase and the supervisor's finger matched 1:1.
+    PassphraseAndFinger {
+        /// Matcher score.
+        score: f32,
+        /// Threshold at the re-authentication FMR.
+        threshold: f32,
+    },
+}
+
+impl Factors {
+    /// The audit trail's wording of the factors.
+    fn audit_text(self) -> String {
+        match self {
+            Factors::Passphrase => {
+                "contraseña (sin lector de huellas; permitido por la política de la estación)"
+                    .to_owned()
+            }
+            Factors::PassphraseAndFinger { score, threshold } => {
+                format!("contraseña + huella (puntaje {score:.3} ≥ {threshold:.3})")
+            }
+        }
     }
 }
 
-impl From<EnrollError> for ApproveError {
+/// A recorded decision.
+#[derive(Debug, Clone)]
+pub struct DecisionOutcome {
+    /// The signed approval stored in the record.
+    pub approval: Approval,
+    /// The factors that re-authenticated it.
+    pub factors: Factors,
+    /// The receipt folio of the record.
+    pub folio: String,
+}
+
+impl From<StoreError> for ReviewError {
+    fn from(e: StoreError) -> Self {
+        ReviewError::Store(Box::new(e))
+    }
+}
+
+impl From<EnrollError> for ReviewError {
     fn from(e: EnrollError) -> Self {
-        ApproveError::Save(Box::new(e))
+        ReviewError::Save(Box::new(e))
     }
 }
 
@@ -96,6 +157,35 @@ pub struct QueueItem {
     pub duplicates: usize,
 }
 
+/// One finger as the supervisor sees it.
+#[derive(Debug, Clone)]
+pub struct FingerEvidence {
+    /// The capture (or exception).
+    pub capture: FingerCapture,
+    /// Its preview.
+    pub thumb: Thumb,
+}
+
+/// The photo as the supervisor sees it.
+#[derive(Debug, Clone)]
+pub struct FaceEvidence {
+    /// The photo's record entry.
+    pub face: Face,
+    /// Its preview.
+    pub thumb: Thumb,
+}
+
+/// Another person flagged as a possible duplicate at submit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicatePerson {
+    /// The other record.
+    pub id: RecordId,
+    /// Full name.
+    pub name: String,
+    /// CURP.
+    pub curp: String,
+}
+
 /// Everything a supervisor reviews for one capture.
 #[derive(Debug, Clone)]
 pub struct Review {
@@ -103,12 +193,12 @@ pub struct Review {
     pub id: RecordId,
     /// Who.
     pub identity: Identity,
-    /// Ten captures in ISO order (missing ones are `None`).
-    pub fingers: Vec<(FingerCapture, Thumb)>,
+    /// The captures in ISO order.
+    pub fingers: Vec<FingerEvidence>,
     /// The face and its preview.
-    pub face: Option<(Face, Thumb)>,
-    /// Possible duplicates: record, name, CURP.
-    pub duplicates: Vec<(RecordId, String, String)>,
+    pub face: Option<FaceEvidence>,
+    /// Possible duplicates flagged at submit.
+    pub duplicates: Vec<DuplicatePerson>,
     /// Officers who captured.
     pub officers: Vec<String>,
 }
@@ -127,7 +217,7 @@ fn submitted(hist: &[StatusChange]) -> Option<&StatusChange> {
 }
 
 /// The captures waiting for approval, oldest first (audited as one consultation).
-pub fn queue(session: &Session) -> Result<Vec<QueueItem>, ApproveError> {
+pub fn queue(session: &Session) -> Result<Vec<QueueItem>, ReviewError> {
     let keys = session.keys();
     let ids = session.store.ids_with_status(BiometricStatus::Capturado)?;
     let mut out = Vec::with_capacity(ids.len());
@@ -164,7 +254,7 @@ pub fn queue(session: &Session) -> Result<Vec<QueueItem>, ApproveError> {
 }
 
 /// Loads the evidence of one capture (audited).
-pub fn review(session: &Session, id: RecordId) -> Result<Review, ApproveError> {
+pub fn evidence(session: &Session, id: RecordId) -> Result<Review, ReviewError> {
     let keys = session.keys();
     let open = session.store.open_record(&keys, id)?;
     let mut fingers = Vec::new();
@@ -187,9 +277,9 @@ pub fn review(session: &Session, id: RecordId) -> Result<Review, ApproveError> {
         if !officers.contains(&c.officer) {
             officers.push(c.officer.clone());
         }
-        fingers.push((c, thumb));
+        fingers.push(FingerEvidence { capture: c, thumb });
     }
-    fingers.sort_by_key(|(c, _)| c.position.code());
+    fingers.sort_by_key(|f| f.capture.position.code());
     let face = match open.record.face()? {
         Some(f) => {
             let thumb = session
@@ -202,7 +292,7 @@ pub fn review(session: &Session, id: RecordId) -> Result<Review, ApproveError> {
             if !officers.contains(&f.officer) {
                 officers.push(f.officer.clone());
             }
-            Some((f, thumb))
+            Some(FaceEvidence { face: f, thumb })
         }
         None => None,
     };
@@ -214,7 +304,11 @@ pub fn review(session: &Session, id: RecordId) -> Result<Review, ApproveError> {
     {
         if let Ok(o) = session.store.open_record(&keys, other) {
             let i = o.record.identity()?;
-            duplicates.push((other, i.nombre_completo(), i.curp));
+            duplicates.push(DuplicatePerson {
+                id: other,
+                name: i.nombre_completo(),
+                curp: i.curp,
+            });
         }
     }
     let mut batch = session.store.batch();
@@ -232,56 +326,35 @@ pub fn review(session: &Session, id: RecordId) -> Result<Review, ApproveError> {
     })
 }
 
-/// Records a supervisor's signed decision after re-authentication with `passphrase` only
-/// (stations without a scanner; the audit entry says so).
+/// Records a supervisor's signed decision after re-authentication: the passphrase again and
+/// the supervisor's finger matched 1:1 against the reference sealed in their credential at
+/// FMR 1/10,000, or the passphrase alone where the station policy allows it. The audit entry
+/// names the factors used.
 pub fn decide(
     home: &Home,
     session: &Session,
-    id: RecordId,
-    decision: Decision,
-    reason: &str,
-    passphrase: &Passphrase,
-) -> Result<Approval, ApproveError> {
-    decide_with(
-        home,
-        session,
-        id,
-        decision,
-        reason,
-        passphrase,
-        &SecondFactor::NoScanner,
-    )
-}
-
-/// Records a supervisor's signed decision after re-authentication with `passphrase` and, with
-/// a scanner, the supervisor's own finger matched 1:1 against the reference sealed in their
-/// credential at FMR 1/10,000. The audit entry names the factors used.
-pub fn decide_with(
-    home: &Home,
-    session: &Session,
-    id: RecordId,
-    decision: Decision,
-    reason: &str,
-    passphrase: &Passphrase,
-    factor: &SecondFactor<'_>,
-) -> Result<Approval, ApproveError> {
+    req: &DecisionRequest<'_>,
+) -> Result<DecisionOutcome, ReviewError> {
     let me = &session.credential.officer;
+    let id = req.id;
     if !me.role().can_supervise() {
-        return Err(ApproveError::NotSupervisor);
+        return Err(ReviewError::NotSupervisor);
     }
-    let reason = reason.trim();
-    if decision != Decision::Aprobar && reason.is_empty() {
-        return Err(ApproveError::NoReason);
+    let reason = req.reason.trim();
+    if req.decision != Decision::Aprobar && reason.is_empty() {
+        return Err(ReviewError::NoReason);
     }
-    let again = Credential::read_file(&home.credential_file(me.user()), passphrase, me.user())
-        .map_err(|_| ApproveError::Reauth)?;
+    let fingers = recapture_fingers(req)?;
+    let again = Credential::read_file(&home.credential_file(me.user()), req.passphrase, me.user())
+        .map_err(|_| ReviewError::Reauth)?;
     if again.officer.public().key.to_hex() != me.public().key.to_hex() {
-        return Err(ApproveError::Reauth);
+        return Err(ReviewError::Reauth);
     }
-    let factors = match factor {
-        SecondFactor::NoScanner => "contraseña (sin lector de huellas)".to_owned(),
-        SecondFactor::Finger(live) => {
-            let reference = again.finger.as_ref().ok_or(ApproveError::NoReference)?;
+    let factors = match req.finger {
+        None if StationPolicy::load(home).approval_without_finger => Factors::Passphrase,
+        None => return Err(ReviewError::FingerRequired),
+        Some(live) => {
+            let reference = again.finger.as_ref().ok_or(ReviewError::NoReference)?;
             let m = enroll::officer_finger::check(reference, live)?;
             if !m.matched {
                 let mut b = session.store.batch();
@@ -294,19 +367,19 @@ pub fn decide_with(
                     ),
                 );
                 session.store.commit(b, me, &enroll::now())?;
-                return Err(ApproveError::FingerMismatch);
+                return Err(ReviewError::FingerMismatch);
             }
-            format!(
-                "contraseña + huella (puntaje {:.3} ≥ {:.3})",
-                m.score, m.threshold
-            )
+            Factors::PassphraseAndFinger {
+                score: m.score,
+                threshold: m.threshold,
+            }
         }
     };
     let keys = session.keys();
     let mut open = session.store.open_record(&keys, id)?;
     let status = open.record.status()?;
     if status != BiometricStatus::Capturado {
-        return Err(ApproveError::NotCaptured(status.as_str()));
+        return Err(ReviewError::NotCaptured(status.as_str()));
     }
     let mut captures = open.record.captures()?;
     captures.sort_by_key(|c| c.position.code());
@@ -315,12 +388,12 @@ pub fn decide_with(
         || face.as_ref().is_some_and(|f| f.officer == me.user())
         || submitted(&open.record.status_history()?).is_some_and(|s| s.by == me.user());
     if own {
-        return Err(ApproveError::OwnCapture);
+        return Err(ReviewError::OwnCapture);
     }
     let now = enroll::now();
     let mut approval = Approval {
         id: RecordId::generate().to_hex(),
-        decision,
+        decision: req.decision,
         reason: reason.to_owned(),
         supervisor: me.user().to_owned(),
         signed_at: now.clone(),
@@ -332,17 +405,20 @@ pub fn decide_with(
     };
     approval.signature = me.sign(&approval.signed_message(&id)).to_hex();
     open.record.add_approval(&approval)?;
-    let (status, text) = match decision {
-        Decision::Aprobar => (BiometricStatus::Aprobado, "aprobado"),
-        Decision::Rechazar => (BiometricStatus::Rechazado, "rechazado"),
-        Decision::Recapturar => (BiometricStatus::Pendiente, "recaptura solicitada"),
+    let (status, text) = match req.decision {
+        Decision::Aprobar => (BiometricStatus::Aprobado, "aprobado".to_owned()),
+        Decision::Rechazar => (BiometricStatus::Rechazado, "rechazado".to_owned()),
+        Decision::Recapturar => (
+            BiometricStatus::Pendiente,
+            enroll::recapture_label(&fingers),
+        ),
     };
     open.record.set_status(&StatusChange {
         status,
         at: now,
         by: me.user().to_owned(),
         reason: if reason.is_empty() {
-            text.to_owned()
+            text
         } else {
             format!("{text}: {reason}")
         },
@@ -351,7 +427,29 @@ pub fn decide_with(
         session,
         &mut open,
         AuditAction::Aprobacion,
-        &format!("decisión: {}; factores: {factors}", decision.as_str()),
+        &format!(
+            "decisión: {}; factores: {}",
+            req.decision.as_str(),
+            factors.audit_text()
+        ),
     )?;
-    Ok(approval)
+    Ok(DecisionOutcome {
+        approval,
+        factors,
+        folio: enroll::folio(id),
+    })
+}
+
+/// The fingers a recapture asks for, sorted, each once (empty for other decisions).
+fn recapture_fingers(req: &DecisionRequest<'_>) -> Result<Vec<FingerPosition>, ReviewError> {
+    if req.decision != Decision::Recapturar {
+        return Ok(Vec::new());
+    }
+    let mut fingers = req.recapture.to_vec();
+    fingers.sort_by_key(|f| f.code());
+    fingers.dedup();
+    if fingers.len() != req.recapture.len() {
+        return Err(ReviewError::RecaptureFingers);
+    }
+    Ok(fingers)
 }

@@ -1,0 +1,201 @@
+//! What the counter sees at a glance: people per status, the officer's open drafts, the
+//! recaptures supervisors asked for, the approval backlog and its age, the last good sync,
+//! and everyone pending capture with the days left before restriction, most urgent first.
+//!
+//! Owns the restriction rule ([`RESTRICTION_DAYS`] from the notification, i.e. the first day
+//! the person was pending) and the view models of the home and pending lists. Must not draw;
+//! times stay UTC text here and the faces show them in local time.
+
+use huella_sync::{BiometricStatus, FingerPosition, RecordError, RecordId, StoreError};
+
+use crate::home::Home;
+use crate::workflows::drafts::{self, DraftRow};
+use crate::workflows::enroll::requested_fingers;
+use crate::workflows::session::Session;
+use crate::workflows::{activity, enroll};
+
+/// Days a notified person has to enroll before restriction.
+pub const RESTRICTION_DAYS: i64 = 30;
+
+/// Why the overview could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OverviewError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(Box<StoreError>),
+    /// A record document is damaged.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+}
+
+impl From<StoreError> for OverviewError {
+    fn from(e: StoreError) -> Self {
+        OverviewError::Store(Box::new(e))
+    }
+}
+
+/// People in one status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusCount {
+    /// Status.
+    pub status: BiometricStatus,
+    /// People in it.
+    pub count: usize,
+}
+
+/// A recapture a supervisor asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecaptureRow {
+    /// The record.
+    pub id: RecordId,
+    /// Full name.
+    pub name: String,
+    /// CURP.
+    pub curp: String,
+    /// Fingers to take again (empty: all fingers and the photo).
+    pub fingers: Vec<FingerPosition>,
+    /// The supervisor's reason.
+    pub reason: String,
+    /// Supervisor.
+    pub by: String,
+    /// When it was asked (UTC).
+    pub at: String,
+}
+
+/// A person pending capture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRow {
+    /// The record.
+    pub id: RecordId,
+    /// Full name.
+    pub name: String,
+    /// CURP.
+    pub curp: String,
+    /// Days left of the [`RESTRICTION_DAYS`] (negative: overdue).
+    pub days_left: i64,
+}
+
+/// The most urgent people pending capture.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PendingList {
+    /// The most urgent first (at most the limit asked for).
+    pub rows: Vec<PendingRow>,
+    /// Everyone pending.
+    pub total: usize,
+}
+
+/// The home screen's figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HomeOverview {
+    /// People in the store.
+    pub people: usize,
+    /// People per status, in [`BiometricStatus::ALL`] order.
+    pub counts: Vec<StatusCount>,
+    /// The officer's open drafts.
+    pub drafts: Vec<DraftRow>,
+    /// Recaptures asked for, oldest first.
+    pub recaptures: Vec<RecaptureRow>,
+    /// Captures waiting for a supervisor.
+    pub backlog: usize,
+    /// When the oldest of them was submitted (UTC).
+    pub oldest_waiting: Option<String>,
+    /// When the last good sync ended (UTC).
+    pub last_sync: Option<String>,
+}
+
+/// The home figures for the logged-in officer.
+pub fn home(home: &Home, session: &Session) -> Result<HomeOverview, OverviewError> {
+    let counts = session.store.status_counts()?;
+    let keys = session.keys();
+    let mut recaptures = Vec::new();
+    for id in session.store.ids_with_status(BiometricStatus::Pendiente)? {
+        let Ok(open) = session.store.open_record(&keys, id) else {
+            continue;
+        };
+        let Some(last) = open.record.status_history()?.pop() else {
+            continue;
+        };
+        if let Some(fingers) = requested_fingers(&last.reason) {
+            let i = open.record.identity()?;
+            recaptures.push(RecaptureRow {
+                id,
+                name: i.nombre_completo(),
+                curp: i.curp,
+                fingers,
+                reason: last
+                    .reason
+                    .split_once(": ")
+                    .map(|(_, r)| r.to_owned())
+                    .unwrap_or_default(),
+                by: last.by,
+                at: last.at,
+            });
+        }
+    }
+    recaptures.sort_by(|a, b| a.at.cmp(&b.at));
+    let waiting = session.store.ids_with_status(BiometricStatus::Capturado)?;
+    let mut oldest_waiting: Option<String> = None;
+    for id in &waiting {
+        let Ok(open) = session.store.open_record(&keys, *id) else {
+            continue;
+        };
+        if let Some(at) = open.record.status_history()?.pop().map(|s| s.at)
+            && oldest_waiting.as_ref().is_none_or(|o| at < *o)
+        {
+            oldest_waiting = Some(at);
+        }
+    }
+    Ok(HomeOverview {
+        people: counts.values().sum(),
+        counts: BiometricStatus::ALL
+            .iter()
+            .map(|s| StatusCount {
+                status: *s,
+                count: counts.get(s).copied().unwrap_or(0),
+            })
+            .collect(),
+        drafts: drafts::open_drafts(home, session),
+        recaptures,
+        backlog: waiting.len(),
+        oldest_waiting,
+        last_sync: activity::last_sync(home),
+    })
+}
+
+/// Everyone pending capture, sorted by days left (most urgent first), the first `limit` kept.
+/// The deadline counts from the notification: the first time the person became pending (a
+/// recapture or a reopening does not grant new days).
+pub fn pending(session: &Session, limit: usize) -> Result<PendingList, OverviewError> {
+    let ids = session.store.ids_with_status(BiometricStatus::Pendiente)?;
+    let keys = session.keys();
+    let today = enroll::now();
+    let mut rows = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let Ok(open) = session.store.open_record(&keys, *id) else {
+            continue;
+        };
+        let hist = open.record.status_history()?;
+        let since = hist
+            .iter()
+            .find(|s| s.status == BiometricStatus::Pendiente)
+            .map(|s| s.at.clone());
+        let i = open.record.identity()?;
+        let elapsed = since
+            .as_deref()
+            .and_then(|s| huella_sync::time::days_between(s, &today))
+            .unwrap_or(0);
+        rows.push(PendingRow {
+            id: *id,
+            name: i.nombre_completo(),
+            curp: i.curp,
+            days_left: RESTRICTION_DAYS - elapsed,
+        });
+    }
+    rows.sort_by(|a, b| a.days_left.cmp(&b.days_left).then(a.name.cmp(&b.name)));
+    rows.truncate(limit);
+    Ok(PendingList {
+        rows,
+        total: ids.len(),
+    })
+}

@@ -1,0 +1,175 @@
+//! One person's file as the counter shows it: identity and status, movements, the status
+//! history, signed receipts, biometrics on file and proofs of life, read from the record and
+//! audited as one consultation.
+//!
+//! Owns the view model of a person's file (named fields, typed values); the faces word and
+//! lay it out. Must not draw or change the record.
+
+use huella_sync::{
+    AuditAction, BiometricStatus, Decision, FingerPosition, MovementKind, RecordError, RecordId,
+    StoreError,
+};
+
+use crate::workflows::enroll::{self, survival};
+use crate::workflows::lookup::PersonSummary;
+use crate::workflows::session::Session;
+
+/// Why a person's file could not be shown.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PersonError {
+    /// The store failed (or the record is not in it).
+    #[error(transparent)]
+    Store(Box<StoreError>),
+    /// The record document is damaged.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+}
+
+impl From<StoreError> for PersonError {
+    fn from(e: StoreError) -> Self {
+        PersonError::Store(Box::new(e))
+    }
+}
+
+/// An employment movement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MovementRow {
+    /// Kind.
+    pub kind: MovementKind,
+    /// Effective date `YYYY-MM-DD`.
+    pub date: String,
+    /// Employer registration.
+    pub employer: String,
+}
+
+/// One change of the biometric status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusRow {
+    /// New status.
+    pub status: BiometricStatus,
+    /// When (UTC).
+    pub at: String,
+    /// Who.
+    pub by: String,
+    /// Why, as recorded.
+    pub reason: String,
+}
+
+/// A supervisor's signed decision, as printed on a receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptRow {
+    /// Folio.
+    pub folio: String,
+    /// Decision.
+    pub decision: Decision,
+    /// Supervisor.
+    pub supervisor: String,
+    /// When it was signed (UTC).
+    pub signed_at: String,
+    /// First characters of the signature, to check a printed receipt.
+    pub code: String,
+}
+
+/// A proof of life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProofRow {
+    /// When (UTC).
+    pub at: String,
+    /// Finger presented.
+    pub finger: FingerPosition,
+    /// Matcher score (thousandths).
+    pub score: u32,
+    /// Whether it matched.
+    pub matched: bool,
+    /// Officer.
+    pub officer: String,
+}
+
+/// One person's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonFile {
+    /// Identity and status.
+    pub summary: PersonSummary,
+    /// Employment movements.
+    pub movements: Vec<MovementRow>,
+    /// Status history, oldest first.
+    pub history: Vec<StatusRow>,
+    /// Signed decisions.
+    pub receipts: Vec<ReceiptRow>,
+    /// Fingers captured or justified, of 10.
+    pub fingers: usize,
+    /// A face photo is on file.
+    pub face: bool,
+    /// Version of the privacy notice consented to.
+    pub consent: Option<String>,
+    /// Proofs of life.
+    pub verifications: Vec<ProofRow>,
+    /// Finger to present for a proof of life (`None`: no approved prints).
+    pub proof_finger: Option<FingerPosition>,
+}
+
+/// Reads `id`'s file (audited as a consultation; the audit is committed before returning).
+pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> {
+    let open = session.store.open_record(&session.keys(), id)?;
+    let r = &open.record;
+    let file = PersonFile {
+        summary: PersonSummary::of(r)?,
+        movements: r
+            .movements()?
+            .into_iter()
+            .map(|m| MovementRow {
+                kind: m.kind,
+                date: m.fecha,
+                employer: m.registro_patronal,
+            })
+            .collect(),
+        history: r
+            .status_history()?
+            .into_iter()
+            .map(|h| StatusRow {
+                status: h.status,
+                at: h.at,
+                by: h.by,
+                reason: h.reason,
+            })
+            .collect(),
+        receipts: r
+            .approvals()?
+            .into_iter()
+            .map(|a| ReceiptRow {
+                folio: enroll::folio(id),
+                decision: a.decision,
+                supervisor: a.supervisor,
+                signed_at: a.signed_at,
+                code: a
+                    .signature
+                    .chars()
+                    .take(12)
+                    .collect::<String>()
+                    .to_uppercase(),
+            })
+            .collect(),
+        fingers: r.captures()?.len(),
+        face: r.face()?.is_some(),
+        consent: r.consent().map(|c| c.aviso_version),
+        verifications: r
+            .verifications()?
+            .into_iter()
+            .map(|v| ProofRow {
+                at: v.at,
+                finger: v.finger,
+                score: v.score,
+                matched: v.matched,
+                officer: v.officer,
+            })
+            .collect(),
+        proof_finger: survival::finger_to_present(r)?,
+    };
+    let mut batch = session.store.batch();
+    batch.audit(AuditAction::Consulta, &[id], "expediente en consola");
+    session
+        .store
+        .commit(batch, &session.credential.officer, &enroll::now())?;
+    Ok(file)
+}

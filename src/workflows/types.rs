@@ -1,0 +1,16 @@
+//! Plain data types the faces name (ids, finger positions, statuses, roles, the typed
+//! passphrase, a scanner image, UTC text), re-exported so a face depends on the workflows
+//! layer only. Nothing here has behaviour of its own.
+
+pub use huella_devices::FingerImage;
+pub use huella_keys::{Passphrase, Role};
+pub use huella_sync::events::SyncEvent;
+pub use huella_sync::{
+    BiometricStatus, Decision, FingerCapture, FingerException, FingerPosition, Identity,
+    MovementKind, RecordId,
+};
+
+/// UTC timestamps as text (`YYYY-MM-DDTHH:MM:SSZ`).
+pub mod time {
+    pub use huella_sync::time::{now_utc, parse_utc};
+}
