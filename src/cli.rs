@@ -139,6 +139,8 @@ pub enum Command {
     Review(crate::commands::review::ReviewArgs),
     /// The station policy (approvals without the supervisor's finger).
     Policy(crate::commands::policy::PolicyArgs),
+    /// Proof of life: the person presents an enrolled finger on the scanner.
+    ProofOfLife(crate::commands::proof::ProofArgs),
 }
 
 /// Officer subcommands.

@@ -92,5 +92,6 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::Enroll(args) => huella::commands::enroll::run(home, &args),
         Command::Review(args) => huella::commands::review::run(home, args),
         Command::Policy(args) => huella::commands::policy::run(home, args),
+        Command::ProofOfLife(args) => huella::commands::proof::run(home, &args),
     }
 }

@@ -8,6 +8,7 @@ pub mod enroll;
 pub mod eval;
 pub mod out;
 pub mod policy;
+pub mod proof;
 pub mod review;
 pub mod sample;
 pub mod scan;

@@ -80,6 +80,21 @@ fn status_of(st: &Station, curp: &str, pass: &str) -> String {
         .to_owned()
 }
 
+/// The supervisor rejects `id` with a reason, passphrase only (the policy allows it).
+fn decide_on(st: &Station, id: &str, sup: &str) -> std::process::Output {
+    st.run(&[
+        "review",
+        "reject",
+        id,
+        "--reason",
+        "persona distinta a la registrada",
+        "--as",
+        "sup",
+        "--passphrase-file",
+        sup,
+    ])
+}
+
 #[test]
 fn enroll_then_review_through_the_command_line() {
     let (st, ana, sup) = station_with_staff();
@@ -182,6 +197,24 @@ fn enroll_then_review_through_the_command_line() {
     assert_success(&o);
     assert!(stdout(&o).contains(&format!("decisión registrada: {id} aprobar")));
     assert_eq!(status_of(&st, &first, &sup), "aprobado");
+    // Proof of life against the approved prints.
+    let o = st.run(&[
+        "proof-of-life",
+        "--curp",
+        &first,
+        "--scanner",
+        &scanner.pty,
+        "--as",
+        "ana",
+        "--passphrase-file",
+        &ana,
+    ]);
+    assert_success(&o);
+    assert!(
+        stdout(&o).contains("supervivencia: coincide"),
+        "{}",
+        stdout(&o)
+    );
 
     // The same fingers again under another CURP: flagged as a possible duplicate. One finger
     // is an exception; the supervisor sends it back for recapture.
@@ -260,19 +293,18 @@ fn enroll_then_review_through_the_command_line() {
         "{text}"
     );
     assert!(text.contains("enviado a aprobación"), "{text}");
-    let o = st.run(&[
-        "review",
-        "reject",
-        &second_id,
-        "--reason",
-        "persona distinta a la registrada",
-        "--as",
-        "sup",
-        "--passphrase-file",
-        &sup,
-    ]);
-    assert_success(&o);
+    assert_success(&decide_on(&st, &second_id, &sup));
     assert_eq!(status_of(&st, &second, &sup), "rechazado");
+    // A rejected person is not a dead end: reopened, enrolled again, queued again.
+    assert_user_error(&enroll(&second, &[]), "estado: rechazado");
+    let o = enroll(&second, &["--reopen", "--consent"]);
+    assert_success(&o);
+    assert!(
+        stdout(&o).contains("enviado a aprobación"),
+        "{}",
+        stdout(&o)
+    );
+    assert_success(&decide_on(&st, &second_id, &sup));
     let o = st.run(&["review", "list", "--as", "sup", "--passphrase-file", &sup]);
     assert!(
         stdout(&o).contains("no hay capturas en espera"),

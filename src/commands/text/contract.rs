@@ -98,3 +98,9 @@ pub fn queue_item(
 pub fn decided(id: &str, decision: &str) -> String {
     format!("decisión registrada: {id} {decision}")
 }
+
+/// `proof-of-life`: the verification's result (score in thousandths).
+pub fn proof(matched: bool, score: u32) -> String {
+    let result = if matched { "coincide" } else { "no coincide" };
+    format!("supervivencia: {result} (puntaje {score})")
+}

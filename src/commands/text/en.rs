@@ -16,6 +16,7 @@ use super::{CliError, Lang, Say};
 use crate::commands::out::OutputError;
 use crate::workflows::enroll::EnrollError;
 use crate::workflows::enroll::officer_finger::OfficerFingerError;
+use crate::workflows::enroll::survival::SurvivalError;
 use crate::workflows::erase::EraseError;
 use crate::workflows::office::OfficeError;
 use crate::workflows::policy::PolicyError;
@@ -224,6 +225,9 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
             "invalid exception \"{text}\": use N:KIND:REASON (N 1–10; KIND amputado, lesionado or ilegible)"
         ),
         CliError::NotFound { curp } => write!(f, "no pre-registered person has the CURP {curp}"),
+        CliError::NotEnrolled => f.write_str(
+            "the person has no approved prints: a proof of life needs an approved enrollment",
+        ),
         CliError::NeedConsent => f.write_str(
             "consent is missing: read the privacy notice to the person and, if they accept, run again with --consent",
         ),
@@ -299,6 +303,19 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
             PolicyError::Store(e) => store(e),
         };
     }
+    if let Some(e) = e.downcast_ref::<SurvivalError>() {
+        return match e {
+            SurvivalError::Enroll(e) => enroll(e),
+            SurvivalError::NotEnrolled(status) => Some(format!(
+                "the person has no approved prints (status: {})",
+                Lang::En.status(status)
+            )),
+            SurvivalError::NoTemplate(_) => {
+                Some("there is no enrolled template of that finger".to_owned())
+            }
+            SurvivalError::Unusable(_) => Some("unusable fingerprint; capture it again".to_owned()),
+        };
+    }
     if let Some(e) = e.downcast_ref::<EraseError>() {
         return match e {
             EraseError::NotSupervisor => {
@@ -318,6 +335,10 @@ fn enroll(e: &EnrollError) -> Option<String> {
             Lang::En.status(status)
         ),
         EnrollError::NoConsent => "consent is missing: no consent, no capture".to_owned(),
+        EnrollError::NotRejected(status) => format!(
+            "only a rejected person is reopened (status: {})",
+            Lang::En.status(status)
+        ),
         EnrollError::Incomplete(n) => format!("{n} finger(s) still to capture or justify"),
         EnrollError::NoFace => "the photo is missing".to_owned(),
         EnrollError::Image => "the image could not be saved".to_owned(),

@@ -229,6 +229,9 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
             "excepción inválida \"{text}\": use N:TIPO:MOTIVO (N 1–10; TIPO amputado, lesionado o ilegible)"
         ),
         CliError::NotFound { curp } => write!(f, "no hay una persona preregistrada con la CURP {curp}"),
+        CliError::NotEnrolled => f.write_str(
+            "la persona no tiene huellas aprobadas: la prueba de supervivencia necesita un enrolamiento aprobado",
+        ),
         CliError::NeedConsent => f.write_str(
             "falta el consentimiento: lea el aviso de privacidad a la persona y, si acepta, repita con --consent",
         ),
