@@ -141,6 +141,8 @@ pub enum Command {
     Policy(crate::commands::policy::PolicyArgs),
     /// Proof of life: the person presents an enrolled finger on the scanner.
     ProofOfLife(crate::commands::proof::ProofArgs),
+    /// One person's file: captures, status history, signed decisions, proofs of life.
+    Person(crate::commands::person::PersonArgs),
 }
 
 /// Officer subcommands.

@@ -93,5 +93,6 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::Review(args) => huella::commands::review::run(home, args),
         Command::Policy(args) => huella::commands::policy::run(home, args),
         Command::ProofOfLife(args) => huella::commands::proof::run(home, &args),
+        Command::Person(args) => huella::commands::person::run(home, &args),
     }
 }

@@ -7,6 +7,7 @@ pub mod devices;
 pub mod enroll;
 pub mod eval;
 pub mod out;
+pub mod person;
 pub mod policy;
 pub mod proof;
 pub mod review;

@@ -215,6 +215,26 @@ fn enroll_then_review_through_the_command_line() {
         "{}",
         stdout(&o)
     );
+    let o = st.run(&[
+        "person",
+        "--curp",
+        &first,
+        "--as",
+        "ana",
+        "--passphrase-file",
+        &ana,
+    ]);
+    assert_success(&o);
+    let file = stdout(&o);
+    for part in [
+        "huellas: 10/10, fotografía: sí, consentimiento: aviso-privacidad",
+        "recibo F-",
+        "\tcapturado\tana\t",
+        "\taprobado\tsup\t",
+        "coincide",
+    ] {
+        assert!(file.contains(part), "{part:?} in {file}");
+    }
 
     // The same fingers again under another CURP: flagged as a possible duplicate. One finger
     // is an exception; the supervisor sends it back for recapture.

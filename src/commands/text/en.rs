@@ -19,6 +19,7 @@ use crate::workflows::enroll::officer_finger::OfficerFingerError;
 use crate::workflows::enroll::survival::SurvivalError;
 use crate::workflows::erase::EraseError;
 use crate::workflows::office::OfficeError;
+use crate::workflows::person::PersonError;
 use crate::workflows::policy::PolicyError;
 use crate::workflows::review::ReviewError;
 use huella_devices::DeviceError;
@@ -177,6 +178,37 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
             }
         }
         Say::DemoAudit(n) => write!(f, "4. audit chain sound: {n} entries"),
+        Say::PersonCaptures {
+            fingers,
+            face,
+            consent,
+        } => write!(
+            f,
+            "fingers: {fingers}/10, photo: {}, consent: {}",
+            if face { "yes" } else { "no" },
+            consent.unwrap_or("no")
+        ),
+        Say::PersonReceipt {
+            folio,
+            decision,
+            supervisor,
+            at,
+            code,
+        } => write!(
+            f,
+            "receipt {folio}: {decision} by {supervisor} at {at} (code {code})"
+        ),
+        Say::PersonProof {
+            at,
+            finger,
+            score,
+            matched,
+        } => write!(
+            f,
+            "proof of life {at}: {} score {score}, {}",
+            Lang::En.finger(finger),
+            if matched { "matches" } else { "does not match" }
+        ),
         Say::Policy {
             approval_without_finger,
         } => write!(
@@ -301,6 +333,12 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
             }
             PolicyError::Write(io) => Some(format!("could not save the station policy: {io}")),
             PolicyError::Store(e) => store(e),
+        };
+    }
+    if let Some(e) = e.downcast_ref::<PersonError>() {
+        return match e {
+            PersonError::Store(e) => store(e),
+            _ => None,
         };
     }
     if let Some(e) = e.downcast_ref::<SurvivalError>() {

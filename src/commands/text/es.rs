@@ -179,6 +179,37 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
             }
         }
         Say::DemoAudit(n) => write!(f, "4. auditoría íntegra: {n} entradas"),
+        Say::PersonCaptures {
+            fingers,
+            face,
+            consent,
+        } => write!(
+            f,
+            "huellas: {fingers}/10, fotografía: {}, consentimiento: {}",
+            if face { "sí" } else { "no" },
+            consent.unwrap_or("no")
+        ),
+        Say::PersonReceipt {
+            folio,
+            decision,
+            supervisor,
+            at,
+            code,
+        } => write!(
+            f,
+            "recibo {folio}: {decision} por {supervisor} el {at} (código {code})"
+        ),
+        Say::PersonProof {
+            at,
+            finger,
+            score,
+            matched,
+        } => write!(
+            f,
+            "supervivencia {at}: {} puntaje {score}, {}",
+            Lang::Es.finger(finger),
+            if matched { "coincide" } else { "no coincide" }
+        ),
         Say::Policy {
             approval_without_finger,
         } => write!(

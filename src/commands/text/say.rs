@@ -286,6 +286,39 @@ pub enum Say<'a> {
     DemoAudit(u64),
     /// `demo` without a terminal: the console is not opened.
     DemoHeadless,
+    /// `person`: what is on file.
+    PersonCaptures {
+        /// Fingers captured or justified, of 10.
+        fingers: usize,
+        /// A photo is on file.
+        face: bool,
+        /// The privacy notice version consented to.
+        consent: Option<&'a str>,
+    },
+    /// `person`: one signed decision.
+    PersonReceipt {
+        /// Folio.
+        folio: &'a str,
+        /// Decision code.
+        decision: &'a str,
+        /// Supervisor.
+        supervisor: &'a str,
+        /// When.
+        at: &'a str,
+        /// Signature prefix printed on receipts.
+        code: &'a str,
+    },
+    /// `person`: one proof of life.
+    PersonProof {
+        /// When.
+        at: &'a str,
+        /// Finger presented.
+        finger: FingerPosition,
+        /// Score (thousandths).
+        score: u32,
+        /// Whether it matched.
+        matched: bool,
+    },
     /// `policy`: the station policy in force.
     Policy {
         /// Whether supervisors may decide without the finger.
