@@ -18,6 +18,8 @@ pub mod es;
 mod en_identifiers;
 mod error;
 mod say;
+#[cfg(test)]
+mod tests;
 
 pub use error::CliError;
 pub use say::{DemoQuery, Say};
