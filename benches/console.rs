@@ -178,6 +178,7 @@ fn main() -> anyhow::Result<()> {
         duplicates: None,
         folio: None,
         recapture: Vec::new(),
+        accept_photo: false,
     });
     app.screen = Screen::Enroll;
     dev_tx.send(DeviceCmd::Finger {

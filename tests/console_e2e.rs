@@ -2,144 +2,12 @@
 //! `send-keys` and checked with `capture-pane -p`. Simulated scanner and camera on ptys, real
 //! encrypted sled store. Each test runs its own tmux server, killed by a guard.
 
-use std::path::Path;
+mod support;
+
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 use huella::identifiers::synthetic_person;
-
-static NEXT: AtomicUsize = AtomicUsize::new(0);
-
-/// A private tmux server with one 120×40 session; killed on drop.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(command: &str) -> Tmux {
-        let socket = format!(
-            "huella-e2e-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        );
-        let t = Tmux { socket };
-        t.run(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "c",
-            "-x",
-            "120",
-            "-y",
-            "40",
-        ]);
-        t.run(&["set-option", "-s", "escape-time", "10"]);
-        t.run(&["set-option", "-g", "remain-on-exit", "on"]);
-        t.respawn(command);
-        t
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn respawn(&self, command: &str) {
-        self.run(&["respawn-pane", "-k", "-t", "c", command]);
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "c"])
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", "c", k]);
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn text(&self, text: &str) {
-        self.run(&["send-keys", "-t", "c", "-l", text]);
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn pane_pid(&self) -> u32 {
-        self.run(&["list-panes", "-t", "c", "-F", "#{pane_pid}"])
-            .trim()
-            .parse()
-            .expect("pane pid")
-    }
-
-    #[track_caller]
-    fn wait_for(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(needle) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(90),
-                "no apareció «{needle}» en la pantalla:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
-fn demo_command(dir: &Path) -> String {
-    format!(
-        "exec env HUELLA_KDF_LOG_N=12 {} demo --people 20 --keep {}",
-        env!("CARGO_BIN_EXE_huella"),
-        dir.display()
-    )
-}
-
-fn login(t: &Tmux, user: &str, pass: &str) {
-    t.wait_for("Inicio de sesión");
-    t.text(user);
-    t.keys(&["Enter"]);
-    t.text(pass);
-    t.keys(&["Enter"]);
-    t.wait_for("Trabajo de hoy");
-}
-
-fn open_person(t: &Tmux, curp: &str) {
-    t.keys(&["F3"]);
-    t.wait_for("Buscar persona");
-    t.text(curp);
-    t.keys(&["Enter"]);
-    t.wait_for(&format!("{curp}  "));
-    t.keys(&["Enter"]);
-    t.wait_for("Historial del estado biométrico");
-}
-
-fn finish_enrollment(t: &Tmux) {
-    t.wait_for("La foto cumple las revisiones");
-    t.keys(&["Enter"]);
-    t.wait_for("Sin coincidencias en la oficina");
-    t.keys(&["Enter"]);
-    t.wait_for("Folio");
-    t.keys(&["Enter"]);
-    t.wait_for("Trabajo de hoy");
-}
+use support::{Tmux, demo_command, finish_enrollment, login, open_person, wait_exit};
 
 #[test]
 fn officer_enrolls_supervisor_approves_lookup_shows_approved() {
@@ -241,18 +109,6 @@ fn officer_enrolls_supervisor_approves_lookup_shows_approved() {
                 .any(|d| d["tipo"] == tipo && d["estado"] == "conectado"),
             "{v}"
         );
-    }
-}
-
-/// Waits until the console has quit (the store's lock is released).
-fn wait_exit(t: &Tmux) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        let pid = t.pane_pid();
-        if !Path::new(&format!("/proc/{pid}")).exists() || t.screen().contains("[exited]") {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use huella::console::msg::{
     ConflictRow, DeskCmd, DeskError, DeskEvent, DeviceCmd, DeviceEvent, Effect, ProofOfLife,
-    RoundSummary, SyncOverview, SyncStatus, WorkerEvent,
+    RoundSummary, SyncOverview, SyncProblem, SyncStatus, WorkerEvent,
 };
 use huella::console::state::{
     App, DraftRow, DuplicateRow, EnrollState, EnrollStep, HomeOverview, PeerPhase, PendingRow,
@@ -207,6 +207,7 @@ fn enrolling(step: EnrollStep) -> App {
         }]),
         folio: Some("F-0707070707".into()),
         recapture: Vec::new(),
+        accept_photo: false,
     });
     app.screen = Screen::Enroll;
     app
@@ -562,9 +563,9 @@ fn sync_round_progress_result_conflicts_and_errors() {
     let _ = update::on_key(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     let _ = update::on_event(
         &mut app,
-        WorkerEvent::Sync(SyncStatus::Ended(Err(
+        WorkerEvent::Sync(SyncStatus::Ended(Err(SyncProblem::Round(
             "sincronización con http://10.0.0.5:7400: no se pudo comunicar con http://10.0.0.5:7400: connection refused".into(),
-        ))),
+        )))),
     );
     snap!("sync_failed", app);
     assert!(!app.sync.running);
@@ -637,4 +638,42 @@ fn supervisor_signs_with_passphrase_and_finger_when_a_scanner_is_present() {
         fx.as_slice(),
         [Effect::Desk(DeskCmd::Decide { finger: None, .. })]
     ));
+}
+
+#[test]
+fn a_blurry_scan_is_an_attempt_and_a_read_in_flight_keeps_its_finger() {
+    use huella::console::msg::DeviceProblem;
+    use huella::workflows::types::DeviceErrorKind;
+    let mut app = enrolling(EnrollStep::Fingers);
+    let before = app.enroll.as_ref().expect("wizard").fingers[4].attempts;
+    let _ = update::on_event(
+        &mut app,
+        WorkerEvent::Device(DeviceEvent::Failed(DeviceProblem::Device(
+            DeviceErrorKind::PoorImage,
+        ))),
+    );
+    let e = app.enroll.as_ref().expect("wizard");
+    assert_eq!(e.fingers[4].attempts, before + 1);
+    assert!(matches!(&e.phase, Phase::Failed(t) if t.contains("borrosa")));
+
+    // While bytes arrive for finger 5, Left/Right do not move to another finger.
+    let _ = update::on_event(&mut app, WorkerEvent::Device(DeviceEvent::Progress(10, 80)));
+    let fx = update::on_key(&mut app, KeyEvent::new(KeyCode::Left, KeyModifiers::NONE));
+    assert!(fx.is_empty());
+    assert_eq!(app.enroll.as_ref().expect("wizard").current, 4);
+}
+
+#[test]
+fn ctrl_u_clears_the_search_box() {
+    let mut app = logged_in(Role::Officer);
+    key(&mut app, KeyCode::F(3));
+    typed(&mut app, "RUVP650109MMSZRT34");
+    desk(&mut app, DeskEvent::Found(Ok(vec![person()])));
+    let _ = update::on_key(
+        &mut app,
+        KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+    );
+    assert!(app.lookup.query.is_empty());
+    assert!(app.lookup.results.is_empty());
+    assert!(draw(&app).contains("Limpiar la búsqueda"));
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use huella::console::msg::{DeskCmd, DeskEvent, SyncStatus, WorkerEvent};
+use huella::console::msg::{DeskCmd, DeskEvent, SyncProblem, SyncStatus, WorkerEvent};
 use huella::console::state::{PeerPhase, Screen};
 use huella::console::{App, Keymap, Lang, update, view};
 use huella::home::Home;
@@ -204,7 +204,7 @@ fn console_sync_worker_completes_a_round_with_a_real_hub_then_reports_its_absenc
     drop(hub);
     let failed = round(&desk, &mut rx, &mut app);
     match failed.last() {
-        Some(SyncStatus::Ended(Err(e))) => {
+        Some(SyncStatus::Ended(Err(SyncProblem::Round(e)))) => {
             assert!(e.contains("no se pudo comunicar"), "{e}");
         }
         other => panic!("expected a failure: {other:?}"),

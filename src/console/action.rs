@@ -56,11 +56,13 @@ pub enum Action {
     SyncNow,
     /// Proof of life: verify the person's live finger against their enrolled prints.
     Verify,
+    /// Empty the text field (the search box).
+    Clear,
 }
 
 impl Action {
     /// Every action (for the keymap and the help overlay).
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -86,6 +88,7 @@ impl Action {
         Action::Refresh,
         Action::SyncNow,
         Action::Verify,
+        Action::Clear,
     ];
 
     /// The name used in the keymap file (Spanish, snake case).
@@ -116,6 +119,7 @@ impl Action {
             Action::Refresh => "actualizar",
             Action::SyncNow => "sincronizar",
             Action::Verify => "supervivencia",
+            Action::Clear => "limpiar",
         }
     }
 

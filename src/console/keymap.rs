@@ -185,7 +185,7 @@ impl Default for Keymap {
     fn default() -> Self {
         use KeyCode::*;
         let p = Key::plain;
-        let table: [(Action, Vec<Key>); 25] = [
+        let table: [(Action, Vec<Key>); 26] = [
             (Action::Quit, vec![Key::ctrl('q')]),
             (Action::Help, vec![p(F(1)), c('?')]),
             (Action::Back, vec![p(Esc), p(F(10))]),
@@ -211,6 +211,7 @@ impl Default for Keymap {
             (Action::Refresh, vec![Key::ctrl('r')]),
             (Action::SyncNow, vec![p(Enter), p(F(9))]),
             (Action::Verify, vec![c('v'), p(F(7))]),
+            (Action::Clear, vec![Key::ctrl('u')]),
         ];
         Keymap {
             keys: table.into_iter().collect(),
@@ -281,7 +282,7 @@ pub fn actions_of(screen: Screen) -> &'static [Action] {
     match screen {
         Screen::Login => &[Confirm, NextField, Up, Down],
         Screen::Home => &[Lookup, Queue, Sync, Resume, Refresh],
-        Screen::Lookup => &[Confirm, Up, Down],
+        Screen::Lookup => &[Confirm, Clear, Up, Down],
         Screen::Person => &[Enroll, Verify, Lookup],
         Screen::Enroll => &[
             Confirm, Retry, AcceptBest, Exception, Decline, Left, Right, Up, Down,

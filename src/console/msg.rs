@@ -230,7 +230,7 @@ pub struct SyncOverview {
     /// LAN peers configured.
     pub peers: Vec<String>,
     /// Why the configuration cannot be used, if so.
-    pub config_error: Option<String>,
+    pub config_error: Option<crate::console::sync_config::SyncConfigError>,
     /// Last successful round (UTC text).
     pub last: Option<String>,
     /// Conflicts waiting for a supervisor.
@@ -291,8 +291,35 @@ pub enum DeviceEvent {
     Image(FingerImage),
     /// A photo (JPEG).
     Photo(Vec<u8>),
-    /// A failure (operator text).
-    Failed(String),
+    /// A failure, worded by the console's language layer.
+    Failed(DeviceProblem),
+}
+
+/// Why a device could not do what was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceProblem {
+    /// No scanner is connected.
+    NoScanner,
+    /// No camera is connected.
+    NoCamera,
+    /// The device or its driver failed this way.
+    Device(crate::workflows::types::DeviceErrorKind),
+    /// The device worker's queue is full or stopped.
+    Busy,
+}
+
+/// Why a sync round did not start or did not finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncProblem {
+    /// Nobody is logged in.
+    NotLoggedIn,
+    /// A round is already running.
+    Busy,
+    /// The `[sincronizacion]` table cannot be used.
+    Config(crate::console::sync_config::SyncConfigError),
+    /// The round failed: the chain of causes as the workflow reported it (Spanish; English
+    /// screens show a summary and the log keeps this).
+    Round(String),
 }
 
 /// Progress of synchronisation for the sync screen.
@@ -318,8 +345,8 @@ pub enum SyncStatus {
     Started(Vec<String>),
     /// Progress of the running round.
     Round(crate::workflows::sync_round::RoundEvent),
-    /// The round ended: totals and the open conflicts, or why it failed (Spanish).
-    Ended(Result<(RoundSummary, Vec<ConflictRow>), String>),
+    /// The round ended: totals and the open conflicts, or why it failed.
+    Ended(Result<(RoundSummary, Vec<ConflictRow>), SyncProblem>),
 }
 
 /// Anything a worker sends to the UI task.

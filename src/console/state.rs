@@ -103,7 +103,7 @@ pub struct SyncInfo {
     /// The result line of the last round.
     pub result: Option<(Tone, String)>,
     /// Why the hub/peer configuration cannot be used.
-    pub config_error: Option<String>,
+    pub config_error: Option<crate::console::sync_config::SyncConfigError>,
     /// Conflicts waiting for a supervisor (ids and codes only).
     pub conflict_list: Vec<crate::console::msg::ConflictRow>,
 }
@@ -301,6 +301,9 @@ pub struct EnrollState {
     pub duplicates: Option<Vec<DuplicateRow>>,
     /// Fingers a supervisor asked to take again (empty: a whole round).
     pub recapture: Vec<crate::workflows::types::FingerPosition>,
+    /// Enter was pressed while the photo was still being read or checked: accept it as soon
+    /// as its check passes.
+    pub accept_photo: bool,
     /// Folio after submit.
     pub folio: Option<String>,
 }

@@ -39,23 +39,46 @@ pub struct SyncTargets {
     pub attempts: u32,
 }
 
+/// Why the `[sincronizacion]` table cannot be used (worded by the console's language layer).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SyncConfigError {
+    /// `consola.toml` exists but cannot be read.
+    #[error("no se pudo leer consola.toml")]
+    Unreadable,
+    /// The table is not valid TOML of the expected shape (the parser's words).
+    #[error("sección [sincronizacion] inválida: {0}")]
+    Invalid(String),
+    /// `clave_concentrador` is not 64 hex characters.
+    #[error("clave_concentrador debe tener 64 caracteres hexadecimales")]
+    BadHubKey,
+    /// Neither hub nor peers.
+    #[error(
+        "no hay concentrador ni estaciones vecinas configurados: el administrador los indica en la sección [sincronizacion] de consola.toml"
+    )]
+    NoTargets,
+}
+
 impl SyncConfig {
     /// Reads the table from `<home>/consola.toml` (an absent file or table: nothing set).
-    pub fn load(home: &Home) -> Result<Self, String> {
+    pub fn load(home: &Home) -> Result<Self, SyncConfigError> {
         let path = home.dir().join("consola.toml");
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => return Err(format!("no se pudo leer {}: {e}", path.display())),
+            Err(e) => {
+                tracing::warn!(target: "huella::sync", "consola.toml not read: {e}");
+                return Err(SyncConfigError::Unreadable);
+            }
         };
-        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+        Self::parse(&text)
     }
 
     /// Parses the table out of a whole `consola.toml` text.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, SyncConfigError> {
         toml::from_str::<File>(text)
             .map(|f| f.sincronizacion)
-            .map_err(|e| format!("sección [sincronizacion] inválida: {e}"))
+            .map_err(|e| SyncConfigError::Invalid(e.to_string()))
     }
 
     /// Hub and peers as shown on the screen.
@@ -67,7 +90,7 @@ impl SyncConfig {
     }
 
     /// The targets of a round, or why there is none.
-    pub fn targets(&self) -> Result<SyncTargets, String> {
+    pub fn targets(&self) -> Result<SyncTargets, SyncConfigError> {
         let mut targets = Vec::new();
         if let Some(hub) = self
             .concentrador
@@ -76,7 +99,7 @@ impl SyncConfig {
         {
             targets.push(
                 Target::hub(hub, self.clave_concentrador.as_deref())
-                    .map_err(|_| "clave_concentrador debe tener 64 caracteres hexadecimales")?,
+                    .map_err(|_| SyncConfigError::BadHubKey)?,
             );
         }
         targets.extend(
@@ -86,7 +109,7 @@ impl SyncConfig {
                 .map(|p| Target::peer(p)),
         );
         if targets.is_empty() {
-            return Err("no hay concentrador ni estaciones vecinas configurados: el administrador los indica en la sección [sincronizacion] de consola.toml".into());
+            return Err(SyncConfigError::NoTargets);
         }
         Ok(SyncTargets {
             targets,
@@ -118,6 +141,7 @@ mod tests {
         assert!(
             none.targets()
                 .expect_err("empty")
+                .to_string()
                 .contains("[sincronizacion]")
         );
         let bad = SyncConfig::parse(
@@ -127,10 +151,11 @@ mod tests {
         assert!(
             bad.targets()
                 .expect_err("bad key")
+                .to_string()
                 .contains("64 caracteres")
         );
         let typo =
             SyncConfig::parse("[sincronizacion]\nconcentrdor = \"x\"\n").expect_err("unknown key");
-        assert!(typo.contains("inválida"), "{typo}");
+        assert!(typo.to_string().contains("inválida"), "{typo}");
     }
 }

@@ -45,7 +45,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             toast,
         );
     }
-    frame.render_widget(Paragraph::new(widgets::hints(app)), keys);
+    frame.render_widget(Paragraph::new(widgets::hints(app, keys.width)), keys);
     if app.help {
         widgets::help(app, body, frame.buffer_mut());
     }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 
 use super::action::Action;
 use super::keymap::{GLOBAL, actions_of};
-use super::state::App;
+use super::state::{App, Screen};
 use crate::workflows::enroll::Thumb;
 
 /// A bordered panel with a title.
@@ -70,24 +70,51 @@ pub fn bar(done: usize, total: usize, width: usize) -> String {
     )
 }
 
-/// The key-hint line of the current screen.
-pub fn hints(app: &App) -> Line<'static> {
-    let mut spans = Vec::new();
-    let shown: Vec<Action> = actions_of(app.screen)
+/// The key-hint line of the current screen, as many hints as fit in `width` columns; help
+/// and back are always shown (help lists the rest).
+pub fn hints(app: &App, width: u16) -> Line<'static> {
+    let hint = |a: Action| {
+        [
+            Span::styled(
+                format!(" {} ", app.keymap.label(a)),
+                Style::new().add_modifier(Modifier::REVERSED),
+            ),
+            Span::raw(format!(" {}  ", app.lang.action(a))),
+        ]
+    };
+    let width_of = |a: Action| hint(a).iter().map(Span::width).sum::<usize>();
+    let always = [Action::Help, Action::Back];
+    let mut room = usize::from(width).saturating_sub(always.iter().map(|a| width_of(*a)).sum());
+    let mut shown: Vec<Action> = Vec::new();
+    for a in screen_actions(app)
         .iter()
         .copied()
         .filter(|a| !matches!(a, Action::Up | Action::Down | Action::Left | Action::Right))
-        .take(6)
-        .chain([Action::Help, Action::Back])
-        .collect();
-    for a in shown {
-        spans.push(Span::styled(
-            format!(" {} ", app.keymap.label(a)),
-            Style::new().add_modifier(Modifier::REVERSED),
-        ));
-        spans.push(Span::raw(format!(" {}  ", app.lang.action(a))));
+    {
+        let w = width_of(a);
+        if w > room {
+            break;
+        }
+        room -= w;
+        shown.push(a);
     }
-    Line::from(spans)
+    shown.extend(always);
+    Line::from(shown.into_iter().flat_map(hint).collect::<Vec<_>>())
+}
+
+/// The keys that do something now: on the enrollment wizard, those of the current step only.
+fn screen_actions(app: &App) -> &'static [Action] {
+    use crate::console::state::EnrollStep;
+    match (app.screen, app.enroll.as_ref().map(|e| e.step)) {
+        (Screen::Enroll, Some(EnrollStep::Identity | EnrollStep::Duplicates)) => &[Action::Confirm],
+        (Screen::Enroll, Some(EnrollStep::Done)) => &[Action::Confirm],
+        (Screen::Enroll, Some(EnrollStep::Consent)) => &[Action::Confirm, Action::Decline],
+        (Screen::Enroll, Some(EnrollStep::Fingers)) => {
+            &[Action::Retry, Action::AcceptBest, Action::Exception]
+        }
+        (Screen::Enroll, Some(EnrollStep::Face)) => &[Action::Confirm, Action::Retry],
+        (screen, _) => actions_of(screen),
+    }
 }
 
 /// A rectangle of `w × h` centred in `area`.
@@ -114,8 +141,11 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(s.help_config.italic()));
-    let h = lines.len() as u16 + 2;
-    let rect = centred(area, 64, h);
+    let rect = centred(area, 64, 0);
+    // Wrapped lines count too, so the last sentence is never cut.
+    let inner = usize::from(rect.width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    let rect = centred(area, 64, u16::try_from(rows + 2).unwrap_or(u16::MAX));
     Clear.render(rect, buf);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })

@@ -200,3 +200,71 @@ fn failed(home: &Home, user: &str, lockout: Lockout) -> LoginError {
         locked_for,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use huella_keys::KdfCost;
+
+    use super::*;
+    use crate::workflows::station::{self, InitParams};
+
+    #[test]
+    fn three_wrong_passphrases_lock_that_user_only_and_the_lock_is_on_disk() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let home = Home::new(dir.path().join("estacion"));
+        let pass = Passphrase::new("clave-de-prueba-acceso");
+        station::init(
+            &home,
+            &InitParams {
+                office: "0901",
+                station: "A",
+                admin: "ana",
+                passphrase: &pass,
+                regional: None,
+                central: None,
+                cost: KdfCost::new(KdfCost::MIN),
+            },
+        )
+        .expect("init");
+        let wrong = Passphrase::new("no-es-la-clave");
+        let lockout = Lockout::default();
+        for n in 1..=2 {
+            assert!(matches!(
+                login(&home, "ana", &wrong, lockout),
+                Err(LoginError::Refused { failures, locked_for: None }) if failures == n
+            ));
+        }
+        assert!(matches!(
+            login(&home, "ana", &wrong, lockout),
+            Err(LoginError::Refused {
+                failures: 3,
+                locked_for: Some(30)
+            })
+        ));
+        // Locked even with the right passphrase; an unknown user is counted on its own.
+        assert!(matches!(
+            login(&home, "ana", &pass, lockout),
+            Err(LoginError::Locked { .. })
+        ));
+        assert!(locked_for(&home, "ana").is_some());
+        assert!(locked_for(&home, "beto").is_none());
+        assert!(matches!(
+            login(&home, "beto", &wrong, lockout),
+            Err(LoginError::Refused { failures: 1, .. })
+        ));
+        assert!(matches!(
+            login(&home, "../x", &wrong, lockout),
+            Err(LoginError::InvalidUser)
+        ));
+        // Once the lock has passed, the right passphrase opens and clears the count.
+        Attempts {
+            failures: 3,
+            locked_until: 0,
+        }
+        .store(&home, "ana")
+        .expect("expire");
+        let (_, who) = login(&home, "ana", &pass, lockout).expect("login");
+        assert_eq!(who.user, "ana");
+        assert_eq!(Attempts::load(&home, "ana"), Attempts::default());
+    }
+}

@@ -2,9 +2,13 @@
 //! recaptures supervisors asked for, the approval backlog and its age, the last good sync,
 //! and everyone pending capture with the days left before restriction, most urgent first.
 //!
+//! Recaptures are found through `<home>/recapturas` (record ids noted when a supervisor of this
+//! station asks for one), so the home never opens every pending record. A recapture asked at
+//! another station is not listed on this home; the person's file and the draft still show it.
+//!
 //! Owns the restriction rule ([`RESTRICTION_DAYS`] from the notification, i.e. the first day
 //! the person was pending) and the view models of the home and pending lists. Must not draw;
-//! times stay UTC text here and the faces show them in local time.
+//! times stay UTC text here and the faces word them (ages, stamps to the minute).
 
 use huella_sync::{BiometricStatus, FingerPosition, RecordError, RecordId, StoreError};
 
@@ -104,15 +108,62 @@ pub struct HomeOverview {
     pub last_sync: Option<String>,
 }
 
+fn recaptures_file(home: &Home) -> std::path::PathBuf {
+    home.dir().join("recapturas")
+}
+
+/// Record ids with a recapture asked at this station (hex, one a line; ids only).
+fn noted_recaptures(home: &Home) -> Vec<RecordId> {
+    std::fs::read(recaptures_file(home))
+        .ok()
+        .filter(|b| b.len() <= 1 << 20)
+        .and_then(|b| String::from_utf8(b).ok())
+        .map(|t| {
+            t.lines()
+                .filter_map(|l| RecordId::parse(l.trim()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Notes that a recapture of `id` was asked, so the home lists it without scanning every
+/// pending person; entries no longer waiting are dropped here too.
+pub(crate) fn note_recapture(home: &Home, session: &Session, id: RecordId) -> std::io::Result<()> {
+    let keys = session.keys();
+    let mut ids: Vec<RecordId> = noted_recaptures(home)
+        .into_iter()
+        .filter(|other| {
+            *other != id
+                && session
+                    .store
+                    .open_record(&keys, *other)
+                    .ok()
+                    .and_then(|o| o.record.status().ok())
+                    == Some(BiometricStatus::Pendiente)
+        })
+        .collect();
+    ids.push(id);
+    let text: String = ids.iter().map(|i| format!("{}\n", i.to_hex())).collect();
+    let path = recaptures_file(home);
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, &path)
+}
+
 /// The home figures for the logged-in officer.
 pub fn home(home: &Home, session: &Session) -> Result<HomeOverview, OverviewError> {
     let counts = session.store.status_counts()?;
     let keys = session.keys();
+    // Only the records noted at decision time are opened: the home screen must not decrypt
+    // every pending person of a large office.
     let mut recaptures = Vec::new();
-    for id in session.store.ids_with_status(BiometricStatus::Pendiente)? {
+    for id in noted_recaptures(home) {
         let Ok(open) = session.store.open_record(&keys, id) else {
             continue;
         };
+        if open.record.status()? != BiometricStatus::Pendiente {
+            continue;
+        }
         let Some(last) = open.record.status_history()?.pop() else {
             continue;
         };

@@ -433,6 +433,11 @@ pub fn decide(
             factors.audit_text()
         ),
     )?;
+    if req.decision == Decision::Recapturar
+        && let Err(e) = crate::workflows::overview::note_recapture(home, session, id)
+    {
+        tracing::warn!(target: "huella::consola", "recapture not noted for the home: {e}");
+    }
     Ok(DecisionOutcome {
         approval,
         factors,
@@ -452,4 +457,25 @@ fn recapture_fingers(req: &DecisionRequest<'_>) -> Result<Vec<FingerPosition>, R
         return Err(ReviewError::RecaptureFingers);
     }
     Ok(fingers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recapture_names_its_fingers_in_the_status_and_reads_them_back() {
+        let fingers = [FingerPosition::RightMiddle, FingerPosition::LeftThumb];
+        let label = enroll::recapture_label(&fingers);
+        assert_eq!(label, "recaptura solicitada (dedos 3,6)");
+        assert_eq!(
+            enroll::requested_fingers(&format!("{label}: dedo movido")),
+            Some(fingers.to_vec())
+        );
+        assert_eq!(
+            enroll::requested_fingers("recaptura solicitada: x"),
+            Some(vec![])
+        );
+        assert_eq!(enroll::requested_fingers("rechazado: x"), None);
+    }
 }

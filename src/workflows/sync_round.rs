@@ -239,11 +239,13 @@ pub fn run_round(
                         &[],
                         &format!("sincronización con {url} rechazada: {e}"),
                     );
-                    let _ = session.store.commit(
+                    if let Err(c) = session.store.commit(
                         b,
                         &session.credential.officer,
                         &huella_sync::time::now_utc(),
-                    );
+                    ) {
+                        tracing::warn!(target: "huella::sync", "refusal not audited: {c}");
+                    }
                     return Err(e).with_context(|| format!("sincronización con {url}"));
                 }
             }

@@ -2,7 +2,7 @@
 //! passphrase, a scanner image, UTC text), re-exported so a face depends on the workflows
 //! layer only. Nothing here has behaviour of its own.
 
-pub use huella_devices::FingerImage;
+pub use huella_devices::{ErrorKind as DeviceErrorKind, FingerImage};
 pub use huella_keys::{Passphrase, Role};
 pub use huella_sync::events::SyncEvent;
 pub use huella_sync::{

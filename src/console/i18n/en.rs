@@ -241,6 +241,7 @@ pub fn action(a: Action) -> &'static str {
         Action::Refresh => "Refresh",
         Action::SyncNow => "Sync now",
         Action::Verify => "Proof of life",
+        Action::Clear => "Clear the search",
     }
 }
 

@@ -106,3 +106,40 @@ fn en_review(e: &ReviewError) -> String {
         _ => EN_TECHNICAL.to_owned(),
     }
 }
+
+impl Lang {
+    /// Why a sync round did not start or finish, for the officer.
+    pub fn sync_problem(self, p: &crate::console::msg::SyncProblem) -> String {
+        use crate::console::msg::SyncProblem as P;
+        match (self, p) {
+            (_, P::Config(e)) => self.sync_config_error(e),
+            (Lang::Es, P::NotLoggedIn) => "inicie sesión para sincronizar".to_owned(),
+            (Lang::Es, P::Busy) => "ya hay una sincronización en curso".to_owned(),
+            (Lang::Es, P::Round(why)) => why.clone(),
+            (Lang::En, P::NotLoggedIn) => "log in to synchronise".to_owned(),
+            (Lang::En, P::Busy) => "a sync round is already running".to_owned(),
+            (Lang::En, P::Round(why)) => {
+                tracing::warn!(target: "huella::sync", "round failed: {why}");
+                "the hub or a peer could not be reached or refused the round; the details are in the log"
+                    .to_owned()
+            }
+        }
+    }
+
+    /// Why the `[sincronizacion]` table cannot be used.
+    pub fn sync_config_error(self, e: &crate::console::sync_config::SyncConfigError) -> String {
+        use crate::console::sync_config::SyncConfigError as C;
+        match (self, e) {
+            (Lang::Es, e) => e.to_string(),
+            (Lang::En, C::Unreadable) => "consola.toml cannot be read".to_owned(),
+            (Lang::En, C::Invalid(detail)) => {
+                format!("the [sincronizacion] table is invalid: {detail}")
+            }
+            (Lang::En, C::BadHubKey) => "clave_concentrador must be 64 hex characters".to_owned(),
+            (Lang::En, C::NoTargets) => {
+                "no hub and no peer configured: the administrator sets them in the [sincronizacion] table of consola.toml"
+                    .to_owned()
+            }
+        }
+    }
+}

@@ -240,6 +240,7 @@ pub fn action(a: Action) -> &'static str {
         Action::Refresh => "Actualizar",
         Action::SyncNow => "Sincronizar ahora",
         Action::Verify => "Supervivencia",
+        Action::Clear => "Limpiar la búsqueda",
     }
 }
 

@@ -8,6 +8,7 @@ use super::state::Screen;
 use crate::workflows::enroll::FaceCheckKind;
 
 mod clock;
+mod devices;
 pub mod en;
 mod errors;
 pub mod es;

@@ -144,7 +144,7 @@ fn fingers(app: &App, e: &EnrollState, area: Rect, buf: &mut Buffer) {
         .render(list, buf);
 
     let slot = e.fingers[e.current];
-    let [text, image] = Layout::vertical([Constraint::Length(7), Constraint::Min(3)]).areas(live);
+    let [text, image] = Layout::vertical([Constraint::Length(12), Constraint::Min(3)]).areas(live);
     let pos = FingerPosition::ALL[e.current];
     let mut t = vec![Line::from(
         format!("{} {}", s.place_finger, finger_name(app, pos)).bold(),
@@ -195,7 +195,10 @@ fn fingers(app: &App, e: &EnrollState, area: Rect, buf: &mut Buffer) {
         )
         .dim(),
     ));
-    Paragraph::new(t).block(panel(s.capture)).render(text, buf);
+    Paragraph::new(t)
+        .wrap(Wrap { trim: true })
+        .block(panel(s.capture))
+        .render(text, buf);
     let img_block = panel(s.last_image);
     let inner = img_block.inner(image);
     img_block.render(image, buf);

@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Stylize;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::console::action::Action;
 use crate::console::state::App;
@@ -37,11 +37,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             }
             lines.push(Line::raw(""));
             if !h.recaptures.is_empty() {
-                lines.push(Line::from(
-                    format!("{} ({} {}):", s.recaptures, k(Action::Lookup), s.to_lookup)
-                        .yellow()
-                        .bold(),
-                ));
+                lines.push(Line::from(format!("{}:", s.recaptures).yellow().bold()));
                 for r in h.recaptures.iter().take(4) {
                     let fingers: Vec<&str> =
                         r.fingers.iter().map(|f| app.lang.finger(*f)).collect();
@@ -98,6 +94,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         a.push(Line::from(s.only_supervisors.dim()));
     }
     Paragraph::new(a)
+        .wrap(Wrap { trim: true })
         .block(panel(s.approvals))
         .render(approvals, buf);
 
@@ -146,6 +143,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         format!("{} {}", k(Action::Sync), s.to_sync).cyan(),
     ));
     Paragraph::new(y)
+        .wrap(Wrap { trim: true })
         .block(panel(s.sync_title))
         .render(sync, buf);
 }

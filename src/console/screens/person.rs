@@ -46,6 +46,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ),
     ];
     Paragraph::new(id_lines)
+        .wrap(Wrap { trim: true })
         .block(panel(s.person_title))
         .render(ident, buf);
     let mut b = vec![

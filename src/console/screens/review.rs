@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Stylize;
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, Paragraph, Widget};
+use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use crate::console::action::Action;
 use crate::console::state::App;
@@ -107,6 +107,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ));
     }
     Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
         .block(panel(s.evidence))
         .render(info, buf);
     if let Some(p) = &r.prompt {

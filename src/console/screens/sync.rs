@@ -69,7 +69,9 @@ fn status(app: &App) -> Vec<Line<'static>> {
         }
     )));
     if let Some(e) = &y.config_error {
-        lines.push(Line::from(format!("{}: {e}", s.sync_config_error).red()));
+        lines.push(Line::from(
+            format!("{}: {}", s.sync_config_error, app.lang.sync_config_error(e)).red(),
+        ));
     }
     if y.running {
         let spin = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];

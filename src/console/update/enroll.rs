@@ -4,11 +4,12 @@ use crate::workflows::types::{FingerException, FingerPosition};
 
 use super::{back, go, go_home, set_toast};
 use crate::console::action::Action;
-use crate::console::msg::{DeskCmd, DeskEvent, DeviceCmd, DeviceEvent, Effect};
+use crate::console::msg::{DeskCmd, DeskEvent, DeviceCmd, DeviceEvent, DeviceProblem, Effect};
 use crate::console::state::{
     App, EnrollState, EnrollStep, ExceptionPrompt, Phase, Screen, Slot, Tone,
 };
 use crate::workflows::enroll::{Draft, MAX_ATTEMPTS, QUALITY_THRESHOLD, Thumb};
+use crate::workflows::types::DeviceErrorKind;
 
 /// A stable number for a person, used by simulated devices to show "their" finger and face.
 pub fn subject_of(curp: &str) -> u64 {
@@ -32,6 +33,7 @@ fn capture(e: &mut EnrollState) -> Vec<Effect> {
 
 fn photo(e: &mut EnrollState) -> Vec<Effect> {
     e.phase = Phase::Waiting;
+    e.accept_photo = false;
     e.face = None;
     e.photo = None;
     vec![Effect::Device(DeviceCmd::Photo {
@@ -95,6 +97,7 @@ fn state_of(d: &Draft) -> EnrollState {
         duplicates: None,
         folio: None,
         recapture: d.recapture.clone(),
+        accept_photo: false,
     }
 }
 
@@ -235,7 +238,11 @@ pub(super) fn action(app: &mut App, action: Action) -> Vec<Effect> {
                 set_toast(app, Tone::Error, s.face_failed);
                 Vec::new()
             }
-            _ => Vec::new(),
+            // Still reading or checking: the Enter is kept, not lost.
+            _ => {
+                e.accept_photo = busy(e);
+                Vec::new()
+            }
         },
         (EnrollStep::Duplicates, Action::Confirm) => match &e.duplicates {
             Some(d) => {
@@ -284,9 +291,17 @@ pub(super) fn on_device(app: &mut App, ev: DeviceEvent) -> Vec<Effect> {
             e.photo = Some(jpeg.clone());
             return vec![Effect::Desk(DeskCmd::CheckFace(jpeg))];
         }
-        DeviceEvent::Failed(msg) => {
-            app.devices.problem = Some(msg.clone());
-            e.phase = Phase::Failed(msg);
+        DeviceEvent::Failed(problem) => {
+            // A blurry scan is an attempt at this finger like a low-quality one.
+            if problem == DeviceProblem::Device(DeviceErrorKind::PoorImage)
+                && e.step == EnrollStep::Fingers
+            {
+                let slot = &mut e.fingers[e.current];
+                slot.attempts = slot.attempts.saturating_add(1);
+            }
+            let text = app.lang.device_problem(problem).to_owned();
+            app.devices.problem = Some(text.clone());
+            e.phase = Phase::Failed(text);
         }
         _ => {}
     }
@@ -342,7 +357,16 @@ pub(super) fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
         }
         DeskEvent::FaceChecked(check) => {
             e.phase = Phase::Idle;
-            e.face = Some(check);
+            let accept = std::mem::take(&mut e.accept_photo) && check.passed();
+            e.face = Some(check.clone());
+            if let (true, Some(jpeg)) = (accept, e.photo.clone()) {
+                e.phase = Phase::Evaluating;
+                return vec![Effect::Desk(DeskCmd::SaveFace {
+                    id: e.id,
+                    jpeg,
+                    check,
+                })];
+            }
             return Vec::new();
         }
         DeskEvent::FaceSaved(Ok(())) => {

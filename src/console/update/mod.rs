@@ -262,6 +262,10 @@ pub fn parse_query(text: &str) -> Query {
 fn lookup_action(app: &mut App, action: Action) -> Vec<Effect> {
     let l = &mut app.lookup;
     match action {
+        Action::Clear => {
+            *l = super::state::LookupState::default();
+            Vec::new()
+        }
         Action::Up => {
             l.selected = l.selected.saturating_sub(1);
             Vec::new()

@@ -82,7 +82,8 @@ pub fn on_device(app: &mut App, ev: DeviceEvent) -> Vec<Effect> {
         }
         DeviceEvent::Failed(e) => {
             app.proof = None;
-            set_toast(app, Tone::Error, e);
+            let text = app.lang.device_problem(e);
+            set_toast(app, Tone::Error, text);
         }
         _ => {}
     }

@@ -162,7 +162,8 @@ pub(super) fn on_device(app: &mut App, ev: DeviceEvent) -> Vec<Effect> {
             p.busy = false;
             p.pass.clear();
             p.on_pass = true;
-            set_toast(app, Tone::Error, e);
+            let text = app.lang.device_problem(e);
+            set_toast(app, Tone::Error, text);
         }
         _ => {}
     }

@@ -114,7 +114,8 @@ pub fn on_status(app: &mut App, s: SyncStatus) -> Vec<Effect> {
                     app.sync.conflict_list = conflicts;
                 }
                 Err(e) => {
-                    app.sync.result = Some((Tone::Error, format!("{}: {e}", s.sync_failed)));
+                    let why = app.lang.sync_problem(&e);
+                    app.sync.result = Some((Tone::Error, format!("{}: {why}", s.sync_failed)));
                 }
             }
             return vec![Effect::Desk(DeskCmd::Pending)];

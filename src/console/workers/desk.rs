@@ -13,7 +13,7 @@ use tokio::sync::mpsc::Sender;
 use super::emit;
 use super::sync::{RoundJob, SyncWorker};
 use crate::console::msg::{
-    DeskCmd, DeskError, DeskEvent, ProofOfLife, SyncOverview, SyncStatus, WorkerEvent,
+    DeskCmd, DeskError, DeskEvent, ProofOfLife, SyncOverview, SyncProblem, SyncStatus, WorkerEvent,
 };
 use crate::console::state::{StationInfo, UserInfo};
 use crate::console::sync_config::SyncConfig;
@@ -263,19 +263,19 @@ impl Desk {
         }
     }
 
-    /// Hands a round to the sync worker; the reason in Spanish when it cannot start.
-    fn start_round(&self) -> Option<String> {
+    /// Hands a round to the sync worker; why not when it cannot start.
+    fn start_round(&self) -> Option<SyncProblem> {
         let Some(session) = self.session.clone() else {
-            return Some("inicie sesión para sincronizar".into());
+            return Some(SyncProblem::NotLoggedIn);
         };
         let targets = match SyncConfig::load(&self.home).and_then(|c| c.targets()) {
             Ok(t) => t,
-            Err(e) => return Some(e),
+            Err(e) => return Some(SyncProblem::Config(e)),
         };
         if self.sync.start(RoundJob { session, targets }) {
             None
         } else {
-            Some("ya hay una sincronización en curso".into())
+            Some(SyncProblem::Busy)
         }
     }
 

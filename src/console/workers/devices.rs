@@ -12,7 +12,7 @@ use huella_devices::{
 use tokio::sync::mpsc::Sender;
 
 use super::emit;
-use crate::console::msg::{DeviceCmd, DeviceEvent, WorkerEvent};
+use crate::console::msg::{DeviceCmd, DeviceEvent, DeviceProblem, WorkerEvent};
 use crate::home::Home;
 use crate::workflows::activity::DeviceSeen;
 
@@ -69,30 +69,42 @@ fn note_devices(home: &Home, found: &[(&str, &str, Result<String, String>)]) {
     }
 }
 
-fn open_scanner(path: &str) -> Result<ScannerActor, String> {
-    let s = ZfmScanner::open(path, ZfmConfig::default()).map_err(|e| e.mensaje().to_owned())?;
-    huella_devices::spawn_scanner(Box::new(s), 64).map_err(|e| e.to_string())
+/// Why a device did not open: its kind for the console, its text for `huella status`.
+type OpenFailure = (huella_devices::ErrorKind, String);
+
+fn open_scanner(path: &str) -> Result<ScannerActor, OpenFailure> {
+    let s = ZfmScanner::open(path, ZfmConfig::default())
+        .map_err(|e| (e.kind(), e.mensaje().to_owned()))?;
+    huella_devices::spawn_scanner(Box::new(s), 64)
+        .map_err(|e| (huella_devices::ErrorKind::Io, e.to_string()))
 }
 
-fn open_camera(path: &str) -> Result<CameraActor, String> {
-    let c =
-        Vc0706Camera::open(path, Vc0706Config::default()).map_err(|e| e.mensaje().to_owned())?;
-    huella_devices::spawn_camera(Box::new(c), 64).map_err(|e| e.to_string())
+fn open_camera(path: &str) -> Result<CameraActor, OpenFailure> {
+    let c = Vc0706Camera::open(path, Vc0706Config::default())
+        .map_err(|e| (e.kind(), e.mensaje().to_owned()))?;
+    huella_devices::spawn_camera(Box::new(c), 64)
+        .map_err(|e| (huella_devices::ErrorKind::Io, e.to_string()))
 }
 
 /// Opens the device configured at `path`, if any, and notes the outcome for `huella status`.
 fn open_noted<'p, A>(
     kind: &'static str,
     path: Option<&'p str>,
-    open: fn(&str) -> Result<A, String>,
+    open: fn(&str) -> Result<A, OpenFailure>,
     model: fn(&A) -> String,
     found: &mut Vec<(&'static str, &'p str, Result<String, String>)>,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<DeviceProblem>,
 ) -> Option<A> {
     let path = path?;
     let opened = open(path);
-    found.push((kind, path, opened.as_ref().map(model).map_err(Clone::clone)));
-    opened.map_err(|e| problems.push(e)).ok()
+    found.push((
+        kind,
+        path,
+        opened.as_ref().map(model).map_err(|(_, text)| text.clone()),
+    ));
+    opened
+        .map_err(|(k, _)| problems.push(DeviceProblem::Device(k)))
+        .ok()
 }
 
 fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<WorkerEvent>) {
@@ -145,17 +157,17 @@ fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<Wo
                             s.send(ScannerCommand::Capture {
                                 timeout: FINGER_TIMEOUT,
                             })
-                            .map_err(|e| e.to_string())
+                            .map_err(|_| DeviceProblem::Busy)
                         }
-                        None => Err(no_device()),
+                        None => Err(DeviceProblem::NoScanner),
                     },
                     DeviceCmd::Photo { .. } => match &camera {
                         Some(c) => c
                             .send(CameraCommand::Capture {
                                 timeout: PHOTO_TIMEOUT,
                             })
-                            .map_err(|e| e.to_string()),
-                        None => Err(no_device()),
+                            .map_err(|_| DeviceProblem::Busy),
+                        None => Err(DeviceProblem::NoCamera),
                     },
                     DeviceCmd::Cancel => {
                         if let Some(s) = &scanner {
@@ -190,7 +202,9 @@ fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<Wo
                     ScannerEvent::Failed(e) if e.kind() == huella_devices::ErrorKind::Cancelled => {
                         None
                     }
-                    ScannerEvent::Failed(e) => Some(DeviceEvent::Failed(e.mensaje().to_owned())),
+                    ScannerEvent::Failed(e) => {
+                        Some(DeviceEvent::Failed(DeviceProblem::Device(e.kind())))
+                    }
                     ScannerEvent::FingerLifted | ScannerEvent::Stopped => None,
                 };
                 if let Some(ev) = out
@@ -208,7 +222,9 @@ fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<Wo
                     CameraEvent::Failed(e) if e.kind() == huella_devices::ErrorKind::Cancelled => {
                         None
                     }
-                    CameraEvent::Failed(e) => Some(DeviceEvent::Failed(e.mensaje().to_owned())),
+                    CameraEvent::Failed(e) => {
+                        Some(DeviceEvent::Failed(DeviceProblem::Device(e.kind())))
+                    }
                     CameraEvent::Stopped => None,
                 };
                 if let Some(ev) = out
@@ -219,8 +235,4 @@ fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<Wo
             }
         }
     }
-}
-
-fn no_device() -> String {
-    "No hay dispositivo conectado: registre una excepción o conecte el equipo.".to_owned()
 }

@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use tokio::sync::mpsc::Sender;
 
 use super::emit;
-use crate::console::msg::{ConflictRow, RoundSummary, SyncStatus, WorkerEvent};
+use crate::console::msg::{ConflictRow, RoundSummary, SyncProblem, SyncStatus, WorkerEvent};
 use crate::console::sync_config::SyncTargets;
 use crate::home::Home;
 use crate::workflows::session::Session;
@@ -46,8 +46,9 @@ impl SyncWorker {
 }
 
 /// The conflicts waiting for a supervisor, without personal data.
-pub fn conflicts(session: &Session) -> Result<Vec<ConflictRow>, String> {
-    crate::workflows::conflicts::open_conflicts(session).map_err(|e| e.to_string())
+pub fn conflicts(session: &Session) -> Result<Vec<ConflictRow>, SyncProblem> {
+    crate::workflows::conflicts::open_conflicts(session)
+        .map_err(|e| SyncProblem::Round(e.to_string()))
 }
 
 fn run(home: &Home, rx: &Receiver<RoundJob>, tx: &Sender<WorkerEvent>) {
@@ -89,7 +90,7 @@ fn run(home: &Home, rx: &Receiver<RoundJob>, tx: &Sender<WorkerEvent>) {
             }
             Err(e) => {
                 tracing::warn!("sync round failed");
-                Err(format!("{e:#}"))
+                Err(SyncProblem::Round(format!("{e:#}")))
             }
         };
         drop(job);
