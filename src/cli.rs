@@ -168,6 +168,12 @@ pub enum Command {
         #[command(flatten)]
         who: AsUser,
     },
+    /// The station policy (approvals without the supervisor's finger).
+    Policy(crate::commands::policy::PolicyArgs),
+    /// Proof of life: the person presents an enrolled finger on the scanner.
+    ProofOfLife(crate::commands::proof::ProofArgs),
+    /// One person's file: captures, status history, signed decisions, proofs of life.
+    Person(crate::commands::person::PersonArgs),
 }
 
 /// Officer subcommands.

@@ -102,5 +102,8 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         } => huella::commands::sample::run(&args),
         Command::Enroll(args) => huella::commands::enroll::run(home, &args),
         Command::Review(args) => huella::commands::review::run(home, args),
+        Command::Policy(args) => huella::commands::policy::run(home, args),
+        Command::ProofOfLife(args) => huella::commands::proof::run(home, &args),
+        Command::Person(args) => huella::commands::person::run(home, &args),
     }
 }

@@ -46,11 +46,12 @@ impl Serving {
         Serving { child, addr, lines }
     }
 
-    /// Stops the server and returns what it printed after its first line.
+    /// Stops the server and returns what it printed after its first line (all of it: the
+    /// reader thread ends at the pipe's end, which the server's exit brings).
     fn stop(mut self) -> String {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        self.lines.try_iter().collect::<Vec<_>>().join("\n")
+        self.lines.iter().collect::<Vec<_>>().join("\n")
     }
 }
 

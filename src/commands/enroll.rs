@@ -47,6 +47,9 @@ pub struct EnrollArgs {
     /// ilegible); repeatable. A supervisor reviews it.
     #[arg(long = "exception", value_name = "N:TIPO:MOTIVO")]
     pub exceptions: Vec<String>,
+    /// The person was rejected: start a new enrollment round (audited).
+    #[arg(long)]
+    pub reopen: bool,
     /// Seconds to wait for each finger or photo.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
@@ -96,16 +99,12 @@ pub fn run(home: &Home, args: &EnrollArgs) -> Result<()> {
         .collect::<Result<Vec<_>, _>>()?;
     let timeout = Duration::from_secs(args.timeout);
     let session = Session::open(home, &args.who.user, &args.who.passphrase_file)?;
-    let id = match lookup::find_ids(&session, &Query::Curp(args.curp.clone()))?.as_slice() {
-        [id] => *id,
-        _ => {
-            return Err(CliError::NotFound {
-                curp: args.curp.clone(),
-            }
-            .into());
-        }
+    let id = person_id(&session, &args.curp)?;
+    let draft = if args.reopen {
+        enroll::reopen(&session, id)?
+    } else {
+        enroll::load_draft(&session, id)?
     };
-    let draft = enroll::load_draft(&session, id)?;
     if draft.consent.is_none() {
         if !args.consent {
             return Err(CliError::NeedConsent.into());
@@ -133,6 +132,17 @@ pub fn run(home: &Home, args: &EnrollArgs) -> Result<()> {
     let folio = enroll::submit(&session, id, &hits)?;
     out::line(contract::submitted(&folio, hits.len()))?;
     Ok(())
+}
+
+/// The record of the one pre-registered person with `curp`.
+pub fn person_id(session: &Session, curp: &str) -> Result<huella_sync::RecordId> {
+    match lookup::find_ids(session, &Query::Curp(curp.to_owned()))?.as_slice() {
+        [id] => Ok(*id),
+        _ => Err(CliError::NotFound {
+            curp: curp.to_owned(),
+        }
+        .into()),
+    }
 }
 
 /// Up to [`MAX_ATTEMPTS`] reads of one finger, keeping the best; stops early at

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use huella_keys::Passphrase;
-use huella_sync::{Decision, RecordId};
+use huella_sync::{Decision, FingerPosition, RecordId};
 
 use crate::cli::AsUser;
 use crate::commands::out;
@@ -58,7 +58,12 @@ pub struct DecisionArgs {
     /// Why (required to reject or ask for recapture).
     #[arg(long, default_value = "")]
     pub reason: String,
-    /// The station's scanner: the supervisor's finger is the second factor.
+    /// For a recapture: the fingers to take again, e.g. `2,7` (none: every finger and the
+    /// photo).
+    #[arg(long, value_delimiter = ',', value_name = "N,N…")]
+    pub fingers: Vec<u8>,
+    /// The station's scanner: the supervisor's finger is the second factor (without it, the
+    /// station policy must allow approvals without the finger: `huella policy`).
     #[command(flatten)]
     pub scanner: ScannerPort,
     /// Seconds to wait for the supervisor's finger.
@@ -119,6 +124,11 @@ fn list(home: &Home, json: bool, who: &AsUser) -> Result<()> {
 
 fn decide(home: &Home, decision: Decision, d: &DecisionArgs) -> Result<()> {
     let id = RecordId::parse(&d.id).ok_or_else(|| CliError::BadRecordId { id: d.id.clone() })?;
+    let recapture = d
+        .fingers
+        .iter()
+        .map(|n| FingerPosition::from_code(*n).ok_or(CliError::BadFinger))
+        .collect::<Result<Vec<_>, _>>()?;
     let passphrase = Passphrase::from_file(&d.who.passphrase_file)?;
     let session = Session::open_with(home, &d.who.user, &passphrase)?;
     let live = match &d.scanner.scanner {
@@ -133,8 +143,6 @@ fn decide(home: &Home, decision: Decision, d: &DecisionArgs) -> Result<()> {
         }
         None => None,
     };
-    // Without a scanner, the station policy decides whether the passphrase alone is enough;
-    // a recapture from the shell asks for every finger and the photo again.
     let outcome = review::decide(
         home,
         &session,
@@ -144,7 +152,7 @@ fn decide(home: &Home, decision: Decision, d: &DecisionArgs) -> Result<()> {
             reason: &d.reason,
             passphrase: &passphrase,
             finger: live.as_ref(),
-            recapture: &[],
+            recapture: &recapture,
         },
     )?;
     out::line(contract::decided(

@@ -105,17 +105,8 @@ pub fn enroll_officer_finger(
     cost: huella_keys::KdfCost,
 ) -> Result<u8> {
     use crate::workflows::enroll::officer_finger::{self, OFFICER_FINGER};
-    let report =
-        huella_devices::capture::capture_once(port, huella_devices::ZfmConfig::default(), timeout)
-            .map_err(|e| anyhow::anyhow!("{}", e.mensaje()))?;
-    let img = report.image;
-    let attempt = crate::workflows::enroll::Attempt {
-        position: OFFICER_FINGER,
-        pixels: img.pixels,
-        width: img.width,
-        height: img.height,
-        dpi: img.dpi,
-    };
+    let baud = huella_devices::ZfmConfig::default().baud;
+    let attempt = crate::commands::scan::finger(port, baud, OFFICER_FINGER, timeout)?;
     let quality = crate::workflows::enroll::evaluate(&attempt)
         .map(|(q, _)| q)
         .unwrap_or_default();

@@ -59,10 +59,15 @@ fn printing_commands_end_quietly_on_a_closed_pipe() {
             "1".into(),
         ],
         vec!["devices".into(), "list".into()],
+        vec!["policy".into(), "show".into()],
         with_who(&["find", "--name", "a"]),
         with_who(&["sync", "roster", "show"]),
         with_who(&["sync", "conflicts"]),
+        with_who(&["review", "list", "--json"]),
     ];
+    let mut person = with_who(&["person"]);
+    person.extend(["--curp".to_owned(), curp.clone()]);
+    cases.push(person);
     let mut find_curp = with_who(&["find", "--json"]);
     find_curp.extend(["--curp".to_owned(), curp]);
     cases.push(find_curp);

@@ -2,7 +2,8 @@
 //! each line is one shell command (run by `bash` in that directory, `huella` being the built
 //! binary and `/srv/` a temp folder); a line whose comment says "leave it running" starts in
 //! the background and the next line waits for its first line of output (a server's
-//! `escuchando en`, a simulator's `PTY`), whose pseudo-terminal path replaces `/dev/pts/N`.
+//! `escuchando en`, a simulator's `PTY`), whose pseudo-terminal path replaces `/dev/pts/N`
+//! (scanner) or `/dev/pts/M` (camera).
 //! The block's loopback ports move to free ones so that parallel runs do not collide.
 
 use std::io::{BufRead, BufReader};
@@ -79,15 +80,16 @@ fn the_readme_using_it_block_runs_as_written() {
     // The block's fixed ports, moved to free ones so that runs in parallel do not collide.
     let ports: Vec<(u16, u16)> = [7400, 7401].map(|p| (p, free_port())).to_vec();
     let mut background = Background::default();
-    let mut pty: Option<String> = None;
+    // Simulator ports by the placeholder the block uses for them.
+    let mut ptys: Vec<(&str, String)> = Vec::new();
     for line in &lines {
         let (cmd, comment) = split_comment(line);
         let mut cmd = cmd.replace("/srv/", &format!("{}/", srv.display()));
         for (port, free) in &ports {
             cmd = cmd.replace(&format!("127.0.0.1:{port}"), &format!("127.0.0.1:{free}"));
         }
-        if let Some(p) = &pty {
-            cmd = cmd.replace("/dev/pts/N", p);
+        for (placeholder, path) in &ptys {
+            cmd = cmd.replace(placeholder, path);
         }
         if cmd.contains("../shared/") {
             if !shared.is_dir() {
@@ -121,7 +123,12 @@ fn the_readme_using_it_block_runs_as_written() {
                 .find(|l| l.starts_with("PTY ") || l.contains("escuchando en"))
                 .unwrap_or_else(|| panic!("{cmd}: ended without saying where it listens"));
             if let Some(p) = ready.strip_prefix("PTY ") {
-                pty = Some(p.to_owned());
+                let placeholder = if cmd.contains("sim camera") {
+                    "/dev/pts/M"
+                } else {
+                    "/dev/pts/N"
+                };
+                ptys.push((placeholder, p.to_owned()));
             }
             continue;
         }
@@ -164,6 +171,15 @@ fn check_contract(cmd: &str, stdout: &str) {
     }
     if cmd.contains(" sync --") {
         assert!(stdout.contains("sincronizado: enviados"), "{cmd}: {stdout}");
+    }
+    if cmd.contains(" enroll ") {
+        assert!(
+            stdout.contains("enviado a aprobación: folio F-"),
+            "{stdout}"
+        );
+    }
+    if cmd.contains(" review approve ") {
+        assert!(stdout.contains("decisión registrada: "), "{stdout}");
     }
     if cmd.contains("audit verify") {
         assert!(stdout.starts_with("auditoría íntegra: "), "{stdout}");

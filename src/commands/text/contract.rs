@@ -128,3 +128,9 @@ pub fn recovered(station: impl Display, records: usize, created: usize, merged: 
         "recuperados de la estación {station}: {records} registros ({created} nuevos, {merged} combinados)"
     )
 }
+
+/// `proof-of-life`: the verification's result (score in thousandths).
+pub fn proof(matched: bool, score: u32) -> String {
+    let result = if matched { "coincide" } else { "no coincide" };
+    format!("supervivencia: {result} (puntaje {score})")
+}

@@ -16,9 +16,12 @@ use super::{CliError, Lang, Say};
 use crate::commands::out::OutputError;
 use crate::workflows::enroll::EnrollError;
 use crate::workflows::enroll::officer_finger::OfficerFingerError;
+use crate::workflows::enroll::survival::SurvivalError;
 use crate::workflows::erase::EraseError;
 use crate::workflows::office::OfficeError;
 use crate::workflows::officers::AccessError;
+use crate::workflows::person::PersonError;
+use crate::workflows::policy::PolicyError;
 use crate::workflows::review::ReviewError;
 use huella_devices::DeviceError;
 
@@ -176,6 +179,48 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
             }
         }
         Say::DemoAudit(n) => write!(f, "4. audit chain sound: {n} entries"),
+        Say::PersonCaptures {
+            fingers,
+            face,
+            consent,
+        } => write!(
+            f,
+            "fingers: {fingers}/10, photo: {}, consent: {}",
+            if face { "yes" } else { "no" },
+            consent.unwrap_or("no")
+        ),
+        Say::PersonReceipt {
+            folio,
+            decision,
+            supervisor,
+            at,
+            code,
+        } => write!(
+            f,
+            "receipt {folio}: {decision} by {supervisor} at {at} (code {code})"
+        ),
+        Say::PersonProof {
+            at,
+            finger,
+            score,
+            matched,
+        } => write!(
+            f,
+            "proof of life {at}: {} score {score}, {}",
+            Lang::En.finger(finger),
+            if matched { "matches" } else { "does not match" }
+        ),
+        Say::Policy {
+            approval_without_finger,
+        } => write!(
+            f,
+            "approval without the supervisor's finger: {}",
+            if approval_without_finger {
+                "allowed"
+            } else {
+                "not allowed"
+            }
+        ),
         Say::DemoHeadless => f.write_str(
             "no interactive terminal: the console is not opened (run `huella demo` in a terminal).",
         ),
@@ -236,6 +281,9 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
             "invalid exception \"{text}\": use N:KIND:REASON (N 1–10; KIND amputado, lesionado or ilegible)"
         ),
         CliError::NotFound { curp } => write!(f, "no pre-registered person has the CURP {curp}"),
+        CliError::NotEnrolled => f.write_str(
+            "the person has no approved prints: a proof of life needs an approved enrollment",
+        ),
         CliError::NeedConsent => f.write_str(
             "consent is missing: read the privacy notice to the person and, if they accept, run again with --consent",
         ),
@@ -302,6 +350,34 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<crate::identifiers::IdentifierError>() {
         return Some(super::en_identifiers::identifier(e));
     }
+    if let Some(e) = e.downcast_ref::<PolicyError>() {
+        return match e {
+            PolicyError::NotAdmin => {
+                Some("only an administrator changes the station policy".to_owned())
+            }
+            PolicyError::Write(io) => Some(format!("could not save the station policy: {io}")),
+            PolicyError::Store(e) => store(e),
+        };
+    }
+    if let Some(e) = e.downcast_ref::<PersonError>() {
+        return match e {
+            PersonError::Store(e) => store(e),
+            _ => None,
+        };
+    }
+    if let Some(e) = e.downcast_ref::<SurvivalError>() {
+        return match e {
+            SurvivalError::Enroll(e) => enroll(e),
+            SurvivalError::NotEnrolled(status) => Some(format!(
+                "the person has no approved prints (status: {})",
+                Lang::En.status(status)
+            )),
+            SurvivalError::NoTemplate(_) => {
+                Some("there is no enrolled template of that finger".to_owned())
+            }
+            SurvivalError::Unusable(_) => Some("unusable fingerprint; capture it again".to_owned()),
+        };
+    }
     if let Some(e) = e.downcast_ref::<EraseError>() {
         return match e {
             EraseError::NotSupervisor => {
@@ -325,6 +401,10 @@ fn enroll(e: &EnrollError) -> Option<String> {
             Lang::En.status(status)
         ),
         EnrollError::NoConsent => "consent is missing: no consent, no capture".to_owned(),
+        EnrollError::NotRejected(status) => format!(
+            "only a rejected person is reopened (status: {})",
+            Lang::En.status(status)
+        ),
         EnrollError::Incomplete(n) => format!("{n} finger(s) still to capture or justify"),
         EnrollError::NoFace => "the photo is missing".to_owned(),
         EnrollError::Image => "the image could not be saved".to_owned(),
@@ -342,17 +422,18 @@ fn review(e: &ReviewError) -> Option<String> {
         }
         ReviewError::Reauth => "wrong passphrase: the decision was not recorded".to_owned(),
         ReviewError::OwnCapture => "you cannot decide on a capture you made".to_owned(),
-        ReviewError::NotCaptured(status) => {
-            format!("the capture is not waiting for approval (status: {status})")
-        }
+        ReviewError::NotCaptured(status) => format!(
+            "the capture is not waiting for approval (status: {})",
+            Lang::En.status(status)
+        ),
         ReviewError::NoReason => "give the reason for the rejection or recapture".to_owned(),
+        ReviewError::FingerRequired => "this station requires the supervisor's finger to decide: connect the scanner (--scanner) or an administrator changes the policy (`huella policy`)".to_owned(),
+        ReviewError::RecaptureFingers => "invalid recapture fingers".to_owned(),
         ReviewError::FingerMismatch => {
             "the finger does not match the supervisor's reference: the decision was not recorded"
                 .to_owned()
         }
         ReviewError::NoReference => "you have no reference finger: enroll it with `huella officer finger` (or in the console) before deciding".to_owned(),
-        ReviewError::FingerRequired => "this station requires the supervisor's finger to decide: connect the scanner (or an administrator changes the policy)".to_owned(),
-        ReviewError::RecaptureFingers => "invalid recapture fingers".to_owned(),
         _ => return None,
     })
 }

@@ -60,6 +60,8 @@ pub enum CliError {
         /// The CURP.
         curp: String,
     },
+    /// A proof of life for a person without approved prints.
+    NotEnrolled,
     /// `enroll` without `--consent` for a person who has not consented yet.
     NeedConsent,
     /// No usable read of a finger in all attempts.

@@ -179,6 +179,48 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
             }
         }
         Say::DemoAudit(n) => write!(f, "4. auditoría íntegra: {n} entradas"),
+        Say::PersonCaptures {
+            fingers,
+            face,
+            consent,
+        } => write!(
+            f,
+            "huellas: {fingers}/10, fotografía: {}, consentimiento: {}",
+            if face { "sí" } else { "no" },
+            consent.unwrap_or("no")
+        ),
+        Say::PersonReceipt {
+            folio,
+            decision,
+            supervisor,
+            at,
+            code,
+        } => write!(
+            f,
+            "recibo {folio}: {decision} por {supervisor} el {at} (código {code})"
+        ),
+        Say::PersonProof {
+            at,
+            finger,
+            score,
+            matched,
+        } => write!(
+            f,
+            "supervivencia {at}: {} puntaje {score}, {}",
+            Lang::Es.finger(finger),
+            if matched { "coincide" } else { "no coincide" }
+        ),
+        Say::Policy {
+            approval_without_finger,
+        } => write!(
+            f,
+            "aprobación sin huella del supervisor: {}",
+            if approval_without_finger {
+                "permitida"
+            } else {
+                "no permitida"
+            }
+        ),
         Say::DemoHeadless => f.write_str(
             "sin terminal interactiva: no se abre la consola (ejecute `huella demo` en una terminal).",
         ),
@@ -236,6 +278,9 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
             "excepción inválida \"{text}\": use N:TIPO:MOTIVO (N 1–10; TIPO amputado, lesionado o ilegible)"
         ),
         CliError::NotFound { curp } => write!(f, "no hay una persona preregistrada con la CURP {curp}"),
+        CliError::NotEnrolled => f.write_str(
+            "la persona no tiene huellas aprobadas: la prueba de supervivencia necesita un enrolamiento aprobado",
+        ),
         CliError::NeedConsent => f.write_str(
             "falta el consentimiento: lea el aviso de privacidad a la persona y, si acepta, repita con --consent",
         ),

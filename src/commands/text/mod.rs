@@ -19,6 +19,8 @@ pub mod self_test;
 mod en_identifiers;
 mod error;
 mod say;
+#[cfg(test)]
+mod tests;
 
 pub use error::CliError;
 pub use say::{DemoQuery, Say};

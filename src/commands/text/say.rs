@@ -308,6 +308,44 @@ pub enum Say<'a> {
         /// Whether it is a folder (chmod 700) or a file (chmod 600).
         dir: bool,
     },
+    /// `person`: what is on file.
+    PersonCaptures {
+        /// Fingers captured or justified, of 10.
+        fingers: usize,
+        /// A photo is on file.
+        face: bool,
+        /// The privacy notice version consented to.
+        consent: Option<&'a str>,
+    },
+    /// `person`: one signed decision.
+    PersonReceipt {
+        /// Folio.
+        folio: &'a str,
+        /// Decision code.
+        decision: &'a str,
+        /// Supervisor.
+        supervisor: &'a str,
+        /// When.
+        at: &'a str,
+        /// Signature prefix printed on receipts.
+        code: &'a str,
+    },
+    /// `person`: one proof of life.
+    PersonProof {
+        /// When.
+        at: &'a str,
+        /// Finger presented.
+        finger: FingerPosition,
+        /// Score (thousandths).
+        score: u32,
+        /// Whether it matched.
+        matched: bool,
+    },
+    /// `policy`: the station policy in force.
+    Policy {
+        /// Whether supervisors may decide without the finger.
+        approval_without_finger: bool,
+    },
 }
 
 /// What a headless demo lookup searched by.
