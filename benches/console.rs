@@ -14,8 +14,8 @@ use huella::console::workers::{desk, devices};
 use huella::console::{App, Keymap, Lang, update, view};
 use huella::home::Home;
 use huella::identifiers::{csv_header, synthetic_person};
-use huella::session::Session;
-use huella::station::{self, InitParams};
+use huella::workflows::session::Session;
+use huella::workflows::station::{self, InitParams};
 use huella_devices::sim::{self, Line, ScannerSimConfig};
 use huella_keys::{KdfCost, Passphrase, Role};
 use huella_sync::{FingerPosition, RecordId};
@@ -61,7 +61,7 @@ fn main() -> anyhow::Result<()> {
     }
     std::fs::write(&csv, text)?;
     let t = Instant::now();
-    let report = huella::import::import_file(&session, &csv, |_| {})?;
+    let report = huella::workflows::import::import_file(&session, &csv, |_| {})?;
     println!(
         "store: {} ({:.1} s)",
         report.summary_line(),

@@ -101,7 +101,7 @@ fn breakdown() {
         let _s = dek.seal(&bytes, b"context");
         t_seal += t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let _t = huella::indexing::tags_for(secrets.index_key(), &id);
+        let _t = huella::workflows::indexing::tags_for(secrets.index_key(), &id);
         t_tags += t.elapsed().as_secs_f64();
     }
     let us = |x: f64| x * 1e6 / n as f64;

@@ -1,29 +1,22 @@
 //! huella: the officer console of a field office (library part of the `huella` binary).
 //!
-//! Module map:
-//! - workflows: [`station`] (init, officers), [`import`] (pre-registrations), [`lookup`]
-//!   (find people), [`indexing`] (blind-index tags of a person);
-//! - domain rules: [`identifiers`] (CURP, NSS, RFC, registro patronal);
-//! - [`matching`]: fingerprint quality, extraction, 1:1 and 1:N, templates, evaluation;
-//! - plumbing: [`home`] (paths), [`session`] (store + unlocked credential), [`logging`];
-//! - the command line: [`cli`] and [`commands`].
+//! Three layers inside this crate:
+//! - faces: [`console`] (the TUI) and [`cli`] + [`commands`] (the command line); they parse,
+//!   call one workflow and show its result;
+//! - [`workflows`]: one API per operation (station and officers, import, lookup, enrollment,
+//!   approval, sync rounds, the store session);
+//! - domain rules: [`identifiers`] (CURP, NSS, RFC, registro patronal) and [`matching`]
+//!   (fingerprint quality, extraction, 1:1 and 1:N, templates, evaluation);
+//! - plumbing: [`home`] (paths), [`logging`].
 //!
 //! Records, the store and the audit chain live in `huella-sync`; keys in `huella-keys`;
 //! device drivers in `huella-devices`.
 
-pub mod activity;
-pub mod approve;
 pub mod cli;
 pub mod commands;
 pub mod console;
-pub mod enroll;
 pub mod home;
 pub mod identifiers;
-pub mod import;
-pub mod indexing;
 pub mod logging;
-pub mod lookup;
 pub mod matching;
-pub mod session;
-pub mod station;
-pub mod sync_round;
+pub mod workflows;

@@ -4,11 +4,11 @@
 //! someone else's finger. Synthetic fingers come from the same generator the scanner
 //! simulator serves.
 
-use huella::enroll::Attempt;
-use huella::enroll::officer_finger::{self, OFFICER_FINGER, officer_subject};
 use huella::home::Home;
-use huella::session::Session;
-use huella::station::{self, InitParams};
+use huella::workflows::enroll::Attempt;
+use huella::workflows::enroll::officer_finger::{self, OFFICER_FINGER, officer_subject};
+use huella::workflows::session::Session;
+use huella::workflows::station::{self, InitParams};
 use huella_devices::synthetic::SyntheticFinger;
 use huella_keys::{Credential, CredentialError, KdfCost, Passphrase};
 

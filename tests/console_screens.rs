@@ -13,9 +13,9 @@ use huella::console::state::{
     Phase, ProofPhase, Screen, Slot, UserInfo,
 };
 use huella::console::{Keymap, Lang, update, view};
-use huella::enroll::{FaceCheck, FaceCheckKind, Thumb};
-use huella::lookup::PersonSummary;
-use huella::sync_round::RoundEvent;
+use huella::workflows::enroll::{FaceCheck, FaceCheckKind, Thumb};
+use huella::workflows::lookup::PersonSummary;
+use huella::workflows::sync_round::RoundEvent;
 use huella_keys::Role;
 use huella_sync::FingerPosition;
 use huella_sync::RecordId;
@@ -293,7 +293,7 @@ fn queue_review_sync_and_english() {
     assert_eq!(app.screen, Screen::Queue);
     desk(
         &mut app,
-        DeskEvent::Queue(Ok(vec![huella::approve::QueueItem {
+        DeskEvent::Queue(Ok(vec![huella::workflows::approve::QueueItem {
             id: RecordId([7; 16]),
             name: "Patricia Ruiz Vargas".into(),
             curp: "RUVP650109MMSZRT34".into(),
@@ -540,7 +540,7 @@ fn supervisor_signs_with_passphrase_and_finger_when_a_scanner_is_present() {
     let mut app = logged_in(Role::Supervisor);
     app.screen = Screen::Review;
     app.review = Some(huella::console::state::ReviewState {
-        review: huella::approve::Review {
+        review: huella::workflows::approve::Review {
             id: RecordId([7; 16]),
             identity: huella_sync::Identity {
                 curp: "RUVP650109MMSZRT34".into(),

@@ -13,7 +13,7 @@ use huella::console::msg::{DeskCmd, DeskEvent, SyncStatus, WorkerEvent};
 use huella::console::state::{PeerPhase, Screen};
 use huella::console::{App, Keymap, Lang, update, view};
 use huella::home::Home;
-use huella::sync_round::RoundEvent;
+use huella::workflows::sync_round::RoundEvent;
 use huella_keys::Passphrase;
 use huella_sync::events::SyncEvent;
 use ratatui::Terminal;

@@ -13,9 +13,9 @@ use crate::commands::console::{ConsoleArgs, options};
 use crate::console::DeviceConfig;
 use crate::home::Home;
 use crate::identifiers::{csv_header, synthetic_person};
-use crate::lookup::{self, Query};
-use crate::session::{KDF_ENV, Session, kdf_cost};
-use crate::station::{self, InitParams};
+use crate::workflows::lookup::{self, Query};
+use crate::workflows::session::{KDF_ENV, Session, kdf_cost};
+use crate::workflows::station::{self, InitParams};
 
 /// Demo users and their passphrases (printed; the demo station is throwaway).
 pub const DEMO_USERS: [(&str, Role, &str); 3] = [
@@ -141,7 +141,7 @@ fn enroll_supervisor_finger(
     scanner: &sim::SimHandle,
     out: &mut impl Write,
 ) -> Result<()> {
-    use crate::enroll::officer_finger::{OFFICER_FINGER, officer_subject};
+    use crate::workflows::enroll::officer_finger::{OFFICER_FINGER, officer_subject};
     let (user, _, pass) = DEMO_USERS[2];
     let pass = Passphrase::new(pass);
     let session = Session::open_with(home, user, &pass)?;
@@ -204,7 +204,7 @@ fn create_station(home: &Home, args: &DemoArgs, out: &mut impl Write) -> Result<
     csv.push_str("HEGG560427MVZRRL05,12345678903,GODE561231GR8,Fila,Mala,,1956-04-27,M,VZ,A1234567890,100.00,2026-01-01,permanente\n");
     std::fs::write(&csv_path, csv)?;
     let started = std::time::Instant::now();
-    let report = crate::import::import_file(&session, &csv_path, |r| {
+    let report = crate::workflows::import::import_file(&session, &csv_path, |r| {
         let _ = writeln!(std::io::stdout(), "   línea {}: {}", r.line, r.reason);
     })?;
     writeln!(

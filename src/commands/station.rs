@@ -9,9 +9,9 @@ use serde_json::json;
 
 use crate::cli::{AsUser, AuditCmd, OfficerAction};
 use crate::home::Home;
-use crate::lookup::{self, Query};
-use crate::session::{Session, kdf_cost};
-use crate::station::{self, InitParams};
+use crate::workflows::lookup::{self, Query};
+use crate::workflows::session::{Session, kdf_cost};
+use crate::workflows::station::{self, InitParams};
 
 /// `huella init`.
 pub fn init(
@@ -103,19 +103,19 @@ pub fn enroll_officer_finger(
     timeout: std::time::Duration,
     cost: huella_keys::KdfCost,
 ) -> Result<u8> {
-    use crate::enroll::officer_finger::{self, OFFICER_FINGER};
+    use crate::workflows::enroll::officer_finger::{self, OFFICER_FINGER};
     let report =
         huella_devices::capture::capture_once(port, huella_devices::ZfmConfig::default(), timeout)
             .map_err(|e| anyhow::anyhow!("{}", e.mensaje()))?;
     let img = report.image;
-    let attempt = crate::enroll::Attempt {
+    let attempt = crate::workflows::enroll::Attempt {
         position: OFFICER_FINGER,
         pixels: img.pixels,
         width: img.width,
         height: img.height,
         dpi: img.dpi,
     };
-    let quality = crate::enroll::evaluate(&attempt)
+    let quality = crate::workflows::enroll::evaluate(&attempt)
         .map(|(q, _)| q)
         .unwrap_or_default();
     let reference = officer_finger::reference_of(&attempt)?;
@@ -126,7 +126,7 @@ pub fn enroll_officer_finger(
 /// `huella import FILE`.
 pub fn import(home: &Home, file: &Path, who: &AsUser) -> Result<()> {
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
-    let report = crate::import::import_file(&session, file, |r| {
+    let report = crate::workflows::import::import_file(&session, file, |r| {
         println!("línea {}: {}", r.line, r.reason);
     })?;
     println!("{}", report.summary_line());
@@ -177,8 +177,8 @@ pub fn status(home: &Home, json_out: bool) -> Result<()> {
     let st = store.station()?;
     let counts = store.status_counts()?;
     let people = store.count_people();
-    let devices = crate::activity::devices(home);
-    let last_sync = crate::activity::last_sync(home);
+    let devices = crate::workflows::activity::devices(home);
+    let last_sync = crate::workflows::activity::last_sync(home);
     let per_status: serde_json::Map<String, serde_json::Value> = BiometricStatus::ALL
         .iter()
         .map(|s| {

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::cli::AsUser;
 use crate::home::{Home, valid_user_name};
-use crate::session::{Session, kdf_cost};
-use crate::sync_round::{RoundEvent, StationIndexer, Target, run_round, station_side};
+use crate::workflows::session::{Session, kdf_cost};
+use crate::workflows::sync_round::{RoundEvent, StationIndexer, Target, run_round, station_side};
 
 /// `huella hub`: runs a hub, or answers one bundle.
 #[derive(Debug, clap::Args)]
@@ -298,7 +298,7 @@ fn print_opaque(n: usize) {
 /// Remembers when this station last synced well, for `huella status` (a failure to write
 /// the note is logged, never fatal: the data is already safe).
 fn note_sync(home: &Home) {
-    if let Err(e) = crate::activity::record_sync(home, &huella_sync::time::now_utc()) {
+    if let Err(e) = crate::workflows::activity::record_sync(home, &huella_sync::time::now_utc()) {
         tracing::warn!("could not record the last sync time: {e}");
     }
 }

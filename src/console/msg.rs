@@ -6,9 +6,9 @@ use huella_keys::Passphrase;
 use huella_sync::{Decision, FingerException, FingerPosition, RecordId};
 
 use super::state::{DraftRow, DupRow, HomeData, PendingRow, PersonView, StationInfo, UserInfo};
-use crate::approve::{QueueItem, Review};
-use crate::enroll::{AttemptOutcome, Draft, FaceCheck};
-use crate::lookup::{PersonSummary, Query};
+use crate::workflows::approve::{QueueItem, Review};
+use crate::workflows::enroll::{AttemptOutcome, Draft, FaceCheck};
+use crate::workflows::lookup::{PersonSummary, Query};
 
 /// Work for the desk worker (store, keys, matching).
 pub enum DeskCmd {
@@ -262,7 +262,7 @@ pub enum SyncStatus {
     /// A round started with these targets.
     Started(Vec<String>),
     /// Progress of the running round.
-    Round(crate::sync_round::RoundEvent),
+    Round(crate::workflows::sync_round::RoundEvent),
     /// The round ended: totals and the open conflicts, or why it failed (Spanish).
     Ended(Result<(RoundSummary, Vec<ConflictRow>), String>),
 }

@@ -8,9 +8,9 @@ use huella_sync::{Decision, FingerException, RecordId};
 
 use super::i18n::{Lang, Strings};
 use super::keymap::Keymap;
-use crate::approve::{QueueItem, Review};
-use crate::enroll::{FaceCheck, Thumb};
-use crate::lookup::PersonSummary;
+use crate::workflows::approve::{QueueItem, Review};
+use crate::workflows::enroll::{FaceCheck, Thumb};
+use crate::workflows::lookup::PersonSummary;
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

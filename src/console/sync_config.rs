@@ -1,11 +1,11 @@
 //! Where the console syncs to: the `[sincronizacion]` table of `<home>/consola.toml`, set by
 //! the station's administrator (hub URL, its expected key, LAN peers, attempts per peer).
-//! Owns reading and checking that table; the round itself is `crate::sync_round`.
+//! Owns reading and checking that table; the round itself is `crate::workflows::sync_round`.
 
 use serde::Deserialize;
 
 use crate::home::Home;
-use crate::sync_round::Target;
+use crate::workflows::sync_round::Target;
 
 /// Attempts per target when the connection drops, unless the file says otherwise.
 pub const DEFAULT_ATTEMPTS: u32 = 3;

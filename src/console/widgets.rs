@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 use super::action::Action;
 use super::keymap::{GLOBAL, actions_of};
 use super::state::App;
-use crate::enroll::Thumb;
+use crate::workflows::enroll::Thumb;
 
 /// A bordered panel with a title.
 pub fn panel<'a>(title: impl Into<String>) -> Block<'a> {

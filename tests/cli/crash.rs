@@ -78,7 +78,7 @@ fn sigkill_mid_import_loses_no_acknowledged_batch_and_reimport_completes() {
         "killed import stored everything: {after_kill}"
     );
     assert_eq!(
-        after_kill % huella::import::BATCH_ROWS as u64,
+        after_kill % huella::workflows::import::BATCH_ROWS as u64,
         0,
         "a partial batch survived: {after_kill}"
     );

@@ -6,7 +6,7 @@ use huella_sync::FingerPosition;
 use super::Strings;
 use crate::console::action::Action;
 use crate::console::state::Screen;
-use crate::enroll::FaceCheckKind;
+use crate::workflows::enroll::FaceCheckKind;
 
 /// The English strings.
 pub static STRINGS: Strings = Strings {

@@ -5,7 +5,7 @@ use huella_keys::Role;
 use super::Strings;
 use crate::console::action::Action;
 use crate::console::state::Screen;
-use crate::enroll::FaceCheckKind;
+use crate::workflows::enroll::FaceCheckKind;
 
 /// The Spanish strings.
 pub static STRINGS: Strings = Strings {

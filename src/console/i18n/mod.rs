@@ -5,7 +5,7 @@ use huella_sync::{FingerException, FingerPosition};
 
 use super::action::Action;
 use super::state::Screen;
-use crate::enroll::FaceCheckKind;
+use crate::workflows::enroll::FaceCheckKind;
 
 pub mod en;
 pub mod es;

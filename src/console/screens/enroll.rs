@@ -10,7 +10,7 @@ use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 use crate::console::action::Action;
 use crate::console::state::{App, EnrollState, EnrollStep, Phase};
 use crate::console::widgets::{bar, centred, halfblocks, panel};
-use crate::enroll::{MAX_ATTEMPTS, QUALITY_THRESHOLD};
+use crate::workflows::enroll::{MAX_ATTEMPTS, QUALITY_THRESHOLD};
 
 /// Draws the wizard.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
@@ -83,7 +83,14 @@ fn consent(app: &App, area: Rect, buf: &mut Buffer) {
         Line::raw(""),
         Line::raw(s.notice_text),
         Line::raw(""),
-        Line::from(format!("{}: {}", s.notice_version, crate::enroll::NOTICE_VERSION).dim()),
+        Line::from(
+            format!(
+                "{}: {}",
+                s.notice_version,
+                crate::workflows::enroll::NOTICE_VERSION
+            )
+            .dim(),
+        ),
         Line::raw(""),
         Line::from(
             format!(

@@ -9,7 +9,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
 use crate::console::state::App;
 use crate::console::update::parse_query;
 use crate::console::widgets::panel;
-use crate::lookup::Query;
+use crate::workflows::lookup::Query;
 
 /// Draws the lookup form and results.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {

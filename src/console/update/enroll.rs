@@ -8,7 +8,7 @@ use crate::console::msg::{DeskCmd, DeskEvent, DeviceCmd, DeviceEvent, Effect};
 use crate::console::state::{
     App, EnrollState, EnrollStep, ExceptionPrompt, Phase, Screen, Slot, Tone,
 };
-use crate::enroll::{Draft, MAX_ATTEMPTS, QUALITY_THRESHOLD, Thumb};
+use crate::workflows::enroll::{Draft, MAX_ATTEMPTS, QUALITY_THRESHOLD, Thumb};
 
 /// A stable number for a person, used by simulated devices to show "their" finger and face.
 pub fn subject_of(curp: &str) -> u64 {
@@ -367,7 +367,7 @@ mod tests {
     use huella_sync::{FingerCapture, FingerException, FingerPosition, Identity, RecordId};
 
     use super::state_of;
-    use crate::enroll::{Draft, QUALITY_THRESHOLD};
+    use crate::workflows::enroll::{Draft, QUALITY_THRESHOLD};
 
     fn capture(p: FingerPosition, quality: u8, exception: bool) -> FingerCapture {
         FingerCapture {

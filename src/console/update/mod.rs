@@ -16,7 +16,7 @@ use super::action::Action;
 use super::keymap::Key;
 use super::msg::{DeskCmd, DeskEvent, DeviceEvent, Effect, WorkerEvent};
 use super::state::{App, LoginField, Screen, Tone};
-use crate::lookup::Query;
+use crate::workflows::lookup::Query;
 
 /// Handles a key press.
 pub fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Effect> {

@@ -7,7 +7,7 @@ use super::{back, go, set_toast};
 use crate::console::action::Action;
 use crate::console::msg::{DeskCmd, DeskEvent, DeviceCmd, DeviceEvent, Effect};
 use crate::console::state::{App, DecisionPrompt, ReviewState, Screen, SecretInput, Tone};
-use crate::enroll::officer_finger::{OFFICER_FINGER, officer_subject};
+use crate::workflows::enroll::officer_finger::{OFFICER_FINGER, officer_subject};
 
 pub(super) fn queue_action(app: &mut App, action: Action) -> Vec<Effect> {
     let len = app.queue.as_ref().map_or(0, Vec::len);

@@ -7,7 +7,7 @@ use super::{back, set_toast};
 use crate::console::action::Action;
 use crate::console::msg::{DeskCmd, Effect, SyncOverview, SyncStatus};
 use crate::console::state::{App, PeerPhase, PeerProgress, Tone};
-use crate::sync_round::RoundEvent;
+use crate::workflows::sync_round::RoundEvent;
 
 /// Keys on the sync screen.
 pub fn action(app: &mut App, action: Action) -> Vec<Effect> {

@@ -9,16 +9,16 @@ use tokio::sync::mpsc::Sender;
 
 use super::emit;
 use super::sync::{RoundJob, SyncWorker};
-use crate::approve;
 use crate::console::msg::{DeskCmd, DeskEvent, SyncOverview, SyncStatus, WorkerEvent};
 use crate::console::state::{
     DraftRow, DupRow, HomeData, PendingRow, PersonView, StationInfo, UserInfo,
 };
 use crate::console::sync_config::SyncConfig;
-use crate::enroll::{self, Attempt, OfficeGallery};
 use crate::home::Home;
-use crate::lookup::{self, PersonSummary};
-use crate::session::Session;
+use crate::workflows::approve;
+use crate::workflows::enroll::{self, Attempt, OfficeGallery};
+use crate::workflows::lookup::{self, PersonSummary};
+use crate::workflows::session::Session;
 
 /// Days a notified person has to enroll.
 pub const RESTRICTION_DAYS: i64 = 30;
@@ -288,7 +288,7 @@ impl Desk {
             hub,
             peers,
             config_error,
-            last: crate::activity::last_sync(&self.home),
+            last: crate::workflows::activity::last_sync(&self.home),
             conflicts,
         }
     }

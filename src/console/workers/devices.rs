@@ -12,9 +12,9 @@ use huella_devices::{
 use tokio::sync::mpsc::Sender;
 
 use super::emit;
-use crate::activity::DeviceSeen;
 use crate::console::msg::{DeviceCmd, DeviceEvent, WorkerEvent};
 use crate::home::Home;
+use crate::workflows::activity::DeviceSeen;
 
 /// How long a capture waits for the finger.
 const FINGER_TIMEOUT: Duration = Duration::from_secs(60);
@@ -63,7 +63,7 @@ fn note_devices(home: &Home, found: &[(&str, &str, Result<String, String>)]) {
         })
         .collect();
     if !seen.is_empty()
-        && let Err(e) = crate::activity::record_devices(home, &seen)
+        && let Err(e) = crate::workflows::activity::record_devices(home, &seen)
     {
         tracing::warn!("could not note the devices: {e}");
     }

@@ -1,4 +1,4 @@
-//! The sync worker: runs one reconciliation round at a time (`crate::sync_round`) on its own
+//! The sync worker: runs one reconciliation round at a time (`crate::workflows::sync_round`) on its own
 //! thread with the desk's session, forwarding progress to the UI as it happens, so the UI
 //! loop never waits on the network. Afterwards it remembers when the last good round ended
 //! and lists the conflicts left for a supervisor.
@@ -12,8 +12,8 @@ use super::emit;
 use crate::console::msg::{ConflictRow, RoundSummary, SyncStatus, WorkerEvent};
 use crate::console::sync_config::SyncTargets;
 use crate::home::Home;
-use crate::session::Session;
-use crate::sync_round::{self, RoundEvent};
+use crate::workflows::session::Session;
+use crate::workflows::sync_round::{self, RoundEvent};
 
 /// A round to run.
 pub struct RoundJob {
@@ -86,7 +86,7 @@ fn run(home: &Home, rx: &Receiver<RoundJob>, tx: &Sender<WorkerEvent>) {
         let ended = match result {
             Ok(o) => {
                 let at = huella_sync::time::now_utc();
-                if let Err(e) = crate::activity::record_sync(home, &at) {
+                if let Err(e) = crate::workflows::activity::record_sync(home, &at) {
                     tracing::warn!("could not record the last sync time: {e}");
                 }
                 let summary = RoundSummary {

@@ -17,7 +17,7 @@ use huella_sync::protocol::{self, Client, Envelope, SyncError};
 use huella_sync::roster::{Standing, Trust};
 use huella_sync::{AuditAction, Indexer, PersonRecord};
 
-use crate::session::Session;
+use crate::workflows::session::Session;
 
 /// Someone this station reconciles with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,14 +141,14 @@ pub struct StationIndexer<'a>(pub &'a IndexKey);
 impl Indexer for StationIndexer<'_> {
     fn tags(&self, r: &PersonRecord) -> Vec<BlindTag> {
         r.identity()
-            .map(|i| crate::indexing::tags_for(self.0, &i))
+            .map(|i| crate::workflows::indexing::tags_for(self.0, &i))
             .unwrap_or_default()
     }
     fn curp_tag(&self, r: &PersonRecord) -> Option<BlindTag> {
         r.identity()
             .ok()
             .filter(|i| !i.curp.trim().is_empty())
-            .map(|i| crate::indexing::curp_tag(self.0, &i.curp))
+            .map(|i| crate::workflows::indexing::curp_tag(self.0, &i.curp))
     }
 }
 

@@ -5,8 +5,8 @@ use huella_sync::{AuditAction, PersonRecord, RecordId};
 use serde::Serialize;
 
 use crate::identifiers::{Curp, Nss};
-use crate::indexing;
-use crate::session::Session;
+use crate::workflows::indexing;
+use crate::workflows::session::Session;
 
 /// What to look for.
 #[derive(Debug, Clone)]

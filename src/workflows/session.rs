@@ -146,9 +146,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let home = Home::new(dir.path().join("a"));
         let pass = Passphrase::new("clave-de-prueba-sesion");
-        crate::station::init(
+        crate::workflows::station::init(
             &home,
-            &crate::station::InitParams {
+            &crate::workflows::station::InitParams {
                 office: "0901",
                 station: "A",
                 admin: "ana",

@@ -8,7 +8,7 @@ use huella_sync::{BiometricStatus, BlobKind, RecordId};
 use super::EnrollError;
 use crate::matching::duplicate;
 use crate::matching::{Finger, Gallery, HitStrength, SearchOptions, Template, threshold_for_fmr};
-use crate::session::Session;
+use crate::workflows::session::Session;
 
 /// False-match rate at which one finger of a flagged person counts as matching (the
 /// decision itself is `matching::duplicate::judge`, on the fused evidence and gallery size).

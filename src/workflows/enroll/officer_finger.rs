@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::{Attempt, EnrollError, QUALITY_THRESHOLD, evaluate};
 use crate::home::Home;
 use crate::matching::{self, Template, Unusable};
-use crate::session::Session;
+use crate::workflows::session::Session;
 
 /// False-match rate of the officer's 1:1 re-authentication.
 pub const REAUTH_FMR: f64 = 1e-4;

@@ -6,7 +6,7 @@ use huella_sync::{AuditAction, BiometricStatus, BlobKind, FingerPosition, Record
 
 use super::officer_finger::compare_template;
 use super::{Attempt, EnrollError, now, save};
-use crate::session::Session;
+use crate::workflows::session::Session;
 
 /// Purpose written in the verification.
 pub const PURPOSE: &str = "supervivencia";

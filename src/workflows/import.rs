@@ -15,8 +15,8 @@ use huella_sync::{AuditAction, Identity, PersonRecord, PreRegistration, RecordId
 use sha2::{Digest, Sha256};
 
 use crate::identifiers::{Curp, Nss, RegistroPatronal, Rfc, STATE_CODES, parse_date_iso};
-use crate::indexing;
-use crate::session::Session;
+use crate::workflows::indexing;
+use crate::workflows::session::Session;
 
 /// The columns of the pre-registration CSV, in order.
 pub const COLUMNS: [&str; 13] = [

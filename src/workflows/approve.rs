@@ -11,9 +11,9 @@ use huella_sync::{
     RecordId, StatusChange, StoreError,
 };
 
-use crate::enroll::{self, EnrollError, Thumb};
 use crate::home::Home;
-use crate::session::Session;
+use crate::workflows::enroll::{self, EnrollError, Thumb};
+use crate::workflows::session::Session;
 
 /// Why a decision was refused.
 #[derive(Debug, thiserror::Error)]

@@ -8,7 +8,7 @@ use huella_keys::{Credential, KdfCost, OfficerKey, Passphrase, Recipient, Role, 
 use huella_sync::{AuditAction, Station, Store};
 
 use crate::home::{Home, valid_user_name};
-use crate::session::Session;
+use crate::workflows::session::Session;
 
 /// What `init` needs.
 pub struct InitParams<'a> {

@@ -12,9 +12,9 @@ use huella_sync::{
     FingerException, FingerPosition, Identity, RecordError, RecordId, StatusChange, StoreError,
 };
 
-use crate::indexing;
 use crate::matching::{self, Unusable};
-use crate::session::Session;
+use crate::workflows::indexing;
+use crate::workflows::session::Session;
 pub use face::{FaceCheck, FaceCheckKind, Thumb, check_face, decode_gray};
 
 pub use gallery::{DuplicateHit, OfficeGallery};
