@@ -21,6 +21,10 @@
 //! below the best FVC impostor.
 //! `match_lab synth DST PEOPLE IMPRESSIONS SEED` writes a synthetic set (devices crate generator)
 //! in the FVC layout, for `eval`.
+//! `match_lab look SRC PPI OUT.png` draws the minutiae on the image; `match_lab topimp DIR...`
+//! lists the 20 highest impostor scores over the folders; `match_lab demo1n PEOPLE [IMPRESSION]`
+//! runs the demo's duplicate search over synthetic people (`LAB_NOFLOW=1`: templates without
+//! the ridge flow).
 //! `match_lab probe FILE...` prints each 500 ppi image's minutiae count and the pairwise scores.
 //! `match_lab stable A B DX DY` prints how repeatable the minutiae are under a shift: B holds
 //! A's images cropped by (DX, DY); a minutia of A counts as found again when one of B's,
@@ -496,7 +500,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     usize::from(img.height),
                     &img.pixels,
                 )?;
-                huella::matching::extract_gray(&g, u32::from(img.dpi)).ok().map(|e| e.template)
+                let mut t = huella::matching::extract_gray(&g, u32::from(img.dpi)).ok()?.template;
+                // LAB_NOFLOW=1: drop the ridge flow (scored as a v1 template, × 0.75), to see
+                // which term makes unrelated synthetic fingers alike.
+                if std::env::var_os("LAB_NOFLOW").is_some() {
+                    t.flow = Default::default();
+                }
+                Some(t)
             };
             let mut gallery = huella::matching::Gallery::new();
             let mut enrolled: Vec<Vec<Option<Prepared>>> = Vec::new();
