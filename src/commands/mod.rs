@@ -1,5 +1,8 @@
 //! One module per CLI command group: argument glue that calls the workflows and prints.
-//! Commands print results on stdout; errors bubble up to `main`, which prints one line.
+//! Commands print results on stdout through [`out`] (a closed pipe ends them quietly), in the
+//! words of [`text`] (Spanish or English; the contract lines scripts parse are fixed); device
+//! reads go through [`scan`]. Errors bubble up to `main`, which prints one line. No command
+//! opens the store or writes an audit entry: the workflows do.
 
 pub mod backup;
 pub mod console;
