@@ -228,9 +228,9 @@ pub fn revoke(session: &Session, station: &str) -> Result<Revocation, OfficeErro
         return Err(OfficeError::RevokeSelf);
     }
     s.revoked = true;
-    // Its administrators no longer sign for the office: a thief of the station cannot sign a
-    // roster that re-admits it.
-    r.admins.retain(|a| a.station != station);
+    // Its administrators stay listed but no longer sign rosters (`SignedRoster::verify_by`):
+    // a thief of the station cannot sign one that re-admits it, while its own officer list
+    // still verifies, so its officers keep reading what they could.
     // A new office key for the stations still trusted: what is written from now on is
     // unreadable to the revoked one.
     let key = r.rotate_office_key()?;
