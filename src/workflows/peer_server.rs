@@ -28,12 +28,24 @@ pub fn serve(
         key: secrets,
         nonces: &nonces,
     };
-    huella_sync::peer::serve(listen, ready, &mut |request| {
+    // Both the head check and the handler report refusals, one at a time on this thread.
+    let refused = std::cell::RefCell::new(refused);
+    let mut admit = |head: &huella_sync::hub::RequestHead| {
+        let r = server.check_head(head);
+        if let Err(e) = &r {
+            (refused.borrow_mut())(e);
+            if is_refused_peer(e) {
+                audit_refusal(session, e);
+            }
+        }
+        r
+    };
+    huella_sync::peer::serve(listen, ready, &mut admit, &mut |request| {
         let answer = server
             .handle_bytes(request)
             .and_then(|a| session.store.flush().map(|()| a).map_err(Into::into));
         if let Err(e) = &answer {
-            refused(e);
+            (refused.borrow_mut())(e);
             if is_refused_peer(e) {
                 audit_refusal(session, e);
             }

@@ -97,11 +97,17 @@ impl Receiver {
                 key: &self.secrets,
                 nonces: &nonces,
             };
-            huella_sync::peer::serve("127.0.0.1:0", |addr| println!("ADDR {addr}"), &mut |req| {
-                server
-                    .handle_bytes(req)
-                    .and_then(|a| self.store.flush().map(|()| a).map_err(Into::into))
-            })
+            let mut admit = |h: &huella_sync::hub::RequestHead| server.check_head(h);
+            huella_sync::peer::serve(
+                "127.0.0.1:0",
+                |addr| println!("ADDR {addr}"),
+                &mut admit,
+                &mut |req| {
+                    server
+                        .handle_bytes(req)
+                        .and_then(|a| self.store.flush().map(|()| a).map_err(Into::into))
+                },
+            )
             .unwrap();
         });
     }

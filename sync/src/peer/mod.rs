@@ -7,6 +7,12 @@
 //! byte ([`ANSWER_OK`] or [`ANSWER_REFUSED`]) and the signed answer or a Spanish reason.
 //! Authentication is the protocol's: envelopes signed by station keys, checked against the
 //! signed office roster. This module must not decrypt anything or open the store.
+//!
+//! Wire version 2 authenticates before the body: each request is first a small head frame
+//! ([`HEAD_TAG`] and the request's signed [`RequestHead`], the envelope without its body),
+//! answered by an empty `ANSWER_OK` (go ahead) or a refusal that ends the connection; only
+//! then the request frame. A stranger can make the server hold at most a head per
+//! connection, and only for [`HEAD_TIMEOUT`].
 
 mod listener;
 
@@ -16,6 +22,7 @@ use std::time::Duration;
 
 pub use listener::{Answer, serve};
 
+use crate::hub::RequestHead;
 use crate::protocol::{MAX_MESSAGE, SyncError};
 
 /// Largest frame accepted (a protocol message plus the status byte).
@@ -28,6 +35,14 @@ pub const ANSWER_REFUSED: u8 = 1;
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one frame may take to arrive once the other side owes it.
 pub const IO_TIMEOUT: Duration = Duration::from_secs(120);
+/// Tag that opens a head frame: the peer wire version (2: head before body).
+pub const HEAD_TAG: [u8; 4] = *b"hpc2";
+/// Largest head frame (an envelope without body is about 200 bytes).
+pub const MAX_HEAD_FRAME: usize = 4096;
+/// How long a connection that has not yet been admitted may take to send its head.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+/// Most request bytes held at once across all connections (admitted requests only).
+pub const MAX_BUFFERED: usize = 64 * 1024 * 1024;
 
 /// Why a frame could not be read.
 fn frame_error(reason: impl Into<String>) -> SyncError {
@@ -109,21 +124,34 @@ impl TcpTransport {
     }
 
     fn exchange(&mut self, body: &[u8]) -> Result<Vec<u8>, SyncError> {
-        let header = frame_header(body.len())?;
+        frame_header(body.len())?;
+        let mut head = HEAD_TAG.to_vec();
+        head.extend(crate::protocol::encode(&RequestHead::of_request(body)?));
         let mut stream = match self.stream.take() {
             Some(s) => s,
             None => self.connect()?,
         };
+        let go = self.round(&mut stream, &head)?;
+        if !go.is_empty() {
+            return Err(frame_error("respuesta inesperada a la cabecera"));
+        }
+        let answer = self.round(&mut stream, body)?;
+        self.stream = Some(stream);
+        Ok(answer)
+    }
+
+    /// Sends one frame and reads the answer frame: the signed answer or the refusal.
+    fn round(&mut self, stream: &mut TcpStream, frame: &[u8]) -> Result<Vec<u8>, SyncError> {
+        let header = frame_header(frame.len())?;
         stream.write_all(&header).map_err(|e| self.err(e))?;
-        stream.write_all(body).map_err(|e| self.err(e))?;
+        stream.write_all(frame).map_err(|e| self.err(e))?;
         stream.flush().map_err(|e| self.err(e))?;
         let mut h = [0u8; 4];
         stream.read_exact(&mut h).map_err(|e| self.err(e))?;
         let len = frame_len(h)?;
         let mut answer = vec![0u8; len];
         stream.read_exact(&mut answer).map_err(|e| self.err(e))?;
-        self.bytes += (body.len() + len + 8) as u64;
-        self.stream = Some(stream);
+        self.bytes += (frame.len() + len + 8) as u64;
         match answer.first() {
             Some(&ANSWER_OK) => Ok(answer.split_off(1)),
             Some(&ANSWER_REFUSED) => Err(SyncError::Refused(

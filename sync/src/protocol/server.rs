@@ -58,6 +58,27 @@ impl Server<'_> {
         )
     }
 
+    /// Checks a request's signed head before its body is read (LAN peers): signature over
+    /// the announced body, clock window, receiver, size, and a trusted, unrevoked sender.
+    /// The nonce is checked later with the whole request.
+    pub fn check_head(&self, head: &crate::hub::RequestHead) -> Result<(), SyncError> {
+        let r = head
+            .check(&self.key.public_key(), false, now_ms())
+            .and_then(
+                |()| match self.local.trust().standing(&head.envelope.sender_hex())? {
+                    Standing::Trusted { .. } => Ok(()),
+                    Standing::Revoked { office, station } => {
+                        Err(SyncError::Revoked { office, station })
+                    }
+                    Standing::Unknown => Err(SyncError::UnknownStation),
+                },
+            );
+        if let Err(e) = &r {
+            self.log_refusal(&head.envelope.sender_hex(), e);
+        }
+        r
+    }
+
     fn authenticate(&self, env: &Envelope) -> Result<(String, String), SyncError> {
         env.verify(now_ms())?;
         env.check_receiver(&self.key.public_key())?;
