@@ -146,7 +146,7 @@ pub fn login(
     if let Some(seconds) = locked_for(home, user) {
         return Err(LoginError::Locked { seconds });
     }
-    let session = match Session::open_with(home, user, pass) {
+    let session = match Session::open_with(home, user, pass).map_err(anyhow::Error::from) {
         Ok(s) => s,
         Err(e) if refused(&e) => return Err(failed(home, user, lockout)),
         Err(e) => return Err(LoginError::Station(e)),

@@ -153,6 +153,66 @@ fn failing_commands_speak_english_with_lang_en() {
 }
 
 #[test]
+fn station_and_session_errors_speak_english_with_lang_en() {
+    let st = Station::init();
+    let admin = st.admin_pass.to_str().expect("utf8");
+    let new_pass = st.path("nuevo.pass");
+    std::fs::write(&new_pass, "clave-del-nuevo-2026\n").expect("write");
+    let n = new_pass.to_str().expect("utf8");
+    let add = |name: &str, who: &str, pass: &str| {
+        st.run(&[
+            "--lang",
+            "en",
+            "officer",
+            "add",
+            name,
+            "--role",
+            "officer",
+            "--new-passphrase-file",
+            n,
+            "--as",
+            who,
+            "--passphrase-file",
+            pass,
+        ])
+    };
+
+    // Station errors: a wrong user name, a user that exists, a non-administrator adding.
+    assert_english(
+        &add("mal nombre", "admin", admin),
+        "invalid user name: use letters",
+    );
+    assert_english(&add("admin", "admin", admin), "user admin already exists");
+    assert_success(&add("ana", "admin", admin));
+    assert_english(
+        &add("beto", "ana", n),
+        "only an administrator may add officers (ana is officer)",
+    );
+
+    // Session errors: a user name no credential file can have.
+    assert_english(
+        &add("beto", "mal/nombre", admin),
+        "invalid user name: mal/nombre",
+    );
+
+    // `init` on a home that already holds a station.
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "init",
+        "--office",
+        "0901",
+        "--station",
+        "PRUEBA-2",
+        "--admin",
+        "admin",
+        "--passphrase-file",
+        admin,
+    ]);
+    assert_english(&o, "a station already exists in");
+}
+
+#[test]
 fn the_same_failure_reads_spanish_by_default() {
     let st = Station::init();
     let wrong = st.path("wrong.pass");

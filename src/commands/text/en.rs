@@ -23,6 +23,8 @@ use crate::workflows::officers::AccessError;
 use crate::workflows::person::PersonError;
 use crate::workflows::policy::PolicyError;
 use crate::workflows::review::ReviewError;
+use crate::workflows::session::SessionError;
+use crate::workflows::station::StationError;
 use huella_devices::DeviceError;
 
 /// Words a [`Say`] in English.
@@ -390,7 +392,47 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<AccessError>() {
         return access(e);
     }
+    if let Some(e) = e.downcast_ref::<SessionError>() {
+        return session(e);
+    }
+    if let Some(e) = e.downcast_ref::<StationError>() {
+        return station(e);
+    }
     None
+}
+
+fn session(e: &SessionError) -> Option<String> {
+    Some(match e {
+        SessionError::InvalidUser(user) => format!("invalid user name: {user}"),
+        SessionError::Credential(e) => credential(e),
+        SessionError::Store(e) => return store(e),
+        SessionError::Access(e) => return access(e),
+        SessionError::Recipient { label } => {
+            format!("the station's recipient {label} is not a valid public key")
+        }
+    })
+}
+
+fn station(e: &StationError) -> Option<String> {
+    Some(match e {
+        StationError::InvalidUser => {
+            "invalid user name: use letters, digits, '.', '_' or '-'".to_owned()
+        }
+        StationError::EmptyName => "the office and the station cannot be empty".to_owned(),
+        StationError::HomeExists { dir } => format!("a station already exists in {dir}"),
+        StationError::CreateHome { dir, .. } => format!("could not create {dir}"),
+        StationError::Recipient { label } => {
+            format!("the public key of recipient {label} is not valid (expected age1…)")
+        }
+        StationError::NotAdmin { user, role } => format!(
+            "only an administrator may add officers ({user} is {})",
+            role.as_str()
+        ),
+        StationError::UserExists(user) => format!("user {user} already exists"),
+        StationError::Credential(e) => credential(e),
+        StationError::Store(e) => return store(e),
+        StationError::Access(e) => return access(e),
+    })
 }
 
 fn enroll(e: &EnrollError) -> Option<String> {
