@@ -213,6 +213,44 @@ fn station_and_session_errors_speak_english_with_lang_en() {
 }
 
 #[test]
+fn lookup_and_device_lines_speak_english_with_lang_en() {
+    let st = Station::init();
+    let admin = st.admin_pass.to_str().expect("utf8");
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "find",
+        "--name=.",
+        "--as",
+        "admin",
+        "--passphrase-file",
+        admin,
+    ]);
+    assert_english(&o, "write at least one name or surname to search");
+
+    let missing = st.path("no-such-port");
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "devices",
+        "list",
+        "--port",
+        missing.to_str().expect("utf8"),
+    ]);
+    assert_success(&o);
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!(
+            "{}\tno device recognised: the port {} does not exist",
+            missing.display(),
+            missing.display()
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("sin dispositivo"), "{out}");
+}
+
+#[test]
 fn the_same_failure_reads_spanish_by_default() {
     let st = Station::init();
     let wrong = st.path("wrong.pass");

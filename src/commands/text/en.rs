@@ -18,6 +18,7 @@ use crate::workflows::enroll::EnrollError;
 use crate::workflows::enroll::officer_finger::OfficerFingerError;
 use crate::workflows::enroll::survival::SurvivalError;
 use crate::workflows::erase::EraseError;
+use crate::workflows::lookup::LookupError;
 use crate::workflows::office::OfficeError;
 use crate::workflows::officers::AccessError;
 use crate::workflows::person::PersonError;
@@ -223,6 +224,41 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
                 "not allowed"
             }
         ),
+        Say::NoSerialPorts => {
+            f.write_str("no serial ports found (give pseudo-terminals with --port)")
+        }
+        Say::ScannerAt {
+            port,
+            capacity,
+            packet_size,
+            baud,
+        } => write!(
+            f,
+            "{port}\tZFM-20 scanner (capacity {capacity}, {packet_size} B packets, {baud} Bd)"
+        ),
+        Say::CameraAt {
+            port,
+            version,
+            size,
+            baud,
+        } => write!(
+            f,
+            "{port}\tcamera {version} ({}×{}, {baud} Bd)",
+            size.0, size.1
+        ),
+        Say::NothingAt { port, error } => {
+            write!(f, "{port}\tno device recognised: {}", device(error))
+        }
+        Say::FingerprintSaved {
+            path,
+            width,
+            height,
+            bytes_per_second,
+        } => write!(
+            f,
+            "fingerprint saved to {} ({width}×{height}, {bytes_per_second:.0} B/s)",
+            path.display()
+        ),
         Say::DemoHeadless => f.write_str(
             "no interactive terminal: the console is not opened (run `huella demo` in a terminal).",
         ),
@@ -397,6 +433,15 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     }
     if let Some(e) = e.downcast_ref::<StationError>() {
         return station(e);
+    }
+    if let Some(e) = e.downcast_ref::<LookupError>() {
+        return match e {
+            LookupError::EmptyName => {
+                Some("write at least one name or surname to search".to_owned())
+            }
+            LookupError::Identifier(e) => Some(super::en_identifiers::identifier(e)),
+            LookupError::Store(e) => store(e),
+        };
     }
     None
 }
