@@ -248,6 +248,23 @@ fn lookup_and_device_lines_speak_english_with_lang_en() {
         "{out}"
     );
     assert!(!out.contains("sin dispositivo"), "{out}");
+
+    // A disk error: a backup onto a device file.
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "backup",
+        "--out",
+        "/dev/null",
+        "--as",
+        "admin",
+        "--passphrase-file",
+        admin,
+    ]);
+    assert_english(
+        &o,
+        "/dev/null is not a regular file; nothing was written (choose another path)",
+    );
 }
 
 #[test]

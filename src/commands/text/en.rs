@@ -434,6 +434,9 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<StationError>() {
         return station(e);
     }
+    if let Some(e) = e.downcast_ref::<huella_sync::disk::DiskError>() {
+        return disk(e);
+    }
     if let Some(e) = e.downcast_ref::<LookupError>() {
         return match e {
             LookupError::EmptyName => {
@@ -444,6 +447,23 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
         };
     }
     None
+}
+
+fn disk(e: &huella_sync::disk::DiskError) -> Option<String> {
+    use huella_sync::disk::DiskError;
+    Some(match e {
+        DiskError::Full { path } => format!(
+            "no space left on the disk ({path}): free some space and try again; nothing was half-saved"
+        ),
+        DiskError::NotRegular { path } => {
+            format!("{path} is not a regular file; nothing was written (choose another path)")
+        }
+        DiskError::TooLarge { path, max } => {
+            format!("{path} is too large (over {max} bytes); it was not read")
+        }
+        DiskError::Io { path, .. } => format!("could not write {path} safely to disk"),
+        _ => return None,
+    })
 }
 
 fn session(e: &SessionError) -> Option<String> {
