@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use huella_keys::{Credential, DataKey, OfficeKeyring, Passphrase, WrappedKey};
 use huella_sync::Store;
 use serde::{Deserialize, Serialize};
@@ -79,6 +79,50 @@ pub struct BackupSummary {
     pub people: usize,
     /// Bytes of the backup file.
     pub bytes: usize,
+}
+
+/// Why a backup was not restored or opened (the refusals a person can act on).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BackupError {
+    /// The user name has characters a user name cannot have.
+    #[error("nombre de usuario inválido: {0}")]
+    InvalidUser(String),
+    /// The target home already holds a station.
+    #[error("ya hay una estación en {dir}: restaure en una carpeta nueva")]
+    HomeExists {
+        /// The home folder.
+        dir: String,
+    },
+    /// The backup holds no credential of this user.
+    #[error("el respaldo no tiene la credencial de {0}")]
+    NoCredential(String),
+    /// The credential opened but does not open this backup's key.
+    #[error("la credencial no abre este respaldo")]
+    WrongKey,
+    /// The file is not a huella backup.
+    #[error("{file} no es un respaldo de huella")]
+    NotABackup {
+        /// The file.
+        file: String,
+    },
+    /// The checksum does not match.
+    #[error(
+        "el respaldo {file} está dañado (la suma de verificación no coincide); no se restauró nada"
+    )]
+    Damaged {
+        /// The file.
+        file: String,
+    },
+    /// The parts of the file cannot be read.
+    #[error("respaldo ilegible: {file}")]
+    Unreadable {
+        /// The file.
+        file: String,
+    },
+    /// The content did not decrypt with the recovered key.
+    #[error("el contenido del respaldo no se pudo abrir")]
+    Content,
 }
 
 /// Writes a backup of the session's station to `out`.
@@ -155,23 +199,23 @@ pub fn restore(
     passphrase: &Passphrase,
 ) -> Result<BackupSummary> {
     if !valid_user_name(user) {
-        bail!("nombre de usuario inválido: {user}");
+        return Err(BackupError::InvalidUser(user.to_owned()).into());
     }
     if home.store_dir().exists() || home.credentials_dir().exists() {
-        bail!(
-            "ya hay una estación en {}: restaure en una carpeta nueva",
-            home.dir().display()
-        );
+        return Err(BackupError::HomeExists {
+            dir: home.dir().display().to_string(),
+        }
+        .into());
     }
     let opened = open_backup(file, |wrapped, credentials| {
         let Some((_, cred_bytes)) = credentials.iter().find(|(u, _)| u == user) else {
-            bail!("el respaldo no tiene la credencial de {user}");
+            return Err(BackupError::NoCredential(user.to_owned()).into());
         };
         let credential =
             Credential::open(cred_bytes, passphrase, user, &file.display().to_string())?;
         wrapped
             .unwrap_at(&credential.station, &OfficeKeyring::new())
-            .context("la credencial no abre este respaldo")
+            .map_err(|_| BackupError::WrongKey.into())
     })?;
     let OpenedBackup {
         office,
@@ -238,15 +282,19 @@ pub fn open_backup(
     let body = raw
         .strip_prefix(MAGIC)
         .filter(|b| b.len() >= 32)
-        .with_context(|| format!("{} no es un respaldo de huella", file.display()))?;
+        .ok_or_else(|| BackupError::NotABackup {
+            file: file.display().to_string(),
+        })?;
     let (content, sum) = raw.split_at(raw.len() - 32);
     if Sha256::digest(content).as_slice() != sum {
-        bail!(
-            "el respaldo {} está dañado (la suma de verificación no coincide); no se restauró nada",
-            file.display()
-        );
+        return Err(BackupError::Damaged {
+            file: file.display().to_string(),
+        }
+        .into());
     }
-    let unreadable = || anyhow::anyhow!("respaldo ilegible: {}", file.display());
+    let unreadable = || BackupError::Unreadable {
+        file: file.display().to_string(),
+    };
     let mut rest = &body[..body.len() - 32];
     let header: Header = serde_json::from_slice(take(&mut rest).ok_or_else(unreadable)?)
         .map_err(|_| unreadable())?;
@@ -256,9 +304,7 @@ pub fn open_backup(
         credentials.push((u.clone(), hex::decode(h).map_err(|_| unreadable())?));
     }
     let dek = unwrap(&wrapped, &credentials)?;
-    let copy = dek
-        .open(rest, CONTEXT)
-        .context("el contenido del respaldo no se pudo abrir")?;
+    let copy = dek.open(rest, CONTEXT).map_err(|_| BackupError::Content)?;
     Ok(OpenedBackup {
         office: header.office,
         station: header.station,

@@ -265,6 +265,27 @@ fn lookup_and_device_lines_speak_english_with_lang_en() {
         &o,
         "/dev/null is not a regular file; nothing was written (choose another path)",
     );
+
+    // Backup refusals: a file that is no backup, a user the backup has no credential of.
+    let fresh = st.path("fresh");
+    let restore = |file: &std::path::Path, user: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_huella"))
+            .env_remove("HUELLA_HOME")
+            .arg("--home")
+            .arg(&fresh)
+            .args(["--lang", "en", "restore"])
+            .arg(file)
+            .args(["--as", user, "--passphrase-file", admin])
+            .output()
+            .expect("run")
+    };
+    assert_english(&restore(&st.admin_pass, "admin"), "is not a huella backup");
+    let copy = st.path("copy.huella");
+    assert_success(&st.run_as_admin(&["backup", "--out", copy.to_str().expect("utf8")]));
+    assert_english(
+        &restore(&copy, "nadie"),
+        "the backup holds no credential of nadie",
+    );
 }
 
 #[test]

@@ -437,6 +437,9 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<huella_sync::disk::DiskError>() {
         return disk(e);
     }
+    if let Some(e) = e.downcast_ref::<crate::workflows::backup::BackupError>() {
+        return Some(backup(e));
+    }
     if let Some(e) = e.downcast_ref::<LookupError>() {
         return match e {
             LookupError::EmptyName => {
@@ -464,6 +467,24 @@ fn disk(e: &huella_sync::disk::DiskError) -> Option<String> {
         DiskError::Io { path, .. } => format!("could not write {path} safely to disk"),
         _ => return None,
     })
+}
+
+fn backup(e: &crate::workflows::backup::BackupError) -> String {
+    use crate::workflows::backup::BackupError;
+    match e {
+        BackupError::InvalidUser(user) => format!("invalid user name: {user}"),
+        BackupError::HomeExists { dir } => {
+            format!("a station already exists in {dir}: restore into a new folder")
+        }
+        BackupError::NoCredential(user) => format!("the backup holds no credential of {user}"),
+        BackupError::WrongKey => "this credential does not open this backup".to_owned(),
+        BackupError::NotABackup { file } => format!("{file} is not a huella backup"),
+        BackupError::Damaged { file } => format!(
+            "the backup {file} is damaged (the checksum does not match); nothing was restored"
+        ),
+        BackupError::Unreadable { file } => format!("unreadable backup: {file}"),
+        BackupError::Content => "the backup's content could not be opened".to_owned(),
+    }
 }
 
 fn session(e: &SessionError) -> Option<String> {
