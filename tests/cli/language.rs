@@ -282,6 +282,21 @@ fn lookup_and_device_lines_speak_english_with_lang_en() {
     assert_english(&restore(&st.admin_pass, "admin"), "is not a huella backup");
     let copy = st.path("copy.huella");
     assert_success(&st.run_as_admin(&["backup", "--out", copy.to_str().expect("utf8")]));
+    let csv = st.path("otro.csv");
+    std::fs::write(&csv, "a,b,c\n1,2,3\n").expect("write");
+    assert_english(
+        &st.run(&[
+            "--lang",
+            "en",
+            "import",
+            csv.to_str().expect("utf8"),
+            "--as",
+            "admin",
+            "--passphrase-file",
+            admin,
+        ]),
+        "the header is not the expected one; it must be:",
+    );
     assert_english(
         &restore(&copy, "nadie"),
         "the backup holds no credential of nadie",

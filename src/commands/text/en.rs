@@ -440,6 +440,16 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<crate::workflows::backup::BackupError>() {
         return Some(backup(e));
     }
+    if let Some(e) = e.downcast_ref::<crate::workflows::import::ImportError>() {
+        use crate::workflows::import::ImportError;
+        return Some(match e {
+            ImportError::NoHeader => "the file has no readable CSV header".to_owned(),
+            ImportError::WrongHeader(cols) => {
+                format!("the header is not the expected one; it must be: {cols}")
+            }
+            ImportError::Worker => "internal failure while preparing records".to_owned(),
+        });
+    }
     if let Some(e) = e.downcast_ref::<LookupError>() {
         return match e {
             LookupError::EmptyName => {
