@@ -282,6 +282,23 @@ fn lookup_and_device_lines_speak_english_with_lang_en() {
     assert_english(&restore(&st.admin_pass, "admin"), "is not a huella backup");
     let copy = st.path("copy.huella");
     assert_success(&st.run_as_admin(&["backup", "--out", copy.to_str().expect("utf8")]));
+    assert_english(
+        &st.run(&[
+            "--lang",
+            "en",
+            "sync",
+            "--hub",
+            "http://127.0.0.1:1",
+            "--hub-key",
+            "zz",
+            "--as",
+            "admin",
+            "--passphrase-file",
+            admin,
+        ]),
+        "--hub-key must be 64 hexadecimal characters",
+    );
+
     let csv = st.path("otro.csv");
     std::fs::write(&csv, "a,b,c\n1,2,3\n").expect("write");
     assert_english(

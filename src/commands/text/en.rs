@@ -450,6 +450,13 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
             ImportError::Worker => "internal failure while preparing records".to_owned(),
         });
     }
+    if let Some(e) = e.downcast_ref::<crate::workflows::sync_round::RoundError>() {
+        use crate::workflows::sync_round::RoundError;
+        return Some(match e {
+            RoundError::HubKey => "--hub-key must be 64 hexadecimal characters".to_owned(),
+            RoundError::With { url, .. } => format!("sync with {url}"),
+        });
+    }
     if let Some(e) = e.downcast_ref::<LookupError>() {
         return match e {
             LookupError::EmptyName => {
