@@ -299,6 +299,25 @@ fn lookup_and_device_lines_speak_english_with_lang_en() {
         "--hub-key must be 64 hexadecimal characters",
     );
 
+    // Recovery refusals: a folder with no store, and this very station.
+    let empty = st.path("vacia");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let recover = |from: &std::path::Path| {
+        st.run(&[
+            "--lang",
+            "en",
+            "recover",
+            "--from",
+            from.to_str().expect("utf8"),
+            "--as",
+            "admin",
+            "--passphrase-file",
+            admin,
+        ])
+    };
+    assert_english(&recover(&empty), "holds no station store");
+    assert_english(&recover(&st.home), "is this very station");
+
     let csv = st.path("otro.csv");
     std::fs::write(&csv, "a,b,c\n1,2,3\n").expect("write");
     assert_english(

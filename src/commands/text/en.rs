@@ -457,6 +457,21 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
             RoundError::With { url, .. } => format!("sync with {url}"),
         });
     }
+    if let Some(e) = e.downcast_ref::<crate::workflows::recover::RecoverError>() {
+        use crate::workflows::recover::RecoverError;
+        return Some(match e {
+            RecoverError::Scratch(_) => "could not create a temporary folder".to_owned(),
+            RecoverError::NoStore(dir) => format!("{dir} holds no station store"),
+            RecoverError::Copy { dir, .. } => format!("could not copy {dir}"),
+            RecoverError::WrongKeys => "this station's keys do not open that backup".to_owned(),
+            RecoverError::OtherOffice {
+                station,
+                theirs,
+                ours,
+            } => format!("station {station} belongs to office {theirs}, not {ours}"),
+            RecoverError::SameStation(dir) => format!("{dir} is this very station"),
+        });
+    }
     if let Some(e) = e.downcast_ref::<LookupError>() {
         return match e {
             LookupError::EmptyName => {
