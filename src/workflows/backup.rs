@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use huella_keys::{Credential, DataKey, OfficeKeyring, Passphrase, WrappedKey};
 use huella_sync::Store;
 use serde::{Deserialize, Serialize};
@@ -51,7 +51,7 @@ fn drafts_dir(home: &Home) -> std::path::PathBuf {
 }
 
 fn put(out: &mut Vec<u8>, part: &[u8]) -> Result<()> {
-    let n = u32::try_from(part.len()).context("parte del respaldo demasiado grande")?;
+    let n = u32::try_from(part.len()).map_err(|_| BackupError::TooLarge)?;
     out.extend_from_slice(&n.to_be_bytes());
     out.extend_from_slice(part);
     Ok(())
@@ -123,6 +123,20 @@ pub enum BackupError {
     /// The content did not decrypt with the recovered key.
     #[error("el contenido del respaldo no se pudo abrir")]
     Content,
+    /// A part of the backup is over 4 GiB.
+    #[error("parte del respaldo demasiado grande")]
+    TooLarge,
+    /// A folder could not be read or created.
+    #[error("no se pudo {} {dir}", if *.creating { "crear" } else { "leer" })]
+    Folder {
+        /// The folder.
+        dir: String,
+        /// Whether it was being created (else read).
+        creating: bool,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Writes a backup of the session's station to `out`.
@@ -142,9 +156,11 @@ pub fn backup(home: &Home, session: &Session, out: &Path) -> Result<BackupSummar
     let station = session.store.station()?;
     let mut credentials = Vec::new();
     let dir = home.credentials_dir();
-    for e in
-        std::fs::read_dir(&dir).with_context(|| format!("no se pudo leer {}", dir.display()))?
-    {
+    for e in std::fs::read_dir(&dir).map_err(|source| BackupError::Folder {
+        dir: dir.display().to_string(),
+        creating: false,
+        source,
+    })? {
         let e = e?;
         let name = e.file_name().to_string_lossy().into_owned();
         let Some(user) = name.strip_suffix(".age") else {
@@ -225,8 +241,11 @@ pub fn restore(
         copy,
         bytes,
     } = opened;
-    std::fs::create_dir_all(home.dir())
-        .with_context(|| format!("no se pudo crear {}", home.dir().display()))?;
+    std::fs::create_dir_all(home.dir()).map_err(|source| BackupError::Folder {
+        dir: home.dir().display().to_string(),
+        creating: true,
+        source,
+    })?;
     let store = Store::create_from_copy(&home.store_dir(), &copy)?;
     let dir = home.credentials_dir();
     std::fs::create_dir_all(&dir)?;

@@ -516,6 +516,13 @@ fn backup(e: &crate::workflows::backup::BackupError) -> String {
         ),
         BackupError::Unreadable { file } => format!("unreadable backup: {file}"),
         BackupError::Content => "the backup's content could not be opened".to_owned(),
+        BackupError::TooLarge => "a part of the backup is too large".to_owned(),
+        BackupError::Folder {
+            dir,
+            creating: true,
+            ..
+        } => format!("could not create {dir}"),
+        BackupError::Folder { dir, .. } => format!("could not read {dir}"),
     }
 }
 
