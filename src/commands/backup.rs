@@ -18,10 +18,10 @@ pub fn run_backup(home: &Home, target: &Path, who: &AsUser) -> Result<()> {
     if let Ok(m) = std::fs::symlink_metadata(target)
         && !m.file_type().is_file()
     {
-        anyhow::bail!(
-            "{} no es un archivo regular; no se escribió (elija otra ruta)",
-            target.display()
-        );
+        return Err(huella_sync::disk::DiskError::NotRegular {
+            path: target.display().to_string(),
+        }
+        .into());
     }
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
     let s = backup::backup(home, &session, target)?;

@@ -10,7 +10,10 @@ use huella_devices::probe::{Probe, probe, serial_ports};
 use huella_devices::{DeviceError, ZfmConfig};
 
 use super::devices_test::{self, TestArgs};
+use crate::commands::out;
+use crate::commands::text::Say;
 use crate::home::Home;
+#[cfg(feature = "libfprint")]
 use crate::say;
 
 /// Options of `huella devices`.
@@ -154,7 +157,7 @@ fn list(a: &ListArgs) -> Result<()> {
         }
     }
     if ports.is_empty() {
-        say!("no se encontraron puertos serie (las pseudo-terminales se indican con --port)")?;
+        out::line(Say::NoSerialPorts)?;
         return Ok(());
     }
     for port in ports {
@@ -162,17 +165,22 @@ fn list(a: &ListArgs) -> Result<()> {
             Probe::Scanner {
                 capacity,
                 packet_size,
-            } => say!(
-                "{port}\tlector ZFM-20 (capacidad {capacity}, paquetes de {packet_size} B, {} Bd)",
-                a.baud
-            )?,
-            Probe::Camera { version, size } => say!(
-                "{port}\tcámara {version} ({}×{}, {} Bd)",
-                size.0,
-                size.1,
-                a.camera_baud
-            )?,
-            Probe::Unknown(e) => say!("{port}\tsin dispositivo reconocido: {}", e.mensaje())?,
+            } => out::line(Say::ScannerAt {
+                port: &port,
+                capacity,
+                packet_size,
+                baud: a.baud,
+            })?,
+            Probe::Camera { version, size } => out::line(Say::CameraAt {
+                port: &port,
+                version: &version,
+                size,
+                baud: a.camera_baud,
+            })?,
+            Probe::Unknown(e) => out::line(Say::NothingAt {
+                port: &port,
+                error: &e,
+            })?,
         }
     }
     Ok(())
@@ -182,13 +190,12 @@ fn capture(a: &CaptureArgs) -> Result<()> {
     let p = &a.scanner;
     match capture_to_png(&p.port, p.config(), Duration::from_secs(p.timeout), &a.out) {
         Ok(r) => {
-            say!(
-                "huella guardada en {} ({}×{}, {:.0} B/s)",
-                a.out.display(),
-                r.image.width,
-                r.image.height,
-                r.bytes_per_second()
-            )?;
+            out::line(Say::FingerprintSaved {
+                path: &a.out,
+                width: r.image.width,
+                height: r.image.height,
+                bytes_per_second: r.bytes_per_second(),
+            })?;
             Ok(())
         }
         Err(CaptureError::Device(e)) => Err(device_error(e)),

@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use huella_keys::{Credential, DataKey, OfficeKeyring, Passphrase, WrappedKey};
 use huella_sync::Store;
 use serde::{Deserialize, Serialize};
@@ -51,7 +51,7 @@ fn drafts_dir(home: &Home) -> std::path::PathBuf {
 }
 
 fn put(out: &mut Vec<u8>, part: &[u8]) -> Result<()> {
-    let n = u32::try_from(part.len()).context("parte del respaldo demasiado grande")?;
+    let n = u32::try_from(part.len()).map_err(|_| BackupError::TooLarge)?;
     out.extend_from_slice(&n.to_be_bytes());
     out.extend_from_slice(part);
     Ok(())
@@ -81,6 +81,64 @@ pub struct BackupSummary {
     pub bytes: usize,
 }
 
+/// Why a backup was not restored or opened (the refusals a person can act on).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BackupError {
+    /// The user name has characters a user name cannot have.
+    #[error("nombre de usuario inválido: {0}")]
+    InvalidUser(String),
+    /// The target home already holds a station.
+    #[error("ya hay una estación en {dir}: restaure en una carpeta nueva")]
+    HomeExists {
+        /// The home folder.
+        dir: String,
+    },
+    /// The backup holds no credential of this user.
+    #[error("el respaldo no tiene la credencial de {0}")]
+    NoCredential(String),
+    /// The credential opened but does not open this backup's key.
+    #[error("la credencial no abre este respaldo")]
+    WrongKey,
+    /// The file is not a huella backup.
+    #[error("{file} no es un respaldo de huella")]
+    NotABackup {
+        /// The file.
+        file: String,
+    },
+    /// The checksum does not match.
+    #[error(
+        "el respaldo {file} está dañado (la suma de verificación no coincide); no se restauró nada"
+    )]
+    Damaged {
+        /// The file.
+        file: String,
+    },
+    /// The parts of the file cannot be read.
+    #[error("respaldo ilegible: {file}")]
+    Unreadable {
+        /// The file.
+        file: String,
+    },
+    /// The content did not decrypt with the recovered key.
+    #[error("el contenido del respaldo no se pudo abrir")]
+    Content,
+    /// A part of the backup is over 4 GiB.
+    #[error("parte del respaldo demasiado grande")]
+    TooLarge,
+    /// A folder could not be read or created.
+    #[error("no se pudo {} {dir}", if *.creating { "crear" } else { "leer" })]
+    Folder {
+        /// The folder.
+        dir: String,
+        /// Whether it was being created (else read).
+        creating: bool,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
 /// Writes a backup of the session's station to `out`.
 pub fn backup(home: &Home, session: &Session, out: &Path) -> Result<BackupSummary> {
     // Audited first, so the copy holds the entry that says it was made.
@@ -98,9 +156,11 @@ pub fn backup(home: &Home, session: &Session, out: &Path) -> Result<BackupSummar
     let station = session.store.station()?;
     let mut credentials = Vec::new();
     let dir = home.credentials_dir();
-    for e in
-        std::fs::read_dir(&dir).with_context(|| format!("no se pudo leer {}", dir.display()))?
-    {
+    for e in std::fs::read_dir(&dir).map_err(|source| BackupError::Folder {
+        dir: dir.display().to_string(),
+        creating: false,
+        source,
+    })? {
         let e = e?;
         let name = e.file_name().to_string_lossy().into_owned();
         let Some(user) = name.strip_suffix(".age") else {
@@ -155,23 +215,23 @@ pub fn restore(
     passphrase: &Passphrase,
 ) -> Result<BackupSummary> {
     if !valid_user_name(user) {
-        bail!("nombre de usuario inválido: {user}");
+        return Err(BackupError::InvalidUser(user.to_owned()).into());
     }
     if home.store_dir().exists() || home.credentials_dir().exists() {
-        bail!(
-            "ya hay una estación en {}: restaure en una carpeta nueva",
-            home.dir().display()
-        );
+        return Err(BackupError::HomeExists {
+            dir: home.dir().display().to_string(),
+        }
+        .into());
     }
     let opened = open_backup(file, |wrapped, credentials| {
         let Some((_, cred_bytes)) = credentials.iter().find(|(u, _)| u == user) else {
-            bail!("el respaldo no tiene la credencial de {user}");
+            return Err(BackupError::NoCredential(user.to_owned()).into());
         };
         let credential =
             Credential::open(cred_bytes, passphrase, user, &file.display().to_string())?;
         wrapped
             .unwrap_at(&credential.station, &OfficeKeyring::new())
-            .context("la credencial no abre este respaldo")
+            .map_err(|_| BackupError::WrongKey.into())
     })?;
     let OpenedBackup {
         office,
@@ -181,8 +241,11 @@ pub fn restore(
         copy,
         bytes,
     } = opened;
-    std::fs::create_dir_all(home.dir())
-        .with_context(|| format!("no se pudo crear {}", home.dir().display()))?;
+    std::fs::create_dir_all(home.dir()).map_err(|source| BackupError::Folder {
+        dir: home.dir().display().to_string(),
+        creating: true,
+        source,
+    })?;
     let store = Store::create_from_copy(&home.store_dir(), &copy)?;
     let dir = home.credentials_dir();
     std::fs::create_dir_all(&dir)?;
@@ -238,15 +301,19 @@ pub fn open_backup(
     let body = raw
         .strip_prefix(MAGIC)
         .filter(|b| b.len() >= 32)
-        .with_context(|| format!("{} no es un respaldo de huella", file.display()))?;
+        .ok_or_else(|| BackupError::NotABackup {
+            file: file.display().to_string(),
+        })?;
     let (content, sum) = raw.split_at(raw.len() - 32);
     if Sha256::digest(content).as_slice() != sum {
-        bail!(
-            "el respaldo {} está dañado (la suma de verificación no coincide); no se restauró nada",
-            file.display()
-        );
+        return Err(BackupError::Damaged {
+            file: file.display().to_string(),
+        }
+        .into());
     }
-    let unreadable = || anyhow::anyhow!("respaldo ilegible: {}", file.display());
+    let unreadable = || BackupError::Unreadable {
+        file: file.display().to_string(),
+    };
     let mut rest = &body[..body.len() - 32];
     let header: Header = serde_json::from_slice(take(&mut rest).ok_or_else(unreadable)?)
         .map_err(|_| unreadable())?;
@@ -256,9 +323,7 @@ pub fn open_backup(
         credentials.push((u.clone(), hex::decode(h).map_err(|_| unreadable())?));
     }
     let dek = unwrap(&wrapped, &credentials)?;
-    let copy = dek
-        .open(rest, CONTEXT)
-        .context("el contenido del respaldo no se pudo abrir")?;
+    let copy = dek.open(rest, CONTEXT).map_err(|_| BackupError::Content)?;
     Ok(OpenedBackup {
         office: header.office,
         station: header.station,

@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use huella_sync::store::{OpenRecord, PreparedWrite};
 use huella_sync::{AuditAction, Identity, PersonRecord, PreRegistration, RecordId, Regime};
 use sha2::{Digest, Sha256};
@@ -160,6 +160,21 @@ fn validate(fields: &[&str], lote: &str, this_year: u16) -> Result<Row, String> 
 /// pre-registration is split into files below this).
 const MAX_CSV_BYTES: u64 = 256 << 20;
 
+/// Why a CSV file was not imported at all (rows refused one by one are in the report).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// The first line is not a readable CSV header.
+    #[error("el archivo no tiene un encabezado CSV legible")]
+    NoHeader,
+    /// The header names other columns.
+    #[error("el encabezado no es el esperado; debe ser: {0}")]
+    WrongHeader(String),
+    /// A worker preparing records stopped.
+    #[error("fallo interno al preparar registros")]
+    Worker,
+}
+
 /// Imports `path` into the session's store. `on_reject` sees each rejection as it happens.
 pub fn import_file(
     session: &Session,
@@ -173,19 +188,13 @@ pub fn import_file(
         .has_headers(true)
         .flexible(true)
         .from_reader(bytes.as_slice());
-    let header = reader
-        .headers()
-        .context("el archivo no tiene un encabezado CSV legible")?
-        .clone();
+    let header = reader.headers().map_err(|_| ImportError::NoHeader)?.clone();
     let got: Vec<String> = header
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
         .collect();
     if got != COLUMNS {
-        anyhow::bail!(
-            "el encabezado no es el esperado; debe ser: {}",
-            COLUMNS.join(",")
-        );
+        return Err(ImportError::WrongHeader(COLUMNS.join(",")).into());
     }
 
     let this_year: u16 = huella_sync::time::now_utc()
@@ -323,9 +332,7 @@ fn commit_in_order(
             if let Some(p) = waiting.remove(&want) {
                 break p;
             }
-            let (i, p) = rx
-                .recv()
-                .map_err(|_| anyhow::anyhow!("fallo interno al preparar registros"))?;
+            let (i, p) = rx.recv().map_err(|_| ImportError::Worker)?;
             waiting.insert(i, p);
         }?;
         let mut batch = session.store.batch();

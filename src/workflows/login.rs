@@ -15,7 +15,7 @@ use huella_keys::{CredentialError, Passphrase, Role};
 use huella_sync::AuditAction;
 
 use crate::home::{Home, valid_user_name};
-use crate::workflows::session::Session;
+use crate::workflows::session::{Session, SessionError};
 
 /// How many wrong passphrases lock a user, and for how long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +149,7 @@ pub fn login(
     let session = match Session::open_with(home, user, pass) {
         Ok(s) => s,
         Err(e) if refused(&e) => return Err(failed(home, user, lockout)),
-        Err(e) => return Err(LoginError::Station(e)),
+        Err(e) => return Err(LoginError::Station(e.into())),
     };
     if let Err(e) = Attempts::default().store(home, user) {
         tracing::warn!(target: "huella::acceso", "lockout file not cleared: {e}");
@@ -172,10 +172,14 @@ pub fn login(
 }
 
 /// Whether opening failed because of the user or passphrase (counts towards the lockout).
-fn refused(e: &anyhow::Error) -> bool {
-    match e.downcast_ref::<CredentialError>() {
-        Some(CredentialError::WrongPassphrase { .. } | CredentialError::UnknownUser { .. }) => true,
-        Some(CredentialError::Io { source, .. }) => source.kind() == io::ErrorKind::NotFound,
+fn refused(e: &SessionError) -> bool {
+    match e {
+        SessionError::Credential(
+            CredentialError::WrongPassphrase { .. } | CredentialError::UnknownUser { .. },
+        ) => true,
+        SessionError::Credential(CredentialError::Io { source, .. }) => {
+            source.kind() == io::ErrorKind::NotFound
+        }
         _ => false,
     }
 }

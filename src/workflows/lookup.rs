@@ -80,9 +80,24 @@ impl PersonSummary {
     }
 }
 
+/// Why a query could not be run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LookupError {
+    /// A name query with no name or surname in it.
+    #[error("escriba al menos un nombre o apellido para buscar")]
+    EmptyName,
+    /// The CURP or NSS is malformed.
+    #[error(transparent)]
+    Identifier(#[from] crate::identifiers::IdentifierError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] huella_sync::StoreError),
+}
+
 /// Validates the query's identifier (so a mistyped CURP or NSS is explained, not just "not
 /// found") and returns the matching record ids.
-pub fn find_ids(session: &Session, query: &Query) -> Result<Vec<RecordId>> {
+pub fn find_ids(session: &Session, query: &Query) -> Result<Vec<RecordId>, LookupError> {
     let key = session.credential.station.index_key();
     let store = &session.store;
     Ok(match query {
@@ -97,7 +112,7 @@ pub fn find_ids(session: &Session, query: &Query) -> Result<Vec<RecordId>> {
         Query::Name(text) => {
             let tags = indexing::name_query_tags(key, text);
             if tags.is_empty() {
-                anyhow::bail!("escriba al menos un nombre o apellido para buscar");
+                return Err(LookupError::EmptyName);
             }
             let mut sets = Vec::new();
             for t in &tags {

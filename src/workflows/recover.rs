@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use huella_sync::protocol::LocalSide as _;
 use huella_sync::replica::RecordHave;
 use huella_sync::{AuditAction, Store};
@@ -55,21 +55,60 @@ fn store_folder(from: &Path) -> Option<PathBuf> {
     }
 }
 
+/// Why a dead station's records were not recovered.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecoverError {
+    /// No scratch folder could be made.
+    #[error("no se pudo crear una carpeta temporal")]
+    Scratch(#[source] std::io::Error),
+    /// The folder holds no station store.
+    #[error("{0} no contiene el almacén de una estación")]
+    NoStore(String),
+    /// The dead station's store could not be copied.
+    #[error("no se pudo copiar {dir}")]
+    Copy {
+        /// The store folder.
+        dir: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// This station's keys do not open the backup.
+    #[error("las llaves de esta estación no abren ese respaldo")]
+    WrongKeys,
+    /// The dead station belongs to another office.
+    #[error("la estación {station} es de la oficina {theirs}, no de la {ours}")]
+    OtherOffice {
+        /// The dead station.
+        station: String,
+        /// Its office.
+        theirs: String,
+        /// Ours.
+        ours: String,
+    },
+    /// The folder or backup is this very station.
+    #[error("{0} es esta misma estación")]
+    SameStation(String),
+}
+
 /// Recovers the records of the dead station at `from` into the session's station.
 pub fn recover(session: &Session, from: &Path) -> Result<Recovered> {
-    let scratch = tempfile::tempdir().context("carpeta temporal")?;
+    let scratch = tempfile::tempdir().map_err(RecoverError::Scratch)?;
     let copy = scratch.path().join("almacen");
     if from.is_dir() {
         let Some(folder) = store_folder(from) else {
-            bail!("{} no contiene el almacén de una estación", from.display());
+            return Err(RecoverError::NoStore(from.display().to_string()).into());
         };
-        copy_dir(&folder, &copy)
-            .with_context(|| format!("no se pudo copiar {}", folder.display()))?;
+        copy_dir(&folder, &copy).map_err(|source| RecoverError::Copy {
+            dir: folder.display().to_string(),
+            source,
+        })?;
     } else {
         let keys = session.keys();
         let opened = backup::open_backup(from, |wrapped, _| {
             keys.open_key(wrapped)
-                .context("las llaves de esta estación no abren ese respaldo")
+                .map_err(|_| RecoverError::WrongKeys.into())
         })?;
         Store::create_from_copy(&copy, &opened.copy)?;
     }
@@ -77,15 +116,15 @@ pub fn recover(session: &Session, from: &Path) -> Result<Recovered> {
     let theirs = dead.station()?;
     let ours = session.store.station()?;
     if theirs.office != ours.office {
-        bail!(
-            "la estación {} es de la oficina {}, no de la {}",
-            theirs.station,
-            theirs.office,
-            ours.office
-        );
+        return Err(RecoverError::OtherOffice {
+            station: theirs.station,
+            theirs: theirs.office,
+            ours: ours.office,
+        }
+        .into());
     }
     if theirs.station_key == ours.station_key {
-        bail!("{} es esta misma estación", from.display());
+        return Err(RecoverError::SameStation(from.display().to_string()).into());
     }
     let keys = session.keys();
     dead.export_local(&keys)?;

@@ -5,12 +5,38 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use anyhow::{Context, Result};
-use huella_keys::{Credential, KdfCost, OfficeKeyring, Passphrase, Recipient, RecipientSet};
+use huella_keys::{
+    Credential, CredentialError, KdfCost, OfficeKeyring, Passphrase, Recipient, RecipientSet,
+};
 use huella_sync::roster::Trust;
-use huella_sync::{Store, StoreKeys};
+use huella_sync::{Store, StoreError, StoreKeys};
 
 use crate::home::Home;
+use crate::workflows::officers::AccessError;
+
+/// Why a session was not opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// The user name has characters a user name cannot have.
+    #[error("nombre de usuario inválido: {0}")]
+    InvalidUser(String),
+    /// The passphrase file, the credential file or the passphrase itself failed.
+    #[error(transparent)]
+    Credential(#[from] CredentialError),
+    /// The store could not be opened or read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The credential is not the one the signed officer list names.
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    /// A recipient stored in the station record is not an age public key.
+    #[error("la llave pública del destinatario {label} de la estación no es válida")]
+    Recipient {
+        /// The recipient's label.
+        label: String,
+    },
+}
 
 /// Environment variable that sets the scrypt cost (`log2 N`) of new credential files.
 pub const KDF_ENV: &str = "HUELLA_KDF_LOG_N";
@@ -44,16 +70,24 @@ struct OfficeKeys {
 
 impl Session {
     /// Unlocks `user`'s credential with the passphrase in `passphrase_file` and opens the store.
-    pub fn open(home: &Home, user: &str, passphrase_file: &std::path::Path) -> Result<Self> {
+    pub fn open(
+        home: &Home,
+        user: &str,
+        passphrase_file: &std::path::Path,
+    ) -> Result<Self, SessionError> {
         let passphrase = Passphrase::from_file(passphrase_file)?;
         Self::open_with(home, user, &passphrase)
     }
 
     /// Like [`Session::open`] with a passphrase already in memory.
-    pub fn open_with(home: &Home, user: &str, passphrase: &Passphrase) -> Result<Self> {
+    pub fn open_with(
+        home: &Home,
+        user: &str,
+        passphrase: &Passphrase,
+    ) -> Result<Self, SessionError> {
         let store = Store::open(&home.store_dir())?;
         if !crate::home::valid_user_name(user) {
-            anyhow::bail!("nombre de usuario inválido: {user}");
+            return Err(SessionError::InvalidUser(user.to_owned()));
         }
         let credential = match Credential::read_file(&home.credential_file(user), passphrase, user)
         {
@@ -72,10 +106,11 @@ impl Session {
         let station = store.station()?;
         let mut recipients = RecipientSet::new();
         for (label, text) in &station.recipients {
-            recipients.push(
-                Recipient::parse(label, text)
-                    .with_context(|| format!("destinatario {label} de la estación"))?,
-            );
+            recipients.push(Recipient::parse(label, text).map_err(|_| {
+                SessionError::Recipient {
+                    label: label.clone(),
+                }
+            })?);
         }
         let office = Mutex::new(OfficeKeys {
             stamp: None,

@@ -3,12 +3,67 @@
 //! `init` creates the home, the station and office identities, the first administrator's
 //! credential and the store, and audits it. `officer add` needs an administrator's session.
 
-use anyhow::{Context, Result, bail};
-use huella_keys::{Credential, KdfCost, OfficerKey, Passphrase, Recipient, Role, StationSecrets};
-use huella_sync::{AuditAction, Station, Store};
+use huella_keys::{
+    Credential, CredentialError, KdfCost, OfficerKey, Passphrase, Recipient, Role, StationSecrets,
+};
+use huella_sync::{AuditAction, Station, Store, StoreError};
 
 use crate::home::{Home, valid_user_name};
+use crate::workflows::officers::AccessError;
 use crate::workflows::session::Session;
+
+/// Why a station was not created or an officer not added.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StationError {
+    /// The user name has characters a user name cannot have.
+    #[error("nombre de usuario inválido: use letras, dígitos, '.', '_' o '-'")]
+    InvalidUser,
+    /// The office code or the station name is empty.
+    #[error("la oficina y la estación no pueden estar vacías")]
+    EmptyName,
+    /// The home already holds a station.
+    #[error("ya existe una estación en {dir}")]
+    HomeExists {
+        /// The home folder.
+        dir: String,
+    },
+    /// The home folder could not be created.
+    #[error("no se pudo crear {dir}")]
+    CreateHome {
+        /// The home folder.
+        dir: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A regional or central recipient given is not an age public key.
+    #[error("la llave pública del destinatario {label} no es válida (se espera age1…)")]
+    Recipient {
+        /// The recipient's label.
+        label: String,
+    },
+    /// Only an administrator adds officers.
+    #[error("solo un administrador puede agregar oficiales ({user} es {})", role.as_str())]
+    NotAdmin {
+        /// The acting user.
+        user: String,
+        /// Their role.
+        role: Role,
+    },
+    /// An officer with this user name already has a credential here.
+    #[error("el usuario {0} ya existe")]
+    UserExists(String),
+    /// Sealing or writing a credential failed.
+    #[error(transparent)]
+    Credential(#[from] CredentialError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The signed officer list or station roster could not be written.
+    #[error(transparent)]
+    Access(#[from] AccessError),
+}
 
 /// What `init` needs.
 pub struct InitParams<'a> {
@@ -29,15 +84,17 @@ pub struct InitParams<'a> {
 }
 
 /// Creates a station in `home`; refuses a home that already has one.
-pub fn init(home: &Home, p: &InitParams<'_>) -> Result<Station> {
+pub fn init(home: &Home, p: &InitParams<'_>) -> Result<Station, StationError> {
     if !valid_user_name(p.admin) {
-        bail!("nombre de usuario inválido: use letras, dígitos, '.', '_' o '-'");
+        return Err(StationError::InvalidUser);
     }
     if p.office.trim().is_empty() || p.station.trim().is_empty() {
-        bail!("la oficina y la estación no pueden estar vacías");
+        return Err(StationError::EmptyName);
     }
     if home.store_dir().exists() || home.credentials_dir().exists() {
-        bail!("ya existe una estación en {}", home.dir().display());
+        return Err(StationError::HomeExists {
+            dir: home.dir().display().to_string(),
+        });
     }
     let secrets = StationSecrets::generate(p.station, p.office);
     let public = secrets.public();
@@ -47,7 +104,9 @@ pub fn init(home: &Home, p: &InitParams<'_>) -> Result<Station> {
     ];
     for (label, r) in [("regional", p.regional), ("central", p.central)] {
         if let Some(text) = r {
-            Recipient::parse(label, text)?;
+            Recipient::parse(label, text).map_err(|_| StationError::Recipient {
+                label: label.to_owned(),
+            })?;
             recipients.push((label.to_owned(), text.trim().to_owned()));
         }
     }
@@ -56,7 +115,10 @@ pub fn init(home: &Home, p: &InitParams<'_>) -> Result<Station> {
 
     crate::file_modes::create_private_dir(home.dir())
         .and_then(|()| crate::file_modes::create_private_dir(&home.credentials_dir()))
-        .with_context(|| format!("no se pudo crear {}", home.dir().display()))?;
+        .map_err(|source| StationError::CreateHome {
+            dir: home.dir().display().to_string(),
+            source,
+        })?;
     let now = huella_sync::time::now_utc();
     let station = Station {
         office: p.office.to_owned(),
@@ -91,20 +153,19 @@ pub fn add_officer(
     role: Role,
     passphrase: &Passphrase,
     cost: KdfCost,
-) -> Result<()> {
+) -> Result<(), StationError> {
     if session.credential.officer.role() != Role::Admin {
-        bail!(
-            "solo un administrador puede agregar oficiales ({} es {})",
-            session.credential.officer.user(),
-            session.credential.officer.role().as_str()
-        );
+        return Err(StationError::NotAdmin {
+            user: session.credential.officer.user().to_owned(),
+            role: session.credential.officer.role(),
+        });
     }
     if !valid_user_name(user) {
-        bail!("nombre de usuario inválido: use letras, dígitos, '.', '_' o '-'");
+        return Err(StationError::InvalidUser);
     }
     let path = home.credential_file(user);
     if path.exists() {
-        bail!("el usuario {user} ya existe");
+        return Err(StationError::UserExists(user.to_owned()));
     }
     let officer = OfficerKey::generate(user, role);
     let sealed = Credential::seal(&officer, &session.credential.station, passphrase, cost)?;

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use huella_keys::{BlindTag, IndexKey};
 use huella_sync::events::SyncEvent;
 use huella_sync::hub::HttpTransport;
@@ -40,14 +40,31 @@ pub enum Via {
     Tcp,
 }
 
+/// Why a sync round was not run or ended early.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RoundError {
+    /// The pinned hub key is not 32 bytes of hex.
+    #[error("--hub-key debe tener 64 caracteres hexadecimales")]
+    HubKey,
+    /// The round with this peer or hub failed (the refusal is audited).
+    #[error("sincronización con {url}")]
+    With {
+        /// The peer or hub.
+        url: String,
+        /// Why.
+        #[source]
+        source: SyncError,
+    },
+}
+
 impl Target {
     /// A hub at `url`, optionally with its expected key in hex.
     pub fn hub(url: &str, key_hex: Option<&str>) -> Result<Self> {
         let pinned_key = match key_hex {
             Some(h) => {
                 let mut k = [0u8; 32];
-                hex::decode_to_slice(h.trim(), &mut k)
-                    .context("--hub-key debe tener 64 caracteres hexadecimales")?;
+                hex::decode_to_slice(h.trim(), &mut k).map_err(|_| RoundError::HubKey)?;
                 Some(k)
             }
             None => None,
@@ -246,7 +263,11 @@ pub fn run_round(
                     ) {
                         tracing::warn!(target: "huella::sync", "refusal not audited: {c}");
                     }
-                    return Err(e).with_context(|| format!("sincronización con {url}"));
+                    return Err(RoundError::With {
+                        url: url.to_string(),
+                        source: e,
+                    }
+                    .into());
                 }
             }
         };

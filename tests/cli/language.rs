@@ -153,6 +153,193 @@ fn failing_commands_speak_english_with_lang_en() {
 }
 
 #[test]
+fn station_and_session_errors_speak_english_with_lang_en() {
+    let st = Station::init();
+    let admin = st.admin_pass.to_str().expect("utf8");
+    let new_pass = st.path("nuevo.pass");
+    std::fs::write(&new_pass, "clave-del-nuevo-2026\n").expect("write");
+    let n = new_pass.to_str().expect("utf8");
+    let add = |name: &str, who: &str, pass: &str| {
+        st.run(&[
+            "--lang",
+            "en",
+            "officer",
+            "add",
+            name,
+            "--role",
+            "officer",
+            "--new-passphrase-file",
+            n,
+            "--as",
+            who,
+            "--passphrase-file",
+            pass,
+        ])
+    };
+
+    // Station errors: a wrong user name, a user that exists, a non-administrator adding.
+    assert_english(
+        &add("mal nombre", "admin", admin),
+        "invalid user name: use letters",
+    );
+    assert_english(&add("admin", "admin", admin), "user admin already exists");
+    assert_success(&add("ana", "admin", admin));
+    assert_english(
+        &add("beto", "ana", n),
+        "only an administrator may add officers (ana is officer)",
+    );
+
+    // Session errors: a user name no credential file can have.
+    assert_english(
+        &add("beto", "mal/nombre", admin),
+        "invalid user name: mal/nombre",
+    );
+
+    // `init` on a home that already holds a station.
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "init",
+        "--office",
+        "0901",
+        "--station",
+        "PRUEBA-2",
+        "--admin",
+        "admin",
+        "--passphrase-file",
+        admin,
+    ]);
+    assert_english(&o, "a station already exists in");
+}
+
+#[test]
+fn lookup_and_device_lines_speak_english_with_lang_en() {
+    let st = Station::init();
+    let admin = st.admin_pass.to_str().expect("utf8");
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "find",
+        "--name=.",
+        "--as",
+        "admin",
+        "--passphrase-file",
+        admin,
+    ]);
+    assert_english(&o, "write at least one name or surname to search");
+
+    let missing = st.path("no-such-port");
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "devices",
+        "list",
+        "--port",
+        missing.to_str().expect("utf8"),
+    ]);
+    assert_success(&o);
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!(
+            "{}\tno device recognised: the port {} does not exist",
+            missing.display(),
+            missing.display()
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("sin dispositivo"), "{out}");
+
+    // A disk error: a backup onto a device file.
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "backup",
+        "--out",
+        "/dev/null",
+        "--as",
+        "admin",
+        "--passphrase-file",
+        admin,
+    ]);
+    assert_english(
+        &o,
+        "/dev/null is not a regular file; nothing was written (choose another path)",
+    );
+
+    // Backup refusals: a file that is no backup, a user the backup has no credential of.
+    let fresh = st.path("fresh");
+    let restore = |file: &std::path::Path, user: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_huella"))
+            .env_remove("HUELLA_HOME")
+            .arg("--home")
+            .arg(&fresh)
+            .args(["--lang", "en", "restore"])
+            .arg(file)
+            .args(["--as", user, "--passphrase-file", admin])
+            .output()
+            .expect("run")
+    };
+    assert_english(&restore(&st.admin_pass, "admin"), "is not a huella backup");
+    let copy = st.path("copy.huella");
+    assert_success(&st.run_as_admin(&["backup", "--out", copy.to_str().expect("utf8")]));
+    assert_english(
+        &st.run(&[
+            "--lang",
+            "en",
+            "sync",
+            "--hub",
+            "http://127.0.0.1:1",
+            "--hub-key",
+            "zz",
+            "--as",
+            "admin",
+            "--passphrase-file",
+            admin,
+        ]),
+        "--hub-key must be 64 hexadecimal characters",
+    );
+
+    // Recovery refusals: a folder with no store, and this very station.
+    let empty = st.path("vacia");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let recover = |from: &std::path::Path| {
+        st.run(&[
+            "--lang",
+            "en",
+            "recover",
+            "--from",
+            from.to_str().expect("utf8"),
+            "--as",
+            "admin",
+            "--passphrase-file",
+            admin,
+        ])
+    };
+    assert_english(&recover(&empty), "holds no station store");
+    assert_english(&recover(&st.home), "is this very station");
+
+    let csv = st.path("otro.csv");
+    std::fs::write(&csv, "a,b,c\n1,2,3\n").expect("write");
+    assert_english(
+        &st.run(&[
+            "--lang",
+            "en",
+            "import",
+            csv.to_str().expect("utf8"),
+            "--as",
+            "admin",
+            "--passphrase-file",
+            admin,
+        ]),
+        "the header is not the expected one; it must be:",
+    );
+    assert_english(
+        &restore(&copy, "nadie"),
+        "the backup holds no credential of nadie",
+    );
+}
+
+#[test]
 fn the_same_failure_reads_spanish_by_default() {
     let st = Station::init();
     let wrong = st.path("wrong.pass");

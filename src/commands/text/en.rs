@@ -18,11 +18,14 @@ use crate::workflows::enroll::EnrollError;
 use crate::workflows::enroll::officer_finger::OfficerFingerError;
 use crate::workflows::enroll::survival::SurvivalError;
 use crate::workflows::erase::EraseError;
+use crate::workflows::lookup::LookupError;
 use crate::workflows::office::OfficeError;
 use crate::workflows::officers::AccessError;
 use crate::workflows::person::PersonError;
 use crate::workflows::policy::PolicyError;
 use crate::workflows::review::ReviewError;
+use crate::workflows::session::SessionError;
+use crate::workflows::station::StationError;
 use huella_devices::DeviceError;
 
 /// Words a [`Say`] in English.
@@ -221,6 +224,41 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
                 "not allowed"
             }
         ),
+        Say::NoSerialPorts => {
+            f.write_str("no serial ports found (give pseudo-terminals with --port)")
+        }
+        Say::ScannerAt {
+            port,
+            capacity,
+            packet_size,
+            baud,
+        } => write!(
+            f,
+            "{port}\tZFM-20 scanner (capacity {capacity}, {packet_size} B packets, {baud} Bd)"
+        ),
+        Say::CameraAt {
+            port,
+            version,
+            size,
+            baud,
+        } => write!(
+            f,
+            "{port}\tcamera {version} ({}×{}, {baud} Bd)",
+            size.0, size.1
+        ),
+        Say::NothingAt { port, error } => {
+            write!(f, "{port}\tno device recognised: {}", device(error))
+        }
+        Say::FingerprintSaved {
+            path,
+            width,
+            height,
+            bytes_per_second,
+        } => write!(
+            f,
+            "fingerprint saved to {} ({width}×{height}, {bytes_per_second:.0} B/s)",
+            path.display()
+        ),
         Say::DemoHeadless => f.write_str(
             "no interactive terminal: the console is not opened (run `huella demo` in a terminal).",
         ),
@@ -390,7 +428,136 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<AccessError>() {
         return access(e);
     }
+    if let Some(e) = e.downcast_ref::<SessionError>() {
+        return session(e);
+    }
+    if let Some(e) = e.downcast_ref::<StationError>() {
+        return station(e);
+    }
+    if let Some(e) = e.downcast_ref::<huella_sync::disk::DiskError>() {
+        return disk(e);
+    }
+    if let Some(e) = e.downcast_ref::<crate::workflows::backup::BackupError>() {
+        return Some(backup(e));
+    }
+    if let Some(e) = e.downcast_ref::<crate::workflows::import::ImportError>() {
+        use crate::workflows::import::ImportError;
+        return Some(match e {
+            ImportError::NoHeader => "the file has no readable CSV header".to_owned(),
+            ImportError::WrongHeader(cols) => {
+                format!("the header is not the expected one; it must be: {cols}")
+            }
+            ImportError::Worker => "internal failure while preparing records".to_owned(),
+        });
+    }
+    if let Some(e) = e.downcast_ref::<crate::workflows::sync_round::RoundError>() {
+        use crate::workflows::sync_round::RoundError;
+        return Some(match e {
+            RoundError::HubKey => "--hub-key must be 64 hexadecimal characters".to_owned(),
+            RoundError::With { url, .. } => format!("sync with {url}"),
+        });
+    }
+    if let Some(e) = e.downcast_ref::<crate::workflows::recover::RecoverError>() {
+        use crate::workflows::recover::RecoverError;
+        return Some(match e {
+            RecoverError::Scratch(_) => "could not create a temporary folder".to_owned(),
+            RecoverError::NoStore(dir) => format!("{dir} holds no station store"),
+            RecoverError::Copy { dir, .. } => format!("could not copy {dir}"),
+            RecoverError::WrongKeys => "this station's keys do not open that backup".to_owned(),
+            RecoverError::OtherOffice {
+                station,
+                theirs,
+                ours,
+            } => format!("station {station} belongs to office {theirs}, not {ours}"),
+            RecoverError::SameStation(dir) => format!("{dir} is this very station"),
+        });
+    }
+    if let Some(e) = e.downcast_ref::<LookupError>() {
+        return match e {
+            LookupError::EmptyName => {
+                Some("write at least one name or surname to search".to_owned())
+            }
+            LookupError::Identifier(e) => Some(super::en_identifiers::identifier(e)),
+            LookupError::Store(e) => store(e),
+        };
+    }
     None
+}
+
+fn disk(e: &huella_sync::disk::DiskError) -> Option<String> {
+    use huella_sync::disk::DiskError;
+    Some(match e {
+        DiskError::Full { path } => format!(
+            "no space left on the disk ({path}): free some space and try again; nothing was half-saved"
+        ),
+        DiskError::NotRegular { path } => {
+            format!("{path} is not a regular file; nothing was written (choose another path)")
+        }
+        DiskError::TooLarge { path, max } => {
+            format!("{path} is too large (over {max} bytes); it was not read")
+        }
+        DiskError::Io { path, .. } => format!("could not write {path} safely to disk"),
+        _ => return None,
+    })
+}
+
+fn backup(e: &crate::workflows::backup::BackupError) -> String {
+    use crate::workflows::backup::BackupError;
+    match e {
+        BackupError::InvalidUser(user) => format!("invalid user name: {user}"),
+        BackupError::HomeExists { dir } => {
+            format!("a station already exists in {dir}: restore into a new folder")
+        }
+        BackupError::NoCredential(user) => format!("the backup holds no credential of {user}"),
+        BackupError::WrongKey => "this credential does not open this backup".to_owned(),
+        BackupError::NotABackup { file } => format!("{file} is not a huella backup"),
+        BackupError::Damaged { file } => format!(
+            "the backup {file} is damaged (the checksum does not match); nothing was restored"
+        ),
+        BackupError::Unreadable { file } => format!("unreadable backup: {file}"),
+        BackupError::Content => "the backup's content could not be opened".to_owned(),
+        BackupError::TooLarge => "a part of the backup is too large".to_owned(),
+        BackupError::Folder {
+            dir,
+            creating: true,
+            ..
+        } => format!("could not create {dir}"),
+        BackupError::Folder { dir, .. } => format!("could not read {dir}"),
+    }
+}
+
+fn session(e: &SessionError) -> Option<String> {
+    Some(match e {
+        SessionError::InvalidUser(user) => format!("invalid user name: {user}"),
+        SessionError::Credential(e) => credential(e),
+        SessionError::Store(e) => return store(e),
+        SessionError::Access(e) => return access(e),
+        SessionError::Recipient { label } => {
+            format!("the station's recipient {label} is not a valid public key")
+        }
+    })
+}
+
+fn station(e: &StationError) -> Option<String> {
+    Some(match e {
+        StationError::InvalidUser => {
+            "invalid user name: use letters, digits, '.', '_' or '-'".to_owned()
+        }
+        StationError::EmptyName => "the office and the station cannot be empty".to_owned(),
+        StationError::HomeExists { dir } => format!("a station already exists in {dir}"),
+        StationError::CreateHome { dir, .. } => format!("could not create {dir}"),
+        StationError::Recipient { label } => {
+            format!("the public key of recipient {label} is not valid (expected age1…)")
+        }
+        StationError::NotAdmin { user, role } => format!(
+            "only an administrator may add officers ({user} is {})",
+            role.as_str()
+        ),
+        StationError::UserExists(user) => format!("user {user} already exists"),
+        StationError::Credential(e) => credential(e),
+        StationError::Store(e) => return store(e),
+        StationError::Access(e) => return access(e),
+    })
 }
 
 fn enroll(e: &EnrollError) -> Option<String> {

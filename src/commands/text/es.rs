@@ -221,6 +221,37 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
                 "no permitida"
             }
         ),
+        Say::NoSerialPorts => f.write_str(
+            "no se encontraron puertos serie (las pseudo-terminales se indican con --port)",
+        ),
+        Say::ScannerAt {
+            port,
+            capacity,
+            packet_size,
+            baud,
+        } => write!(
+            f,
+            "{port}\tlector ZFM-20 (capacidad {capacity}, paquetes de {packet_size} B, {baud} Bd)"
+        ),
+        Say::CameraAt {
+            port,
+            version,
+            size,
+            baud,
+        } => write!(f, "{port}\tcámara {version} ({}×{}, {baud} Bd)", size.0, size.1),
+        Say::NothingAt { port, error } => {
+            write!(f, "{port}\tsin dispositivo reconocido: {}", error.mensaje())
+        }
+        Say::FingerprintSaved {
+            path,
+            width,
+            height,
+            bytes_per_second,
+        } => write!(
+            f,
+            "huella guardada en {} ({width}×{height}, {bytes_per_second:.0} B/s)",
+            path.display()
+        ),
         Say::DemoHeadless => f.write_str(
             "sin terminal interactiva: no se abre la consola (ejecute `huella demo` en una terminal).",
         ),

@@ -346,6 +346,48 @@ pub enum Say<'a> {
         /// Whether supervisors may decide without the finger.
         approval_without_finger: bool,
     },
+    /// `devices list`: no serial port found.
+    NoSerialPorts,
+    /// `devices list`: a fingerprint scanner answers on a port.
+    ScannerAt {
+        /// The port.
+        port: &'a str,
+        /// Template library capacity.
+        capacity: u16,
+        /// Data packet size in bytes.
+        packet_size: usize,
+        /// Speed probed.
+        baud: u32,
+    },
+    /// `devices list`: a camera answers on a port.
+    CameraAt {
+        /// The port.
+        port: &'a str,
+        /// Reported version.
+        version: &'a str,
+        /// Image size.
+        size: (u16, u16),
+        /// Speed probed.
+        baud: u32,
+    },
+    /// `devices list`: nothing recognised on a port.
+    NothingAt {
+        /// The port.
+        port: &'a str,
+        /// Why the probe failed.
+        error: &'a huella_devices::DeviceError,
+    },
+    /// `devices capture`: the fingerprint image was saved.
+    FingerprintSaved {
+        /// The PNG written.
+        path: &'a std::path::Path,
+        /// Width in pixels.
+        width: u16,
+        /// Height in pixels.
+        height: u16,
+        /// Upload speed.
+        bytes_per_second: f64,
+    },
 }
 
 /// What a headless demo lookup searched by.

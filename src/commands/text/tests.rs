@@ -236,6 +236,29 @@ fn lines() -> Vec<Say<'static>> {
             mode: 0o755,
             dir: true,
         },
+        Say::NoSerialPorts,
+        Say::ScannerAt {
+            port: "/dev/ttyUSB0",
+            capacity: 162,
+            packet_size: 128,
+            baud: 57600,
+        },
+        Say::CameraAt {
+            port: "/dev/ttyUSB1",
+            version: "VC0706 1.00",
+            size: (640, 480),
+            baud: 115_200,
+        },
+        Say::NothingAt {
+            port: "/dev/ttyUSB2",
+            error: Box::leak(Box::new(huella_devices::DeviceError::Disconnected)),
+        },
+        Say::FingerprintSaved {
+            path: std::path::Path::new("/tmp/h.png"),
+            width: 256,
+            height: 288,
+            bytes_per_second: 5000.0,
+        },
     ];
     for s in &all {
         match s {
@@ -294,7 +317,12 @@ fn lines() -> Vec<Say<'static>> {
             | Say::PersonCaptures { .. }
             | Say::PersonReceipt { .. }
             | Say::PersonProof { .. }
-            | Say::Policy { .. } => {}
+            | Say::Policy { .. }
+            | Say::NoSerialPorts
+            | Say::ScannerAt { .. }
+            | Say::CameraAt { .. }
+            | Say::NothingAt { .. }
+            | Say::FingerprintSaved { .. } => {}
         }
     }
     all
