@@ -134,17 +134,22 @@ impl Key {
     }
 }
 
-/// Why a keymap file was refused.
+/// Why `consola.toml` (language and keys) was refused. `Display` is for the log; the command
+/// line words it for people (`commands/text`).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum KeymapError {
+    /// An explicitly named file cannot be read.
+    #[error("cannot read {0}")]
+    Unreadable(std::path::PathBuf),
     /// Not valid TOML or wrong shape.
-    #[error("el archivo de teclas no es TOML válido: {0}")]
+    #[error("the key file is not valid TOML: {0}")]
     Toml(#[from] toml::de::Error),
     /// Unknown action name.
-    #[error("acción desconocida en el archivo de teclas: «{0}»")]
+    #[error("unknown action in the key file: «{0}»")]
     UnknownAction(String),
     /// Unparsable key.
-    #[error("tecla inválida para «{action}»: «{key}»")]
+    #[error("invalid key for «{action}»: «{key}»")]
     BadKey {
         /// Action.
         action: String,

@@ -71,12 +71,12 @@ pub fn load_config(
     );
     let Ok(text) = std::fs::read_to_string(&path) else {
         if explicit.is_some() {
-            anyhow::bail!("no se pudo leer {}", path.display());
+            return Err(keymap::KeymapError::Unreadable(path).into());
         }
         return Ok((None, Keymap::default()));
     };
-    let config = Keymap::config_from_toml(&text).with_context(|| path.display().to_string())?;
-    let keymap = Keymap::with_overrides(&config).with_context(|| path.display().to_string())?;
+    let config = Keymap::config_from_toml(&text)?;
+    let keymap = Keymap::with_overrides(&config)?;
     Ok((config.idioma.as_deref().and_then(Lang::parse), keymap))
 }
 

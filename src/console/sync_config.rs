@@ -39,23 +39,22 @@ pub struct SyncTargets {
     pub attempts: u32,
 }
 
-/// Why the `[sincronizacion]` table cannot be used (worded by the console's language layer).
+/// Why the `[sincronizacion]` table cannot be used. Its `Display` is for the log; people read
+/// the console language layer's wording (`Lang::sync_config_error`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SyncConfigError {
     /// `consola.toml` exists but cannot be read.
-    #[error("no se pudo leer consola.toml")]
+    #[error("consola.toml cannot be read")]
     Unreadable,
     /// The table is not valid TOML of the expected shape (the parser's words).
-    #[error("sección [sincronizacion] inválida: {0}")]
+    #[error("the [sincronizacion] table is invalid: {0}")]
     Invalid(String),
     /// `clave_concentrador` is not 64 hex characters.
-    #[error("clave_concentrador debe tener 64 caracteres hexadecimales")]
+    #[error("clave_concentrador must be 64 hex characters")]
     BadHubKey,
     /// Neither hub nor peers.
-    #[error(
-        "no hay concentrador ni estaciones vecinas configurados: el administrador los indica en la sección [sincronizacion] de consola.toml"
-    )]
+    #[error("no hub and no peer configured in [sincronizacion]")]
     NoTargets,
 }
 
@@ -137,25 +136,16 @@ mod tests {
 
     #[test]
     fn explains_missing_targets_bad_keys_and_typos_in_spanish() {
+        let es = |e: &SyncConfigError| crate::console::Lang::Es.sync_config_error(e);
         let none = SyncConfig::parse("idioma = \"en\"\n").expect("parse");
-        assert!(
-            none.targets()
-                .expect_err("empty")
-                .to_string()
-                .contains("[sincronizacion]")
-        );
+        assert!(es(&none.targets().expect_err("empty")).contains("[sincronizacion]"));
         let bad = SyncConfig::parse(
             "[sincronizacion]\nconcentrador = \"http://h:1\"\nclave_concentrador = \"zz\"\n",
         )
         .expect("parse");
-        assert!(
-            bad.targets()
-                .expect_err("bad key")
-                .to_string()
-                .contains("64 caracteres")
-        );
+        assert!(es(&bad.targets().expect_err("bad key")).contains("64 caracteres"));
         let typo =
             SyncConfig::parse("[sincronizacion]\nconcentrdor = \"x\"\n").expect_err("unknown key");
-        assert!(typo.to_string().contains("inválida"), "{typo}");
+        assert!(es(&typo).contains("inválida"), "{typo}");
     }
 }

@@ -800,3 +800,14 @@ fn roster(e: &RosterError) -> Option<String> {
         _ => return None,
     })
 }
+
+/// English wording of a refused `consola.toml`.
+pub fn keymap(e: &crate::console::keymap::KeymapError) -> String {
+    use crate::console::keymap::KeymapError as K;
+    match e {
+        K::Unreadable(path) => format!("cannot read {}", path.display()),
+        K::Toml(e) => format!("consola.toml is not valid TOML: {e}"),
+        K::UnknownAction(a) => format!("unknown action in consola.toml: «{a}»"),
+        K::BadKey { action, key } => format!("invalid key for «{action}» in consola.toml: «{key}»"),
+    }
+}

@@ -332,3 +332,16 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
         ),
     }
 }
+
+/// Spanish wording of a refused `consola.toml`.
+pub fn keymap(e: &crate::console::keymap::KeymapError) -> String {
+    use crate::console::keymap::KeymapError as K;
+    match e {
+        K::Unreadable(path) => format!("no se pudo leer {}", path.display()),
+        K::Toml(e) => format!("consola.toml no es TOML válido: {e}"),
+        K::UnknownAction(a) => format!("acción desconocida en consola.toml: «{a}»"),
+        K::BadKey { action, key } => {
+            format!("tecla inválida para «{action}» en consola.toml: «{key}»")
+        }
+    }
+}

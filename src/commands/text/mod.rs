@@ -50,9 +50,12 @@ pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(e);
     while let Some(cause) = next {
-        let text = match lang() {
-            Lang::En => en::error(cause).unwrap_or_else(|| cause.to_string()),
-            Lang::Es => cause.to_string(),
+        let keymap = cause.downcast_ref::<crate::console::keymap::KeymapError>();
+        let text = match (lang(), keymap) {
+            (Lang::Es, Some(k)) => es::keymap(k),
+            (Lang::En, Some(k)) => en::keymap(k),
+            (Lang::En, None) => en::error(cause).unwrap_or_else(|| cause.to_string()),
+            (Lang::Es, None) => cause.to_string(),
         };
         let text = text.trim().to_owned();
         if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {

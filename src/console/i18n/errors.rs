@@ -130,7 +130,15 @@ impl Lang {
     pub fn sync_config_error(self, e: &crate::console::sync_config::SyncConfigError) -> String {
         use crate::console::sync_config::SyncConfigError as C;
         match (self, e) {
-            (Lang::Es, e) => e.to_string(),
+            (Lang::Es, C::Unreadable) => "no se pudo leer consola.toml".to_owned(),
+            (Lang::Es, C::Invalid(detail)) => format!("sección [sincronizacion] inválida: {detail}"),
+            (Lang::Es, C::BadHubKey) => {
+                "clave_concentrador debe tener 64 caracteres hexadecimales".to_owned()
+            }
+            (Lang::Es, C::NoTargets) => {
+                "no hay concentrador ni estaciones vecinas configurados: el administrador los indica en la sección [sincronizacion] de consola.toml"
+                    .to_owned()
+            }
             (Lang::En, C::Unreadable) => "consola.toml cannot be read".to_owned(),
             (Lang::En, C::Invalid(detail)) => {
                 format!("the [sincronizacion] table is invalid: {detail}")
