@@ -149,7 +149,7 @@ fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<Wo
                         Some(s) => {
                             if let (Some(g), Some(f)) = (
                                 &config.glass,
-                                huella_devices::FingerPosition::new(position.code()),
+                                huella_devices::SimFinger::new(position.code()),
                             ) {
                                 g.place(subject, f);
                             }
