@@ -340,6 +340,12 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
             "the hub folder {} is in use by another process (a running hub?); stop it or use another folder",
             dir.display()
         ),
+        CliError::Device(e) => write!(
+            f,
+            "{} ({})",
+            Lang::En.device_problem(crate::console::msg::DeviceProblem::Device(e.kind())),
+            device(e)
+        ),
     }
 }
 
@@ -384,6 +390,19 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     }
     if let Some(e) = e.downcast_ref::<DeviceError>() {
         return Some(device(e));
+    }
+    if let Some(e) = e.downcast_ref::<huella_devices::formats::png::ImageFileError>() {
+        use huella_devices::formats::png::ImageFileError as F;
+        return Some(
+            match e {
+                F::Io(_) => "file error",
+                F::Decode(_) => "unreadable PNG",
+                F::Encode(_) => "the PNG could not be encoded",
+                F::BadDimensions => "inconsistent image size",
+                _ => return None,
+            }
+            .to_owned(),
+        );
     }
     if let Some(e) = e.downcast_ref::<crate::identifiers::IdentifierError>() {
         return Some(super::en_identifiers::identifier(e));
