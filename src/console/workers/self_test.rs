@@ -57,7 +57,7 @@ impl ShiftTest {
         }
         let mut test = Self::default();
         if let Some(s) = scanner {
-            if let (Some(g), Some(f)) = (glass, huella_devices::FingerPosition::new(2)) {
+            if let (Some(g), Some(f)) = (glass, huella_devices::SimFinger::new(2)) {
                 g.place(GLASS_SUBJECT, f);
             }
             s.cancel();
