@@ -174,6 +174,8 @@ pub enum Command {
     ProofOfLife(crate::commands::proof::ProofArgs),
     /// One person's file: captures, status history, signed decisions, proofs of life.
     Person(crate::commands::person::PersonArgs),
+    /// Signed documents: print an acuse or a constancia (PDF, text), verify one offline.
+    Document(crate::commands::document::DocumentArgs),
 }
 
 /// Officer subcommands.

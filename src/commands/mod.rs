@@ -9,6 +9,7 @@ pub mod console;
 pub mod demo;
 pub mod devices;
 pub mod devices_test;
+pub mod document;
 pub mod enroll;
 pub mod eval;
 pub mod out;

@@ -382,6 +382,12 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<EnrollError>() {
         return enroll(e);
     }
+    if let Some(e) = e.downcast_ref::<crate::workflows::documents::DocumentError>() {
+        return super::documents::en_error(e);
+    }
+    if let Some(e) = e.downcast_ref::<crate::workflows::documents::verify::VerifyError>() {
+        return super::documents::en_verify_error(e);
+    }
     if let Some(e) = e.downcast_ref::<ReviewError>() {
         return review(e);
     }
@@ -594,6 +600,10 @@ fn enroll(e: &EnrollError) -> Option<String> {
         EnrollError::Incomplete(n) => format!("{n} finger(s) still to capture or justify"),
         EnrollError::NoFace => "the photo is missing".to_owned(),
         EnrollError::Image => "the image could not be saved".to_owned(),
+        EnrollError::Document(e) => {
+            return super::documents::en_error(e)
+                .map(|d| format!("the acuse could not be issued: {d}"));
+        }
         _ => return None,
     })
 }

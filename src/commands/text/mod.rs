@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 pub use crate::console::Lang;
 
 pub mod contract;
+pub mod documents;
 pub mod en;
 pub mod es;
 pub mod eval;
