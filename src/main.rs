@@ -105,5 +105,8 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::Policy(args) => huella::commands::policy::run(home, args),
         Command::ProofOfLife(args) => huella::commands::proof::run(home, &args),
         Command::Person(args) => huella::commands::person::run(home, &args),
+        Command::Movement(args) => huella::commands::movement::run(home, args),
+        Command::Restriction(args) => huella::commands::restriction::run(home, args),
+        Command::Report(args) => huella::commands::report::run(home, args),
     }
 }

@@ -14,6 +14,7 @@ pub use crate::console::Lang;
 pub mod contract;
 pub mod en;
 pub mod es;
+pub mod movements;
 pub mod self_test;
 
 mod en_identifiers;
