@@ -31,3 +31,8 @@ pub mod station;
 pub mod status;
 pub mod sync_round;
 pub mod types;
+
+pub mod employer_report;
+pub mod folio;
+pub mod movements;
+pub mod restriction;

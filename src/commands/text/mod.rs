@@ -16,6 +16,7 @@ pub mod documents;
 pub mod en;
 pub mod es;
 pub mod eval;
+pub mod movements;
 pub mod self_test;
 
 mod en_identifiers;
