@@ -11,6 +11,7 @@ pub mod devices;
 pub mod devices_test;
 pub mod enroll;
 pub mod eval;
+pub mod hub_store;
 pub mod out;
 pub mod person;
 pub mod policy;

@@ -340,6 +340,14 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
             "the hub folder {} is in use by another process (a running hub?); stop it or use another folder",
             dir.display()
         ),
+        CliError::NoPostgres => write!(
+            f,
+            "this program was built without PostgreSQL support; build it with `--features postgres` or drop --store to keep the hub in its folder"
+        ),
+        CliError::UnknownStore { store } => write!(
+            f,
+            "--store {store}: expected an address postgres://user@host:port/database"
+        ),
     }
 }
 

@@ -79,6 +79,13 @@ pub enum CliError {
         /// The hub's folder.
         dir: PathBuf,
     },
+    /// `hub --store postgres://…` on a binary built without the `postgres` feature.
+    NoPostgres,
+    /// `hub --store` with something that is not a PostgreSQL URL.
+    UnknownStore {
+        /// What was given (without any password it held).
+        store: String,
+    },
 }
 
 impl fmt::Display for CliError {

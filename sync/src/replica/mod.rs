@@ -45,6 +45,17 @@ pub enum ReplicaError {
     #[cfg(feature = "postgres")]
     #[error("error de la base PostgreSQL del concentrador: {0}")]
     Postgres(#[from] postgres::Error),
+    /// The hub database was migrated by a newer huella than this one.
+    #[cfg(feature = "postgres")]
+    #[error(
+        "la base del concentrador tiene el esquema {found}, más nuevo que el {known} de este programa; actualice huella"
+    )]
+    SchemaNewer {
+        /// Schema version found in the database.
+        found: i32,
+        /// Newest schema version this program knows.
+        known: i32,
+    },
 }
 
 impl From<sled::Error> for ReplicaError {
