@@ -12,6 +12,7 @@ pub mod devices_test;
 pub mod document;
 pub mod enroll;
 pub mod eval;
+pub mod hub_store;
 pub mod out;
 pub mod person;
 pub mod policy;

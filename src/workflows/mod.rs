@@ -33,6 +33,5 @@ pub mod sync_round;
 pub mod types;
 
 pub mod employer_report;
-pub mod folio;
 pub mod movements;
 pub mod restriction;

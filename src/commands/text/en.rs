@@ -346,6 +346,14 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
             Lang::En.device_problem(crate::console::msg::DeviceProblem::Device(e.kind())),
             device(e)
         ),
+        CliError::NoPostgres => write!(
+            f,
+            "this program was built without PostgreSQL support; build it with `--features postgres` or drop --store to keep the hub in its folder"
+        ),
+        CliError::UnknownStore { store } => write!(
+            f,
+            "--store {store}: expected an address postgres://user@host:port/database"
+        ),
     }
 }
 

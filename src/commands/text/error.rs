@@ -81,6 +81,13 @@ pub enum CliError {
     },
     /// A device failed during a command (`devices capture`): what to do, then what failed.
     Device(huella_devices::DeviceError),
+    /// `hub --store postgres://…` on a binary built without the `postgres` feature.
+    NoPostgres,
+    /// `hub --store` with something that is not a PostgreSQL URL.
+    UnknownStore {
+        /// What was given (without any password it held).
+        store: String,
+    },
 }
 
 impl fmt::Display for CliError {

@@ -331,6 +331,14 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
             dir.display()
         ),
         CliError::Device(e) => write!(f, "{} ({e})", e.mensaje()),
+        CliError::NoPostgres => write!(
+            f,
+            "este programa se compiló sin soporte de PostgreSQL; compílelo con `--features postgres` o quite --store para guardar en la carpeta del concentrador"
+        ),
+        CliError::UnknownStore { store } => write!(
+            f,
+            "--store {store}: se espera una dirección postgres://usuario@servidor:puerto/base"
+        ),
     }
 }
 
