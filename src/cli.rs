@@ -174,6 +174,8 @@ pub enum Command {
     ProofOfLife(crate::commands::proof::ProofArgs),
     /// One person's file: captures, status history, signed decisions, proofs of life.
     Person(crate::commands::person::PersonArgs),
+    /// The central node: national duplicate search, duplicate cases, "Biométrico registrado".
+    Central(crate::commands::central::CentralArgs),
 }
 
 /// Officer subcommands.

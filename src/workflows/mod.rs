@@ -7,6 +7,7 @@
 pub mod activity;
 pub mod backup;
 pub mod bundles;
+pub mod central;
 pub mod conflicts;
 pub mod drafts;
 pub mod enroll;
