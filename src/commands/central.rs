@@ -212,7 +212,7 @@ fn show(home: &Home, curp: &str, json: bool, who: &AsUser) -> Result<()> {
                 "estacion": m.station,
                 "supervisor": m.supervisor,
                 "firmado_en": m.signed_at,
-                "coincidencias": m.matches.iter().map(|x| x.id.to_hex()).collect::<Vec<_>>(),
+                "coincidencias": m.matches.iter().map(RecordId::to_hex).collect::<Vec<_>>(),
             }),
         };
         out::line(serde_json::to_string_pretty(&v)?)?;

@@ -211,6 +211,10 @@ at any field office.",
     to_reopen: "reopen for a new capture",
     busy: "Busy: try again.",
     recapture_requested: "Recapture requested",
+    central_registered: "Biometrics registered",
+    central_review: "Under central review: possible national duplicate",
+    central_duplicate: "National duplicate (central verdict)",
+    central_unverified: "Central verdict not verified: disregarded",
 };
 
 /// English action names.

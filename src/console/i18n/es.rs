@@ -210,6 +210,10 @@ en cualquier subdelegación.",
     to_reopen: "reabrir para una nueva captura",
     busy: "Ocupado: intente de nuevo.",
     recapture_requested: "Recaptura solicitada",
+    central_registered: "Biométrico registrado",
+    central_review: "En revisión central: posible duplicado nacional",
+    central_duplicate: "Duplicado nacional (dictamen central)",
+    central_unverified: "Dictamen central no verificado: no se toma en cuenta",
 };
 
 /// Spanish action names.

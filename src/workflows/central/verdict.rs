@@ -46,7 +46,7 @@ pub enum VerdictRefusal {
 }
 
 /// The central standing of a record as this station sees it (its newest verdict).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CentralMark {
     /// What the central node concluded.
     pub outcome: CentralOutcome,
@@ -61,7 +61,7 @@ pub struct CentralMark {
     /// The deciding supervisor (empty when the search alone decided).
     pub supervisor: String,
     /// Records matched.
-    pub matches: Vec<CentralMatch>,
+    pub matches: Vec<RecordId>,
 }
 
 impl CentralMark {
@@ -148,7 +148,7 @@ pub fn mark(session: &Session, record: &PersonRecord) -> Result<Option<CentralMa
         office: v.office,
         station: v.station,
         supervisor: v.supervisor,
-        matches: v.matches,
+        matches: v.matches.iter().map(|m| m.id).collect(),
     }))
 }
 
@@ -227,4 +227,132 @@ pub fn mark_of(
         &huella_sync::time::now_utc(),
     )?;
     Ok(mark)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use huella_keys::{OfficerKey, Role, StationSecrets};
+    use huella_sync::roster::{Roster, RosterAdmin, RosterStation, SignedRoster};
+    use huella_sync::{FingerCapture, FingerPosition, Identity, Station, Store};
+
+    /// A store whose trust knows the central office's roster, listing `central`.
+    fn trust_of(dir: &std::path::Path, central: &StationSecrets) -> (Store, Trust) {
+        let admin = OfficerKey::generate("jefa", Role::Admin);
+        let public = central.public();
+        let roster = Roster {
+            office: "CENTRAL".into(),
+            version: 1,
+            issued_at: "2026-12-04T00:00:00Z".into(),
+            office_recipient: public.office_recipient.clone(),
+            stations: vec![RosterStation {
+                name: "C1".into(),
+                key: public.key.to_hex(),
+                recipient: public.recipient.clone(),
+                revoked: false,
+            }],
+            admins: vec![RosterAdmin {
+                user: "jefa".into(),
+                key: admin.public().key.to_hex(),
+                station: "C1".into(),
+            }],
+            office_keys: vec![],
+        };
+        let station = Station {
+            office: "0901".into(),
+            station: "A".into(),
+            created_at: "2026-12-04T00:00:00Z".into(),
+            station_key: "00".repeat(32),
+            recipients: vec![],
+        };
+        let store = Store::create(&dir.join("a"), &station).expect("store");
+        let trust = Trust::new(store.replica());
+        trust
+            .anchor(&SignedRoster::sign(&roster, &admin))
+            .expect("anchor");
+        (store, trust)
+    }
+
+    fn signed(
+        by: &StationSecrets,
+        record: &PersonRecord,
+        outcome: CentralOutcome,
+    ) -> CentralVerdict {
+        let mut v = CentralVerdict {
+            id: "ab".repeat(16),
+            outcome,
+            case: String::new(),
+            reason: "registro nacional: sin duplicados".into(),
+            office: "CENTRAL".into(),
+            station: "C1".into(),
+            station_key: by.public().key.to_hex(),
+            supervisor: String::new(),
+            supervisor_key: String::new(),
+            signed_at: "2026-12-04T21:00:00Z".into(),
+            capture_digest: record.capture_digest().expect("digest"),
+            matches: vec![],
+            signature: String::new(),
+            supervisor_signature: String::new(),
+        };
+        v.signature = by.sign(&v.signed_message(&record.id())).to_hex();
+        v
+    }
+
+    #[test]
+    fn only_a_verdict_of_the_configured_central_station_over_the_current_captures_counts() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let central = StationSecrets::generate("C1", "CENTRAL");
+        let (_store, trust) = trust_of(dir.path(), &central);
+        let anchor = CentralAnchor::Recipient(central.public().office_recipient);
+        let identity = Identity {
+            curp: "X".into(),
+            nss: "1".into(),
+            nombre: "A".into(),
+            primer_apellido: "B".into(),
+            ..Identity::default()
+        };
+        let mut record =
+            PersonRecord::create(RecordId([3; 16]), &identity, "ana", "t").expect("record");
+        let v = signed(&central, &record, CentralOutcome::Registrado);
+        assert_eq!(check(&trust, &anchor, &record, &v), Ok(()));
+
+        // A station that configured another central key does not take it.
+        let other = StationSecrets::generate("X", "OTRA");
+        let elsewhere = CentralAnchor::Recipient(other.public().office_recipient);
+        assert_eq!(
+            check(&trust, &elsewhere, &record, &v),
+            Err(VerdictRefusal::NotCentralOffice)
+        );
+        // An edited outcome breaks the signature.
+        let mut edited = signed(&central, &record, CentralOutcome::EnRevision);
+        edited.outcome = CentralOutcome::Registrado;
+        assert_eq!(
+            check(&trust, &anchor, &record, &edited),
+            Err(VerdictRefusal::BadSignature)
+        );
+        // A station calling itself C1 of CENTRAL but not listed in its roster is refused.
+        let impostor = StationSecrets::generate("C1", "CENTRAL");
+        let forged = signed(&impostor, &record, CentralOutcome::Registrado);
+        assert_eq!(
+            check(&trust, &anchor, &record, &forged),
+            Err(VerdictRefusal::UntrustedStation)
+        );
+        // A recapture after the verdict: it no longer applies.
+        record
+            .set_capture(&FingerCapture {
+                position: FingerPosition::RightIndex,
+                quality: 80,
+                attempts: 1,
+                template: None,
+                image: None,
+                exception: None,
+                captured_at: "t2".into(),
+                officer: "ana".into(),
+            })
+            .expect("capture");
+        assert_eq!(
+            check(&trust, &anchor, &record, &v),
+            Err(VerdictRefusal::Superseded)
+        );
+    }
 }
