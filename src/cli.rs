@@ -182,6 +182,8 @@ pub enum Command {
     Restriction(crate::commands::restriction::RestrictionArgs),
     /// Reports: an employer's workers with biometric status and days left.
     Report(crate::commands::report::ReportArgs),
+    /// The central node: national duplicate search, duplicate cases, "Biométrico registrado".
+    Central(crate::commands::central::CentralArgs),
 }
 
 /// Officer subcommands.

@@ -111,5 +111,6 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::Movement(args) => huella::commands::movement::run(home, args),
         Command::Restriction(args) => huella::commands::restriction::run(home, args),
         Command::Report(args) => huella::commands::report::run(home, args),
+        Command::Central(args) => huella::commands::central::run(home, args),
     }
 }

@@ -7,6 +7,7 @@
 pub mod activity;
 pub mod backup;
 pub mod bundles;
+pub mod central;
 pub mod conflicts;
 pub mod documents;
 pub mod drafts;

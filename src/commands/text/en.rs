@@ -399,6 +399,9 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<ReviewError>() {
         return review(e);
     }
+    if let Some(e) = e.downcast_ref::<crate::workflows::central::CentralError>() {
+        return super::central::error_en(e);
+    }
     if let Some(e) = e.downcast_ref::<OfficerFingerError>() {
         return officer_finger(e);
     }
