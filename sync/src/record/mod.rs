@@ -11,6 +11,7 @@
 
 mod fields;
 mod model;
+pub mod privacy;
 mod review;
 
 use std::collections::HashMap;

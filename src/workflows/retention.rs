@@ -1,0 +1,198 @@
+//! Retention of biometrics: after a baja (the last movement ends the employment) or a death,
+//! the person's biometrics are kept for a configured period and then erased everywhere, the
+//! same way an ARCO cancellation erases them (a new record without biometrics, the old one
+//! erased by a replicated order). Identity and movements are kept.
+//!
+//! The period lives in `retencion.json` in the station home (0600, written whole and renamed),
+//! set by an administrator. Default: 5 years (docs/privacy.md says why: the longest term in
+//! which the contributions and the enrollment tied to that employment can still be reviewed,
+//! Ley del Seguro Social art. 297 and Código Fiscal de la Federación art. 30; after it the
+//! biometrics no longer serve the purpose they were taken for, LFPDPPP art. 11).
+//!
+//! Owns the rule (which records are due, when) and the run. Must not word anything.
+
+use std::io;
+use std::path::PathBuf;
+
+use huella_keys::Role;
+use huella_sync::{AuditAction, BiometricStatus, MovementKind, PersonRecord, RecordId, StoreError};
+use serde::{Deserialize, Serialize};
+
+use crate::home::Home;
+use crate::workflows::arco::ArcoError;
+use crate::workflows::arco::cancel::{self, CancelError};
+use crate::workflows::arco::request::Day;
+use crate::workflows::session::Session;
+
+/// Years biometrics are kept after a baja or a death when the station sets nothing.
+pub const DEFAULT_YEARS: u32 = 5;
+
+/// The station's retention setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RetentionPolicy {
+    /// Years after the baja or death.
+    pub years: u32,
+}
+
+impl Default for RetentionPolicy {
+    fn default() -> Self {
+        RetentionPolicy {
+            years: DEFAULT_YEARS,
+        }
+    }
+}
+
+/// Why retention could not be set or run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RetentionError {
+    /// Only an administrator sets or runs retention.
+    #[error("solo un administrador configura o ejecuta la retención")]
+    NotAdmin,
+    /// The period is out of range.
+    #[error("el periodo de retención debe estar entre 0 y 100 años")]
+    BadYears,
+    /// The setting could not be written.
+    #[error("no se pudo guardar la retención de la estación: {0}")]
+    Write(#[source] io::Error),
+    /// Erasing a person failed.
+    #[error(transparent)]
+    Cancel(#[from] CancelError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(Box<StoreError>),
+}
+
+impl From<StoreError> for RetentionError {
+    fn from(e: StoreError) -> Self {
+        RetentionError::Store(Box::new(e))
+    }
+}
+
+impl From<huella_sync::RecordError> for RetentionError {
+    fn from(e: huella_sync::RecordError) -> Self {
+        RetentionError::Cancel(CancelError::Arco(ArcoError::Record(e)))
+    }
+}
+
+fn file(home: &Home) -> PathBuf {
+    home.dir().join("retencion.json")
+}
+
+impl RetentionPolicy {
+    /// The setting in force (the default when the file is absent or damaged).
+    pub fn load(home: &Home) -> RetentionPolicy {
+        std::fs::read(file(home))
+            .ok()
+            .filter(|b| b.len() <= 4096)
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    /// Stores this setting (administrators only; audited).
+    pub fn set(&self, home: &Home, session: &Session) -> Result<(), RetentionError> {
+        if session.credential.officer.role() != Role::Admin {
+            return Err(RetentionError::NotAdmin);
+        }
+        if self.years > 100 {
+            return Err(RetentionError::BadYears);
+        }
+        let json = serde_json::to_vec_pretty(self).map_err(|e| RetentionError::Write(e.into()))?;
+        let path = file(home);
+        let tmp = path.with_extension("tmp");
+        crate::file_modes::write_private(&tmp, &json)
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .map_err(RetentionError::Write)?;
+        let mut batch = session.store.batch();
+        batch.audit(
+            AuditAction::RegistroModificado,
+            &[],
+            &format!("retención de biometría: {} años", self.years),
+        );
+        session.store.commit(
+            batch,
+            &session.credential.officer,
+            &huella_sync::time::now_utc(),
+        )?;
+        Ok(())
+    }
+}
+
+/// The movement kinds that end the retention clock: a baja, or a death (`defuncion`, when
+/// the movement model has it).
+fn ends_employment(kind: MovementKind) -> bool {
+    matches!(kind, MovementKind::Baja) || kind.as_str() == "defuncion"
+}
+
+/// The day `record`'s biometrics are to be erased (`YYYY-MM-DD`), or `None` while the person
+/// is active (no baja or death as their last movement) or has no biometrics left.
+pub fn erase_on(record: &PersonRecord, policy: RetentionPolicy) -> Option<String> {
+    if record.captures().ok()?.is_empty() && record.face().ok()?.is_none() {
+        return None;
+    }
+    let movements = record.movements().ok()?;
+    let death = movements
+        .iter()
+        .find(|m| m.kind.as_str() == "defuncion")
+        .map(|m| m.fecha.clone());
+    let end = death.or_else(|| {
+        movements
+            .last()
+            .filter(|m| ends_employment(m.kind))
+            .map(|m| m.fecha.clone())
+    })?;
+    Some(Day::parse(&end)?.plus_years(policy.years).iso())
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RetentionRun {
+    /// People whose biometrics were erased.
+    pub purged: Vec<RecordId>,
+    /// Records read.
+    pub examined: usize,
+}
+
+/// Erases the biometrics of everyone whose retention ended by today (administrators only).
+/// Reads every record of the station (a nightly job: its cost grows with the station).
+pub fn run(home: &Home, session: &Session) -> Result<RetentionRun, RetentionError> {
+    if session.credential.officer.role() != Role::Admin {
+        return Err(RetentionError::NotAdmin);
+    }
+    let policy = RetentionPolicy::load(home);
+    let today = Day::today().iso();
+    let keys = session.keys();
+    let mut ids = Vec::new();
+    for s in BiometricStatus::ALL {
+        ids.extend(session.store.ids_with_status(s)?);
+    }
+    let mut out = RetentionRun::default();
+    for id in ids {
+        out.examined += 1;
+        let open = session.store.open_record(&keys, id)?;
+        let due = erase_on(&open.record, policy).is_some_and(|day| day <= today);
+        if !due {
+            continue;
+        }
+        cancel::erase_biometrics(session, open, "retención vencida", "", |_| Ok(()))?;
+        out.purged.push(id);
+    }
+    let mut batch = session.store.batch();
+    batch.audit(
+        AuditAction::Borrado,
+        &out.purged,
+        &format!(
+            "retención ({} años): {} personas depuradas de {}",
+            policy.years,
+            out.purged.len(),
+            out.examined
+        ),
+    );
+    session.store.commit(
+        batch,
+        &session.credential.officer,
+        &huella_sync::time::now_utc(),
+    )?;
+    Ok(out)
+}
