@@ -174,6 +174,10 @@ pub enum Command {
     ProofOfLife(crate::commands::proof::ProofArgs),
     /// One person's file: captures, status history, signed decisions, proofs of life.
     Person(crate::commands::person::PersonArgs),
+    /// ARCO rights: file a request, access, rectify, cancel, oppose, list open requests.
+    Arco(crate::commands::arco::ArcoArgs),
+    /// Retention of biometrics after a baja or a death: show, set, run.
+    Retention(crate::commands::retention::RetentionArgs),
 }
 
 /// Officer subcommands.

@@ -105,5 +105,7 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::Policy(args) => huella::commands::policy::run(home, args),
         Command::ProofOfLife(args) => huella::commands::proof::run(home, &args),
         Command::Person(args) => huella::commands::person::run(home, &args),
+        Command::Arco(args) => huella::commands::arco::run(home, args),
+        Command::Retention(args) => huella::commands::retention::run(home, args),
     }
 }

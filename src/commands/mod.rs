@@ -22,3 +22,5 @@ pub mod sim;
 pub mod station;
 pub mod sync;
 pub mod text;
+pub mod arco;
+pub mod retention;

@@ -196,3 +196,23 @@ pub fn run(home: &Home, session: &Session) -> Result<RetentionRun, RetentionErro
     )?;
     Ok(out)
 }
+
+/// When the biometrics of each of `ids` (hex record ids, as `find` returns them) will be
+/// erased, in the same order (`None`: the clock does not run, or no biometrics are left).
+pub fn erase_dates(
+    home: &Home,
+    session: &Session,
+    ids: &[&str],
+) -> Result<Vec<Option<String>>, RetentionError> {
+    let policy = RetentionPolicy::load(home);
+    let keys = session.keys();
+    ids.iter()
+        .map(|hex| {
+            let Some(id) = RecordId::parse(hex) else {
+                return Ok(None);
+            };
+            let open = session.store.open_record(&keys, id)?;
+            Ok(erase_on(&open.record, policy))
+        })
+        .collect()
+}

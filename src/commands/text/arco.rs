@@ -12,6 +12,21 @@ use crate::workflows::arco::oppose::Opposed;
 use crate::workflows::arco::rectify::RectifyError;
 use crate::workflows::retention::RetentionError;
 
+/// A command-line value the ARCO commands do not know.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ArcoCliError {
+    /// Not a right code.
+    #[error("derecho desconocido \"{0}\" (use acceso, rectificacion, cancelacion u oposicion)")]
+    Right(String),
+    /// Not a field that may be rectified.
+    #[error("campo desconocido \"{0}\" (use curp, nss, rfc, nombre, primer_apellido, segundo_apellido, fecha_nacimiento, sexo o entidad)")]
+    Field(String),
+    /// Not a documented secondary use.
+    #[error("uso desconocido \"{0}\" (use employer_report, photo_on_documents o fingerprint_proof_of_life)")]
+    Use(String),
+}
+
 /// Contract: a request was filed.
 pub fn filed(folio: &str, right: &str, deadline: &str) -> String {
     format!("solicitud registrada: {folio}\t{right}\tvence {deadline}")
@@ -130,6 +145,19 @@ fn arco_en(e: &ArcoError) -> Option<String> {
 pub fn error_en(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<ArcoError>() {
         return arco_en(e);
+    }
+    if let Some(e) = e.downcast_ref::<ArcoCliError>() {
+        return Some(match e {
+            ArcoCliError::Right(t) => format!(
+                "unknown right \"{t}\" (use acceso, rectificacion, cancelacion or oposicion)"
+            ),
+            ArcoCliError::Field(t) => format!(
+                "unknown field \"{t}\" (use curp, nss, rfc, nombre, primer_apellido, segundo_apellido, fecha_nacimiento, sexo or entidad)"
+            ),
+            ArcoCliError::Use(t) => format!(
+                "unknown use \"{t}\" (use employer_report, photo_on_documents or fingerprint_proof_of_life)"
+            ),
+        });
     }
     if let Some(e) = e.downcast_ref::<Opposed>() {
         return Some(opposed_en(e));
