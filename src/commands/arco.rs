@@ -10,8 +10,8 @@ use huella_sync::record::privacy::ArcoRight;
 
 use crate::cli::AsUser;
 use crate::commands::out;
-use crate::commands::text::arco::{self as words, ArcoCliError};
 use crate::commands::text::CliError;
+use crate::commands::text::arco::{self as words, ArcoCliError};
 use crate::home::Home;
 use crate::workflows::arco::oppose::SecondaryUse;
 use crate::workflows::arco::rectify::Field;

@@ -4,6 +4,7 @@
 //! reads go through [`scan`]. Errors bubble up to `main`, which prints one line. No command
 //! opens the store or writes an audit entry: the workflows do.
 
+pub mod arco;
 pub mod backup;
 pub mod console;
 pub mod demo;
@@ -15,6 +16,7 @@ pub mod out;
 pub mod person;
 pub mod policy;
 pub mod proof;
+pub mod retention;
 pub mod review;
 pub mod sample;
 pub mod scan;
@@ -22,5 +24,3 @@ pub mod sim;
 pub mod station;
 pub mod sync;
 pub mod text;
-pub mod arco;
-pub mod retention;

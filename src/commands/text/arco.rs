@@ -20,10 +20,14 @@ pub enum ArcoCliError {
     #[error("derecho desconocido \"{0}\" (use acceso, rectificacion, cancelacion u oposicion)")]
     Right(String),
     /// Not a field that may be rectified.
-    #[error("campo desconocido \"{0}\" (use curp, nss, rfc, nombre, primer_apellido, segundo_apellido, fecha_nacimiento, sexo o entidad)")]
+    #[error(
+        "campo desconocido \"{0}\" (use curp, nss, rfc, nombre, primer_apellido, segundo_apellido, fecha_nacimiento, sexo o entidad)"
+    )]
     Field(String),
     /// Not a documented secondary use.
-    #[error("uso desconocido \"{0}\" (use employer_report, photo_on_documents o fingerprint_proof_of_life)")]
+    #[error(
+        "uso desconocido \"{0}\" (use employer_report, photo_on_documents o fingerprint_proof_of_life)"
+    )]
     Use(String),
 }
 

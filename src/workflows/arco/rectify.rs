@@ -230,7 +230,12 @@ pub fn rectify(
     let req = take_request(session, &open.record, ArcoRight::Rectificacion, r)?;
     let now = huella_sync::time::now_utc();
     let entry = Rectification {
-        id: format!("{now}-{}", &RecordId::generate().to_hex()[..8]),
+        // Sortable within one second, unique across stations.
+        id: format!(
+            "{now}-{:04}-{}",
+            open.record.rectifications()?.len(),
+            &RecordId::generate().to_hex()[..8]
+        ),
         field: field.code().to_owned(),
         old: old.clone(),
         new,
