@@ -261,8 +261,8 @@ fn open(home: &Home, who: &AsUser) -> Result<Session> {
     Ok(Session::open(home, &who.user, &who.passphrase_file)?)
 }
 
-/// Writes `CURP.json` into `dir` (created 0700 when absent), owner only; returns the paths
-/// written.
+/// Writes `CURP.json` and `CURP.pdf` into `dir` (created 0700 when absent), owner only;
+/// returns the paths written.
 fn write_access(dir: &Path, report: &access::AccessReport) -> Result<Vec<PathBuf>> {
     if !dir.is_dir() {
         crate::file_modes::create_private_dir(dir).map_err(|_| CliError::Write {
@@ -275,6 +275,13 @@ fn write_access(dir: &Path, report: &access::AccessReport) -> Result<Vec<PathBuf
     crate::file_modes::write_private(&json_path, &json).map_err(|_| CliError::Write {
         path: json_path.clone(),
     })?;
-    out::warn(words::no_pdf());
-    Ok(vec![json_path])
+    let pdf = crate::workflows::documents::pdf::render(
+        &words::access_pdf(report),
+        crate::workflows::documents::PaperSize::default(),
+    )?;
+    let pdf_path = dir.join(format!("{curp}.pdf"));
+    crate::file_modes::write_private(&pdf_path, &pdf).map_err(|_| CliError::Write {
+        path: pdf_path.clone(),
+    })?;
+    Ok(vec![json_path, pdf_path])
 }

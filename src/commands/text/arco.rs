@@ -104,14 +104,6 @@ pub fn retention_years(years: u32) -> String {
     }
 }
 
-/// For a person: the PDF could not be made (the JSON was written).
-pub fn no_pdf() -> &'static str {
-    match lang() {
-        Lang::En => "the PDF copy is not available in this version; the JSON holds everything",
-        Lang::Es => "la copia PDF no está disponible en esta versión; el JSON contiene todo",
-    }
-}
-
 /// English wording of an opposition refusal.
 pub fn opposed_en(o: &Opposed) -> String {
     format!(
@@ -199,4 +191,175 @@ pub fn error_en(e: &(dyn Error + 'static)) -> Option<String> {
         });
     }
     None
+}
+
+/// The printable copy of an access report: section headings and labelled lines in the
+/// process's language (values as recorded).
+pub fn access_pdf(
+    r: &crate::workflows::arco::access::AccessReport,
+) -> crate::workflows::documents::pdf::PageContent {
+    let en = lang() == Lang::En;
+    let t = |es: &str, en_text: &str| if en { en_text } else { es }.to_owned();
+    let mut lines: Vec<(String, String)> = Vec::new();
+    let head = |lines: &mut Vec<(String, String)>, es: &str, en_text: &str| {
+        lines.push((String::new(), String::new()));
+        lines.push((t(es, en_text).to_uppercase(), String::new()));
+    };
+    let i = &r.identidad;
+    lines.push((t("Folio de la solicitud", "Request folio"), r.folio.clone()));
+    lines.push((t("Generado", "Made"), r.generado_en.clone()));
+    head(&mut lines, "Identidad", "Identity");
+    for (label, value) in [
+        ("CURP", &i.curp),
+        ("NSS", &i.nss),
+        ("RFC", &i.rfc),
+        (if en { "Name" } else { "Nombre" }, &i.nombre),
+        (
+            if en {
+                "First surname"
+            } else {
+                "Primer apellido"
+            },
+            &i.primer_apellido,
+        ),
+        (
+            if en {
+                "Second surname"
+            } else {
+                "Segundo apellido"
+            },
+            &i.segundo_apellido,
+        ),
+        (
+            if en {
+                "Birth date"
+            } else {
+                "Fecha de nacimiento"
+            },
+            &i.fecha_nacimiento,
+        ),
+        (if en { "Sex" } else { "Sexo" }, &i.sexo),
+        (if en { "State" } else { "Entidad" }, &i.entidad),
+    ] {
+        lines.push((label.to_owned(), value.clone()));
+    }
+    for (field, value, until) in &r.identificadores_anteriores {
+        lines.push((
+            t("Anterior", "Former") + " " + field,
+            format!("{value} ({until})"),
+        ));
+    }
+    head(&mut lines, "Movimientos", "Movements");
+    for m in &r.movimientos {
+        lines.push((
+            m.fecha.clone(),
+            format!("{} {}", m.tipo, m.registro_patronal),
+        ));
+    }
+    head(&mut lines, "Consentimientos", "Consents");
+    for c in &r.consentimientos {
+        lines.push((
+            c.otorgado_en.clone(),
+            format!(
+                "{} {} ({})",
+                t("aviso", "notice"),
+                c.aviso_version,
+                c.oficial
+            ),
+        ));
+    }
+    head(&mut lines, "Biometría", "Biometrics");
+    let b = &r.biometria;
+    lines.push((t("Estado", "Status"), b.estado.clone()));
+    lines.push((
+        t("Huellas en archivo", "Fingers on file"),
+        b.huellas.len().to_string(),
+    ));
+    lines.push((
+        t("Fotografía", "Photo"),
+        b.foto_capturada_en
+            .clone()
+            .unwrap_or_else(|| t("no", "none")),
+    ));
+    lines.push((
+        t("Se borra el", "Erased on"),
+        b.se_borra_el.clone().unwrap_or_else(|| "-".to_owned()),
+    ));
+    for h in &b.historial {
+        lines.push((
+            h.en.clone(),
+            format!("{} ({}) {}", h.estado, h.por, h.motivo),
+        ));
+    }
+    for f in &b.registros_anteriores {
+        lines.push((f.en.clone(), format!("{} {}", f.motivo, f.id)));
+    }
+    head(&mut lines, "Pruebas de vida", "Proofs of life");
+    for p in &r.pruebas_de_vida {
+        lines.push((
+            p.en.clone(),
+            format!(
+                "{} {} {}",
+                p.proposito,
+                p.dedo,
+                if p.coincide { "✓" } else { "✗" }
+            ),
+        ));
+    }
+    head(&mut lines, "Documentos emitidos", "Documents issued");
+    for d in &r.documentos {
+        lines.push((
+            d.en.clone(),
+            format!("{} {} {}", d.tipo, d.folio, d.decision),
+        ));
+    }
+    head(&mut lines, "Rectificaciones", "Rectifications");
+    for x in &r.rectificaciones {
+        lines.push((
+            x.en.clone(),
+            format!(
+                "{}: {} -> {} ({}, {})",
+                x.campo, x.anterior, x.nuevo, x.por, x.motivo
+            ),
+        ));
+    }
+    head(&mut lines, "Oposiciones", "Oppositions");
+    for o in &r.oposiciones {
+        lines.push((o.clone(), String::new()));
+    }
+    head(&mut lines, "Solicitudes ARCO", "ARCO requests");
+    for q in &r.solicitudes_arco {
+        lines.push((
+            q.folio.clone(),
+            format!(
+                "{} {} -> {} {}",
+                q.derecho, q.recibida, q.vence, q.resultado
+            ),
+        ));
+    }
+    head(
+        &mut lines,
+        "Accesos a su expediente",
+        "Accesses to the file",
+    );
+    for a in &r.accesos {
+        lines.push((
+            a.en.clone(),
+            format!("{} {} {}: {}", a.estacion, a.oficial, a.accion, a.detalle),
+        ));
+    }
+    crate::workflows::documents::pdf::PageContent {
+        title: t(
+            "Acceso a datos personales (ARCO)",
+            "Access to personal data (ARCO)",
+        ),
+        subtitle: format!("{} · {}", r.estacion, r.folio),
+        lines,
+        footer: vec![t(
+            "Copia de los datos personales en poder de la estación (LFPDPPP).",
+            "Copy of the personal data held by the station (LFPDPPP).",
+        )],
+        page_word: t("página", "page"),
+        ..Default::default()
+    }
 }

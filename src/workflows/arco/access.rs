@@ -386,6 +386,13 @@ fn build(
                 firmado_por: a.supervisor,
                 en: a.signed_at,
             })
+            .chain(r.documents()?.into_iter().map(|doc| DocumentItem {
+                tipo: doc.kind,
+                folio: doc.folio,
+                decision: String::new(),
+                firmado_por: format!("estación (código {})", doc.code),
+                en: doc.issued_at,
+            }))
             .collect(),
         rectificaciones: r
             .rectifications()?
