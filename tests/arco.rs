@@ -145,6 +145,13 @@ fn access(home: &Path, pass: &Path, curp: &str, dir: &Path) -> serde_json::Value
         out.contains(&format!("archivo: {}", file.display())),
         "{out}"
     );
+    let pdf = dir.join(format!("{curp}.pdf"));
+    assert!(
+        out.contains(&format!("archivo: {}", pdf.display())),
+        "{out}"
+    );
+    let bytes = std::fs::read(&pdf).expect("pdf");
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
     serde_json::from_slice(&std::fs::read(file).expect("json file")).expect("json")
 }
 
