@@ -5,6 +5,7 @@
 pub use huella_devices::{ErrorKind as DeviceErrorKind, FingerImage};
 pub use huella_keys::{Passphrase, Role};
 pub use huella_sync::events::SyncEvent;
+pub use huella_sync::record::privacy::{ArcoRequest, ArcoRight};
 pub use huella_sync::{
     BiometricStatus, Decision, FingerCapture, FingerException, FingerPosition, Identity,
     MovementKind, RecordId,

@@ -241,6 +241,7 @@ pub fn action(a: Action) -> &'static str {
         Action::SyncNow => "Sincronizar ahora",
         Action::Verify => "Supervivencia",
         Action::Clear => "Limpiar la búsqueda",
+        Action::Arco => "Derechos ARCO",
     }
 }
 
@@ -255,6 +256,7 @@ pub fn screen(s: Screen) -> &'static str {
         Screen::Queue => "Supervisión",
         Screen::Review => "Revisión",
         Screen::Sync => "Sincronización",
+        Screen::Arco => "Derechos ARCO",
     }
 }
 

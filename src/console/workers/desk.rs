@@ -204,6 +204,18 @@ impl Desk {
                 vec![DeskEvent::Submitted(r.map_err(DeskError::from))]
             }
             DeskCmd::Queue => vec![DeskEvent::Queue(review::queue(s).map_err(DeskError::from))],
+            DeskCmd::ArcoList => vec![DeskEvent::ArcoList(
+                crate::workflows::arco::list(s).map_err(DeskError::from),
+            )],
+            DeskCmd::ArcoFile {
+                curp,
+                right,
+                requester,
+                identification,
+            } => vec![DeskEvent::ArcoFiled(
+                crate::workflows::arco::file(s, &curp, right, &requester, &identification)
+                    .map_err(DeskError::from),
+            )],
             DeskCmd::Review(id) => vec![DeskEvent::Review(
                 review::evidence(s, id)
                     .map(Box::new)
