@@ -216,3 +216,101 @@ pub fn erase_dates(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use huella_sync::{
+        BlobKind, BlobRef, FingerCapture, FingerPosition, Identity, Movement, MovementKind,
+        PersonRecord, RecordId,
+    };
+
+    use super::{RetentionPolicy, erase_on};
+
+    fn movement(id: &str, kind: MovementKind, fecha: &str) -> Movement {
+        Movement {
+            id: id.to_owned(),
+            kind,
+            fecha: fecha.to_owned(),
+            registro_patronal: "Y5412345105".to_owned(),
+            salario_diario: None,
+            regimen: None,
+            motivo: None,
+            oficial: "ana".to_owned(),
+            registrado_en: format!("{fecha}T10:00:00Z"),
+        }
+    }
+
+    fn enrolled() -> PersonRecord {
+        let identity = Identity {
+            curp: "MORF991110HBCRSR07".to_owned(),
+            nss: "12345678901".to_owned(),
+            nombre: "FERNANDA".to_owned(),
+            primer_apellido: "MORALES".to_owned(),
+            ..Identity::default()
+        };
+        let mut r = PersonRecord::create(
+            RecordId::generate(),
+            &identity,
+            "ana",
+            "2020-01-01T00:00:00Z",
+        )
+        .expect("record");
+        r.set_capture(&FingerCapture {
+            position: FingerPosition::RightIndex,
+            quality: 80,
+            attempts: 1,
+            template: Some(BlobRef {
+                hash: "00".repeat(32),
+                size: 10,
+                kind: BlobKind::FingerTemplate,
+            }),
+            image: None,
+            exception: None,
+            captured_at: "2020-01-02T00:00:00Z".to_owned(),
+            officer: "ana".to_owned(),
+        })
+        .expect("capture");
+        r
+    }
+
+    #[test]
+    fn the_clock_runs_from_the_last_baja_and_stops_with_a_new_alta() {
+        let five = RetentionPolicy { years: 5 };
+        let mut r = enrolled();
+        assert_eq!(erase_on(&r, five), None, "active: no clock");
+        r.add_movement(&movement("m1", MovementKind::Alta, "2020-01-01"))
+            .expect("alta");
+        assert_eq!(erase_on(&r, five), None);
+        r.add_movement(&movement("m2", MovementKind::Baja, "2021-03-15"))
+            .expect("baja");
+        assert_eq!(erase_on(&r, five).as_deref(), Some("2026-03-15"));
+        assert_eq!(
+            erase_on(&r, RetentionPolicy { years: 10 }).as_deref(),
+            Some("2031-03-15")
+        );
+        r.add_movement(&movement("m3", MovementKind::Alta, "2022-06-01"))
+            .expect("alta again");
+        assert_eq!(erase_on(&r, five), None, "a new alta stops the clock");
+    }
+
+    #[test]
+    fn nothing_to_erase_without_biometrics() {
+        let identity = Identity {
+            curp: "MORF991110HBCRSR07".to_owned(),
+            nss: "12345678901".to_owned(),
+            nombre: "FERNANDA".to_owned(),
+            primer_apellido: "MORALES".to_owned(),
+            ..Identity::default()
+        };
+        let mut r = PersonRecord::create(
+            RecordId::generate(),
+            &identity,
+            "ana",
+            "2020-01-01T00:00:00Z",
+        )
+        .expect("record");
+        r.add_movement(&movement("m1", MovementKind::Baja, "2001-01-01"))
+            .expect("baja");
+        assert_eq!(erase_on(&r, RetentionPolicy::default()), None);
+    }
+}
