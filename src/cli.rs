@@ -178,6 +178,12 @@ pub enum Command {
     Arco(crate::commands::arco::ArcoArgs),
     /// Retention of biometrics after a baja or a death: show, set, run.
     Retention(crate::commands::retention::RetentionArgs),
+    /// Worker movements: alta, baja, salary change, regime change, defunción.
+    Movement(crate::commands::movement::MovementArgs),
+    /// Restriction for missing biometrics: notify a person, list who is pending.
+    Restriction(crate::commands::restriction::RestrictionArgs),
+    /// Reports: an employer's workers with biometric status and days left.
+    Report(crate::commands::report::ReportArgs),
 }
 
 /// Officer subcommands.

@@ -60,8 +60,15 @@ fn station(dir: &Path) -> (PathBuf, PathBuf, PathBuf, Vec<String>) {
     ok(&huella(
         &home,
         &[
-            "init", "--office", "0901", "--station", "R", "--admin", "admin",
-            "--passphrase-file", s(&admin),
+            "init",
+            "--office",
+            "0901",
+            "--station",
+            "R",
+            "--admin",
+            "admin",
+            "--passphrase-file",
+            s(&admin),
         ],
     ));
     let sup = dir.join("sup.pass");
@@ -71,13 +78,28 @@ fn station(dir: &Path) -> (PathBuf, PathBuf, PathBuf, Vec<String>) {
         "admin",
         &admin,
         &[
-            "officer", "add", "sup", "--role", "supervisor", "--new-passphrase-file", s(&sup),
+            "officer",
+            "add",
+            "sup",
+            "--role",
+            "supervisor",
+            "--new-passphrase-file",
+            s(&sup),
         ],
     ));
     let csv = dir.join("people.csv");
     ok(&huella(
         &home,
-        &["sample", "csv", "--people", "2", "--seed", "23", "--out", s(&csv)],
+        &[
+            "sample",
+            "csv",
+            "--people",
+            "2",
+            "--seed",
+            "23",
+            "--out",
+            s(&csv),
+        ],
     ));
     ok(&as_user(&home, "admin", &admin, &["import", s(&csv)]));
     let curps = std::fs::read_to_string(&csv)
@@ -113,7 +135,13 @@ fn retention_erases_biometrics_after_a_baja_and_only_then() {
                 "admin",
                 &admin,
                 &[
-                    "enroll", "--curp", curp, "--scanner", &scanner.1, "--camera", &camera.1,
+                    "enroll",
+                    "--curp",
+                    curp,
+                    "--scanner",
+                    &scanner.1,
+                    "--camera",
+                    &camera.1,
                     "--consent",
                 ],
             ));
@@ -132,18 +160,29 @@ fn retention_erases_biometrics_after_a_baja_and_only_then() {
     // Default five years: the file says when.
     let year: i32 = today[..4].parse().expect("year");
     let expected = format!("{}{}", year + 5, &today[4..]);
-    assert_eq!(find(&home, &admin, gone)["biometria_se_borra_el"], expected.as_str());
+    assert_eq!(
+        find(&home, &admin, gone)["biometria_se_borra_el"],
+        expected.as_str()
+    );
     assert!(find(&home, &admin, stays)["biometria_se_borra_el"].is_null());
     let o = ok(&as_user(&home, "admin", &admin, &["retention", "run"]));
     assert_eq!(o.trim(), "retención: 0 personas depuradas");
 
     // Only an administrator sets or runs retention.
-    refused(&as_user(&home, "sup", &sup, &["retention", "run"]), "administrador");
+    refused(
+        &as_user(&home, "sup", &sup, &["retention", "run"]),
+        "administrador",
+    );
     refused(
         &as_user(&home, "sup", &sup, &["retention", "set", "--years", "0"]),
         "administrador",
     );
-    ok(&as_user(&home, "admin", &admin, &["retention", "set", "--years", "0"]));
+    ok(&as_user(
+        &home,
+        "admin",
+        &admin,
+        &["retention", "set", "--years", "0"],
+    ));
     assert_eq!(find(&home, &admin, gone)["biometria_se_borra_el"], today);
     let o = ok(&as_user(&home, "admin", &admin, &["retention", "run"]));
     assert_eq!(o.trim(), "retención: 1 personas depuradas");
@@ -158,7 +197,13 @@ fn retention_erases_biometrics_after_a_baja_and_only_then() {
             "admin",
             &admin,
             &[
-                "arco", "access", "--curp", curp, "--out", s(&folder), "--identification",
+                "arco",
+                "access",
+                "--curp",
+                curp,
+                "--out",
+                s(&folder),
+                "--identification",
                 "INE 42",
             ],
         ));
@@ -182,7 +227,10 @@ fn retention_erases_biometrics_after_a_baja_and_only_then() {
         "retención vencida"
     );
     let kept = access(stays, "b");
-    assert_eq!(kept["biometria"]["huellas"].as_array().map(Vec::len), Some(10));
+    assert_eq!(
+        kept["biometria"]["huellas"].as_array().map(Vec::len),
+        Some(10)
+    );
     ok(&huella(&home, &["audit", "verify"]));
 }
 
@@ -202,7 +250,12 @@ fn an_opposition_keeps_the_person_out_of_the_employer_report() {
             "admin",
             &admin,
             &[
-                "report", "employer", "--registro-patronal", &employer, "--csv", s(&csv),
+                "report",
+                "employer",
+                "--registro-patronal",
+                &employer,
+                "--csv",
+                s(&csv),
             ],
         ));
         std::fs::read_to_string(csv).expect("csv")
@@ -213,7 +266,13 @@ fn an_opposition_keeps_the_person_out_of_the_employer_report() {
         "admin",
         &admin,
         &[
-            "arco", "oppose", "--curp", curp, "--use", "employer_report", "--identification",
+            "arco",
+            "oppose",
+            "--curp",
+            curp,
+            "--use",
+            "employer_report",
+            "--identification",
             "INE 7",
         ],
     ));

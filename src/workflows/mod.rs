@@ -33,3 +33,7 @@ pub mod station;
 pub mod status;
 pub mod sync_round;
 pub mod types;
+
+pub mod employer_report;
+pub mod movements;
+pub mod restriction;

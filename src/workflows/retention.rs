@@ -119,29 +119,24 @@ impl RetentionPolicy {
     }
 }
 
-/// The movement kinds that end the retention clock: a baja, or a death (`defuncion`, when
-/// the movement model has it).
-fn ends_employment(kind: MovementKind) -> bool {
-    matches!(kind, MovementKind::Baja) || kind.as_str() == "defuncion"
-}
-
 /// The day `record`'s biometrics are to be erased (`YYYY-MM-DD`), or `None` while the person
-/// is active (no baja or death as their last movement) or has no biometrics left.
+/// is active (an alta with no baja, and no death) or has no biometrics left. The clock starts
+/// at the death, or at the last baja once no alta is active (a new alta stops it).
 pub fn erase_on(record: &PersonRecord, policy: RetentionPolicy) -> Option<String> {
     if record.captures().ok()?.is_empty() && record.face().ok()?.is_none() {
         return None;
     }
-    let movements = record.movements().ok()?;
-    let death = movements
-        .iter()
-        .find(|m| m.kind.as_str() == "defuncion")
-        .map(|m| m.fecha.clone());
-    let end = death.or_else(|| {
-        movements
-            .last()
-            .filter(|m| ends_employment(m.kind))
-            .map(|m| m.fecha.clone())
-    })?;
+    let (history, standing) = crate::workflows::movements::history(record).ok()?;
+    let end = match standing.deceased {
+        Some(day) => day,
+        None if standing.active.is_empty() => history
+            .iter()
+            .rev()
+            .find(|m| m.kind == MovementKind::Baja)?
+            .date
+            .clone(),
+        None => return None,
+    };
     Some(Day::parse(&end)?.plus_years(policy.years).iso())
 }
 

@@ -15,6 +15,7 @@ pub mod arco;
 pub mod contract;
 pub mod en;
 pub mod es;
+pub mod movements;
 pub mod self_test;
 
 mod en_identifiers;
