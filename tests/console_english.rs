@@ -178,6 +178,7 @@ fn person_file(status: &str) -> PersonFile {
             officer: "ana".into(),
         }],
         proof_finger: Some(FingerPosition::RightIndex),
+        biometrics_erased_on: None,
     }
 }
 

@@ -280,6 +280,7 @@ fn home_lookup_person() {
             consent: None,
             verifications: vec![],
             proof_finger: None,
+            biometrics_erased_on: None,
         }))),
     );
     snap!("person", app);
@@ -385,6 +386,7 @@ fn approved_view(verifications: Vec<ProofRow>) -> PersonFile {
         consent: Some("aviso-privacidad-2026.1".into()),
         verifications,
         proof_finger: Some(FingerPosition::RightIndex),
+        biometrics_erased_on: None,
     }
 }
 

@@ -107,6 +107,9 @@ pub struct PersonFile {
     pub verifications: Vec<ProofRow>,
     /// Finger to present for a proof of life (`None`: no approved prints).
     pub proof_finger: Option<FingerPosition>,
+    /// Day retention will erase the biometrics (`None`: the clock does not run, or not known
+    /// here; the station's period is filled in by [`crate::workflows::retention`]).
+    pub biometrics_erased_on: Option<String>,
 }
 
 /// Reads `id`'s file (audited as a consultation; the audit is committed before returning).
@@ -165,6 +168,7 @@ pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> 
             })
             .collect(),
         proof_finger: survival::finger_to_present(r)?,
+        biometrics_erased_on: None,
     };
     let mut batch = session.store.batch();
     batch.audit(AuditAction::Consulta, &[id], "expediente en consola");

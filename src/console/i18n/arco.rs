@@ -35,6 +35,8 @@ pub struct ArcoStrings {
     pub due: &'static str,
     /// Names of the four rights, in the law's order.
     pub rights: [&'static str; 4],
+    /// Person's file: the day retention erases the biometrics.
+    pub erased_on: &'static str,
 }
 
 const ES: ArcoStrings = ArcoStrings {
@@ -53,6 +55,7 @@ const ES: ArcoStrings = ArcoStrings {
     filed: "Solicitud registrada:",
     due: "vence",
     rights: ["Acceso", "Rectificación", "Cancelación", "Oposición"],
+    erased_on: "La biometría se borra el",
 };
 
 const EN: ArcoStrings = ArcoStrings {
@@ -71,6 +74,7 @@ const EN: ArcoStrings = ArcoStrings {
     filed: "Request filed:",
     due: "due",
     rights: ["Access", "Rectification", "Cancellation", "Opposition"],
+    erased_on: "Biometrics erased on",
 };
 
 impl Lang {

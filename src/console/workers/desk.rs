@@ -146,7 +146,19 @@ impl Desk {
                 lookup::find(s, &q).map_err(DeskError::Lookup),
             )],
             DeskCmd::Person(id) => vec![DeskEvent::Person(
-                person::open(s, id).map(Box::new).map_err(DeskError::from),
+                person::open(s, id)
+                    .map(|mut file| {
+                        // When retention will erase the biometrics, with this station's period.
+                        file.biometrics_erased_on = crate::workflows::retention::erase_dates(
+                            home,
+                            s,
+                            &[file.summary.id.as_str()],
+                        )
+                        .ok()
+                        .and_then(|mut d| d.pop().flatten());
+                        Box::new(file)
+                    })
+                    .map_err(DeskError::from),
             )],
             DeskCmd::StartEnroll(id) => {
                 let r = enroll::load_draft(s, id).map(Box::new);
