@@ -7,6 +7,7 @@ use super::action::Action;
 use super::state::Screen;
 use crate::workflows::enroll::FaceCheckKind;
 
+pub mod arco;
 mod clock;
 mod devices;
 pub mod en;
