@@ -341,7 +341,7 @@ fn screens() -> Vec<(String, App)> {
                 id: RecordId([3; 16]),
                 name: "Joaquín Ávila Mejía".into(),
                 curp: "AIMJ670312HQTVJQ25".into(),
-                days_left: -2,
+                days_left: Some(-2),
             }],
             total: 1,
         })),
