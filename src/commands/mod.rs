@@ -23,3 +23,7 @@ pub mod sim;
 pub mod station;
 pub mod sync;
 pub mod text;
+
+pub mod movement;
+pub mod report;
+pub mod restriction;

@@ -34,4 +34,4 @@ pub use record::{
     FingerException, FingerPosition, Identity, Movement, MovementKind, PersonRecord,
     PreRegistration, RecordError, RecordId, Regime, StatusChange, Verification,
 };
-pub use store::{Batch, Indexer, Materialized, Station, Store, StoreError, StoreKeys};
+pub use store::{Batch, Indexer, Materialized, Station, StatusEntry, Store, StoreError, StoreKeys};

@@ -157,3 +157,25 @@ pub fn document_invalid(reason: impl Display) -> String {
 pub fn document_written(kind: &str, folio: &str, path: impl Display, code: &str) -> String {
     format!("{kind} {folio} escrito en {path} (código {code})")
 }
+
+/// `movement …`: the movement was recorded.
+pub fn movement_recorded(kind: &str, folio: &str) -> String {
+    format!("movimiento registrado: {kind}, folio {folio}")
+}
+
+/// `restriction notify`: the notice was recorded.
+pub fn notice_recorded(curp: &str, deadline: &str, days_left: i64) -> String {
+    format!("aviso registrado: {curp}, fecha límite {deadline}, días restantes {days_left}")
+}
+
+/// `restriction list`: one notified person.
+pub fn restriction_row(
+    curp: &str,
+    name: &str,
+    notice: &str,
+    deadline: &str,
+    days_left: i64,
+    status: &str,
+) -> String {
+    format!("{curp}\t{name}\t{notice}\t{deadline}\t{days_left}\t{status}")
+}

@@ -478,6 +478,15 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
             RecoverError::SameStation(dir) => format!("{dir} is this very station"),
         });
     }
+    if let Some(e) = e.downcast_ref::<crate::workflows::movements::MovementError>() {
+        return super::movements::movement_en(e);
+    }
+    if let Some(e) = e.downcast_ref::<crate::workflows::restriction::RestrictionError>() {
+        return super::movements::restriction_en(e);
+    }
+    if let Some(e) = e.downcast_ref::<crate::workflows::employer_report::ReportError>() {
+        return super::movements::report_en(e);
+    }
     if let Some(e) = e.downcast_ref::<LookupError>() {
         return match e {
             LookupError::EmptyName => {

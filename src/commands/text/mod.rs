@@ -15,6 +15,7 @@ pub mod contract;
 pub mod documents;
 pub mod en;
 pub mod es;
+pub mod movements;
 pub mod self_test;
 
 mod en_identifiers;

@@ -87,6 +87,8 @@ pub const BASIS_ALTA: &str = "alta vigente";
 /// Basis: kept after a baja (art. 109 LSS).
 pub const BASIS_KEPT: &str =
     "conservación de derechos por 8 semanas tras la baja (art. 109 de la Ley del Seguro Social)";
+/// Basis: a defunción is recorded.
+pub const BASIS_DECEASED: &str = "defunción registrada";
 /// Basis: no alta and nothing kept.
 pub const BASIS_NONE: &str = "sin alta vigente ni conservación de derechos";
 /// Label: entitled until.
