@@ -96,7 +96,7 @@ pub const UNTIL: &str = "Vigente hasta";
 /// Label: last baja.
 pub const LAST_BAJA: &str = "Última baja";
 /// Label: continuous weeks of contributions before the baja.
-pub const WEEKS: &str = "Semanas cotizadas ininterrumpidas antes de la baja";
+pub const WEEKS: &str = "Semanas cotizadas antes de la baja";
 /// Label: certified as of.
 pub const AS_OF: &str = "Fecha de la constancia";
 /// Label: restriction.
