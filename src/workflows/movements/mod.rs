@@ -242,9 +242,11 @@ pub fn record(
     open.record.add_movement(&movement)?;
     // Its acuse (same folio) goes into the same commit: no movement without its receipt.
     crate::workflows::documents::acuse::for_movement(session, &mut open.record, &movement, &folio)?;
-    let identity = open.record.identity()?;
-    let tags =
-        crate::workflows::indexing::tags_for(session.credential.station.index_key(), &identity);
+    // The whole record's tags: former CURPs and open ARCO requests stay indexed.
+    let tags = crate::workflows::indexing::record_tags(
+        session.credential.station.index_key(),
+        &open.record,
+    );
     let mut batch = session.store.batch();
     batch.save_record(&keys, &mut open, tags)?;
     batch.audit(
