@@ -6,12 +6,15 @@
 
 pub mod arco;
 pub mod backup;
+pub mod central;
 pub mod console;
 pub mod demo;
 pub mod devices;
 pub mod devices_test;
+pub mod document;
 pub mod enroll;
 pub mod eval;
+pub mod hub_store;
 pub mod out;
 pub mod person;
 pub mod policy;

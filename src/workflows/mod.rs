@@ -8,6 +8,7 @@ pub mod activity;
 pub mod arco;
 pub mod backup;
 pub mod bundles;
+pub mod central;
 pub mod conflicts;
 pub mod documents;
 pub mod drafts;

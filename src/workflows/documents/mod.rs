@@ -38,16 +38,16 @@ pub enum DocumentError {
     #[error(transparent)]
     Record(#[from] RecordError),
     /// No person with that CURP.
-    #[error("no person with that CURP")]
+    #[error("ninguna persona con esa CURP")]
     UnknownCurp,
     /// No document with that folio (or code) at this station.
-    #[error("no document with that folio")]
+    #[error("ningún documento con el folio {0} en esta estación")]
     UnknownFolio(String),
     /// A stored document whose token does not parse.
-    #[error("stored document {0} is damaged")]
+    #[error("el documento {0} guardado está dañado")]
     Damaged(String),
     /// No folio could be allocated.
-    #[error("no folio: {0}")]
+    #[error("no se pudo asignar folio: {0}")]
     Folio(String),
     /// The PDF could not be written.
     #[error(transparent)]

@@ -44,32 +44,51 @@ fn lines(s: &SignedPayload) -> Vec<(String, String)> {
     out
 }
 
-/// Appends the seal: the station's signature over `body`.
+/// Appends the seal: `%huella-firma: STATION HEX`, the signature of the station that wrote
+/// the file (the issuing one, or another of the office that re-printed it) over `body`.
 pub fn seal(mut body: Vec<u8>, station: &StationSecrets) -> Vec<u8> {
     if !body.ends_with(b"\n") {
         body.push(b'\n');
     }
     let sig = station.sign(&body);
     body.extend_from_slice(SEAL.as_bytes());
+    body.extend_from_slice(station.station().as_bytes());
+    body.push(b' ');
     body.extend_from_slice(sig.to_hex().as_bytes());
     body.push(b'\n');
     body
 }
 
-/// Splits a sealed file into the signed body and its seal signature; `None` when the file
-/// does not end with a well-formed seal line (nothing may follow it).
-pub fn unseal(file: &[u8]) -> Option<(&[u8], Signature)> {
+/// A file split at its seal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sealed<'a> {
+    /// Every byte before the seal line (what was signed).
+    pub body: &'a [u8],
+    /// The station that sealed it.
+    pub station: String,
+    /// Its signature over `body`.
+    pub signature: Signature,
+}
+
+/// Splits a sealed file; `None` when it does not end with a well-formed seal line (nothing
+/// may follow it).
+pub fn unseal(file: &[u8]) -> Option<Sealed<'_>> {
     let marker = SEAL.as_bytes();
     let at = file.windows(marker.len()).rposition(|w| w == marker)?;
     let (body, rest) = file.split_at(at);
-    let hex_part = rest.get(marker.len()..)?;
-    let hex_part = hex_part.strip_suffix(b"\n").unwrap_or(hex_part);
-    let hex_part = hex_part.strip_suffix(b"\r").unwrap_or(hex_part);
-    if hex_part.len() != 128 || !body.ends_with(b"\n") {
+    let line = rest.get(marker.len()..)?;
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let line = std::str::from_utf8(line).ok()?;
+    let (station, hex_part) = line.rsplit_once(' ')?;
+    if hex_part.len() != 128 || station.is_empty() || !body.ends_with(b"\n") {
         return None;
     }
-    let sig = Signature::from_hex(std::str::from_utf8(hex_part).ok()?).ok()?;
-    Some((body, sig))
+    Some(Sealed {
+        body,
+        station: station.to_owned(),
+        signature: Signature::from_hex(hex_part).ok()?,
+    })
 }
 
 /// The PDF of a document, sealed.
@@ -117,9 +136,16 @@ mod tests {
     fn a_seal_covers_every_byte_before_it_and_nothing_may_follow() {
         let station = StationSecrets::generate("VENT-1", "0901");
         let sealed = seal(b"hola\nmundo".to_vec(), &station);
-        let (body, sig) = unseal(&sealed).expect("sealed");
-        assert_eq!(body, b"hola\nmundo\n");
-        assert!(station.public().key.verify(body, &sig).is_ok());
+        let sealed_file = unseal(&sealed).expect("sealed");
+        assert_eq!(sealed_file.body, b"hola\nmundo\n");
+        assert_eq!(sealed_file.station, "VENT-1");
+        assert!(
+            station
+                .public()
+                .key
+                .verify(sealed_file.body, &sealed_file.signature)
+                .is_ok()
+        );
         let mut appended = sealed.clone();
         appended.extend_from_slice(b"x");
         assert!(unseal(&appended).is_none());

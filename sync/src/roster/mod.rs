@@ -274,8 +274,7 @@ impl Trust {
     /// Every known roster.
     pub fn all(&self) -> Result<Vec<(Roster, SignedRoster)>, RosterError> {
         let mut out = Vec::new();
-        for kv in self.replica.tree().scan_prefix(keys::ROSTER) {
-            let (_, v) = kv?;
+        for (_, v) in self.replica.tree().scan_prefix(keys::ROSTER)? {
             let s = SignedRoster::from_file_bytes(&v)?;
             out.push((s.roster()?, s));
         }
