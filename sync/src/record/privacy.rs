@@ -344,3 +344,110 @@ impl PersonRecord {
         Ok(PersonRecord { id: new_id, doc })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{
+        BlobKind, BlobRef, Face, FingerCapture, FingerPosition, Identity, RecordId,
+    };
+
+    fn person() -> PersonRecord {
+        let identity = Identity {
+            curp: "MORF991110HBCRSR07".into(),
+            nss: "12345678901".into(),
+            nombre: "FERNANDA".into(),
+            primer_apellido: "MORALES".into(),
+            ..Identity::default()
+        };
+        let mut r = PersonRecord::create(
+            RecordId::generate(),
+            &identity,
+            "ana",
+            "2026-01-01T00:00:00Z",
+        )
+        .expect("record");
+        let blob = |kind| BlobRef {
+            hash: "ab".repeat(32),
+            size: 3,
+            kind,
+        };
+        r.set_capture(&FingerCapture {
+            position: FingerPosition::RightIndex,
+            quality: 70,
+            attempts: 1,
+            template: Some(blob(BlobKind::FingerTemplate)),
+            image: Some(blob(BlobKind::FingerImage)),
+            exception: None,
+            captured_at: "2026-01-02T00:00:00Z".into(),
+            officer: "ana".into(),
+        })
+        .expect("capture");
+        r.set_face(&Face {
+            image: blob(BlobKind::FaceImage),
+            quality: 90,
+            captured_at: "2026-01-02T00:00:00Z".into(),
+            officer: "ana".into(),
+        })
+        .expect("face");
+        r
+    }
+
+    #[test]
+    fn requests_oppositions_and_former_identifiers_round_trip() {
+        let mut r = person();
+        let req = ArcoRequest {
+            folio: "ARCO-20260105-ABCDEF".into(),
+            right: ArcoRight::Oposicion,
+            requester: "titular".into(),
+            identification: "INE 1".into(),
+            received: "2026-01-05".into(),
+            deadline: "2026-02-03".into(),
+            filed_by: "ana".into(),
+            answered_at: String::new(),
+            answered_by: String::new(),
+            outcome: String::new(),
+        };
+        r.put_arco_request(&req).expect("request");
+        r.put_opposition(&Opposition {
+            use_code: "employer_report".into(),
+            folio: req.folio.clone(),
+            by: "ana".into(),
+            at: "2026-01-05T10:00:00Z".into(),
+        })
+        .expect("opposition");
+        r.add_former_identifier(&FormerIdentifier {
+            field: "curp".into(),
+            value: "MORF991110HBCRSR99".into(),
+            until: "2026-01-05T10:00:00Z".into(),
+        })
+        .expect("former");
+        let bytes = r.save();
+        let back = PersonRecord::load(r.id(), &bytes).expect("load");
+        assert_eq!(back.arco_requests().expect("requests"), vec![req]);
+        assert!(back.arco_requests().expect("requests")[0].is_open());
+        assert!(back.opposes("employer_report"));
+        assert!(!back.opposes("photo_on_documents"));
+        assert_eq!(back.former_identifiers()[0].value, "MORF991110HBCRSR99");
+    }
+
+    #[test]
+    fn a_fork_without_biometrics_keeps_identity_and_loses_captures_and_face() {
+        let mut r = person();
+        let new_id = RecordId::generate();
+        let mut fork = r.fork_without_biometrics(new_id).expect("fork");
+        assert_eq!(fork.id(), new_id);
+        assert_eq!(
+            fork.identity().expect("identity"),
+            r.identity().expect("identity")
+        );
+        assert!(fork.captures().expect("captures").is_empty());
+        assert!(fork.face().expect("face").is_none());
+        // It saves and loads as the new record, not as the old one.
+        let bytes = fork.save();
+        assert!(PersonRecord::load(new_id, &bytes).is_ok());
+        assert!(PersonRecord::load(r.id(), &bytes).is_err());
+        // The original is untouched.
+        assert_eq!(r.captures().expect("captures").len(), 1);
+    }
+}
