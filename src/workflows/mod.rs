@@ -5,6 +5,7 @@
 //! the audit entries and the policy; they print nothing and hold no user-facing text.
 
 pub mod activity;
+pub mod attendance;
 pub mod backup;
 pub mod bundles;
 pub mod conflicts;

@@ -157,6 +157,9 @@ pub struct StationIndexer<'a>(pub &'a IndexKey);
 
 impl Indexer for StationIndexer<'_> {
     fn tags(&self, r: &PersonRecord) -> Vec<BlindTag> {
+        if r.is_staff() {
+            return crate::workflows::attendance::tags_of(self.0, r);
+        }
         r.identity()
             .map(|i| crate::workflows::indexing::tags_for(self.0, &i))
             .unwrap_or_default()

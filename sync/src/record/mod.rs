@@ -12,6 +12,7 @@
 mod fields;
 mod model;
 mod review;
+mod staff;
 
 use std::collections::HashMap;
 
@@ -26,6 +27,10 @@ pub use model::{
     Regime, StatusChange, Verification,
 };
 pub use review::capture_digest;
+pub use staff::{
+    ClockMark, Justification, JustificationDecision, JustificationKind, MarkKind, STAFF_KIND,
+    StaffMember, StaffTemplate,
+};
 
 const SCHEMA: &str = "1";
 const CONTAINERS: [&str; 8] = [

@@ -116,11 +116,15 @@ impl PreparedWrite {
             open.next_seq = open.next_seq.saturating_add(1);
             open.chunks += 1;
         }
-        let status = open.record.status().map_err(|source| StoreError::Record {
-            id,
-            source: Box::new(source),
-        })?;
-        w.insert(layout::status(&id), vec![status.to_byte()]);
+        // Only person records enter the biometric-status index (staff attendance documents
+        // have no status, so nothing that lists people by status ever sees them).
+        if open.record.kind().is_none() {
+            let status = open.record.status().map_err(|source| StoreError::Record {
+                id,
+                source: Box::new(source),
+            })?;
+            w.insert(layout::status(&id), vec![status.to_byte()]);
+        }
         if tags != open.tags || open.is_new {
             for old in open.tags.iter().filter(|t| !tags.contains(t)) {
                 w.index.push(IndexChange {
