@@ -174,6 +174,8 @@ pub enum Command {
     ProofOfLife(crate::commands::proof::ProofArgs),
     /// One person's file: captures, status history, signed decisions, proofs of life.
     Person(crate::commands::person::PersonArgs),
+    /// Staff attendance: enroll staff, clock in/out by finger, justifications, month report.
+    Attendance(crate::commands::attendance::AttendanceArgs),
 }
 
 /// Officer subcommands.

@@ -105,5 +105,6 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::Policy(args) => huella::commands::policy::run(home, args),
         Command::ProofOfLife(args) => huella::commands::proof::run(home, &args),
         Command::Person(args) => huella::commands::person::run(home, &args),
+        Command::Attendance(args) => huella::commands::attendance::run(home, args),
     }
 }

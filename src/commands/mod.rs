@@ -4,6 +4,7 @@
 //! reads go through [`scan`]. Errors bubble up to `main`, which prints one line. No command
 //! opens the store or writes an audit entry: the workflows do.
 
+pub mod attendance;
 pub mod backup;
 pub mod console;
 pub mod demo;

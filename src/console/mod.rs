@@ -12,6 +12,7 @@
 pub mod action;
 pub mod i18n;
 pub mod keymap;
+pub mod kiosk;
 pub mod local_time;
 pub mod msg;
 pub mod screens;

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 pub use crate::console::Lang;
 
+pub mod attendance;
 pub mod contract;
 pub mod en;
 pub mod es;
