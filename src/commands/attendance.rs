@@ -59,7 +59,7 @@ pub enum AttendanceAction {
     Enroll {
         /// The staff member's user name.
         #[arg(value_name = "USUARIO")]
-        user: String,
+        staff: String,
         /// Full name.
         #[arg(long, default_value = "")]
         name: String,
@@ -169,7 +169,7 @@ pub enum AttendanceAction {
 pub fn run(home: &Home, args: AttendanceArgs) -> Result<()> {
     match args.action {
         AttendanceAction::Enroll {
-            user,
+            staff: user,
             name,
             fingers,
             acknowledged,
