@@ -5,6 +5,7 @@
 //! search; and attendance reaching another station of the office after a sync.
 
 mod common;
+mod support;
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -549,4 +550,80 @@ fn attendance_reaches_another_station_of_the_office_after_a_sync() {
     add_users(&b, dir, &[("kiosco", "officer")]);
     let out = clock(&b, dir, &live);
     assert!(out.starts_with("salida registrada: luz "), "{out}");
+}
+
+#[test]
+fn the_kiosk_only_clocks_in_and_out_one_touch_one_mark() {
+    if images().is_none()
+        || std::process::Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_err()
+    {
+        eprintln!("skipped: no development fingerprint images or no tmux");
+        return;
+    }
+    let d = tempfile::tempdir().expect("tmp");
+    let (dir, home) = (d.path(), d.path().join("home"));
+    station(&home, dir, &[("sup", "supervisor"), ("kiosco", "officer")]);
+    let enrol = folder(dir, "enrol", &["109_1.png", "110_1.png"]);
+    let live = folder(dir, "live", &["109_2.png"]);
+    ok(&enroll_staff(&home, dir, "sup", "luz", &enrol));
+
+    // The finger is placed and lifted through the simulator's glass file.
+    let glass = dir.join("vidrio");
+    std::fs::write(&glass, "-\n").expect("glass");
+    let sc = sim(
+        &home,
+        &[
+            "sim",
+            "scanner",
+            "--images",
+            s(&live),
+            "--glass",
+            s(&glass),
+            "--unpaced",
+        ],
+    );
+    let t = support::Tmux::start(&format!(
+        "exec env HUELLA_KDF_LOG_N=12 {} --home {} console --kiosk --scanner {} --user kiosco",
+        env!("CARGO_BIN_EXE_huella"),
+        home.display(),
+        sc.pty
+    ));
+    t.wait_for("Contraseña:");
+    t.text(&format!("{PASS}-kiosco"));
+    t.keys(&["Enter"]);
+    t.wait_for("Coloque su dedo en el lector");
+    std::fs::write(&glass, "1 2\n").expect("glass");
+    let screen = t.wait_for("entrada registrada: luz ");
+    assert!(screen.contains("Retire el dedo"), "{screen}");
+    // While the finger stays, nothing more is recorded.
+    std::fs::write(&glass, "-\n").expect("glass");
+    t.wait_for("Coloque su dedo en el lector");
+    std::fs::write(&glass, "1 2\n").expect("glass");
+    t.wait_for("salida registrada: luz ");
+    std::fs::write(&glass, "-\n").expect("glass");
+    t.wait_for("Coloque su dedo en el lector");
+    t.keys(&["C-q"]);
+    support::wait_exit(&t);
+    drop(sc);
+
+    let month = this_month();
+    let report = ok(&as_user(
+        &home,
+        dir,
+        "sup",
+        &["attendance", "report", "--month", &month],
+    ));
+    assert!(report.contains("luz\tdías 1\t"), "{report}");
+    let audit = support::audit(&home);
+    let marks = audit
+        .iter()
+        .filter(|(_, detail)| {
+            detail.starts_with("asistencia: entrada de luz")
+                || detail.starts_with("asistencia: salida de luz")
+        })
+        .count();
+    assert_eq!(marks, 2, "{audit:?}");
 }
