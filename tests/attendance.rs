@@ -627,3 +627,118 @@ fn the_kiosk_only_clocks_in_and_out_one_touch_one_mark() {
         .count();
     assert_eq!(marks, 2, "{audit:?}");
 }
+
+#[test]
+fn the_justification_queue_screen_decides_and_refuses_ones_own() {
+    if images().is_none()
+        || std::process::Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_err()
+    {
+        eprintln!("skipped: no development fingerprint images or no tmux");
+        return;
+    }
+    let d = tempfile::tempdir().expect("tmp");
+    let (dir, home) = (d.path(), d.path().join("home"));
+    station(
+        &home,
+        dir,
+        &[
+            ("sup", "supervisor"),
+            ("sup2", "supervisor"),
+            ("luz", "officer"),
+        ],
+    );
+    ok(&enroll_staff(
+        &home,
+        dir,
+        "sup",
+        "luz",
+        &folder(dir, "a", &["101_1.png"]),
+    ));
+    ok(&enroll_staff(
+        &home,
+        dir,
+        "sup2",
+        "sup",
+        &folder(dir, "b", &["102_1.png"]),
+    ));
+    let file = |user: &str, kind: &str, reason: &str| {
+        let out = ok(&as_user(
+            &home,
+            dir,
+            user,
+            &[
+                "attendance",
+                "justify",
+                "--kind",
+                kind,
+                "--date",
+                "2026-12-01",
+                "--reason",
+                reason,
+            ],
+        ));
+        out.trim()
+            .strip_prefix("justificación registrada: ")
+            .expect("folio")
+            .to_owned()
+    };
+    let own = file("sup", "falta", "consulta médica");
+    let luz = file("luz", "retardo", "tráfico");
+
+    let t = support::Tmux::start(&format!(
+        "exec env HUELLA_KDF_LOG_N=12 {} --home {} console --justifications --user sup",
+        env!("CARGO_BIN_EXE_huella"),
+        home.display()
+    ));
+    t.wait_for("Contraseña:");
+    t.text(&format!("{PASS}-sup"));
+    t.keys(&["Enter"]);
+    let screen = t.wait_for(&format!("{own}  sup  falta  2026-12-01  consulta médica"));
+    assert!(screen.contains(&format!("{luz}  luz  retardo")), "{screen}");
+    // Both are listed (same second: the folio orders them); choose with the arrows.
+    let choose = |folio: &str| {
+        t.keys(&["Up", "Up"]);
+        // Once the arrows took effect the first row is marked; the folio is there or next.
+        let first_row = |s: &str| {
+            s.lines()
+                .find(|l| l.contains(&own) || l.contains(&luz))
+                .map(str::to_owned)
+                .unwrap_or_default()
+        };
+        let mut first = first_row(&t.screen());
+        for _ in 0..1800 {
+            if first.trim_start().starts_with('>') {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            first = first_row(&t.screen());
+        }
+        assert!(first.trim_start().starts_with('>'), "{}", t.screen());
+        if !first.contains(folio) {
+            t.keys(&["Down"]);
+        }
+        t.wait_for(&format!("> {folio}"));
+    };
+    // Their own: refused on the screen, still pending.
+    choose(&own);
+    t.keys(&["a"]);
+    t.wait_for("nadie decide su propia justificación");
+    choose(&luz);
+    t.keys(&["r"]);
+    t.wait_for("Motivo del rechazo:");
+    t.text("sin comprobante");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for(&format!("justificación rechazada: {luz} (luz)"));
+    assert!(
+        !screen.contains(&format!("{luz}  luz  retardo")),
+        "{screen}"
+    );
+    t.keys(&["C-q"]);
+    support::wait_exit(&t);
+
+    let queue = ok(&as_user(&home, dir, "sup2", &["attendance", "queue"]));
+    assert!(queue.contains(&own) && !queue.contains(&luz), "{queue}");
+}

@@ -28,8 +28,11 @@ pub struct ConsoleArgs {
     #[arg(long = "user", value_name = "USUARIO")]
     pub user: Option<String>,
     /// Attendance kiosk: only clocks staff in and out (needs --scanner).
-    #[arg(long, requires = "scanner")]
+    #[arg(long, requires = "scanner", conflicts_with = "justifications")]
     pub kiosk: bool,
+    /// The supervisor's queue of staff attendance justifications.
+    #[arg(long)]
+    pub justifications: bool,
 }
 
 /// The language: `--lang en` wins, else the configuration file, else Spanish.
@@ -75,6 +78,14 @@ pub fn run(home: &Home, lang: &str, args: &ConsoleArgs) -> Result<()> {
             home: home.clone(),
             lang: pick_lang(lang, config_lang),
             scanner: args.scanner.clone().unwrap_or_default(),
+            user: args.user.clone(),
+        });
+    }
+    if args.justifications {
+        let (config_lang, _) = console::load_config(home, args.config.as_deref())?;
+        return console::justifications::run(console::justifications::QueueOptions {
+            home: home.clone(),
+            lang: pick_lang(lang, config_lang),
             user: args.user.clone(),
         });
     }

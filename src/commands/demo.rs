@@ -106,6 +106,7 @@ pub fn run(args: &DemoArgs, lang: &str) -> Result<()> {
         config: None,
         user: None,
         kiosk: false,
+        justifications: false,
     };
     let mut opts = options(&home, lang, &console_args, devices)?;
     opts.notice = Some(format!(

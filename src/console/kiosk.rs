@@ -8,16 +8,15 @@
 //! Owns the kiosk loop and its drawing. The rules are `workflows::attendance`; the words are
 //! `i18n::kiosk`.
 
-use std::io::Write;
 use std::time::Duration;
 
 use anyhow::Result;
-use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use crossterm::{cursor, execute, queue, style, terminal};
 use huella_devices::capture::{capture_from, open_scanner};
 use huella_devices::{DeviceError, FingerprintScanner, ZfmConfig};
 use huella_keys::Passphrase;
 use zeroize::Zeroizing;
+
+use super::plain_screen::{Screen, draw, prompt, quit_pressed};
 
 use super::Lang;
 use super::local_time;
@@ -40,92 +39,36 @@ pub struct KioskOptions {
     pub user: Option<String>,
 }
 
-/// Longest user name or passphrase typed.
-const MAX_TYPED: usize = 256;
-
-/// Restores the terminal however the kiosk ends.
-struct Screen;
-
-impl Screen {
-    fn enter() -> std::io::Result<Screen> {
-        terminal::enable_raw_mode()?;
-        execute!(std::io::stdout(), terminal::EnterAlternateScreen)?;
-        Ok(Screen)
-    }
-}
-
-impl Drop for Screen {
-    fn drop(&mut self) {
-        let _ = execute!(
-            std::io::stdout(),
-            cursor::Show,
-            terminal::LeaveAlternateScreen
-        );
-        let _ = terminal::disable_raw_mode();
-    }
-}
-
-fn draw(lines: &[&str]) -> std::io::Result<()> {
-    let mut out = std::io::stdout();
-    queue!(
-        out,
-        cursor::Hide,
-        terminal::Clear(terminal::ClearType::All),
-        cursor::MoveTo(0, 0)
-    )?;
-    for (i, l) in lines.iter().enumerate() {
-        queue!(
-            out,
-            cursor::MoveTo(2, u16::try_from(i * 2 + 1).unwrap_or(u16::MAX)),
-            style::Print(l)
-        )?;
-    }
-    out.flush()
-}
-
-fn quit_key(k: &KeyEvent) -> bool {
-    k.kind == KeyEventKind::Press
-        && k.modifiers.contains(KeyModifiers::CONTROL)
-        && matches!(k.code, KeyCode::Char('q') | KeyCode::Char('c'))
-}
-
-/// Whether Ctrl+q was pressed (waits at most `wait`).
-fn quit_pressed(wait: Duration) -> std::io::Result<bool> {
-    if event::poll(wait)?
-        && let Event::Key(k) = event::read()?
-    {
-        return Ok(quit_key(&k));
-    }
-    Ok(false)
-}
-
-/// Reads one line (hidden: echoes nothing); `None` on Ctrl+q.
-fn prompt(label: &str, shown: &[&str], hidden: bool) -> std::io::Result<Option<Zeroizing<String>>> {
-    let mut typed = Zeroizing::new(String::new());
+/// Asks for the operator's user (unless given) and passphrase until a session opens, under
+/// `title`; `None` when Ctrl+q was pressed.
+pub(crate) fn login(
+    home: &Home,
+    lang: Lang,
+    given_user: Option<&str>,
+    title: &str,
+) -> Result<Option<Session>> {
+    let words = lang.kiosk();
+    let mut problem = String::new();
     loop {
-        let echo = if hidden {
-            "*".repeat(typed.chars().count())
-        } else {
-            typed.to_string()
+        let shown = [title, words.purpose, problem.as_str()];
+        let user = match given_user {
+            Some(u) => Zeroizing::new(u.to_owned()),
+            None => match prompt(words.user, &shown, false)? {
+                Some(u) => u,
+                None => return Ok(None),
+            },
         };
-        let line = format!("{label}{echo}");
-        let mut lines = shown.to_vec();
-        lines.push(&line);
-        draw(&lines)?;
-        if let Event::Key(k) = event::read()? {
-            if quit_key(&k) {
-                return Ok(None);
-            }
-            if k.kind != KeyEventKind::Press {
-                continue;
-            }
-            match k.code {
-                KeyCode::Enter => return Ok(Some(typed)),
-                KeyCode::Backspace => {
-                    typed.pop();
-                }
-                KeyCode::Char(c) if typed.len() < MAX_TYPED => typed.push(c),
-                _ => {}
+        let Some(pass) = prompt(words.passphrase, &shown, true)? else {
+            return Ok(None);
+        };
+        match Session::open_with(home, user.trim(), &Passphrase::new(&pass)) {
+            Ok(s) => return Ok(Some(s)),
+            Err(e) => {
+                problem = format!(
+                    "{}: {}",
+                    words.login_failed,
+                    crate::commands::text::describe(&e)
+                );
             }
         }
     }
@@ -136,29 +79,8 @@ pub fn run(opts: KioskOptions) -> Result<()> {
     let _screen = Screen::enter()?;
     let words = opts.lang.kiosk();
     let title = words.title.to_owned();
-    let mut problem = String::new();
-    let session = loop {
-        let shown = [title.as_str(), words.purpose, problem.as_str()];
-        let user = match &opts.user {
-            Some(u) => Zeroizing::new(u.clone()),
-            None => match prompt(words.user, &shown, false)? {
-                Some(u) => u,
-                None => return Ok(()),
-            },
-        };
-        let Some(pass) = prompt(words.passphrase, &shown, true)? else {
-            return Ok(());
-        };
-        match Session::open_with(&opts.home, user.trim(), &Passphrase::new(&pass)) {
-            Ok(s) => break s,
-            Err(e) => {
-                problem = format!(
-                    "{}: {}",
-                    words.login_failed,
-                    crate::commands::text::describe(&e)
-                );
-            }
-        }
+    let Some(session) = login(&opts.home, opts.lang, opts.user.as_deref(), &title)? else {
+        return Ok(());
     };
     let title = format!("{title} — {}", session.credential.station.station());
     let mut gallery = StaffGallery::new();

@@ -74,3 +74,67 @@ impl Lang {
         }
     }
 }
+
+/// Fixed texts of the justification queue.
+#[derive(Debug)]
+pub struct QueueStrings {
+    /// Screen title.
+    pub title: &'static str,
+    /// The keys.
+    pub hint: &'static str,
+    /// Nothing waiting.
+    pub empty: &'static str,
+    /// Asks for the rejection note.
+    pub note: &'static str,
+    /// Only supervisors decide.
+    pub supervisors_only: &'static str,
+}
+
+const QUEUE_ES: QueueStrings = QueueStrings {
+    title: "Justificaciones por decidir",
+    hint: "↑/↓ elegir · a aprobar · r rechazar · Ctrl+q salir",
+    empty: "no hay justificaciones pendientes",
+    note: "Motivo del rechazo: ",
+    supervisors_only: "solo un supervisor decide justificaciones (Ctrl+q para salir)",
+};
+
+const QUEUE_EN: QueueStrings = QueueStrings {
+    title: "Justifications to decide",
+    hint: "↑/↓ choose · a approve · r reject · Ctrl+q quit",
+    empty: "no justifications waiting",
+    note: "Reason for rejecting: ",
+    supervisors_only: "only a supervisor decides justifications (Ctrl+q to quit)",
+};
+
+impl Lang {
+    /// The justification queue's fixed texts.
+    pub fn justification_queue(self) -> &'static QueueStrings {
+        match self {
+            Lang::Es => &QUEUE_ES,
+            Lang::En => &QUEUE_EN,
+        }
+    }
+
+    /// A justification kind's name.
+    pub fn justification_kind(self, k: huella_sync::JustificationKind) -> &'static str {
+        use huella_sync::JustificationKind as K;
+        match (self, k) {
+            (Lang::Es, K::Falta) => "falta",
+            (Lang::Es, K::Retardo) => "retardo",
+            (Lang::Es, K::Pase) => "pase de salida",
+            (Lang::En, K::Falta) => "absence",
+            (Lang::En, K::Retardo) => "late arrival",
+            (Lang::En, K::Pase) => "exit pass",
+        }
+    }
+
+    /// What a decision did.
+    pub fn justification_decided(self, folio: &str, user: &str, approved: bool) -> String {
+        match (self, approved) {
+            (Lang::Es, true) => format!("justificación aprobada: {folio} ({user})"),
+            (Lang::Es, false) => format!("justificación rechazada: {folio} ({user})"),
+            (Lang::En, true) => format!("justification approved: {folio} ({user})"),
+            (Lang::En, false) => format!("justification rejected: {folio} ({user})"),
+        }
+    }
+}

@@ -100,9 +100,8 @@ pub fn list(session: &Session, pending_only: bool) -> Result<Vec<Filed>, Attenda
         }
     }
     out.sort_by(|a, b| {
-        a.justification
-            .requested_at
-            .cmp(&b.justification.requested_at)
+        let (a, b) = (&a.justification, &b.justification);
+        a.requested_at.cmp(&b.requested_at).then(a.id.cmp(&b.id))
     });
     Ok(out)
 }
