@@ -28,6 +28,7 @@ pub mod store;
 pub mod time;
 
 pub use audit::{AuditAction, AuditEntry, AuditProblem};
+pub use record::IssuedDocument;
 pub use record::{
     Approval, BiometricStatus, BlobKind, BlobRef, Consent, Decision, Face, FingerCapture,
     FingerException, FingerPosition, Identity, Movement, MovementKind, PersonRecord,
@@ -37,4 +38,4 @@ pub use record::{
     ClockMark, Justification, JustificationDecision, JustificationKind, MarkKind, STAFF_KIND,
     StaffMember, StaffTemplate,
 };
-pub use store::{Batch, Indexer, Materialized, Station, Store, StoreError, StoreKeys};
+pub use store::{Batch, Indexer, Materialized, Station, StatusEntry, Store, StoreError, StoreKeys};

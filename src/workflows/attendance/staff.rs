@@ -4,8 +4,11 @@
 //! officer and time, and their templates are sealed in a new staff document. Nothing is
 //! stored without the acknowledgement. Supervisors and administrators enroll staff.
 
+use huella_keys::RecipientSet;
 use huella_sync::store::OpenRecord;
-use huella_sync::{AuditAction, BlobKind, FingerPosition, PersonRecord, RecordId, StaffMember};
+use huella_sync::{
+    AuditAction, BlobKind, FingerPosition, PersonRecord, RecordId, StaffMember, StoreKeys,
+};
 
 use super::{AttendanceError, STAFF_NOTICE_VERSION, need_supervisor, now, open_staff};
 use crate::workflows::enroll::{Attempt, evaluate};
@@ -92,7 +95,23 @@ pub fn enroll(
     };
     let id = RecordId::generate();
     let mut open = OpenRecord::new(PersonRecord::create_staff(id, &member)?);
-    let keys = session.keys();
+    // Minimum data: a staff document's key is wrapped to this station and the office only;
+    // the regional and central offices (recipients of person records) never read staff
+    // fingerprints or attendance, they only relay the sealed copy.
+    let all = session.keys();
+    let mut office_only = RecipientSet::new();
+    for r in all
+        .recipients
+        .iter()
+        .filter(|r| !matches!(r.label(), "regional" | "central"))
+    {
+        office_only.push(r.clone());
+    }
+    let keys = StoreKeys {
+        secrets: all.secrets,
+        recipients: office_only,
+        office: all.office.clone(),
+    };
     let tags = super::tags_of(session.credential.station.index_key(), &open.record);
     let mut batch = session.store.batch();
     for f in fingers {
