@@ -188,6 +188,8 @@ pub enum Command {
     Report(crate::commands::report::ReportArgs),
     /// The central node: national duplicate search, duplicate cases, "Biométrico registrado".
     Central(crate::commands::central::CentralArgs),
+    /// Staff attendance: enroll staff, clock in/out by finger, justifications, month report.
+    Attendance(crate::commands::attendance::AttendanceArgs),
 }
 
 /// Officer subcommands.

@@ -114,5 +114,6 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::Restriction(args) => huella::commands::restriction::run(home, args),
         Command::Report(args) => huella::commands::report::run(home, args),
         Command::Central(args) => huella::commands::central::run(home, args),
+        Command::Attendance(args) => huella::commands::attendance::run(home, args),
     }
 }

@@ -27,6 +27,12 @@ pub struct ConsoleArgs {
     /// User name to pre-fill on the login screen.
     #[arg(long = "user", value_name = "USUARIO")]
     pub user: Option<String>,
+    /// Attendance kiosk: only clocks staff in and out (needs --scanner).
+    #[arg(long, requires = "scanner", conflicts_with = "justifications")]
+    pub kiosk: bool,
+    /// The supervisor's queue of staff attendance justifications.
+    #[arg(long)]
+    pub justifications: bool,
 }
 
 /// The language: `--lang en` wins, else the configuration file, else Spanish.
@@ -65,6 +71,23 @@ pub fn run(home: &Home, lang: &str, args: &ConsoleArgs) -> Result<()> {
     }
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(CliError::NeedsTerminal.into());
+    }
+    if args.kiosk {
+        let (config_lang, _) = console::load_config(home, args.config.as_deref())?;
+        return console::kiosk::run(console::kiosk::KioskOptions {
+            home: home.clone(),
+            lang: pick_lang(lang, config_lang),
+            scanner: args.scanner.clone().unwrap_or_default(),
+            user: args.user.clone(),
+        });
+    }
+    if args.justifications {
+        let (config_lang, _) = console::load_config(home, args.config.as_deref())?;
+        return console::justifications::run(console::justifications::QueueOptions {
+            home: home.clone(),
+            lang: pick_lang(lang, config_lang),
+            user: args.user.clone(),
+        });
     }
     let devices = DeviceConfig {
         scanner: args.scanner.clone(),

@@ -105,6 +105,8 @@ pub fn run(args: &DemoArgs, lang: &str) -> Result<()> {
         camera: None,
         config: None,
         user: None,
+        kiosk: false,
+        justifications: false,
     };
     let mut opts = options(&home, lang, &console_args, devices)?;
     opts.notice = Some(format!(

@@ -5,6 +5,7 @@
 //! opens the store or writes an audit entry: the workflows do.
 
 pub mod arco;
+pub mod attendance;
 pub mod backup;
 pub mod central;
 pub mod console;

@@ -11,9 +11,12 @@
 
 pub mod action;
 pub mod i18n;
+pub mod justifications;
 pub mod keymap;
+pub mod kiosk;
 pub mod local_time;
 pub mod msg;
+mod plain_screen;
 pub mod screens;
 pub mod state;
 pub mod sync_config;

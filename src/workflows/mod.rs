@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod arco;
+pub mod attendance;
 pub mod backup;
 pub mod bundles;
 pub mod central;

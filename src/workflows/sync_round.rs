@@ -171,6 +171,9 @@ pub struct StationIndexer<'a>(pub &'a IndexKey);
 
 impl Indexer for StationIndexer<'_> {
     fn tags(&self, r: &PersonRecord) -> Vec<BlindTag> {
+        if r.is_staff() {
+            return crate::workflows::attendance::tags_of(self.0, r);
+        }
         crate::workflows::indexing::record_tags(self.0, r)
     }
     fn curp_tag(&self, r: &PersonRecord) -> Option<BlindTag> {

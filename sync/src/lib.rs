@@ -34,4 +34,8 @@ pub use record::{
     FingerException, FingerPosition, Identity, Movement, MovementKind, PersonRecord,
     PreRegistration, RecordError, RecordId, Regime, StatusChange, Verification,
 };
+pub use record::{
+    ClockMark, Justification, JustificationDecision, JustificationKind, MarkKind, STAFF_KIND,
+    StaffMember, StaffTemplate,
+};
 pub use store::{Batch, Indexer, Materialized, Station, StatusEntry, Store, StoreError, StoreKeys};

@@ -399,6 +399,9 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<crate::workflows::documents::verify::VerifyError>() {
         return super::documents::en_verify_error(e);
     }
+    if let Some(e) = e.downcast_ref::<crate::workflows::attendance::AttendanceError>() {
+        return super::attendance::error_en(e);
+    }
     if let Some(e) = e.downcast_ref::<ReviewError>() {
         return review(e);
     }

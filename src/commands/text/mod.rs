@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 pub use crate::console::Lang;
 
 pub mod arco;
+pub mod attendance;
 pub mod central;
 pub mod contract;
 pub mod documents;

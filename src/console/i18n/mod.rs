@@ -13,6 +13,7 @@ mod devices;
 pub mod en;
 mod errors;
 pub mod es;
+mod kiosk;
 mod records;
 
 /// Console language.

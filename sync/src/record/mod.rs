@@ -15,6 +15,7 @@ mod fields;
 mod model;
 pub mod privacy;
 mod review;
+mod staff;
 
 use std::collections::HashMap;
 
@@ -31,6 +32,10 @@ pub use model::{
     Regime, StatusChange, Verification,
 };
 pub use review::capture_digest;
+pub use staff::{
+    ClockMark, Justification, JustificationDecision, JustificationKind, MarkKind, STAFF_KIND,
+    StaffMember, StaffTemplate,
+};
 
 const SCHEMA: &str = "1";
 /// Root field holding the date of the notice of missing biometrics.

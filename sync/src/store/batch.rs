@@ -116,17 +116,21 @@ impl PreparedWrite {
             open.next_seq = open.next_seq.saturating_add(1);
             open.chunks += 1;
         }
-        let status = open.record.status().map_err(|source| StoreError::Record {
-            id,
-            source: Box::new(source),
-        })?;
-        // The status byte, then the notice date's ASCII (if any): `huella status` counts
-        // restricted people without opening records.
-        let mut status_value = vec![status.to_byte()];
-        if let Some(notice) = open.record.biometric_notice() {
-            status_value.extend(notice.bytes().take(layout::NOTICE_LEN));
+        // Only person records enter the biometric-status index (staff attendance documents
+        // have no status, so nothing that lists people by status ever sees them).
+        if open.record.kind().is_none() {
+            let status = open.record.status().map_err(|source| StoreError::Record {
+                id,
+                source: Box::new(source),
+            })?;
+            // The status byte, then the notice date's ASCII (if any): `huella status` counts
+            // restricted people without opening records.
+            let mut status_value = vec![status.to_byte()];
+            if let Some(notice) = open.record.biometric_notice() {
+                status_value.extend(notice.bytes().take(layout::NOTICE_LEN));
+            }
+            w.insert(layout::status(&id), status_value);
         }
-        w.insert(layout::status(&id), status_value);
         if tags != open.tags || open.is_new {
             for old in open.tags.iter().filter(|t| !tags.contains(t)) {
                 w.index.push(IndexChange {

@@ -454,9 +454,10 @@ impl Store {
             })
     }
 
-    /// Number of people in the store.
+    /// Number of people in the store (records with a biometric status: staff attendance
+    /// documents are not people of the registry).
     pub fn count_people(&self) -> usize {
-        self.tree.scan_prefix(b"k").count()
+        self.tree.scan_prefix(b"s").count()
     }
 
     /// People per biometric status.
