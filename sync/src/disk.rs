@@ -40,8 +40,11 @@ pub enum DiskError {
         /// The most accepted.
         max: u64,
     },
-    /// Another I/O failure.
-    #[error("no se pudo asegurar en disco {path}: {source}")]
+    /// Another I/O failure (the OS text stays in `source`, for the log).
+    #[error(
+        "no se pudo asegurar en disco {path}: {}; no se guardó nada a medias",
+        os_cause_es(source)
+    )]
     Io {
         /// The file or directory.
         path: String,
@@ -60,6 +63,21 @@ impl DiskError {
         } else {
             DiskError::Io { path, source }
         }
+    }
+}
+
+/// The officer's words for an OS failure (the OS's own text is English).
+fn os_cause_es(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(5) => "error de lectura o escritura del dispositivo (EIO)".into(),
+        Some(30) => "el disco es de solo lectura (EROFS)".into(),
+        Some(13 | 1) => "permiso denegado".into(),
+        Some(2) => "la carpeta o el archivo ya no existe".into(),
+        Some(code) => format!("error del sistema número {code}"),
+        None if e.kind() == io::ErrorKind::NotFound => {
+            "la carpeta o el archivo ya no existe".into()
+        }
+        None => "error del sistema".into(),
     }
 }
 
@@ -144,51 +162,20 @@ pub fn sync_dir(path: &Path) -> Result<(), DiskError> {
 /// Writes `bytes` to `path` so that a reader (or a power cut) sees the old file or the whole
 /// new one: a unique temporary file beside the target (mode 0600), written and fsynced, then
 /// renamed over the target and the directory fsynced. Refuses a target that exists and is not
-/// a regular file (renaming over `/dev/null` as root would replace the device).
+/// a regular file (renaming over `/dev/null` as root would replace the device). The sequence
+/// itself is `huella_keys::durable_file::write_atomic` (credential files use it too); this
+/// adds the full-disk message.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DiskError> {
-    use std::io::Write as _;
-    if let Ok(m) = std::fs::symlink_metadata(path)
-        && !m.file_type().is_file()
-    {
-        return Err(DiskError::NotRegular {
-            path: path.display().to_string(),
-        });
+    use huella_keys::durable_file::DurableWriteError;
+    match huella_keys::durable_file::write_atomic(path, bytes) {
+        Ok(()) => Ok(()),
+        Err(DurableWriteError::NotRegular { path }) => Err(DiskError::NotRegular { path }),
+        Err(DurableWriteError::Io { source, .. }) => Err(DiskError::from_io(path, source)),
+        Err(other) => Err(DiskError::from_io(
+            path,
+            io::Error::other(other.to_string()),
+        )),
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let unique = format!(
-        ".{name}.{}.{}.{}.tmp",
-        std::process::id(),
-        SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos())
-    );
-    let tmp = dir.join(unique);
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let written = opts.open(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(DiskError::from_io(path, e));
-    }
-    if let Err(e) = std::fs::rename(&tmp, path) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(DiskError::from_io(path, e));
-    }
-    sync_dir(&dir)
 }
 
 /// Reads a whole regular file of at most `max` bytes. A device (`/dev/zero`), a FIFO or a
@@ -235,6 +222,8 @@ mod tests {
         assert!(!e.to_string().contains("os error"), "{e}");
         let other = DiskError::from_io(Path::new("/x"), io::Error::from_raw_os_error(5));
         assert!(matches!(other, DiskError::Io { .. }));
+        assert!(other.to_string().contains("(EIO)"), "{other}");
+        assert!(!other.to_string().contains("os error"), "{other}");
     }
 
     #[test]
