@@ -9,6 +9,7 @@
 //! This module must not parse identifiers, print, or decide policy (who may do what).
 
 mod batch;
+mod bounded;
 mod copy;
 mod layout;
 mod postings;
@@ -98,12 +99,18 @@ pub enum StoreError {
 impl From<sled::Error> for StoreError {
     /// A full disk underneath sled is told as such (in Spanish), not as sled's I/O text.
     fn from(e: sled::Error) -> Self {
-        if crate::disk::sled_disk_full(&e) {
-            StoreError::Disk(crate::disk::DiskError::Full {
-                path: "el almacén local".into(),
-            })
-        } else {
-            StoreError::Sled(e)
+        match e {
+            e if crate::disk::sled_disk_full(&e) => {
+                StoreError::Disk(crate::disk::DiskError::Full {
+                    path: "el almacén local".into(),
+                })
+            }
+            // An I/O error under sled (EIO, a read-only disk) is told like ours, in Spanish.
+            sled::Error::Io(io) => StoreError::Disk(crate::disk::DiskError::from_io(
+                Path::new("el almacén local"),
+                io,
+            )),
+            other => StoreError::Sled(other),
         }
     }
 }
@@ -247,15 +254,39 @@ impl Store {
                 reason,
             }
         };
-        match Self::open_raw(dir) {
+        // The open and its first reads run under a deadline: a damaged file can make sled
+        // loop forever (see `bounded`). sled's own lock wait comes on top.
+        let probe = dir.to_owned();
+        let opened = bounded::within(LOCK_WAIT + bounded::OPEN_DEADLINE, move || {
+            let store = Self::open_raw(&probe)?;
+            let (seq, _) = store.audit_head()?;
+            Ok::<_, StoreError>((store, seq))
+        });
+        let opened = match opened {
+            bounded::Bounded::Done(r) => r,
+            bounded::Bounded::Overran => {
+                return Err(damaged(format!(
+                    "no terminó de abrirse en {} s",
+                    bounded::OPEN_DEADLINE.as_secs()
+                )));
+            }
+            bounded::Bounded::Panicked => {
+                return Err(damaged("el motor de la base se detuvo al leerlo".into()));
+            }
+        };
+        match opened {
             Err(StoreError::Sled(e @ sled::Error::Corruption { .. })) => {
                 Err(damaged(corruption_text(&e)))
             }
+            // sled's `conf` (segment size, version) no longer matches what it was created
+            // with: the only way that happens to a pinned sled is a damaged `conf` file.
+            Err(StoreError::Sled(sled::Error::Unsupported(_))) => {
+                Err(damaged("su archivo de configuración no es legible".into()))
+            }
             Err(other) => Err(other),
-            Ok(store) => {
+            Ok((store, seq)) => {
                 // sled treats a damaged log as its end and opens without what followed: the
                 // audit head confirmed outside sled tells that apart from a clean store.
-                let (seq, _) = store.audit_head()?;
                 if let Some(confirmed) = recovery::confirmed_seq(dir)
                     && seq < confirmed
                 {
