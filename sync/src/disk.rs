@@ -40,17 +40,17 @@ pub enum DiskError {
         /// The most accepted.
         max: u64,
     },
-    /// Another I/O failure (the OS text stays in `source`, for the log).
+    /// Another I/O failure. The OS's English text stays in `os` (shown by `Debug`, in the
+    /// log) and is not chained as a source, so the officer's message stays Spanish.
     #[error(
         "no se pudo asegurar en disco {path}: {}; no se guardó nada a medias",
-        os_cause_es(source)
+        os_cause_es(os)
     )]
     Io {
         /// The file or directory.
         path: String,
         /// The failure.
-        #[source]
-        source: io::Error,
+        os: io::Error,
     },
 }
 
@@ -61,7 +61,7 @@ impl DiskError {
         if is_disk_full(&source) {
             DiskError::Full { path }
         } else {
-            DiskError::Io { path, source }
+            DiskError::Io { path, os: source }
         }
     }
 }
@@ -89,6 +89,15 @@ pub fn is_disk_full(e: &io::Error) -> bool {
 /// Whether a sled error is a full disk underneath.
 pub fn sled_disk_full(e: &sled::Error) -> bool {
     matches!(e, sled::Error::Io(io) if is_disk_full(io))
+}
+
+/// A sled error that is an I/O failure underneath (full disk, EIO, read-only disk) as the
+/// Spanish [`DiskError`] about "el almacén local"; any other sled error is given back.
+pub fn from_sled(e: sled::Error) -> Result<DiskError, sled::Error> {
+    match e {
+        sled::Error::Io(io) => Ok(DiskError::from_io(Path::new("el almacén local"), io)),
+        other => Err(other),
+    }
 }
 
 /// Fsyncs a sled database directory after sled's own flush.
@@ -134,8 +143,7 @@ impl DiskSync {
                         done.insert(name);
                     }
                     // sled removed it meanwhile (its GC): nothing to make durable.
-                    Err(DiskError::Io { source, .. })
-                        if source.kind() == io::ErrorKind::NotFound => {}
+                    Err(DiskError::Io { os, .. }) if os.kind() == io::ErrorKind::NotFound => {}
                     Err(other) => return Err(other),
                 }
             }

@@ -99,19 +99,8 @@ pub enum StoreError {
 impl From<sled::Error> for StoreError {
     /// A full disk underneath sled is told as such (in Spanish), not as sled's I/O text.
     fn from(e: sled::Error) -> Self {
-        match e {
-            e if crate::disk::sled_disk_full(&e) => {
-                StoreError::Disk(crate::disk::DiskError::Full {
-                    path: "el almacén local".into(),
-                })
-            }
-            // An I/O error under sled (EIO, a read-only disk) is told like ours, in Spanish.
-            sled::Error::Io(io) => StoreError::Disk(crate::disk::DiskError::from_io(
-                Path::new("el almacén local"),
-                io,
-            )),
-            other => StoreError::Sled(other),
-        }
+        // A full disk or an I/O error under sled is told like ours, in Spanish.
+        crate::disk::from_sled(e).map_or_else(StoreError::Sled, StoreError::Disk)
     }
 }
 
