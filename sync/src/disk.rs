@@ -13,6 +13,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Why making a write durable failed.
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +107,8 @@ pub struct DiskSync {
     dir: PathBuf,
     /// Blob files already fsynced (sled never rewrites a blob file; it creates new ones).
     synced_blobs: Mutex<HashSet<std::ffi::OsString>>,
+    /// Whether `blobs/` itself was fsynced once (its entry in the store folder).
+    blobs_dir_synced: AtomicBool,
 }
 
 impl DiskSync {
@@ -114,6 +117,7 @@ impl DiskSync {
         DiskSync {
             dir: dir.to_owned(),
             synced_blobs: Mutex::new(HashSet::new()),
+            blobs_dir_synced: AtomicBool::new(false),
         }
     }
 
@@ -125,6 +129,15 @@ impl DiskSync {
     /// Fsyncs the database file, new blob files and the directories. Call right after
     /// `sled::Db::flush`.
     pub fn sync(&self) -> Result<(), DiskError> {
+        self.sync_files()?;
+        sync_dir(&self.dir)
+    }
+
+    /// [`DiskSync::sync`] without the fsync of the database directory itself, for a caller
+    /// that fsyncs that directory next anyway (the store's commit renames its confirmation
+    /// mark into it and fsyncs it: one fsync less per commit). The `blobs/` folder is fsynced
+    /// only when it has new files (a removed blob needs no durability).
+    pub fn sync_files(&self) -> Result<(), DiskError> {
         sync_file(&self.dir.join("db"))?;
         let blobs = self.dir.join("blobs");
         if blobs.is_dir() {
@@ -133,6 +146,7 @@ impl DiskSync {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             let entries = std::fs::read_dir(&blobs).map_err(|e| DiskError::from_io(&blobs, e))?;
+            let mut new_files = false;
             for e in entries.flatten() {
                 let name = e.file_name();
                 if done.contains(&name) {
@@ -141,15 +155,18 @@ impl DiskSync {
                 match sync_file(&e.path()) {
                     Ok(()) => {
                         done.insert(name);
+                        new_files = true;
                     }
                     // sled removed it meanwhile (its GC): nothing to make durable.
                     Err(DiskError::Io { os, .. }) if os.kind() == io::ErrorKind::NotFound => {}
                     Err(other) => return Err(other),
                 }
             }
-            sync_dir(&blobs)?;
+            if new_files || !self.blobs_dir_synced.swap(true, Ordering::Relaxed) {
+                sync_dir(&blobs)?;
+            }
         }
-        sync_dir(&self.dir)
+        Ok(())
     }
 }
 

@@ -594,6 +594,14 @@ impl Store {
         Ok(())
     }
 
+    /// Sled's flush and the fsync of its files, without the folder's own fsync: the
+    /// confirmation mark written next fsyncs the folder (see `DiskSync::sync_files`).
+    pub(crate) fn flush_files(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        self.disk.sync_files()?;
+        Ok(())
+    }
+
     /// Records outside sled that audit entry `seq` (hash `hash`) is durable, so a later open
     /// can tell a store sled silently cut short (see `recovery::confirmed_seq`).
     pub(crate) fn confirm(&self, seq: u64, hash: &str) -> Result<(), StoreError> {
