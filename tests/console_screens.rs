@@ -280,6 +280,7 @@ fn home_lookup_person() {
             consent: None,
             verifications: vec![],
             proof_finger: None,
+            central: None,
         }))),
     );
     snap!("person", app);
@@ -385,6 +386,7 @@ fn approved_view(verifications: Vec<ProofRow>) -> PersonFile {
         consent: Some("aviso-privacidad-2026.1".into()),
         verifications,
         proof_finger: Some(FingerPosition::RightIndex),
+        central: None,
     }
 }
 
@@ -532,7 +534,12 @@ fn sync_round_progress_result_conflicts_and_errors() {
             peer: "10.0.0.6:7401".into(),
             attempt: 1,
             of: 3,
-            reason: "connection refused".into(),
+            reason: huella::workflows::sync_round::DropReason(std::sync::Arc::new(
+                huella_sync::protocol::SyncError::Transport {
+                    peer: "10.0.0.6:7401".into(),
+                    reason: "connection refused".into(),
+                },
+            )),
         }),
     );
     assert_eq!(app.sync.rounds[1].phase, PeerPhase::Retrying(1, 3));

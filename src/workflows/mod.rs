@@ -7,10 +7,13 @@
 pub mod activity;
 pub mod backup;
 pub mod bundles;
+pub mod central;
 pub mod conflicts;
+pub mod documents;
 pub mod drafts;
 pub mod enroll;
 pub mod erase;
+pub mod folio;
 pub mod import;
 pub mod indexing;
 pub mod login;
@@ -29,3 +32,7 @@ pub mod station;
 pub mod status;
 pub mod sync_round;
 pub mod types;
+
+pub mod employer_report;
+pub mod movements;
+pub mod restriction;

@@ -107,6 +107,8 @@ pub struct PersonFile {
     pub verifications: Vec<ProofRow>,
     /// Finger to present for a proof of life (`None`: no approved prints).
     pub proof_finger: Option<FingerPosition>,
+    /// The central node's newest verdict, checked at this station (`None`: not judged yet).
+    pub central: Option<crate::workflows::central::verdict::CentralMark>,
 }
 
 /// Reads `id`'s file (audited as a consultation; the audit is committed before returning).
@@ -165,6 +167,7 @@ pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> 
             })
             .collect(),
         proof_finger: survival::finger_to_present(r)?,
+        central: crate::workflows::central::verdict::mark(session, r)?,
     };
     let mut batch = session.store.batch();
     batch.audit(AuditAction::Consulta, &[id], "expediente en consola");
