@@ -266,3 +266,117 @@ fn an_io_error_while_a_hub_imports_a_bundle_never_loses_its_acknowledgement() {
     }
     assert!(failed > 0, "no injected error reached the bundle import");
 }
+
+/// A running simulator on a pseudo-terminal; killed when dropped.
+struct Sim(std::process::Child, String);
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_sim(st: &Station, args: &[&str]) -> Sim {
+    use std::io::BufRead as _;
+    let mut child = st
+        .cmd(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn sim");
+    let out = child.stdout.take().expect("stdout");
+    let line = std::io::BufReader::new(out)
+        .lines()
+        .next()
+        .and_then(Result::ok)
+        .expect("the simulator's first line");
+    let pty = line.strip_prefix("PTY ").expect("PTY line").to_owned();
+    Sim(child, pty)
+}
+
+#[test]
+fn an_io_error_while_an_enrollment_is_saved_leaves_it_whole_or_to_redo() {
+    if !strace_works() {
+        eprintln!("strace missing: I/O error injection not run");
+        return;
+    }
+    let st = Station::init();
+    let ana = st.path("ana.pass");
+    std::fs::write(&ana, "clave-de-ana-2026\n").expect("pass");
+    assert_success(&st.run_as_admin(&[
+        "officer",
+        "add",
+        "ana",
+        "--role",
+        "officer",
+        "--new-passphrase-file",
+        s(&ana),
+    ]));
+    let csv = st.path("people.csv");
+    let lines = sample_csv(&st, &csv, 3, 41);
+    assert_success(&st.run_as_admin(&["import", s(&csv)]));
+    let scanner = start_sim(&st, &["sim", "scanner", "--synthetic", "7", "--unpaced"]);
+    let camera = start_sim(&st, &["sim", "camera", "--unpaced"]);
+    let store = st.home.join("almacen");
+    let (db, mark) = (store.join("db"), store.join("huella-confirmado"));
+    let faults = [
+        Fault {
+            syscall: "fsync",
+            path: &db,
+            when: 2,
+        },
+        Fault {
+            syscall: "pwrite64",
+            path: &db,
+            when: 2,
+        },
+        Fault {
+            syscall: "rename",
+            path: &mark,
+            when: 2,
+        },
+    ];
+    let status = |curp: &str| {
+        let o = st.run_as_admin(&["find", "--curp", curp, "--json"]);
+        assert_success(&o);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+        v[0]["estado_biometrico"]
+            .as_str()
+            .expect("status")
+            .to_owned()
+    };
+    let mut failed = 0;
+    for (i, fault) in faults.iter().enumerate() {
+        let case = fault.describe();
+        let curp = lines[i + 1].split(',').next().expect("curp").to_owned();
+        let args = [
+            "enroll",
+            "--curp",
+            curp.as_str(),
+            "--scanner",
+            scanner.1.as_str(),
+            "--camera",
+            camera.1.as_str(),
+            "--consent",
+            "--as",
+            "ana",
+            "--passphrase-file",
+            s(&ana),
+        ];
+        let out = with_fault(&st.home, &args, fault).expect("strace ran");
+        if out.status.success() {
+            assert_eq!(status(&curp), "capturado", "{case}: told saved");
+        } else {
+            failed += 1;
+            assert_told_in_spanish(&out, &case);
+            // Saved whole, or still to capture: the same enrollment again completes it.
+            if status(&curp) != "capturado" {
+                assert_success(&st.run(&args));
+                assert_eq!(status(&curp), "capturado", "{case}");
+            }
+        }
+        assert_success(&st.run(&["audit", "verify"]));
+    }
+    assert!(failed > 0, "no injected error reached the enrollment");
+}
