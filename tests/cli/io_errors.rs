@@ -1,7 +1,7 @@
 //! An I/O error at any write leaves the store consistent and the officer told, in Spanish.
 //! The error layer is the kernel boundary: `strace --inject` makes one chosen syscall (sled's
 //! `pwrite64` to its log, an `fsync` of the database file or folder, the `rename` of the
-//! confirmation mark or of an acknowledgement) fail with EIO, at seeded points of an import, an
+//! confirmation mark or of an acknowledgement) fail with EIO, at fixed points of an import, an
 //! enrollment and a hub's bundle import, on the real binary. After each: the command either
 //! succeeded (and then everything it reported is there) or said in Spanish that nothing was
 //! saved half-way; the store opens, the audit chain verifies, and running the same operation
