@@ -180,6 +180,7 @@ fn person_file(status: &str) -> PersonFile {
         }],
         proof_finger: Some(FingerPosition::RightIndex),
         central: None,
+        biometrics_erased_on: None,
     }
 }
 
@@ -340,7 +341,7 @@ fn screens() -> Vec<(String, App)> {
                 id: RecordId([3; 16]),
                 name: "Joaquín Ávila Mejía".into(),
                 curp: "AIMJ670312HQTVJQ25".into(),
-                days_left: -2,
+                days_left: Some(-2),
             }],
             total: 1,
         })),

@@ -110,6 +110,7 @@ at any field office.",
     only_supervisors: "Only a supervisor can review captures.",
     other_finger: "other finger",
     overdue: "overdue by",
+    not_notified: "not notified",
     own_capture: "You cannot decide on a capture you made.",
     passphrase: "Passphrase:",
     peers: "Peer stations",
@@ -253,6 +254,7 @@ pub fn action(a: Action) -> &'static str {
         Action::SyncNow => "Sync now",
         Action::Verify => "Proof of life",
         Action::Clear => "Clear the search",
+        Action::Arco => "ARCO rights",
     }
 }
 
@@ -267,6 +269,7 @@ pub fn screen(s: Screen) -> &'static str {
         Screen::Queue => "Supervision",
         Screen::Review => "Review",
         Screen::Sync => "Sync",
+        Screen::Arco => "ARCO rights",
     }
 }
 

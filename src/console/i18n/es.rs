@@ -109,6 +109,7 @@ en cualquier subdelegación.",
     only_supervisors: "Solo un supervisor puede revisar capturas.",
     other_finger: "otro dedo",
     overdue: "vencido hace",
+    not_notified: "sin aviso",
     own_capture: "No puede decidir sobre una captura hecha por usted.",
     passphrase: "Contraseña:",
     peers: "Estaciones vecinas",
@@ -252,6 +253,7 @@ pub fn action(a: Action) -> &'static str {
         Action::SyncNow => "Sincronizar ahora",
         Action::Verify => "Supervivencia",
         Action::Clear => "Limpiar la búsqueda",
+        Action::Arco => "Derechos ARCO",
     }
 }
 
@@ -266,6 +268,7 @@ pub fn screen(s: Screen) -> &'static str {
         Screen::Queue => "Supervisión",
         Screen::Review => "Revisión",
         Screen::Sync => "Sincronización",
+        Screen::Arco => "Derechos ARCO",
     }
 }
 

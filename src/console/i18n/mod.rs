@@ -7,6 +7,7 @@ use super::action::Action;
 use super::state::Screen;
 use crate::workflows::enroll::FaceCheckKind;
 
+pub mod arco;
 mod clock;
 mod devices;
 pub mod en;
@@ -312,6 +313,8 @@ pub struct Strings {
     pub other_finger: &'static str,
     /// Text `overdue`.
     pub overdue: &'static str,
+    /// Text `not_notified` (a pending person with no restriction notice: no clock runs).
+    pub not_notified: &'static str,
     /// Text `own_capture`.
     pub own_capture: &'static str,
     /// Text `passphrase`.
