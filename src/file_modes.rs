@@ -26,20 +26,10 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
 }
 
-/// Writes `bytes` to a new owner-only (0600) file at `path`, replacing it.
+/// Writes `bytes` to an owner-only (0600) file at `path`, replacing it whole and durably
+/// (`huella_sync::disk::write_atomic`).
 pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    // An existing file keeps its mode on open: set it.
-    f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    huella_sync::disk::write_atomic(path, bytes).map_err(std::io::Error::other)
 }
 
 /// A station file or folder others can read, and its mode.

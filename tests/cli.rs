@@ -8,8 +8,11 @@ mod cli {
     mod closed_pipe;
     mod crash;
     mod devices_test;
+    mod durability;
     mod enroll_review;
+    mod flipped_bits;
     mod import_find;
+    mod io_errors;
     mod language;
     mod readme;
     mod reliability;

@@ -187,21 +187,16 @@ impl Credential {
         })
     }
 
-    /// Writes a sealed credential to `path` atomically (temp file, fsync, rename).
+    /// Writes a sealed credential to `path` whole and durably (owner-only, see
+    /// [`crate::durable_file::write_atomic`]: unique temporary file, fsync, rename, folder fsync).
     pub fn write_file(path: &Path, sealed: &[u8]) -> Result<(), CredentialError> {
-        let shown = path.display().to_string();
-        let tmp = path.with_extension("tmp");
-        // Owner-only: a copy of a credential can be attacked offline.
-        let mut f = private_file(&tmp).map_err(|e| io_err(&shown, e))?;
-        f.write_all(sealed).map_err(|e| io_err(&shown, e))?;
-        f.sync_all().map_err(|e| io_err(&shown, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| io_err(&shown, e))?;
-        if let Some(dir) = path.parent()
-            && let Ok(d) = std::fs::File::open(dir)
-        {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        crate::durable_file::write_atomic(path, sealed).map_err(|e| {
+            let shown = path.display().to_string();
+            match e {
+                crate::durable_file::DurableWriteError::Io { source, .. } => io_err(&shown, source),
+                other => io_err(&shown, std::io::Error::other(other.to_string())),
+            }
+        })
     }
 
     /// Reads and opens the credential of `user` at `path`.
@@ -222,14 +217,6 @@ impl Credential {
         })?;
         Self::open(&bytes, passphrase, user, &shown)
     }
-}
-
-fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    o.open(path)
 }
 
 fn io_err(path: &str, source: std::io::Error) -> CredentialError {

@@ -23,6 +23,7 @@
 
 mod blind;
 mod credential;
+pub mod durable_file;
 mod envelope;
 mod error;
 mod identity;

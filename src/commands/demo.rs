@@ -188,7 +188,7 @@ fn create_station(home: &Home, args: &DemoArgs) -> Result<()> {
         csv.push('\n');
     }
     csv.push_str("HEGG560427MVZRRL05,12345678903,GODE561231GR8,Fila,Mala,,1956-04-27,M,VZ,A1234567890,100.00,2026-01-01,permanente\n");
-    std::fs::write(&csv_path, csv)?;
+    huella_sync::disk::write_atomic(&csv_path, csv.as_bytes())?;
     let started = std::time::Instant::now();
     let mut out = Deferred::default();
     let report = crate::workflows::import::import_file(&session, &csv_path, |r| {

@@ -149,7 +149,7 @@ fn write(
     let kind = signed.payload.kind.as_str();
     let code = signed.code();
     let bytes = render::pdf(signed, size, station)?;
-    std::fs::write(pdf, bytes).with_context(|| words::not_written(pdf))?;
+    huella_sync::disk::write_atomic(pdf, &bytes).with_context(|| words::not_written(pdf))?;
     out::line(contract::document_written(
         kind,
         &signed.payload.folio,
@@ -157,7 +157,7 @@ fn write(
         &code,
     ))?;
     if let Some(txt) = txt {
-        std::fs::write(txt, render::text(signed, station))
+        huella_sync::disk::write_atomic(txt, &render::text(signed, station))
             .with_context(|| words::not_written(txt))?;
         out::line(contract::document_written(
             kind,

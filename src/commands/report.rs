@@ -49,7 +49,7 @@ pub fn run(home: &Home, args: ReportArgs) -> Result<()> {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
             let report = employer_report::employer_report(&session, &registro_patronal)?;
             if let Some(path) = &csv {
-                std::fs::write(path, csv_text(&report)?)
+                huella_sync::disk::write_atomic(path, &csv_text(&report)?)
                     .map_err(anyhow::Error::from)
                     .context(CliError::Write { path: path.clone() })?;
             }

@@ -50,14 +50,8 @@ pub fn remember(home: &Home, session: &Session, id: RecordId) -> Result<(), Draf
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
         }
     }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, id.to_hex())?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
-    }
-    std::fs::rename(&tmp, &path)?;
+    // Owner-only, fsynced, renamed: the pointer to a draft survives a power cut whole.
+    huella_sync::disk::write_atomic(&path, id.to_hex().as_bytes()).map_err(io::Error::other)?;
     Ok(())
 }
 

@@ -115,9 +115,9 @@ impl Attempts {
                 _ => Ok(()),
             };
         }
-        let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, format!("{} {}", self.failures, self.locked_until))?;
-        std::fs::rename(&tmp, &path)
+        // Durable: a lockout must survive a power cut as much as a record does.
+        let text = format!("{} {}", self.failures, self.locked_until);
+        huella_sync::disk::write_atomic(&path, text.as_bytes()).map_err(io::Error::other)
     }
 }
 

@@ -145,9 +145,7 @@ pub(crate) fn note_recapture(home: &Home, session: &Session, id: RecordId) -> st
     ids.push(id);
     let text: String = ids.iter().map(|i| format!("{}\n", i.to_hex())).collect();
     let path = recaptures_file(home);
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, &path)
+    huella_sync::disk::write_atomic(&path, text.as_bytes()).map_err(std::io::Error::other)
 }
 
 /// The home figures for the logged-in officer.

@@ -63,10 +63,8 @@ impl StationPolicy {
         }
         let json = serde_json::to_vec_pretty(self).map_err(|e| PolicyError::Write(e.into()))?;
         let path = file(home);
-        let tmp = path.with_extension("tmp");
-        write_private(&tmp, &json)
-            .and_then(|()| std::fs::rename(&tmp, &path))
-            .map_err(PolicyError::Write)?;
+        huella_sync::disk::write_atomic(&path, &json)
+            .map_err(|e| PolicyError::Write(io::Error::other(e)))?;
         let mut batch = session.store.batch();
         batch.audit(
             AuditAction::RegistroModificado,
@@ -85,20 +83,6 @@ impl StationPolicy {
             .commit(batch, me, &huella_sync::time::now_utc())
             .map_err(|e| PolicyError::Store(Box::new(e)))
     }
-}
-
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
 }
 
 #[cfg(test)]

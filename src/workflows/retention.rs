@@ -100,10 +100,8 @@ impl RetentionPolicy {
         }
         let json = serde_json::to_vec_pretty(self).map_err(|e| RetentionError::Write(e.into()))?;
         let path = file(home);
-        let tmp = path.with_extension("tmp");
-        crate::file_modes::write_private(&tmp, &json)
-            .and_then(|()| std::fs::rename(&tmp, &path))
-            .map_err(RetentionError::Write)?;
+        // Whole and durable (unique temporary, fsync, rename, folder fsync).
+        crate::file_modes::write_private(&path, &json).map_err(RetentionError::Write)?;
         let mut batch = session.store.batch();
         batch.audit(
             AuditAction::RegistroModificado,

@@ -315,20 +315,8 @@ pub fn record(home: &Home, tests: &[DeviceTest]) -> io::Result<()> {
     all.extend(tests.iter().map(DeviceTest::record));
     let json = serde_json::to_vec_pretty(&all).map_err(io::Error::other)?;
     let path = home.dir().join(FILE);
-    let tmp = path.with_extension("tmp");
-    {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
-        // Station files are private to the station user, like the rest of the home.
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(&json)?;
-    }
-    std::fs::rename(&tmp, &path)
+    // Owner-only like the rest of the home, whole and durable.
+    huella_sync::disk::write_atomic(&path, &json).map_err(io::Error::other)
 }
 
 /// The station file of the last self-test per device kind.

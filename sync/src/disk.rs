@@ -13,6 +13,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Why making a write durable failed.
 #[derive(Debug, thiserror::Error)]
@@ -40,14 +41,17 @@ pub enum DiskError {
         /// The most accepted.
         max: u64,
     },
-    /// Another I/O failure.
-    #[error("no se pudo asegurar en disco {path}: {source}")]
+    /// Another I/O failure. The OS's English text stays in `os` (shown by `Debug`, in the
+    /// log) and is not chained as a source, so the officer's message stays Spanish.
+    #[error(
+        "no se pudo asegurar en disco {path}: {}; no se guardó nada a medias",
+        os_cause_es(os)
+    )]
     Io {
         /// The file or directory.
         path: String,
         /// The failure.
-        #[source]
-        source: io::Error,
+        os: io::Error,
     },
 }
 
@@ -58,8 +62,23 @@ impl DiskError {
         if is_disk_full(&source) {
             DiskError::Full { path }
         } else {
-            DiskError::Io { path, source }
+            DiskError::Io { path, os: source }
         }
+    }
+}
+
+/// The officer's words for an OS failure (the OS's own text is English).
+fn os_cause_es(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(5) => "error de lectura o escritura del dispositivo (EIO)".into(),
+        Some(30) => "el disco es de solo lectura (EROFS)".into(),
+        Some(13 | 1) => "permiso denegado".into(),
+        Some(2) => "la carpeta o el archivo ya no existe".into(),
+        Some(code) => format!("error del sistema número {code}"),
+        None if e.kind() == io::ErrorKind::NotFound => {
+            "la carpeta o el archivo ya no existe".into()
+        }
+        None => "error del sistema".into(),
     }
 }
 
@@ -73,12 +92,23 @@ pub fn sled_disk_full(e: &sled::Error) -> bool {
     matches!(e, sled::Error::Io(io) if is_disk_full(io))
 }
 
+/// A sled error that is an I/O failure underneath (full disk, EIO, read-only disk) as the
+/// Spanish [`DiskError`] about "el almacén local"; any other sled error is given back.
+pub fn from_sled(e: sled::Error) -> Result<DiskError, sled::Error> {
+    match e {
+        sled::Error::Io(io) => Ok(DiskError::from_io(Path::new("el almacén local"), io)),
+        other => Err(other),
+    }
+}
+
 /// Fsyncs a sled database directory after sled's own flush.
 #[derive(Debug)]
 pub struct DiskSync {
     dir: PathBuf,
     /// Blob files already fsynced (sled never rewrites a blob file; it creates new ones).
     synced_blobs: Mutex<HashSet<std::ffi::OsString>>,
+    /// Whether `blobs/` itself was fsynced once (its entry in the store folder).
+    blobs_dir_synced: AtomicBool,
 }
 
 impl DiskSync {
@@ -87,6 +117,7 @@ impl DiskSync {
         DiskSync {
             dir: dir.to_owned(),
             synced_blobs: Mutex::new(HashSet::new()),
+            blobs_dir_synced: AtomicBool::new(false),
         }
     }
 
@@ -98,6 +129,15 @@ impl DiskSync {
     /// Fsyncs the database file, new blob files and the directories. Call right after
     /// `sled::Db::flush`.
     pub fn sync(&self) -> Result<(), DiskError> {
+        self.sync_files()?;
+        sync_dir(&self.dir)
+    }
+
+    /// [`DiskSync::sync`] without the fsync of the database directory itself, for a caller
+    /// that fsyncs that directory next anyway (the store's commit renames its confirmation
+    /// mark into it and fsyncs it: one fsync less per commit). The `blobs/` folder is fsynced
+    /// only when it has new files (a removed blob needs no durability).
+    pub fn sync_files(&self) -> Result<(), DiskError> {
         sync_file(&self.dir.join("db"))?;
         let blobs = self.dir.join("blobs");
         if blobs.is_dir() {
@@ -106,6 +146,7 @@ impl DiskSync {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             let entries = std::fs::read_dir(&blobs).map_err(|e| DiskError::from_io(&blobs, e))?;
+            let mut new_files = false;
             for e in entries.flatten() {
                 let name = e.file_name();
                 if done.contains(&name) {
@@ -114,16 +155,18 @@ impl DiskSync {
                 match sync_file(&e.path()) {
                     Ok(()) => {
                         done.insert(name);
+                        new_files = true;
                     }
                     // sled removed it meanwhile (its GC): nothing to make durable.
-                    Err(DiskError::Io { source, .. })
-                        if source.kind() == io::ErrorKind::NotFound => {}
+                    Err(DiskError::Io { os, .. }) if os.kind() == io::ErrorKind::NotFound => {}
                     Err(other) => return Err(other),
                 }
             }
-            sync_dir(&blobs)?;
+            if new_files || !self.blobs_dir_synced.swap(true, Ordering::Relaxed) {
+                sync_dir(&blobs)?;
+            }
         }
-        sync_dir(&self.dir)
+        Ok(())
     }
 }
 
@@ -144,51 +187,20 @@ pub fn sync_dir(path: &Path) -> Result<(), DiskError> {
 /// Writes `bytes` to `path` so that a reader (or a power cut) sees the old file or the whole
 /// new one: a unique temporary file beside the target (mode 0600), written and fsynced, then
 /// renamed over the target and the directory fsynced. Refuses a target that exists and is not
-/// a regular file (renaming over `/dev/null` as root would replace the device).
+/// a regular file (renaming over `/dev/null` as root would replace the device). The sequence
+/// itself is `huella_keys::durable_file::write_atomic` (credential files use it too); this
+/// adds the full-disk message.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DiskError> {
-    use std::io::Write as _;
-    if let Ok(m) = std::fs::symlink_metadata(path)
-        && !m.file_type().is_file()
-    {
-        return Err(DiskError::NotRegular {
-            path: path.display().to_string(),
-        });
+    use huella_keys::durable_file::DurableWriteError;
+    match huella_keys::durable_file::write_atomic(path, bytes) {
+        Ok(()) => Ok(()),
+        Err(DurableWriteError::NotRegular { path }) => Err(DiskError::NotRegular { path }),
+        Err(DurableWriteError::Io { source, .. }) => Err(DiskError::from_io(path, source)),
+        Err(other) => Err(DiskError::from_io(
+            path,
+            io::Error::other(other.to_string()),
+        )),
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let unique = format!(
-        ".{name}.{}.{}.{}.tmp",
-        std::process::id(),
-        SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos())
-    );
-    let tmp = dir.join(unique);
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let written = opts.open(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(DiskError::from_io(path, e));
-    }
-    if let Err(e) = std::fs::rename(&tmp, path) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(DiskError::from_io(path, e));
-    }
-    sync_dir(&dir)
 }
 
 /// Reads a whole regular file of at most `max` bytes. A device (`/dev/zero`), a FIFO or a
@@ -235,6 +247,8 @@ mod tests {
         assert!(!e.to_string().contains("os error"), "{e}");
         let other = DiskError::from_io(Path::new("/x"), io::Error::from_raw_os_error(5));
         assert!(matches!(other, DiskError::Io { .. }));
+        assert!(other.to_string().contains("(EIO)"), "{other}");
+        assert!(!other.to_string().contains("os error"), "{other}");
     }
 
     #[test]

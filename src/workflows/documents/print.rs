@@ -73,7 +73,8 @@ pub fn write_to(
         .collect();
     let pdf = folder.join(format!("{name}.pdf"));
     let txt = folder.join(format!("{name}.txt"));
-    std::fs::write(&pdf, render::pdf(signed, size, station)?)?;
-    std::fs::write(&txt, render::text(signed, station))?;
+    // Whole and durable: a printed document is what the person takes away.
+    crate::file_modes::write_private(&pdf, &render::pdf(signed, size, station)?)?;
+    crate::file_modes::write_private(&txt, &render::text(signed, station))?;
     Ok(vec![pdf, txt])
 }

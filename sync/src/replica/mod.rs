@@ -61,13 +61,8 @@ pub enum ReplicaError {
 impl From<sled::Error> for ReplicaError {
     /// A full disk underneath sled is told as such (in Spanish), not as sled's I/O text.
     fn from(e: sled::Error) -> Self {
-        if crate::disk::sled_disk_full(&e) {
-            ReplicaError::Disk(crate::disk::DiskError::Full {
-                path: "el almacén local".into(),
-            })
-        } else {
-            ReplicaError::Sled(e)
-        }
+        // A full disk or an I/O error under sled is told like ours, in Spanish.
+        crate::disk::from_sled(e).map_or_else(ReplicaError::Sled, ReplicaError::Disk)
     }
 }
 

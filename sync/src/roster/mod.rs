@@ -135,7 +135,7 @@ impl From<ReplicaError> for RosterError {
 
 impl From<sled::Error> for RosterError {
     fn from(e: sled::Error) -> Self {
-        RosterError::Store(e.to_string())
+        RosterError::Store(ReplicaError::from(e).to_string())
     }
 }
 

@@ -273,7 +273,8 @@ impl Store {
         );
         self.tree().apply_batch(ops)?;
         drop(guard);
-        self.flush()?;
+        // sled's flush and its files' fsyncs; the mark's rename then fsyncs the folder.
+        self.flush_files()?;
         // After the flush: the mark outside sled never runs ahead of what sled holds.
         self.confirm(seq, &prev)
     }

@@ -9,6 +9,7 @@
 //! This module must not parse identifiers, print, or decide policy (who may do what).
 
 mod batch;
+mod bounded;
 mod copy;
 mod layout;
 mod postings;
@@ -98,13 +99,8 @@ pub enum StoreError {
 impl From<sled::Error> for StoreError {
     /// A full disk underneath sled is told as such (in Spanish), not as sled's I/O text.
     fn from(e: sled::Error) -> Self {
-        if crate::disk::sled_disk_full(&e) {
-            StoreError::Disk(crate::disk::DiskError::Full {
-                path: "el almacén local".into(),
-            })
-        } else {
-            StoreError::Sled(e)
-        }
+        // A full disk or an I/O error under sled is told like ours, in Spanish.
+        crate::disk::from_sled(e).map_or_else(StoreError::Sled, StoreError::Disk)
     }
 }
 
@@ -258,15 +254,39 @@ impl Store {
                 reason,
             }
         };
-        match Self::open_raw(dir) {
+        // The open and its first reads run under a deadline: a damaged file can make sled
+        // loop forever (see `bounded`). sled's own lock wait comes on top.
+        let probe = dir.to_owned();
+        let opened = bounded::within(LOCK_WAIT + bounded::OPEN_DEADLINE, move || {
+            let store = Self::open_raw(&probe)?;
+            let (seq, _) = store.audit_head()?;
+            Ok::<_, StoreError>((store, seq))
+        });
+        let opened = match opened {
+            bounded::Bounded::Done(r) => r,
+            bounded::Bounded::Overran => {
+                return Err(damaged(format!(
+                    "no terminó de abrirse en {} s",
+                    bounded::OPEN_DEADLINE.as_secs()
+                )));
+            }
+            bounded::Bounded::Panicked => {
+                return Err(damaged("el motor de la base se detuvo al leerlo".into()));
+            }
+        };
+        match opened {
             Err(StoreError::Sled(e @ sled::Error::Corruption { .. })) => {
                 Err(damaged(corruption_text(&e)))
             }
+            // sled's `conf` (segment size, version) no longer matches what it was created
+            // with: the only way that happens to a pinned sled is a damaged `conf` file.
+            Err(StoreError::Sled(sled::Error::Unsupported(_))) => {
+                Err(damaged("su archivo de configuración no es legible".into()))
+            }
             Err(other) => Err(other),
-            Ok(store) => {
+            Ok((store, seq)) => {
                 // sled treats a damaged log as its end and opens without what followed: the
                 // audit head confirmed outside sled tells that apart from a clean store.
-                let (seq, _) = store.audit_head()?;
                 if let Some(confirmed) = recovery::confirmed_seq(dir)
                     && seq < confirmed
                 {
@@ -621,6 +641,14 @@ impl Store {
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
         self.disk.sync()?;
+        Ok(())
+    }
+
+    /// Sled's flush and the fsync of its files, without the folder's own fsync: the
+    /// confirmation mark written next fsyncs the folder (see `DiskSync::sync_files`).
+    pub(crate) fn flush_files(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        self.disk.sync_files()?;
         Ok(())
     }
 
