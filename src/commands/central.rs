@@ -119,7 +119,7 @@ pub fn run(home: &Home, args: CentralArgs) -> Result<()> {
             reason,
             who,
         } => {
-            let id = RecordId::parse(&case).ok_or_else(|| CliError::BadRecordId { id: case })?;
+            let id = RecordId::parse(&case).ok_or(CliError::BadRecordId { id: case })?;
             let passphrase = Passphrase::from_file(&who.passphrase_file)?;
             let session = Session::open_with(home, &who.user, &passphrase)?;
             let decision = if distinct {

@@ -250,6 +250,7 @@ mod tests {
                 key: public.key.to_hex(),
                 recipient: public.recipient.clone(),
                 revoked: false,
+                revoked_at: String::new(),
             }],
             admins: vec![RosterAdmin {
                 user: "jefa".into(),
