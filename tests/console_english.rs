@@ -180,6 +180,7 @@ fn person_file(status: &str) -> PersonFile {
         }],
         proof_finger: Some(FingerPosition::RightIndex),
         central: None,
+        biometrics_erased_on: None,
     }
 }
 

@@ -281,6 +281,7 @@ fn home_lookup_person() {
             verifications: vec![],
             proof_finger: None,
             central: None,
+            biometrics_erased_on: None,
         }))),
     );
     snap!("person", app);
@@ -387,6 +388,7 @@ fn approved_view(verifications: Vec<ProofRow>) -> PersonFile {
         verifications,
         proof_finger: Some(FingerPosition::RightIndex),
         central: None,
+        biometrics_erased_on: None,
     }
 }
 

@@ -253,6 +253,7 @@ pub fn action(a: Action) -> &'static str {
         Action::SyncNow => "Sync now",
         Action::Verify => "Proof of life",
         Action::Clear => "Clear the search",
+        Action::Arco => "ARCO rights",
     }
 }
 
@@ -267,6 +268,7 @@ pub fn screen(s: Screen) -> &'static str {
         Screen::Queue => "Supervision",
         Screen::Review => "Review",
         Screen::Sync => "Sync",
+        Screen::Arco => "ARCO rights",
     }
 }
 

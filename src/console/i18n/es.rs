@@ -252,6 +252,7 @@ pub fn action(a: Action) -> &'static str {
         Action::SyncNow => "Sincronizar ahora",
         Action::Verify => "Supervivencia",
         Action::Clear => "Limpiar la búsqueda",
+        Action::Arco => "Derechos ARCO",
     }
 }
 
@@ -266,6 +267,7 @@ pub fn screen(s: Screen) -> &'static str {
         Screen::Queue => "Supervisión",
         Screen::Review => "Revisión",
         Screen::Sync => "Sincronización",
+        Screen::Arco => "Derechos ARCO",
     }
 }
 

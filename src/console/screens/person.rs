@@ -64,6 +64,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             p.consent.clone().unwrap_or_else(|| s.no.to_owned())
         )),
     ];
+    if let Some(day) = &p.biometrics_erased_on {
+        b.push(Line::raw(format!("{}: {day}", app.lang.arco().erased_on)));
+    }
     if x.estado_biometrico == "rechazado" {
         b.push(Line::from(
             format!("{} {}", app.keymap.label(Action::Enroll), s.to_reopen)

@@ -13,6 +13,7 @@ mod central;
 mod documents;
 mod fields;
 mod model;
+pub mod privacy;
 mod review;
 
 use std::collections::HashMap;
