@@ -132,6 +132,7 @@ fn logged_in(role: Role) -> App {
             backlog: 1,
             oldest_waiting: Some("2026-12-04T09:00:00Z".into()),
             last_sync: Some("2026-12-04T08:00:00Z".into()),
+            restriction: Default::default(),
         }))),
     );
     app.wall = "2026-12-04T12:00:00Z".into();
@@ -145,6 +146,11 @@ fn person_file(status: &str) -> PersonFile {
             kind: MovementKind::Alta,
             date: "2018-09-25".into(),
             employer: "P8450720302".into(),
+            folio: None,
+            officer: "admin".into(),
+            recorded_at: "2026-01-01T10:00:00Z".into(),
+            before: None,
+            after: Some("315.04 permanente".into()),
         }],
         history: vec![
             StatusRow {
@@ -178,6 +184,7 @@ fn person_file(status: &str) -> PersonFile {
             officer: "ana".into(),
         }],
         proof_finger: Some(FingerPosition::RightIndex),
+        restriction: None,
     }
 }
 

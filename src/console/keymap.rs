@@ -190,7 +190,7 @@ impl Default for Keymap {
     fn default() -> Self {
         use KeyCode::*;
         let p = Key::plain;
-        let table: [(Action, Vec<Key>); 26] = [
+        let table: [(Action, Vec<Key>); 27] = [
             (Action::Quit, vec![Key::ctrl('q')]),
             (Action::Help, vec![p(F(1)), c('?')]),
             (Action::Back, vec![p(Esc), p(F(10))]),
@@ -217,6 +217,7 @@ impl Default for Keymap {
             (Action::SyncNow, vec![p(Enter), p(F(9))]),
             (Action::Verify, vec![c('v'), p(F(7))]),
             (Action::Clear, vec![Key::ctrl('u')]),
+            (Action::Movement, vec![c('m'), p(F(8))]),
         ];
         Keymap {
             keys: table.into_iter().collect(),
@@ -288,7 +289,9 @@ pub fn actions_of(screen: Screen) -> &'static [Action] {
         Screen::Login => &[Confirm, NextField, Up, Down],
         Screen::Home => &[Lookup, Queue, Sync, Resume, Refresh],
         Screen::Lookup => &[Confirm, Clear, Up, Down],
-        Screen::Person => &[Enroll, Verify, Lookup],
+        Screen::Person => &[
+            Enroll, Verify, Movement, Lookup, Confirm, NextField, Left, Right,
+        ],
         Screen::Enroll => &[
             Confirm, Retry, AcceptBest, Exception, Decline, Left, Right, Up, Down,
         ],

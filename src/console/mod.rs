@@ -14,6 +14,8 @@ pub mod i18n;
 pub mod keymap;
 pub mod local_time;
 pub mod msg;
+
+pub mod movement_form;
 pub mod screens;
 pub mod state;
 pub mod sync_config;

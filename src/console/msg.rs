@@ -38,6 +38,9 @@ pub enum DeskError {
     /// A proof of life.
     #[error(transparent)]
     Survival(Box<SurvivalError>),
+    /// A movement.
+    #[error(transparent)]
+    Movement(Box<crate::workflows::movements::MovementError>),
     /// A lookup (the identifier typed is explained by the error's chain).
     #[error("{0:#}")]
     Lookup(anyhow::Error),
@@ -58,7 +61,8 @@ desk_error_from!(
     Review(ReviewError),
     Person(PersonError),
     Overview(OverviewError),
-    Survival(SurvivalError)
+    Survival(SurvivalError),
+    Movement(crate::workflows::movements::MovementError)
 );
 
 /// Work for the desk worker (store, keys, matching).
@@ -162,6 +166,13 @@ pub enum DeskCmd {
     SyncRound,
     /// Reopen a rejected person for a new enrollment.
     Reopen(RecordId),
+    /// Record a movement for a person.
+    Movement {
+        /// Record.
+        id: RecordId,
+        /// The movement asked for.
+        request: crate::workflows::movements::Request,
+    },
 }
 
 /// Results from the desk worker (errors typed; the console words them).
@@ -209,6 +220,8 @@ pub enum DeskEvent {
     SyncOverview(Box<SyncOverview>),
     /// A proof of life recorded, with the refreshed file.
     ProvedLife(Result<ProofOfLife, DeskError>),
+    /// A movement recorded: its folio and the refreshed file.
+    MovementRecorded(Result<(String, Box<PersonFile>), DeskError>),
 }
 
 /// A recorded proof of life.

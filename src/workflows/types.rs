@@ -7,7 +7,7 @@ pub use huella_keys::{Passphrase, Role};
 pub use huella_sync::events::SyncEvent;
 pub use huella_sync::{
     BiometricStatus, Decision, FingerCapture, FingerException, FingerPosition, Identity,
-    MovementKind, RecordId,
+    MovementKind, RecordId, Regime,
 };
 
 /// UTC timestamps as text (`YYYY-MM-DDTHH:MM:SSZ`).

@@ -242,6 +242,7 @@ pub fn action(a: Action) -> &'static str {
         Action::SyncNow => "Sync now",
         Action::Verify => "Proof of life",
         Action::Clear => "Clear the search",
+        Action::Movement => "Record a movement",
     }
 }
 

@@ -32,6 +32,9 @@ impl Lang {
                 SurvivalError::NoTemplate(_) => "No enrolled template for that finger.".to_owned(),
                 SurvivalError::Unusable(_) => "Unusable print; capture it again.".to_owned(),
             },
+            DeskError::Movement(e) => self
+                .movement_error(e)
+                .unwrap_or_else(|| EN_TECHNICAL.to_owned()),
             DeskError::Lookup(_) => {
                 "Nothing could be searched: check the CURP (18 characters), the NSS (11 digits) or the name."
                     .to_owned()

@@ -14,6 +14,8 @@ mod errors;
 pub mod es;
 mod records;
 
+pub mod movements;
+
 /// Console language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
