@@ -8,9 +8,11 @@ pub mod activity;
 pub mod backup;
 pub mod bundles;
 pub mod conflicts;
+pub mod documents;
 pub mod drafts;
 pub mod enroll;
 pub mod erase;
+pub mod folio;
 pub mod import;
 pub mod indexing;
 pub mod login;
@@ -31,6 +33,5 @@ pub mod sync_round;
 pub mod types;
 
 pub mod employer_report;
-pub mod folio;
 pub mod movements;
 pub mod restriction;

@@ -28,6 +28,7 @@ pub mod store;
 pub mod time;
 
 pub use audit::{AuditAction, AuditEntry, AuditProblem};
+pub use record::IssuedDocument;
 pub use record::{
     Approval, BiometricStatus, BlobKind, BlobRef, Consent, Decision, Face, FingerCapture,
     FingerException, FingerPosition, Identity, Movement, MovementKind, PersonRecord,

@@ -135,6 +135,29 @@ pub fn proof(matched: bool, score: u32) -> String {
     format!("supervivencia: {result} (puntaje {score})")
 }
 
+/// `document verify`: a valid document.
+pub fn document_valid(
+    kind: &str,
+    folio: &str,
+    office: &str,
+    station: &str,
+    issued: &str,
+) -> String {
+    format!(
+        "documento válido: {kind} {folio}, oficina {office}, estación {station}, emitido {issued}"
+    )
+}
+
+/// `document verify`: not valid, and why (the reason in the `--lang` language).
+pub fn document_invalid(reason: impl Display) -> String {
+    format!("documento inválido: {reason}")
+}
+
+/// `document acuse|constancia`: what was written (one line per file).
+pub fn document_written(kind: &str, folio: &str, path: impl Display, code: &str) -> String {
+    format!("{kind} {folio} escrito en {path} (código {code})")
+}
+
 /// `movement …`: the movement was recorded.
 pub fn movement_recorded(kind: &str, folio: &str) -> String {
     format!("movimiento registrado: {kind}, folio {folio}")

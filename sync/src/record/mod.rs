@@ -9,6 +9,7 @@
 //!
 //! This module owns the document shape. It must not touch storage, keys or the network.
 
+mod documents;
 mod fields;
 mod model;
 mod review;
@@ -19,6 +20,7 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ROOT, ScalarValue, hydrate};
 use thiserror::Error;
 
+pub use documents::IssuedDocument;
 use fields::{ensure_map, entries, get, map_at, need, new_map, put};
 pub use model::{
     Approval, BiometricStatus, BlobKind, BlobRef, Consent, Decision, Face, FingerCapture,
