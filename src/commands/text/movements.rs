@@ -72,3 +72,19 @@ pub fn days(d: Option<i64>) -> String {
         (Some(n), _) => n.to_string(),
     }
 }
+
+/// The employer report's PDF title.
+pub fn employer_pdf_title() -> &'static str {
+    match lang() {
+        Lang::Es => "Reporte patronal: estado biométrico de los trabajadores",
+        Lang::En => "Employer report: workers' biometric status",
+    }
+}
+
+/// "page" in a PDF footer.
+pub fn page_word() -> &'static str {
+    match lang() {
+        Lang::Es => "página",
+        Lang::En => "page",
+    }
+}
