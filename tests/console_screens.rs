@@ -286,6 +286,8 @@ fn home_lookup_person() {
             verifications: vec![],
             proof_finger: None,
             restriction: None,
+            central: None,
+            biometrics_erased_on: None,
         }))),
     );
     snap!("person", app);
@@ -392,6 +394,8 @@ fn approved_view(verifications: Vec<ProofRow>) -> PersonFile {
         verifications,
         proof_finger: Some(FingerPosition::RightIndex),
         restriction: None,
+        central: None,
+        biometrics_erased_on: None,
     }
 }
 

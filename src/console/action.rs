@@ -60,11 +60,13 @@ pub enum Action {
     Clear,
     /// Open the movement form on the person's file (alta, baja, salary, regime, defunción).
     Movement,
+    /// ARCO requests: the list (home) or filing one for the person shown.
+    Arco,
 }
 
 impl Action {
     /// Every action (for the keymap and the help overlay).
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -92,6 +94,7 @@ impl Action {
         Action::Verify,
         Action::Clear,
         Action::Movement,
+        Action::Arco,
     ];
 
     /// The name used in the keymap file (Spanish, snake case).
@@ -124,6 +127,7 @@ impl Action {
             Action::Verify => "supervivencia",
             Action::Clear => "limpiar",
             Action::Movement => "movimiento",
+            Action::Arco => "arco",
         }
     }
 

@@ -190,7 +190,7 @@ impl Default for Keymap {
     fn default() -> Self {
         use KeyCode::*;
         let p = Key::plain;
-        let table: [(Action, Vec<Key>); 27] = [
+        let table: [(Action, Vec<Key>); 28] = [
             (Action::Quit, vec![Key::ctrl('q')]),
             (Action::Help, vec![p(F(1)), c('?')]),
             (Action::Back, vec![p(Esc), p(F(10))]),
@@ -217,7 +217,8 @@ impl Default for Keymap {
             (Action::SyncNow, vec![p(Enter), p(F(9))]),
             (Action::Verify, vec![c('v'), p(F(7))]),
             (Action::Clear, vec![Key::ctrl('u')]),
-            (Action::Movement, vec![c('m'), p(F(8))]),
+            (Action::Movement, vec![c('m')]),
+            (Action::Arco, vec![p(F(8)), c('o')]),
         ];
         Keymap {
             keys: table.into_iter().collect(),
@@ -287,10 +288,10 @@ pub fn actions_of(screen: Screen) -> &'static [Action] {
     use Action::*;
     match screen {
         Screen::Login => &[Confirm, NextField, Up, Down],
-        Screen::Home => &[Lookup, Queue, Sync, Resume, Refresh],
+        Screen::Home => &[Lookup, Queue, Sync, Resume, Refresh, Arco],
         Screen::Lookup => &[Confirm, Clear, Up, Down],
         Screen::Person => &[
-            Enroll, Verify, Movement, Lookup, Confirm, NextField, Left, Right,
+            Enroll, Verify, Movement, Lookup, Arco, Confirm, NextField, Left, Right,
         ],
         Screen::Enroll => &[
             Confirm, Retry, AcceptBest, Exception, Decline, Left, Right, Up, Down,
@@ -298,5 +299,6 @@ pub fn actions_of(screen: Screen) -> &'static [Action] {
         Screen::Queue => &[Confirm, Up, Down, Refresh],
         Screen::Review => &[Approve, Reject, Recapture, Left, Right, Confirm, NextField],
         Screen::Sync => &[SyncNow, Refresh, Up, Down],
+        Screen::Arco => &[Confirm, NextField, Left, Right, Up, Down, Refresh],
     }
 }

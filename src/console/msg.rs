@@ -44,6 +44,9 @@ pub enum DeskError {
     /// A lookup (the identifier typed is explained by the error's chain).
     #[error("{0:#}")]
     Lookup(anyhow::Error),
+    /// An ARCO request.
+    #[error(transparent)]
+    Arco(Box<crate::workflows::arco::ArcoError>),
 }
 
 macro_rules! desk_error_from {
@@ -62,7 +65,8 @@ desk_error_from!(
     Person(PersonError),
     Overview(OverviewError),
     Survival(SurvivalError),
-    Movement(crate::workflows::movements::MovementError)
+    Movement(crate::workflows::movements::MovementError),
+    Arco(crate::workflows::arco::ArcoError)
 );
 
 /// Work for the desk worker (store, keys, matching).
@@ -173,6 +177,19 @@ pub enum DeskCmd {
         /// The movement asked for.
         request: crate::workflows::movements::Request,
     },
+    /// Open ARCO requests.
+    ArcoList,
+    /// File an ARCO request at the counter.
+    ArcoFile {
+        /// The person's CURP.
+        curp: String,
+        /// The right.
+        right: crate::workflows::types::ArcoRight,
+        /// Who asks (empty: the person).
+        requester: String,
+        /// The identification shown.
+        identification: String,
+    },
 }
 
 /// Results from the desk worker (errors typed; the console words them).
@@ -222,6 +239,10 @@ pub enum DeskEvent {
     ProvedLife(Result<ProofOfLife, DeskError>),
     /// A movement recorded: its folio and the refreshed file.
     MovementRecorded(Result<(String, Box<PersonFile>), DeskError>),
+    /// Open ARCO requests, most urgent first.
+    ArcoList(Result<Vec<crate::workflows::arco::OpenRequest>, DeskError>),
+    /// An ARCO request filed.
+    ArcoFiled(Result<crate::workflows::types::ArcoRequest, DeskError>),
 }
 
 /// A recorded proof of life.

@@ -186,12 +186,9 @@ pub fn issue(session: &Session, id: RecordId) -> Result<SignedPayload, DocumentE
         lines,
     };
     let signed = attach(session, record, payload)?;
+    let record_tags = crate::workflows::enroll::tags(session, &open.record);
     let mut batch = session.store.batch();
-    batch.save_record(
-        &keys,
-        &mut open,
-        crate::workflows::enroll::tags(session, &identity),
-    )?;
+    batch.save_record(&keys, &mut open, record_tags)?;
     batch.audit(
         AuditAction::Exportacion,
         &[id],

@@ -231,9 +231,11 @@ pub fn record(
         registrado_en: now.clone(),
     };
     open.record.add_movement(&movement)?;
-    let identity = open.record.identity()?;
-    let tags =
-        crate::workflows::indexing::tags_for(session.credential.station.index_key(), &identity);
+    // The whole record's tags: former CURPs and open ARCO requests stay indexed.
+    let tags = crate::workflows::indexing::record_tags(
+        session.credential.station.index_key(),
+        &open.record,
+    );
     let mut batch = session.store.batch();
     batch.save_record(&keys, &mut open, tags)?;
     batch.audit(
