@@ -133,6 +133,7 @@ fn logged_in(role: Role) -> App {
             backlog: 1,
             oldest_waiting: Some("2026-12-04T09:00:00Z".into()),
             last_sync: Some("2026-12-04T08:00:00Z".into()),
+            restriction: Default::default(),
         }))),
     );
     app.wall = "2026-12-04T12:00:00Z".into();
@@ -146,6 +147,11 @@ fn person_file(status: &str) -> PersonFile {
             kind: MovementKind::Alta,
             date: "2018-09-25".into(),
             employer: "P8450720302".into(),
+            folio: None,
+            officer: "admin".into(),
+            recorded_at: "2026-01-01T10:00:00Z".into(),
+            before: None,
+            after: Some("315.04 permanente".into()),
         }],
         history: vec![
             StatusRow {
@@ -179,6 +185,7 @@ fn person_file(status: &str) -> PersonFile {
             officer: "ana".into(),
         }],
         proof_finger: Some(FingerPosition::RightIndex),
+        restriction: None,
         central: None,
         biometrics_erased_on: None,
     }

@@ -267,6 +267,11 @@ fn home_lookup_person() {
                 kind: MovementKind::Alta,
                 date: "2018-09-25".into(),
                 employer: "P8450720302".into(),
+                folio: None,
+                officer: "admin".into(),
+                recorded_at: "2026-01-01T10:00:00Z".into(),
+                before: None,
+                after: Some("315.04 permanente".into()),
             }],
             history: vec![StatusRow {
                 status: BiometricStatus::Pendiente,
@@ -280,6 +285,7 @@ fn home_lookup_person() {
             consent: None,
             verifications: vec![],
             proof_finger: None,
+            restriction: None,
             central: None,
             biometrics_erased_on: None,
         }))),
@@ -393,6 +399,7 @@ fn approved_view(verifications: Vec<ProofRow>) -> PersonFile {
         consent: Some("aviso-privacidad-2026.1".into()),
         verifications,
         proof_finger: Some(FingerPosition::RightIndex),
+        restriction: None,
         central: None,
         biometrics_erased_on: None,
     }

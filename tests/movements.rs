@@ -484,6 +484,7 @@ fn employer_report_lists_the_active_workers_with_status_and_days_left() {
     mv(&["restriction", "notify", "--curp", &second, "--date", &today]);
 
     let csv = dir.path().join("patron.csv");
+    let pdf = dir.path().join("patron.pdf");
     let out = mv(&[
         "report",
         "employer",
@@ -491,6 +492,8 @@ fn employer_report_lists_the_active_workers_with_status_and_days_left() {
         &employer,
         "--csv",
         s(&csv),
+        "--pdf",
+        s(&pdf),
     ]);
     assert!(
         out.contains(&format!("registro patronal {employer}: 2 trabajadores")),
@@ -509,4 +512,14 @@ fn employer_report_lists_the_active_workers_with_status_and_days_left() {
     assert!(rows[2].starts_with(&format!("{first},")), "{text}");
     assert!(rows[2].ends_with(",pendiente,"), "{text}");
     assert!(!text.contains(&third), "ended alta listed: {text}");
+    // The PDF (poppler's pdftotext, installed by .ci/run) lists the same workers.
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Reporte patronal"), "{text}");
+    assert!(text.contains(&second) && text.contains(&first), "{text}");
+    assert!(!text.contains(&third), "{text}");
 }

@@ -32,6 +32,9 @@ pub enum ReportCmd {
         /// Also write the report as CSV to this file.
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
+        /// Also write the report as a PDF (A4) to this file.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
         /// Acting officer.
         #[command(flatten)]
         who: AsUser,
@@ -44,6 +47,7 @@ pub fn run(home: &Home, args: ReportArgs) -> Result<()> {
         ReportCmd::Employer {
             registro_patronal,
             csv,
+            pdf,
             who,
         } => {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
@@ -53,8 +57,17 @@ pub fn run(home: &Home, args: ReportArgs) -> Result<()> {
                     .map_err(anyhow::Error::from)
                     .context(CliError::Write { path: path.clone() })?;
             }
+            if let Some(path) = &pdf {
+                let bytes = crate::workflows::documents::pdf::render(
+                    &pdf_content(&report),
+                    crate::workflows::documents::pdf::PaperSize::A4,
+                )?;
+                std::fs::write(path, bytes)
+                    .map_err(anyhow::Error::from)
+                    .context(CliError::Write { path: path.clone() })?;
+            }
             table(&report)?;
-            if let Some(path) = &csv {
+            for path in csv.iter().chain(pdf.iter()) {
                 out::line(words::written(path))?;
             }
         }
@@ -107,4 +120,31 @@ fn table(report: &EmployerReport) -> Result<()> {
         ))?;
     }
     Ok(())
+}
+
+/// The report as a page: one labelled line per worker (CURP: name, status, days left).
+fn pdf_content(report: &EmployerReport) -> crate::workflows::documents::pdf::PageContent {
+    let show = crate::identifiers::text::printable;
+    crate::workflows::documents::pdf::PageContent {
+        title: words::employer_pdf_title().to_owned(),
+        subtitle: words::employer_title(&report.employer, report.rows.len(), &report.made_at),
+        lines: report
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    show(&r.curp).into_owned(),
+                    format!(
+                        "{} · {} · {} · {}",
+                        show(&r.nombre),
+                        r.fecha_alta,
+                        words::status(&r.estado_biometrico),
+                        words::days(r.dias_restantes)
+                    ),
+                )
+            })
+            .collect(),
+        page_word: words::page_word().to_owned(),
+        ..Default::default()
+    }
 }

@@ -58,13 +58,15 @@ pub enum Action {
     Verify,
     /// Empty the text field (the search box).
     Clear,
+    /// Open the movement form on the person's file (alta, baja, salary, regime, defunción).
+    Movement,
     /// ARCO requests: the list (home) or filing one for the person shown.
     Arco,
 }
 
 impl Action {
     /// Every action (for the keymap and the help overlay).
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -91,6 +93,7 @@ impl Action {
         Action::SyncNow,
         Action::Verify,
         Action::Clear,
+        Action::Movement,
         Action::Arco,
     ];
 
@@ -123,6 +126,7 @@ impl Action {
             Action::SyncNow => "sincronizar",
             Action::Verify => "supervivencia",
             Action::Clear => "limpiar",
+            Action::Movement => "movimiento",
             Action::Arco => "arco",
         }
     }

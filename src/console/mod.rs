@@ -17,6 +17,8 @@ pub mod kiosk;
 pub mod local_time;
 pub mod msg;
 mod plain_screen;
+
+pub mod movement_form;
 pub mod screens;
 pub mod state;
 pub mod sync_config;

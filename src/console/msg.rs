@@ -38,6 +38,9 @@ pub enum DeskError {
     /// A proof of life.
     #[error(transparent)]
     Survival(Box<SurvivalError>),
+    /// A movement.
+    #[error(transparent)]
+    Movement(Box<crate::workflows::movements::MovementError>),
     /// A lookup (the identifier typed is explained by the error's chain).
     #[error("{0:#}")]
     Lookup(anyhow::Error),
@@ -62,6 +65,7 @@ desk_error_from!(
     Person(PersonError),
     Overview(OverviewError),
     Survival(SurvivalError),
+    Movement(crate::workflows::movements::MovementError),
     Arco(crate::workflows::arco::ArcoError)
 );
 
@@ -166,6 +170,13 @@ pub enum DeskCmd {
     SyncRound,
     /// Reopen a rejected person for a new enrollment.
     Reopen(RecordId),
+    /// Record a movement for a person.
+    Movement {
+        /// Record.
+        id: RecordId,
+        /// The movement asked for.
+        request: crate::workflows::movements::Request,
+    },
     /// Open ARCO requests.
     ArcoList,
     /// File an ARCO request at the counter.
@@ -226,6 +237,8 @@ pub enum DeskEvent {
     SyncOverview(Box<SyncOverview>),
     /// A proof of life recorded, with the refreshed file.
     ProvedLife(Result<ProofOfLife, DeskError>),
+    /// A movement recorded: its folio and the refreshed file.
+    MovementRecorded(Result<(String, Box<PersonFile>), DeskError>),
     /// Open ARCO requests, most urgent first.
     ArcoList(Result<Vec<crate::workflows::arco::OpenRequest>, DeskError>),
     /// An ARCO request filed.

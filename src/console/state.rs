@@ -395,6 +395,8 @@ pub struct App {
     pub queue_selected: usize,
     /// Review in progress.
     pub review: Option<ReviewState>,
+    /// The movement form open on the person's file.
+    pub movement: Option<crate::console::movement_form::MovementForm>,
     /// A line for the login screen (demo users).
     pub notice: Option<String>,
     /// The ARCO requests screen.
@@ -438,6 +440,7 @@ impl App {
             queue: None,
             queue_selected: 0,
             review: None,
+            movement: None,
             notice: None,
             arco: ArcoState::default(),
         }

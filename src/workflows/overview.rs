@@ -106,6 +106,8 @@ pub struct HomeOverview {
     pub oldest_waiting: Option<String>,
     /// When the last good sync ended (UTC).
     pub last_sync: Option<String>,
+    /// The restriction countdown of the office's notified people.
+    pub restriction: crate::workflows::restriction::Countdown,
 }
 
 fn recaptures_file(home: &Home) -> std::path::PathBuf {
@@ -150,7 +152,7 @@ pub(crate) fn note_recapture(home: &Home, session: &Session, id: RecordId) -> st
 
 /// The home figures for the logged-in officer.
 pub fn home(home: &Home, session: &Session) -> Result<HomeOverview, OverviewError> {
-    let counts = session.store.status_counts()?;
+    let counts = crate::workflows::restriction::effective_counts(&session.store)?;
     let keys = session.keys();
     // Only the records noted at decision time are opened: the home screen must not decrypt
     // every pending person of a large office.
@@ -209,6 +211,7 @@ pub fn home(home: &Home, session: &Session) -> Result<HomeOverview, OverviewErro
         backlog: waiting.len(),
         oldest_waiting,
         last_sync: activity::last_sync(home),
+        restriction: crate::workflows::restriction::countdown(&session.store)?,
     })
 }
 

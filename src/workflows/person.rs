@@ -32,7 +32,7 @@ impl From<StoreError> for PersonError {
     }
 }
 
-/// An employment movement.
+/// An employment movement (the pre-registration is the first alta, with no folio).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MovementRow {
     /// Kind.
@@ -41,6 +41,27 @@ pub struct MovementRow {
     pub date: String,
     /// Employer registration.
     pub employer: String,
+    /// Folio (`None` for the pre-registration).
+    pub folio: Option<String>,
+    /// Who recorded it.
+    pub officer: String,
+    /// When it was recorded (UTC).
+    pub recorded_at: String,
+    /// What it replaced.
+    pub before: Option<String>,
+    /// What it set.
+    pub after: Option<String>,
+}
+
+/// The restriction countdown of a notified person without approved biometrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestrictionView {
+    /// Notice date.
+    pub notice: String,
+    /// Last day to enroll.
+    pub deadline: String,
+    /// Days left (negative: restricted).
+    pub days_left: i64,
 }
 
 /// One change of the biometric status.
@@ -107,6 +128,8 @@ pub struct PersonFile {
     pub verifications: Vec<ProofRow>,
     /// Finger to present for a proof of life (`None`: no approved prints).
     pub proof_finger: Option<FingerPosition>,
+    /// The restriction countdown, when notified and not yet approved.
+    pub restriction: Option<RestrictionView>,
     /// The central node's newest verdict, checked at this station (`None`: not judged yet).
     pub central: Option<crate::workflows::central::verdict::CentralMark>,
     /// Day retention will erase the biometrics (`None`: the clock does not run, or not known
@@ -120,13 +143,18 @@ pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> 
     let r = &open.record;
     let file = PersonFile {
         summary: PersonSummary::of(r)?,
-        movements: r
-            .movements()?
+        movements: crate::workflows::movements::history(r)?
+            .0
             .into_iter()
             .map(|m| MovementRow {
                 kind: m.kind,
-                date: m.fecha,
-                employer: m.registro_patronal,
+                date: m.date,
+                employer: m.employer,
+                folio: m.folio,
+                officer: m.officer,
+                recorded_at: m.recorded_at,
+                before: m.before,
+                after: m.after,
             })
             .collect(),
         history: r
@@ -170,6 +198,7 @@ pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> 
             })
             .collect(),
         proof_finger: survival::finger_to_present(r)?,
+        restriction: restriction_of(r)?,
         central: crate::workflows::central::verdict::mark(session, r)?,
         biometrics_erased_on: None,
     };
@@ -179,4 +208,21 @@ pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> 
         .store
         .commit(batch, &session.credential.officer, &enroll::now())?;
     Ok(file)
+}
+
+fn restriction_of(r: &huella_sync::PersonRecord) -> Result<Option<RestrictionView>, RecordError> {
+    use crate::workflows::restriction;
+    let Some(notice) = r.biometric_notice() else {
+        return Ok(None);
+    };
+    if !restriction::restrictable(r.status()?) {
+        return Ok(None);
+    }
+    Ok(
+        restriction::days_left(&notice, &restriction::today()).map(|days_left| RestrictionView {
+            deadline: restriction::deadline(&notice).unwrap_or_default(),
+            notice,
+            days_left,
+        }),
+    )
 }

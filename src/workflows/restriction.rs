@@ -116,6 +116,38 @@ pub fn effective_counts(store: &Store) -> Result<HashMap<BiometricStatus, usize>
     Ok(out)
 }
 
+/// The office's restriction countdown, from the status index (no record is opened).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Countdown {
+    /// People restricted today.
+    pub restricted: usize,
+    /// Notified people still within their days.
+    pub running: usize,
+    /// Fewest days left among them.
+    pub next_days_left: Option<i64>,
+}
+
+/// The restriction countdown today.
+pub fn countdown(store: &Store) -> Result<Countdown, StoreError> {
+    let today = today();
+    let mut c = Countdown::default();
+    for e in store.status_entries()? {
+        let Some(left) = e.notice.as_deref().and_then(|n| days_left(n, &today)) else {
+            continue;
+        };
+        if !restrictable(e.status) {
+            continue;
+        }
+        if left < 0 {
+            c.restricted += 1;
+        } else {
+            c.running += 1;
+            c.next_days_left = Some(c.next_days_left.map_or(left, |d| d.min(left)));
+        }
+    }
+    Ok(c)
+}
+
 /// A recorded notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {

@@ -10,7 +10,7 @@ pub use huella_sync::record::CentralOutcome;
 pub use huella_sync::record::privacy::{ArcoRequest, ArcoRight};
 pub use huella_sync::{
     BiometricStatus, Decision, FingerCapture, FingerException, FingerPosition, Identity,
-    MovementKind, RecordId,
+    MovementKind, RecordId, Regime,
 };
 
 /// UTC timestamps as text (`YYYY-MM-DDTHH:MM:SSZ`).

@@ -71,3 +71,8 @@ pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
     }
     parts.join(": ")
 }
+
+/// English for an identifier error (CURP, NSS, RFC, registro patronal, dates).
+pub fn identifier_en(e: &crate::identifiers::IdentifierError) -> String {
+    en_identifiers::identifier(e)
+}

@@ -5,68 +5,12 @@
 
 use super::{Lang, lang};
 use crate::workflows::employer_report::ReportError;
-use crate::workflows::movements::{MovementError, Refusal};
+use crate::workflows::movements::MovementError;
 use crate::workflows::restriction::RestrictionError;
 
 /// English for a refused movement; `None` for causes worded by their own layer.
 pub fn movement_en(e: &MovementError) -> Option<String> {
-    Some(match e {
-        MovementError::Refused(r) => refusal_en(r),
-        MovementError::Identifier(e) => super::en_identifiers::identifier(e),
-        MovementError::UnknownCurp(c) => format!("no person with the CURP {c} is registered here"),
-        MovementError::NeedsSupervisor => {
-            "only a supervisor or an administrator records a death".to_owned()
-        }
-        MovementError::Document(e) => {
-            return super::documents::en_error(e)
-                .map(|d| format!("the acuse could not be issued: {d}"));
-        }
-        _ => return None,
-    })
-}
-
-fn refusal_en(r: &Refusal) -> String {
-    match r {
-        Refusal::NoActiveAlta { employer: None } => {
-            "the person has no active registration (alta)".to_owned()
-        }
-        Refusal::NoActiveAlta { employer: Some(e) } => {
-            format!("the person has no active registration (alta) with employer {e}")
-        }
-        Refusal::WhichEmployer { active } => format!(
-            "the person has more than one active registration ({}): give --registro-patronal",
-            active.join(", ")
-        ),
-        Refusal::DateBeforeAlta { date, since } => {
-            format!("the date {date} is before the active registration of {since}")
-        }
-        Refusal::BadSalary(s) => {
-            format!("the salary \"{s}\" is not an amount in pesos (e.g. 315.04)")
-        }
-        Refusal::SalaryNotPositive => "the salary must be above zero".to_owned(),
-        Refusal::BelowMinimumWage {
-            salary,
-            minimum,
-            date,
-            official,
-        } => format!(
-            "the salary {salary} is below the general minimum daily wage in force on {date}: {minimum} ({official})"
-        ),
-        Refusal::NoMinimumWage { date, first } => {
-            format!("no minimum wage is on record for {date} (the table starts on {first})")
-        }
-        Refusal::AlreadyActive { employer } => {
-            format!("the person already has an active registration with employer {employer}")
-        }
-        Refusal::SameRegime(r) => format!("the regime is already {r}"),
-        Refusal::BadReason => format!(
-            "write the reason of the termination (up to {} characters, no control characters)",
-            crate::workflows::movements::rules::MAX_REASON_CHARS
-        ),
-        Refusal::Deceased(d) => {
-            format!("the person's death is recorded ({d}): no further movements")
-        }
-    }
+    Lang::En.movement_error(e)
 }
 
 /// English for a refused notice or list.
@@ -126,5 +70,21 @@ pub fn days(d: Option<i64>) -> String {
         (Some(n), Lang::Es) if n < 0 => format!("vencido hace {}", -n),
         (Some(n), Lang::En) if n < 0 => format!("overdue by {}", -n),
         (Some(n), _) => n.to_string(),
+    }
+}
+
+/// The employer report's PDF title.
+pub fn employer_pdf_title() -> &'static str {
+    match lang() {
+        Lang::Es => "Reporte patronal: estado biométrico de los trabajadores",
+        Lang::En => "Employer report: workers' biometric status",
+    }
+}
+
+/// "page" in a PDF footer.
+pub fn page_word() -> &'static str {
+    match lang() {
+        Lang::Es => "página",
+        Lang::En => "page",
     }
 }

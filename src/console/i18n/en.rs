@@ -254,6 +254,7 @@ pub fn action(a: Action) -> &'static str {
         Action::SyncNow => "Sync now",
         Action::Verify => "Proof of life",
         Action::Clear => "Clear the search",
+        Action::Movement => "Record a movement",
         Action::Arco => "ARCO rights",
     }
 }

@@ -36,6 +36,9 @@ impl Lang {
                         .to_owned()
                 }
             },
+            DeskError::Movement(e) => self
+                .movement_error(e)
+                .unwrap_or_else(|| EN_TECHNICAL.to_owned()),
             DeskError::Arco(e) => super::arco::error_en(e),
             DeskError::Lookup(_) => {
                 "Nothing could be searched: check the CURP (18 characters), the NSS (11 digits) or the name."

@@ -253,6 +253,7 @@ pub fn action(a: Action) -> &'static str {
         Action::SyncNow => "Sincronizar ahora",
         Action::Verify => "Supervivencia",
         Action::Clear => "Limpiar la búsqueda",
+        Action::Movement => "Registrar un movimiento",
         Action::Arco => "Derechos ARCO",
     }
 }

@@ -16,6 +16,8 @@ pub mod es;
 mod kiosk;
 mod records;
 
+pub mod movements;
+
 /// Console language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {

@@ -35,6 +35,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             for row in counts.chunks(3) {
                 lines.push(Line::from(row.join(" · ")));
             }
+            let c = &h.restriction;
+            if c.restricted > 0 || c.running > 0 {
+                let t = app.lang.mv();
+                let mut text = format!(
+                    "{}: {} {}",
+                    t.home_restriction, c.restricted, t.home_restricted
+                );
+                if let Some(d) = c.next_days_left {
+                    text.push_str(&format!(" · {} {d} {}", t.home_next, s.days));
+                }
+                lines.push(Line::from(text.yellow()));
+            }
             lines.push(Line::raw(""));
             if !h.recaptures.is_empty() {
                 lines.push(Line::from(format!("{}:", s.recaptures).yellow().bold()));

@@ -5,6 +5,7 @@ pub mod enroll;
 pub mod home;
 pub mod login;
 pub mod lookup;
+pub mod movement;
 pub mod person;
 pub mod queue;
 pub mod review;

@@ -101,6 +101,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .bold(),
         ));
     }
+    if let Some(r) = &p.restriction {
+        b.push(super::movement::restriction_line(app, r));
+    }
+    b.push(Line::from(
+        format!(
+            "{} {}",
+            app.keymap.label(Action::Movement),
+            app.lang.mv().to_record
+        )
+        .cyan(),
+    ));
     match app.proof {
         Some(ProofPhase::Capturing(d, t)) if t > 0 => b.push(Line::from(
             format!("{} {}", s.proof_place, bar(d, t, 16)).yellow(),
@@ -150,14 +161,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let mut r: Vec<Line> = p
         .movements
         .iter()
-        .map(|m| {
-            Line::raw(format!(
-                "{} {} {}",
-                app.lang.movement(m.kind),
-                m.date,
-                m.employer
-            ))
-        })
+        .rev()
+        .map(|m| super::movement::history_line(app, m))
         .collect();
     for rc in &p.receipts {
         r.push(Line::from(
@@ -178,4 +183,5 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .wrap(Wrap { trim: true })
         .block(panel(s.movements_receipts))
         .render(rest, buf);
+    super::movement::render_form(app, area, buf);
 }

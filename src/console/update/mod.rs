@@ -47,6 +47,7 @@ pub fn text_focus(app: &App) -> bool {
         Screen::Login | Screen::Lookup => !app.help,
         Screen::Enroll => app.enroll.as_ref().is_some_and(|e| e.exception.is_some()),
         Screen::Review => app.review.as_ref().is_some_and(|r| r.prompt.is_some()),
+        Screen::Person => app.movement.is_some() && !app.help,
         _ => false,
     }
 }
@@ -63,6 +64,11 @@ fn type_char(app: &mut App, c: char) {
         }
         Screen::Enroll => enroll::type_char(app, c),
         Screen::Review => review::type_char(app, c),
+        Screen::Person => {
+            if let Some(f) = app.movement.as_mut().filter(|f| !f.busy) {
+                f.type_char(c);
+            }
+        }
         Screen::Arco => arco::type_char(app, c),
         _ => {}
     }
@@ -82,6 +88,11 @@ fn backspace(app: &mut App) {
         }
         Screen::Enroll => enroll::backspace(app),
         Screen::Review => review::backspace(app),
+        Screen::Person => {
+            if let Some(f) = app.movement.as_mut().filter(|f| !f.busy) {
+                f.backspace();
+            }
+        }
         Screen::Arco => arco::backspace(app),
         _ => {}
     }
@@ -421,6 +432,7 @@ fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
         },
         DeskEvent::SyncOverview(o) => sync::on_overview(app, *o),
         DeskEvent::ProvedLife(r) => person::on_proved(app, r),
+        DeskEvent::MovementRecorded(r) => person::on_movement(app, r),
         DeskEvent::Pending(Ok(list)) => {
             app.sync.pending = list.rows;
             app.sync.pending_total = list.total;

@@ -4,6 +4,7 @@
 use super::enroll::subject_of;
 use super::{back, set_toast};
 use crate::console::action::Action;
+use crate::console::movement_form::MovementForm;
 use crate::console::msg::{DeskCmd, DeskError, DeviceCmd, DeviceEvent, Effect, ProofOfLife};
 use crate::console::state::{App, PersonFile, ProofPhase, Tone};
 
@@ -13,7 +14,16 @@ fn id_of(p: &PersonFile) -> Option<crate::workflows::types::RecordId> {
 
 /// Keys on the person view.
 pub fn action(app: &mut App, action: Action) -> Vec<Effect> {
+    if app.movement.is_some() {
+        return movement_action(app, action);
+    }
     match action {
+        Action::Movement if app.proof.is_none() && app.person.is_some() => {
+            let today: String = app.wall.chars().take(10).collect();
+            app.movement = Some(MovementForm::new(&today));
+            app.toast = None;
+            Vec::new()
+        }
         // A rejected person is reopened for a new enrollment round; anyone else resumes.
         Action::Enroll => match app.person.as_ref().and_then(|p| Some((id_of(p)?, p))) {
             Some((id, p)) if p.summary.estado_biometrico == "rechazado" => {
@@ -113,6 +123,56 @@ pub fn on_proved(app: &mut App, r: Result<ProofOfLife, DeskError>) {
             set_toast(app, tone, format!("{text} ({} {score})", s.proof_score));
         }
         Err(e) => {
+            let text = app.lang.desk_error(&e);
+            set_toast(app, Tone::Error, text);
+        }
+    }
+}
+
+/// Keys while the movement form is open.
+fn movement_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(form) = app.movement.as_mut() else {
+        return Vec::new();
+    };
+    if form.busy {
+        return Vec::new();
+    }
+    match action {
+        Action::Back => app.movement = None,
+        Action::Left => form.cycle_kind(false),
+        Action::Right => form.cycle_kind(true),
+        Action::NextField => form.next_field(),
+        Action::Confirm => {
+            let Some(id) = app.person.as_ref().and_then(id_of) else {
+                return Vec::new();
+            };
+            let Some(request) = form.request() else {
+                let text = app.lang.mv().bad_regime;
+                set_toast(app, Tone::Error, text);
+                return Vec::new();
+            };
+            form.busy = true;
+            app.toast = None;
+            return vec![Effect::Desk(DeskCmd::Movement { id, request })];
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The desk's answer to a movement.
+pub fn on_movement(app: &mut App, r: Result<(String, Box<PersonFile>), DeskError>) {
+    match r {
+        Ok((folio, file)) => {
+            app.movement = None;
+            app.person = Some(*file);
+            let text = format!("{} {folio}", app.lang.mv().recorded);
+            set_toast(app, Tone::Ok, text);
+        }
+        Err(e) => {
+            if let Some(f) = app.movement.as_mut() {
+                f.busy = false;
+            }
             let text = app.lang.desk_error(&e);
             set_toast(app, Tone::Error, text);
         }

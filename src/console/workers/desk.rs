@@ -261,6 +261,12 @@ impl Desk {
             DeskCmd::Pending => vec![DeskEvent::Pending(
                 overview::pending(s, PENDING_ROWS).map_err(DeskError::from),
             )],
+            DeskCmd::Movement { id, request } => {
+                let r = crate::workflows::movements::record(s, id, &request)
+                    .map_err(DeskError::from)
+                    .and_then(|done| Ok((done.folio, Box::new(person::open(s, id)?))));
+                vec![DeskEvent::MovementRecorded(r)]
+            }
         }
     }
 
