@@ -137,6 +137,7 @@ pub fn ensure_roster(
             station: secrets.station().to_owned(),
         }],
         office_keys: vec![],
+        central_key: String::new(),
     };
     let signed = SignedRoster::sign(&r, admin);
     trust.anchor(&signed)?;

@@ -217,12 +217,26 @@ pub(crate) fn check_version(found: u8) -> Result<(), SyncError> {
 /// Nonces seen recently (persisted), to refuse replayed requests.
 pub struct NonceCache {
     replica: Replica,
+    /// Key prefix of this cache's entries (request envelopes, or hub request heads).
+    prefix: &'static [u8],
 }
 
 impl NonceCache {
-    /// The cache kept in `replica`.
+    /// The cache of request envelope nonces kept in `replica`.
     pub fn new(replica: Replica) -> Self {
-        NonceCache { replica }
+        NonceCache {
+            replica,
+            prefix: keys::NONCE,
+        }
+    }
+
+    /// The cache of hub request-head nonces kept in `replica`: apart from the envelopes'
+    /// cache, since a sync request's head and body carry the same nonce.
+    pub fn for_heads(replica: Replica) -> Self {
+        NonceCache {
+            replica,
+            prefix: keys::HEAD_NONCE,
+        }
     }
 
     /// Records `nonce`; refuses one already seen. Forgets nonces older than the clock window.
@@ -230,7 +244,7 @@ impl NonceCache {
         let tree = self.replica.tree();
         let fresh = tree
             .compare_and_swap(
-                keys::nonce(nonce),
+                [self.prefix, nonce.as_slice()].concat(),
                 None as Option<&[u8]>,
                 Some(&now.to_be_bytes()[..]),
             )
@@ -248,7 +262,7 @@ impl NonceCache {
 
     fn prune(&self, now: u64) -> Result<(), SyncError> {
         let tree = self.replica.tree();
-        for kv in tree.scan_prefix(keys::NONCE) {
+        for kv in tree.scan_prefix(self.prefix) {
             let (k, v) = kv.map_err(crate::replica::ReplicaError::from)?;
             let at = <[u8; 8]>::try_from(v.as_ref()).map_or(0, u64::from_be_bytes);
             if at + 2 * MAX_SKEW_MS < now {
