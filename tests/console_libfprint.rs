@@ -66,10 +66,10 @@ fn present(socket: &Path, message: &[u8]) -> UnixStream {
     stream
 }
 
-/// The console's finger counter ("Huellas N/10") on `screen`.
+/// The console's finger counter ("Dedos N/10", the fingers panel title) on `screen`.
 fn fingers_done(screen: &str) -> Option<usize> {
-    let at = screen.find("Huellas ")?;
-    let rest = &screen[at + "Huellas ".len()..];
+    let at = screen.find("Dedos ")?;
+    let rest = &screen[at + "Dedos ".len()..];
     rest.split('/').next()?.trim().parse().ok()
 }
 
@@ -134,7 +134,9 @@ fn an_officer_enrolls_ten_fingers_and_the_photo_on_the_libfprint_reader() {
                 || s.contains("Imagen inutilizable")
                 || fingers_done(s) == Some(10)
         });
-        let done = fingers_done(&screen).expect("finger counter");
+        let Some(done) = fingers_done(&screen) else {
+            panic!("no finger counter on the screen:\n{screen}");
+        };
         if done == 10 {
             break;
         }
