@@ -174,6 +174,14 @@ pub enum Command {
     ProofOfLife(crate::commands::proof::ProofArgs),
     /// One person's file: captures, status history, signed decisions, proofs of life.
     Person(crate::commands::person::PersonArgs),
+    /// Signed documents: print an acuse or a constancia (PDF, text), verify one offline.
+    Document(crate::commands::document::DocumentArgs),
+    /// Worker movements: alta, baja, salary change, regime change, defunción.
+    Movement(crate::commands::movement::MovementArgs),
+    /// Restriction for missing biometrics: notify a person, list who is pending.
+    Restriction(crate::commands::restriction::RestrictionArgs),
+    /// Reports: an employer's workers with biometric status and days left.
+    Report(crate::commands::report::ReportArgs),
 }
 
 /// Officer subcommands.

@@ -62,7 +62,9 @@ fn present(socket: &Path, message: &[u8]) -> UnixStream {
             }
         }
     };
-    stream.write_all(message).expect("write to the virtual reader");
+    stream
+        .write_all(message)
+        .expect("write to the virtual reader");
     stream
 }
 
@@ -158,7 +160,10 @@ fn an_officer_enrolls_ten_fingers_and_the_photo_on_the_libfprint_reader() {
         let n = impressions[done];
         assert!(n < 8, "finger {done}: every impression refused\n{screen}");
         impressions[done] += 1;
-        let stream = present(&socket, &image_message(&format!("{}_{}", 101 + done, n + 1)));
+        let stream = present(
+            &socket,
+            &image_message(&format!("{}_{}", 101 + done, n + 1)),
+        );
         wait_until(&t, "the read to be judged", |s| {
             fingers_done(s) != Some(done)
                 || s.contains("Calidad baja")
@@ -193,8 +198,9 @@ fn an_officer_enrolls_ten_fingers_and_the_photo_on_the_libfprint_reader() {
     let audit = support::audit(&home);
     for finger in 1..=10 {
         assert!(
-            audit.iter().any(|(a, d)| a == "captura"
-                && d.starts_with(&format!("dedo {finger}, calidad"))),
+            audit
+                .iter()
+                .any(|(a, d)| a == "captura" && d.starts_with(&format!("dedo {finger}, calidad"))),
             "finger {finger} has no kept capture: {audit:?}"
         );
     }
@@ -205,7 +211,9 @@ fn an_officer_enrolls_ten_fingers_and_the_photo_on_the_libfprint_reader() {
         "{audit:?}"
     );
     assert!(
-        audit.iter().any(|(_, d)| d.starts_with("enviado a aprobación")),
+        audit
+            .iter()
+            .any(|(_, d)| d.starts_with("enviado a aprobación")),
         "{audit:?}"
     );
 }

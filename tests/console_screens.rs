@@ -532,7 +532,12 @@ fn sync_round_progress_result_conflicts_and_errors() {
             peer: "10.0.0.6:7401".into(),
             attempt: 1,
             of: 3,
-            reason: "connection refused".into(),
+            reason: huella::workflows::sync_round::DropReason(std::sync::Arc::new(
+                huella_sync::protocol::SyncError::Transport {
+                    peer: "10.0.0.6:7401".into(),
+                    reason: "connection refused".into(),
+                },
+            )),
         }),
     );
     assert_eq!(app.sync.rounds[1].phase, PeerPhase::Retrying(1, 3));

@@ -9,8 +9,10 @@ pub mod console;
 pub mod demo;
 pub mod devices;
 pub mod devices_test;
+pub mod document;
 pub mod enroll;
 pub mod eval;
+pub mod hub_store;
 pub mod out;
 pub mod person;
 pub mod policy;
@@ -22,3 +24,7 @@ pub mod sim;
 pub mod station;
 pub mod sync;
 pub mod text;
+
+pub mod movement;
+pub mod report;
+pub mod restriction;

@@ -143,10 +143,13 @@ pub fn find(
         _ => return Err(CliError::OneQuery.into()),
     };
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
-    let found = lookup::find(&session, &query)?;
     if json_out {
+        let found = lookup::find_with_history(&session, &query)?;
         say!("{}", serde_json::to_string_pretty(&found)?)?;
-    } else if found.is_empty() {
+        return Ok(());
+    }
+    let found = lookup::find(&session, &query)?;
+    if found.is_empty() {
         out::line(Say::NoResults)?;
     } else {
         // Records may come from other stations: nothing in them may drive the terminal.

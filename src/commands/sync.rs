@@ -40,6 +40,10 @@ pub struct HubArgs {
     /// Where to write the acknowledgement bundle.
     #[arg(long, value_name = "FILE", requires = "import_bundle")]
     pub ack_out: Option<PathBuf>,
+    /// Keeps the hub's replica in PostgreSQL (postgres://user@host:port/db), shared by every
+    /// hub process given the same URL; without it, in the home folder (sled).
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
 }
 
 /// `huella sync`: one reconciliation round, or a sync subcommand.
@@ -187,7 +191,10 @@ pub enum BundleAction {
 
 /// Runs `huella hub`.
 pub fn run_hub(home: &Home, args: &HubArgs) -> Result<()> {
-    let hub = HubHome::open(home.dir()).map_err(|e| hub_open_error(home, e))?;
+    let hub = match &args.store {
+        Some(url) => crate::commands::hub_store::open(url)?,
+        None => HubHome::open(home.dir()).map_err(|e| hub_open_error(home, e))?,
+    };
     for f in &args.trust {
         let bytes = read_file(f)?;
         let office = hub.trust_roster(&SignedRoster::from_file_bytes(&bytes)?)?;
@@ -317,7 +324,7 @@ pub fn run_sync(home: &Home, args: SyncArgs) -> Result<()> {
             reason,
         } => out.line(Say::Retrying {
             peer: &peer,
-            reason: &reason,
+            reason: &crate::commands::text::describe(reason.0.as_ref()),
             attempt,
             of,
         }),

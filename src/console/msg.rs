@@ -271,6 +271,8 @@ pub enum DeviceCmd {
     },
     /// Cancel what runs.
     Cancel,
+    /// Run the shift-start self-test of the held devices if one is due (sent at login).
+    SelfTest,
 }
 
 /// Events from the device worker.
@@ -293,6 +295,33 @@ pub enum DeviceEvent {
     Photo(Vec<u8>),
     /// A failure, worded by the console's language layer.
     Failed(DeviceProblem),
+    /// A shift-start self-test started: the officer places a finger.
+    SelfTestStarted,
+    /// The shift-start self-test ended, one outcome per device tested (recorded for
+    /// `huella status`).
+    SelfTested(Vec<SelfTestOutcome>),
+}
+
+/// One device's shift-start self-test as the home screen shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SelfTestOutcome {
+    /// Which device.
+    pub kind: crate::workflows::self_test::DeviceKind,
+    /// Why it failed; `None` when it passed.
+    pub fault: Option<SelfTestFault>,
+}
+
+/// Why a device failed its shift-start self-test (worded by the console's language layer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelfTestFault {
+    /// The device or its driver failed this way.
+    Device(crate::workflows::types::DeviceErrorKind),
+    /// The fingerprint image is too faint or too small (dirty or damaged glass).
+    PoorImage,
+    /// The camera sent bytes that are not a readable photo.
+    UnreadablePhoto,
+    /// The frame is black, blinded or blank.
+    Exposure,
 }
 
 /// Why a device could not do what was asked.

@@ -75,6 +75,10 @@ pub struct DeviceStatus {
     pub camera: Option<String>,
     /// Last device problem.
     pub problem: Option<String>,
+    /// A shift-start self-test is running.
+    pub self_testing: bool,
+    /// Outcomes of the self-test run at this login, if one ran.
+    pub self_test: Vec<crate::console::msg::SelfTestOutcome>,
 }
 
 /// What the sync screen shows.

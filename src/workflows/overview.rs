@@ -18,8 +18,7 @@ use crate::workflows::enroll::requested_fingers;
 use crate::workflows::session::Session;
 use crate::workflows::{activity, enroll};
 
-/// Days a notified person has to enroll before restriction.
-pub const RESTRICTION_DAYS: i64 = 30;
+pub use crate::workflows::restriction::RESTRICTION_DAYS;
 
 /// Why the overview could not be built.
 #[derive(Debug, thiserror::Error)]

@@ -171,20 +171,19 @@ fn superseded(
 }
 
 fn put(store: &Store, c: &Conflict) -> Result<bool, StoreError> {
-    let tree = store.replica();
     let key = keys::conflict(&c.key());
-    if tree.tree().contains_key(&key)? {
+    if store.tree().contains_key(&key)? {
         return Ok(false);
     }
     let v = serde_json::to_vec(c).map_err(|e| StoreError::Meta(e.to_string()))?;
-    tree.tree().insert(key, v)?;
+    store.tree().insert(key, v)?;
     Ok(true)
 }
 
 /// Every recorded conflict.
 pub fn list(store: &Store) -> Result<Vec<Conflict>, StoreError> {
     let mut out = Vec::new();
-    for kv in store.replica().tree().scan_prefix(keys::CONFLICT) {
+    for kv in store.tree().scan_prefix(keys::CONFLICT) {
         let (_, v) = kv?;
         out.push(serde_json::from_slice(&v).map_err(|e| StoreError::Meta(e.to_string()))?);
     }

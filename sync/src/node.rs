@@ -247,6 +247,9 @@ impl LocalSide for RelaySide {
 
     fn apply(&self, data: Vec<RecordData>) -> Result<Applied, SyncError> {
         let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        // Other hub processes on the same storage wait too (a record's digest is computed
+        // from what is stored, then written).
+        let _writer = self.replica.tree().writer()?;
         let a = self.replica.apply(data, &self.trust)?;
         self.replica.flush()?;
         Ok(a)

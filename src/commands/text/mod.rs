@@ -12,8 +12,11 @@ use std::sync::OnceLock;
 pub use crate::console::Lang;
 
 pub mod contract;
+pub mod documents;
 pub mod en;
 pub mod es;
+pub mod eval;
+pub mod movements;
 pub mod self_test;
 
 mod en_identifiers;

@@ -352,6 +352,10 @@ fn errors() -> Vec<CliError> {
             checks: vec![FaceCheckKind::Exposure],
         },
         CliError::HubInUse { dir: p() },
+        CliError::NoPostgres,
+        CliError::UnknownStore {
+            store: "mysql://x".into(),
+        },
     ]
 }
 

@@ -211,6 +211,13 @@ at any field office.",
     to_reopen: "reopen for a new capture",
     busy: "Busy: try again.",
     recapture_requested: "Recapture requested",
+    self_test: "Self-test",
+    self_test_running: "Shift self-test running: place a finger on the reader.",
+    self_test_passed: "passed",
+    self_test_failed: "failed",
+    self_test_poor_image: "poor fingerprint image: clean the reader's glass",
+    self_test_unreadable_photo: "the camera sent an unreadable photo",
+    self_test_exposure: "black, blinded or blank photo: check the lens and the light",
 };
 
 /// English action names.

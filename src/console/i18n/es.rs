@@ -210,6 +210,13 @@ en cualquier subdelegación.",
     to_reopen: "reabrir para una nueva captura",
     busy: "Ocupado: intente de nuevo.",
     recapture_requested: "Recaptura solicitada",
+    self_test: "Autoprueba",
+    self_test_running: "Autoprueba de turno en curso: coloque un dedo en el lector.",
+    self_test_passed: "correcta",
+    self_test_failed: "fallida",
+    self_test_poor_image: "imagen de huella deficiente: limpie el cristal del lector",
+    self_test_unreadable_photo: "la cámara envió una foto ilegible",
+    self_test_exposure: "foto negra, deslumbrada o vacía: revise la lente y la luz",
 };
 
 /// Spanish action names.

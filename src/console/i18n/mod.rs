@@ -514,4 +514,32 @@ pub struct Strings {
     pub busy: &'static str,
     /// Text `recapture_requested`.
     pub recapture_requested: &'static str,
+    /// Text `self_test`.
+    pub self_test: &'static str,
+    /// Text `self_test_running`.
+    pub self_test_running: &'static str,
+    /// Text `self_test_passed`.
+    pub self_test_passed: &'static str,
+    /// Text `self_test_failed`.
+    pub self_test_failed: &'static str,
+    /// Text `self_test_poor_image`.
+    pub self_test_poor_image: &'static str,
+    /// Text `self_test_unreadable_photo`.
+    pub self_test_unreadable_photo: &'static str,
+    /// Text `self_test_exposure`.
+    pub self_test_exposure: &'static str,
+}
+
+impl Lang {
+    /// Why a device failed its shift-start self-test.
+    pub fn self_test_fault(self, f: crate::console::msg::SelfTestFault) -> &'static str {
+        use crate::console::msg::{DeviceProblem, SelfTestFault};
+        let s = self.strings();
+        match f {
+            SelfTestFault::Device(k) => self.device_problem(DeviceProblem::Device(k)),
+            SelfTestFault::PoorImage => s.self_test_poor_image,
+            SelfTestFault::UnreadablePhoto => s.self_test_unreadable_photo,
+            SelfTestFault::Exposure => s.self_test_exposure,
+        }
+    }
 }

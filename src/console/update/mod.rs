@@ -327,6 +327,16 @@ fn on_device(app: &mut App, ev: DeviceEvent) -> Vec<Effect> {
             app.devices.camera = camera;
             Vec::new()
         }
+        DeviceEvent::SelfTestStarted => {
+            app.devices.self_testing = true;
+            app.devices.self_test.clear();
+            Vec::new()
+        }
+        DeviceEvent::SelfTested(outcomes) => {
+            app.devices.self_testing = false;
+            app.devices.self_test = outcomes;
+            Vec::new()
+        }
         other if app.screen == Screen::Review => review::on_device(app, other),
         other if app.screen == Screen::Person => person::on_device(app, other),
         other => enroll::on_device(app, other),
@@ -342,7 +352,11 @@ fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
             app.login.error = None;
             app.user = Some(u);
             app.home = None;
-            return go_home(app);
+            app.devices.self_test.clear();
+            let mut fx = go_home(app);
+            // The device worker tests its devices if the last test is older than the shift.
+            fx.push(Effect::Device(super::msg::DeviceCmd::SelfTest));
+            return fx;
         }
         DeskEvent::LoginFailed(e) => {
             let text = app.lang.login_error(&e);

@@ -61,6 +61,15 @@ pub enum EnrollError {
     /// Only a rejected person is reopened.
     #[error("solo se reabre a una persona rechazada (estado: {0})")]
     NotRejected(&'static str),
+    /// The acuse could not be issued (nothing was recorded).
+    #[error("no se pudo emitir el acuse: {0}")]
+    Document(Box<crate::workflows::documents::DocumentError>),
+}
+
+impl From<crate::workflows::documents::DocumentError> for EnrollError {
+    fn from(e: crate::workflows::documents::DocumentError) -> Self {
+        EnrollError::Document(Box::new(e))
+    }
 }
 
 impl From<StoreError> for EnrollError {
@@ -479,7 +488,13 @@ pub fn submit(
         by: session.credential.officer.user().to_owned(),
         reason,
     })?;
-    let detail = format!("enviado a aprobación, duplicados posibles: {}", hits.len());
+    // The acuse goes into the same commit: no submission without its receipt.
+    let acuse = crate::workflows::documents::acuse::for_submission(session, &mut open.record)?;
+    let detail = format!(
+        "enviado a aprobación, duplicados posibles: {}; acuse {}",
+        hits.len(),
+        acuse.payload.folio
+    );
     save(session, &mut open, AuditAction::Captura, &detail)?;
     Ok(folio(id))
 }

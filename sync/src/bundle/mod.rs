@@ -118,8 +118,7 @@ pub fn remember(local: &dyn LocalSide, peer: &str, haves: &[RecordHave]) -> Resu
     let tree = local.replica().tree();
     for h in haves {
         let v = postcard::to_stdvec(h).unwrap_or_default();
-        tree.insert(peer_key(peer, &h.id), v)
-            .map_err(crate::replica::ReplicaError::from)?;
+        tree.insert(peer_key(peer, &h.id), v)?;
     }
     local.replica().flush()?;
     Ok(())
@@ -127,21 +126,16 @@ pub fn remember(local: &dyn LocalSide, peer: &str, haves: &[RecordHave]) -> Resu
 
 fn known(local: &dyn LocalSide, peer: &str, id: &[u8; 16]) -> Result<RecordHave, SyncError> {
     let tree = local.replica().tree();
-    Ok(
-        match tree
-            .get(peer_key(peer, id))
-            .map_err(crate::replica::ReplicaError::from)?
-        {
-            Some(v) => postcard::from_bytes(&v).unwrap_or_else(|_| RecordHave {
-                id: *id,
-                ..RecordHave::default()
-            }),
-            None => RecordHave {
-                id: *id,
-                ..RecordHave::default()
-            },
+    Ok(match tree.get(peer_key(peer, id))? {
+        Some(v) => postcard::from_bytes(&v).unwrap_or_else(|_| RecordHave {
+            id: *id,
+            ..RecordHave::default()
+        }),
+        None => RecordHave {
+            id: *id,
+            ..RecordHave::default()
         },
-    )
+    })
 }
 
 /// Makes an export bundle for `peer` (a name for the per-peer state, e.g. "hub").
@@ -172,12 +166,7 @@ pub fn export(
 }
 
 fn check_new(local: &dyn LocalSide, hash: &Hash) -> Result<(), SyncError> {
-    if local
-        .replica()
-        .tree()
-        .contains_key(keys::bundle(hash))
-        .map_err(crate::replica::ReplicaError::from)?
-    {
+    if local.replica().tree().contains_key(keys::bundle(hash))? {
         return Err(SyncError::Replayed);
     }
     Ok(())
@@ -187,8 +176,7 @@ fn mark_done(local: &dyn LocalSide, hash: &Hash) -> Result<(), SyncError> {
     local
         .replica()
         .tree()
-        .insert(keys::bundle(hash), crate::time::now_utc().into_bytes())
-        .map_err(crate::replica::ReplicaError::from)?;
+        .insert(keys::bundle(hash), crate::time::now_utc().into_bytes())?;
     local.replica().flush()?;
     Ok(())
 }

@@ -13,6 +13,8 @@
 mod client;
 mod head;
 mod limits;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -33,9 +35,10 @@ use crate::protocol::{HubKey, LocalSide, MAX_MESSAGE, NonceCache, Server, Signer
 use crate::replica::Replica;
 use crate::roster::{SignedRoster, Standing, Trust};
 
-/// A hub's storage: its own sled database under `home/hub`.
+/// A hub's storage: its own sled database under `home/hub`, or a PostgreSQL database shared
+/// with other hub processes (feature `postgres`).
 pub struct HubHome {
-    _db: sled::Db,
+    _db: Option<sled::Db>,
     side: RelaySide,
     key: HubKey,
     nonces: NonceCache,
@@ -67,6 +70,18 @@ impl HubHome {
         // What the hub acknowledges (answers, acks) is fsynced first.
         let disk = std::sync::Arc::new(crate::disk::DiskSync::new(&home.join("hub")));
         let replica = Replica::durable(tree, disk);
+        Self::over(replica, Some(db))
+    }
+
+    /// Opens the hub storage in the PostgreSQL database at `url` (migrating its schema);
+    /// every hub process opened on the same database serves the same replica with one key.
+    #[cfg(feature = "postgres")]
+    pub fn open_postgres(url: &str) -> Result<Self, SyncError> {
+        let storage = postgres::PgStorage::connect(url)?;
+        Self::over(Replica::on(Arc::new(storage)), None)
+    }
+
+    fn over(replica: Replica, db: Option<sled::Db>) -> Result<Self, SyncError> {
         Ok(HubHome {
             key: HubKey::load_or_create(&replica)?,
             nonces: NonceCache::new(replica.clone()),

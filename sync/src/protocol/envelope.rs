@@ -41,24 +41,21 @@ impl HubKey {
     /// Loads the hub key kept in `replica`, creating it on first use.
     pub fn load_or_create(replica: &Replica) -> Result<Self, SyncError> {
         let name = [b"m".as_slice(), b"hub_key"].concat();
-        if let Some(v) = replica
-            .tree()
-            .get(&name)
-            .map_err(crate::replica::ReplicaError::from)?
-        {
-            let b: [u8; 32] = v
-                .as_ref()
-                .try_into()
-                .map_err(|_| SyncError::Decode("clave del concentrador".into()))?;
-            return Ok(HubKey(SigningKey::from_bytes(&b)));
+        // Insert-if-absent, then read back: hub processes sharing one database that start
+        // together all end with the one key that was stored first.
+        let fresh = SigningKey::generate(&mut rand::rngs::OsRng);
+        let tree = replica.tree();
+        if tree.insert_new(&name, fresh.to_bytes())? {
+            replica.flush()?;
         }
-        let k = SigningKey::generate(&mut rand::rngs::OsRng);
-        replica
-            .tree()
-            .insert(name, k.to_bytes().to_vec())
-            .map_err(crate::replica::ReplicaError::from)?;
-        replica.flush()?;
-        Ok(HubKey(k))
+        let stored = tree
+            .get(&name)?
+            .ok_or_else(|| SyncError::Decode("clave del concentrador".into()))?;
+        let b: [u8; 32] = stored
+            .as_slice()
+            .try_into()
+            .map_err(|_| SyncError::Decode("clave del concentrador".into()))?;
+        Ok(HubKey(SigningKey::from_bytes(&b)))
     }
 
     /// A throwaway key (tests).
@@ -242,18 +239,13 @@ impl NonceCache {
     /// Records `nonce`; refuses one already seen. Forgets nonces older than the clock window.
     pub fn check(&self, nonce: &[u8; 16], now: u64) -> Result<(), SyncError> {
         let tree = self.replica.tree();
-        let fresh = tree
-            .compare_and_swap(
-                [self.prefix, nonce.as_slice()].concat(),
-                None as Option<&[u8]>,
-                Some(&now.to_be_bytes()[..]),
-            )
-            .map_err(crate::replica::ReplicaError::from)?;
-        if fresh.is_err() {
+        // Insert-if-absent is atomic in every storage (a unique key in PostgreSQL), so of two
+        // hubs sharing one database only the first to see a nonce accepts it.
+        if !tree.insert_new([self.prefix, nonce.as_slice()].concat(), now.to_be_bytes())? {
             return Err(SyncError::Replayed);
         }
         // Durable before answering, so a crash cannot make a replay look fresh.
-        tree.flush().map_err(crate::replica::ReplicaError::from)?;
+        tree.flush()?;
         if nonce[0] == 0 {
             self.prune(now)?;
         }
@@ -262,13 +254,14 @@ impl NonceCache {
 
     fn prune(&self, now: u64) -> Result<(), SyncError> {
         let tree = self.replica.tree();
-        for kv in tree.scan_prefix(self.prefix) {
-            let (k, v) = kv.map_err(crate::replica::ReplicaError::from)?;
-            let at = <[u8; 8]>::try_from(v.as_ref()).map_or(0, u64::from_be_bytes);
+        let mut stale = crate::replica::Batch::default();
+        for (k, v) in tree.scan_prefix(self.prefix)? {
+            let at = <[u8; 8]>::try_from(v.as_slice()).map_or(0, u64::from_be_bytes);
             if at + 2 * MAX_SKEW_MS < now {
-                tree.remove(k).map_err(crate::replica::ReplicaError::from)?;
+                stale.remove(k);
             }
         }
+        tree.apply_batch(stale)?;
         Ok(())
     }
 }

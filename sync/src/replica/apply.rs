@@ -208,8 +208,8 @@ impl Replica {
     /// Records with data received but not merged yet (a merge was interrupted), in id order.
     pub fn pending_merges(&self) -> Result<Vec<RecordId>, ReplicaError> {
         let mut out = Vec::new();
-        for k in self.tree().scan_prefix(keys::PENDING).keys() {
-            if let Some(id) = keys::id_after(&k?, keys::PENDING.len()) {
+        for k in self.tree().scan_keys(keys::PENDING)? {
+            if let Some(id) = keys::id_after(&k, keys::PENDING.len()) {
                 out.push(id);
             }
         }
@@ -271,7 +271,7 @@ impl Replica {
         if d.authors.len() != d.chunks.len() {
             return Ok(Err("fragmentos sin autor".into()));
         }
-        let mut batch = sled::Batch::default();
+        let mut batch = super::Batch::default();
         let has_key = tree.contains_key(keys::wrapped(id))?;
         if !has_key {
             match &d.wrapped_key {
@@ -386,7 +386,7 @@ impl Replica {
         &self,
         id: &RecordId,
         part: BlobPart,
-        batch: &mut sled::Batch,
+        batch: &mut super::Batch,
     ) -> Result<Option<(Hash, u64, bool)>, ReplicaError> {
         let held = self
             .tree()
@@ -427,7 +427,7 @@ impl Replica {
         mark: bool,
     ) -> Result<(), ReplicaError> {
         let tree = self.tree();
-        let mut batch = sled::Batch::default();
+        let mut batch = super::Batch::default();
         batch.remove(keys::wrapped(id));
         for prefix in [
             keys::chunk_prefix(id),
@@ -435,8 +435,7 @@ impl Replica {
             keys::partial_prefix(id),
             keys::blob_prefix(id),
         ] {
-            for kv in tree.scan_prefix(prefix) {
-                let (k, _) = kv?;
+            for k in tree.scan_keys(prefix)? {
                 batch.remove(k);
             }
         }

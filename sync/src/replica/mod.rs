@@ -10,12 +10,14 @@
 mod apply;
 pub mod keys;
 mod origin;
+pub mod storage;
 mod wire;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 pub use apply::{Applied, AuthorStanding, ErasureCheck};
+pub use storage::{Batch, ReplicaStorage, ReplicaTree, SledStorage, WriterGuard};
 pub use wire::{BlobPart, ChunkAuthor, Erasure, RecordData, RecordHave};
 
 use crate::record::RecordId;
@@ -39,6 +41,21 @@ pub enum ReplicaError {
     /// Making a flush durable failed (full disk, I/O error).
     #[error(transparent)]
     Disk(#[from] crate::disk::DiskError),
+    /// The hub's PostgreSQL database failed or refused a statement.
+    #[cfg(feature = "postgres")]
+    #[error("error de la base PostgreSQL del concentrador: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// The hub database was migrated by a newer huella than this one.
+    #[cfg(feature = "postgres")]
+    #[error(
+        "la base del concentrador tiene el esquema {found}, más nuevo que el {known} de este programa; actualice huella"
+    )]
+    SchemaNewer {
+        /// Schema version found in the database.
+        found: i32,
+        /// Newest schema version this program knows.
+        known: i32,
+    },
 }
 
 impl From<sled::Error> for ReplicaError {
@@ -119,32 +136,34 @@ pub fn chunk_hash(id: &RecordId, sealed: &[u8]) -> Hash {
         .into()
 }
 
-/// The replicated state of one node over its sled tree.
+/// The replicated state of one node over its storage (a sled tree, or PostgreSQL for hubs).
 #[derive(Clone)]
 pub struct Replica {
-    tree: sled::Tree,
-    /// Fsyncs the database after a flush (absent for replicas made by [`Replica::new`]).
-    disk: Option<std::sync::Arc<crate::disk::DiskSync>>,
+    tree: ReplicaTree,
 }
 
 impl Replica {
     /// The replica kept in `tree` (the station's record tree, or the hub's tree). Its
     /// [`Replica::flush`] relies on sled's flush only; see [`Replica::durable`].
     pub fn new(tree: sled::Tree) -> Self {
-        Replica { tree, disk: None }
+        Replica::on(std::sync::Arc::new(SledStorage::new(tree, None)))
     }
 
     /// The replica kept in `tree`, whose [`Replica::flush`] also fsyncs the database files
     /// and directory through `disk` (what a node tells a peer is on disk then survives a
     /// power cut).
     pub fn durable(tree: sled::Tree, disk: std::sync::Arc<crate::disk::DiskSync>) -> Self {
+        Replica::on(std::sync::Arc::new(SledStorage::new(tree, Some(disk))))
+    }
+
+    /// The replica kept in `storage`.
+    pub fn on(storage: std::sync::Arc<dyn ReplicaStorage>) -> Self {
         Replica {
-            tree,
-            disk: Some(disk),
+            tree: ReplicaTree::new(storage),
         }
     }
 
-    pub(crate) fn tree(&self) -> &sled::Tree {
+    pub(crate) fn tree(&self) -> &ReplicaTree {
         &self.tree
     }
 
@@ -168,8 +187,7 @@ impl Replica {
     /// interrupted), in id order.
     pub fn opaque(&self) -> Result<Vec<RecordId>, ReplicaError> {
         let mut out = Vec::new();
-        for kv in self.tree.scan_prefix(keys::META) {
-            let (k, v) = kv?;
+        for (k, v) in self.tree.scan_prefix(keys::META)? {
             let m: RecordMeta = postcard::from_bytes(&v)
                 .map_err(|e| ReplicaError::Damaged(format!("meta: {e}")))?;
             if m.readable != Some(true)
@@ -184,8 +202,7 @@ impl Replica {
     /// Hashes of the record's wire chunks.
     pub fn chunk_hashes(&self, id: &RecordId) -> Result<Vec<Hash>, ReplicaError> {
         let mut out = Vec::new();
-        for kv in self.tree.scan_prefix(keys::chunk_prefix(id)) {
-            let (k, _) = kv?;
+        for k in self.tree.scan_keys(keys::chunk_prefix(id))? {
             if let Some(h) = keys::hash_after(&k, 17) {
                 out.push(h);
             }
@@ -196,10 +213,9 @@ impl Replica {
     /// The record's sealed wire chunks, in hash order.
     pub fn chunks(&self, id: &RecordId) -> Result<Vec<(Hash, Vec<u8>)>, ReplicaError> {
         let mut out = Vec::new();
-        for kv in self.tree.scan_prefix(keys::chunk_prefix(id)) {
-            let (k, v) = kv?;
+        for (k, v) in self.tree.scan_prefix(keys::chunk_prefix(id))? {
             if let Some(h) = keys::hash_after(&k, 17) {
-                out.push((h, v.to_vec()));
+                out.push((h, v));
             }
         }
         Ok(out)
@@ -208,8 +224,7 @@ impl Replica {
     /// Hashes of the record's complete blobs.
     pub fn blob_hashes(&self, id: &RecordId) -> Result<Vec<Hash>, ReplicaError> {
         let mut out = Vec::new();
-        for kv in self.tree.scan_prefix(keys::blob_prefix(id)) {
-            let (k, _) = kv?;
+        for k in self.tree.scan_keys(keys::blob_prefix(id))? {
             if let Some(h) = keys::hash_after(&k, 17) {
                 out.push(h);
             }
@@ -219,7 +234,7 @@ impl Replica {
 
     /// The record's wrapped data key as replicated.
     pub fn wrapped_key(&self, id: &RecordId) -> Result<Option<Vec<u8>>, ReplicaError> {
-        Ok(self.tree.get(keys::wrapped(id))?.map(|v| v.to_vec()))
+        self.tree.get(keys::wrapped(id))
     }
 
     /// The signed erasure entry of a record, if it was erased.
@@ -235,8 +250,7 @@ impl Replica {
     /// Every erasure entry (the replicated erasure list).
     pub fn erasures(&self) -> Result<Vec<Erasure>, ReplicaError> {
         let mut out = Vec::new();
-        for kv in self.tree.scan_prefix(keys::ERASURE) {
-            let (_, v) = kv?;
+        for (_, v) in self.tree.scan_prefix(keys::ERASURE)? {
             out.push(postcard::from_bytes(&v).map_err(|e| ReplicaError::Damaged(e.to_string()))?);
         }
         Ok(out)
@@ -269,8 +283,7 @@ impl Replica {
     pub fn entries_in(&self, buckets: &[u8]) -> Result<Vec<(RecordId, Hash)>, ReplicaError> {
         let mut out = Vec::new();
         let mut scan = |prefix: Vec<u8>| -> Result<(), ReplicaError> {
-            for kv in self.tree.scan_prefix(prefix) {
-                let (k, v) = kv?;
+            for (k, v) in self.tree.scan_prefix(prefix)? {
                 let Some(id) = keys::id_after(&k, 1) else {
                     continue;
                 };
@@ -326,10 +339,9 @@ impl Replica {
 
     fn partial_offsets(&self, id: &RecordId) -> Result<Vec<(Hash, u64)>, ReplicaError> {
         let mut out = Vec::new();
-        for kv in self.tree.scan_prefix(keys::partial_prefix(id)) {
-            let (k, v) = kv?;
+        for (k, n) in self.tree.scan_sizes(keys::partial_prefix(id))? {
             if let Some(h) = keys::hash_after(&k, 17) {
-                out.push((h, v.len() as u64));
+                out.push((h, n));
             }
         }
         Ok(out)
@@ -341,7 +353,7 @@ impl Replica {
         Ok(self
             .tree
             .get(k)?
-            .and_then(|v| <[u8; 32]>::try_from(v.as_ref()).ok()))
+            .and_then(|v| <[u8; 32]>::try_from(v.as_slice()).ok()))
     }
 
     /// Pins `peer`'s signing key (trust on first use, or set by the operator).
@@ -354,8 +366,7 @@ impl Replica {
     /// Refused requests and bundles logged by this node (JSON, no personal data).
     pub fn refusals(&self) -> Result<Vec<serde_json::Value>, ReplicaError> {
         let mut out = Vec::new();
-        for kv in self.tree.scan_prefix(keys::REFUSAL) {
-            let (_, v) = kv?;
+        for (_, v) in self.tree.scan_prefix(keys::REFUSAL)? {
             out.push(serde_json::from_slice(&v).unwrap_or(serde_json::Value::Null));
         }
         Ok(out)
@@ -363,11 +374,7 @@ impl Replica {
 
     /// Flushes the replica to disk (and fsyncs it, for a [`Replica::durable`] replica).
     pub fn flush(&self) -> Result<(), ReplicaError> {
-        self.tree.flush()?;
-        if let Some(d) = &self.disk {
-            d.sync()?;
-        }
-        Ok(())
+        self.tree.flush()
     }
 }
 

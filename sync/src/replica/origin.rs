@@ -24,14 +24,14 @@ impl Replica {
         if office.is_empty() || office.contains('\0') {
             return Ok(());
         }
-        let mut batch = sled::Batch::default();
+        let mut batch = super::Batch::default();
         let mut any = false;
         for id in ids {
             if self.tree().contains_key(keys::origin(id))? {
                 continue;
             }
             batch.insert(keys::origin(id), office.as_bytes());
-            batch.insert(keys::office_record(office, id), &[] as &[u8]);
+            batch.insert(keys::office_record(office, id), Vec::new());
             any = true;
         }
         if any {
@@ -44,8 +44,8 @@ impl Replica {
     pub fn office_records(&self, office: &str) -> Result<Vec<RecordId>, ReplicaError> {
         let prefix = keys::office_prefix(office);
         let mut out = Vec::new();
-        for k in self.tree().scan_prefix(&prefix).keys() {
-            if let Some(id) = keys::id_after(&k?, prefix.len()) {
+        for k in self.tree().scan_keys(&prefix)? {
+            if let Some(id) = keys::id_after(&k, prefix.len()) {
                 out.push(id);
             }
         }

@@ -29,6 +29,10 @@ pub struct RosterStation {
     pub recipient: String,
     /// Whether the station was revoked (refused from then on).
     pub revoked: bool,
+    /// When it was revoked (UTC), so that documents it signed before still verify; empty in
+    /// rosters signed before this was recorded (then none of its documents verifies).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub revoked_at: String,
 }
 
 /// An administrator allowed to sign the office's next roster.
@@ -274,8 +278,7 @@ impl Trust {
     /// Every known roster.
     pub fn all(&self) -> Result<Vec<(Roster, SignedRoster)>, RosterError> {
         let mut out = Vec::new();
-        for kv in self.replica.tree().scan_prefix(keys::ROSTER) {
-            let (_, v) = kv?;
+        for (_, v) in self.replica.tree().scan_prefix(keys::ROSTER)? {
             let s = SignedRoster::from_file_bytes(&v)?;
             out.push((s.roster()?, s));
         }
