@@ -166,16 +166,32 @@ fn an_officer_enrolls_ten_fingers_and_the_photo_on_the_libfprint_reader() {
         let n = impressions[done];
         assert!(n < 8, "finger {done}: every impression refused\n{screen}");
         impressions[done] += 1;
-        let stream = present(
-            &socket,
-            &image_message(&format!("{}_{}", 101 + done, n + 1)),
-        );
-        wait_until(&t, &home, "the read to be judged", |s| {
+        // A capture the console restarts (a second finger request cancels the first) drops a
+        // client already read: the finger is presented again, as a person would, until the
+        // console judges a read.
+        let message = image_message(&format!("{}_{}", 101 + done, n + 1));
+        let judged = |s: &str| {
             fingers_done(s) != Some(done)
                 || s.contains("Calidad baja")
                 || s.contains("Imagen inutilizable")
-        });
-        drop(stream);
+        };
+        let mut presented = 0;
+        loop {
+            presented += 1;
+            let stream = present(&socket, &message);
+            let start = Instant::now();
+            while !judged(&t.screen()) && start.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            drop(stream);
+            if judged(&t.screen()) {
+                break;
+            }
+            if presented == 5 {
+                wait_until(&t, &home, "the read to be judged", judged);
+                break;
+            }
+        }
     }
     eprintln!(
         "ten fingers from libfprint: {} reads, {accepted_best} accepted as best",
