@@ -164,9 +164,9 @@ fn an_officer_enrolls_ten_fingers_and_the_photo_on_the_libfprint_reader() {
         let n = impressions[done];
         assert!(n < 8, "finger {done}: every impression refused\n{screen}");
         impressions[done] += 1;
-        // A capture the console restarts (a second finger request cancels the first) drops a
-        // client already read: the finger is presented again, as a person would, until the
-        // console judges a read.
+        // An image written as the prompt appears can be lost (likely a capture the console
+        // restarts, whose client the reader already read): the finger is presented again on
+        // a new connection, as a person would, until the console judges a read.
         let message = image_message(&format!("{}_{}", 101 + done, n + 1));
         let judged = |s: &str| {
             fingers_done(s) != Some(done)
