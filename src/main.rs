@@ -108,8 +108,11 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::ProofOfLife(args) => huella::commands::proof::run(home, &args),
         Command::Person(args) => huella::commands::person::run(home, &args),
         Command::Document(args) => huella::commands::document::run(home, args),
+        Command::Arco(args) => huella::commands::arco::run(home, args),
+        Command::Retention(args) => huella::commands::retention::run(home, args),
         Command::Movement(args) => huella::commands::movement::run(home, args),
         Command::Restriction(args) => huella::commands::restriction::run(home, args),
         Command::Report(args) => huella::commands::report::run(home, args),
+        Command::Central(args) => huella::commands::central::run(home, args),
     }
 }

@@ -165,7 +165,8 @@ fn pdf_text(pdf: &Path) -> String {
     std::fs::read_to_string(txt).expect("text")
 }
 
-/// The QR code of the PDF's first page, rendered by `pdftoppm` and decoded by rqrr.
+/// The QR code of the PDF's first page, rendered by `pdftoppm` at 300 dpi (a flatbed scan's
+/// resolution) and decoded by rqrr.
 fn qr_of(pdf: &Path) -> String {
     let prefix = pdf.with_extension("page");
     tool(
@@ -206,6 +207,16 @@ fn written(out: &str) -> (String, String) {
         .expect("code")
         .to_owned();
     (folio, code)
+}
+
+/// `YYYY-MM-DD` of today (UTC) plus `days`.
+fn days_from_today(days: i64) -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let (y, m, d) = huella_sync::time::civil_from_days(secs as i64 / 86_400 + days);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 fn staff(home: &Path, dir: &Path, pass: &Path) -> PathBuf {
@@ -335,6 +346,45 @@ fn acuses_and_constancias_verify_offline_across_the_office_and_fail_when_they_sh
     assert!(text.contains("Captura biométrica aprobada"), "{text}");
     assert!(text.contains("Supervisor"), "{text}");
 
+    // A movement on A: its acuse has the movement's folio.
+    let worker = import(&a, dir, "6", &pass);
+    let out = ok(&admin(
+        &a,
+        &pass,
+        &[
+            "movement",
+            "salario",
+            "--curp",
+            &worker,
+            "--salary",
+            "612.50",
+            "--date",
+            &days_from_today(-1),
+        ],
+    ));
+    let movement_folio = out
+        .lines()
+        .find_map(|l| l.strip_prefix("movimiento registrado: modificacion_salario, folio "))
+        .expect("movement line")
+        .to_owned();
+    let movement_pdf = dir.join("movimiento.pdf");
+    ok(&admin(
+        &a,
+        &pass,
+        &[
+            "document",
+            "acuse",
+            &movement_folio,
+            "--pdf",
+            s(&movement_pdf),
+        ],
+    ));
+    let text = pdf_text(&movement_pdf);
+    assert!(
+        text.contains("Movimiento afiliatorio") && text.contains("612.50"),
+        "{text}"
+    );
+
     // B syncs once with A, then A's server is gone: B verifies everything offline.
     sync_from(&a, &b, &pass);
     let line = valid(&b, s(&pdf));
@@ -346,6 +396,10 @@ fn acuses_and_constancias_verify_offline_across_the_office_and_fail_when_they_sh
         )
     );
     valid(&b, s(&txt));
+    assert!(
+        valid(&b, s(&movement_pdf))
+            .contains(&format!("acuse {movement_folio}, oficina 0901, estación A"))
+    );
     // The QR code read off the rendered page verifies on its own.
     let scanned = dir.join("qr.txt");
     std::fs::write(&scanned, qr_of(&approval_pdf)).expect("write");
@@ -473,4 +527,94 @@ fn acuses_and_constancias_verify_offline_across_the_office_and_fail_when_they_sh
         out.starts_with("documento inválido: station C was revoked"),
         "{out}"
     );
+}
+
+#[test]
+fn a_constancia_keeps_rights_eight_weeks_after_a_baja_with_ten_weeks_of_contributions() {
+    let d = tempfile::tempdir().expect("tmp");
+    let dir = d.path();
+    let a = dir.join("a");
+    let pass = dir.join("pass");
+    std::fs::write(&pass, "clave-de-prueba-constancia\n").expect("pass");
+    init(&a, "0901", "A", &pass);
+    // Two workers whose alta is 13 and 19 weeks ago; each leaves after 10 weeks.
+    let csv = dir.join("people.csv");
+    ok(&huella(
+        &a,
+        &[
+            "sample",
+            "csv",
+            "--people",
+            "2",
+            "--seed",
+            "31",
+            "--out",
+            s(&csv),
+        ],
+    ));
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut curps = Vec::new();
+    for (row, weeks_ago) in [(1, 13), (2, 19)] {
+        let mut fields: Vec<String> = lines[row].split(',').map(str::to_owned).collect();
+        fields[11] = days_from_today(-7 * weeks_ago);
+        curps.push(fields[0].clone());
+        lines[row] = fields.join(",");
+    }
+    std::fs::write(&csv, lines.join("\n") + "\n").expect("write");
+    ok(&admin(&a, &pass, &["import", s(&csv)]));
+    let constancia = |curp: &str, weeks_since_baja: i64| {
+        ok(&admin(
+            &a,
+            &pass,
+            &[
+                "movement",
+                "baja",
+                "--curp",
+                curp,
+                "--date",
+                &days_from_today(-7 * weeks_since_baja),
+                "--reason",
+                "renuncia",
+            ],
+        ));
+        let pdf = dir.join(format!("{curp}.pdf"));
+        let txt = dir.join(format!("{curp}.txt"));
+        ok(&admin(
+            &a,
+            &pass,
+            &[
+                "document",
+                "constancia",
+                "--curp",
+                curp,
+                "--pdf",
+                s(&pdf),
+                "--txt",
+                s(&txt),
+            ],
+        ));
+        valid(&a, s(&pdf));
+        (pdf_text(&pdf), std::fs::read_to_string(&txt).expect("txt"))
+    };
+    let (three, three_txt) = constancia(&curps[0], 3);
+    assert!(
+        three_txt.contains("Vigencia de derechos: VIGENTE\n"),
+        "{three_txt}"
+    );
+    assert!(
+        three_txt.contains("art. 109 de la Ley del Seguro Social"),
+        "{three_txt}"
+    );
+    assert!(three.contains("Vigente hasta"), "{three}");
+    assert!(
+        three_txt.contains("Semanas cotizadas antes de la baja: 10\n"),
+        "{three_txt}"
+    );
+    let (nine, nine_txt) = constancia(&curps[1], 9);
+    assert!(
+        nine_txt.contains("Vigencia de derechos: NO VIGENTE\n"),
+        "{nine_txt}"
+    );
+    assert!(nine.contains("NO VIGENTE"), "{nine}");
 }

@@ -4,7 +4,9 @@
 //! reads go through [`scan`]. Errors bubble up to `main`, which prints one line. No command
 //! opens the store or writes an audit entry: the workflows do.
 
+pub mod arco;
 pub mod backup;
+pub mod central;
 pub mod console;
 pub mod demo;
 pub mod devices;
@@ -17,6 +19,7 @@ pub mod out;
 pub mod person;
 pub mod policy;
 pub mod proof;
+pub mod retention;
 pub mod review;
 pub mod sample;
 pub mod scan;

@@ -145,7 +145,18 @@ pub fn find(
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
     if json_out {
         let found = lookup::find_with_history(&session, &query)?;
-        say!("{}", serde_json::to_string_pretty(&found)?)?;
+        // Each person also says when retention will erase their biometrics (docs/privacy.md).
+        let ids: Vec<&str> = found.iter().map(|p| p.summary.id.as_str()).collect();
+        let dates = crate::workflows::retention::erase_dates(home, &session, &ids)?;
+        let mut people = serde_json::to_value(&found)?;
+        if let Some(list) = people.as_array_mut() {
+            for (p, date) in list.iter_mut().zip(dates) {
+                if let Some(obj) = p.as_object_mut() {
+                    obj.insert("biometria_se_borra_el".into(), date.into());
+                }
+            }
+        }
+        say!("{}", serde_json::to_string_pretty(&people)?)?;
         return Ok(());
     }
     let found = lookup::find(&session, &query)?;

@@ -22,6 +22,8 @@ pub mod view;
 pub mod widgets;
 pub mod workers;
 
+pub mod documents_config;
+
 use std::sync::mpsc::{SyncSender, TrySendError};
 use std::time::{Duration, Instant};
 

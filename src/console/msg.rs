@@ -41,6 +41,9 @@ pub enum DeskError {
     /// A lookup (the identifier typed is explained by the error's chain).
     #[error("{0:#}")]
     Lookup(anyhow::Error),
+    /// An ARCO request.
+    #[error(transparent)]
+    Arco(Box<crate::workflows::arco::ArcoError>),
 }
 
 macro_rules! desk_error_from {
@@ -58,7 +61,8 @@ desk_error_from!(
     Review(ReviewError),
     Person(PersonError),
     Overview(OverviewError),
-    Survival(SurvivalError)
+    Survival(SurvivalError),
+    Arco(crate::workflows::arco::ArcoError)
 );
 
 /// Work for the desk worker (store, keys, matching).
@@ -162,6 +166,19 @@ pub enum DeskCmd {
     SyncRound,
     /// Reopen a rejected person for a new enrollment.
     Reopen(RecordId),
+    /// Open ARCO requests.
+    ArcoList,
+    /// File an ARCO request at the counter.
+    ArcoFile {
+        /// The person's CURP.
+        curp: String,
+        /// The right.
+        right: crate::workflows::types::ArcoRight,
+        /// Who asks (empty: the person).
+        requester: String,
+        /// The identification shown.
+        identification: String,
+    },
 }
 
 /// Results from the desk worker (errors typed; the console words them).
@@ -209,6 +226,10 @@ pub enum DeskEvent {
     SyncOverview(Box<SyncOverview>),
     /// A proof of life recorded, with the refreshed file.
     ProvedLife(Result<ProofOfLife, DeskError>),
+    /// Open ARCO requests, most urgent first.
+    ArcoList(Result<Vec<crate::workflows::arco::OpenRequest>, DeskError>),
+    /// An ARCO request filed.
+    ArcoFiled(Result<crate::workflows::types::ArcoRequest, DeskError>),
 }
 
 /// A recorded proof of life.

@@ -65,12 +65,14 @@ pub struct EmployerReport {
     pub rows: Vec<EmployerRow>,
 }
 
-/// Whether `record` may appear in an employer report. Every person appears today; this is the
-/// one place where a person's opposition to employer reports (ARCO opposition, recorded in
-/// their record) is to be honoured, so no other code filters this report.
+/// Whether `record` may appear in an employer report: not when the person opposed it (ARCO
+/// opposition `employer_report`, recorded in their record). The one place this report is
+/// filtered.
 pub fn appears_in_employer_report(record: &PersonRecord) -> bool {
-    let _ = record;
-    true
+    crate::workflows::arco::oppose::allows(
+        record,
+        crate::workflows::arco::oppose::SecondaryUse::EmployerReport,
+    )
 }
 
 /// Builds the report of `employer` (audited as an export).

@@ -5,8 +5,10 @@
 //! the audit entries and the policy; they print nothing and hold no user-facing text.
 
 pub mod activity;
+pub mod arco;
 pub mod backup;
 pub mod bundles;
+pub mod central;
 pub mod conflicts;
 pub mod documents;
 pub mod drafts;
@@ -24,6 +26,7 @@ pub mod peer_server;
 pub mod person;
 pub mod policy;
 pub mod recover;
+pub mod retention;
 pub mod review;
 pub mod self_test;
 pub mod session;

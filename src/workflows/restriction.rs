@@ -144,9 +144,11 @@ pub fn notify(session: &Session, id: RecordId, date: &str) -> Result<Notice, Res
         return Err(RestrictionError::AlreadyApproved(stored.as_str()));
     }
     open.record.set_biometric_notice(date)?;
-    let identity = open.record.identity()?;
-    let tags =
-        crate::workflows::indexing::tags_for(session.credential.station.index_key(), &identity);
+    // The whole record's tags: former CURPs and open ARCO requests stay indexed.
+    let tags = crate::workflows::indexing::record_tags(
+        session.credential.station.index_key(),
+        &open.record,
+    );
     let mut batch = session.store.batch();
     batch.save_record(&keys, &mut open, tags)?;
     batch.audit(

@@ -171,9 +171,7 @@ pub struct StationIndexer<'a>(pub &'a IndexKey);
 
 impl Indexer for StationIndexer<'_> {
     fn tags(&self, r: &PersonRecord) -> Vec<BlindTag> {
-        r.identity()
-            .map(|i| crate::workflows::indexing::tags_for(self.0, &i))
-            .unwrap_or_default()
+        crate::workflows::indexing::record_tags(self.0, r)
     }
     fn curp_tag(&self, r: &PersonRecord) -> Option<BlindTag> {
         r.identity()

@@ -363,6 +363,9 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<CliError>() {
         return Some(e.to_string());
     }
+    if let Some(text) = super::arco::error_en(e) {
+        return Some(text);
+    }
     if let Some(e) = e.downcast_ref::<OutputError>() {
         return Some(match e {
             OutputError::Io(io) => format!("could not write to standard output: {io}"),
@@ -398,6 +401,9 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     }
     if let Some(e) = e.downcast_ref::<ReviewError>() {
         return review(e);
+    }
+    if let Some(e) = e.downcast_ref::<crate::workflows::central::CentralError>() {
+        return super::central::error_en(e);
     }
     if let Some(e) = e.downcast_ref::<OfficerFingerError>() {
         return officer_finger(e);
@@ -447,6 +453,7 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
                 Some("there is no enrolled template of that finger".to_owned())
             }
             SurvivalError::Unusable(_) => Some("unusable fingerprint; capture it again".to_owned()),
+            SurvivalError::Opposed(o) => Some(super::arco::opposed_en(o)),
         };
     }
     if let Some(e) = e.downcast_ref::<EraseError>() {

@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 
 pub use crate::console::Lang;
 
+pub mod arco;
+pub mod central;
 pub mod contract;
 pub mod documents;
 pub mod en;

@@ -17,6 +17,10 @@ pub fn movement_en(e: &MovementError) -> Option<String> {
         MovementError::NeedsSupervisor => {
             "only a supervisor or an administrator records a death".to_owned()
         }
+        MovementError::Document(e) => {
+            return super::documents::en_error(e)
+                .map(|d| format!("the acuse could not be issued: {d}"));
+        }
         _ => return None,
     })
 }

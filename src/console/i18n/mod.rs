@@ -7,6 +7,7 @@ use super::action::Action;
 use super::state::Screen;
 use crate::workflows::enroll::FaceCheckKind;
 
+pub mod arco;
 mod clock;
 mod devices;
 pub mod en;
@@ -312,6 +313,8 @@ pub struct Strings {
     pub other_finger: &'static str,
     /// Text `overdue`.
     pub overdue: &'static str,
+    /// Text `not_notified` (a pending person with no restriction notice: no clock runs).
+    pub not_notified: &'static str,
     /// Text `own_capture`.
     pub own_capture: &'static str,
     /// Text `passphrase`.
@@ -514,6 +517,14 @@ pub struct Strings {
     pub busy: &'static str,
     /// Text `recapture_requested`.
     pub recapture_requested: &'static str,
+    /// Text `central_registered` (a verified central registration).
+    pub central_registered: &'static str,
+    /// Text `central_review` (a national duplicate case is open).
+    pub central_review: &'static str,
+    /// Text `central_duplicate` (the central supervisor decided: duplicate).
+    pub central_duplicate: &'static str,
+    /// Text `central_unverified` (a central verdict this station does not accept).
+    pub central_unverified: &'static str,
     /// Text `self_test`.
     pub self_test: &'static str,
     /// Text `self_test_running`.

@@ -146,7 +146,19 @@ impl Desk {
                 lookup::find(s, &q).map_err(DeskError::Lookup),
             )],
             DeskCmd::Person(id) => vec![DeskEvent::Person(
-                person::open(s, id).map(Box::new).map_err(DeskError::from),
+                person::open(s, id)
+                    .map(|mut file| {
+                        // When retention will erase the biometrics, with this station's period.
+                        file.biometrics_erased_on = crate::workflows::retention::erase_dates(
+                            home,
+                            s,
+                            &[file.summary.id.as_str()],
+                        )
+                        .ok()
+                        .and_then(|mut d| d.pop().flatten());
+                        Box::new(file)
+                    })
+                    .map_err(DeskError::from),
             )],
             DeskCmd::StartEnroll(id) => {
                 let r = enroll::load_draft(s, id).map(Box::new);
@@ -200,10 +212,23 @@ impl Desk {
                 let r = enroll::submit(s, id, &hits);
                 if r.is_ok() {
                     self.remember(s, None);
+                    self.print_acuse(s, id);
                 }
                 vec![DeskEvent::Submitted(r.map_err(DeskError::from))]
             }
             DeskCmd::Queue => vec![DeskEvent::Queue(review::queue(s).map_err(DeskError::from))],
+            DeskCmd::ArcoList => vec![DeskEvent::ArcoList(
+                crate::workflows::arco::list(s).map_err(DeskError::from),
+            )],
+            DeskCmd::ArcoFile {
+                curp,
+                right,
+                requester,
+                identification,
+            } => vec![DeskEvent::ArcoFiled(
+                crate::workflows::arco::file(s, &curp, right, &requester, &identification)
+                    .map_err(DeskError::from),
+            )],
             DeskCmd::Review(id) => vec![DeskEvent::Review(
                 review::evidence(s, id)
                     .map(Box::new)
@@ -227,11 +252,11 @@ impl Desk {
                     finger: live.as_ref(),
                     recapture: &recapture,
                 };
-                vec![DeskEvent::Decided(
-                    review::decide(home, s, &req)
-                        .map(|o| o.approval.decision)
-                        .map_err(DeskError::from),
-                )]
+                let outcome = review::decide(home, s, &req).map(|o| o.approval.decision);
+                if matches!(outcome, Ok(crate::workflows::types::Decision::Aprobar)) {
+                    self.print_acuse(s, id);
+                }
+                vec![DeskEvent::Decided(outcome.map_err(DeskError::from))]
             }
             DeskCmd::Pending => vec![DeskEvent::Pending(
                 overview::pending(s, PENDING_ROWS).map_err(DeskError::from),
@@ -249,6 +274,19 @@ impl Desk {
                 })
             }
             Err(e) => DeskEvent::LoginFailed(e),
+        }
+    }
+
+    /// Prints the person's latest acuse into the `[documentos]` folder of `consola.toml`, if
+    /// one is set; a failure is logged (the acuse stays in the record: `huella document acuse`).
+    fn print_acuse(&self, s: &Session, id: crate::workflows::types::RecordId) {
+        let Some((folder, size)) =
+            crate::console::documents_config::DocumentsConfig::load(&self.home).target()
+        else {
+            return;
+        };
+        if let Err(e) = crate::workflows::documents::print::latest_acuse_to(s, id, &folder, size) {
+            tracing::warn!(target: "huella::consola", "acuse not printed: {e}");
         }
     }
 

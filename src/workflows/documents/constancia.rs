@@ -37,6 +37,8 @@ pub struct Vigencia {
     pub weeks_before_baja: i64,
     /// Last day of entitlement when it is kept after a baja.
     pub until: Option<String>,
+    /// Date of death, when a defunción is recorded (nothing is kept after it).
+    pub deceased: Option<String>,
 }
 
 /// Days since 1970-01-01 of `YYYY-MM-DD` (`None` when it is not a date).
@@ -71,6 +73,7 @@ pub fn vigencia(movements: &[Movement], pre: Option<&PreRegistration>, today: &s
     }
     let now = day(today).unwrap_or(i64::MIN);
     let mut last_baja: Option<(i64, i64)> = None; // (baja day, weeks before it)
+    let mut deceased = None;
     for m in moves {
         let Some(d) = day(&m.fecha) else { continue };
         if d > now {
@@ -89,8 +92,22 @@ pub fn vigencia(movements: &[Movement], pre: Option<&PreRegistration>, today: &s
                     last_baja = Some((d, (d - since) / 7));
                 }
             }
+            MovementKind::Defuncion => {
+                open.clear();
+                deceased = Some(date_of(d));
+            }
             _ => {}
         }
+    }
+    if deceased.is_some() {
+        return Vigencia {
+            vigente: false,
+            active: None,
+            last_baja: None,
+            weeks_before_baja: 0,
+            until: None,
+            deceased,
+        };
     }
     if let Some((employer, since)) = open.first() {
         return Vigencia {
@@ -99,6 +116,7 @@ pub fn vigencia(movements: &[Movement], pre: Option<&PreRegistration>, today: &s
             last_baja: None,
             weeks_before_baja: 0,
             until: None,
+            deceased: None,
         };
     }
     match last_baja {
@@ -111,6 +129,7 @@ pub fn vigencia(movements: &[Movement], pre: Option<&PreRegistration>, today: &s
                 last_baja: Some(date_of(baja)),
                 weeks_before_baja: weeks,
                 until: kept.then(|| date_of(until)),
+                deceased: None,
             }
         }
         None => Vigencia {
@@ -119,6 +138,7 @@ pub fn vigencia(movements: &[Movement], pre: Option<&PreRegistration>, today: &s
             last_baja: None,
             weeks_before_baja: 0,
             until: None,
+            deceased: None,
         },
     }
 }
@@ -137,7 +157,8 @@ pub fn issue(session: &Session, id: RecordId) -> Result<SignedPayload, DocumentE
         record.pre_registration()?.as_ref(),
         &today,
     );
-    let status = record.status()?;
+    // The effective status: restringido is derived from the notice date (workflows::restriction).
+    let status = crate::workflows::restriction::status_of(record)?;
     let mut lines: Vec<(String, String)> = vec![
         (w::AS_OF.into(), today.clone()),
         (
@@ -146,6 +167,10 @@ pub fn issue(session: &Session, id: RecordId) -> Result<SignedPayload, DocumentE
         ),
     ];
     match (&v.active, &v.last_baja) {
+        _ if v.deceased.is_some() => {
+            let date = v.deceased.clone().unwrap_or_default();
+            lines.push((w::BASIS.into(), format!("{} ({date})", w::BASIS_DECEASED)));
+        }
         (Some((employer, since)), _) => {
             lines.push((w::BASIS.into(), w::BASIS_ALTA.into()));
             lines.push((w::EMPLOYER.into(), format!("{employer} (desde {since})")));
@@ -186,12 +211,9 @@ pub fn issue(session: &Session, id: RecordId) -> Result<SignedPayload, DocumentE
         lines,
     };
     let signed = attach(session, record, payload)?;
+    let record_tags = crate::workflows::enroll::tags(session, &open.record);
     let mut batch = session.store.batch();
-    batch.save_record(
-        &keys,
-        &mut open,
-        crate::workflows::enroll::tags(session, &identity),
-    )?;
+    batch.save_record(&keys, &mut open, record_tags)?;
     batch.audit(
         AuditAction::Exportacion,
         &[id],
@@ -262,6 +284,14 @@ mod tests {
         assert_eq!(v.weeks_before_baja, 6);
         assert!(!v.vigente);
         assert_eq!(v.until, None);
+    }
+
+    #[test]
+    fn nothing_is_kept_after_a_defuncion() {
+        let moves = [mv(MovementKind::Defuncion, "2026-03-16")];
+        let v = vigencia(&moves, Some(&pre("2026-01-05")), "2026-03-20");
+        assert!(!v.vigente);
+        assert_eq!(v.deceased.as_deref(), Some("2026-03-16"));
     }
 
     #[test]

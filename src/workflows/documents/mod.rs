@@ -17,6 +17,7 @@ pub mod constancia;
 pub mod log;
 pub mod payload;
 pub mod pdf;
+pub mod print;
 pub mod qr;
 pub mod render;
 pub mod verify;

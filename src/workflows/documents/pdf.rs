@@ -78,17 +78,20 @@ pub enum PdfError {
 const MARGIN: f32 = 20.0;
 const BODY_PT: f32 = 10.0;
 const LINE_MM: f32 = 5.6;
-const QR_MM: f32 = 55.0;
+const QR_MM: f32 = 62.0;
 const FOOTER_MM: f32 = 22.0;
 /// Millimetres per point.
 const PT_MM: f32 = 0.3528;
 
 /// One thing placed on a page, top-down.
 enum Item {
-    Label(String, String),
-    Continuation(String),
+    /// A row of a labelled line: part of the label (or nothing), part of the value.
+    Row(String, String),
     Qr,
 }
+
+/// Width of the label column (mm).
+const LABEL_MM: f32 = 52.0;
 
 /// Characters of body text that fit in `width_mm` (DejaVu Sans averages ~0.55 em).
 fn chars_per_line(width_mm: f32, size_pt: f32) -> usize {
@@ -126,8 +129,7 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
 
 /// Lays the content out into pages of items.
 fn paginate(content: &PageContent, height: f32, width: f32) -> Vec<Vec<Item>> {
-    let label_mm = 52.0;
-    let per_line = chars_per_line(width - 2.0 * MARGIN - label_mm, BODY_PT);
+    let per_line = chars_per_line(width - 2.0 * MARGIN - LABEL_MM, BODY_PT);
     let first_top = height - MARGIN - 22.0;
     let other_top = height - MARGIN;
     let bottom = MARGIN + FOOTER_MM;
@@ -143,17 +145,17 @@ fn paginate(content: &PageContent, height: f32, width: f32) -> Vec<Vec<Item>> {
             p.push(item);
         }
     };
+    let label_chars = chars_per_line(LABEL_MM - 3.0, BODY_PT);
     for (label, value) in &content.lines {
-        let mut parts = wrap(value, per_line).into_iter();
-        let first = parts.next().unwrap_or_default();
-        place(
-            &mut pages,
-            &mut y,
-            LINE_MM,
-            Item::Label(label.clone(), first),
-        );
-        for rest in parts {
-            place(&mut pages, &mut y, LINE_MM, Item::Continuation(rest));
+        // A long label wraps inside its column, as a long value does inside its own.
+        let labels = wrap(label, label_chars);
+        let values = wrap(value, per_line);
+        for i in 0..labels.len().max(values.len()) {
+            let row = Item::Row(
+                labels.get(i).cloned().unwrap_or_default(),
+                values.get(i).cloned().unwrap_or_default(),
+            );
+            place(&mut pages, &mut y, LINE_MM, row);
         }
     }
     if content.qr.is_some() {
@@ -232,14 +234,10 @@ pub fn render(content: &PageContent, size: PaperSize) -> Result<Vec<u8>, PdfErro
         }
         for item in items {
             match item {
-                Item::Label(label, value) => {
+                Item::Row(label, value) => {
                     y -= LINE_MM;
                     pen.text(label, BODY_PT, MARGIN, y, 0.35);
-                    pen.text(value, BODY_PT, MARGIN + 52.0, y, 0.0);
-                }
-                Item::Continuation(value) => {
-                    y -= LINE_MM;
-                    pen.text(value, BODY_PT, MARGIN + 52.0, y, 0.0);
+                    pen.text(value, BODY_PT, MARGIN + LABEL_MM, y, 0.0);
                 }
                 Item::Qr => {
                     let top = y - 4.0;

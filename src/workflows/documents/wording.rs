@@ -87,6 +87,8 @@ pub const BASIS_ALTA: &str = "alta vigente";
 /// Basis: kept after a baja (art. 109 LSS).
 pub const BASIS_KEPT: &str =
     "conservación de derechos por 8 semanas tras la baja (art. 109 de la Ley del Seguro Social)";
+/// Basis: a defunción is recorded.
+pub const BASIS_DECEASED: &str = "defunción registrada";
 /// Basis: no alta and nothing kept.
 pub const BASIS_NONE: &str = "sin alta vigente ni conservación de derechos";
 /// Label: entitled until.
@@ -94,7 +96,7 @@ pub const UNTIL: &str = "Vigente hasta";
 /// Label: last baja.
 pub const LAST_BAJA: &str = "Última baja";
 /// Label: continuous weeks of contributions before the baja.
-pub const WEEKS: &str = "Semanas cotizadas ininterrumpidas antes de la baja";
+pub const WEEKS: &str = "Semanas cotizadas antes de la baja";
 /// Label: certified as of.
 pub const AS_OF: &str = "Fecha de la constancia";
 /// Label: restriction.

@@ -138,8 +138,8 @@ pub(crate) fn now() -> String {
     huella_sync::time::now_utc()
 }
 
-pub(crate) fn tags(session: &Session, identity: &Identity) -> Vec<BlindTag> {
-    indexing::tags_for(session.credential.station.index_key(), identity)
+pub(crate) fn tags(session: &Session, record: &huella_sync::PersonRecord) -> Vec<BlindTag> {
+    indexing::record_tags(session.credential.station.index_key(), record)
 }
 
 /// Saves `open` and commits it with one audit entry.
@@ -149,10 +149,10 @@ pub(crate) fn save(
     action: AuditAction,
     detail: &str,
 ) -> Result<(), EnrollError> {
-    let identity = open.record.identity()?;
+    let record_tags = tags(session, &open.record);
     let keys = session.keys();
     let mut batch = session.store.batch();
-    batch.save_record(&keys, open, tags(session, &identity))?;
+    batch.save_record(&keys, open, record_tags)?;
     batch.audit(action, &[open.id()], detail);
     session
         .store
@@ -372,8 +372,8 @@ pub fn save_attempt(
             officer,
         };
         open.record.set_capture(&capture)?;
-        let identity = open.record.identity()?;
-        batch.save_record(&keys, &mut open, tags(session, &identity))?;
+        let record_tags = tags(session, &open.record);
+        batch.save_record(&keys, &mut open, record_tags)?;
         batch.audit(
             AuditAction::Captura,
             &[id],
@@ -447,8 +447,8 @@ pub fn save_face(
         officer: session.credential.officer.user().to_owned(),
     };
     open.record.set_face(&face)?;
-    let identity = open.record.identity()?;
-    batch.save_record(&keys, &mut open, tags(session, &identity))?;
+    let record_tags = tags(session, &open.record);
+    batch.save_record(&keys, &mut open, record_tags)?;
     batch.audit(
         AuditAction::Captura,
         &[id],

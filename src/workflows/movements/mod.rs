@@ -55,6 +55,15 @@ pub enum MovementError {
     /// No folio could be allocated.
     #[error(transparent)]
     Folio(#[from] FolioError),
+    /// The movement's acuse could not be issued (nothing was recorded).
+    #[error("no se pudo emitir el acuse: {0}")]
+    Document(Box<crate::workflows::documents::DocumentError>),
+}
+
+impl From<crate::workflows::documents::DocumentError> for MovementError {
+    fn from(e: crate::workflows::documents::DocumentError) -> Self {
+        MovementError::Document(Box::new(e))
+    }
 }
 
 impl From<StoreError> for MovementError {
@@ -231,9 +240,13 @@ pub fn record(
         registrado_en: now.clone(),
     };
     open.record.add_movement(&movement)?;
-    let identity = open.record.identity()?;
-    let tags =
-        crate::workflows::indexing::tags_for(session.credential.station.index_key(), &identity);
+    // Its acuse (same folio) goes into the same commit: no movement without its receipt.
+    crate::workflows::documents::acuse::for_movement(session, &mut open.record, &movement, &folio)?;
+    // The whole record's tags: former CURPs and open ARCO requests stay indexed.
+    let tags = crate::workflows::indexing::record_tags(
+        session.credential.station.index_key(),
+        &open.record,
+    );
     let mut batch = session.store.batch();
     batch.save_record(&keys, &mut open, tags)?;
     batch.audit(

@@ -9,9 +9,11 @@
 //!
 //! This module owns the document shape. It must not touch storage, keys or the network.
 
+mod central;
 mod documents;
 mod fields;
 mod model;
+pub mod privacy;
 mod review;
 
 use std::collections::HashMap;
@@ -20,6 +22,7 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ROOT, ScalarValue, hydrate};
 use thiserror::Error;
 
+pub use central::{CentralMatch, CentralOutcome, CentralVerdict};
 pub use documents::IssuedDocument;
 use fields::{ensure_map, entries, get, map_at, need, new_map, put};
 pub use model::{
