@@ -67,8 +67,10 @@ pub struct Roster {
     /// rosters).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub office_keys: Vec<OfficeKeyGeneration>,
-    /// The central node's signing key (Ed25519, hex) this office accepts changes to its
-    /// records from (e.g. the `registrado` status); empty: none.
+    /// The central node this office accepts changes to its records from (e.g. the
+    /// `registrado` status): its station signing key (Ed25519, hex), or the central office's
+    /// recipient (`age1…`, any trusted station of the office with that office recipient);
+    /// empty: none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub central_key: String,
 }
@@ -419,11 +421,22 @@ impl Trust {
             Ok(Standing::Trusted { office, .. } | Standing::Revoked { office, .. }) => Some(office),
             _ => None,
         };
-        let central_for: Vec<String> = self
-            .all()
-            .ok()?
+        let rosters = self.all().ok()?;
+        // A station of an office whose office recipient another office names as its central
+        // key (`init --central age1…`) is that office's central node.
+        let own_recipient = station_of.as_ref().and_then(|o| {
+            rosters
+                .iter()
+                .find(|(r, _)| &r.office == o)
+                .map(|(r, _)| r.office_recipient.clone())
+        });
+        let central_for: Vec<String> = rosters
             .into_iter()
-            .filter(|(r, _)| !r.central_key.is_empty() && r.central_key == hex_key)
+            .filter(|(r, _)| {
+                !r.central_key.is_empty()
+                    && (r.central_key == hex_key
+                        || own_recipient.as_deref() == Some(r.central_key.as_str()))
+            })
             .map(|(r, _)| r.office)
             .collect();
         (station_of.is_some() || !central_for.is_empty()).then_some(
