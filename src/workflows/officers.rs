@@ -120,6 +120,18 @@ pub fn ensure_roster(
         return Ok(r);
     }
     let p = secrets.public();
+    // The central office this station wraps its records to (`init --central`): named in the
+    // roster so hubs and peers accept the central node's changes to this office's records.
+    let central = store
+        .station()
+        .ok()
+        .and_then(|s| {
+            s.recipients
+                .into_iter()
+                .find(|(label, _)| label == "central")
+                .map(|(_, r)| r)
+        })
+        .unwrap_or_default();
     let r = Roster {
         office: secrets.office().to_owned(),
         version: 1,
@@ -138,6 +150,7 @@ pub fn ensure_roster(
             station: secrets.station().to_owned(),
         }],
         office_keys: vec![],
+        central_key: central,
     };
     let signed = SignedRoster::sign(&r, admin);
     trust.anchor(&signed)?;

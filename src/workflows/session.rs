@@ -233,6 +233,7 @@ mod tests {
                 station: String::new(),
             }],
             office_keys: vec![],
+            central_key: String::new(),
         };
         let g1 = r.rotate_office_key().expect("rotate");
         Trust::new(session.store.replica())

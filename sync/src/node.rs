@@ -203,6 +203,19 @@ impl ErasureCheck for OwnedHere<'_> {
         }
         e.office == self.office || !self.store.contains(&RecordId(e.id)).unwrap_or(true)
     }
+
+    fn author(&self, key: &[u8; 32]) -> Option<crate::replica::AuthorStanding> {
+        self.trust.author_standing(key)
+    }
+
+    /// A record this station holds readable with no noted owner was written here before
+    /// owners were noted: it is this office's.
+    fn owner_hint(&self, id: &RecordId) -> Option<String> {
+        self.store
+            .contains(id)
+            .unwrap_or(false)
+            .then(|| self.office.clone())
+    }
 }
 
 /// A relay (hub) side: stores and forwards ciphertext; applies one request at a time.

@@ -44,6 +44,7 @@ fn office() -> Office {
             station: String::new(),
         }],
         office_keys: vec![],
+        central_key: String::new(),
     };
     let hub = Hub::new();
     let signed = SignedRoster::sign(&v1, &admin);

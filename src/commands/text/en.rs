@@ -833,6 +833,9 @@ fn sync(e: &SyncError) -> Option<String> {
         SyncError::Store(e) => return store(e),
         SyncError::Roster(e) => return roster(e),
         SyncError::Replica(e) => return Some(replica(e)),
+        SyncError::TooMany => {
+            "too many requests from this station; try again in a minute".to_owned()
+        }
         _ => return None,
     })
 }

@@ -258,6 +258,7 @@ mod tests {
                 station: "C1".into(),
             }],
             office_keys: vec![],
+            central_key: String::new(),
         };
         let station = Station {
             office: "0901".into(),

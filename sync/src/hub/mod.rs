@@ -42,6 +42,8 @@ pub struct HubHome {
     side: RelaySide,
     key: HubKey,
     nonces: NonceCache,
+    /// Nonces of request heads already checked (see [`HubHome::check_head`]).
+    head_nonces: NonceCache,
     replica: Replica,
 }
 
@@ -83,6 +85,7 @@ impl HubHome {
         Ok(HubHome {
             key: HubKey::load_or_create(&replica)?,
             nonces: NonceCache::new(replica.clone()),
+            head_nonces: NonceCache::for_heads(replica.clone()),
             side: RelaySide::new(replica.clone()),
             replica,
             _db: db,
@@ -132,14 +135,20 @@ impl HubHome {
     }
 
     /// Checks a request's signed head: a trusted, unrevoked station, addressed to this hub
-    /// (always, for bundles), within the clock window, announcing a body of allowed size.
+    /// (always, for bundles), within the clock window, announcing a body of allowed size,
+    /// and never seen before (a captured head sent again is refused before its body is read).
     pub fn check_head(&self, head: &RequestHead, addressed: bool) -> Result<(), SyncError> {
-        head.check(&self.key.public_key(), addressed, crate::protocol::now_ms())?;
+        let now = crate::protocol::now_ms();
+        head.check(&self.key.public_key(), addressed, now)?;
         match self.side.trust().standing(&head.envelope.sender_hex())? {
-            Standing::Trusted { .. } => Ok(()),
-            Standing::Revoked { office, station } => Err(SyncError::Revoked { office, station }),
-            Standing::Unknown => Err(SyncError::UnknownStation),
+            Standing::Trusted { .. } => {}
+            Standing::Revoked { office, station } => {
+                return Err(SyncError::Revoked { office, station });
+            }
+            Standing::Unknown => return Err(SyncError::UnknownStation),
         }
+        // Only after the signature and standing, so strangers cannot fill the cache.
+        self.head_nonces.check(&head.envelope.nonce, now)
     }
 }
 

@@ -14,6 +14,7 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 
+use super::rate::{PeerLimits, PeerRates};
 use super::{
     ANSWER_OK, ANSWER_REFUSED, HEAD_TAG, HEAD_TIMEOUT, IO_TIMEOUT, MAX_BUFFERED, MAX_HEAD_FRAME,
     frame_header, frame_len,
@@ -44,6 +45,17 @@ pub fn serve(
     admit: &mut dyn FnMut(&RequestHead) -> Result<(), SyncError>,
     handle: &mut dyn FnMut(&[u8]) -> Answer,
 ) -> Result<(), SyncError> {
+    serve_with(listen, PeerLimits::default(), ready, admit, handle)
+}
+
+/// Like [`serve`] with per-caller `limits` (connections per address, requests per station).
+pub fn serve_with(
+    listen: &str,
+    limits: PeerLimits,
+    ready: impl FnOnce(SocketAddr),
+    admit: &mut dyn FnMut(&RequestHead) -> Result<(), SyncError>,
+    handle: &mut dyn FnMut(&[u8]) -> Answer,
+) -> Result<(), SyncError> {
     let err = |e: &dyn std::fmt::Display| SyncError::Transport {
         peer: listen.to_owned(),
         reason: e.to_string(),
@@ -58,7 +70,7 @@ pub fn serve(
         .map_err(|e| err(&e))?;
     let addr = listener.local_addr().map_err(|e| err(&e))?;
     let (jobs, mut queue) = mpsc::channel::<Job>(MAX_CONNECTIONS);
-    rt.spawn(accept_loop(listener, jobs));
+    rt.spawn(accept_loop(listener, jobs, PeerRates::new(limits)));
     ready(addr);
     tracing::info!(target: "huella::peer", %addr, "serving LAN peers");
     while let Some(job) = queue.blocking_recv() {
@@ -74,7 +86,7 @@ pub fn serve(
     Ok(())
 }
 
-async fn accept_loop(listener: TcpListener, jobs: mpsc::Sender<Job>) {
+async fn accept_loop(listener: TcpListener, jobs: mpsc::Sender<Job>, rates: Arc<PeerRates>) {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let budget = Arc::new(Semaphore::new(MAX_BUFFERED / 1024));
     loop {
@@ -83,13 +95,20 @@ async fn accept_loop(listener: TcpListener, jobs: mpsc::Sender<Job>) {
         };
         match listener.accept().await {
             Ok((stream, from)) => {
+                // One address holds at most its share of the slots: closed on arrival.
+                let Some(address) = rates.connect(from.ip()) else {
+                    tracing::info!(target: "huella::peer", %from, "too many connections from this address");
+                    drop((stream, permit));
+                    continue;
+                };
                 let jobs = jobs.clone();
                 let budget = budget.clone();
+                let rates = rates.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = connection(stream, jobs, budget).await {
+                    if let Err(e) = connection(stream, jobs, budget, rates).await {
                         tracing::info!(target: "huella::peer", %from, "connection closed: {e}");
                     }
-                    drop(permit);
+                    drop((address, permit));
                 });
             }
             Err(e) => tracing::warn!(target: "huella::peer", "accept failed: {e}"),
@@ -173,6 +192,7 @@ async fn connection(
     stream: TcpStream,
     jobs: mpsc::Sender<Job>,
     budget: Arc<Semaphore>,
+    rates: Arc<PeerRates>,
 ) -> Result<(), SyncError> {
     let _ = stream.set_nodelay(true);
     // A connection that never authenticated gets seconds, not minutes, to speak.
@@ -194,14 +214,20 @@ async fn connection(
         };
         let admitted = match parse_head(&head) {
             Ok(h) => {
-                let length = h.length;
-                admit(&jobs, h).await.map(|()| length)
+                let (length, sender) = (h.length, h.envelope.sender);
+                admit(&jobs, h).await.and_then(|()| {
+                    // The station's share, counted once its head is known genuine.
+                    rates
+                        .request(sender)
+                        .map(|slot| (length, slot))
+                        .ok_or(SyncError::TooMany)
+                })
             }
             Err(e) => Err(e),
         };
         let (length, permit) = match admitted {
-            Ok(length) => match reserve(&budget, length).await {
-                Ok(p) => (length, p),
+            Ok((length, slot)) => match reserve(&budget, length).await {
+                Ok(p) => (length, (p, slot)),
                 Err(e) => {
                     let _ = write_answer(&stream, &Err(e)).await;
                     return Ok(());

@@ -15,12 +15,14 @@
 //! connection, and only for [`HEAD_TIMEOUT`].
 
 mod listener;
+mod rate;
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
-pub use listener::{Answer, serve};
+pub use listener::{Answer, serve, serve_with};
+pub use rate::{PeerLimits, PeerRates};
 
 use crate::hub::RequestHead;
 use crate::protocol::{MAX_MESSAGE, SyncError};

@@ -214,12 +214,26 @@ pub(crate) fn check_version(found: u8) -> Result<(), SyncError> {
 /// Nonces seen recently (persisted), to refuse replayed requests.
 pub struct NonceCache {
     replica: Replica,
+    /// Key prefix of this cache's entries (request envelopes, or hub request heads).
+    prefix: &'static [u8],
 }
 
 impl NonceCache {
-    /// The cache kept in `replica`.
+    /// The cache of request envelope nonces kept in `replica`.
     pub fn new(replica: Replica) -> Self {
-        NonceCache { replica }
+        NonceCache {
+            replica,
+            prefix: keys::NONCE,
+        }
+    }
+
+    /// The cache of hub request-head nonces kept in `replica`: apart from the envelopes'
+    /// cache, since a sync request's head and body carry the same nonce.
+    pub fn for_heads(replica: Replica) -> Self {
+        NonceCache {
+            replica,
+            prefix: keys::HEAD_NONCE,
+        }
     }
 
     /// Records `nonce`; refuses one already seen. Forgets nonces older than the clock window.
@@ -227,7 +241,7 @@ impl NonceCache {
         let tree = self.replica.tree();
         // Insert-if-absent is atomic in every storage (a unique key in PostgreSQL), so of two
         // hubs sharing one database only the first to see a nonce accepts it.
-        if !tree.insert_new(keys::nonce(nonce), now.to_be_bytes())? {
+        if !tree.insert_new([self.prefix, nonce.as_slice()].concat(), now.to_be_bytes())? {
             return Err(SyncError::Replayed);
         }
         // Durable before answering, so a crash cannot make a replay look fresh.
@@ -241,7 +255,7 @@ impl NonceCache {
     fn prune(&self, now: u64) -> Result<(), SyncError> {
         let tree = self.replica.tree();
         let mut stale = crate::replica::Batch::default();
-        for (k, v) in tree.scan_prefix(keys::NONCE)? {
+        for (k, v) in tree.scan_prefix(self.prefix)? {
             let at = <[u8; 8]>::try_from(v.as_slice()).map_or(0, u64::from_be_bytes);
             if at + 2 * MAX_SKEW_MS < now {
                 stale.remove(k);

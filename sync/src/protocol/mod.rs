@@ -27,9 +27,10 @@ use crate::roster::{RosterError, SignedRoster};
 
 /// Protocol version carried by every envelope (first byte of its encoding). Version 2 added
 /// the receiver binding ([`Envelope::receiver`]); version 3 the officer's signature and signed
-/// officer list in erasure orders (and hubs want a signed head before a body). Older
-/// envelopes no longer decode.
-pub const VERSION: u8 = 3;
+/// officer list in erasure orders (and hubs want a signed head before a body); version 4 the
+/// author of every wire chunk ([`crate::replica::ChunkAuthor`]). Older envelopes no longer
+/// decode.
+pub const VERSION: u8 = 4;
 /// Largest encoded message accepted.
 pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 /// Data budget of one message (keys, chunks, blob parts).
@@ -163,6 +164,9 @@ pub enum SyncError {
     /// The station store failed.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// The station made too many requests (in flight, or this minute): try again later.
+    #[error("demasiadas solicitudes de esta estación; vuelva a intentar en un minuto")]
+    TooMany,
 }
 
 /// Runs a whole reconciliation over `transport` (which sends request bytes and returns the

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use sha2::{Digest as _, Sha256};
 
 use super::{
-    BlobPart, Erasure, Hash, RecordData, RecordHave, RecordMeta, Replica, ReplicaError, keys,
-    record_digest,
+    BlobPart, ChunkAuthor, Erasure, Hash, RecordData, RecordHave, RecordMeta, Replica,
+    ReplicaError, keys, record_digest,
 };
 use crate::record::RecordId;
 
@@ -16,15 +16,57 @@ pub const MAX_CHUNK: usize = 4 * 1024 * 1024;
 /// Largest blob part sent in one message.
 pub const MAX_BLOB_PART: usize = 1024 * 1024;
 
-/// Decides whether an erasure order is genuine (signed by a trusted station).
+/// Decides whether an erasure order is genuine (signed by a trusted station), and which
+/// office a chunk's author writes for.
 pub trait ErasureCheck {
     /// True when `e` may be applied.
     fn allowed(&self, e: &Erasure) -> bool;
+
+    /// Where the signing key of a chunk's author stands (`None`: not trusted, refused).
+    fn author(&self, key: &[u8; 32]) -> Option<AuthorStanding>;
+
+    /// The office that owns record `id` when the replica has no first-delivering office for
+    /// it (a station: its own office, for records it wrote before owners were noted).
+    fn owner_hint(&self, _id: &RecordId) -> Option<String> {
+        None
+    }
 }
+
+/// What a chunk author's key may write.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuthorStanding {
+    /// The office the key is a trusted station of: it writes that office's records (and
+    /// gives a record first seen here its owner).
+    pub station_of: Option<String>,
+    /// The offices whose rosters name the key as their central key: it writes their
+    /// records, but founds none.
+    pub central_for: Vec<String>,
+}
+
+impl AuthorStanding {
+    /// Whether this author may write a record owned by `owner`.
+    pub fn writes_for(&self, owner: &str) -> bool {
+        self.station_of.as_deref() == Some(owner)
+            || self.station_of.as_deref() == Some(ANY_OFFICE)
+            || self.central_for.iter().any(|o| o == owner)
+    }
+}
+
+/// The office closures (tests of the replica alone) give every author: owner of all records.
+const ANY_OFFICE: &str = "*";
 
 impl<F: Fn(&Erasure) -> bool> ErasureCheck for F {
     fn allowed(&self, e: &Erasure) -> bool {
         self(e)
+    }
+
+    /// Closures (tests of the replica alone) trust any author, as a station of office
+    /// `"*"`, owner of every record.
+    fn author(&self, _key: &[u8; 32]) -> Option<AuthorStanding> {
+        Some(AuthorStanding {
+            station_of: Some(ANY_OFFICE.into()),
+            central_for: Vec::new(),
+        })
     }
 }
 
@@ -73,6 +115,8 @@ impl Replica {
                 for (h, c) in self.chunks(&id)? {
                     if !theirs.contains(&h) {
                         d.chunks.push(c);
+                        d.authors
+                            .push(self.chunk_author(&id, &h)?.unwrap_or_default());
                     }
                 }
             }
@@ -179,6 +223,10 @@ impl Replica {
         mark: bool,
     ) -> Result<Applied, ReplicaError> {
         let mut out = Applied::default();
+        let authors = CachedAuthors {
+            check,
+            known: std::cell::RefCell::new(std::collections::HashMap::new()),
+        };
         for d in data {
             let id = RecordId(d.id);
             if self.tree().contains_key(keys::erasure(&id))? {
@@ -196,7 +244,7 @@ impl Replica {
                 out.changed.push(id);
                 continue;
             }
-            match self.apply_one(&id, d, mark)? {
+            match self.apply_one(&id, d, &authors, mark)? {
                 Ok((chunks, blobs, bytes)) => {
                     if chunks > 0 || blobs > 0 || bytes > 0 {
                         out.changed.push(id);
@@ -216,9 +264,13 @@ impl Replica {
         &self,
         id: &RecordId,
         d: RecordData,
+        check: &CachedAuthors<'_>,
         mark: bool,
     ) -> Result<Result<(usize, usize, u64), String>, ReplicaError> {
         let tree = self.tree();
+        if d.authors.len() != d.chunks.len() {
+            return Ok(Err("fragmentos sin autor".into()));
+        }
         let mut batch = super::Batch::default();
         let has_key = tree.contains_key(keys::wrapped(id))?;
         if !has_key {
@@ -232,17 +284,59 @@ impl Replica {
             }
         }
         let mut chunks: Vec<Hash> = self.chunk_hashes(id)?;
-        let mut new_chunks = 0;
-        for c in d.chunks {
+        let owner = match self.origin(id)? {
+            Some(o) => Some(o),
+            None => check.check.owner_hint(id),
+        };
+        let mut admitted: Vec<(Hash, Vec<u8>, ChunkAuthor, AuthorStanding)> = Vec::new();
+        for (c, author) in d.chunks.into_iter().zip(d.authors) {
             if c.len() > MAX_CHUNK || c.len() < huella_keys::SEAL_OVERHEAD {
                 return Ok(Err("fragmento de tamaño inválido".into()));
             }
             let h = super::chunk_hash(id, &c);
-            if !chunks.contains(&h) {
-                chunks.push(h);
-                batch.insert(keys::chunk(id, &h), c);
-                new_chunks += 1;
+            if chunks.contains(&h) || admitted.iter().any(|(x, ..)| *x == h) {
+                continue;
             }
+            if !author.verifies(&id.0, &h) {
+                return Ok(Err("fragmento sin firma válida de su autor".into()));
+            }
+            let Some(standing) = check.author(&author.key) else {
+                return Ok(Err(
+                    "fragmento de una estación que no es de confianza".into()
+                ));
+            };
+            admitted.push((h, c, author, standing));
+        }
+        let standings: Vec<&AuthorStanding> = admitted.iter().map(|(.., s)| s).collect();
+        let owner = match owner {
+            Some(o) => o,
+            None if admitted.is_empty() => String::new(),
+            None => match founding_office(&standings) {
+                Some(o) => {
+                    if o != ANY_OFFICE {
+                        batch.insert(keys::origin(id), o.as_bytes());
+                        batch.insert(keys::office_record(&o, id), &[] as &[u8]);
+                    }
+                    o
+                }
+                None => return Ok(Err("fragmentos de un registro sin oficina dueña".into())),
+            },
+        };
+        if standings.iter().any(|s| !s.writes_for(&owner)) {
+            tracing::warn!(target: "huella::sync", record = %id, "chunk of another office refused");
+            return Ok(Err(
+                "fragmento de otra oficina sobre un registro que no es suyo".into(),
+            ));
+        }
+        let mut new_chunks = 0;
+        for (h, c, author, _) in admitted {
+            chunks.push(h);
+            batch.insert(keys::chunk(id, &h), c);
+            batch.insert(
+                keys::author(id, &h),
+                postcard::to_stdvec(&author).map_err(|e| ReplicaError::Damaged(e.to_string()))?,
+            );
+            new_chunks += 1;
         }
         let mut blobs = self.blob_hashes(id)?;
         let (mut new_blobs, mut bytes) = (0, 0u64);
@@ -270,6 +364,21 @@ impl Replica {
         }
         tree.apply_batch(batch)?;
         Ok(Ok((new_chunks, new_blobs, bytes)))
+    }
+
+    /// Who wrote chunk `h` of record `id`, if recorded (chunks stored by earlier builds
+    /// have no author and are refused by receivers).
+    pub fn chunk_author(
+        &self,
+        id: &RecordId,
+        h: &Hash,
+    ) -> Result<Option<ChunkAuthor>, ReplicaError> {
+        match self.tree().get(keys::author(id, h))? {
+            None => Ok(None),
+            Some(v) => postcard::from_bytes(&v)
+                .map(Some)
+                .map_err(|e| ReplicaError::Damaged(format!("autor {id}: {e}"))),
+        }
     }
 
     /// Stores a blob part; returns (hash, bytes stored, blob complete) or `None` if ignored.
@@ -322,6 +431,7 @@ impl Replica {
         batch.remove(keys::wrapped(id));
         for prefix in [
             keys::chunk_prefix(id),
+            keys::author_prefix(id),
             keys::partial_prefix(id),
             keys::blob_prefix(id),
         ] {
@@ -343,4 +453,41 @@ impl Replica {
         tree.apply_batch(batch)?;
         Ok(())
     }
+}
+
+/// An [`ErasureCheck`] whose author standings are looked up once per key and apply call
+/// (a roster scan each otherwise).
+struct CachedAuthors<'c> {
+    check: &'c dyn ErasureCheck,
+    known: std::cell::RefCell<std::collections::HashMap<[u8; 32], Option<AuthorStanding>>>,
+}
+
+impl CachedAuthors<'_> {
+    fn author(&self, key: &[u8; 32]) -> Option<AuthorStanding> {
+        if let Some(s) = self.known.borrow().get(key) {
+            return s.clone();
+        }
+        let s = self.check.author(key);
+        self.known.borrow_mut().insert(*key, s.clone());
+        s
+    }
+}
+
+/// The office that owns a record first seen here with chunks of these authors: the one
+/// station office every author writes for (a central key founds no record); `None` when
+/// there is none, or more than one.
+fn founding_office(standings: &[&AuthorStanding]) -> Option<String> {
+    let mut found: Option<&str> = None;
+    for s in standings {
+        let Some(o) = s.station_of.as_deref() else {
+            continue;
+        };
+        if standings.iter().all(|t| t.writes_for(o)) {
+            match found {
+                Some(f) if f != o => return None,
+                _ => found = Some(o),
+            }
+        }
+    }
+    found.map(str::to_owned)
 }

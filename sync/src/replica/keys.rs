@@ -11,6 +11,7 @@
 //! | `P` | peer name | per-peer state (postcard) |
 //! | `R` | office code | signed office roster (JSON) |
 //! | `N` | nonce (16) | when a request nonce was seen (u64 BE ms) |
+//! | `H` | nonce (16) | when a hub request head's nonce was seen (u64 BE ms) |
 //! | `K` | conflict key | a semantic conflict for supervisors (JSON) |
 //! | `L` | seq (u64 BE) | a refused peer or message (JSON, no personal data) |
 //! | `G` | bundle hash (32) | when a bundle was imported |
@@ -18,6 +19,7 @@
 //! | `J` | office + `\0` + record id (16) | empty: index of records by first-delivering office |
 //! | `b` | record id (16) + blob hash (32) | sealed blob (same key as the store's) |
 //! | `U` | record id (16) | empty: data received that this station has not merged yet |
+//! | `A` | record id (16) + chunk hash (32) | the chunk's [`super::ChunkAuthor`] (postcard) |
 
 use super::Hash;
 use crate::record::RecordId;
@@ -35,6 +37,14 @@ pub(crate) fn chunk_prefix(id: &RecordId) -> Vec<u8> {
 
 pub(crate) fn chunk(id: &RecordId, h: &Hash) -> Vec<u8> {
     [b"C".as_slice(), &id.0, h].concat()
+}
+
+pub(crate) fn author_prefix(id: &RecordId) -> Vec<u8> {
+    [b"A".as_slice(), &id.0].concat()
+}
+
+pub(crate) fn author(id: &RecordId, h: &Hash) -> Vec<u8> {
+    [b"A".as_slice(), &id.0, h].concat()
 }
 
 pub(crate) fn meta(id: &RecordId) -> Vec<u8> {
@@ -71,11 +81,10 @@ pub(crate) fn roster(office: &str) -> Vec<u8> {
 
 pub(crate) const ROSTER: &[u8] = b"R";
 
-pub(crate) fn nonce(n: &[u8; 16]) -> Vec<u8> {
-    [b"N".as_slice(), n].concat()
-}
-
 pub(crate) const NONCE: &[u8] = b"N";
+
+/// Prefix of the hub's request-head nonces (see `NonceCache::for_heads`).
+pub(crate) const HEAD_NONCE: &[u8] = b"H";
 
 pub(crate) fn conflict(key: &str) -> Vec<u8> {
     [b"K".as_slice(), key.as_bytes()].concat()

@@ -16,9 +16,9 @@ mod wire;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-pub use apply::{Applied, ErasureCheck};
+pub use apply::{Applied, AuthorStanding, ErasureCheck};
 pub use storage::{Batch, ReplicaStorage, ReplicaTree, SledStorage, WriterGuard};
-pub use wire::{BlobPart, Erasure, RecordData, RecordHave};
+pub use wire::{BlobPart, ChunkAuthor, Erasure, RecordData, RecordHave};
 
 use crate::record::RecordId;
 

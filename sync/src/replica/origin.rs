@@ -2,8 +2,10 @@
 //! A hub uses it to scope acknowledgement bundles: an exporter gets back the records of its
 //! own office (the ones its office can read), not the whole region.
 //!
-//! The origin is the office of the trusted station that first sent the record here (a relay
-//! copy forwarded by another office counts as that office's); it is never changed later.
+//! The origin is the office of the station that signed the first chunk of the record stored
+//! here (see `apply::admit_author`), or, for a record that arrived with no chunk, of the
+//! trusted station that first sent it; it is never changed later, and only stations of that
+//! office (or its central key) may add chunks to the record afterwards.
 
 use super::{Replica, ReplicaError, keys};
 use crate::record::RecordId;

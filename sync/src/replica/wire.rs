@@ -119,13 +119,46 @@ pub struct RecordData {
     pub blobs: Vec<BlobPart>,
     /// The erasure entry, when the receiver lacks it.
     pub erasure: Option<Erasure>,
+    /// Who wrote each of `chunks` (same order): the station that signed it.
+    pub authors: Vec<ChunkAuthor>,
+}
+
+/// The station that wrote a wire chunk, and its signature over
+/// [`ChunkAuthor::signed_bytes`]: receivers accept a record's chunks only from stations of
+/// the office that owns it (or that office's central key), without reading them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ChunkAuthor {
+    /// Station (or central) signing key (Ed25519).
+    pub key: [u8; 32],
+    /// Signature over [`ChunkAuthor::signed_bytes`].
+    pub signature: Vec<u8>,
+}
+
+impl ChunkAuthor {
+    /// The bytes an author signs for chunk `hash` of record `id`.
+    pub fn signed_bytes(id: &[u8; 16], hash: &Hash) -> Vec<u8> {
+        [b"huella/fragmento/autor/v1\0".as_slice(), id, hash].concat()
+    }
+
+    /// `signer`'s authorship of chunk `hash` of record `id`.
+    pub fn sign(id: &[u8; 16], hash: &Hash, signer: &dyn crate::protocol::Signer) -> Self {
+        ChunkAuthor {
+            key: signer.public_key(),
+            signature: signer.sign(&Self::signed_bytes(id, hash)),
+        }
+    }
+
+    /// Whether the signature is `key`'s over chunk `hash` of record `id`.
+    pub fn verifies(&self, id: &[u8; 16], hash: &Hash) -> bool {
+        crate::roster::verify_raw(&self.key, &Self::signed_bytes(id, hash), &self.signature)
+    }
 }
 
 impl RecordData {
     /// Approximate encoded size.
     pub fn size(&self) -> usize {
         16 + self.wrapped_key.as_ref().map_or(0, Vec::len)
-            + self.chunks.iter().map(|c| c.len() + 4).sum::<usize>()
+            + self.chunks.iter().map(|c| c.len() + 4 + 100).sum::<usize>()
             + self.blobs.iter().map(|b| b.bytes.len() + 56).sum::<usize>()
             + self.erasure.as_ref().map_or(0, |_| 200)
     }

@@ -67,6 +67,12 @@ pub struct Roster {
     /// rosters).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub office_keys: Vec<OfficeKeyGeneration>,
+    /// The central node this office accepts changes to its records from (e.g. the
+    /// `registrado` status): its station signing key (Ed25519, hex), or the central office's
+    /// recipient (`age1…`, any trusted station of the office with that office recipient);
+    /// empty: none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub central_key: String,
 }
 
 /// A roster with the signature of one of its administrators.
@@ -403,9 +409,52 @@ impl Trust {
     }
 }
 
+impl Trust {
+    /// Where a chunk author's signing key stands: a station of its office (trusted, or
+    /// revoked since), and the central key of the offices whose rosters name it; `None` for
+    /// any other key.
+    pub fn author_standing(&self, key: &[u8; 32]) -> Option<crate::replica::AuthorStanding> {
+        let hex_key = hex::encode(key);
+        // A revoked station still authors what it wrote before its revocation: those chunks
+        // must keep replicating (chunks carry no trusted time to tell before from after).
+        let station_of = match self.standing(&hex_key) {
+            Ok(Standing::Trusted { office, .. } | Standing::Revoked { office, .. }) => Some(office),
+            _ => None,
+        };
+        let rosters = self.all().ok()?;
+        // A station of an office whose office recipient another office names as its central
+        // key (`init --central age1…`) is that office's central node.
+        let own_recipient = station_of.as_ref().and_then(|o| {
+            rosters
+                .iter()
+                .find(|(r, _)| &r.office == o)
+                .map(|(r, _)| r.office_recipient.clone())
+        });
+        let central_for: Vec<String> = rosters
+            .into_iter()
+            .filter(|(r, _)| {
+                !r.central_key.is_empty()
+                    && (r.central_key == hex_key
+                        || own_recipient.as_deref() == Some(r.central_key.as_str()))
+            })
+            .map(|(r, _)| r.office)
+            .collect();
+        (station_of.is_some() || !central_for.is_empty()).then_some(
+            crate::replica::AuthorStanding {
+                station_of,
+                central_for,
+            },
+        )
+    }
+}
+
 impl crate::replica::ErasureCheck for Trust {
     fn allowed(&self, e: &Erasure) -> bool {
         self.erasure_allowed(e)
+    }
+
+    fn author(&self, key: &[u8; 32]) -> Option<crate::replica::AuthorStanding> {
+        self.author_standing(key)
     }
 }
 

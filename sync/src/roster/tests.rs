@@ -14,6 +14,7 @@ fn roster(admin: &OfficerKey, version: u64) -> Roster {
             station: String::new(),
         }],
         office_keys: vec![],
+        central_key: String::new(),
     }
 }
 

@@ -150,8 +150,18 @@ impl Store {
                 let sealed = dek.seal(&bytes, &chunk_context(&id));
                 let h = crate::replica::chunk_hash(&id, &sealed);
                 batch.insert(rkeys::chunk(&id, &h), sealed);
+                let author = crate::replica::ChunkAuthor::sign(&id.0, &h, keys.secrets);
+                batch.insert(
+                    rkeys::author(&id, &h),
+                    postcard::to_stdvec(&author).unwrap_or_default(),
+                );
                 chunks.push(h);
                 n += 1;
+            }
+            if replica.origin(&id).map_err(rep)?.is_none() {
+                replica
+                    .note_origin(&[id], keys.secrets.office())
+                    .map_err(rep)?;
             }
             if replica.wrapped_key(&id).map_err(rep)?.is_none()
                 && let Some(w) = self.tree().get(layout::wrapped_key(&id))?

@@ -268,6 +268,7 @@ pub fn roster_for(office: &str, nodes: &[&Node], admin: &OfficerKey) -> SignedRo
         stations: nodes.iter().map(|n| n.roster_entry()).collect(),
         admins,
         office_keys: vec![],
+        central_key: String::new(),
     };
     SignedRoster::sign(&r, admin)
 }
