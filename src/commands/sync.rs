@@ -364,10 +364,14 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
     match action {
         SyncAction::Conflicts { json, who } => {
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
-            if !session.credential.officer.role().can_supervise() {
-                return Err(CliError::ConflictsNeedSupervisor.into());
-            }
-            let list = huella_sync::conflicts::list(&session.store)?;
+            use crate::workflows::conflicts::{ConflictsError, for_supervisor};
+            let list = match for_supervisor(&session) {
+                Ok(list) => list,
+                Err(ConflictsError::NotSupervisor) => {
+                    return Err(CliError::ConflictsNeedSupervisor.into());
+                }
+                Err(e) => return Err(e.into()),
+            };
             if json {
                 say!("{}", serde_json::to_string_pretty(&list)?)?;
             } else {

@@ -32,3 +32,27 @@ pub fn open_conflicts(session: &Session) -> Result<Vec<ConflictRow>, StoreError>
         })
         .collect())
 }
+
+/// A conflict as the store keeps it (what `sync conflicts --json` prints).
+pub use huella_sync::conflicts::Conflict;
+
+/// Why the conflicts were not listed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConflictsError {
+    /// Only supervisors and administrators see the conflicts.
+    #[error("solo supervisores y administradores ven los conflictos")]
+    NotSupervisor,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The open conflicts, for a supervisor or an administrator (the rule lives here, not in
+/// the faces).
+pub fn for_supervisor(session: &Session) -> Result<Vec<Conflict>, ConflictsError> {
+    if !session.credential.officer.role().can_supervise() {
+        return Err(ConflictsError::NotSupervisor);
+    }
+    Ok(huella_sync::conflicts::list(&session.store)?)
+}

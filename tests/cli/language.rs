@@ -468,3 +468,39 @@ fn capture_eval_and_sync_retry_speak_english_with_lang_en() {
     }
     assert_english(&o, &addr);
 }
+
+#[test]
+fn conflicts_are_for_supervisors_in_both_languages() {
+    let st = Station::init();
+    let ana = st.path("ana.pass");
+    std::fs::write(&ana, "clave-de-ana-2026\n").expect("write");
+    assert_success(&st.run_as_admin(&[
+        "officer",
+        "add",
+        "ana",
+        "--role",
+        "officer",
+        "--new-passphrase-file",
+        ana.to_str().expect("utf8"),
+    ]));
+    let as_ana = |lang: &str| {
+        st.run(&[
+            "--lang",
+            lang,
+            "sync",
+            "conflicts",
+            "--as",
+            "ana",
+            "--passphrase-file",
+            ana.to_str().expect("utf8"),
+        ])
+    };
+    assert_user_error(
+        &as_ana("es"),
+        "solo un supervisor o administrador puede revisar conflictos",
+    );
+    assert_english(&as_ana("en"), "supervisor");
+    let o = st.run_as_admin(&["sync", "conflicts", "--json"]);
+    assert_success(&o);
+    assert_eq!(stdout(&o).trim(), "[]");
+}

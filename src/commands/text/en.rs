@@ -414,6 +414,11 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<DeviceError>() {
         return Some(device(e));
     }
+    if let Some(crate::workflows::conflicts::ConflictsError::Store(e)) =
+        e.downcast_ref::<crate::workflows::conflicts::ConflictsError>()
+    {
+        return store(e);
+    }
     if let Some(e) = e.downcast_ref::<huella_devices::formats::png::ImageFileError>() {
         use huella_devices::formats::png::ImageFileError as F;
         return Some(
