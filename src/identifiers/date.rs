@@ -2,10 +2,7 @@
 
 use super::error::{IdentifierError, shorten};
 
-/// Whether `year` is a Gregorian leap year.
-pub(super) const fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
+pub(super) use huella_sync::time::is_leap;
 
 /// Days in `month` (1-12) of `year`; 0 for an invalid month.
 pub(super) const fn days_in_month(year: i64, month: u32) -> u32 {

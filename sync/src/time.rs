@@ -52,6 +52,16 @@ pub const fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Whether `year` is a Gregorian leap year.
+pub const fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// ISO weekday (1 = Monday … 7 = Sunday) of a day counted since 1970-01-01 (a Thursday).
+pub const fn weekday(days: i64) -> u8 {
+    ((days + 3).rem_euclid(7) + 1) as u8
+}
+
 /// Seconds since the Unix epoch of a `YYYY-MM-DDTHH:MM:SSZ` timestamp (as [`format_utc`]
 /// writes it); `None` when the text is not one.
 pub fn parse_utc(text: &str) -> Option<u64> {

@@ -48,7 +48,7 @@ impl Day {
 
     /// 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).
     fn weekday(self) -> i64 {
-        (self.0 + 3).rem_euclid(7)
+        i64::from(huella_sync::time::weekday(self.0)) - 1
     }
 
     /// The same date `years` later (29 February becomes 28 February).
@@ -114,9 +114,7 @@ impl Day {
     }
 }
 
-fn leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
+use huella_sync::time::is_leap as leap;
 
 /// The legal deadline of a request received on `received`.
 pub fn deadline(received: Day) -> Day {

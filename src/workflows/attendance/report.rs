@@ -44,10 +44,9 @@ pub fn month_span(month: &str) -> Option<(i64, i64)> {
     Some((first, huella_sync::time::days_from_civil(ny, nm, 1)))
 }
 
-/// ISO weekday (1 = Monday … 7 = Sunday) of a day since 1970-01-01 (a Thursday).
-pub fn weekday(days: i64) -> u8 {
-    ((days + 3).rem_euclid(7) + 1) as u8
-}
+/// ISO weekday (1 = Monday … 7 = Sunday) of a day since 1970-01-01: the workspace's one
+/// calendar.
+pub use huella_sync::time::weekday;
 
 /// The report of `month` (`AAAA-MM`) with the rules `config`, where `today` is the local
 /// day (since 1970-01-01) at the station; supervisors and administrators only. `exported`
