@@ -28,7 +28,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 /// `field: "value"` pairs of a strings table, from its `Debug` form.
-fn values(table: &i18n::Strings) -> Vec<String> {
+fn values(table: &impl std::fmt::Debug) -> Vec<String> {
     let text = format!("{table:?}");
     text.split(": \"")
         .skip(1)
@@ -49,8 +49,13 @@ fn values(table: &i18n::Strings) -> Vec<String> {
 
 /// Spanish text that must not appear on an English screen.
 fn spanish() -> Vec<String> {
-    let english = values(Lang::En.strings());
-    let mut out: Vec<String> = values(Lang::Es.strings())
+    let mut english = values(Lang::En.strings());
+    english.extend(values(Lang::En.arco()));
+    english.extend(values(Lang::En.mv()));
+    let mut es = values(Lang::Es.strings());
+    es.extend(values(Lang::Es.arco()));
+    es.extend(values(Lang::Es.mv()));
+    let mut out: Vec<String> = es
         .into_iter()
         .filter(|s| !english.contains(s) && s.chars().count() > 3)
         .collect();
@@ -262,6 +267,29 @@ fn screens() -> Vec<(String, App)> {
         DeskEvent::Found(Ok(vec![summary("pendiente")])),
     );
     out.push(("lookup".into(), lookup));
+    let mut arco = logged_in(Role::Supervisor);
+    arco.screen = Screen::Arco;
+    arco.arco.requests = Some(vec![huella::workflows::arco::OpenRequest {
+        folio: "ARCO-20261201-0A1B2C".into(),
+        derecho: "acceso".into(),
+        curp: "AIMJ670312HQTVJQ25".into(),
+        recibida: "2026-12-01".into(),
+        vence: "2026-12-29".into(),
+        dias_habiles_restantes: 17,
+        solicitante: "titular".into(),
+        registrada_por: "ana".into(),
+    }]);
+    out.push(("arco".into(), arco));
+    let mut moving = logged_in(Role::Officer);
+    moving.screen = Screen::Person;
+    desk(
+        &mut moving,
+        DeskEvent::Person(Ok(Box::new(person_file("aprobado")))),
+    );
+    moving.movement = Some(huella::console::movement_form::MovementForm::new(
+        "2026-12-04",
+    ));
+    out.push(("person movement form".into(), moving));
     for status in ["rechazado", "aprobado", "pendiente"] {
         let mut p = logged_in(Role::Officer);
         p.screen = Screen::Person;
