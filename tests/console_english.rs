@@ -14,7 +14,7 @@ use huella::console::state::{
     Phase, ReviewState, Screen, SecretInput, Slot, UserInfo,
 };
 use huella::console::sync_config::SyncConfigError;
-use huella::console::{Keymap, Lang, i18n, update, view};
+use huella::console::{Keymap, Lang, update, view};
 use huella::workflows::central::verdict::CentralMark;
 use huella::workflows::lookup::PersonSummary;
 use huella::workflows::overview::{PendingList, RecaptureRow, StatusCount};

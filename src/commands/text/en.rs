@@ -462,6 +462,9 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
             }
             SurvivalError::Unusable(_) => Some("unusable fingerprint; capture it again".to_owned()),
             SurvivalError::Opposed(o) => Some(super::arco::opposed_en(o)),
+            SurvivalError::Deceased(date) => Some(format!(
+                "a death is recorded for the person ({date}): proof of life has ended"
+            )),
         };
     }
     if let Some(e) = e.downcast_ref::<EraseError>() {

@@ -35,6 +35,9 @@ impl Lang {
                     "The person opposed proof of life by fingerprint: use the supervised alternative path."
                         .to_owned()
                 }
+                SurvivalError::Deceased(date) => {
+                    format!("A death is recorded for the person ({date}): proof of life has ended.")
+                }
             },
             DeskError::Movement(e) => self
                 .movement_error(e)

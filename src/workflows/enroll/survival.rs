@@ -30,6 +30,9 @@ pub enum SurvivalError {
     /// path is used instead.
     #[error(transparent)]
     Opposed(#[from] crate::workflows::arco::oppose::Opposed),
+    /// A death is recorded for the person (`movement defuncion`): proof of life has ended.
+    #[error("la persona tiene registrada una defunción ({0}): la prueba de supervivencia terminó")]
+    Deceased(String),
 }
 
 impl From<huella_sync::StoreError> for SurvivalError {
@@ -55,7 +58,9 @@ fn enrolled(status: BiometricStatus) -> bool {
 pub fn finger_to_present(
     record: &huella_sync::PersonRecord,
 ) -> Result<Option<FingerPosition>, huella_sync::RecordError> {
-    if !record.status().is_ok_and(enrolled) {
+    if !record.status().is_ok_and(enrolled)
+        || crate::workflows::movements::deceased_on(record)?.is_some()
+    {
         return Ok(None);
     }
     let with_template: Vec<FingerPosition> = record
@@ -71,6 +76,30 @@ pub fn finger_to_present(
         .or_else(|| with_template.first().copied()))
 }
 
+/// Whether a proof of life by fingerprint may run for this person at all: not after a
+/// recorded death, and not when the person opposed it (ARCO; the supervised alternative
+/// path is used instead). Checked before the scanner is asked for a finger.
+pub fn may_prove(record: &huella_sync::PersonRecord) -> Result<(), SurvivalError> {
+    if let Some(date) = crate::workflows::movements::deceased_on(record)? {
+        return Err(SurvivalError::Deceased(date));
+    }
+    let by_finger = crate::workflows::arco::oppose::SecondaryUse::FingerprintProofOfLife;
+    if !crate::workflows::arco::oppose::allows(record, by_finger) {
+        return Err(crate::workflows::arco::oppose::Opposed {
+            use_code: by_finger.code(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// [`may_prove`] for a record by id (the command line asks before scanning).
+pub fn check_may_prove(session: &Session, id: RecordId) -> Result<(), SurvivalError> {
+    let keys = session.keys();
+    let open = session.store.open_record(&keys, id)?;
+    may_prove(&open.record)
+}
+
 /// Verifies `live` against the person's enrolled print of the same finger, records the
 /// verification (score in thousandths, result at FMR 1/10,000) and audits it.
 pub fn prove_life(
@@ -80,13 +109,7 @@ pub fn prove_life(
 ) -> Result<Verification, SurvivalError> {
     let keys = session.keys();
     let mut open = session.store.open_record(&keys, id)?;
-    let by_finger = crate::workflows::arco::oppose::SecondaryUse::FingerprintProofOfLife;
-    if !crate::workflows::arco::oppose::allows(&open.record, by_finger) {
-        return Err(crate::workflows::arco::oppose::Opposed {
-            use_code: by_finger.code(),
-        }
-        .into());
-    }
+    may_prove(&open.record)?;
     let status = open.record.status()?;
     if !enrolled(status) {
         return Err(SurvivalError::NotEnrolled(status.as_str()));

@@ -1,9 +1,12 @@
-//! The console's "pending capture" list (workflows::overview::pending): ordered by the
-//! restriction clock read from the store's status index, overdue first, never-notified last,
-//! and only the rows shown are opened (the total still counts everyone pending).
+//! Counter rules through the workflows API on a real store: the "pending capture" list
+//! (workflows::overview::pending) is ordered by the restriction clock read from the store's
+//! status index, overdue first, never-notified last, and only the rows shown are opened (the
+//! total still counts everyone pending); a recorded death ends proof of life.
 
 use huella::home::Home;
 use huella::identifiers::{csv_header, synthetic_person};
+use huella::workflows::enroll::survival;
+use huella::workflows::movements;
 use huella::workflows::overview;
 use huella::workflows::restriction;
 use huella::workflows::session::Session;
@@ -74,4 +77,51 @@ fn the_most_urgent_come_first_and_the_never_notified_last() {
             .iter()
             .all(|r| !r.name.is_empty() && !r.curp.is_empty())
     );
+}
+
+#[test]
+fn a_recorded_death_ends_proof_of_life() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = Home::new(dir.path().join("estacion"));
+    let pass = Passphrase::new("defuncion-admin-2026");
+    station::init(
+        &home,
+        &InitParams {
+            office: "0901",
+            station: "P2",
+            admin: "admin",
+            passphrase: &pass,
+            regional: None,
+            central: None,
+            cost: KdfCost::new(12),
+        },
+    )
+    .expect("init");
+    let session = Session::open_with(&home, "admin", &pass).expect("session");
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "{}\n{}\n",
+            csv_header(),
+            synthetic_person(2026, 5).csv_row()
+        ),
+    )
+    .expect("csv");
+    huella::workflows::import::import_file(&session, &csv, |_| {}).expect("import");
+    let id = session
+        .store
+        .ids_with_status(BiometricStatus::Pendiente)
+        .expect("ids")[0];
+    survival::check_may_prove(&session, id).expect("alive: allowed");
+    movements::record(
+        &session,
+        id,
+        &movements::Request::Defuncion { date: days_ago(3) },
+    )
+    .expect("defunción");
+    match survival::check_may_prove(&session, id) {
+        Err(survival::SurvivalError::Deceased(date)) => assert_eq!(date, days_ago(3)),
+        other => panic!("expected the death to end proof of life: {other:?}"),
+    }
 }
