@@ -9,6 +9,7 @@ mod cli {
     mod crash;
     mod devices_test;
     mod enroll_review;
+    mod hub_store;
     mod import_find;
     mod language;
     mod readme;
