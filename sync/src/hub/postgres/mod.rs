@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use postgres::{Client, NoTls, Statement};
 
+use crate::replica::storage::Entry;
 use crate::replica::{Batch, ReplicaError, ReplicaStorage, WriterGuard};
 
 /// The numbered migrations, applied in order and recorded in `schema_version`.
@@ -243,7 +244,7 @@ impl ReplicaStorage for PgStorage {
         })
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ReplicaError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ReplicaError> {
         self.scan(prefix, "k, v")?
             .into_iter()
             .map(|(k, r)| Ok((k, r.try_get(1)?)))
