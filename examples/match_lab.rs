@@ -312,7 +312,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 (arg(3)?.parse()?, arg(4)?.parse()?, arg(5)?.parse()?);
             std::fs::create_dir_all(&dst)?;
             for p in 0..people {
-                let finger = huella_devices::FingerPosition::all()
+                let finger = huella_devices::SimFinger::all()
                     .nth((p % 10) as usize)
                     .ok_or("no finger")?;
                 let f = huella_devices::synthetic::SyntheticFinger::new(seed + p, finger);
@@ -492,8 +492,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // impostors).
             let people: u64 = std::env::args().nth(2).ok_or("demo1n PEOPLE")?.parse()?;
             let imp: u32 = std::env::args().nth(3).map_or(Ok(2), |v| v.parse())?;
-            let fingers: Vec<_> = huella_devices::FingerPosition::all().collect();
-            let template = |p: u64, f: huella_devices::FingerPosition, n: u32| {
+            let fingers: Vec<_> = huella_devices::SimFinger::all().collect();
+            let template = |p: u64, f: huella_devices::SimFinger, n: u32| {
                 let img = huella_devices::synthetic::fingerprint(p, f, n);
                 let g = huella::matching::raster::Gray::from_u8(
                     usize::from(img.width),

@@ -174,6 +174,20 @@ pub enum Command {
     ProofOfLife(crate::commands::proof::ProofArgs),
     /// One person's file: captures, status history, signed decisions, proofs of life.
     Person(crate::commands::person::PersonArgs),
+    /// Signed documents: print an acuse or a constancia (PDF, text), verify one offline.
+    Document(crate::commands::document::DocumentArgs),
+    /// ARCO rights: file a request, access, rectify, cancel, oppose, list open requests.
+    Arco(crate::commands::arco::ArcoArgs),
+    /// Retention of biometrics after a baja or a death: show, set, run.
+    Retention(crate::commands::retention::RetentionArgs),
+    /// Worker movements: alta, baja, salary change, regime change, defunción.
+    Movement(crate::commands::movement::MovementArgs),
+    /// Restriction for missing biometrics: notify a person, list who is pending.
+    Restriction(crate::commands::restriction::RestrictionArgs),
+    /// Reports: an employer's workers with biometric status and days left.
+    Report(crate::commands::report::ReportArgs),
+    /// The central node: national duplicate search, duplicate cases, "Biométrico registrado".
+    Central(crate::commands::central::CentralArgs),
 }
 
 /// Officer subcommands.

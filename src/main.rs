@@ -27,6 +27,8 @@ fn main() -> ExitCode {
     match run(cli, &home) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if stdout_closed(&e) => ExitCode::from(CLOSED_OUTPUT),
+        // `document verify` already printed its verdict line on stdout.
+        Err(e) if e.is::<huella::commands::document::InvalidDocument>() => ExitCode::from(1),
         Err(e) => {
             tracing::error!("command failed: {e:#}");
             out::warn(format_args!("error: {}", text::error_report(&e)));
@@ -105,5 +107,12 @@ fn run(cli: Cli, home: &Home) -> anyhow::Result<()> {
         Command::Policy(args) => huella::commands::policy::run(home, args),
         Command::ProofOfLife(args) => huella::commands::proof::run(home, &args),
         Command::Person(args) => huella::commands::person::run(home, &args),
+        Command::Document(args) => huella::commands::document::run(home, args),
+        Command::Arco(args) => huella::commands::arco::run(home, args),
+        Command::Retention(args) => huella::commands::retention::run(home, args),
+        Command::Movement(args) => huella::commands::movement::run(home, args),
+        Command::Restriction(args) => huella::commands::restriction::run(home, args),
+        Command::Report(args) => huella::commands::report::run(home, args),
+        Command::Central(args) => huella::commands::central::run(home, args),
     }
 }

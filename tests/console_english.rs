@@ -15,13 +15,14 @@ use huella::console::state::{
 };
 use huella::console::sync_config::SyncConfigError;
 use huella::console::{Keymap, Lang, i18n, update, view};
+use huella::workflows::central::verdict::CentralMark;
 use huella::workflows::lookup::PersonSummary;
 use huella::workflows::overview::{PendingList, RecaptureRow, StatusCount};
 use huella::workflows::person::{MovementRow, ProofRow, ReceiptRow, StatusRow};
 use huella::workflows::review::{QueueItem, Review};
 use huella::workflows::types::{
-    BiometricStatus, Decision, DeviceErrorKind, FingerPosition, Identity, MovementKind, RecordId,
-    Role,
+    BiometricStatus, CentralOutcome, Decision, DeviceErrorKind, FingerPosition, Identity,
+    MovementKind, RecordId, Role,
 };
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -178,7 +179,28 @@ fn person_file(status: &str) -> PersonFile {
             officer: "ana".into(),
         }],
         proof_finger: Some(FingerPosition::RightIndex),
+        central: None,
+        biometrics_erased_on: None,
     }
+}
+
+/// A person file whose newest central verdict is `outcome`, verified here.
+fn centrally_judged(outcome: CentralOutcome) -> PersonFile {
+    let mut file = person_file(if outcome == CentralOutcome::Registrado {
+        "registrado"
+    } else {
+        "aprobado"
+    });
+    file.central = Some(CentralMark {
+        outcome,
+        check: Ok(()),
+        signed_at: "2026-12-04T21:00:00Z".into(),
+        office: "CENTRAL".into(),
+        station: "C1".into(),
+        supervisor: String::new(),
+        matches: vec![],
+    });
+    file
 }
 
 fn enroll(step: EnrollStep) -> EnrollState {
@@ -238,6 +260,13 @@ fn screens() -> Vec<(String, App)> {
         p.screen = Screen::Person;
         desk(&mut p, DeskEvent::Person(Ok(Box::new(person_file(status)))));
         out.push((format!("person {status}"), p));
+    }
+    for outcome in [CentralOutcome::Registrado, CentralOutcome::EnRevision] {
+        let mut p = logged_in(Role::Officer);
+        p.screen = Screen::Person;
+        let file = centrally_judged(outcome);
+        desk(&mut p, DeskEvent::Person(Ok(Box::new(file))));
+        out.push((format!("person central {}", outcome.as_str()), p));
     }
     for step in [
         EnrollStep::Identity,
@@ -312,7 +341,7 @@ fn screens() -> Vec<(String, App)> {
                 id: RecordId([3; 16]),
                 name: "Joaquín Ávila Mejía".into(),
                 curp: "AIMJ670312HQTVJQ25".into(),
-                days_left: -2,
+                days_left: Some(-2),
             }],
             total: 1,
         })),
@@ -388,5 +417,29 @@ fn main_screens_at_80x24_and_120x40_in_both_languages() {
                 }
             }
         }
+    }
+}
+
+/// The person screen says "Biométrico registrado" (Spanish) or "Biometrics registered"
+/// (English) for a verified central registration, and nothing of the kind for a verdict this
+/// station does not accept.
+#[test]
+fn a_verified_central_registration_shows_on_the_person_screen() {
+    for (lang, words) in [
+        (Lang::Es, "Biométrico registrado"),
+        (Lang::En, "Biometrics registered"),
+    ] {
+        let mut p = logged_in(Role::Officer);
+        p.lang = lang;
+        p.screen = Screen::Person;
+        let mut file = centrally_judged(CentralOutcome::Registrado);
+        desk(&mut p, DeskEvent::Person(Ok(Box::new(file.clone()))));
+        assert!(draw(&p, 120, 40).contains(words), "{lang:?}");
+        file.central = file.central.map(|mut m| {
+            m.check = Err(huella::workflows::central::verdict::VerdictRefusal::BadSignature);
+            m
+        });
+        desk(&mut p, DeskEvent::Person(Ok(Box::new(file))));
+        assert!(!draw(&p, 120, 40).contains(words), "{lang:?}");
     }
 }

@@ -13,7 +13,7 @@ use huella_devices::synthetic::SyntheticFinger;
 use huella_keys::{Credential, CredentialError, KdfCost, Passphrase};
 
 fn impression(user: &str, n: u32) -> Attempt {
-    let f = huella_devices::FingerPosition::new(OFFICER_FINGER.code()).expect("finger");
+    let f = huella_devices::SimFinger::new(OFFICER_FINGER.code()).expect("finger");
     let img = SyntheticFinger::new(officer_subject(user), f).impression(n);
     Attempt {
         position: OFFICER_FINGER,

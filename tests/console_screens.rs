@@ -280,6 +280,8 @@ fn home_lookup_person() {
             consent: None,
             verifications: vec![],
             proof_finger: None,
+            central: None,
+            biometrics_erased_on: None,
         }))),
     );
     snap!("person", app);
@@ -349,13 +351,19 @@ fn queue_review_sync_and_english() {
                     id: RecordId([3; 16]),
                     name: "Joaquín Ávila Mejía".into(),
                     curp: "AIMJ670312HQTVJQ25".into(),
-                    days_left: -2,
+                    days_left: Some(-2),
                 },
                 PendingRow {
                     id: RecordId([4; 16]),
                     name: "Patricia Ruiz Vargas".into(),
                     curp: "RUVP650109MMSZRT34".into(),
-                    days_left: 29,
+                    days_left: Some(29),
+                },
+                PendingRow {
+                    id: RecordId([5; 16]),
+                    name: "Rosa Luna Paz".into(),
+                    curp: "LUPR700101MDFNZS01".into(),
+                    days_left: None,
                 },
             ],
             total: 199,
@@ -385,6 +393,8 @@ fn approved_view(verifications: Vec<ProofRow>) -> PersonFile {
         consent: Some("aviso-privacidad-2026.1".into()),
         verifications,
         proof_finger: Some(FingerPosition::RightIndex),
+        central: None,
+        biometrics_erased_on: None,
     }
 }
 
@@ -532,7 +542,12 @@ fn sync_round_progress_result_conflicts_and_errors() {
             peer: "10.0.0.6:7401".into(),
             attempt: 1,
             of: 3,
-            reason: "connection refused".into(),
+            reason: huella::workflows::sync_round::DropReason(std::sync::Arc::new(
+                huella_sync::protocol::SyncError::Transport {
+                    peer: "10.0.0.6:7401".into(),
+                    reason: "connection refused".into(),
+                },
+            )),
         }),
     );
     assert_eq!(app.sync.rounds[1].phase, PeerPhase::Retrying(1, 3));

@@ -8,7 +8,7 @@ use huella::identifiers::synthetic_person;
 use huella::matching::raster::Gray;
 use huella::matching::{Finger, Gallery, SearchOptions, Template, duplicate, extract_gray};
 use huella::matching::{prepare, threshold_for_fmr};
-use huella_devices::FingerPosition;
+use huella_devices::SimFinger;
 use huella_devices::synthetic::SyntheticFinger;
 
 const PEOPLE: u64 = 200;
@@ -24,7 +24,7 @@ fn subject_of(curp: &str) -> u64 {
     }) % 1_000_000
 }
 
-fn template(subject: u64, finger: FingerPosition, impression: u32) -> Template {
+fn template(subject: u64, finger: SimFinger, impression: u32) -> Template {
     let img = SyntheticFinger::new(subject, finger).impression(impression);
     let gray = Gray::from_u8(usize::from(img.width), usize::from(img.height), &img.pixels)
         .expect("image size");
@@ -50,10 +50,7 @@ fn on_two_threads<T: Send>(n: u64, f: impl Fn(u64) -> T + Sync) -> Vec<T> {
             3.5 % of pairs (real impostors: 0.1 %), so the demo flags unrelated people; about \
             3 minutes in the dev profile. Run with --ignored after a generator change."]
 fn no_unrelated_demo_person_is_flagged_over_200_people() {
-    let fingers: Vec<FingerPosition> = FINGERS
-        .iter()
-        .filter_map(|&n| FingerPosition::new(n))
-        .collect();
+    let fingers: Vec<SimFinger> = FINGERS.iter().filter_map(|&n| SimFinger::new(n)).collect();
     let subjects: Vec<u64> = (0..PEOPLE)
         .map(|i| subject_of(synthetic_person(2026, i).curp.as_str()))
         .collect();

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use huella_devices::FingerPosition;
+use huella_devices::SimFinger;
 use huella_devices::formats::png::write_png_atomic;
 use huella_devices::synthetic::SyntheticFinger;
 
@@ -14,7 +14,7 @@ fn main() {
     let mut master_ms = Vec::new();
     let mut impression_ms = Vec::new();
     for (person, f) in &fingers {
-        let Some(finger) = FingerPosition::new(*f) else {
+        let Some(finger) = SimFinger::new(*f) else {
             continue;
         };
         let t = Instant::now();

@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 use huella_devices::proto::zfm::packet::OVERHEAD;
 use huella_devices::sim::{self, Line, ScannerSimConfig};
 use huella_devices::{
-    Camera, Cancel, CaptureStep, Deadline, FingerPosition, FingerprintScanner, Vc0706Camera,
+    Camera, Cancel, CaptureStep, Deadline, FingerprintScanner, SimFinger, Vc0706Camera,
     Vc0706Config, ZfmConfig, ZfmScanner,
 };
 
 fn scanner(baud: u32, runs: usize) -> Result<(), Box<dyn std::error::Error>> {
     let cfg = ScannerSimConfig::synthetic(Line::paced(baud));
-    cfg.glass.place(7, FingerPosition::new(1).ok_or("dedo")?);
+    cfg.glass.place(7, SimFinger::new(1).ok_or("dedo")?);
     let sim = sim::start_scanner(cfg)?;
     let mut s = ZfmScanner::open(
         sim.path(),

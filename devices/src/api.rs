@@ -7,32 +7,6 @@ use std::time::{Duration, Instant};
 
 use crate::error::DeviceError;
 
-/// Finger position as numbered by ISO/IEC 19794 (1 = right thumb … 10 = left little).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FingerPosition(u8);
-
-impl FingerPosition {
-    /// A finger position 1..=10, `None` otherwise.
-    pub fn new(n: u8) -> Option<Self> {
-        (1..=10).contains(&n).then_some(Self(n))
-    }
-
-    /// The ISO number 1..=10.
-    pub fn number(self) -> u8 {
-        self.0
-    }
-
-    /// True for the right hand (1..=5).
-    pub fn is_right_hand(self) -> bool {
-        self.0 <= 5
-    }
-
-    /// All ten positions in ISO order.
-    pub fn all() -> impl Iterator<Item = Self> {
-        (1..=10).map(Self)
-    }
-}
-
 /// A point in time after which a blocking operation gives up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadline(pub Instant);

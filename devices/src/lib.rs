@@ -12,10 +12,10 @@
 //! - [`quality`], [`formats`], [`probe`]: host-side measures, PNG files and discovery.
 //!
 //! ```no_run
-//! use huella_devices::{sim, FingerPosition, ZfmScanner, ZfmConfig, FingerprintScanner, Deadline, Cancel};
+//! use huella_devices::{sim, SimFinger, ZfmScanner, ZfmConfig, FingerprintScanner, Deadline, Cancel};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let handle = sim::start_scanner(sim::ScannerSimConfig::synthetic(sim::Line::unpaced(57_600)))?;
-//! handle.glass().place(42, FingerPosition::new(2).ok_or("dedo")?);
+//! handle.glass().place(42, SimFinger::new(2).ok_or("dedo")?);
 //! let mut scanner = ZfmScanner::open(handle.path(), ZfmConfig::default())?;
 //! let image = scanner.capture(Deadline::after(std::time::Duration::from_secs(5)), &Cancel::new(), &mut |_| {})?;
 //! assert_eq!((image.width, image.height), (256, 288));
@@ -41,8 +41,9 @@ pub use actor::{
     spawn_camera, spawn_scanner,
 };
 pub use api::{
-    Camera, Cancel, CaptureStep, Deadline, DeviceInfo, FingerImage, FingerPosition,
-    FingerprintScanner, Photo, Progress,
+    Camera, Cancel, CaptureStep, Deadline, DeviceInfo, FingerImage, FingerprintScanner, Photo,
+    Progress,
 };
 pub use driver::{Vc0706Camera, Vc0706Config, ZfmConfig, ZfmScanner};
 pub use error::{DeviceError, ErrorKind, FramingError, QualityIssue, Retry};
+pub use synthetic::SimFinger;

@@ -7,16 +7,16 @@ use huella_devices::capture::{CaptureError, capture_to_png};
 use huella_devices::proto::zfm::Command;
 use huella_devices::sim::{self, Fault, Line, ScannerSimConfig, SimHandle};
 use huella_devices::{
-    Cancel, CaptureStep, Deadline, DeviceError, ErrorKind, FingerPosition, FingerprintScanner,
-    ScannerCommand, ScannerEvent, ZfmConfig, ZfmScanner, spawn_scanner,
+    Cancel, CaptureStep, Deadline, DeviceError, ErrorKind, FingerprintScanner, ScannerCommand,
+    ScannerEvent, SimFinger, ZfmConfig, ZfmScanner, spawn_scanner,
 };
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 const FAST: u32 = 921_600;
 
-fn finger(n: u8) -> FingerPosition {
-    FingerPosition::new(n).unwrap_or_else(|| panic!("finger {n}"))
+fn finger(n: u8) -> SimFinger {
+    SimFinger::new(n).unwrap_or_else(|| panic!("finger {n}"))
 }
 
 fn start(fault: Option<Fault>, on_glass: Option<(u64, u8)>) -> Result<SimHandle, sim::SimError> {

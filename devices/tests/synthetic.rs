@@ -1,12 +1,12 @@
 //! Synthetic fingers: deterministic by seed, plausible images, and impressions of one finger
 //! closer to each other than to other fingers (orientation-field similarity after alignment).
 
-use huella_devices::FingerPosition;
+use huella_devices::SimFinger;
 use huella_devices::quality::{OrientationField, assess};
 use huella_devices::synthetic::{SyntheticFinger, face_jpeg, fingerprint};
 
-fn finger(n: u8) -> FingerPosition {
-    FingerPosition::new(n).unwrap_or_else(|| panic!("finger {n}"))
+fn finger(n: u8) -> SimFinger {
+    SimFinger::new(n).unwrap_or_else(|| panic!("finger {n}"))
 }
 
 fn field(f: &SyntheticFinger, n: u32) -> OrientationField {

@@ -136,7 +136,7 @@ fn enroll_supervisor_finger(home: &Home, scanner: &sim::SimHandle) -> Result<()>
     // Like an officer at the counter: up to three placements until the quality is enough.
     let mut q = Err(anyhow::anyhow!("sin intentos"));
     for _ in 0..3 {
-        if let Some(f) = huella_devices::FingerPosition::new(OFFICER_FINGER.code()) {
+        if let Some(f) = huella_devices::SimFinger::new(OFFICER_FINGER.code()) {
             scanner.glass().place(officer_subject(user), f);
         }
         q = crate::commands::station::enroll_officer_finger(

@@ -4,14 +4,14 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
+use huella_devices::ZfmConfig;
 use huella_devices::capture::{CaptureError, capture_to_png};
 use huella_devices::probe::{Probe, probe, serial_ports};
-use huella_devices::{DeviceError, ZfmConfig};
 
 use super::devices_test::{self, TestArgs};
 use crate::commands::out;
-use crate::commands::text::Say;
+use crate::commands::text::{CliError, Say};
 use crate::home::Home;
 #[cfg(feature = "libfprint")]
 use crate::say;
@@ -105,10 +105,6 @@ impl ScannerPort {
     }
 }
 
-fn device_error(e: DeviceError) -> anyhow::Error {
-    anyhow!("{} ({e})", e.mensaje())
-}
-
 /// Runs `huella devices …`.
 pub fn run(args: DevicesArgs, home: &Home) -> Result<()> {
     match args.action {
@@ -198,9 +194,9 @@ fn capture(a: &CaptureArgs) -> Result<()> {
             })?;
             Ok(())
         }
-        Err(CaptureError::Device(e)) => Err(device_error(e)),
-        Err(e @ CaptureError::File(_)) => {
-            Err(anyhow!(e).context(format!("no se pudo guardar {}", a.out.display())))
-        }
+        Err(CaptureError::Device(e)) => Err(CliError::Device(e).into()),
+        Err(CaptureError::File(e)) => Err(anyhow::Error::new(e).context(CliError::Write {
+            path: a.out.clone(),
+        })),
     }
 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 
+use crate::commands::text::eval::{too_few_impostors, words};
 use crate::matching::calibration;
 use crate::matching::eval::{self, Sample};
 use crate::say;
@@ -74,19 +75,16 @@ pub fn run(args: EvalArgs) -> Result<()> {
 }
 
 fn fingerprints(dir: &std::path::Path, ppi: u32, json: bool, threads: usize) -> Result<()> {
+    let w = words();
     let r = eval::evaluate_dir(dir, ppi, threads)
-        .with_context(|| format!("no se pudo evaluar {}", dir.display()))?;
+        .with_context(|| format!("{} {}", w.could_not_evaluate, dir.display()))?;
     if json {
         say!("{}", serde_json::to_string(&r)?)?;
         return Ok(());
     }
     let pct = |v: f64| format!("{:.2} %", 100.0 * v);
-    say!(
-        "imágenes: {}   fallos de enrolamiento (FTE): {}",
-        r.images,
-        pct(r.fte)
-    )?;
-    say!("{:<22}{:>12}{:>14}", "", "FVC", "extendida")?;
+    say!("{}: {}   {}: {}", w.images, r.images, w.fte, pct(r.fte))?;
+    say!("{:<22}{:>12}{:>14}", "", "FVC", w.extended)?;
     say!("{:<22}{:>12}{:>14}", "EER", pct(r.eer), pct(r.ext_eer))?;
     say!(
         "{:<22}{:>12}{:>14}",
@@ -106,21 +104,26 @@ fn fingerprints(dir: &std::path::Path, ppi: u32, json: bool, threads: usize) -> 
         pct(r.zero_fmr),
         pct(r.ext_zero_fmr)
     )?;
-    say!("rango 1: {}", pct(r.rank1))?;
+    say!("{}: {}", w.rank1, pct(r.rank1))?;
     say!(
-        "extracción: {:.1} ms por imagen   comparaciones: {:.0} por segundo",
+        "{}: {:.1} ms {}   {}: {:.0} {}",
+        w.extraction,
         r.extract_ms,
-        r.matches_per_s
+        w.per_image,
+        w.comparisons,
+        r.matches_per_s,
+        w.per_second
     )?;
     Ok(())
 }
 
 /// Several sets: each evaluated on its own, then one row per set and the mean EERs.
 fn several_sets(dirs: &[PathBuf], ppi: u32, json: bool, threads: usize) -> Result<()> {
+    let w = words();
     let mut sets = Vec::with_capacity(dirs.len());
     for dir in dirs {
         let r = eval::evaluate_dir(dir, ppi, threads)
-            .with_context(|| format!("no se pudo evaluar {}", dir.display()))?;
+            .with_context(|| format!("{} {}", w.could_not_evaluate, dir.display()))?;
         sets.push(eval::SetReport {
             set: set_name(dir),
             report: r,
@@ -128,17 +131,24 @@ fn several_sets(dirs: &[PathBuf], ppi: u32, json: bool, threads: usize) -> Resul
     }
     let summary = eval::MultiReport::new(sets);
     if json {
-        println!("{}", serde_json::to_string(&summary)?);
+        say!("{}", serde_json::to_string(&summary)?)?;
         return Ok(());
     }
     let pct = |v: f64| format!("{:.2}", 100.0 * v);
-    println!(
+    say!(
         "{:<16}{:>8}{:>10}{:>10}{:>10}{:>8}{:>7}{:>8}",
-        "conjunto %", "EER", "EER ext", "FMR1000", "rango 1", "FTE", "ms", "comp/s"
-    );
+        w.set,
+        "EER",
+        "EER ext",
+        "FMR1000",
+        w.rank1_short,
+        "FTE",
+        "ms",
+        w.comparisons_short
+    )?;
     for s in &summary.sets {
         let r = &s.report;
-        println!(
+        say!(
             "{:<16}{:>8}{:>10}{:>10}{:>10}{:>8}{:>7.1}{:>8.0}",
             s.set,
             pct(r.eer),
@@ -148,14 +158,14 @@ fn several_sets(dirs: &[PathBuf], ppi: u32, json: bool, threads: usize) -> Resul
             pct(r.fte),
             r.extract_ms,
             r.matches_per_s
-        );
+        )?;
     }
-    println!(
+    say!(
         "{:<16}{:>8}{:>10}",
-        "media",
+        w.mean,
         pct(summary.mean_eer),
         pct(summary.mean_ext_eer)
-    );
+    )?;
     Ok(())
 }
 
@@ -179,17 +189,14 @@ fn calibrate(dirs: &[PathBuf], ppi: u32, threads: usize) -> Result<()> {
     // and DB2 finger 101 are one finger on two sensors, scoring up to 0.26: docs/matching.md).
     let mut samples: Vec<Sample> = Vec::new();
     for d in dirs {
-        let s =
-            eval::list_samples(d).with_context(|| format!("no se pudo leer {}", d.display()))?;
+        let s = eval::list_samples(d)
+            .with_context(|| format!("{} {}", words().could_not_read, d.display()))?;
         samples.extend(s);
     }
     let (prepared, _) = eval::extract_all(&samples, ppi, threads);
     let impostor = eval::impostor_scores(&samples, &prepared, threads);
     if impostor.len() < 100 {
-        bail!(
-            "muy pocos pares impostores ({}) para calibrar",
-            impostor.len()
-        );
+        bail!(too_few_impostors(impostor.len()));
     }
     let table = calibration::fit(&impostor);
     say!(

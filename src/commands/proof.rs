@@ -41,6 +41,11 @@ pub struct ProofArgs {
 pub fn run(home: &Home, args: &ProofArgs) -> Result<()> {
     let session = Session::open(home, &args.who.user, &args.who.passphrase_file)?;
     let id = person_id(&session, &args.curp)?;
+    crate::workflows::arco::oppose::allowed(
+        &session,
+        id,
+        crate::workflows::arco::oppose::SecondaryUse::FingerprintProofOfLife,
+    )?;
     let file = person::open(&session, id)?;
     let finger = file.proof_finger.ok_or(CliError::NotEnrolled)?;
     out::line(Say::PlaceFinger {

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use huella_devices::FingerPosition;
+use huella_devices::SimFinger;
 use huella_devices::sim::{self, Fault, Glass, ImageSource, Line, ScannerSimConfig};
 
 use crate::commands::out;
@@ -87,7 +87,7 @@ fn line(baud: u32, unpaced: bool) -> Line {
 pub fn run(args: SimArgs) -> Result<()> {
     let handle = match args.device {
         SimDevice::Scanner(a) => {
-            let finger = FingerPosition::new(a.finger).ok_or(CliError::BadFinger)?;
+            let finger = SimFinger::new(a.finger).ok_or(CliError::BadFinger)?;
             let glass = match &a.glass {
                 Some(path) => Glass::from_control_file(path),
                 None => {

@@ -143,10 +143,24 @@ pub fn find(
         _ => return Err(CliError::OneQuery.into()),
     };
     let session = Session::open(home, &who.user, &who.passphrase_file)?;
-    let found = lookup::find(&session, &query)?;
     if json_out {
-        say!("{}", serde_json::to_string_pretty(&found)?)?;
-    } else if found.is_empty() {
+        let found = lookup::find_with_history(&session, &query)?;
+        // Each person also says when retention will erase their biometrics (docs/privacy.md).
+        let ids: Vec<&str> = found.iter().map(|p| p.summary.id.as_str()).collect();
+        let dates = crate::workflows::retention::erase_dates(home, &session, &ids)?;
+        let mut people = serde_json::to_value(&found)?;
+        if let Some(list) = people.as_array_mut() {
+            for (p, date) in list.iter_mut().zip(dates) {
+                if let Some(obj) = p.as_object_mut() {
+                    obj.insert("biometria_se_borra_el".into(), date.into());
+                }
+            }
+        }
+        say!("{}", serde_json::to_string_pretty(&people)?)?;
+        return Ok(());
+    }
+    let found = lookup::find(&session, &query)?;
+    if found.is_empty() {
         out::line(Say::NoResults)?;
     } else {
         // Records may come from other stations: nothing in them may drive the terminal.

@@ -324,7 +324,7 @@ pub fn run_sync(home: &Home, args: SyncArgs) -> Result<()> {
             reason,
         } => out.line(Say::Retrying {
             peer: &peer,
-            reason: &reason,
+            reason: &crate::commands::text::describe(reason.0.as_ref()),
             attempt,
             of,
         }),

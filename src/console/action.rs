@@ -58,11 +58,13 @@ pub enum Action {
     Verify,
     /// Empty the text field (the search box).
     Clear,
+    /// ARCO requests: the list (home) or filing one for the person shown.
+    Arco,
 }
 
 impl Action {
     /// Every action (for the keymap and the help overlay).
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -89,6 +91,7 @@ impl Action {
         Action::SyncNow,
         Action::Verify,
         Action::Clear,
+        Action::Arco,
     ];
 
     /// The name used in the keymap file (Spanish, snake case).
@@ -120,6 +123,7 @@ impl Action {
             Action::SyncNow => "sincronizar",
             Action::Verify => "supervivencia",
             Action::Clear => "limpiar",
+            Action::Arco => "arco",
         }
     }
 

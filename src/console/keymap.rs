@@ -190,7 +190,7 @@ impl Default for Keymap {
     fn default() -> Self {
         use KeyCode::*;
         let p = Key::plain;
-        let table: [(Action, Vec<Key>); 26] = [
+        let table: [(Action, Vec<Key>); 27] = [
             (Action::Quit, vec![Key::ctrl('q')]),
             (Action::Help, vec![p(F(1)), c('?')]),
             (Action::Back, vec![p(Esc), p(F(10))]),
@@ -217,6 +217,7 @@ impl Default for Keymap {
             (Action::SyncNow, vec![p(Enter), p(F(9))]),
             (Action::Verify, vec![c('v'), p(F(7))]),
             (Action::Clear, vec![Key::ctrl('u')]),
+            (Action::Arco, vec![p(F(8)), c('o')]),
         ];
         Keymap {
             keys: table.into_iter().collect(),
@@ -286,14 +287,15 @@ pub fn actions_of(screen: Screen) -> &'static [Action] {
     use Action::*;
     match screen {
         Screen::Login => &[Confirm, NextField, Up, Down],
-        Screen::Home => &[Lookup, Queue, Sync, Resume, Refresh],
+        Screen::Home => &[Lookup, Queue, Sync, Resume, Refresh, Arco],
         Screen::Lookup => &[Confirm, Clear, Up, Down],
-        Screen::Person => &[Enroll, Verify, Lookup],
+        Screen::Person => &[Enroll, Verify, Lookup, Arco],
         Screen::Enroll => &[
             Confirm, Retry, AcceptBest, Exception, Decline, Left, Right, Up, Down,
         ],
         Screen::Queue => &[Confirm, Up, Down, Refresh],
         Screen::Review => &[Approve, Reject, Recapture, Left, Right, Confirm, NextField],
         Screen::Sync => &[SyncNow, Refresh, Up, Down],
+        Screen::Arco => &[Confirm, NextField, Left, Right, Up, Down, Refresh],
     }
 }

@@ -41,6 +41,9 @@ pub enum DeskError {
     /// A lookup (the identifier typed is explained by the error's chain).
     #[error("{0:#}")]
     Lookup(anyhow::Error),
+    /// An ARCO request.
+    #[error(transparent)]
+    Arco(Box<crate::workflows::arco::ArcoError>),
 }
 
 macro_rules! desk_error_from {
@@ -58,7 +61,8 @@ desk_error_from!(
     Review(ReviewError),
     Person(PersonError),
     Overview(OverviewError),
-    Survival(SurvivalError)
+    Survival(SurvivalError),
+    Arco(crate::workflows::arco::ArcoError)
 );
 
 /// Work for the desk worker (store, keys, matching).
@@ -162,6 +166,19 @@ pub enum DeskCmd {
     SyncRound,
     /// Reopen a rejected person for a new enrollment.
     Reopen(RecordId),
+    /// Open ARCO requests.
+    ArcoList,
+    /// File an ARCO request at the counter.
+    ArcoFile {
+        /// The person's CURP.
+        curp: String,
+        /// The right.
+        right: crate::workflows::types::ArcoRight,
+        /// Who asks (empty: the person).
+        requester: String,
+        /// The identification shown.
+        identification: String,
+    },
 }
 
 /// Results from the desk worker (errors typed; the console words them).
@@ -209,6 +226,10 @@ pub enum DeskEvent {
     SyncOverview(Box<SyncOverview>),
     /// A proof of life recorded, with the refreshed file.
     ProvedLife(Result<ProofOfLife, DeskError>),
+    /// Open ARCO requests, most urgent first.
+    ArcoList(Result<Vec<crate::workflows::arco::OpenRequest>, DeskError>),
+    /// An ARCO request filed.
+    ArcoFiled(Result<crate::workflows::types::ArcoRequest, DeskError>),
 }
 
 /// A recorded proof of life.
@@ -271,6 +292,8 @@ pub enum DeviceCmd {
     },
     /// Cancel what runs.
     Cancel,
+    /// Run the shift-start self-test of the held devices if one is due (sent at login).
+    SelfTest,
 }
 
 /// Events from the device worker.
@@ -293,6 +316,33 @@ pub enum DeviceEvent {
     Photo(Vec<u8>),
     /// A failure, worded by the console's language layer.
     Failed(DeviceProblem),
+    /// A shift-start self-test started: the officer places a finger.
+    SelfTestStarted,
+    /// The shift-start self-test ended, one outcome per device tested (recorded for
+    /// `huella status`).
+    SelfTested(Vec<SelfTestOutcome>),
+}
+
+/// One device's shift-start self-test as the home screen shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SelfTestOutcome {
+    /// Which device.
+    pub kind: crate::workflows::self_test::DeviceKind,
+    /// Why it failed; `None` when it passed.
+    pub fault: Option<SelfTestFault>,
+}
+
+/// Why a device failed its shift-start self-test (worded by the console's language layer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelfTestFault {
+    /// The device or its driver failed this way.
+    Device(crate::workflows::types::DeviceErrorKind),
+    /// The fingerprint image is too faint or too small (dirty or damaged glass).
+    PoorImage,
+    /// The camera sent bytes that are not a readable photo.
+    UnreadablePhoto,
+    /// The frame is black, blinded or blank.
+    Exposure,
 }
 
 /// Why a device could not do what was asked.

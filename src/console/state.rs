@@ -35,6 +35,8 @@ pub enum Screen {
     Review,
     /// Peers, hub, progress, pending people.
     Sync,
+    /// ARCO requests: open ones by deadline, and filing one for a person.
+    Arco,
 }
 
 /// Tone of a one-line message.
@@ -75,6 +77,10 @@ pub struct DeviceStatus {
     pub camera: Option<String>,
     /// Last device problem.
     pub problem: Option<String>,
+    /// A shift-start self-test is running.
+    pub self_testing: bool,
+    /// Outcomes of the self-test run at this login, if one ran.
+    pub self_test: Vec<crate::console::msg::SelfTestOutcome>,
 }
 
 /// What the sync screen shows.
@@ -391,6 +397,8 @@ pub struct App {
     pub review: Option<ReviewState>,
     /// A line for the login screen (demo users).
     pub notice: Option<String>,
+    /// The ARCO requests screen.
+    pub arco: ArcoState,
 }
 
 impl App {
@@ -431,6 +439,7 @@ impl App {
             queue_selected: 0,
             review: None,
             notice: None,
+            arco: ArcoState::default(),
         }
     }
 
@@ -505,4 +514,42 @@ impl std::fmt::Debug for SecretInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SecretInput(*****)")
     }
+}
+
+/// The ARCO requests screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArcoState {
+    /// Open requests, most urgent first (`None` while loading).
+    pub requests: Option<Vec<crate::workflows::arco::OpenRequest>>,
+    /// Selected line.
+    pub selected: usize,
+    /// The filing form, when opened from a person's file.
+    pub form: Option<ArcoForm>,
+}
+
+/// Which text field of the ARCO form has the cursor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ArcoField {
+    /// Who asks.
+    #[default]
+    Requester,
+    /// The identification shown.
+    Identification,
+}
+
+/// A request being filed at the counter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArcoForm {
+    /// The person's CURP.
+    pub curp: String,
+    /// The right, 0–3 in the law's order (acceso, rectificación, cancelación, oposición).
+    pub right: usize,
+    /// Who asks (empty: the person).
+    pub requester: String,
+    /// The identification shown.
+    pub identification: String,
+    /// Field with the cursor.
+    pub focus: ArcoField,
+    /// Sent to the desk, waiting for the answer.
+    pub busy: bool,
 }

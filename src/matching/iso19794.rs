@@ -29,11 +29,11 @@ pub enum IsoError {
     ZeroResolution,
 }
 
-/// Finger position codes of ISO/IEC 19794-2 (0 unknown, 1–5 right thumb..little, 6–10 left).
-pub type FingerPosition = u8;
+/// The finger position byte of an ISO/IEC 19794-2 record, as the record carries it (0 unknown, 1–5 right thumb..little, 6–10 left).
+pub type IsoFingerCode = u8;
 
 /// Exports `t` as a single-view ISO/IEC 19794-2:2005 record (30 + 6·n bytes).
-pub fn export(t: &Template, finger: FingerPosition) -> Vec<u8> {
+pub fn export(t: &Template, finger: IsoFingerCode) -> Vec<u8> {
     let n = t.minutiae.len().min(255);
     let total = 30 + 6 * n;
     let mut out = Vec::with_capacity(total);
@@ -68,7 +68,7 @@ pub fn export(t: &Template, finger: FingerPosition) -> Vec<u8> {
 
 /// Imports the first finger view of an ISO/IEC 19794-2:2005 record, rescaling to 500 ppi.
 /// Returns the template and the finger position.
-pub fn import(bytes: &[u8]) -> Result<(Template, FingerPosition), IsoError> {
+pub fn import(bytes: &[u8]) -> Result<(Template, IsoFingerCode), IsoError> {
     let h = bytes.get(..24).ok_or(IsoError::Truncated)?;
     if &h[..4] != b"FMR\0" || &h[4..8] != b" 20\0" {
         return Err(IsoError::BadHeader);

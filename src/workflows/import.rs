@@ -34,6 +34,10 @@ pub const COLUMNS: [&str; 13] = [
     "regimen",
 ];
 
+/// An optional last column: the date the person was notified of missing biometrics (starts
+/// the restriction countdown, [`crate::workflows::restriction`]); may be empty per row.
+pub const NOTICE_COLUMN: &str = "fecha_aviso";
+
 /// Rows per committed (flushed, audited) batch.
 pub const BATCH_ROWS: usize = 500;
 
@@ -73,6 +77,7 @@ impl ImportReport {
 struct Row {
     identity: Identity,
     pre: PreRegistration,
+    notice: Option<String>,
 }
 
 /// Validates one CSV record. `get` returns a trimmed field by column name.
@@ -134,6 +139,13 @@ fn validate(fields: &[&str], lote: &str, this_year: u16) -> Result<Row, String> 
             get(12)
         )
     })?;
+    let notice = match get(13) {
+        "" => None,
+        d => {
+            date(13, NOTICE_COLUMN, text::MIN_REGISTRATION_YEAR, this_year)?;
+            Some(d.to_owned())
+        }
+    };
     Ok(Row {
         identity: Identity {
             curp: curp.as_str().to_owned(),
@@ -153,6 +165,7 @@ fn validate(fields: &[&str], lote: &str, this_year: u16) -> Result<Row, String> 
             regimen,
             lote: lote.to_owned(),
         },
+        notice,
     })
 }
 
@@ -193,9 +206,13 @@ pub fn import_file(
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
         .collect();
-    if got != COLUMNS {
+    let with_notice = got.len() == COLUMNS.len() + 1
+        && got.starts_with(&COLUMNS.map(str::to_owned))
+        && got.last().map(String::as_str) == Some(NOTICE_COLUMN);
+    if got != COLUMNS && !with_notice {
         return Err(ImportError::WrongHeader(COLUMNS.join(",")).into());
     }
+    let columns = got.len();
 
     let this_year: u16 = huella_sync::time::now_utc()
         .get(..4)
@@ -228,10 +245,10 @@ pub fn import_file(
             continue;
         }
         let fields: Vec<&str> = record.iter().collect();
-        let row = if fields.len() != COLUMNS.len() {
+        let row = if fields.len() != columns {
             Err(format!(
                 "se esperaban {} campos y hay {}",
-                COLUMNS.len(),
+                columns,
                 fields.len()
             ))
         } else {
@@ -266,13 +283,16 @@ fn prepare(session: &Session, rows: &[(u64, Row)], now: &str) -> Result<Prepared
     let officer = session.credential.officer.user();
     rows.iter()
         .map(|(_, row)| {
-            let rec = PersonRecord::create_pre_registered(
+            let mut rec = PersonRecord::create_pre_registered(
                 RecordId::generate(),
                 &row.identity,
                 &row.pre,
                 officer,
                 now,
             )?;
+            if let Some(notice) = &row.notice {
+                rec.set_biometric_notice(notice)?;
+            }
             let mut open = OpenRecord::new(rec);
             let tags = indexing::tags_for(index_key, &row.identity);
             let w = PreparedWrite::of_record(&keys, &mut open, tags)?;

@@ -41,3 +41,34 @@ pub fn name_query_tags(key: &IndexKey, query: &str) -> Vec<BlindTag> {
         .map(|t| key.tag("nombre", t))
         .collect()
 }
+
+/// The tags of a whole record: its identity's, the CURPs and NSSs it had before a
+/// rectification (so the old identifier still finds the person), and the open-ARCO-request
+/// tag while a request waits for an answer. Every write of a record should index with this.
+pub fn record_tags(key: &IndexKey, record: &huella_sync::PersonRecord) -> Vec<BlindTag> {
+    let mut tags = record
+        .identity()
+        .map(|i| tags_for(key, &i))
+        .unwrap_or_default();
+    for f in record.former_identifiers() {
+        match f.field.as_str() {
+            "curp" => tags.push(curp_tag(key, &f.value)),
+            "nss" => tags.push(nss_tag(key, &f.value)),
+            _ => {}
+        }
+    }
+    if record
+        .arco_requests()
+        .is_ok_and(|rs| rs.iter().any(|r| r.is_open()))
+    {
+        tags.push(open_arco_tag(key));
+    }
+    tags.sort();
+    tags.dedup();
+    tags
+}
+
+/// The tag every record with an open ARCO request carries (`huella arco list`).
+pub fn open_arco_tag(key: &IndexKey) -> BlindTag {
+    key.tag("arco", "abierta")
+}

@@ -135,12 +135,53 @@ pub fn find_ids(session: &Session, query: &Query) -> Result<Vec<RecordId>, Looku
 
 /// Finds people, records the consultation in the audit trail, and summarises them.
 pub fn find(session: &Session, query: &Query) -> Result<Vec<PersonSummary>> {
+    find_as(session, query, |r| Ok(PersonSummary::of(r)?))
+}
+
+/// A found person as `find --json` prints it: the summary with the status as of today
+/// (`restringido` past a notice's 30 days), the notice, and the movement history.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FoundPerson {
+    /// The summary.
+    #[serde(flatten)]
+    pub summary: PersonSummary,
+    /// Date of the notice of missing biometrics, if any.
+    pub fecha_aviso: Option<String>,
+    /// Movements (the pre-registration first), with who, when, before and after.
+    pub movimientos: Vec<crate::workflows::movements::HistoryEntry>,
+}
+
+impl FoundPerson {
+    /// Describes a record.
+    pub fn of(record: &PersonRecord) -> Result<Self, huella_sync::RecordError> {
+        let mut summary = PersonSummary::of(record)?;
+        summary.estado_biometrico = crate::workflows::restriction::status_of(record)?
+            .as_str()
+            .to_owned();
+        Ok(FoundPerson {
+            summary,
+            fecha_aviso: record.biometric_notice(),
+            movimientos: crate::workflows::movements::history(record)?.0,
+        })
+    }
+}
+
+/// Like [`find`], with each person's movements and status as of today.
+pub fn find_with_history(session: &Session, query: &Query) -> Result<Vec<FoundPerson>> {
+    find_as(session, query, |r| Ok(FoundPerson::of(r)?))
+}
+
+fn find_as<T>(
+    session: &Session,
+    query: &Query,
+    describe: impl Fn(&PersonRecord) -> Result<T>,
+) -> Result<Vec<T>> {
     let ids = find_ids(session, query)?;
     let keys = session.keys();
     let mut out = Vec::with_capacity(ids.len());
     for id in &ids {
         let open = session.store.open_record(&keys, *id)?;
-        out.push(PersonSummary::of(&open.record)?);
+        out.push(describe(&open.record)?);
     }
     let mut batch = session.store.batch();
     batch.audit(

@@ -5,12 +5,16 @@
 //! the audit entries and the policy; they print nothing and hold no user-facing text.
 
 pub mod activity;
+pub mod arco;
 pub mod backup;
 pub mod bundles;
+pub mod central;
 pub mod conflicts;
+pub mod documents;
 pub mod drafts;
 pub mod enroll;
 pub mod erase;
+pub mod folio;
 pub mod import;
 pub mod indexing;
 pub mod login;
@@ -22,6 +26,7 @@ pub mod peer_server;
 pub mod person;
 pub mod policy;
 pub mod recover;
+pub mod retention;
 pub mod review;
 pub mod self_test;
 pub mod session;
@@ -29,3 +34,7 @@ pub mod station;
 pub mod status;
 pub mod sync_round;
 pub mod types;
+
+pub mod employer_report;
+pub mod movements;
+pub mod restriction;

@@ -228,6 +228,8 @@ pub fn revoke(session: &Session, station: &str) -> Result<Revocation, OfficeErro
         return Err(OfficeError::RevokeSelf);
     }
     s.revoked = true;
+    // Documents it signed before this instant still verify (workflows::documents::verify).
+    s.revoked_at = huella_sync::time::now_utc();
     // Its administrators stay listed but no longer sign rosters (`SignedRoster::verify_by`):
     // a thief of the station cannot sign one that re-admits it, while its own officer list
     // still verifies, so its officers keep reading what they could.
@@ -276,6 +278,7 @@ pub fn invite(session: &Session, req: &InviteRequest<'_>) -> Result<Vec<u8>, Off
         key: p.key.to_hex(),
         recipient: p.recipient,
         revoked: false,
+        revoked_at: String::new(),
     });
     // The invite's key becomes the new station's first administrator: listed now as an
     // office administrator, so the office keeps a signer if this station is lost.

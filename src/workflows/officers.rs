@@ -130,6 +130,7 @@ pub fn ensure_roster(
             key: p.key.to_hex(),
             recipient: p.recipient,
             revoked: false,
+            revoked_at: String::new(),
         }],
         admins: vec![RosterAdmin {
             user: admin.user().to_owned(),

@@ -16,10 +16,9 @@ use crate::home::Home;
 use crate::workflows::drafts::{self, DraftRow};
 use crate::workflows::enroll::requested_fingers;
 use crate::workflows::session::Session;
-use crate::workflows::{activity, enroll};
+use crate::workflows::{activity, restriction};
 
-/// Days a notified person has to enroll before restriction.
-pub const RESTRICTION_DAYS: i64 = 30;
+pub use crate::workflows::restriction::RESTRICTION_DAYS;
 
 /// Why the overview could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -76,8 +75,9 @@ pub struct PendingRow {
     pub name: String,
     /// CURP.
     pub curp: String,
-    /// Days left of the [`RESTRICTION_DAYS`] (negative: overdue).
-    pub days_left: i64,
+    /// Days left of the [`RESTRICTION_DAYS`] after the restriction notice (negative:
+    /// overdue, restricted); `None` when the person was never notified (no clock runs).
+    pub days_left: Option<i64>,
 }
 
 /// The most urgent people pending capture.
@@ -214,39 +214,49 @@ pub fn home(home: &Home, session: &Session) -> Result<HomeOverview, OverviewErro
     })
 }
 
-/// Everyone pending capture, sorted by days left (most urgent first), the first `limit` kept.
-/// The deadline counts from the notification: the first time the person became pending (a
-/// recapture or a reopening does not grant new days).
+/// Everyone pending capture, the most urgent first, the first `limit` kept. The clock is the
+/// restriction notice ([`crate::workflows::restriction`]): days left count from the notice
+/// date, overdue people (negative) first; people never notified have no clock and come last.
+/// Ordering reads only the store's status index (status and notice date, no keys needed);
+/// only the `limit` records shown are opened, so the list costs the same with 100 or 100,000
+/// people pending.
 pub fn pending(session: &Session, limit: usize) -> Result<PendingList, OverviewError> {
-    let ids = session.store.ids_with_status(BiometricStatus::Pendiente)?;
+    let today = restriction::today();
+    let mut queue: Vec<(Option<i64>, RecordId)> = session
+        .store
+        .status_entries()?
+        .into_iter()
+        .filter(|e| e.status == BiometricStatus::Pendiente)
+        .map(|e| {
+            let left = e
+                .notice
+                .as_deref()
+                .and_then(|n| restriction::days_left(n, &today));
+            (left, e.id)
+        })
+        .collect();
+    let total = queue.len();
+    let urgency = |left: &Option<i64>| left.unwrap_or(i64::MAX);
+    queue.sort_by(|a, b| urgency(&a.0).cmp(&urgency(&b.0)).then(a.1.cmp(&b.1)));
+    queue.truncate(limit);
     let keys = session.keys();
-    let today = enroll::now();
-    let mut rows = Vec::with_capacity(ids.len());
-    for id in &ids {
-        let Ok(open) = session.store.open_record(&keys, *id) else {
+    let mut rows = Vec::with_capacity(queue.len());
+    for (days_left, id) in queue {
+        let Ok(open) = session.store.open_record(&keys, id) else {
             continue;
         };
-        let hist = open.record.status_history()?;
-        let since = hist
-            .iter()
-            .find(|s| s.status == BiometricStatus::Pendiente)
-            .map(|s| s.at.clone());
         let i = open.record.identity()?;
-        let elapsed = since
-            .as_deref()
-            .and_then(|s| huella_sync::time::days_between(s, &today))
-            .unwrap_or(0);
         rows.push(PendingRow {
-            id: *id,
+            id,
             name: i.nombre_completo(),
             curp: i.curp,
-            days_left: RESTRICTION_DAYS - elapsed,
+            days_left,
         });
     }
-    rows.sort_by(|a, b| a.days_left.cmp(&b.days_left).then(a.name.cmp(&b.name)));
-    rows.truncate(limit);
-    Ok(PendingList {
-        rows,
-        total: ids.len(),
-    })
+    rows.sort_by(|a, b| {
+        urgency(&a.days_left)
+            .cmp(&urgency(&b.days_left))
+            .then(a.name.cmp(&b.name))
+    });
+    Ok(PendingList { rows, total })
 }

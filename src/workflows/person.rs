@@ -107,6 +107,11 @@ pub struct PersonFile {
     pub verifications: Vec<ProofRow>,
     /// Finger to present for a proof of life (`None`: no approved prints).
     pub proof_finger: Option<FingerPosition>,
+    /// The central node's newest verdict, checked at this station (`None`: not judged yet).
+    pub central: Option<crate::workflows::central::verdict::CentralMark>,
+    /// Day retention will erase the biometrics (`None`: the clock does not run, or not known
+    /// here; the station's period is filled in by [`crate::workflows::retention`]).
+    pub biometrics_erased_on: Option<String>,
 }
 
 /// Reads `id`'s file (audited as a consultation; the audit is committed before returning).
@@ -165,6 +170,8 @@ pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> 
             })
             .collect(),
         proof_finger: survival::finger_to_present(r)?,
+        central: crate::workflows::central::verdict::mark(session, r)?,
+        biometrics_erased_on: None,
     };
     let mut batch = session.store.batch();
     batch.audit(AuditAction::Consulta, &[id], "expediente en consola");

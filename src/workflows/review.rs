@@ -423,14 +423,25 @@ pub fn decide(
             format!("{text}: {reason}")
         },
     })?;
+    // An approval gets its acuse in the same commit (rejections and recaptures do not).
+    let acuse = match req.decision {
+        Decision::Aprobar => Some(
+            crate::workflows::documents::acuse::for_approval(session, &mut open.record, &approval)
+                .map_err(EnrollError::from)?,
+        ),
+        _ => None,
+    };
     enroll::save(
         session,
         &mut open,
         AuditAction::Aprobacion,
         &format!(
-            "decisión: {}; factores: {}",
+            "decisión: {}; factores: {}{}",
             req.decision.as_str(),
-            factors.audit_text()
+            factors.audit_text(),
+            acuse
+                .map(|a| format!("; acuse {}", a.payload.folio))
+                .unwrap_or_default()
         ),
     )?;
     if req.decision == Decision::Recapturar

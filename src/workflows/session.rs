@@ -225,6 +225,7 @@ mod tests {
                 key: me.key.to_hex(),
                 recipient: me.recipient.clone(),
                 revoked: false,
+                revoked_at: String::new(),
             }],
             admins: vec![RosterAdmin {
                 user: officer.user().into(),

@@ -27,7 +27,9 @@ pub struct StationStatus {
     pub pendientes_aprobacion: usize,
     /// People waiting for capture.
     pub pendientes_captura: usize,
-    /// People per biometric status code.
+    /// People per biometric status code, as of today: a notified person past the 30 days
+    /// without approved biometrics counts as `restringido` (see `workflows::restriction`),
+    /// while `pendientes_captura` / `pendientes_aprobacion` still count the work to do.
     pub por_estado: BTreeMap<&'static str, usize>,
     /// How many officers.
     pub oficiales: usize,
@@ -68,6 +70,7 @@ pub fn status(home: &Home) -> Result<StationStatus, StoreError> {
     let st = store.station()?;
     let counts = store.status_counts()?;
     let count = |s: BiometricStatus| counts.get(&s).copied().unwrap_or(0);
+    let effective = crate::workflows::restriction::effective_counts(&store)?;
     Ok(StationStatus {
         estacion: st.station,
         oficina: st.office,
@@ -77,7 +80,7 @@ pub fn status(home: &Home) -> Result<StationStatus, StoreError> {
         pendientes_captura: count(BiometricStatus::Pendiente),
         por_estado: BiometricStatus::ALL
             .iter()
-            .map(|s| (s.as_str(), count(*s)))
+            .map(|s| (s.as_str(), effective.get(s).copied().unwrap_or(0)))
             .collect(),
         oficiales: store.officers()?.len(),
         destinatarios: st.recipients.into_iter().map(|(l, _)| l).collect(),

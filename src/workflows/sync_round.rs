@@ -118,6 +118,20 @@ fn check_station(trust: &Trust, answer: &[u8]) -> Result<(), SyncError> {
     }
 }
 
+/// Why a connection dropped: the transport's typed error, shared so progress events stay
+/// cheap to clone; the faces word it in their language.
+#[derive(Debug, Clone)]
+pub struct DropReason(pub std::sync::Arc<SyncError>);
+
+impl PartialEq for DropReason {
+    /// Two reasons are the same when they say the same (errors carry no identity).
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for DropReason {}
+
 /// What the round tells its caller as it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoundEvent {
@@ -131,8 +145,8 @@ pub enum RoundEvent {
         attempt: u32,
         /// Attempts allowed.
         of: u32,
-        /// Why it dropped (English, from the transport).
-        reason: String,
+        /// Why it dropped (the transport's error; the faces word it).
+        reason: DropReason,
     },
 }
 
@@ -157,9 +171,7 @@ pub struct StationIndexer<'a>(pub &'a IndexKey);
 
 impl Indexer for StationIndexer<'_> {
     fn tags(&self, r: &PersonRecord) -> Vec<BlindTag> {
-        r.identity()
-            .map(|i| crate::workflows::indexing::tags_for(self.0, &i))
-            .unwrap_or_default()
+        crate::workflows::indexing::record_tags(self.0, r)
     }
     fn curp_tag(&self, r: &PersonRecord) -> Option<BlindTag> {
         r.identity()
@@ -245,7 +257,7 @@ pub fn run_round(
                         peer: target.address.clone(),
                         attempt,
                         of: attempts,
-                        reason: e.to_string(),
+                        reason: DropReason(std::sync::Arc::new(e)),
                     });
                     std::thread::sleep(Duration::from_millis(500 * u64::from(attempt)));
                 }

@@ -5,6 +5,9 @@
 pub use huella_devices::{ErrorKind as DeviceErrorKind, FingerImage};
 pub use huella_keys::{Passphrase, Role};
 pub use huella_sync::events::SyncEvent;
+/// What the central node concluded about a record (registered, case open, duplicate).
+pub use huella_sync::record::CentralOutcome;
+pub use huella_sync::record::privacy::{ArcoRequest, ArcoRight};
 pub use huella_sync::{
     BiometricStatus, Decision, FingerCapture, FingerException, FingerPosition, Identity,
     MovementKind, RecordId,

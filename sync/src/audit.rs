@@ -35,10 +35,12 @@ pub enum AuditAction {
     AccesoFallido,
     /// A station was revoked and the office key rotated.
     EstacionRevocada,
+    /// The central node wrote a verdict (registered, duplicate case, decision) into a record.
+    DictamenCentral,
 }
 
 impl AuditAction {
-    const ALL: [AuditAction; 12] = [
+    const ALL: [AuditAction; 13] = [
         AuditAction::EstacionCreada,
         AuditAction::OficialAgregado,
         AuditAction::Importacion,
@@ -51,6 +53,7 @@ impl AuditAction {
         AuditAction::Borrado,
         AuditAction::AccesoFallido,
         AuditAction::EstacionRevocada,
+        AuditAction::DictamenCentral,
     ];
 
     /// The code stored in entries.
@@ -68,6 +71,7 @@ impl AuditAction {
             AuditAction::Borrado => "borrado",
             AuditAction::AccesoFallido => "acceso_fallido",
             AuditAction::EstacionRevocada => "estacion_revocada",
+            AuditAction::DictamenCentral => "dictamen_central",
         }
     }
 

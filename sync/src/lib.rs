@@ -28,9 +28,10 @@ pub mod store;
 pub mod time;
 
 pub use audit::{AuditAction, AuditEntry, AuditProblem};
+pub use record::IssuedDocument;
 pub use record::{
     Approval, BiometricStatus, BlobKind, BlobRef, Consent, Decision, Face, FingerCapture,
     FingerException, FingerPosition, Identity, Movement, MovementKind, PersonRecord,
     PreRegistration, RecordError, RecordId, Regime, StatusChange, Verification,
 };
-pub use store::{Batch, Indexer, Materialized, Station, Store, StoreError, StoreKeys};
+pub use store::{Batch, Indexer, Materialized, Station, StatusEntry, Store, StoreError, StoreKeys};

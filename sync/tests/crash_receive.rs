@@ -180,6 +180,7 @@ fn world() -> World {
         key: p.key.to_hex(),
         recipient: p.recipient.clone(),
         revoked: false,
+        revoked_at: String::new(),
     };
     let admin = OfficerKey::generate("admin", Role::Admin);
     let mut r = roster_for("0101", &[&a], &admin).roster().unwrap();

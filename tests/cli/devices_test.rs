@@ -2,7 +2,7 @@
 //! `status --json` shows the result under `dispositivos[].autoprueba`; a camera that stops
 //! answering fails the test (exit 1) and is recorded as failed.
 
-use huella_devices::FingerPosition;
+use huella_devices::SimFinger;
 use huella_devices::sim::{self, Fault, Line, ScannerSimConfig};
 
 use super::util::{Station, assert_success, assert_user_error, stdout};
@@ -27,9 +27,7 @@ fn shift_start_test_of_both_simulators_is_recorded_then_a_dead_camera_fails() {
     let st = Station::init();
     let scanner = sim::start_scanner(ScannerSimConfig::synthetic(Line::unpaced(57_600)))
         .expect("scanner sim");
-    scanner
-        .glass()
-        .place(7, FingerPosition::new(2).expect("finger"));
+    scanner.glass().place(7, SimFinger::new(2).expect("finger"));
     let camera = sim::start_camera(Line::unpaced(38_400), 3, None).expect("camera sim");
 
     let out = st.run(&[

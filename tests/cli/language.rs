@@ -380,3 +380,91 @@ fn an_unknown_language_is_a_usage_error() {
     assert!(stderr(&o).contains("'xx'"), "{}", stderr(&o));
     assert!(stderr(&o).contains("es, en"), "{}", stderr(&o));
 }
+
+#[test]
+fn capture_eval_and_sync_retry_speak_english_with_lang_en() {
+    let st = Station::init();
+    // `devices capture` on a port that does not exist: the advice and the cause in English.
+    let missing = st.path("no-such-port");
+    let png = st.path("f.png");
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "devices",
+        "capture",
+        "--port",
+        missing.to_str().expect("utf8"),
+        "--out",
+        png.to_str().expect("utf8"),
+    ]);
+    assert_english(&o, "does not exist");
+    assert!(stderr(&o).contains("Check that it is connected") || stderr(&o).contains("connected"));
+    assert!(!stderr(&o).contains("dispositivo"), "{}", stderr(&o));
+
+    // The evaluation table on a tiny set (two fingers, two impressions each).
+    let set = st.path("set");
+    std::fs::create_dir_all(&set).expect("mkdir");
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/fingerprints/FVC2002_DB1_B/tif");
+    for name in ["101_1.tif", "101_2.tif", "102_1.tif", "102_2.tif"] {
+        std::fs::copy(src.join(name), set.join(name)).expect("copy");
+    }
+    let s = set.to_str().expect("utf8");
+    let o = st.run(&["--lang", "en", "eval", "fingerprints", s]);
+    assert_success(&o);
+    let out = stdout(&o);
+    for word in [
+        "images:",
+        "extended",
+        "rank 1:",
+        "extraction:",
+        "per second",
+    ] {
+        assert!(out.contains(word), "{word:?} missing in: {out}");
+    }
+    for word in [
+        "imágenes",
+        "extendida",
+        "rango",
+        "extracción",
+        "por segundo",
+    ] {
+        assert!(!out.contains(word), "Spanish {word:?} in: {out}");
+    }
+    let o = st.run(&["--lang", "en", "eval", "fingerprints", s, s]);
+    assert_success(&o);
+    let out = stdout(&o);
+    assert!(out.starts_with("set %"), "{out}");
+    assert!(
+        out.lines().last().is_some_and(|l| l.starts_with("mean")),
+        "{out}"
+    );
+
+    // A sync whose peer refuses the connection: the retry line and the failure in English.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    drop(listener);
+    let admin = st.admin_pass.to_str().expect("utf8");
+    let o = st.run(&[
+        "--lang",
+        "en",
+        "sync",
+        "--peer",
+        &addr,
+        "--attempts",
+        "2",
+        "--as",
+        "admin",
+        "--passphrase-file",
+        admin,
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("{addr}: connection dropped (")) && out.contains("retrying (1/2)"),
+        "{out}"
+    );
+    for word in SPANISH {
+        assert!(!out.contains(word), "Spanish {word:?} in: {out}");
+    }
+    assert_english(&o, &addr);
+}

@@ -116,3 +116,30 @@ pub fn found(home: &Path, curp: &str, pass: &Path) -> usize {
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     v.as_array().map_or(0, Vec::len)
 }
+
+/// Starts a hub on a free loopback port trusting every roster in `rosters`; returns it and
+/// its URL.
+pub fn start_hub_with(home: &Path, rosters: &[std::path::PathBuf]) -> (Hub, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_huella"));
+    cmd.arg("--home")
+        .arg(home)
+        .args(["hub", "--listen", "127.0.0.1:0"]);
+    for r in rosters {
+        cmd.arg("--trust").arg(r);
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn hub");
+    let out = child.stdout.take().expect("stdout");
+    let hub = Hub(child);
+    for line in std::io::BufReader::new(out).lines() {
+        let line = line.expect("line");
+        if let Some(rest) = line.split("escuchando en ").nth(1) {
+            let url = rest.split_whitespace().next().expect("url").to_owned();
+            return (hub, url);
+        }
+    }
+    panic!("the hub did not say where it listens");
+}

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::api::FingerPosition;
+use crate::synthetic::SimFinger;
 
 /// A finger resting on the glass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -12,7 +12,7 @@ pub struct OnGlass {
     /// Synthetic person seed.
     pub person: u64,
     /// Which finger.
-    pub finger: FingerPosition,
+    pub finger: SimFinger,
 }
 
 /// Shared handle to what the simulated sensor sees; clones share state.
@@ -51,7 +51,7 @@ impl Glass {
     }
 
     /// Places `person`'s `finger` on the glass.
-    pub fn place(&self, person: u64, finger: FingerPosition) {
+    pub fn place(&self, person: u64, finger: SimFinger) {
         *self.lock() = Some(OnGlass { person, finger });
     }
 
@@ -94,7 +94,7 @@ pub fn parse_line(line: &str) -> Result<Option<OnGlass>, BadGlassLine> {
     let finger = parts
         .next()
         .and_then(|p| p.parse::<u8>().ok())
-        .and_then(FingerPosition::new)
+        .and_then(SimFinger::new)
         .ok_or(BadGlassLine)?;
     if parts.next().is_some() {
         return Err(BadGlassLine);
@@ -110,7 +110,7 @@ mod tests {
     fn control_lines() {
         assert_eq!(parse_line(""), Ok(None));
         assert_eq!(parse_line(" - "), Ok(None));
-        let f = FingerPosition::new(7);
+        let f = SimFinger::new(7);
         assert_eq!(
             parse_line("42 7")
                 .ok()

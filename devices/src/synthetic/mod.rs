@@ -11,10 +11,38 @@ mod rng;
 pub use face::face_jpeg;
 pub use orientation::PatternClass;
 
-use crate::api::{FingerImage, FingerPosition};
+use crate::api::FingerImage;
 use crate::proto::zfm::image::{HEIGHT, WIDTH};
 use orientation::FlowModel;
 use rng::Rng;
+
+/// Which finger a simulator lays on the glass or draws, numbered as ISO/IEC 19794 does
+/// (1 = right thumb … 10 = left little). Drivers never know the finger: the domain's one
+/// finger position is `huella_sync::FingerPosition`; this is only the simulators' index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SimFinger(u8);
+
+impl SimFinger {
+    /// A finger position 1..=10, `None` otherwise.
+    pub fn new(n: u8) -> Option<Self> {
+        (1..=10).contains(&n).then_some(Self(n))
+    }
+
+    /// The ISO number 1..=10.
+    pub fn number(self) -> u8 {
+        self.0
+    }
+
+    /// True for the right hand (1..=5).
+    pub fn is_right_hand(self) -> bool {
+        self.0 <= 5
+    }
+
+    /// All ten positions in ISO order.
+    pub fn all() -> impl Iterator<Item = Self> {
+        (1..=10).map(Self)
+    }
+}
 
 /// Master canvas, larger than the sensor so translation and rotation stay inside it.
 const MASTER_W: usize = WIDTH + 40;
@@ -24,7 +52,7 @@ const MASTER_H: usize = HEIGHT + 40;
 #[derive(Debug, Clone)]
 pub struct SyntheticFinger {
     person: u64,
-    finger: FingerPosition,
+    finger: SimFinger,
     flow: FlowModel,
     ridges: Vec<f32>,
 }
@@ -40,7 +68,7 @@ fn contact(x: f32, y: f32, pressure: f32) -> f32 {
 
 impl SyntheticFinger {
     /// Builds (deterministically) the master finger for `person` and `finger`.
-    pub fn new(person: u64, finger: FingerPosition) -> Self {
+    pub fn new(person: u64, finger: SimFinger) -> Self {
         let mut rng = Rng::from_parts(&[person, u64::from(finger.number()), 0xF1_9E_A7]);
         let flow = FlowModel::new(
             &mut rng,
@@ -92,6 +120,6 @@ impl SyntheticFinger {
 }
 
 /// Convenience: impression `n` of `person`'s `finger` (builds the master each call).
-pub fn fingerprint(person: u64, finger: FingerPosition, n: u32) -> FingerImage {
+pub fn fingerprint(person: u64, finger: SimFinger, n: u32) -> FingerImage {
     SyntheticFinger::new(person, finger).impression(n)
 }

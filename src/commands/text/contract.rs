@@ -134,3 +134,48 @@ pub fn proof(matched: bool, score: u32) -> String {
     let result = if matched { "coincide" } else { "no coincide" };
     format!("supervivencia: {result} (puntaje {score})")
 }
+
+/// `document verify`: a valid document.
+pub fn document_valid(
+    kind: &str,
+    folio: &str,
+    office: &str,
+    station: &str,
+    issued: &str,
+) -> String {
+    format!(
+        "documento válido: {kind} {folio}, oficina {office}, estación {station}, emitido {issued}"
+    )
+}
+
+/// `document verify`: not valid, and why (the reason in the `--lang` language).
+pub fn document_invalid(reason: impl Display) -> String {
+    format!("documento inválido: {reason}")
+}
+
+/// `document acuse|constancia`: what was written (one line per file).
+pub fn document_written(kind: &str, folio: &str, path: impl Display, code: &str) -> String {
+    format!("{kind} {folio} escrito en {path} (código {code})")
+}
+
+/// `movement …`: the movement was recorded.
+pub fn movement_recorded(kind: &str, folio: &str) -> String {
+    format!("movimiento registrado: {kind}, folio {folio}")
+}
+
+/// `restriction notify`: the notice was recorded.
+pub fn notice_recorded(curp: &str, deadline: &str, days_left: i64) -> String {
+    format!("aviso registrado: {curp}, fecha límite {deadline}, días restantes {days_left}")
+}
+
+/// `restriction list`: one notified person.
+pub fn restriction_row(
+    curp: &str,
+    name: &str,
+    notice: &str,
+    deadline: &str,
+    days_left: i64,
+    status: &str,
+) -> String {
+    format!("{curp}\t{name}\t{notice}\t{deadline}\t{days_left}\t{status}")
+}

@@ -340,6 +340,12 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
             "the hub folder {} is in use by another process (a running hub?); stop it or use another folder",
             dir.display()
         ),
+        CliError::Device(e) => write!(
+            f,
+            "{} ({})",
+            Lang::En.device_problem(crate::console::msg::DeviceProblem::Device(e.kind())),
+            device(e)
+        ),
         CliError::NoPostgres => write!(
             f,
             "this program was built without PostgreSQL support; build it with `--features postgres` or drop --store to keep the hub in its folder"
@@ -356,6 +362,9 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
 pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<CliError>() {
         return Some(e.to_string());
+    }
+    if let Some(text) = super::arco::error_en(e) {
+        return Some(text);
     }
     if let Some(e) = e.downcast_ref::<OutputError>() {
         return Some(match e {
@@ -384,14 +393,36 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<EnrollError>() {
         return enroll(e);
     }
+    if let Some(e) = e.downcast_ref::<crate::workflows::documents::DocumentError>() {
+        return super::documents::en_error(e);
+    }
+    if let Some(e) = e.downcast_ref::<crate::workflows::documents::verify::VerifyError>() {
+        return super::documents::en_verify_error(e);
+    }
     if let Some(e) = e.downcast_ref::<ReviewError>() {
         return review(e);
+    }
+    if let Some(e) = e.downcast_ref::<crate::workflows::central::CentralError>() {
+        return super::central::error_en(e);
     }
     if let Some(e) = e.downcast_ref::<OfficerFingerError>() {
         return officer_finger(e);
     }
     if let Some(e) = e.downcast_ref::<DeviceError>() {
         return Some(device(e));
+    }
+    if let Some(e) = e.downcast_ref::<huella_devices::formats::png::ImageFileError>() {
+        use huella_devices::formats::png::ImageFileError as F;
+        return Some(
+            match e {
+                F::Io(_) => "file error",
+                F::Decode(_) => "unreadable PNG",
+                F::Encode(_) => "the PNG could not be encoded",
+                F::BadDimensions => "inconsistent image size",
+                _ => return None,
+            }
+            .to_owned(),
+        );
     }
     if let Some(e) = e.downcast_ref::<crate::identifiers::IdentifierError>() {
         return Some(super::en_identifiers::identifier(e));
@@ -422,6 +453,7 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
                 Some("there is no enrolled template of that finger".to_owned())
             }
             SurvivalError::Unusable(_) => Some("unusable fingerprint; capture it again".to_owned()),
+            SurvivalError::Opposed(o) => Some(super::arco::opposed_en(o)),
         };
     }
     if let Some(e) = e.downcast_ref::<EraseError>() {
@@ -479,6 +511,15 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
             } => format!("station {station} belongs to office {theirs}, not {ours}"),
             RecoverError::SameStation(dir) => format!("{dir} is this very station"),
         });
+    }
+    if let Some(e) = e.downcast_ref::<crate::workflows::movements::MovementError>() {
+        return super::movements::movement_en(e);
+    }
+    if let Some(e) = e.downcast_ref::<crate::workflows::restriction::RestrictionError>() {
+        return super::movements::restriction_en(e);
+    }
+    if let Some(e) = e.downcast_ref::<crate::workflows::employer_report::ReportError>() {
+        return super::movements::report_en(e);
     }
     if let Some(e) = e.downcast_ref::<LookupError>() {
         return match e {
@@ -583,6 +624,10 @@ fn enroll(e: &EnrollError) -> Option<String> {
         EnrollError::Incomplete(n) => format!("{n} finger(s) still to capture or justify"),
         EnrollError::NoFace => "the photo is missing".to_owned(),
         EnrollError::Image => "the image could not be saved".to_owned(),
+        EnrollError::Document(e) => {
+            return super::documents::en_error(e)
+                .map(|d| format!("the acuse could not be issued: {d}"));
+        }
         _ => return None,
     })
 }

@@ -79,6 +79,8 @@ pub enum CliError {
         /// The hub's folder.
         dir: PathBuf,
     },
+    /// A device failed during a command (`devices capture`): what to do, then what failed.
+    Device(huella_devices::DeviceError),
     /// `hub --store postgres://…` on a binary built without the `postgres` feature.
     NoPostgres,
     /// `hub --store` with something that is not a PostgreSQL URL.

@@ -330,6 +330,7 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
             "la carpeta del concentrador {} está en uso por otro proceso (¿un concentrador en marcha?); deténgalo o use otra carpeta",
             dir.display()
         ),
+        CliError::Device(e) => write!(f, "{} ({e})", e.mensaje()),
         CliError::NoPostgres => write!(
             f,
             "este programa se compiló sin soporte de PostgreSQL; compílelo con `--features postgres` o quite --store para guardar en la carpeta del concentrador"

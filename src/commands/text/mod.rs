@@ -11,9 +11,14 @@ use std::sync::OnceLock;
 
 pub use crate::console::Lang;
 
+pub mod arco;
+pub mod central;
 pub mod contract;
+pub mod documents;
 pub mod en;
 pub mod es;
+pub mod eval;
+pub mod movements;
 pub mod self_test;
 
 mod en_identifiers;

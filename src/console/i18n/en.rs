@@ -110,6 +110,7 @@ at any field office.",
     only_supervisors: "Only a supervisor can review captures.",
     other_finger: "other finger",
     overdue: "overdue by",
+    not_notified: "not notified",
     own_capture: "You cannot decide on a capture you made.",
     passphrase: "Passphrase:",
     peers: "Peer stations",
@@ -211,6 +212,17 @@ at any field office.",
     to_reopen: "reopen for a new capture",
     busy: "Busy: try again.",
     recapture_requested: "Recapture requested",
+    self_test: "Self-test",
+    self_test_running: "Shift self-test running: place a finger on the reader.",
+    self_test_passed: "passed",
+    self_test_failed: "failed",
+    self_test_poor_image: "poor fingerprint image: clean the reader's glass",
+    self_test_unreadable_photo: "the camera sent an unreadable photo",
+    self_test_exposure: "black, blinded or blank photo: check the lens and the light",
+    central_registered: "Biometrics registered",
+    central_review: "Under central review: possible national duplicate",
+    central_duplicate: "National duplicate (central verdict)",
+    central_unverified: "Central verdict not verified: disregarded",
 };
 
 /// English action names.
@@ -242,6 +254,7 @@ pub fn action(a: Action) -> &'static str {
         Action::SyncNow => "Sync now",
         Action::Verify => "Proof of life",
         Action::Clear => "Clear the search",
+        Action::Arco => "ARCO rights",
     }
 }
 
@@ -256,6 +269,7 @@ pub fn screen(s: Screen) -> &'static str {
         Screen::Queue => "Supervision",
         Screen::Review => "Review",
         Screen::Sync => "Sync",
+        Screen::Arco => "ARCO rights",
     }
 }
 

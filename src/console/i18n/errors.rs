@@ -31,7 +31,12 @@ impl Lang {
                 ),
                 SurvivalError::NoTemplate(_) => "No enrolled template for that finger.".to_owned(),
                 SurvivalError::Unusable(_) => "Unusable print; capture it again.".to_owned(),
+                SurvivalError::Opposed(_) => {
+                    "The person opposed proof of life by fingerprint: use the supervised alternative path."
+                        .to_owned()
+                }
             },
+            DeskError::Arco(e) => super::arco::error_en(e),
             DeskError::Lookup(_) => {
                 "Nothing could be searched: check the CURP (18 characters), the NSS (11 digits) or the name."
                     .to_owned()

@@ -109,6 +109,7 @@ en cualquier subdelegación.",
     only_supervisors: "Solo un supervisor puede revisar capturas.",
     other_finger: "otro dedo",
     overdue: "vencido hace",
+    not_notified: "sin aviso",
     own_capture: "No puede decidir sobre una captura hecha por usted.",
     passphrase: "Contraseña:",
     peers: "Estaciones vecinas",
@@ -210,6 +211,17 @@ en cualquier subdelegación.",
     to_reopen: "reabrir para una nueva captura",
     busy: "Ocupado: intente de nuevo.",
     recapture_requested: "Recaptura solicitada",
+    self_test: "Autoprueba",
+    self_test_running: "Autoprueba de turno en curso: coloque un dedo en el lector.",
+    self_test_passed: "correcta",
+    self_test_failed: "fallida",
+    self_test_poor_image: "imagen de huella deficiente: limpie el cristal del lector",
+    self_test_unreadable_photo: "la cámara envió una foto ilegible",
+    self_test_exposure: "foto negra, deslumbrada o vacía: revise la lente y la luz",
+    central_registered: "Biométrico registrado",
+    central_review: "En revisión central: posible duplicado nacional",
+    central_duplicate: "Duplicado nacional (dictamen central)",
+    central_unverified: "Dictamen central no verificado: no se toma en cuenta",
 };
 
 /// Spanish action names.
@@ -241,6 +253,7 @@ pub fn action(a: Action) -> &'static str {
         Action::SyncNow => "Sincronizar ahora",
         Action::Verify => "Supervivencia",
         Action::Clear => "Limpiar la búsqueda",
+        Action::Arco => "Derechos ARCO",
     }
 }
 
@@ -255,6 +268,7 @@ pub fn screen(s: Screen) -> &'static str {
         Screen::Queue => "Supervisión",
         Screen::Review => "Revisión",
         Screen::Sync => "Sincronización",
+        Screen::Arco => "Derechos ARCO",
     }
 }
 

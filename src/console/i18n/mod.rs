@@ -7,6 +7,7 @@ use super::action::Action;
 use super::state::Screen;
 use crate::workflows::enroll::FaceCheckKind;
 
+pub mod arco;
 mod clock;
 mod devices;
 pub mod en;
@@ -312,6 +313,8 @@ pub struct Strings {
     pub other_finger: &'static str,
     /// Text `overdue`.
     pub overdue: &'static str,
+    /// Text `not_notified` (a pending person with no restriction notice: no clock runs).
+    pub not_notified: &'static str,
     /// Text `own_capture`.
     pub own_capture: &'static str,
     /// Text `passphrase`.
@@ -514,4 +517,40 @@ pub struct Strings {
     pub busy: &'static str,
     /// Text `recapture_requested`.
     pub recapture_requested: &'static str,
+    /// Text `central_registered` (a verified central registration).
+    pub central_registered: &'static str,
+    /// Text `central_review` (a national duplicate case is open).
+    pub central_review: &'static str,
+    /// Text `central_duplicate` (the central supervisor decided: duplicate).
+    pub central_duplicate: &'static str,
+    /// Text `central_unverified` (a central verdict this station does not accept).
+    pub central_unverified: &'static str,
+    /// Text `self_test`.
+    pub self_test: &'static str,
+    /// Text `self_test_running`.
+    pub self_test_running: &'static str,
+    /// Text `self_test_passed`.
+    pub self_test_passed: &'static str,
+    /// Text `self_test_failed`.
+    pub self_test_failed: &'static str,
+    /// Text `self_test_poor_image`.
+    pub self_test_poor_image: &'static str,
+    /// Text `self_test_unreadable_photo`.
+    pub self_test_unreadable_photo: &'static str,
+    /// Text `self_test_exposure`.
+    pub self_test_exposure: &'static str,
+}
+
+impl Lang {
+    /// Why a device failed its shift-start self-test.
+    pub fn self_test_fault(self, f: crate::console::msg::SelfTestFault) -> &'static str {
+        use crate::console::msg::{DeviceProblem, SelfTestFault};
+        let s = self.strings();
+        match f {
+            SelfTestFault::Device(k) => self.device_problem(DeviceProblem::Device(k)),
+            SelfTestFault::PoorImage => s.self_test_poor_image,
+            SelfTestFault::UnreadablePhoto => s.self_test_unreadable_photo,
+            SelfTestFault::Exposure => s.self_test_exposure,
+        }
+    }
 }

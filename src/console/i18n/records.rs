@@ -32,6 +32,8 @@ impl Lang {
             (Lang::En, MovementKind::Baja) => "termination",
             (Lang::En, MovementKind::ModificacionSalario) => "salary change",
             (Lang::En, MovementKind::CambioRegimen) => "regime change",
+            (Lang::Es, MovementKind::Defuncion) => "defunción",
+            (Lang::En, MovementKind::Defuncion) => "death",
         }
     }
 

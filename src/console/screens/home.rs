@@ -109,6 +109,27 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if let Some(p) = &app.devices.problem {
         d.push(Line::from(p.clone().yellow()));
     }
+    if app.devices.self_testing {
+        d.push(Line::from(s.self_test_running.yellow()));
+    }
+    for t in &app.devices.self_test {
+        let label = match t.kind {
+            crate::workflows::self_test::DeviceKind::Escaner => s.scanner,
+            crate::workflows::self_test::DeviceKind::Camara => s.camera,
+        };
+        d.push(match t.fault {
+            None => Line::from(format!("{} {label}: {}", s.self_test, s.self_test_passed).green()),
+            Some(f) => Line::from(
+                format!(
+                    "{} {label}: {} — {}",
+                    s.self_test,
+                    s.self_test_failed,
+                    app.lang.self_test_fault(f)
+                )
+                .red(),
+            ),
+        });
+    }
     Paragraph::new(d)
         .block(panel(s.devices))
         .render(devices, buf);

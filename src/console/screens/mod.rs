@@ -1,5 +1,6 @@
 //! One module per screen; each draws its part of the body from the [`App`](super::state::App).
 
+pub mod arco;
 pub mod enroll;
 pub mod home;
 pub mod login;

@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use crate::console::action::Action;
 use crate::console::state::{App, ProofPhase};
 use crate::console::widgets::{bar, panel};
+use crate::workflows::types::CentralOutcome;
 
 /// Draws a person's file.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
@@ -63,6 +64,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             p.consent.clone().unwrap_or_else(|| s.no.to_owned())
         )),
     ];
+    if let Some(day) = &p.biometrics_erased_on {
+        b.push(Line::raw(format!("{}: {day}", app.lang.arco().erased_on)));
+    }
     if x.estado_biometrico == "rechazado" {
         b.push(Line::from(
             format!("{} {}", app.keymap.label(Action::Enroll), s.to_reopen)
@@ -76,6 +80,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 .cyan()
                 .bold(),
         ));
+    }
+    if let Some(c) = &p.central {
+        b.push(match (c.check.is_ok(), c.outcome) {
+            (false, _) => Line::from(s.central_unverified.red()),
+            (true, CentralOutcome::Registrado) => Line::from(s.central_registered.green().bold()),
+            (true, CentralOutcome::EnRevision) => Line::from(s.central_review.yellow().bold()),
+            (true, CentralOutcome::Duplicado) => Line::from(s.central_duplicate.red().bold()),
+        });
     }
     if let Some(f) = p.proof_finger {
         b.push(Line::from(

@@ -183,12 +183,11 @@ fn render_pending(app: &App, area: Rect, buf: &mut Buffer) {
     let s = app.s();
     let y = &app.sync;
     let rows = y.pending.iter().map(|p| {
-        let days = if p.days_left < 0 {
-            Cell::from(format!("{} {}", s.overdue, -p.days_left).red())
-        } else if p.days_left <= 5 {
-            Cell::from(format!("{} {}", p.days_left, s.days).yellow())
-        } else {
-            Cell::from(format!("{} {}", p.days_left, s.days))
+        let days = match p.days_left {
+            None => Cell::from(s.not_notified),
+            Some(d) if d < 0 => Cell::from(format!("{} {}", s.overdue, -d).red()),
+            Some(d) if d <= 5 => Cell::from(format!("{d} {}", s.days).yellow()),
+            Some(d) => Cell::from(format!("{d} {}", s.days)),
         };
         Row::new(vec![
             Cell::from(p.name.clone()),

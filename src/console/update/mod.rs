@@ -2,6 +2,7 @@
 //! and return the [`Effect`]s the loop must send to workers. No I/O happens here, so every
 //! transition is testable with a plain `App`.
 
+mod arco;
 mod enroll;
 mod person;
 mod review;
@@ -42,6 +43,7 @@ pub fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Effect> {
 /// Whether printable keys go into a text field on this screen.
 pub fn text_focus(app: &App) -> bool {
     match app.screen {
+        Screen::Arco => !app.help && app.arco.form.is_some(),
         Screen::Login | Screen::Lookup => !app.help,
         Screen::Enroll => app.enroll.as_ref().is_some_and(|e| e.exception.is_some()),
         Screen::Review => app.review.as_ref().is_some_and(|r| r.prompt.is_some()),
@@ -61,6 +63,7 @@ fn type_char(app: &mut App, c: char) {
         }
         Screen::Enroll => enroll::type_char(app, c),
         Screen::Review => review::type_char(app, c),
+        Screen::Arco => arco::type_char(app, c),
         _ => {}
     }
 }
@@ -79,6 +82,7 @@ fn backspace(app: &mut App) {
         }
         Screen::Enroll => enroll::backspace(app),
         Screen::Review => review::backspace(app),
+        Screen::Arco => arco::backspace(app),
         _ => {}
     }
 }
@@ -139,6 +143,7 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Screen::Queue => review::queue_action(app, action),
         Screen::Review => review::action(app, action),
         Screen::Sync => sync::action(app, action),
+        Screen::Arco => arco::action(app, action),
     }
 }
 
@@ -234,6 +239,7 @@ fn home_action(app: &mut App, action: Action) -> Vec<Effect> {
                 Effect::Desk(DeskCmd::SyncOverview),
             ]
         }
+        Action::Arco => arco::open(app, None),
         Action::Resume => match app.home.as_ref().and_then(|h| h.drafts.first()) {
             Some(d) => vec![Effect::Desk(DeskCmd::StartEnroll(d.id))],
             None => {
@@ -327,6 +333,16 @@ fn on_device(app: &mut App, ev: DeviceEvent) -> Vec<Effect> {
             app.devices.camera = camera;
             Vec::new()
         }
+        DeviceEvent::SelfTestStarted => {
+            app.devices.self_testing = true;
+            app.devices.self_test.clear();
+            Vec::new()
+        }
+        DeviceEvent::SelfTested(outcomes) => {
+            app.devices.self_testing = false;
+            app.devices.self_test = outcomes;
+            Vec::new()
+        }
         other if app.screen == Screen::Review => review::on_device(app, other),
         other if app.screen == Screen::Person => person::on_device(app, other),
         other => enroll::on_device(app, other),
@@ -342,7 +358,11 @@ fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
             app.login.error = None;
             app.user = Some(u);
             app.home = None;
-            return go_home(app);
+            app.devices.self_test.clear();
+            let mut fx = go_home(app);
+            // The device worker tests its devices if the last test is older than the shift.
+            fx.push(Effect::Device(super::msg::DeviceCmd::SelfTest));
+            return fx;
         }
         DeskEvent::LoginFailed(e) => {
             let text = app.lang.login_error(&e);
@@ -412,6 +432,7 @@ fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
         DeskEvent::Queue(_) | DeskEvent::Review(_) | DeskEvent::Decided(_) => {
             return review::on_desk(app, ev);
         }
+        DeskEvent::ArcoList(_) | DeskEvent::ArcoFiled(_) => return arco::on_desk(app, ev),
         other => return enroll::on_desk(app, other),
     }
     Vec::new()

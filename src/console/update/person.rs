@@ -23,6 +23,10 @@ pub fn action(app: &mut App, action: Action) -> Vec<Effect> {
             None => Vec::new(),
         },
         Action::Verify => start_proof(app),
+        Action::Arco => {
+            let curp = app.person.as_ref().map(|p| p.summary.curp.clone());
+            super::arco::open(app, curp)
+        }
         Action::Lookup | Action::Back if app.proof.is_some() => {
             app.proof = None;
             vec![Effect::Device(DeviceCmd::Cancel)]

@@ -146,7 +146,19 @@ impl Desk {
                 lookup::find(s, &q).map_err(DeskError::Lookup),
             )],
             DeskCmd::Person(id) => vec![DeskEvent::Person(
-                person::open(s, id).map(Box::new).map_err(DeskError::from),
+                person::open(s, id)
+                    .map(|mut file| {
+                        // When retention will erase the biometrics, with this station's period.
+                        file.biometrics_erased_on = crate::workflows::retention::erase_dates(
+                            home,
+                            s,
+                            &[file.summary.id.as_str()],
+                        )
+                        .ok()
+                        .and_then(|mut d| d.pop().flatten());
+                        Box::new(file)
+                    })
+                    .map_err(DeskError::from),
             )],
             DeskCmd::StartEnroll(id) => {
                 let r = enroll::load_draft(s, id).map(Box::new);
@@ -204,6 +216,18 @@ impl Desk {
                 vec![DeskEvent::Submitted(r.map_err(DeskError::from))]
             }
             DeskCmd::Queue => vec![DeskEvent::Queue(review::queue(s).map_err(DeskError::from))],
+            DeskCmd::ArcoList => vec![DeskEvent::ArcoList(
+                crate::workflows::arco::list(s).map_err(DeskError::from),
+            )],
+            DeskCmd::ArcoFile {
+                curp,
+                right,
+                requester,
+                identification,
+            } => vec![DeskEvent::ArcoFiled(
+                crate::workflows::arco::file(s, &curp, right, &requester, &identification)
+                    .map_err(DeskError::from),
+            )],
             DeskCmd::Review(id) => vec![DeskEvent::Review(
                 review::evidence(s, id)
                     .map(Box::new)

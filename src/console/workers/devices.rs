@@ -12,14 +12,16 @@ use huella_devices::{
 use tokio::sync::mpsc::Sender;
 
 use super::emit;
+use super::self_test::ShiftTest;
 use crate::console::msg::{DeviceCmd, DeviceEvent, DeviceProblem, WorkerEvent};
 use crate::home::Home;
 use crate::workflows::activity::DeviceSeen;
+use crate::workflows::self_test::DeviceKind;
 
 /// How long a capture waits for the finger.
-const FINGER_TIMEOUT: Duration = Duration::from_secs(60);
+pub(super) const FINGER_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a photo may take.
-const PHOTO_TIMEOUT: Duration = Duration::from_secs(20);
+pub(super) const PHOTO_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Where the devices are.
 #[derive(Debug, Clone, Default)]
@@ -107,6 +109,15 @@ fn open_noted<'p, A>(
         .ok()
 }
 
+/// True when `cmd` needs a device the running self-test still holds.
+fn waits_for_test(test: Option<&ShiftTest>, cmd: &DeviceCmd) -> bool {
+    test.is_some_and(|t| match cmd {
+        DeviceCmd::Finger { .. } => t.holds_scanner(),
+        DeviceCmd::Photo { .. } => t.holds_camera(),
+        DeviceCmd::Cancel | DeviceCmd::SelfTest => false,
+    })
+}
+
 fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<WorkerEvent>) {
     let mut problems = Vec::new();
     let mut found = Vec::new();
@@ -141,15 +152,24 @@ fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<Wo
         }
     }
     let send = |ev| emit(&tx, WorkerEvent::Device(ev));
+    let mut test: Option<ShiftTest> = None;
+    // A capture asked for while the self-test holds its device waits for the test's image,
+    // so no image of the test reaches the officer's work (the latest request wins).
+    let mut deferred: Option<DeviceCmd> = None;
     loop {
-        match rx.recv_timeout(Duration::from_millis(10)) {
+        let next = match deferred.take_if(|c| !waits_for_test(test.as_ref(), c)) {
+            Some(cmd) => Ok(cmd),
+            None => rx.recv_timeout(Duration::from_millis(10)),
+        };
+        match next {
+            Ok(cmd) if waits_for_test(test.as_ref(), &cmd) => deferred = Some(cmd),
             Ok(cmd) => {
                 let r = match cmd {
                     DeviceCmd::Finger { position, subject } => match &scanner {
                         Some(s) => {
                             if let (Some(g), Some(f)) = (
                                 &config.glass,
-                                huella_devices::FingerPosition::new(position.code()),
+                                huella_devices::SimFinger::new(position.code()),
                             ) {
                                 g.place(subject, f);
                             }
@@ -170,11 +190,32 @@ fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<Wo
                         None => Err(DeviceProblem::NoCamera),
                     },
                     DeviceCmd::Cancel => {
-                        if let Some(s) = &scanner {
+                        // A running self-test keeps its device; what waited for it is dropped.
+                        deferred = None;
+                        let held = test.as_ref();
+                        if let Some(s) = &scanner
+                            && !held.is_some_and(ShiftTest::holds_scanner)
+                        {
                             s.cancel();
                         }
-                        if let Some(c) = &camera {
+                        if let Some(c) = &camera
+                            && !held.is_some_and(ShiftTest::holds_camera)
+                        {
                             c.cancel();
+                        }
+                        Ok(())
+                    }
+                    DeviceCmd::SelfTest => {
+                        if test.is_none() {
+                            test = ShiftTest::start(
+                                home,
+                                config.glass.as_ref(),
+                                scanner.as_ref(),
+                                camera.as_ref(),
+                            );
+                            if test.is_some() && !send(DeviceEvent::SelfTestStarted) {
+                                return;
+                            }
                         }
                         Ok(())
                     }
@@ -190,6 +231,21 @@ fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<Wo
         }
         if let Some(s) = &scanner {
             while let Ok(ev) = s.events().try_recv() {
+                if let Some(t) = test.as_mut().filter(|t| t.holds_scanner()) {
+                    match ev {
+                        ScannerEvent::FingerDetected => t.finger_detected(),
+                        ScannerEvent::Progress(p) => t.finger_progress(p.done),
+                        ScannerEvent::ImageReady(img) => {
+                            if let Some(g) = &config.glass {
+                                g.lift();
+                            }
+                            t.finger_image(s, img);
+                        }
+                        ScannerEvent::Failed(e) => t.failed(DeviceKind::Escaner, s.info(), e),
+                        ScannerEvent::FingerLifted | ScannerEvent::Stopped => {}
+                    }
+                    continue;
+                }
                 let out = match ev {
                     ScannerEvent::FingerDetected => Some(DeviceEvent::FingerDetected),
                     ScannerEvent::Progress(p) => Some(DeviceEvent::Progress(p.done, p.total)),
@@ -216,6 +272,14 @@ fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<Wo
         }
         if let Some(c) = &camera {
             while let Ok(ev) = c.events().try_recv() {
+                if let Some(t) = test.as_mut().filter(|t| t.holds_camera()) {
+                    match ev {
+                        CameraEvent::PhotoReady(photo) => t.photo(c, &photo),
+                        CameraEvent::Failed(e) => t.failed(DeviceKind::Camara, c.info(), e),
+                        CameraEvent::Progress(_) | CameraEvent::Stopped => {}
+                    }
+                    continue;
+                }
                 let out = match ev {
                     CameraEvent::Progress(p) => Some(DeviceEvent::Progress(p.done, p.total)),
                     CameraEvent::PhotoReady(photo) => Some(DeviceEvent::Photo(photo.bytes)),
@@ -233,6 +297,12 @@ fn run(config: DeviceConfig, home: &Home, rx: Receiver<DeviceCmd>, tx: Sender<Wo
                     return;
                 }
             }
+        }
+        if test.as_ref().is_some_and(ShiftTest::finished)
+            && let Some(t) = test.take()
+            && !send(DeviceEvent::SelfTested(t.finish(home)))
+        {
+            return;
         }
     }
 }

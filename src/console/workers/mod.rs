@@ -3,6 +3,7 @@
 
 pub mod desk;
 pub mod devices;
+pub mod self_test;
 pub mod sync;
 
 use tokio::sync::mpsc::Sender;

@@ -61,6 +61,15 @@ pub enum EnrollError {
     /// Only a rejected person is reopened.
     #[error("solo se reabre a una persona rechazada (estado: {0})")]
     NotRejected(&'static str),
+    /// The acuse could not be issued (nothing was recorded).
+    #[error("no se pudo emitir el acuse: {0}")]
+    Document(Box<crate::workflows::documents::DocumentError>),
+}
+
+impl From<crate::workflows::documents::DocumentError> for EnrollError {
+    fn from(e: crate::workflows::documents::DocumentError) -> Self {
+        EnrollError::Document(Box::new(e))
+    }
 }
 
 impl From<StoreError> for EnrollError {
@@ -129,8 +138,8 @@ pub(crate) fn now() -> String {
     huella_sync::time::now_utc()
 }
 
-pub(crate) fn tags(session: &Session, identity: &Identity) -> Vec<BlindTag> {
-    indexing::tags_for(session.credential.station.index_key(), identity)
+pub(crate) fn tags(session: &Session, record: &huella_sync::PersonRecord) -> Vec<BlindTag> {
+    indexing::record_tags(session.credential.station.index_key(), record)
 }
 
 /// Saves `open` and commits it with one audit entry.
@@ -140,10 +149,10 @@ pub(crate) fn save(
     action: AuditAction,
     detail: &str,
 ) -> Result<(), EnrollError> {
-    let identity = open.record.identity()?;
+    let record_tags = tags(session, &open.record);
     let keys = session.keys();
     let mut batch = session.store.batch();
-    batch.save_record(&keys, open, tags(session, &identity))?;
+    batch.save_record(&keys, open, record_tags)?;
     batch.audit(action, &[open.id()], detail);
     session
         .store
@@ -363,8 +372,8 @@ pub fn save_attempt(
             officer,
         };
         open.record.set_capture(&capture)?;
-        let identity = open.record.identity()?;
-        batch.save_record(&keys, &mut open, tags(session, &identity))?;
+        let record_tags = tags(session, &open.record);
+        batch.save_record(&keys, &mut open, record_tags)?;
         batch.audit(
             AuditAction::Captura,
             &[id],
@@ -438,8 +447,8 @@ pub fn save_face(
         officer: session.credential.officer.user().to_owned(),
     };
     open.record.set_face(&face)?;
-    let identity = open.record.identity()?;
-    batch.save_record(&keys, &mut open, tags(session, &identity))?;
+    let record_tags = tags(session, &open.record);
+    batch.save_record(&keys, &mut open, record_tags)?;
     batch.audit(
         AuditAction::Captura,
         &[id],
@@ -479,7 +488,13 @@ pub fn submit(
         by: session.credential.officer.user().to_owned(),
         reason,
     })?;
-    let detail = format!("enviado a aprobación, duplicados posibles: {}", hits.len());
+    // The acuse goes into the same commit: no submission without its receipt.
+    let acuse = crate::workflows::documents::acuse::for_submission(session, &mut open.record)?;
+    let detail = format!(
+        "enviado a aprobación, duplicados posibles: {}; acuse {}",
+        hits.len(),
+        acuse.payload.folio
+    );
     save(session, &mut open, AuditAction::Captura, &detail)?;
     Ok(folio(id))
 }

@@ -26,6 +26,10 @@ pub enum SurvivalError {
     /// The live image cannot be used.
     #[error("huella inutilizable: {0}; repita la captura")]
     Unusable(&'static str),
+    /// The person opposed proof of life by fingerprint (ARCO): the supervised alternative
+    /// path is used instead.
+    #[error(transparent)]
+    Opposed(#[from] crate::workflows::arco::oppose::Opposed),
 }
 
 impl From<huella_sync::StoreError> for SurvivalError {
@@ -76,6 +80,13 @@ pub fn prove_life(
 ) -> Result<Verification, SurvivalError> {
     let keys = session.keys();
     let mut open = session.store.open_record(&keys, id)?;
+    let by_finger = crate::workflows::arco::oppose::SecondaryUse::FingerprintProofOfLife;
+    if !crate::workflows::arco::oppose::allows(&open.record, by_finger) {
+        return Err(crate::workflows::arco::oppose::Opposed {
+            use_code: by_finger.code(),
+        }
+        .into());
+    }
     let status = open.record.status()?;
     if !enrolled(status) {
         return Err(SurvivalError::NotEnrolled(status.as_str()));

@@ -9,8 +9,11 @@
 //!
 //! This module owns the document shape. It must not touch storage, keys or the network.
 
+mod central;
+mod documents;
 mod fields;
 mod model;
+pub mod privacy;
 mod review;
 
 use std::collections::HashMap;
@@ -19,6 +22,8 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ROOT, ScalarValue, hydrate};
 use thiserror::Error;
 
+pub use central::{CentralMatch, CentralOutcome, CentralVerdict};
+pub use documents::IssuedDocument;
 use fields::{ensure_map, entries, get, map_at, need, new_map, put};
 pub use model::{
     Approval, BiometricStatus, BlobKind, BlobRef, Consent, Decision, Face, FingerCapture,
@@ -28,6 +33,8 @@ pub use model::{
 pub use review::capture_digest;
 
 const SCHEMA: &str = "1";
+/// Root field holding the date of the notice of missing biometrics.
+const NOTICE_FIELD: &str = "aviso_biometria";
 const CONTAINERS: [&str; 8] = [
     "identidad",
     "preregistro",
@@ -289,6 +296,17 @@ impl PersonRecord {
         }
         out.sort_by(|a, b| (&a.fecha, &a.registrado_en).cmp(&(&b.fecha, &b.registrado_en)));
         Ok(out)
+    }
+
+    /// Records the date (`YYYY-MM-DD`) the person was notified of missing biometrics (a root
+    /// scalar: a later notice replaces it, and concurrent notices merge last-writer-wins).
+    pub fn set_biometric_notice(&mut self, date: &str) -> Result<(), RecordError> {
+        put(&mut self.doc, &ROOT, NOTICE_FIELD, date)
+    }
+
+    /// The date the person was notified of missing biometrics, if ever.
+    pub fn biometric_notice(&self) -> Option<String> {
+        get(&self.doc, &ROOT, NOTICE_FIELD)
     }
 
     /// Records consent.

@@ -137,6 +137,8 @@ pub enum MovementKind {
     ModificacionSalario,
     /// Change of regime.
     CambioRegimen,
+    /// Death of the person: ends every active alta and proof of life.
+    Defuncion,
 }
 
 impl MovementKind {
@@ -147,6 +149,7 @@ impl MovementKind {
             MovementKind::Baja => "baja",
             MovementKind::ModificacionSalario => "modificacion_salario",
             MovementKind::CambioRegimen => "cambio_regimen",
+            MovementKind::Defuncion => "defuncion",
         }
     }
 
@@ -157,6 +160,7 @@ impl MovementKind {
             "baja" => MovementKind::Baja,
             "modificacion_salario" => MovementKind::ModificacionSalario,
             "cambio_regimen" => MovementKind::CambioRegimen,
+            "defuncion" => MovementKind::Defuncion,
             _ => return None,
         })
     }

@@ -12,9 +12,6 @@ use std::sync::Arc;
 
 use super::ReplicaError;
 
-/// A stored entry: key and value.
-pub type Entry = (Vec<u8>, Vec<u8>);
-
 /// One write of a [`Batch`]: a value to put, or `None` to remove the key.
 pub type BatchOp = (Vec<u8>, Option<Vec<u8>>);
 
@@ -70,6 +67,9 @@ impl Drop for WriterGuard {
     }
 }
 
+/// Key/value pairs read from the storage, in key order.
+pub type KeyValues = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// An ordered byte map with atomic batches: what a replica needs from its storage.
 pub trait ReplicaStorage: Send + Sync {
     /// The value under `key`.
@@ -77,7 +77,7 @@ pub trait ReplicaStorage: Send + Sync {
     /// Whether `key` is present.
     fn contains_key(&self, key: &[u8]) -> Result<bool, ReplicaError>;
     /// Entries whose key starts with `prefix`, in key order.
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ReplicaError>;
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<KeyValues, ReplicaError>;
     /// Keys that start with `prefix`, in key order (values are not read).
     fn scan_keys(&self, prefix: &[u8]) -> Result<Vec<Vec<u8>>, ReplicaError>;
     /// Keys that start with `prefix` and the length of their values, in key order.
@@ -143,7 +143,7 @@ impl ReplicaTree {
     }
 
     /// Entries under `prefix`, in key order.
-    pub fn scan_prefix(&self, prefix: impl AsRef<[u8]>) -> Result<Vec<Entry>, ReplicaError> {
+    pub fn scan_prefix(&self, prefix: impl AsRef<[u8]>) -> Result<KeyValues, ReplicaError> {
         self.0.scan_prefix(prefix.as_ref())
     }
 
@@ -202,7 +202,7 @@ impl ReplicaStorage for SledStorage {
         Ok(self.tree.contains_key(key)?)
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ReplicaError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<KeyValues, ReplicaError> {
         let mut out = Vec::new();
         for kv in self.tree.scan_prefix(prefix) {
             let (k, v) = kv?;

@@ -29,6 +29,10 @@ pub struct RosterStation {
     pub recipient: String,
     /// Whether the station was revoked (refused from then on).
     pub revoked: bool,
+    /// When it was revoked (UTC), so that documents it signed before still verify; empty in
+    /// rosters signed before this was recorded (then none of its documents verifies).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub revoked_at: String,
 }
 
 /// An administrator allowed to sign the office's next roster.

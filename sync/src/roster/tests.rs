@@ -59,6 +59,7 @@ fn rosters_without_office_keys_keep_their_format_and_bad_recipients_are_refused(
         key: "00".into(),
         recipient: "age1nope".into(),
         revoked: false,
+        revoked_at: String::new(),
     });
     assert!(matches!(
         rotated.rotate_office_key(),
@@ -78,6 +79,7 @@ fn a_revoked_stations_admin_signs_no_roster() {
         key: format!("{name}-key"),
         recipient: String::new(),
         revoked,
+        revoked_at: String::new(),
     };
     let mut r = roster(&first, 2);
     r.admins[0].station = "A".into();

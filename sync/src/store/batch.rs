@@ -120,7 +120,13 @@ impl PreparedWrite {
             id,
             source: Box::new(source),
         })?;
-        w.insert(layout::status(&id), vec![status.to_byte()]);
+        // The status byte, then the notice date's ASCII (if any): `huella status` counts
+        // restricted people without opening records.
+        let mut status_value = vec![status.to_byte()];
+        if let Some(notice) = open.record.biometric_notice() {
+            status_value.extend(notice.bytes().take(layout::NOTICE_LEN));
+        }
+        w.insert(layout::status(&id), status_value);
         if tags != open.tags || open.is_new {
             for old in open.tags.iter().filter(|t| !tags.contains(t)) {
                 w.index.push(IndexChange {

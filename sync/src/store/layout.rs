@@ -8,10 +8,11 @@
 //! | `x` | record id (16) | the record's blind tags (n × 16 bytes) |
 //! | `i` | blind tag (16) + bucket (1) | posting list: sorted record ids (n × 16) |
 //! | `i` | blind tag (16) + record id (16) | empty (older stores; still read and removed) |
-//! | `s` | record id (16) | biometric status byte |
+//! | `s` | record id (16) | biometric status byte, then the notice date `YYYY-MM-DD` if any |
 //! | `b` | record id (16) + blob hash (32) | sealed blob |
 //! | `a` | audit seq (u64 BE) | audit entry (JSON, signed, no personal data) |
 //! | `m` | name | station metadata (JSON, public) |
+//! | `n` | name | a station-local sequence (u64 BE), e.g. the folio counter |
 
 use huella_keys::BlindTag;
 
@@ -74,6 +75,13 @@ pub(crate) fn blob_prefix(id: &RecordId) -> Vec<u8> {
 
 pub(crate) fn audit(seq: u64) -> Vec<u8> {
     [b"a".as_slice(), &seq.to_be_bytes()].concat()
+}
+
+/// Longest notice date kept in a status entry (`YYYY-MM-DD`).
+pub(crate) const NOTICE_LEN: usize = 10;
+
+pub(crate) fn sequence(name: &str) -> Vec<u8> {
+    [b"n".as_slice(), name.as_bytes()].concat()
 }
 
 pub(crate) fn meta(name: &str) -> Vec<u8> {

@@ -133,6 +133,17 @@ struct OfficerEntry {
 /// How long opening the store waits for another handle to release sled's lock.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
+/// One record's line of the status index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusEntry {
+    /// The record.
+    pub id: RecordId,
+    /// Its stored biometric status.
+    pub status: BiometricStatus,
+    /// The date it was notified of missing biometrics (`YYYY-MM-DD`), if ever.
+    pub notice: Option<String>,
+}
+
 /// The keys a session needs to read and write records.
 pub struct StoreKeys<'a> {
     /// The unlocked station secrets.
@@ -458,6 +469,44 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Every record's stored status and notice date of missing biometrics (from the status
+    /// index: no record is opened).
+    pub fn status_entries(&self) -> Result<Vec<StatusEntry>, StoreError> {
+        let mut out = Vec::new();
+        for kv in self.tree.scan_prefix(b"s") {
+            let (k, v) = kv?;
+            let (Some(id), Some(status)) = (
+                layout::id_after(&k, 1),
+                v.first().and_then(|b| BiometricStatus::from_byte(*b)),
+            ) else {
+                continue;
+            };
+            let notice = v
+                .get(1..)
+                .filter(|n| !n.is_empty() && n.len() <= layout::NOTICE_LEN)
+                .and_then(|n| std::str::from_utf8(n).ok())
+                .map(str::to_owned);
+            out.push(StatusEntry { id, status, notice });
+        }
+        Ok(out)
+    }
+
+    /// The next value (from 1) of the station-local sequence `name`, durable before it is
+    /// returned: a value is never handed out twice by this store, even across a crash.
+    pub fn next_sequence(&self, name: &str) -> Result<u64, StoreError> {
+        let _guard = self.write_lock();
+        let key = layout::sequence(name);
+        let last = self
+            .tree
+            .get(&key)?
+            .and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
+            .map_or(0, u64::from_be_bytes);
+        let next = last.saturating_add(1);
+        self.tree.insert(key, &next.to_be_bytes())?;
+        self.flush()?;
+        Ok(next)
     }
 
     /// Record ids with a given status.

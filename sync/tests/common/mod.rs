@@ -198,6 +198,7 @@ impl Node {
             key: p.key.to_hex(),
             recipient: p.recipient,
             revoked: false,
+            revoked_at: String::new(),
         }
     }
 

@@ -17,7 +17,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use postgres::{Client, NoTls, Statement};
 
-use crate::replica::storage::Entry;
 use crate::replica::{Batch, ReplicaError, ReplicaStorage, WriterGuard};
 
 /// The numbered migrations, applied in order and recorded in `schema_version`.
@@ -244,7 +243,10 @@ impl ReplicaStorage for PgStorage {
         })
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ReplicaError> {
+    fn scan_prefix(
+        &self,
+        prefix: &[u8],
+    ) -> Result<crate::replica::storage::KeyValues, ReplicaError> {
         self.scan(prefix, "k, v")?
             .into_iter()
             .map(|(k, r)| Ok((k, r.try_get(1)?)))

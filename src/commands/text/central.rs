@@ -1,0 +1,143 @@
+//! Words of `huella central`: the contract lines scripts parse (the same in every language,
+//! listed in docs/cli.md) and the lines a person reads, in Spanish and English, and the
+//! English wording of the central workflows' errors.
+//! This module owns wording only; it must not print or decide anything.
+
+use std::fmt::{self, Display, Formatter};
+
+use super::{Lang, lang};
+use crate::workflows::central::CentralError;
+use crate::workflows::central::verdict::VerdictRefusal;
+
+/// `central run`: the last line of a pass (contract).
+pub fn run_done(examined: usize, registered: usize, cases: usize) -> String {
+    format!("central: examinados {examined}, registrados {registered}, casos {cases}")
+}
+
+/// `central cases`: one line per case (contract): `CASO<TAB>CURP<TAB>OFICINA<TAB>coincidencias: N`.
+pub fn case_line(case: &str, curp: &str, office: &str, matches: usize) -> String {
+    format!("{case}\t{curp}\t{office}\tcoincidencias: {matches}")
+}
+
+/// `central cases`: one indented line per matched person (contract):
+/// `<TAB>ID<TAB>CURP<TAB>OFICINA<TAB>puntaje S<TAB>dedos F`.
+pub fn case_match(id: &str, curp: &str, office: &str, score: f32, fingers: usize) -> String {
+    format!("\t{id}\t{curp}\t{office}\tpuntaje {score:.4}\tdedos {fingers}")
+}
+
+/// `central decide`: the decision recorded (contract).
+pub fn decided(case: &str, decision: &str, status: &str) -> String {
+    format!("caso decidido: {case} {decision}; estado {status}")
+}
+
+/// `central show`: the newest verdict (contract): `dictamen central: RESULTADO verificado|no verificado`.
+pub fn verdict_line(outcome: &str, verified: bool) -> String {
+    format!(
+        "dictamen central: {outcome} {}",
+        if verified {
+            "verificado"
+        } else {
+            "no verificado"
+        }
+    )
+}
+
+/// Lines of `huella central` a person reads.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum CentralSay<'a> {
+    /// No open duplicate case.
+    NoCases,
+    /// The record has no central verdict yet.
+    NoVerdict,
+    /// A verdict is not accepted here, and why.
+    Refused(VerdictRefusal),
+    /// A verdict: who signed it and when.
+    SignedBy {
+        /// Central office.
+        office: &'a str,
+        /// Central station.
+        station: &'a str,
+        /// When.
+        at: &'a str,
+    },
+    /// "Biométrico registrado".
+    Registered,
+}
+
+impl Display for CentralSay<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match (lang(), *self) {
+            (Lang::Es, CentralSay::NoCases) => f.write_str("no hay casos de duplicado abiertos"),
+            (Lang::En, CentralSay::NoCases) => f.write_str("no open duplicate cases"),
+            (Lang::Es, CentralSay::NoVerdict) => {
+                f.write_str("sin dictamen central todavía (el nodo central no lo ha procesado)")
+            }
+            (Lang::En, CentralSay::NoVerdict) => {
+                f.write_str("no central verdict yet (the central node has not processed it)")
+            }
+            (Lang::Es, CentralSay::Refused(r)) => write!(f, "dictamen rechazado: {r}"),
+            (Lang::En, CentralSay::Refused(r)) => {
+                write!(f, "verdict not accepted: {}", refusal_en(r))
+            }
+            (
+                Lang::Es,
+                CentralSay::SignedBy {
+                    office,
+                    station,
+                    at,
+                },
+            ) => {
+                write!(
+                    f,
+                    "firmado por la estación {station} de la oficina central {office}, {at}"
+                )
+            }
+            (
+                Lang::En,
+                CentralSay::SignedBy {
+                    office,
+                    station,
+                    at,
+                },
+            ) => {
+                write!(
+                    f,
+                    "signed by station {station} of central office {office}, {at}"
+                )
+            }
+            (Lang::Es, CentralSay::Registered) => f.write_str("Biométrico registrado"),
+            (Lang::En, CentralSay::Registered) => f.write_str("Biometrics registered"),
+        }
+    }
+}
+
+/// English wording of a refused verdict.
+pub fn refusal_en(r: VerdictRefusal) -> &'static str {
+    match r {
+        VerdictRefusal::NotCentralOffice => {
+            "the signing office is not the configured central office"
+        }
+        VerdictRefusal::UntrustedStation => {
+            "the signing station is not trusted in the central office"
+        }
+        VerdictRefusal::BadSignature => "invalid signature",
+        VerdictRefusal::Superseded => "the captures changed after the verdict",
+    }
+}
+
+/// English wording of a central workflow error (`None`: the cause below words it).
+pub fn error_en(e: &CentralError) -> Option<String> {
+    Some(match e {
+        CentralError::NotSupervisor => {
+            "only a central supervisor or administrator decides duplicate cases".to_owned()
+        }
+        CentralError::Reauth => {
+            "re-authentication failed: the passphrase does not match the user".to_owned()
+        }
+        CentralError::NoSuchCase(id) => format!("no open duplicate case has the id {id}"),
+        CentralError::NoReason => "give the reason for the decision (--reason)".to_owned(),
+        CentralError::NotFound(curp) => format!("no person has the CURP {curp} at this station"),
+        _ => return None,
+    })
+}

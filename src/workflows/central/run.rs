@@ -1,0 +1,165 @@
+//! One pass of the central node over the approved records it has received: each one not yet
+//! judged is searched against the national gallery, oldest approval first, and gets a signed
+//! verdict: `registrado` (status `registrado`) when nobody else matches, or a duplicate case
+//! (status stays `aprobado`) for a central supervisor. A record judged here joins the gallery
+//! at once, so two copies of one person approved at two offices in the same pass make one
+//! registration and one case, never two registrations.
+//!
+//! This module owns the pass. It must not decide cases (that is [`super::cases`]).
+
+use huella_sync::record::{CentralMatch, CentralOutcome};
+use huella_sync::roster::Trust;
+use huella_sync::{AuditAction, BiometricStatus, PersonRecord, RecordId, StatusChange};
+
+use super::CentralError;
+use super::gallery::{NationalGallery, fingers_of};
+use super::verdict::{self, VerdictDraft};
+use crate::workflows::enroll;
+use crate::workflows::session::Session;
+
+/// Reason written in the status history of a clean registration (no personal data).
+pub const REGISTERED_REASON: &str = "registro nacional: sin duplicados";
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunReport {
+    /// Approved records judged in this pass.
+    pub examined: usize,
+    /// Records registered (no other person matched).
+    pub registered: Vec<RecordId>,
+    /// Records that opened a duplicate case.
+    pub cases: Vec<RecordId>,
+    /// People in the national gallery at the end of the pass.
+    pub gallery: usize,
+}
+
+/// Runs one pass as the session's officer.
+pub fn run(session: &Session) -> Result<RunReport, CentralError> {
+    let keys = session.keys();
+    let trust = Trust::new(session.store.replica());
+    let mut gallery = NationalGallery::new();
+    for id in session.store.ids_with_status(BiometricStatus::Registrado)? {
+        gallery.add(session, id)?;
+    }
+    let mut pending: Vec<(String, RecordId)> = Vec::new();
+    for id in session.store.ids_with_status(BiometricStatus::Aprobado)? {
+        let open = session.store.open_record(&keys, id)?;
+        if open_case(&open.record)? {
+            gallery.add(session, id)?;
+            continue;
+        }
+        let approved_at = open
+            .record
+            .approvals()?
+            .pop()
+            .map(|a| a.signed_at)
+            .unwrap_or_default();
+        pending.push((approved_at, id));
+    }
+    pending.sort();
+    let mut report = RunReport::default();
+    for (_, id) in pending {
+        report.examined += 1;
+        let probes = fingers_of(session, id)?;
+        let hits = gallery.search(id, &probes);
+        let mut open = session.store.open_record(&keys, id)?;
+        let now = enroll::now();
+        if hits.is_empty() {
+            let v = verdict::sign(
+                session,
+                VerdictDraft {
+                    outcome: CentralOutcome::Registrado,
+                    case: String::new(),
+                    reason: REGISTERED_REASON.to_owned(),
+                    matches: Vec::new(),
+                    by_supervisor: false,
+                    record: &open.record,
+                },
+                &now,
+            )?;
+            open.record.add_central_verdict(&v)?;
+            open.record.set_status(&StatusChange {
+                status: BiometricStatus::Registrado,
+                at: now,
+                by: session.credential.officer.user().to_owned(),
+                reason: REGISTERED_REASON.to_owned(),
+            })?;
+            enroll::save(
+                session,
+                &mut open,
+                AuditAction::DictamenCentral,
+                &format!(
+                    "registrado; galería nacional {} personas, {} dedos comparados",
+                    gallery.people(),
+                    probes.len()
+                ),
+            )?;
+            report.registered.push(id);
+        } else {
+            let mut matches = Vec::with_capacity(hits.len());
+            for h in &hits {
+                matches.push(CentralMatch {
+                    id: h.id,
+                    score: h.score,
+                    evidence: h.evidence,
+                    fingers: h.fingers,
+                    office: office_of(session, &trust, h.id),
+                });
+            }
+            let v = verdict::sign(
+                session,
+                VerdictDraft {
+                    outcome: CentralOutcome::EnRevision,
+                    case: id.to_hex(),
+                    reason: "posible duplicado nacional".to_owned(),
+                    matches,
+                    by_supervisor: false,
+                    record: &open.record,
+                },
+                &now,
+            )?;
+            open.record.add_central_verdict(&v)?;
+            enroll::save(
+                session,
+                &mut open,
+                AuditAction::DictamenCentral,
+                &format!("caso de duplicado abierto; coincidencias {}", hits.len()),
+            )?;
+            report.cases.push(id);
+        }
+        gallery.add(session, id)?;
+    }
+    report.gallery = gallery.people();
+    Ok(report)
+}
+
+/// Whether `record`'s newest verdict is an open duplicate case over its current captures.
+pub fn open_case(record: &PersonRecord) -> Result<bool, CentralError> {
+    let Some(v) = record.central_verdicts()?.pop() else {
+        return Ok(false);
+    };
+    Ok(v.outcome == CentralOutcome::EnRevision && v.capture_digest == record.capture_digest()?)
+}
+
+/// The office where `id` was captured: the office whose roster lists the station named in
+/// the record's consent (empty when unknown or ambiguous; station names are unique only
+/// within an office).
+pub fn office_of(session: &Session, trust: &Trust, id: RecordId) -> String {
+    let Ok(open) = session.store.open_record(&session.keys(), id) else {
+        return String::new();
+    };
+    let Some(station) = open.record.consent().map(|c| c.estacion) else {
+        return String::new();
+    };
+    let offices: Vec<String> = trust
+        .all()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(r, _)| r.stations.iter().any(|s| s.name == station))
+        .map(|(r, _)| r.office)
+        .collect();
+    match offices.as_slice() {
+        [one] => one.clone(),
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,311 @@
+//! The central node end to end through the real binary: offices A (0901) and B (0902) wrap
+//! their records to the central key (`init --central`), a hub process trusts the three
+//! rosters, the scanner and camera simulators run on pseudo-terminals. A person enrolled and
+//! approved at A becomes `registrado` at A after `central run` and a sync (the verdict is
+//! verified at A against the central roster); the same fingers enrolled as another person at
+//! B open a duplicate case at the central node, whose supervisor decides it, and the
+//! decision reaches B with its next sync.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use common::{huella, ok, s};
+
+/// A running simulator; killed when dropped.
+struct Sim {
+    child: Child,
+    pty: String,
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_sim(home: &Path, args: &[&str]) -> Sim {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_huella"))
+        .env_remove("HUELLA_HOME")
+        .arg("--home")
+        .arg(home)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn sim");
+    let out = child.stdout.take().expect("stdout");
+    let line = BufReader::new(out)
+        .lines()
+        .next()
+        .and_then(Result::ok)
+        .expect("the simulator's first line");
+    let pty = line.strip_prefix("PTY ").expect("PTY line").to_owned();
+    Sim { child, pty }
+}
+
+/// A station home with its admin (`admin`), an officer (`ana`) and a supervisor (`sup`).
+struct Office {
+    home: PathBuf,
+    pass: PathBuf,
+}
+
+impl Office {
+    fn who<'a>(&'a self, user: &'a str) -> [&'a str; 4] {
+        ["--as", user, "--passphrase-file", s(&self.pass)]
+    }
+
+    fn run(&self, user: &str, args: &[&str]) -> String {
+        let mut all = args.to_vec();
+        all.extend(self.who(user));
+        ok(&huella(&self.home, &all))
+    }
+}
+
+fn station(dir: &Path, office: &str, name: &str, central: Option<&str>) -> Office {
+    let home = dir.join(name);
+    let pass = dir.join("pass");
+    std::fs::write(&pass, "clave-de-prueba-central\n").expect("pass");
+    let mut args = vec![
+        "init",
+        "--office",
+        office,
+        "--station",
+        name,
+        "--admin",
+        "admin",
+        "--passphrase-file",
+        s(&pass),
+    ];
+    if let Some(k) = central {
+        args.extend(["--central", k]);
+    }
+    ok(&huella(&home, &args));
+    let o = Office { home, pass };
+    for (user, role) in [("ana", "officer"), ("sup", "supervisor")] {
+        o.run(
+            "admin",
+            &[
+                "officer",
+                "add",
+                user,
+                "--role",
+                role,
+                "--new-passphrase-file",
+                s(&o.pass),
+            ],
+        );
+    }
+    o.run(
+        "admin",
+        &["policy", "set", "--approval-without-finger", "true"],
+    );
+    o
+}
+
+/// Imports 2 people with `seed`, enrolls the first with the synthetic fingers of subject 42
+/// and has the supervisor approve it; returns its CURP.
+fn enroll_and_approve(o: &Office, dir: &Path, seed: &str) -> String {
+    let csv = dir.join(format!("people-{seed}.csv"));
+    ok(&huella(
+        &o.home,
+        &[
+            "sample",
+            "csv",
+            "--people",
+            "2",
+            "--seed",
+            seed,
+            "--out",
+            s(&csv),
+        ],
+    ));
+    o.run("admin", &["import", s(&csv)]);
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    let curp = text
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split(',').next())
+        .expect("curp")
+        .to_owned();
+    let scanner = start_sim(
+        &o.home,
+        &["sim", "scanner", "--synthetic", "42", "--unpaced"],
+    );
+    let camera = start_sim(&o.home, &["sim", "camera", "--unpaced"]);
+    let out = o.run(
+        "ana",
+        &[
+            "enroll",
+            "--curp",
+            &curp,
+            "--consent",
+            "--scanner",
+            &scanner.pty,
+            "--camera",
+            &camera.pty,
+        ],
+    );
+    assert!(out.contains("enviado a aprobación"), "{out}");
+    let queue: serde_json::Value =
+        serde_json::from_str(&o.run("sup", &["review", "list", "--json"])).expect("json");
+    let id = queue[0]["id"].as_str().expect("id").to_owned();
+    // Decisions are timestamped to the second; a supervisor never decides in the same second.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let out = o.run("sup", &["review", "approve", &id]);
+    assert!(out.contains("aprobar"), "{out}");
+    curp
+}
+
+fn status(o: &Office, curp: &str) -> String {
+    let v: serde_json::Value =
+        serde_json::from_str(&o.run("sup", &["find", "--curp", curp, "--json"])).expect("json");
+    v[0]["estado_biometrico"]
+        .as_str()
+        .expect("status")
+        .to_owned()
+}
+
+fn verdict(o: &Office, curp: &str) -> serde_json::Value {
+    serde_json::from_str(&o.run("sup", &["central", "show", "--curp", curp, "--json"]))
+        .expect("json")
+}
+
+fn roster(o: &Office, out: &Path) -> PathBuf {
+    o.run("admin", &["sync", "roster", "export", "--out", s(out)]);
+    out.to_path_buf()
+}
+
+#[test]
+fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let c = station(d, "CENTRAL", "C1", None);
+    let key = ok(&huella(&c.home, &["central", "key"])).trim().to_owned();
+    assert!(key.starts_with("age1"), "{key}");
+    let a = station(d, "0901", "A", Some(&key));
+    let b = station(d, "0902", "B", Some(&key));
+    let rosters = [
+        roster(&a, &d.join("a.lista")),
+        roster(&b, &d.join("b.lista")),
+        roster(&c, &d.join("c.lista")),
+    ];
+    let (_hub, url) = start_hub_trusting(&d.join("hub"), &rosters);
+    let sync = |o: &Office| o.run("admin", &["sync", "--hub", &url]);
+
+    // Office A: enrolled, approved, synced; the central node registers the person.
+    let first = enroll_and_approve(&a, d, "11");
+    assert_eq!(status(&a, &first), "aprobado");
+    assert!(verdict(&a, &first).is_null());
+    sync(&a);
+    sync(&c);
+    let out = c.run("admin", &["central", "run"]);
+    assert!(
+        out.trim_end()
+            .ends_with("central: examinados 1, registrados 1, casos 0"),
+        "{out}"
+    );
+    // A second pass has nothing new to judge.
+    let out = c.run("admin", &["central", "run"]);
+    assert!(out.contains("examinados 0"), "{out}");
+    sync(&c);
+    sync(&a);
+    assert_eq!(status(&a, &first), "registrado");
+    let v = verdict(&a, &first);
+    assert_eq!(v["resultado"], "registrado", "{v}");
+    assert_eq!(v["verificado"], true, "{v}");
+    assert_eq!(v["oficina"], "CENTRAL", "{v}");
+    let text = a.run("sup", &["central", "show", "--curp", &first]);
+    assert!(
+        text.contains("dictamen central: registrado verificado"),
+        "{text}"
+    );
+    assert!(text.contains("Biométrico registrado"), "{text}");
+
+    // Office B: the same fingers under another CURP. The central pass opens a case.
+    let second = enroll_and_approve(&b, d, "12");
+    assert_ne!(first, second);
+    sync(&b);
+    sync(&c);
+    let out = c.run("admin", &["central", "run"]);
+    assert!(
+        out.trim_end()
+            .ends_with("central: examinados 1, registrados 0, casos 1"),
+        "{out}"
+    );
+    let cases: serde_json::Value =
+        serde_json::from_str(&c.run("sup", &["central", "cases", "--json"])).expect("json");
+    let case = &cases.as_array().expect("array")[0];
+    assert_eq!(case["persona"]["curp"], second.as_str(), "{case}");
+    assert_eq!(case["persona"]["oficina"], "0902", "{case}");
+    assert_eq!(case["coincidencias"][0]["curp"], first.as_str(), "{case}");
+    assert_eq!(case["coincidencias"][0]["oficina"], "0901", "{case}");
+    assert!(
+        case["coincidencias"][0]["dedos"].as_u64().unwrap_or(0) >= 5,
+        "{case}"
+    );
+    let case_id = case["caso"].as_str().expect("case id").to_owned();
+    // B sees the open case (verified), status still aprobado.
+    sync(&c);
+    sync(&b);
+    let v = verdict(&b, &second);
+    assert_eq!(v["resultado"], "en_revision", "{v}");
+    assert_eq!(v["verificado"], true, "{v}");
+    assert_eq!(status(&b, &second), "aprobado");
+
+    // Only a supervisor decides, with a reason; the decision reaches B.
+    let refused = huella(
+        &c.home,
+        &[
+            "central",
+            "decide",
+            &case_id,
+            "--duplicate",
+            "--reason",
+            "misma persona",
+            "--as",
+            "ana",
+            "--passphrase-file",
+            s(&c.pass),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let out = c.run(
+        "sup",
+        &[
+            "central",
+            "decide",
+            &case_id,
+            "--duplicate",
+            "--reason",
+            "misma persona, dos CURP",
+        ],
+    );
+    assert!(
+        out.contains(&format!(
+            "caso decidido: {case_id} duplicado; estado rechazado"
+        )),
+        "{out}"
+    );
+    let none = c.run("sup", &["central", "cases"]);
+    assert!(none.contains("no hay casos"), "{none}");
+    sync(&c);
+    sync(&b);
+    assert_eq!(status(&b, &second), "rechazado");
+    let v = verdict(&b, &second);
+    assert_eq!(v["resultado"], "duplicado", "{v}");
+    assert_eq!(v["verificado"], true, "{v}");
+    assert_eq!(v["supervisor"], "sup", "{v}");
+    // A's person is untouched by B's case.
+    assert_eq!(status(&a, &first), "registrado");
+    ok(&huella(&b.home, &["audit", "verify"]));
+    ok(&huella(&c.home, &["audit", "verify"]));
+}
+
+/// A hub on loopback trusting every roster in `rosters`.
+fn start_hub_trusting(home: &Path, rosters: &[PathBuf]) -> (common::Hub, String) {
+    common::start_hub_with(home, rosters)
+}
