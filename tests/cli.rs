@@ -11,6 +11,7 @@ mod cli {
     mod durability;
     mod enroll_review;
     mod flipped_bits;
+    mod hub_store;
     mod import_find;
     mod io_errors;
     mod language;

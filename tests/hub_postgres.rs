@@ -194,13 +194,30 @@ fn first_request(bytes: &[u8]) -> Option<Vec<u8>> {
     bytes.get(..end + length).map(<[u8]>::to_vec)
 }
 
-/// Sends raw request bytes to `addr`; returns the status line and the body text.
+/// Sends raw request bytes to `addr`; returns the answer's head and body as text (read to
+/// its Content-Length, since a kept-alive connection stays open).
 fn send_raw(addr: &str, request: &[u8]) -> String {
     let mut tcp = TcpStream::connect(addr).expect("connect");
     tcp.write_all(request).expect("send");
-    let _ = tcp.shutdown(std::net::Shutdown::Write);
     let mut answer = Vec::new();
-    let _ = tcp.read_to_end(&mut answer);
+    let mut buf = [0u8; 4096];
+    loop {
+        if let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&answer[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if answer.len() >= end + 4 + length {
+                break;
+            }
+        }
+        match tcp.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+        }
+    }
     String::from_utf8_lossy(&answer).into_owned()
 }
 
@@ -222,6 +239,7 @@ impl Station {
             home: dir.join(name),
             pass: dir.join("pass"),
         };
+        std::fs::create_dir_all(dir).expect("dir");
         std::fs::write(&st.pass, "clave-de-prueba-pg\n").expect("pass");
         ok(&huella(
             &st.home,
@@ -345,6 +363,10 @@ fn two_hubs_on_one_postgres_lose_nothing_when_one_dies_and_share_their_replay_ca
     }
     let mut hub1 = hub1;
     hub1.child.kill().expect("kill -9 hub 1");
+    eprintln!(
+        "hub 1 killed with {} of 40 records of A committed",
+        psql(&db.url, "SELECT count(*) FROM wrapped_keys")
+    );
     let _ = hub1.child.wait();
     let _ = push.wait();
 
@@ -378,6 +400,8 @@ fn two_hubs_on_one_postgres_lose_nothing_when_one_dies_and_share_their_replay_ca
         "--invite-passphrase-file",
         s(&inv_pass),
     ]));
+    // The roster listing A2 reaches the hubs with A's next sync.
+    a.sync(&hub2.url);
     let a2 = Station {
         home: dir.join("A2"),
         pass: a.pass.clone(),

@@ -5,6 +5,8 @@
 //! `cargo bench -p huella-sync --bench sync` (add `--profile dev` for the CI profile).
 //! `HUELLA_BENCH_RECORDS` scales the outage case,
 //! `HUELLA_BENCH_CASE=outage|regional` runs one case, `HUELLA_BENCH_PHASES=1` prints phases.
+//! `HUELLA_BENCH_CASE=hubstore` (with `--features postgres` and `HUELLA_PG_URL`) pushes the same
+//! records through a sled hub and a PostgreSQL hub (docs/benchmarks.md).
 #![allow(missing_docs, clippy::unwrap_used)]
 
 #[path = "../tests/common/mod.rs"]
@@ -241,5 +243,56 @@ fn main() {
     }
     if case.is_empty() || case == "regional" {
         regional(50, 5, 400);
+    }
+    if case == "hubstore" {
+        hub_store(records);
+    }
+}
+
+/// One station pushes `records` new records to a hub kept in sled, then to a hub kept in
+/// PostgreSQL (a fresh database on `HUELLA_PG_URL`'s server, dropped afterwards).
+fn hub_store(records: usize) {
+    let a = Node::new("A", "0101", &[]);
+    let admin = OfficerKey::generate("admin", Role::Admin);
+    let roster = roster_for("0101", &[&a], &admin);
+    a.trust().anchor(&roster).unwrap();
+    bulk_create(&a, records, "AAAA");
+    let serve = |hub: HubHome| {
+        hub.trust_roster(&roster).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            huella_sync::hub::serve(hub, "127.0.0.1:0", |addr| tx.send(addr).unwrap()).unwrap();
+        });
+        format!("http://{}", rx.recv().unwrap())
+    };
+    let hub_dir = tempfile::tempdir().unwrap();
+    let url = serve(HubHome::open(hub_dir.path()).unwrap());
+    let r = sync_http(&a, &url);
+    println!(
+        "HUB STORE sled: {records} records pushed, {:.1} MB, {} round trips, {:.2} s ({:.0} records/s)",
+        r.bytes as f64 / 1e6,
+        r.trips,
+        r.secs,
+        records as f64 / r.secs
+    );
+    #[cfg(feature = "postgres")]
+    {
+        let admin_url = std::env::var("HUELLA_PG_URL").expect("HUELLA_PG_URL");
+        let name = format!("bench_{}", std::process::id());
+        let mut pg = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
+        pg.batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let base = admin_url.rsplit_once('/').unwrap().0;
+        let url = serve(HubHome::open_postgres(&format!("{base}/{name}")).unwrap());
+        // The station pins keys per hub URL; the second hub is a new URL.
+        let r = sync_http(&a, &url);
+        println!(
+            "HUB STORE postgres: {records} records pushed, {:.1} MB, {} round trips, {:.2} s ({:.0} records/s)",
+            r.bytes as f64 / 1e6,
+            r.trips,
+            r.secs,
+            records as f64 / r.secs
+        );
+        let _ = pg.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"));
     }
 }

@@ -231,6 +231,7 @@ pub fn answer_unconfirmed(
     for r in &body.rosters {
         let _ = local.trust().accept(r, false);
     }
+    local.replica().note_new_origins(&body.data, &office)?;
     let applied = local.apply(body.data)?;
     let replica = local.replica();
     replica.note_origin(&applied.changed, &office)?;

@@ -177,6 +177,9 @@ impl Server<'_> {
                 })
             }
             Request::Push { data } => {
+                if let Some(office) = office {
+                    replica.note_new_origins(&data, office)?;
+                }
                 let applied = self.local.apply(data)?;
                 if let Some(office) = office {
                     replica.note_origin(&applied.changed, office)?;

@@ -40,6 +40,29 @@ impl Replica {
         Ok(())
     }
 
+    /// Notes `office` as the origin of the records `data` would create here (it carries their
+    /// wrapped key, no erasure, and this replica holds no key for them), before `data` is
+    /// applied. Noted only after applying, a node stopped in between keeps records without an
+    /// origin that no later delivery brings again (a station does not resend what the hub
+    /// holds), and a record without an origin takes erasure orders from any office.
+    pub fn note_new_origins(
+        &self,
+        data: &[super::RecordData],
+        office: &str,
+    ) -> Result<(), ReplicaError> {
+        let mut ids = Vec::new();
+        for d in data {
+            let id = RecordId(d.id);
+            if d.wrapped_key.is_some()
+                && d.erasure.is_none()
+                && !self.tree().contains_key(keys::wrapped(&id))?
+            {
+                ids.push(id);
+            }
+        }
+        self.note_origin(&ids, office)
+    }
+
     /// The records whose origin is `office`, in id order.
     pub fn office_records(&self, office: &str) -> Result<Vec<RecordId>, ReplicaError> {
         let prefix = keys::office_prefix(office);
