@@ -1,7 +1,8 @@
 //! A movement recorded from the person's file in the console (issue 16), on the real binary in
 //! tmux with a real store: the form refuses a salary below the minimum wage with one line and
 //! writes nothing, then records a salary change whose history line (before → after, folio,
-//! officer) shows in "Movimientos y acuses".
+//! officer) shows in "Movimientos y acuses", and whose acuse is printed as PDF into the
+//! `[documentos]` folder of `consola.toml` (its text read back with `pdftotext`).
 
 mod support;
 
@@ -12,6 +13,13 @@ use support::{Tmux, audit, demo_command, login, open_person, wait_exit};
 fn a_salary_change_recorded_from_the_persons_file_shows_in_its_history() {
     let dir = tempfile::tempdir().expect("tempdir");
     let home = dir.path().join("estacion");
+    let folder = dir.path().join("acuses");
+    std::fs::create_dir_all(&home).expect("home");
+    std::fs::write(
+        home.join("consola.toml"),
+        format!("[documentos]\ncarpeta = \"{}\"\n", folder.display()),
+    )
+    .expect("consola.toml");
     let t = Tmux::start(&demo_command(&home));
     let person = synthetic_person(2026, 5);
     let curp = person.curp.to_string();
@@ -51,4 +59,28 @@ fn a_salary_change_recorded_from_the_persons_file_shows_in_its_history() {
         .collect();
     // One entry: the refused movement wrote none.
     assert_eq!(recorded.len(), 1, "{recorded:?}");
+
+    // The movement's acuse, printed into the folder: one PDF, read back.
+    let pdfs: Vec<_> = std::fs::read_dir(&folder)
+        .expect("the acuse folder exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .collect();
+    assert_eq!(pdfs.len(), 1, "{pdfs:?}");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdfs[0])
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for needle in [
+        "Acuse de recibo",
+        "Movimiento afiliatorio",
+        "0901-DEMO-1-000001",
+        curp.as_str(),
+        "450.00",
+    ] {
+        assert!(text.contains(needle), "{needle} not in:\n{text}");
+    }
 }

@@ -264,7 +264,10 @@ impl Desk {
             DeskCmd::Movement { id, request } => {
                 let r = crate::workflows::movements::record(s, id, &request)
                     .map_err(DeskError::from)
-                    .and_then(|done| Ok((done.folio, Box::new(person::open(s, id)?))));
+                    .and_then(|done| {
+                        self.print_acuse(s, id);
+                        Ok((done.folio, Box::new(person::open(s, id)?)))
+                    });
                 vec![DeskEvent::MovementRecorded(r)]
             }
         }
