@@ -211,7 +211,16 @@ impl PersonRecord {
                 supervisor_signature: get(d, &m, "firma_supervisor").unwrap_or_default(),
             });
         }
-        out.sort_by(|a, b| (&a.signed_at, &a.id).cmp(&(&b.signed_at, &b.id)));
+        // Timestamps have one-second resolution: within one second a supervisor's decision
+        // comes after the search verdict it decides (a case is opened by the search, then
+        // decided), never by the random entry id.
+        out.sort_by(|a, b| {
+            (&a.signed_at, !a.supervisor.is_empty(), &a.id).cmp(&(
+                &b.signed_at,
+                !b.supervisor.is_empty(),
+                &b.id,
+            ))
+        });
         Ok(out)
     }
 }
