@@ -283,4 +283,32 @@ mod tests {
             v.signed_message(&id)
         );
     }
+
+    #[test]
+    fn within_one_second_the_decision_comes_after_the_case_it_decides() {
+        let id = RecordId([2; 16]);
+        let identity = Identity {
+            curp: "X".into(),
+            nss: "1".into(),
+            nombre: "A".into(),
+            primer_apellido: "B".into(),
+            ..Identity::default()
+        };
+        let mut r = PersonRecord::create(id, &identity, "ana", "t").expect("create");
+        let case = verdict();
+        // The decision's entry id sorts before the case's: only the rule orders them.
+        let decision = CentralVerdict {
+            id: "00".repeat(16),
+            outcome: CentralOutcome::Duplicado,
+            supervisor: "sup".into(),
+            supervisor_key: "33".repeat(32),
+            supervisor_signature: "44".repeat(64),
+            ..verdict()
+        };
+        r.add_central_verdict(&decision).expect("decision");
+        r.add_central_verdict(&case).expect("case");
+        let got = r.central_verdicts().expect("read");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].outcome, CentralOutcome::Duplicado, "{got:?}");
+    }
 }
