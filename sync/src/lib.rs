@@ -24,6 +24,7 @@ pub mod protocol;
 pub mod record;
 pub mod replica;
 pub mod roster;
+mod station_share;
 pub mod store;
 pub mod time;
 

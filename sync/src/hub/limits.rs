@@ -5,11 +5,12 @@
 //! checked, see `head`), and one station cannot take every slot. This module owns those
 //! numbers and the accounting; it must not parse requests nor look at rosters.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::station_share::StationShares;
 
 /// The hub's limits (defaults documented in docs/sync.md, "Hub limits").
 #[derive(Debug, Clone)]
@@ -56,19 +57,12 @@ pub enum Refusal {
 /// Memory unit of the body budget (semaphore permits count KiB).
 const UNIT: usize = 1024;
 
-#[derive(Debug)]
-struct StationUse {
-    in_flight: usize,
-    window: Instant,
-    count: u32,
-}
-
 /// The shared accounting of admitted request bodies.
 #[derive(Debug)]
 pub struct Budget {
     limits: HubLimits,
     memory: Arc<Semaphore>,
-    stations: Mutex<HashMap<[u8; 32], StationUse>>,
+    stations: StationShares,
 }
 
 /// A request admitted: holds its memory and station slot until dropped.
@@ -85,7 +79,10 @@ impl Budget {
         let units = limits.body_memory.div_ceil(UNIT).max(1);
         Arc::new(Budget {
             memory: Arc::new(Semaphore::new(units)),
-            stations: Mutex::new(HashMap::new()),
+            stations: StationShares::new(
+                limits.per_station_in_flight,
+                limits.per_station_per_minute,
+            ),
             limits,
         })
     }
@@ -100,25 +97,8 @@ impl Budget {
         let units = u32::try_from(usize::try_from(length).unwrap_or(usize::MAX).div_ceil(UNIT))
             .unwrap_or(u32::MAX)
             .max(1);
-        {
-            let mut map = self.stations.lock().unwrap_or_else(PoisonError::into_inner);
-            let now = Instant::now();
-            let u = map.entry(station).or_insert(StationUse {
-                in_flight: 0,
-                window: now,
-                count: 0,
-            });
-            if now.duration_since(u.window) >= Duration::from_secs(60) {
-                u.window = now;
-                u.count = 0;
-            }
-            if u.in_flight >= self.limits.per_station_in_flight
-                || u.count >= self.limits.per_station_per_minute
-            {
-                return Err(Refusal::TooMany);
-            }
-            u.in_flight += 1;
-            u.count += 1;
+        if !self.stations.take(station) {
+            return Err(Refusal::TooMany);
         }
         match self.memory.clone().try_acquire_many_owned(units) {
             Ok(permit) => Ok(Admission {
@@ -134,10 +114,7 @@ impl Budget {
     }
 
     fn release(&self, station: &[u8; 32]) {
-        let mut map = self.stations.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(u) = map.get_mut(station) {
-            u.in_flight = u.in_flight.saturating_sub(1);
-        }
+        self.stations.release(station);
     }
 }
 

@@ -8,7 +8,8 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+
+use crate::station_share::StationShares;
 
 /// A LAN peer's per-caller limits (defaults documented in docs/sync.md, "LAN peer limits").
 #[derive(Debug, Clone)]
@@ -31,19 +32,12 @@ impl Default for PeerLimits {
     }
 }
 
-#[derive(Debug)]
-struct StationUse {
-    in_flight: usize,
-    window: Instant,
-    count: u32,
-}
-
 /// The shared accounting of connections by address and requests by station.
 #[derive(Debug)]
 pub struct PeerRates {
     limits: PeerLimits,
     addresses: Mutex<HashMap<IpAddr, usize>>,
-    stations: Mutex<HashMap<[u8; 32], StationUse>>,
+    stations: StationShares,
 }
 
 /// A connection counted against its address until dropped.
@@ -64,9 +58,12 @@ impl PeerRates {
     /// The accounting for `limits`.
     pub fn new(limits: PeerLimits) -> Arc<Self> {
         Arc::new(PeerRates {
-            limits,
+            stations: StationShares::new(
+                limits.per_station_in_flight,
+                limits.per_station_per_minute,
+            ),
             addresses: Mutex::new(HashMap::new()),
-            stations: Mutex::new(HashMap::new()),
+            limits,
         })
     }
 
@@ -90,24 +87,9 @@ impl PeerRates {
     /// A slot for one request of authenticated `station`, or `None` when it has too many in
     /// flight or made too many this minute (never waits).
     pub fn request(self: &Arc<Self>, station: [u8; 32]) -> Option<StationSlot> {
-        let mut map = self.stations.lock().unwrap_or_else(PoisonError::into_inner);
-        let now = Instant::now();
-        let u = map.entry(station).or_insert(StationUse {
-            in_flight: 0,
-            window: now,
-            count: 0,
-        });
-        if now.duration_since(u.window) >= Duration::from_secs(60) {
-            u.window = now;
-            u.count = 0;
-        }
-        if u.in_flight >= self.limits.per_station_in_flight
-            || u.count >= self.limits.per_station_per_minute
-        {
+        if !self.stations.take(station) {
             return None;
         }
-        u.in_flight += 1;
-        u.count += 1;
         Some(StationSlot {
             station,
             rates: self.clone(),
@@ -133,14 +115,7 @@ impl Drop for AddressSlot {
 
 impl Drop for StationSlot {
     fn drop(&mut self) {
-        let mut map = self
-            .rates
-            .stations
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(u) = map.get_mut(&self.station) {
-            u.in_flight = u.in_flight.saturating_sub(1);
-        }
+        self.rates.stations.release(&self.station);
     }
 }
 
