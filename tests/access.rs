@@ -10,7 +10,7 @@ mod common;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use common::{admin, huella, import, ok, s};
+use common::{admin, huella, import, init_station, join_station, ok, s};
 
 struct Dir(tempfile::TempDir);
 
@@ -22,23 +22,6 @@ impl Dir {
 
 fn write(path: &Path, text: &str) {
     std::fs::write(path, text).expect("write");
-}
-
-fn init(home: &Path, office: &str, station: &str, pass: &Path) {
-    ok(&huella(
-        home,
-        &[
-            "init",
-            "--office",
-            office,
-            "--station",
-            station,
-            "--admin",
-            "admin",
-            "--passphrase-file",
-            s(pass),
-        ],
-    ));
 }
 
 fn add_officer(home: &Path, pass: &Path, user: &str, role: &str, new_pass: &Path) {
@@ -103,7 +86,7 @@ fn an_officer_who_edits_their_own_credential_to_admin_is_refused() {
     let (home, pass, ana_pass) = (d.p("a"), d.p("pass"), d.p("ana.pass"));
     write(&pass, "clave-del-administrador\n");
     write(&ana_pass, "clave-de-ana-oficial\n");
-    init(&home, "0901", "A", &pass);
+    init_station(&home, "0901", "A", &pass);
     add_officer(&home, &pass, "ana", "officer", &ana_pass);
     let curp = import(&home, d.0.path(), "7", &pass);
     let id = first_id(&home, &pass, &curp);
@@ -145,39 +128,9 @@ fn a_credential_copied_from_another_station_or_office_is_refused() {
     let d = Dir(tempfile::tempdir().expect("tmp"));
     let (a, b, c, pass) = (d.p("a"), d.p("b"), d.p("c"), d.p("pass"));
     write(&pass, "clave-del-administrador\n");
-    let inv_pass = d.p("inv.pass");
-    write(&inv_pass, "clave-de-la-invitacion\n");
-    init(&a, "0901", "A", &pass);
-    init(&c, "0902", "C", &pass);
-    let invite = d.p("b.invite");
-    ok(&admin(
-        &a,
-        &pass,
-        &[
-            "sync",
-            "invite",
-            "--station",
-            "B",
-            "--out",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv_pass),
-        ],
-    ));
-    ok(&huella(
-        &b,
-        &[
-            "init",
-            "--join",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv_pass),
-            "--admin",
-            "jefe",
-            "--passphrase-file",
-            s(&pass),
-        ],
-    ));
+    init_station(&a, "0901", "A", &pass);
+    init_station(&c, "0902", "C", &pass);
+    join_station(d.0.path(), &a, &b, "B", &pass, "jefe");
     let before = audit_count(&a);
     for (from, user) in [(&b, "jefe"), (&c, "admin")] {
         // The intruder's credential is copied in under a name the station does not know
@@ -229,38 +182,8 @@ fn an_administrator_of_an_invited_station_revokes_the_first_station() {
     let d = Dir(tempfile::tempdir().expect("tmp"));
     let (a, b, hub_home, pass) = (d.p("a"), d.p("b"), d.p("hub"), d.p("pass"));
     write(&pass, "clave-del-administrador\n");
-    let inv_pass = d.p("inv.pass");
-    write(&inv_pass, "clave-de-la-invitacion\n");
-    init(&a, "0901", "A", &pass);
-    let invite = d.p("b.invite");
-    ok(&admin(
-        &a,
-        &pass,
-        &[
-            "sync",
-            "invite",
-            "--station",
-            "B",
-            "--out",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv_pass),
-        ],
-    ));
-    ok(&huella(
-        &b,
-        &[
-            "init",
-            "--join",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv_pass),
-            "--admin",
-            "admin",
-            "--passphrase-file",
-            s(&pass),
-        ],
-    ));
+    init_station(&a, "0901", "A", &pass);
+    join_station(d.0.path(), &a, &b, "B", &pass, "admin");
     let roster = d.p("roster");
     ok(&admin(
         &a,

@@ -7,11 +7,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
-use common::{huella, ok, s, start_hub};
+use common::{huella, join_station, ok, s, spawn, start_hub};
 
 struct Dir(tempfile::TempDir);
 
@@ -409,76 +408,12 @@ fn each_right_with_its_refusals() {
     ok(&huella(&home, &["audit", "verify"]));
 }
 
-/// A running simulator; killed when dropped.
-struct Sim {
-    child: Child,
-    pty: String,
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_sim(home: &Path, args: &[&str]) -> Sim {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huella"))
-        .env("HUELLA_KDF_LOG_N", "12")
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn sim");
-    let out = child.stdout.take().expect("stdout");
-    let line = BufReader::new(out)
-        .lines()
-        .next()
-        .and_then(Result::ok)
-        .expect("the simulator's first line");
-    let pty = line.strip_prefix("PTY ").expect("PTY line").to_owned();
-    Sim { child, pty }
-}
-
 #[test]
 fn cancellation_erases_biometrics_at_another_station_the_hub_and_an_old_bundle() {
     let d = Dir(tempfile::tempdir().expect("tmp"));
     let (a, b, hub_home) = (d.p("a"), d.p("b"), d.p("hub"));
     let (admin, _ana, sup) = station(&d, &a);
-    let inv_pass = d.p("inv.pass");
-    std::fs::write(&inv_pass, "clave-de-la-invitacion\n").expect("pass");
-    let invite = d.p("b.invite");
-    ok(&as_user(
-        &a,
-        "admin",
-        &admin,
-        &[
-            "sync",
-            "invite",
-            "--station",
-            "B",
-            "--out",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv_pass),
-        ],
-    ));
-    ok(&huella(
-        &b,
-        &[
-            "init",
-            "--join",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv_pass),
-            "--admin",
-            "admin",
-            "--passphrase-file",
-            s(&admin),
-        ],
-    ));
+    join_station(d.0.path(), &a, &b, "B", &admin, "admin");
     let roster = d.p("roster");
     ok(&as_user(
         &a,
@@ -491,8 +426,8 @@ fn cancellation_erases_biometrics_at_another_station_the_hub_and_an_old_bundle()
 
     // Enrolled at A: ten fingers and the photo.
     {
-        let scanner = start_sim(&a, &["sim", "scanner", "--synthetic", "42", "--unpaced"]);
-        let camera = start_sim(&a, &["sim", "camera", "--unpaced"]);
+        let scanner = spawn(&a, &["sim", "scanner", "--synthetic", "42", "--unpaced"]);
+        let camera = spawn(&a, &["sim", "camera", "--unpaced"]);
         ok(&as_user(
             &a,
             "admin",
@@ -502,9 +437,9 @@ fn cancellation_erases_biometrics_at_another_station_the_hub_and_an_old_bundle()
                 "--curp",
                 curp,
                 "--scanner",
-                &scanner.pty,
+                scanner.pty(),
                 "--camera",
-                &camera.pty,
+                camera.pty(),
                 "--consent",
             ],
         ));

@@ -11,7 +11,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
-use common::{admin, huella, ok, s};
+use common::{admin, huella, join_station, ok, s};
 
 const PASS: &str = "clave-de-prueba-asistencia";
 
@@ -472,37 +472,7 @@ fn attendance_reaches_another_station_of_the_office_after_a_sync() {
     let (a, b) = (dir.join("a"), dir.join("b"));
     station(&a, dir, &[("sup", "supervisor"), ("kiosco", "officer")]);
     let admin_pass = dir.join("admin.pass");
-    let inv_pass = dir.join("inv.pass");
-    std::fs::write(&inv_pass, "clave-de-la-invitacion\n").expect("pass");
-    let invite = dir.join("b.invite");
-    ok(&admin(
-        &a,
-        &admin_pass,
-        &[
-            "sync",
-            "invite",
-            "--station",
-            "B",
-            "--out",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv_pass),
-        ],
-    ));
-    ok(&huella(
-        &b,
-        &[
-            "init",
-            "--join",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv_pass),
-            "--admin",
-            "admin",
-            "--passphrase-file",
-            s(&admin_pass),
-        ],
-    ));
+    join_station(dir, &a, &b, "B", &admin_pass, "admin");
     let enrol = folder(dir, "enrol", &["107_1.png", "108_1.png"]);
     let live = folder(dir, "live", &["107_4.png"]);
     ok(&enroll_staff(&a, dir, "sup", "luz", &enrol));

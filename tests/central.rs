@@ -8,44 +8,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 
-use common::{huella, ok, s};
-
-/// A running simulator; killed when dropped.
-struct Sim {
-    child: Child,
-    pty: String,
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_sim(home: &Path, args: &[&str]) -> Sim {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huella"))
-        .env_remove("HUELLA_HOME")
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn sim");
-    let out = child.stdout.take().expect("stdout");
-    let line = BufReader::new(out)
-        .lines()
-        .next()
-        .and_then(Result::ok)
-        .expect("the simulator's first line");
-    let pty = line.strip_prefix("PTY ").expect("PTY line").to_owned();
-    Sim { child, pty }
-}
+use common::{huella, ok, s, spawn};
 
 /// A station home with its admin (`admin`), an officer (`ana`) and a supervisor (`sup`).
 struct Office {
@@ -131,11 +96,11 @@ fn enroll_and_approve(o: &Office, dir: &Path, seed: &str) -> String {
         .and_then(|l| l.split(',').next())
         .expect("curp")
         .to_owned();
-    let scanner = start_sim(
+    let scanner = spawn(
         &o.home,
         &["sim", "scanner", "--synthetic", "42", "--unpaced"],
     );
-    let camera = start_sim(&o.home, &["sim", "camera", "--unpaced"]);
+    let camera = spawn(&o.home, &["sim", "camera", "--unpaced"]);
     let out = o.run(
         "ana",
         &[
@@ -144,9 +109,9 @@ fn enroll_and_approve(o: &Office, dir: &Path, seed: &str) -> String {
             &curp,
             "--consent",
             "--scanner",
-            &scanner.pty,
+            scanner.pty(),
             "--camera",
-            &camera.pty,
+            camera.pty(),
         ],
     );
     assert!(out.contains("enviado a aprobación"), "{out}");

@@ -8,94 +8,10 @@
 
 mod common;
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 
-use common::{admin, huella, import, ok, s};
-
-/// A running child process (simulator or peer server); killed when dropped.
-struct Running {
-    child: Child,
-    first: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn spawn(home: &Path, args: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huella"))
-        .env("HUELLA_KDF_LOG_N", "12")
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let out = child.stdout.take().expect("stdout");
-    let first = std::io::BufReader::new(out)
-        .lines()
-        .next()
-        .and_then(Result::ok)
-        .expect("first line");
-    Running { child, first }
-}
-
-fn init(home: &Path, office: &str, station: &str, pass: &Path) {
-    ok(&huella(
-        home,
-        &[
-            "init",
-            "--office",
-            office,
-            "--station",
-            station,
-            "--admin",
-            "admin",
-            "--passphrase-file",
-            s(pass),
-        ],
-    ));
-}
-
-fn join(dir: &Path, a: &Path, home: &Path, station: &str, pass: &Path) {
-    let inv_pass = dir.join("inv.pass");
-    std::fs::write(&inv_pass, "clave-de-la-invitacion\n").expect("pass");
-    let invite = dir.join(format!("{station}.invite"));
-    ok(&admin(
-        a,
-        pass,
-        &[
-            "sync",
-            "invite",
-            "--station",
-            station,
-            "--out",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv_pass),
-        ],
-    ));
-    ok(&huella(
-        home,
-        &[
-            "init",
-            "--join",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv_pass),
-            "--admin",
-            "admin",
-            "--passphrase-file",
-            s(pass),
-        ],
-    ));
-}
+use common::{admin, huella, import, init_station, join_station, ok, s, spawn};
 
 /// One sync round of `home` with the peer server of `from` (started and stopped here).
 fn sync_from(from: &Path, home: &Path, pass: &Path) {
@@ -250,10 +166,10 @@ fn acuses_and_constancias_verify_offline_across_the_office_and_fail_when_they_sh
     let (a, b, c, x) = (dir.join("a"), dir.join("b"), dir.join("c"), dir.join("x"));
     let pass = dir.join("pass");
     std::fs::write(&pass, "clave-de-prueba-documentos\n").expect("pass");
-    init(&a, "0901", "A", &pass);
-    join(dir, &a, &b, "B", &pass);
-    join(dir, &a, &c, "C", &pass);
-    init(&x, "0902", "X", &pass);
+    init_station(&a, "0901", "A", &pass);
+    join_station(dir, &a, &b, "B", &pass, "admin");
+    join_station(dir, &a, &c, "C", &pass, "admin");
+    init_station(&x, "0902", "X", &pass);
 
     // An enrollment on A: the officer submits, the administrator approves.
     let ana = staff(&a, dir, &pass);
@@ -536,7 +452,7 @@ fn a_constancia_keeps_rights_eight_weeks_after_a_baja_with_ten_weeks_of_contribu
     let a = dir.join("a");
     let pass = dir.join("pass");
     std::fs::write(&pass, "clave-de-prueba-constancia\n").expect("pass");
-    init(&a, "0901", "A", &pass);
+    init_station(&a, "0901", "A", &pass);
     // Two workers whose alta is 13 and 19 weeks ago; each leaves after 10 weeks.
     let csv = dir.join("people.csv");
     ok(&huella(

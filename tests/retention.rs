@@ -5,39 +5,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
-use common::{huella, ok, s};
-
-struct Sim(Child, String);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_sim(home: &Path, args: &[&str]) -> Sim {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huella"))
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn sim");
-    let out = child.stdout.take().expect("stdout");
-    let line = BufReader::new(out)
-        .lines()
-        .next()
-        .and_then(Result::ok)
-        .expect("first line");
-    let pty = line.strip_prefix("PTY ").expect("PTY line").to_owned();
-    Sim(child, pty)
-}
+use common::{huella, ok, s, spawn};
 
 fn as_user(home: &Path, user: &str, pass: &Path, args: &[&str]) -> Output {
     let mut all = args.to_vec();
@@ -127,8 +98,8 @@ fn retention_erases_biometrics_after_a_baja_and_only_then() {
     let dir = tempfile::tempdir().expect("tmp");
     let (home, admin, sup, curps) = station(dir.path());
     {
-        let scanner = start_sim(&home, &["sim", "scanner", "--synthetic", "7", "--unpaced"]);
-        let camera = start_sim(&home, &["sim", "camera", "--unpaced"]);
+        let scanner = spawn(&home, &["sim", "scanner", "--synthetic", "7", "--unpaced"]);
+        let camera = spawn(&home, &["sim", "camera", "--unpaced"]);
         for curp in &curps {
             ok(&as_user(
                 &home,
@@ -139,9 +110,9 @@ fn retention_erases_biometrics_after_a_baja_and_only_then() {
                     "--curp",
                     curp,
                     "--scanner",
-                    &scanner.1,
+                    scanner.pty(),
                     "--camera",
-                    &camera.1,
+                    camera.pty(),
                     "--consent",
                 ],
             ));

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 
-use common::{found, huella, import, ok, s};
+use common::{found, huella, import, init_station, join_station, ok, s};
 
 /// A running `huella sync serve`; killed when dropped.
 struct Serving {
@@ -62,23 +62,6 @@ impl Drop for Serving {
     }
 }
 
-fn init(home: &Path, office: &str, station: &str, pass: &Path) {
-    ok(&huella(
-        home,
-        &[
-            "init",
-            "--office",
-            office,
-            "--station",
-            station,
-            "--admin",
-            "admin",
-            "--passphrase-file",
-            s(pass),
-        ],
-    ));
-}
-
 fn sync_peer(home: &Path, addr: &str, pass: &Path) -> Output {
     huella(
         home,
@@ -103,43 +86,10 @@ fn office_peers_reconcile_over_tcp_and_strangers_or_revoked_are_refused() {
     let (a, b, c): (PathBuf, PathBuf, PathBuf) = (dir.join("a"), dir.join("b"), dir.join("c"));
     let pass = dir.join("pass");
     std::fs::write(&pass, "clave-de-prueba-pares\n").expect("pass");
-    let inv_pass = dir.join("inv.pass");
-    std::fs::write(&inv_pass, "clave-de-la-invitacion\n").expect("pass");
 
-    init(&a, "0901", "A", &pass);
-    let invite = dir.join("b.invite");
-    ok(&huella(
-        &a,
-        &[
-            "sync",
-            "invite",
-            "--station",
-            "B",
-            "--out",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv_pass),
-            "--as",
-            "admin",
-            "--passphrase-file",
-            s(&pass),
-        ],
-    ));
-    ok(&huella(
-        &b,
-        &[
-            "init",
-            "--join",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv_pass),
-            "--admin",
-            "admin",
-            "--passphrase-file",
-            s(&pass),
-        ],
-    ));
-    init(&c, "0902", "C", &pass);
+    init_station(&a, "0901", "A", &pass);
+    join_station(dir, &a, &b, "B", &pass, "admin");
+    init_station(&c, "0902", "C", &pass);
     let from_a = import(&a, dir, "3", &pass);
     let from_b = import(&b, dir, "4", &pass);
 

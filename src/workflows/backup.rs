@@ -148,11 +148,7 @@ pub fn backup(home: &Home, session: &Session, out: &Path) -> Result<BackupSummar
         &[],
         &format!("copia de respaldo: {}", out.display()),
     );
-    session.store.commit(
-        b,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )?;
+    session.commit(b)?;
     let station = session.store.station()?;
     let mut credentials = Vec::new();
     let dir = home.credentials_dir();

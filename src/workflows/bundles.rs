@@ -62,11 +62,7 @@ pub fn export(session: &Session, peer: &str) -> Result<Export, SyncError> {
         &[],
         &format!("paquete de sincronización: {records} registros"),
     );
-    session.store.commit(
-        b,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )?;
+    session.commit(b)?;
     Ok(Export { bytes, records })
 }
 

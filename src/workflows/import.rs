@@ -385,11 +385,7 @@ fn commit(
             ids.len()
         ),
     );
-    session.store.commit(
-        batch,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )?;
+    session.commit(batch)?;
     ids.clear();
     Ok(())
 }

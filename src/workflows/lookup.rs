@@ -189,10 +189,6 @@ fn find_as<T>(
         &ids,
         &format!("campo: {}, resultados: {}", query.field(), ids.len()),
     );
-    session.store.commit(
-        batch,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )?;
+    session.commit(batch)?;
     Ok(out)
 }

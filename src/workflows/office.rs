@@ -394,9 +394,5 @@ fn ensure_roster(session: &Session) -> Result<(Roster, SignedRoster), OfficeErro
 fn audit(session: &Session, action: AuditAction, detail: &str) -> Result<(), StoreError> {
     let mut b = session.store.batch();
     b.audit(action, &[], detail);
-    session.store.commit(
-        b,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )
+    session.commit(b)
 }

@@ -75,11 +75,7 @@ fn audit_refusal(session: &Session, e: &SyncError) {
         &[],
         &format!("sincronización de un par rechazada: {e}"),
     );
-    if let Err(e) = session.store.commit(
-        b,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    ) {
+    if let Err(e) = session.commit(b) {
         tracing::warn!(target: "huella::sync", "audit of a refused peer: {e}");
     }
 }

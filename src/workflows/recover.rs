@@ -156,11 +156,7 @@ pub fn recover(session: &Session, from: &Path) -> Result<Recovered> {
             done.merged.len()
         ),
     );
-    session.store.commit(
-        b,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )?;
+    session.commit(b)?;
     Ok(Recovered {
         station: theirs.station,
         records: wanted.len(),

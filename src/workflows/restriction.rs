@@ -188,11 +188,7 @@ pub fn notify(session: &Session, id: RecordId, date: &str) -> Result<Notice, Res
         &[id],
         &format!("aviso de falta de biometría del {date}"),
     );
-    session.store.commit(
-        batch,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )?;
+    session.commit(batch)?;
     Ok(Notice {
         id,
         date: date.to_owned(),
@@ -265,11 +261,7 @@ pub fn list(session: &Session) -> Result<Vec<RestrictionRow>, RestrictionError> 
             &ids,
             &format!("lista de restricción, {} personas", ids.len()),
         );
-        session.store.commit(
-            batch,
-            &session.credential.officer,
-            &huella_sync::time::now_utc(),
-        )?;
+        session.commit(batch)?;
     }
     Ok(rows)
 }

@@ -108,11 +108,7 @@ impl RetentionPolicy {
             &[],
             &format!("retención de biometría: {} años", self.years),
         );
-        session.store.commit(
-            batch,
-            &session.credential.officer,
-            &huella_sync::time::now_utc(),
-        )?;
+        session.commit(batch)?;
         Ok(())
     }
 }
@@ -182,11 +178,7 @@ pub fn run(home: &Home, session: &Session) -> Result<RetentionRun, RetentionErro
             out.examined
         ),
     );
-    session.store.commit(
-        batch,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )?;
+    session.commit(batch)?;
     Ok(out)
 }
 

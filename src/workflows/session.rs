@@ -69,6 +69,15 @@ struct OfficeKeys {
 }
 
 impl Session {
+    /// Commits `batch` as the acting officer, now (durable when it returns `Ok`).
+    pub fn commit(&self, batch: huella_sync::store::Batch) -> Result<(), StoreError> {
+        self.store.commit(
+            batch,
+            &self.credential.officer,
+            &huella_sync::time::now_utc(),
+        )
+    }
+
     /// Unlocks `user`'s credential with the passphrase in `passphrase_file` and opens the store.
     pub fn open(
         home: &Home,

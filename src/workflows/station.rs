@@ -182,11 +182,7 @@ pub fn add_officer(
         &[],
         &format!("usuario {user}, rol {}", role.as_str()),
     );
-    session.store.commit(
-        batch,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )?;
+    session.commit(batch)?;
     Credential::write_file(&path, &sealed)?;
     Ok(())
 }

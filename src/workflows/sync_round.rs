@@ -271,11 +271,7 @@ pub fn run_round(
                         &[],
                         &format!("sincronización con {url} rechazada: {e}"),
                     );
-                    if let Err(c) = session.store.commit(
-                        b,
-                        &session.credential.officer,
-                        &huella_sync::time::now_utc(),
-                    ) {
+                    if let Err(c) = session.commit(b) {
                         tracing::warn!(target: "huella::sync", "refusal not audited: {c}");
                     }
                     return Err(RoundError::With {

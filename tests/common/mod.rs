@@ -143,3 +143,107 @@ pub fn start_hub_with(home: &Path, rosters: &[std::path::PathBuf]) -> (Hub, Stri
     }
     panic!("the hub did not say where it listens");
 }
+
+/// A child process of the binary (a simulator or a peer server) and its first output line;
+/// killed when dropped.
+pub struct Running {
+    child: Child,
+    /// The first line it printed (`PTY /dev/pts/N`, `escuchando en ADDR`).
+    pub first: String,
+}
+
+impl Running {
+    /// The pty a simulator announced on its first line.
+    pub fn pty(&self) -> &str {
+        self.first.strip_prefix("PTY ").expect("PTY line")
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the binary on `home` with `args` and waits for its first line.
+pub fn spawn(home: &Path, args: &[&str]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_huella"))
+        .env("HUELLA_KDF_LOG_N", "12")
+        .env_remove("HUELLA_HOME")
+        .arg("--home")
+        .arg(home)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn huella");
+    let out = child.stdout.take().expect("stdout");
+    let first = std::io::BufReader::new(out)
+        .lines()
+        .next()
+        .and_then(Result::ok)
+        .expect("the first line");
+    Running { child, first }
+}
+
+/// Creates station `station` of office `office` at `home`, its administrator `admin`.
+pub fn init_station(home: &Path, office: &str, station: &str, pass: &Path) {
+    ok(&huella(
+        home,
+        &[
+            "init",
+            "--office",
+            office,
+            "--station",
+            station,
+            "--admin",
+            "admin",
+            "--passphrase-file",
+            s(pass),
+        ],
+    ));
+}
+
+/// Joins a new station `station` at `home` to the office of `from` by invite (made by
+/// `from`'s `admin`); its first administrator is `new_admin`, with the same passphrase file.
+pub fn join_station(
+    dir: &Path,
+    from: &Path,
+    home: &Path,
+    station: &str,
+    pass: &Path,
+    new_admin: &str,
+) {
+    let inv_pass = dir.join(format!("{station}.invite.pass"));
+    std::fs::write(&inv_pass, "clave-de-la-invitacion\n").expect("invite passphrase");
+    let invite = dir.join(format!("{station}.invite"));
+    ok(&admin(
+        from,
+        pass,
+        &[
+            "sync",
+            "invite",
+            "--station",
+            station,
+            "--out",
+            s(&invite),
+            "--invite-passphrase-file",
+            s(&inv_pass),
+        ],
+    ));
+    ok(&huella(
+        home,
+        &[
+            "init",
+            "--join",
+            s(&invite),
+            "--invite-passphrase-file",
+            s(&inv_pass),
+            "--admin",
+            new_admin,
+            "--passphrase-file",
+            s(pass),
+        ],
+    ));
+}

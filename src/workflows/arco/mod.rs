@@ -215,11 +215,7 @@ pub(crate) fn save(
     let mut batch = session.store.batch();
     batch.save_record(&keys, open, tags)?;
     batch.audit(action, &[open.id()], detail);
-    session.store.commit(
-        batch,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )?;
+    session.commit(batch)?;
     Ok(())
 }
 
@@ -310,10 +306,6 @@ pub fn list(session: &Session) -> Result<Vec<OpenRequest>, ArcoError> {
         &ids,
         &format!("solicitudes ARCO abiertas: {}", out.len()),
     );
-    session.store.commit(
-        batch,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )?;
+    session.commit(batch)?;
     Ok(out)
 }

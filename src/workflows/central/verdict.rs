@@ -221,11 +221,7 @@ pub fn mark_of(
         &[id],
         "dictamen central",
     );
-    session.store.commit(
-        batch,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )?;
+    session.commit(batch)?;
     Ok(mark)
 }
 

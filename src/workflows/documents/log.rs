@@ -172,10 +172,6 @@ pub fn documents_of(record: &PersonRecord) -> Result<Vec<IssuedDocument>, Docume
 fn audit_read(session: &Session, id: RecordId, detail: &str) -> Result<(), DocumentError> {
     let mut batch = session.store.batch();
     batch.audit(AuditAction::Consulta, &[id], detail);
-    session.store.commit(
-        batch,
-        &session.credential.officer,
-        &huella_sync::time::now_utc(),
-    )?;
+    session.commit(batch)?;
     Ok(())
 }
