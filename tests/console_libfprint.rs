@@ -28,7 +28,7 @@ fn fvc_dir() -> PathBuf {
     std::env::var_os("HUELLA_FVC2004_DB2_B").map_or_else(
         || {
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/data/fingerprints/FVC2004_DB2_B/tif")
+                .join("../shared/data/fingerprints/FVC2004_DB2_B/tif")
         },
         PathBuf::from,
     )
