@@ -75,6 +75,9 @@ pub struct StatusRow {
     pub by: String,
     /// Why, as recorded.
     pub reason: String,
+    /// An `aprobado` or `rechazado` that no verified supervisor decision backs (a forged or
+    /// unverifiable decision): shown, but it does not count for the status.
+    pub unverified: bool,
 }
 
 /// A supervisor's signed decision, as printed on a receipt.
@@ -90,6 +93,9 @@ pub struct ReceiptRow {
     pub signed_at: String,
     /// First characters of the signature, to check a printed receipt.
     pub code: String,
+    /// Whether the signature verifies with the key of an officer of the office allowed to
+    /// decide (not on their own capture); one that does not is shown but does not count.
+    pub verified: bool,
 }
 
 /// A proof of life.
@@ -141,6 +147,12 @@ pub struct PersonFile {
 pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> {
     let open = session.store.open_record(&session.keys(), id)?;
     let r = &open.record;
+    let checked = session.store.checked_approvals(id, r)?;
+    let valid: Vec<huella_sync::Approval> = checked
+        .iter()
+        .filter(|(_, c)| c.is_valid())
+        .map(|(a, _)| a.clone())
+        .collect();
     let file = PersonFile {
         summary: PersonSummary::of(r)?,
         movements: crate::workflows::movements::history(r)?
@@ -161,16 +173,17 @@ pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> 
             .status_history()?
             .into_iter()
             .map(|h| StatusRow {
+                unverified: !huella_sync::roster::backed_by(&valid, &h),
                 status: h.status,
                 at: h.at,
                 by: h.by,
                 reason: h.reason,
             })
             .collect(),
-        receipts: r
-            .approvals()?
+        receipts: checked
             .into_iter()
-            .map(|a| ReceiptRow {
+            .map(|(a, check)| ReceiptRow {
+                verified: check.is_valid(),
                 folio: enroll::folio(id),
                 decision: a.decision,
                 supervisor: a.supervisor,

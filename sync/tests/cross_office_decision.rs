@@ -32,6 +32,7 @@ fn decide(n: &Node, id: RecordId, status: BiometricStatus) {
             signed_at: "2026-02-01T00:00:00Z".into(),
             capture_digest: String::new(),
             signature: "00".into(),
+            signer: huella_sync::Signer::default(),
         })
         .unwrap();
         r.set_status(&StatusChange {

@@ -49,6 +49,7 @@ fn approve(r: &mut PersonRecord, supervisor: &OfficerKey) {
         signed_at: "2026-01-01T00:00:02Z".into(),
         capture_digest: r.capture_digest().unwrap(),
         signature: String::new(),
+        signer: huella_sync::Signer::default(),
     };
     a.signature = supervisor.sign(&a.signed_message(&r.id())).to_hex();
     r.add_approval(&a).unwrap();
@@ -155,6 +156,7 @@ fn a_recapture_concurrent_with_an_approval_is_listed_and_sent_back_to_review() {
             signed_at: "2026-01-02T00:00:00Z".into(),
             capture_digest: r.capture_digest().unwrap(),
             signature: String::new(),
+            signer: huella_sync::Signer::default(),
         };
         ap.signature = sup2.sign(&ap.signed_message(&r.id())).to_hex();
         r.add_approval(&ap).unwrap();

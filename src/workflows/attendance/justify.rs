@@ -1,6 +1,8 @@
 //! Justifications: a staff member files a falta, retardo or pase de salida (with its from/to
-//! times) for a day; a supervisor who is not the requester approves or rejects it. Both steps
-//! are written in the staff member's document (so they sync) and audited.
+//! times) for a day; a supervisor who is not the requester approves or rejects it, signing
+//! the decision with their key. Both steps are written in the staff member's document (so
+//! they sync) and audited; a decision counts only when the store's check of its signature
+//! and of the signer's role passes (`Store::checked_justifications`).
 
 use huella_sync::{AuditAction, Justification, JustificationDecision, JustificationKind};
 
@@ -89,7 +91,9 @@ pub fn list(session: &Session, pending_only: bool) -> Result<Vec<Filed>, Attenda
             continue;
         }
         let user = open.record.staff_member()?.user;
-        for j in open.record.justifications()? {
+        // Only decisions whose signature verifies count (a refused one leaves it pending).
+        for c in session.store.checked_justifications(id, &open.record)? {
+            let j = c.justification;
             if pending_only && j.decision.is_some() {
                 continue;
             }
@@ -122,10 +126,11 @@ pub fn decide(
         if !open.record.is_staff() {
             continue;
         }
-        let Some(j) = open
-            .record
-            .justifications()?
+        let Some(j) = session
+            .store
+            .checked_justifications(id, &open.record)?
             .into_iter()
+            .map(|c| c.justification)
             .find(|j| j.id == folio.trim())
         else {
             continue;
@@ -145,12 +150,19 @@ pub fn decide(
         if j.decision.is_some() {
             return Err(AttendanceError::AlreadyDecided(j.id));
         }
-        let decision = JustificationDecision {
+        let mut decision = JustificationDecision {
             approved: approve,
             by: me.clone(),
             at: now(),
             note: note.trim().to_owned(),
+            signature: String::new(),
+            signer: crate::workflows::review::signer_of(session)?,
         };
+        decision.signature = session
+            .credential
+            .officer
+            .sign(&j.decision_message(&id, &decision))
+            .to_hex();
         open.record.decide_justification(&j.id, &decision)?;
         let user = open.record.staff_member()?.user;
         save(
