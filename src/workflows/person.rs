@@ -148,11 +148,6 @@ pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> 
     let open = session.store.open_record(&session.keys(), id)?;
     let r = &open.record;
     let checked = session.store.checked_approvals(id, r)?;
-    let valid: Vec<huella_sync::Approval> = checked
-        .iter()
-        .filter(|(_, c)| c.is_valid())
-        .map(|(a, _)| a.clone())
-        .collect();
     let file = PersonFile {
         summary: PersonSummary::of(r)?,
         movements: crate::workflows::movements::history(r)?
@@ -169,11 +164,12 @@ pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> 
                 after: m.after,
             })
             .collect(),
-        history: r
-            .status_history()?
+        history: session
+            .store
+            .checked_status_history(id, r)?
             .into_iter()
-            .map(|h| StatusRow {
-                unverified: !huella_sync::roster::backed_by(&valid, &h),
+            .map(|(h, counts)| StatusRow {
+                unverified: !counts,
                 status: h.status,
                 at: h.at,
                 by: h.by,

@@ -426,3 +426,21 @@ fn a_genuine_supervisor_decides_a_justification_at_both_stations() {
         assert_eq!(justification_at(n, id), (true, None), "at {}", n.name);
     }
 }
+
+#[test]
+fn a_genuine_approval_in_the_same_second_as_the_submission_approves() {
+    // Times have one-second resolution; entries of one second sort in no fixed order.
+    for _ in 0..8 {
+        let o = office();
+        let id = captured(&o, "cap");
+        let signer = Signer {
+            key: o.sofia.public().key.to_hex(),
+            officers: carried(&o.list_a),
+        };
+        let mut a = approval(id, "sofia", &o.sofia, signer, Some(""));
+        a.signed_at = "2026-02-01T00:00:00Z".into();
+        a.signature = o.sofia.sign(&a.signed_message(&id)).to_hex();
+        write_decision(&o, id, &a);
+        assert_eq!(status_at(&o.a, id), BiometricStatus::Aprobado);
+    }
+}

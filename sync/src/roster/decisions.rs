@@ -24,8 +24,8 @@ use huella_keys::Role;
 
 use super::{ListedOfficer, Roster, SignedOfficerList, Trust, verify_hex};
 use crate::record::{
-    Approval, BiometricStatus, Decision, Justification, JustificationDecision, PersonRecord,
-    RecordError, RecordId, Signer, StatusChange,
+    Approval, BiometricStatus, CentralOutcome, CentralVerdict, Decision, Justification,
+    JustificationDecision, PersonRecord, RecordError, RecordId, Signer, StatusChange,
 };
 
 /// What the check of one decision found.
@@ -246,13 +246,96 @@ impl Trust {
         Ok(out)
     }
 
+    /// The central verdict `v` on record `id` of `office` verifies: signed by a station
+    /// (not revoked) of an office that is `office` itself or the central office its roster
+    /// names (`central_key`: that office's recipient or the station's key), and by the
+    /// deciding central supervisor when there is one. Central supervisors are vouched for by
+    /// the central station's signature, as in `workflows::central::verdict`.
+    fn central_verdict_verifies(&self, office: &str, id: &RecordId, v: &CentralVerdict) -> bool {
+        let (Ok(Some((owner, _))), Ok(Some((central, _)))) =
+            (self.roster(office), self.roster(&v.office))
+        else {
+            return false;
+        };
+        let named = v.office == office
+            || (!owner.central_key.is_empty()
+                && (owner.central_key == v.station_key
+                    || owner.central_key == central.office_recipient));
+        let msg = v.signed_message(id);
+        named
+            && central
+                .stations
+                .iter()
+                .any(|s| s.key == v.station_key && s.name == v.station && !s.revoked)
+            && verify_hex(&v.station_key, &msg, &v.signature)
+            && (v.supervisor.is_empty()
+                || verify_hex(&v.supervisor_key, &msg, &v.supervisor_signature))
+    }
+
+    /// The verified decisions that may back a status-history entry: each supervisor decision
+    /// that verifies, and each central verdict of a national duplicate (`rechazado`) that
+    /// verifies.
+    fn backings(
+        &self,
+        office: &str,
+        id: &RecordId,
+        record: &PersonRecord,
+    ) -> Result<Vec<Backing>, RecordError> {
+        let mut out: Vec<Backing> = self
+            .checked_approvals(office, id, record)?
+            .into_iter()
+            .filter(|(_, c)| c.is_valid())
+            .map(|(a, _)| Backing {
+                status: match a.decision {
+                    Decision::Aprobar => BiometricStatus::Aprobado,
+                    Decision::Rechazar => BiometricStatus::Rechazado,
+                    Decision::Recapturar => BiometricStatus::Pendiente,
+                },
+                by: a.supervisor,
+                at: a.signed_at,
+            })
+            .collect();
+        for v in record.central_verdicts()? {
+            if v.outcome == CentralOutcome::Duplicado
+                && self.central_verdict_verifies(office, id, &v)
+            {
+                out.push(Backing {
+                    status: BiometricStatus::Rechazado,
+                    by: v.supervisor,
+                    at: v.signed_at,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The status history of record `id` of `office`, oldest first, each entry with whether
+    /// it counts: an `aprobado` or `rechazado` entry counts only when a verified decision
+    /// (same status, decider and time) backs it; any other entry counts as written.
+    pub fn checked_status_history(
+        &self,
+        office: &str,
+        id: &RecordId,
+        record: &PersonRecord,
+    ) -> Result<Vec<(StatusChange, bool)>, RecordError> {
+        let backings = self.backings(office, id, record)?;
+        Ok(record
+            .status_history()?
+            .into_iter()
+            .map(|h| {
+                let counts = backed_by(&backings, &h);
+                (h, counts)
+            })
+            .collect())
+    }
+
     /// The biometric status of record `id` of `office` as its verified decisions give it.
     ///
-    /// `aprobado` and `rechazado` are a supervisor's to set: a status-history entry with one
-    /// of them counts only when a decision that verifies (same decision, supervisor and
-    /// time) backs it. When the written status is such an entry and it is not backed (or is
-    /// not the newest entry of the history), the status is that of the newest entry that
-    /// counts (`capturado` if none). Every other status is returned as written.
+    /// `aprobado` and `rechazado` are a supervisor's (or the central office's) to set: when
+    /// the written status is one of them and no entry of the history's newest second is that
+    /// status backed by a verified decision (see [`Trust::checked_status_history`]), the
+    /// status is that of the newest entry that counts (`capturado` if none). Every other
+    /// status is returned as written.
     pub fn verified_status(
         &self,
         office: &str,
@@ -263,25 +346,25 @@ impl Trust {
         if decision_of(written).is_none() {
             return Ok(written);
         }
-        let valid: Vec<Approval> = self
-            .checked_approvals(office, id, record)?
-            .into_iter()
-            .filter(|(_, c)| c.is_valid())
-            .map(|(a, _)| a)
-            .collect();
-        let backed = |h: &StatusChange| backed_by(&valid, h);
-        let history = record.status_history()?;
-        if history
+        let history = self.checked_status_history(office, id, record)?;
+        // Times have one-second resolution: entries of the same second are in no particular
+        // order, so the written status stands when a backed entry of it is of the newest
+        // second.
+        let newest = history
             .last()
-            .is_some_and(|h| h.status == written && backed(h))
+            .map(|(h, _)| h.at.clone())
+            .unwrap_or_default();
+        if history
+            .iter()
+            .any(|(h, counts)| *counts && h.status == written && h.at >= newest)
         {
             return Ok(written);
         }
         Ok(history
             .iter()
             .rev()
-            .find(|h| backed(h))
-            .map_or(BiometricStatus::Capturado, |h| h.status))
+            .find(|(_, counts)| *counts)
+            .map_or(BiometricStatus::Capturado, |(h, _)| h.status))
     }
 
     /// Checks a decision on justification `j` of the staff document `id` of `office`.
@@ -340,16 +423,19 @@ impl Trust {
     }
 }
 
-/// Whether status-history entry `h` counts given the decisions `valid` that verified: an
-/// `aprobado` or `rechazado` entry needs one of them with the same decision, supervisor and
-/// time; any other entry counts as written.
-pub fn backed_by(valid: &[Approval], h: &StatusChange) -> bool {
-    match decision_of(h.status) {
-        None => true,
-        Some(d) => valid
+/// A verified decision, as the status-history entry it may back.
+struct Backing {
+    status: BiometricStatus,
+    by: String,
+    at: String,
+}
+
+/// Whether status-history entry `h` counts given the verified decisions `backings`.
+fn backed_by(backings: &[Backing], h: &StatusChange) -> bool {
+    decision_of(h.status).is_none()
+        || backings
             .iter()
-            .any(|a| a.decision == d && a.signed_at == h.at && a.supervisor == h.by),
-    }
+            .any(|b| b.status == h.status && b.at == h.at && b.by == h.by)
 }
 
 /// The supervisor's decision a status needs (`None`: a status anyone may record).

@@ -16,7 +16,7 @@ use crate::replica::{Erasure, Replica, ReplicaError, keys};
 mod decisions;
 mod office_keys;
 mod officers;
-pub use decisions::{CheckedJustification, DecisionCheck, backed_by};
+pub use decisions::{CheckedJustification, DecisionCheck};
 pub use office_keys::{OfficeKeyGeneration, OfficeKeyGrant};
 pub use officers::{ListedOfficer, OfficerList, SignedOfficerList};
 

@@ -82,6 +82,22 @@ impl Store {
             })
     }
 
+    /// `record`'s status history, oldest first, each entry with whether it counts (an
+    /// `aprobado` or `rechazado` no verified decision backs does not).
+    pub fn checked_status_history(
+        &self,
+        id: RecordId,
+        record: &PersonRecord,
+    ) -> Result<Vec<(crate::record::StatusChange, bool)>, StoreError> {
+        let office = self.owning_office(&id)?;
+        crate::roster::Trust::new(self.replica())
+            .checked_status_history(&office, &id, record)
+            .map_err(|source| StoreError::Record {
+                id,
+                source: Box::new(source),
+            })
+    }
+
     /// Every supervisor decision on `record`'s captures, oldest first, with its check.
     pub fn checked_approvals(
         &self,
