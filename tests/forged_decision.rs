@@ -83,7 +83,7 @@ fn write(home: &Path, user: &str, pass: &str, curp: &str, forge: bool) {
             .unwrap();
     }
     let tags = huella::workflows::indexing::record_tags(
-        &session.credential.station.index_key(),
+        session.credential.station.index_key(),
         &open.record,
     );
     let keys = session.keys();
