@@ -76,8 +76,10 @@ pub fn file(session: &Session, request: &Request<'_>) -> Result<String, Attendan
 pub struct Filed {
     /// The staff member.
     pub user: String,
-    /// The justification.
+    /// The justification (its decision only if it verified).
     pub justification: Justification,
+    /// A decision found in the document that does not count, and why.
+    pub refused: Option<huella_sync::roster::DecisionCheck>,
 }
 
 /// Every justification of the station's staff (`pending_only`: those not decided yet),
@@ -97,9 +99,11 @@ pub fn list(session: &Session, pending_only: bool) -> Result<Vec<Filed>, Attenda
             if pending_only && j.decision.is_some() {
                 continue;
             }
+            let refused = c.refused.map(|(_, why)| why);
             out.push(Filed {
                 user: user.clone(),
                 justification: j,
+                refused,
             });
         }
     }
@@ -181,6 +185,7 @@ pub fn decide(
                 decision: Some(decision),
                 ..j
             },
+            refused: None,
         });
     }
     Err(AttendanceError::NoJustification(folio.trim().to_owned()))

@@ -73,13 +73,20 @@ impl Store {
         id: RecordId,
         record: &PersonRecord,
     ) -> Result<crate::record::BiometricStatus, StoreError> {
+        use crate::record::BiometricStatus::{Aprobado, Rechazado};
+        let record_error = |source| StoreError::Record {
+            id,
+            source: Box::new(source),
+        };
+        // Only a supervisor's statuses need the check (and the rosters read for it).
+        let written = record.written_status().map_err(record_error)?;
+        if !matches!(written, Aprobado | Rechazado) {
+            return Ok(written);
+        }
         let office = self.owning_office(&id)?;
         crate::roster::Trust::new(self.replica())
             .verified_status(&office, &id, record)
-            .map_err(|source| StoreError::Record {
-                id,
-                source: Box::new(source),
-            })
+            .map_err(record_error)
     }
 
     /// `record`'s status history, oldest first, each entry with whether it counts (an
