@@ -197,6 +197,9 @@ fn a_plain_officers_approval_is_ignored_at_both_stations_and_a_supervisors_count
         .collect();
     let (forged, genuine) = (&curps[0], &curps[1]);
 
+    // Capturing takes minutes: the submission is not in the import's second (entries of one
+    // second are in no particular order).
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     // Oscar's modified binary: the forged approval.
     write(&a, "oscar", "clave-de-oscar-2026", forged, true);
     // Sofia's real one, through `huella review approve`.
