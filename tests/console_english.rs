@@ -164,12 +164,14 @@ fn person_file(status: &str) -> PersonFile {
                 at: "2026-01-01T10:00:00Z".into(),
                 by: "admin".into(),
                 reason: "captura completa".into(),
+                unverified: false,
             },
             StatusRow {
                 status: BiometricStatus::Rechazado,
                 at: "2026-01-02T10:00:00Z".into(),
                 by: "beto".into(),
                 reason: "rechazado: blurred".into(),
+                unverified: false,
             },
         ],
         receipts: vec![ReceiptRow {
@@ -178,6 +180,7 @@ fn person_file(status: &str) -> PersonFile {
             supervisor: "beto".into(),
             signed_at: "2026-01-02T10:00:00Z".into(),
             code: "ABCDEF012345".into(),
+            verified: true,
         }],
         fingers: 10,
         face: true,

@@ -246,6 +246,7 @@ pub fn run(home: &Home, args: AttendanceArgs) -> Result<()> {
                         format!("{}-{}", j.from, j.to)
                     },
                     reason: &j.reason,
+                    invalid: f.refused.is_some(),
                 })?;
             }
             Ok(())

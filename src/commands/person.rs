@@ -38,8 +38,13 @@ pub fn run(home: &Home, args: &PersonArgs) -> Result<()> {
         consent: f.consent.as_deref(),
     })?;
     for h in &f.history {
+        let mark = if h.unverified {
+            format!("\t[{}]", Say::InvalidSignature)
+        } else {
+            String::new()
+        };
         out::line(format_args!(
-            "{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}{mark}",
             h.at,
             h.status.as_str(),
             h.by,
@@ -53,6 +58,7 @@ pub fn run(home: &Home, args: &PersonArgs) -> Result<()> {
             supervisor: &r.supervisor,
             at: &r.signed_at,
             code: &r.code,
+            valid: r.verified,
         })?;
     }
     for v in &f.verifications {

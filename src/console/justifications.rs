@@ -55,8 +55,14 @@ pub fn run(opts: QueueOptions) -> Result<()> {
                 } else {
                     format!(" {}-{}", j.from, j.to)
                 };
+                // A decision whose signature does not verify leaves it pending, marked.
+                let invalid = if f.refused.is_some() {
+                    format!("  [{}]", opts.lang.strings().invalid_signature)
+                } else {
+                    String::new()
+                };
                 format!(
-                    "{} {}  {}  {}  {}{times}  {}",
+                    "{} {}  {}  {}  {}{times}  {}{invalid}",
                     if i == chosen { '>' } else { ' ' },
                     j.id,
                     f.user,

@@ -75,6 +75,9 @@ pub struct StatusRow {
     pub by: String,
     /// Why, as recorded.
     pub reason: String,
+    /// An `aprobado` or `rechazado` that no verified supervisor decision backs (a forged or
+    /// unverifiable decision): shown, but it does not count for the status.
+    pub unverified: bool,
 }
 
 /// A supervisor's signed decision, as printed on a receipt.
@@ -90,6 +93,9 @@ pub struct ReceiptRow {
     pub signed_at: String,
     /// First characters of the signature, to check a printed receipt.
     pub code: String,
+    /// Whether the signature verifies with the key of an officer of the office allowed to
+    /// decide (not on their own capture); one that does not is shown but does not count.
+    pub verified: bool,
 }
 
 /// A proof of life.
@@ -141,6 +147,7 @@ pub struct PersonFile {
 pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> {
     let open = session.store.open_record(&session.keys(), id)?;
     let r = &open.record;
+    let checked = session.store.checked_approvals(id, r)?;
     let file = PersonFile {
         summary: PersonSummary::of(r)?,
         movements: crate::workflows::movements::history(r)?
@@ -157,20 +164,22 @@ pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> 
                 after: m.after,
             })
             .collect(),
-        history: r
-            .status_history()?
+        history: session
+            .store
+            .checked_status_history(id, r)?
             .into_iter()
-            .map(|h| StatusRow {
+            .map(|(h, counts)| StatusRow {
+                unverified: !counts,
                 status: h.status,
                 at: h.at,
                 by: h.by,
                 reason: h.reason,
             })
             .collect(),
-        receipts: r
-            .approvals()?
+        receipts: checked
             .into_iter()
-            .map(|a| ReceiptRow {
+            .map(|(a, check)| ReceiptRow {
+                verified: check.is_valid(),
                 folio: enroll::folio(id),
                 decision: a.decision,
                 supervisor: a.supervisor,

@@ -11,7 +11,7 @@
 use huella_keys::{Credential, Passphrase};
 use huella_sync::{
     Approval, AuditAction, BiometricStatus, Decision, Face, FingerCapture, FingerPosition,
-    Identity, RecordError, RecordId, StatusChange, StoreError,
+    Identity, RecordError, RecordId, Signer, StatusChange, StoreError,
 };
 
 use crate::home::Home;
@@ -402,6 +402,7 @@ pub fn decide(
             face.as_ref().map(|f| f.image.hash.as_str()),
         ),
         signature: String::new(),
+        signer: signer_of(session)?,
     };
     approval.signature = me.sign(&approval.signed_message(&id)).to_hex();
     open.record.add_approval(&approval)?;
@@ -453,6 +454,21 @@ pub fn decide(
         approval,
         factors,
         folio: enroll::folio(id),
+    })
+}
+
+/// What a decision signed by the session's officer carries so that any station of the office
+/// can check the signer's role: their key and this station's signed officer list.
+pub fn signer_of(session: &Session) -> Result<Signer, StoreError> {
+    let station = session.store.station()?;
+    let officers = huella_sync::roster::Trust::new(session.store.replica())
+        .signed_officer_list(&station.office, &station.station)
+        .map_err(|e| StoreError::Meta(e.to_string()))?
+        .map(|s| String::from_utf8_lossy(&s.to_bytes()).into_owned())
+        .unwrap_or_default();
+    Ok(Signer {
+        key: session.credential.officer.public().key.to_hex(),
+        officers,
     })
 }
 

@@ -23,17 +23,24 @@ fn decisions_of(n: &Node, id: RecordId) -> usize {
 
 /// `n`'s supervisor approves record `id` and sets its status to `status`.
 fn decide(n: &Node, id: RecordId, status: BiometricStatus) {
+    // Genuinely signed by the station's officer (an administrator of its own office's
+    // roster): only the owning office's check of the signer can refuse it.
+    let mut a = Approval {
+        id: format!("ap-{}", n.name),
+        decision: Decision::Aprobar,
+        reason: String::new(),
+        supervisor: n.officer.user().into(),
+        signed_at: "2026-02-01T00:00:00Z".into(),
+        capture_digest: String::new(),
+        signature: String::new(),
+        signer: huella_sync::Signer {
+            key: n.officer.public().key.to_hex(),
+            officers: String::new(),
+        },
+    };
+    a.signature = n.officer.sign(&a.signed_message(&id)).to_hex();
     n.edit(id, |r| {
-        r.add_approval(&Approval {
-            id: format!("ap-{}", n.name),
-            decision: Decision::Aprobar,
-            reason: String::new(),
-            supervisor: n.officer.user().into(),
-            signed_at: "2026-02-01T00:00:00Z".into(),
-            capture_digest: String::new(),
-            signature: "00".into(),
-        })
-        .unwrap();
+        r.add_approval(&a).unwrap();
         r.set_status(&StatusChange {
             status,
             at: "2026-02-01T00:00:00Z".into(),

@@ -8,9 +8,10 @@ mod common;
 use common::*;
 use huella_keys::{OfficerKey, Recipient, Role};
 use huella_sync::conflicts::{self, ConflictKind};
+use huella_sync::roster::{ListedOfficer, OfficerList, SignedOfficerList};
 use huella_sync::{
     Approval, BiometricStatus, BlobKind, BlobRef, Decision, FingerCapture, FingerPosition,
-    PersonRecord, StatusChange,
+    PersonRecord, Signer, StatusChange,
 };
 
 fn capture(position: FingerPosition, quality: u8, hash: &str) -> FingerCapture {
@@ -31,13 +32,44 @@ fn capture(position: FingerPosition, quality: u8, hash: &str) -> FingerCapture {
 }
 
 fn status(r: &mut PersonRecord, s: BiometricStatus, by: &str) {
+    status_at(r, s, by, "2026-01-01T00:00:01Z");
+}
+
+/// A status change at `at` (a decision's status change carries the decision's time).
+fn status_at(r: &mut PersonRecord, s: BiometricStatus, by: &str, at: &str) {
     r.set_status(&StatusChange {
         status: s,
-        at: "2026-01-01T00:00:01Z".into(),
+        at: at.into(),
         by: by.into(),
         reason: String::new(),
     })
     .unwrap();
+}
+
+thread_local! {
+    /// The office administrator of the test's roster (one per test thread).
+    static ROOT: OfficerKey = OfficerKey::generate("root", Role::Admin);
+}
+
+/// What `supervisor`'s decision carries: their key and station `station`'s officer list,
+/// signed by the office administrator, listing them as supervisor.
+fn signer_for(supervisor: &OfficerKey, station: &str) -> Signer {
+    let list = OfficerList {
+        office: "0101".into(),
+        station: station.into(),
+        version: 1,
+        issued_at: "t".into(),
+        officers: vec![ListedOfficer {
+            user: supervisor.user().into(),
+            role: supervisor.role().as_str().into(),
+            key: supervisor.public().key.to_hex(),
+        }],
+    };
+    let signed = ROOT.with(|root| SignedOfficerList::sign(&list, root));
+    Signer {
+        key: supervisor.public().key.to_hex(),
+        officers: String::from_utf8(signed.to_bytes()).unwrap(),
+    }
 }
 
 fn approve(r: &mut PersonRecord, supervisor: &OfficerKey) {
@@ -49,10 +81,16 @@ fn approve(r: &mut PersonRecord, supervisor: &OfficerKey) {
         signed_at: "2026-01-01T00:00:02Z".into(),
         capture_digest: r.capture_digest().unwrap(),
         signature: String::new(),
+        signer: signer_for(supervisor, "B"),
     };
     a.signature = supervisor.sign(&a.signed_message(&r.id())).to_hex();
     r.add_approval(&a).unwrap();
-    status(r, BiometricStatus::Aprobado, supervisor.user());
+    status_at(
+        r,
+        BiometricStatus::Aprobado,
+        supervisor.user(),
+        &a.signed_at,
+    );
 }
 
 fn pair() -> (Node, Node, Hub) {
@@ -61,8 +99,7 @@ fn pair() -> (Node, Node, Hub) {
     let (ra, rb) = (a.secrets.public().recipient, b.secrets.public().recipient);
     a.recipients.push(Recipient::parse("b", &rb).unwrap());
     b.recipients.push(Recipient::parse("a", &ra).unwrap());
-    let admin = OfficerKey::generate("root", Role::Admin);
-    let roster = roster_for("0101", &[&a, &b], &admin);
+    let roster = ROOT.with(|admin| roster_for("0101", &[&a, &b], admin));
     let hub = Hub::new();
     for t in [a.trust(), b.trust(), hub.trust()] {
         t.anchor(&roster).unwrap();
@@ -152,13 +189,15 @@ fn a_recapture_concurrent_with_an_approval_is_listed_and_sent_back_to_review() {
             decision: Decision::Aprobar,
             reason: String::new(),
             supervisor: sup2.user().into(),
-            signed_at: "2026-01-02T00:00:00Z".into(),
+            // After the conflict's status change (stamped with the real time).
+            signed_at: huella_sync::time::now_utc(),
             capture_digest: r.capture_digest().unwrap(),
             signature: String::new(),
+            signer: signer_for(&sup2, "A"),
         };
         ap.signature = sup2.sign(&ap.signed_message(&r.id())).to_hex();
         r.add_approval(&ap).unwrap();
-        status(r, BiometricStatus::Aprobado, "sol");
+        status_at(r, BiometricStatus::Aprobado, "sol", &ap.signed_at);
     });
     sync_with(&a, &hub).unwrap();
     sync_with(&b, &hub).unwrap();

@@ -126,6 +126,9 @@ pub enum AttendanceSay<'a> {
         times: String,
         /// Reason.
         reason: &'a str,
+        /// A decision was written but its signature or signer does not verify (it does not
+        /// count, so the justification is still pending).
+        invalid: bool,
     },
     /// The configuration was saved.
     ConfigSaved {
@@ -210,14 +213,20 @@ fn es(s: &AttendanceSay<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             date,
             times,
             reason,
+            invalid,
         } => write!(
             f,
-            "{folio}\t{user}\t{}\t{date}{}\t{reason}",
+            "{folio}\t{user}\t{}\t{date}{}\t{reason}{}",
             kind_es(*kind),
             if times.is_empty() {
                 String::new()
             } else {
                 format!(" {times}")
+            },
+            if *invalid {
+                " [decisión con firma no válida: no cuenta]"
+            } else {
+                ""
             }
         ),
         AttendanceSay::ConfigSaved { start, tolerance } => write!(
@@ -271,14 +280,20 @@ fn en(s: &AttendanceSay<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             date,
             times,
             reason,
+            invalid,
         } => write!(
             f,
-            "{folio}\t{user}\t{}\t{date}{}\t{reason}",
+            "{folio}\t{user}\t{}\t{date}{}\t{reason}{}",
             kind_en(*kind),
             if times.is_empty() {
                 String::new()
             } else {
                 format!(" {times}")
+            },
+            if *invalid {
+                " [decision with an invalid signature: does not count]"
+            } else {
+                ""
             }
         ),
         AttendanceSay::ConfigSaved { start, tolerance } => write!(

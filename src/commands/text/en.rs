@@ -198,10 +198,18 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
             supervisor,
             at,
             code,
-        } => write!(
-            f,
-            "receipt {folio}: {decision} by {supervisor} at {at} (code {code})"
-        ),
+            valid,
+        } => {
+            write!(
+                f,
+                "receipt {folio}: {decision} by {supervisor} at {at} (code {code})"
+            )?;
+            if !valid {
+                f.write_str(" — INVALID SIGNATURE: does not count for the status")?;
+            }
+            Ok(())
+        }
+        Say::InvalidSignature => f.write_str("invalid signature: does not count"),
         Say::PersonProof {
             at,
             finger,

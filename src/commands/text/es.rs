@@ -195,10 +195,18 @@ pub fn say(s: &Say<'_>, f: &mut Formatter<'_>) -> Result {
             supervisor,
             at,
             code,
-        } => write!(
-            f,
-            "recibo {folio}: {decision} por {supervisor} el {at} (código {code})"
-        ),
+            valid,
+        } => {
+            write!(
+                f,
+                "recibo {folio}: {decision} por {supervisor} el {at} (código {code})"
+            )?;
+            if !valid {
+                f.write_str(" — FIRMA NO VÁLIDA: no cuenta para el estado")?;
+            }
+            Ok(())
+        }
+        Say::InvalidSignature => f.write_str("firma no válida: no cuenta"),
         Say::PersonProof {
             at,
             finger,

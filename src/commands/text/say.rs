@@ -329,7 +329,11 @@ pub enum Say<'a> {
         at: &'a str,
         /// Signature prefix printed on receipts.
         code: &'a str,
+        /// Whether the signature and the signer's role verified (else it does not count).
+        valid: bool,
     },
+    /// `person`: the mark of a decision whose signature does not verify.
+    InvalidSignature,
     /// `person`: one proof of life.
     PersonProof {
         /// When.

@@ -214,7 +214,9 @@ fn lines() -> Vec<Say<'static>> {
             supervisor: "s",
             at: "t",
             code: "c",
+            valid: false,
         },
+        Say::InvalidSignature,
         Say::PersonProof {
             at: "t",
             finger: f,
@@ -316,6 +318,7 @@ fn lines() -> Vec<Say<'static>> {
             | Say::DemoHeadless
             | Say::PersonCaptures { .. }
             | Say::PersonReceipt { .. }
+            | Say::InvalidSignature
             | Say::PersonProof { .. }
             | Say::Policy { .. }
             | Say::NoSerialPorts

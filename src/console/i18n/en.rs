@@ -69,6 +69,7 @@ pub static STRINGS: Strings = Strings {
     help_title: "Help",
     history: "Biometric status history",
     hub: "Hub",
+    invalid_signature: "invalid signature: does not count",
     kind: "Kind",
     kind_curp: "CURP",
     kind_name: "name",

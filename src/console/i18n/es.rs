@@ -68,6 +68,7 @@ pub static STRINGS: Strings = Strings {
     help_title: "Ayuda",
     history: "Historial del estado biométrico",
     hub: "Concentrador",
+    invalid_signature: "firma no válida: no cuenta",
     kind: "Tipo",
     kind_curp: "CURP",
     kind_name: "nombre",

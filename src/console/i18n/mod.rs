@@ -240,6 +240,8 @@ pub struct Strings {
     pub history: &'static str,
     /// Text `hub`.
     pub hub: &'static str,
+    /// Text `invalid_signature`: a decision whose signature or signer does not verify.
+    pub invalid_signature: &'static str,
     /// Text `kind`.
     pub kind: &'static str,
     /// Text `kind_curp`.

@@ -145,13 +145,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .iter()
         .rev()
         .map(|h| {
-            Line::raw(format!(
+            let text = format!(
                 "{}  {:<12} {}: {}",
                 app.lang.stamp(&h.at, app.utc_offset),
                 app.lang.status(h.status.as_str()),
                 h.by,
                 app.lang.status_reason(&h.reason)
-            ))
+            );
+            if h.unverified {
+                Line::from(format!("{text} [{}]", s.invalid_signature).red())
+            } else {
+                Line::raw(text)
+            }
         })
         .collect();
     Paragraph::new(h)
@@ -165,19 +170,21 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .map(|m| super::movement::history_line(app, m))
         .collect();
     for rc in &p.receipts {
-        r.push(Line::from(
-            format!(
-                "{} {} · {} · {} · {} · {} {}",
-                s.receipt,
-                rc.folio,
-                app.lang.decision(rc.decision),
-                rc.supervisor,
-                app.lang.stamp(&rc.signed_at, app.utc_offset),
-                s.code,
-                rc.code
-            )
-            .green(),
-        ));
+        let text = format!(
+            "{} {} · {} · {} · {} · {} {}",
+            s.receipt,
+            rc.folio,
+            app.lang.decision(rc.decision),
+            rc.supervisor,
+            app.lang.stamp(&rc.signed_at, app.utc_offset),
+            s.code,
+            rc.code
+        );
+        r.push(Line::from(if rc.verified {
+            text.green()
+        } else {
+            format!("{text} · {}", s.invalid_signature).red()
+        }));
     }
     Paragraph::new(r)
         .wrap(Wrap { trim: true })

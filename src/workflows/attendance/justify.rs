@@ -1,6 +1,8 @@
 //! Justifications: a staff member files a falta, retardo or pase de salida (with its from/to
-//! times) for a day; a supervisor who is not the requester approves or rejects it. Both steps
-//! are written in the staff member's document (so they sync) and audited.
+//! times) for a day; a supervisor who is not the requester approves or rejects it, signing
+//! the decision with their key. Both steps are written in the staff member's document (so
+//! they sync) and audited; a decision counts only when the store's check of its signature
+//! and of the signer's role passes (`Store::checked_justifications`).
 
 use huella_sync::{AuditAction, Justification, JustificationDecision, JustificationKind};
 
@@ -74,8 +76,10 @@ pub fn file(session: &Session, request: &Request<'_>) -> Result<String, Attendan
 pub struct Filed {
     /// The staff member.
     pub user: String,
-    /// The justification.
+    /// The justification (its decision only if it verified).
     pub justification: Justification,
+    /// A decision found in the document that does not count, and why.
+    pub refused: Option<huella_sync::roster::DecisionCheck>,
 }
 
 /// Every justification of the station's staff (`pending_only`: those not decided yet),
@@ -89,13 +93,17 @@ pub fn list(session: &Session, pending_only: bool) -> Result<Vec<Filed>, Attenda
             continue;
         }
         let user = open.record.staff_member()?.user;
-        for j in open.record.justifications()? {
+        // Only decisions whose signature verifies count (a refused one leaves it pending).
+        for c in session.store.checked_justifications(id, &open.record)? {
+            let j = c.justification;
             if pending_only && j.decision.is_some() {
                 continue;
             }
+            let refused = c.refused.map(|(_, why)| why);
             out.push(Filed {
                 user: user.clone(),
                 justification: j,
+                refused,
             });
         }
     }
@@ -122,10 +130,11 @@ pub fn decide(
         if !open.record.is_staff() {
             continue;
         }
-        let Some(j) = open
-            .record
-            .justifications()?
+        let Some(j) = session
+            .store
+            .checked_justifications(id, &open.record)?
             .into_iter()
+            .map(|c| c.justification)
             .find(|j| j.id == folio.trim())
         else {
             continue;
@@ -145,12 +154,19 @@ pub fn decide(
         if j.decision.is_some() {
             return Err(AttendanceError::AlreadyDecided(j.id));
         }
-        let decision = JustificationDecision {
+        let mut decision = JustificationDecision {
             approved: approve,
             by: me.clone(),
             at: now(),
             note: note.trim().to_owned(),
+            signature: String::new(),
+            signer: crate::workflows::review::signer_of(session)?,
         };
+        decision.signature = session
+            .credential
+            .officer
+            .sign(&j.decision_message(&id, &decision))
+            .to_hex();
         open.record.decide_justification(&j.id, &decision)?;
         let user = open.record.staff_member()?.user;
         save(
@@ -169,6 +185,7 @@ pub fn decide(
                 decision: Some(decision),
                 ..j
             },
+            refused: None,
         });
     }
     Err(AttendanceError::NoJustification(folio.trim().to_owned()))

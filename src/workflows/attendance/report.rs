@@ -91,10 +91,12 @@ pub fn month(
                 entries.entry(d).or_insert(t);
             }
         }
-        let approved: Vec<(JustificationKind, i64)> = open
-            .record
-            .justifications()?
+        // Only approvals whose signature and signer's role verify cover a day.
+        let approved: Vec<(JustificationKind, i64)> = session
+            .store
+            .checked_justifications(open.id(), &open.record)?
             .into_iter()
+            .map(|c| c.justification)
             .filter(|j| j.decision.as_ref().is_some_and(|d| d.approved))
             .filter_map(|j| Some((j.kind, days_of(&j.date)?)))
             .filter(|(_, d)| (first..next).contains(d))

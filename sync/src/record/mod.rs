@@ -29,7 +29,7 @@ use fields::{ensure_map, entries, get, map_at, need, new_map, put};
 pub use model::{
     Approval, BiometricStatus, BlobKind, BlobRef, Consent, Decision, Face, FingerCapture,
     FingerException, FingerPosition, Identity, Movement, MovementKind, PreRegistration, RecordId,
-    Regime, StatusChange, Verification,
+    Regime, Signer, StatusChange, Verification,
 };
 pub use review::capture_digest;
 pub use staff::{
@@ -80,6 +80,9 @@ pub enum RecordError {
 pub struct PersonRecord {
     id: RecordId,
     doc: AutoCommit,
+    /// The status as the store checked it against the record's signed decisions when it
+    /// opened the record (see [`PersonRecord::status`]); cleared by any change of status.
+    checked_status: Option<BiometricStatus>,
 }
 
 impl PersonRecord {
@@ -153,7 +156,11 @@ impl PersonRecord {
         root.insert("estado", text(pendiente));
         let mut doc = AutoCommit::new();
         doc.init_root_from_hydrate(&hydrate::Map::from(root))?;
-        Ok(PersonRecord { id, doc })
+        Ok(PersonRecord {
+            id,
+            doc,
+            checked_status: None,
+        })
     }
 
     /// Loads a record from saved chunks (a full save followed by any incremental saves).
@@ -162,7 +169,11 @@ impl PersonRecord {
         if get(&doc, &ROOT, "id").as_deref() != Some(id.to_hex().as_str()) {
             return Err(RecordError::WrongRecord);
         }
-        Ok(PersonRecord { id, doc })
+        Ok(PersonRecord {
+            id,
+            doc,
+            checked_status: None,
+        })
     }
 
     /// The record id.
@@ -182,6 +193,7 @@ impl PersonRecord {
 
     /// The underlying document, for sync sessions.
     pub fn doc_mut(&mut self) -> &mut AutoCommit {
+        self.checked_status = None;
         &mut self.doc
     }
 
@@ -191,6 +203,7 @@ impl PersonRecord {
             return Err(RecordError::WrongRecord);
         }
         self.doc.merge(&mut other.doc)?;
+        self.checked_status = None;
         Ok(())
     }
 
@@ -422,6 +435,7 @@ impl PersonRecord {
 
     /// Adds a signed supervisor decision.
     pub fn add_approval(&mut self, a: &Approval) -> Result<(), RecordError> {
+        self.checked_status = None;
         let parent = self.container("aprobaciones")?;
         let d = &mut self.doc;
         let m = new_map(d, &parent, &a.id)?;
@@ -431,6 +445,12 @@ impl PersonRecord {
         put(d, &m, "firmado_en", &a.signed_at)?;
         put(d, &m, "capturas", &a.capture_digest)?;
         put(d, &m, "firma", &a.signature)?;
+        if !a.signer.key.is_empty() {
+            put(d, &m, "firmante", &a.signer.key)?;
+        }
+        if !a.signer.officers.is_empty() {
+            put(d, &m, "lista_oficiales", &a.signer.officers)?;
+        }
         Ok(())
     }
 
@@ -448,6 +468,10 @@ impl PersonRecord {
                 signed_at: need(d, &m, "firmado_en")?,
                 capture_digest: get(d, &m, "capturas").unwrap_or_default(),
                 signature: need(d, &m, "firma")?,
+                signer: Signer {
+                    key: get(d, &m, "firmante").unwrap_or_default(),
+                    officers: get(d, &m, "lista_oficiales").unwrap_or_default(),
+                },
             });
         }
         out.sort_by(|a, b| a.signed_at.cmp(&b.signed_at));
@@ -495,6 +519,7 @@ impl PersonRecord {
 
     /// Changes the biometric status and appends to its history.
     pub fn set_status(&mut self, change: &StatusChange) -> Result<(), RecordError> {
+        self.checked_status = None;
         let hist = self.container("historial_estado")?;
         let d = &mut self.doc;
         put(d, &ROOT, "estado", change.status.as_str())?;
@@ -507,10 +532,27 @@ impl PersonRecord {
         Ok(())
     }
 
-    /// The current biometric status.
+    /// The current biometric status: for a record opened from a store, the status its
+    /// verified supervisor decisions give (the store checks them when it opens the record,
+    /// see `Trust::verified_status`: a forged `aprobado` reads as the status before it);
+    /// for a record built or changed in memory since, the status as written.
     pub fn status(&self) -> Result<BiometricStatus, RecordError> {
+        match self.checked_status {
+            Some(s) => Ok(s),
+            None => self.written_status(),
+        }
+    }
+
+    /// The biometric status as written in the document, unchecked: anyone who can write
+    /// into the record can write it. Readers use [`PersonRecord::status`].
+    pub fn written_status(&self) -> Result<BiometricStatus, RecordError> {
         BiometricStatus::parse(&need(&self.doc, &ROOT, "estado")?)
             .ok_or(RecordError::BadValue { field: "estado" })
+    }
+
+    /// Notes the status the store derived from the record's verified decisions.
+    pub(crate) fn note_checked_status(&mut self, status: BiometricStatus) {
+        self.checked_status = Some(status);
     }
 
     /// The status history, oldest first.

@@ -427,6 +427,23 @@ pub struct Approval {
     pub capture_digest: String,
     /// The supervisor's Ed25519 signature over [`Approval::signed_message`] (hex).
     pub signature: String,
+    /// Who vouches for the signer: see [`Signer`] (empty in approvals written before it).
+    pub signer: Signer,
+}
+
+/// The proof a signed decision carries of who signed it: the signer's public key and the
+/// deciding station's signed officer list at the time (so any station of the office can
+/// check the signer's role against the office roster without holding that list). Both are
+/// empty in decisions written before they were recorded: those are checked by the signer's
+/// user name against the officer lists this station knows. Not part of the signed message
+/// (the signature already binds the key; the list is signed by an administrator).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signer {
+    /// The signer's Ed25519 public key (hex); empty: unknown (older decision).
+    pub key: String,
+    /// The deciding station's `SignedOfficerList` in its stored (JSON) form; empty for an
+    /// office administrator, or in older decisions.
+    pub officers: String,
 }
 
 impl Approval {

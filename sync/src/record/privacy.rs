@@ -341,7 +341,11 @@ impl PersonRecord {
         if super::fields::map_at(&doc, &ROOT, "rostro").is_some() {
             doc.delete(&ROOT, "rostro")?;
         }
-        Ok(PersonRecord { id: new_id, doc })
+        Ok(PersonRecord {
+            id: new_id,
+            doc,
+            checked_status: None,
+        })
     }
 }
 

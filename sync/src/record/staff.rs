@@ -17,7 +17,7 @@ use automerge::{AutoCommit, ROOT, hydrate};
 
 use super::fields::{entries, get, map_at, need, new_map, put};
 use super::{PersonRecord, RecordError, get_blob, put_blob, text, tree};
-use crate::record::{BlobRef, FingerPosition, RecordId};
+use crate::record::{BlobRef, FingerPosition, RecordId, Signer};
 
 /// The `tipo` of a staff attendance document (person records have no `tipo`).
 pub const STAFF_KIND: &str = "asistencia_personal";
@@ -140,6 +140,11 @@ pub struct JustificationDecision {
     pub at: String,
     /// Note (may be empty).
     pub note: String,
+    /// The supervisor's Ed25519 signature over [`Justification::decision_message`] (hex;
+    /// empty in decisions written before decisions were signed: those never count).
+    pub signature: String,
+    /// Who vouches for the signer (key and the deciding station's officer list).
+    pub signer: Signer,
 }
 
 /// A justification filed by a staff member.
@@ -165,6 +170,28 @@ pub struct Justification {
     pub decision: Option<JustificationDecision>,
 }
 
+impl Justification {
+    /// The exact bytes a supervisor signs to decide this justification of record `record`:
+    /// what it covers and who filed it, so that none of it can be changed after the decision.
+    pub fn decision_message(&self, record: &RecordId, d: &JustificationDecision) -> Vec<u8> {
+        format!(
+            "huella-justificacion-v1\n{record}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            self.id,
+            self.kind.as_str(),
+            self.date,
+            self.from,
+            self.to,
+            self.requested_by,
+            self.requested_at,
+            if d.approved { "aprobada" } else { "rechazada" },
+            d.by,
+            d.at,
+            d.note
+        )
+        .into_bytes()
+    }
+}
+
 impl PersonRecord {
     /// A new staff attendance document for `member`.
     pub fn create_staff(id: RecordId, member: &StaffMember) -> Result<Self, RecordError> {
@@ -188,7 +215,11 @@ impl PersonRecord {
         }
         let mut doc = AutoCommit::new();
         doc.init_root_from_hydrate(&hydrate::Map::from(root))?;
-        Ok(PersonRecord { id, doc })
+        Ok(PersonRecord {
+            id,
+            doc,
+            checked_status: None,
+        })
     }
 
     /// The document's kind (`None` for a person record).
@@ -335,6 +366,9 @@ impl PersonRecord {
         put(d, &m, "decide", &decision.by)?;
         put(d, &m, "decidida_en", &decision.at)?;
         put(d, &m, "nota", &decision.note)?;
+        put(d, &m, "firma", &decision.signature)?;
+        put(d, &m, "firmante", &decision.signer.key)?;
+        put(d, &m, "lista_oficiales", &decision.signer.officers)?;
         Ok(())
     }
 
@@ -350,6 +384,11 @@ impl PersonRecord {
                     by: get(d, &m, "decide").unwrap_or_default(),
                     at: get(d, &m, "decidida_en").unwrap_or_default(),
                     note: get(d, &m, "nota").unwrap_or_default(),
+                    signature: get(d, &m, "firma").unwrap_or_default(),
+                    signer: Signer {
+                        key: get(d, &m, "firmante").unwrap_or_default(),
+                        officers: get(d, &m, "lista_oficiales").unwrap_or_default(),
+                    },
                 }),
                 _ => None,
             };
@@ -436,6 +475,8 @@ mod tests {
                 by: "sup".into(),
                 at: "2026-12-01T17:00:00Z".into(),
                 note: String::new(),
+                signature: String::new(),
+                signer: Signer::default(),
             },
         )
         .expect("decide");

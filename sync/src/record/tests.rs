@@ -90,6 +90,7 @@ fn typed_fields_round_trip_through_save_and_load() {
         signed_at: "2026-01-03T10:00:00Z".into(),
         capture_digest: "ff".into(),
         signature: "00".into(),
+        signer: crate::record::Signer::default(),
     })
     .expect("ap");
     r.add_verification(&Verification {

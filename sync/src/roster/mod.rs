@@ -13,8 +13,10 @@ use thiserror::Error;
 
 use crate::replica::{Erasure, Replica, ReplicaError, keys};
 
+mod decisions;
 mod office_keys;
 mod officers;
+pub use decisions::{CheckedJustification, DecisionCheck};
 pub use office_keys::{OfficeKeyGeneration, OfficeKeyGrant};
 pub use officers::{ListedOfficer, OfficerList, SignedOfficerList};
 

@@ -7,6 +7,7 @@ use super::postings::{self, IndexChange};
 use super::{Store, StoreError, StoreKeys, layout, sha256};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::record::{BlobKind, BlobRef, PersonRecord, RecordId};
+use crate::roster::Trust;
 
 /// A record opened for editing, with what the store needs to append to it.
 pub struct OpenRecord {
@@ -85,11 +86,22 @@ impl PreparedWrite {
 
     /// Prepares the record's new changes (or its first full save), its status and its blind
     /// tags (`tags` replaces the previous set); compacts when the record has many chunks.
-    /// Needs no store access, so many records can be prepared in parallel.
+    /// Needs no store access, so many records can be prepared in parallel: the status is
+    /// indexed as written, so this is only for records that hold no supervisor decision (an
+    /// import's pre-registrations); [`Batch::save_record`] indexes the verified status.
     pub fn of_record(
         keys: &StoreKeys<'_>,
         open: &mut OpenRecord,
         tags: Vec<BlindTag>,
+    ) -> Result<Self, StoreError> {
+        Self::prepare(keys, open, tags, None)
+    }
+
+    fn prepare(
+        keys: &StoreKeys<'_>,
+        open: &mut OpenRecord,
+        tags: Vec<BlindTag>,
+        verifier: Option<(&Trust, &str)>,
     ) -> Result<Self, StoreError> {
         let mut w = PreparedWrite::default();
         let id = open.id();
@@ -119,10 +131,21 @@ impl PreparedWrite {
         // Only person records enter the biometric-status index (staff attendance documents
         // have no status, so nothing that lists people by status ever sees them).
         if open.record.kind().is_none() {
-            let status = open.record.status().map_err(|source| StoreError::Record {
+            let record_error = |source| StoreError::Record {
                 id,
                 source: Box::new(source),
-            })?;
+            };
+            let status = match verifier {
+                None => open.record.written_status().map_err(record_error)?,
+                Some((trust, station_office)) => {
+                    let office = trust
+                        .origin_of(&id)
+                        .unwrap_or_else(|| station_office.to_owned());
+                    trust
+                        .verified_status(&office, &id, &open.record)
+                        .map_err(record_error)?
+                }
+            };
             // The status byte, then the notice date's ASCII (if any): `huella status` counts
             // restricted people without opening records.
             let mut status_value = vec![status.to_byte()];
@@ -167,15 +190,21 @@ pub struct Batch {
     index: Vec<IndexChange>,
     audits: Vec<PendingAudit>,
     records: usize,
+    /// The store's trust and its station's office: what a saved record's status is checked
+    /// against before it is indexed.
+    trust: Trust,
+    office: String,
 }
 
 impl Batch {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(trust: Trust, office: String) -> Self {
         Batch {
             ops: sled::Batch::default(),
             index: Vec::new(),
             audits: Vec::new(),
             records: 0,
+            trust,
+            office,
         }
     }
 
@@ -197,7 +226,7 @@ impl Batch {
         open: &mut OpenRecord,
         tags: Vec<BlindTag>,
     ) -> Result<(), StoreError> {
-        let w = PreparedWrite::of_record(keys, open, tags)?;
+        let w = PreparedWrite::prepare(keys, open, tags, Some((&self.trust, &self.office)))?;
         self.push(w);
         Ok(())
     }

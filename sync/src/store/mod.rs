@@ -389,9 +389,13 @@ impl Store {
         Ok(out)
     }
 
-    /// A new empty batch.
+    /// A new empty batch. Records saved in it are indexed under their verified status
+    /// (see [`Store::verified_status`]).
     pub fn batch(&self) -> Batch {
-        Batch::new()
+        Batch::new(
+            crate::roster::Trust::new(self.replica()),
+            self.station().map(|s| s.office).unwrap_or_default(),
+        )
     }
 
     /// Record ids indexed under `tag`.
@@ -428,10 +432,16 @@ impl Store {
             chunks += 1;
             next_seq = seq.saturating_add(1);
         }
-        let record = PersonRecord::load(id, &bytes).map_err(|source| StoreError::Record {
+        let mut record = PersonRecord::load(id, &bytes).map_err(|source| StoreError::Record {
             id,
             source: Box::new(source),
         })?;
+        // Every reader sees the status the record's verified decisions give, not whatever
+        // a station of the office wrote (staff documents have no status).
+        if record.kind().is_none() {
+            let checked = self.verified_status(id, &record)?;
+            record.note_checked_status(checked);
+        }
         let tags = self
             .tree
             .get(layout::tags(&id))?

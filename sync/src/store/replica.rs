@@ -57,6 +57,84 @@ impl Store {
         Replica::durable(self.tree().clone(), self.disk())
     }
 
+    /// The office that owns record `id`: the one that first delivered it here, else this
+    /// station's.
+    pub fn owning_office(&self, id: &RecordId) -> Result<String, StoreError> {
+        match self.replica().origin(id).map_err(rep)? {
+            Some(office) => Ok(office),
+            None => Ok(self.station()?.office),
+        }
+    }
+
+    /// The biometric status of `record` as its verified supervisor decisions give it (see
+    /// [`crate::roster::Trust::verified_status`]): what every reader of a status shows.
+    pub fn verified_status(
+        &self,
+        id: RecordId,
+        record: &PersonRecord,
+    ) -> Result<crate::record::BiometricStatus, StoreError> {
+        use crate::record::BiometricStatus::{Aprobado, Rechazado};
+        let record_error = |source| StoreError::Record {
+            id,
+            source: Box::new(source),
+        };
+        // Only a supervisor's statuses need the check (and the rosters read for it).
+        let written = record.written_status().map_err(record_error)?;
+        if !matches!(written, Aprobado | Rechazado) {
+            return Ok(written);
+        }
+        let office = self.owning_office(&id)?;
+        crate::roster::Trust::new(self.replica())
+            .verified_status(&office, &id, record)
+            .map_err(record_error)
+    }
+
+    /// `record`'s status history, oldest first, each entry with whether it counts (an
+    /// `aprobado` or `rechazado` no verified decision backs does not).
+    pub fn checked_status_history(
+        &self,
+        id: RecordId,
+        record: &PersonRecord,
+    ) -> Result<Vec<(crate::record::StatusChange, bool)>, StoreError> {
+        let office = self.owning_office(&id)?;
+        crate::roster::Trust::new(self.replica())
+            .checked_status_history(&office, &id, record)
+            .map_err(|source| StoreError::Record {
+                id,
+                source: Box::new(source),
+            })
+    }
+
+    /// Every supervisor decision on `record`'s captures, oldest first, with its check.
+    pub fn checked_approvals(
+        &self,
+        id: RecordId,
+        record: &PersonRecord,
+    ) -> Result<Vec<(crate::record::Approval, crate::roster::DecisionCheck)>, StoreError> {
+        let office = self.owning_office(&id)?;
+        crate::roster::Trust::new(self.replica())
+            .checked_approvals(&office, &id, record)
+            .map_err(|source| StoreError::Record {
+                id,
+                source: Box::new(source),
+            })
+    }
+
+    /// The justifications of staff document `id`, each with only a decision that verifies.
+    pub fn checked_justifications(
+        &self,
+        id: RecordId,
+        record: &PersonRecord,
+    ) -> Result<Vec<crate::roster::CheckedJustification>, StoreError> {
+        let office = self.owning_office(&id)?;
+        crate::roster::Trust::new(self.replica())
+            .checked_justifications(&office, &id, record)
+            .map_err(|source| StoreError::Record {
+                id,
+                source: Box::new(source),
+            })
+    }
+
     fn local_fingerprint(&self, id: &RecordId) -> Result<Hash, StoreError> {
         let mut h = Sha256::new();
         for kv in self.tree().scan_prefix(layout::chunk_prefix(id)) {
