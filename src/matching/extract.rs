@@ -117,6 +117,8 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
 /// Autocorrelation strength at the ridge period from which a block's signature counts as
 /// ridges (the period estimate itself accepts 0.2; the mask asks for clearer evidence).
 const PERIODIC_STRENGTH: f32 = 0.3;
+/// The same test's strength when the clear one would keep too little of the mask (wet prints).
+const PERIODIC_STRENGTH_WET: f32 = 0.2;
 /// Radius in blocks of the neighbourhood whose periodic share decides a block.
 const PERIODIC_RADIUS: isize = 2;
 /// Share of periodic blocks around a block that keeps it in the mask.
@@ -141,6 +143,13 @@ fn analyse(img: &Gray) -> Fields {
     let contrast = segmentation::foreground(&bstd_wide, &orient.coherence);
     let periodic = frequency::periodic_blocks(&norm, &orient, &contrast, PERIODIC_STRENGTH);
     let mask = segmentation::keep_periodic(&contrast, &periodic, PERIODIC_RADIUS, PERIODIC_SHARE)
+        .or_else(|| {
+            // A wet, blotchy print fails the clear-periodicity test in most blocks; the
+            // blocks that at least show a ridge period (what the period estimate accepts)
+            // still separate the print from the sensor's frame better than contrast alone.
+            let weak = frequency::periodic_blocks(&norm, &orient, &contrast, PERIODIC_STRENGTH_WET);
+            segmentation::keep_periodic(&contrast, &weak, PERIODIC_RADIUS, PERIODIC_SHARE)
+        })
         .unwrap_or(contrast);
     let period = frequency::estimate(&norm, &orient, &mask);
     Fields {

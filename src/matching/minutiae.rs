@@ -394,10 +394,18 @@ pub fn detect(
                 3 => Kind::Bifurcation,
                 _ => continue,
             };
-            if !inner.at_pixel(x, y) || near_edge(x, y) {
+            if near_edge(x, y) {
                 continue;
             }
             let starts = branch_starts(&b, x, y);
+            // In the mask's outer block ring only a minutia whose ridges stay inside is kept:
+            // the ridges are cut at the mask edge, so endings there (and bifurcations next to a
+            // cut) are artefacts, but a distance rule also drops the ring's true minutiae, a
+            // large share of a small print (issue #14, third pass).
+            let in_ring = !inner.at_pixel(x, y);
+            if in_ring && !stays_inside(&b, mask, &inner, (x, y), &starts, period) {
+                continue;
+            }
             let traces: Vec<Trace> = starts.iter().map(|&s| trace(&b, (x, y), s, step)).collect();
             let field = orient.at(x as f32 + 0.5, y as f32 + 0.5);
             let raw = match kind {
@@ -438,6 +446,9 @@ pub fn detect(
             } else {
                 raw
             };
+            if in_ring && kind == Kind::Ending && runs_off(mask, (x, y), angle, period) {
+                continue;
+            }
             let hits = traces
                 .iter()
                 .map(|t| {
@@ -470,6 +481,48 @@ pub fn detect(
         }
     }
     filter(cand, period)
+}
+
+/// Ridge periods a ring minutia's ridges must run, and its ending's gap must extend, without
+/// meeting the mask edge.
+const RING_REACH: f32 = 2.0;
+/// Pixels of mask a ring minutia needs around it in each of the eight compass directions.
+const RING_CLEARANCE: isize = 2;
+
+/// Whether a minutia in the mask's outer ring is clear of the edge: mask pixels all around it,
+/// and none of its ridges, traced for `RING_REACH` periods, stops at an ending or junction
+/// outside the inner mask (a ridge cut by the mask edge, or a fragment next to it).
+fn stays_inside(
+    b: &Bin,
+    mask: &BlockMap<bool>,
+    inner: &BlockMap<bool>,
+    (x, y): (isize, isize),
+    starts: &[(isize, isize)],
+    period: f32,
+) -> bool {
+    let d = RING_CLEARANCE;
+    let clear = N8
+        .iter()
+        .all(|(dx, dy)| mask.at_pixel(x + dx * d, y + dy * d));
+    let reach = (RING_REACH * period).round() as usize;
+    clear
+        && !starts.iter().any(|&s| {
+            trace(b, (x, y), s, reach)
+                .hit
+                .is_some_and(|p| !inner.at_pixel(p.0, p.1))
+        })
+}
+
+/// Whether the gap ahead of an ending (along its direction) leaves the mask within
+/// `RING_REACH` periods: the ridge was cut by the edge of the print, not ended in the skin.
+fn runs_off(mask: &BlockMap<bool>, (x, y): (isize, isize), angle: f32, period: f32) -> bool {
+    let (s, c) = angle.sin_cos();
+    let reach = (RING_REACH * period).round() as isize;
+    (1..=reach).any(|k| {
+        let px = (x as f32 + k as f32 * c).round() as isize;
+        let py = (y as f32 + k as f32 * s).round() as isize;
+        !mask.at_pixel(px, py)
+    })
 }
 
 /// False-minutiae removal using ridge-connectivity hits and geometry.
