@@ -46,9 +46,6 @@ fn on_two_threads<T: Send>(n: u64, f: impl Fn(u64) -> T + Sync) -> Vec<T> {
 }
 
 #[test]
-#[ignore = "known gap (issue #14): unrelated synthetic fingers still pass the FMR 1e-3 threshold in \
-            3.5 % of pairs (real impostors: 0.1 %), so the demo flags unrelated people; about \
-            3 minutes in the dev profile. Run with --ignored after a generator change."]
 fn no_unrelated_demo_person_is_flagged_over_200_people() {
     let fingers: Vec<SimFinger> = FINGERS.iter().filter_map(|&n| SimFinger::new(n)).collect();
     let subjects: Vec<u64> = (0..PEOPLE)
