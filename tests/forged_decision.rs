@@ -11,7 +11,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{admin, huella, ok, s, start_hub};
+use common::{admin, huella, init_station, join_station, ok, s, start_hub};
 use huella::home::Home;
 use huella::workflows::session::Session;
 use huella_keys::Passphrase;
@@ -103,22 +103,7 @@ fn a_plain_officers_approval_is_ignored_at_both_stations_and_a_supervisors_count
     let (a, b) = (p("a"), p("b"));
     let pass = p("admin.pass");
     std::fs::write(&pass, "clave-de-prueba-admin\n").unwrap();
-    let inv = p("inv.pass");
-    std::fs::write(&inv, "clave-de-la-invitacion\n").unwrap();
-    ok(&huella(
-        &a,
-        &[
-            "init",
-            "--office",
-            "0901",
-            "--station",
-            "A",
-            "--admin",
-            "admin",
-            "--passphrase-file",
-            s(&pass),
-        ],
-    ));
+    init_station(&a, "0901", "A", &pass);
     let mut staff = Vec::new();
     for (user, role) in [("oscar", "officer"), ("sofia", "supervisor")] {
         let f = p(&format!("{user}.pass"));
@@ -139,35 +124,7 @@ fn a_plain_officers_approval_is_ignored_at_both_stations_and_a_supervisors_count
         staff.push(f);
     }
     let sofia = &staff[1];
-    let invite = p("b.invite");
-    ok(&admin(
-        &a,
-        &pass,
-        &[
-            "sync",
-            "invite",
-            "--station",
-            "B",
-            "--out",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv),
-        ],
-    ));
-    ok(&huella(
-        &b,
-        &[
-            "init",
-            "--join",
-            s(&invite),
-            "--invite-passphrase-file",
-            s(&inv),
-            "--admin",
-            "admin",
-            "--passphrase-file",
-            s(&pass),
-        ],
-    ));
+    join_station(d.path(), &a, &b, "B", &pass, "admin");
     let roster = p("roster");
     ok(&admin(
         &a,
