@@ -32,6 +32,7 @@ struct Office {
     oscar: OfficerKey,
     sofia: OfficerKey,
     list_a: SignedOfficerList,
+    root: OfficerKey,
 }
 
 fn office() -> Office {
@@ -75,6 +76,7 @@ fn office() -> Office {
         oscar,
         sofia,
         list_a,
+        root,
     }
 }
 
@@ -443,4 +445,53 @@ fn a_genuine_approval_in_the_same_second_as_the_submission_approves() {
         write_decision(&o, id, &a);
         assert_eq!(status_at(&o.a, id), BiometricStatus::Aprobado);
     }
+}
+
+#[test]
+fn retiring_a_station_keeps_the_decisions_made_there_before_and_refuses_later_ones() {
+    let o = office();
+    let signer = || Signer {
+        key: o.sofia.public().key.to_hex(),
+        officers: carried(&o.list_a),
+    };
+    // Approved at A on 2 February; a second approval claims 1 April.
+    let before = captured(&o, "cap");
+    write_decision(
+        &o,
+        before,
+        &approval(before, "sofia", &o.sofia, signer(), None),
+    );
+    let after = captured(&o, "cap");
+    let mut late = approval(after, "sofia", &o.sofia, signer(), None);
+    late.signed_at = "2026-04-01T00:00:00Z".into();
+    late.signature = o.sofia.sign(&late.signed_message(&after)).to_hex();
+    write_decision(&o, after, &late);
+    sync_with(&o.a, &o.hub).unwrap();
+    sync_with(&o.b, &o.hub).unwrap();
+    assert_eq!(status_at(&o.b, before), BiometricStatus::Aprobado);
+    assert_eq!(status_at(&o.b, after), BiometricStatus::Aprobado);
+
+    // Station A is revoked on 1 March (the office roster, version 2, reaches B).
+    let (mut roster, _) = o.b.trust().roster("0101").unwrap().unwrap();
+    roster.version += 1;
+    for st in roster.stations.iter_mut().filter(|st| st.name == "A") {
+        st.revoked = true;
+        st.revoked_at = "2026-03-01T00:00:00Z".into();
+    }
+    o.b.trust()
+        .anchor(&SignedRoster::sign(&roster, &o.root))
+        .unwrap();
+    assert_eq!(status_at(&o.b, before), BiometricStatus::Aprobado);
+    assert_eq!(status_at(&o.b, after), BiometricStatus::Capturado);
+    assert!(!only_check(&o.b, after).is_valid());
+
+    // A revocation with no recorded time (an older roster) refuses both.
+    roster.version += 1;
+    for st in roster.stations.iter_mut().filter(|st| st.name == "A") {
+        st.revoked_at = String::new();
+    }
+    o.b.trust()
+        .anchor(&SignedRoster::sign(&roster, &o.root))
+        .unwrap();
+    assert_eq!(status_at(&o.b, before), BiometricStatus::Capturado);
 }

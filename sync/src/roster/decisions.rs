@@ -71,12 +71,20 @@ fn lists_prefix(office: &str) -> Vec<u8> {
     [b"F", office.as_bytes(), b"\0"].concat()
 }
 
-/// Whether the station of a list is a station of the roster that is not revoked.
-fn station_in_force(roster: &Roster, station: &str) -> bool {
-    roster
-        .stations
-        .iter()
-        .any(|s| s.name == station && !s.revoked)
+/// Whether `station` had been revoked by `at`. Retiring a station must not undo the decisions
+/// its supervisors made while it served, so a revocation counts from its recorded time on (as
+/// a signed document is judged, `workflows::documents::verify`); one with no recorded time
+/// (older rosters) counts as always.
+fn revoked_by(roster: &Roster, station: &str, at: &str) -> bool {
+    // Timestamps are fixed-width UTC (`YYYY-MM-DDTHH:MM:SSZ`): text order is time order.
+    roster.stations.iter().any(|s| {
+        s.name == station && s.revoked && (s.revoked_at.is_empty() || at >= s.revoked_at.as_str())
+    })
+}
+
+/// Whether `station` is a station of the roster and in force at `at`.
+fn station_in_force(roster: &Roster, station: &str, at: &str) -> bool {
+    roster.stations.iter().any(|s| s.name == station) && !revoked_by(roster, station, at)
 }
 
 impl Trust {
@@ -86,7 +94,7 @@ impl Trust {
     }
 
     /// Every officer list of `office`'s stations held here that verifies against its roster.
-    fn office_officers(&self, roster: &Roster) -> Vec<ListedOfficer> {
+    fn office_officers(&self, roster: &Roster, at: &str) -> Vec<ListedOfficer> {
         let mut out = Vec::new();
         let held = self
             .replica
@@ -95,7 +103,7 @@ impl Trust {
             .unwrap_or_default();
         for (_, v) in held {
             if let Ok(list) = SignedOfficerList::from_bytes(&v).and_then(|s| s.verify_by(roster))
-                && station_in_force(roster, &list.station)
+                && station_in_force(roster, &list.station, at)
             {
                 out.extend(list.officers);
             }
@@ -106,11 +114,18 @@ impl Trust {
     /// The role of the officer whose key is `key` and whose user name is `user` in the
     /// carried list `officers` (or, if this station holds a newer list of that station, in
     /// that one).
-    fn listed_role(&self, roster: &Roster, key: &str, user: &str, officers: &str) -> Option<Role> {
+    fn listed_role(
+        &self,
+        roster: &Roster,
+        at: &str,
+        key: &str,
+        user: &str,
+        officers: &str,
+    ) -> Option<Role> {
         let carried = SignedOfficerList::from_bytes(officers.as_bytes())
             .and_then(|s| s.verify_by(roster))
             .ok()?;
-        if !station_in_force(roster, &carried.station) {
+        if !station_in_force(roster, &carried.station, at) {
             return None;
         }
         let list = match self.officer_list(&roster.office, &carried.station) {
@@ -122,11 +137,12 @@ impl Trust {
             .and_then(ListedOfficer::role)
     }
 
-    /// Who signed `message` with `signature` as `user` of `office`: their role, or why that
-    /// cannot be established.
+    /// Who signed `message` with `signature` as `user` of `office` at `at`: their role, or why
+    /// that cannot be established.
     fn signer(
         &self,
         office: &str,
+        at: &str,
         user: &str,
         signer: &Signer,
         message: &[u8],
@@ -136,11 +152,10 @@ impl Trust {
             return Err(DecisionCheck::UnknownSigner);
         };
         let admin = |key: &str| {
-            roster.admins.iter().any(|a| {
-                a.key == key
-                    && a.user == user
-                    && (a.station.is_empty() || !roster.is_revoked(&a.station))
-            })
+            roster
+                .admins
+                .iter()
+                .any(|a| a.key == key && a.user == user && !revoked_by(&roster, &a.station, at))
         };
         // The keys this decision may have been signed with, each with the role it holds.
         let mut candidates: Vec<(String, Option<Role>)> = Vec::new();
@@ -148,7 +163,7 @@ impl Trust {
             for a in roster.admins.iter().filter(|a| a.user == user) {
                 candidates.push((a.key.clone(), admin(&a.key).then_some(Role::Admin)));
             }
-            for o in self.office_officers(&roster) {
+            for o in self.office_officers(&roster, at) {
                 if o.user == user {
                     candidates.push((o.key.clone(), o.role()));
                 }
@@ -157,9 +172,9 @@ impl Trust {
             let role = if admin(&signer.key) {
                 Some(Role::Admin)
             } else if !signer.officers.is_empty() {
-                self.listed_role(&roster, &signer.key, user, &signer.officers)
+                self.listed_role(&roster, at, &signer.key, user, &signer.officers)
             } else {
-                self.office_officers(&roster)
+                self.office_officers(&roster, at)
                     .into_iter()
                     .find(|o| o.key == signer.key && o.user == user)
                     .and_then(|o| o.role())
@@ -198,6 +213,7 @@ impl Trust {
     ) -> Result<DecisionCheck, RecordError> {
         let role = match self.signer(
             office,
+            &a.signed_at,
             &a.supervisor,
             &a.signer,
             &a.signed_message(id),
@@ -380,6 +396,7 @@ impl Trust {
         }
         match self.signer(
             office,
+            &d.at,
             &d.by,
             &d.signer,
             &j.decision_message(id, d),
