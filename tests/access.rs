@@ -10,7 +10,7 @@ mod common;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use common::{admin, huella, import, init_station, join_station, ok, s};
+use common::{add_officer, admin, huella, import, init_station, join_station, ok, s};
 
 struct Dir(tempfile::TempDir);
 
@@ -22,22 +22,6 @@ impl Dir {
 
 fn write(path: &Path, text: &str) {
     std::fs::write(path, text).expect("write");
-}
-
-fn add_officer(home: &Path, pass: &Path, user: &str, role: &str, new_pass: &Path) {
-    ok(&admin(
-        home,
-        pass,
-        &[
-            "officer",
-            "add",
-            user,
-            "--role",
-            role,
-            "--new-passphrase-file",
-            s(new_pass),
-        ],
-    ));
 }
 
 /// What an officer can do to their own credential with the age tool: open it with their

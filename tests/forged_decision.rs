@@ -11,7 +11,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{admin, huella, init_station, join_station, ok, s, start_hub};
+use common::{add_officer, admin, huella, init_station, join_station, ok, s, start_hub};
 use huella::home::Home;
 use huella::workflows::session::Session;
 use huella_keys::Passphrase;
@@ -108,19 +108,7 @@ fn a_plain_officers_approval_is_ignored_at_both_stations_and_a_supervisors_count
     for (user, role) in [("oscar", "officer"), ("sofia", "supervisor")] {
         let f = p(&format!("{user}.pass"));
         std::fs::write(&f, format!("clave-de-{user}-2026\n")).unwrap();
-        ok(&admin(
-            &a,
-            &pass,
-            &[
-                "officer",
-                "add",
-                user,
-                "--role",
-                role,
-                "--new-passphrase-file",
-                s(&f),
-            ],
-        ));
+        add_officer(&a, &pass, user, role, &f);
         staff.push(f);
     }
     let sofia = &staff[1];

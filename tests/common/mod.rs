@@ -247,3 +247,21 @@ pub fn join_station(
         ],
     ));
 }
+
+/// Adds officer `user` with `role` at `home` as its `admin`, sealing their credential with the
+/// passphrase in `new_pass`.
+pub fn add_officer(home: &Path, pass: &Path, user: &str, role: &str, new_pass: &Path) {
+    ok(&admin(
+        home,
+        pass,
+        &[
+            "officer",
+            "add",
+            user,
+            "--role",
+            role,
+            "--new-passphrase-file",
+            s(new_pass),
+        ],
+    ));
+}
