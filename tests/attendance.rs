@@ -9,9 +9,9 @@ mod support;
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
-use common::{admin, huella, join_station, ok, s};
+use common::{Running, admin, huella, join_station, ok, s, spawn};
 
 const PASS: &str = "clave-de-prueba-asistencia";
 
@@ -38,39 +38,12 @@ fn folder(root: &Path, name: &str, names: &[&str]) -> PathBuf {
 }
 
 /// A running `huella sim scanner --images DIR`; killed when dropped.
-struct Scanner {
-    child: Child,
-    pty: String,
-}
-
-impl Drop for Scanner {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn scanner(home: &Path, dir: &Path) -> Scanner {
+fn scanner(home: &Path, dir: &Path) -> Running {
     sim(home, &["sim", "scanner", "--images", s(dir), "--unpaced"])
 }
 
-fn sim(home: &Path, args: &[&str]) -> Scanner {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huella"))
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn sim");
-    let out = child.stdout.take().expect("stdout");
-    let line = std::io::BufReader::new(out)
-        .lines()
-        .next()
-        .and_then(Result::ok)
-        .expect("the simulator's first line");
-    let pty = line.strip_prefix("PTY ").expect("PTY line").to_owned();
-    Scanner { child, pty }
+fn sim(home: &Path, args: &[&str]) -> Running {
+    spawn(home, args)
 }
 
 /// Runs `args` as `user` (passphrase file `<dir>/<user>.pass`).
@@ -151,7 +124,7 @@ fn enroll_staff(home: &Path, dir: &Path, by: &str, user: &str, images: &Path) ->
             "2",
             "--acknowledged",
             "--scanner",
-            &sc.pty,
+            sc.pty(),
         ],
     )
 }
@@ -162,7 +135,7 @@ fn clock(home: &Path, dir: &Path, images: &Path) -> String {
         home,
         dir,
         "kiosco",
-        &["attendance", "clock", "--scanner", &sc.pty],
+        &["attendance", "clock", "--scanner", sc.pty()],
     ));
     out.lines().last().unwrap_or_default().to_owned()
 }
@@ -204,7 +177,7 @@ fn staff_clock_in_and_out_justify_and_report() {
         &home,
         dir,
         "sup",
-        &["attendance", "enroll", "luz", "--scanner", &sc.pty],
+        &["attendance", "enroll", "luz", "--scanner", sc.pty()],
     );
     assert!(err(&o).contains("aviso de finalidad"), "{}", text(&o));
     drop(sc);
@@ -422,9 +395,9 @@ fn a_staff_finger_is_never_found_by_an_enrollment_duplicate_search() {
             "--curp",
             curp,
             "--scanner",
-            &sc.pty,
+            sc.pty(),
             "--camera",
-            &camera.pty,
+            camera.pty(),
             "--consent",
         ];
         let exceptions: Vec<String> = (1..=10)
@@ -452,7 +425,7 @@ fn a_staff_finger_is_never_found_by_an_enrollment_duplicate_search() {
         &home,
         dir,
         "kiosco",
-        &["attendance", "clock", "--scanner", &sc.pty],
+        &["attendance", "clock", "--scanner", sc.pty()],
     ));
     assert!(out.contains("entrada registrada: luz "), "{out}");
     // Staff documents are not people of the registry.
@@ -559,7 +532,7 @@ fn the_kiosk_only_clocks_in_and_out_one_touch_one_mark() {
         "exec env HUELLA_KDF_LOG_N=12 {} --home {} console --kiosk --scanner {} --user kiosco",
         env!("CARGO_BIN_EXE_huella"),
         home.display(),
-        sc.pty
+        sc.pty()
     ));
     t.wait_for("Contraseña:");
     t.text(&format!("{PASS}-kiosco"));
