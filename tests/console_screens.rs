@@ -486,6 +486,12 @@ fn sync_round_progress_result_conflicts_and_errors() {
             config_error: None,
             last: None,
             conflicts: vec![],
+            backup: huella::console::msg::BackupOverview {
+                folder: Some("/media/usb".into()),
+                every_hours: 24,
+                last: Some("2026-12-04T03:00:00Z".into()),
+                config_error: None,
+            },
         })),
     );
     snap!("sync_configured", app);

@@ -10,6 +10,7 @@
 //! station's log file, never to the screen.
 
 pub mod action;
+pub mod backup_config;
 pub mod i18n;
 pub mod justifications;
 pub mod keymap;
@@ -161,10 +162,7 @@ async fn event_loop(opts: ConsoleOptions, terminal: &mut ratatui::DefaultTermina
                 None => break,
             },
             Some(ev) = rx.recv() => update::on_event(&mut app, ev),
-            _ = tick.tick() => {
-                update::tick(&mut app, Instant::now());
-                Vec::new()
-            }
+            _ = tick.tick() => update::tick(&mut app, Instant::now()),
         };
         workers.dispatch(&mut app, effects);
         if app.quit {

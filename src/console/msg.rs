@@ -168,6 +168,8 @@ pub enum DeskCmd {
     },
     /// Start a sync round with the configured hub and peers (runs on the sync worker).
     SyncRound,
+    /// Start a scheduled backup if one is due (runs on the backup worker).
+    BackupIfDue,
     /// Reopen a rejected person for a new enrollment.
     Reopen(RecordId),
     /// Record a movement for a person.
@@ -269,6 +271,8 @@ pub struct SyncOverview {
     pub last: Option<String>,
     /// Conflicts waiting for a supervisor.
     pub conflicts: Vec<ConflictRow>,
+    /// The scheduled backup.
+    pub backup: BackupOverview,
 }
 
 pub use crate::workflows::conflicts::ConflictRow;
@@ -421,6 +425,42 @@ pub enum WorkerEvent {
     Device(DeviceEvent),
     /// From sync.
     Sync(SyncStatus),
+    /// From the scheduled backup.
+    Backup(BackupStatus),
+}
+
+/// A scheduled backup, as the backup worker reports it.
+#[derive(Debug)]
+pub enum BackupStatus {
+    /// One is being written.
+    Started,
+    /// One was written.
+    Done(crate::workflows::backup_schedule::ScheduledBackup),
+    /// None could be made.
+    Failed(BackupProblem),
+}
+
+/// Why the scheduled backup did not run.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BackupProblem {
+    /// The `[respaldo]` table cannot be used.
+    Config(crate::console::backup_config::BackupConfigError),
+    /// The backup could not be written.
+    Write(crate::workflows::backup_schedule::ScheduledBackupError),
+}
+
+/// The backup schedule as configured and the last scheduled backup (no personal data).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BackupOverview {
+    /// Folder configured (`None`: no `[respaldo]` table).
+    pub folder: Option<std::path::PathBuf>,
+    /// Hours between two backups.
+    pub every_hours: u64,
+    /// When the last scheduled backup was made (UTC text).
+    pub last: Option<String>,
+    /// Why the `[respaldo]` table cannot be used, if so.
+    pub config_error: Option<crate::console::backup_config::BackupConfigError>,
 }
 
 /// What `update` asks the loop to do.

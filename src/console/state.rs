@@ -114,6 +114,20 @@ pub struct SyncInfo {
     pub conflict_list: Vec<crate::console::msg::ConflictRow>,
 }
 
+/// The scheduled backup as the sync screen shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BackupInfo {
+    /// The schedule and the last scheduled backup, as the desk read them.
+    pub plan: crate::console::msg::BackupOverview,
+    /// A backup is being written.
+    pub running: bool,
+    /// The result line of the last attempt in this session.
+    pub result: Option<(Tone, String)>,
+    /// When the console last asked the desk whether a backup is due (`None`: ask at the next
+    /// tick).
+    pub checked: Option<Instant>,
+}
+
 /// Where a round with one hub or peer is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeerPhase {
@@ -363,6 +377,8 @@ pub struct App {
     pub devices: DeviceStatus,
     /// Sync.
     pub sync: SyncInfo,
+    /// Scheduled backup.
+    pub backup: BackupInfo,
     /// Help overlay shown.
     pub help: bool,
     /// One-line message.
@@ -415,6 +431,7 @@ impl App {
             station: StationInfo::default(),
             devices: DeviceStatus::default(),
             sync: SyncInfo::default(),
+            backup: BackupInfo::default(),
             help: false,
             toast: None,
             now,

@@ -8,6 +8,7 @@ pub mod activity;
 pub mod arco;
 pub mod attendance;
 pub mod backup;
+pub mod backup_schedule;
 pub mod bundles;
 pub mod central;
 pub mod conflicts;

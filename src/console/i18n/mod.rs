@@ -8,6 +8,7 @@ use super::state::Screen;
 use crate::workflows::enroll::FaceCheckKind;
 
 pub mod arco;
+mod backup;
 mod clock;
 mod devices;
 pub mod en;

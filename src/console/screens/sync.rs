@@ -73,6 +73,16 @@ fn status(app: &App) -> Vec<Line<'static>> {
             format!("{}: {}", s.sync_config_error, app.lang.sync_config_error(e)).red(),
         ));
     }
+    let b = &app.backup;
+    let line = app.lang.backup_line(&b.plan, b.running, app.utc_offset);
+    lines.push(if b.plan.config_error.is_some() {
+        Line::from(line.red())
+    } else {
+        Line::raw(line)
+    });
+    if let Some((Tone::Error, why)) = &b.result {
+        lines.push(Line::from(why.clone().red()));
+    }
     if y.running {
         let spin = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
         let i = usize::try_from(app.frame % 10).unwrap_or(0);

@@ -3,6 +3,7 @@
 //! transition is testable with a plain `App`.
 
 mod arco;
+mod backup;
 mod enroll;
 mod person;
 mod review;
@@ -318,14 +319,16 @@ fn lookup_action(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
-/// Advances clocks (lockout countdowns, spinner).
-pub fn tick(app: &mut App, now: Instant) {
+/// Advances clocks (lockout countdowns, spinner) and asks for a scheduled backup when one
+/// may be due.
+pub fn tick(app: &mut App, now: Instant) -> Vec<Effect> {
     app.now = now;
     app.wall = crate::workflows::types::time::now_utc();
     app.frame = app.frame.wrapping_add(1);
     if app.login.locked_until.is_some_and(|t| t <= now) {
         app.login.locked_until = None;
     }
+    backup::check(app, now)
 }
 
 /// Handles a worker event.
@@ -334,6 +337,7 @@ pub fn on_event(app: &mut App, ev: WorkerEvent) -> Vec<Effect> {
         WorkerEvent::Desk(d) => on_desk(app, *d),
         WorkerEvent::Device(d) => on_device(app, d),
         WorkerEvent::Sync(s) => sync::on_status(app, s),
+        WorkerEvent::Backup(b) => backup::on_status(app, b),
     }
 }
 
@@ -369,6 +373,7 @@ fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
             app.login.error = None;
             app.user = Some(u);
             app.home = None;
+            app.backup.checked = None;
             app.devices.self_test.clear();
             let mut fx = go_home(app);
             // The device worker tests its devices if the last test is older than the shift.

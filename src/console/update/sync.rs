@@ -47,6 +47,7 @@ pub fn on_overview(app: &mut App, o: SyncOverview) {
     }
     y.conflicts = o.conflicts.len();
     y.conflict_list = o.conflicts;
+    app.backup.plan = o.backup;
 }
 
 /// An address without its scheme, so `http://h:1` and `h:1` name the same peer.

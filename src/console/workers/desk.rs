@@ -10,10 +10,12 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use tokio::sync::mpsc::Sender;
 
+use super::backup::{BackupJob, BackupWorker};
 use super::emit;
 use super::sync::{RoundJob, SyncWorker};
 use crate::console::msg::{
-    DeskCmd, DeskError, DeskEvent, ProofOfLife, SyncOverview, SyncProblem, SyncStatus, WorkerEvent,
+    BackupOverview, BackupProblem, BackupStatus, DeskCmd, DeskError, DeskEvent, ProofOfLife,
+    SyncOverview, SyncProblem, SyncStatus, WorkerEvent,
 };
 use crate::console::state::{StationInfo, UserInfo};
 use crate::console::sync_config::SyncConfig;
@@ -22,7 +24,7 @@ use crate::workflows::enroll::{self, Attempt, OfficeGallery};
 use crate::workflows::login::{self, Lockout};
 use crate::workflows::review::{self, DecisionRequest};
 use crate::workflows::session::Session;
-use crate::workflows::{drafts, lookup, overview, person, station};
+use crate::workflows::{backup_schedule, drafts, lookup, overview, person, station};
 
 /// Rows of the pending list.
 const PENDING_ROWS: usize = 200;
@@ -34,11 +36,20 @@ pub fn spawn(
     events: Sender<WorkerEvent>,
 ) -> std::io::Result<SyncSender<DeskCmd>> {
     let (tx, rx) = sync_channel::<DeskCmd>(16);
-    let sync = SyncWorker::spawn(home.clone(), events.clone())?;
+    let workers = Background {
+        sync: SyncWorker::spawn(home.clone(), events.clone())?,
+        backup: BackupWorker::spawn(home.clone(), events.clone())?,
+    };
     std::thread::Builder::new()
         .name("escritorio".into())
-        .spawn(move || run(home, lockout, rx, events, sync))?;
+        .spawn(move || run(home, lockout, rx, events, workers))?;
     Ok(tx)
+}
+
+/// The workers the desk hands long jobs to.
+struct Background {
+    sync: SyncWorker,
+    backup: BackupWorker,
 }
 
 struct Desk {
@@ -47,6 +58,7 @@ struct Desk {
     session: Option<Arc<Session>>,
     gallery: OfficeGallery,
     sync: SyncWorker,
+    backup: BackupWorker,
 }
 
 fn run(
@@ -54,7 +66,7 @@ fn run(
     lockout: Lockout,
     rx: Receiver<DeskCmd>,
     tx: Sender<WorkerEvent>,
-    sync: SyncWorker,
+    workers: Background,
 ) {
     if let Ok(st) = station::identity(&home) {
         let info = StationInfo {
@@ -70,9 +82,18 @@ fn run(
         lockout,
         session: None,
         gallery: OfficeGallery::new(),
-        sync,
+        sync: workers.sync,
+        backup: workers.backup,
     };
     while let Ok(cmd) = rx.recv() {
+        if let DeskCmd::BackupIfDue = cmd {
+            if let Some(problem) = desk.backup_if_due()
+                && !emit(&tx, WorkerEvent::Backup(BackupStatus::Failed(problem)))
+            {
+                return;
+            }
+            continue;
+        }
         if let DeskCmd::SyncRound = cmd {
             if let Some(refused) = desk.start_round()
                 && !emit(&tx, WorkerEvent::Sync(SyncStatus::Ended(Err(refused))))
@@ -119,7 +140,9 @@ impl Desk {
         let s = &*session;
         let home = &self.home;
         match cmd {
-            DeskCmd::Login { .. } | DeskCmd::Logout | DeskCmd::SyncRound => Vec::new(),
+            DeskCmd::Login { .. } | DeskCmd::Logout | DeskCmd::SyncRound | DeskCmd::BackupIfDue => {
+                Vec::new()
+            }
             DeskCmd::SyncOverview => vec![DeskEvent::SyncOverview(Box::new(self.overview(s)))],
             DeskCmd::ProveLife {
                 id,
@@ -326,6 +349,46 @@ impl Desk {
         }
     }
 
+    /// Hands a scheduled backup to the backup worker when one is due; a configuration that
+    /// cannot be used is the only thing reported (a busy worker or nothing due: silence).
+    fn backup_if_due(&self) -> Option<BackupProblem> {
+        let session = self.session.clone()?;
+        let schedule = match crate::console::backup_config::load(&self.home) {
+            Ok(Some(s)) => s,
+            Ok(None) => return None,
+            Err(e) => return Some(BackupProblem::Config(e)),
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        if backup_schedule::is_due(&self.home, &schedule, now) {
+            // A full queue means one is being written: the next check sees the new marker.
+            let _ = self.backup.start(BackupJob { session, schedule });
+        }
+        None
+    }
+
+    fn backup_overview(&self) -> BackupOverview {
+        let last = backup_schedule::last_scheduled(&self.home);
+        match crate::console::backup_config::load(&self.home) {
+            Ok(Some(s)) => BackupOverview {
+                folder: Some(s.folder),
+                every_hours: s.every.as_secs() / 3600,
+                last,
+                config_error: None,
+            },
+            Ok(None) => BackupOverview {
+                last,
+                ..BackupOverview::default()
+            },
+            Err(e) => BackupOverview {
+                last,
+                config_error: Some(e),
+                ..BackupOverview::default()
+            },
+        }
+    }
+
     fn overview(&self, s: &Session) -> SyncOverview {
         let (config, config_error) = match SyncConfig::load(&self.home) {
             Ok(c) => (c, None),
@@ -339,6 +402,7 @@ impl Desk {
             config_error,
             last: crate::workflows::activity::last_sync(&self.home),
             conflicts,
+            backup: self.backup_overview(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Workers: each runs on its own thread, takes commands on a bounded channel and sends
 //! [`WorkerEvent`](super::msg::WorkerEvent)s to the UI task on another bounded channel.
 
+pub mod backup;
 pub mod desk;
 pub mod devices;
 pub mod self_test;
