@@ -7,6 +7,7 @@
 //! decision reaches B with its next sync.
 
 mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 
@@ -238,22 +239,56 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
         ],
     );
     assert_eq!(refused.status.code(), Some(1));
-    let out = c.run(
-        "sup",
+    // The central supervisor decides in the console (the real binary in tmux, English at
+    // 80×24): the case list, the match's strength, the prompt with the passphrase again.
+    let t = support::Tmux::start(&support::console_command(&c.home, "en"));
+    t.run(&["resize-window", "-t", "c", "-x", "80", "-y", "24"]);
+    t.wait_for("Log in");
+    t.text("sup");
+    t.keys(&["Enter"]);
+    t.text("clave-de-prueba-central");
+    t.keys(&["Enter"]);
+    t.wait_for("Today's work");
+    t.keys(&["F11"]);
+    let screen = t.wait_for("National duplicate cases (1)");
+    assert!(screen.contains(&second), "{screen}");
+    assert!(screen.contains(&first), "the match is shown: {screen}");
+    assert!(
+        screen.contains("duplicate"),
+        "a readable strength: {screen}"
+    );
+    t.keys(&["r"]);
+    t.wait_for("Same person: reject as a duplicate");
+    t.text("misma persona, dos CURP");
+    t.keys(&["Tab"]);
+    t.text("clave-de-prueba-central");
+    t.keys(&["Enter"]);
+    t.wait_for("Case decided: rejected as a national duplicate");
+    t.wait_for("No open cases");
+    t.keys(&["C-q"]);
+    support::wait_exit(&t);
+    drop(t);
+    // The same case from the command line: already decided.
+    let again = huella(
+        &c.home,
         &[
             "central",
             "decide",
             &case_id,
-            "--duplicate",
+            "--distinct",
             "--reason",
-            "misma persona, dos CURP",
+            "otra vez",
+            "--as",
+            "sup",
+            "--passphrase-file",
+            s(&c.pass),
         ],
     );
+    assert_eq!(again.status.code(), Some(1));
     assert!(
-        out.contains(&format!(
-            "caso decidido: {case_id} duplicado; estado rechazado"
-        )),
-        "{out}"
+        String::from_utf8_lossy(&again.stderr).contains("no hay un caso de duplicado abierto"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
     );
     let none = c.run("sup", &["central", "cases"]);
     assert!(none.contains("no hay casos"), "{none}");

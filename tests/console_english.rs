@@ -52,9 +52,11 @@ fn spanish() -> Vec<String> {
     let mut english = values(Lang::En.strings());
     english.extend(values(Lang::En.arco()));
     english.extend(values(Lang::En.mv()));
+    english.extend(values(Lang::En.central()));
     let mut es = values(Lang::Es.strings());
     es.extend(values(Lang::Es.arco()));
     es.extend(values(Lang::Es.mv()));
+    es.extend(values(Lang::Es.central()));
     let mut out: Vec<String> = es
         .into_iter()
         .filter(|s| !english.contains(s) && s.chars().count() > 3)
@@ -250,6 +252,43 @@ fn enroll(step: EnrollStep) -> EnrollState {
 }
 
 /// Every screen in English.
+/// An open national duplicate case: a person of office 0902 matching one of 0901.
+fn national_case() -> huella::workflows::central::cases::Case {
+    use huella::workflows::central::cases::{Case, CasePerson};
+    let person = |id: &str, curp: &str, name: &str, office: &str| CasePerson {
+        id: RecordId::parse(id).expect("id"),
+        curp: curp.into(),
+        name: name.into(),
+        office: office.into(),
+        status: BiometricStatus::Aprobado,
+    };
+    Case {
+        id: RecordId::parse("0123456789abcdef0123456789abcdef").expect("id"),
+        person: person(
+            "0123456789abcdef0123456789abcdef",
+            "GOPA800101HDFRRL09",
+            "Alejandro González Pérez",
+            "0902",
+        ),
+        opened_at: "2026-12-04T10:00:00Z".into(),
+        matches: vec![(
+            person(
+                "fedcba9876543210fedcba9876543210",
+                "GOPA800101HDFRRL01",
+                "Alejandro Gonzalez Perez",
+                "0901",
+            ),
+            huella_sync::record::CentralMatch {
+                id: RecordId::parse("fedcba9876543210fedcba9876543210").expect("id"),
+                score: 0.87,
+                evidence: 40.0,
+                fingers: 10,
+                office: "0901".into(),
+            },
+        )],
+    }
+}
+
 fn screens() -> Vec<(String, App)> {
     let mut out = Vec::new();
     let mut login = App::new(Lang::En, Keymap::default(), Instant::now());
@@ -283,6 +322,24 @@ fn screens() -> Vec<(String, App)> {
         registrada_por: "ana".into(),
     }]);
     out.push(("arco".into(), arco));
+    let mut central = logged_in(Role::Supervisor);
+    central.screen = Screen::Central;
+    central.central.cases = Some(vec![national_case()]);
+    out.push(("central".into(), central));
+    let mut central = logged_in(Role::Supervisor);
+    central.screen = Screen::Central;
+    central.central.cases = Some(vec![national_case()]);
+    let _ = update::on_key(
+        &mut central,
+        KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE),
+    );
+    for c in "misma persona".chars() {
+        let _ = update::on_key(
+            &mut central,
+            KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+        );
+    }
+    out.push(("central prompt".into(), central));
     let mut moving = logged_in(Role::Officer);
     moving.screen = Screen::Person;
     desk(
@@ -436,6 +493,8 @@ fn main_screens_at_80x24_and_120x40_in_both_languages() {
         "enroll Fingers",
         "review Recapturar",
         "sync",
+        "central",
+        "central prompt",
     ];
     for lang in [Lang::Es, Lang::En] {
         for (name, mut app) in screens() {

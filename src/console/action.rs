@@ -62,11 +62,13 @@ pub enum Action {
     Movement,
     /// ARCO requests: the list (home) or filing one for the person shown.
     Arco,
+    /// The central node's national duplicate cases.
+    Central,
 }
 
 impl Action {
     /// Every action (for the keymap and the help overlay).
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -95,6 +97,7 @@ impl Action {
         Action::Clear,
         Action::Movement,
         Action::Arco,
+        Action::Central,
     ];
 
     /// The name used in the keymap file (Spanish, snake case).
@@ -128,6 +131,7 @@ impl Action {
             Action::Clear => "limpiar",
             Action::Movement => "movimiento",
             Action::Arco => "arco",
+            Action::Central => "casos_centrales",
         }
     }
 

@@ -190,7 +190,7 @@ impl Default for Keymap {
     fn default() -> Self {
         use KeyCode::*;
         let p = Key::plain;
-        let table: [(Action, Vec<Key>); 28] = [
+        let table: [(Action, Vec<Key>); 29] = [
             (Action::Quit, vec![Key::ctrl('q')]),
             (Action::Help, vec![p(F(1)), c('?')]),
             (Action::Back, vec![p(Esc), p(F(10))]),
@@ -219,6 +219,7 @@ impl Default for Keymap {
             (Action::Clear, vec![Key::ctrl('u')]),
             (Action::Movement, vec![c('m')]),
             (Action::Arco, vec![p(F(8)), c('o')]),
+            (Action::Central, vec![p(F(11)), c('d')]),
         ];
         Keymap {
             keys: table.into_iter().collect(),
@@ -288,7 +289,7 @@ pub fn actions_of(screen: Screen) -> &'static [Action] {
     use Action::*;
     match screen {
         Screen::Login => &[Confirm, NextField, Up, Down],
-        Screen::Home => &[Lookup, Queue, Sync, Resume, Refresh, Arco],
+        Screen::Home => &[Lookup, Queue, Sync, Resume, Refresh, Arco, Central],
         Screen::Lookup => &[Confirm, Clear, Up, Down],
         Screen::Person => &[
             Enroll, Verify, Movement, Lookup, Arco, Confirm, NextField, Left, Right,
@@ -300,5 +301,6 @@ pub fn actions_of(screen: Screen) -> &'static [Action] {
         Screen::Review => &[Approve, Reject, Recapture, Left, Right, Confirm, NextField],
         Screen::Sync => &[SyncNow, Refresh, Up, Down],
         Screen::Arco => &[Confirm, NextField, Left, Right, Up, Down, Refresh],
+        Screen::Central => &[Approve, Reject, Confirm, NextField, Up, Down, Refresh],
     }
 }

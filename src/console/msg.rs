@@ -47,6 +47,9 @@ pub enum DeskError {
     /// An ARCO request.
     #[error(transparent)]
     Arco(Box<crate::workflows::arco::ArcoError>),
+    /// A national duplicate case.
+    #[error(transparent)]
+    Central(Box<crate::workflows::central::CentralError>),
 }
 
 macro_rules! desk_error_from {
@@ -66,7 +69,8 @@ desk_error_from!(
     Overview(OverviewError),
     Survival(SurvivalError),
     Movement(crate::workflows::movements::MovementError),
-    Arco(crate::workflows::arco::ArcoError)
+    Arco(crate::workflows::arco::ArcoError),
+    Central(crate::workflows::central::CentralError)
 );
 
 /// Work for the desk worker (store, keys, matching).
@@ -170,6 +174,19 @@ pub enum DeskCmd {
     SyncRound,
     /// Start a scheduled backup if one is due (runs on the backup worker).
     BackupIfDue,
+    /// The central node's open duplicate cases.
+    CentralCases,
+    /// Decide a national duplicate case (re-authenticated with the passphrase).
+    CentralDecide {
+        /// Case (the record id of the person under review).
+        case: RecordId,
+        /// Distinct people or the same person.
+        decision: crate::workflows::central::cases::CaseDecision,
+        /// Reason.
+        reason: String,
+        /// The supervisor's passphrase, typed again.
+        pass: Passphrase,
+    },
     /// Reopen a rejected person for a new enrollment.
     Reopen(RecordId),
     /// Record a movement for a person.
@@ -245,6 +262,10 @@ pub enum DeskEvent {
     ArcoList(Result<Vec<crate::workflows::arco::OpenRequest>, DeskError>),
     /// An ARCO request filed.
     ArcoFiled(Result<crate::workflows::types::ArcoRequest, DeskError>),
+    /// The central node's open duplicate cases.
+    CentralCases(Result<Vec<crate::workflows::central::cases::Case>, DeskError>),
+    /// A national duplicate case decided: the record's new status.
+    CentralDecided(Result<crate::workflows::types::BiometricStatus, DeskError>),
 }
 
 /// A recorded proof of life.

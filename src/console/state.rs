@@ -37,6 +37,8 @@ pub enum Screen {
     Sync,
     /// ARCO requests: open ones by deadline, and filing one for a person.
     Arco,
+    /// The central node's national duplicate cases and their decision.
+    Central,
 }
 
 /// Tone of a one-line message.
@@ -345,6 +347,32 @@ pub struct DecisionPrompt {
     pub finger: Option<(usize, usize)>,
 }
 
+/// The decision being taken on a national duplicate case.
+#[derive(Debug, Clone)]
+pub struct CasePrompt {
+    /// Distinct people or the same person.
+    pub decision: crate::workflows::central::cases::CaseDecision,
+    /// Reason typed.
+    pub reason: String,
+    /// Passphrase typed again (masked).
+    pub pass: SecretInput,
+    /// Cursor on the passphrase (else on the reason).
+    pub on_pass: bool,
+    /// Waiting for the worker.
+    pub busy: bool,
+}
+
+/// The central cases screen.
+#[derive(Debug, Clone, Default)]
+pub struct CentralState {
+    /// Open cases, oldest first (`None` while loading).
+    pub cases: Option<Vec<crate::workflows::central::cases::Case>>,
+    /// Selected case.
+    pub selected: usize,
+    /// Open decision prompt.
+    pub prompt: Option<CasePrompt>,
+}
+
 /// A review in progress.
 #[derive(Debug, Clone)]
 pub struct ReviewState {
@@ -417,6 +445,8 @@ pub struct App {
     pub notice: Option<String>,
     /// The ARCO requests screen.
     pub arco: ArcoState,
+    /// The central cases screen.
+    pub central: CentralState,
 }
 
 impl App {
@@ -460,6 +490,7 @@ impl App {
             movement: None,
             notice: None,
             arco: ArcoState::default(),
+            central: CentralState::default(),
         }
     }
 

@@ -31,6 +31,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Review => screens::review::render(app, body, buf),
         Screen::Sync => screens::sync::render(app, body, buf),
         Screen::Arco => screens::arco::render(app, body, buf),
+        Screen::Central => screens::central::render(app, body, buf),
     }
     if let Some((tone, text)) = &app.toast {
         let color = match tone {

@@ -257,6 +257,7 @@ pub fn action(a: Action) -> &'static str {
         Action::Clear => "Clear the search",
         Action::Movement => "Record a movement",
         Action::Arco => "ARCO rights",
+        Action::Central => "National cases",
     }
 }
 
@@ -272,6 +273,7 @@ pub fn screen(s: Screen) -> &'static str {
         Screen::Review => "Review",
         Screen::Sync => "Sync",
         Screen::Arco => "ARCO rights",
+        Screen::Central => "National duplicate cases",
     }
 }
 

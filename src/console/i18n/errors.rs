@@ -11,7 +11,8 @@ use crate::workflows::enroll::survival::SurvivalError;
 use crate::workflows::login::LoginError;
 use crate::workflows::review::ReviewError;
 
-const EN_TECHNICAL: &str = "The station could not complete this; the details are in the log.";
+pub(super) const EN_TECHNICAL: &str =
+    "The station could not complete this; the details are in the log.";
 
 impl Lang {
     /// A desk operation's failure, for the officer.
@@ -43,6 +44,7 @@ impl Lang {
                 .movement_error(e)
                 .unwrap_or_else(|| EN_TECHNICAL.to_owned()),
             DeskError::Arco(e) => super::arco::error_en(e),
+            DeskError::Central(e) => super::central::error_en(e),
             DeskError::Lookup(_) => {
                 "Nothing could be searched: check the CURP (18 characters), the NSS (11 digits) or the name."
                     .to_owned()

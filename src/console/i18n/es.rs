@@ -256,6 +256,7 @@ pub fn action(a: Action) -> &'static str {
         Action::Clear => "Limpiar la búsqueda",
         Action::Movement => "Registrar un movimiento",
         Action::Arco => "Derechos ARCO",
+        Action::Central => "Casos nacionales",
     }
 }
 
@@ -271,6 +272,7 @@ pub fn screen(s: Screen) -> &'static str {
         Screen::Review => "Revisión",
         Screen::Sync => "Sincronización",
         Screen::Arco => "Derechos ARCO",
+        Screen::Central => "Casos de duplicado nacional",
     }
 }
 

@@ -9,6 +9,7 @@ use crate::workflows::enroll::FaceCheckKind;
 
 pub mod arco;
 mod backup;
+pub mod central;
 mod clock;
 mod devices;
 pub mod en;

@@ -1,6 +1,7 @@
 //! One module per screen; each draws its part of the body from the [`App`](super::state::App).
 
 pub mod arco;
+pub mod central;
 pub mod enroll;
 pub mod home;
 pub mod login;

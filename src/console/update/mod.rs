@@ -4,6 +4,7 @@
 
 mod arco;
 mod backup;
+mod central;
 mod enroll;
 mod person;
 mod review;
@@ -45,6 +46,7 @@ pub fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Effect> {
 pub fn text_focus(app: &App) -> bool {
     match app.screen {
         Screen::Arco => !app.help && app.arco.form.is_some(),
+        Screen::Central => !app.help && central::typing(app),
         Screen::Login | Screen::Lookup => !app.help,
         Screen::Enroll => app.enroll.as_ref().is_some_and(|e| e.exception.is_some()),
         Screen::Review => app.review.as_ref().is_some_and(|r| r.prompt.is_some()),
@@ -71,6 +73,7 @@ fn type_char(app: &mut App, c: char) {
             }
         }
         Screen::Arco => arco::type_char(app, c),
+        Screen::Central => central::type_char(app, c),
         _ => {}
     }
 }
@@ -95,6 +98,7 @@ fn backspace(app: &mut App) {
             }
         }
         Screen::Arco => arco::backspace(app),
+        Screen::Central => central::backspace(app),
         _ => {}
     }
 }
@@ -156,6 +160,7 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Screen::Review => review::action(app, action),
         Screen::Sync => sync::action(app, action),
         Screen::Arco => arco::action(app, action),
+        Screen::Central => central::action(app, action),
     }
 }
 
@@ -252,6 +257,7 @@ fn home_action(app: &mut App, action: Action) -> Vec<Effect> {
             ]
         }
         Action::Arco => arco::open(app, None),
+        Action::Central => central::open(app),
         Action::Resume => match app.home.as_ref().and_then(|h| h.drafts.first()) {
             Some(d) => vec![Effect::Desk(DeskCmd::StartEnroll(d.id))],
             None => {
@@ -450,6 +456,9 @@ fn on_desk(app: &mut App, ev: DeskEvent) -> Vec<Effect> {
             return review::on_desk(app, ev);
         }
         DeskEvent::ArcoList(_) | DeskEvent::ArcoFiled(_) => return arco::on_desk(app, ev),
+        DeskEvent::CentralCases(_) | DeskEvent::CentralDecided(_) => {
+            return central::on_desk(app, ev);
+        }
         other => return enroll::on_desk(app, other),
     }
     Vec::new()

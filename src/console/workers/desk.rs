@@ -143,6 +143,18 @@ impl Desk {
             DeskCmd::Login { .. } | DeskCmd::Logout | DeskCmd::SyncRound | DeskCmd::BackupIfDue => {
                 Vec::new()
             }
+            DeskCmd::CentralCases => vec![DeskEvent::CentralCases(
+                crate::workflows::central::cases::list(s).map_err(DeskError::from),
+            )],
+            DeskCmd::CentralDecide {
+                case,
+                decision,
+                reason,
+                pass,
+            } => vec![DeskEvent::CentralDecided(
+                crate::workflows::central::cases::decide(home, s, case, decision, &reason, &pass)
+                    .map_err(DeskError::from),
+            )],
             DeskCmd::SyncOverview => vec![DeskEvent::SyncOverview(Box::new(self.overview(s)))],
             DeskCmd::ProveLife {
                 id,

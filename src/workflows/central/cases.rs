@@ -193,3 +193,21 @@ pub fn decide(
     )?;
     Ok(status)
 }
+
+/// How strongly a case's match says "the same person", for the supervisor: the chance that
+/// one unrelated person's fingers reach this fused evidence, in the office search's bands
+/// (a case is opened only above the weakest, so the weakest is the floor).
+pub fn strength(m: &CentralMatch) -> crate::matching::HitStrength {
+    use crate::matching::HitStrength;
+    use crate::matching::duplicate::{
+        PROBABLE_FALSE_ALARM, VERY_PROBABLE_FALSE_ALARM, unrelated_chance,
+    };
+    let chance = unrelated_chance(m.evidence, m.fingers.max(1));
+    if chance <= VERY_PROBABLE_FALSE_ALARM {
+        HitStrength::VeryProbable
+    } else if chance <= PROBABLE_FALSE_ALARM {
+        HitStrength::Probable
+    } else {
+        HitStrength::Possible
+    }
+}
