@@ -301,6 +301,34 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
     assert_eq!(v["supervisor"], "sup", "{v}");
     // A's person is untouched by B's case.
     assert_eq!(status(&a, &first), "registrado");
+
+    // A's person exercises cancellation (ARCO) at A: the erasure order reaches the central
+    // node, which held the record readable, and erases it there too (its fingers leave the
+    // national gallery); the identity stays, restricted.
+    let find = |o: &Office, curp: &str| -> serde_json::Value {
+        serde_json::from_str(&o.run("sup", &["find", "--curp", curp, "--json"])).expect("json")
+    };
+    let old = find(&c, &first)[0]["id"].as_str().expect("id").to_owned();
+    let out = a.run(
+        "sup",
+        &[
+            "arco",
+            "cancel",
+            "--curp",
+            &first,
+            "--reason",
+            "retira consentimiento",
+            "--identification",
+            "INE 555",
+        ],
+    );
+    assert!(out.contains("biometría borrada"), "{out}");
+    sync(&a);
+    sync(&c);
+    let at_c = find(&c, &first);
+    assert_eq!(at_c.as_array().map(Vec::len), Some(1), "{at_c}");
+    assert_ne!(at_c[0]["id"], old.as_str(), "the old record is erased at the central node");
+    assert_eq!(at_c[0]["estado_biometrico"], "restringido", "{at_c}");
     ok(&huella(&b.home, &["audit", "verify"]));
     ok(&huella(&c.home, &["audit", "verify"]));
 }

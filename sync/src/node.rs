@@ -189,7 +189,10 @@ impl LocalSide for StationSide<'_> {
 
 /// The erasure check of a station: the trust store's (signatures, role, first-delivering
 /// office), and an order of another office is refused for a record this station holds
-/// readable, since what a station can read is its own office's.
+/// readable whose owner is not noted, since what an office station can read is its own
+/// office's. A record with a noted owner (the office that first delivered it) is erased by an
+/// order of that office: the trust check has already compared the two. That is how the
+/// central node, which reads every office's records, honours an office's erasure.
 struct OwnedHere<'s> {
     trust: &'s Trust,
     store: &'s Store,
@@ -201,7 +204,10 @@ impl ErasureCheck for OwnedHere<'_> {
         if !self.trust.erasure_allowed(e) {
             return false;
         }
-        e.office == self.office || !self.store.contains(&RecordId(e.id)).unwrap_or(true)
+        let id = RecordId(e.id);
+        e.office == self.office
+            || !self.store.contains(&id).unwrap_or(true)
+            || matches!(self.store.replica().origin(&id), Ok(Some(owner)) if owner == e.office)
     }
 
     fn author(&self, key: &[u8; 32]) -> Option<crate::replica::AuthorStanding> {

@@ -49,7 +49,7 @@ pub struct CentralStrings {
 
 const ES: CentralStrings = CentralStrings {
     title: "Casos de duplicado nacional",
-    empty: "No hay casos abiertos. Los casos los abre `huella central run` en el nodo central.",
+    empty: "No hay casos abiertos. Los abre «huella central run» en el nodo central.",
     office: "Oficina",
     name: "Nombre",
     matches: "Coinc.",
@@ -71,7 +71,7 @@ const ES: CentralStrings = CentralStrings {
 
 const EN: CentralStrings = CentralStrings {
     title: "National duplicate cases",
-    empty: "No open cases. `huella central run` opens them at the central node.",
+    empty: "No open cases. «huella central run» opens them at the central node.",
     office: "Office",
     name: "Name",
     matches: "Hits",
