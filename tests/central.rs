@@ -327,7 +327,11 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
     sync(&c);
     let at_c = find(&c, &first);
     assert_eq!(at_c.as_array().map(Vec::len), Some(1), "{at_c}");
-    assert_ne!(at_c[0]["id"], old.as_str(), "the old record is erased at the central node");
+    assert_ne!(
+        at_c[0]["id"],
+        old.as_str(),
+        "the old record is erased at the central node"
+    );
     assert_eq!(at_c[0]["estado_biometrico"], "restringido", "{at_c}");
     ok(&huella(&b.home, &["audit", "verify"]));
     ok(&huella(&c.home, &["audit", "verify"]));

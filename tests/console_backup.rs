@@ -87,8 +87,16 @@ fn ours(folder: &Path) -> Vec<PathBuf> {
     v
 }
 
-#[test]
-fn the_console_backs_up_on_schedule_keeps_the_newest_and_says_when_the_stick_is_missing() {
+/// A station of office 0901 with six people, and an empty folder standing for a USB stick.
+struct Station {
+    d: tempfile::TempDir,
+    a: PathBuf,
+    usb: PathBuf,
+    p: PathBuf,
+    curp: String,
+}
+
+fn station(seed: &str) -> Station {
     let d = tempfile::tempdir().expect("tmp");
     let a = d.path().join("a");
     let usb = d.path().join("usb");
@@ -96,7 +104,13 @@ fn the_console_backs_up_on_schedule_keeps_the_newest_and_says_when_the_stick_is_
     let p = d.path().join("pass");
     std::fs::write(&p, format!("{PASS}\n")).expect("pass");
     common::init_station(&a, "0901", "A", &p);
-    let curp = common::import(&a, d.path(), "21", &p);
+    let curp = common::import(&a, d.path(), seed, &p);
+    Station { d, a, usb, p, curp }
+}
+
+#[test]
+fn the_console_backs_up_on_schedule_keeps_the_newest_and_says_when_the_stick_is_missing() {
+    let Station { d, a, usb, p, curp } = station("21");
     std::fs::write(
         a.join("consola.toml"),
         format!(
@@ -236,14 +250,7 @@ fn the_console_backs_up_on_schedule_keeps_the_newest_and_says_when_the_stick_is_
 /// scheduled backup lands in the folder and the console says so.
 #[test]
 fn the_console_binary_writes_the_scheduled_backup_after_login() {
-    let d = tempfile::tempdir().expect("tmp");
-    let a = d.path().join("a");
-    let usb = d.path().join("usb");
-    std::fs::create_dir(&usb).expect("usb");
-    let p = d.path().join("pass");
-    std::fs::write(&p, format!("{PASS}\n")).expect("pass");
-    common::init_station(&a, "0901", "A", &p);
-    common::import(&a, d.path(), "22", &p);
+    let Station { d: _d, a, usb, .. } = station("22");
     std::fs::write(
         a.join("consola.toml"),
         format!("[respaldo]\ncarpeta = \"{}\"\n", usb.display()),
