@@ -1,6 +1,9 @@
 //! End-to-end tests of the `huella` binary's scriptable interface (one test binary; the
 //! scenarios live in `cli/`).
 
+#[path = "common/tmpfs.rs"]
+mod tmpfs;
+
 mod cli {
     pub mod util;
 

@@ -7,6 +7,8 @@
 
 mod common;
 mod support;
+#[path = "common/tmpfs.rs"]
+mod tmpfs;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -271,4 +273,72 @@ fn the_console_binary_writes_the_scheduled_backup_after_login() {
     t.wait_for("Respaldo guardado");
     let log = std::fs::read_to_string(a.join("huella.log")).unwrap_or_default();
     assert!(!log.contains(PASS), "the passphrase never reaches the log");
+}
+
+/// A stick that is too small: the backup is refused as a full disk, in the officer's words,
+/// nothing (not even a temporary) is left on it, and the next due check after space is freed
+/// writes the backup.
+#[test]
+fn a_full_stick_is_reported_leaves_nothing_and_the_backup_follows_once_there_is_room() {
+    let Station {
+        d,
+        a,
+        usb,
+        p: _,
+        curp: _,
+    } = station("23");
+    let Some(stick) = tmpfs::Tmpfs::mount(&usb, "8k") else {
+        eprintln!("mount -t tmpfs refused (not root?): full-stick test not run");
+        return;
+    };
+    std::fs::write(
+        a.join("consola.toml"),
+        format!("[respaldo]\ncarpeta = \"{}\"\n", usb.display()),
+    )
+    .expect("config");
+    let (tx, mut rx) = mpsc::channel(256);
+    let desk = huella::console::workers::desk::spawn(Home::new(a.clone()), Default::default(), tx)
+        .expect("desk");
+    let t0 = Instant::now();
+    let mut app = App::new(Lang::En, Keymap::default(), t0);
+    desk.send(DeskCmd::Login {
+        user: "admin".into(),
+        pass: Passphrase::new(PASS),
+    })
+    .expect("send");
+    loop {
+        let ev = next(&mut rx);
+        let logged = matches!(&ev, WorkerEvent::Desk(d) if matches!(**d, DeskEvent::LoggedIn(_)));
+        let _ = update::on_event(&mut app, ev);
+        if logged {
+            break;
+        }
+    }
+    assert!(tick(&mut app, &desk, t0));
+    let failed = backup_result(&mut rx, &mut app).expect_err("the stick is full");
+    assert!(failed.contains("Full"), "{failed}");
+    let (_, why) = app.backup.result.clone().expect("a result");
+    assert!(why.contains("no space left"), "{why}");
+    let left: Vec<_> = std::fs::read_dir(&usb)
+        .expect("stick")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "nothing half-written on the stick: {left:?}"
+    );
+    assert!(
+        !a.join("ultimo-respaldo").exists(),
+        "a failed backup does not count as made"
+    );
+
+    stick.resize("16m");
+    assert!(tick(&mut app, &desk, t0 + Duration::from_secs(301)));
+    let done = backup_result(&mut rx, &mut app).expect("room now");
+    assert_eq!(done.people, 6);
+    assert_eq!(ours(&usb), vec![done.file.clone()]);
+    drop(desk);
+    drop(stick);
+    drop(d);
 }

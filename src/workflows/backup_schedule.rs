@@ -144,22 +144,31 @@ fn classify(folder: &Path, e: anyhow::Error) -> ScheduledBackupError {
 }
 
 /// Removes this station's backups beyond the newest `keep` (never `just_written`, never
-/// another station's file, never anything but a regular file); returns how many went.
+/// another station's file, never anything but a regular file), and the hidden temporaries of
+/// this station's backups a crash or a pulled stick left behind (only one backup of a station
+/// is written at a time, and it has just finished); returns how many backups went.
 fn prune(folder: &Path, prefix: &str, just_written: &Path, keep: usize) -> usize {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return 0;
     };
-    let mut ours: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            name.starts_with(prefix)
-                && name.ends_with(SUFFIX)
-                && e.file_type().is_ok_and(|t| t.is_file())
-        })
-        .map(|e| e.path())
-        .collect();
+    let hidden = format!(".{prefix}");
+    let mut ours: Vec<PathBuf> = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if !e.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        if name.starts_with(prefix) && name.ends_with(SUFFIX) {
+            ours.push(e.path());
+        } else if name.starts_with(&hidden)
+            && name.ends_with(".tmp")
+            && name.contains(&format!("{SUFFIX}."))
+            && let Err(err) = std::fs::remove_file(e.path())
+        {
+            tracing::warn!("stale backup temporary {name} not removed: {err}");
+        }
+    }
     // Names carry the UTC stamp, so the name order is the time order.
     ours.sort();
     let excess = ours.len().saturating_sub(keep);
@@ -228,6 +237,12 @@ mod tests {
         )
         .expect("other station");
         std::fs::write(f.join("notas.txt"), b"x").expect("other file");
+        let stale = f.join(format!(".{pre}20261130T000000Z{SUFFIX}.4242.0.17.tmp"));
+        std::fs::write(&stale, b"half a backup").expect("a crash's temporary");
+        let other_tmp = f.join(format!(
+            ".huella-0901-E2-20261130T000000Z{SUFFIX}.1.0.1.tmp"
+        ));
+        std::fs::write(&other_tmp, b"x").expect("another station's temporary");
         std::fs::create_dir(f.join(format!("{pre}20261100T000000Z{SUFFIX}"))).expect("a dir");
         let newest = f.join(format!("{pre}20261203T000000Z{SUFFIX}"));
         assert_eq!(prune(f, &pre, &newest, 2), 1);
@@ -239,6 +254,8 @@ mod tests {
                 .exists()
         );
         assert!(f.join("notas.txt").exists());
+        assert!(!stale.exists(), "a crash's temporary is cleaned up");
+        assert!(other_tmp.exists(), "another station's is not touched");
         assert!(f.join(format!("{pre}20261100T000000Z{SUFFIX}")).is_dir());
     }
 }

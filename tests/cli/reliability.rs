@@ -8,6 +8,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use super::util::{Station, assert_success, sample_csv, stderr, stdout};
+use crate::tmpfs::Tmpfs;
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf8")
@@ -144,39 +145,6 @@ fn passphrase_files_that_are_devices_or_fifos_are_refused_not_read_forever() {
         );
     }
     assert_eq!(people(&st), 0);
-}
-
-/// A tmpfs mounted for one test; unmounted when dropped.
-struct Tmpfs(std::path::PathBuf);
-
-impl Tmpfs {
-    /// Mounts a tmpfs of `size` (e.g. "12m") at `dir`; `None` when mounting is refused (not
-    /// root, no tmpfs), which the caller reports.
-    fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
-        std::fs::create_dir_all(dir).expect("mountpoint");
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        ok.then(|| Tmpfs(dir.to_owned()))
-    }
-
-    fn resize(&self, size: &str) {
-        let ok = Command::new("mount")
-            .args(["-o", &format!("remount,size={size}")])
-            .arg(&self.0)
-            .status()
-            .expect("remount");
-        assert!(ok.success());
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
 }
 
 /// Output streams carry no raw OS error text and no English I/O message.
