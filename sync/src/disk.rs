@@ -184,6 +184,32 @@ pub fn sync_dir(path: &Path) -> Result<(), DiskError> {
         .map_err(|e| DiskError::from_io(path, e))
 }
 
+/// Creates `dir` and its missing parents (as `create_dir_all`), then fsyncs the parent of
+/// each folder it created: a new folder's name is durable only once its parent folder is
+/// fsynced, so without this a power cut right after `huella init` could take the whole new
+/// home with it (found by the power-cut test, tests/powercut/init.rs). A folder that already
+/// existed costs nothing.
+pub fn create_dir_durable(dir: &Path) -> io::Result<()> {
+    let mut created = Vec::new();
+    let mut next = Some(dir);
+    while let Some(d) = next {
+        if d.as_os_str().is_empty() || d.exists() {
+            break;
+        }
+        created.push(d);
+        next = d.parent();
+    }
+    std::fs::create_dir_all(dir)?;
+    for d in created {
+        let parent = match d.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        File::open(parent)?.sync_all()?;
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` so that a reader (or a power cut) sees the old file or the whole
 /// new one: a unique temporary file beside the target (mode 0600), written and fsynced, then
 /// renamed over the target and the directory fsynced. Refuses a target that exists and is not
@@ -298,6 +324,17 @@ mod tests {
         assert!(made.success());
         let e = read_regular(&fifo, 1 << 20).expect_err("prueba");
         assert!(matches!(e, DiskError::NotRegular { .. }), "{e}");
+    }
+
+    #[test]
+    fn durable_folders_are_created_with_their_parents_and_twice_is_fine() {
+        let dir = tempfile::tempdir().expect("prueba");
+        let deep = dir.path().join("a").join("b").join("c");
+        create_dir_durable(&deep).expect("prueba");
+        assert!(deep.is_dir());
+        create_dir_durable(&deep).expect("prueba");
+        std::fs::write(dir.path().join("f"), b"x").expect("prueba");
+        assert!(create_dir_durable(&dir.path().join("f")).is_err());
     }
 
     #[test]

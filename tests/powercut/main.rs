@@ -24,4 +24,5 @@ mod tree;
 mod bundle;
 mod enroll;
 mod import;
+mod init;
 mod sync_receive;

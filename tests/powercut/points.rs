@@ -19,20 +19,21 @@ pub fn count() -> u64 {
         .unwrap_or(20)
 }
 
-/// `count()` cut points over a run of `total` operations: one seeded point in each of
-/// `count()` equal strata of `1..=total + 1` (`total + 1` is a cut right after the command
-/// ended), so early, middle and late points are all exercised.
+/// `count()` cut points over a run of `total` operations: a seeded point in each of
+/// `count() - 1` equal strata of `1..=total` (early, middle and late points all exercised),
+/// and always `total + 1`, a cut right after the command ended (everything it acknowledged
+/// must then be durable).
 pub fn choose(total: u64, salt: u64) -> Vec<u64> {
     let mut rng = StdRng::seed_from_u64(seed() ^ salt);
-    let span = total + 1;
-    let k = count().min(span).max(1);
+    let k = count().saturating_sub(1).min(total);
     let mut out: Vec<u64> = (0..k)
         .map(|i| {
-            let lo = 1 + i * span / k;
-            let hi = 1 + (i + 1) * span / k;
+            let lo = 1 + i * total / k;
+            let hi = 1 + (i + 1) * total / k;
             rng.gen_range(lo..hi.max(lo + 1))
         })
         .collect();
+    out.push(total + 1);
     out.dedup();
     out
 }
