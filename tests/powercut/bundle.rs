@@ -9,7 +9,7 @@ use std::path::Path;
 use super::common::{admin, huella, ok, s};
 use super::mount::LazyMount;
 use super::office::{Office, PEOPLE, all_present, office};
-use super::points::{Tally, choose};
+use super::points::{Tally, choose, name};
 use super::station::{count_after, text};
 
 /// A hub (`--import-bundle`, no server) at `hub` answers `bundle` into `ack`.
@@ -59,14 +59,11 @@ fn a_power_cut_during_a_bundle_import_loses_nothing_it_acknowledged() {
     let total = dry.ops;
 
     let mut tally = Tally::default();
-    for n in choose(total, 4) {
+    for (i, n) in choose(total, 4).into_iter().enumerate() {
         m.restore(&prepared).expect("remount");
-        let run = m.run(o.b.admin_cmd(&["bundle", "import", s(&ack)]), Some(n));
+        let run = m.run(o.b.admin_cmd(&["bundle", "import", s(&ack)]), n);
         m.cut().expect("remount after the cut");
-        let case = format!(
-            "bundle import, cut before operation {n} of {total} ({:?})",
-            run.cut_before
-        );
+        let case = format!("bundle import, {}", name(n, total, run.cut_before.as_ref()));
         let told = count_after(&text(&run.output.stdout), "recibidos ");
         let held = o.b.people(&case);
         if told.is_some() {
@@ -80,8 +77,8 @@ fn a_power_cut_during_a_bundle_import_loses_nothing_it_acknowledged() {
         if !again.status.success() {
             // It counted before the cut: a new round answers it.
             let (b2, a2) = (
-                d.join(format!("b-{n}.paquete")),
-                d.join(format!("b-{n}.acuse")),
+                d.join(format!("b-{i}.paquete")),
+                d.join(format!("b-{i}.acuse")),
             );
             ok(&o.b.admin(&["bundle", "export", "--out", s(&b2)]));
             answer(&hub, &o, &b2, &a2);

@@ -5,7 +5,7 @@
 
 use super::common::{init_station, ok, s};
 use super::mount::LazyMount;
-use super::points::{Tally, choose};
+use super::points::{Tally, choose, name};
 use super::station::{Home, count_after, curps, pass_file, text};
 
 const ROWS: u64 = 600;
@@ -44,12 +44,9 @@ fn a_power_cut_during_an_import_loses_nothing_it_acknowledged() {
     let mut tally = Tally::default();
     for n in choose(total, 1) {
         m.restore(&prepared).expect("remount");
-        let run = m.run(h.admin_cmd(&["import", s(&csv)]), Some(n));
+        let run = m.run(h.admin_cmd(&["import", s(&csv)]), n);
         m.cut().expect("remount after the cut");
-        let case = format!(
-            "import, cut before operation {n} of {total} ({:?})",
-            run.cut_before
-        );
+        let case = format!("import, {}", name(n, total, run.cut_before.as_ref()));
         let told = count_after(&text(&run.output.stdout), "importados: ");
         let held = h.people(&case);
         if told.is_some() {
@@ -68,7 +65,7 @@ fn a_power_cut_during_an_import_loses_nothing_it_acknowledged() {
             .take(usize::try_from(held).expect("count"))
             .step_by(97)
         {
-            assert_eq!(h.find(curp).len(), 1, "{case}: {curp}");
+            assert_eq!(h.find(curp, &case).len(), 1, "{case}: {curp}");
         }
         let again = h.admin(&["import", s(&csv)]);
         let said = ok(&again);

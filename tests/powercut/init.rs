@@ -5,7 +5,7 @@
 
 use super::common::{ok, s};
 use super::mount::LazyMount;
-use super::points::{Tally, choose};
+use super::points::{Tally, choose, name};
 use super::station::{Home, pass_file, text};
 
 fn init_args(h: &Home) -> Vec<String> {
@@ -72,12 +72,9 @@ fn a_power_cut_during_init_leaves_a_working_station_or_one_init_can_finish() {
     let mut tally = Tally::default();
     for n in choose(total, 5) {
         m.restore(&empty).expect("remount");
-        let run = m.run(h.cmd(&argv), Some(n));
+        let run = m.run(h.cmd(&argv), n);
         m.cut().expect("remount after the cut");
-        let case = format!(
-            "init, cut before operation {n} of {total} ({:?})",
-            run.cut_before
-        );
+        let case = format!("init, {}", name(n, total, run.cut_before.as_ref()));
         let told = run.cut_before.is_none() && run.output.status.success();
         if !told {
             // Either init starts again, or it says the station exists and then the station

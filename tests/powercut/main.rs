@@ -22,6 +22,7 @@ mod station;
 mod tree;
 
 mod bundle;
+mod bundle_answer;
 mod enroll;
 mod import;
 mod init;

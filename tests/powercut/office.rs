@@ -66,6 +66,6 @@ pub fn office(dir: &Path, m: &LazyMount) -> Office {
 pub fn all_present(o: &Office, case: &str) {
     assert_eq!(o.b.people(case), PEOPLE, "{case}");
     for curp in o.curps.iter().step_by(29) {
-        assert_eq!(o.b.find(curp).len(), 1, "{case}: {curp}");
+        assert_eq!(o.b.find(curp, case).len(), 1, "{case}: {curp}");
     }
 }

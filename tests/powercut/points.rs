@@ -21,9 +21,10 @@ pub fn count() -> u64 {
 
 /// `count()` cut points over a run of `total` operations: a seeded point in each of
 /// `count() - 1` equal strata of `1..=total` (early, middle and late points all exercised),
-/// and always `total + 1`, a cut right after the command ended (everything it acknowledged
-/// must then be durable).
-pub fn choose(total: u64, salt: u64) -> Vec<u64> {
+/// and always `None`, the cut right after the command ended (everything it acknowledged must
+/// then be durable). A run may make a few more or fewer operations than the counted one
+/// (timers, sled's background thread); a point past its end is a cut after it.
+pub fn choose(total: u64, salt: u64) -> Vec<Option<u64>> {
     let mut rng = StdRng::seed_from_u64(seed() ^ salt);
     let k = count().saturating_sub(1).min(total);
     let mut out: Vec<u64> = (0..k)
@@ -33,9 +34,16 @@ pub fn choose(total: u64, salt: u64) -> Vec<u64> {
             rng.gen_range(lo..hi.max(lo + 1))
         })
         .collect();
-    out.push(total + 1);
     out.dedup();
-    out
+    out.into_iter().map(Some).chain([None]).collect()
+}
+
+/// A cut point as the failure messages say it.
+pub fn name(point: Option<u64>, total: u64, before: Option<&String>) -> String {
+    match (point, before) {
+        (Some(n), Some(op)) => format!("cut before operation {n} of {total} ({op})"),
+        _ => format!("cut after the command ended ({total} operations)"),
+    }
 }
 
 /// What happened at the cut points of one scenario.

@@ -5,8 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use super::common::ok;
-
 /// The passphrase file content of every officer of these tests.
 pub const PASS: &str = "clave-de-prueba-corte\n";
 
@@ -71,10 +69,16 @@ impl Home {
         );
     }
 
-    /// The records `find --curp` returns (as the administrator).
-    pub fn find(&self, curp: &str) -> Vec<serde_json::Value> {
-        let out = ok(&self.admin(&["find", "--curp", curp, "--json"]));
-        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    /// The records `find --curp` returns (as the administrator); `case` names the cut point
+    /// when it fails.
+    pub fn find(&self, curp: &str, case: &str) -> Vec<serde_json::Value> {
+        let out = self.admin(&["find", "--curp", curp, "--json"]);
+        assert!(
+            out.status.success(),
+            "{case}: find --curp {curp}: {}",
+            text(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("json");
         v.as_array().cloned().unwrap_or_default()
     }
 }

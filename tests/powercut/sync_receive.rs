@@ -6,7 +6,7 @@
 use super::common::{admin, ok, start_hub};
 use super::mount::LazyMount;
 use super::office::{PEOPLE, all_present, office};
-use super::points::{Tally, choose};
+use super::points::{Tally, choose, name};
 use super::station::{count_after, text};
 
 #[test]
@@ -29,12 +29,9 @@ fn a_power_cut_during_a_sync_receive_loses_nothing_it_acknowledged() {
     let mut tally = Tally::default();
     for n in choose(total, 3) {
         m.restore(&prepared).expect("remount");
-        let run = m.run(o.b.admin_cmd(&["sync", "--hub", &url]), Some(n));
+        let run = m.run(o.b.admin_cmd(&["sync", "--hub", &url]), n);
         m.cut().expect("remount after the cut");
-        let case = format!(
-            "sync receive, cut before operation {n} of {total} ({:?})",
-            run.cut_before
-        );
+        let case = format!("sync receive, {}", name(n, total, run.cut_before.as_ref()));
         let told = count_after(&text(&run.output.stdout), "recibidos ");
         let held = o.b.people(&case);
         if told.is_some() {
