@@ -181,9 +181,9 @@ impl DiskSync {
     /// wrote one when it closed the store). sled writes a new snapshot, renames it into place
     /// and removes the old one without fsyncing the folder, then reuses log segments the old
     /// snapshot still points into. If those writes became durable (our fsync of `db`) while
-    /// the rename did not, a power cut left the old snapshot over overwritten segments, and
-    /// the next read panicked in sled ("cannot find pid … in view_for_key"; found by
-    /// tests/powercut/enroll.rs).
+    /// the rename did not, a power cut would leave the old snapshot over overwritten segments:
+    /// the suspected cause of a sled panic seen twice after a cut in tests/powercut/enroll.rs
+    /// ("cannot find pid … in view_for_key"; not confirmed, docs/reliability.md).
     fn sync_snapshot_names(&self) -> Result<(), DiskError> {
         let entries = std::fs::read_dir(&self.dir).map_err(|e| DiskError::from_io(&self.dir, e))?;
         let mut now: Vec<std::ffi::OsString> = entries

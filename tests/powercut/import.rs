@@ -56,7 +56,7 @@ fn a_power_cut_during_an_import_loses_nothing_it_acknowledged() {
             );
         }
         assert!(
-            held % BATCH == 0 || held == ROWS,
+            held.is_multiple_of(BATCH) || held == ROWS,
             "{case}: a partial batch: {held}"
         );
         h.audit_verifies(&case);
