@@ -20,9 +20,9 @@ pub fn restrict_new_files() {
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(SHARED));
 }
 
-/// Creates `dir` (and missing parents) and makes it 0700.
+/// Creates `dir` (and missing parents, their names made durable) and makes it 0700.
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    huella_sync::disk::create_dir_durable(dir)?;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
 }
 

@@ -43,7 +43,7 @@ fn file(home: &Home, session: &Session) -> PathBuf {
 pub fn remember(home: &Home, session: &Session, id: RecordId) -> Result<(), DraftError> {
     let path = file(home, session);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        huella_sync::disk::create_dir_durable(dir)?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -107,7 +107,7 @@ impl Attempts {
     fn store(self, home: &Home, user: &str) -> io::Result<()> {
         let path = lock_file(home, user);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            huella_sync::disk::create_dir_durable(dir)?;
         }
         if self == Attempts::default() {
             return match std::fs::remove_file(&path) {

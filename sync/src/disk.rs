@@ -109,6 +109,9 @@ pub struct DiskSync {
     synced_blobs: Mutex<HashSet<std::ffi::OsString>>,
     /// Whether `blobs/` itself was fsynced once (its entry in the store folder).
     blobs_dir_synced: AtomicBool,
+    /// sled's snapshot files (`snap.*`) as of the last fsync of the folder; `None` before the
+    /// first one.
+    snapshots: Mutex<Option<Vec<std::ffi::OsString>>>,
 }
 
 impl DiskSync {
@@ -118,6 +121,7 @@ impl DiskSync {
             dir: dir.to_owned(),
             synced_blobs: Mutex::new(HashSet::new()),
             blobs_dir_synced: AtomicBool::new(false),
+            snapshots: Mutex::new(None),
         }
     }
 
@@ -138,6 +142,7 @@ impl DiskSync {
     /// mark into it and fsyncs it: one fsync less per commit). The `blobs/` folder is fsynced
     /// only when it has new files (a removed blob needs no durability).
     pub fn sync_files(&self) -> Result<(), DiskError> {
+        self.sync_snapshot_names()?;
         sync_file(&self.dir.join("db"))?;
         let blobs = self.dir.join("blobs");
         if blobs.is_dir() {
@@ -170,6 +175,35 @@ impl DiskSync {
     }
 }
 
+impl DiskSync {
+    /// Fsyncs the folder, before the database file, when sled renamed in or removed a
+    /// snapshot file (`snap.*`) since the last time (and once per process: the last process
+    /// wrote one when it closed the store). sled writes a new snapshot, renames it into place
+    /// and removes the old one without fsyncing the folder, then reuses log segments the old
+    /// snapshot still points into. If those writes became durable (our fsync of `db`) while
+    /// the rename did not, a power cut would leave the old snapshot over overwritten segments:
+    /// the suspected cause of a sled panic seen twice after a cut in tests/powercut/enroll.rs
+    /// ("cannot find pid … in view_for_key"; not confirmed, docs/reliability.md).
+    fn sync_snapshot_names(&self) -> Result<(), DiskError> {
+        let entries = std::fs::read_dir(&self.dir).map_err(|e| DiskError::from_io(&self.dir, e))?;
+        let mut now: Vec<std::ffi::OsString> = entries
+            .flatten()
+            .map(|e| e.file_name())
+            .filter(|n| n.to_string_lossy().starts_with("snap."))
+            .collect();
+        now.sort();
+        let mut last = self
+            .snapshots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if last.as_ref() != Some(&now) {
+            sync_dir(&self.dir)?;
+            *last = Some(now);
+        }
+        Ok(())
+    }
+}
+
 /// Fsyncs one file's data and metadata.
 pub fn sync_file(path: &Path) -> Result<(), DiskError> {
     File::open(path)
@@ -182,6 +216,32 @@ pub fn sync_dir(path: &Path) -> Result<(), DiskError> {
     File::open(path)
         .and_then(|f| f.sync_all())
         .map_err(|e| DiskError::from_io(path, e))
+}
+
+/// Creates `dir` and its missing parents (as `create_dir_all`), then fsyncs the parent of
+/// each folder it created: a new folder's name is durable only once its parent folder is
+/// fsynced, so without this a power cut right after `huella init` could take the whole new
+/// home with it (found by the power-cut test, tests/powercut/init.rs). A folder that already
+/// existed costs nothing.
+pub fn create_dir_durable(dir: &Path) -> io::Result<()> {
+    let mut created = Vec::new();
+    let mut next = Some(dir);
+    while let Some(d) = next {
+        if d.as_os_str().is_empty() || d.exists() {
+            break;
+        }
+        created.push(d);
+        next = d.parent();
+    }
+    std::fs::create_dir_all(dir)?;
+    for d in created {
+        let parent = match d.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        File::open(parent)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to `path` so that a reader (or a power cut) sees the old file or the whole
@@ -298,6 +358,17 @@ mod tests {
         assert!(made.success());
         let e = read_regular(&fifo, 1 << 20).expect_err("prueba");
         assert!(matches!(e, DiskError::NotRegular { .. }), "{e}");
+    }
+
+    #[test]
+    fn durable_folders_are_created_with_their_parents_and_twice_is_fine() {
+        let dir = tempfile::tempdir().expect("prueba");
+        let deep = dir.path().join("a").join("b").join("c");
+        create_dir_durable(&deep).expect("prueba");
+        assert!(deep.is_dir());
+        create_dir_durable(&deep).expect("prueba");
+        std::fs::write(dir.path().join("f"), b"x").expect("prueba");
+        assert!(create_dir_durable(&dir.path().join("f")).is_err());
     }
 
     #[test]

@@ -551,3 +551,51 @@ fn a_dead_stations_unsynced_records_are_recovered_into_a_live_one() {
     let out = other.run_as_admin(&["recover", "--from", s(&a.home)]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
 }
+
+#[test]
+fn init_over_a_home_an_interrupted_init_left_sets_its_store_aside_and_starts_again() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let home = dir.path().join("home");
+    // What a power cut before the administrator's credential leaves: the folders and a store.
+    std::fs::create_dir_all(home.join("credenciales")).expect("folder");
+    std::fs::create_dir_all(home.join("almacen")).expect("folder");
+    std::fs::write(home.join("almacen").join("db"), b"a medias").expect("db");
+    let pass = dir.path().join("admin.pass");
+    std::fs::write(&pass, "clave-de-prueba-admin\n").expect("pass");
+    let st = Station {
+        dir,
+        home: home.clone(),
+        admin_pass: pass,
+    };
+    let init = |st: &Station| {
+        st.run(&[
+            "init",
+            "--office",
+            "0901",
+            "--station",
+            "PRUEBA-1",
+            "--admin",
+            "admin",
+            "--passphrase-file",
+            s(&st.admin_pass),
+        ])
+    };
+    assert_success(&init(&st));
+    let aside: Vec<String> = std::fs::read_dir(&home)
+        .expect("home")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("almacen.incompleto-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(
+        std::fs::read(home.join(&aside[0]).join("db")).expect("kept"),
+        b"a medias"
+    );
+    assert_eq!(people(&st), 0);
+    assert_success(&st.run(&["audit", "verify"]));
+    // A finished station is never set aside.
+    let again = init(&st);
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    assert!(stderr(&again).contains("ya existe"), "{}", stderr(&again));
+}

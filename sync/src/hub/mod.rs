@@ -51,7 +51,7 @@ impl HubHome {
     /// Opens (or creates) the hub storage in `home` (a 0700 folder).
     pub fn open(home: &Path) -> Result<Self, SyncError> {
         let private = || {
-            std::fs::create_dir_all(home)?;
+            crate::disk::create_dir_durable(home)?;
             #[cfg(unix)]
             std::fs::set_permissions(
                 home,
