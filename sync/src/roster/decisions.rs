@@ -48,6 +48,8 @@ pub enum DecisionCheck {
     NotEntitled,
     /// The signer decided on their own capture or their own justification.
     OwnWork,
+    /// The entry carries no signature (written by an earlier build, or by a modified one).
+    Unsigned,
 }
 
 impl DecisionCheck {
@@ -137,9 +139,10 @@ impl Trust {
             .and_then(ListedOfficer::role)
     }
 
-    /// Who signed `message` with `signature` as `user` of `office` at `at`: their role, or why
-    /// that cannot be established.
-    fn signer(
+    /// Who signed `message` with `signature` as `user` of `office` at `at`: their role, when
+    /// it is one `entitled` accepts, or why that cannot be established. Shared by every
+    /// signed entry of a record: decisions here, orders in `roster::orders`.
+    pub(super) fn signer(
         &self,
         office: &str,
         at: &str,
@@ -147,6 +150,7 @@ impl Trust {
         signer: &Signer,
         message: &[u8],
         signature: &str,
+        entitled: &dyn Fn(Role) -> bool,
     ) -> Result<Role, DecisionCheck> {
         let Ok(Some((roster, _))) = self.roster(office) else {
             return Err(DecisionCheck::UnknownSigner);
@@ -192,7 +196,7 @@ impl Trust {
                 continue;
             }
             verified = true;
-            if let Some(role) = role.filter(|r| r.can_supervise()) {
+            if let Some(role) = role.filter(|r| entitled(*r)) {
                 return Ok(role);
             }
         }
@@ -218,6 +222,7 @@ impl Trust {
             &a.signer,
             &a.signed_message(id),
             &a.signature,
+            &Role::can_supervise,
         ) {
             Ok(role) => role,
             Err(refused) => return Ok(refused),
@@ -326,8 +331,15 @@ impl Trust {
     }
 
     /// The status history of record `id` of `office`, oldest first, each entry with whether
-    /// it counts: an `aprobado` or `rechazado` entry counts only when a verified decision
-    /// (same status, decider and time) backs it; any other entry counts as written.
+    /// it counts:
+    /// - an `aprobado` or `rechazado` entry, only when a verified decision (same status,
+    ///   decider and time) backs it;
+    /// - a `pendiente` entry that follows a counted `capturado` (a recapture), only when a
+    ///   verified recapture decision backs it (reopening a rejected person, or the first
+    ///   entry, needs none);
+    /// - a `restringido` entry, only when it carries the signed order of a supervisor or
+    ///   administrator of the office (`Trust::check_status_order`);
+    /// - any other entry, as written.
     pub fn checked_status_history(
         &self,
         office: &str,
@@ -335,23 +347,35 @@ impl Trust {
         record: &PersonRecord,
     ) -> Result<Vec<(StatusChange, bool)>, RecordError> {
         let backings = self.backings(office, id, record)?;
-        Ok(record
-            .status_history()?
-            .into_iter()
-            .map(|h| {
-                let counts = backed_by(&backings, &h);
-                (h, counts)
-            })
-            .collect())
+        let mut last: Option<BiometricStatus> = None;
+        let mut out = Vec::new();
+        for (h, seal) in record.sealed_status_history()? {
+            let counts = match h.status {
+                BiometricStatus::Aprobado | BiometricStatus::Rechazado => backed(&backings, &h),
+                BiometricStatus::Pendiente if last == Some(BiometricStatus::Capturado) => {
+                    backed(&backings, &h)
+                }
+                BiometricStatus::Restringido => {
+                    self.status_order_counts(office, id, record, &h, seal.as_ref())?
+                }
+                _ => true,
+            };
+            if counts {
+                last = Some(h.status);
+            }
+            out.push((h, counts));
+        }
+        Ok(out)
     }
 
-    /// The biometric status of record `id` of `office` as its verified decisions give it.
+    /// The biometric status of record `id` of `office` as its verified decisions and orders
+    /// give it.
     ///
-    /// `aprobado` and `rechazado` are a supervisor's (or the central office's) to set: when
-    /// the written status is one of them and no entry of the history's newest second is that
-    /// status backed by a verified decision (see [`Trust::checked_status_history`]), the
-    /// status is that of the newest entry that counts (`capturado` if none). Every other
-    /// status is returned as written.
+    /// `aprobado`, `rechazado`, a recapture's `pendiente` and `restringido` are a
+    /// supervisor's (or the central office's) to set: when the written status is one of them
+    /// and no entry of the history's newest second is that status and counts (see
+    /// [`Trust::checked_status_history`]), the status is that of the newest entry that counts
+    /// (`capturado` if none). Every other status is returned as written.
     pub fn verified_status(
         &self,
         office: &str,
@@ -359,12 +383,12 @@ impl Trust {
         record: &PersonRecord,
     ) -> Result<BiometricStatus, RecordError> {
         let written = record.written_status()?;
-        if decision_of(written).is_none() {
+        if !needs_check(written) {
             return Ok(written);
         }
         let history = self.checked_status_history(office, id, record)?;
         // Times have one-second resolution: entries of the same second are in no particular
-        // order, so the written status stands when a backed entry of it is of the newest
+        // order, so the written status stands when a counted entry of it is of the newest
         // second.
         let newest = history
             .last()
@@ -401,6 +425,7 @@ impl Trust {
             &d.signer,
             &j.decision_message(id, d),
             &d.signature,
+            &Role::can_supervise,
         ) {
             Err(refused) => refused,
             Ok(_) if d.by == j.requested_by => DecisionCheck::OwnWork,
@@ -447,19 +472,22 @@ struct Backing {
     at: String,
 }
 
-/// Whether status-history entry `h` counts given the verified decisions `backings`.
-fn backed_by(backings: &[Backing], h: &StatusChange) -> bool {
-    decision_of(h.status).is_none()
-        || backings
-            .iter()
-            .any(|b| b.status == h.status && b.at == h.at && b.by == h.by)
+/// Whether a verified decision in `backings` (same status, decider and time) backs `h`.
+fn backed(backings: &[Backing], h: &StatusChange) -> bool {
+    backings
+        .iter()
+        .any(|b| b.status == h.status && b.at == h.at && b.by == h.by)
 }
 
-/// The supervisor's decision a status needs (`None`: a status anyone may record).
-fn decision_of(s: BiometricStatus) -> Option<Decision> {
-    match s {
-        BiometricStatus::Aprobado => Some(Decision::Aprobar),
-        BiometricStatus::Rechazado => Some(Decision::Rechazar),
-        _ => None,
-    }
+/// Whether a written status may have been set without the right to (and so must be derived
+/// from the history's verified entries): every status but `capturado` and `registrado`
+/// (checked by `workflows::central::verdict`).
+pub fn needs_check(s: BiometricStatus) -> bool {
+    matches!(
+        s,
+        BiometricStatus::Aprobado
+            | BiometricStatus::Rechazado
+            | BiometricStatus::Pendiente
+            | BiometricStatus::Restringido
+    )
 }

@@ -441,6 +441,13 @@ impl Store {
         if record.kind().is_none() {
             let checked = self.verified_status(id, &record)?;
             record.note_checked_status(checked);
+            let refused = self
+                .checked_movements(id, &record)?
+                .into_iter()
+                .filter(|m| !m.counts)
+                .map(|m| m.order.id)
+                .collect();
+            record.note_refused_movements(refused);
         }
         let tags = self
             .tree
