@@ -14,6 +14,7 @@ mod copy;
 mod layout;
 mod postings;
 mod recovery;
+mod reindex;
 mod replica;
 
 use std::collections::HashMap;
@@ -30,6 +31,7 @@ use thiserror::Error;
 use crate::audit::{self, AuditEntry, AuditProblem};
 use crate::record::{BiometricStatus, BlobRef, PersonRecord, RecordError, RecordId};
 pub use batch::{Batch, OpenRecord, PreparedWrite};
+pub use reindex::STATUS_INDEX_VERSION;
 pub use replica::{Indexer, Materialized};
 
 /// Chunks a record may accumulate before it is compacted into one.
