@@ -690,3 +690,41 @@ fn a_recapture_asked_by_a_plain_officer_leaves_the_capture_awaiting_a_decision()
     recapture(&o, id, &o.sofia);
     both_show(&o, id, BiometricStatus::Pendiente);
 }
+
+#[test]
+fn a_demoted_supervisor_keeps_earlier_decisions_and_not_later_ones_where_the_newer_list_is_held()
+{
+    let o = office();
+    let signer = || Signer {
+        key: o.sofia.public().key.to_hex(),
+        officers: carried(&o.list_a),
+    };
+    let before = captured(&o, "cap");
+    write_decision(
+        &o,
+        before,
+        &approval(before, "sofia", &o.sofia, signer(), None),
+    );
+    // Signed after the demotion, still carrying the list in which Sofia supervised.
+    let after = captured(&o, "cap");
+    let mut late = approval(after, "sofia", &o.sofia, signer(), None);
+    late.signed_at = "2026-04-01T00:00:00Z".into();
+    late.signature = o.sofia.sign(&late.signed_message(&after)).to_hex();
+    write_decision(&o, after, &late);
+
+    // Station A's list, version 2 of 1 March: Sofia is a plain officer. B holds it.
+    let mut list = o.list_a.verify_by(&o.b.trust().roster("0101").unwrap().unwrap().0).unwrap();
+    list.version = 2;
+    list.issued_at = "2026-03-01T00:00:00Z".into();
+    for off in list.officers.iter_mut().filter(|off| off.user == "sofia") {
+        off.role = Role::Officer.as_str().into();
+    }
+    o.b.trust()
+        .put_officer_list(&SignedOfficerList::sign(&list, &o.root))
+        .unwrap();
+    sync_with(&o.a, &o.hub).unwrap();
+    sync_with(&o.b, &o.hub).unwrap();
+    assert_eq!(status_at(&o.b, before), BiometricStatus::Aprobado);
+    assert_eq!(status_at(&o.b, after), BiometricStatus::Capturado);
+    assert_eq!(only_check(&o.b, after), DecisionCheck::NotEntitled);
+}

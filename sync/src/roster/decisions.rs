@@ -114,8 +114,10 @@ impl Trust {
     }
 
     /// The role of the officer whose key is `key` and whose user name is `user` in the
-    /// carried list `officers` (or, if this station holds a newer list of that station, in
-    /// that one).
+    /// carried list `officers`, or, if this station holds a newer list of that station in
+    /// force at `at` (issued at or before it), in that one: a supervisor demoted by a newer
+    /// list keeps the decisions they signed before it and none signed after, whatever list
+    /// those carry. A held list with no readable issue time counts as in force.
     fn listed_role(
         &self,
         roster: &Roster,
@@ -131,7 +133,13 @@ impl Trust {
             return None;
         }
         let list = match self.officer_list(&roster.office, &carried.station) {
-            Ok(Some(held)) if held.version > carried.version => held,
+            Ok(Some(held))
+                if held.version > carried.version
+                    && (crate::time::parse_utc(&held.issued_at).is_none()
+                        || held.issued_at.as_str() <= at) =>
+            {
+                held
+            }
             _ => carried,
         };
         list.by_key(key)
