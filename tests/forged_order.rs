@@ -125,14 +125,7 @@ fn a_plain_officers_defuncion_counts_nowhere_and_a_supervisors_counts_everywhere
         &a,
         "sofia",
         sofia,
-        &[
-            "movement",
-            "defuncion",
-            "--curp",
-            genuine,
-            "--date",
-            &today,
-        ],
+        &["movement", "defuncion", "--curp", genuine, "--date", &today],
     );
 
     let (_hub, url) = start_hub(&p("hub"), &roster);
@@ -154,7 +147,10 @@ fn a_plain_officers_defuncion_counts_nowhere_and_a_supervisors_counts_everywhere
             &pass,
             &["--lang", "en", "person", "--curp", forged],
         );
-        assert!(file.contains("[invalid signature: does not count]"), "{file}");
+        assert!(
+            file.contains("[invalid signature: does not count]"),
+            "{file}"
+        );
         let file = as_user(home, "admin", &pass, &["person", "--curp", genuine]);
         let line = file.lines().find(|l| l.contains("defuncion")).unwrap();
         assert!(!line.contains("firma no válida"), "{file}");

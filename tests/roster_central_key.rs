@@ -61,11 +61,7 @@ fn an_administrator_names_the_central_key_and_an_officer_or_a_bad_key_is_refused
     );
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("solo un administrador"));
-    let o = admin(
-        &home,
-        &pass,
-        &["sync", "roster", "central-key", "age1nada"],
-    );
+    let o = admin(&home, &pass, &["sync", "roster", "central-key", "age1nada"]);
     assert!(!o.status.success());
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("la llave central no es una llave pública age")
@@ -90,7 +86,10 @@ fn an_administrator_names_the_central_key_and_an_officer_or_a_bad_key_is_refused
     assert_eq!(after.central_key, central);
     assert_eq!(after.version, before.version + 1);
     assert!(
-        out.contains(&format!("llave central nombrada (lista versión {})", after.version)),
+        out.contains(&format!(
+            "llave central nombrada (lista versión {})",
+            after.version
+        )),
         "{out}"
     );
     assert_eq!(changes_in_audit(&home), 1);

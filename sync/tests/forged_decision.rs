@@ -527,7 +527,9 @@ fn death(by: &str, at: &str) -> Movement {
 }
 
 fn counted_kinds(n: &Node, id: RecordId) -> Vec<MovementKind> {
-    n.read(id, |r| r.movements().unwrap().into_iter().map(|m| m.kind).collect())
+    n.read(id, |r| {
+        r.movements().unwrap().into_iter().map(|m| m.kind).collect()
+    })
 }
 
 fn movement_checks(n: &Node, id: RecordId) -> Vec<DecisionCheck> {
@@ -692,8 +694,7 @@ fn a_recapture_asked_by_a_plain_officer_leaves_the_capture_awaiting_a_decision()
 }
 
 #[test]
-fn a_demoted_supervisor_keeps_earlier_decisions_and_not_later_ones_where_the_newer_list_is_held()
-{
+fn a_demoted_supervisor_keeps_earlier_decisions_and_not_later_ones_where_the_newer_list_is_held() {
     let o = office();
     let signer = || Signer {
         key: o.sofia.public().key.to_hex(),
@@ -713,7 +714,10 @@ fn a_demoted_supervisor_keeps_earlier_decisions_and_not_later_ones_where_the_new
     write_decision(&o, after, &late);
 
     // Station A's list, version 2 of 1 March: Sofia is a plain officer. B holds it.
-    let mut list = o.list_a.verify_by(&o.b.trust().roster("0101").unwrap().unwrap().0).unwrap();
+    let mut list = o
+        .list_a
+        .verify_by(&o.b.trust().roster("0101").unwrap().unwrap().0)
+        .unwrap();
     list.version = 2;
     list.issued_at = "2026-03-01T00:00:00Z".into();
     for off in list.officers.iter_mut().filter(|off| off.user == "sofia") {

@@ -601,9 +601,7 @@ impl PersonRecord {
 
     /// The status history, oldest first, each entry with the signature it carries (`None`:
     /// written unsigned).
-    pub fn sealed_status_history(
-        &self,
-    ) -> Result<Vec<(StatusChange, Option<Seal>)>, RecordError> {
+    pub fn sealed_status_history(&self) -> Result<Vec<(StatusChange, Option<Seal>)>, RecordError> {
         let d = &self.doc;
         let mut out = Vec::new();
         for (_, m) in entries(d, &ROOT, "historial_estado") {

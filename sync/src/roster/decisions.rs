@@ -150,6 +150,8 @@ impl Trust {
     /// Who signed `message` with `signature` as `user` of `office` at `at`: their role, when
     /// it is one `entitled` accepts, or why that cannot be established. Shared by every
     /// signed entry of a record: decisions here, orders in `roster::orders`.
+    // The parts of one signed entry, as each kind of entry names them.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn signer(
         &self,
         office: &str,

@@ -30,7 +30,9 @@ use huella_keys::Role;
 
 use super::Trust;
 use super::decisions::DecisionCheck;
-use crate::record::{Movement, MovementKind, PersonRecord, RecordError, RecordId, Seal, StatusChange};
+use crate::record::{
+    Movement, MovementKind, PersonRecord, RecordError, RecordId, Seal, StatusChange,
+};
 
 /// An order found in a record, with its check and whether it counts.
 #[derive(Debug, Clone, PartialEq, Eq)]

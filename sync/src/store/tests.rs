@@ -377,11 +377,24 @@ fn the_status_index_of_an_earlier_build_is_rederived_once_at_open() {
     let ids = stale_index(&f, 3);
     let store = Store::open(&f.path).expect("open");
     assert!(!store.status_index_current().expect("marker"));
-    assert_eq!(store.ids_with_status(BiometricStatus::Aprobado).expect("s").len(), 3);
+    assert_eq!(
+        store
+            .ids_with_status(BiometricStatus::Aprobado)
+            .expect("s")
+            .len(),
+        3
+    );
     assert_eq!(store.reindex_statuses(&keys(&f)).expect("reindex"), 3);
-    assert!(store.ids_with_status(BiometricStatus::Aprobado).expect("s").is_empty());
+    assert!(
+        store
+            .ids_with_status(BiometricStatus::Aprobado)
+            .expect("s")
+            .is_empty()
+    );
     // The newest entry that counts: the record's first, `pendiente`.
-    let mut pending = store.ids_with_status(BiometricStatus::Pendiente).expect("s");
+    let mut pending = store
+        .ids_with_status(BiometricStatus::Pendiente)
+        .expect("s");
     pending.sort_by_key(RecordId::to_hex);
     let mut want = ids;
     want.sort_by_key(RecordId::to_hex);
@@ -402,8 +415,19 @@ fn a_reindex_cut_short_leaves_no_marker_and_finishes_at_the_next_open() {
         assert!(!store.status_index_current().expect("marker"));
     }
     let store = Store::open(&f.path).expect("reopen");
-    assert_eq!(store.ids_with_status(BiometricStatus::Aprobado).expect("s").len(), 2);
+    assert_eq!(
+        store
+            .ids_with_status(BiometricStatus::Aprobado)
+            .expect("s")
+            .len(),
+        2
+    );
     assert_eq!(store.reindex_statuses(&keys(&f)).expect("finish"), 2);
-    assert!(store.ids_with_status(BiometricStatus::Aprobado).expect("s").is_empty());
+    assert!(
+        store
+            .ids_with_status(BiometricStatus::Aprobado)
+            .expect("s")
+            .is_empty()
+    );
     assert!(store.status_index_current().expect("marker"));
 }
