@@ -17,6 +17,9 @@
 //! among the office roster's administrators and the officer lists of the office held here;
 //! if no listed key verifies, the decision does not count.
 //!
+//! The same signer check serves the orders that are not decisions (a movement, a
+//! `restringido`): see `roster::orders`, which passes the roles each order needs.
+//!
 //! This module owns those checks. It must not change records, open the store or word
 //! anything for people.
 
