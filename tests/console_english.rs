@@ -159,6 +159,7 @@ fn person_file(status: &str) -> PersonFile {
             recorded_at: "2026-01-01T10:00:00Z".into(),
             before: None,
             after: Some("315.04 permanente".into()),
+            unverified: false,
         }],
         history: vec![
             StatusRow {

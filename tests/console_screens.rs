@@ -272,6 +272,7 @@ fn home_lookup_person() {
                 recorded_at: "2026-01-01T10:00:00Z".into(),
                 before: None,
                 after: Some("315.04 permanente".into()),
+                unverified: false,
             }],
             history: vec![StatusRow {
                 status: BiometricStatus::Pendiente,

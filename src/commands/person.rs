@@ -1,5 +1,5 @@
 //! `huella person --curp C`: one person's file as the console shows it (identity, status
-//! history, signed decisions, proofs of life); reading it is audited as a consultation.
+//! history, movements, signed decisions, proofs of life); reading it is audited as a consultation.
 
 use anyhow::Result;
 
@@ -49,6 +49,21 @@ pub fn run(home: &Home, args: &PersonArgs) -> Result<()> {
             h.status.as_str(),
             h.by,
             h.reason
+        ))?;
+    }
+    for m in &f.movements {
+        let mark = if m.unverified {
+            format!("\t[{}]", Say::InvalidSignature)
+        } else {
+            String::new()
+        };
+        out::line(format_args!(
+            "{}\t{}\t{}\t{}\t{}{mark}",
+            m.date,
+            m.kind.as_str(),
+            m.folio.as_deref().unwrap_or("-"),
+            m.employer,
+            m.officer
         ))?;
     }
     for r in &f.receipts {

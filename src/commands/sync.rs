@@ -147,6 +147,15 @@ pub enum RosterAction {
         #[command(flatten)]
         who: AsUser,
     },
+    /// Names the central office's public key (age1…) in a new roster version, signed and
+    /// audited: hubs, peers and stations then accept the central node's changes.
+    CentralKey {
+        /// The central office's public key (age1…).
+        key: String,
+        /// Credentials (an administrator).
+        #[command(flatten)]
+        who: AsUser,
+    },
     /// Revokes a station and rotates the office key: hubs and peers refuse it once the new
     /// roster reaches them, and records written afterwards are unreadable to it.
     Revoke {
@@ -401,6 +410,12 @@ fn run_action(home: &Home, action: SyncAction) -> Result<()> {
                     r.roster_version,
                     r.generation,
                 ))?;
+                Ok(())
+            }
+            RosterAction::CentralKey { key, who } => {
+                let session = Session::open(home, &who.user, &who.passphrase_file)?;
+                let c = office::set_central_key(&session, &key)?;
+                out::line(contract::central_key_named(c.roster_version))?;
                 Ok(())
             }
             RosterAction::Show { who } => {

@@ -1,5 +1,6 @@
 //! The office's station roster: signing it, revoking a station (which rotates the office
-//! key), inviting a new station and creating a station from an invite.
+//! key), naming the central office's key, inviting a new station and creating a station
+//! from an invite.
 //!
 //! Owns the roster policy (administrators sign; a station cannot revoke itself; a new station
 //! gets every office key generation this station holds) and the audit entries of these
@@ -39,6 +40,9 @@ pub enum OfficeError {
         "una estación no puede revocarse a sí misma; revóquela desde otra estación de la oficina"
     )]
     RevokeSelf,
+    /// The central key given is not an age public key (`age1…`).
+    #[error("la llave central no es una llave pública age (age1…)")]
+    BadCentralKey,
     /// The station to invite is already in the roster.
     #[error("la estación {station} ya está en la lista de la oficina")]
     AlreadyListed {
@@ -252,6 +256,47 @@ pub fn revoke(session: &Session, station: &str) -> Result<Revocation, OfficeErro
         station: station.to_owned(),
         roster_version: r.version,
         generation: key.generation(),
+    })
+}
+
+/// A central key named in the office roster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CentralKeyChange {
+    /// The roster version that names it.
+    pub roster_version: u64,
+    /// Whether it replaced another central key.
+    pub replaced: bool,
+}
+
+/// Names `central` (the central office's `age1…` key) in a new version of the office roster,
+/// signed by the acting administrator and audited, so hubs, peers and stations accept the
+/// central node's changes to this office's records (`init --central` does it at creation).
+/// Records keep the recipients they were wrapped to: stations wrap new records to the central
+/// office only when created with `--central`. Administrators only.
+pub fn set_central_key(session: &Session, central: &str) -> Result<CentralKeyChange, OfficeError> {
+    require_admin(session)?;
+    let key = huella_keys::Recipient::parse("central", central)
+        .map_err(|_| OfficeError::BadCentralKey)?
+        .to_text();
+    let (mut r, _) = ensure_roster(session)?;
+    let replaced = !r.central_key.is_empty() && r.central_key != key;
+    r.central_key = key;
+    r.version += 1;
+    r.issued_at = huella_sync::time::now_utc();
+    let signed = SignedRoster::sign(&r, &session.credential.officer);
+    Trust::new(session.store.replica()).anchor(&signed)?;
+    audit(
+        session,
+        AuditAction::ListaOficinaModificada,
+        &format!(
+            "llave central {}nombrada en la lista de la oficina, versión {}",
+            if replaced { "re" } else { "" },
+            r.version
+        ),
+    )?;
+    Ok(CentralKeyChange {
+        roster_version: r.version,
+        replaced,
     })
 }
 

@@ -51,6 +51,9 @@ pub struct MovementRow {
     pub before: Option<String>,
     /// What it set.
     pub after: Option<String>,
+    /// Unsigned, or signed by someone not entitled to it (a `defuncion` by a plain officer):
+    /// shown, but it does not count.
+    pub unverified: bool,
 }
 
 /// The restriction countdown of a notified person without approved biometrics.
@@ -150,20 +153,7 @@ pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> 
     let checked = session.store.checked_approvals(id, r)?;
     let file = PersonFile {
         summary: PersonSummary::of(r)?,
-        movements: crate::workflows::movements::history(r)?
-            .0
-            .into_iter()
-            .map(|m| MovementRow {
-                kind: m.kind,
-                date: m.date,
-                employer: m.employer,
-                folio: m.folio,
-                officer: m.officer,
-                recorded_at: m.recorded_at,
-                before: m.before,
-                after: m.after,
-            })
-            .collect(),
+        movements: movement_rows(session, id, r)?,
         history: session
             .store
             .checked_status_history(id, r)?
@@ -217,6 +207,47 @@ pub fn open(session: &Session, id: RecordId) -> Result<PersonFile, PersonError> 
         .store
         .commit(batch, &session.credential.officer, &enroll::now())?;
     Ok(file)
+}
+
+/// The movements that count, as the history replays them, then those that do not (marked).
+fn movement_rows(
+    session: &Session,
+    id: RecordId,
+    r: &huella_sync::PersonRecord,
+) -> Result<Vec<MovementRow>, PersonError> {
+    let mut rows: Vec<MovementRow> = crate::workflows::movements::history(r)?
+        .0
+        .into_iter()
+        .map(|m| MovementRow {
+            kind: m.kind,
+            date: m.date,
+            employer: m.employer,
+            folio: m.folio,
+            officer: m.officer,
+            recorded_at: m.recorded_at,
+            before: m.before,
+            after: m.after,
+            unverified: false,
+        })
+        .collect();
+    for m in session.store.checked_movements(id, r)? {
+        if m.counts {
+            continue;
+        }
+        let m = m.order;
+        rows.push(MovementRow {
+            kind: m.kind,
+            date: m.fecha,
+            employer: m.registro_patronal,
+            folio: Some(m.id),
+            officer: m.oficial,
+            recorded_at: m.registrado_en,
+            before: None,
+            after: None,
+            unverified: true,
+        });
+    }
+    Ok(rows)
 }
 
 fn restriction_of(r: &huella_sync::PersonRecord) -> Result<Option<RestrictionView>, RecordError> {

@@ -133,6 +133,14 @@ impl Session {
             office,
         };
         session.office_keys();
+        // Stores written before statuses were derived from verified decisions and orders
+        // re-derive their status index once (`Store::reindex_statuses`); a failure leaves it
+        // for the next session and does not stop this one.
+        match session.store.reindex_statuses(&session.keys()) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(target: "huella::sync", "status index re-derived: {n} entries"),
+            Err(e) => tracing::warn!(target: "huella::sync", "status index not re-derived: {e}"),
+        }
         Ok(session)
     }
 

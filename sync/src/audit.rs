@@ -37,10 +37,12 @@ pub enum AuditAction {
     EstacionRevocada,
     /// The central node wrote a verdict (registered, duplicate case, decision) into a record.
     DictamenCentral,
+    /// An administrator changed the office roster (other than a revocation): the central key.
+    ListaOficinaModificada,
 }
 
 impl AuditAction {
-    const ALL: [AuditAction; 13] = [
+    const ALL: [AuditAction; 14] = [
         AuditAction::EstacionCreada,
         AuditAction::OficialAgregado,
         AuditAction::Importacion,
@@ -54,6 +56,7 @@ impl AuditAction {
         AuditAction::AccesoFallido,
         AuditAction::EstacionRevocada,
         AuditAction::DictamenCentral,
+        AuditAction::ListaOficinaModificada,
     ];
 
     /// The code stored in entries.
@@ -72,6 +75,7 @@ impl AuditAction {
             AuditAction::AccesoFallido => "acceso_fallido",
             AuditAction::EstacionRevocada => "estacion_revocada",
             AuditAction::DictamenCentral => "dictamen_central",
+            AuditAction::ListaOficinaModificada => "lista_oficina_modificada",
         }
     }
 

@@ -33,7 +33,7 @@ pub use record::IssuedDocument;
 pub use record::{
     Approval, BiometricStatus, BlobKind, BlobRef, Consent, Decision, Face, FingerCapture,
     FingerException, FingerPosition, Identity, Movement, MovementKind, PersonRecord,
-    PreRegistration, RecordError, RecordId, Regime, Signer, StatusChange, Verification,
+    PreRegistration, RecordError, RecordId, Regime, Seal, Signer, StatusChange, Verification,
 };
 pub use record::{
     ClockMark, Justification, JustificationDecision, JustificationKind, MarkKind, STAFF_KIND,

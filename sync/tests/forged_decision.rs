@@ -6,7 +6,9 @@
 //! station B, after syncing through a hub, shows the person approved, and the pending list
 //! (the status index) still holds them. A genuine supervisor's approval still approves on
 //! both, B checking the role from the officer list the approval carries. The same holds for
-//! a staff justification's decision. Real sled stores, real keys, signed envelopes.
+//! a staff justification's decision, and for the orders that are not decisions: a
+//! `defuncion` movement, a `restringido` status and a recapture count only when signed by a
+//! supervisor or administrator. Real sled stores, real keys, signed envelopes.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
@@ -19,7 +21,7 @@ use huella_sync::roster::{
 use huella_sync::store::OpenRecord;
 use huella_sync::{
     Approval, BiometricStatus, Decision, Justification, JustificationDecision, JustificationKind,
-    PersonRecord, RecordId, Signer, StaffMember, StatusChange,
+    Movement, MovementKind, PersonRecord, RecordId, Seal, Signer, StaffMember, StatusChange,
 };
 
 /// Office 0101: stations A and B, a hub, the roster (administrator `root`) anchored
@@ -494,4 +496,239 @@ fn retiring_a_station_keeps_the_decisions_made_there_before_and_refuses_later_on
         .anchor(&SignedRoster::sign(&roster, &o.root))
         .unwrap();
     assert_eq!(status_at(&o.b, before), BiometricStatus::Capturado);
+}
+
+// Orders that are not decisions (issue #19): a movement, a `restringido`, a recapture. Each
+// carries the acting officer's signature and counts only when their role may give it.
+
+fn sign_with(key: &OfficerKey, message: &[u8], list: &SignedOfficerList) -> Seal {
+    Seal {
+        signature: key.sign(message).to_hex(),
+        signer: Signer {
+            key: key.public().key.to_hex(),
+            officers: carried(list),
+        },
+    }
+}
+
+/// A defunción of record `id` recorded by `by` on `at`.
+fn death(by: &str, at: &str) -> Movement {
+    Movement {
+        id: format!("MOV-{by}-{at}"),
+        kind: MovementKind::Defuncion,
+        fecha: "2026-02-01".into(),
+        registro_patronal: String::new(),
+        salario_diario: None,
+        regimen: None,
+        motivo: None,
+        oficial: by.into(),
+        registrado_en: at.into(),
+    }
+}
+
+fn counted_kinds(n: &Node, id: RecordId) -> Vec<MovementKind> {
+    n.read(id, |r| {
+        r.movements().unwrap().into_iter().map(|m| m.kind).collect()
+    })
+}
+
+fn movement_checks(n: &Node, id: RecordId) -> Vec<DecisionCheck> {
+    let keys = n.keys();
+    let open = n.store().open_record(&keys, id).unwrap();
+    n.store()
+        .checked_movements(id, &open.record)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.check)
+        .collect()
+}
+
+fn sync_both(o: &Office) {
+    sync_with(&o.a, &o.hub).unwrap();
+    sync_with(&o.b, &o.hub).unwrap();
+    sync_with(&o.a, &o.hub).unwrap();
+}
+
+#[test]
+fn a_defuncion_recorded_by_a_plain_officer_or_unsigned_does_not_count_at_either_station() {
+    let o = office();
+    let id = o.a.create("CURP-DEF");
+    let forged = death("oscar", "2026-02-02T00:00:00Z");
+    let seal = sign_with(&o.oscar, &forged.signed_message(&id), &o.list_a);
+    o.a.edit(id, |r| r.add_signed_movement(&forged, &seal).unwrap());
+    // As an earlier build (or a modified one) writes it: no signature at all.
+    let unsigned = death("sofia", "2026-02-03T00:00:00Z");
+    o.a.edit(id, |r| r.add_movement(&unsigned).unwrap());
+    sync_both(&o);
+    for n in [&o.a, &o.b] {
+        assert!(counted_kinds(n, id).is_empty(), "at {}", n.name);
+        assert_eq!(
+            movement_checks(n, id),
+            vec![DecisionCheck::NotEntitled, DecisionCheck::Unsigned],
+            "at {}",
+            n.name
+        );
+    }
+}
+
+#[test]
+fn a_defuncion_signed_by_a_supervisor_counts_at_both_stations() {
+    let o = office();
+    let id = o.a.create("CURP-DEF");
+    let genuine = death("sofia", "2026-02-02T00:00:00Z");
+    let seal = sign_with(&o.sofia, &genuine.signed_message(&id), &o.list_a);
+    o.a.edit(id, |r| r.add_signed_movement(&genuine, &seal).unwrap());
+    // Sofia's signature, then the date of death changed by a modified binary.
+    let edited = death("sofia", "2026-02-04T00:00:00Z");
+    let mut seal = sign_with(&o.sofia, &edited.signed_message(&id), &o.list_a);
+    seal.signature = o
+        .sofia
+        .sign(&death("sofia", "2026-02-05T00:00:00Z").signed_message(&id))
+        .to_hex();
+    o.a.edit(id, |r| r.add_signed_movement(&edited, &seal).unwrap());
+    sync_both(&o);
+    assert!(o.b.trust().officer_list("0101", "A").unwrap().is_none());
+    for n in [&o.a, &o.b] {
+        assert_eq!(counted_kinds(n, id), vec![MovementKind::Defuncion]);
+        assert!(movement_checks(n, id)[0].is_valid(), "at {}", n.name);
+        assert_eq!(movement_checks(n, id)[1], DecisionCheck::BadSignature);
+    }
+}
+
+fn restrict(o: &Office, id: RecordId, key: &OfficerKey, seal: bool) {
+    let change = StatusChange {
+        status: BiometricStatus::Restringido,
+        at: "2026-02-03T00:00:00Z".into(),
+        by: key.user().into(),
+        reason: "cancelación ARCO: sin biometría".into(),
+    };
+    let signed = sign_with(key, &change.signed_message(&id), &o.list_a);
+    o.a.edit(id, |r| {
+        if seal {
+            r.set_signed_status(&change, &signed).unwrap();
+        } else {
+            r.set_status(&change).unwrap();
+        }
+    });
+}
+
+#[test]
+fn a_restringido_signed_by_a_plain_officer_or_unsigned_does_not_restrict() {
+    let o = office();
+    let id = captured(&o, "cap");
+    restrict(&o, id, &o.oscar, true);
+    both_show(&o, id, BiometricStatus::Capturado);
+    // Unsigned, on a record that still holds its captures' history and names no record it
+    // replaced: not what a cancellation of an earlier build left.
+    let id = captured(&o, "cap");
+    restrict(&o, id, &o.sofia, false);
+    both_show(&o, id, BiometricStatus::Capturado);
+    let history = o.b.read(id, |r| {
+        o.b.store()
+            .checked_status_history(id, r)
+            .unwrap()
+            .into_iter()
+            .map(|(h, counts)| (h.status, counts))
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(history.last(), Some(&(BiometricStatus::Restringido, false)));
+}
+
+#[test]
+fn a_restringido_signed_by_a_supervisor_restricts_at_both_stations() {
+    let o = office();
+    let id = captured(&o, "cap");
+    restrict(&o, id, &o.sofia, true);
+    both_show(&o, id, BiometricStatus::Restringido);
+}
+
+/// A recapture decision by `key` on record `id`, with the `pendiente` it sets.
+fn recapture(o: &Office, id: RecordId, key: &OfficerKey) {
+    let mut a = approval(
+        id,
+        key.user(),
+        key,
+        Signer {
+            key: key.public().key.to_hex(),
+            officers: carried(&o.list_a),
+        },
+        Some(""),
+    );
+    a.decision = Decision::Recapturar;
+    a.reason = "borrosa".into();
+    a.signature = key.sign(&a.signed_message(&id)).to_hex();
+    o.a.edit(id, |r| {
+        r.add_approval(&a).unwrap();
+        r.set_status(&StatusChange {
+            status: BiometricStatus::Pendiente,
+            at: a.signed_at.clone(),
+            by: key.user().into(),
+            reason: "recaptura solicitada: borrosa".into(),
+        })
+        .unwrap();
+    });
+}
+
+#[test]
+fn a_recapture_asked_by_a_plain_officer_leaves_the_capture_awaiting_a_decision() {
+    let o = office();
+    let id = captured(&o, "cap");
+    recapture(&o, id, &o.oscar);
+    both_show(&o, id, BiometricStatus::Capturado);
+    // A `pendiente` with no decision at all (a modified binary's "reopen").
+    let id = captured(&o, "cap");
+    o.a.edit(id, |r| {
+        r.set_status(&StatusChange {
+            status: BiometricStatus::Pendiente,
+            at: "2026-02-02T00:00:00Z".into(),
+            by: "oscar".into(),
+            reason: "reabierto para una nueva captura".into(),
+        })
+        .unwrap();
+    });
+    both_show(&o, id, BiometricStatus::Capturado);
+
+    let id = captured(&o, "cap");
+    recapture(&o, id, &o.sofia);
+    both_show(&o, id, BiometricStatus::Pendiente);
+}
+
+#[test]
+fn a_demoted_supervisor_keeps_earlier_decisions_and_not_later_ones_where_the_newer_list_is_held() {
+    let o = office();
+    let signer = || Signer {
+        key: o.sofia.public().key.to_hex(),
+        officers: carried(&o.list_a),
+    };
+    let before = captured(&o, "cap");
+    write_decision(
+        &o,
+        before,
+        &approval(before, "sofia", &o.sofia, signer(), None),
+    );
+    // Signed after the demotion, still carrying the list in which Sofia supervised.
+    let after = captured(&o, "cap");
+    let mut late = approval(after, "sofia", &o.sofia, signer(), None);
+    late.signed_at = "2026-04-01T00:00:00Z".into();
+    late.signature = o.sofia.sign(&late.signed_message(&after)).to_hex();
+    write_decision(&o, after, &late);
+
+    // Station A's list, version 2 of 1 March: Sofia is a plain officer. B holds it.
+    let mut list = o
+        .list_a
+        .verify_by(&o.b.trust().roster("0101").unwrap().unwrap().0)
+        .unwrap();
+    list.version = 2;
+    list.issued_at = "2026-03-01T00:00:00Z".into();
+    for off in list.officers.iter_mut().filter(|off| off.user == "sofia") {
+        off.role = Role::Officer.as_str().into();
+    }
+    o.b.trust()
+        .put_officer_list(&SignedOfficerList::sign(&list, &o.root))
+        .unwrap();
+    sync_with(&o.a, &o.hub).unwrap();
+    sync_with(&o.b, &o.hub).unwrap();
+    assert_eq!(status_at(&o.b, before), BiometricStatus::Aprobado);
+    assert_eq!(status_at(&o.b, after), BiometricStatus::Capturado);
+    assert_eq!(only_check(&o.b, after), DecisionCheck::NotEntitled);
 }

@@ -57,6 +57,11 @@ pub fn revoked(station: &str, version: u64, generation: u32) -> String {
     )
 }
 
+/// `sync roster central-key`: the roster version that names the central key.
+pub fn central_key_named(version: u64) -> String {
+    format!("llave central nombrada (lista versión {version})")
+}
+
 /// `sync roster show`: the head line.
 pub fn roster_head(office: &str, version: u64, generation: u32) -> String {
     format!("oficina {office}, lista versión {version}, llave de oficina generación {generation}")

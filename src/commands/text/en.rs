@@ -758,6 +758,7 @@ fn office(e: &OfficeError) -> Option<String> {
             "a station cannot revoke itself; revoke it from another station of the office"
                 .to_owned()
         }
+        OfficeError::BadCentralKey => "the central key is not an age public key (age1…)".to_owned(),
         OfficeError::AlreadyListed { station } => {
             format!("station {station} is already in the office's roster")
         }

@@ -1,5 +1,6 @@
 //! The movement form over a person's file, and the lines of the "Movimientos y acuses" panel
-//! (who, when, before → after, folio) and of the restriction countdown. Drawing only.
+//! (who, when, before → after, folio; a movement that does not count marked) and of the
+//! restriction countdown. Drawing only.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -21,7 +22,7 @@ pub fn history_line(app: &App, m: &MovementRow) -> Line<'static> {
         (None, None) => String::new(),
     };
     let folio = m.folio.clone().unwrap_or_else(|| t.from_import.to_owned());
-    Line::raw(format!(
+    let text = format!(
         "{} {} {}{change} · {folio} · {} {} {}",
         app.lang.movement(m.kind),
         m.date,
@@ -29,7 +30,12 @@ pub fn history_line(app: &App, m: &MovementRow) -> Line<'static> {
         t.by,
         m.officer,
         app.lang.stamp(&m.recorded_at, app.utc_offset),
-    ))
+    );
+    if m.unverified {
+        Line::from(format!("{text} [{}]", app.lang.strings().invalid_signature).red())
+    } else {
+        Line::raw(text)
+    }
 }
 
 /// The restriction countdown line of a person's file.

@@ -16,7 +16,7 @@
 use huella_keys::Role;
 use huella_sync::record::privacy::{ArcoRequest, ArcoRight, FormerRecord};
 use huella_sync::store::OpenRecord;
-use huella_sync::{AuditAction, BiometricStatus, RecordId, StatusChange};
+use huella_sync::{AuditAction, BiometricStatus, RecordId, Seal, StatusChange};
 
 use super::{ArcoError, RequestRef, answer, person_by_curp, require, save, take_request};
 use crate::workflows::erase::{self, EraseError};
@@ -98,14 +98,25 @@ pub(crate) fn erase_biometrics(
         by: me.clone(),
         at: now.clone(),
     })?;
-    record.set_status(&StatusChange {
+    // A signed order: `restringido` counts only when a supervisor or administrator of the
+    // office signed it (`huella_sync::roster`, checked at every station).
+    let change = StatusChange {
         status: BiometricStatus::Restringido,
         at: now,
         by: me,
         reason: format!("{why} {folio}: {ALTERNATIVE_PATH}")
             .trim()
             .to_owned(),
-    })?;
+    };
+    let seal = Seal {
+        signature: session
+            .credential
+            .officer
+            .sign(&change.signed_message(&kept))
+            .to_hex(),
+        signer: crate::workflows::review::signer_of(session)?,
+    };
+    record.set_signed_status(&change, &seal)?;
     edit(&mut record)?;
     let mut fresh = OpenRecord::new(record);
     // The kept record commits first: a crash before the erasure leaves both (the next

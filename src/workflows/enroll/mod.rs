@@ -196,13 +196,17 @@ struct Round {
 }
 
 impl Round {
-    fn of(open: &OpenRecord) -> Result<Round, RecordError> {
-        let start = open
-            .record
-            .approvals()?
+    /// The round of `open`: only a verified recapture or rejection starts one (a forged one
+    /// must not discard the captures awaiting a decision).
+    fn of(session: &Session, open: &OpenRecord) -> Result<Round, EnrollError> {
+        let start = session
+            .store
+            .checked_approvals(open.id(), &open.record)?
             .into_iter()
-            .filter(|a| matches!(a.decision, Decision::Recapturar | Decision::Rechazar))
-            .map(|a| a.signed_at)
+            .filter(|(a, check)| {
+                check.is_valid() && matches!(a.decision, Decision::Recapturar | Decision::Rechazar)
+            })
+            .map(|(a, _)| a.signed_at)
             .max()
             .unwrap_or_default();
         let requested = open
@@ -235,7 +239,7 @@ pub fn load_draft(session: &Session, id: RecordId) -> Result<Draft, EnrollError>
     if status != BiometricStatus::Pendiente {
         return Err(EnrollError::NotPending(status.as_str()));
     }
-    let draft = draft_of(&open)?;
+    let draft = draft_of(session, &open)?;
     let detail = format!("enrolamiento abierto, dedos {}/10", draft.fingers_done());
     save(session, &mut open, AuditAction::Consulta, &detail)?;
     Ok(draft)
@@ -256,11 +260,11 @@ pub fn reopen(session: &Session, id: RecordId) -> Result<Draft, EnrollError> {
         reason: REOPENED.to_owned(),
     })?;
     save(session, &mut open, AuditAction::Captura, REOPENED)?;
-    draft_of(&open)
+    draft_of(session, &open)
 }
 
-fn draft_of(open: &OpenRecord) -> Result<Draft, EnrollError> {
-    let round = Round::of(open)?;
+fn draft_of(session: &Session, open: &OpenRecord) -> Result<Draft, EnrollError> {
+    let round = Round::of(session, open)?;
     let mut fingers: [Option<FingerCapture>; 10] = Default::default();
     for c in open.record.captures()? {
         if round.keeps(&c)
@@ -334,7 +338,7 @@ pub fn save_attempt(
     attempts: u8,
 ) -> Result<AttemptOutcome, EnrollError> {
     let mut open = open_consented(session, id)?;
-    let round = Round::of(&open)?;
+    let round = Round::of(session, &open)?;
     let previous = open.record.captures()?.into_iter().find(|c| {
         c.position == a.position && c.captured_at >= round.start && c.exception.is_none()
     });
@@ -468,7 +472,7 @@ pub fn submit(
     hits: &[DuplicateHit],
 ) -> Result<String, EnrollError> {
     let mut open = open_consented(session, id)?;
-    let draft = draft_of(&open)?;
+    let draft = draft_of(session, &open)?;
     let missing = 10 - draft.fingers_done();
     if missing > 0 {
         return Err(EnrollError::Incomplete(missing));

@@ -10,7 +10,9 @@
 //! Who may: any officer records alta, baja, salary and regime changes (the employer declares
 //! them; the officer transcribes, and every movement is attributed and audited). A defunción
 //! ends every alta and the person's proof of life, so it needs a supervisor or an
-//! administrator.
+//! administrator. Each movement is signed by the recording officer; a movement whose
+//! signature or role does not verify (`huella_sync::roster::may_record`) does not count at
+//! any station: [`history`] reads only the movements the store verified.
 //!
 //! Owns the movement workflow; the rules are pure ([`rules`]), the wage table is data
 //! ([`minimum_wage`]). Must not word anything for a person beyond the typed refusals' Spanish
@@ -20,7 +22,7 @@ pub mod minimum_wage;
 pub mod rules;
 
 use huella_sync::{
-    AuditAction, Movement, MovementKind, PersonRecord, RecordError, RecordId, StoreError,
+    AuditAction, Movement, MovementKind, PersonRecord, RecordError, RecordId, Seal, StoreError,
 };
 
 pub use rules::{HistoryEntry, Origin, Refusal, Request, Standing};
@@ -239,7 +241,17 @@ pub fn record(
         oficial: officer,
         registrado_en: now.clone(),
     };
-    open.record.add_movement(&movement)?;
+    // Signed by the recording officer: every station checks the signature and the role
+    // (`huella_sync::roster::may_record`) before the movement counts.
+    let seal = Seal {
+        signature: session
+            .credential
+            .officer
+            .sign(&movement.signed_message(&id))
+            .to_hex(),
+        signer: crate::workflows::review::signer_of(session)?,
+    };
+    open.record.add_signed_movement(&movement, &seal)?;
     // Its acuse (same folio) goes into the same commit: no movement without its receipt.
     crate::workflows::documents::acuse::for_movement(session, &mut open.record, &movement, &folio)?;
     // The whole record's tags: former CURPs and open ARCO requests stay indexed.

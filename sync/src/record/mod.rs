@@ -13,6 +13,7 @@ mod central;
 mod documents;
 mod fields;
 mod model;
+mod orders;
 pub mod privacy;
 mod review;
 mod staff;
@@ -31,6 +32,7 @@ pub use model::{
     FingerException, FingerPosition, Identity, Movement, MovementKind, PreRegistration, RecordId,
     Regime, Signer, StatusChange, Verification,
 };
+pub use orders::Seal;
 pub use review::capture_digest;
 pub use staff::{
     ClockMark, Justification, JustificationDecision, JustificationKind, MarkKind, STAFF_KIND,
@@ -83,6 +85,9 @@ pub struct PersonRecord {
     /// The status as the store checked it against the record's signed decisions when it
     /// opened the record (see [`PersonRecord::status`]); cleared by any change of status.
     checked_status: Option<BiometricStatus>,
+    /// Movements the store found unsigned or signed by someone not entitled to them when it
+    /// opened the record (see [`PersonRecord::movements`]).
+    refused_movements: Vec<String>,
 }
 
 impl PersonRecord {
@@ -160,6 +165,7 @@ impl PersonRecord {
             id,
             doc,
             checked_status: None,
+            refused_movements: Vec::new(),
         })
     }
 
@@ -173,6 +179,7 @@ impl PersonRecord {
             id,
             doc,
             checked_status: None,
+            refused_movements: Vec::new(),
         })
     }
 
@@ -272,8 +279,12 @@ impl PersonRecord {
         }))
     }
 
-    /// Adds a worker movement.
+    /// Adds a worker movement (unsigned; see [`PersonRecord::add_signed_movement`]).
     pub fn add_movement(&mut self, mv: &Movement) -> Result<(), RecordError> {
+        self.put_movement(mv).map(|_| ())
+    }
+
+    fn put_movement(&mut self, mv: &Movement) -> Result<automerge::ObjId, RecordError> {
         let parent = self.container("movimientos")?;
         let d = &mut self.doc;
         let m = new_map(d, &parent, &mv.id)?;
@@ -291,28 +302,47 @@ impl PersonRecord {
         }
         put(d, &m, "oficial", &mv.oficial)?;
         put(d, &m, "registrado_en", &mv.registrado_en)?;
-        Ok(())
+        Ok(m)
     }
 
-    /// Worker movements, oldest first by effective date.
+    /// Worker movements that count, oldest first by effective date: for a record opened from
+    /// a store, those whose signature the store verified (see
+    /// `Trust::checked_movements`); for a record built in memory, every one written.
     pub fn movements(&self) -> Result<Vec<Movement>, RecordError> {
+        Ok(self
+            .sealed_movements()?
+            .into_iter()
+            .map(|(m, _)| m)
+            .filter(|m| !self.refused_movements.contains(&m.id))
+            .collect())
+    }
+
+    /// Every worker movement as written, oldest first by effective date, each with the
+    /// signature it carries (`None`: written unsigned, by an earlier build or a modified one).
+    pub fn sealed_movements(&self) -> Result<Vec<(Movement, Option<Seal>)>, RecordError> {
         let d = &self.doc;
         let mut out = Vec::new();
         for (id, m) in entries(d, &ROOT, "movimientos") {
-            out.push(Movement {
-                id,
-                kind: MovementKind::parse(&need(d, &m, "tipo")?)
-                    .ok_or(RecordError::BadValue { field: "tipo" })?,
-                fecha: need(d, &m, "fecha")?,
-                registro_patronal: get(d, &m, "registro_patronal").unwrap_or_default(),
-                salario_diario: get(d, &m, "salario_diario"),
-                regimen: get(d, &m, "regimen").and_then(|r| Regime::parse(&r)),
-                motivo: get(d, &m, "motivo"),
-                oficial: get(d, &m, "oficial").unwrap_or_default(),
-                registrado_en: get(d, &m, "registrado_en").unwrap_or_default(),
-            });
+            let seal = orders::seal_of(d, &m);
+            out.push((
+                Movement {
+                    id,
+                    kind: MovementKind::parse(&need(d, &m, "tipo")?)
+                        .ok_or(RecordError::BadValue { field: "tipo" })?,
+                    fecha: need(d, &m, "fecha")?,
+                    registro_patronal: get(d, &m, "registro_patronal").unwrap_or_default(),
+                    salario_diario: get(d, &m, "salario_diario"),
+                    regimen: get(d, &m, "regimen").and_then(|r| Regime::parse(&r)),
+                    motivo: get(d, &m, "motivo"),
+                    oficial: get(d, &m, "oficial").unwrap_or_default(),
+                    registrado_en: get(d, &m, "registrado_en").unwrap_or_default(),
+                },
+                seal,
+            ));
         }
-        out.sort_by(|a, b| (&a.fecha, &a.registrado_en).cmp(&(&b.fecha, &b.registrado_en)));
+        out.sort_by(|(a, _), (b, _)| {
+            (&a.fecha, &a.registrado_en).cmp(&(&b.fecha, &b.registrado_en))
+        });
         Ok(out)
     }
 
@@ -517,8 +547,13 @@ impl PersonRecord {
         Ok(out)
     }
 
-    /// Changes the biometric status and appends to its history.
+    /// Changes the biometric status and appends to its history (unsigned; see
+    /// [`PersonRecord::set_signed_status`]).
     pub fn set_status(&mut self, change: &StatusChange) -> Result<(), RecordError> {
+        self.put_status(change).map(|_| ())
+    }
+
+    fn put_status(&mut self, change: &StatusChange) -> Result<automerge::ObjId, RecordError> {
         self.checked_status = None;
         let hist = self.container("historial_estado")?;
         let d = &mut self.doc;
@@ -529,7 +564,7 @@ impl PersonRecord {
         put(d, &m, "en", &change.at)?;
         put(d, &m, "por", &change.by)?;
         put(d, &m, "motivo", &change.reason)?;
-        Ok(())
+        Ok(m)
     }
 
     /// The current biometric status: for a record opened from a store, the status its
@@ -557,18 +592,32 @@ impl PersonRecord {
 
     /// The status history, oldest first.
     pub fn status_history(&self) -> Result<Vec<StatusChange>, RecordError> {
+        Ok(self
+            .sealed_status_history()?
+            .into_iter()
+            .map(|(h, _)| h)
+            .collect())
+    }
+
+    /// The status history, oldest first, each entry with the signature it carries (`None`:
+    /// written unsigned).
+    pub fn sealed_status_history(&self) -> Result<Vec<(StatusChange, Option<Seal>)>, RecordError> {
         let d = &self.doc;
         let mut out = Vec::new();
         for (_, m) in entries(d, &ROOT, "historial_estado") {
-            out.push(StatusChange {
-                status: BiometricStatus::parse(&need(d, &m, "estado")?)
-                    .ok_or(RecordError::BadValue { field: "estado" })?,
-                at: need(d, &m, "en")?,
-                by: get(d, &m, "por").unwrap_or_default(),
-                reason: get(d, &m, "motivo").unwrap_or_default(),
-            });
+            let seal = orders::seal_of(d, &m);
+            out.push((
+                StatusChange {
+                    status: BiometricStatus::parse(&need(d, &m, "estado")?)
+                        .ok_or(RecordError::BadValue { field: "estado" })?,
+                    at: need(d, &m, "en")?,
+                    by: get(d, &m, "por").unwrap_or_default(),
+                    reason: get(d, &m, "motivo").unwrap_or_default(),
+                },
+                seal,
+            ));
         }
-        out.sort_by(|a, b| a.at.cmp(&b.at));
+        out.sort_by(|(a, _), (b, _)| a.at.cmp(&b.at));
         Ok(out)
     }
 }

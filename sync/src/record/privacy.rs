@@ -345,6 +345,7 @@ impl PersonRecord {
             id: new_id,
             doc,
             checked_status: None,
+            refused_movements: Vec::new(),
         })
     }
 }

@@ -219,6 +219,7 @@ impl PersonRecord {
             id,
             doc,
             checked_status: None,
+            refused_movements: Vec::new(),
         })
     }
 

@@ -17,6 +17,9 @@
 //! among the office roster's administrators and the officer lists of the office held here;
 //! if no listed key verifies, the decision does not count.
 //!
+//! The same signer check serves the orders that are not decisions (a movement, a
+//! `restringido`): see `roster::orders`, which passes the roles each order needs.
+//!
 //! This module owns those checks. It must not change records, open the store or word
 //! anything for people.
 
@@ -48,6 +51,8 @@ pub enum DecisionCheck {
     NotEntitled,
     /// The signer decided on their own capture or their own justification.
     OwnWork,
+    /// The entry carries no signature (written by an earlier build, or by a modified one).
+    Unsigned,
 }
 
 impl DecisionCheck {
@@ -112,8 +117,10 @@ impl Trust {
     }
 
     /// The role of the officer whose key is `key` and whose user name is `user` in the
-    /// carried list `officers` (or, if this station holds a newer list of that station, in
-    /// that one).
+    /// carried list `officers`, or, if this station holds a newer list of that station in
+    /// force at `at` (issued at or before it), in that one: a supervisor demoted by a newer
+    /// list keeps the decisions they signed before it and none signed after, whatever list
+    /// those carry. A held list with no readable issue time counts as in force.
     fn listed_role(
         &self,
         roster: &Roster,
@@ -129,7 +136,13 @@ impl Trust {
             return None;
         }
         let list = match self.officer_list(&roster.office, &carried.station) {
-            Ok(Some(held)) if held.version > carried.version => held,
+            Ok(Some(held))
+                if held.version > carried.version
+                    && (crate::time::parse_utc(&held.issued_at).is_none()
+                        || held.issued_at.as_str() <= at) =>
+            {
+                held
+            }
             _ => carried,
         };
         list.by_key(key)
@@ -137,9 +150,12 @@ impl Trust {
             .and_then(ListedOfficer::role)
     }
 
-    /// Who signed `message` with `signature` as `user` of `office` at `at`: their role, or why
-    /// that cannot be established.
-    fn signer(
+    /// Who signed `message` with `signature` as `user` of `office` at `at`: their role, when
+    /// it is one `entitled` accepts, or why that cannot be established. Shared by every
+    /// signed entry of a record: decisions here, orders in `roster::orders`.
+    // The parts of one signed entry, as each kind of entry names them.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn signer(
         &self,
         office: &str,
         at: &str,
@@ -147,6 +163,7 @@ impl Trust {
         signer: &Signer,
         message: &[u8],
         signature: &str,
+        entitled: &dyn Fn(Role) -> bool,
     ) -> Result<Role, DecisionCheck> {
         let Ok(Some((roster, _))) = self.roster(office) else {
             return Err(DecisionCheck::UnknownSigner);
@@ -192,7 +209,7 @@ impl Trust {
                 continue;
             }
             verified = true;
-            if let Some(role) = role.filter(|r| r.can_supervise()) {
+            if let Some(role) = role.filter(|r| entitled(*r)) {
                 return Ok(role);
             }
         }
@@ -218,6 +235,7 @@ impl Trust {
             &a.signer,
             &a.signed_message(id),
             &a.signature,
+            &Role::can_supervise,
         ) {
             Ok(role) => role,
             Err(refused) => return Ok(refused),
@@ -326,8 +344,15 @@ impl Trust {
     }
 
     /// The status history of record `id` of `office`, oldest first, each entry with whether
-    /// it counts: an `aprobado` or `rechazado` entry counts only when a verified decision
-    /// (same status, decider and time) backs it; any other entry counts as written.
+    /// it counts:
+    /// - an `aprobado` or `rechazado` entry, only when a verified decision (same status,
+    ///   decider and time) backs it;
+    /// - a `pendiente` entry that follows a counted `capturado` (a recapture), only when a
+    ///   verified recapture decision backs it (reopening a rejected person, or the first
+    ///   entry, needs none);
+    /// - a `restringido` entry, only when it carries the signed order of a supervisor or
+    ///   administrator of the office (`Trust::check_status_order`);
+    /// - any other entry, as written.
     pub fn checked_status_history(
         &self,
         office: &str,
@@ -335,23 +360,35 @@ impl Trust {
         record: &PersonRecord,
     ) -> Result<Vec<(StatusChange, bool)>, RecordError> {
         let backings = self.backings(office, id, record)?;
-        Ok(record
-            .status_history()?
-            .into_iter()
-            .map(|h| {
-                let counts = backed_by(&backings, &h);
-                (h, counts)
-            })
-            .collect())
+        let mut last: Option<BiometricStatus> = None;
+        let mut out = Vec::new();
+        for (h, seal) in record.sealed_status_history()? {
+            let counts = match h.status {
+                BiometricStatus::Aprobado | BiometricStatus::Rechazado => backed(&backings, &h),
+                BiometricStatus::Pendiente if last == Some(BiometricStatus::Capturado) => {
+                    backed(&backings, &h)
+                }
+                BiometricStatus::Restringido => {
+                    self.status_order_counts(office, id, record, &h, seal.as_ref())?
+                }
+                _ => true,
+            };
+            if counts {
+                last = Some(h.status);
+            }
+            out.push((h, counts));
+        }
+        Ok(out)
     }
 
-    /// The biometric status of record `id` of `office` as its verified decisions give it.
+    /// The biometric status of record `id` of `office` as its verified decisions and orders
+    /// give it.
     ///
-    /// `aprobado` and `rechazado` are a supervisor's (or the central office's) to set: when
-    /// the written status is one of them and no entry of the history's newest second is that
-    /// status backed by a verified decision (see [`Trust::checked_status_history`]), the
-    /// status is that of the newest entry that counts (`capturado` if none). Every other
-    /// status is returned as written.
+    /// `aprobado`, `rechazado`, a recapture's `pendiente` and `restringido` are a
+    /// supervisor's (or the central office's) to set: when the written status is one of them
+    /// and no entry of the history's newest second is that status and counts (see
+    /// [`Trust::checked_status_history`]), the status is that of the newest entry that counts
+    /// (`capturado` if none). Every other status is returned as written.
     pub fn verified_status(
         &self,
         office: &str,
@@ -359,12 +396,12 @@ impl Trust {
         record: &PersonRecord,
     ) -> Result<BiometricStatus, RecordError> {
         let written = record.written_status()?;
-        if decision_of(written).is_none() {
+        if !needs_check(written) {
             return Ok(written);
         }
         let history = self.checked_status_history(office, id, record)?;
         // Times have one-second resolution: entries of the same second are in no particular
-        // order, so the written status stands when a backed entry of it is of the newest
+        // order, so the written status stands when a counted entry of it is of the newest
         // second.
         let newest = history
             .last()
@@ -401,6 +438,7 @@ impl Trust {
             &d.signer,
             &j.decision_message(id, d),
             &d.signature,
+            &Role::can_supervise,
         ) {
             Err(refused) => refused,
             Ok(_) if d.by == j.requested_by => DecisionCheck::OwnWork,
@@ -447,19 +485,22 @@ struct Backing {
     at: String,
 }
 
-/// Whether status-history entry `h` counts given the verified decisions `backings`.
-fn backed_by(backings: &[Backing], h: &StatusChange) -> bool {
-    decision_of(h.status).is_none()
-        || backings
-            .iter()
-            .any(|b| b.status == h.status && b.at == h.at && b.by == h.by)
+/// Whether a verified decision in `backings` (same status, decider and time) backs `h`.
+fn backed(backings: &[Backing], h: &StatusChange) -> bool {
+    backings
+        .iter()
+        .any(|b| b.status == h.status && b.at == h.at && b.by == h.by)
 }
 
-/// The supervisor's decision a status needs (`None`: a status anyone may record).
-fn decision_of(s: BiometricStatus) -> Option<Decision> {
-    match s {
-        BiometricStatus::Aprobado => Some(Decision::Aprobar),
-        BiometricStatus::Rechazado => Some(Decision::Rechazar),
-        _ => None,
-    }
+/// Whether a written status may have been set without the right to (and so must be derived
+/// from the history's verified entries): every status but `capturado` and `registrado`
+/// (checked by `workflows::central::verdict`).
+pub fn needs_check(s: BiometricStatus) -> bool {
+    matches!(
+        s,
+        BiometricStatus::Aprobado
+            | BiometricStatus::Rechazado
+            | BiometricStatus::Pendiente
+            | BiometricStatus::Restringido
+    )
 }

@@ -16,9 +16,11 @@ use crate::replica::{Erasure, Replica, ReplicaError, keys};
 mod decisions;
 mod office_keys;
 mod officers;
-pub use decisions::{CheckedJustification, DecisionCheck};
+mod orders;
+pub use decisions::{CheckedJustification, DecisionCheck, needs_check};
 pub use office_keys::{OfficeKeyGeneration, OfficeKeyGrant};
 pub use officers::{ListedOfficer, OfficerList, SignedOfficerList};
+pub use orders::{CheckedOrder, may_record};
 
 /// A station as listed in its office roster.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

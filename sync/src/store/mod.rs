@@ -14,6 +14,7 @@ mod copy;
 mod layout;
 mod postings;
 mod recovery;
+mod reindex;
 mod replica;
 
 use std::collections::HashMap;
@@ -30,6 +31,7 @@ use thiserror::Error;
 use crate::audit::{self, AuditEntry, AuditProblem};
 use crate::record::{BiometricStatus, BlobRef, PersonRecord, RecordError, RecordId};
 pub use batch::{Batch, OpenRecord, PreparedWrite};
+pub use reindex::STATUS_INDEX_VERSION;
 pub use replica::{Indexer, Materialized};
 
 /// Chunks a record may accumulate before it is compacted into one.
@@ -436,11 +438,24 @@ impl Store {
             id,
             source: Box::new(source),
         })?;
-        // Every reader sees the status the record's verified decisions give, not whatever
-        // a station of the office wrote (staff documents have no status).
+        // Every reader sees the status the record's verified decisions and orders give, and
+        // only the movements that count, not whatever a station of the office wrote (staff
+        // documents have no status).
         if record.kind().is_none() {
             let checked = self.verified_status(id, &record)?;
             record.note_checked_status(checked);
+            // A malformed movement (from a peer) does not stop the record from opening:
+            // `PersonRecord::movements` reports it to whoever reads the movements, and
+            // nothing unchecked is counted meanwhile.
+            if let Ok(checked) = self.checked_movements(id, &record) {
+                record.note_refused_movements(
+                    checked
+                        .into_iter()
+                        .filter(|m| !m.counts)
+                        .map(|m| m.order.id)
+                        .collect(),
+                );
+            }
         }
         let tags = self
             .tree

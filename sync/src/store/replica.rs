@@ -73,14 +73,13 @@ impl Store {
         id: RecordId,
         record: &PersonRecord,
     ) -> Result<crate::record::BiometricStatus, StoreError> {
-        use crate::record::BiometricStatus::{Aprobado, Rechazado};
         let record_error = |source| StoreError::Record {
             id,
             source: Box::new(source),
         };
-        // Only a supervisor's statuses need the check (and the rosters read for it).
+        // Only statuses given by signed orders need the check (and the rosters read for it).
         let written = record.written_status().map_err(record_error)?;
-        if !matches!(written, Aprobado | Rechazado) {
+        if !crate::roster::needs_check(written) {
             return Ok(written);
         }
         let office = self.owning_office(&id)?;
@@ -99,6 +98,21 @@ impl Store {
         let office = self.owning_office(&id)?;
         crate::roster::Trust::new(self.replica())
             .checked_status_history(&office, &id, record)
+            .map_err(|source| StoreError::Record {
+                id,
+                source: Box::new(source),
+            })
+    }
+
+    /// Every worker movement of `record`, oldest first, with its check and whether it counts.
+    pub fn checked_movements(
+        &self,
+        id: RecordId,
+        record: &PersonRecord,
+    ) -> Result<Vec<crate::roster::CheckedOrder<crate::record::Movement>>, StoreError> {
+        let office = self.owning_office(&id)?;
+        crate::roster::Trust::new(self.replica())
+            .checked_movements(&office, &id, record)
             .map_err(|source| StoreError::Record {
                 id,
                 source: Box::new(source),

@@ -332,3 +332,102 @@ fn concurrent_writers_lose_no_index_entry_and_keep_the_audit_chain() {
     assert_eq!(store.find(&common).expect("f").len(), 2 * 15 * 6);
     assert_eq!(store.verify_audit().expect("audit"), 30);
 }
+
+/// Records whose status index entry says `aprobado` as an earlier build wrote it (no verified
+/// decision backs it: this store knows no roster), and no re-index marker.
+fn stale_index(f: &Fixture, n: u32) -> Vec<RecordId> {
+    let store = Store::open(&f.path).expect("open");
+    let k = keys(f);
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let rec = PersonRecord::create(RecordId::generate(), &person(i), "ana", "t").expect("r");
+        let mut open = OpenRecord::new(rec);
+        open.record
+            .set_status(&StatusChange {
+                status: BiometricStatus::Aprobado,
+                at: "2026-02-02T00:00:00Z".into(),
+                by: "nadie".into(),
+                reason: "aprobado".into(),
+            })
+            .expect("status");
+        let mut b = store.batch();
+        b.save_record(&k, &mut open, vec![]).expect("save");
+        store.commit(b, &f.officer, "t").expect("commit");
+        // The entry as an earlier build wrote it: the status as written.
+        store
+            .tree()
+            .insert(
+                layout::status(&open.id()),
+                vec![BiometricStatus::Aprobado.to_byte()],
+            )
+            .expect("stale");
+        ids.push(open.id());
+    }
+    store
+        .tree()
+        .remove(layout::meta("indice_estado"))
+        .expect("no marker");
+    store.flush().expect("flush");
+    ids
+}
+
+#[test]
+fn the_status_index_of_an_earlier_build_is_rederived_once_at_open() {
+    let f = fixture();
+    let ids = stale_index(&f, 3);
+    let store = Store::open(&f.path).expect("open");
+    assert!(!store.status_index_current().expect("marker"));
+    assert_eq!(
+        store
+            .ids_with_status(BiometricStatus::Aprobado)
+            .expect("s")
+            .len(),
+        3
+    );
+    assert_eq!(store.reindex_statuses(&keys(&f)).expect("reindex"), 3);
+    assert!(
+        store
+            .ids_with_status(BiometricStatus::Aprobado)
+            .expect("s")
+            .is_empty()
+    );
+    // The newest entry that counts: the record's first, `pendiente`.
+    let mut pending = store
+        .ids_with_status(BiometricStatus::Pendiente)
+        .expect("s");
+    pending.sort_by_key(RecordId::to_hex);
+    let mut want = ids;
+    want.sort_by_key(RecordId::to_hex);
+    assert_eq!(pending, want);
+    assert!(store.status_index_current().expect("marker"));
+    // Once: a second open finds the marker and opens nothing.
+    assert_eq!(store.reindex_statuses(&keys(&f)).expect("again"), 0);
+}
+
+#[test]
+fn a_reindex_cut_short_leaves_no_marker_and_finishes_at_the_next_open() {
+    let f = fixture();
+    stale_index(&f, 3);
+    {
+        let store = Store::open(&f.path).expect("open");
+        // Killed after one rewrite: no marker.
+        assert_eq!(store.reindex_statuses_until(&keys(&f), 1).expect("cut"), 1);
+        assert!(!store.status_index_current().expect("marker"));
+    }
+    let store = Store::open(&f.path).expect("reopen");
+    assert_eq!(
+        store
+            .ids_with_status(BiometricStatus::Aprobado)
+            .expect("s")
+            .len(),
+        2
+    );
+    assert_eq!(store.reindex_statuses(&keys(&f)).expect("finish"), 2);
+    assert!(
+        store
+            .ids_with_status(BiometricStatus::Aprobado)
+            .expect("s")
+            .is_empty()
+    );
+    assert!(store.status_index_current().expect("marker"));
+}
