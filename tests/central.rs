@@ -149,6 +149,40 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
     let tmp = tempfile::tempdir().expect("tmp");
     let d = tmp.path();
     let c = station(d, "CENTRAL", "C1", None);
+    scenario(d, &c, &["central", "run"]);
+}
+
+/// The same scenario with `central run --search postgres://…` and one `central worker`
+/// process holding every shard (feature `postgres`, needs `HUELLA_PG_URL`); the search
+/// database then holds no CURP.
+#[cfg(feature = "postgres")]
+#[test]
+fn the_same_verdicts_come_from_the_sharded_search() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let c = station(d, "CENTRAL", "C1", None);
+    let db = pg::Database::create();
+    let _worker = pg::Worker::start(&c.home, &c.pass, &db.url);
+    let (first, second) = scenario(d, &c, &["central", "run", "--search", &db.url]);
+    let dump = std::process::Command::new("pg_dump")
+        .args(["--no-owner", &db.url])
+        .output()
+        .expect("pg_dump");
+    assert!(dump.status.success());
+    let text = String::from_utf8_lossy(&dump.stdout);
+    assert!(text.contains("gallery_fingers"));
+    for curp in [&first, &second] {
+        assert!(!text.contains(curp.as_str()), "CURP in the search database");
+        assert!(
+            !text.contains(&hex::encode(curp.as_bytes())),
+            "CURP as bytea hex"
+        );
+    }
+}
+
+/// Offices A and B, the hub, and the whole scenario with `run` as the central pass;
+/// returns the two CURPs (A's person, B's duplicate).
+fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String) {
     let key = ok(&huella(&c.home, &["central", "key"])).trim().to_owned();
     assert!(key.starts_with("age1"), "{key}");
     let a = station(d, "0901", "A", Some(&key));
@@ -167,14 +201,14 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
     assert!(verdict(&a, &first).is_null());
     sync(&a);
     sync(&c);
-    let out = c.run("admin", &["central", "run"]);
+    let out = c.run("admin", run);
     assert!(
         out.trim_end()
             .ends_with("central: examinados 1, registrados 1, casos 0"),
         "{out}"
     );
     // A second pass has nothing new to judge.
-    let out = c.run("admin", &["central", "run"]);
+    let out = c.run("admin", run);
     assert!(out.contains("examinados 0"), "{out}");
     sync(&c);
     sync(&a);
@@ -195,7 +229,7 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
     assert_ne!(first, second);
     sync(&b);
     sync(&c);
-    let out = c.run("admin", &["central", "run"]);
+    let out = c.run("admin", run);
     assert!(
         out.trim_end()
             .ends_with("central: examinados 1, registrados 0, casos 1"),
@@ -268,6 +302,92 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
     assert_eq!(status(&a, &first), "registrado");
     ok(&huella(&b.home, &["audit", "verify"]));
     ok(&huella(&c.home, &["audit", "verify"]));
+    (first, second)
+}
+
+/// A database and a worker process for the sharded search.
+#[cfg(feature = "postgres")]
+mod pg {
+    use std::io::{BufRead, BufReader, Read};
+    use std::path::Path;
+    use std::process::{Child, Command, Stdio};
+
+    /// A database of its own, dropped at the end.
+    pub struct Database {
+        admin: String,
+        name: String,
+        pub url: String,
+    }
+
+    impl Database {
+        pub fn create() -> Self {
+            let admin = std::env::var("HUELLA_PG_URL")
+                .expect("HUELLA_PG_URL (run `.ci/postgres start`; see docs/central.md)");
+            let mut b = [0u8; 8];
+            std::fs::File::open("/dev/urandom")
+                .and_then(|mut f| f.read_exact(&mut b))
+                .expect("urandom");
+            let name = format!("t_{:016x}", u64::from_le_bytes(b));
+            let o = Command::new("psql")
+                .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &admin, "-c"])
+                .arg(format!("CREATE DATABASE {name}"))
+                .output()
+                .expect("psql");
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+            let url = format!("{base}/{name}");
+            Database { admin, name, url }
+        }
+    }
+
+    impl Drop for Database {
+        fn drop(&mut self) {
+            let _ = Command::new("psql")
+                .args(["-X", "-q", &self.admin, "-c"])
+                .arg(format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ))
+                .output();
+        }
+    }
+
+    /// A `central worker` holding every shard; killed when dropped.
+    pub struct Worker(Child);
+
+    impl Worker {
+        /// Starts it and waits until it has loaded its shards.
+        pub fn start(home: &Path, pass: &Path, url: &str) -> Self {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_huella"))
+                .arg("--home")
+                .arg(home)
+                .args(["central", "worker", "--store", url, "--shards", "0-255"])
+                .args(["--lease-secs", "5", "--threads", "1", "--as", "admin"])
+                .arg("--passphrase-file")
+                .arg(pass)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn worker");
+            let out = child.stdout.take().expect("stdout");
+            let mut lines = BufReader::new(out).lines();
+            let loaded = lines
+                .by_ref()
+                .map_while(Result::ok)
+                .any(|l| l.starts_with("cargados 256 fragmentos"));
+            assert!(loaded, "the worker did not load its shards");
+            // Keep draining its output so it never blocks on a full pipe.
+            std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
+            Worker(child)
+        }
+    }
+
+    impl Drop for Worker {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
 }
 
 /// A hub on loopback trusting every roster in `rosters`.
