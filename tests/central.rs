@@ -164,6 +164,24 @@ fn the_same_verdicts_come_from_the_sharded_search() {
     let db = pg::Database::create();
     let _worker = pg::Worker::start(&c.home, &c.pass, &db.url);
     let (first, second) = scenario(d, &c, &["central", "run", "--search", &db.url]);
+    // The passes went through the search database: both people inserted, both searched.
+    let count = |sql: &str| {
+        let o = std::process::Command::new("psql")
+            .args(["-X", "-A", "-t", "-q", &db.url, "-c", sql])
+            .output()
+            .expect("psql");
+        String::from_utf8_lossy(&o.stdout).trim().to_owned()
+    };
+    assert_eq!(
+        count("SELECT count(DISTINCT reference_id) FROM gallery_fingers"),
+        "2"
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM abis_requests WHERE operation = 'IDENTIFY' AND answered_at IS NOT NULL"
+        ),
+        "2"
+    );
     let dump = std::process::Command::new("pg_dump")
         .args(["--no-owner", &db.url])
         .output()
