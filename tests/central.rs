@@ -208,7 +208,7 @@ fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String) {
     let rosters = [
         roster(&a, &d.join("a.lista")),
         roster(&b, &d.join("b.lista")),
-        roster(&c, &d.join("c.lista")),
+        roster(c, &d.join("c.lista")),
     ];
     let (_hub, url) = start_hub_trusting(&d.join("hub"), &rosters);
     let sync = |o: &Office| o.run("admin", &["sync", "--hub", &url]);
@@ -218,7 +218,7 @@ fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String) {
     assert_eq!(status(&a, &first), "aprobado");
     assert!(verdict(&a, &first).is_null());
     sync(&a);
-    sync(&c);
+    sync(c);
     let out = c.run("admin", run);
     assert!(
         out.trim_end()
@@ -228,7 +228,7 @@ fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String) {
     // A second pass has nothing new to judge.
     let out = c.run("admin", run);
     assert!(out.contains("examinados 0"), "{out}");
-    sync(&c);
+    sync(c);
     sync(&a);
     assert_eq!(status(&a, &first), "registrado");
     let v = verdict(&a, &first);
@@ -246,7 +246,7 @@ fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String) {
     let second = enroll_and_approve(&b, d, "12");
     assert_ne!(first, second);
     sync(&b);
-    sync(&c);
+    sync(c);
     let out = c.run("admin", run);
     assert!(
         out.trim_end()
@@ -266,7 +266,7 @@ fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String) {
     );
     let case_id = case["caso"].as_str().expect("case id").to_owned();
     // B sees the open case (verified), status still aprobado.
-    sync(&c);
+    sync(c);
     sync(&b);
     let v = verdict(&b, &second);
     assert_eq!(v["resultado"], "en_revision", "{v}");
@@ -309,7 +309,7 @@ fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String) {
     );
     let none = c.run("sup", &["central", "cases"]);
     assert!(none.contains("no hay casos"), "{none}");
-    sync(&c);
+    sync(c);
     sync(&b);
     assert_eq!(status(&b, &second), "rechazado");
     let v = verdict(&b, &second);

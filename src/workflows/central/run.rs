@@ -56,7 +56,7 @@ pub enum SearchAt {
 enum Searcher {
     InProcess(NationalGallery),
     #[cfg(feature = "postgres")]
-    Sharded(super::shards::national::ShardedGallery),
+    Sharded(Box<super::shards::national::ShardedGallery>),
 }
 
 impl Searcher {
@@ -64,9 +64,9 @@ impl Searcher {
         Ok(match at {
             SearchAt::InProcess => Searcher::InProcess(NationalGallery::new()),
             #[cfg(feature = "postgres")]
-            SearchAt::Sharded { url, timeout } => Searcher::Sharded(
+            SearchAt::Sharded { url, timeout } => Searcher::Sharded(Box::new(
                 super::shards::national::ShardedGallery::open(url, session, *timeout)?,
-            ),
+            )),
         })
     }
 
