@@ -61,6 +61,8 @@ enum Searcher {
 
 impl Searcher {
     fn open(session: &Session, at: &SearchAt) -> Result<Self, CentralError> {
+        #[cfg(not(feature = "postgres"))]
+        let _ = session;
         Ok(match at {
             SearchAt::InProcess => Searcher::InProcess(NationalGallery::new()),
             #[cfg(feature = "postgres")]
