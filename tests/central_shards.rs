@@ -401,3 +401,48 @@ fn two_workers_answer_with_the_mate_and_a_killed_workers_shards_are_taken_over()
         .get(0);
     assert_eq!(open_probes, 0);
 }
+
+#[test]
+fn a_bad_shard_range_and_a_foreign_gallery_key_are_worded_in_both_languages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Database::create();
+    let (home, pass) = central_home(dir.path());
+    let worker = |lang: &str, shards: &str| {
+        huella(
+            &home,
+            &[
+                "--lang",
+                lang,
+                "central",
+                "worker",
+                "--store",
+                &db.url,
+                "--shards",
+                shards,
+                "--as",
+                "admin",
+                "--passphrase-file",
+                s(&pass),
+            ],
+        )
+    };
+    let es = worker("es", "200-100");
+    assert!(!es.status.success());
+    let text = String::from_utf8_lossy(&es.stderr);
+    assert!(text.contains("se espera un rango A-B"), "{text}");
+    let en = worker("en", "0-256");
+    assert!(!en.status.success());
+    let text = String::from_utf8_lossy(&en.stderr);
+    assert!(text.contains("expected a range A-B"), "{text}");
+    // A gallery key wrapped to another central node does not open with this one's identity.
+    let mut client = tables::connect(&db.url, "test").expect("connect");
+    let other = huella_keys::StationSecrets::generate("C9", "OTRA");
+    GalleryKey::create(&mut client, &other.public().office_recipient).expect("key");
+    let en = worker("en", "0-255");
+    assert!(!en.status.success());
+    let text = String::from_utf8_lossy(&en.stderr);
+    assert!(
+        text.contains("the gallery key does not open with this station's identity"),
+        "{text}"
+    );
+}
