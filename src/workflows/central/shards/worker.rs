@@ -158,32 +158,22 @@ impl Worker {
     /// One round: renew and claim leases when due, follow the gallery, answer identifies.
     /// Returns whether it did any work.
     pub fn step(&mut self, events: &mut dyn FnMut(WorkerEvent)) -> Result<bool, ShardError> {
-        let due = self
-            .renewed
-            .is_none_or(|t| t.elapsed() >= self.opts.lease / 3);
         let mut busy = false;
-        if due {
+        if self.renewal_due() {
             self.renew_and_claim(events)?;
             busy = true;
         }
-        busy |= self.follow()?;
+        busy |= self.follow(events)?;
         busy |= self.answer(events)?;
         Ok(busy)
     }
 
     fn renew_and_claim(&mut self, events: &mut dyn FnMut(WorkerEvent)) -> Result<(), ShardError> {
+        self.renew(events)?;
+        // Follow before loading new shards, so they are loaded up to the same sequence.
+        self.follow(events)?;
         let held: Vec<i16> = self.held.iter().copied().collect();
         let secs = self.lease_secs();
-        let kept = lease::renew(&mut self.client, &self.opts.name, &held, secs, self.loaded)?;
-        self.renewed = Some(Instant::now());
-        let lost: Vec<i16> = held.iter().copied().filter(|s| !kept.contains(s)).collect();
-        if !lost.is_empty() {
-            self.drop_shards(&lost);
-            events(WorkerEvent::Lost { shards: lost });
-        }
-        // Follow before loading new shards, so they are loaded up to the same sequence.
-        self.follow()?;
-        let held: Vec<i16> = self.held.iter().copied().collect();
         let claimed = lease::claim(
             &mut self.client,
             &self.opts.name,
@@ -194,27 +184,39 @@ impl Worker {
         )?;
         if !claimed.is_empty() {
             let started = Instant::now();
-            let (fingers, skipped) = self.load(&claimed)?;
+            // Held from now on, so that the renewals during a long load keep them.
             self.held.extend(claimed.iter().copied());
-            // Loading may take longer than a lease: renew at once.
-            let all: Vec<i16> = self.held.iter().copied().collect();
-            let kept = lease::renew(&mut self.client, &self.opts.name, &all, secs, self.loaded)?;
-            self.renewed = Some(Instant::now());
-            let lost: Vec<i16> = all.iter().copied().filter(|s| !kept.contains(s)).collect();
-            if !lost.is_empty() {
-                self.drop_shards(&lost);
-                events(WorkerEvent::Lost {
-                    shards: lost.clone(),
-                });
-            }
+            let (fingers, skipped) = self.load_rows(&claimed, i64::MIN, self.loaded, events)?;
             events(WorkerEvent::Loaded {
-                shards: claimed.into_iter().filter(|s| !lost.contains(s)).collect(),
+                shards: claimed
+                    .into_iter()
+                    .filter(|s| self.held.contains(s))
+                    .collect(),
                 fingers,
                 skipped,
                 millis: started.elapsed().as_millis(),
             });
         }
         Ok(())
+    }
+
+    /// Renews every held lease and drops the shards it no longer holds.
+    fn renew(&mut self, events: &mut dyn FnMut(WorkerEvent)) -> Result<(), ShardError> {
+        let held: Vec<i16> = self.held.iter().copied().collect();
+        let secs = self.lease_secs();
+        let kept = lease::renew(&mut self.client, &self.opts.name, &held, secs, self.loaded)?;
+        self.renewed = Some(Instant::now());
+        let lost: Vec<i16> = held.iter().copied().filter(|s| !kept.contains(s)).collect();
+        if !lost.is_empty() {
+            self.drop_shards(&lost);
+            events(WorkerEvent::Lost { shards: lost });
+        }
+        Ok(())
+    }
+
+    fn renewal_due(&self) -> bool {
+        self.renewed
+            .is_none_or(|t| t.elapsed() >= self.opts.lease / 3)
     }
 
     fn drop_shards(&mut self, shards: &[i16]) {
@@ -227,54 +229,76 @@ impl Worker {
             .retain_people(|p| !dropped.contains(&shard_of(p)));
     }
 
-    /// Loads the fingers of `shards` with sequence ≤ the worker's loaded sequence.
-    fn load(&mut self, shards: &[i16]) -> Result<(usize, usize), ShardError> {
-        let rows = self.fetch_fingers(shards, i64::MIN, self.loaded)?;
-        Ok(self.add_rows(rows))
-    }
-
-    /// Fingers of `shards` with `after < seq ≤ upto`, read in bounded pages through a portal.
-    fn fetch_fingers(
+    /// Loads the fingers of `shards` (those still held) with `after < seq ≤ upto`, in pages
+    /// of [`FETCH_ROWS`] ordered by (seq, reference, finger), renewing the leases between
+    /// pages when due so that a load longer than a lease keeps them. Rows too large or with
+    /// an over-long reference are skipped by the query. Returns (fingers added, rows that
+    /// did not open).
+    fn load_rows(
         &mut self,
         shards: &[i16],
         after: i64,
         upto: i64,
-    ) -> Result<Vec<FingerRow>, ShardError> {
-        let mut tx = self.client.transaction()?;
-        let stmt = tx.prepare(
-            "SELECT reference_id, finger, shard, seq, sealed FROM gallery_fingers \
-             WHERE shard = ANY($1) AND seq > $2 AND seq <= $3 AND length(sealed) <= $4 \
-               AND length(reference_id) <= 128 \
-             ORDER BY seq",
-        )?;
+        events: &mut dyn FnMut(WorkerEvent),
+    ) -> Result<(usize, usize), ShardError> {
         let max = MAX_SEALED as i32;
-        let portal = tx.bind(&stmt, &[&shards, &after, &upto, &max])?;
-        let mut out = Vec::new();
+        let (mut cursor_seq, mut cursor_ref, mut cursor_finger) = (after, String::new(), -1i16);
+        let (mut added, mut skipped) = (0, 0);
         loop {
-            let page = tx.query_portal(&portal, FETCH_ROWS)?;
-            let n = page.len();
-            for r in page {
-                let (Ok(reference), Ok(finger), Ok(seq), Ok(sealed)) = (
-                    r.try_get::<_, String>(0),
-                    r.try_get::<_, i16>(1),
-                    r.try_get::<_, i64>(3),
-                    r.try_get::<_, Vec<u8>>(4),
-                ) else {
-                    continue;
+            let wanted: Vec<i16> = shards
+                .iter()
+                .copied()
+                .filter(|s| self.held.contains(s))
+                .collect();
+            if wanted.is_empty() {
+                break;
+            }
+            let rows = self.client.query(
+                "SELECT reference_id, finger, seq, sealed FROM gallery_fingers \
+                 WHERE shard = ANY($1) AND seq > $2 AND seq <= $3 \
+                   AND (seq, reference_id, finger) > ($4, $5, $6) \
+                   AND length(sealed) <= $7 AND length(reference_id) <= 128 \
+                 ORDER BY seq, reference_id, finger LIMIT $8",
+                &[
+                    &wanted,
+                    &after,
+                    &upto,
+                    &cursor_seq,
+                    &cursor_ref,
+                    &cursor_finger,
+                    &max,
+                    &i64::from(FETCH_ROWS),
+                ],
+            )?;
+            let n = rows.len();
+            let mut page = Vec::with_capacity(n);
+            for r in rows {
+                let bad = || ShardError::BadRow {
+                    table: "gallery_fingers",
                 };
-                out.push(FingerRow {
+                let reference: String = r.try_get(0).map_err(|_| bad())?;
+                let finger: i16 = r.try_get(1).map_err(|_| bad())?;
+                let seq: i64 = r.try_get(2).map_err(|_| bad())?;
+                let sealed: Vec<u8> = r.try_get(3).map_err(|_| bad())?;
+                (cursor_seq, cursor_ref, cursor_finger) = (seq, reference.clone(), finger);
+                page.push(FingerRow {
                     reference,
                     finger: finger.clamp(0, 10) as u8,
                     seq,
                     sealed,
                 });
             }
+            let (a, k) = self.add_rows(page);
+            added += a;
+            skipped += k;
             if n < FETCH_ROWS as usize {
                 break;
             }
+            if self.renewal_due() {
+                self.renew(events)?;
+            }
         }
-        tx.commit()?;
-        Ok(out)
+        Ok((added, skipped))
     }
 
     /// Unseals and prepares `rows` on the worker's threads and adds them to the gallery;
@@ -324,15 +348,15 @@ impl Worker {
     }
 
     /// Follows inserts and deletes up to the gallery head; returns whether anything moved.
-    fn follow(&mut self) -> Result<bool, ShardError> {
+    fn follow(&mut self, events: &mut dyn FnMut(WorkerEvent)) -> Result<bool, ShardError> {
         let head = tables::head(&mut self.client)?;
         if head <= self.loaded {
             return Ok(false);
         }
         let held: Vec<i16> = self.held.iter().copied().collect();
         if !held.is_empty() {
-            let rows = self.fetch_fingers(&held, self.loaded, head)?;
-            self.add_rows(rows);
+            self.load_rows(&held, self.loaded, head, events)?;
+            let held: Vec<i16> = self.held.iter().copied().collect();
             let deleted = self.client.query(
                 "SELECT reference_id FROM gallery_deletions \
                  WHERE shard = ANY($1) AND seq > $2 AND seq <= $3 AND length(reference_id) <= 128",
