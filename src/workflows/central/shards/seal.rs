@@ -76,8 +76,8 @@ impl GalleryKey {
 
     /// Seals one finger's template for `reference`.
     pub fn seal_finger(&self, reference: &str, finger: u8, template: &Template) -> Vec<u8> {
-        self.0
-            .seal(&template.encode(), &finger_context(reference, finger))
+        let plain = zeroize::Zeroizing::new(template.encode());
+        self.0.seal(&plain, &finger_context(reference, finger))
     }
 
     /// Opens a finger sealed by [`GalleryKey::seal_finger`] for the same reference and finger.
@@ -108,7 +108,7 @@ impl GalleryKey {
     pub fn seal_probe(&self, request: &str, fingers: &[(u8, Template)]) -> Vec<u8> {
         let mut plain = zeroize::Zeroizing::new(Vec::new());
         for (position, t) in fingers.iter().take(MAX_PROBE_FINGERS) {
-            let bytes = t.encode();
+            let bytes = zeroize::Zeroizing::new(t.encode());
             plain.push(*position);
             plain.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
             plain.extend_from_slice(&bytes);

@@ -311,7 +311,7 @@ impl Worker {
             let handles: Vec<_> = rows
                 .chunks(chunk)
                 .map(|part| {
-                    s.spawn(move || {
+                    let h = s.spawn(move || {
                         part.iter()
                             .map(|r| {
                                 key.open_finger(&r.reference, r.finger, &r.sealed)
@@ -319,12 +319,15 @@ impl Worker {
                                     .map(|t| prepare(&t))
                             })
                             .collect::<Vec<_>>()
-                    })
+                    });
+                    (part.len(), h)
                 })
                 .collect();
+            // A chunk whose thread failed counts as unreadable rows, in place, so that every
+            // prepared finger stays paired with its own row.
             handles
                 .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
+                .flat_map(|(len, h)| h.join().unwrap_or_else(|_| vec![None; len]))
                 .collect()
         });
         let (mut added, mut skipped) = (0, 0);
