@@ -150,6 +150,58 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
     let tmp = tempfile::tempdir().expect("tmp");
     let d = tmp.path();
     let c = station(d, "CENTRAL", "C1", None);
+    scenario(d, &c, &["central", "run"]);
+}
+
+/// The same scenario with `central run --search postgres://…` and one `central worker`
+/// process holding every shard (feature `postgres`, needs `HUELLA_PG_URL`); the search
+/// database then holds no CURP.
+#[cfg(feature = "postgres")]
+#[test]
+fn the_same_verdicts_come_from_the_sharded_search() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let c = station(d, "CENTRAL", "C1", None);
+    let db = pg::Database::create();
+    let _worker = pg::Worker::start(&c.home, &c.pass, &db.url);
+    let (first, second) = scenario(d, &c, &["central", "run", "--search", &db.url]);
+    // The passes went through the search database: both people inserted, both searched.
+    let count = |sql: &str| {
+        let o = std::process::Command::new("psql")
+            .args(["-X", "-A", "-t", "-q", &db.url, "-c", sql])
+            .output()
+            .expect("psql");
+        String::from_utf8_lossy(&o.stdout).trim().to_owned()
+    };
+    assert_eq!(
+        count("SELECT count(DISTINCT reference_id) FROM gallery_fingers"),
+        "2"
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM abis_requests WHERE operation = 'IDENTIFY' AND answered_at IS NOT NULL"
+        ),
+        "2"
+    );
+    let dump = std::process::Command::new("pg_dump")
+        .args(["--no-owner", &db.url])
+        .output()
+        .expect("pg_dump");
+    assert!(dump.status.success());
+    let text = String::from_utf8_lossy(&dump.stdout);
+    assert!(text.contains("gallery_fingers"));
+    for curp in [&first, &second] {
+        assert!(!text.contains(curp.as_str()), "CURP in the search database");
+        assert!(
+            !text.contains(&hex::encode(curp.as_bytes())),
+            "CURP as bytea hex"
+        );
+    }
+}
+
+/// Offices A and B, the hub, and the whole scenario with `run` as the central pass;
+/// returns the two CURPs (A's person, B's duplicate).
+fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String) {
     let key = ok(&huella(&c.home, &["central", "key"])).trim().to_owned();
     assert!(key.starts_with("age1"), "{key}");
     let a = station(d, "0901", "A", Some(&key));
@@ -157,7 +209,7 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
     let rosters = [
         roster(&a, &d.join("a.lista")),
         roster(&b, &d.join("b.lista")),
-        roster(&c, &d.join("c.lista")),
+        roster(c, &d.join("c.lista")),
     ];
     let (_hub, url) = start_hub_trusting(&d.join("hub"), &rosters);
     let sync = |o: &Office| o.run("admin", &["sync", "--hub", &url]);
@@ -167,17 +219,17 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
     assert_eq!(status(&a, &first), "aprobado");
     assert!(verdict(&a, &first).is_null());
     sync(&a);
-    sync(&c);
-    let out = c.run("admin", &["central", "run"]);
+    sync(c);
+    let out = c.run("admin", run);
     assert!(
         out.trim_end()
             .ends_with("central: examinados 1, registrados 1, casos 0"),
         "{out}"
     );
     // A second pass has nothing new to judge.
-    let out = c.run("admin", &["central", "run"]);
+    let out = c.run("admin", run);
     assert!(out.contains("examinados 0"), "{out}");
-    sync(&c);
+    sync(c);
     sync(&a);
     assert_eq!(status(&a, &first), "registrado");
     let v = verdict(&a, &first);
@@ -195,8 +247,8 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
     let second = enroll_and_approve(&b, d, "12");
     assert_ne!(first, second);
     sync(&b);
-    sync(&c);
-    let out = c.run("admin", &["central", "run"]);
+    sync(c);
+    let out = c.run("admin", run);
     assert!(
         out.trim_end()
             .ends_with("central: examinados 1, registrados 0, casos 1"),
@@ -215,7 +267,7 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
     );
     let case_id = case["caso"].as_str().expect("case id").to_owned();
     // B sees the open case (verified), status still aprobado.
-    sync(&c);
+    sync(c);
     sync(&b);
     let v = verdict(&b, &second);
     assert_eq!(v["resultado"], "en_revision", "{v}");
@@ -292,7 +344,7 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
     );
     let none = c.run("sup", &["central", "cases"]);
     assert!(none.contains("no hay casos"), "{none}");
-    sync(&c);
+    sync(c);
     sync(&b);
     assert_eq!(status(&b, &second), "rechazado");
     let v = verdict(&b, &second);
@@ -335,6 +387,92 @@ fn a_person_becomes_registrado_and_a_national_duplicate_is_decided_centrally() {
     assert_eq!(at_c[0]["estado_biometrico"], "restringido", "{at_c}");
     ok(&huella(&b.home, &["audit", "verify"]));
     ok(&huella(&c.home, &["audit", "verify"]));
+    (first, second)
+}
+
+/// A database and a worker process for the sharded search.
+#[cfg(feature = "postgres")]
+mod pg {
+    use std::io::{BufRead, BufReader, Read};
+    use std::path::Path;
+    use std::process::{Child, Command, Stdio};
+
+    /// A database of its own, dropped at the end.
+    pub struct Database {
+        admin: String,
+        name: String,
+        pub url: String,
+    }
+
+    impl Database {
+        pub fn create() -> Self {
+            let admin = std::env::var("HUELLA_PG_URL")
+                .expect("HUELLA_PG_URL (run `.ci/postgres start`; see docs/central.md)");
+            let mut b = [0u8; 8];
+            std::fs::File::open("/dev/urandom")
+                .and_then(|mut f| f.read_exact(&mut b))
+                .expect("urandom");
+            let name = format!("t_{:016x}", u64::from_le_bytes(b));
+            let o = Command::new("psql")
+                .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &admin, "-c"])
+                .arg(format!("CREATE DATABASE {name}"))
+                .output()
+                .expect("psql");
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+            let url = format!("{base}/{name}");
+            Database { admin, name, url }
+        }
+    }
+
+    impl Drop for Database {
+        fn drop(&mut self) {
+            let _ = Command::new("psql")
+                .args(["-X", "-q", &self.admin, "-c"])
+                .arg(format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ))
+                .output();
+        }
+    }
+
+    /// A `central worker` holding every shard; killed when dropped.
+    pub struct Worker(Child);
+
+    impl Worker {
+        /// Starts it and waits until it has loaded its shards.
+        pub fn start(home: &Path, pass: &Path, url: &str) -> Self {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_huella"))
+                .arg("--home")
+                .arg(home)
+                .args(["central", "worker", "--store", url, "--shards", "0-255"])
+                .args(["--lease-secs", "5", "--threads", "1", "--as", "admin"])
+                .arg("--passphrase-file")
+                .arg(pass)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn worker");
+            let out = child.stdout.take().expect("stdout");
+            let mut lines = BufReader::new(out).lines();
+            let loaded = lines
+                .by_ref()
+                .map_while(Result::ok)
+                .any(|l| l.starts_with("cargados 256 fragmentos"));
+            assert!(loaded, "the worker did not load its shards");
+            // Keep draining its output so it never blocks on a full pipe.
+            std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
+            Worker(child)
+        }
+    }
+
+    impl Drop for Worker {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
 }
 
 /// A hub on loopback trusting every roster in `rosters`.

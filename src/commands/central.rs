@@ -1,6 +1,7 @@
-//! `huella central key|run|cases|decide|show`: the central node from the shell. `key` prints
-//! the public key stations give to `init --central`; `run` is one pass of the national
-//! duplicate search over the approved records received; `cases` lists the duplicate cases and
+//! `huella central key|run|cases|decide|show|worker`: the central node from the shell. `key`
+//! prints the public key stations give to `init --central`; `run` is one pass of the national
+//! duplicate search over the approved records received (in this process, or on the sharded
+//! search with `--search postgres://…`, whose `worker`s run on other machines); `cases` lists the duplicate cases and
 //! `decide` settles one (the supervisor's passphrase is read again); `show` tells, at any
 //! station, the newest central verdict of a person and whether this station accepts it.
 
@@ -37,7 +38,35 @@ pub enum CentralAction {
     /// One pass over the approved records received: registers them or opens duplicate cases;
     /// last line `central: examinados N, registrados R, casos C`.
     Run {
+        /// Search on the sharded national search in PostgreSQL (postgres://…), answered by
+        /// `central worker` processes, instead of in this process.
+        #[arg(long, value_name = "URL")]
+        search: Option<String>,
+        /// Longest wait, in seconds, for every shard to answer one search (with --search).
+        #[arg(long, default_value_t = 120, value_name = "SECS")]
+        search_timeout: u64,
         /// The acting officer.
+        #[command(flatten)]
+        who: AsUser,
+    },
+    /// A worker of the sharded national search: leases the shards of --shards (and takes
+    /// over expired ones), holds their templates in memory and answers searches until
+    /// killed. Lines: `trabajador NAME`, `cargados N fragmentos, H huellas, M ms`,
+    /// `perdidos N fragmentos`, `respondida ID: N fragmentos`.
+    Worker {
+        /// The search database (postgres://user@host:port/db).
+        #[arg(long, value_name = "URL")]
+        store: String,
+        /// This worker's shard range, A-B within 0-255.
+        #[arg(long, default_value = "0-255", value_name = "A-B")]
+        shards: String,
+        /// Lease length in seconds (renewed every third of it).
+        #[arg(long, default_value_t = 30, value_name = "SECS")]
+        lease_secs: u64,
+        /// Threads for loading and searching.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// An officer of the central node (its identity opens the gallery key).
         #[command(flatten)]
         who: AsUser,
     },
@@ -95,9 +124,14 @@ pub fn run(home: &Home, args: CentralArgs) -> Result<()> {
             out::line(central::central_key(home)?)?;
             Ok(())
         }
-        CentralAction::Run { who } => {
+        CentralAction::Run {
+            search,
+            search_timeout,
+            who,
+        } => {
+            let at = search_at(search, search_timeout)?;
             let session = Session::open(home, &who.user, &who.passphrase_file)?;
-            let r = run::run(&session)?;
+            let r = run::run_at(&session, &at)?;
             for id in &r.registered {
                 out::line(format_args!("{id}\tregistrado"))?;
             }
@@ -136,7 +170,72 @@ pub fn run(home: &Home, args: CentralArgs) -> Result<()> {
             Ok(())
         }
         CentralAction::Show { curp, json, who } => show(home, &curp, json, &who),
+        CentralAction::Worker {
+            store,
+            shards,
+            lease_secs,
+            threads,
+            who,
+        } => worker(home, &store, &shards, lease_secs, threads, &who),
     }
+}
+
+/// Where `central run` searches: in this process, or the sharded search at `url`.
+fn search_at(url: Option<String>, timeout_secs: u64) -> Result<run::SearchAt> {
+    let Some(url) = url else {
+        return Ok(run::SearchAt::InProcess);
+    };
+    #[cfg(feature = "postgres")]
+    {
+        Ok(run::SearchAt::Sharded {
+            url,
+            timeout: std::time::Duration::from_secs(timeout_secs.max(1)),
+        })
+    }
+    #[cfg(not(feature = "postgres"))]
+    {
+        let _ = (url, timeout_secs);
+        Err(CliError::NoPostgresSearch.into())
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn worker(
+    home: &Home,
+    store: &str,
+    shards: &str,
+    lease_secs: u64,
+    threads: usize,
+    who: &AsUser,
+) -> Result<()> {
+    use crate::workflows::central::shards::{ShardRange, worker};
+    let range = ShardRange::parse(shards)?;
+    let session = Session::open(home, &who.user, &who.passphrase_file)?;
+    let opts = worker::WorkerOptions {
+        range,
+        lease: std::time::Duration::from_secs(lease_secs.clamp(1, 3600)),
+        threads: threads.clamp(1, 256),
+        name: worker::default_name(),
+    };
+    let w = worker::Worker::open(store, &session.credential.station, opts)?;
+    drop(session);
+    // A worker is a server: it keeps answering when nobody reads its output.
+    out::server_line(words::worker_started(w.name()));
+    out::server_line(CentralSay::WorkerReady { shards });
+    worker::run(w, &mut |e| out::server_line(words::worker_event(&e)))?;
+    Ok(())
+}
+
+#[cfg(not(feature = "postgres"))]
+fn worker(
+    _home: &Home,
+    _store: &str,
+    _shards: &str,
+    _lease_secs: u64,
+    _threads: usize,
+    _who: &AsUser,
+) -> Result<()> {
+    Err(CliError::NoPostgresSearch.into())
 }
 
 fn list(home: &Home, json: bool, who: &AsUser) -> Result<()> {

@@ -132,6 +132,14 @@ impl Gallery {
         });
     }
 
+    /// Keeps only the fingers of the people for whom `keep(name)` is true (a worker dropping
+    /// a shard, a deleted person).
+    pub fn retain_people(&mut self, keep: impl Fn(&str) -> bool) {
+        let kept: Vec<bool> = self.people.iter().map(|p| keep(p)).collect();
+        self.entries
+            .retain(|e| kept.get(e.person as usize).copied().unwrap_or(false));
+    }
+
     /// Searches the gallery with one or more probe fingers of one person.
     pub fn search(&self, probes: &[Finger], opts: &SearchOptions) -> Vec<Candidate> {
         if self.entries.is_empty() || probes.is_empty() {
@@ -324,6 +332,28 @@ mod tests {
         assert_eq!(r2.first().map(|c| c.person.as_str()), Some("persona-23"));
         assert!(r2[0].evidence > r[0].evidence);
         assert_eq!(r2[0].fingers.len(), 2);
+    }
+
+    #[test]
+    fn dropped_people_are_no_longer_found() {
+        let mut g = Gallery::new();
+        for p in 0..3u64 {
+            g.add(&format!("p{p}"), 1, &random_template(p, 30));
+        }
+        g.retain_people(|p| p != "p1");
+        assert_eq!(g.len(), 2);
+        let r = g.search(
+            &[Finger::new(1, &random_template(1, 30))],
+            &SearchOptions::default(),
+        );
+        assert!(r.iter().all(|c| c.person != "p1"));
+        // Added again after a drop, the person is found again.
+        g.add("p1", 1, &random_template(1, 30));
+        let r = g.search(
+            &[Finger::new(1, &random_template(1, 30))],
+            &SearchOptions::default(),
+        );
+        assert_eq!(r.first().map(|c| c.person.as_str()), Some("p1"));
     }
 
     #[test]

@@ -42,6 +42,30 @@ pub fn verdict_line(outcome: &str, verified: bool) -> String {
     )
 }
 
+/// `central worker`: its first line (contract): `trabajador NAME`.
+pub fn worker_started(name: &str) -> String {
+    format!("trabajador {name}")
+}
+
+/// `central worker`: one line per event (contract).
+#[cfg(feature = "postgres")]
+pub fn worker_event(e: &crate::workflows::central::shards::worker::WorkerEvent) -> String {
+    use crate::workflows::central::shards::worker::WorkerEvent as E;
+    match e {
+        E::Loaded {
+            shards,
+            fingers,
+            skipped,
+            millis,
+        } => format!(
+            "cargados {} fragmentos, {fingers} huellas, {millis} ms, {skipped} ilegibles",
+            shards.len()
+        ),
+        E::Lost { shards } => format!("perdidos {} fragmentos", shards.len()),
+        E::Answered { request, shards } => format!("respondida {request}: {shards} fragmentos"),
+    }
+}
+
 /// Lines of `huella central` a person reads.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
@@ -63,6 +87,11 @@ pub enum CentralSay<'a> {
     },
     /// "Biométrico registrado".
     Registered,
+    /// A search worker started on its shard range.
+    WorkerReady {
+        /// The range given (`0-127`).
+        shards: &'a str,
+    },
 }
 
 impl Display for CentralSay<'_> {
@@ -108,6 +137,14 @@ impl Display for CentralSay<'_> {
             }
             (Lang::Es, CentralSay::Registered) => f.write_str("Biométrico registrado"),
             (Lang::En, CentralSay::Registered) => f.write_str("Biometrics registered"),
+            (Lang::Es, CentralSay::WorkerReady { shards }) => write!(
+                f,
+                "trabajador de la búsqueda nacional en marcha: fragmentos {shards} y los que otros dejen vencer; detenerlo con Ctrl-C"
+            ),
+            (Lang::En, CentralSay::WorkerReady { shards }) => write!(
+                f,
+                "national search worker running: shards {shards} and any others let expire; stop it with Ctrl-C"
+            ),
         }
     }
 }
@@ -126,9 +163,34 @@ pub fn refusal_en(r: VerdictRefusal) -> &'static str {
     }
 }
 
+/// English wording of a sharded search error (`None`: the cause below words it).
+#[cfg(feature = "postgres")]
+pub fn shard_error_en(e: &crate::workflows::central::shards::ShardError) -> Option<String> {
+    use crate::workflows::central::shards::ShardError as S;
+    Some(match e {
+        S::Database(e) => format!("national search database: {e}"),
+        S::SchemaNewer { found, known } => format!(
+            "the national search database has schema version {found} and this program knows up to {known}: update huella"
+        ),
+        S::NoGalleryKey => "the national search database has no gallery key: run `huella central run --search …` at the central node first".to_owned(),
+        S::GalleryKeyNotOurs => "the gallery key does not open with this station's identity: use the central node's home".to_owned(),
+        S::GalleryKeyExists => "the national search database already has a gallery key".to_owned(),
+        S::ReferenceExists(r) => format!("reference {r} was already inserted in the national gallery"),
+        S::ReferenceNotFound(r) => format!("reference {r} is not in the national gallery"),
+        S::BadRange(r) => format!("--shards {r}: expected a range A-B within 0 and 255 (e.g. 0-127)"),
+        S::Unanswered { missing, first } => format!(
+            "the national search did not answer in time: {missing} of 256 shards missing (the first, {first}); check that workers cover every shard"
+        ),
+        S::BadRow { table } => format!("damaged row in table {table} of the national search"),
+        _ => return None,
+    })
+}
+
 /// English wording of a central workflow error (`None`: the cause below words it).
 pub fn error_en(e: &CentralError) -> Option<String> {
     Some(match e {
+        #[cfg(feature = "postgres")]
+        CentralError::Shards(s) => return shard_error_en(s),
         CentralError::NotSupervisor => {
             "only a central supervisor or administrator decides duplicate cases".to_owned()
         }

@@ -358,6 +358,10 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
             f,
             "this program was built without PostgreSQL support; build it with `--features postgres` or drop --store to keep the hub in its folder"
         ),
+        CliError::NoPostgresSearch => write!(
+            f,
+            "this program was built without PostgreSQL support; the sharded national search (central worker, central run --search) needs `--features postgres`; without --search the search runs in this process"
+        ),
         CliError::UnknownStore { store } => write!(
             f,
             "--store {store}: expected an address postgres://user@host:port/database"
@@ -415,6 +419,10 @@ pub fn error(e: &(dyn Error + 'static)) -> Option<String> {
     }
     if let Some(e) = e.downcast_ref::<crate::workflows::central::CentralError>() {
         return super::central::error_en(e);
+    }
+    #[cfg(feature = "postgres")]
+    if let Some(e) = e.downcast_ref::<crate::workflows::central::shards::ShardError>() {
+        return super::central::shard_error_en(e);
     }
     if let Some(e) = e.downcast_ref::<OfficerFingerError>() {
         return officer_finger(e);

@@ -83,6 +83,9 @@ pub enum CliError {
     Device(huella_devices::DeviceError),
     /// `hub --store postgres://…` on a binary built without the `postgres` feature.
     NoPostgres,
+    /// `central worker` or `central run --search` on a binary built without the `postgres`
+    /// feature.
+    NoPostgresSearch,
     /// `hub --store` with something that is not a PostgreSQL URL.
     UnknownStore {
         /// What was given (without any password it held).

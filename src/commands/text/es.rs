@@ -343,6 +343,10 @@ pub fn error_text(e: &CliError, f: &mut Formatter<'_>) -> Result {
             f,
             "este programa se compiló sin soporte de PostgreSQL; compílelo con `--features postgres` o quite --store para guardar en la carpeta del concentrador"
         ),
+        CliError::NoPostgresSearch => write!(
+            f,
+            "este programa se compiló sin soporte de PostgreSQL; la búsqueda nacional repartida (central worker, central run --search) necesita `--features postgres`; sin --search la búsqueda se hace en este proceso"
+        ),
         CliError::UnknownStore { store } => write!(
             f,
             "--store {store}: se espera una dirección postgres://usuario@servidor:puerto/base"

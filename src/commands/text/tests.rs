@@ -356,6 +356,7 @@ fn errors() -> Vec<CliError> {
         },
         CliError::HubInUse { dir: p() },
         CliError::NoPostgres,
+        CliError::NoPostgresSearch,
         CliError::UnknownStore {
             store: "mysql://x".into(),
         },

@@ -1,7 +1,8 @@
 //! The national gallery of the central node: the templates of every person already
 //! registered (or under a duplicate case), in memory, searched with the fingers of a newly
-//! approved person. One process, one full scan: the sharded search of many machines is the
-//! later step (docs/central.md).
+//! approved person. One process, one full scan (the default); the sharded search of many
+//! machines (`shards`, feature `postgres`) judges its merged candidates with [`judge_hits`]
+//! too.
 //!
 //! This module owns loading templates and judging hits. It must not write records.
 
@@ -11,7 +12,7 @@ use huella_sync::{BlobKind, RecordId};
 
 use super::CentralError;
 use crate::matching::duplicate;
-use crate::matching::{Finger, Gallery, SearchOptions, Template, threshold_for_fmr};
+use crate::matching::{Candidate, Finger, Gallery, SearchOptions, Template, threshold_for_fmr};
 use crate::workflows::session::Session;
 
 /// False-match rate at which one finger counts as matching (the office search's, 1e-4; the
@@ -67,28 +68,48 @@ impl NationalGallery {
         if probes.is_empty() || self.gallery.is_empty() {
             return Vec::new();
         }
-        let threshold = threshold_for_fmr(NATIONAL_FMR);
-        let me = id.to_hex();
-        let people = self.loaded.len();
-        self.gallery
-            .search(probes, &SearchOptions::default())
-            .into_iter()
-            .filter(|c| c.person != me)
-            .filter_map(|c| {
-                duplicate::judge(&c, probes.len(), people)?;
-                Some(NationalHit {
-                    id: RecordId::parse(&c.person)?,
-                    score: c.best_score,
-                    evidence: c.evidence,
-                    fingers: c.fingers.iter().filter(|f| f.2 >= threshold).count(),
-                })
-            })
-            .collect()
+        let found = self.gallery.search(probes, &SearchOptions::default());
+        judge_hits(id, probes.len(), self.loaded.len(), found)
     }
+}
+
+/// The hits among `found` for a search with `probe_fingers` fingers of `id` in a gallery of
+/// `people` people: `id` itself left out, each candidate judged by the fused decision
+/// (`matching::duplicate::judge`). The in-process and the sharded search both judge here.
+pub fn judge_hits(
+    id: RecordId,
+    probe_fingers: usize,
+    people: usize,
+    found: Vec<Candidate>,
+) -> Vec<NationalHit> {
+    let threshold = threshold_for_fmr(NATIONAL_FMR);
+    let me = id.to_hex();
+    found
+        .into_iter()
+        .filter(|c| c.person != me)
+        .filter_map(|c| {
+            duplicate::judge(&c, probe_fingers, people)?;
+            Some(NationalHit {
+                id: RecordId::parse(&c.person)?,
+                score: c.best_score,
+                evidence: c.evidence,
+                fingers: c.fingers.iter().filter(|f| f.2 >= threshold).count(),
+            })
+        })
+        .collect()
 }
 
 /// The prepared fingers of record `id` (templates that do not decode are left out).
 pub fn fingers_of(session: &Session, id: RecordId) -> Result<Vec<Finger>, CentralError> {
+    Ok(templates_of(session, id)?
+        .iter()
+        .map(|(position, t)| Finger::new(*position, t))
+        .collect())
+}
+
+/// The finger templates of record `id` with their ISO positions (templates that do not
+/// decode are left out).
+pub fn templates_of(session: &Session, id: RecordId) -> Result<Vec<(u8, Template)>, CentralError> {
     let keys = session.keys();
     let open = session.store.open_record(&keys, id)?;
     let mut out = Vec::new();
@@ -98,7 +119,7 @@ pub fn fingers_of(session: &Session, id: RecordId) -> Result<Vec<Finger>, Centra
         };
         let bytes = session.store.get_blob(&keys, id, &blob)?;
         if let Ok(t) = Template::decode(&bytes) {
-            out.push(Finger::new(c.position.code(), &t));
+            out.push((c.position.code(), t));
         }
     }
     Ok(out)

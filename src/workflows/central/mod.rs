@@ -14,6 +14,8 @@
 pub mod cases;
 pub mod gallery;
 pub mod run;
+#[cfg(feature = "postgres")]
+pub mod shards;
 pub mod verdict;
 
 use huella_sync::{RecordError, StoreError};
@@ -49,6 +51,10 @@ pub enum CentralError {
     /// No person has this CURP here.
     #[error("no hay una persona con la CURP {0} en esta estación")]
     NotFound(String),
+    /// The sharded search failed.
+    #[cfg(feature = "postgres")]
+    #[error(transparent)]
+    Shards(#[from] shards::ShardError),
 }
 
 /// The public key (`age1…`) stations give to `init --central` so the central node reads their

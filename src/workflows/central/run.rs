@@ -12,8 +12,9 @@ use huella_sync::roster::Trust;
 use huella_sync::{AuditAction, BiometricStatus, PersonRecord, RecordId, StatusChange};
 
 use super::CentralError;
-use super::gallery::{NationalGallery, fingers_of};
+use super::gallery::{NationalGallery, NationalHit, templates_of};
 use super::verdict::{self, VerdictDraft};
+use crate::matching::Finger;
 use crate::workflows::enroll;
 use crate::workflows::session::Session;
 
@@ -33,11 +34,93 @@ pub struct RunReport {
     pub gallery: usize,
 }
 
-/// Runs one pass as the session's officer.
+/// Where the national gallery is searched.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub enum SearchAt {
+    /// In this process, the whole gallery in memory (the default).
+    #[default]
+    InProcess,
+    /// On the sharded search in PostgreSQL (`--search postgres://…`), answered by
+    /// `central worker` processes; an identify waiting longer than `timeout` fails.
+    #[cfg(feature = "postgres")]
+    Sharded {
+        /// The search database.
+        url: String,
+        /// Longest wait for every shard to answer one identify.
+        timeout: std::time::Duration,
+    },
+}
+
+/// The gallery the pass searches: in memory, or the sharded search.
+enum Searcher {
+    InProcess(NationalGallery),
+    #[cfg(feature = "postgres")]
+    Sharded(Box<super::shards::national::ShardedGallery>),
+}
+
+impl Searcher {
+    fn open(session: &Session, at: &SearchAt) -> Result<Self, CentralError> {
+        #[cfg(not(feature = "postgres"))]
+        let _ = session;
+        Ok(match at {
+            SearchAt::InProcess => Searcher::InProcess(NationalGallery::new()),
+            #[cfg(feature = "postgres")]
+            SearchAt::Sharded { url, timeout } => Searcher::Sharded(Box::new(
+                super::shards::national::ShardedGallery::open(url, session, *timeout)?,
+            )),
+        })
+    }
+
+    fn add(&mut self, session: &Session, id: RecordId) -> Result<(), CentralError> {
+        match self {
+            Searcher::InProcess(g) => g.add(session, id),
+            #[cfg(feature = "postgres")]
+            Searcher::Sharded(g) => {
+                if !g.contains(id)? {
+                    g.insert(id, &templates_of(session, id)?)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn search(
+        &mut self,
+        session: &Session,
+        id: RecordId,
+    ) -> Result<(Vec<NationalHit>, usize), CentralError> {
+        let probes = templates_of(session, id)?;
+        let hits = match self {
+            Searcher::InProcess(g) => {
+                let fingers: Vec<Finger> = probes.iter().map(|(p, t)| Finger::new(*p, t)).collect();
+                g.search(id, &fingers)
+            }
+            #[cfg(feature = "postgres")]
+            Searcher::Sharded(g) => g.search(id, &probes)?,
+        };
+        Ok((hits, probes.len()))
+    }
+
+    fn people(&self) -> usize {
+        match self {
+            Searcher::InProcess(g) => g.people(),
+            #[cfg(feature = "postgres")]
+            Searcher::Sharded(g) => g.people(),
+        }
+    }
+}
+
+/// Runs one pass as the session's officer, searching in this process.
 pub fn run(session: &Session) -> Result<RunReport, CentralError> {
+    run_at(session, &SearchAt::InProcess)
+}
+
+/// Runs one pass as the session's officer, searching where `at` says.
+pub fn run_at(session: &Session, at: &SearchAt) -> Result<RunReport, CentralError> {
     let keys = session.keys();
     let trust = Trust::new(session.store.replica());
-    let mut gallery = NationalGallery::new();
+    let mut gallery = Searcher::open(session, at)?;
     for id in session.store.ids_with_status(BiometricStatus::Registrado)? {
         gallery.add(session, id)?;
     }
@@ -60,8 +143,7 @@ pub fn run(session: &Session) -> Result<RunReport, CentralError> {
     let mut report = RunReport::default();
     for (_, id) in pending {
         report.examined += 1;
-        let probes = fingers_of(session, id)?;
-        let hits = gallery.search(id, &probes);
+        let (hits, probe_fingers) = gallery.search(session, id)?;
         let mut open = session.store.open_record(&keys, id)?;
         let now = enroll::now();
         if hits.is_empty() {
@@ -91,7 +173,7 @@ pub fn run(session: &Session) -> Result<RunReport, CentralError> {
                 &format!(
                     "registrado; galería nacional {} personas, {} dedos comparados",
                     gallery.people(),
-                    probes.len()
+                    probe_fingers
                 ),
             )?;
             report.registered.push(id);

@@ -1,0 +1,96 @@
+//! Shard leases: a row per shard naming the worker that holds it, until when (the
+//! database's clock, so machines need not agree on the time) and up to which gallery
+//! sequence it is loaded. A worker claims the shards of its own range that nobody holds, and
+//! any shard whose holder let its lease expire (a dead or stalled worker's); it renews what
+//! it holds well before expiry and drops what it failed to renew. PostgreSQL's row locks
+//! make a claim atomic: two workers racing for an expired shard, one gets it.
+//!
+//! This module owns the lease rows. It must not load or search templates.
+
+use postgres::Client;
+
+use super::ShardError;
+
+/// Claims, for `worker`, the shards not in `held` whose lease expired and that either lie in
+/// `range` or were held by some worker before (a never-leased shard waits for the worker
+/// whose range it is). Returns the shards claimed, in order.
+pub fn claim(
+    client: &mut Client,
+    worker: &str,
+    held: &[i16],
+    range: &[i16],
+    lease_secs: i32,
+    loaded_seq: i64,
+) -> Result<Vec<i16>, ShardError> {
+    let rows = client.query(
+        "UPDATE shard_leases SET worker = $1, expires_at = now() + make_interval(secs => $4), \
+           loaded_seq = $5 \
+         WHERE NOT (shard = ANY($2)) AND expires_at < now() \
+           AND (shard = ANY($3) OR worker IS NOT NULL) \
+         RETURNING shard",
+        &[&worker, &held, &range, &f64::from(lease_secs), &loaded_seq],
+    )?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows.iter().take(256) {
+        out.push(r.try_get::<_, i16>(0)?);
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// Renews `worker`'s lease on `held` and records `loaded_seq`; returns the shards still
+/// held (a shard missing from the answer was taken over and must be dropped).
+pub fn renew(
+    client: &mut Client,
+    worker: &str,
+    held: &[i16],
+    lease_secs: i32,
+    loaded_seq: i64,
+) -> Result<Vec<i16>, ShardError> {
+    if held.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = client.query(
+        "UPDATE shard_leases SET expires_at = now() + make_interval(secs => $3), loaded_seq = $4 \
+         WHERE worker = $1 AND shard = ANY($2) RETURNING shard",
+        &[&worker, &held, &f64::from(lease_secs), &loaded_seq],
+    )?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows.iter().take(256) {
+        out.push(r.try_get::<_, i16>(0)?);
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// One lease row as an operator sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseRow {
+    /// The shard.
+    pub shard: i16,
+    /// Its holder (empty: never leased).
+    pub worker: String,
+    /// Whether the lease is still valid now.
+    pub live: bool,
+    /// Gallery sequence the holder has loaded.
+    pub loaded_seq: i64,
+}
+
+/// Every lease row, by shard.
+pub fn list(client: &mut Client) -> Result<Vec<LeaseRow>, ShardError> {
+    let rows = client.query(
+        "SELECT shard, coalesce(left(worker, 200), ''), expires_at > now(), loaded_seq \
+         FROM shard_leases ORDER BY shard LIMIT 256",
+        &[],
+    )?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push(LeaseRow {
+            shard: r.try_get(0)?,
+            worker: r.try_get(1)?,
+            live: r.try_get(2)?,
+            loaded_seq: r.try_get(3)?,
+        });
+    }
+    Ok(out)
+}

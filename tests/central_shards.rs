@@ -1,0 +1,448 @@
+//! The sharded national search through the real binary (feature `postgres`; needs
+//! `HUELLA_PG_URL`, e.g. the primary `.ci/postgres start` runs): a central node's home opens
+//! the gallery key; two `huella central worker` processes split the 256 shards; an identify
+//! with a real FVC2002 DB1_B impression answers with the mate (another impression of the same
+//! finger); a worker stopped mid-identify and then killed (SIGKILL) has its shards taken over
+//! by the other after its lease expires and the identify still answers with the mate; an
+//! identify submitted right after an insert finds it; a `pg_dump` holds no template bytes.
+//! Each test works in its own database, dropped at the end.
+#![cfg(feature = "postgres")]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use common::{huella, ok, s};
+use huella::matching::Template;
+use huella::matching::minutiae::Kind;
+use huella::matching::template::StoredMinutia;
+use huella::workflows::central::shards::coordinator::{self, IdentifyOptions};
+use huella::workflows::central::shards::requests::{self, InsertRequest};
+use huella::workflows::central::shards::seal::GalleryKey;
+use huella::workflows::central::shards::{lease, new_request_id, tables};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+
+/// The server's URL for administration (`CREATE DATABASE`).
+fn admin_url() -> String {
+    std::env::var("HUELLA_PG_URL")
+        .expect("HUELLA_PG_URL (run `.ci/postgres start`; see docs/central.md)")
+}
+
+/// A database of its own for one test, dropped (with its connections) at the end.
+struct Database {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Database {
+    fn create() -> Self {
+        let admin = admin_url();
+        let mut b = [0u8; 8];
+        std::fs::File::open("/dev/urandom")
+            .and_then(|mut f| f.read_exact(&mut b))
+            .expect("urandom");
+        let name = format!("t_{:016x}", u64::from_le_bytes(b));
+        let o = Command::new("psql")
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &admin, "-c"])
+            .arg(format!("CREATE DATABASE {name}"))
+            .output()
+            .expect("psql");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        let url = format!("{base}/{name}");
+        Database { admin, name, url }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .args(["-X", "-q", &self.admin, "-c"])
+            .arg(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .output();
+    }
+}
+
+/// A `central worker` process; killed when dropped. Its stdout lines arrive on `lines`.
+struct Worker {
+    child: Child,
+    name: String,
+    lines: Receiver<String>,
+}
+
+impl Worker {
+    fn start(home: &Path, pass: &Path, store: &str, shards: &str) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_huella"))
+            .arg("--home")
+            .arg(home)
+            .args(["central", "worker", "--store", store, "--shards", shards])
+            .args(["--lease-secs", "3", "--threads", "1", "--as", "admin"])
+            .arg("--passphrase-file")
+            .arg(pass)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn worker");
+        let out = child.stdout.take().expect("stdout");
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut w = Worker {
+            child,
+            name: String::new(),
+            lines,
+        };
+        let first = w.next_line();
+        w.name = first
+            .strip_prefix("trabajador ")
+            .expect("first line names the worker")
+            .to_owned();
+        w
+    }
+
+    fn next_line(&self) -> String {
+        self.lines
+            .recv_timeout(Duration::from_secs(120))
+            .expect("a line from the worker")
+    }
+
+    /// Waits for a `cargados N fragmentos` line; returns N.
+    fn loaded(&self) -> usize {
+        loop {
+            let l = self.next_line();
+            if let Some(rest) = l.strip_prefix("cargados ") {
+                return rest
+                    .split_whitespace()
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .expect("count");
+            }
+        }
+    }
+
+    fn signal(&self, sig: &str) {
+        let o = Command::new("kill")
+            .args([sig, &self.child.id().to_string()])
+            .output()
+            .expect("kill");
+        assert!(o.status.success());
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The central node's home (office CENTRAL, station C1, admin `admin`) and its pass file.
+fn central_home(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let home = dir.join("central");
+    let pass = dir.join("pass");
+    std::fs::write(&pass, "clave-de-prueba-central\n").expect("pass");
+    ok(&huella(
+        &home,
+        &[
+            "init",
+            "--office",
+            "CENTRAL",
+            "--station",
+            "C1",
+            "--admin",
+            "admin",
+            "--passphrase-file",
+            s(&pass),
+        ],
+    ));
+    (home, pass)
+}
+
+/// The template of impression `i` of finger `f` (101–110) of FVC2002 DB1_B (500 ppi).
+fn fvc(f: u32, i: u32) -> Template {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/fingerprints/FVC2002_DB1_B/png")
+        .join(format!("{f}_{i}.png"));
+    let png = std::fs::read(&path).expect("FVC image");
+    huella::matching::extract(&png, 500)
+        .expect("extract")
+        .template
+}
+
+/// A plausible random template (filler people of the gallery).
+fn synthetic(seed: u64) -> Template {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let minutiae = (0..40)
+        .map(|_| StoredMinutia {
+            x: rng.gen_range(40..360),
+            y: rng.gen_range(40..360),
+            angle: rng.r#gen(),
+            kind: if rng.gen_bool(0.5) {
+                Kind::Ending
+            } else {
+                Kind::Bifurcation
+            },
+            reliability: rng.gen_range(30..100),
+        })
+        .collect();
+    Template {
+        width: 400,
+        height: 400,
+        quality: 60,
+        minutiae,
+        flow: Default::default(),
+    }
+}
+
+/// A reference id shaped like a record id (32 hex digits).
+fn reference(n: u64) -> String {
+    format!("{:016x}{:016x}", n.wrapping_mul(0x9e37_79b9_7f4a_7c15), n)
+}
+
+fn insert(client: &mut postgres::Client, key: &GalleryKey, refid: &str, t: &Template) -> i64 {
+    requests::insert(
+        client,
+        key,
+        &InsertRequest {
+            request_id: &new_request_id(),
+            reference_id: refid,
+            fingers: &[(1, t.clone())],
+        },
+    )
+    .expect("insert")
+}
+
+/// (shard, worker) of each answer to `request`.
+fn answers(client: &mut postgres::Client, request: &str) -> Vec<(i16, String)> {
+    client
+        .query(
+            "SELECT shard, worker FROM identify_results WHERE request_id = $1 ORDER BY shard",
+            &[&request],
+        )
+        .expect("results")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+#[test]
+fn two_workers_answer_with_the_mate_and_a_killed_workers_shards_are_taken_over() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Database::create();
+    let (home, pass) = central_home(dir.path());
+    let recipient = ok(&huella(&home, &["central", "key"])).trim().to_owned();
+
+    let mut client = tables::connect(&db.url, "test").expect("connect");
+    let key = GalleryKey::create(&mut client, &recipient).expect("gallery key");
+    assert!(matches!(
+        GalleryKey::create(&mut client, &recipient),
+        Err(huella::workflows::central::shards::ShardError::GalleryKeyExists)
+    ));
+    // The gallery: impression 1 of FVC fingers 101–109 as nine people, plus 300 filler
+    // people; finger 110 is inserted later (the ordering check).
+    let mut real = Vec::new();
+    for f in 101..=109u32 {
+        let t = fvc(f, 1);
+        let r = reference(u64::from(f));
+        insert(&mut client, &key, &r, &t);
+        real.push((f, r, t));
+    }
+    let filler_refs: Vec<String> = (0..300u64).map(|n| reference(10_000 + n)).collect();
+    let filler_templates: Vec<[(u8, Template); 1]> =
+        (0..300u64).map(|n| [(1, synthetic(n))]).collect();
+    let batch: Vec<InsertRequest<'_>> = filler_refs
+        .iter()
+        .zip(&filler_templates)
+        .map(|(r, t)| InsertRequest {
+            request_id: r,
+            reference_id: r,
+            fingers: t,
+        })
+        .collect();
+    requests::insert_many(&mut client, &key, &batch).expect("fillers");
+    assert!(matches!(
+        requests::insert(
+            &mut client,
+            &key,
+            &InsertRequest {
+                request_id: "another-request",
+                reference_id: &real[0].1,
+                fingers: &[(1, real[0].2.clone())],
+            }
+        ),
+        Err(huella::workflows::central::shards::ShardError::ReferenceExists(_))
+    ));
+
+    let a = Worker::start(&home, &pass, &db.url, "0-127");
+    let b = Worker::start(&home, &pass, &db.url, "128-255");
+    assert_eq!(a.loaded(), 128);
+    assert_eq!(b.loaded(), 128);
+
+    // An identify with another impression of finger 103 answers with 103's first.
+    let opts = IdentifyOptions {
+        timeout: Duration::from_secs(90),
+        max_results: 5,
+    };
+    let answer = coordinator::identify(&mut client, &key, "probe-1", &[(1, fvc(103, 2))], &opts)
+        .expect("identify");
+    assert_eq!(
+        answer.candidates.first().map(|c| c.person.as_str()),
+        Some(real[2].1.as_str()),
+        "{:?}",
+        answer.candidates
+    );
+    assert_eq!(answer.people, 309);
+    let by = answers(&mut client, &answer.request_id);
+    assert_eq!(by.len(), 256);
+    for (shard, worker) in &by {
+        let expected = if *shard < 128 { &a.name } else { &b.name };
+        assert_eq!(worker, expected, "shard {shard}");
+    }
+
+    // Worker B stops (SIGSTOP) before the next identify is submitted and is killed
+    // (SIGKILL) while it waits: A takes over B's shards once their leases expire, and the
+    // identify still answers with the mate of finger 107.
+    b.signal("-STOP");
+    let b_pid = b.child.id().to_string();
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(500));
+        Command::new("kill")
+            .args(["-KILL", &b_pid])
+            .status()
+            .expect("kill")
+    });
+    let answer = coordinator::identify(&mut client, &key, "probe-2", &[(1, fvc(107, 3))], &opts)
+        .expect("identify after the takeover");
+    assert!(killer.join().expect("killer").success());
+    assert_eq!(
+        answer.candidates.first().map(|c| c.person.as_str()),
+        Some(real[6].1.as_str()),
+        "{:?}",
+        answer.candidates
+    );
+    assert_eq!(answer.people, 309);
+    let by = answers(&mut client, &answer.request_id);
+    assert_eq!(by.len(), 256);
+    assert!(
+        by.iter().all(|(_, w)| *w == a.name),
+        "every shard answered by A"
+    );
+    let leases = lease::list(&mut client).expect("leases");
+    assert!(leases.iter().all(|l| l.worker == a.name && l.live));
+
+    // Ordering: an identify submitted right after an insert sees it.
+    let late = reference(110);
+    let seq = insert(&mut client, &key, &late, &fvc(110, 1));
+    let answer = coordinator::identify(&mut client, &key, "probe-3", &[(1, fvc(110, 4))], &opts)
+        .expect("identify after insert");
+    assert!(answer.gallery_seq >= seq);
+    assert_eq!(
+        answer.candidates.first().map(|c| c.person.as_str()),
+        Some(late.as_str()),
+        "{:?}",
+        answer.candidates
+    );
+    assert_eq!(answer.people, 310);
+
+    // A deleted person is no longer found.
+    requests::delete(&mut client, "delete-1", &late).expect("delete");
+    let answer = coordinator::identify(&mut client, &key, "probe-4", &[(1, fvc(110, 4))], &opts)
+        .expect("identify after delete");
+    assert!(answer.candidates.iter().all(|c| c.person != late));
+    assert_eq!(answer.people, 309);
+
+    // No template in the clear anywhere in the database (raw or as bytea hex), and the
+    // probes were erased once answered.
+    let dump = Command::new("pg_dump")
+        .args(["--no-owner", &db.url])
+        .output()
+        .expect("pg_dump");
+    assert!(
+        dump.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dump.stderr)
+    );
+    let text = String::from_utf8_lossy(&dump.stdout).to_lowercase();
+    assert!(
+        text.contains("gallery_fingers"),
+        "the dump holds the tables"
+    );
+    for (_, _, t) in &real {
+        let bytes = t.encode();
+        let window = &bytes[10..42];
+        assert!(
+            !text.contains(&hex::encode(window)),
+            "template bytes as hex"
+        );
+        assert!(
+            !dump.stdout.windows(window.len()).any(|w| w == window),
+            "template bytes raw"
+        );
+    }
+    let open_probes: i64 = client
+        .query_one(
+            "SELECT count(*) FROM abis_requests WHERE probe IS NOT NULL",
+            &[],
+        )
+        .expect("count")
+        .get(0);
+    assert_eq!(open_probes, 0);
+}
+
+#[test]
+fn a_bad_shard_range_and_a_foreign_gallery_key_are_worded_in_both_languages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Database::create();
+    let (home, pass) = central_home(dir.path());
+    let worker = |lang: &str, shards: &str| {
+        huella(
+            &home,
+            &[
+                "--lang",
+                lang,
+                "central",
+                "worker",
+                "--store",
+                &db.url,
+                "--shards",
+                shards,
+                "--as",
+                "admin",
+                "--passphrase-file",
+                s(&pass),
+            ],
+        )
+    };
+    let es = worker("es", "200-100");
+    assert!(!es.status.success());
+    let text = String::from_utf8_lossy(&es.stderr);
+    assert!(text.contains("se espera un rango A-B"), "{text}");
+    let en = worker("en", "0-256");
+    assert!(!en.status.success());
+    let text = String::from_utf8_lossy(&en.stderr);
+    assert!(text.contains("expected a range A-B"), "{text}");
+    // A gallery key wrapped to another central node does not open with this one's identity.
+    let mut client = tables::connect(&db.url, "test").expect("connect");
+    let other = huella_keys::StationSecrets::generate("C9", "OTRA");
+    GalleryKey::create(&mut client, &other.public().office_recipient).expect("key");
+    let en = worker("en", "0-255");
+    assert!(!en.status.success());
+    let text = String::from_utf8_lossy(&en.stderr);
+    assert!(
+        text.contains("the gallery key does not open with this station's identity"),
+        "{text}"
+    );
+}
