@@ -102,6 +102,28 @@ impl Searcher {
         Ok((hits, probes.len()))
     }
 
+    /// Removes from a persistent gallery whoever is no longer a member (the in-process one is
+    /// rebuilt at every pass from the members only).
+    fn keep_only(
+        &mut self,
+        members: &std::collections::HashSet<RecordId>,
+    ) -> Result<(), CentralError> {
+        match self {
+            Searcher::InProcess(_) => {
+                let _ = members;
+                Ok(())
+            }
+            #[cfg(feature = "postgres")]
+            Searcher::Sharded(g) => {
+                let removed = g.keep_only(members)?;
+                if removed > 0 {
+                    tracing::info!(target: "huella::central", "{removed} people deleted from the sharded gallery");
+                }
+                Ok(())
+            }
+        }
+    }
+
     fn people(&self) -> usize {
         match self {
             Searcher::InProcess(g) => g.people(),
@@ -121,14 +143,17 @@ pub fn run_at(session: &Session, at: &SearchAt) -> Result<RunReport, CentralErro
     let keys = session.keys();
     let trust = Trust::new(session.store.replica());
     let mut gallery = Searcher::open(session, at)?;
+    let mut members = std::collections::HashSet::new();
     for id in session.store.ids_with_status(BiometricStatus::Registrado)? {
         gallery.add(session, id)?;
+        members.insert(id);
     }
     let mut pending: Vec<(String, RecordId)> = Vec::new();
     for id in session.store.ids_with_status(BiometricStatus::Aprobado)? {
         let open = session.store.open_record(&keys, id)?;
         if open_case(&open.record)? {
             gallery.add(session, id)?;
+            members.insert(id);
             continue;
         }
         let approved_at = open
@@ -139,6 +164,8 @@ pub fn run_at(session: &Session, at: &SearchAt) -> Result<RunReport, CentralErro
             .unwrap_or_default();
         pending.push((approved_at, id));
     }
+    // Before any search: nobody erased or rejected here is matched against.
+    gallery.keep_only(&members)?;
     pending.sort();
     let mut report = RunReport::default();
     for (_, id) in pending {

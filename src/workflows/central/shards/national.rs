@@ -6,6 +6,7 @@
 //!
 //! This module owns that adaptation. It must not write records or verdicts (the pass does).
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use huella_sync::RecordId;
@@ -65,6 +66,30 @@ impl ShardedGallery {
             },
         )?;
         Ok(())
+    }
+
+    /// Deletes from the gallery every person who is not in `members` (the people the central
+    /// node holds `registrado` or under an open case): records erased here by an office's
+    /// order (an ARCO cancellation, retention), rejected as national duplicates, or left
+    /// without biometrics. One DELETE request each; returns how many.
+    pub fn keep_only(&mut self, members: &HashSet<RecordId>) -> Result<usize, ShardError> {
+        let rows = self
+            .client
+            .query("SELECT DISTINCT reference_id FROM gallery_fingers", &[])?;
+        let mut removed = 0;
+        for row in rows {
+            let reference: String = row.try_get(0)?;
+            if RecordId::parse(&reference).is_some_and(|id| members.contains(&id)) {
+                continue;
+            }
+            match requests::delete(&mut self.client, &new_request_id(), &reference) {
+                Ok(_) => removed += 1,
+                // Another pass deleted it meanwhile.
+                Err(ShardError::ReferenceNotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(removed)
     }
 
     /// People the last identify searched.
