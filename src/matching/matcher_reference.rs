@@ -12,9 +12,9 @@
 use std::f32::consts::TAU;
 
 use super::{
-    ANGLE_TOL, CORE_SEED_ANGLE, CORE_SEED_REACH, DIST_TOL, DIST_TOL_MAX, DIST_TOL_SLOPE,
-    MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP, Prepared, RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS,
-    Y_BUCKET, local_similarity, ridge_flow, seed_map, signed_diff,
+    ANGLE_TOL, DIST_TOL, DIST_TOL_MAX, DIST_TOL_SLOPE, MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP,
+    Prepared, RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS, Y_BUCKET, local_similarity, ridge_flow,
+    seed_map, signed_diff,
 };
 
 /// Similarity score of two prepared templates, computed the slow way.
@@ -103,53 +103,10 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim:
     let min_cos = ANGLE_TOL.cos();
     let top = sel.first().map_or(0.0, |p| p.0);
     let nbp = b.points.len();
-    let mut seeds: Vec<(usize, usize)> = Vec::new();
     for &(s0, si, sj) in sel.iter().take(SEEDS) {
         if s0 < SEED_RATIO * top {
             break;
         }
-        seeds.push((si, sj));
-    }
-    // The cores' seeds: per core pair, the minutia pair that best agrees with the cores'
-    // alignment, B searched in y order as the fast path does (first best kept).
-    for ca in &a.cores {
-        for cb in &b.cores {
-            let rot = signed_diff(cb[2], ca[2]);
-            if rot.abs() > MAX_ROTATION {
-                continue;
-            }
-            let (rs, rc) = rot.sin_cos();
-            let to_b = seed_map(*ca, *cb, rs, rc);
-            let mut best: Option<(f32, usize, usize)> = None;
-            for (i, ai) in a.points.iter().enumerate() {
-                let (x, y) = to_b(ai[0], ai[1]);
-                let da = a.dirs[i];
-                let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
-                for &j in &b.by_y {
-                    let j = usize::from(j);
-                    let s = sim[i * nbp + j];
-                    let d = (x - b.points[j][0]).hypot(y - b.points[j][1]);
-                    let db = b.dirs[j];
-                    if s <= 0.0
-                        || d > CORE_SEED_REACH
-                        || ux * db[0] + uy * db[1] < CORE_SEED_ANGLE.cos()
-                    {
-                        continue;
-                    }
-                    let v = s * (1.0 - 0.5 * d / CORE_SEED_REACH);
-                    if best.is_none_or(|q| v > q.0) {
-                        best = Some((v, i, j));
-                    }
-                }
-            }
-            if let Some((_, i, j)) = best
-                && !seeds.contains(&(i, j))
-            {
-                seeds.push((i, j));
-            }
-        }
-    }
-    for (si, sj) in seeds {
         let (pa, pb) = (a.points[si], b.points[sj]);
         let rot = signed_diff(pb[2], pa[2]);
         let (rs, rc) = rot.sin_cos();
