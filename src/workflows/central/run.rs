@@ -102,20 +102,17 @@ impl Searcher {
         Ok((hits, probes.len()))
     }
 
-    /// Removes from a persistent gallery whoever is no longer a member (the in-process one is
-    /// rebuilt at every pass from the members only).
-    fn keep_only(
-        &mut self,
-        members: &std::collections::HashSet<RecordId>,
-    ) -> Result<(), CentralError> {
+    /// Removes from a persistent gallery whoever `keep` refuses (the in-process one is rebuilt
+    /// at every pass from the store).
+    fn drop_unless(&mut self, keep: impl Fn(RecordId) -> bool) -> Result<(), CentralError> {
         match self {
             Searcher::InProcess(_) => {
-                let _ = members;
+                let _ = keep;
                 Ok(())
             }
             #[cfg(feature = "postgres")]
             Searcher::Sharded(g) => {
-                let removed = g.keep_only(members)?;
+                let removed = g.drop_unless(keep)?;
                 if removed > 0 {
                     tracing::info!(target: "huella::central", "{removed} people deleted from the sharded gallery");
                 }
@@ -143,17 +140,14 @@ pub fn run_at(session: &Session, at: &SearchAt) -> Result<RunReport, CentralErro
     let keys = session.keys();
     let trust = Trust::new(session.store.replica());
     let mut gallery = Searcher::open(session, at)?;
-    let mut members = std::collections::HashSet::new();
     for id in session.store.ids_with_status(BiometricStatus::Registrado)? {
         gallery.add(session, id)?;
-        members.insert(id);
     }
     let mut pending: Vec<(String, RecordId)> = Vec::new();
     for id in session.store.ids_with_status(BiometricStatus::Aprobado)? {
         let open = session.store.open_record(&keys, id)?;
         if open_case(&open.record)? {
             gallery.add(session, id)?;
-            members.insert(id);
             continue;
         }
         let approved_at = open
@@ -164,8 +158,15 @@ pub fn run_at(session: &Session, at: &SearchAt) -> Result<RunReport, CentralErro
             .unwrap_or_default();
         pending.push((approved_at, id));
     }
-    // Before any search: nobody erased or rejected here is matched against.
-    gallery.keep_only(&members)?;
+    // Before any search: nobody erased here (an office's erasure order: ARCO cancellation,
+    // retention), rejected as a duplicate or restricted is matched against any more. A
+    // person re-captured and awaiting a new verdict keeps their entry (a reference id is
+    // inserted once), as before.
+    let mut gone: std::collections::HashSet<RecordId> = std::collections::HashSet::new();
+    for status in [BiometricStatus::Rechazado, BiometricStatus::Restringido] {
+        gone.extend(session.store.ids_with_status(status)?);
+    }
+    gallery.drop_unless(|id| session.store.contains(&id).unwrap_or(true) && !gone.contains(&id))?;
     pending.sort();
     let mut report = RunReport::default();
     for (_, id) in pending {

@@ -6,7 +6,6 @@
 //!
 //! This module owns that adaptation. It must not write records or verdicts (the pass does).
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use huella_sync::RecordId;
@@ -68,18 +67,17 @@ impl ShardedGallery {
         Ok(())
     }
 
-    /// Deletes from the gallery every person who is not in `members` (the people the central
-    /// node holds `registrado` or under an open case): records erased here by an office's
-    /// order (an ARCO cancellation, retention), rejected as national duplicates, or left
-    /// without biometrics. One DELETE request each; returns how many.
-    pub fn keep_only(&mut self, members: &HashSet<RecordId>) -> Result<usize, ShardError> {
+    /// Deletes from the gallery every person `keep` says no longer belongs there (erased at
+    /// this node by an office's order, rejected as a national duplicate, restricted): one
+    /// DELETE request each; returns how many.
+    pub fn drop_unless(&mut self, keep: impl Fn(RecordId) -> bool) -> Result<usize, ShardError> {
         let rows = self
             .client
             .query("SELECT DISTINCT reference_id FROM gallery_fingers", &[])?;
         let mut removed = 0;
         for row in rows {
             let reference: String = row.try_get(0)?;
-            if RecordId::parse(&reference).is_some_and(|id| members.contains(&id)) {
+            if RecordId::parse(&reference).is_some_and(&keep) {
                 continue;
             }
             match requests::delete(&mut self.client, &new_request_id(), &reference) {
