@@ -9,7 +9,7 @@ use postgres::{Client, GenericClient, NoTls};
 use super::ShardError;
 
 /// The numbered migrations, applied in order.
-const MIGRATIONS: &[(i32, &str, &str)] = &[(
+const MIGRATIONS: &[huella_sync::hub::postgres::Migration] = &[(
     1,
     "0001_central_shards",
     include_str!("migrations/0001_central_shards.sql"),
@@ -30,39 +30,16 @@ pub fn connect(url: &str, name: &str) -> Result<Client, ShardError> {
     Ok(client)
 }
 
-/// Applies the migrations this build knows and the database lacks.
+/// Applies the search migrations this build knows and the database lacks (in their own
+/// version table, so the search may share a database with the hubs).
 fn migrate(client: &mut Client) -> Result<(), ShardError> {
-    let mut tx = client.transaction()?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])?;
-    tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS central_schema_version (\
-           version integer PRIMARY KEY, \
-           name text NOT NULL, \
-           applied_at timestamptz NOT NULL DEFAULT now())",
-    )?;
-    let current: i32 = tx
-        .query_one("SELECT max(version) FROM central_schema_version", &[])?
-        .try_get::<_, Option<i32>>(0)?
-        .unwrap_or_default();
-    let known = MIGRATIONS.last().map_or(0, |m| m.0);
-    if current > known {
-        return Err(ShardError::SchemaNewer {
-            found: current,
-            known,
-        });
-    }
-    for (version, name, sql) in MIGRATIONS {
-        if *version > current {
-            tx.batch_execute(sql)?;
-            tx.execute(
-                "INSERT INTO central_schema_version (version, name) VALUES ($1, $2)",
-                &[version, name],
-            )?;
-            tracing::info!(target: "huella::central", version, name, "search schema migrated");
-        }
-    }
-    tx.commit()?;
-    Ok(())
+    use huella_sync::hub::postgres::{SchemaError, migrate_schema};
+    migrate_schema(client, MIGRATE_LOCK, "central_schema_version", MIGRATIONS).map_err(
+        |e| match e {
+            SchemaError::Newer { found, known } => ShardError::SchemaNewer { found, known },
+            SchemaError::Db(e) => e.into(),
+        },
+    )
 }
 
 /// The gallery's last sequence number (every insert and delete numbered up to it is visible).

@@ -20,7 +20,7 @@ use postgres::{Client, NoTls, Statement};
 use crate::replica::{Batch, ReplicaError, ReplicaStorage, WriterGuard};
 
 /// The numbered migrations, applied in order and recorded in `schema_version`.
-const MIGRATIONS: &[(i32, &str, &str)] = &[(
+const MIGRATIONS: &[Migration] = &[(
     1,
     "0001_hub_replica",
     include_str!("migrations/0001_hub_replica.sql"),
@@ -328,36 +328,70 @@ impl ReplicaStorage for PgStorage {
     }
 }
 
-/// Applies the migrations the database lacks, one transaction under an advisory lock so hubs
-/// starting together migrate once; refuses a database migrated by a newer huella.
+/// Applies the hub's migrations the database lacks; refuses a database migrated by a newer
+/// huella.
 fn migrate(client: &mut Client) -> Result<(), ReplicaError> {
+    migrate_schema(client, MIGRATE_LOCK, "schema_version", MIGRATIONS).map_err(|e| match e {
+        SchemaError::Db(e) => e.into(),
+        SchemaError::Newer { found, known } => ReplicaError::SchemaNewer { found, known },
+    })
+}
+
+/// A numbered schema migration: version, name, SQL.
+pub type Migration = (i32, &'static str, &'static str);
+
+/// Why a schema could not be brought up to date (closed: callers in other crates map each
+/// case to their own error).
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] postgres::Error),
+    /// The database was migrated by a newer huella.
+    #[error("schema {found} is newer than {known}")]
+    Newer {
+        /// Version found in the database.
+        found: i32,
+        /// Newest version this program knows.
+        known: i32,
+    },
+}
+
+/// Applies the `migrations` the database lacks, recorded in `version_table`, in one
+/// transaction under the advisory lock `lock` so processes starting together migrate once.
+/// Shared by the hub's storage and the central node's search database (each with its own
+/// table and lock).
+pub fn migrate_schema(
+    client: &mut Client,
+    lock: i64,
+    version_table: &str,
+    migrations: &[Migration],
+) -> Result<(), SchemaError> {
     let mut tx = client.transaction()?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])?;
-    tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS schema_version (\
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock])?;
+    tx.batch_execute(&format!(
+        "CREATE TABLE IF NOT EXISTS {version_table} (\
            version integer PRIMARY KEY, \
            name text NOT NULL, \
-           applied_at timestamptz NOT NULL DEFAULT now())",
-    )?;
+           applied_at timestamptz NOT NULL DEFAULT now())"
+    ))?;
     let current: i32 = tx
-        .query_one("SELECT max(version) FROM schema_version", &[])?
+        .query_one(&format!("SELECT max(version) FROM {version_table}"), &[])?
         .try_get::<_, Option<i32>>(0)?
         .unwrap_or_default();
-    let known = MIGRATIONS.last().map_or(0, |m| m.0);
+    let known = migrations.last().map_or(0, |m| m.0);
     if current > known {
-        return Err(ReplicaError::SchemaNewer {
+        return Err(SchemaError::Newer {
             found: current,
             known,
         });
     }
-    for (version, name, sql) in MIGRATIONS {
+    let insert = format!("INSERT INTO {version_table} (version, name) VALUES ($1, $2)");
+    for (version, name, sql) in migrations {
         if *version > current {
             tx.batch_execute(sql)?;
-            tx.execute(
-                "INSERT INTO schema_version (version, name) VALUES ($1, $2)",
-                &[version, name],
-            )?;
-            tracing::info!(target: "huella::hub", version, name, "schema migration applied");
+            tx.execute(&insert, &[version, name])?;
+            tracing::info!(target: "huella::postgres", version, name, version_table, "schema migration applied");
         }
     }
     tx.commit()?;
