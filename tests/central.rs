@@ -7,6 +7,9 @@
 //! decision reaches B with its next sync.
 
 mod common;
+#[cfg(feature = "postgres")]
+#[path = "common/pg.rs"]
+mod pgdb;
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -405,49 +408,11 @@ fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String) {
 /// A database and a worker process for the sharded search.
 #[cfg(feature = "postgres")]
 mod pg {
-    use std::io::{BufRead, BufReader, Read};
+    use std::io::{BufRead, BufReader};
     use std::path::Path;
     use std::process::{Child, Command, Stdio};
 
-    /// A database of its own, dropped at the end.
-    pub struct Database {
-        admin: String,
-        name: String,
-        pub url: String,
-    }
-
-    impl Database {
-        pub fn create() -> Self {
-            let admin = std::env::var("HUELLA_PG_URL")
-                .expect("HUELLA_PG_URL (run `.ci/postgres start`; see docs/central.md)");
-            let mut b = [0u8; 8];
-            std::fs::File::open("/dev/urandom")
-                .and_then(|mut f| f.read_exact(&mut b))
-                .expect("urandom");
-            let name = format!("t_{:016x}", u64::from_le_bytes(b));
-            let o = Command::new("psql")
-                .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &admin, "-c"])
-                .arg(format!("CREATE DATABASE {name}"))
-                .output()
-                .expect("psql");
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-            let url = format!("{base}/{name}");
-            Database { admin, name, url }
-        }
-    }
-
-    impl Drop for Database {
-        fn drop(&mut self) {
-            let _ = Command::new("psql")
-                .args(["-X", "-q", &self.admin, "-c"])
-                .arg(format!(
-                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                    self.name
-                ))
-                .output();
-        }
-    }
+    pub use crate::pgdb::Database;
 
     /// A `central worker` holding every shard; killed when dropped.
     pub struct Worker(Child);

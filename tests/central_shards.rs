@@ -9,8 +9,10 @@
 #![cfg(feature = "postgres")]
 
 mod common;
+#[path = "common/pg.rs"]
+mod pg;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
@@ -24,52 +26,8 @@ use huella::workflows::central::shards::coordinator::{self, IdentifyOptions};
 use huella::workflows::central::shards::requests::{self, InsertRequest};
 use huella::workflows::central::shards::seal::GalleryKey;
 use huella::workflows::central::shards::{lease, new_request_id, tables};
+use pg::Database;
 use rand::{Rng, SeedableRng, rngs::StdRng};
-
-/// The server's URL for administration (`CREATE DATABASE`).
-fn admin_url() -> String {
-    std::env::var("HUELLA_PG_URL")
-        .expect("HUELLA_PG_URL (run `.ci/postgres start`; see docs/central.md)")
-}
-
-/// A database of its own for one test, dropped (with its connections) at the end.
-struct Database {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl Database {
-    fn create() -> Self {
-        let admin = admin_url();
-        let mut b = [0u8; 8];
-        std::fs::File::open("/dev/urandom")
-            .and_then(|mut f| f.read_exact(&mut b))
-            .expect("urandom");
-        let name = format!("t_{:016x}", u64::from_le_bytes(b));
-        let o = Command::new("psql")
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &admin, "-c"])
-            .arg(format!("CREATE DATABASE {name}"))
-            .output()
-            .expect("psql");
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        let url = format!("{base}/{name}");
-        Database { admin, name, url }
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args(["-X", "-q", &self.admin, "-c"])
-            .arg(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .output();
-    }
-}
 
 /// A `central worker` process; killed when dropped. Its stdout lines arrive on `lines`.
 struct Worker {

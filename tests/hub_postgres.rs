@@ -8,6 +8,8 @@
 #![cfg(feature = "postgres")]
 
 mod common;
+#[path = "common/pg.rs"]
+mod pg;
 
 use std::io::{BufRead, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -16,81 +18,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
 use common::{huella, ok, s};
+use pg::{Database, psql};
 
-/// The server's URL for administration (`CREATE DATABASE`).
-fn admin_url() -> String {
-    std::env::var("HUELLA_PG_URL")
-        .expect("HUELLA_PG_URL (run `.ci/postgres start`; see docs/central.md)")
-}
-
-/// Runs one SQL statement with `psql` at `url`; returns its unaligned output.
-fn psql(url: &str, sql: &str) -> String {
-    let o = Command::new("psql")
-        .args([
-            "-X",
-            "-A",
-            "-t",
-            "-q",
-            "-v",
-            "ON_ERROR_STOP=1",
-            url,
-            "-c",
-            sql,
-        ])
-        .output()
-        .expect("run psql");
-    assert!(
-        o.status.success(),
-        "psql {sql}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
-}
-
-/// A database of its own for one test, dropped (with its connections) at the end.
-struct Database {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl Database {
-    fn create() -> Self {
-        let admin = admin_url();
-        let name = format!("t_{:016x}", rand_u64());
-        psql(&admin, &format!("CREATE DATABASE {name}"));
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        let url = format!("{base}/{name}");
-        Database { admin, name, url }
-    }
-
-    /// The same database on the streaming replica (port + 1, or `HUELLA_PG_REPLICA_URL`).
-    fn on_replica(&self) -> String {
-        let admin = std::env::var("HUELLA_PG_REPLICA_URL")
-            .unwrap_or_else(|_| self.admin.replace(":55432", ":55433"));
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        format!("{base}/{}", self.name)
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args(["-X", "-q", &self.admin, "-c"])
-            .arg(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .output();
-    }
-}
-
-fn rand_u64() -> u64 {
-    let mut b = [0u8; 8];
-    if let Ok(mut f) = std::fs::File::open("/dev/urandom") {
-        let _ = f.read_exact(&mut b);
-    }
-    u64::from_le_bytes(b) ^ u64::from(std::process::id())
+/// The same database on the streaming replica (port + 1, or `HUELLA_PG_REPLICA_URL`).
+fn on_replica(db: &Database) -> String {
+    let admin = std::env::var("HUELLA_PG_REPLICA_URL")
+        .unwrap_or_else(|_| db.admin.replace(":55432", ":55433"));
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    format!("{base}/{}", db.name)
 }
 
 /// A hub process on the shared database; killed (SIGKILL) when dropped.
@@ -470,7 +405,7 @@ fn two_hubs_on_one_postgres_lose_nothing_when_one_dies_and_share_their_replay_ca
 
     // The streaming replica has the records once it replayed the primary's WAL this far.
     let lsn = psql(&db.url, "SELECT pg_current_wal_lsn()");
-    let replica = db.on_replica();
+    let replica = on_replica(&db);
     let mut caught_up = false;
     for _ in 0..600 {
         let ok = Command::new("psql")
