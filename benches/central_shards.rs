@@ -1,6 +1,7 @@
 //! The sharded national search on this machine (feature `postgres`; needs `HUELLA_PG_URL`):
-//! N synthetic finger templates (random minutiae sets, one finger per person; default
-//! 1,000,000, `HUELLA_BENCH_N` to change) plus the first impression of the ten FVC2002 DB1_B
+//! N synthetic finger templates (random minutiae sets, each with the ridge-flow grid of one of
+//! the 80 FVC2002 DB1_B prints so that its prepared size is a real print's; one finger per
+//! person; default 1,000,000, `HUELLA_BENCH_N` to change) plus the first impression of the ten FVC2002 DB1_B
 //! fingers are inserted sealed; then for 2 and 4 workers (`HUELLA_BENCH_WORKERS=2,4`), each a
 //! thread with its own connection and its own quarter or half of the shards, it measures the
 //! time to load a shard range, the resident memory the gallery takes, identify latency (one
@@ -25,7 +26,7 @@ use huella::workflows::central::shards::{ShardRange, tables};
 use huella_keys::StationSecrets;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
-fn synthetic(seed: u64) -> Template {
+fn synthetic(seed: u64, flows: &[huella::matching::ridge_flow::RidgeFlow]) -> Template {
     let mut rng = StdRng::seed_from_u64(seed);
     let n = rng.gen_range(30..60);
     let minutiae = (0..n)
@@ -46,7 +47,10 @@ fn synthetic(seed: u64) -> Template {
         height: 400,
         quality: 60,
         minutiae,
-        flow: Default::default(),
+        flow: flows
+            .get(seed as usize % flows.len().max(1))
+            .cloned()
+            .unwrap_or_default(),
     }
 }
 
@@ -99,6 +103,11 @@ fn main() {
     let key = GalleryKey::open(&mut client, &central).expect("open key");
 
     // Real mates first, then the synthetic gallery in batches.
+    let flows: Vec<_> = (101..=110u32)
+        .flat_map(|f| (1..=8u32).map(move |i| (f, i)))
+        .map(|(f, i)| fvc(f, i).flow)
+        .collect();
+    let probes: Vec<(u32, Template)> = (101..=110u32).map(|f| (f, fvc(f, 2))).collect();
     let started = Instant::now();
     for f in 101..=110u32 {
         requests::insert(
@@ -117,7 +126,8 @@ fn main() {
     while done < n {
         let upto = (done + BATCH).min(n);
         let refs: Vec<String> = (done..upto).map(reference).collect();
-        let fingers: Vec<[(u8, Template); 1]> = (done..upto).map(|i| [(1, synthetic(i))]).collect();
+        let fingers: Vec<[(u8, Template); 1]> =
+            (done..upto).map(|i| [(1, synthetic(i, &flows))]).collect();
         let batch: Vec<InsertRequest<'_>> = refs
             .iter()
             .zip(&fingers)
@@ -141,7 +151,6 @@ fn main() {
         (n + 10) as f64 / insert_secs,
         table_bytes as f64 / 1e6
     );
-    let probes: Vec<(u32, Template)> = (101..=110u32).map(|f| (f, fvc(f, 2))).collect();
 
     for &w in &worker_counts {
         client
@@ -192,7 +201,12 @@ fn main() {
                 while !stop.load(Ordering::Relaxed) {
                     match worker.step(&mut send) {
                         Ok(true) => {}
-                        Ok(false) => std::thread::sleep(Duration::from_millis(20)),
+                        Ok(false) => {
+                            if let Err(e) = worker.wait_for_work() {
+                                eprintln!("worker: {e}");
+                                break;
+                            }
+                        }
                         Err(e) => {
                             eprintln!("worker: {e}");
                             break;

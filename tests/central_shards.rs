@@ -404,3 +404,118 @@ fn a_bad_shard_range_and_a_foreign_gallery_key_are_worded_in_both_languages() {
         "{text}"
     );
 }
+
+/// A worker whose database connection is cut again and again — while it loads and once it
+/// has loaded — stays up, reconnects, and answers every identify with the whole gallery: no
+/// shard is left half-loaded (the cut loads are given back and loaded again) and no row is
+/// counted twice.
+#[test]
+fn a_worker_whose_connection_is_cut_reconnects_and_answers_with_the_whole_gallery() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Database::create();
+    let (home, pass) = central_home(dir.path());
+    let recipient = ok(&huella(&home, &["central", "key"])).trim().to_owned();
+    let mut client = tables::connect(&db.url, "test").expect("connect");
+    let key = GalleryKey::create(&mut client, &recipient).expect("gallery key");
+    let mate = reference(103);
+    insert(&mut client, &key, &mate, &fvc(103, 1));
+    // Enough filler people that the first load takes a while (it is cut several times).
+    const FILLERS: u64 = 3000;
+    for chunk in (0..FILLERS).collect::<Vec<_>>().chunks(500) {
+        let refs: Vec<String> = chunk.iter().map(|n| reference(20_000 + n)).collect();
+        let templates: Vec<[(u8, Template); 1]> =
+            chunk.iter().map(|n| [(1, synthetic(*n))]).collect();
+        let batch: Vec<InsertRequest<'_>> = refs
+            .iter()
+            .zip(&templates)
+            .map(|(r, t)| InsertRequest {
+                request_id: r,
+                reference_id: r,
+                fingers: t,
+            })
+            .collect();
+        requests::insert_many(&mut client, &key, &batch).expect("fillers");
+    }
+    let people = FILLERS as usize + 1;
+
+    let cut = |client: &mut postgres::Client| -> u64 {
+        client
+            .query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() \
+                   AND application_name = 'huella-central-worker'",
+                &[],
+            )
+            .expect("terminate")
+            .len() as u64
+    };
+    let w = Worker::start(&home, &pass, &db.url, "0-255");
+    // Cut the worker's connection every 150 ms for 3 s while it loads.
+    let mut cuts = 0;
+    for _ in 0..20 {
+        std::thread::sleep(Duration::from_millis(150));
+        cuts += cut(&mut client);
+    }
+    assert!(cuts > 0, "the worker's connection was cut");
+    let opts = IdentifyOptions {
+        timeout: Duration::from_secs(120),
+        max_results: 5,
+    };
+    let answer = coordinator::identify(&mut client, &key, "after-cuts", &[(1, fvc(103, 2))], &opts)
+        .expect("identify after the cuts");
+    assert_eq!(
+        answer.candidates.first().map(|c| c.person.as_str()),
+        Some(mate.as_str()),
+        "{:?}",
+        answer.candidates
+    );
+    assert_eq!(answer.people, people, "every person loaded exactly once");
+    assert!(
+        answers(&mut client, &answer.request_id)
+            .iter()
+            .all(|(_, worker)| *worker == w.name),
+        "the same worker process answered every shard"
+    );
+
+    // Loaded, then cut once more: it reconnects without reloading what it had.
+    let mut reconnected = false;
+    while let Ok(line) = w.lines.try_recv() {
+        reconnected |= line.starts_with("reconectado");
+    }
+    assert!(reconnected, "the worker said it reconnected");
+    assert!(cut(&mut client) > 0);
+    let late = reference(110);
+    insert(&mut client, &key, &late, &fvc(110, 1));
+    let answer = coordinator::identify(
+        &mut client,
+        &key,
+        "after-one-cut",
+        &[(1, fvc(110, 3))],
+        &opts,
+    )
+    .expect("identify after one more cut");
+    assert_eq!(
+        answer.candidates.first().map(|c| c.person.as_str()),
+        Some(late.as_str())
+    );
+    assert_eq!(answer.people, people + 1);
+    let mut lines = Vec::new();
+    while let Ok(line) = w.lines.try_recv() {
+        lines.push(line);
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "reconectado, 0 fragmentos por recargar"),
+        "{lines:?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.starts_with("cargados")),
+        "nothing reloaded after a cut once loaded: {lines:?}"
+    );
+    let mut w = w;
+    assert!(
+        w.child.try_wait().expect("wait").is_none(),
+        "the worker is still running"
+    );
+}

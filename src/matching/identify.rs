@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use super::calibration::fmr_for_score;
+use super::index::PackedKey;
 use super::matcher::{Prepared, Scratch, compare_with, prepare};
 use super::template::Template;
 
@@ -69,9 +70,15 @@ impl Default for SearchOptions {
 
 struct Entry {
     person: u32,
-    position: u8,
     prepared: Prepared,
-    key: super::index::Key,
+}
+
+/// What the prefilter reads of one gallery finger, kept apart from the prepared templates
+/// (parallel to `entries`) so that scanning millions of them streams through one array.
+#[derive(Clone, Copy)]
+struct Slot {
+    key: PackedKey,
+    position: u8,
 }
 
 /// An in-memory gallery of enrolled fingers.
@@ -80,6 +87,7 @@ pub struct Gallery {
     people: Vec<String>,
     by_name: HashMap<String, u32>,
     entries: Vec<Entry>,
+    slots: Vec<Slot>,
 }
 
 impl std::fmt::Debug for Gallery {
@@ -112,8 +120,10 @@ impl Gallery {
         self.add_prepared(person, position, prepare(template));
     }
 
-    /// Enrols an already prepared finger.
-    pub fn add_prepared(&mut self, person: &str, position: u8, prepared: Prepared) {
+    /// Enrols an already prepared finger (its buffers shrunk to their length: a gallery keeps
+    /// millions of them, and preparation leaves about a fifth of each unused).
+    pub fn add_prepared(&mut self, person: &str, position: u8, mut prepared: Prepared) {
+        shrink(&mut prepared);
         let id = match self.by_name.get(person) {
             Some(&id) => id,
             None => {
@@ -123,21 +133,27 @@ impl Gallery {
                 id
             }
         };
-        let key = super::index::key_of(&prepared);
+        let key = PackedKey::from(&super::index::key_of(&prepared));
         self.entries.push(Entry {
             person: id,
-            position,
             prepared,
-            key,
         });
+        self.slots.push(Slot { key, position });
     }
 
     /// Keeps only the fingers of the people for whom `keep(name)` is true (a worker dropping
     /// a shard, a deleted person).
     pub fn retain_people(&mut self, keep: impl Fn(&str) -> bool) {
         let kept: Vec<bool> = self.people.iter().map(|p| keep(p)).collect();
-        self.entries
-            .retain(|e| kept.get(e.person as usize).copied().unwrap_or(false));
+        let stays = |person: u32| kept.get(person as usize).copied().unwrap_or(false);
+        let mut fates = self
+            .entries
+            .iter()
+            .map(|e| stays(e.person))
+            .collect::<Vec<_>>()
+            .into_iter();
+        self.slots.retain(|_| fates.next().unwrap_or(false));
+        self.entries.retain(|e| stays(e.person));
     }
 
     /// Searches the gallery with one or more probe fingers of one person.
@@ -155,18 +171,18 @@ impl Gallery {
         for (pi, probe) in probes.iter().enumerate() {
             let pkey = super::index::probe_key_of(&probe.prepared);
             let compatible =
-                |e: &Entry| probe.position == 0 || e.position == 0 || e.position == probe.position;
+                |e: &Slot| probe.position == 0 || e.position == 0 || e.position == probe.position;
             let shortlist: Vec<usize> = if keep >= self.entries.len() {
                 (0..self.entries.len())
-                    .filter(|&i| compatible(&self.entries[i]))
+                    .filter(|&i| compatible(&self.slots[i]))
                     .collect()
             } else {
                 let scored = parallel_map(self.entries.len(), threads, |range| {
                     range
-                        .filter(|&i| compatible(&self.entries[i]))
+                        .filter(|&i| compatible(&self.slots[i]))
                         .map(|i| {
                             (
-                                super::index::similarity(&pkey, &self.entries[i].key),
+                                super::index::packed_similarity(&pkey, &self.slots[i].key),
                                 i as u32,
                             )
                         })
@@ -191,10 +207,10 @@ impl Gallery {
         // Fusion: per person and probe finger keep the best score, sum the evidence.
         let mut best: HashMap<(u32, usize), (f32, u8)> = HashMap::new();
         for &(pi, ei, s) in &hits {
-            let e = &self.entries[ei];
-            let slot = best.entry((e.person, pi)).or_insert((0.0, e.position));
+            let (person, position) = (self.entries[ei].person, self.slots[ei].position);
+            let slot = best.entry((person, pi)).or_insert((0.0, position));
             if s > slot.0 {
-                *slot = (s, e.position);
+                *slot = (s, position);
             }
         }
         let mut per_person: HashMap<u32, Candidate> = HashMap::new();
@@ -225,6 +241,22 @@ impl Gallery {
         out.truncate(opts.max_candidates);
         out
     }
+}
+
+/// Releases the spare capacity of every buffer of `p` (the comparison reads lengths only).
+fn shrink(p: &mut Prepared) {
+    p.points.shrink_to_fit();
+    p.dirs.shrink_to_fit();
+    p.cylinders.shrink_to_fit();
+    p.reliability.shrink_to_fit();
+    p.hull.shrink_to_fit();
+    p.by_y.shrink_to_fit();
+    p.ypts.shrink_to_fit();
+    p.y_rank.shrink_to_fit();
+    p.y_start.shrink_to_fit();
+    p.angle8.shrink_to_fit();
+    p.flow.cells.shrink_to_fit();
+    p.flow.grid.cells.shrink_to_fit();
 }
 
 /// Runs `f` over `0..n` split into `threads` ranges and concatenates the results.

@@ -77,14 +77,55 @@ pub fn probe_key_of(p: &Prepared) -> Key {
     key_with(p, PROBE_CYLINDERS)
 }
 
+/// A gallery key stored inline (no allocation of its own): the prefilter scans millions of
+/// them in a row, so they sit side by side in one array instead of behind three pointers each.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PackedKey {
+    words: [u64; KEY_CYLINDERS],
+    counts: [u8; KEY_CYLINDERS],
+    angles: [u8; KEY_CYLINDERS],
+    len: u8,
+}
+
+impl From<&Key> for PackedKey {
+    fn from(k: &Key) -> Self {
+        let mut p = PackedKey::default();
+        let n = k
+            .words
+            .len()
+            .min(k.counts.len())
+            .min(k.angles.len())
+            .min(KEY_CYLINDERS);
+        p.words[..n].copy_from_slice(&k.words[..n]);
+        p.counts[..n].copy_from_slice(&k.counts[..n]);
+        p.angles[..n].copy_from_slice(&k.angles[..n]);
+        p.len = n as u8;
+        p
+    }
+}
+
 /// Prefilter similarity of a probe key and a gallery key (higher = more likely the same finger).
 pub fn similarity(probe: &Key, gallery: &Key) -> f32 {
+    similarity_of(probe, &gallery.words, &gallery.counts, &gallery.angles)
+}
+
+/// [`similarity`] with a packed gallery key (the same arithmetic, the same result).
+pub fn packed_similarity(probe: &Key, gallery: &PackedKey) -> f32 {
+    let n = usize::from(gallery.len).min(KEY_CYLINDERS);
+    similarity_of(
+        probe,
+        &gallery.words[..n],
+        &gallery.counts[..n],
+        &gallery.angles[..n],
+    )
+}
+
+fn similarity_of(probe: &Key, words: &[u64], counts: &[u8], angles: &[u8]) -> f32 {
     let mut best = [0.0f32; KEY_CYLINDERS];
-    for (g, ((&gw, &gc), &ga)) in gallery
-        .words
+    for (g, ((&gw, &gc), &ga)) in words
         .iter()
-        .zip(&gallery.counts)
-        .zip(&gallery.angles)
+        .zip(counts)
+        .zip(angles)
         .enumerate()
         .take(KEY_CYLINDERS)
     {
@@ -102,4 +143,35 @@ pub fn similarity(probe: &Key, gallery: &Key) -> f32 {
     }
     best.sort_unstable_by(|x, y| y.total_cmp(x));
     best.iter().take(6).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::matcher::prepare;
+    use super::super::test_support::random_template;
+    use super::*;
+
+    #[test]
+    fn a_packed_key_scores_exactly_as_its_key() {
+        let keys: Vec<Key> = (0..40u64)
+            .map(|seed| key_of(&prepare(&random_template(seed, 10 + (seed as usize % 50)))))
+            .collect();
+        assert!(keys.iter().any(|k| k.words.len() == KEY_CYLINDERS));
+        assert!(keys.iter().any(|k| k.words.len() < KEY_CYLINDERS));
+        for (i, g) in keys.iter().enumerate() {
+            let packed = PackedKey::from(g);
+            for seed in 0..10u64 {
+                let probe = probe_key_of(&prepare(&random_template(1000 + seed, 40)));
+                assert_eq!(
+                    similarity(&probe, g).to_bits(),
+                    packed_similarity(&probe, &packed).to_bits(),
+                    "gallery key {i}, probe {seed}"
+                );
+            }
+        }
+        // A probe against itself (same cylinders) is the largest possible similarity.
+        let own = probe_key_of(&prepare(&random_template(3, 40)));
+        let gallery = PackedKey::from(&key_of(&prepare(&random_template(3, 40))));
+        assert!(packed_similarity(&own, &gallery) > 5.0);
+    }
 }

@@ -63,6 +63,13 @@ pub fn worker_event(e: &crate::workflows::central::shards::worker::WorkerEvent) 
         ),
         E::Lost { shards } => format!("perdidos {} fragmentos", shards.len()),
         E::Answered { request, shards } => format!("respondida {request}: {shards} fragmentos"),
+        E::Reconnecting { attempt, wait } => format!(
+            "base de datos no disponible: reintento {attempt} en {} ms",
+            wait.as_millis()
+        ),
+        E::Reconnected { reloading } => {
+            format!("reconectado, {reloading} fragmentos por recargar")
+        }
     }
 }
 

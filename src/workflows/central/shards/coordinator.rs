@@ -104,6 +104,7 @@ pub fn identify(
          AND deadline < now() - interval '1 day'",
         &[],
     )?;
+    tables::listen(client, tables::IDENTIFY_ANSWERED)?;
     let mut tx = client.transaction()?;
     let gallery_seq = tables::head(&mut tx)?;
     tx.execute(
@@ -119,6 +120,7 @@ pub fn identify(
             &secs,
         ],
     )?;
+    tx.execute(&format!("NOTIFY {}", tables::IDENTIFY_SUBMITTED), &[])?;
     tx.commit()?;
     let started = Instant::now();
     let mut pause = Duration::from_millis(10);
@@ -140,8 +142,9 @@ pub fn identify(
                 first: missing.first().copied().unwrap_or_default(),
             });
         }
-        std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(200));
+        // Woken by a worker's answer; the growing pause only bounds a missed notification.
+        tables::wait_notified(client, pause)?;
+        pause = (pause * 2).min(Duration::from_millis(500));
     }
     let rows = client.query(
         "SELECT shard, people, candidates FROM identify_results \

@@ -38,6 +38,15 @@ pub fn claim(
     Ok(out)
 }
 
+/// Gives back `worker`'s leases on `shards` (expired at once, so the next claim takes them).
+pub fn release(client: &mut Client, worker: &str, shards: &[i16]) -> Result<(), ShardError> {
+    client.execute(
+        "UPDATE shard_leases SET expires_at = '-infinity' WHERE worker = $1 AND shard = ANY($2)",
+        &[&worker, &shards],
+    )?;
+    Ok(())
+}
+
 /// Renews `worker`'s lease on `held` and records `loaded_seq`; returns the shards still
 /// held (a shard missing from the answer was taken over and must be dropped).
 pub fn renew(

@@ -2,18 +2,32 @@
 //! (`migrations/*.sql`) applied in order under an advisory lock and recorded in
 //! `central_schema_version` (its own table, so a hub and the search may share one database).
 //!
+//! It also owns the two notification channels that wake a worker when an identify is
+//! submitted and a coordinator when a shard answers (the tables stay the truth: a lost
+//! notification only costs a poll interval).
+//!
 //! This module owns the schema. It must not interpret rows (the other files of `shards` do).
 
+use std::time::Duration;
+
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, GenericClient, NoTls};
 
 use super::ShardError;
 
 /// The numbered migrations, applied in order.
-const MIGRATIONS: &[huella_sync::hub::postgres::Migration] = &[(
-    1,
-    "0001_central_shards",
-    include_str!("migrations/0001_central_shards.sql"),
-)];
+const MIGRATIONS: &[huella_sync::hub::postgres::Migration] = &[
+    (
+        1,
+        "0001_central_shards",
+        include_str!("migrations/0001_central_shards.sql"),
+    ),
+    (
+        2,
+        "0002_fingers_load_order",
+        include_str!("migrations/0002_fingers_load_order.sql"),
+    ),
+];
 
 /// Advisory lock held while migrating (an arbitrary constant, unique to huella).
 const MIGRATE_LOCK: i64 = 0x6875_656c_6c61_0101;
@@ -47,4 +61,25 @@ pub fn head(client: &mut impl GenericClient) -> Result<i64, ShardError> {
     Ok(client
         .query_one("SELECT seq FROM gallery_head WHERE id = 1", &[])?
         .try_get(0)?)
+}
+
+/// Notified (in the submitting transaction) when an identify is submitted.
+pub const IDENTIFY_SUBMITTED: &str = "huella_identify_submitted";
+/// Notified (in the answering transaction) when a worker answers shards of an identify.
+pub const IDENTIFY_ANSWERED: &str = "huella_identify_answered";
+
+/// Subscribes this connection to `channel` (one of the two constants above).
+pub fn listen(client: &mut Client, channel: &str) -> Result<(), ShardError> {
+    client.batch_execute(&format!("LISTEN {channel}"))?;
+    Ok(())
+}
+
+/// Waits up to `timeout` for a notification on the channels this connection listens to, and
+/// drains any others already received; returns whether one came.
+pub fn wait_notified(client: &mut Client, timeout: Duration) -> Result<bool, ShardError> {
+    let mut notifications = client.notifications();
+    let came = notifications.timeout_iter(timeout).next()?.is_some();
+    let mut pending = notifications.iter();
+    while pending.next()?.is_some() {}
+    Ok(came)
 }

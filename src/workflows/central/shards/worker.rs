@@ -7,8 +7,11 @@
 //! cannot answer for them.
 //!
 //! A worker keeps no state outside memory and the lease rows: killed at any point, its leases
-//! expire and another worker claims and reloads its shards; a database error ends [`run`]
-//! (the process exits; a supervisor restarts it). This module owns that loop. It must not
+//! expire and another worker claims and reloads its shards. A database error (the
+//! connection dropped, the server restarted, a failover) does not end [`run`]: the worker
+//! reconnects with a growing pause, keeps the shards it had loaded whole (renewing tells it
+//! which it still holds), and gives back and reloads any shard whose load the error cut
+//! short. This module owns that loop. It must not
 //! print (it reports [`WorkerEvent`]s), write records, or log templates or the key.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -27,8 +30,13 @@ const FETCH_ROWS: i32 = 2000;
 const JOBS_PER_POLL: i64 = 16;
 /// Most candidates a shard answer carries.
 pub const MAX_RESULTS: i32 = 100;
-/// Sleep between polls when there is nothing to do.
-const IDLE: Duration = Duration::from_millis(50);
+/// Longest wait between polls when there is nothing to do; a submitted identify wakes the
+/// worker at once (a notification).
+const IDLE: Duration = Duration::from_millis(500);
+/// First pause before reconnecting after a database error; doubled per failed attempt.
+const RECONNECT_FIRST: Duration = Duration::from_millis(500);
+/// Longest pause between reconnection attempts.
+const RECONNECT_MAX: Duration = Duration::from_secs(30);
 
 /// How a worker runs.
 #[derive(Debug, Clone)]
@@ -70,14 +78,33 @@ pub enum WorkerEvent {
         /// Shards answered.
         shards: usize,
     },
+    /// The database failed; the worker waits `wait` and reconnects (attempt `attempt`).
+    Reconnecting {
+        /// Attempt number, from 1.
+        attempt: u32,
+        /// Pause before this attempt.
+        wait: Duration,
+    },
+    /// Connected again; `reloading` shards whose load had been cut short were given back to
+    /// be claimed and loaded again.
+    Reconnected {
+        /// Shards given back.
+        reloading: usize,
+    },
 }
 
 /// The worker's memory: its leases, its gallery, how far it has followed.
 pub struct Worker {
     client: Client,
+    url: String,
     key: GalleryKey,
     opts: WorkerOptions,
     held: BTreeSet<i16>,
+    /// Claimed shards whose load has not finished (given back after a database error).
+    loading: BTreeSet<i16>,
+    /// Where an interrupted follow stopped (the last row it added), so that the next one
+    /// resumes there instead of adding rows twice.
+    follow_from: Option<(i64, String, i16)>,
     gallery: Gallery,
     people: HashMap<i16, HashSet<String>>,
     loaded: i64,
@@ -112,23 +139,28 @@ impl Worker {
         opts: WorkerOptions,
     ) -> Result<Self, ShardError> {
         let mut client = tables::connect(url, "huella-central-worker")?;
+        tables::listen(&mut client, tables::IDENTIFY_SUBMITTED)?;
         let recipient = station.public().office_recipient;
         let key = GalleryKey::open_or_create(&mut client, &recipient, station)?;
-        Ok(Self::with(client, key, opts))
+        Ok(Self::with(client, url, key, opts))
     }
 
     /// Connects to the search database `url` with an already opened gallery key.
     pub fn connect(url: &str, key: GalleryKey, opts: WorkerOptions) -> Result<Self, ShardError> {
-        let client = tables::connect(url, "huella-central-worker")?;
-        Ok(Self::with(client, key, opts))
+        let mut client = tables::connect(url, "huella-central-worker")?;
+        tables::listen(&mut client, tables::IDENTIFY_SUBMITTED)?;
+        Ok(Self::with(client, url, key, opts))
     }
 
-    fn with(client: Client, key: GalleryKey, opts: WorkerOptions) -> Self {
+    fn with(client: Client, url: &str, key: GalleryKey, opts: WorkerOptions) -> Self {
         Worker {
             client,
+            url: url.to_owned(),
             key,
             opts,
             held: BTreeSet::new(),
+            loading: BTreeSet::new(),
+            follow_from: None,
             gallery: Gallery::new(),
             people: HashMap::new(),
             loaded: 0,
@@ -186,7 +218,8 @@ impl Worker {
             let started = Instant::now();
             // Held from now on, so that the renewals during a long load keep them.
             self.held.extend(claimed.iter().copied());
-            let (fingers, skipped) = self.load_rows(&claimed, i64::MIN, self.loaded, events)?;
+            self.loading.extend(claimed.iter().copied());
+            let (fingers, skipped) = self.load_shards(&claimed, i64::MIN, self.loaded, events)?;
             events(WorkerEvent::Loaded {
                 shards: claimed
                     .into_iter()
@@ -222,6 +255,7 @@ impl Worker {
     fn drop_shards(&mut self, shards: &[i16]) {
         for s in shards {
             self.held.remove(s);
+            self.loading.remove(s);
             self.people.remove(s);
         }
         let dropped: HashSet<i16> = shards.iter().copied().collect();
@@ -229,47 +263,94 @@ impl Worker {
             .retain_people(|p| !dropped.contains(&shard_of(p)));
     }
 
-    /// Loads the fingers of `shards` (those still held) with `after < seq ≤ upto`, in pages
-    /// of [`FETCH_ROWS`] ordered by (seq, reference, finger), renewing the leases between
-    /// pages when due so that a load longer than a lease keeps them. Rows too large or with
-    /// an over-long reference are skipped by the query. Returns (fingers added, rows that
-    /// did not open).
-    fn load_rows(
+    /// Loads the fingers of `shards` (those still held) with `after < seq ≤ upto`, one shard
+    /// at a time (each page a range scan of the load-order index, migration 0002), renewing
+    /// the leases between pages when due so that a load longer than a lease keeps them.
+    /// Returns (fingers added, rows that did not open).
+    fn load_shards(
         &mut self,
         shards: &[i16],
         after: i64,
         upto: i64,
         events: &mut dyn FnMut(WorkerEvent),
     ) -> Result<(usize, usize), ShardError> {
+        let (mut added, mut skipped) = (0, 0);
+        for &shard in shards {
+            let (a, k) = self.load_pages(Pages::One(shard), after, upto, events)?;
+            self.loading.remove(&shard);
+            added += a;
+            skipped += k;
+        }
+        Ok((added, skipped))
+    }
+
+    /// Loads the rows of `which` (held shards only) with `after < seq ≤ upto`, in pages of
+    /// [`FETCH_ROWS`] ordered by (seq, reference, finger). Rows too large or with an
+    /// over-long reference are skipped by the query. Returns (fingers added, rows that did
+    /// not open).
+    fn load_pages(
+        &mut self,
+        which: Pages,
+        after: i64,
+        upto: i64,
+        events: &mut dyn FnMut(WorkerEvent),
+    ) -> Result<(usize, usize), ShardError> {
         let max = MAX_SEALED as i32;
-        let (mut cursor_seq, mut cursor_ref, mut cursor_finger) = (after, String::new(), -1i16);
+        let resume = match which {
+            Pages::Held => self.follow_from.take(),
+            Pages::One(_) => None,
+        };
+        let (mut cursor_seq, mut cursor_ref, mut cursor_finger) =
+            resume.unwrap_or((after, String::new(), -1i16));
         let (mut added, mut skipped) = (0, 0);
         loop {
-            let wanted: Vec<i16> = shards
-                .iter()
-                .copied()
-                .filter(|s| self.held.contains(s))
-                .collect();
-            if wanted.is_empty() {
-                break;
-            }
-            let rows = self.client.query(
-                "SELECT reference_id, finger, seq, sealed FROM gallery_fingers \
-                 WHERE shard = ANY($1) AND seq > $2 AND seq <= $3 \
-                   AND (seq, reference_id, finger) > ($4, $5, $6) \
-                   AND length(sealed) <= $7 AND length(reference_id) <= 128 \
-                 ORDER BY seq, reference_id, finger LIMIT $8",
-                &[
-                    &wanted,
-                    &after,
-                    &upto,
-                    &cursor_seq,
-                    &cursor_ref,
-                    &cursor_finger,
-                    &max,
-                    &i64::from(FETCH_ROWS),
-                ],
-            )?;
+            let rows = match which {
+                Pages::One(shard) => {
+                    if !self.held.contains(&shard) {
+                        break;
+                    }
+                    self.client.query(
+                        "SELECT reference_id, finger, seq, sealed FROM gallery_fingers \
+                         WHERE shard = $1 AND seq > $2 AND seq <= $3 \
+                           AND (seq, reference_id, finger) > ($4, $5, $6) \
+                           AND length(sealed) <= $7 AND length(reference_id) <= 128 \
+                         ORDER BY seq, reference_id, finger LIMIT $8",
+                        &[
+                            &shard,
+                            &after,
+                            &upto,
+                            &cursor_seq,
+                            &cursor_ref,
+                            &cursor_finger,
+                            &max,
+                            &i64::from(FETCH_ROWS),
+                        ],
+                    )?
+                }
+                Pages::Held => {
+                    let wanted: Vec<i16> = self.held.iter().copied().collect();
+                    if wanted.is_empty() {
+                        break;
+                    }
+                    self.client.query(
+                        "SELECT reference_id, finger, seq, sealed FROM gallery_fingers \
+                         WHERE shard = ANY($1) AND seq > $2 AND seq <= $3 \
+                           AND (seq, reference_id, finger) > ($4, $5, $6) \
+                           AND length(sealed) <= $7 AND length(reference_id) <= 128 \
+                         ORDER BY seq, reference_id, finger LIMIT $8",
+                        &[
+                            &wanted,
+                            &after,
+                            &upto,
+                            &cursor_seq,
+                            &cursor_ref,
+                            &cursor_finger,
+                            &max,
+                            &i64::from(FETCH_ROWS),
+                        ],
+                    )?
+                }
+            };
             let n = rows.len();
             let mut page = Vec::with_capacity(n);
             for r in rows {
@@ -291,6 +372,9 @@ impl Worker {
             let (a, k) = self.add_rows(page);
             added += a;
             skipped += k;
+            if matches!(which, Pages::Held) {
+                self.follow_from = Some((cursor_seq, cursor_ref.clone(), cursor_finger));
+            }
             if n < FETCH_ROWS as usize {
                 break;
             }
@@ -358,7 +442,7 @@ impl Worker {
         }
         let held: Vec<i16> = self.held.iter().copied().collect();
         if !held.is_empty() {
-            self.load_rows(&held, self.loaded, head, events)?;
+            self.load_pages(Pages::Held, self.loaded, head, events)?;
             let held: Vec<i16> = self.held.iter().copied().collect();
             let deleted = self.client.query(
                 "SELECT reference_id FROM gallery_deletions \
@@ -377,7 +461,52 @@ impl Worker {
             }
         }
         self.loaded = head;
+        self.follow_from = None;
         Ok(true)
+    }
+
+    /// Waits until an identify is submitted or the idle poll interval passes (call it when
+    /// [`Worker::step`] found nothing to do).
+    pub fn wait_for_work(&mut self) -> Result<(), ShardError> {
+        tables::wait_notified(&mut self.client, IDLE)?;
+        Ok(())
+    }
+
+    /// After a database error: reconnects (pausing [`RECONNECT_FIRST`], doubling up to
+    /// [`RECONNECT_MAX`]), then gives back the shards whose load the error cut short (their
+    /// rows are partly in memory: they are dropped and their leases released, so the next
+    /// claim loads them whole) and renews the rest at the next step. Returns only once
+    /// connected; a schema newer than this build ends it with that error.
+    pub fn recover(&mut self, events: &mut dyn FnMut(WorkerEvent)) -> Result<(), ShardError> {
+        let mut wait = RECONNECT_FIRST;
+        let mut attempt = 0u32;
+        let client = loop {
+            attempt = attempt.saturating_add(1);
+            events(WorkerEvent::Reconnecting { attempt, wait });
+            std::thread::sleep(wait);
+            match tables::connect(&self.url, "huella-central-worker").and_then(|mut c| {
+                tables::listen(&mut c, tables::IDENTIFY_SUBMITTED)?;
+                Ok(c)
+            }) {
+                Ok(c) => break c,
+                Err(e @ ShardError::SchemaNewer { .. }) => return Err(e),
+                Err(e) => {
+                    tracing::warn!(target: "huella::central", attempt, error = %e, "search database still unavailable");
+                    wait = (wait * 2).min(RECONNECT_MAX);
+                }
+            }
+        };
+        self.client = client;
+        let cut: Vec<i16> = self.loading.iter().copied().collect();
+        self.drop_shards(&cut);
+        if !cut.is_empty() {
+            lease::release(&mut self.client, &self.opts.name, &cut)?;
+        }
+        self.renewed = None;
+        events(WorkerEvent::Reconnected {
+            reloading: cut.len(),
+        });
+        Ok(())
     }
 
     /// Answers the open identifies this worker can: those submitted at a sequence it has
@@ -456,6 +585,9 @@ impl Worker {
                 let people = self.people.get(s).map_or(0, HashSet::len) as i32;
                 answered += tx.execute(&insert, &[&request, s, &self.opts.name, &people, &text])?;
             }
+            if answered > 0 {
+                tx.execute(&format!("NOTIFY {}", tables::IDENTIFY_ANSWERED), &[])?;
+            }
             tx.commit()?;
             if answered > 0 {
                 busy = true;
@@ -469,6 +601,15 @@ impl Worker {
     }
 }
 
+/// Which rows a load pages through.
+#[derive(Clone, Copy)]
+enum Pages {
+    /// One shard (a claim's load: the index gives its pages in order).
+    One(i16),
+    /// Every held shard (following a short run of new inserts).
+    Held,
+}
+
 /// One sealed finger row.
 struct FingerRow {
     reference: String,
@@ -477,11 +618,24 @@ struct FingerRow {
     sealed: Vec<u8>,
 }
 
-/// Runs a worker until the database fails (it never returns `Ok` on its own).
+/// Runs a worker for good: database errors are recovered from ([`Worker::recover`]); it
+/// returns only with an error no reconnection mends (a newer schema, a key that does not
+/// open).
 pub fn run(mut worker: Worker, events: &mut dyn FnMut(WorkerEvent)) -> Result<(), ShardError> {
     loop {
-        if !worker.step(events)? {
-            std::thread::sleep(IDLE);
+        match worker.step(events) {
+            Ok(true) => {}
+            Ok(false) => {
+                if let Err(e) = worker.wait_for_work() {
+                    tracing::warn!(target: "huella::central", error = %e, "search database error while idle; reconnecting");
+                    worker.recover(events)?;
+                }
+            }
+            Err(ShardError::Database(e)) => {
+                tracing::warn!(target: "huella::central", error = %e, "search database error; reconnecting");
+                worker.recover(events)?;
+            }
+            Err(e) => return Err(e),
         }
     }
 }
