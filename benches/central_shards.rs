@@ -155,7 +155,8 @@ fn main() {
     for &w in &worker_counts {
         client
             .batch_execute(
-                "UPDATE shard_leases SET worker = NULL, expires_at = '-infinity', loaded_seq = 0",
+                "UPDATE shard_leases SET worker = NULL, expires_at = '-infinity', loaded_seq = 0, \
+                 wanted_by = NULL",
             )
             .expect("reset leases");
         let rss_before = rss_kib();

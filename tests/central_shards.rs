@@ -3,7 +3,8 @@
 //! the gallery key; two `huella central worker` processes split the 256 shards; an identify
 //! with a real FVC2002 DB1_B impression answers with the mate (another impression of the same
 //! finger); a worker stopped mid-identify and then killed (SIGKILL) has its shards taken over
-//! by the other after its lease expires and the identify still answers with the mate; an
+//! by the other after its lease expires and the identify still answers with the mate; a
+//! worker started again for that range gets it handed back; an
 //! identify submitted right after an insert finds it; a `pg_dump` holds no template bytes.
 //! Each test works in its own database, dropped at the end.
 #![cfg(feature = "postgres")]
@@ -300,6 +301,32 @@ fn two_workers_answer_with_the_mate_and_a_killed_workers_shards_are_taken_over()
     );
     let leases = lease::list(&mut client).expect("leases");
     assert!(leases.iter().all(|l| l.worker == a.name && l.live));
+
+    // B's range comes back to it: a new worker for 128-255 asks, A hands those shards back
+    // (they are not A's own range) and keeps its own, and the identify is split again.
+    let b = Worker::start(&home, &pass, &db.url, "128-255");
+    let mut back = 0;
+    while back < 128 {
+        back += b.loaded();
+    }
+    assert_eq!(back, 128);
+    let a_lines: Vec<String> =
+        std::iter::from_fn(|| a.lines.recv_timeout(Duration::from_secs(1)).ok()).collect();
+    assert!(
+        a_lines.iter().any(|l| l == "devueltos 128 fragmentos"),
+        "{a_lines:?}"
+    );
+    let answer = coordinator::identify(&mut client, &key, "probe-2b", &[(1, fvc(105, 2))], &opts)
+        .expect("identify after the hand-back");
+    assert_eq!(
+        answer.candidates.first().map(|c| c.person.as_str()),
+        Some(real[4].1.as_str())
+    );
+    assert_eq!(answer.people, 309);
+    for (shard, worker) in answers(&mut client, &answer.request_id) {
+        let expected = if shard < 128 { &a.name } else { &b.name };
+        assert_eq!(&worker, expected, "shard {shard}");
+    }
 
     // Ordering: an identify submitted right after an insert sees it.
     let late = reference(110);

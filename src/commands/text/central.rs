@@ -62,6 +62,7 @@ pub fn worker_event(e: &crate::workflows::central::shards::worker::WorkerEvent) 
             shards.len()
         ),
         E::Lost { shards } => format!("perdidos {} fragmentos", shards.len()),
+        E::HandedBack { shards } => format!("devueltos {} fragmentos", shards.len()),
         E::Answered { request, shards } => format!("respondida {request}: {shards} fragmentos"),
         E::Reconnecting { attempt, wait } => format!(
             "base de datos no disponible: reintento {attempt} en {} ms",

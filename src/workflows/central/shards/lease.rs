@@ -5,6 +5,11 @@
 //! it holds well before expiry and drops what it failed to renew. PostgreSQL's row locks
 //! make a claim atomic: two workers racing for an expired shard, one gets it.
 //!
+//! Ranges come back to their workers: a worker marks the shards of its own range that others
+//! hold as wanted; a holder hands back, at its next renewal, the wanted shards outside its
+//! own range; for one lease length nobody but the one who wants a handed-back shard claims it
+//! (a worker that wants and then dies delays its shards by one lease, no more).
+//!
 //! This module owns the lease rows. It must not load or search templates.
 
 use postgres::Client;
@@ -13,7 +18,8 @@ use super::ShardError;
 
 /// Claims, for `worker`, the shards not in `held` whose lease expired and that either lie in
 /// `range` or were held by some worker before (a never-leased shard waits for the worker
-/// whose range it is). Returns the shards claimed, in order.
+/// whose range it is); a shard another worker wants is left to it for one lease length.
+/// Returns the shards claimed, in order.
 pub fn claim(
     client: &mut Client,
     worker: &str,
@@ -24,9 +30,11 @@ pub fn claim(
 ) -> Result<Vec<i16>, ShardError> {
     let rows = client.query(
         "UPDATE shard_leases SET worker = $1, expires_at = now() + make_interval(secs => $4), \
-           loaded_seq = $5 \
+           loaded_seq = $5, wanted_by = NULL \
          WHERE NOT (shard = ANY($2)) AND expires_at < now() \
            AND (shard = ANY($3) OR worker IS NOT NULL) \
+           AND (wanted_by IS NULL OR wanted_by = $1 \
+                OR expires_at < now() - make_interval(secs => $4)) \
          RETURNING shard",
         &[&worker, &held, &range, &f64::from(lease_secs), &loaded_seq],
     )?;
@@ -47,29 +55,68 @@ pub fn release(client: &mut Client, worker: &str, shards: &[i16]) -> Result<(), 
     Ok(())
 }
 
-/// Renews `worker`'s lease on `held` and records `loaded_seq`; returns the shards still
-/// held (a shard missing from the answer was taken over and must be dropped).
+/// What a renewal found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Renewal {
+    /// Shards still held (one missing was taken over and must be dropped).
+    pub kept: Vec<i16>,
+    /// Of those, the shards another worker wants back.
+    pub wanted: Vec<i16>,
+}
+
+/// Renews `worker`'s lease on `held` and records `loaded_seq`.
 pub fn renew(
     client: &mut Client,
     worker: &str,
     held: &[i16],
     lease_secs: i32,
     loaded_seq: i64,
-) -> Result<Vec<i16>, ShardError> {
+) -> Result<Renewal, ShardError> {
     if held.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Renewal::default());
     }
     let rows = client.query(
         "UPDATE shard_leases SET expires_at = now() + make_interval(secs => $3), loaded_seq = $4 \
-         WHERE worker = $1 AND shard = ANY($2) RETURNING shard",
+         WHERE worker = $1 AND shard = ANY($2) \
+         RETURNING shard, coalesce(wanted_by <> $1, false)",
         &[&worker, &held, &f64::from(lease_secs), &loaded_seq],
     )?;
-    let mut out = Vec::with_capacity(rows.len());
+    let mut out = Renewal::default();
     for r in rows.iter().take(256) {
-        out.push(r.try_get::<_, i16>(0)?);
+        let shard = r.try_get::<_, i16>(0)?;
+        out.kept.push(shard);
+        if r.try_get::<_, bool>(1)? {
+            out.wanted.push(shard);
+        }
     }
-    out.sort_unstable();
+    out.kept.sort_unstable();
+    out.wanted.sort_unstable();
     Ok(out)
+}
+
+/// Marks, for `worker`, the shards of `own` that another worker holds live as wanted back;
+/// returns how many were newly marked.
+pub fn want(client: &mut Client, worker: &str, own: &[i16]) -> Result<u64, ShardError> {
+    if own.is_empty() {
+        return Ok(0);
+    }
+    Ok(client.execute(
+        "UPDATE shard_leases SET wanted_by = $1 \
+         WHERE shard = ANY($2) AND worker IS NOT NULL AND worker <> $1 AND expires_at > now() \
+           AND wanted_by IS DISTINCT FROM $1",
+        &[&worker, &own],
+    )?)
+}
+
+/// Hands `shards` back to the workers that want them: the lease ends now, and for one lease
+/// length only the one who wants a shard may claim it.
+pub fn hand_back(client: &mut Client, worker: &str, shards: &[i16]) -> Result<(), ShardError> {
+    client.execute(
+        "UPDATE shard_leases SET expires_at = now() - interval '1 millisecond' \
+         WHERE worker = $1 AND shard = ANY($2)",
+        &[&worker, &shards],
+    )?;
+    Ok(())
 }
 
 /// One lease row as an operator sees it.

@@ -27,6 +27,11 @@ const MIGRATIONS: &[huella_sync::hub::postgres::Migration] = &[
         "0002_fingers_load_order",
         include_str!("migrations/0002_fingers_load_order.sql"),
     ),
+    (
+        3,
+        "0003_lease_handback",
+        include_str!("migrations/0003_lease_handback.sql"),
+    ),
 ];
 
 /// Advisory lock held while migrating (an arbitrary constant, unique to huella).

@@ -71,6 +71,12 @@ pub enum WorkerEvent {
         /// The shards.
         shards: Vec<i16>,
     },
+    /// Shards of another worker's range, taken over earlier, handed back to it on its
+    /// request (dropped from memory).
+    HandedBack {
+        /// The shards.
+        shards: Vec<i16>,
+    },
     /// An identify answered for some shards.
     Answered {
         /// Request id.
@@ -214,6 +220,15 @@ impl Worker {
             secs,
             self.loaded,
         )?;
+        // Ask for the rest of the own range back from whoever took it over.
+        let missing: Vec<i16> = self
+            .opts
+            .range
+            .shards()
+            .into_iter()
+            .filter(|s| !self.held.contains(s) && !claimed.contains(s))
+            .collect();
+        lease::want(&mut self.client, &self.opts.name, &missing)?;
         if !claimed.is_empty() {
             let started = Instant::now();
             // Held from now on, so that the renewals during a long load keep them.
@@ -237,12 +252,28 @@ impl Worker {
     fn renew(&mut self, events: &mut dyn FnMut(WorkerEvent)) -> Result<(), ShardError> {
         let held: Vec<i16> = self.held.iter().copied().collect();
         let secs = self.lease_secs();
-        let kept = lease::renew(&mut self.client, &self.opts.name, &held, secs, self.loaded)?;
+        let renewal = lease::renew(&mut self.client, &self.opts.name, &held, secs, self.loaded)?;
         self.renewed = Some(Instant::now());
-        let lost: Vec<i16> = held.iter().copied().filter(|s| !kept.contains(s)).collect();
+        let lost: Vec<i16> = held
+            .iter()
+            .copied()
+            .filter(|s| !renewal.kept.contains(s))
+            .collect();
         if !lost.is_empty() {
             self.drop_shards(&lost);
             events(WorkerEvent::Lost { shards: lost });
+        }
+        // Shards taken over from another range go back when their own worker asks.
+        let range = self.opts.range;
+        let back: Vec<i16> = renewal
+            .wanted
+            .into_iter()
+            .filter(|s| !(range.first..=range.last).contains(s))
+            .collect();
+        if !back.is_empty() {
+            lease::hand_back(&mut self.client, &self.opts.name, &back)?;
+            self.drop_shards(&back);
+            events(WorkerEvent::HandedBack { shards: back });
         }
         Ok(())
     }
