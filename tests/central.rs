@@ -78,6 +78,11 @@ fn station(dir: &Path, office: &str, name: &str, central: Option<&str>) -> Offic
 /// Imports 2 people with `seed`, enrolls the first with the synthetic fingers of subject 42
 /// and has the supervisor approve it; returns its CURP.
 fn enroll_and_approve(o: &Office, dir: &Path, seed: &str) -> String {
+    enroll_and_approve_as(o, dir, seed, "42")
+}
+
+/// [`enroll_and_approve`] with the synthetic fingers of `subject`.
+fn enroll_and_approve_as(o: &Office, dir: &Path, seed: &str, subject: &str) -> String {
     let csv = dir.join(format!("people-{seed}.csv"));
     ok(&huella(
         &o.home,
@@ -100,33 +105,55 @@ fn enroll_and_approve(o: &Office, dir: &Path, seed: &str) -> String {
         .and_then(|l| l.split(',').next())
         .expect("curp")
         .to_owned();
+    capture(o, &curp, subject, false);
+    approve(o);
+    curp
+}
+
+/// Enrolls `curp` (a new round of a rejected person with `reopen`) with the synthetic
+/// fingers of `subject`, through the scanner and camera simulators.
+fn capture(o: &Office, curp: &str, subject: &str, reopen: bool) {
     let scanner = spawn(
         &o.home,
-        &["sim", "scanner", "--synthetic", "42", "--unpaced"],
+        &["sim", "scanner", "--synthetic", subject, "--unpaced"],
     );
     let camera = spawn(&o.home, &["sim", "camera", "--unpaced"]);
-    let out = o.run(
-        "ana",
-        &[
-            "enroll",
-            "--curp",
-            &curp,
-            "--consent",
-            "--scanner",
-            scanner.pty(),
-            "--camera",
-            camera.pty(),
-        ],
-    );
+    let mut args = vec![
+        "enroll",
+        "--curp",
+        curp,
+        "--consent",
+        "--scanner",
+        scanner.pty(),
+        "--camera",
+        camera.pty(),
+    ];
+    if reopen {
+        args.push("--reopen");
+    }
+    let out = o.run("ana", &args);
     assert!(out.contains("enviado a aprobación"), "{out}");
+}
+
+/// The supervisor approves the first record of the review queue.
+fn approve(o: &Office) {
+    let out = decide_first(o, &["approve"]);
+    assert!(out.contains("aprobar"), "{out}");
+}
+
+/// The supervisor takes `decision` (`approve`, `recapture --reason R`, …) on the first
+/// record of the review queue; returns the output.
+fn decide_first(o: &Office, decision: &[&str]) -> String {
     let queue: serde_json::Value =
         serde_json::from_str(&o.run("sup", &["review", "list", "--json"])).expect("json");
     let id = queue[0]["id"].as_str().expect("id").to_owned();
     // Decisions are timestamped to the second; a supervisor never decides in the same second.
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    let out = o.run("sup", &["review", "approve", &id]);
-    assert!(out.contains("aprobar"), "{out}");
-    curp
+    let mut args = vec!["review"];
+    args.extend_from_slice(&decision[..1]);
+    args.push(&id);
+    args.extend_from_slice(&decision[1..]);
+    o.run("sup", &args)
 }
 
 fn status(o: &Office, curp: &str) -> String {
@@ -167,32 +194,79 @@ fn the_same_verdicts_come_from_the_sharded_search() {
     let c = station(d, "CENTRAL", "C1", None);
     let db = pg::Database::create();
     let _worker = pg::Worker::start(&c.home, &c.pass, &db.url);
-    let (first, second) = scenario(d, &c, &["central", "run", "--search", &db.url]);
-    // The passes went through the search database: both people inserted, both searched.
-    let count = |sql: &str| {
-        let o = std::process::Command::new("psql")
-            .args(["-X", "-A", "-t", "-q", &db.url, "-c", sql])
-            .output()
-            .expect("psql");
-        String::from_utf8_lossy(&o.stdout).trim().to_owned()
-    };
-    // Both were inserted; after A's cancellation and B's rejection as a duplicate the last
-    // pass deleted both (DELETE requests), so no finger of either is left.
+    let run = ["central", "run", "--search", db.url.as_str()];
+    let (first, second, third) = scenario(d, &c, &run);
+    // The passes went through the search database.
+    let count = |sql: &str| pg::psql(&db.url, sql);
+    // A's person, B's (under a case), B's re-captured set and the third person (under a
+    // case) were inserted; A's cancellation and B's rejection as a duplicate deleted the
+    // first two (DELETE requests).
     assert_eq!(
         count("SELECT count(*) FROM abis_requests WHERE operation = 'INSERT'"),
-        "2"
+        "4"
     );
     assert_eq!(
         count("SELECT count(*) FROM gallery_deletions"),
         "2",
         "an erased and a rejected person leave the national gallery"
     );
-    assert_eq!(count("SELECT count(*) FROM gallery_fingers"), "0");
     assert_eq!(
         count(
             "SELECT count(*) FROM abis_requests WHERE operation = 'IDENTIFY' AND answered_at IS NOT NULL"
         ),
-        "2"
+        "4"
+    );
+    // B's person: the first capture set deleted, the new one in, under another reference
+    // of the same record (same shard).
+    let id_of = |curp: &str| -> String {
+        let v: serde_json::Value =
+            serde_json::from_str(&c.run("sup", &["find", "--curp", curp, "--json"])).expect("json");
+        v[0]["id"].as_str().expect("id").to_owned()
+    };
+    let (b_id, third_id) = (id_of(&second), id_of(&third));
+    let b_live = count(&format!(
+        "SELECT DISTINCT reference_id FROM gallery_fingers WHERE reference_id LIKE '{b_id}.%'"
+    ));
+    let b_gone = count(&format!(
+        "SELECT reference_id FROM gallery_deletions WHERE reference_id LIKE '{b_id}%'"
+    ));
+    assert_eq!(b_live.len(), 32 + 1 + 8, "one current set: {b_live}");
+    assert_eq!(b_gone.len(), 32 + 1 + 8, "one deleted set: {b_gone}");
+    assert_ne!(b_live, b_gone, "the re-capture is a new reference");
+    assert_eq!(
+        count(&format!(
+            "SELECT count(DISTINCT shard) FROM (SELECT shard FROM gallery_fingers WHERE reference_id LIKE '{b_id}%' \
+             UNION ALL SELECT shard FROM gallery_deletions WHERE reference_id LIKE '{b_id}%') s"
+        )),
+        "1"
+    );
+    assert_eq!(
+        count("SELECT count(DISTINCT reference_id) FROM gallery_fingers"),
+        "2",
+        "B's current set and the third person"
+    );
+    // A pass killed after the third person's verdict and before its insert: the next pass,
+    // with nobody new to judge, inserts it.
+    let third_ref = count(&format!(
+        "SELECT DISTINCT reference_id FROM gallery_fingers WHERE reference_id LIKE '{third_id}.%'"
+    ));
+    assert!(!third_ref.is_empty());
+    count(&format!(
+        "DELETE FROM gallery_fingers WHERE reference_id = '{third_ref}'; \
+         DELETE FROM abis_requests WHERE operation = 'INSERT' AND reference_id = '{third_ref}'"
+    ));
+    let out = c.run("admin", &run);
+    assert!(out.contains("examinados 0"), "{out}");
+    assert_eq!(
+        count(&format!(
+            "SELECT count(*) FROM gallery_fingers WHERE reference_id = '{third_ref}'"
+        )),
+        "10",
+        "the next pass finished the insert"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM abis_requests WHERE operation = 'INSERT'"),
+        "4"
     );
     let dump = std::process::Command::new("pg_dump")
         .args(["--no-owner", &db.url])
@@ -201,7 +275,7 @@ fn the_same_verdicts_come_from_the_sharded_search() {
     assert!(dump.status.success());
     let text = String::from_utf8_lossy(&dump.stdout);
     assert!(text.contains("gallery_fingers"));
-    for curp in [&first, &second] {
+    for curp in [&first, &second, &third] {
         assert!(!text.contains(curp.as_str()), "CURP in the search database");
         assert!(
             !text.contains(&hex::encode(curp.as_bytes())),
@@ -211,8 +285,9 @@ fn the_same_verdicts_come_from_the_sharded_search() {
 }
 
 /// Offices A and B, the hub, and the whole scenario with `run` as the central pass;
-/// returns the two CURPs (A's person, B's duplicate).
-fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String) {
+/// returns the three CURPs (A's person, B's duplicate re-captured, A's third person with
+/// B's new fingers).
+fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String, String) {
     let key = ok(&huella(&c.home, &["central", "key"])).trim().to_owned();
     assert!(key.starts_with("age1"), "{key}");
     let a = station(d, "0901", "A", Some(&key));
@@ -400,9 +475,45 @@ fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String) {
     // people no longer registered or under a case from the search database).
     let out = c.run("admin", run);
     assert!(out.contains("examinados 0"), "{out}");
+
+    // B's rejected person is re-captured with other fingers and approved: B reopens the
+    // person (the new round starts from the captures rejected), B's supervisor asks for every
+    // finger again, they are taken and approved. The central pass registers the new capture
+    // set, and it is that set that is searched from then on: a third person with the same
+    // new fingers, at A, opens a case against B's person. (On the sharded search the first
+    // set's reference was deleted with the rejection; a reference is inserted once, so the
+    // new set needs its own.)
+    assert_eq!(status(&b, &second), "rechazado");
+    capture(&b, &second, "42", true);
+    let out = decide_first(&b, &["recapture", "--reason", "huellas de otra persona"]);
+    assert!(out.contains("recapturar"), "{out}");
+    capture(&b, &second, "43", false);
+    approve(&b);
+    sync(&b);
+    sync(c);
+    let out = c.run("admin", run);
+    assert!(
+        out.trim_end()
+            .ends_with("central: examinados 1, registrados 1, casos 0"),
+        "{out}"
+    );
+    let third = enroll_and_approve_as(&a, d, "13", "43");
+    sync(&a);
+    sync(c);
+    let out = c.run("admin", run);
+    assert!(
+        out.trim_end()
+            .ends_with("central: examinados 1, registrados 0, casos 1"),
+        "the re-captured fingers are in the national gallery: {out}"
+    );
+    let cases: serde_json::Value =
+        serde_json::from_str(&c.run("sup", &["central", "cases", "--json"])).expect("json");
+    let case = &cases.as_array().expect("array")[0];
+    assert_eq!(case["persona"]["curp"], third.as_str(), "{case}");
+    assert_eq!(case["coincidencias"][0]["curp"], second.as_str(), "{case}");
     ok(&huella(&b.home, &["audit", "verify"]));
     ok(&huella(&c.home, &["audit", "verify"]));
-    (first, second)
+    (first, second, third)
 }
 
 /// A database and a worker process for the sharded search.
@@ -412,7 +523,7 @@ mod pg {
     use std::path::Path;
     use std::process::{Child, Command, Stdio};
 
-    pub use crate::pgdb::Database;
+    pub use crate::pgdb::{Database, psql};
 
     /// A `central worker` holding every shard; killed when dropped.
     pub struct Worker(Child);

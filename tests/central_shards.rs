@@ -23,6 +23,7 @@ use common::{huella, ok, s};
 use huella::matching::Template;
 use huella::matching::minutiae::Kind;
 use huella::matching::template::StoredMinutia;
+use huella::workflows::central::shards::ShardError;
 use huella::workflows::central::shards::coordinator::{self, IdentifyOptions};
 use huella::workflows::central::shards::requests::{self, InsertRequest};
 use huella::workflows::central::shards::seal::GalleryKey;
@@ -545,4 +546,212 @@ fn a_worker_whose_connection_is_cut_reconnects_and_answers_with_the_whole_galler
         w.child.try_wait().expect("wait").is_none(),
         "the worker is still running"
     );
+}
+
+/// The gallery's references (with fingers) and tombstones, sorted.
+fn references(url: &str) -> (Vec<String>, Vec<String>) {
+    let list = |sql: &str| -> Vec<String> {
+        let text = pg::psql(url, sql);
+        text.lines()
+            .map(str::to_owned)
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    (
+        list("SELECT DISTINCT reference_id FROM gallery_fingers ORDER BY 1"),
+        list("SELECT reference_id FROM gallery_deletions ORDER BY 1"),
+    )
+}
+
+/// The central pass's bookkeeping (`ShardedGallery`): a re-captured person's new capture set
+/// is inserted under a new reference and the old one deleted; a plain record-id reference (an
+/// older gallery) counts as an older set; a pass killed after inserting the new set and
+/// before deleting the old is finished by the next; nothing is fetched or written for people
+/// already current; the new finger is found, the old one no longer, and every reference of
+/// the probe's own record is left out.
+#[test]
+fn a_recaptured_persons_new_capture_set_replaces_the_old_one_in_the_sharded_gallery() {
+    use huella::workflows::central::gallery::capture_reference;
+    use huella::workflows::central::shards::national::{PutReport, ShardedGallery};
+    use huella_sync::RecordId;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Database::create();
+    let (home, pass) = central_home(dir.path());
+    let recipient = ok(&huella(&home, &["central", "key"])).trim().to_owned();
+    let mut client = tables::connect(&db.url, "test").expect("connect");
+    GalleryKey::create(&mut client, &recipient).expect("gallery key");
+    // Three openings of the key with the central node's identity (two passes and the test).
+    let (key, k1, k2) = {
+        let session = huella::workflows::session::Session::open_with(
+            &huella::home::Home::new(home.clone()),
+            "admin",
+            &huella_keys::Passphrase::new("clave-de-prueba-central"),
+        )
+        .expect("session");
+        let station = &session.credential.station;
+        (
+            GalleryKey::open(&mut client, station).expect("key"),
+            GalleryKey::open(&mut client, station).expect("key"),
+            GalleryKey::open(&mut client, station).expect("key"),
+        )
+    };
+    let timeout = Duration::from_secs(90);
+    let (ra, rb, rc, rd) = (
+        RecordId::generate(),
+        RecordId::generate(),
+        RecordId::generate(),
+        RecordId::generate(),
+    );
+    let one = |t: Template| -> Result<Vec<(u8, Template)>, ShardError> { Ok(vec![(1, t)]) };
+    // An older gallery: rb under its plain record id.
+    insert(&mut client, &key, &rb.to_hex(), &fvc(104, 1));
+
+    // Pass 1: ra and rc inserted; rb's plain reference replaced by its current set.
+    let mut g1 = ShardedGallery::with(
+        tables::connect(&db.url, "pass-1").expect("connect"),
+        k1,
+        timeout,
+    )
+    .expect("gallery");
+    assert_eq!(g1.references(rb), [rb.to_hex()]);
+    let put = g1
+        .put_all(
+            &[
+                (ra, "aaaaaaaa".into()),
+                (rb, "bbbbbbbb".into()),
+                (rc, "cccccccc".into()),
+            ],
+            |id| {
+                one(if id == ra {
+                    fvc(101, 1)
+                } else if id == rb {
+                    fvc(104, 1)
+                } else {
+                    fvc(106, 1)
+                })
+            },
+        )
+        .expect("put");
+    assert_eq!(
+        put,
+        PutReport {
+            inserted: 3,
+            replaced: 1
+        }
+    );
+    // ra is re-captured: the new set goes in, the old one out.
+    let put = g1
+        .put_all(&[(ra, "a2a2a2a2".into())], |_| one(fvc(102, 1)))
+        .expect("put");
+    assert_eq!(
+        put,
+        PutReport {
+            inserted: 1,
+            replaced: 1
+        }
+    );
+    assert_eq!(g1.references(ra), [capture_reference(ra, "a2a2a2a2")]);
+    drop(g1);
+
+    // A pass killed after inserting rc's new set and before deleting its old one.
+    insert(
+        &mut client,
+        &key,
+        &capture_reference(rc, "c2c2c2c2"),
+        &fvc(107, 1),
+    );
+    // The next pass: only rc's old set is deleted and rd (a verdict written by a pass killed
+    // before its insert) inserted; the people already current cost nothing.
+    let mut g2 = ShardedGallery::with(
+        tables::connect(&db.url, "pass-2").expect("connect"),
+        k2,
+        timeout,
+    )
+    .expect("gallery");
+    assert_eq!(g2.references(rc).len(), 2);
+    let mut fetched = Vec::new();
+    let put = g2
+        .put_all(
+            &[
+                (ra, "a2a2a2a2".into()),
+                (rb, "bbbbbbbb".into()),
+                (rc, "c2c2c2c2".into()),
+                (rd, "dddddddd".into()),
+            ],
+            |id| {
+                fetched.push(id);
+                one(fvc(108, 1))
+            },
+        )
+        .expect("put");
+    assert_eq!(
+        put,
+        PutReport {
+            inserted: 1,
+            replaced: 1
+        }
+    );
+    assert_eq!(fetched, [rd], "templates are read only for a missing set");
+    let (live, gone) = references(&db.url);
+    let mut want_live = vec![
+        capture_reference(ra, "a2a2a2a2"),
+        capture_reference(rb, "bbbbbbbb"),
+        capture_reference(rc, "c2c2c2c2"),
+        capture_reference(rd, "dddddddd"),
+    ];
+    want_live.sort();
+    assert_eq!(live, want_live);
+    let mut want_gone = vec![
+        capture_reference(ra, "aaaaaaaa"),
+        rb.to_hex(),
+        capture_reference(rc, "cccccccc"),
+    ];
+    want_gone.sort();
+    assert_eq!(gone, want_gone);
+    // Every set of a person was in the person's one shard.
+    assert_eq!(
+        pg::psql(
+            &db.url,
+            "SELECT count(*) FROM (SELECT split_part(reference_id, '.', 1) FROM \
+             (SELECT reference_id, shard FROM gallery_fingers UNION ALL \
+              SELECT reference_id, shard FROM gallery_deletions) u \
+             GROUP BY 1 HAVING count(DISTINCT shard) > 1) x"
+        ),
+        "0"
+    );
+
+    // A set deleted before is never reused: re-capturing ra back to its first set gets a
+    // fresh reference under that set.
+    let put = g2
+        .put_all(&[(ra, "aaaaaaaa".into())], |_| one(fvc(101, 1)))
+        .expect("put");
+    assert_eq!(put.inserted, 1);
+    let again = g2.references(ra).to_vec();
+    assert_eq!(again.len(), 1);
+    assert!(
+        again[0].starts_with(&format!("{}.", capture_reference(ra, "aaaaaaaa"))),
+        "{again:?}"
+    );
+    // Back to the second set for the searches below.
+    g2.put_all(&[(ra, "a2a2a2a2".into())], |_| one(fvc(102, 1)))
+        .expect("put");
+
+    // The searches: ra's new finger is found as ra, its old one no longer.
+    let w = Worker::start(&home, &pass, &db.url, "0-255");
+    assert_eq!(w.loaded(), 256);
+    let probe = RecordId::generate();
+    let hits = g2.search(probe, &[(1, fvc(102, 3))]).expect("search");
+    assert_eq!(hits.first().map(|h| h.id), Some(ra), "{hits:?}");
+    let hits = g2.search(probe, &[(1, fvc(101, 3))]).expect("search");
+    assert!(hits.iter().all(|h| h.id != ra), "{hits:?}");
+    // ra searching with its own new finger finds nobody (all its references are itself).
+    let hits = g2.search(ra, &[(1, fvc(102, 3))]).expect("search");
+    assert!(hits.is_empty(), "{hits:?}");
+
+    // The per-pass deletion: everyone but rb leaves, in one batch.
+    let removed = g2.drop_unless(|id| id == rb).expect("drop");
+    assert_eq!(removed, 3);
+    let (live, _) = references(&db.url);
+    assert_eq!(live, [capture_reference(rb, "bbbbbbbb")]);
 }

@@ -12,6 +12,8 @@ use huella_sync::roster::Trust;
 use huella_sync::{AuditAction, BiometricStatus, PersonRecord, RecordId, StatusChange};
 
 use super::CentralError;
+#[cfg(feature = "postgres")]
+use super::gallery::capture_digest;
 use super::gallery::{NationalGallery, NationalHit, templates_of};
 use super::verdict::{self, VerdictDraft};
 use crate::matching::Finger;
@@ -72,13 +74,36 @@ impl Searcher {
         })
     }
 
+    /// Makes `id`'s current captures searchable (on the sharded search: inserts its capture
+    /// set unless it is there, and deletes the person's older sets).
     fn add(&mut self, session: &Session, id: RecordId) -> Result<(), CentralError> {
+        self.add_all(session, &[id])
+    }
+
+    /// [`Searcher::add`] for many people: on the sharded search, the references read when
+    /// the gallery was opened say who is missing, and only they are inserted, in batches.
+    fn add_all(&mut self, session: &Session, ids: &[RecordId]) -> Result<(), CentralError> {
         match self {
-            Searcher::InProcess(g) => g.add(session, id),
+            Searcher::InProcess(g) => {
+                for id in ids {
+                    g.add(session, *id)?;
+                }
+                Ok(())
+            }
             #[cfg(feature = "postgres")]
             Searcher::Sharded(g) => {
-                if !g.contains(id)? {
-                    g.insert(id, &templates_of(session, id)?)?;
+                let mut people = Vec::with_capacity(ids.len());
+                for id in ids {
+                    people.push((*id, capture_digest(session, *id)?));
+                }
+                let put = g.put_all(&people, |id| templates_of(session, id))?;
+                if put.inserted + put.replaced > 0 {
+                    tracing::info!(
+                        target: "huella::central",
+                        "sharded gallery: {} capture sets inserted, {} older ones deleted",
+                        put.inserted,
+                        put.replaced
+                    );
                 }
                 Ok(())
             }
@@ -140,14 +165,14 @@ pub fn run_at(session: &Session, at: &SearchAt) -> Result<RunReport, CentralErro
     let keys = session.keys();
     let trust = Trust::new(session.store.replica());
     let mut gallery = Searcher::open(session, at)?;
-    for id in session.store.ids_with_status(BiometricStatus::Registrado)? {
-        gallery.add(session, id)?;
-    }
+    // The gallery: everyone registered and everyone under an open case, with their current
+    // captures.
+    let mut members = session.store.ids_with_status(BiometricStatus::Registrado)?;
     let mut pending: Vec<(String, RecordId)> = Vec::new();
     for id in session.store.ids_with_status(BiometricStatus::Aprobado)? {
         let open = session.store.open_record(&keys, id)?;
         if open_case(&open.record)? {
-            gallery.add(session, id)?;
+            members.push(id);
             continue;
         }
         let approved_at = open
@@ -160,13 +185,15 @@ pub fn run_at(session: &Session, at: &SearchAt) -> Result<RunReport, CentralErro
     }
     // Before any search: nobody erased here (an office's erasure order: ARCO cancellation,
     // retention), rejected as a duplicate or restricted is matched against any more. A
-    // person re-captured and awaiting a new verdict keeps their entry (a reference id is
-    // inserted once), as before.
+    // person re-captured and awaiting a new verdict keeps the capture set last judged until
+    // the new one is judged (then the new set replaces it).
     let mut gone: std::collections::HashSet<RecordId> = std::collections::HashSet::new();
     for status in [BiometricStatus::Rechazado, BiometricStatus::Restringido] {
         gone.extend(session.store.ids_with_status(status)?);
     }
     gallery.drop_unless(|id| session.store.contains(&id).unwrap_or(true) && !gone.contains(&id))?;
+    // Also what an earlier pass killed between a verdict and its insert left undone.
+    gallery.add_all(session, &members)?;
     pending.sort();
     let mut report = RunReport::default();
     for (_, id) in pending {

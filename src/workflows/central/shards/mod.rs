@@ -27,10 +27,13 @@ use sha2::{Digest, Sha256};
 /// Number of logical shards (a shard is a set of people, not a machine).
 pub const SHARDS: u16 = 256;
 
-/// The shard of a reference id: the first byte of its SHA-256 (uniform, stable, and the
-/// same on every machine).
+/// The shard of a reference id: the first byte of the SHA-256 of its record part (what
+/// precedes the first `.`; the whole id for a plain record id). Uniform, stable, the same on
+/// every machine, and the same for every capture set of one person, so a person's
+/// references are always in one shard.
 pub fn shard_of(reference: &str) -> i16 {
-    i16::from(Sha256::digest(reference.as_bytes())[0])
+    let record = reference.split('.').next().unwrap_or_default();
+    i16::from(Sha256::digest(record.as_bytes())[0])
 }
 
 /// Why a step of the sharded search failed.
@@ -156,6 +159,21 @@ mod tests {
         );
         for bad in ["", "128-0", "0-256", "-1-3", "a-b", "0-"] {
             assert!(ShardRange::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_capture_set_of_a_person_is_in_the_record_ids_shard() {
+        for i in 0..200u64 {
+            let record = format!("{:016x}{i:016x}", i.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let plain = i16::from(Sha256::digest(record.as_bytes())[0]);
+            assert_eq!(
+                shard_of(&record),
+                plain,
+                "a plain record id keeps its shard"
+            );
+            assert_eq!(shard_of(&format!("{record}.0badf00d")), plain);
+            assert_eq!(shard_of(&format!("{record}.12345678.9abcdef0")), plain);
         }
     }
 

@@ -3,10 +3,13 @@
 //! a delete takes one too, removes the fingers and leaves a tombstone that workers follow.
 //! Both update the one `gallery_head` row inside their transaction, so they commit in
 //! sequence order. A request id already recorded is not applied twice (a retried request is
-//! answered with its first outcome).
+//! answered with its first outcome). Inserts and deletes also come in batches (one
+//! transaction, a few statements whatever the size), and the references in the gallery are
+//! read in keyset pages ([`live_references`]), so a caller's bookkeeping is a few queries per
+//! pass, not one per person.
 //!
-//! This module owns those writes. It must not search, and it never stores a template in the
-//! clear (only what [`GalleryKey`] sealed).
+//! This module owns those writes and reads. It must not search, and it never stores a
+//! template in the clear (only what [`GalleryKey`] sealed).
 
 use std::collections::{HashMap, HashSet};
 
@@ -156,4 +159,117 @@ pub fn delete(client: &mut Client, request_id: &str, reference: &str) -> Result<
     )?;
     tx.commit()?;
     Ok(seq)
+}
+
+/// One reference to delete and the request id of its DELETE.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteRequest<'a> {
+    /// Request id (unique per request; a retry reuses it).
+    pub request_id: &'a str,
+    /// Reference id to delete.
+    pub reference_id: &'a str,
+}
+
+/// Deletes several references in one transaction, one sequence number each in order, each
+/// leaving a tombstone. A reference with no finger left (deleted meanwhile by another pass)
+/// is skipped, as is a request id already recorded. Returns the references deleted here.
+pub fn delete_many(
+    client: &mut Client,
+    requests: &[DeleteRequest<'_>],
+) -> Result<Vec<String>, ShardError> {
+    if requests.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = client.transaction()?;
+    let ids: Vec<&str> = requests.iter().map(|r| r.request_id).collect();
+    let mut earlier: HashSet<String> = HashSet::new();
+    for row in tx.query(
+        "SELECT request_id FROM abis_requests WHERE request_id = ANY($1) AND operation = 'DELETE'",
+        &[&ids],
+    )? {
+        earlier.insert(row.try_get(0)?);
+    }
+    let mut seen = HashSet::new();
+    let fresh: Vec<&DeleteRequest<'_>> = requests
+        .iter()
+        .filter(|r| !earlier.contains(r.request_id) && seen.insert(r.reference_id))
+        .collect();
+    // The head first: writers queue on it, so they commit in sequence order.
+    let head: i64 = tx
+        .query_one("SELECT seq FROM gallery_head WHERE id = 1 FOR UPDATE", &[])?
+        .try_get(0)?;
+    let refs: Vec<&str> = fresh.iter().map(|r| r.reference_id).collect();
+    let mut removed: HashSet<String> = HashSet::new();
+    for row in tx.query(
+        "DELETE FROM gallery_fingers WHERE reference_id = ANY($1) RETURNING reference_id",
+        &[&refs],
+    )? {
+        removed.insert(row.try_get(0)?);
+    }
+    let done: Vec<&DeleteRequest<'_>> = fresh
+        .into_iter()
+        .filter(|r| removed.contains(r.reference_id))
+        .collect();
+    if done.is_empty() {
+        tx.commit()?;
+        return Ok(Vec::new());
+    }
+    let seqs: Vec<i64> = (head + 1..=head + done.len() as i64).collect();
+    tx.execute(
+        "UPDATE gallery_head SET seq = $1 WHERE id = 1",
+        &[&(head + done.len() as i64)],
+    )?;
+    let d_req: Vec<&str> = done.iter().map(|r| r.request_id).collect();
+    let d_ref: Vec<&str> = done.iter().map(|r| r.reference_id).collect();
+    let d_shard: Vec<i16> = d_ref.iter().map(|r| shard_of(r)).collect();
+    tx.execute(
+        "INSERT INTO gallery_deletions (reference_id, shard, seq) \
+         SELECT * FROM unnest($1::text[], $2::int2[], $3::int8[])",
+        &[&d_ref, &d_shard, &seqs],
+    )?;
+    tx.execute(
+        "INSERT INTO abis_requests (request_id, operation, reference_id, gallery_seq, answered_at) \
+         SELECT r, 'DELETE', f, s, now() FROM unnest($1::text[], $2::text[], $3::int8[]) AS u(r, f, s)",
+        &[&d_req, &d_ref, &seqs],
+    )?;
+    tx.commit()?;
+    Ok(d_ref.into_iter().map(str::to_owned).collect())
+}
+
+/// Largest page [`live_references`] reads.
+pub const REFERENCE_PAGE: i64 = 5_000;
+
+/// The references that have fingers in the gallery, in order, after `after` (`""` for the
+/// first page): at most `limit` of them (capped at [`REFERENCE_PAGE`]). An empty answer is
+/// the end.
+pub fn live_references(
+    client: &mut Client,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<String>, ShardError> {
+    let limit = limit.clamp(1, REFERENCE_PAGE);
+    let mut out = Vec::new();
+    for row in client.query(
+        "SELECT DISTINCT reference_id FROM gallery_fingers WHERE reference_id > $1 \
+         ORDER BY reference_id LIMIT $2",
+        &[&after, &limit],
+    )? {
+        out.push(row.try_get(0)?);
+    }
+    Ok(out)
+}
+
+/// Which of `references` were deleted (they have a tombstone and cannot be inserted again).
+pub fn deleted_among(
+    client: &mut Client,
+    references: &[&str],
+) -> Result<HashSet<String>, ShardError> {
+    let mut out = HashSet::new();
+    for row in client.query(
+        "SELECT reference_id FROM gallery_deletions WHERE reference_id = ANY($1)",
+        &[&references],
+    )? {
+        out.insert(row.try_get(0)?);
+    }
+    Ok(out)
 }
