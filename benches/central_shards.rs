@@ -185,6 +185,7 @@ fn main() {
                     lease: Duration::from_secs(600),
                     threads: 1,
                     name: format!("bench-{w}-{i}"),
+                    bulk_follow: huella::workflows::central::shards::worker::BULK_FOLLOW,
                 },
             )
             .expect("worker");

@@ -755,3 +755,106 @@ fn a_recaptured_persons_new_capture_set_replaces_the_old_one_in_the_sharded_gall
     let (live, _) = references(&db.url);
     assert_eq!(live, [capture_reference(rb, "bbbbbbbb")]);
 }
+
+/// A long run of inserts and deletes (beyond the worker's `bulk_follow`) is followed shard by
+/// shard; after a cut connection the worker reconnects and follows the next run; every person
+/// is held once, the deleted ones not at all, and the mate of a run is found.
+#[test]
+fn a_worker_follows_a_bulk_run_shard_by_shard_and_holds_everyone_once() {
+    use huella::workflows::central::shards::ShardRange;
+    use huella::workflows::central::shards::worker::{Worker as Searcher, WorkerOptions};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let db = Database::create();
+    let central = huella_keys::StationSecrets::generate("C1", "CENTRAL");
+    let mut client = tables::connect(&db.url, "test").expect("connect");
+    let key = GalleryKey::create(&mut client, &central.public().office_recipient).expect("key");
+    let fillers = |client: &mut postgres::Client, from: u64, n: u64| {
+        let refs: Vec<String> = (from..from + n).map(reference).collect();
+        let templates: Vec<[(u8, Template); 1]> =
+            (from..from + n).map(|k| [(1, synthetic(k))]).collect();
+        let batch: Vec<InsertRequest<'_>> = refs
+            .iter()
+            .zip(&templates)
+            .map(|(r, t)| InsertRequest {
+                request_id: r,
+                reference_id: r,
+                fingers: t,
+            })
+            .collect();
+        requests::insert_many(client, &key, &batch).expect("fillers");
+        refs
+    };
+    fillers(&mut client, 30_000, 10);
+    let mut worker = Searcher::connect(
+        &db.url,
+        GalleryKey::open(&mut client, &central).expect("key"),
+        WorkerOptions {
+            range: ShardRange {
+                first: 0,
+                last: 255,
+            },
+            lease: Duration::from_secs(30),
+            threads: 1,
+            name: "bulk".into(),
+            bulk_follow: 50,
+        },
+    )
+    .expect("worker");
+    let mut quiet = |_| {};
+    worker.step(&mut quiet).expect("claim and load");
+    assert_eq!(worker.fingers(), 10);
+
+    // A run of 201 inserts and 5 deletes (206 sequence numbers > 50).
+    let run = fillers(&mut client, 31_000, 200);
+    let mate = reference(104);
+    insert(&mut client, &key, &mate, &fvc(104, 1));
+    for r in &run[..5] {
+        requests::delete(&mut client, &new_request_id(), r).expect("delete");
+    }
+    worker.step(&mut quiet).expect("follow the run");
+    assert_eq!(worker.fingers(), 10 + 200 + 1 - 5);
+
+    // The connection is cut; the next run is followed after the reconnection.
+    client
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND application_name = 'huella-central-worker'",
+            &[],
+        )
+        .expect("terminate");
+    fillers(&mut client, 32_000, 100);
+    assert!(worker.step(&mut quiet).is_err(), "the cut is seen");
+    worker.recover(&mut quiet).expect("reconnect");
+    worker.step(&mut quiet).expect("follow the second run");
+    assert_eq!(worker.fingers(), 10 + 200 + 1 - 5 + 100);
+
+    // The worker answers: the mate of the first run first.
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            while !stop.load(Ordering::Relaxed) {
+                if !worker.step(&mut |_| {}).expect("step") {
+                    worker.wait_for_work().expect("wait");
+                }
+            }
+        });
+        let answer = coordinator::identify(
+            &mut client,
+            &key,
+            "bulk-probe",
+            &[(1, fvc(104, 2))],
+            &IdentifyOptions {
+                timeout: Duration::from_secs(60),
+                max_results: 3,
+            },
+        );
+        stop.store(true, Ordering::Relaxed);
+        let answer = answer.expect("identify");
+        assert_eq!(
+            answer.candidates.first().map(|c| c.person.as_str()),
+            Some(mate.as_str())
+        );
+        assert_eq!(answer.people, 10 + 200 + 1 - 5 + 100);
+    });
+}

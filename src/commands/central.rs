@@ -216,6 +216,7 @@ fn worker(
         lease: std::time::Duration::from_secs(lease_secs.clamp(1, 3600)),
         threads: threads.clamp(1, 256),
         name: worker::default_name(),
+        bulk_follow: worker::BULK_FOLLOW,
     };
     let w = worker::Worker::open(store, &session.credential.station, opts)?;
     drop(session);

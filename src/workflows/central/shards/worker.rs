@@ -26,6 +26,10 @@ use crate::matching::{Finger, Gallery, Prepared, SearchOptions, prepare};
 
 /// Rows fetched per round trip while loading or following.
 const FETCH_ROWS: i32 = 2000;
+/// Beyond this many new sequence numbers, following loads shard by shard (a sorted page
+/// over every held shard costs a sort of the whole run per page); the default of
+/// [`WorkerOptions::bulk_follow`].
+pub const BULK_FOLLOW: i64 = 20_000;
 /// Identify requests taken per poll.
 const JOBS_PER_POLL: i64 = 16;
 /// Most candidates a shard answer carries.
@@ -49,6 +53,8 @@ pub struct WorkerOptions {
     pub threads: usize,
     /// A name unique among workers (shown in the lease table and in answers).
     pub name: String,
+    /// New sequence numbers beyond which a follow loads shard by shard ([`BULK_FOLLOW`]).
+    pub bulk_follow: i64,
 }
 
 /// What a worker did, for the face to word.
@@ -108,6 +114,9 @@ pub struct Worker {
     held: BTreeSet<i16>,
     /// Claimed shards whose load has not finished (given back after a database error).
     loading: BTreeSet<i16>,
+    /// Gallery sequence up to which rows are loaded (≥ `loaded` only between a follow's
+    /// rows and its deletions).
+    rows_to: i64,
     /// Where an interrupted follow stopped (the last row it added), so that the next one
     /// resumes there instead of adding rows twice.
     follow_from: Option<(i64, String, i16)>,
@@ -167,6 +176,7 @@ impl Worker {
             held: BTreeSet::new(),
             loading: BTreeSet::new(),
             follow_from: None,
+            rows_to: 0,
             gallery: Gallery::new(),
             people: HashMap::new(),
             loaded: 0,
@@ -234,7 +244,8 @@ impl Worker {
             // Held from now on, so that the renewals during a long load keep them.
             self.held.extend(claimed.iter().copied());
             self.loading.extend(claimed.iter().copied());
-            let (fingers, skipped) = self.load_shards(&claimed, i64::MIN, self.loaded, events)?;
+            let upto = self.rows_to.max(self.loaded);
+            let (fingers, skipped) = self.load_shards(&claimed, i64::MIN, upto, events)?;
             events(WorkerEvent::Loaded {
                 shards: claimed
                     .into_iter()
@@ -473,7 +484,24 @@ impl Worker {
         }
         let held: Vec<i16> = self.held.iter().copied().collect();
         if !held.is_empty() {
-            self.load_pages(Pages::Held, self.loaded, head, events)?;
+            let from = self.rows_to.max(self.loaded);
+            if head - from > self.opts.bulk_follow {
+                // A long run of inserts (a bulk pass): one shard at a time through the index,
+                // as a claim loads. Cut anywhere, every held shard is given back and reloaded
+                // whole (the run is in memory for some shards and not for others).
+                self.loading.extend(held.iter().copied());
+                for &shard in &held {
+                    self.load_pages(Pages::One(shard), from, head, events)?;
+                }
+                for shard in &held {
+                    self.loading.remove(shard);
+                }
+            } else if head > from {
+                self.load_pages(Pages::Held, from, head, events)?;
+            }
+            // Rows are in up to `head`; should the deletions below fail, the next follow
+            // does not add them again.
+            self.rows_to = head;
             let held: Vec<i16> = self.held.iter().copied().collect();
             let deleted = self.client.query(
                 "SELECT reference_id FROM gallery_deletions \
