@@ -141,19 +141,43 @@ impl Gallery {
         self.slots.push(Slot { key, position });
     }
 
-    /// Keeps only the fingers of the people for whom `keep(name)` is true (a worker dropping
-    /// a shard, a deleted person).
+    /// Keeps only the people for whom `keep(name)` is true, with their fingers (a worker
+    /// dropping a shard, a deleted person); the others' names are forgotten too, so a worker
+    /// that hands shards back gets their memory back.
     pub fn retain_people(&mut self, keep: impl Fn(&str) -> bool) {
-        let kept: Vec<bool> = self.people.iter().map(|p| keep(p)).collect();
-        let stays = |person: u32| kept.get(person as usize).copied().unwrap_or(false);
+        // New id of each person kept (u32::MAX: dropped).
+        let mut renumber = vec![u32::MAX; self.people.len()];
+        let mut people = Vec::new();
+        for (old, name) in std::mem::take(&mut self.people).into_iter().enumerate() {
+            if keep(&name) {
+                renumber[old] = people.len() as u32;
+                people.push(name);
+            }
+        }
+        self.people = people;
+        self.by_name.retain(|_, id| {
+            let new = renumber.get(*id as usize).copied().unwrap_or(u32::MAX);
+            *id = new;
+            new != u32::MAX
+        });
+        self.by_name.shrink_to_fit();
+        let new_id = |person: u32| renumber.get(person as usize).copied().unwrap_or(u32::MAX);
         let mut fates = self
             .entries
             .iter()
-            .map(|e| stays(e.person))
+            .map(|e| new_id(e.person) != u32::MAX)
             .collect::<Vec<_>>()
             .into_iter();
         self.slots.retain(|_| fates.next().unwrap_or(false));
-        self.entries.retain(|e| stays(e.person));
+        self.entries.retain_mut(|e| {
+            e.person = new_id(e.person);
+            e.person != u32::MAX
+        });
+    }
+
+    /// Number of people with a name in the gallery.
+    pub fn people(&self) -> usize {
+        self.people.len()
     }
 
     /// Searches the gallery with one or more probe fingers of one person.
@@ -374,6 +398,7 @@ mod tests {
         }
         g.retain_people(|p| p != "p1");
         assert_eq!(g.len(), 2);
+        assert_eq!(g.people(), 2, "a dropped person's name is forgotten");
         let r = g.search(
             &[Finger::new(1, &random_template(1, 30))],
             &SearchOptions::default(),
@@ -386,6 +411,16 @@ mod tests {
             &SearchOptions::default(),
         );
         assert_eq!(r.first().map(|c| c.person.as_str()), Some("p1"));
+        // The people kept are still themselves after the renumbering.
+        g.retain_people(|p| p != "p0");
+        assert_eq!((g.len(), g.people()), (2, 2));
+        for (name, seed) in [("p1", 1), ("p2", 2)] {
+            let r = g.search(
+                &[Finger::new(1, &random_template(seed, 30))],
+                &SearchOptions::default(),
+            );
+            assert_eq!(r.first().map(|c| c.person.as_str()), Some(name));
+        }
     }
 
     #[test]
