@@ -170,6 +170,21 @@ fn verdict(o: &Office, curp: &str) -> serde_json::Value {
         .expect("json")
 }
 
+/// Runs one central pass at `c` that must examine one record and open one case (else fails
+/// with `why`, where `{out}` stands for the pass's output); returns the open cases as JSON.
+fn one_new_case(c: &Office, run: &[&str], why: &str) -> Vec<serde_json::Value> {
+    let out = c.run("admin", run);
+    assert!(
+        out.trim_end()
+            .ends_with("central: examinados 1, registrados 0, casos 1"),
+        "{}",
+        why.replace("{out}", &out)
+    );
+    let cases: serde_json::Value =
+        serde_json::from_str(&c.run("sup", &["central", "cases", "--json"])).expect("json");
+    cases.as_array().expect("array").clone()
+}
+
 fn roster(o: &Office, out: &Path) -> PathBuf {
     o.run("admin", &["sync", "roster", "export", "--out", s(out)]);
     out.to_path_buf()
@@ -334,15 +349,8 @@ fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String, String) {
     assert_ne!(first, second);
     sync(&b);
     sync(c);
-    let out = c.run("admin", run);
-    assert!(
-        out.trim_end()
-            .ends_with("central: examinados 1, registrados 0, casos 1"),
-        "{out}"
-    );
-    let cases: serde_json::Value =
-        serde_json::from_str(&c.run("sup", &["central", "cases", "--json"])).expect("json");
-    let case = &cases.as_array().expect("array")[0];
+    let cases = one_new_case(c, run, "{out}");
+    let case = &cases[0];
     assert_eq!(case["persona"]["curp"], second.as_str(), "{case}");
     assert_eq!(case["persona"]["oficina"], "0902", "{case}");
     assert_eq!(case["coincidencias"][0]["curp"], first.as_str(), "{case}");
@@ -500,15 +508,12 @@ fn scenario(d: &Path, c: &Office, run: &[&str]) -> (String, String, String) {
     let third = enroll_and_approve_as(&a, d, "13", "43");
     sync(&a);
     sync(c);
-    let out = c.run("admin", run);
-    assert!(
-        out.trim_end()
-            .ends_with("central: examinados 1, registrados 0, casos 1"),
-        "the re-captured fingers are in the national gallery: {out}"
+    let cases = one_new_case(
+        c,
+        run,
+        "the re-captured fingers are in the national gallery: {out}",
     );
-    let cases: serde_json::Value =
-        serde_json::from_str(&c.run("sup", &["central", "cases", "--json"])).expect("json");
-    let case = &cases.as_array().expect("array")[0];
+    let case = &cases[0];
     assert_eq!(case["persona"]["curp"], third.as_str(), "{case}");
     assert_eq!(case["coincidencias"][0]["curp"], second.as_str(), "{case}");
     ok(&huella(&b.home, &["audit", "verify"]));

@@ -131,6 +131,55 @@ fn central_home(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     (home, pass)
 }
 
+/// One test's search database, its central node's home and pass file, and the gallery key
+/// created for that node (wrapped to `recipient`).
+struct Setup {
+    _dir: tempfile::TempDir,
+    db: Database,
+    home: std::path::PathBuf,
+    pass: std::path::PathBuf,
+    client: postgres::Client,
+    key: GalleryKey,
+    recipient: String,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Database::create();
+    let (home, pass) = central_home(dir.path());
+    let recipient = ok(&huella(&home, &["central", "key"])).trim().to_owned();
+    let mut client = tables::connect(&db.url, "test").expect("connect");
+    let key = GalleryKey::create(&mut client, &recipient).expect("gallery key");
+    Setup {
+        _dir: dir,
+        db,
+        home,
+        pass,
+        client,
+        key,
+        recipient,
+    }
+}
+
+/// Inserts `n` synthetic filler people (references `reference(from..from + n)`), in one
+/// batch; returns their references.
+fn fillers(client: &mut postgres::Client, key: &GalleryKey, from: u64, n: u64) -> Vec<String> {
+    let refs: Vec<String> = (from..from + n).map(reference).collect();
+    let templates: Vec<[(u8, Template); 1]> =
+        (from..from + n).map(|k| [(1, synthetic(k))]).collect();
+    let batch: Vec<InsertRequest<'_>> = refs
+        .iter()
+        .zip(&templates)
+        .map(|(r, t)| InsertRequest {
+            request_id: r,
+            reference_id: r,
+            fingers: t,
+        })
+        .collect();
+    requests::insert_many(client, key, &batch).expect("fillers");
+    refs
+}
+
 /// The template of impression `i` of finger `f` (101–110) of FVC2002 DB1_B (500 ppi).
 fn fvc(f: u32, i: u32) -> Template {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -200,13 +249,15 @@ fn answers(client: &mut postgres::Client, request: &str) -> Vec<(i16, String)> {
 
 #[test]
 fn two_workers_answer_with_the_mate_and_a_killed_workers_shards_are_taken_over() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = Database::create();
-    let (home, pass) = central_home(dir.path());
-    let recipient = ok(&huella(&home, &["central", "key"])).trim().to_owned();
-
-    let mut client = tables::connect(&db.url, "test").expect("connect");
-    let key = GalleryKey::create(&mut client, &recipient).expect("gallery key");
+    let Setup {
+        _dir,
+        db,
+        home,
+        pass,
+        mut client,
+        key,
+        recipient,
+    } = setup();
     assert!(matches!(
         GalleryKey::create(&mut client, &recipient),
         Err(huella::workflows::central::shards::ShardError::GalleryKeyExists)
@@ -220,19 +271,7 @@ fn two_workers_answer_with_the_mate_and_a_killed_workers_shards_are_taken_over()
         insert(&mut client, &key, &r, &t);
         real.push((f, r, t));
     }
-    let filler_refs: Vec<String> = (0..300u64).map(|n| reference(10_000 + n)).collect();
-    let filler_templates: Vec<[(u8, Template); 1]> =
-        (0..300u64).map(|n| [(1, synthetic(n))]).collect();
-    let batch: Vec<InsertRequest<'_>> = filler_refs
-        .iter()
-        .zip(&filler_templates)
-        .map(|(r, t)| InsertRequest {
-            request_id: r,
-            reference_id: r,
-            fingers: t,
-        })
-        .collect();
-    requests::insert_many(&mut client, &key, &batch).expect("fillers");
+    fillers(&mut client, &key, 10_000, 300);
     assert!(matches!(
         requests::insert(
             &mut client,
@@ -439,31 +478,20 @@ fn a_bad_shard_range_and_a_foreign_gallery_key_are_worded_in_both_languages() {
 /// counted twice.
 #[test]
 fn a_worker_whose_connection_is_cut_reconnects_and_answers_with_the_whole_gallery() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = Database::create();
-    let (home, pass) = central_home(dir.path());
-    let recipient = ok(&huella(&home, &["central", "key"])).trim().to_owned();
-    let mut client = tables::connect(&db.url, "test").expect("connect");
-    let key = GalleryKey::create(&mut client, &recipient).expect("gallery key");
+    let Setup {
+        _dir,
+        db,
+        home,
+        pass,
+        mut client,
+        key,
+        ..
+    } = setup();
     let mate = reference(103);
     insert(&mut client, &key, &mate, &fvc(103, 1));
     // Enough filler people that the first load takes a while (it is cut several times).
     const FILLERS: u64 = 3000;
-    for chunk in (0..FILLERS).collect::<Vec<_>>().chunks(500) {
-        let refs: Vec<String> = chunk.iter().map(|n| reference(20_000 + n)).collect();
-        let templates: Vec<[(u8, Template); 1]> =
-            chunk.iter().map(|n| [(1, synthetic(*n))]).collect();
-        let batch: Vec<InsertRequest<'_>> = refs
-            .iter()
-            .zip(&templates)
-            .map(|(r, t)| InsertRequest {
-                request_id: r,
-                reference_id: r,
-                fingers: t,
-            })
-            .collect();
-        requests::insert_many(&mut client, &key, &batch).expect("fillers");
-    }
+    fillers(&mut client, &key, 20_000, FILLERS);
     let people = FILLERS as usize + 1;
 
     let cut = |client: &mut postgres::Client| -> u64 {
@@ -575,12 +603,15 @@ fn a_recaptured_persons_new_capture_set_replaces_the_old_one_in_the_sharded_gall
     use huella::workflows::central::shards::national::{PutReport, ShardedGallery};
     use huella_sync::RecordId;
 
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = Database::create();
-    let (home, pass) = central_home(dir.path());
-    let recipient = ok(&huella(&home, &["central", "key"])).trim().to_owned();
-    let mut client = tables::connect(&db.url, "test").expect("connect");
-    GalleryKey::create(&mut client, &recipient).expect("gallery key");
+    let Setup {
+        _dir,
+        db,
+        home,
+        pass,
+        mut client,
+        key: _,
+        ..
+    } = setup();
     // Three openings of the key with the central node's identity (two passes and the test).
     let (key, k1, k2) = {
         let session = huella::workflows::session::Session::open_with(
@@ -769,23 +800,7 @@ fn a_worker_follows_a_bulk_run_shard_by_shard_and_holds_everyone_once() {
     let central = huella_keys::StationSecrets::generate("C1", "CENTRAL");
     let mut client = tables::connect(&db.url, "test").expect("connect");
     let key = GalleryKey::create(&mut client, &central.public().office_recipient).expect("key");
-    let fillers = |client: &mut postgres::Client, from: u64, n: u64| {
-        let refs: Vec<String> = (from..from + n).map(reference).collect();
-        let templates: Vec<[(u8, Template); 1]> =
-            (from..from + n).map(|k| [(1, synthetic(k))]).collect();
-        let batch: Vec<InsertRequest<'_>> = refs
-            .iter()
-            .zip(&templates)
-            .map(|(r, t)| InsertRequest {
-                request_id: r,
-                reference_id: r,
-                fingers: t,
-            })
-            .collect();
-        requests::insert_many(client, &key, &batch).expect("fillers");
-        refs
-    };
-    fillers(&mut client, 30_000, 10);
+    fillers(&mut client, &key, 30_000, 10);
     let mut worker = Searcher::connect(
         &db.url,
         GalleryKey::open(&mut client, &central).expect("key"),
@@ -806,7 +821,7 @@ fn a_worker_follows_a_bulk_run_shard_by_shard_and_holds_everyone_once() {
     assert_eq!(worker.fingers(), 10);
 
     // A run of 201 inserts and 5 deletes (206 sequence numbers > 50).
-    let run = fillers(&mut client, 31_000, 200);
+    let run = fillers(&mut client, &key, 31_000, 200);
     let mate = reference(104);
     insert(&mut client, &key, &mate, &fvc(104, 1));
     for r in &run[..5] {
@@ -823,7 +838,7 @@ fn a_worker_follows_a_bulk_run_shard_by_shard_and_holds_everyone_once() {
             &[],
         )
         .expect("terminate");
-    fillers(&mut client, 32_000, 100);
+    fillers(&mut client, &key, 32_000, 100);
     assert!(worker.step(&mut quiet).is_err(), "the cut is seen");
     worker.recover(&mut quiet).expect("reconnect");
     worker.step(&mut quiet).expect("follow the second run");

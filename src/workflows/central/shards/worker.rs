@@ -346,53 +346,43 @@ impl Worker {
             resume.unwrap_or((after, String::new(), -1i16));
         let (mut added, mut skipped) = (0, 0);
         loop {
-            let rows = match which {
+            // The same page query for one shard or for every held shard.
+            let (one, many): (i16, Vec<i16>);
+            let (shards, param): (&str, &(dyn postgres::types::ToSql + Sync)) = match which {
                 Pages::One(shard) => {
                     if !self.held.contains(&shard) {
                         break;
                     }
-                    self.client.query(
-                        "SELECT reference_id, finger, seq, sealed FROM gallery_fingers \
-                         WHERE shard = $1 AND seq > $2 AND seq <= $3 \
-                           AND (seq, reference_id, finger) > ($4, $5, $6) \
-                           AND length(sealed) <= $7 AND length(reference_id) <= 128 \
-                         ORDER BY seq, reference_id, finger LIMIT $8",
-                        &[
-                            &shard,
-                            &after,
-                            &upto,
-                            &cursor_seq,
-                            &cursor_ref,
-                            &cursor_finger,
-                            &max,
-                            &i64::from(FETCH_ROWS),
-                        ],
-                    )?
+                    one = shard;
+                    ("shard = $1", &one)
                 }
                 Pages::Held => {
-                    let wanted: Vec<i16> = self.held.iter().copied().collect();
-                    if wanted.is_empty() {
+                    many = self.held.iter().copied().collect();
+                    if many.is_empty() {
                         break;
                     }
-                    self.client.query(
-                        "SELECT reference_id, finger, seq, sealed FROM gallery_fingers \
-                         WHERE shard = ANY($1) AND seq > $2 AND seq <= $3 \
-                           AND (seq, reference_id, finger) > ($4, $5, $6) \
-                           AND length(sealed) <= $7 AND length(reference_id) <= 128 \
-                         ORDER BY seq, reference_id, finger LIMIT $8",
-                        &[
-                            &wanted,
-                            &after,
-                            &upto,
-                            &cursor_seq,
-                            &cursor_ref,
-                            &cursor_finger,
-                            &max,
-                            &i64::from(FETCH_ROWS),
-                        ],
-                    )?
+                    ("shard = ANY($1)", &many)
                 }
             };
+            let rows = self.client.query(
+                &format!(
+                    "SELECT reference_id, finger, seq, sealed FROM gallery_fingers \
+                     WHERE {shards} AND seq > $2 AND seq <= $3 \
+                       AND (seq, reference_id, finger) > ($4, $5, $6) \
+                       AND length(sealed) <= $7 AND length(reference_id) <= 128 \
+                     ORDER BY seq, reference_id, finger LIMIT $8"
+                ),
+                &[
+                    param,
+                    &after,
+                    &upto,
+                    &cursor_seq,
+                    &cursor_ref,
+                    &cursor_finger,
+                    &max,
+                    &i64::from(FETCH_ROWS),
+                ],
+            )?;
             let n = rows.len();
             let mut page = Vec::with_capacity(n);
             for r in rows {
