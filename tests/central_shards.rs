@@ -285,10 +285,30 @@ fn two_workers_answer_with_the_mate_and_a_killed_workers_shards_are_taken_over()
         Err(huella::workflows::central::shards::ShardError::ReferenceExists(_))
     ));
 
+    // Before any worker: every shard is without one, said in the operator's language.
+    let leases = |lang: &str| {
+        ok(&huella(
+            &home,
+            &["--lang", lang, "central", "leases", "--store", &db.url],
+        ))
+    };
+    assert_eq!(
+        leases("en").trim(),
+        "256 shards without a live worker (0-255): searches wait until a worker takes them"
+    );
+    assert!(leases("es").starts_with("256 fragmentos sin trabajador vigente (0-255)"));
+
     let a = Worker::start(&home, &pass, &db.url, "0-127");
     let b = Worker::start(&home, &pass, &db.url, "128-255");
     assert_eq!(a.loaded(), 128);
     assert_eq!(b.loaded(), 128);
+    let listed = leases("es");
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 2, "{listed}");
+    for (worker, range) in [(&a.name, "0-127"), (&b.name, "128-255")] {
+        let line = format!("{worker}\t128\t{range}\tvigente\t");
+        assert!(lines.iter().any(|l| l.starts_with(&line)), "{listed}");
+    }
 
     // An identify with another impression of finger 103 answers with 103's first.
     let opts = IdentifyOptions {
@@ -339,8 +359,21 @@ fn two_workers_answer_with_the_mate_and_a_killed_workers_shards_are_taken_over()
         by.iter().all(|(_, w)| *w == a.name),
         "every shard answered by A"
     );
-    let leases = lease::list(&mut client).expect("leases");
-    assert!(leases.iter().all(|l| l.worker == a.name && l.live));
+    let rows = lease::list(&mut client).expect("leases");
+    assert!(rows.iter().all(|l| l.worker == a.name && l.live));
+    let listed: serde_json::Value = serde_json::from_str(&ok(&huella(
+        &home,
+        &["central", "leases", "--store", &db.url, "--json"],
+    )))
+    .expect("json");
+    assert_eq!(listed["trabajadores"][0]["trabajador"], a.name.as_str());
+    assert_eq!(
+        listed["trabajadores"][0]["fragmentos"]
+            .as_array()
+            .map(Vec::len),
+        Some(256)
+    );
+    assert_eq!(listed["sin_trabajador"], serde_json::json!([]));
 
     // B's range comes back to it: a new worker for 128-255 asks, A hands those shards back
     // (they are not A's own range) and keeps its own, and the identify is split again.

@@ -52,7 +52,9 @@ pub enum CentralAction {
     /// A worker of the sharded national search: leases the shards of --shards (and takes
     /// over expired ones), holds their templates in memory and answers searches until
     /// killed. Lines: `trabajador NAME`, `cargados N fragmentos, H huellas, M ms`,
-    /// `perdidos N fragmentos`, `respondida ID: N fragmentos`.
+    /// `perdidos N fragmentos`, `devueltos N fragmentos`, `respondida ID: N fragmentos`,
+    /// `base de datos no disponible: reintento N en T ms`, `reconectado, K fragmentos por
+    /// recargar`.
     Worker {
         /// The search database (postgres://user@host:port/db).
         #[arg(long, value_name = "URL")]
@@ -69,6 +71,17 @@ pub enum CentralAction {
         /// An officer of the central node (its identity opens the gallery key).
         #[command(flatten)]
         who: AsUser,
+    },
+    /// Who holds the shards of the sharded search: one line per worker
+    /// `NAME<TAB>N<TAB>RANGES<TAB>vigente|vencida<TAB>LOADED_SEQ`, then how many shards no
+    /// worker holds live. Reads only the lease table (no officer, nothing sealed).
+    Leases {
+        /// The search database (postgres://user@host:port/db).
+        #[arg(long, value_name = "URL")]
+        store: String,
+        /// Print JSON instead.
+        #[arg(long)]
+        json: bool,
     },
     /// Open duplicate cases: `CASO<TAB>CURP<TAB>OFICINA<TAB>coincidencias: N`, then one
     /// indented line per matched person.
@@ -177,7 +190,52 @@ pub fn run(home: &Home, args: CentralArgs) -> Result<()> {
             threads,
             who,
         } => worker(home, &store, &shards, lease_secs, threads, &who),
+        CentralAction::Leases { store, json } => leases(&store, json),
     }
+}
+
+#[cfg(feature = "postgres")]
+fn leases(store: &str, json: bool) -> Result<()> {
+    use crate::workflows::central::shards::{lease, tables};
+    let mut client = tables::connect(store, "huella-central-leases")?;
+    let (holders, free) = lease::holders(&mut client)?;
+    if json {
+        let list: Vec<serde_json::Value> = holders
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "trabajador": h.worker,
+                    "vigente": h.live,
+                    "fragmentos": h.shards,
+                    "cargado_hasta": h.loaded_seq,
+                })
+            })
+            .collect();
+        out::line(serde_json::json!({ "trabajadores": list, "sin_trabajador": free }))?;
+        return Ok(());
+    }
+    for h in &holders {
+        out::line(format_args!(
+            "{}\t{}\t{}\t{}\t{}",
+            h.worker,
+            h.shards.len(),
+            lease::ranges(&h.shards),
+            if h.live { "vigente" } else { "vencida" },
+            h.loaded_seq
+        ))?;
+    }
+    if !free.is_empty() {
+        out::line(CentralSay::Unleased {
+            count: free.len(),
+            shards: &lease::ranges(&free),
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "postgres"))]
+fn leases(_store: &str, _json: bool) -> Result<()> {
+    Err(CliError::NoPostgresSearch.into())
 }
 
 /// Where `central run` searches: in this process, or the sharded search at `url`.

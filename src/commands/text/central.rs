@@ -95,6 +95,13 @@ pub enum CentralSay<'a> {
     },
     /// "Biométrico registrado".
     Registered,
+    /// Shards no worker holds live (`central leases`).
+    Unleased {
+        /// How many.
+        count: usize,
+        /// Which, as ranges.
+        shards: &'a str,
+    },
     /// A search worker started on its shard range.
     WorkerReady {
         /// The range given (`0-127`).
@@ -145,6 +152,14 @@ impl Display for CentralSay<'_> {
             }
             (Lang::Es, CentralSay::Registered) => f.write_str("Biométrico registrado"),
             (Lang::En, CentralSay::Registered) => f.write_str("Biometrics registered"),
+            (Lang::Es, CentralSay::Unleased { count, shards }) => write!(
+                f,
+                "{count} fragmentos sin trabajador vigente ({shards}): las búsquedas esperan a que un trabajador los tome"
+            ),
+            (Lang::En, CentralSay::Unleased { count, shards }) => write!(
+                f,
+                "{count} shards without a live worker ({shards}): searches wait until a worker takes them"
+            ),
             (Lang::Es, CentralSay::WorkerReady { shards }) => write!(
                 f,
                 "trabajador de la búsqueda nacional en marcha: fragmentos {shards} y los que otros dejen vencer; detenerlo con Ctrl-C"

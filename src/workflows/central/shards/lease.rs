@@ -150,3 +150,81 @@ pub fn list(client: &mut Client) -> Result<Vec<LeaseRow>, ShardError> {
     }
     Ok(out)
 }
+
+/// One worker's leases as an operator reads them (`huella central leases`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    /// The worker's name.
+    pub worker: String,
+    /// Whether these leases are live now.
+    pub live: bool,
+    /// The shards, in order.
+    pub shards: Vec<i16>,
+    /// Highest gallery sequence the worker reported loaded.
+    pub loaded_seq: i64,
+}
+
+/// Every lease grouped by holder and liveness (live first, then by name), and the shards
+/// that no worker holds live.
+pub fn holders(client: &mut Client) -> Result<(Vec<Holder>, Vec<i16>), ShardError> {
+    let mut out: Vec<Holder> = Vec::new();
+    let mut free = Vec::new();
+    for row in list(client)? {
+        if !row.live {
+            free.push(row.shard);
+        }
+        if row.worker.is_empty() {
+            continue;
+        }
+        match out
+            .iter_mut()
+            .find(|h| h.worker == row.worker && h.live == row.live)
+        {
+            Some(h) => {
+                h.shards.push(row.shard);
+                h.loaded_seq = h.loaded_seq.max(row.loaded_seq);
+            }
+            None => out.push(Holder {
+                worker: row.worker,
+                live: row.live,
+                shards: vec![row.shard],
+                loaded_seq: row.loaded_seq,
+            }),
+        }
+    }
+    out.sort_by(|a, b| b.live.cmp(&a.live).then(a.worker.cmp(&b.worker)));
+    Ok((out, free))
+}
+
+/// `shards` (in order) written as ranges: `0-127,200,210-215`.
+pub fn ranges(shards: &[i16]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < shards.len() {
+        let start = shards[i];
+        let mut end = start;
+        while i + 1 < shards.len() && shards[i + 1] == end + 1 {
+            i += 1;
+            end = shards[i];
+        }
+        parts.push(if start == end {
+            start.to_string()
+        } else {
+            format!("{start}-{end}")
+        });
+        i += 1;
+    }
+    parts.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ranges;
+
+    #[test]
+    fn shards_are_written_as_ranges() {
+        assert_eq!(ranges(&[]), "");
+        assert_eq!(ranges(&[5]), "5");
+        assert_eq!(ranges(&[0, 1, 2, 7, 9, 10]), "0-2,7,9-10");
+    }
+}
