@@ -46,6 +46,11 @@ const SEED_RATIO: f32 = 0.6;
 /// The runner-up alignment has its ridge flow checked too when its minutiae score is at least
 /// this fraction of the best's.
 const RUNNER_UP: f32 = 0.7;
+/// How far (pixels) a minutia pair may lie from where the two prints' cores put it to become
+/// the core pair's seed (the cores are located to about one 16 px flow cell).
+const CORE_SEED_REACH: f32 = 24.0;
+/// Largest direction difference of that pair after the cores' rotation (30°).
+const CORE_SEED_ANGLE: f32 = PI / 6.0;
 /// Position tolerance near the seed (pixels).
 const DIST_TOL: f32 = 10.0;
 /// Extra position tolerance per pixel of distance from the seed (elastic distortion).
@@ -144,6 +149,8 @@ pub struct Prepared {
     pub angle8: Vec<u8>,
     /// Coarse ridge flow (empty for templates without one).
     pub flow: PreparedFlow,
+    /// Cores of the ridge flow (x, y, β), see [`ridge_flow::cores`].
+    pub cores: Vec<[f32; 3]>,
 }
 
 impl Prepared {
@@ -288,6 +295,7 @@ pub fn prepare(t: &Template) -> Prepared {
     let hull = convex_hull(&pts.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
     let mut out = Prepared {
         flow: PreparedFlow::new(&t.flow),
+        cores: ridge_flow::cores(&t.flow),
         hull: hull.clone(),
         area: AreaGrid::new(&hull, OVERLAP_MARGIN),
         ..Prepared::default()
@@ -637,6 +645,8 @@ pub struct Scratch {
     cand: Vec<u64>,
     /// Alignment seeds (local similarity, A index, B index).
     sel: Vec<(f32, usize, usize)>,
+    /// Extra seeds (A index, B index) guided by the cores, tried after `sel`.
+    core_sel: Vec<(usize, usize)>,
     used_a: Vec<bool>,
     used_b: Vec<bool>,
 }
@@ -823,15 +833,31 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     // `best` is the weaker of the two kept: a seed must beat it to be kept.
     let mut best = 0.0f32;
     let top = scratch.sel.first().map_or(0.0, |p| p.0);
+    let mut tried = 0usize;
     for k in 0..scratch.sel.len().min(SEEDS) {
         let (sim, si, sj) = scratch.sel[k];
         // Weak seeds rarely beat a strong one; skipping them halves the work.
         if sim < SEED_RATIO * top {
             break;
         }
+        tried = k + 1;
         seed_alignment(a, b, scratch, si, sj, &mut kept, &mut best);
     }
-    fuse(a, b, &mut kept)
+    let fused = fuse(a, b, &mut kept);
+    if a.cores.is_empty() || b.cores.is_empty() {
+        return fused;
+    }
+    core_seeds(a, b, scratch, tried);
+    let mut changed = false;
+    for k in 0..scratch.core_sel.len() {
+        let (si, sj) = scratch.core_sel[k];
+        changed |= seed_alignment(a, b, scratch, si, sj, &mut kept, &mut best);
+    }
+    if changed {
+        fuse(a, b, &mut kept)
+    } else {
+        fused
+    }
 }
 
 /// The ridge flows must agree under the alignment (the best product over the two kept
@@ -851,6 +877,66 @@ fn fuse(a: &Prepared, b: &Prepared, kept: &mut [Kept; 2]) -> f32 {
         fused = fused.max(*score * f);
     }
     fused
+}
+
+/// Seeds from the cores: for each pair of cores (one per print) within `MAX_ROTATION`, the
+/// minutia pair that best agrees with the alignment the cores give (local similarity, less for
+/// distance, within `CORE_SEED_REACH` and `CORE_SEED_ANGLE`) into `scratch.core_sel`, unless it
+/// is one of the first `tried` ordinary seeds. The cylinders choose the ordinary seeds from the
+/// minutiae alone; on prints with few or unrepeatable minutiae none of them may be the right
+/// alignment, which the ridge flow's singular points still give.
+fn core_seeds(a: &Prepared, b: &Prepared, scratch: &mut Scratch, tried: usize) {
+    scratch.core_sel.clear();
+    let nbp = b.ypts.len();
+    let min_cos = CORE_SEED_ANGLE.cos();
+    let reach2 = CORE_SEED_REACH * CORE_SEED_REACH;
+    for ca in &a.cores {
+        for cb in &b.cores {
+            let rot = signed_diff(cb[2], ca[2]);
+            if rot.abs() > MAX_ROTATION {
+                continue;
+            }
+            let (rs, rc) = rot.sin_cos();
+            let to_b = seed_map(*ca, *cb, rs, rc);
+            let mut found: Option<(f32, usize, usize)> = None;
+            for (i, ((ai, da), row)) in a
+                .points
+                .iter()
+                .zip(&a.dirs)
+                .zip(scratch.sim.chunks_exact(nbp))
+                .enumerate()
+            {
+                let (x, y) = to_b(ai[0], ai[1]);
+                let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
+                let lo = b.y_from(y - CORE_SEED_REACH);
+                let hi = b.y_from(y + CORE_SEED_REACH + Y_BUCKET).max(lo);
+                let (Some(ss), Some(ps), Some(js)) =
+                    (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
+                else {
+                    continue;
+                };
+                for ((&s, p), &j) in ss.iter().zip(ps).zip(js) {
+                    let (ex, ey) = (x - p[0], y - p[1]);
+                    let d2 = ex * ex + ey * ey;
+                    if s <= 0.0 || d2 > reach2 || ux * p[2] + uy * p[3] < min_cos {
+                        continue;
+                    }
+                    let v = s * (1.0 - 0.5 * d2.sqrt() / CORE_SEED_REACH);
+                    if found.is_none_or(|q| v > q.0) {
+                        found = Some((v, i, usize::from(j)));
+                    }
+                }
+            }
+            if let Some((_, i, j)) = found {
+                let ordinary = scratch.sel[..tried]
+                    .iter()
+                    .any(|&(_, si, sj)| (si, sj) == (i, j));
+                if !ordinary && !scratch.core_sel.contains(&(i, j)) {
+                    scratch.core_sel.push((i, j));
+                }
+            }
+        }
+    }
 }
 
 /// One seeded alignment: A's minutia `si` onto B's `sj`; the alignment enters `kept` when its
