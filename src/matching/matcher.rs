@@ -46,6 +46,11 @@ const SEED_RATIO: f32 = 0.6;
 /// The runner-up alignment has its ridge flow checked too when its minutiae score is at least
 /// this fraction of the best's.
 const RUNNER_UP: f32 = 0.7;
+/// How far (pixels) a minutia pair may lie from where the two prints' cores put it to become
+/// the core pair's seed (the cores are located to about one 16 px flow cell).
+const CORE_SEED_REACH: f32 = 24.0;
+/// Largest direction difference of that pair after the cores' rotation (30°).
+const CORE_SEED_ANGLE: f32 = PI / 6.0;
 /// Position tolerance near the seed (pixels).
 const DIST_TOL: f32 = 10.0;
 /// Extra position tolerance per pixel of distance from the seed (elastic distortion).
@@ -115,6 +120,17 @@ pub struct Prepared {
     pub dirs: Vec<[f32; 2]>,
     /// Cylinders, parallel to `points`.
     pub cylinders: Vec<Cylinder>,
+    /// Set bits of each cylinder, parallel to `points`.
+    pub counts: Vec<u16>,
+    /// Indices of the full cylinders (valid wherever the circle is, see [`in_circle_mask`]),
+    /// in direction order, and their directions (1/256 turns).
+    pub full_idx: Vec<u16>,
+    /// Directions of the full cylinders, parallel to `full_idx`.
+    pub full_angle8: Vec<u8>,
+    /// Indices of the other cylinders, in direction order.
+    pub part_idx: Vec<u16>,
+    /// Directions of the other cylinders, parallel to `part_idx`.
+    pub part_angle8: Vec<u8>,
     /// Minutiae reliability 0–1, parallel to `points`.
     pub reliability: Vec<f32>,
     /// Convex hull of all minutiae (the area where minutiae could be observed).
@@ -133,6 +149,8 @@ pub struct Prepared {
     pub angle8: Vec<u8>,
     /// Coarse ridge flow (empty for templates without one).
     pub flow: PreparedFlow,
+    /// Cores of the ridge flow (x, y, β), see [`ridge_flow::cores`].
+    pub cores: Vec<[f32; 3]>,
 }
 
 impl Prepared {
@@ -277,6 +295,7 @@ pub fn prepare(t: &Template) -> Prepared {
     let hull = convex_hull(&pts.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
     let mut out = Prepared {
         flow: PreparedFlow::new(&t.flow),
+        cores: ridge_flow::cores(&t.flow),
         hull: hull.clone(),
         area: AreaGrid::new(&hull, OVERLAP_MARGIN),
         ..Prepared::default()
@@ -361,11 +380,23 @@ pub fn prepare(t: &Template) -> Prepared {
         }
         out.points.push(*m);
         out.dirs.push([c, s]);
+        out.counts
+            .push(cyl.bits.iter().map(|w| w.count_ones()).sum::<u32>() as u16);
         out.cylinders.push(cyl);
         let stored = order.get(mi).and_then(|&i| t.minutiae.get(i));
         out.reliability
             .push(stored.map_or(0.0, |sm| f32::from(sm.reliability) / 100.0));
         out.angle8.push(stored.map_or(0, |sm| sm.angle));
+    }
+    let full = in_circle_mask();
+    for (j, (c, &t)) in out.cylinders.iter().zip(&out.angle8).enumerate() {
+        if c.valid == full {
+            out.full_idx.push(j as u16);
+            out.full_angle8.push(t);
+        } else {
+            out.part_idx.push(j as u16);
+            out.part_angle8.push(t);
+        }
     }
     let mut by_y: Vec<u16> = (0..out.points.len() as u16).collect();
     by_y.sort_by(|&i, &j| out.points[usize::from(i)][1].total_cmp(&out.points[usize::from(j)][1]));
@@ -440,6 +471,13 @@ fn local_similarity_with(a: &Cylinder, b: &Cylinder, sq: &[f32; SQRT_LEN]) -> f3
         }
         (popcount_sum(ca), popcount_sum(cb), popcount_sum(x))
     };
+    similarity_of_counts(na, nb, nx, sq)
+}
+
+/// The local similarity from the set-bit counts of the two cylinders (`na`, `nb`) and of their
+/// difference (`nx`), all over their common valid cells.
+#[inline(always)]
+fn similarity_of_counts(na: u32, nb: u32, nx: u32, sq: &[f32; SQRT_LEN]) -> f32 {
     // (No test for na + nb = 0: then d = x = 0 and the rejection below returns 0.)
     // Popcounts are at most BITS < SQRT_LEN, so the mask never changes the index.
     let root = |n: u32| sq[n as usize & (SQRT_LEN - 1)];
@@ -450,6 +488,79 @@ fn local_similarity_with(a: &Cylinder, b: &Cylinder, sq: &[f32; SQRT_LEN]) -> f3
         return 0.0;
     }
     1.0 - x / d
+}
+
+/// The spatial cells inside the cylinder's circle: the valid cells of a cylinder whose circle
+/// lies wholly where minutiae were observed ("full"; every cylinder's valid cells are a subset).
+fn in_circle_mask() -> u64 {
+    static M: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *M.get_or_init(|| {
+        let half = (NS as f32 - 1.0) / 2.0;
+        let mut m = 0u64;
+        for i in 0..NS {
+            for j in 0..NS {
+                let (u, v) = ((i as f32 - half) * DELTA_S, (j as f32 - half) * DELTA_S);
+                if u.hypot(v) <= RADIUS {
+                    m |= 1 << (j * NS + i);
+                }
+            }
+        }
+        m
+    })
+}
+
+/// [`local_similarity`] when `a` is full: the common cells are `b`'s valid cells (at least
+/// `MIN_VALID_FRACTION` of the circle, so never fewer than `MIN_COMMON_CELLS`), and `b`'s bits,
+/// which lie in its valid cells, count in full (`count_b`). The same counts as the general
+/// path, fewer popcounts.
+#[inline(always)]
+fn similarity_full_a(a: &Cylinder, b: &Cylinder, count_b: u32, sq: &[f32; SQRT_LEN]) -> f32 {
+    if !cfg!(target_feature = "popcnt") {
+        return local_similarity_with(a, b, sq);
+    }
+    let v = b.valid;
+    let (mut na, mut nx) = (0, 0);
+    for k in 0..WORDS {
+        let x = a.bits[k] & v;
+        na += x.count_ones();
+        nx += (x ^ b.bits[k]).count_ones();
+    }
+    similarity_of_counts(na, count_b, nx, sq)
+}
+
+/// [`similarity_full_a`] with the roles swapped: `b` full, `a` counted in full.
+#[inline(always)]
+fn similarity_full_b(a: &Cylinder, b: &Cylinder, count_a: u32, sq: &[f32; SQRT_LEN]) -> f32 {
+    if !cfg!(target_feature = "popcnt") {
+        return local_similarity_with(a, b, sq);
+    }
+    let v = a.valid;
+    let (mut nb, mut nx) = (0, 0);
+    for k in 0..WORDS {
+        let y = b.bits[k] & v;
+        nb += y.count_ones();
+        nx += (a.bits[k] ^ y).count_ones();
+    }
+    similarity_of_counts(count_a, nb, nx, sq)
+}
+
+/// [`local_similarity`] of two full cylinders: every in-circle cell is common.
+#[inline(always)]
+fn similarity_full_both(
+    a: &Cylinder,
+    b: &Cylinder,
+    count_a: u32,
+    count_b: u32,
+    sq: &[f32; SQRT_LEN],
+) -> f32 {
+    if !cfg!(target_feature = "popcnt") {
+        return local_similarity_with(a, b, sq);
+    }
+    let mut nx = 0;
+    for k in 0..WORDS {
+        nx += (a.bits[k] ^ b.bits[k]).count_ones();
+    }
+    similarity_of_counts(count_a, count_b, nx, sq)
 }
 
 /// Largest direction difference of a local pair in 1/256 turns: `MAX_ROTATION` (90°). Template
@@ -534,6 +645,8 @@ pub struct Scratch {
     cand: Vec<u64>,
     /// Alignment seeds (local similarity, A index, B index).
     sel: Vec<(f32, usize, usize)>,
+    /// Extra seeds (A index, B index) guided by the cores, tried after `sel`.
+    core_sel: Vec<(usize, usize)>,
     used_a: Vec<bool>,
     used_b: Vec<bool>,
 }
@@ -599,45 +712,102 @@ fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     scratch.sim.clear();
     scratch.sim.resize(na * nb, 0.0);
     let sq = sqrt_table();
-    let mut top = 0.0f32;
-    let mut floor = 0.0f32;
-    // A pair is kept as a seed candidate when s ≥ gate = max(floor, SEED_RATIO · top).
-    let mut gate = 0.0f32;
-    for (i, ((ca, &theta), row)) in a
+    let full = in_circle_mask();
+    let mut seeds = SeedGate::default();
+    for (i, (((ca, &count_a), &theta), row)) in a
         .cylinders
         .iter()
+        .zip(&a.counts)
         .zip(&a.angle8)
         .zip(scratch.sim.chunks_exact_mut(nb))
         .enumerate()
     {
-        for (from, to) in direction_window(&b.angle8, theta) {
-            let (Some(cbs), Some(ranks)) = (b.cylinders.get(from..to), b.y_rank.get(from..to))
-            else {
-                continue;
-            };
-            for (k, (cb, &r)) in cbs.iter().zip(ranks).enumerate() {
-                let s = local_similarity_with(ca, cb, sq);
-                if s <= MIN_LOCAL {
+        let count_a = u32::from(count_a);
+        let a_full = ca.valid == full;
+        // B's full cylinders, then the others: each kind of pair has its own exact count
+        // (the order of the visits changes neither the similarities nor the seeds kept).
+        for (b_full, idx, angles) in [
+            (true, &b.full_idx, &b.full_angle8),
+            (false, &b.part_idx, &b.part_angle8),
+        ] {
+            for (from, to) in direction_window(angles, theta) {
+                let Some(js) = idx.get(from..to) else {
                     continue;
-                }
-                if let Some(slot) = row.get_mut(usize::from(r)) {
-                    *slot = s;
-                }
-                if s >= gate {
-                    pairs.push(rank_key(s, i as u16, (from + k) as u16));
-                    top = top.max(s);
-                    if pairs.len() == SEED_BUFFER {
-                        // Keep the best SEED_POOL; later pairs must beat the worst kept.
-                        pairs.select_nth_unstable(SEED_POOL - 1);
-                        pairs.truncate(SEED_POOL);
-                        floor = pairs.iter().max().map_or(0.0, |&k| key_value(k));
-                    }
-                    gate = floor.max(SEED_RATIO * top);
+                };
+                match (a_full, b_full) {
+                    (true, true) => visit(b, js, row, pairs, &mut seeds, i, |cb, count_b| {
+                        similarity_full_both(ca, cb, count_a, count_b, sq)
+                    }),
+                    (true, false) => visit(b, js, row, pairs, &mut seeds, i, |cb, count_b| {
+                        similarity_full_a(ca, cb, count_b, sq)
+                    }),
+                    (false, true) => visit(b, js, row, pairs, &mut seeds, i, |cb, _| {
+                        similarity_full_b(ca, cb, count_a, sq)
+                    }),
+                    (false, false) => visit(b, js, row, pairs, &mut seeds, i, |cb, _| {
+                        local_similarity_with(ca, cb, sq)
+                    }),
                 }
             }
         }
     }
-    top
+    seeds.top
+}
+
+/// The local similarities of A's cylinder `i` with B's cylinders `js` (by `kernel`, given B's
+/// cylinder and its set-bit count): into `row` (by B's y rank) and offered as seeds.
+#[inline(always)]
+fn visit(
+    b: &Prepared,
+    js: &[u16],
+    row: &mut [f32],
+    pairs: &mut Vec<u64>,
+    seeds: &mut SeedGate,
+    i: usize,
+    kernel: impl Fn(&Cylinder, u32) -> f32,
+) {
+    for &j in js {
+        let ju = usize::from(j);
+        let (Some(cb), Some(&r), Some(&count_b)) =
+            (b.cylinders.get(ju), b.y_rank.get(ju), b.counts.get(ju))
+        else {
+            continue;
+        };
+        let s = kernel(cb, u32::from(count_b));
+        if s <= MIN_LOCAL {
+            continue;
+        }
+        if let Some(slot) = row.get_mut(usize::from(r)) {
+            *slot = s;
+        }
+        seeds.offer(pairs, s, i, j);
+    }
+}
+
+/// The seed candidates' running gate: a pair is kept when s ≥ max(floor, SEED_RATIO · top).
+#[derive(Default)]
+struct SeedGate {
+    top: f32,
+    floor: f32,
+    gate: f32,
+}
+
+impl SeedGate {
+    #[inline(always)]
+    fn offer(&mut self, pairs: &mut Vec<u64>, s: f32, i: usize, j: u16) {
+        if s < self.gate {
+            return;
+        }
+        pairs.push(rank_key(s, i as u16, j));
+        self.top = self.top.max(s);
+        if pairs.len() == SEED_BUFFER {
+            // Keep the best SEED_POOL; later pairs must beat the worst kept.
+            pairs.select_nth_unstable(SEED_POOL - 1);
+            pairs.truncate(SEED_POOL);
+            self.floor = pairs.iter().max().map_or(0.0, |&k| key_value(k));
+        }
+        self.gate = self.floor.max(SEED_RATIO * self.top);
+    }
 }
 
 /// The rigid map of an alignment: A's seed minutia `pa` onto B's `pb`, turned by the angle
@@ -650,139 +820,243 @@ fn seed_map(pa: [f32; 3], pb: [f32; 3], rs: f32, rc: f32) -> impl Fn(f32, f32) -
     }
 }
 
+/// One kept alignment: its minutiae score, A's and B's seed minutiae, the rotation, and its
+/// ridge-flow factor once computed.
+type Kept = (f32, [f32; 3], [f32; 3], f32, Option<f32>);
+
 /// Seeded alignment consolidation: for each seed in `scratch.sel`, rotate and translate A onto
 /// B, pair minutiae that agree in position and direction (one-to-one, similarity weighted) and
 /// score the agreement relative to the minutiae expected in the overlap.
 fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
+    // The two best alignments, best first.
+    let mut kept: [Kept; 2] = [(0.0, [0.0; 3], [0.0; 3], 0.0, None); 2];
+    // `best` is the weaker of the two kept: a seed must beat it to be kept.
     let mut best = 0.0f32;
-    // The two best alignments (score, A seed, B seed, rotation), best first.
-    let mut kept = [(0.0f32, [0.0f32; 3], [0.0f32; 3], 0.0f32); 2];
-    let min_cos = ANGLE_TOL.cos();
     let top = scratch.sel.first().map_or(0.0, |p| p.0);
-    let nbp = b.ypts.len();
-    for &(sim, si, sj) in scratch.sel.iter().take(SEEDS) {
+    let mut tried = 0usize;
+    for k in 0..scratch.sel.len().min(SEEDS) {
+        let (sim, si, sj) = scratch.sel[k];
         // Weak seeds rarely beat a strong one; skipping them halves the work.
         if sim < SEED_RATIO * top {
             break;
         }
-        let (Some(&pa), Some(&pb)) = (a.points.get(si), b.points.get(sj)) else {
-            continue;
-        };
-        let rot = signed_diff(pb[2], pa[2]);
-        let (rs, rc) = rot.sin_cos();
-        let to_b = seed_map(pa, pb, rs, rc);
-        let map = |p: &[f32; 3]| to_b(p[0], p[1]);
-        let cand = &mut scratch.cand;
-        cand.clear();
-        for (i, ((ai, da), row)) in a
-            .points
-            .iter()
-            .zip(&a.dirs)
-            .zip(scratch.sim.chunks_exact(nbp))
-            .enumerate()
-        {
-            let (x, y) = map(ai);
-            let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
-            let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
-            let tol2 = tol * tol;
-            let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
-            // B minutiae within `tol` of the mapped position, found through the y order (the
-            // similarity row is in the same order). Candidates within the y band are tested
-            // without data-dependent branches (about half of them are direction-incompatible,
-            // which a branch would mispredict).
-            let lo = b.y_from(y - tol);
-            let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
-            let (Some(ss), Some(ps), Some(js)) =
-                (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
-            else {
+        tried = k + 1;
+        seed_alignment(a, b, scratch, si, sj, &mut kept, &mut best);
+    }
+    let fused = fuse(a, b, &mut kept);
+    if a.cores.is_empty() || b.cores.is_empty() {
+        return fused;
+    }
+    core_seeds(a, b, scratch, tried);
+    let mut changed = false;
+    for k in 0..scratch.core_sel.len() {
+        let (si, sj) = scratch.core_sel[k];
+        changed |= seed_alignment(a, b, scratch, si, sj, &mut kept, &mut best);
+    }
+    if changed {
+        fuse(a, b, &mut kept)
+    } else {
+        fused
+    }
+}
+
+/// The ridge flows must agree under the alignment (the best product over the two kept
+/// alignments: the second catches a best-scoring chance alignment of the minutiae).
+fn fuse(a: &Prepared, b: &Prepared, kept: &mut [Kept; 2]) -> f32 {
+    let mut fused = 0.0f32;
+    let first = kept[0].0;
+    for (score, pa, pb, rot, factor) in kept.iter_mut() {
+        // The runner-up counts above RUNNER_UP of the best (a tie with the best always does).
+        if *score <= fused || *score <= RUNNER_UP * first && *score < first {
+            break;
+        }
+        let f = *factor.get_or_insert_with(|| {
+            let (rs, rc) = rot.sin_cos();
+            ridge_flow::factor(&a.flow, &b.flow, *rot, seed_map(*pa, *pb, rs, rc))
+        });
+        fused = fused.max(*score * f);
+    }
+    fused
+}
+
+/// Seeds from the cores: for each pair of cores (one per print) within `MAX_ROTATION`, the
+/// minutia pair that best agrees with the alignment the cores give (local similarity, less for
+/// distance, within `CORE_SEED_REACH` and `CORE_SEED_ANGLE`) into `scratch.core_sel`, unless it
+/// is one of the first `tried` ordinary seeds. The cylinders choose the ordinary seeds from the
+/// minutiae alone; on prints with few or unrepeatable minutiae none of them may be the right
+/// alignment, which the ridge flow's singular points still give.
+fn core_seeds(a: &Prepared, b: &Prepared, scratch: &mut Scratch, tried: usize) {
+    scratch.core_sel.clear();
+    let nbp = b.ypts.len();
+    let min_cos = CORE_SEED_ANGLE.cos();
+    let reach2 = CORE_SEED_REACH * CORE_SEED_REACH;
+    for ca in &a.cores {
+        for cb in &b.cores {
+            let rot = signed_diff(cb[2], ca[2]);
+            if rot.abs() > MAX_ROTATION {
                 continue;
-            };
-            for ((&s, p), &j) in ss.iter().zip(ps).zip(js) {
-                let (ex, ey) = (x - p[0], y - p[1]);
-                let d2 = ex * ex + ey * ey;
-                let ok = (s > 0.0) & (d2 <= tol2) & (ux * p[2] + uy * p[3] >= min_cos);
-                if ok {
-                    let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
-                    cand.push(rank_key(w, i as u16, j));
+            }
+            let (rs, rc) = rot.sin_cos();
+            let to_b = seed_map(*ca, *cb, rs, rc);
+            let mut found: Option<(f32, usize, usize)> = None;
+            for (i, ((ai, da), row)) in a
+                .points
+                .iter()
+                .zip(&a.dirs)
+                .zip(scratch.sim.chunks_exact(nbp))
+                .enumerate()
+            {
+                let (x, y) = to_b(ai[0], ai[1]);
+                let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
+                let lo = b.y_from(y - CORE_SEED_REACH);
+                let hi = b.y_from(y + CORE_SEED_REACH + Y_BUCKET).max(lo);
+                let (Some(ss), Some(ps), Some(js)) =
+                    (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
+                else {
+                    continue;
+                };
+                for ((&s, p), &j) in ss.iter().zip(ps).zip(js) {
+                    let (ex, ey) = (x - p[0], y - p[1]);
+                    let d2 = ex * ex + ey * ey;
+                    if s <= 0.0 || d2 > reach2 || ux * p[2] + uy * p[3] < min_cos {
+                        continue;
+                    }
+                    let v = s * (1.0 - 0.5 * d2.sqrt() / CORE_SEED_REACH);
+                    if found.is_none_or(|q| v > q.0) {
+                        found = Some((v, i, usize::from(j)));
+                    }
+                }
+            }
+            if let Some((_, i, j)) = found {
+                let ordinary = scratch.sel[..tried]
+                    .iter()
+                    .any(|&(_, si, sj)| (si, sj) == (i, j));
+                if !ordinary && !scratch.core_sel.contains(&(i, j)) {
+                    scratch.core_sel.push((i, j));
                 }
             }
         }
-        cand.sort_unstable();
-        scratch.used_a.fill(false);
-        scratch.used_b.fill(false);
-        let mut m = 0.0f32;
-        let mut count = 0usize;
-        for &k in cand.iter() {
-            let (Some(ua), Some(ub)) = (
-                scratch.used_a.get_mut(key_i(k)),
-                scratch.used_b.get_mut(key_j(k)),
-            ) else {
-                continue;
-            };
-            if *ua || *ub {
-                continue;
-            }
-            *ua = true;
-            *ub = true;
-            m += key_value(k);
-            count += 1;
-        }
-        // The overlap counts are floored at MIN_OVERLAP: skip them when even that cannot win.
-        if count < 2 || m * m <= best * MIN_OVERLAP * MIN_OVERLAP {
+    }
+}
+
+/// One seeded alignment: A's minutia `si` onto B's `sj`; the alignment enters `kept` when its
+/// score beats `best` (the weaker kept one; then `true`).
+fn seed_alignment(
+    a: &Prepared,
+    b: &Prepared,
+    scratch: &mut Scratch,
+    si: usize,
+    sj: usize,
+    kept: &mut [Kept; 2],
+    best: &mut f32,
+) -> bool {
+    let min_cos = ANGLE_TOL.cos();
+    let nbp = b.ypts.len();
+    let (Some(&pa), Some(&pb)) = (a.points.get(si), b.points.get(sj)) else {
+        return false;
+    };
+    let rot = signed_diff(pb[2], pa[2]);
+    let (rs, rc) = rot.sin_cos();
+    let to_b = seed_map(pa, pb, rs, rc);
+    let map = |p: &[f32; 3]| to_b(p[0], p[1]);
+    let cand = &mut scratch.cand;
+    cand.clear();
+    for (i, ((ai, da), row)) in a
+        .points
+        .iter()
+        .zip(&a.dirs)
+        .zip(scratch.sim.chunks_exact(nbp))
+        .enumerate()
+    {
+        let (x, y) = map(ai);
+        let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
+        let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
+        let tol2 = tol * tol;
+        let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
+        // B minutiae within `tol` of the mapped position, found through the y order (the
+        // similarity row is in the same order). Candidates within the y band are tested
+        // without data-dependent branches (about half of them are direction-incompatible,
+        // which a branch would mispredict).
+        let lo = b.y_from(y - tol);
+        let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
+        let (Some(ss), Some(ps), Some(js)) =
+            (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
+        else {
             continue;
-        }
-        // Minutiae of each print that fall where the other print was observed.
-        let inv = |p: &[f32; 3]| {
-            let (dx, dy) = (p[0] - pb[0], p[1] - pb[1]);
-            (pa[0] + dx * rc + dy * rs, pa[1] - dx * rs + dy * rc)
         };
-        let na_ov = a
-            .points
-            .iter()
-            .filter(|p| {
-                let (x, y) = map(p);
-                b.area.contains(x, y)
-            })
-            .count();
-        let na = (na_ov as f32).max(MIN_OVERLAP);
-        // Same test with B's count at its floor: skip B's count when even that cannot win.
-        if m * m <= best * na * MIN_OVERLAP {
+        for ((&s, p), &j) in ss.iter().zip(ps).zip(js) {
+            let (ex, ey) = (x - p[0], y - p[1]);
+            let d2 = ex * ex + ey * ey;
+            let ok = (s > 0.0) & (d2 <= tol2) & (ux * p[2] + uy * p[3] >= min_cos);
+            if ok {
+                let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
+                cand.push(rank_key(w, i as u16, j));
+            }
+        }
+    }
+    cand.sort_unstable();
+    scratch.used_a.fill(false);
+    scratch.used_b.fill(false);
+    let mut m = 0.0f32;
+    let mut count = 0usize;
+    for &k in cand.iter() {
+        let (Some(ua), Some(ub)) = (
+            scratch.used_a.get_mut(key_i(k)),
+            scratch.used_b.get_mut(key_j(k)),
+        ) else {
+            continue;
+        };
+        if *ua || *ub {
             continue;
         }
-        let nb_ov = b
-            .points
-            .iter()
-            .filter(|p| {
-                let (x, y) = inv(p);
-                a.area.contains(x, y)
-            })
-            .count();
-        let nb = (nb_ov as f32).max(MIN_OVERLAP);
-        let score = (m * m / (na * nb)).min(1.0);
-        // `best` is the weaker of the two kept: a seed must beat it to be kept.
-        if score > best {
-            if score > kept[0].0 {
-                kept[1] = kept[0];
-                kept[0] = (score, pa, pb, rot);
-            } else {
-                kept[1] = (score, pa, pb, rot);
-            }
-            best = kept[1].0.max(RUNNER_UP * kept[0].0);
-        }
+        *ua = true;
+        *ub = true;
+        m += key_value(k);
+        count += 1;
     }
-    // The ridge flows must agree under the alignment (the best product over the two kept
-    // alignments: the second catches a best-scoring chance alignment of the minutiae).
-    let mut fused = 0.0f32;
-    for &(score, pa, pb, rot) in &kept {
-        // The runner-up counts above RUNNER_UP of the best (a tie with the best always does).
-        if score <= fused || score <= RUNNER_UP * kept[0].0 && score < kept[0].0 {
-            break;
-        }
-        let (rs, rc) = rot.sin_cos();
-        let map = seed_map(pa, pb, rs, rc);
-        fused = fused.max(score * ridge_flow::factor(&a.flow, &b.flow, rot, map));
+    // The overlap counts are floored at MIN_OVERLAP: skip them when even that cannot win.
+    if count < 2 || m * m <= *best * MIN_OVERLAP * MIN_OVERLAP {
+        return false;
     }
-    fused
+    // Minutiae of each print that fall where the other print was observed.
+    let inv = |p: &[f32; 3]| {
+        let (dx, dy) = (p[0] - pb[0], p[1] - pb[1]);
+        (pa[0] + dx * rc + dy * rs, pa[1] - dx * rs + dy * rc)
+    };
+    let na_ov = a
+        .points
+        .iter()
+        .filter(|p| {
+            let (x, y) = map(p);
+            b.area.contains(x, y)
+        })
+        .count();
+    let na = (na_ov as f32).max(MIN_OVERLAP);
+    // Same test with B's count at its floor: skip B's count when even that cannot win.
+    if m * m <= *best * na * MIN_OVERLAP {
+        return false;
+    }
+    let nb_ov = b
+        .points
+        .iter()
+        .filter(|p| {
+            let (x, y) = inv(p);
+            a.area.contains(x, y)
+        })
+        .count();
+    let nb = (nb_ov as f32).max(MIN_OVERLAP);
+    let score = (m * m / (na * nb)).min(1.0);
+    if score > *best {
+        if score > kept[0].0 {
+            kept[1] = kept[0];
+            kept[0] = (score, pa, pb, rot, None);
+        } else {
+            kept[1] = (score, pa, pb, rot, None);
+        }
+        *best = kept[1].0.max(RUNNER_UP * kept[0].0);
+        return true;
+    }
+    false
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 //! bounds-checked lookups, every seed candidate kept and fully sorted). The fast path must give
 //! bit-identical scores. The one deliberate difference from the old code: ties in local
 //! similarity (seed order) and in pair weight (greedy pairing) are broken by index (A, then B)
-//! instead of by wherever the unstable sort left them.
+//! instead of by wherever the unstable sort left them. Since the issue #14 fifth pass it also
+//! tries the seeds from the cores (after the ordinary seeds, B searched in full).
 //!
 //! Owns nothing used in production. Must not be optimised: its value is being obviously the
 //! old computation.
@@ -12,9 +13,9 @@
 use std::f32::consts::TAU;
 
 use super::{
-    ANGLE_TOL, DIST_TOL, DIST_TOL_MAX, DIST_TOL_SLOPE, MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP,
-    Prepared, RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS, Y_BUCKET, local_similarity, ridge_flow,
-    seed_map, signed_diff,
+    ANGLE_TOL, CORE_SEED_ANGLE, CORE_SEED_REACH, DIST_TOL, DIST_TOL_MAX, DIST_TOL_SLOPE,
+    MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP, Prepared, RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS,
+    Y_BUCKET, local_similarity, ridge_flow, seed_map, signed_diff,
 };
 
 /// Similarity score of two prepared templates, computed the slow way.
@@ -98,84 +99,144 @@ fn local_stage(a: &Prepared, b: &Prepared) -> (f32, Pairs, Vec<f32>) {
     (top, pairs, sim)
 }
 
+type Scored = (f32, [f32; 3], [f32; 3], f32);
+
 fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim: &[f32]) -> f32 {
-    let mut scores: Vec<(f32, [f32; 3], [f32; 3], f32)> = Vec::new();
-    let min_cos = ANGLE_TOL.cos();
     let top = sel.first().map_or(0.0, |p| p.0);
-    let nbp = b.points.len();
+    let mut seeds: Vec<(usize, usize)> = Vec::new();
     for &(s0, si, sj) in sel.iter().take(SEEDS) {
         if s0 < SEED_RATIO * top {
             break;
         }
-        let (pa, pb) = (a.points[si], b.points[sj]);
-        let rot = signed_diff(pb[2], pa[2]);
-        let (rs, rc) = rot.sin_cos();
-        let to_b = seed_map(pa, pb, rs, rc);
-        let map = |p: &[f32; 3]| to_b(p[0], p[1]);
-        let mut cand: Vec<(f32, usize, usize)> = Vec::new();
-        for (i, ai) in a.points.iter().enumerate() {
-            let (x, y) = map(ai);
-            let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
-            let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
-            let da = a.dirs[i];
-            let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
-            let lo = b.y_from(y - tol);
-            let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
-            for k in lo..hi {
-                let j = usize::from(b.by_y[k]);
-                let s = sim[i * nbp + j];
-                let bj = &b.points[j];
-                let (ex, ey) = (x - bj[0], y - bj[1]);
-                let d2 = ex * ex + ey * ey;
-                let db = b.dirs[j];
-                if s > 0.0 && d2 <= tol * tol && ux * db[0] + uy * db[1] >= min_cos {
-                    cand.push((s * (1.0 - 0.8 * d2.sqrt() / tol), i, j));
-                }
-            }
-        }
-        cand.sort_by(by_value_then_index);
-        let mut used_a = vec![false; a.points.len()];
-        let mut used_b = vec![false; nbp];
-        let mut m = 0.0f32;
-        let mut count = 0usize;
-        for &(w, i, j) in &cand {
-            if used_a[i] || used_b[j] {
+        seeds.push((si, sj));
+    }
+    let mut scores: Vec<Scored> = Vec::new();
+    for &(si, sj) in &seeds {
+        scores.extend(seed_score(a, b, si, sj, sim));
+    }
+    if a.cores.is_empty() || b.cores.is_empty() {
+        return pick(a, b, &scores);
+    }
+    // The cores' seeds: per core pair, the minutia pair that best agrees with the cores'
+    // alignment, B searched in y order as the fast path does (first best kept).
+    let nbp = b.points.len();
+    for ca in &a.cores {
+        for cb in &b.cores {
+            let rot = signed_diff(cb[2], ca[2]);
+            if rot.abs() > MAX_ROTATION {
                 continue;
             }
-            used_a[i] = true;
-            used_b[j] = true;
-            m += w;
-            count += 1;
+            let (rs, rc) = rot.sin_cos();
+            let to_b = seed_map(*ca, *cb, rs, rc);
+            let mut best: Option<(f32, usize, usize)> = None;
+            for (i, ai) in a.points.iter().enumerate() {
+                let (x, y) = to_b(ai[0], ai[1]);
+                let da = a.dirs[i];
+                let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
+                for &j in &b.by_y {
+                    let j = usize::from(j);
+                    let s = sim[i * nbp + j];
+                    let (ex, ey) = (x - b.points[j][0], y - b.points[j][1]);
+                    let d2 = ex * ex + ey * ey;
+                    let db = b.dirs[j];
+                    if s <= 0.0
+                        || d2 > CORE_SEED_REACH * CORE_SEED_REACH
+                        || ux * db[0] + uy * db[1] < CORE_SEED_ANGLE.cos()
+                    {
+                        continue;
+                    }
+                    let v = s * (1.0 - 0.5 * d2.sqrt() / CORE_SEED_REACH);
+                    if best.is_none_or(|q| v > q.0) {
+                        best = Some((v, i, j));
+                    }
+                }
+            }
+            if let Some((_, i, j)) = best
+                && !seeds.contains(&(i, j))
+            {
+                seeds.push((i, j));
+                scores.extend(seed_score(a, b, i, j, sim));
+            }
         }
-        if count < 2 {
+    }
+    pick(a, b, &scores)
+}
+
+/// The score of one seeded alignment (`None` with fewer than two pairs).
+fn seed_score(a: &Prepared, b: &Prepared, si: usize, sj: usize, sim: &[f32]) -> Option<Scored> {
+    let min_cos = ANGLE_TOL.cos();
+    let nbp = b.points.len();
+    let (pa, pb) = (a.points[si], b.points[sj]);
+    let rot = signed_diff(pb[2], pa[2]);
+    let (rs, rc) = rot.sin_cos();
+    let to_b = seed_map(pa, pb, rs, rc);
+    let map = |p: &[f32; 3]| to_b(p[0], p[1]);
+    let mut cand: Vec<(f32, usize, usize)> = Vec::new();
+    for (i, ai) in a.points.iter().enumerate() {
+        let (x, y) = map(ai);
+        let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
+        let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
+        let da = a.dirs[i];
+        let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
+        let lo = b.y_from(y - tol);
+        let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
+        for k in lo..hi {
+            let j = usize::from(b.by_y[k]);
+            let s = sim[i * nbp + j];
+            let bj = &b.points[j];
+            let (ex, ey) = (x - bj[0], y - bj[1]);
+            let d2 = ex * ex + ey * ey;
+            let db = b.dirs[j];
+            if s > 0.0 && d2 <= tol * tol && ux * db[0] + uy * db[1] >= min_cos {
+                cand.push((s * (1.0 - 0.8 * d2.sqrt() / tol), i, j));
+            }
+        }
+    }
+    cand.sort_by(by_value_then_index);
+    let mut used_a = vec![false; a.points.len()];
+    let mut used_b = vec![false; nbp];
+    let mut m = 0.0f32;
+    let mut count = 0usize;
+    for &(w, i, j) in &cand {
+        if used_a[i] || used_b[j] {
             continue;
         }
-        let inv = |p: &[f32; 3]| {
-            let (dx, dy) = (p[0] - pb[0], p[1] - pb[1]);
-            (pa[0] + dx * rc + dy * rs, pa[1] - dx * rs + dy * rc)
-        };
-        let na_ov = a
-            .points
-            .iter()
-            .filter(|p| {
-                let (x, y) = map(p);
-                b.area.contains(x, y)
-            })
-            .count();
-        let nb_ov = b
-            .points
-            .iter()
-            .filter(|p| {
-                let (x, y) = inv(p);
-                a.area.contains(x, y)
-            })
-            .count();
-        let na = (na_ov as f32).max(MIN_OVERLAP);
-        let nb = (nb_ov as f32).max(MIN_OVERLAP);
-        scores.push(((m * m / (na * nb)).min(1.0), pa, pb, rot));
+        used_a[i] = true;
+        used_b[j] = true;
+        m += w;
+        count += 1;
     }
-    // The best alignment (the first of equals), and the best of the others when it reaches
-    // RUNNER_UP of it: the larger product with the ridge-flow factor.
+    if count < 2 {
+        return None;
+    }
+    let inv = |p: &[f32; 3]| {
+        let (dx, dy) = (p[0] - pb[0], p[1] - pb[1]);
+        (pa[0] + dx * rc + dy * rs, pa[1] - dx * rs + dy * rc)
+    };
+    let na_ov = a
+        .points
+        .iter()
+        .filter(|p| {
+            let (x, y) = map(p);
+            b.area.contains(x, y)
+        })
+        .count();
+    let nb_ov = b
+        .points
+        .iter()
+        .filter(|p| {
+            let (x, y) = inv(p);
+            a.area.contains(x, y)
+        })
+        .count();
+    let na = (na_ov as f32).max(MIN_OVERLAP);
+    let nb = (nb_ov as f32).max(MIN_OVERLAP);
+    Some(((m * m / (na * nb)).min(1.0), pa, pb, rot))
+}
+
+/// The best alignment (the first of equals), and the best of the others when it reaches
+/// RUNNER_UP of it: the larger product with the ridge-flow factor.
+fn pick(a: &Prepared, b: &Prepared, scores: &[Scored]) -> f32 {
     let first_best = |skip: Option<usize>| {
         let mut at: Option<usize> = None;
         for (k, s) in scores.iter().enumerate() {

@@ -3,7 +3,8 @@
 //! aligned on their minutiae must also agree on the ridge flow wherever they overlap; the
 //! matcher uses that when the minutiae alone are too few to tell (small or wet prints).
 //!
-//! Owns the grid, its 4-bit packing and the agreement of two grids under an alignment. Must not
+//! Owns the grid, its 4-bit packing, its cores (singular points, an alignment that does not
+//! depend on the minutiae) and the agreement of two grids under an alignment. Must not
 //! extract orientation (that is `orientation`'s job) or choose the alignments to check (the
 //! matcher's).
 
@@ -190,6 +191,91 @@ impl RidgeFlow {
     }
 }
 
+/// Most cores reported per print (a whorl has two; more are noise).
+const MAX_CORES: usize = 2;
+/// Poincaré sum (radians) over the ring of eight cells above which the centre cell holds a
+/// core (an ideal core gives π; a delta −π, an ordinary flow 0).
+const CORE_INDEX: f32 = 0.75 * PI;
+
+/// The ring of eight cells around a cell, in order of increasing angle φ (image axes).
+const RING: [(isize, isize); 8] = [
+    (-1, -1),
+    (0, -1),
+    (1, -1),
+    (1, 0),
+    (1, 1),
+    (0, 1),
+    (-1, 1),
+    (-1, 0),
+];
+
+/// The cores of a grid: cells whose Poincaré index over the ring of their eight neighbours
+/// (all foreground) is +½, adjacent ones merged, at most [`MAX_CORES`] in raster order. Each is
+/// (x, y, β): the position in 500 ppi pixels and the pattern's turn β, where the doubled ridge
+/// angle around the core follows 2θ ≈ φ + β; turning the print by ρ turns β by ρ, so two
+/// cores give the rotation between two prints (and their positions the translation).
+pub fn cores(grid: &RidgeFlow) -> Vec<[f32; 3]> {
+    let (cols, rows) = (usize::from(grid.cols), usize::from(grid.rows));
+    let at = |c: isize, r: isize| -> u8 {
+        if c < 0 || r < 0 || c as usize >= cols || r as usize >= rows {
+            return 0;
+        }
+        grid.cells
+            .get(r as usize * cols + c as usize)
+            .copied()
+            .unwrap_or(0)
+    };
+    // (sum x, sum y, sum cos β, sum sin β, cells) per merged core.
+    let mut found: Vec<(f32, f32, f32, f32, u32)> = Vec::new();
+    for r in 1..rows.saturating_sub(1) as isize {
+        for c in 1..cols.saturating_sub(1) as isize {
+            if at(c, r) == 0 {
+                continue;
+            }
+            let levels = RING.map(|(dx, dy)| at(c + dx, r + dy));
+            if levels.contains(&0) {
+                continue;
+            }
+            let theta = levels.map(level_angle);
+            let mut index = 0.0;
+            for k in 0..RING.len() {
+                let mut d = theta[(k + 1) % RING.len()] - theta[k];
+                if d > PI / 2.0 {
+                    d -= PI;
+                } else if d <= -PI / 2.0 {
+                    d += PI;
+                }
+                index += d;
+            }
+            if index < CORE_INDEX {
+                continue;
+            }
+            let (mut bx, mut by) = (0.0f32, 0.0f32);
+            for (&(dx, dy), &t) in RING.iter().zip(&theta) {
+                let beta = 2.0 * t - (dy as f32).atan2(dx as f32);
+                bx += beta.cos();
+                by += beta.sin();
+            }
+            let x = (f32::from(grid.left) + c as f32 + 0.5) * CELL as f32;
+            let y = (f32::from(grid.top) + r as f32 + 0.5) * CELL as f32;
+            let near = |f: &&mut (f32, f32, f32, f32, u32)| {
+                let n = f.4 as f32;
+                (f.0 / n - x).hypot(f.1 / n - y) < 1.6 * CELL as f32
+            };
+            if let Some(f) = found.iter_mut().find(near) {
+                *f = (f.0 + x, f.1 + y, f.2 + bx, f.3 + by, f.4 + 1);
+            } else {
+                found.push((x, y, bx, by, 1));
+            }
+        }
+    }
+    found.truncate(MAX_CORES);
+    found
+        .into_iter()
+        .map(|(x, y, bx, by, n)| [x / n as f32, y / n as f32, by.atan2(bx)])
+        .collect()
+}
+
 /// One cell in this many (a diagonal lattice) is mapped onto the other print: the flow is
 /// smooth, and every fourth cell gave the FVC EER phase means of all of them (within 0.05
 /// point, docs/matching.md) at a quarter of the cost.
@@ -344,6 +430,63 @@ mod tests {
                 prop_assert_eq!(g.cells.len(), usize::from(g.cols) * usize::from(g.rows));
             }
         }
+    }
+
+    /// A 20 × 20 cell grid of an ideal core at cell (10, 9) whose pattern is turned by `beta`
+    /// (2θ = φ + β), with its grid origin at cell (3, 2).
+    fn core_grid(beta: f32) -> RidgeFlow {
+        let (cols, rows) = (20u8, 20u8);
+        let mut cells = Vec::new();
+        for r in 0..rows {
+            for c in 0..cols {
+                let (dx, dy) = (f32::from(c) - 10.0, f32::from(r) - 9.0);
+                let theta = if dx == 0.0 && dy == 0.0 {
+                    0.0
+                } else {
+                    (dy.atan2(dx) + beta) / 2.0
+                };
+                cells.push(level_of(theta.rem_euclid(PI)));
+            }
+        }
+        RidgeFlow {
+            left: 3,
+            top: 2,
+            cols,
+            rows,
+            cells,
+        }
+    }
+
+    #[test]
+    fn a_core_is_found_with_its_position_and_turn() {
+        for beta in [0.0f32, 1.0, -2.0, 3.0] {
+            let found = cores(&core_grid(beta));
+            assert_eq!(found.len(), 1, "β {beta}: {found:?}");
+            let [x, y, b] = found[0];
+            assert!((x - 13.5 * CELL as f32).abs() <= CELL as f32, "x {x}");
+            assert!((y - 11.5 * CELL as f32).abs() <= CELL as f32, "y {y}");
+            let err = (b - beta).rem_euclid(2.0 * PI);
+            assert!(err.min(2.0 * PI - err) < 0.25, "β {beta} found {b}");
+        }
+    }
+
+    #[test]
+    fn a_plain_flow_has_no_core_and_bad_grids_do_not_panic() {
+        let plain = RidgeFlow {
+            left: 0,
+            top: 0,
+            cols: 10,
+            rows: 10,
+            cells: vec![4; 100],
+        };
+        assert!(cores(&plain).is_empty());
+        assert!(cores(&RidgeFlow::default()).is_empty());
+        // Fewer cells than the declared size: missing cells read as background.
+        let short = RidgeFlow {
+            cells: vec![4; 7],
+            ..plain
+        };
+        assert!(cores(&short).is_empty());
     }
 
     #[test]
