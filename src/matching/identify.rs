@@ -123,7 +123,7 @@ impl Gallery {
     /// Enrols an already prepared finger (its buffers shrunk to their length: a gallery keeps
     /// millions of them, and preparation leaves about a fifth of each unused).
     pub fn add_prepared(&mut self, person: &str, position: u8, mut prepared: Prepared) {
-        shrink(&mut prepared);
+        prepared.shrink_to_fit();
         let id = match self.by_name.get(person) {
             Some(&id) => id,
             None => {
@@ -265,22 +265,6 @@ impl Gallery {
         out.truncate(opts.max_candidates);
         out
     }
-}
-
-/// Releases the spare capacity of every buffer of `p` (the comparison reads lengths only).
-fn shrink(p: &mut Prepared) {
-    p.points.shrink_to_fit();
-    p.dirs.shrink_to_fit();
-    p.cylinders.shrink_to_fit();
-    p.reliability.shrink_to_fit();
-    p.hull.shrink_to_fit();
-    p.by_y.shrink_to_fit();
-    p.ypts.shrink_to_fit();
-    p.y_rank.shrink_to_fit();
-    p.y_start.shrink_to_fit();
-    p.angle8.shrink_to_fit();
-    p.flow.cells.shrink_to_fit();
-    p.flow.grid.cells.shrink_to_fit();
 }
 
 /// Runs `f` over `0..n` split into `threads` ranges and concatenates the results.

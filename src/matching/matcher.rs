@@ -154,6 +154,52 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Releases the spare capacity of every buffer (a gallery keeps millions of prepared
+    /// templates, and preparation leaves about a fifth of each unused).
+    pub fn shrink_to_fit(&mut self) {
+        // Every field named, so that a field added to `Prepared` does not compile until it
+        // is shrunk here too.
+        let Prepared {
+            points,
+            dirs,
+            cylinders,
+            counts,
+            full_idx,
+            full_angle8,
+            part_idx,
+            part_angle8,
+            reliability,
+            hull,
+            area,
+            by_y,
+            ypts,
+            y_rank,
+            y_start,
+            angle8,
+            flow,
+            cores,
+        } = self;
+        points.shrink_to_fit();
+        dirs.shrink_to_fit();
+        cylinders.shrink_to_fit();
+        counts.shrink_to_fit();
+        full_idx.shrink_to_fit();
+        full_angle8.shrink_to_fit();
+        part_idx.shrink_to_fit();
+        part_angle8.shrink_to_fit();
+        reliability.shrink_to_fit();
+        hull.shrink_to_fit();
+        area.cells.shrink_to_fit();
+        by_y.shrink_to_fit();
+        ypts.shrink_to_fit();
+        y_rank.shrink_to_fit();
+        y_start.shrink_to_fit();
+        angle8.shrink_to_fit();
+        flow.cells.shrink_to_fit();
+        flow.grid.cells.shrink_to_fit();
+        cores.shrink_to_fit();
+    }
+
     /// Index range of `ypts` that may hold values ≥ `y` (a superset starting at most one band early).
     #[inline]
     fn y_from(&self, y: f32) -> usize {
