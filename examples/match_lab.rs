@@ -25,6 +25,8 @@
 //! lists the 20 highest impostor scores over the folders; `match_lab demo1n PEOPLE [IMPRESSION]`
 //! runs the demo's duplicate search over synthetic people (`LAB_NOFLOW=1`: templates without
 //! the ridge flow).
+//! `match_lab flowsearch CACHE SET` brute-forces the ridge-flow alignment of a cached set's
+//! hard genuine pairs and FVC impostors and counts the minutia pairs under it (issue #14).
 //! `match_lab probe FILE...` prints each 500 ppi image's minutiae count and the pairwise scores.
 //! `match_lab stable A B DX DY` prints how repeatable the minutiae are under a shift: B holds
 //! A's images cropped by (DX, DY); a minutia of A counts as found again when one of B's,
@@ -329,6 +331,135 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             Ok(())
         }
+        Some("flowsearch") => {
+            // CACHE SET (issue #14 sixth pass): for the hard genuine pairs of the cached set whose
+            // folder contains SET and for its FVC impostors, the rigid alignment that maximises
+            // the ridge-flow agreement (all cells; ±45° in 3° steps, ±80 px in 8 px steps around
+            // the flow centroids, ≥ 60 cells in common; value = mean cos 2Δθ × min(1, cells / 160)) and the minutia
+            // pairs under it (16 px, 20°; and those with local similarity > 0.2); also the
+            // rank-1 misses.
+            use huella::matching::ridge_flow::{self, PreparedFlow};
+            let cache = read_tcache(&std::env::args().nth(2).ok_or("flowsearch CACHE SET")?)?;
+            let want = std::env::args().nth(3).ok_or("flowsearch CACHE SET")?;
+            let (dir, templates) = cache.into_iter().find(|(d, _)| d.contains(&want)).ok_or("set")?;
+            let samples = list_samples(std::path::Path::new(&dir))?;
+            let prep: Vec<Option<Prepared>> = templates.iter().map(|t| t.as_ref().map(prepare)).collect();
+            let full = |p: &Prepared| {
+                let g = &p.flow.grid;
+                let mut cells = Vec::new();
+                for (k, &l) in g.cells.iter().enumerate() {
+                    if l == 0 { continue; }
+                    let cx = k % usize::from(g.cols) + usize::from(g.left);
+                    let cy = k / usize::from(g.cols) + usize::from(g.top);
+                    let t = 2.0 * ridge_flow::level_angle(l);
+                    cells.push([(cx as f32 + 0.5) * 16.0, (cy as f32 + 0.5) * 16.0, t.cos(), t.sin()]);
+                }
+                PreparedFlow { cells, grid: g.clone() }
+            };
+            let fulls: Vec<Option<PreparedFlow>> = prep.iter().map(|p| p.as_ref().map(full)).collect();
+            let search = |i: usize, j: usize| -> Option<(f32, f32, f32, usize, f32)> {
+                let (fa, fb) = (fulls[i].as_ref()?, fulls[j].as_ref()?);
+                let (ca, cb) = (centroid(&fa.cells), centroid(&fb.cells));
+                let mut best: Option<(f32, f32, f32, usize, f32)> = None;
+                let mut r = -45.0f32;
+                while r <= 45.0 {
+                    let rot = r.to_radians();
+                    let (s, c) = rot.sin_cos();
+                    for dy in -10..=10 {
+                        for dx in -10..=10 {
+                            let (tx, ty) = (cb.0 + dx as f32 * 8.0, cb.1 + dy as f32 * 8.0);
+                            let map = |x: f32, y: f32| {
+                                let (u, v) = (x - ca.0, y - ca.1);
+                                (tx + u * c - v * s, ty + u * s + v * c)
+                            };
+                            let (n, m) = ridge_flow::agreement(fa, fb, rot, map);
+                            if n < 60 { continue; }
+                            let v = m * (n as f32 / 160.0).min(1.0);
+                            if best.is_none_or(|b| v > b.4) {
+                                best = Some((rot, tx, ty, n, v));
+                            }
+                        }
+                    }
+                    r += 3.0;
+                }
+                best
+            };
+            let pairs_under = |i: usize, j: usize, al: (f32, f32, f32, usize, f32)| -> (usize, usize) {
+                let (Some(a), Some(b), Some(fa)) = (&prep[i], &prep[j], &fulls[i]) else {
+                    return (0, 0);
+                };
+                let ca = centroid(&fa.cells);
+                let (s, c) = al.0.sin_cos();
+                let (mut n, mut ns) = (0, 0);
+                let mut used = vec![false; b.points.len()];
+                for (ia, p) in a.points.iter().enumerate() {
+                    let (u, v) = (p[0] - ca.0, p[1] - ca.1);
+                    let (x, y) = (al.1 + u * c - v * s, al.2 + u * s + v * c);
+                    let t = p[2] + al.0;
+                    let hit = b.points.iter().enumerate().position(|(jb, q)| !used[jb]
+                        && (q[0] - x).hypot(q[1] - y) <= 16.0
+                        && huella::matching::matcher::signed_diff(q[2], t).abs() <= 0.35);
+                    if let Some(jb) = hit {
+                        used[jb] = true;
+                        n += 1;
+                        if huella::matching::matcher::local_similarity(&a.cylinders[ia], &b.cylinders[jb]) > 0.2 { ns += 1; }
+                    }
+                }
+                (n, ns)
+            };
+            let sc = |i: usize, j: usize| match (&prep[i], &prep[j]) {
+                (Some(a), Some(b)) => huella::matching::compare(a, b),
+                _ => 0.0,
+            };
+            let firsts: Vec<usize> = (0..samples.len()).filter(|&i| samples[i].impression == 1).collect();
+            let mut imp = 0.0f32;
+            let mut impv = Vec::new();
+            for (x, &i) in firsts.iter().enumerate() {
+                for &j in &firsts[x + 1..] {
+                    imp = imp.max(sc(i, j));
+                    if let Some(al) = search(i, j) {
+                        let (n, ns) = pairs_under(i, j, al);
+                        impv.push((al.4, al.3, n, ns));
+                    }
+                }
+            }
+            for p in 0..samples.len() {
+                if samples[p].impression == 1 { continue; }
+                let Some(best) = firsts.iter().map(|&g| (sc(p, g), g)).max_by(|a, b| a.0.total_cmp(&b.0)) else {
+                    continue;
+                };
+                if best.0 > 0.0 && samples[best.1].finger == samples[p].finger { continue; }
+                let Some(own) = firsts.iter().copied().find(|&g| samples[g].finger == samples[p].finger) else {
+                    continue;
+                };
+                let n = |k: usize| prep[k].as_ref().map_or(0, |p| p.points.len());
+                println!("rank1 miss {}_{} (n {}): own {}_1 {:.4} (n {}), best {}_1 {:.4} (n {})",
+                    samples[p].finger, samples[p].impression, n(p), samples[own].finger, sc(p, own), n(own),
+                    samples[best.1].finger, best.0, n(best.1));
+            }
+            impv.sort_by(|a, b| b.0.total_cmp(&a.0));
+            println!("max FVC impostor {imp:.4}; top impostor flow agreements (v, cells, pairs, pairs s>0.2):");
+            for v in impv.iter().take(12) { println!("  {:.3} {} {} {}", v.0, v.1, v.2, v.3); }
+            let q = |f: f32| impv[((impv.len() as f32 * f) as usize).min(impv.len() - 1)].0;
+            println!("impostor v quantiles 1% {:.3} 10% {:.3} 50% {:.3}", q(0.01), q(0.1), q(0.5));
+            for i in 0..samples.len() {
+                for j in i + 1..samples.len() {
+                    if samples[i].finger != samples[j].finger { continue; }
+                    let s = sc(i, j);
+                    if s > imp { continue; }
+                    let n = |k: usize| prep[k].as_ref().map_or(0, |p| p.points.len());
+                    let nc = |k: usize| prep[k].as_ref().map_or(0, |p| p.cores.len());
+                    let fa = |k: usize| fulls[k].as_ref().map_or(0, |f| f.cells.len());
+                    let al = search(i, j);
+                    let (pn, pns) = al.map_or((0, 0), |al| pairs_under(i, j, al));
+                    println!("{}_{} {}_{} s {s:.4} n {} {} cores {} {} cells {} {} flow {} pairs {pn} s>0.2 {pns}",
+                        samples[i].finger, samples[i].impression, samples[j].finger, samples[j].impression,
+                        n(i), n(j), nc(i), nc(j), fa(i), fa(j),
+                        al.map_or("-".to_string(), |a| format!("rot {:.0} v {:.3} cells {}", a.0.to_degrees(), a.4, a.3)));
+                }
+            }
+            Ok(())
+        }
         Some("hard") => {
             // Genuine FVC pairs that score at or below the best FVC impostor (the pairs behind
             // the EER), with their minutiae counts.
@@ -623,4 +754,13 @@ fn rejection_eers(samples: &[Sample], prints: &[(u8, Prepared)]) -> [f64; 3] {
         }
         huella::matching::eval::error_rates(&genuine, &imp).0
     })
+}
+
+/// Mean position of flow cells (x, y, …), for `flowsearch`.
+fn centroid(c: &[[f32; 4]]) -> (f32, f32) {
+    let n = c.len().max(1) as f32;
+    (
+        c.iter().map(|p| p[0]).sum::<f32>() / n,
+        c.iter().map(|p| p[1]).sum::<f32>() / n,
+    )
 }

@@ -5,7 +5,8 @@
 //! bit-identical scores. The one deliberate difference from the old code: ties in local
 //! similarity (seed order) and in pair weight (greedy pairing) are broken by index (A, then B)
 //! instead of by wherever the unstable sort left them. Since the issue #14 fifth pass it also
-//! tries the seeds from the cores (after the ordinary seeds, B searched in full).
+//! tries the seeds from the cores (after the ordinary seeds, B searched in full); since the
+//! sixth pass it refits the best alignment by least squares on its minutia pairs.
 //!
 //! Owns nothing used in production. Must not be optimised: its value is being obviously the
 //! old computation.
@@ -14,8 +15,9 @@ use std::f32::consts::TAU;
 
 use super::{
     ANGLE_TOL, CORE_SEED_ANGLE, CORE_SEED_REACH, DIST_TOL, DIST_TOL_MAX, DIST_TOL_SLOPE,
-    MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP, Prepared, RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS,
-    Y_BUCKET, local_similarity, ridge_flow, seed_map, signed_diff,
+    MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP, Prepared, REFIT_FROM, REFIT_MAX_TURN, REFIT_MIN_PAIRS,
+    RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS, Y_BUCKET, local_similarity, ridge_flow, seed_map,
+    signed_diff,
 };
 
 /// Similarity score of two prepared templates, computed the slow way.
@@ -99,7 +101,9 @@ fn local_stage(a: &Prepared, b: &Prepared) -> (f32, Pairs, Vec<f32>) {
     (top, pairs, sim)
 }
 
-type Scored = (f32, [f32; 3], [f32; 3], f32);
+/// An alignment's score, A's and B's points, the rotation, and its minutia pairs (A index, B
+/// index, weight) in pairing order.
+type Scored = (f32, [f32; 3], [f32; 3], f32, Vec<(usize, usize, f32)>);
 
 fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim: &[f32]) -> f32 {
     let top = sel.first().map_or(0.0, |p| p.0);
@@ -115,7 +119,7 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim:
         scores.extend(seed_score(a, b, si, sj, sim));
     }
     if a.cores.is_empty() || b.cores.is_empty() {
-        return pick(a, b, &scores);
+        return pick(a, b, &scores, sim);
     }
     // The cores' seeds: per core pair, the minutia pair that best agrees with the cores'
     // alignment, B searched in y order as the fast path does (first best kept).
@@ -159,15 +163,27 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim:
             }
         }
     }
-    pick(a, b, &scores)
+    pick(a, b, &scores, sim)
 }
 
 /// The score of one seeded alignment (`None` with fewer than two pairs).
 fn seed_score(a: &Prepared, b: &Prepared, si: usize, sj: usize, sim: &[f32]) -> Option<Scored> {
+    let (pa, pb) = (a.points[si], b.points[sj]);
+    score_at(a, b, pa, pb, signed_diff(pb[2], pa[2]), sim)
+}
+
+/// The score of the alignment of A's `pa` onto B's `pb` turned by `rot` (`None` with fewer
+/// than two pairs).
+fn score_at(
+    a: &Prepared,
+    b: &Prepared,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rot: f32,
+    sim: &[f32],
+) -> Option<Scored> {
     let min_cos = ANGLE_TOL.cos();
     let nbp = b.points.len();
-    let (pa, pb) = (a.points[si], b.points[sj]);
-    let rot = signed_diff(pb[2], pa[2]);
     let (rs, rc) = rot.sin_cos();
     let to_b = seed_map(pa, pb, rs, rc);
     let map = |p: &[f32; 3]| to_b(p[0], p[1]);
@@ -196,7 +212,7 @@ fn seed_score(a: &Prepared, b: &Prepared, si: usize, sj: usize, sim: &[f32]) -> 
     let mut used_a = vec![false; a.points.len()];
     let mut used_b = vec![false; nbp];
     let mut m = 0.0f32;
-    let mut count = 0usize;
+    let mut paired = Vec::new();
     for &(w, i, j) in &cand {
         if used_a[i] || used_b[j] {
             continue;
@@ -204,9 +220,9 @@ fn seed_score(a: &Prepared, b: &Prepared, si: usize, sj: usize, sim: &[f32]) -> 
         used_a[i] = true;
         used_b[j] = true;
         m += w;
-        count += 1;
+        paired.push((i, j, w));
     }
-    if count < 2 {
+    if paired.len() < 2 {
         return None;
     }
     let inv = |p: &[f32; 3]| {
@@ -231,12 +247,15 @@ fn seed_score(a: &Prepared, b: &Prepared, si: usize, sj: usize, sim: &[f32]) -> 
         .count();
     let na = (na_ov as f32).max(MIN_OVERLAP);
     let nb = (nb_ov as f32).max(MIN_OVERLAP);
-    Some(((m * m / (na * nb)).min(1.0), pa, pb, rot))
+    Some(((m * m / (na * nb)).min(1.0), pa, pb, rot, paired))
 }
 
 /// The best alignment (the first of equals), and the best of the others when it reaches
-/// RUNNER_UP of it: the larger product with the ridge-flow factor.
-fn pick(a: &Prepared, b: &Prepared, scores: &[Scored]) -> f32 {
+/// RUNNER_UP of it: the larger product with the ridge-flow factor. When that reaches
+/// REFIT_FROM, the best alignment is refitted by weighted least squares on its pairs and
+/// replaced by the refit when the refit turns it by at most REFIT_MAX_TURN and pairs at least
+/// as many minutiae.
+fn pick(a: &Prepared, b: &Prepared, scores: &[Scored], sim: &[f32]) -> f32 {
     let first_best = |skip: Option<usize>| {
         let mut at: Option<usize> = None;
         for (k, s) in scores.iter().enumerate() {
@@ -249,20 +268,63 @@ fn pick(a: &Prepared, b: &Prepared, scores: &[Scored]) -> f32 {
     let Some(top) = first_best(None) else {
         return 0.0;
     };
-    let mut chosen = vec![scores[top]];
+    let mut chosen = vec![scores[top].clone()];
     if let Some(second) = first_best(Some(top))
         && scores[second].0 > RUNNER_UP * scores[top].0
     {
-        chosen.push(scores[second]);
+        chosen.push(scores[second].clone());
     }
+    let fused = fuse(a, b, &chosen);
+    if fused < REFIT_FROM || chosen[0].4.len() < REFIT_MIN_PAIRS {
+        return fused;
+    }
+    let Some(refit) = refit(a, b, &chosen[0], sim) else {
+        return fused;
+    };
+    chosen[0] = refit;
+    fuse(a, b, &chosen)
+}
+
+/// The larger product of score and ridge-flow factor.
+fn fuse(a: &Prepared, b: &Prepared, chosen: &[Scored]) -> f32 {
     let mut best = 0.0f32;
-    for (score, pa, pb, rot) in chosen {
-        if score <= 0.0 {
+    for (score, pa, pb, rot, _) in chosen {
+        if *score <= 0.0 {
             continue;
         }
         let (rs, rc) = rot.sin_cos();
-        best =
-            best.max(score * ridge_flow::factor(&a.flow, &b.flow, rot, seed_map(pa, pb, rs, rc)));
+        best = best
+            .max(score * ridge_flow::factor(&a.flow, &b.flow, *rot, seed_map(*pa, *pb, rs, rc)));
     }
     best
+}
+
+/// The least-squares refit of an alignment: A's weighted centroid of its pairs onto B's, turned
+/// by the rotation that best fits the pairs; `None` when it turns by more than REFIT_MAX_TURN
+/// or pairs fewer minutiae.
+fn refit(a: &Prepared, b: &Prepared, s: &Scored, sim: &[f32]) -> Option<Scored> {
+    let pairs = &s.4;
+    let (mut sw, mut ax, mut ay, mut bx, mut by) = (0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32);
+    for &(i, j, w) in pairs {
+        let (p, q) = (a.points[i], b.points[j]);
+        sw += w;
+        ax += w * p[0];
+        ay += w * p[1];
+        bx += w * q[0];
+        by += w * q[1];
+    }
+    let (ax, ay, bx, by) = (ax / sw, ay / sw, bx / sw, by / sw);
+    let (mut sxx, mut sxy) = (0.0f32, 0.0f32);
+    for &(i, j, w) in pairs {
+        let (p, q) = (a.points[i], b.points[j]);
+        let (u, v, x, y) = (p[0] - ax, p[1] - ay, q[0] - bx, q[1] - by);
+        sxx += w * (u * x + v * y);
+        sxy += w * (u * y - v * x);
+    }
+    let rot = sxy.atan2(sxx);
+    if signed_diff(rot, s.3).abs() > REFIT_MAX_TURN {
+        return None;
+    }
+    let r = score_at(a, b, [ax, ay, 0.0], [bx, by, rot], rot, sim)?;
+    (r.4.len() >= pairs.len()).then_some(r)
 }
