@@ -14,10 +14,10 @@
 use std::f32::consts::TAU;
 
 use super::{
-    ANGLE_TOL, CORE_SEED_ANGLE, CORE_SEED_REACH, DIST_TOL, DIST_TOL_MAX, DIST_TOL_SLOPE,
-    MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP, Prepared, REFIT_FROM, REFIT_MAX_TURN, REFIT_MIN_PAIRS,
-    RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS, Y_BUCKET, local_similarity, ridge_flow, seed_map,
-    signed_diff,
+    ANGLE_TOL, CORE_SEED_ANGLE, CORE_SEED_REACH, CORE_SEEDS_FROM, DIST_TOL, DIST_TOL_MAX,
+    DIST_TOL_SLOPE, MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP, Prepared, REFIT_FROM, REFIT_MAX_TURN,
+    REFIT_MIN_PAIRS, RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS, Y_BUCKET, local_similarity,
+    ridge_flow, seed_map, signed_diff,
 };
 
 /// Similarity score of two prepared templates, computed the slow way.
@@ -118,7 +118,7 @@ fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim:
     for &(si, sj) in &seeds {
         scores.extend(seed_score(a, b, si, sj, sim));
     }
-    if a.cores.is_empty() || b.cores.is_empty() {
+    if a.cores.is_empty() || b.cores.is_empty() || fuse(a, b, &chosen(&scores)) < CORE_SEEDS_FROM {
         return pick(a, b, &scores, sim);
     }
     // The cores' seeds: per core pair, the minutia pair that best agrees with the cores'
@@ -256,23 +256,9 @@ fn score_at(
 /// replaced by the refit when the refit turns it by at most REFIT_MAX_TURN and pairs at least
 /// as many minutiae.
 fn pick(a: &Prepared, b: &Prepared, scores: &[Scored], sim: &[f32]) -> f32 {
-    let first_best = |skip: Option<usize>| {
-        let mut at: Option<usize> = None;
-        for (k, s) in scores.iter().enumerate() {
-            if Some(k) != skip && at.is_none_or(|b| s.0 > scores[b].0) {
-                at = Some(k);
-            }
-        }
-        at
-    };
-    let Some(top) = first_best(None) else {
+    let mut chosen = chosen(scores);
+    if chosen.is_empty() {
         return 0.0;
-    };
-    let mut chosen = vec![scores[top].clone()];
-    if let Some(second) = first_best(Some(top))
-        && scores[second].0 > RUNNER_UP * scores[top].0
-    {
-        chosen.push(scores[second].clone());
     }
     let fused = fuse(a, b, &chosen);
     if fused < REFIT_FROM || chosen[0].4.len() < REFIT_MIN_PAIRS {
@@ -283,6 +269,30 @@ fn pick(a: &Prepared, b: &Prepared, scores: &[Scored], sim: &[f32]) -> f32 {
     };
     chosen[0] = refit;
     fuse(a, b, &chosen)
+}
+
+/// The best alignment, and the runner-up when it reaches RUNNER_UP × the best (first best
+/// kept on ties).
+fn chosen(scores: &[Scored]) -> Vec<Scored> {
+    let first_best = |skip: Option<usize>| {
+        let mut at: Option<usize> = None;
+        for (k, s) in scores.iter().enumerate() {
+            if Some(k) != skip && at.is_none_or(|b| s.0 > scores[b].0) {
+                at = Some(k);
+            }
+        }
+        at
+    };
+    let Some(top) = first_best(None) else {
+        return Vec::new();
+    };
+    let mut chosen = vec![scores[top].clone()];
+    if let Some(second) = first_best(Some(top))
+        && scores[second].0 > RUNNER_UP * scores[top].0
+    {
+        chosen.push(scores[second].clone());
+    }
+    chosen
 }
 
 /// The larger product of score and ridge-flow factor.
