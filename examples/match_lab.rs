@@ -427,7 +427,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Some("look") => {
             // SRC PPI OUT.png: the image at 500 ppi with its minutiae drawn (endings white,
-            // bifurcations black squares with a direction tick), to see where extraction goes wrong.
+            // bifurcations black squares with a direction tick), to see where extraction goes wrong;
+            // LAB_ZOOM=N enlarges the picture N times (nearest neighbour) for close inspection.
             let src = std::env::args().nth(2).ok_or("look SRC PPI OUT")?;
             let ppi: u32 = std::env::args().nth(3).ok_or("look SRC PPI OUT")?.parse()?;
             let out = std::env::args().nth(4).ok_or("look SRC PPI OUT")?;
@@ -456,6 +457,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     put(m.x + r as f32 * m.angle.cos(), m.y + r as f32 * m.angle.sin(), v);
                 }
             }
+            let z: u32 = std::env::var("LAB_ZOOM").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+            let img = image::imageops::resize(&img, w * z, h * z, image::imageops::FilterType::Nearest);
             img.save(&out)?;
             println!("{src}: {} minutiae, quality {}", e.minutiae.len(), e.quality.score);
             Ok(())
