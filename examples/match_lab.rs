@@ -16,7 +16,7 @@
 //! `match_lab calibrate DIR...` prints the calibration table as `huella eval calibrate` does.
 //! `match_lab quality DIR PPI` prints the extended EER after rejecting the 10 / 20 % lowest-quality
 //! images. `match_lab tcache OUT DIR...` caches the templates of many sets (ppi from `_400` /
-//! `_600` in the path, else 500) and `match_lab teval OUT` prints each set's figures and the
+//! `_600` in the path, else 500; prints each set's extraction time per image and FTE) and `match_lab teval OUT` prints each set's figures and the
 //! means from them (matcher-only runs). `match_lab hard DIR PPI` lists the genuine pairs at or
 //! below the best FVC impostor.
 //! `match_lab synth DST PEOPLE IMPRESSIONS SEED` writes a synthetic set (devices crate generator)
@@ -217,10 +217,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let ppi = if d.contains("_400") { 400 } else if d.contains("_600") { 600 } else { 500 };
                 put_framed(&mut bytes, d.as_bytes());
                 put_framed(&mut bytes, &(samples.len() as u32).to_le_bytes());
+                // Extraction time per image (decode included, one core), and failures to enrol.
+                let (mut secs, mut fte) = (0.0f64, 0usize);
                 for s in &samples {
-                    let t = extract(&std::fs::read(&s.path)?, ppi).map(|e| e.template.encode());
+                    let data = std::fs::read(&s.path)?;
+                    let t0 = Instant::now();
+                    let t = extract(&data, ppi).map(|e| e.template.encode());
+                    secs += t0.elapsed().as_secs_f64();
+                    fte += usize::from(t.is_err());
                     put_framed(&mut bytes, &t.unwrap_or_default());
                 }
+                eprintln!(
+                    "{}: extraction {:.1} ms/image, FTE {fte}",
+                    set_key(&d),
+                    secs * 1e3 / samples.len().max(1) as f64
+                );
             }
             std::fs::write(out, bytes)?;
             Ok(())
@@ -547,7 +558,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Some("look") => {
             // SRC PPI OUT.png: the image at 500 ppi with its minutiae drawn (endings white,
-            // bifurcations black squares with a direction tick), to see where extraction goes wrong.
+            // bifurcations black squares with a direction tick), to see where extraction goes wrong;
+            // LAB_ZOOM=N enlarges the picture N times (nearest neighbour) for close inspection.
             let src = std::env::args().nth(2).ok_or("look SRC PPI OUT")?;
             let ppi: u32 = std::env::args().nth(3).ok_or("look SRC PPI OUT")?.parse()?;
             let out = std::env::args().nth(4).ok_or("look SRC PPI OUT")?;
@@ -576,6 +588,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     put(m.x + r as f32 * m.angle.cos(), m.y + r as f32 * m.angle.sin(), v);
                 }
             }
+            let z: u32 = std::env::var("LAB_ZOOM").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+            let img = image::imageops::resize(&img, w * z, h * z, image::imageops::FilterType::Nearest);
             img.save(&out)?;
             println!("{src}: {} minutiae, quality {}", e.minutiae.len(), e.quality.score);
             Ok(())
