@@ -1095,17 +1095,7 @@ fn seed_alignment(
         return false;
     }
     let (rs, rc) = rot.sin_cos();
-    let to_b = seed_map(pa, pb, rs, rc);
-    // Minutiae of each print that fall where the other print was observed.
-    let na_ov = a
-        .points
-        .iter()
-        .filter(|p| {
-            let (x, y) = to_b(p[0], p[1]);
-            b.area.contains(x, y)
-        })
-        .count();
-    let na = (na_ov as f32).max(MIN_OVERLAP);
+    let na = overlap_a(a, b, pa, pb, rs, rc);
     // Same test with B's count at its floor: skip B's count when even that cannot win.
     if m * m <= *best * na * MIN_OVERLAP {
         return false;
@@ -1130,6 +1120,14 @@ fn seed_alignment(
 /// and cosine are `rs` and `rc`), floored at MIN_OVERLAP: A's minutiae that fall where B was
 /// observed, and B's that fall where A was.
 fn overlap(a: &Prepared, b: &Prepared, pa: [f32; 3], pb: [f32; 3], rs: f32, rc: f32) -> (f32, f32) {
+    (
+        overlap_a(a, b, pa, pb, rs, rc),
+        overlap_b(a, b, pa, pb, rs, rc),
+    )
+}
+
+/// A's side of [`overlap`].
+fn overlap_a(a: &Prepared, b: &Prepared, pa: [f32; 3], pb: [f32; 3], rs: f32, rc: f32) -> f32 {
     let to_b = seed_map(pa, pb, rs, rc);
     let na_ov = a
         .points
@@ -1139,10 +1137,7 @@ fn overlap(a: &Prepared, b: &Prepared, pa: [f32; 3], pb: [f32; 3], rs: f32, rc: 
             b.area.contains(x, y)
         })
         .count();
-    (
-        (na_ov as f32).max(MIN_OVERLAP),
-        overlap_b(a, b, pa, pb, rs, rc),
-    )
+    (na_ov as f32).max(MIN_OVERLAP)
 }
 
 /// B's side of [`overlap`].
