@@ -34,6 +34,7 @@ pub use record::{
     Approval, BiometricStatus, BlobKind, BlobRef, Consent, Decision, Face, FingerCapture,
     FingerException, FingerPosition, Identity, Movement, MovementKind, PersonRecord,
     PreRegistration, RecordError, RecordId, Regime, Seal, Signer, StatusChange, Verification,
+    Written,
 };
 pub use record::{
     ClockMark, Justification, JustificationDecision, JustificationKind, MarkKind, STAFF_KIND,

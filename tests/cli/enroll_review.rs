@@ -297,10 +297,6 @@ fn enroll_then_review_through_the_command_line() {
         ])
     };
     assert_user_error(&policy("true", "sup", &sup), "solo un administrador");
-    // Status changes carry one-second timestamps and the record's history orders ties
-    // arbitrarily, so a recapture signed in the same second as the submit can be read as
-    // older than it (a known gap of the record layer): a supervisor never decides that fast.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
     let admin = st.admin_pass.to_str().expect("utf8");
     let o = policy("true", "admin", admin);
     assert_success(&o);

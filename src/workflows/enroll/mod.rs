@@ -9,7 +9,8 @@ use huella_keys::BlindTag;
 use huella_sync::store::OpenRecord;
 use huella_sync::{
     AuditAction, BiometricStatus, BlobKind, Consent, Decision, Face, FingerCapture,
-    FingerException, FingerPosition, Identity, RecordError, RecordId, StatusChange, StoreError,
+    FingerException, FingerPosition, Identity, PersonRecord, RecordError, RecordId, StatusChange,
+    StoreError, Written,
 };
 
 use crate::matching::{self, Unusable};
@@ -191,7 +192,8 @@ const REOPENED: &str = "reabierto para una nueva captura";
 /// The current capture round: captures from `start` on belong to it, and a recapture of some
 /// fingers carries the other fingers and the photo over from the previous round.
 struct Round {
-    start: String,
+    /// The deciding recapture or rejection (`None`: first round, everything belongs to it).
+    start: Option<Written>,
     requested: Vec<FingerPosition>,
 }
 
@@ -206,9 +208,8 @@ impl Round {
             .filter(|(a, check)| {
                 check.is_valid() && matches!(a.decision, Decision::Recapturar | Decision::Rechazar)
             })
-            .map(|(a, _)| a.signed_at)
-            .max()
-            .unwrap_or_default();
+            .filter_map(|(a, _)| open.record.approval_written(&a.id))
+            .max();
         let requested = open
             .record
             .status_history()?
@@ -223,12 +224,23 @@ impl Round {
         !self.requested.is_empty()
     }
 
-    fn keeps(&self, c: &FingerCapture) -> bool {
-        c.captured_at >= self.start || (self.partial() && !self.requested.contains(&c.position))
+    /// Whether an entry written at `w` was taken in this round. Times are to the second, so
+    /// within the decision's second the order the entries were written in decides.
+    fn holds(&self, w: Option<Written>) -> bool {
+        match (&self.start, w) {
+            (None, _) => true,
+            (Some(start), Some(w)) => w > *start,
+            (Some(_), None) => false,
+        }
     }
 
-    fn keeps_face(&self, f: &Face) -> bool {
-        f.captured_at >= self.start || self.partial()
+    fn keeps(&self, record: &PersonRecord, c: &FingerCapture) -> bool {
+        self.holds(record.capture_written(c.position))
+            || (self.partial() && !self.requested.contains(&c.position))
+    }
+
+    fn keeps_face(&self, record: &PersonRecord) -> bool {
+        self.holds(record.face_written()) || self.partial()
     }
 }
 
@@ -267,7 +279,7 @@ fn draft_of(session: &Session, open: &OpenRecord) -> Result<Draft, EnrollError> 
     let round = Round::of(session, open)?;
     let mut fingers: [Option<FingerCapture>; 10] = Default::default();
     for c in open.record.captures()? {
-        if round.keeps(&c)
+        if round.keeps(&open.record, &c)
             && let Some(slot) = fingers.get_mut(usize::from(c.position.code()) - 1)
         {
             *slot = Some(c);
@@ -278,7 +290,10 @@ fn draft_of(session: &Session, open: &OpenRecord) -> Result<Draft, EnrollError> 
         identity: open.record.identity()?,
         consent: open.record.consent(),
         fingers,
-        face: open.record.face()?.filter(|f| round.keeps_face(f)),
+        face: open
+            .record
+            .face()?
+            .filter(|_| round.keeps_face(&open.record)),
         recapture: round.requested,
     })
 }
@@ -340,7 +355,9 @@ pub fn save_attempt(
     let mut open = open_consented(session, id)?;
     let round = Round::of(session, &open)?;
     let previous = open.record.captures()?.into_iter().find(|c| {
-        c.position == a.position && c.captured_at >= round.start && c.exception.is_none()
+        c.position == a.position
+            && round.holds(open.record.capture_written(c.position))
+            && c.exception.is_none()
     });
     let evaluated = evaluate(a);
     let quality = evaluated

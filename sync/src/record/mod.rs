@@ -30,7 +30,7 @@ use fields::{ensure_map, entries, get, map_at, need, new_map, put};
 pub use model::{
     Approval, BiometricStatus, BlobKind, BlobRef, Consent, Decision, Face, FingerCapture,
     FingerException, FingerPosition, Identity, Movement, MovementKind, PreRegistration, RecordId,
-    Regime, Signer, StatusChange, Verification,
+    Regime, Signer, StatusChange, Verification, Written,
 };
 pub use orders::Seal;
 pub use review::capture_digest;
@@ -435,6 +435,40 @@ impl PersonRecord {
         Ok(out)
     }
 
+    /// Where the capture of `position` stands in the record's history.
+    pub fn capture_written(&self, position: FingerPosition) -> Option<Written> {
+        let d = &self.doc;
+        let m = map_at(
+            d,
+            &map_at(d, &ROOT, "capturas")?,
+            &position.code().to_string(),
+        )?;
+        Some(Written::new(
+            get(d, &m, "capturado_en").unwrap_or_default(),
+            m,
+        ))
+    }
+
+    /// Where the face photo stands in the record's history.
+    pub fn face_written(&self) -> Option<Written> {
+        let d = &self.doc;
+        let m = map_at(d, &ROOT, "rostro")?;
+        Some(Written::new(
+            get(d, &m, "capturado_en").unwrap_or_default(),
+            m,
+        ))
+    }
+
+    /// Where the supervisor decision `id` stands in the record's history.
+    pub fn approval_written(&self, id: &str) -> Option<Written> {
+        let d = &self.doc;
+        let m = map_at(d, &map_at(d, &ROOT, "aprobaciones")?, id)?;
+        Some(Written::new(
+            get(d, &m, "firmado_en").unwrap_or_default(),
+            m,
+        ))
+    }
+
     /// Sets the face photo.
     pub fn set_face(&mut self, f: &Face) -> Result<(), RecordError> {
         let d = &mut self.doc;
@@ -489,23 +523,27 @@ impl PersonRecord {
         let d = &self.doc;
         let mut out = Vec::new();
         for (id, m) in entries(d, &ROOT, "aprobaciones") {
-            out.push(Approval {
-                id,
-                decision: Decision::parse(&need(d, &m, "decision")?)
-                    .ok_or(RecordError::BadValue { field: "decision" })?,
-                reason: get(d, &m, "motivo").unwrap_or_default(),
-                supervisor: need(d, &m, "supervisor")?,
-                signed_at: need(d, &m, "firmado_en")?,
-                capture_digest: get(d, &m, "capturas").unwrap_or_default(),
-                signature: need(d, &m, "firma")?,
-                signer: Signer {
-                    key: get(d, &m, "firmante").unwrap_or_default(),
-                    officers: get(d, &m, "lista_oficiales").unwrap_or_default(),
+            out.push((
+                m.clone(),
+                Approval {
+                    id,
+                    decision: Decision::parse(&need(d, &m, "decision")?)
+                        .ok_or(RecordError::BadValue { field: "decision" })?,
+                    reason: get(d, &m, "motivo").unwrap_or_default(),
+                    supervisor: need(d, &m, "supervisor")?,
+                    signed_at: need(d, &m, "firmado_en")?,
+                    capture_digest: get(d, &m, "capturas").unwrap_or_default(),
+                    signature: need(d, &m, "firma")?,
+                    signer: Signer {
+                        key: get(d, &m, "firmante").unwrap_or_default(),
+                        officers: get(d, &m, "lista_oficiales").unwrap_or_default(),
+                    },
                 },
-            });
+            ));
         }
-        out.sort_by(|a, b| a.signed_at.cmp(&b.signed_at));
-        Ok(out)
+        // Within one second, causal order (see `sealed_status_history`).
+        out.sort_by(|(ia, a), (ib, b)| (&a.signed_at, ia).cmp(&(&b.signed_at, ib)));
+        Ok(out.into_iter().map(|(_, a)| a).collect())
     }
 
     /// Adds a 1:1 verification result.
@@ -607,6 +645,7 @@ impl PersonRecord {
         for (_, m) in entries(d, &ROOT, "historial_estado") {
             let seal = orders::seal_of(d, &m);
             out.push((
+                m.clone(),
                 StatusChange {
                     status: BiometricStatus::parse(&need(d, &m, "estado")?)
                         .ok_or(RecordError::BadValue { field: "estado" })?,
@@ -617,8 +656,12 @@ impl PersonRecord {
                 seal,
             ));
         }
-        out.sort_by(|(a, _), (b, _)| a.at.cmp(&b.at));
-        Ok(out)
+        // Times have one-second resolution. Within one second the entry's object id orders
+        // them: its Lamport counter is above every operation its writer had seen, so an
+        // entry written after another (a reopening after a rejection) sorts after it on
+        // every replica, and concurrent ones sort the same way everywhere.
+        out.sort_by(|(ia, a, _), (ib, b, _)| (&a.at, ia).cmp(&(&b.at, ib)));
+        Ok(out.into_iter().map(|(_, h, seal)| (h, seal)).collect())
     }
 }
 

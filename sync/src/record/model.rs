@@ -549,3 +549,25 @@ pub struct StatusChange {
     /// Why (may be empty).
     pub reason: String,
 }
+
+/// Where an entry stands in a record's history: its time (UTC, to the second), then its
+/// causal position. Two entries of one second compare in the order they were written when
+/// one writer saw the other (the object's Lamport counter is above every operation its writer
+/// had seen), and the same way on every replica when they were concurrent.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Written {
+    at: String,
+    op: automerge::ObjId,
+}
+
+impl Written {
+    /// The entry written at `at` as the object `op`.
+    pub(crate) fn new(at: String, op: automerge::ObjId) -> Self {
+        Written { at, op }
+    }
+
+    /// When (UTC, to the second).
+    pub fn at(&self) -> &str {
+        &self.at
+    }
+}
