@@ -25,6 +25,29 @@ struct Kernel {
     dx: Vec<isize>,
     dy: Vec<isize>,
     w: Vec<f32>,
+    /// Row-major offsets (`dy · width + dx`) minus `lo`, set by [`Kernel::for_width`].
+    rel: Vec<usize>,
+    /// Smallest and largest row-major offset of the taps.
+    lo: isize,
+    hi: isize,
+}
+
+impl Kernel {
+    /// Precomputes the taps' row-major offsets in an image `width` pixels wide, so that an
+    /// interior pixel reads them from one slice of the image.
+    fn for_width(mut self, width: usize) -> Self {
+        let w = width as isize;
+        let off: Vec<isize> = self
+            .dx
+            .iter()
+            .zip(&self.dy)
+            .map(|(&dx, &dy)| dy * w + dx)
+            .collect();
+        self.lo = off.iter().copied().min().unwrap_or(0);
+        self.hi = off.iter().copied().max().unwrap_or(0);
+        self.rel = off.iter().map(|&o| (o - self.lo) as usize).collect();
+        self
+    }
 }
 
 fn along_kernel(theta: f32, sigma: f32) -> Kernel {
@@ -34,6 +57,9 @@ fn along_kernel(theta: f32, sigma: f32) -> Kernel {
         dx: Vec::new(),
         dy: Vec::new(),
         w: Vec::new(),
+        rel: Vec::new(),
+        lo: 0,
+        hi: 0,
     };
     let mut total = 0.0;
     for t in -l..=l {
@@ -58,6 +84,9 @@ fn across_kernel(theta: f32, period: f32) -> Kernel {
         dx: Vec::new(),
         dy: Vec::new(),
         w: Vec::new(),
+        rel: Vec::new(),
+        lo: 0,
+        hi: 0,
     };
     let mut env = Vec::new();
     for u in -l..=l {
@@ -81,6 +110,20 @@ fn apply(src: &Gray, x: usize, y: usize, k: &Kernel, interior: bool) -> f32 {
     let mut acc = 0.0;
     if interior {
         let base = (y * src.width + x) as isize;
+        // All taps inside the buffer (the usual case): one slice, no per-tap range test beyond
+        // the slice's own. Taps past either end of the buffer read 0, as below.
+        let window = (base + k.lo >= 0)
+            .then(|| {
+                src.data
+                    .get((base + k.lo) as usize..=(base + k.hi) as usize)
+            })
+            .flatten();
+        if let Some(win) = window {
+            for (wi, &r) in k.w.iter().zip(&k.rel) {
+                acc += wi * win.get(r).copied().unwrap_or(0.0);
+            }
+            return acc;
+        }
         let w = src.width as isize;
         for i in 0..k.w.len() {
             let idx = base + k.dy[i] * w + k.dx[i];
@@ -104,7 +147,7 @@ pub fn enhance(
     let (w, h) = (img.width, img.height);
     let wide = morph(&morph(mask, true), true);
     let along: Vec<Kernel> = (0..NBINS)
-        .map(|b| along_kernel(b as f32 * PI / NBINS as f32, ALONG_SIGMA))
+        .map(|b| along_kernel(b as f32 * PI / NBINS as f32, ALONG_SIGMA).for_width(w))
         .collect();
     let nper = ((super::frequency::MAX_PERIOD - super::frequency::MIN_PERIOD) / PSTEP) as usize + 1;
     let mut across: Vec<Option<Kernel>> = (0..NBINS * nper).map(|_| None).collect();
@@ -154,6 +197,7 @@ pub fn enhance(
                             b as f32 * PI / NBINS as f32,
                             super::frequency::MIN_PERIOD + pi as f32 * PSTEP,
                         )
+                        .for_width(w)
                     });
                     let v = apply(&smooth, x, y, k, interior(x, y));
                     if let Some(o) = out.data.get_mut(y * w + x) {
@@ -183,27 +227,37 @@ fn pixel_bins(orient: &OrientationField, w: usize, h: usize, wide: &BlockMap<boo
         vc[i] = k * (2.0 * t).cos();
         vs[i] = k * (2.0 * t).sin();
     }
-    let at = |v: &[f32], i: isize, j: isize| {
-        let i = i.clamp(0, bw as isize - 1) as usize;
-        let j = j.clamp(0, bh as isize - 1) as usize;
-        v.get(j * bw + i).copied().unwrap_or(0.0)
-    };
+    // Block columns (clamped to the map) and weights of each pixel column, the same on every
+    // row.
+    let clampi = |i: isize, n: usize| i.min(n as isize - 1).max(0) as usize;
+    let cols: Vec<(usize, usize, f32)> = (0..w)
+        .map(|x| {
+            let fx = (x as f32 + 0.5) / BLOCK as f32 - 0.5;
+            let bx = fx.floor();
+            let tx = fx - bx;
+            let i = bx as isize;
+            (clampi(i, bw), clampi(i + 1, bw), tx)
+        })
+        .collect();
     let mut out = vec![0u8; w * h];
     for y in 0..h {
         let fy = (y as f32 + 0.5) / BLOCK as f32 - 0.5;
         let by = fy.floor();
         let ty = fy - by;
-        for x in 0..w {
-            if !wide.at_pixel(x as isize, y as isize) {
+        let j = by as isize;
+        let (j0, j1) = (clampi(j, bh) * bw, clampi(j + 1, bh) * bw);
+        let wide_row = wide
+            .data
+            .get((y / BLOCK) * wide.bw..(y / BLOCK + 1) * wide.bw)
+            .unwrap_or(&[]);
+        for (x, &(i0, i1, tx)) in cols.iter().enumerate() {
+            if !wide_row.get(x / BLOCK).copied().unwrap_or(false) {
                 continue;
             }
-            let fx = (x as f32 + 0.5) / BLOCK as f32 - 0.5;
-            let bx = fx.floor();
-            let tx = fx - bx;
-            let (i, j) = (bx as isize, by as isize);
             let interp = |v: &[f32]| {
-                (at(v, i, j) * (1.0 - tx) + at(v, i + 1, j) * tx) * (1.0 - ty)
-                    + (at(v, i, j + 1) * (1.0 - tx) + at(v, i + 1, j + 1) * tx) * ty
+                let at = |k: usize| v.get(k).copied().unwrap_or(0.0);
+                (at(j0 + i0) * (1.0 - tx) + at(j0 + i1) * tx) * (1.0 - ty)
+                    + (at(j1 + i0) * (1.0 - tx) + at(j1 + i1) * tx) * ty
             };
             let mut t = 0.5 * interp(&vs).atan2(interp(&vc));
             if t < 0.0 {

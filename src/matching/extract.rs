@@ -136,22 +136,24 @@ struct Fields {
 /// The mask is the contrast mask narrowed to where the blocks are periodic (ridges rather than
 /// dust, shading or a sensor's frame: issue #14, docs/matching.md).
 fn analyse(img: &Gray) -> Fields {
-    let (bmean, bstd) = segmentation::block_stats(img, 8);
+    let sums = segmentation::ImageSums::new(img);
+    let (bmean, bstd) = sums.block_stats(8);
     let norm = segmentation::normalise(img, &bmean, &bstd);
     let orient = orientation::estimate(&norm);
-    let (_, bstd_wide) = segmentation::block_stats(img, 12);
+    let (_, bstd_wide) = sums.block_stats(12);
     let contrast = segmentation::foreground(&bstd_wide, &orient.coherence);
-    let periodic = frequency::periodic_blocks(&norm, &orient, &contrast, PERIODIC_STRENGTH);
+    let mut periods = frequency::BlockPeriods::new(&norm, &orient);
+    let periodic = frequency::periodic_blocks(&mut periods, &contrast, PERIODIC_STRENGTH);
     let mask = segmentation::keep_periodic(&contrast, &periodic, PERIODIC_RADIUS, PERIODIC_SHARE)
         .or_else(|| {
             // A wet, blotchy print fails the clear-periodicity test in most blocks; the
             // blocks that at least show a ridge period (what the period estimate accepts)
             // still separate the print from the sensor's frame better than contrast alone.
-            let weak = frequency::periodic_blocks(&norm, &orient, &contrast, PERIODIC_STRENGTH_WET);
+            let weak = frequency::periodic_blocks(&mut periods, &contrast, PERIODIC_STRENGTH_WET);
             segmentation::keep_periodic(&contrast, &weak, PERIODIC_RADIUS, PERIODIC_SHARE)
         })
         .unwrap_or(contrast);
-    let period = frequency::estimate(&norm, &orient, &mask);
+    let period = frequency::estimate(&mut periods, &mask);
     Fields {
         norm,
         orient,

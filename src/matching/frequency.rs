@@ -83,11 +83,46 @@ fn block_period(img: &Gray, cx: f32, cy: f32, theta: f32) -> Option<(f32, f32)> 
     Some((period, strength))
 }
 
+/// Each block's [`block_period`] measurement, computed once: the periodicity tests (clear and
+/// wet) and the period estimate ask for the same blocks of the same image and orientation.
+pub struct BlockPeriods<'a> {
+    img: &'a Gray,
+    orient: &'a OrientationField,
+    cache: Vec<Option<Option<(f32, f32)>>>,
+}
+
+impl<'a> BlockPeriods<'a> {
+    /// An empty cache for `img` and its orientation field.
+    pub fn new(img: &'a Gray, orient: &'a OrientationField) -> Self {
+        let n = orient.theta.bw * orient.theta.bh;
+        Self {
+            img,
+            orient,
+            cache: vec![None; n],
+        }
+    }
+
+    /// Period and strength of block (`bx`, `by`), `None` where it is not periodic.
+    fn get(&mut self, bx: usize, by: usize) -> Option<(f32, f32)> {
+        let i = by * self.orient.theta.bw + bx;
+        if let Some(Some(v)) = self.cache.get(i) {
+            return *v;
+        }
+        let cx = (bx * BLOCK + BLOCK / 2) as f32;
+        let cy = (by * BLOCK + BLOCK / 2) as f32;
+        let theta = self.orient.theta.get(bx as isize, by as isize);
+        let v = block_period(self.img, cx, cy, theta);
+        if let Some(slot) = self.cache.get_mut(i) {
+            *slot = Some(v);
+        }
+        v
+    }
+}
+
 /// Blocks of `mask` whose oriented signature is clearly periodic (strength ≥ `min_strength`):
 /// where ridges are, as opposed to texture, dust or shading that only has contrast.
 pub fn periodic_blocks(
-    img: &Gray,
-    orient: &OrientationField,
+    periods: &mut BlockPeriods,
     mask: &BlockMap<bool>,
     min_strength: f32,
 ) -> BlockMap<bool> {
@@ -97,10 +132,7 @@ pub fn periodic_blocks(
             if !mask.get(bx as isize, by as isize) {
                 continue;
             }
-            let cx = (bx * BLOCK + BLOCK / 2) as f32;
-            let cy = (by * BLOCK + BLOCK / 2) as f32;
-            let theta = orient.theta.get(bx as isize, by as isize);
-            if block_period(img, cx, cy, theta).is_some_and(|(_, s)| s >= min_strength) {
+            if periods.get(bx, by).is_some_and(|(_, s)| s >= min_strength) {
                 out.set(bx, by, true);
             }
         }
@@ -109,7 +141,7 @@ pub fn periodic_blocks(
 }
 
 /// Estimates the ridge period field over the foreground.
-pub fn estimate(img: &Gray, orient: &OrientationField, mask: &BlockMap<bool>) -> PeriodField {
+pub fn estimate(periods: &mut BlockPeriods, mask: &BlockMap<bool>) -> PeriodField {
     let (bw, bh) = (mask.bw, mask.bh);
     let mut measured = BlockMap::new(bw, bh, 0.0f32);
     let mut sampled = 0usize;
@@ -121,10 +153,7 @@ pub fn estimate(img: &Gray, orient: &OrientationField, mask: &BlockMap<bool>) ->
                 continue;
             }
             sampled += 1;
-            let cx = (bx * BLOCK + BLOCK / 2) as f32;
-            let cy = (by * BLOCK + BLOCK / 2) as f32;
-            let theta = orient.theta.get(bx as isize, by as isize);
-            if let Some((p, s)) = block_period(img, cx, cy, theta) {
+            if let Some((p, s)) = periods.get(bx, by) {
                 measured.set(bx, by, p);
                 good.push(p);
                 clarity += s;

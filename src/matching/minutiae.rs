@@ -96,7 +96,9 @@ impl Bin {
 }
 
 /// Removes components of `value` pixels smaller than `min_area` (4-connectivity) by flipping them.
-fn remove_small(b: &mut Bin, value: u8, min_area: usize, inside: &dyn Fn(usize, usize) -> bool) {
+/// `inside` holds one flag per pixel of `b` (the mask at pixel resolution).
+fn remove_small(b: &mut Bin, value: u8, min_area: usize, inside_px: &[bool]) {
+    let inside = |x: usize, y: usize| inside_px.get(y * b.w + x).copied().unwrap_or(false);
     let mut seen = vec![false; b.w * b.h];
     let mut stack = Vec::new();
     let mut comp = Vec::new();
@@ -162,21 +164,29 @@ fn thin(b: &mut Bin) {
         for pass in 0..2 {
             del.clear();
             for y in 1..b.h.saturating_sub(1) {
-                for x in 1..b.w.saturating_sub(1) {
-                    if b.d[y * b.w + x] == 0 {
+                // Rows above, at and below `y`: every neighbour of an inner pixel is inside.
+                let w = b.w;
+                let (Some(up), Some(row), Some(down)) = (
+                    b.d.get((y - 1) * w..y * w),
+                    b.d.get(y * w..(y + 1) * w),
+                    b.d.get((y + 1) * w..(y + 2) * w),
+                ) else {
+                    continue;
+                };
+                for x in 1..w.saturating_sub(1) {
+                    if row[x] == 0 {
                         continue;
                     }
-                    let (xi, yi) = (x as isize, y as isize);
                     // P2..P9 clockwise from north.
                     let p = [
-                        b.get(xi, yi - 1),
-                        b.get(xi + 1, yi - 1),
-                        b.get(xi + 1, yi),
-                        b.get(xi + 1, yi + 1),
-                        b.get(xi, yi + 1),
-                        b.get(xi - 1, yi + 1),
-                        b.get(xi - 1, yi),
-                        b.get(xi - 1, yi - 1),
+                        up[x],
+                        up[x + 1],
+                        row[x + 1],
+                        down[x + 1],
+                        down[x],
+                        down[x - 1],
+                        row[x - 1],
+                        up[x - 1],
                     ];
                     let nb: u8 = p.iter().sum();
                     if !(2..=6).contains(&nb) {
@@ -361,17 +371,23 @@ pub fn detect(
         h,
         d: vec![0; w * h],
     };
-    for y in 0..h {
-        for x in 0..w {
-            if mask.at_pixel(x as isize, y as isize)
-                && enhanced.data.get(y * w + x).copied().unwrap_or(0.0) < 0.0
-            {
-                b.d[y * w + x] = 1;
+    for (y, (brow, erow)) in
+        b.d.chunks_exact_mut(w.max(1))
+            .zip(enhanced.data.chunks_exact(w.max(1)))
+            .enumerate()
+    {
+        for (x, (o, &v)) in brow.iter_mut().zip(erow).enumerate() {
+            if v < 0.0 && mask.at_pixel(x as isize, y as isize) {
+                *o = 1;
             }
         }
     }
     let min_area = (0.9 * period * period) as usize;
-    let inside = |x: usize, y: usize| mask.at_pixel(x as isize, y as isize);
+    // The mask per pixel, looked up for every visited pixel and neighbour of the clean-up.
+    let inside: Vec<bool> = (0..h)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .map(|(x, y)| mask.at_pixel(x as isize, y as isize))
+        .collect();
     remove_small(&mut b, 1, min_area, &inside);
     remove_small(&mut b, 0, min_area, &inside);
     thin(&mut b);

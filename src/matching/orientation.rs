@@ -51,14 +51,51 @@ pub fn gradients(img: &Gray) -> (Vec<f32>, Vec<f32>) {
     let (w, h) = (img.width, img.height);
     let mut gx = vec![0.0f32; w * h];
     let mut gy = vec![0.0f32; w * h];
-    for y in 0..h as isize {
-        for x in 0..w as isize {
-            let p = |dx: isize, dy: isize| img.at_clamped(x + dx, y + dy);
-            let sx = (p(1, -1) + 2.0 * p(1, 0) + p(1, 1)) - (p(-1, -1) + 2.0 * p(-1, 0) + p(-1, 1));
-            let sy = (p(-1, 1) + 2.0 * p(0, 1) + p(1, 1)) - (p(-1, -1) + 2.0 * p(0, -1) + p(1, -1));
-            let i = y as usize * w + x as usize;
-            gx[i] = sx;
-            gy[i] = sy;
+    let border = |x: isize, y: isize| {
+        let p = |dx: isize, dy: isize| img.at_clamped(x + dx, y + dy);
+        let sx = (p(1, -1) + 2.0 * p(1, 0) + p(1, 1)) - (p(-1, -1) + 2.0 * p(-1, 0) + p(-1, 1));
+        let sy = (p(-1, 1) + 2.0 * p(0, 1) + p(1, 1)) - (p(-1, -1) + 2.0 * p(0, -1) + p(1, -1));
+        (sx, sy)
+    };
+    for y in 0..h {
+        let i0 = y * w;
+        let (Some(gxr), Some(gyr)) = (gx.get_mut(i0..i0 + w), gy.get_mut(i0..i0 + w)) else {
+            continue;
+        };
+        // Interior rows read three row slices directly (same sums in the same order as the
+        // clamped border path); the clamping is only needed on the outer ring.
+        let rows = (y >= 1 && y + 1 < h && w >= 3)
+            .then(|| {
+                Some((
+                    img.data.get(i0 - w..i0)?,
+                    img.data.get(i0..i0 + w)?,
+                    img.data.get(i0 + w..i0 + 2 * w)?,
+                ))
+            })
+            .flatten();
+        let Some((up, mid, down)) = rows else {
+            for x in 0..w {
+                let (sx, sy) = border(x as isize, y as isize);
+                gxr[x] = sx;
+                gyr[x] = sy;
+            }
+            continue;
+        };
+        for x in [0, w - 1] {
+            let (sx, sy) = border(x as isize, y as isize);
+            gxr[x] = sx;
+            gyr[x] = sy;
+        }
+        let inner = up
+            .windows(3)
+            .zip(mid.windows(3))
+            .zip(down.windows(3))
+            .zip(gxr[1..w - 1].iter_mut().zip(&mut gyr[1..w - 1]));
+        for (((u, m), d), (ox, oy)) in inner {
+            let sx = (u[2] + 2.0 * m[2] + d[2]) - (u[0] + 2.0 * m[0] + d[0]);
+            let sy = (d[0] + 2.0 * d[1] + d[2]) - (u[0] + 2.0 * u[1] + u[2]);
+            *ox = sx;
+            *oy = sy;
         }
     }
     (gx, gy)

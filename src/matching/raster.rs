@@ -77,6 +77,16 @@ impl Gray {
         let fx = x - x0;
         let fy = y - y0;
         let (xi, yi) = (x0 as isize, y0 as isize);
+        if xi >= 0 && yi >= 0 && (xi as usize) + 1 < self.width && (yi as usize) + 1 < self.height {
+            // All four neighbours inside: the clamping below would not move any of them.
+            let i = yi as usize * self.width + xi as usize;
+            if let (Some(&[a, b]), Some(&[c, d])) = (
+                self.data.get(i..i + 2),
+                self.data.get(i + self.width..i + self.width + 2),
+            ) {
+                return (a * (1.0 - fx) + b * fx) * (1.0 - fy) + (c * (1.0 - fx) + d * fx) * fy;
+            }
+        }
         let a = self.at_clamped(xi, yi);
         let b = self.at_clamped(xi + 1, yi);
         let c = self.at_clamped(xi, yi + 1);

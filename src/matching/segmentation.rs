@@ -78,13 +78,19 @@ pub struct Integral {
 impl Integral {
     /// Builds the table of `values` (row-major, `w × h`).
     pub fn new(w: usize, h: usize, values: impl Iterator<Item = f64>) -> Self {
-        let mut s = vec![0.0f64; (w + 1) * (h + 1)];
+        // Filled by pushing row after row: the tables are several per image and large, and
+        // zeroing them first cost as much as summing.
+        let w1 = w + 1;
+        let mut s = Vec::with_capacity(w1 * (h + 1));
+        s.resize(w1, 0.0f64);
         let mut it = values;
         for y in 0..h {
+            s.push(0.0);
             let mut row = 0.0;
             for x in 0..w {
                 row += it.next().unwrap_or(0.0);
-                s[(y + 1) * (w + 1) + x + 1] = s[y * (w + 1) + x + 1] + row;
+                let above = s.get(y * w1 + x + 1).copied().unwrap_or(0.0);
+                s.push(above + row);
             }
         }
         Self { w, h, s }
@@ -108,34 +114,58 @@ impl Integral {
     }
 }
 
-/// Local mean and standard deviation per block over a `(2r+1)`-pixel window.
-pub fn block_stats(img: &Gray, r: isize) -> (BlockMap<f32>, BlockMap<f32>) {
-    let s1 = Integral::new(
-        img.width,
-        img.height,
-        img.data.iter().map(|&v| f64::from(v)),
-    );
-    let s2 = Integral::new(
-        img.width,
-        img.height,
-        img.data.iter().map(|&v| f64::from(v * v)),
-    );
-    let mut mean = BlockMap::for_image(img.width, img.height, 0.0f32);
-    let mut std = mean.clone();
-    for by in 0..mean.bh {
-        for bx in 0..mean.bw {
-            let cx = (bx * BLOCK + BLOCK / 2) as isize;
-            let cy = (by * BLOCK + BLOCK / 2) as isize;
-            let (a, n) = s1.sum(cx - r, cy - r, cx + r + 1, cy + r + 1);
-            let (b, _) = s2.sum(cx - r, cy - r, cx + r + 1, cy + r + 1);
-            if n > 0.0 {
-                let m = a / n;
-                mean.set(bx, by, m as f32);
-                std.set(bx, by, (b / n - m * m).max(0.0).sqrt() as f32);
-            }
+/// Summed-area tables of an image's values and squared values, for [`ImageSums::block_stats`]
+/// at several window sizes without summing the image again.
+pub struct ImageSums {
+    width: usize,
+    height: usize,
+    s1: Integral,
+    s2: Integral,
+}
+
+impl ImageSums {
+    /// The tables of `img`.
+    pub fn new(img: &Gray) -> Self {
+        Self {
+            width: img.width,
+            height: img.height,
+            s1: Integral::new(
+                img.width,
+                img.height,
+                img.data.iter().map(|&v| f64::from(v)),
+            ),
+            s2: Integral::new(
+                img.width,
+                img.height,
+                img.data.iter().map(|&v| f64::from(v * v)),
+            ),
         }
     }
-    (mean, std)
+
+    /// Local mean and standard deviation per block over a `(2r+1)`-pixel window.
+    pub fn block_stats(&self, r: isize) -> (BlockMap<f32>, BlockMap<f32>) {
+        let mut mean = BlockMap::for_image(self.width, self.height, 0.0f32);
+        let mut std = mean.clone();
+        for by in 0..mean.bh {
+            for bx in 0..mean.bw {
+                let cx = (bx * BLOCK + BLOCK / 2) as isize;
+                let cy = (by * BLOCK + BLOCK / 2) as isize;
+                let (a, n) = self.s1.sum(cx - r, cy - r, cx + r + 1, cy + r + 1);
+                let (b, _) = self.s2.sum(cx - r, cy - r, cx + r + 1, cy + r + 1);
+                if n > 0.0 {
+                    let m = a / n;
+                    mean.set(bx, by, m as f32);
+                    std.set(bx, by, (b / n - m * m).max(0.0).sqrt() as f32);
+                }
+            }
+        }
+        (mean, std)
+    }
+}
+
+/// Local mean and standard deviation per block over a `(2r+1)`-pixel window.
+pub fn block_stats(img: &Gray, r: isize) -> (BlockMap<f32>, BlockMap<f32>) {
+    ImageSums::new(img).block_stats(r)
 }
 
 /// Contrast-normalised copy of `img`: zero local mean, unit local deviation (per block,
@@ -143,31 +173,54 @@ pub fn block_stats(img: &Gray, r: isize) -> (BlockMap<f32>, BlockMap<f32>) {
 pub fn normalise(img: &Gray, mean: &BlockMap<f32>, std: &BlockMap<f32>) -> Gray {
     let mut out = Gray::filled(img.width, img.height, 0.0);
     let half = (BLOCK / 2) as f32;
+    // The block columns and weight of each pixel column are the same on every row: computed
+    // once, with the clamping to the map, instead of per pixel.
+    let cols: Vec<(usize, usize, f32)> = (0..img.width)
+        .map(|x| {
+            let fx = (x as f32 - half) / BLOCK as f32;
+            let bx = fx.floor();
+            let tx = fx - bx;
+            let bxi = bx as isize;
+            let last = mean.bw as isize - 1;
+            (
+                bxi.clamp(0, last.max(0)) as usize,
+                (bxi + 1).clamp(0, last.max(0)) as usize,
+                tx,
+            )
+        })
+        .collect();
+    fn rows_of(m: &BlockMap<f32>, j0: usize, j1: usize) -> (&[f32], &[f32]) {
+        let r0 = m.data.get(j0 * m.bw..(j0 + 1) * m.bw).unwrap_or(&[]);
+        let r1 = m.data.get(j1 * m.bw..(j1 + 1) * m.bw).unwrap_or(&[]);
+        (r0, r1)
+    }
     for y in 0..img.height {
         let fy = (y as f32 - half) / BLOCK as f32;
         let by = fy.floor();
         let ty = fy - by;
-        for x in 0..img.width {
-            let fx = (x as f32 - half) / BLOCK as f32;
-            let bx = fx.floor();
-            let tx = fx - bx;
-            let (bxi, byi) = (bx as isize, by as isize);
-            let clampb = |m: &BlockMap<f32>, i: isize, j: isize| {
-                m.get(i.clamp(0, m.bw as isize - 1), j.clamp(0, m.bh as isize - 1))
-            };
-            let interp = |m: &BlockMap<f32>| {
-                let a = clampb(m, bxi, byi);
-                let b = clampb(m, bxi + 1, byi);
-                let c = clampb(m, bxi, byi + 1);
-                let d = clampb(m, bxi + 1, byi + 1);
+        let byi = by as isize;
+        let last = mean.bh as isize - 1;
+        let j0 = byi.clamp(0, last.max(0)) as usize;
+        let j1 = (byi + 1).clamp(0, last.max(0)) as usize;
+        let (m0, m1) = rows_of(mean, j0, j1);
+        let (s0, s1) = rows_of(std, j0, j1);
+        let i0 = y * img.width;
+        let (Some(orow), Some(irow)) = (
+            out.data.get_mut(i0..i0 + img.width),
+            img.data.get(i0..i0 + img.width),
+        ) else {
+            continue;
+        };
+        for ((o, v), &(i, i1, tx)) in orow.iter_mut().zip(irow).zip(&cols) {
+            let interp = |r0: &[f32], r1: &[f32]| {
+                let at = |r: &[f32], k: usize| r.get(k).copied().unwrap_or(0.0);
+                let (a, b) = (at(r0, i), at(r0, i1));
+                let (c, d) = (at(r1, i), at(r1, i1));
                 (a * (1.0 - tx) + b * tx) * (1.0 - ty) + (c * (1.0 - tx) + d * tx) * ty
             };
-            let m = interp(mean);
-            let s = interp(std).max(4.0);
-            let i = y * img.width + x;
-            if let (Some(o), Some(v)) = (out.data.get_mut(i), img.data.get(i)) {
-                *o = ((v - m) / s).clamp(-3.0, 3.0);
-            }
+            let m = interp(m0, m1);
+            let s = interp(s0, s1).max(4.0);
+            *o = ((v - m) / s).clamp(-3.0, 3.0);
         }
     }
     out
