@@ -17,6 +17,8 @@ const NBINS: usize = 24;
 const PSTEP: f32 = 0.5;
 /// Gaussian envelope across the ridges, in ridge periods.
 const ACROSS_SIGMA: f32 = 0.6;
+/// Half-length of the across kernel in ridge periods.
+const ACROSS_REACH: f32 = 1.6;
 /// Gaussian smoothing along the ridges in pixels at 500 ppi (0.18 mm).
 const ALONG_SIGMA: f32 = 3.5;
 
@@ -79,7 +81,7 @@ fn along_kernel(theta: f32, sigma: f32) -> Kernel {
 fn across_kernel(theta: f32, period: f32) -> Kernel {
     let (s, c) = theta.sin_cos();
     let sigma = ACROSS_SIGMA * period;
-    let l = (1.6 * period).ceil() as isize;
+    let l = (ACROSS_REACH * period).ceil() as isize;
     let mut k = Kernel {
         dx: Vec::new(),
         dy: Vec::new(),
@@ -151,7 +153,10 @@ pub fn enhance(
         .collect();
     let nper = ((super::frequency::MAX_PERIOD - super::frequency::MIN_PERIOD) / PSTEP) as usize + 1;
     let mut across: Vec<Option<Kernel>> = (0..NBINS * nper).map(|_| None).collect();
-    let margin = 24usize;
+    // The widest reach of a tap: the across kernel at the longest period (the along kernel's
+    // is 2σ = 7). Within it an interior pixel's taps stay on its own row band; a smaller
+    // margin would let a tap left of column 0 read the end of the row above.
+    let margin = (ACROSS_REACH * super::frequency::MAX_PERIOD).ceil() as usize;
     let interior =
         |x: usize, y: usize| x >= margin && y >= margin && x + margin < w && y + margin < h;
 
