@@ -1174,6 +1174,11 @@ fn pair_minutiae(
     let nbp = b.ypts.len();
     let (rs, rc) = rot.sin_cos();
     let to_b = seed_map(pa, pb, rs, rc);
+    // B's y range widened by more than the largest tolerance: an A minutia mapped outside it
+    // has no B minutia within `tol` (about a fifth of them, whose band would be empty).
+    let reach = DIST_TOL_MAX + Y_BUCKET;
+    let y_min = b.ypts.first().map_or(0.0, |p| p[1]) - reach;
+    let y_max = b.ypts.last().map_or(0.0, |p| p[1]) + reach;
     let cand = &mut scratch.cand;
     cand.clear();
     for (i, ((ai, da), row)) in a
@@ -1184,6 +1189,9 @@ fn pair_minutiae(
         .enumerate()
     {
         let (x, y) = to_b(ai[0], ai[1]);
+        if !(y >= y_min && y <= y_max) {
+            continue;
+        }
         let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
         let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
         let tol2 = tol * tol;
