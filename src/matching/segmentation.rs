@@ -163,11 +163,6 @@ impl ImageSums {
     }
 }
 
-/// Local mean and standard deviation per block over a `(2r+1)`-pixel window.
-pub fn block_stats(img: &Gray, r: isize) -> (BlockMap<f32>, BlockMap<f32>) {
-    ImageSums::new(img).block_stats(r)
-}
-
 /// Contrast-normalised copy of `img`: zero local mean, unit local deviation (per block,
 /// bilinearly interpolated), clamped to ±3.
 pub fn normalise(img: &Gray, mean: &BlockMap<f32>, std: &BlockMap<f32>) -> Gray {
