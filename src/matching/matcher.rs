@@ -79,6 +79,17 @@ const CORE_SEEDS_FROM: f32 = 0.003;
 const REFIT_MIN_PAIRS: usize = 3;
 /// The most a refit may turn the alignment it refits (a larger turn follows wrong pairs).
 const REFIT_MAX_TURN: f32 = 5.0 * PI / 180.0;
+/// The fewest minutia pairs the best alignment needs for its warped re-pairing (the
+/// displacement field is interpolated between them).
+const WARP_MIN_PAIRS: usize = 5;
+/// Reach (pixels) of each pair's residual displacement in the warp: a biweight kernel
+/// (1 − d²/R²)², about a Gaussian of σ = 57 px (a Gaussian of 50–90 px measured the same).
+const WARP_RADIUS: f32 = 150.0;
+/// Pair weight of a zero displacement added to the field everywhere: far from every pair the
+/// field fades to the rigid alignment.
+const WARP_SHRINK: f32 = 0.3;
+/// Rounds of warped re-pairing, each from the previous round's pairs.
+const WARP_ROUNDS: usize = 2;
 
 /// One minutia cylinder: one 64-bit word of spatial cells per direction layer, plus the
 /// spatial validity mask (the same for every layer).
@@ -712,6 +723,8 @@ pub struct Scratch {
     rec: Vec<(u16, u16, f32)>,
     /// The minutia pairs of the best kept alignment.
     best_pairs: Vec<(u16, u16, f32)>,
+    /// The warp's residuals: A's position, the displacement onto B's paired minutia, weight.
+    residuals: Vec<[f32; 5]>,
 }
 
 /// Similarity score of two prepared templates in `[0, 1]`.
@@ -943,20 +956,36 @@ fn refit(
     if fused < REFIT_FROM || n0 < REFIT_MIN_PAIRS {
         return fused;
     }
-    let (first, _, _, rot0, _) = kept[0];
+    let (first, pa0, pb0, rot0, factor0) = kept[0];
     let (qa, qb) = rigid_fit(a, b, &scratch.best_pairs);
     let rot = qb[2];
-    if signed_diff(rot, rot0).abs() > REFIT_MAX_TURN {
-        return fused;
-    }
-    let (m, count) = pair_minutiae(a, b, scratch, qa, qb, rot);
-    if count < n0 {
-        return fused;
+    let turned = signed_diff(rot, rot0).abs() > REFIT_MAX_TURN;
+    let (m, count) = if turned {
+        (0.0, 0)
+    } else {
+        pair_minutiae(a, b, scratch, qa, qb, rot)
+    };
+    if turned || count < n0 {
+        // The seed's alignment stays; its pairs are still in `best_pairs`.
+        if n0 < WARP_MIN_PAIRS {
+            return fused;
+        }
+        let (rs, rc) = rot0.sin_cos();
+        let f = factor0.unwrap_or_else(|| {
+            ridge_flow::factor(&a.flow, &b.flow, rot0, seed_map(pa0, pb0, rs, rc))
+        });
+        let (na, nb) = overlap(a, b, pa0, pb0, rs, rc);
+        return fused.max(warp(a, b, scratch, (pa0, pb0, rot0), na * nb, f));
     }
     let (rs, rc) = rot.sin_cos();
     let (na, nb) = overlap(a, b, qa, qb, rs, rc);
     let score = (m * m / (na * nb)).min(1.0);
-    let mut out = score * ridge_flow::factor(&a.flow, &b.flow, rot, seed_map(qa, qb, rs, rc));
+    let ff = ridge_flow::factor(&a.flow, &b.flow, rot, seed_map(qa, qb, rs, rc));
+    let mut out = score * ff;
+    if count >= WARP_MIN_PAIRS {
+        std::mem::swap(&mut scratch.best_pairs, &mut scratch.rec);
+        out = out.max(warp(a, b, scratch, (qa, qb, rot), na * nb, ff));
+    }
     let (second, pa, pb, rot1, factor) = &mut kept[1];
     if *second > out && *second > RUNNER_UP * first {
         let f = *factor.get_or_insert_with(|| {
@@ -1171,7 +1200,6 @@ fn pair_minutiae(
     pb: [f32; 3],
     rot: f32,
 ) -> (f32, usize) {
-    let min_cos = ANGLE_TOL.cos();
     let nbp = b.ypts.len();
     let (rs, rc) = rot.sin_cos();
     let to_b = seed_map(pa, pb, rs, rc);
@@ -1195,35 +1223,58 @@ fn pair_minutiae(
         }
         let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
         let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
-        let tol2 = tol * tol;
         let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
-        // B minutiae within `tol` of the mapped position, found through the y order (the
-        // similarity row is in the same order). Candidates within the y band are tested
-        // without data-dependent branches (about half of them are direction-incompatible,
-        // which a branch would mispredict).
-        let lo = b.y_from(y - tol);
-        let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
-        let (Some(ss), Some(ps), Some(js)) =
-            (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
-        else {
-            continue;
-        };
-        for ((&s, p), &j) in ss.iter().zip(ps).zip(js) {
-            let (ex, ey) = (x - p[0], y - p[1]);
-            let d2 = ex * ex + ey * ey;
-            let ok = (s > 0.0) & (d2 <= tol2) & (ux * p[2] + uy * p[3] >= min_cos);
-            if ok {
-                let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
-                cand.push(rank_key(w, i as u16, j));
-            }
+        push_candidates(b, row, cand, i, (x, y), tol, (ux, uy));
+    }
+    take_greedy(scratch)
+}
+
+/// The candidate pairs of A's minutia `i`, mapped to `(x, y)` with direction `(ux, uy)`: B's
+/// minutiae within `tol` and `ANGLE_TOL` with a local similarity (from `row`, A's row of
+/// `scratch.sim`), weighted by it, less for distance, as [`rank_key`]s into `cand`.
+#[inline(always)]
+fn push_candidates(
+    b: &Prepared,
+    row: &[f32],
+    cand: &mut Vec<u64>,
+    i: usize,
+    (x, y): (f32, f32),
+    tol: f32,
+    (ux, uy): (f32, f32),
+) {
+    let min_cos = ANGLE_TOL.cos();
+    let tol2 = tol * tol;
+    // B minutiae within `tol` of the mapped position, found through the y order (the
+    // similarity row is in the same order). Candidates within the y band are tested
+    // without data-dependent branches (about half of them are direction-incompatible,
+    // which a branch would mispredict).
+    let lo = b.y_from(y - tol);
+    let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
+    let (Some(ss), Some(ps), Some(js)) = (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
+    else {
+        return;
+    };
+    for ((&s, p), &j) in ss.iter().zip(ps).zip(js) {
+        let (ex, ey) = (x - p[0], y - p[1]);
+        let d2 = ex * ex + ey * ey;
+        let ok = (s > 0.0) & (d2 <= tol2) & (ux * p[2] + uy * p[3] >= min_cos);
+        if ok {
+            let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
+            cand.push(rank_key(w, i as u16, j));
         }
     }
-    cand.sort_unstable();
+}
+
+/// One-to-one pairing of `scratch.cand`, greedy by weight: the summed weight and the count;
+/// the pairs, in pairing order, into `scratch.rec`.
+#[inline(always)]
+fn take_greedy(scratch: &mut Scratch) -> (f32, usize) {
+    scratch.cand.sort_unstable();
     scratch.used_a.fill(false);
     scratch.used_b.fill(false);
     scratch.rec.clear();
     let mut m = 0.0f32;
-    for &k in cand.iter() {
+    for &k in scratch.cand.iter() {
         let (i, j) = (key_i(k), key_j(k));
         let (Some(ua), Some(ub)) = (scratch.used_a.get_mut(i), scratch.used_b.get_mut(j)) else {
             continue;
@@ -1238,6 +1289,106 @@ fn pair_minutiae(
         scratch.rec.push((i as u16, j as u16, w));
     }
     (m, scratch.rec.len())
+}
+
+/// Warped re-pairing (elastic distortion): a rigid alignment (A's `pa` onto B's `pb`, turned
+/// by `rot`) leaves its pairs (`scratch.best_pairs`) with residual displacements that vary
+/// smoothly over a distorted print. Each A minutia is moved by the kernel-weighted mean of the
+/// residuals around it (biweight kernel of reach `WARP_RADIUS`, pair weights, plus `WARP_SHRINK` of zero
+/// displacement) and paired again with the same tolerances; `WARP_ROUNDS` rounds, each from
+/// the last round's pairs while they do not shrink. Returns the best round's score: its
+/// minutiae score over the rigid alignment's overlap product `overlap` (the observed areas do
+/// not move with the warp), times the alignment's ridge-flow `factor`. Overwrites
+/// `scratch.best_pairs`.
+fn warp(
+    a: &Prepared,
+    b: &Prepared,
+    scratch: &mut Scratch,
+    (pa, pb, rot): ([f32; 3], [f32; 3], f32),
+    overlap: f32,
+    factor: f32,
+) -> f32 {
+    let nbp = b.ypts.len();
+    let (rs, rc) = rot.sin_cos();
+    let to_b = seed_map(pa, pb, rs, rc);
+    let inv_r2 = 1.0 / (WARP_RADIUS * WARP_RADIUS);
+    let min_cos = ANGLE_TOL.cos();
+    let (b_top, b_bottom) = (
+        b.ypts.first().map_or(0.0, |p| p[1]),
+        b.ypts.last().map_or(0.0, |p| p[1]),
+    );
+    let mut best = 0.0f32;
+    for _ in 0..WARP_ROUNDS {
+        let n0 = scratch.best_pairs.len();
+        scratch.residuals.clear();
+        // The largest residual bounds how far the warp moves any minutia (a weighted mean of
+        // residuals, shrunk).
+        let mut moved = 0.0f32;
+        for &(i, j, w) in &scratch.best_pairs {
+            let (Some(p), Some(q)) = (a.points.get(usize::from(i)), b.points.get(usize::from(j)))
+            else {
+                continue;
+            };
+            let (x, y) = to_b(p[0], p[1]);
+            let (dx, dy) = (q[0] - x, q[1] - y);
+            moved = moved.max((dx * dx + dy * dy).sqrt());
+            scratch.residuals.push([p[0], p[1], dx, dy, w]);
+        }
+        scratch.cand.clear();
+        for (i, ((ai, da), row)) in a
+            .points
+            .iter()
+            .zip(&a.dirs)
+            .zip(scratch.sim.chunks_exact(nbp))
+            .enumerate()
+        {
+            let (x, y) = to_b(ai[0], ai[1]);
+            let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
+            let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
+            let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
+            // The field costs a pass over the residuals: skip the minutiae that no warp can
+            // pair (no direction-compatible B minutia with a local similarity within `tol`
+            // plus the largest move of the rigid position, and 1 px for rounding).
+            let far = tol + moved + 1.0;
+            if !(y + far + Y_BUCKET >= b_top && y - far <= b_bottom) {
+                continue;
+            }
+            let lo = b.y_from(y - far);
+            let hi = b.y_from(y + far + Y_BUCKET).max(lo);
+            let (Some(ss), Some(ps)) = (row.get(lo..hi), b.ypts.get(lo..hi)) else {
+                continue;
+            };
+            let mut reachable = false;
+            for (&s, p) in ss.iter().zip(ps) {
+                let (ex, ey) = (x - p[0], y - p[1]);
+                reachable |= (s > 0.0)
+                    & (ex * ex + ey * ey <= far * far)
+                    & (ux * p[2] + uy * p[3] >= min_cos);
+            }
+            if !reachable {
+                continue;
+            }
+            let (mut sx, mut sy, mut sw) = (0.0f32, 0.0f32, 0.0f32);
+            for r in &scratch.residuals {
+                let (ex, ey) = (ai[0] - r[0], ai[1] - r[1]);
+                let u = (1.0 - (ex * ex + ey * ey) * inv_r2).max(0.0);
+                let g = r[4] * (u * u);
+                sx += g * r[2];
+                sy += g * r[3];
+                sw += g;
+            }
+            let den = sw + WARP_SHRINK;
+            let at = (x + sx / den, y + sy / den);
+            push_candidates(b, row, &mut scratch.cand, i, at, tol, (ux, uy));
+        }
+        let (m, count) = take_greedy(scratch);
+        best = best.max((m * m / overlap).min(1.0) * factor);
+        if count < n0 {
+            break;
+        }
+        std::mem::swap(&mut scratch.best_pairs, &mut scratch.rec);
+    }
+    best
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //! similarity (seed order) and in pair weight (greedy pairing) are broken by index (A, then B)
 //! instead of by wherever the unstable sort left them. Since the issue #14 fifth pass it also
 //! tries the seeds from the cores (after the ordinary seeds, B searched in full); since the
-//! sixth pass it refits the best alignment by least squares on its minutia pairs.
+//! sixth pass it refits the best alignment by least squares on its minutia pairs; since the
+//! eighth it re-pairs the best alignment under the warp of its pairs' residuals.
 //!
 //! Owns nothing used in production. Must not be optimised: its value is being obviously the
 //! old computation.
@@ -16,8 +17,8 @@ use std::f32::consts::TAU;
 use super::{
     ANGLE_TOL, CORE_SEED_ANGLE, CORE_SEED_REACH, CORE_SEEDS_FROM, DIST_TOL, DIST_TOL_MAX,
     DIST_TOL_SLOPE, MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP, Prepared, REFIT_FROM, REFIT_MAX_TURN,
-    REFIT_MIN_PAIRS, RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS, Y_BUCKET, local_similarity,
-    ridge_flow, seed_map, signed_diff,
+    REFIT_MIN_PAIRS, RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS, WARP_MIN_PAIRS, WARP_RADIUS,
+    WARP_ROUNDS, WARP_SHRINK, Y_BUCKET, local_similarity, ridge_flow, seed_map, signed_diff,
 };
 
 /// Similarity score of two prepared templates, computed the slow way.
@@ -254,7 +255,8 @@ fn score_at(
 /// RUNNER_UP of it: the larger product with the ridge-flow factor. When that reaches
 /// REFIT_FROM, the best alignment is refitted by weighted least squares on its pairs and
 /// replaced by the refit when the refit turns it by at most REFIT_MAX_TURN and pairs at least
-/// as many minutiae.
+/// as many minutiae. Then the best alignment (refitted or not) with at least WARP_MIN_PAIRS
+/// pairs is re-paired under the warp of its residuals; the larger score wins.
 fn pick(a: &Prepared, b: &Prepared, scores: &[Scored], sim: &[f32]) -> f32 {
     let mut chosen = chosen(scores);
     if chosen.is_empty() {
@@ -264,11 +266,109 @@ fn pick(a: &Prepared, b: &Prepared, scores: &[Scored], sim: &[f32]) -> f32 {
     if fused < REFIT_FROM || chosen[0].4.len() < REFIT_MIN_PAIRS {
         return fused;
     }
-    let Some(refit) = refit(a, b, &chosen[0], sim) else {
-        return fused;
+    let out = match refit(a, b, &chosen[0], sim) {
+        Some(refit) => {
+            chosen[0] = refit;
+            fuse(a, b, &chosen)
+        }
+        None => fused,
     };
-    chosen[0] = refit;
-    fuse(a, b, &chosen)
+    if chosen[0].4.len() < WARP_MIN_PAIRS {
+        return out;
+    }
+    out.max(warp(a, b, &chosen[0], sim))
+}
+
+/// The warped re-pairing of an alignment: each A minutia moved by the biweight-weighted mean
+/// of the pairs' residual displacements (plus WARP_SHRINK of zero), paired again with the
+/// alignment's tolerances; WARP_ROUNDS rounds while the pairs do not shrink; the best round's
+/// score over the alignment's overlap counts, times its ridge-flow factor.
+fn warp(a: &Prepared, b: &Prepared, s: &Scored, sim: &[f32]) -> f32 {
+    let (_, pa, pb, rot, _) = s;
+    let (pa, pb, rot) = (*pa, *pb, *rot);
+    let min_cos = ANGLE_TOL.cos();
+    let nbp = b.points.len();
+    let (rs, rc) = rot.sin_cos();
+    let to_b = seed_map(pa, pb, rs, rc);
+    let factor = ridge_flow::factor(&a.flow, &b.flow, rot, seed_map(pa, pb, rs, rc));
+    let inv = |p: &[f32; 3]| {
+        let (dx, dy) = (p[0] - pb[0], p[1] - pb[1]);
+        (pa[0] + dx * rc + dy * rs, pa[1] - dx * rs + dy * rc)
+    };
+    let na_ov = a.points.iter().filter(|p| {
+        let (x, y) = to_b(p[0], p[1]);
+        b.area.contains(x, y)
+    });
+    let nb_ov = b.points.iter().filter(|p| {
+        let (x, y) = inv(p);
+        a.area.contains(x, y)
+    });
+    let na = (na_ov.count() as f32).max(MIN_OVERLAP);
+    let nb = (nb_ov.count() as f32).max(MIN_OVERLAP);
+    let mut pairs = s.4.clone();
+    let mut best = 0.0f32;
+    for _ in 0..WARP_ROUNDS {
+        let residuals: Vec<[f32; 5]> = pairs
+            .iter()
+            .map(|&(i, j, w)| {
+                let (p, q) = (a.points[i], b.points[j]);
+                let (x, y) = to_b(p[0], p[1]);
+                [p[0], p[1], q[0] - x, q[1] - y, w]
+            })
+            .collect();
+        let mut cand: Vec<(f32, usize, usize)> = Vec::new();
+        for (i, ai) in a.points.iter().enumerate() {
+            let (mut sx, mut sy, mut sw) = (0.0f32, 0.0f32, 0.0f32);
+            for r in &residuals {
+                let (ex, ey) = (ai[0] - r[0], ai[1] - r[1]);
+                let u = (1.0 - (ex * ex + ey * ey) * (1.0 / (WARP_RADIUS * WARP_RADIUS))).max(0.0);
+                let g = r[4] * (u * u);
+                sx += g * r[2];
+                sy += g * r[3];
+                sw += g;
+            }
+            let (x0, y0) = to_b(ai[0], ai[1]);
+            let den = sw + WARP_SHRINK;
+            let (x, y) = (x0 + sx / den, y0 + sy / den);
+            let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
+            let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
+            let da = a.dirs[i];
+            let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
+            let lo = b.y_from(y - tol);
+            let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
+            for k in lo..hi {
+                let j = usize::from(b.by_y[k]);
+                let s = sim[i * nbp + j];
+                let bj = &b.points[j];
+                let (ex, ey) = (x - bj[0], y - bj[1]);
+                let d2 = ex * ex + ey * ey;
+                let db = b.dirs[j];
+                if s > 0.0 && d2 <= tol * tol && ux * db[0] + uy * db[1] >= min_cos {
+                    cand.push((s * (1.0 - 0.8 * d2.sqrt() / tol), i, j));
+                }
+            }
+        }
+        cand.sort_by(by_value_then_index);
+        let mut used_a = vec![false; a.points.len()];
+        let mut used_b = vec![false; nbp];
+        let mut m = 0.0f32;
+        let mut paired = Vec::new();
+        for &(w, i, j) in &cand {
+            if used_a[i] || used_b[j] {
+                continue;
+            }
+            used_a[i] = true;
+            used_b[j] = true;
+            m += w;
+            paired.push((i, j, w));
+        }
+        best = best.max((m * m / (na * nb)).min(1.0) * factor);
+        if paired.len() < pairs.len() {
+            break;
+        }
+        pairs = paired;
+    }
+    best
 }
 
 /// The best alignment, and the runner-up when it reaches RUNNER_UP × the best (first best
