@@ -1452,6 +1452,43 @@ mod tests {
 
     const CELL_PX: f32 = ridge_flow::CELL as f32;
 
+    /// A print under a smooth elastic distortion (a bend that grows with the square of the
+    /// distance from the centre, up to ≈ 40 px at the corners) loses its far minutiae under the
+    /// rigid alignment's tolerance (10 px + 8 % of the distance, ≤ 24 px); the warp follows the
+    /// residuals of the near pairs outwards and pairs them again.
+    #[test]
+    fn warp_pairs_again_the_minutiae_a_distortion_moved_out_of_tolerance() {
+        let t = random_template(41, 45);
+        let mut bent = t.clone();
+        for m in &mut bent.minutiae {
+            let (x, y) = (f32::from(m.x) - 200.0, f32::from(m.y) - 200.0);
+            let push = 0.25 * ((x * x + y * y).sqrt() - 60.0).max(0.0);
+            m.x = (200.0 + x + 0.8 * push).round() as u16;
+            m.y = (200.0 + y - 0.6 * push).round() as u16;
+        }
+        let (a, b) = (prepare(&t), prepare(&bent));
+        let mut scratch = Scratch::default();
+        let whole = compare_with(&a, &b, &mut scratch);
+        // The identity alignment at the centre, where the bend is nil.
+        let centre = [200.0, 200.0, 0.0];
+        let (m, rigid) = pair_minutiae(&a, &b, &mut scratch, centre, centre, 0.0);
+        std::mem::swap(&mut scratch.best_pairs, &mut scratch.rec);
+        let overlap = 45.0 * 45.0;
+        let warped = warp(&a, &b, &mut scratch, (centre, centre, 0.0), overlap, 1.0);
+        let after = scratch.best_pairs.len();
+        assert!(
+            after >= rigid + 8 && after >= 40,
+            "pairs: rigid {rigid}, warped {after} of 45"
+        );
+        assert!(
+            warped > 1.5 * (m * m / overlap),
+            "{warped} vs {}",
+            m * m / overlap
+        );
+        // And the whole comparison finds it (its own seeds, refit and warp).
+        assert!(whole >= warped * 0.9, "{whole} vs {warped}");
+    }
+
     /// A template with a smooth ridge flow over its 400 × 400 px (a gentle whorl-like field).
     fn with_flow(mut t: Template) -> Template {
         let cols = 400 / ridge_flow::CELL;
