@@ -90,11 +90,12 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
             while j < to {
                 let lanes = (to - j).min(LANES);
                 let live = (0xffu16 >> (LANES - lanes)) as u8;
-                // SAFETY (all loads below): `j < to ≤ nb` = each plane's length (`planes`),
-                // so the start is in bounds; the lanes past the end are masked off, and a
-                // masked AVX-512 load neither reads nor faults on masked-off elements.
-                let load = |k: usize| unsafe {
-                    _mm512_maskz_loadu_epi64(live, bp.p[k].as_ptr().add(j).cast::<i64>())
+                let load = |k: usize| {
+                    let plane = bp.p[k].as_ptr();
+                    // SAFETY: `j < to ≤ nb` = each plane's length (`planes`), so the start
+                    // is in bounds; the lanes past the end are masked off, and a masked
+                    // AVX-512 load neither reads nor faults on masked-off elements.
+                    unsafe { _mm512_maskz_loadu_epi64(live, plane.add(j).cast::<i64>()) }
                 };
                 let v = _mm512_and_si512(avalid, load(PLANES - 1));
                 let comparable =
