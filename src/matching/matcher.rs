@@ -1377,15 +1377,22 @@ fn pair_minutiae(
         else {
             continue;
         };
+        // Every candidate's key is written and the count advanced only past those that pass:
+        // no branch on the tests (the slots past the count are cut off below).
+        let base = cand.len();
+        cand.resize(base + ss.len(), 0);
+        let mut kept = base;
         for ((&s, p), &j) in ss.iter().zip(ps).zip(js) {
             let (ex, ey) = (x - p[0], y - p[1]);
             let d2 = ex * ex + ey * ey;
             let ok = (s > 0.0) & (d2 <= tol2) & (ux * p[2] + uy * p[3] >= min_cos);
-            if ok {
-                let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
-                cand.push(rank_key(w, i as u16, j));
+            let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
+            if let Some(slot) = cand.get_mut(kept) {
+                *slot = rank_key(w, i as u16, j);
             }
+            kept += usize::from(ok);
         }
+        cand.truncate(kept);
     }
     cand.sort_unstable();
     scratch.used_a.fill(false);
