@@ -1327,19 +1327,42 @@ fn overlap_b(a: &Prepared, b: &Prepared, pa: [f32; 3], pb: [f32; 3], rs: f32, rc
     (nb_ov as f32).max(MIN_OVERLAP)
 }
 
-/// Pairs the minutiae under an alignment (A's `pa` onto B's `pb`, turned by `rot`): pairs that
-/// agree in position (a tolerance growing with the distance from `pa`) and direction,
-/// one-to-one, greedy by weight (local similarity, less for distance). Returns the summed
-/// weight and the count; the pairs, in pairing order, are left in `scratch.rec`.
-#[inline]
-fn pair_minutiae(
+/// An A minutia mapped into B and the B minutiae in its y band (see [`collect_candidates`]).
+struct Band<'a> {
+    /// A's index.
+    i: u16,
+    /// Mapped position.
+    x: f32,
+    y: f32,
+    /// Mapped unit direction.
+    ux: f32,
+    uy: f32,
+    /// Position tolerance and its square.
+    tol: f32,
+    tol2: f32,
+    /// Cosine of the direction tolerance.
+    min_cos: f32,
+    /// The band's local similarities (A's row), B minutiae (`ypts`) and B indices (`by_y`).
+    ss: &'a [f32],
+    ps: &'a [[f32; 4]],
+    js: &'a [u16],
+}
+
+/// The pairing candidates of an alignment (A's `pa` onto B's `pb`, turned by `rot`) into
+/// `scratch.cand` as [`rank_key`]s (weight, A index, B index): for each A minutia, `band`
+/// pushes the B minutiae of its y band that agree in position (a tolerance growing with the
+/// distance from `pa`) and direction, with a similarity, weighted by similarity less for
+/// distance: `s · (1 − 0.8 · d / tol)`.
+#[inline(always)]
+fn collect_candidates(
     a: &Prepared,
     b: &Prepared,
     scratch: &mut Scratch,
     pa: [f32; 3],
     pb: [f32; 3],
     rot: f32,
-) -> (f32, usize) {
+    mut band: impl FnMut(&mut Vec<u64>, &Band<'_>),
+) {
     let min_cos = ANGLE_TOL.cos();
     let nbp = b.ypts.len();
     let (rs, rc) = rot.sin_cos();
@@ -1377,23 +1400,66 @@ fn pair_minutiae(
         else {
             continue;
         };
-        // Every candidate's key is written and the count advanced only past those that pass:
-        // no branch on the tests (the slots past the count are cut off below).
-        let base = cand.len();
-        cand.resize(base + ss.len(), 0);
-        let mut kept = base;
-        for ((&s, p), &j) in ss.iter().zip(ps).zip(js) {
-            let (ex, ey) = (x - p[0], y - p[1]);
-            let d2 = ex * ex + ey * ey;
-            let ok = (s > 0.0) & (d2 <= tol2) & (ux * p[2] + uy * p[3] >= min_cos);
-            let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
-            if let Some(slot) = cand.get_mut(kept) {
-                *slot = rank_key(w, i as u16, j);
-            }
-            kept += usize::from(ok);
-        }
-        cand.truncate(kept);
+        band(
+            cand,
+            &Band {
+                i: i as u16,
+                x,
+                y,
+                ux,
+                uy,
+                tol,
+                tol2,
+                min_cos,
+                ss,
+                ps,
+                js,
+            },
+        );
     }
+}
+
+/// Pairs the minutiae under an alignment (A's `pa` onto B's `pb`, turned by `rot`): pairs that
+/// agree in position (a tolerance growing with the distance from `pa`) and direction,
+/// one-to-one, greedy by weight (local similarity, less for distance). Returns the summed
+/// weight and the count; the pairs, in pairing order, are left in `scratch.rec`.
+#[inline]
+fn pair_minutiae(
+    a: &Prepared,
+    b: &Prepared,
+    scratch: &mut Scratch,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rot: f32,
+) -> (f32, usize) {
+    // With AVX-512 where the CPU has it (see `matcher_avx512.rs`), else the portable band.
+    #[cfg(target_arch = "x86_64")]
+    let done = !scratch.portable && avx512::pair_candidates(a, b, scratch, pa, pb, rot);
+    #[cfg(not(target_arch = "x86_64"))]
+    let done = false;
+    if !done {
+        collect_candidates(a, b, scratch, pa, pb, rot, |cand, band| {
+            // Every candidate's key is written and the count advanced only past those that
+            // pass: no branch on the tests (the slots past the count are cut off below).
+            let base = cand.len();
+            cand.resize(base + band.ss.len(), 0);
+            let mut kept = base;
+            for ((&s, p), &j) in band.ss.iter().zip(band.ps).zip(band.js) {
+                let (ex, ey) = (band.x - p[0], band.y - p[1]);
+                let d2 = ex * ex + ey * ey;
+                let ok = (s > 0.0)
+                    & (d2 <= band.tol2)
+                    & (band.ux * p[2] + band.uy * p[3] >= band.min_cos);
+                let w = s * (1.0 - 0.8 * d2.sqrt() / band.tol);
+                if let Some(slot) = cand.get_mut(kept) {
+                    *slot = rank_key(w, band.i, j);
+                }
+                kept += usize::from(ok);
+            }
+            cand.truncate(kept);
+        });
+    }
+    let cand = &mut scratch.cand;
     cand.sort_unstable();
     scratch.used_a.fill(false);
     scratch.used_b.fill(false);
@@ -1618,11 +1684,11 @@ mod tests {
         }
     }
 
-    /// The AVX-512 local stage (where the CPU has it) gives the portable one's bits: the same
-    /// scores, similarity rows, best local similarity and alignment seeds, on real prints (two
-    /// FVC sets, genuine and impostor pairs) and on random templates with partial cylinders.
+    /// The AVX-512 local stage and pairing (where the CPU has them) give the portable ones'
+    /// bits: the same scores, similarity rows, best local similarity and alignment seeds, on
+    /// real prints (two FVC sets, genuine and impostor pairs) and on random templates.
     #[test]
-    fn vector_local_stage_is_bit_identical_to_the_portable_one() {
+    fn vector_kernels_are_bit_identical_to_the_portable_ones() {
         #[cfg(target_arch = "x86_64")]
         let vector = avx512::available();
         #[cfg(not(target_arch = "x86_64"))]
