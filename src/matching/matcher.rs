@@ -1439,24 +1439,17 @@ fn pair_minutiae(
     let done = false;
     if !done {
         collect_candidates(a, b, scratch, pa, pb, rot, |cand, band| {
-            // Every candidate's key is written and the count advanced only past those that
-            // pass: no branch on the tests (the slots past the count are cut off below).
-            let base = cand.len();
-            cand.resize(base + band.ss.len(), 0);
-            let mut kept = base;
             for ((&s, p), &j) in band.ss.iter().zip(band.ps).zip(band.js) {
                 let (ex, ey) = (band.x - p[0], band.y - p[1]);
                 let d2 = ex * ex + ey * ey;
                 let ok = (s > 0.0)
                     & (d2 <= band.tol2)
                     & (band.ux * p[2] + band.uy * p[3] >= band.min_cos);
-                let w = s * (1.0 - 0.8 * d2.sqrt() / band.tol);
-                if let Some(slot) = cand.get_mut(kept) {
-                    *slot = rank_key(w, band.i, j);
+                if ok {
+                    let w = s * (1.0 - 0.8 * d2.sqrt() / band.tol);
+                    cand.push(rank_key(w, band.i, j));
                 }
-                kept += usize::from(ok);
             }
-            cand.truncate(kept);
         });
     }
     let cand = &mut scratch.cand;
