@@ -32,6 +32,8 @@
 //! A's images cropped by (DX, DY); a minutia of A counts as found again when one of B's,
 //! moved back by the crop, lies within 3 px and 15°; prints the mean share per image.
 //! `LAB_BENCH=1` loops over the pairs of `cargo bench --bench matching` instead.
+//! `LAB_PORTABLE=1` (`run`, `teval`) uses the portable kernels even on an AVX-512 CPU (the
+//! dumps must not change); `teval` with `LAB_DUMP` dumps every ordered pair within each set.
 //! `LAB_CACHE` (default `/tmp/huella-lab-templates.bin`) is the cache file, `LAB_REPS` the
 //! number of passes over all pairs (default 1).
 
@@ -122,8 +124,8 @@ fn read_cache() -> Result<Vec<Template>, Box<dyn std::error::Error>> {
     Ok(out)
 }
 
-/// Scratch for the lab's loops: `LAB_PORTABLE=1` forces the portable local stage (to check that
-/// it and the AVX-512 one give the same dump).
+/// Scratch for the lab's loops: `LAB_PORTABLE=1` forces the portable local stage and pairing
+/// (to check that they and the AVX-512 ones give the same dump).
 fn lab_scratch() -> Scratch {
     if std::env::var_os("LAB_PORTABLE").is_some() {
         Scratch::portable()

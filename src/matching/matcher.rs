@@ -823,13 +823,14 @@ pub struct Scratch {
     rec: Vec<(u16, u16, f32)>,
     /// The minutia pairs of the best kept alignment.
     best_pairs: Vec<(u16, u16, f32)>,
-    /// Use the portable local stage even where the AVX-512 one is available.
+    /// Use the portable kernels even where the AVX-512 ones are available.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     portable: bool,
 }
 
 impl Scratch {
-    /// Scratch whose comparisons always use the portable (scalar) local stage, even on a CPU
-    /// with AVX-512: the same scores, for checking that the two kernels agree.
+    /// Scratch whose comparisons always use the portable (scalar) local stage and pairing,
+    /// even on a CPU with AVX-512: the same scores, for checking that the kernels agree.
     pub fn portable() -> Self {
         Self {
             portable: true,
