@@ -32,6 +32,8 @@
 //! A's images cropped by (DX, DY); a minutia of A counts as found again when one of B's,
 //! moved back by the crop, lies within 3 px and 15°; prints the mean share per image.
 //! `LAB_BENCH=1` loops over the pairs of `cargo bench --bench matching` instead.
+//! `LAB_PORTABLE=1` (`run`, `teval`) uses the portable kernels even on an AVX-512 CPU (the
+//! dumps must not change); `teval` with `LAB_DUMP` dumps every ordered pair within each set.
 //! `LAB_CACHE` (default `/tmp/huella-lab-templates.bin`) is the cache file, `LAB_REPS` the
 //! number of passes over all pairs (default 1).
 
@@ -122,13 +124,23 @@ fn read_cache() -> Result<Vec<Template>, Box<dyn std::error::Error>> {
     Ok(out)
 }
 
+/// Scratch for the lab's loops: `LAB_PORTABLE=1` forces the portable local stage and pairing
+/// (to check that they and the AVX-512 ones give the same dump).
+fn lab_scratch() -> Scratch {
+    if std::env::var_os("LAB_PORTABLE").is_some() {
+        Scratch::portable()
+    } else {
+        Scratch::default()
+    }
+}
+
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let reps: usize = std::env::var("LAB_REPS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1);
     let prepared: Vec<_> = read_cache()?.iter().map(prepare).collect();
-    let mut scratch = Scratch::default();
+    let mut scratch = lab_scratch();
     let mut scores = Vec::new();
     let t0 = Instant::now();
     // LAB_BENCH=1: the pairs of `cargo bench --bench matching` (every third template against
@@ -238,10 +250,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Some("teval") => {
             // FVC figures of every set in a `tcache` file, matcher only, and their means.
+            // LAB_DUMP=FILE also writes every ordered pair's score within each set (f32 bits).
             let cache = read_tcache(&std::env::args().nth(2).ok_or("teval CACHE")?)?;
             let mut sums = std::collections::BTreeMap::<String, (f64, f64, f64, usize)>::new();
+            let mut dump = match std::env::var_os("LAB_DUMP") {
+                Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path)?)),
+                None => None,
+            };
+            let mut scratch = lab_scratch();
             for (dir, templates) in cache {
                 let prepared: Vec<_> = templates.iter().map(|t| t.as_ref().map(prepare)).collect();
+                if let Some(f) = dump.as_mut() {
+                    for a in prepared.iter().flatten() {
+                        for b in prepared.iter().flatten() {
+                            writeln!(f, "{:08x}", compare_with(a, b, &mut scratch).to_bits())?;
+                        }
+                    }
+                }
                 let samples = list_samples(std::path::Path::new(&dir))?;
                 let r = huella::matching::eval::report(&samples, &prepared, 0.0, 2);
                 let set = set_key(&dir);
@@ -413,7 +438,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     if let Some(jb) = hit {
                         used[jb] = true;
                         n += 1;
-                        if huella::matching::matcher::local_similarity(&a.cylinders[ia], &b.cylinders[jb]) > 0.2 { ns += 1; }
+                        if huella::matching::matcher::local_similarity(&a.cylinders.at(ia), &b.cylinders.at(jb)) > 0.2 { ns += 1; }
                     }
                 }
                 (n, ns)

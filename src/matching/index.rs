@@ -48,14 +48,14 @@ fn pool(c: &Cylinder) -> u64 {
 pub fn key_with(p: &Prepared, n: usize) -> Key {
     let mut order: Vec<usize> = (0..p.cylinders.len()).collect();
     let weight = |i: usize| {
-        let bits: u32 = p.cylinders[i].bits.iter().map(|w| w.count_ones()).sum();
+        let bits: u32 = p.cylinders.at(i).bits.iter().map(|w| w.count_ones()).sum();
         p.reliability.get(i).copied().unwrap_or(0.0) + 0.02 * bits as f32
     };
     order.sort_by(|&a, &b| weight(b).total_cmp(&weight(a)));
     order.truncate(n);
     let mut key = Key::default();
     for i in order {
-        let w = pool(&p.cylinders[i]);
+        let w = pool(&p.cylinders.at(i));
         if w == 0 {
             continue;
         }

@@ -103,6 +103,115 @@ pub struct Cylinder {
 
 const _: () = assert!(NS * NS == 64 && WORDS == ND, "one word per direction layer");
 
+/// Words stored per cylinder: the direction layers, then the valid cells.
+const PLANES: usize = WORDS + 1;
+
+/// The cylinders of a template as a structure of arrays: plane `k < WORDS` holds direction
+/// layer `k` of every cylinder, plane `WORDS` their valid cells, each plane one contiguous run
+/// in cylinder order (the AVX-512 local stage loads eight cylinders' words at once). The same
+/// 56 bytes per cylinder as an array of [`Cylinder`]s.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cylinders {
+    /// `PLANES * len` words, plane-major.
+    words: Vec<u64>,
+}
+
+impl Cylinders {
+    /// Number of cylinders.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.words.len() / PLANES
+    }
+
+    /// Whether there are no cylinders.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Cylinder `i`, if there is one.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<Cylinder> {
+        self.planes().get(i)
+    }
+
+    /// Cylinder `i`; panics when out of range.
+    #[inline]
+    pub fn at(&self, i: usize) -> Cylinder {
+        self.get(i).expect("cylinder index in range")
+    }
+
+    /// The cylinders in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Cylinder> + '_ {
+        let planes = self.planes();
+        (0..planes.n).map(move |i| {
+            planes.get(i).unwrap_or(Cylinder {
+                bits: [0; WORDS],
+                valid: 0,
+            })
+        })
+    }
+
+    /// The planes, each exactly `len` words long.
+    #[inline(always)]
+    fn planes(&self) -> Planes<'_> {
+        // Splitting gives planes whose length the compiler knows to be `n`, so indexing below
+        // `n` needs no more checks.
+        let n = self.len();
+        let mut rest = self.words.as_slice();
+        let mut p: [&[u64]; PLANES] = [&[]; PLANES];
+        for slot in &mut p {
+            let (head, tail) = rest.split_at(n);
+            *slot = head;
+            rest = tail;
+        }
+        Planes { n, p }
+    }
+
+    /// Releases spare capacity.
+    fn shrink_to_fit(&mut self) {
+        self.words.shrink_to_fit();
+    }
+}
+
+impl FromIterator<Cylinder> for Cylinders {
+    fn from_iter<I: IntoIterator<Item = Cylinder>>(iter: I) -> Self {
+        let all: Vec<Cylinder> = iter.into_iter().collect();
+        let len = all.len();
+        let mut words = Vec::with_capacity(PLANES * len);
+        for k in 0..WORDS {
+            words.extend(all.iter().map(|c| c.bits[k]));
+        }
+        words.extend(all.iter().map(|c| c.valid));
+        Self { words }
+    }
+}
+
+/// Borrowed planes of [`Cylinders`] (each plane `n` words long).
+#[derive(Clone, Copy)]
+struct Planes<'a> {
+    n: usize,
+    p: [&'a [u64]; PLANES],
+}
+
+impl Planes<'_> {
+    /// Cylinder `i`, if there is one.
+    #[inline(always)]
+    fn get(&self, i: usize) -> Option<Cylinder> {
+        if i >= self.n {
+            return None;
+        }
+        let mut bits = [0u64; WORDS];
+        for (w, plane) in bits.iter_mut().zip(&self.p) {
+            *w = *plane.get(i)?;
+        }
+        Some(Cylinder {
+            bits,
+            valid: *self.p[WORDS].get(i)?,
+        })
+    }
+}
+
 /// Popcount of several words. With the `popcnt` instruction available (e.g. `-C
 /// target-cpu=x86-64-v2`, see `.cargo/config.toml`) this is one instruction per word;
 /// otherwise a SWAR count with one horizontal sum.
@@ -142,7 +251,7 @@ pub struct Prepared {
     /// Unit direction vectors (cos, sin), parallel to `points`.
     pub dirs: Vec<[f32; 2]>,
     /// Cylinders, parallel to `points`.
-    pub cylinders: Vec<Cylinder>,
+    pub cylinders: Cylinders,
     /// Set bits of each cylinder, parallel to `points`.
     pub counts: Vec<u16>,
     /// Indices of the full cylinders (valid wherever the circle is, see [`in_circle_mask`]),
@@ -382,6 +491,7 @@ pub fn prepare(t: &Template) -> Prepared {
             }
         }
     }
+    let mut cylinders: Vec<Cylinder> = Vec::with_capacity(pts.len());
     for (mi, m) in pts.iter().enumerate() {
         let (s, c) = m[2].sin_cos();
         // Neighbours within reach, with per-direction-cell weights.
@@ -451,14 +561,15 @@ pub fn prepare(t: &Template) -> Prepared {
         out.dirs.push([c, s]);
         out.counts
             .push(cyl.bits.iter().map(|w| w.count_ones()).sum::<u32>() as u16);
-        out.cylinders.push(cyl);
+        cylinders.push(cyl);
         let stored = order.get(mi).and_then(|&i| t.minutiae.get(i));
         out.reliability
             .push(stored.map_or(0.0, |sm| f32::from(sm.reliability) / 100.0));
         out.angle8.push(stored.map_or(0, |sm| sm.angle));
     }
+    out.cylinders = cylinders.iter().copied().collect();
     let full = in_circle_mask();
-    for (j, (c, &t)) in out.cylinders.iter().zip(&out.angle8).enumerate() {
+    for (j, (c, &t)) in cylinders.iter().zip(&out.angle8).enumerate() {
         if c.valid == full {
             out.full_idx.push(j as u16);
             out.full_angle8.push(t);
@@ -725,6 +836,20 @@ pub struct Scratch {
     best_pairs: Vec<(u16, u16, f32)>,
     /// The warp's residuals: A's position, the displacement onto B's paired minutia, weight.
     residuals: Vec<[f32; 5]>,
+    /// Use the portable kernels even where the AVX-512 ones are available.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    portable: bool,
+}
+
+impl Scratch {
+    /// Scratch whose comparisons always use the portable (scalar) local stage and pairing,
+    /// even on a CPU with AVX-512: the same scores, for checking that the kernels agree.
+    pub fn portable() -> Self {
+        Self {
+            portable: true,
+            ..Self::default()
+        }
+    }
 }
 
 /// Similarity score of two prepared templates in `[0, 1]`.
@@ -779,8 +904,23 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
 
 /// Local similarities of all direction-compatible cylinder pairs into `scratch.sim`, and the
 /// pairs that may become alignment seeds into `scratch.pairs`; returns the best similarity.
+/// With the AVX-512 kernel where the CPU has it (see `matcher_avx512.rs`), else the portable
+/// one; both give the same bits.
 #[inline(never)]
 fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    if !scratch.portable
+        && avx512::available()
+        && let Some(top) = avx512::local_stage(a, b, scratch)
+    {
+        return top;
+    }
+    local_stage_portable(a, b, scratch)
+}
+
+/// [`local_stage`] without vector instructions (popcounts per word).
+fn local_stage_portable(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
+    let bp = b.cylinders.planes();
     let nb = b.cylinders.len();
     let na = a.cylinders.len();
     let pairs = &mut scratch.pairs;
@@ -798,6 +938,7 @@ fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
         .zip(scratch.sim.chunks_exact_mut(nb))
         .enumerate()
     {
+        let ca = &ca;
         let count_a = u32::from(count_a);
         let a_full = ca.valid == full;
         // B's full cylinders, then the others: each kind of pair has its own exact count
@@ -811,16 +952,16 @@ fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                     continue;
                 };
                 match (a_full, b_full) {
-                    (true, true) => visit(b, js, row, pairs, &mut seeds, i, |cb, count_b| {
+                    (true, true) => visit(b, &bp, js, row, pairs, &mut seeds, i, |cb, count_b| {
                         similarity_full_both(ca, cb, count_a, count_b, sq)
                     }),
-                    (true, false) => visit(b, js, row, pairs, &mut seeds, i, |cb, count_b| {
+                    (true, false) => visit(b, &bp, js, row, pairs, &mut seeds, i, |cb, count_b| {
                         similarity_full_a(ca, cb, count_b, sq)
                     }),
-                    (false, true) => visit(b, js, row, pairs, &mut seeds, i, |cb, _| {
+                    (false, true) => visit(b, &bp, js, row, pairs, &mut seeds, i, |cb, _| {
                         similarity_full_b(ca, cb, count_a, sq)
                     }),
-                    (false, false) => visit(b, js, row, pairs, &mut seeds, i, |cb, _| {
+                    (false, false) => visit(b, &bp, js, row, pairs, &mut seeds, i, |cb, _| {
                         local_similarity_with(ca, cb, sq)
                     }),
                 }
@@ -833,8 +974,10 @@ fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
 /// The local similarities of A's cylinder `i` with B's cylinders `js` (by `kernel`, given B's
 /// cylinder and its set-bit count): into `row` (by B's y rank) and offered as seeds.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn visit(
     b: &Prepared,
+    bp: &Planes<'_>,
     js: &[u16],
     row: &mut [f32],
     pairs: &mut Vec<u64>,
@@ -844,12 +987,11 @@ fn visit(
 ) {
     for &j in js {
         let ju = usize::from(j);
-        let (Some(cb), Some(&r), Some(&count_b)) =
-            (b.cylinders.get(ju), b.y_rank.get(ju), b.counts.get(ju))
+        let (Some(cb), Some(&r), Some(&count_b)) = (bp.get(ju), b.y_rank.get(ju), b.counts.get(ju))
         else {
             continue;
         };
-        let s = kernel(cb, u32::from(count_b));
+        let s = kernel(&cb, u32::from(count_b));
         if s <= MIN_LOCAL {
             continue;
         }
@@ -869,6 +1011,34 @@ struct SeedGate {
 }
 
 impl SeedGate {
+    /// A gate that knows the best similarity `top` of all the pairs to be offered.
+    #[cfg(target_arch = "x86_64")]
+    fn knowing_top(top: f32) -> Self {
+        Self {
+            top,
+            floor: 0.0,
+            gate: SEED_RATIO * top,
+        }
+    }
+
+    /// Cuts `kept` (candidates at or above the gate, at least `SEED_BUFFER` of them) to its
+    /// best `SEED_POOL` as [`SeedGate::offer`] does, raising the gate; returns how many are
+    /// left (at the start of `kept`). For a gate made by [`SeedGate::knowing_top`].
+    #[cfg(target_arch = "x86_64")]
+    #[inline(never)]
+    fn cut(&mut self, kept: &mut [u64]) -> usize {
+        if kept.len() <= SEED_POOL {
+            return kept.len();
+        }
+        kept.select_nth_unstable(SEED_POOL - 1);
+        self.floor = kept[..SEED_POOL]
+            .iter()
+            .max()
+            .map_or(0.0, |&k| key_value(k));
+        self.gate = self.floor.max(SEED_RATIO * self.top);
+        SEED_POOL
+    }
+
     #[inline(always)]
     fn offer(&mut self, pairs: &mut Vec<u64>, s: f32, i: usize, j: u16) {
         if s < self.gate {
@@ -1187,19 +1357,43 @@ fn overlap_b(a: &Prepared, b: &Prepared, pa: [f32; 3], pb: [f32; 3], rs: f32, rc
     (nb_ov as f32).max(MIN_OVERLAP)
 }
 
-/// Pairs the minutiae under an alignment (A's `pa` onto B's `pb`, turned by `rot`): pairs that
-/// agree in position (a tolerance growing with the distance from `pa`) and direction,
-/// one-to-one, greedy by weight (local similarity, less for distance). Returns the summed
-/// weight and the count; the pairs, in pairing order, are left in `scratch.rec`.
-#[inline]
-fn pair_minutiae(
+/// An A minutia mapped into B and the B minutiae in its y band (see [`collect_candidates`]).
+struct Band<'a> {
+    /// A's index.
+    i: u16,
+    /// Mapped position.
+    x: f32,
+    y: f32,
+    /// Mapped unit direction.
+    ux: f32,
+    uy: f32,
+    /// Position tolerance and its square.
+    tol: f32,
+    tol2: f32,
+    /// Cosine of the direction tolerance.
+    min_cos: f32,
+    /// The band's local similarities (A's row), B minutiae (`ypts`) and B indices (`by_y`).
+    ss: &'a [f32],
+    ps: &'a [[f32; 4]],
+    js: &'a [u16],
+}
+
+/// The pairing candidates of an alignment (A's `pa` onto B's `pb`, turned by `rot`) into
+/// `scratch.cand` as [`rank_key`]s (weight, A index, B index): for each A minutia, `band`
+/// pushes the B minutiae of its y band that agree in position (a tolerance growing with the
+/// distance from `pa`) and direction, with a similarity, weighted by similarity less for
+/// distance: `s · (1 − 0.8 · d / tol)`.
+#[inline(always)]
+fn collect_candidates(
     a: &Prepared,
     b: &Prepared,
     scratch: &mut Scratch,
     pa: [f32; 3],
     pb: [f32; 3],
     rot: f32,
-) -> (f32, usize) {
+    mut band: impl FnMut(&mut Vec<u64>, &Band<'_>),
+) {
+    let min_cos = ANGLE_TOL.cos();
     let nbp = b.ypts.len();
     let (rs, rc) = rot.sin_cos();
     let to_b = seed_map(pa, pb, rs, rc);
@@ -1223,44 +1417,75 @@ fn pair_minutiae(
         }
         let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
         let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
+        let tol2 = tol * tol;
         let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
-        push_candidates(b, row, cand, i, (x, y), tol, (ux, uy));
+        // B minutiae within `tol` of the mapped position, found through the y order (the
+        // similarity row is in the same order). Candidates within the y band are tested
+        // without data-dependent branches (about half of them are direction-incompatible,
+        // which a branch would mispredict).
+        let lo = b.y_from(y - tol);
+        let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
+        let (Some(ss), Some(ps), Some(js)) =
+            (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
+        else {
+            continue;
+        };
+        band(
+            cand,
+            &Band {
+                i: i as u16,
+                x,
+                y,
+                ux,
+                uy,
+                tol,
+                tol2,
+                min_cos,
+                ss,
+                ps,
+                js,
+            },
+        );
+    }
+}
+
+/// Pairs the minutiae under an alignment (A's `pa` onto B's `pb`, turned by `rot`): pairs that
+/// agree in position (a tolerance growing with the distance from `pa`) and direction,
+/// one-to-one, greedy by weight (local similarity, less for distance). Returns the summed
+/// weight and the count; the pairs, in pairing order, are left in `scratch.rec`.
+#[inline]
+fn pair_minutiae(
+    a: &Prepared,
+    b: &Prepared,
+    scratch: &mut Scratch,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rot: f32,
+) -> (f32, usize) {
+    // With AVX-512 where the CPU has it (see `matcher_avx512.rs`), else the portable band.
+    #[cfg(target_arch = "x86_64")]
+    let done = !scratch.portable && avx512::pair_candidates(a, b, scratch, pa, pb, rot);
+    #[cfg(not(target_arch = "x86_64"))]
+    let done = false;
+    if !done {
+        collect_candidates(a, b, scratch, pa, pb, rot, push_band);
     }
     take_greedy(scratch)
 }
 
-/// The candidate pairs of A's minutia `i`, mapped to `(x, y)` with direction `(ux, uy)`: B's
-/// minutiae within `tol` and `ANGLE_TOL` with a local similarity (from `row`, A's row of
-/// `scratch.sim`), weighted by it, less for distance, as [`rank_key`]s into `cand`.
+/// The portable band: pushes the B minutiae of `band` that agree in position and direction
+/// with a similarity into `cand`, weighted `s · (1 − 0.8 · d / tol)` (the tests without
+/// data-dependent branches: about half the candidates are direction-incompatible, which a
+/// branch would mispredict).
 #[inline(always)]
-fn push_candidates(
-    b: &Prepared,
-    row: &[f32],
-    cand: &mut Vec<u64>,
-    i: usize,
-    (x, y): (f32, f32),
-    tol: f32,
-    (ux, uy): (f32, f32),
-) {
-    let min_cos = ANGLE_TOL.cos();
-    let tol2 = tol * tol;
-    // B minutiae within `tol` of the mapped position, found through the y order (the
-    // similarity row is in the same order). Candidates within the y band are tested
-    // without data-dependent branches (about half of them are direction-incompatible,
-    // which a branch would mispredict).
-    let lo = b.y_from(y - tol);
-    let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
-    let (Some(ss), Some(ps), Some(js)) = (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
-    else {
-        return;
-    };
-    for ((&s, p), &j) in ss.iter().zip(ps).zip(js) {
-        let (ex, ey) = (x - p[0], y - p[1]);
+fn push_band(cand: &mut Vec<u64>, band: &Band<'_>) {
+    for ((&s, p), &j) in band.ss.iter().zip(band.ps).zip(band.js) {
+        let (ex, ey) = (band.x - p[0], band.y - p[1]);
         let d2 = ex * ex + ey * ey;
-        let ok = (s > 0.0) & (d2 <= tol2) & (ux * p[2] + uy * p[3] >= min_cos);
+        let ok = (s > 0.0) & (d2 <= band.tol2) & (band.ux * p[2] + band.uy * p[3] >= band.min_cos);
         if ok {
-            let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
-            cand.push(rank_key(w, i as u16, j));
+            let w = s * (1.0 - 0.8 * d2.sqrt() / band.tol);
+            cand.push(rank_key(w, band.i, j));
         }
     }
 }
@@ -1378,8 +1603,28 @@ fn warp(
                 sw += g;
             }
             let den = sw + WARP_SHRINK;
-            let at = (x + sx / den, y + sy / den);
-            push_candidates(b, row, &mut scratch.cand, i, at, tol, (ux, uy));
+            let (x, y) = (x + sx / den, y + sy / den);
+            let lo = b.y_from(y - tol);
+            let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
+            let (Some(ss), Some(ps), Some(js)) =
+                (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
+            else {
+                continue;
+            };
+            let band = Band {
+                i: i as u16,
+                x,
+                y,
+                ux,
+                uy,
+                tol,
+                tol2: tol * tol,
+                min_cos,
+                ss,
+                ps,
+                js,
+            };
+            push_band(&mut scratch.cand, &band);
         }
         let (m, count) = take_greedy(scratch);
         best = best.max((m * m / overlap).min(1.0) * factor);
@@ -1390,6 +1635,10 @@ fn warp(
     }
     best
 }
+
+#[cfg(target_arch = "x86_64")]
+#[path = "matcher_avx512.rs"]
+mod avx512;
 
 #[cfg(test)]
 #[path = "matcher_reference.rs"]
@@ -1624,6 +1873,62 @@ mod tests {
                 assert_eq!(fast.to_bits(), reference::compare(a, b).to_bits());
             }
         }
+    }
+
+    /// The AVX-512 local stage and pairing (where the CPU has them) give the portable ones'
+    /// bits: the same scores, similarity rows, best local similarity and alignment seeds, on
+    /// real prints (two FVC sets, genuine and impostor pairs) and on random templates.
+    #[test]
+    fn vector_kernels_are_bit_identical_to_the_portable_ones() {
+        #[cfg(target_arch = "x86_64")]
+        let vector = avx512::available();
+        #[cfg(not(target_arch = "x86_64"))]
+        let vector = false;
+        if !vector {
+            eprintln!("no AVX-512 on this CPU: only the portable local stage runs");
+        }
+        let mut prints: Vec<Prepared> = Vec::new();
+        for (set, names) in [
+            (
+                "FVC2002_DB3_B",
+                ["101_1", "101_2", "105_1", "105_2", "109_1", "110_4"],
+            ),
+            (
+                "FVC2004_DB1_B",
+                ["101_1", "101_3", "102_2", "103_1", "103_5", "107_7"],
+            ),
+        ] {
+            let dir = fvc_dir(set);
+            for n in names {
+                let bytes = std::fs::read(dir.join(format!("{n}.tif"))).expect("FVC image");
+                let t = super::super::extract(&bytes, 500).expect("usable").template;
+                prints.push(prepare(&t));
+            }
+        }
+        for seed in 0..6u64 {
+            prints.push(prepare(&random_template(seed, 12 + 9 * seed as usize)));
+        }
+        let (mut fast, mut portable) = (Scratch::default(), Scratch::portable());
+        let mut seeded = 0;
+        for a in &prints {
+            for b in &prints {
+                let (sf, sp) = (
+                    compare_with(a, b, &mut fast),
+                    compare_with(a, b, &mut portable),
+                );
+                assert_eq!(sf.to_bits(), sp.to_bits(), "{sf} vs {sp}");
+                assert_eq!(fast.sel, portable.sel);
+                seeded += usize::from(!fast.sel.is_empty());
+                let (tf, tp) = (
+                    local_stage(a, b, &mut fast),
+                    local_stage(a, b, &mut portable),
+                );
+                assert_eq!(tf.to_bits(), tp.to_bits());
+                let bits = |s: &Scratch| s.sim.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&fast), bits(&portable));
+            }
+        }
+        assert!(seeded > prints.len() * prints.len() / 2, "{seeded}");
     }
 
     #[test]

@@ -90,7 +90,7 @@ fn local_stage(a: &Prepared, b: &Prepared) -> (f32, Pairs, Vec<f32>) {
                 if da[0] * db[0] + da[1] * db[1] < min_cos {
                     continue;
                 }
-                let s = local_similarity(&a.cylinders[i], &b.cylinders[j]);
+                let s = local_similarity(&a.cylinders.at(i), &b.cylinders.at(j));
                 if s > MIN_LOCAL {
                     sim[i * nb + j] = s;
                     pairs.push((s, i as u16, j as u16));
