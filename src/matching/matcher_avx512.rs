@@ -35,6 +35,25 @@ use super::{
     MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, SEED_BUFFER, Scratch, SeedGate, direction_window,
 };
 
+/// `super::rank_key(v, i, j) = !bits(v) << 32 | i << 16 | j` of sixteen lanes (`ikey` holds
+/// `i << 16` in every lane, `js` the sixteen B indices), in two halves of eight.
+#[inline]
+#[target_feature(enable = "avx512f,avx512vl,avx512bw,avx512vpopcntdq")]
+fn rank_keys(v: __m512, ikey: __m512i, js: __m256i) -> (__m512i, __m512i) {
+    let neg = _mm512_xor_si512(_mm512_castps_si512(v), _mm512_set1_epi32(-1));
+    let key = |neg: __m256i, j: __m128i| {
+        let hi = _mm512_slli_epi64::<32>(_mm512_cvtepu32_epi64(neg));
+        _mm512_or_si512(_mm512_or_si512(hi, ikey), _mm512_cvtepu16_epi64(j))
+    };
+    (
+        key(_mm512_castsi512_si256(neg), _mm256_castsi256_si128(js)),
+        key(
+            _mm512_extracti64x4_epi64::<1>(neg),
+            _mm256_extracti128_si256::<1>(js),
+        ),
+    )
+}
+
 /// Whether this CPU runs the kernel (AVX-512 F, VL, BW and VPOPCNTDQ).
 #[inline]
 pub(super) fn available() -> bool {
@@ -181,17 +200,7 @@ fn seeds(b: &Prepared, scratch: &mut Scratch, top: f32) {
                 // SAFETY: `r < nb` = `by_y`'s length (`b.by_y.len()`), lanes past it masked
                 // off as above.
                 let js = unsafe { _mm256_maskz_loadu_epi16(live, b.by_y.as_ptr().add(r).cast()) };
-                // rank_key(s, i, j) = !bits(s) << 32 | i << 16 | j, in two halves of eight.
-                let neg = _mm512_xor_si512(_mm512_castps_si512(s), _mm512_set1_epi32(-1));
-                let key = |neg: __m256i, j: __m128i| {
-                    let hi = _mm512_slli_epi64::<32>(_mm512_cvtepu32_epi64(neg));
-                    _mm512_or_si512(_mm512_or_si512(hi, ikey), _mm512_cvtepu16_epi64(j))
-                };
-                let low = key(_mm512_castsi512_si256(neg), _mm256_castsi256_si128(js));
-                let high = key(
-                    _mm512_extracti64x4_epi64::<1>(neg),
-                    _mm256_extracti128_si256::<1>(js),
-                );
+                let (low, high) = rank_keys(s, ikey, js);
                 let (ml, mh) = (m as u8, (m >> 8) as u8);
                 let nl = ml.count_ones() as usize;
                 // SAFETY: `len < SEED_BUFFER` and `nl ≤ 8`, so both eight-word stores end
@@ -313,16 +322,7 @@ fn pair_candidates_avx512(
             if ok != 0 {
                 let fall = _mm512_div_ps(_mm512_mul_ps(shrink, _mm512_sqrt_ps(d2)), tol);
                 let w = _mm512_mul_ps(s, _mm512_sub_ps(one, fall));
-                let neg = _mm512_xor_si512(_mm512_castps_si512(w), _mm512_set1_epi32(-1));
-                let key = |neg: __m256i, j: __m128i| {
-                    let hi = _mm512_slli_epi64::<32>(_mm512_cvtepu32_epi64(neg));
-                    _mm512_or_si512(_mm512_or_si512(hi, ikey), _mm512_cvtepu16_epi64(j))
-                };
-                let low = key(_mm512_castsi512_si256(neg), _mm256_castsi256_si128(js));
-                let high = key(
-                    _mm512_extracti64x4_epi64::<1>(neg),
-                    _mm256_extracti128_si256::<1>(js),
-                );
+                let (low, high) = rank_keys(w, ikey, js);
                 let (ml, mh) = (ok as u8, (ok >> 8) as u8);
                 let nl = ml.count_ones() as usize;
                 let count = nl + mh.count_ones() as usize;

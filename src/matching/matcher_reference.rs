@@ -183,14 +183,54 @@ fn score_at(
     rot: f32,
     sim: &[f32],
 ) -> Option<Scored> {
-    let min_cos = ANGLE_TOL.cos();
-    let nbp = b.points.len();
     let (rs, rc) = rot.sin_cos();
     let to_b = seed_map(pa, pb, rs, rc);
     let map = |p: &[f32; 3]| to_b(p[0], p[1]);
+    let (m, paired) = pair_all(a, b, sim, (pa, rs, rc), |_, ai| map(ai));
+    if paired.len() < 2 {
+        return None;
+    }
+    let inv = |p: &[f32; 3]| {
+        let (dx, dy) = (p[0] - pb[0], p[1] - pb[1]);
+        (pa[0] + dx * rc + dy * rs, pa[1] - dx * rs + dy * rc)
+    };
+    let na_ov = a
+        .points
+        .iter()
+        .filter(|p| {
+            let (x, y) = map(p);
+            b.area.contains(x, y)
+        })
+        .count();
+    let nb_ov = b
+        .points
+        .iter()
+        .filter(|p| {
+            let (x, y) = inv(p);
+            a.area.contains(x, y)
+        })
+        .count();
+    let na = (na_ov as f32).max(MIN_OVERLAP);
+    let nb = (nb_ov as f32).max(MIN_OVERLAP);
+    Some(((m * m / (na * nb)).min(1.0), pa, pb, rot, paired))
+}
+
+/// The minutia pairs of an alignment (A's `pa` turned by the angle whose sine and cosine are
+/// `rs`, `rc`; A's minutia `i` placed at `place(i, point)` in B): B's minutiae within the
+/// tolerance (growing with the distance from `pa`) and ANGLE_TOL with a local similarity,
+/// one-to-one, greedy by weight. The summed weight and the pairs in pairing order.
+fn pair_all(
+    a: &Prepared,
+    b: &Prepared,
+    sim: &[f32],
+    (pa, rs, rc): ([f32; 3], f32, f32),
+    place: impl Fn(usize, &[f32; 3]) -> (f32, f32),
+) -> (f32, Vec<(usize, usize, f32)>) {
+    let min_cos = ANGLE_TOL.cos();
+    let nbp = b.points.len();
     let mut cand: Vec<(f32, usize, usize)> = Vec::new();
     for (i, ai) in a.points.iter().enumerate() {
-        let (x, y) = map(ai);
+        let (x, y) = place(i, ai);
         let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
         let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
         let da = a.dirs[i];
@@ -223,32 +263,7 @@ fn score_at(
         m += w;
         paired.push((i, j, w));
     }
-    if paired.len() < 2 {
-        return None;
-    }
-    let inv = |p: &[f32; 3]| {
-        let (dx, dy) = (p[0] - pb[0], p[1] - pb[1]);
-        (pa[0] + dx * rc + dy * rs, pa[1] - dx * rs + dy * rc)
-    };
-    let na_ov = a
-        .points
-        .iter()
-        .filter(|p| {
-            let (x, y) = map(p);
-            b.area.contains(x, y)
-        })
-        .count();
-    let nb_ov = b
-        .points
-        .iter()
-        .filter(|p| {
-            let (x, y) = inv(p);
-            a.area.contains(x, y)
-        })
-        .count();
-    let na = (na_ov as f32).max(MIN_OVERLAP);
-    let nb = (nb_ov as f32).max(MIN_OVERLAP);
-    Some(((m * m / (na * nb)).min(1.0), pa, pb, rot, paired))
+    (m, paired)
 }
 
 /// The best alignment (the first of equals), and the best of the others when it reaches
@@ -286,8 +301,6 @@ fn pick(a: &Prepared, b: &Prepared, scores: &[Scored], sim: &[f32]) -> f32 {
 fn warp(a: &Prepared, b: &Prepared, s: &Scored, sim: &[f32]) -> f32 {
     let (_, pa, pb, rot, _) = s;
     let (pa, pb, rot) = (*pa, *pb, *rot);
-    let min_cos = ANGLE_TOL.cos();
-    let nbp = b.points.len();
     let (rs, rc) = rot.sin_cos();
     let to_b = seed_map(pa, pb, rs, rc);
     let factor = ridge_flow::factor(&a.flow, &b.flow, rot, seed_map(pa, pb, rs, rc));
@@ -316,8 +329,7 @@ fn warp(a: &Prepared, b: &Prepared, s: &Scored, sim: &[f32]) -> f32 {
                 [p[0], p[1], q[0] - x, q[1] - y, w]
             })
             .collect();
-        let mut cand: Vec<(f32, usize, usize)> = Vec::new();
-        for (i, ai) in a.points.iter().enumerate() {
+        let (m, paired) = pair_all(a, b, sim, (pa, rs, rc), |_, ai| {
             let (mut sx, mut sy, mut sw) = (0.0f32, 0.0f32, 0.0f32);
             for r in &residuals {
                 let (ex, ey) = (ai[0] - r[0], ai[1] - r[1]);
@@ -329,39 +341,8 @@ fn warp(a: &Prepared, b: &Prepared, s: &Scored, sim: &[f32]) -> f32 {
             }
             let (x0, y0) = to_b(ai[0], ai[1]);
             let den = sw + WARP_SHRINK;
-            let (x, y) = (x0 + sx / den, y0 + sy / den);
-            let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
-            let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
-            let da = a.dirs[i];
-            let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
-            let lo = b.y_from(y - tol);
-            let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
-            for k in lo..hi {
-                let j = usize::from(b.by_y[k]);
-                let s = sim[i * nbp + j];
-                let bj = &b.points[j];
-                let (ex, ey) = (x - bj[0], y - bj[1]);
-                let d2 = ex * ex + ey * ey;
-                let db = b.dirs[j];
-                if s > 0.0 && d2 <= tol * tol && ux * db[0] + uy * db[1] >= min_cos {
-                    cand.push((s * (1.0 - 0.8 * d2.sqrt() / tol), i, j));
-                }
-            }
-        }
-        cand.sort_by(by_value_then_index);
-        let mut used_a = vec![false; a.points.len()];
-        let mut used_b = vec![false; nbp];
-        let mut m = 0.0f32;
-        let mut paired = Vec::new();
-        for &(w, i, j) in &cand {
-            if used_a[i] || used_b[j] {
-                continue;
-            }
-            used_a[i] = true;
-            used_b[j] = true;
-            m += w;
-            paired.push((i, j, w));
-        }
+            (x0 + sx / den, y0 + sy / den)
+        });
         best = best.max((m * m / (na * nb)).min(1.0) * factor);
         if paired.len() < pairs.len() {
             break;
