@@ -910,7 +910,6 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
 fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     #[cfg(target_arch = "x86_64")]
     if !scratch.portable
-        && avx512::available()
         && let Some(top) = avx512::local_stage(a, b, scratch)
     {
         return top;
@@ -1129,13 +1128,10 @@ fn refit(
     let (first, pa0, pb0, rot0, factor0) = kept[0];
     let (qa, qb) = rigid_fit(a, b, &scratch.best_pairs);
     let rot = qb[2];
-    let turned = signed_diff(rot, rot0).abs() > REFIT_MAX_TURN;
-    let (m, count) = if turned {
-        (0.0, 0)
-    } else {
-        pair_minutiae(a, b, scratch, qa, qb, rot)
-    };
-    if turned || count < n0 {
+    let refitted = (signed_diff(rot, rot0).abs() <= REFIT_MAX_TURN)
+        .then(|| pair_minutiae(a, b, scratch, qa, qb, rot))
+        .filter(|&(_, count)| count >= n0);
+    let Some((m, count)) = refitted else {
         // The seed's alignment stays; its pairs are still in `best_pairs`.
         if n0 < WARP_MIN_PAIRS {
             return fused;
@@ -1146,7 +1142,7 @@ fn refit(
         });
         let (na, nb) = overlap(a, b, pa0, pb0, rs, rc);
         return fused.max(warp(a, b, scratch, (pa0, pb0, rot0), na * nb, f));
-    }
+    };
     let (rs, rc) = rot.sin_cos();
     let (na, nb) = overlap(a, b, qa, qb, rs, rc);
     let score = (m * m / (na * nb)).min(1.0);
@@ -1538,26 +1534,17 @@ fn warp(
     let to_b = seed_map(pa, pb, rs, rc);
     let inv_r2 = 1.0 / (WARP_RADIUS * WARP_RADIUS);
     let min_cos = ANGLE_TOL.cos();
-    let (b_top, b_bottom) = (
-        b.ypts.first().map_or(0.0, |p| p[1]),
-        b.ypts.last().map_or(0.0, |p| p[1]),
-    );
     let mut best = 0.0f32;
     for _ in 0..WARP_ROUNDS {
         let n0 = scratch.best_pairs.len();
         scratch.residuals.clear();
-        // The largest residual bounds how far the warp moves any minutia (a weighted mean of
-        // residuals, shrunk).
-        let mut moved = 0.0f32;
         for &(i, j, w) in &scratch.best_pairs {
             let (Some(p), Some(q)) = (a.points.get(usize::from(i)), b.points.get(usize::from(j)))
             else {
                 continue;
             };
             let (x, y) = to_b(p[0], p[1]);
-            let (dx, dy) = (q[0] - x, q[1] - y);
-            moved = moved.max((dx * dx + dy * dy).sqrt());
-            scratch.residuals.push([p[0], p[1], dx, dy, w]);
+            scratch.residuals.push([p[0], p[1], q[0] - x, q[1] - y, w]);
         }
         scratch.cand.clear();
         for (i, ((ai, da), row)) in a
@@ -1571,28 +1558,6 @@ fn warp(
             let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
             let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
             let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
-            // The field costs a pass over the residuals: skip the minutiae that no warp can
-            // pair (no direction-compatible B minutia with a local similarity within `tol`
-            // plus the largest move of the rigid position, and 1 px for rounding).
-            let far = tol + moved + 1.0;
-            if !(y + far + Y_BUCKET >= b_top && y - far <= b_bottom) {
-                continue;
-            }
-            let lo = b.y_from(y - far);
-            let hi = b.y_from(y + far + Y_BUCKET).max(lo);
-            let (Some(ss), Some(ps)) = (row.get(lo..hi), b.ypts.get(lo..hi)) else {
-                continue;
-            };
-            let mut reachable = false;
-            for (&s, p) in ss.iter().zip(ps) {
-                let (ex, ey) = (x - p[0], y - p[1]);
-                reachable |= (s > 0.0)
-                    & (ex * ex + ey * ey <= far * far)
-                    & (ux * p[2] + uy * p[3] >= min_cos);
-            }
-            if !reachable {
-                continue;
-            }
             let (mut sx, mut sy, mut sw) = (0.0f32, 0.0f32, 0.0f32);
             for r in &scratch.residuals {
                 let (ex, ey) = (ai[0] - r[0], ai[1] - r[1]);
