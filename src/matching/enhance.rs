@@ -6,6 +6,7 @@
 
 use std::f32::consts::PI;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use super::frequency::PeriodField;
 use super::orientation::OrientationField;
@@ -23,7 +24,12 @@ const ACROSS_REACH: f32 = 1.6;
 /// Gaussian smoothing along the ridges in pixels at 500 ppi (0.18 mm).
 const ALONG_SIGMA: f32 = 3.5;
 
+/// Number of quantised periods.
+const NPER: usize =
+    ((super::frequency::MAX_PERIOD - super::frequency::MIN_PERIOD) / PSTEP) as usize + 1;
+
 /// One 1-D oriented filter: pixel offsets and weights.
+#[derive(Clone)]
 struct Kernel {
     dx: Vec<isize>,
     dy: Vec<isize>,
@@ -40,7 +46,7 @@ struct Kernel {
 
 impl Kernel {
     /// Precomputes the taps' row-major offsets in an image `width` pixels wide (so that a run
-    /// of pixels reads each tap from one slice of the image) and their reach.
+    /// of pixels reads each tap from one slice of it) and their reach.
     fn for_width(mut self, width: usize) -> Self {
         let w = width as isize;
         let off: Vec<isize> = self
@@ -139,7 +145,7 @@ pub fn enhance(
 ) -> Gray {
     let (w, h) = (img.width, img.height);
     let wide = morph(&morph(mask, true), true);
-    let nper = ((super::frequency::MAX_PERIOD - super::frequency::MIN_PERIOD) / PSTEP) as usize + 1;
+    let nper = NPER;
     let bins = pixel_bins(orient, w, h, &wide);
     // A pixel's kernel slot, row by row: its orientation bin for the along pass; its bin and
     // its block's quantised period for the across pass; NONE outside the wide foreground.
@@ -165,7 +171,17 @@ pub fn enhance(
         &mut smooth,
         &|y, slots| row_slots(y, slots, 1, &|_| 0),
         &mut along,
-        &|b| along_kernel(b as f32 * PI / NBINS as f32, ALONG_SIGMA).for_width(w),
+        &|b, width| {
+            // Each kernel's taps are computed once per process (an `exp` and a `cos` a tap),
+            // then placed for this image's width.
+            static ALONG: [OnceLock<Kernel>; NBINS] = [const { OnceLock::new() }; NBINS];
+            let k = ALONG
+                .get(b)
+                .map(|k| k.get_or_init(|| along_kernel(b as f32 * PI / NBINS as f32, ALONG_SIGMA)));
+            k.cloned()
+                .unwrap_or_else(|| along_kernel(0.0, ALONG_SIGMA))
+                .for_width(width)
+        },
     );
     // The period slot of every block.
     let pslots: Vec<u32> = (0..wide.bh)
@@ -190,12 +206,18 @@ pub fn enhance(
             });
         },
         &mut across,
-        &|slot| {
-            across_kernel(
-                (slot / nper) as f32 * PI / NBINS as f32,
-                super::frequency::MIN_PERIOD + (slot % nper) as f32 * PSTEP,
-            )
-            .for_width(w)
+        &|slot, width| {
+            // As the along kernels: once per process, then placed.
+            static ACROSS: [OnceLock<Kernel>; NBINS * NPER] =
+                [const { OnceLock::new() }; NBINS * NPER];
+            let make = || {
+                across_kernel(
+                    (slot / nper) as f32 * PI / NBINS as f32,
+                    super::frequency::MIN_PERIOD + (slot % nper) as f32 * PSTEP,
+                )
+            };
+            let k = ACROSS.get(slot).map(|k| k.get_or_init(make));
+            k.cloned().unwrap_or_else(make).for_width(width)
         },
     );
     out
@@ -205,21 +227,23 @@ pub fn enhance(
 const NONE: u32 = u32::MAX;
 
 /// One 1-D filter pass: each pixel whose slot (`slots_of(y, row)` fills a row's) is not
-/// [`NONE`] gets the response on `src` of `kernels[slot]`, made by `make` when first needed.
+/// [`NONE`] gets the response on `src` of `kernels[slot]`, made by `make` (for the padded
+/// width, see [`Padded`]) when first needed.
 ///
 /// Why by runs: a row's neighbouring pixels mostly share one kernel (the orientation bin and
 /// the block's period change slowly), so a run of them is filtered tap by tap over a
 /// contiguous slice, which the compiler vectorises. Each pixel still sums its taps in the
-/// kernel's order starting from 0.0, as [`apply`] does, so the result is the pixel-by-pixel
-/// filter's to the bit. Pixels with a tap outside the image take [`apply`]'s clamped reads.
+/// kernel's order starting from 0.0, as [`apply`] does, and reads the values [`apply`]'s
+/// clamped reads give, so the result is the pixel-by-pixel filter's to the bit.
 fn filter_pass(
     src: &Gray,
     dst: &mut Gray,
     slots_of: &dyn Fn(usize, &mut [u32]),
     kernels: &mut [Option<Kernel>],
-    make: &dyn Fn(usize) -> Kernel,
+    make: &dyn Fn(usize, usize) -> Kernel,
 ) {
     let (w, h) = (src.width, src.height);
+    let padded = Padded::new(src, max_reach());
     let mut slots = vec![NONE; w];
     for y in 0..h {
         slots_of(y, &mut slots);
@@ -233,73 +257,110 @@ fn filter_pass(
             if s != NONE
                 && let Some(entry) = kernels.get_mut(s as usize)
             {
-                let k = &*entry.get_or_insert_with(|| make(s as usize));
-                filter_run(src, dst, y, x..end, k);
+                let k = &*entry.get_or_insert_with(|| make(s as usize, padded.width));
+                if !filter_run(&padded, dst, y, x..end, k) {
+                    for xi in x..end {
+                        let v = apply(src, xi, y, k);
+                        if let Some(p) = dst.data.get_mut(y * w + xi) {
+                            *p = v;
+                        }
+                    }
+                }
             }
             x = end;
         }
     }
 }
 
-/// Filters the pixels `xs` of row `y` with `k`: tap by tap over contiguous slices where all
-/// of a pixel's taps fall inside the image, by [`apply`]'s clamped reads elsewhere (both read
-/// the same values where both apply, so the split does not change a bit).
-fn filter_run(src: &Gray, dst: &mut Gray, y: usize, xs: Range<usize>, k: &Kernel) {
-    let (w, h) = (src.width as isize, src.height as isize);
-    let [x0, x1, y0, y1] = k.reach;
-    let (start, end) = (xs.start as isize, xs.end as isize);
-    // The columns whose taps are all inside the image.
-    let (lo, hi) = if y as isize + y0 >= 0 && y as isize + y1 < h {
-        let lo = start.max(-x0).min(end);
-        (lo, end.min(w - x1).max(lo))
-    } else {
-        (start, start)
-    };
-    let (lo, hi) = (lo as usize, hi as usize);
-    clamped(src, dst, y, xs.start..lo, k);
-    if !filter_inside(src, dst, y, lo..hi, k) {
-        clamped(src, dst, y, lo..hi, k);
-    }
-    clamped(src, dst, y, hi..xs.end, k);
+/// The widest reach of a tap in pixels: the across kernel at the longest period (the along
+/// kernel's is 2σ = 7).
+fn max_reach() -> usize {
+    (ACROSS_REACH * super::frequency::MAX_PERIOD).ceil() as usize
 }
 
-/// [`apply`] with clamped reads on each pixel of `xs` in row `y`.
-fn clamped(src: &Gray, dst: &mut Gray, y: usize, xs: Range<usize>, k: &Kernel) {
-    for x in xs {
-        let v = apply(src, x, y, k);
-        if let Some(p) = dst.data.get_mut(y * src.width + x) {
-            *p = v;
+/// An image with `pad` pixels on every side holding its edge pixels repeated, so that every
+/// tap within `pad` of the image reads what [`Gray::at_clamped`] reads, from one slice.
+struct Padded {
+    /// Row-major values, `width` per row.
+    data: Vec<f32>,
+    /// Width of a padded row.
+    width: usize,
+    /// Pixels added on each side.
+    pad: usize,
+}
+
+impl Padded {
+    fn new(src: &Gray, pad: usize) -> Self {
+        let width = src.width + 2 * pad;
+        let mut data = Vec::with_capacity(width * (src.height + 2 * pad));
+        for y in 0..src.height + 2 * pad {
+            let sy = y.saturating_sub(pad).min(src.height.saturating_sub(1));
+            let row = src
+                .data
+                .get(sy * src.width..(sy + 1) * src.width)
+                .unwrap_or(&[]);
+            let (first, last) = (
+                row.first().copied().unwrap_or(0.0),
+                row.last().copied().unwrap_or(0.0),
+            );
+            data.extend(std::iter::repeat_n(first, pad));
+            data.extend_from_slice(row);
+            data.extend(std::iter::repeat_n(last, width - pad - row.len()));
         }
+        // The last chunk of a run near the bottom right corner reads up to LANES pixels on.
+        data.extend(std::iter::repeat_n(0.0, LANES));
+        Self { data, width, pad }
     }
 }
 
-/// Filters the pixels `xs` of row `y`, all of whose taps are inside the image, tap by tap;
-/// false (nothing written) if a slice would leave the buffer, which the caller rules out.
-fn filter_inside(src: &Gray, dst: &mut Gray, y: usize, xs: Range<usize>, k: &Kernel) -> bool {
-    let w = src.width;
+/// Filters the pixels `xs` of row `y` with `k` (made for the padded width) tap by tap; false
+/// (nothing written) if a tap reaches beyond the padding, which [`max_reach`] rules out.
+fn filter_run(src: &Padded, dst: &mut Gray, y: usize, xs: Range<usize>, k: &Kernel) -> bool {
     let len = xs.len();
-    let first = (y * w + xs.start) as isize + k.lo;
+    let [x0, x1, y0, y1] = k.reach;
+    let pad = src.pad as isize;
+    if -x0 > pad || x1 > pad || -y0 > pad || y1 > pad {
+        return false;
+    }
+    let first = ((y + src.pad) * src.width + xs.start + src.pad) as isize + k.lo;
     if first < 0 {
         return false;
     }
     let first = first as usize;
+    let w = dst.width;
     let Some(out) = dst.data.get_mut(y * w + xs.start..y * w + xs.end) else {
         return false;
     };
-    if k.rel.iter().any(|&r| first + r + len > src.data.len()) {
+    // Whole chunks of LANES pixels are read even past the run's end (the padding's extra
+    // LANES columns keep them inside the buffer); only the run's pixels are written.
+    let chunks = len.div_ceil(LANES);
+    if k.rel
+        .iter()
+        .any(|&r| first + r + chunks * LANES > src.data.len())
+    {
         return false;
     }
-    out.fill(0.0);
-    for (&wi, &r) in k.w.iter().zip(&k.rel) {
-        let Some(taps) = src.data.get(first + r..first + r + len) else {
-            continue;
-        };
-        for (o, &v) in out.iter_mut().zip(taps) {
-            *o += wi * v;
+    for (c, out) in out.chunks_mut(LANES).enumerate() {
+        let at = first + c * LANES;
+        let mut acc = [0.0f32; LANES];
+        for (&wi, &r) in k.w.iter().zip(&k.rel) {
+            let Some(taps) = src.data.get(at + r..at + r + LANES) else {
+                continue;
+            };
+            for (a, &v) in acc.iter_mut().zip(taps) {
+                *a += wi * v;
+            }
+        }
+        for (o, a) in out.iter_mut().zip(acc) {
+            *o = a;
         }
     }
     true
 }
+
+/// Pixels filtered together: a fixed count, so that the compiler keeps them in two vector
+/// registers across the taps instead of looping over a run of unknown length per tap.
+const LANES: usize = 8;
 
 /// Quantised ridge orientation per pixel (bilinear in the doubled-angle domain) inside `wide`.
 fn pixel_bins(orient: &OrientationField, w: usize, h: usize, wide: &BlockMap<bool>) -> Vec<u8> {
@@ -437,16 +498,18 @@ mod tests {
         let mut kernels = Vec::new();
         for b in 0..NBINS {
             let theta = b as f32 * PI / NBINS as f32;
-            kernels.push(along_kernel(theta, ALONG_SIGMA).for_width(w));
+            let pw = w + 2 * max_reach();
+            kernels.push(along_kernel(theta, ALONG_SIGMA).for_width(pw));
             for p in [5.0, 9.5, 16.0] {
-                kernels.push(across_kernel(theta, p).for_width(w));
+                kernels.push(across_kernel(theta, p).for_width(pw));
             }
         }
+        let padded = Padded::new(&img, max_reach());
         let mut dst = Gray::filled(w, h, f32::NAN);
         for k in &kernels {
             for y in 0..h {
                 for (a, b) in [(0, w), (3, 17), (20, 21), (w - 9, w)] {
-                    filter_run(&img, &mut dst, y, a..b, k);
+                    assert!(filter_run(&padded, &mut dst, y, a..b, k));
                     for x in a..b {
                         assert_eq!(
                             dst.data[y * w + x].to_bits(),
