@@ -1,0 +1,236 @@
+//! The AVX2 kernel of the matcher: the local stage (the local similarities of one A cylinder
+//! with four B cylinders per step, then the seed candidates from the finished rows), for CPUs
+//! without AVX-512 (most office desktops). Owns only this kernel and its run-time selection;
+//! the portable code in `matcher.rs` (`local_stage_portable`) defines the results, and the
+//! pairing stays portable on these CPUs (see the notes of issue #15).
+//!
+//! Why: the portable local stage is about half of a comparison's instructions, up to eighteen
+//! scalar popcounts per pair. AVX2 has no vector popcount, so the words of four pairs (B's
+//! cylinders are a structure of arrays, see [`super::Cylinders`]) are counted per nibble with
+//! a table lookup (`vpshufb`, W. Muła's method): the byte counts of the six direction words
+//! are summed as bytes (at most 6 · 8 = 48, no overflow), and one `vpsadbw` per count gives
+//! each pair's total.
+//!
+//! Why at run time: the build targets x86-64-v2, so the kernel is compiled with
+//! `#[target_feature]` and chosen when `is_x86_feature_detected!` finds AVX2 (std caches the
+//! detection: a load and a test per call).
+//!
+//! Why the scores are bit-identical: as in `matcher_avx512.rs`, the counts are exact integers
+//! over the same common cells `a.valid & b.valid`; a count ≤ 384 converts to f32 exactly and
+//! IEEE square root is correctly rounded, so `_mm256_sqrt_ps` gives the portable table's
+//! values; then the same f32 operations (`sa + sb`, `(1 - MIN_LOCAL) · d`, `1 - x / d`), never
+//! a fused multiply-add (the `fma` feature is deliberately not enabled). The pairs are visited
+//! in B's direction order, a window's last step may recount pairs already written (the same
+//! value into the same slot), and the seed candidates are gathered from the finished rows
+//! with the best similarity already known: neither the rows nor the seeds change (see the
+//! module comment of `matcher_avx512.rs`).
+//!
+//! Must not: use `fma` or any instruction beyond AVX2 and POPCNT (the CPUs it is for lack
+//! them); write anything when it declines (the caller then runs the portable kernel).
+
+// The crate denies unsafe code; the feature-gated calls and the unaligned loads need it.
+#![allow(unsafe_code)]
+
+use std::arch::x86_64::*;
+
+use super::{MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, Scratch, SeedGate, direction_window};
+
+/// Whether this CPU runs the kernel (AVX2; POPCNT is in the build's baseline).
+#[inline]
+pub(super) fn available() -> bool {
+    std::arch::is_x86_feature_detected!("avx2")
+}
+
+/// The local stage with AVX2 (see `local_stage` in `matcher.rs`), or `None` (nothing written)
+/// when the CPU lacks AVX2, B has fewer than four cylinders, or the templates' parallel arrays
+/// disagree in length (the portable kernel then does the work).
+pub(super) fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> Option<f32> {
+    let (na, nb) = (a.cylinders.len(), b.cylinders.len());
+    let consistent = a.angle8.len() == na
+        && b.angle8.len() == nb
+        && b.y_rank.len() == nb
+        && b.by_y.len() == nb
+        && a.cylinders.planes().n == na
+        && b.cylinders.planes().n == nb
+        && nb >= LANES;
+    if !consistent || !available() {
+        return None;
+    }
+    // SAFETY: the features `similarities` and `seeds` are compiled for were detected above.
+    let top = unsafe { similarities(a, b, scratch) };
+    // SAFETY: as above.
+    unsafe { seeds(b, scratch, top) };
+    Some(top)
+}
+
+/// Four lanes of 64-bit words.
+const LANES: usize = 4;
+
+/// The set bits of each byte of `x` (Muła's nibble lookup).
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn byte_counts(x: __m256i) -> __m256i {
+    let table = _mm256_setr_epi8(
+        0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3,
+        3, 4,
+    );
+    let low = _mm256_set1_epi8(0x0f);
+    let lo = _mm256_and_si256(x, low);
+    let hi = _mm256_and_si256(_mm256_srli_epi16::<4>(x), low);
+    _mm256_add_epi8(
+        _mm256_shuffle_epi8(table, lo),
+        _mm256_shuffle_epi8(table, hi),
+    )
+}
+
+/// Each 64-bit lane's sum of its bytes.
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn lane_sums(bytes: __m256i) -> __m256i {
+    _mm256_sad_epu8(bytes, _mm256_setzero_si256())
+}
+
+/// The local similarities into `scratch.sim` (see [`local_stage`]'s preconditions: the
+/// features detected, `angle8` and `y_rank` as long as the cylinders, `nb ≥ LANES`); returns
+/// the best one (0 when none passes `MIN_LOCAL`).
+#[target_feature(enable = "avx2,popcnt")]
+fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
+    let (na, nb) = (a.cylinders.len(), b.cylinders.len());
+    let (ap, bp) = (a.cylinders.planes(), b.cylinders.planes());
+    scratch.sim.clear();
+    scratch.sim.resize(na * nb, 0.0);
+    let few_common = _mm256_set1_epi64x(i64::from(MIN_COMMON_CELLS) - 1);
+    let reject_at = _mm256_set1_ps(1.0 - MIN_LOCAL);
+    let one = _mm256_set1_ps(1.0);
+    let min_local = _mm256_set1_ps(MIN_LOCAL);
+    let mut best = 0.0f32;
+    let mut s_out = [0.0f32; 2 * LANES];
+    for (i, (row, &theta)) in scratch.sim.chunks_exact_mut(nb).zip(&a.angle8).enumerate() {
+        let Some(ca) = ap.get(i) else {
+            continue;
+        };
+        let abits = ca.bits.map(|w| _mm256_set1_epi64x(w as i64));
+        let avalid = _mm256_set1_epi64x(ca.valid as i64);
+        for (from, to) in direction_window(&b.angle8, theta) {
+            let to = to.min(nb);
+            let mut j = from;
+            while j < to {
+                // Four whole lanes: a short or last step starts earlier (`nb ≥ LANES`), and
+                // only the lanes in `from..to` count.
+                let base = j.min(nb - LANES);
+                let live = (0xfu32 >> (LANES - (to - base).min(LANES)))
+                    & (0xfu32 << (from.saturating_sub(base)));
+                let load = |k: usize| {
+                    let plane = bp.p[k].as_ptr();
+                    // SAFETY: `base + LANES ≤ nb` = each plane's length (`planes`).
+                    unsafe { _mm256_loadu_si256(plane.add(base).cast::<__m256i>()) }
+                };
+                let v = _mm256_and_si256(avalid, load(PLANES - 1));
+                let common = lane_sums(byte_counts(v));
+                let comparable =
+                    _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(common, few_common)))
+                        as u32;
+                let (mut ca_n, mut cb_n, mut cx_n) = (
+                    _mm256_setzero_si256(),
+                    _mm256_setzero_si256(),
+                    _mm256_setzero_si256(),
+                );
+                for (k, &aw) in abits.iter().enumerate() {
+                    let x = _mm256_and_si256(aw, v);
+                    let y = _mm256_and_si256(load(k), v);
+                    ca_n = _mm256_add_epi8(ca_n, byte_counts(x));
+                    cb_n = _mm256_add_epi8(cb_n, byte_counts(y));
+                    cx_n = _mm256_add_epi8(cx_n, byte_counts(_mm256_xor_si256(x, y)));
+                }
+                // `similarity_of_counts` in the high f32 of each 64-bit lane (the low ones
+                // hold B's root, then garbage): the counts are below 2^16, so the shifts
+                // place them exactly.
+                let counts =
+                    _mm256_or_si256(lane_sums(cb_n), _mm256_slli_epi64::<32>(lane_sums(ca_n)));
+                let roots = _mm256_sqrt_ps(_mm256_cvtepi32_ps(counts));
+                // High f32: sa + sb (addition commutes exactly).
+                let d = _mm256_add_ps(
+                    roots,
+                    _mm256_castsi256_ps(_mm256_slli_epi64::<32>(_mm256_castps_si256(roots))),
+                );
+                let x =
+                    _mm256_sqrt_ps(_mm256_cvtepi32_ps(_mm256_slli_epi64::<32>(lane_sums(cx_n))));
+                let rejected = _mm256_cmp_ps::<_CMP_GE_OQ>(x, _mm256_mul_ps(reject_at, d));
+                let s = _mm256_sub_ps(one, _mm256_div_ps(x, d));
+                let pass = _mm256_andnot_ps(rejected, _mm256_cmp_ps::<_CMP_GT_OQ>(s, min_local));
+                let mut keep =
+                    live & comparable & _mm256_movemask_pd(_mm256_castps_pd(pass)) as u32;
+                if keep == 0 {
+                    j = base + LANES;
+                    continue;
+                }
+                // SAFETY: `s_out` holds eight floats.
+                unsafe { _mm256_storeu_ps(s_out.as_mut_ptr(), s) };
+                while keep != 0 {
+                    let lane = keep.trailing_zeros() as usize;
+                    keep &= keep - 1;
+                    let s = s_out[2 * lane + 1];
+                    if let Some(&r) = b.y_rank.get(base + lane)
+                        && let Some(slot) = row.get_mut(usize::from(r))
+                    {
+                        *slot = s;
+                    }
+                    best = best.max(s);
+                }
+                j = base + LANES;
+            }
+        }
+    }
+    best
+}
+
+/// Floats per 256-bit vector.
+const FLOATS: usize = 8;
+
+/// The seed candidates into `scratch.pairs` from the finished similarity rows: every pair at
+/// or above the gate (`SEED_RATIO · top` with `top` known from the start, then the floor of
+/// the kept candidates, see [`SeedGate::cut`]) is pushed as a `rank_key`, rows in A's order,
+/// columns in B's y order (see `seeds` in `matcher_avx512.rs`). `b.by_y` holds `nb` entries.
+#[target_feature(enable = "avx2,popcnt")]
+fn seeds(b: &Prepared, scratch: &mut Scratch, top: f32) {
+    let nb = b.by_y.len();
+    let pairs = &mut scratch.pairs;
+    pairs.clear();
+    if top <= 0.0 {
+        return;
+    }
+    let mut gate = SeedGate::knowing_top(top);
+    for (i, row) in scratch.sim.chunks_exact(nb).enumerate() {
+        let mut offer = |r: usize, s: f32, gate: &mut SeedGate| {
+            if let Some(&j) = b.by_y.get(r) {
+                pairs.push(super::rank_key(s, i as u16, j));
+                if pairs.len() >= super::SEED_BUFFER {
+                    let left = gate.cut(pairs);
+                    pairs.truncate(left);
+                }
+            }
+        };
+        let mut chunks = row.chunks_exact(FLOATS);
+        let mut r = 0;
+        for chunk in &mut chunks {
+            // SAFETY: `chunk` holds FLOATS floats.
+            let s = unsafe { _mm256_loadu_ps(chunk.as_ptr()) };
+            let mut m =
+                _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(s, _mm256_set1_ps(gate.gate)))
+                    as u32;
+            while m != 0 {
+                let lane = m.trailing_zeros() as usize;
+                m &= m - 1;
+                if let Some(&s) = chunk.get(lane) {
+                    offer(r + lane, s, &mut gate);
+                }
+            }
+            r += FLOATS;
+        }
+        for (k, &s) in chunks.remainder().iter().enumerate() {
+            if s >= gate.gate {
+                offer(r + k, s, &mut gate);
+            }
+        }
+    }
+}
