@@ -1487,10 +1487,17 @@ fn pair_minutiae(
     pb: [f32; 3],
     rot: f32,
 ) -> (f32, usize) {
-    // With AVX-512 where the CPU has it (see `matcher_avx512.rs`), else the portable band.
+    // With AVX-512 where the CPU has it (see `matcher_avx512.rs`), else AVX2
+    // (`matcher_avx2.rs`), else the portable band (as `scratch.kernels` allows).
     #[cfg(target_arch = "x86_64")]
-    let done =
-        scratch.kernels == Kernels::Auto && avx512::pair_candidates(a, b, scratch, pa, pb, rot);
+    let done = match scratch.kernels {
+        Kernels::Auto => {
+            avx512::pair_candidates(a, b, scratch, pa, pb, rot)
+                || avx2::pair_candidates(a, b, scratch, pa, pb, rot)
+        }
+        Kernels::Avx2 => avx2::pair_candidates(a, b, scratch, pa, pb, rot),
+        Kernels::Portable => false,
+    };
     #[cfg(not(target_arch = "x86_64"))]
     let done = false;
     if !done {

@@ -234,3 +234,164 @@ fn seeds(b: &Prepared, scratch: &mut Scratch, top: f32) {
         }
     }
 }
+
+/// For each four-bit mask, the `_mm256_permutevar8x32_epi32` indices that move the selected
+/// 64-bit lanes to the front (in order).
+const COMPRESS: [[i32; 8]; 16] = {
+    let mut t = [[0i32; 8]; 16];
+    let mut m = 0;
+    while m < 16 {
+        let mut out = 0;
+        let mut lane = 0;
+        while lane < 4 {
+            if m >> lane & 1 == 1 {
+                t[m][2 * out] = 2 * lane as i32;
+                t[m][2 * out + 1] = 2 * lane as i32 + 1;
+                out += 1;
+            }
+            lane += 1;
+        }
+        m += 1;
+    }
+    t
+};
+
+/// The pairing candidates (see `collect_candidates` in `matcher.rs`) with AVX2: eight B
+/// minutiae of a band per step, the same f32 operations as the portable band (`ex·ex + ey·ey`,
+/// `ux·c + uy·s`, `s · (1 − 0.8·√d² / tol)`, no fused multiply-add), so the same keys (the
+/// order in which they are pushed does not matter: they are sorted, and all distinct).
+/// `false` (nothing done) when the CPU lacks AVX2.
+pub(super) fn pair_candidates(
+    a: &Prepared,
+    b: &Prepared,
+    scratch: &mut Scratch,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rot: f32,
+) -> bool {
+    if !available() {
+        return false;
+    }
+    // SAFETY: the features `pair_candidates_avx2` is compiled for were detected above.
+    unsafe { pair_candidates_avx2(a, b, scratch, pa, pb, rot) };
+    true
+}
+
+/// [`pair_candidates`] once the features are detected.
+#[target_feature(enable = "avx2,popcnt")]
+fn pair_candidates_avx2(
+    a: &Prepared,
+    b: &Prepared,
+    scratch: &mut Scratch,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rot: f32,
+) {
+    super::collect_candidates(a, b, scratch, pa, pb, rot, |cand, band| {
+        let n = band.ss.len().min(band.ps.len()).min(band.js.len());
+        let (ss, ps, js) = (&band.ss[..n], &band.ps[..n], &band.js[..n]);
+        let mut k = 0;
+        while k + FLOATS <= n {
+            if let (Ok(s), Ok(p), Ok(j)) = (
+                ss[k..k + FLOATS].try_into(),
+                ps[k..k + FLOATS].try_into(),
+                js[k..k + FLOATS].try_into(),
+            ) {
+                pair_step(cand, band, s, p, j);
+            }
+            k += FLOATS;
+        }
+        if k < n {
+            // The tail padded with similarity 0, which never passes.
+            let (mut s, mut p, mut j) = ([0.0f32; FLOATS], [[0.0f32; 4]; FLOATS], [0u16; FLOATS]);
+            let left = n - k;
+            s[..left].copy_from_slice(&ss[k..]);
+            p[..left].copy_from_slice(&ps[k..]);
+            j[..left].copy_from_slice(&js[k..]);
+            pair_step(cand, band, &s, &p, &j);
+        }
+    });
+}
+
+/// One step of [`pair_candidates`]: eight B minutiae (similarity, point, index) of `band`.
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn pair_step(
+    cand: &mut Vec<u64>,
+    band: &super::Band<'_>,
+    ss: &[f32; FLOATS],
+    ps: &[[f32; 4]; FLOATS],
+    js: &[u16; FLOATS],
+) {
+    // SAFETY: each load reads within its array (eight floats, two points of four floats,
+    // eight u16 = 128 bits).
+    let (s, v, j16) = unsafe {
+        let pts = ps.as_ptr().cast::<f32>();
+        (
+            _mm256_loadu_ps(ss.as_ptr()),
+            [0, 1, 2, 3].map(|q| _mm256_loadu_ps(pts.add(8 * q))),
+            _mm_loadu_si128(js.as_ptr().cast()),
+        )
+    };
+    // A 4 × 4 transpose in each 128-bit half: lanes hold the points 0, 2, 4, 6, 1, 3, 5, 7.
+    let t0 = _mm256_unpacklo_ps(v[0], v[1]);
+    let t1 = _mm256_unpackhi_ps(v[0], v[1]);
+    let t2 = _mm256_unpacklo_ps(v[2], v[3]);
+    let t3 = _mm256_unpackhi_ps(v[2], v[3]);
+    let px = _mm256_shuffle_ps::<0x44>(t0, t2);
+    let py = _mm256_shuffle_ps::<0xee>(t0, t2);
+    let pc = _mm256_shuffle_ps::<0x44>(t1, t3);
+    let pn = _mm256_shuffle_ps::<0xee>(t1, t3);
+    let order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    let s = _mm256_permutevar8x32_ps(s, order);
+    let js = _mm256_permutevar8x32_epi32(_mm256_cvtepu16_epi32(j16), order);
+    let (x, y) = (_mm256_set1_ps(band.x), _mm256_set1_ps(band.y));
+    let (ex, ey) = (_mm256_sub_ps(x, px), _mm256_sub_ps(y, py));
+    let d2 = _mm256_add_ps(_mm256_mul_ps(ex, ex), _mm256_mul_ps(ey, ey));
+    let dot = _mm256_add_ps(
+        _mm256_mul_ps(_mm256_set1_ps(band.ux), pc),
+        _mm256_mul_ps(_mm256_set1_ps(band.uy), pn),
+    );
+    let ok = _mm256_and_ps(
+        _mm256_and_ps(
+            _mm256_cmp_ps::<_CMP_GT_OQ>(s, _mm256_setzero_ps()),
+            _mm256_cmp_ps::<_CMP_LE_OQ>(d2, _mm256_set1_ps(band.tol2)),
+        ),
+        _mm256_cmp_ps::<_CMP_GE_OQ>(dot, _mm256_set1_ps(band.min_cos)),
+    );
+    let m = _mm256_movemask_ps(ok) as usize;
+    if m == 0 {
+        return;
+    }
+    let fall = _mm256_div_ps(
+        _mm256_mul_ps(_mm256_set1_ps(0.8), _mm256_sqrt_ps(d2)),
+        _mm256_set1_ps(band.tol),
+    );
+    let w = _mm256_mul_ps(s, _mm256_sub_ps(_mm256_set1_ps(1.0), fall));
+    // `super::rank_key(w, i, j)`: `!bits(w)` high, `i << 16 | j` low.
+    let neg = _mm256_xor_si256(_mm256_castps_si256(w), _mm256_set1_epi32(-1));
+    let ij = _mm256_or_si256(_mm256_set1_epi32(i32::from(band.i) << 16), js);
+    // Lanes 0, 1, 4, 5 and 2, 3, 6, 7 of the eight, as keys.
+    let (low, high) = (
+        _mm256_unpacklo_epi32(ij, neg),
+        _mm256_unpackhi_epi32(ij, neg),
+    );
+    let (ml, mh) = (m & 3 | (m >> 2) & 0xc, (m >> 2) & 3 | (m >> 4) & 0xc);
+    let (nl, nh) = (ml.count_ones() as usize, mh.count_ones() as usize);
+    let pick = |mask: usize, keys: __m256i| {
+        // SAFETY: `COMPRESS` rows are eight i32.
+        let idx = unsafe { _mm256_loadu_si256(COMPRESS[mask & 0xf].as_ptr().cast()) };
+        _mm256_permutevar8x32_epi32(keys, idx)
+    };
+    cand.reserve(FLOATS);
+    let spare = cand.spare_capacity_mut();
+    // SAFETY: `spare` holds at least eight words (reserved above) and each store writes four,
+    // at offset 0 and at `nl` ≤ 4; the first `nl + nh` words written are keys, so the length
+    // may grow by that.
+    unsafe {
+        let at = spare.as_mut_ptr().cast::<u64>();
+        _mm256_storeu_si256(at.cast(), pick(ml, low));
+        _mm256_storeu_si256(at.add(nl).cast(), pick(mh, high));
+        cand.set_len(cand.len() + nl + nh);
+    }
+}
