@@ -50,6 +50,7 @@ pub(super) fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> 
         && b.angle8.len() == nb
         && b.y_rank.len() == nb
         && b.by_y.len() == nb
+        && b.counts.len() == nb
         && a.cylinders.planes().n == na
         && b.cylinders.planes().n == nb
         && nb >= LANES;
@@ -91,7 +92,7 @@ fn lane_sums(bytes: __m256i) -> __m256i {
 }
 
 /// The local similarities into `scratch.sim` (see [`local_stage`]'s preconditions: the
-/// features detected, `angle8` and `y_rank` as long as the cylinders, `nb ≥ LANES`); returns
+/// features detected, `angle8`, `y_rank` and `counts` as long as the cylinders, `nb ≥ LANES`); returns
 /// the best one (0 when none passes `MIN_LOCAL`).
 #[target_feature(enable = "avx2,popcnt")]
 fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
@@ -103,6 +104,7 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let reject_at = _mm256_set1_ps(1.0 - MIN_LOCAL);
     let one = _mm256_set1_ps(1.0);
     let min_local = _mm256_set1_ps(MIN_LOCAL);
+    let full = super::in_circle_mask();
     let mut best = 0.0f32;
     let mut s_out = [0.0f32; 2 * LANES];
     for (i, (row, &theta)) in scratch.sim.chunks_exact_mut(nb).zip(&a.angle8).enumerate() {
@@ -111,6 +113,7 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
         };
         let abits = ca.bits.map(|w| _mm256_set1_epi64x(w as i64));
         let avalid = _mm256_set1_epi64x(ca.valid as i64);
+        let a_full = ca.valid == full;
         for (from, to) in direction_window(&b.angle8, theta) {
             let to = to.min(nb);
             let mut j = from;
@@ -125,28 +128,51 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                     // SAFETY: `base + LANES ≤ nb` = each plane's length (`planes`).
                     unsafe { _mm256_loadu_si256(plane.add(base).cast::<__m256i>()) }
                 };
-                let v = _mm256_and_si256(avalid, load(PLANES - 1));
-                let common = lane_sums(byte_counts(v));
-                let comparable =
-                    _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(common, few_common)))
-                        as u32;
-                let (mut ca_n, mut cb_n, mut cx_n) = (
-                    _mm256_setzero_si256(),
-                    _mm256_setzero_si256(),
-                    _mm256_setzero_si256(),
-                );
-                for (k, &aw) in abits.iter().enumerate() {
-                    let x = _mm256_and_si256(aw, v);
-                    let y = _mm256_and_si256(load(k), v);
-                    ca_n = _mm256_add_epi8(ca_n, byte_counts(x));
-                    cb_n = _mm256_add_epi8(cb_n, byte_counts(y));
-                    cx_n = _mm256_add_epi8(cx_n, byte_counts(_mm256_xor_si256(x, y)));
-                }
+                // `counts`: A's then B's count in the high and low u32 of each 64-bit lane.
+                let (comparable, counts, cx_n) = if a_full {
+                    // `similarity_full_a`: the common cells are B's valid cells, B's count is
+                    // its set bits, and there is no test of the common cells (as there).
+                    let v = load(PLANES - 1);
+                    let (mut ca_n, mut cx_n) = (_mm256_setzero_si256(), _mm256_setzero_si256());
+                    for (k, &aw) in abits.iter().enumerate() {
+                        let x = _mm256_and_si256(aw, v);
+                        ca_n = _mm256_add_epi8(ca_n, byte_counts(x));
+                        cx_n = _mm256_add_epi8(cx_n, byte_counts(_mm256_xor_si256(x, load(k))));
+                    }
+                    // SAFETY: `base + LANES ≤ nb` = `b.counts`' length (checked in
+                    // `local_stage`): the eight bytes read are four counts.
+                    let cb = unsafe { _mm_loadl_epi64(b.counts.as_ptr().add(base).cast()) };
+                    let cb = _mm256_cvtepu16_epi64(cb);
+                    (
+                        0xf,
+                        _mm256_or_si256(cb, _mm256_slli_epi64::<32>(lane_sums(ca_n))),
+                        cx_n,
+                    )
+                } else {
+                    let v = _mm256_and_si256(avalid, load(PLANES - 1));
+                    let common = lane_sums(byte_counts(v));
+                    let comparable = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(
+                        common, few_common,
+                    ))) as u32;
+                    let (mut ca_n, mut cb_n, mut cx_n) = (
+                        _mm256_setzero_si256(),
+                        _mm256_setzero_si256(),
+                        _mm256_setzero_si256(),
+                    );
+                    for (k, &aw) in abits.iter().enumerate() {
+                        let x = _mm256_and_si256(aw, v);
+                        let y = _mm256_and_si256(load(k), v);
+                        ca_n = _mm256_add_epi8(ca_n, byte_counts(x));
+                        cb_n = _mm256_add_epi8(cb_n, byte_counts(y));
+                        cx_n = _mm256_add_epi8(cx_n, byte_counts(_mm256_xor_si256(x, y)));
+                    }
+                    let counts =
+                        _mm256_or_si256(lane_sums(cb_n), _mm256_slli_epi64::<32>(lane_sums(ca_n)));
+                    (comparable, counts, cx_n)
+                };
                 // `similarity_of_counts` in the high f32 of each 64-bit lane (the low ones
                 // hold B's root, then garbage): the counts are below 2^16, so the shifts
                 // place them exactly.
-                let counts =
-                    _mm256_or_si256(lane_sums(cb_n), _mm256_slli_epi64::<32>(lane_sums(ca_n)));
                 let roots = _mm256_sqrt_ps(_mm256_cvtepi32_ps(counts));
                 // High f32: sa + sb (addition commutes exactly).
                 let d = _mm256_add_ps(
@@ -302,12 +328,16 @@ fn pair_candidates_avx2(
             k += FLOATS;
         }
         if k < n {
-            // The tail padded with similarity 0, which never passes.
+            // The tail padded with similarity 0, which never passes (element by element: a
+            // copy of a variable length is a call).
             let (mut s, mut p, mut j) = ([0.0f32; FLOATS], [[0.0f32; 4]; FLOATS], [0u16; FLOATS]);
-            let left = n - k;
-            s[..left].copy_from_slice(&ss[k..]);
-            p[..left].copy_from_slice(&ps[k..]);
-            j[..left].copy_from_slice(&js[k..]);
+            for (t, ((s, p), j)) in s.iter_mut().zip(&mut p).zip(&mut j).enumerate() {
+                if let (Some(&ts), Some(&tp), Some(&tj)) =
+                    (ss.get(k + t), ps.get(k + t), js.get(k + t))
+                {
+                    (*s, *p, *j) = (ts, tp, tj);
+                }
+            }
             pair_step(cand, band, &s, &p, &j);
         }
     });
