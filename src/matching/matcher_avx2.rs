@@ -271,8 +271,8 @@ const COMPRESS: [[i32; 8]; 16] = {
         let mut lane = 0;
         while lane < 4 {
             if m >> lane & 1 == 1 {
-                t[m][2 * out] = 2 * lane as i32;
-                t[m][2 * out + 1] = 2 * lane as i32 + 1;
+                t[m][2 * out] = 2 * lane;
+                t[m][2 * out + 1] = 2 * lane + 1;
                 out += 1;
             }
             lane += 1;
