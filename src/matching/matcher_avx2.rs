@@ -1,29 +1,33 @@
-//! The AVX2 kernel of the matcher: the local stage (the local similarities of one A cylinder
-//! with four B cylinders per step, then the seed candidates from the finished rows), for CPUs
-//! without AVX-512 (most office desktops). Owns only this kernel and its run-time selection;
-//! the portable code in `matcher.rs` (`local_stage_portable`) defines the results, and the
-//! pairing stays portable on these CPUs (see the notes of issue #15).
+//! The AVX2 kernels of the matcher, for CPUs without AVX-512 (most office desktops): the local
+//! stage (the local similarities of one A cylinder with four B cylinders per step, then the
+//! seed candidates from the finished rows) and the pairing candidates of an alignment (eight
+//! B minutiae of a band per step). Owns only these kernels and their run-time selection; the
+//! portable code in `matcher.rs` (`local_stage_portable`, the portable band of
+//! `pair_minutiae`) defines the results.
 //!
 //! Why: the portable local stage is about half of a comparison's instructions, up to eighteen
 //! scalar popcounts per pair. AVX2 has no vector popcount, so the words of four pairs (B's
 //! cylinders are a structure of arrays, see [`super::Cylinders`]) are counted per nibble with
 //! a table lookup (`vpshufb`, W. Muła's method): the byte counts of the six direction words
 //! are summed as bytes (at most 6 · 8 = 48, no overflow), and one `vpsadbw` per count gives
-//! each pair's total.
+//! each pair's total. The pairing tests mispredict; eight candidates per step and a
+//! table-driven compress of the passing keys remove those branches.
 //!
-//! Why at run time: the build targets x86-64-v2, so the kernel is compiled with
+//! Why at run time: the build targets x86-64-v2, so the kernels are compiled with
 //! `#[target_feature]` and chosen when `is_x86_feature_detected!` finds AVX2 (std caches the
 //! detection: a load and a test per call).
 //!
 //! Why the scores are bit-identical: as in `matcher_avx512.rs`, the counts are exact integers
-//! over the same common cells `a.valid & b.valid`; a count ≤ 384 converts to f32 exactly and
-//! IEEE square root is correctly rounded, so `_mm256_sqrt_ps` gives the portable table's
-//! values; then the same f32 operations (`sa + sb`, `(1 - MIN_LOCAL) · d`, `1 - x / d`), never
-//! a fused multiply-add (the `fma` feature is deliberately not enabled). The pairs are visited
-//! in B's direction order, a window's last step may recount pairs already written (the same
-//! value into the same slot), and the seed candidates are gathered from the finished rows
-//! with the best similarity already known: neither the rows nor the seeds change (see the
-//! module comment of `matcher_avx512.rs`).
+//! over the same common cells (`a.valid & b.valid`, or B's valid cells and B's count when A is
+//! full, as `similarity_full_a`); a count ≤ 384 converts to f32 exactly and IEEE square root
+//! is correctly rounded, so `_mm256_sqrt_ps` gives the portable table's values; then the same
+//! f32 operations (`sa + sb`, `(1 - MIN_LOCAL) · d`, `1 - x / d`; in the pairing those of the
+//! portable band), never a fused multiply-add (the `fma` feature is deliberately not enabled).
+//! The pairs are visited in B's direction order, a window's last step may recount pairs
+//! already written (the same value into the same slot), and the seed candidates are gathered
+//! from the finished rows with the best similarity already known: neither the rows nor the
+//! seeds change (see the module comment of `matcher_avx512.rs`). The pairing keys are sorted
+//! before use, so their push order is free.
 //!
 //! Must not: use `fma` or any instruction beyond AVX2 and POPCNT (the CPUs it is for lack
 //! them); write anything when it declines (the caller then runs the portable kernel).
@@ -210,7 +214,7 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     best
 }
 
-/// Floats per 256-bit vector.
+/// Floats per 256-bit vector (B minutiae per pairing step).
 const FLOATS: usize = 8;
 
 /// The seed candidates into `scratch.pairs` from the finished similarity rows: every pair at
