@@ -302,49 +302,41 @@ pub(super) fn pair_candidates(
     if !available() {
         return false;
     }
-    // SAFETY: the features `pair_candidates_avx2` is compiled for were detected above.
-    unsafe { pair_candidates_avx2(a, b, scratch, pa, pb, rot) };
+    super::collect_candidates(a, b, scratch, pa, pb, rot, |cand, band| {
+        // SAFETY: the features `push_band` is compiled for were detected above.
+        unsafe { push_band(cand, band) }
+    });
     true
 }
 
-/// [`pair_candidates`] once the features are detected.
+/// The band of [`pair_candidates`]: eight B minutiae per [`pair_step`].
 #[target_feature(enable = "avx2,popcnt")]
-fn pair_candidates_avx2(
-    a: &Prepared,
-    b: &Prepared,
-    scratch: &mut Scratch,
-    pa: [f32; 3],
-    pb: [f32; 3],
-    rot: f32,
-) {
-    super::collect_candidates(a, b, scratch, pa, pb, rot, |cand, band| {
-        let n = band.ss.len().min(band.ps.len()).min(band.js.len());
-        let (ss, ps, js) = (&band.ss[..n], &band.ps[..n], &band.js[..n]);
-        let mut k = 0;
-        while k + FLOATS <= n {
-            if let (Ok(s), Ok(p), Ok(j)) = (
-                ss[k..k + FLOATS].try_into(),
-                ps[k..k + FLOATS].try_into(),
-                js[k..k + FLOATS].try_into(),
-            ) {
-                pair_step(cand, band, s, p, j);
-            }
-            k += FLOATS;
+fn push_band(cand: &mut Vec<u64>, band: &super::Band<'_>) {
+    let n = band.ss.len().min(band.ps.len()).min(band.js.len());
+    let (ss, ps, js) = (&band.ss[..n], &band.ps[..n], &band.js[..n]);
+    let mut k = 0;
+    while k + FLOATS <= n {
+        if let (Ok(s), Ok(p), Ok(j)) = (
+            ss[k..k + FLOATS].try_into(),
+            ps[k..k + FLOATS].try_into(),
+            js[k..k + FLOATS].try_into(),
+        ) {
+            pair_step(cand, band, s, p, j);
         }
-        if k < n {
-            // The tail padded with similarity 0, which never passes (element by element: a
-            // copy of a variable length is a call).
-            let (mut s, mut p, mut j) = ([0.0f32; FLOATS], [[0.0f32; 4]; FLOATS], [0u16; FLOATS]);
-            for (t, ((s, p), j)) in s.iter_mut().zip(&mut p).zip(&mut j).enumerate() {
-                if let (Some(&ts), Some(&tp), Some(&tj)) =
-                    (ss.get(k + t), ps.get(k + t), js.get(k + t))
-                {
-                    (*s, *p, *j) = (ts, tp, tj);
-                }
+        k += FLOATS;
+    }
+    if k < n {
+        // The tail padded with similarity 0, which never passes (element by element: a
+        // copy of a variable length is a call).
+        let (mut s, mut p, mut j) = ([0.0f32; FLOATS], [[0.0f32; 4]; FLOATS], [0u16; FLOATS]);
+        for (t, ((s, p), j)) in s.iter_mut().zip(&mut p).zip(&mut j).enumerate() {
+            if let (Some(&ts), Some(&tp), Some(&tj)) = (ss.get(k + t), ps.get(k + t), js.get(k + t))
+            {
+                (*s, *p, *j) = (ts, tp, tj);
             }
-            pair_step(cand, band, &s, &p, &j);
         }
-    });
+        pair_step(cand, band, &s, &p, &j);
+    }
 }
 
 /// One step of [`pair_candidates`]: eight B minutiae (similarity, point, index) of `band`.
