@@ -32,8 +32,8 @@
 //! A's images cropped by (DX, DY); a minutia of A counts as found again when one of B's,
 //! moved back by the crop, lies within 3 px and 15°; prints the mean share per image.
 //! `LAB_BENCH=1` loops over the pairs of `cargo bench --bench matching` instead.
-//! `LAB_PORTABLE=1` (`run`, `teval`) uses the portable kernels even on an AVX-512 CPU (the
-//! dumps must not change); `teval` with `LAB_DUMP` dumps every ordered pair within each set.
+//! `LAB_PORTABLE=1` (`run`, `teval`) uses the portable kernels even on an AVX-512 CPU, and
+//! `LAB_KERNEL=avx2|portable|auto` chooses them (the dumps must not change); `teval` with `LAB_DUMP` dumps every ordered pair within each set.
 //! `LAB_CACHE` (default `/tmp/huella-lab-templates.bin`) is the cache file, `LAB_REPS` the
 //! number of passes over all pairs (default 1).
 
@@ -42,7 +42,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use huella::matching::eval::{Sample, list_samples};
-use huella::matching::matcher::{Scratch, compare_with};
+use huella::matching::matcher::{Kernels, Scratch, compare_with};
 use huella::matching::{Prepared, Template, extract, prepare};
 
 /// The set a cached folder belongs to, for the means: the `FVC…` component of its path
@@ -124,13 +124,17 @@ fn read_cache() -> Result<Vec<Template>, Box<dyn std::error::Error>> {
     Ok(out)
 }
 
-/// Scratch for the lab's loops: `LAB_PORTABLE=1` forces the portable local stage and pairing
-/// (to check that they and the AVX-512 ones give the same dump).
+/// Scratch for the lab's loops: `LAB_KERNEL=avx2|portable|auto` chooses the kernels
+/// (`LAB_PORTABLE=1` = `portable`), to check that they give the same dump and to time them.
 fn lab_scratch() -> Scratch {
-    if std::env::var_os("LAB_PORTABLE").is_some() {
-        Scratch::portable()
-    } else {
-        Scratch::default()
+    let kernel = std::env::var("LAB_KERNEL").unwrap_or_default();
+    if std::env::var_os("LAB_PORTABLE").is_some() || kernel == "portable" {
+        return Scratch::portable();
+    }
+    match kernel.as_str() {
+        "avx2" => Scratch::with_kernels(Kernels::Avx2),
+        "" | "auto" => Scratch::default(),
+        other => panic!("LAB_KERNEL={other}: expected avx2, portable or auto"),
     }
 }
 

@@ -836,17 +836,38 @@ pub struct Scratch {
     best_pairs: Vec<(u16, u16, f32)>,
     /// The warp's residuals: A's position, the displacement onto B's paired minutia, weight.
     residuals: Vec<[f32; 5]>,
-    /// Use the portable kernels even where the AVX-512 ones are available.
+    /// The vector kernels the comparisons may use.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-    portable: bool,
+    kernels: Kernels,
+}
+
+/// Which kernels a [`Scratch`]'s comparisons may use; all give the same bits, so this only
+/// matters for checking that they agree and for measuring them.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Kernels {
+    /// The fastest the CPU has: AVX-512 (local stage and pairing), else AVX2 (local stage),
+    /// else the portable ones.
+    #[default]
+    Auto,
+    /// The AVX2 local stage where the CPU has AVX2 (as on a CPU without AVX-512), else the
+    /// portable one; the portable pairing.
+    Avx2,
+    /// The portable (scalar) local stage and pairing only.
+    Portable,
 }
 
 impl Scratch {
     /// Scratch whose comparisons always use the portable (scalar) local stage and pairing,
     /// even on a CPU with AVX-512: the same scores, for checking that the kernels agree.
     pub fn portable() -> Self {
+        Self::with_kernels(Kernels::Portable)
+    }
+
+    /// Scratch whose comparisons use `kernels` (where the CPU has them).
+    pub fn with_kernels(kernels: Kernels) -> Self {
         Self {
-            portable: true,
+            kernels,
             ..Self::default()
         }
     }
@@ -904,15 +925,23 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
 
 /// Local similarities of all direction-compatible cylinder pairs into `scratch.sim`, and the
 /// pairs that may become alignment seeds into `scratch.pairs`; returns the best similarity.
-/// With the AVX-512 kernel where the CPU has it (see `matcher_avx512.rs`), else the portable
-/// one; both give the same bits.
+/// With the AVX-512 kernel where the CPU has it (see `matcher_avx512.rs`), else the AVX2 one
+/// (`matcher_avx2.rs`), else the portable one (as `scratch.kernels` allows); all give the same
+/// bits.
 #[inline(never)]
 fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     #[cfg(target_arch = "x86_64")]
-    if !scratch.portable
-        && let Some(top) = avx512::local_stage(a, b, scratch)
     {
-        return top;
+        if scratch.kernels == Kernels::Auto
+            && let Some(top) = avx512::local_stage(a, b, scratch)
+        {
+            return top;
+        }
+        if scratch.kernels != Kernels::Portable
+            && let Some(top) = avx2::local_stage(a, b, scratch)
+        {
+            return top;
+        }
     }
     local_stage_portable(a, b, scratch)
 }
@@ -1458,9 +1487,17 @@ fn pair_minutiae(
     pb: [f32; 3],
     rot: f32,
 ) -> (f32, usize) {
-    // With AVX-512 where the CPU has it (see `matcher_avx512.rs`), else the portable band.
+    // With AVX-512 where the CPU has it (see `matcher_avx512.rs`), else AVX2
+    // (`matcher_avx2.rs`), else the portable band (as `scratch.kernels` allows).
     #[cfg(target_arch = "x86_64")]
-    let done = !scratch.portable && avx512::pair_candidates(a, b, scratch, pa, pb, rot);
+    let done = match scratch.kernels {
+        Kernels::Auto => {
+            avx512::pair_candidates(a, b, scratch, pa, pb, rot)
+                || avx2::pair_candidates(a, b, scratch, pa, pb, rot)
+        }
+        Kernels::Avx2 => avx2::pair_candidates(a, b, scratch, pa, pb, rot),
+        Kernels::Portable => false,
+    };
     #[cfg(not(target_arch = "x86_64"))]
     let done = false;
     if !done {
@@ -1604,6 +1641,10 @@ fn warp(
 #[cfg(target_arch = "x86_64")]
 #[path = "matcher_avx512.rs"]
 mod avx512;
+
+#[cfg(target_arch = "x86_64")]
+#[path = "matcher_avx2.rs"]
+mod avx2;
 
 #[cfg(test)]
 #[path = "matcher_reference.rs"]
@@ -1840,17 +1881,21 @@ mod tests {
         }
     }
 
-    /// The AVX-512 local stage and pairing (where the CPU has them) give the portable ones'
-    /// bits: the same scores, similarity rows, best local similarity and alignment seeds, on
-    /// real prints (two FVC sets, genuine and impostor pairs) and on random templates.
+    /// The AVX-512 local stage and pairing and the AVX2 local stage (where the CPU has them)
+    /// give the portable ones' bits: the same scores, similarity rows, best local similarity
+    /// and alignment seeds, on real prints (two FVC sets, genuine and impostor pairs) and on
+    /// random templates (some with fewer than four minutiae).
     #[test]
     fn vector_kernels_are_bit_identical_to_the_portable_ones() {
         #[cfg(target_arch = "x86_64")]
-        let vector = avx512::available();
+        let (has512, has2) = (avx512::available(), avx2::available());
         #[cfg(not(target_arch = "x86_64"))]
-        let vector = false;
-        if !vector {
-            eprintln!("no AVX-512 on this CPU: only the portable local stage runs");
+        let (has512, has2) = (false, false);
+        if !has512 {
+            eprintln!("no AVX-512 on this CPU: its kernels are not checked");
+        }
+        if !has2 {
+            eprintln!("no AVX2 on this CPU: its kernel is not checked");
         }
         let mut prints: Vec<Prepared> = Vec::new();
         for (set, names) in [
@@ -1873,27 +1918,49 @@ mod tests {
         for seed in 0..6u64 {
             prints.push(prepare(&random_template(seed, 12 + 9 * seed as usize)));
         }
-        let (mut fast, mut portable) = (Scratch::default(), Scratch::portable());
-        let mut seeded = 0;
-        for a in &prints {
-            for b in &prints {
-                let (sf, sp) = (
-                    compare_with(a, b, &mut fast),
-                    compare_with(a, b, &mut portable),
-                );
-                assert_eq!(sf.to_bits(), sp.to_bits(), "{sf} vs {sp}");
-                assert_eq!(fast.sel, portable.sel);
-                seeded += usize::from(!fast.sel.is_empty());
-                let (tf, tp) = (
-                    local_stage(a, b, &mut fast),
-                    local_stage(a, b, &mut portable),
-                );
-                assert_eq!(tf.to_bits(), tp.to_bits());
-                let bits = |s: &Scratch| s.sim.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-                assert_eq!(bits(&fast), bits(&portable));
-            }
+        for (seed, n) in [(7u64, 3usize), (8, 4), (9, 5)] {
+            prints.push(prepare(&random_template(seed, n)));
         }
-        assert!(seeded > prints.len() * prints.len() / 2, "{seeded}");
+        for kernels in [Kernels::Auto, Kernels::Avx2] {
+            let (mut fast, mut portable) = (Scratch::with_kernels(kernels), Scratch::portable());
+            let mut seeded = 0;
+            for a in &prints {
+                for b in &prints {
+                    let (sf, sp) = (
+                        compare_with(a, b, &mut fast),
+                        compare_with(a, b, &mut portable),
+                    );
+                    assert_eq!(sf.to_bits(), sp.to_bits(), "{kernels:?}: {sf} vs {sp}");
+                    assert_eq!(fast.sel, portable.sel, "{kernels:?}");
+                    seeded += usize::from(!fast.sel.is_empty());
+                    // (`local_stage` is only called with two cylinders or more.)
+                    if a.cylinders.len() < 2 || b.cylinders.len() < 2 {
+                        continue;
+                    }
+                    let (tf, tp) = (
+                        local_stage(a, b, &mut fast),
+                        local_stage(a, b, &mut portable),
+                    );
+                    assert_eq!(tf.to_bits(), tp.to_bits(), "{kernels:?}");
+                    let bits = |s: &Scratch| s.sim.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(&fast), bits(&portable), "{kernels:?}");
+                    // The seed candidates as `compare_with` uses them.
+                    let seeds = |s: &Scratch, top: f32| {
+                        let mut p: Vec<u64> = s
+                            .pairs
+                            .iter()
+                            .copied()
+                            .filter(|&k| key_value(k) >= SEED_RATIO * top)
+                            .collect();
+                        p.sort_unstable();
+                        p.truncate(SEED_POOL);
+                        p
+                    };
+                    assert_eq!(seeds(&fast, tf), seeds(&portable, tp), "{kernels:?}");
+                }
+            }
+            assert!(seeded > prints.len() * prints.len() / 2, "{seeded}");
+        }
     }
 
     #[test]
