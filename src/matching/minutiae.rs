@@ -76,7 +76,23 @@ impl Bin {
             *p = v;
         }
     }
+    /// The eight neighbours of (`x`, `y`) in [`N8`] order, 0 outside the raster.
     fn neighbours(&self, x: isize, y: isize) -> [u8; 8] {
+        // An inner pixel (the common case) reads its three rows directly, without the
+        // per-neighbour bounds test of `get`.
+        if x >= 1 && y >= 1 && (x as usize) + 1 < self.w && (y as usize) + 1 < self.h {
+            let (x, w) = (x as usize, self.w);
+            let i = y as usize * w + x;
+            if let (Some(up), Some(row), Some(down)) = (
+                self.d.get(i - w - 1..i - w + 2),
+                self.d.get(i - 1..i + 2),
+                self.d.get(i + w - 1..i + w + 2),
+            ) {
+                return [
+                    row[2], down[2], down[1], down[0], row[0], up[0], up[1], up[2],
+                ];
+            }
+        }
         let mut n = [0u8; 8];
         for (k, (dx, dy)) in N8.iter().enumerate() {
             n[k] = self.get(x + dx, y + dy);
