@@ -109,10 +109,28 @@ impl Gray {
             let y0: [f32; G] = std::array::from_fn(|j| y[j].floor());
             let fx: [f32; G] = std::array::from_fn(|j| x[j] - x0[j]);
             let fy: [f32; G] = std::array::from_fn(|j| y[j] - y0[j]);
+            let xi: [isize; G] = std::array::from_fn(|j| x0[j] as isize);
+            let yi: [isize; G] = std::array::from_fn(|j| y0[j] as isize);
             let mut q = [[0.0f32; G]; 4];
-            for j in 0..G {
-                let [a, b, c, d] = self.corners(x0[j] as isize, y0[j] as isize);
-                (q[0][j], q[1][j], q[2][j], q[3][j]) = (a, b, c, d);
+            let w = self.width;
+            let inner = |j: usize| {
+                xi[j] >= 0
+                    && yi[j] >= 0
+                    && (xi[j] as usize) + 1 < w
+                    && (yi[j] as usize) + 1 < self.height
+            };
+            if (0..G).all(inner) {
+                // The whole group inside (the usual case): no per-sample border branch.
+                for j in 0..G {
+                    let i = yi[j] as usize * w + xi[j] as usize;
+                    (q[0][j], q[1][j]) = (self.data[i], self.data[i + 1]);
+                    (q[2][j], q[3][j]) = (self.data[i + w], self.data[i + w + 1]);
+                }
+            } else {
+                for j in 0..G {
+                    let [a, b, c, d] = self.corners(xi[j], yi[j]);
+                    (q[0][j], q[1][j], q[2][j], q[3][j]) = (a, b, c, d);
+                }
             }
             let [a, b, c, d] = q;
             let blend: [f32; G] = std::array::from_fn(|j| {
