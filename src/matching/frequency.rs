@@ -26,20 +26,77 @@ pub struct PeriodField {
     pub clarity: f32,
 }
 
+/// Samples across the ridges in a block's signature (offsets -16..=16 pixels).
+const SIG_LEN: usize = 33;
+/// Offsets along the ridge averaged into each signature sample.
+const ALONG: [f32; 7] = [-6.0, -4.0, -2.0, 0.0, 2.0, 4.0, 6.0];
+/// The lags of the autocorrelation peak search: `MIN_PERIOD - 1 ..= MAX_PERIOD + 1`.
+const LAG_LO: usize = MIN_PERIOD as usize - 1;
+const LAGS: usize = MAX_PERIOD as usize + 1 - LAG_LO + 1;
+/// Lanes of [`autocorrelations`]: the lags rounded up to a multiple of four.
+const LANES: usize = LAGS.div_ceil(4) * 4;
+
+/// The mean lagged products `Σ sig[i]·sig[i+l] / (n-l)` for the lags `LAG_LO..LAG_LO + LAGS`,
+/// each sum taken in ascending `i` from 0.0 as a plain loop per lag would.
+///
+/// For speed the lags are lanes: while every lag still has a term (`i + LAG_LO + LANES - 1 <
+/// n`), one step adds `sig[i]` times a contiguous run of `sig` to all of them at once (lanes
+/// past the last lag are computed and dropped); each lag then finishes its own remaining terms.
+fn autocorrelations(sig: &[f32; SIG_LEN]) -> [f32; LAGS] {
+    let n = SIG_LEN;
+    let mut padded = [0.0f32; SIG_LEN + LAG_LO + LANES];
+    padded[..n].copy_from_slice(sig);
+    let mut acc = [0.0f32; LANES];
+    let common = n - (LAG_LO + LANES - 1);
+    for (i, &s) in sig.iter().enumerate().take(common) {
+        let run = &padded[i + LAG_LO..i + LAG_LO + LANES];
+        for (a, &t) in acc.iter_mut().zip(run) {
+            *a += s * t;
+        }
+    }
+    std::array::from_fn(|k| {
+        let l = LAG_LO + k;
+        let mut a = acc[k];
+        for i in common..n.saturating_sub(l) {
+            a += sig[i] * sig[i + l];
+        }
+        a / (n - l) as f32
+    })
+}
+
 /// Measures the ridge period of one block from its oriented signature; returns (period, strength).
+///
+/// The 7 × 33 sample positions are computed first and sampled by [`Gray::bilinear_many`]
+/// (vectorised), each signature value still the sum of its seven samples in order.
 fn block_period(img: &Gray, cx: f32, cy: f32, theta: f32) -> Option<(f32, f32)> {
     // Unit vectors along the ridge (t) and across it (n).
     let (ts, tc) = theta.sin_cos();
     let (nx, ny) = (-ts, tc);
     const HALF: isize = 16;
-    let mut sig = [0.0f32; (2 * HALF + 1) as usize];
-    for (k, s) in sig.iter_mut().enumerate() {
-        let u = (k as isize - HALF) as f32;
-        let mut acc = 0.0;
-        for v in [-6.0f32, -4.0, -2.0, 0.0, 2.0, 4.0, 6.0] {
-            acc += img.bilinear(cx + u * nx + v * tc, cy + u * ny + v * ts);
+    // Position (v, k) at index v·33 + k: all the block's samples in one call.
+    let mut xs = [0.0f32; ALONG.len() * SIG_LEN];
+    let mut ys = [0.0f32; ALONG.len() * SIG_LEN];
+    for ((xrow, yrow), v) in xs
+        .chunks_exact_mut(SIG_LEN)
+        .zip(ys.chunks_exact_mut(SIG_LEN))
+        .zip(ALONG)
+    {
+        for (k, (x, y)) in xrow.iter_mut().zip(yrow.iter_mut()).enumerate() {
+            let u = (k as isize - HALF) as f32;
+            *x = cx + u * nx + v * tc;
+            *y = cy + u * ny + v * ts;
         }
-        *s = acc / 7.0;
+    }
+    let mut samples = [0.0f32; ALONG.len() * SIG_LEN];
+    img.bilinear_many(&xs, &ys, &mut samples);
+    let mut sig = [0.0f32; SIG_LEN];
+    for row in samples.chunks_exact(SIG_LEN) {
+        for (acc, &p) in sig.iter_mut().zip(row) {
+            *acc += p;
+        }
+    }
+    for s in sig.iter_mut() {
+        *s /= 7.0;
     }
     let mean = sig.iter().sum::<f32>() / sig.len() as f32;
     for s in sig.iter_mut() {
@@ -58,8 +115,7 @@ fn block_period(img: &Gray, cx: f32, cy: f32, theta: f32) -> Option<(f32, f32)> 
         return None;
     }
     let lo = MIN_PERIOD as usize;
-    let hi = MAX_PERIOD as usize;
-    let vals: Vec<f32> = (lo - 1..=hi + 1).map(ac).collect();
+    let vals = autocorrelations(&sig);
     let mut best: Option<(usize, f32)> = None;
     for i in 1..vals.len() - 1 {
         if vals[i] >= vals[i - 1] && vals[i] >= vals[i + 1] && best.is_none_or(|(_, b)| vals[i] > b)
@@ -206,6 +262,24 @@ pub fn estimate(periods: &mut BlockPeriods, mask: &BlockMap<bool>) -> PeriodFiel
 mod tests {
     use super::*;
     use std::f32::consts::PI;
+
+    #[test]
+    fn autocorrelations_are_the_plain_sums_bit_for_bit() {
+        use rand::{Rng, SeedableRng, rngs::StdRng};
+        let mut rng = StdRng::seed_from_u64(5);
+        for _ in 0..200 {
+            let sig: [f32; SIG_LEN] = std::array::from_fn(|_| rng.gen_range(-3.0f32..3.0));
+            let vals = autocorrelations(&sig);
+            for (k, v) in vals.iter().enumerate() {
+                let l = LAG_LO + k;
+                let mut a = 0.0f32;
+                for i in 0..SIG_LEN - l {
+                    a += sig[i] * sig[i + l];
+                }
+                assert_eq!(v.to_bits(), (a / (SIG_LEN - l) as f32).to_bits(), "lag {l}");
+            }
+        }
+    }
 
     #[test]
     fn measures_synthetic_period() {

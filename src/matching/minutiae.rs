@@ -76,7 +76,23 @@ impl Bin {
             *p = v;
         }
     }
+    /// The eight neighbours of (`x`, `y`) in [`N8`] order, 0 outside the raster.
     fn neighbours(&self, x: isize, y: isize) -> [u8; 8] {
+        // An inner pixel (the common case) reads its three rows directly, without the
+        // per-neighbour bounds test of `get`.
+        if x >= 1 && y >= 1 && (x as usize) + 1 < self.w && (y as usize) + 1 < self.h {
+            let (x, w) = (x as usize, self.w);
+            let i = y as usize * w + x;
+            if let (Some(up), Some(row), Some(down)) = (
+                self.d.get(i - w - 1..i - w + 2),
+                self.d.get(i - 1..i + 2),
+                self.d.get(i + w - 1..i + w + 2),
+            ) {
+                return [
+                    row[2], down[2], down[1], down[0], row[0], up[0], up[1], up[2],
+                ];
+            }
+        }
         let mut n = [0u8; 8];
         for (k, (dx, dy)) in N8.iter().enumerate() {
             n[k] = self.get(x + dx, y + dy);
@@ -97,35 +113,38 @@ impl Bin {
 
 /// Removes components of `value` pixels smaller than `min_area` (4-connectivity) by flipping them.
 /// `inside` holds one flag per pixel of `b` (the mask at pixel resolution).
+///
+/// The stack carries each pixel's coordinates with its index: deriving them from the index
+/// (two divisions per visited pixel) was most of this function's time.
 fn remove_small(b: &mut Bin, value: u8, min_area: usize, inside_px: &[bool]) {
-    let inside = |x: usize, y: usize| inside_px.get(y * b.w + x).copied().unwrap_or(false);
-    let mut seen = vec![false; b.w * b.h];
-    let mut stack = Vec::new();
+    let (w, h) = (b.w, b.h);
+    let inside = |i: usize| inside_px.get(i).copied().unwrap_or(false);
+    let mut seen = vec![false; w * h];
+    let mut stack: Vec<(usize, usize, usize)> = Vec::new();
     let mut comp = Vec::new();
-    for start in 0..b.w * b.h {
-        if seen[start] || b.d[start] != value || !inside(start % b.w, start / b.w) {
+    for start in 0..w * h {
+        if b.d[start] != value || seen[start] || !inside(start) {
             continue;
         }
         comp.clear();
         seen[start] = true;
-        stack.push(start);
+        stack.push((start, start % w, start / w));
         let mut touches_outside = false;
-        while let Some(i) = stack.pop() {
+        while let Some((i, x, y)) = stack.pop() {
             comp.push(i);
-            let (x, y) = (i % b.w, i / b.w);
             for (dx, dy) in [(1isize, 0isize), (-1, 0), (0, 1), (0, -1)] {
                 let (nx, ny) = (x as isize + dx, y as isize + dy);
-                if nx < 0 || ny < 0 || nx as usize >= b.w || ny as usize >= b.h {
+                if nx < 0 || ny < 0 || nx as usize >= w || ny as usize >= h {
                     continue;
                 }
-                let j = ny as usize * b.w + nx as usize;
-                if !inside(nx as usize, ny as usize) {
+                let j = ny as usize * w + nx as usize;
+                if !inside(j) {
                     touches_outside = true;
                     continue;
                 }
                 if !seen[j] && b.d[j] == value {
                     seen[j] = true;
-                    stack.push(j);
+                    stack.push((j, nx as usize, ny as usize));
                 }
             }
             if comp.len() > min_area {
@@ -134,17 +153,16 @@ fn remove_small(b: &mut Bin, value: u8, min_area: usize, inside_px: &[bool]) {
         }
         // Drain: mark the rest of a big component as seen without flipping.
         if comp.len() > min_area || (value == 0 && touches_outside) {
-            while let Some(i) = stack.pop() {
-                let (x, y) = (i % b.w, i / b.w);
+            while let Some((_, x, y)) = stack.pop() {
                 for (dx, dy) in [(1isize, 0isize), (-1, 0), (0, 1), (0, -1)] {
                     let (nx, ny) = (x as isize + dx, y as isize + dy);
-                    if nx < 0 || ny < 0 || nx as usize >= b.w || ny as usize >= b.h {
+                    if nx < 0 || ny < 0 || nx as usize >= w || ny as usize >= h {
                         continue;
                     }
-                    let j = ny as usize * b.w + nx as usize;
-                    if !seen[j] && b.d[j] == value && inside(nx as usize, ny as usize) {
+                    let j = ny as usize * w + nx as usize;
+                    if !seen[j] && b.d[j] == value && inside(j) {
                         seen[j] = true;
-                        stack.push(j);
+                        stack.push((j, nx as usize, ny as usize));
                     }
                 }
             }
@@ -156,59 +174,71 @@ fn remove_small(b: &mut Bin, value: u8, min_area: usize, inside_px: &[bool]) {
     }
 }
 
+/// Whether Zhang–Suen deletes a ridge pixel whose neighbours P2..P9 (clockwise from north)
+/// are the bits 0..7 of `key`, in sub-pass `pass` (0 or 1).
+fn zhang_suen_deletes(key: u8, pass: usize) -> bool {
+    let p: [u8; 8] = std::array::from_fn(|k| (key >> k) & 1);
+    let nb: u8 = p.iter().sum();
+    if !(2..=6).contains(&nb) {
+        return false;
+    }
+    let mut a = 0;
+    for k in 0..8 {
+        if p[k] == 0 && p[(k + 1) % 8] == 1 {
+            a += 1;
+        }
+    }
+    if a != 1 {
+        return false;
+    }
+    if pass == 0 {
+        p[0] * p[2] * p[4] == 0 && p[2] * p[4] * p[6] == 0
+    } else {
+        p[0] * p[2] * p[6] == 0 && p[0] * p[4] * p[6] == 0
+    }
+}
+
 /// Zhang–Suen thinning in place.
+///
+/// For speed, the deletion test is looked up in a table of the 256 neighbourhoods (built from
+/// [`zhang_suen_deletes`]), and each sub-pass visits only the inner pixels still set (a list
+/// that only shrinks) instead of scanning the whole raster: ridge pixels are a minority and
+/// get fewer with every pass. Each sub-pass still decides on the raster as it was at its start.
 fn thin(b: &mut Bin) {
+    let tables: [[bool; 256]; 2] =
+        std::array::from_fn(|pass| std::array::from_fn(|key| zhang_suen_deletes(key as u8, pass)));
+    let w = b.w;
+    // Set pixels off the outer ring, in raster order.
+    let mut live: Vec<usize> = (1..b.h.saturating_sub(1))
+        .flat_map(|y| (1..w.saturating_sub(1)).map(move |x| y * w + x))
+        .filter(|&i| b.d[i] != 0)
+        .collect();
     let mut del = Vec::new();
     loop {
         let mut changed = false;
-        for pass in 0..2 {
+        for table in &tables {
             del.clear();
-            for y in 1..b.h.saturating_sub(1) {
-                // Rows above, at and below `y`: every neighbour of an inner pixel is inside.
-                let w = b.w;
-                let (Some(up), Some(row), Some(down)) = (
-                    b.d.get((y - 1) * w..y * w),
-                    b.d.get(y * w..(y + 1) * w),
-                    b.d.get((y + 1) * w..(y + 2) * w),
-                ) else {
+            for &i in &live {
+                if b.d[i] == 0 {
                     continue;
-                };
-                for x in 1..w.saturating_sub(1) {
-                    if row[x] == 0 {
-                        continue;
-                    }
-                    // P2..P9 clockwise from north.
-                    let p = [
-                        up[x],
-                        up[x + 1],
-                        row[x + 1],
-                        down[x + 1],
-                        down[x],
-                        down[x - 1],
-                        row[x - 1],
-                        up[x - 1],
-                    ];
-                    let nb: u8 = p.iter().sum();
-                    if !(2..=6).contains(&nb) {
-                        continue;
-                    }
-                    let mut a = 0;
-                    for k in 0..8 {
-                        if p[k] == 0 && p[(k + 1) % 8] == 1 {
-                            a += 1;
-                        }
-                    }
-                    if a != 1 {
-                        continue;
-                    }
-                    let ok = if pass == 0 {
-                        p[0] * p[2] * p[4] == 0 && p[2] * p[4] * p[6] == 0
-                    } else {
-                        p[0] * p[2] * p[6] == 0 && p[0] * p[4] * p[6] == 0
-                    };
-                    if ok {
-                        del.push(y * b.w + x);
-                    }
+                }
+                // P2..P9 clockwise from north: every neighbour of an inner pixel is inside.
+                let p = [
+                    b.d[i - w],
+                    b.d[i - w + 1],
+                    b.d[i + 1],
+                    b.d[i + w + 1],
+                    b.d[i + w],
+                    b.d[i + w - 1],
+                    b.d[i - 1],
+                    b.d[i - w - 1],
+                ];
+                let key = p
+                    .iter()
+                    .enumerate()
+                    .fold(0u8, |k, (bit, &v)| k | (v << bit));
+                if table[usize::from(key)] {
+                    del.push(i);
                 }
             }
             for &i in &del {
@@ -219,6 +249,7 @@ fn thin(b: &mut Bin) {
         if !changed {
             break;
         }
+        live.retain(|&i| b.d[i] != 0);
     }
     // Remove staircase pixels so that every ridge is a clean 8-connected curve.
     for y in 1..b.h.saturating_sub(1) {

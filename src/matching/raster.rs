@@ -93,6 +93,74 @@ impl Gray {
         let d = self.at_clamped(xi + 1, yi + 1);
         (a * (1.0 - fx) + b * fx) * (1.0 - fy) + (c * (1.0 - fx) + d * fx) * fy
     }
+    /// [`Gray::bilinear`] at each position (`xs[j]`, `ys[j]`), written to `out[j]`.
+    ///
+    /// The same arithmetic as one `bilinear` call per position, staged by groups of eight for
+    /// speed: the floors and weights of a group, then its four-pixel fetches (scalar, with the
+    /// clamped fallback at the borders), then its blends, so that the first and last stages
+    /// vectorise. The ridge-period signatures take 231 samples per block.
+    pub fn bilinear_many(&self, xs: &[f32], ys: &[f32], out: &mut [f32]) {
+        const G: usize = 8;
+        for ((xc, yc), oc) in xs.chunks(G).zip(ys.chunks(G)).zip(out.chunks_mut(G)) {
+            let (mut x, mut y) = ([0.0f32; G], [0.0f32; G]);
+            x[..xc.len()].copy_from_slice(xc);
+            y[..yc.len()].copy_from_slice(yc);
+            let x0: [f32; G] = std::array::from_fn(|j| x[j].floor());
+            let y0: [f32; G] = std::array::from_fn(|j| y[j].floor());
+            let fx: [f32; G] = std::array::from_fn(|j| x[j] - x0[j]);
+            let fy: [f32; G] = std::array::from_fn(|j| y[j] - y0[j]);
+            let xi: [isize; G] = std::array::from_fn(|j| x0[j] as isize);
+            let yi: [isize; G] = std::array::from_fn(|j| y0[j] as isize);
+            let mut q = [[0.0f32; G]; 4];
+            let w = self.width;
+            let inner = |j: usize| {
+                xi[j] >= 0
+                    && yi[j] >= 0
+                    && (xi[j] as usize) + 1 < w
+                    && (yi[j] as usize) + 1 < self.height
+            };
+            if (0..G).all(inner) {
+                // The whole group inside (the usual case): no per-sample border branch.
+                for j in 0..G {
+                    let i = yi[j] as usize * w + xi[j] as usize;
+                    (q[0][j], q[1][j]) = (self.data[i], self.data[i + 1]);
+                    (q[2][j], q[3][j]) = (self.data[i + w], self.data[i + w + 1]);
+                }
+            } else {
+                for j in 0..G {
+                    let [a, b, c, d] = self.corners(xi[j], yi[j]);
+                    (q[0][j], q[1][j], q[2][j], q[3][j]) = (a, b, c, d);
+                }
+            }
+            let [a, b, c, d] = q;
+            let blend: [f32; G] = std::array::from_fn(|j| {
+                (a[j] * (1.0 - fx[j]) + b[j] * fx[j]) * (1.0 - fy[j])
+                    + (c[j] * (1.0 - fx[j]) + d[j] * fx[j]) * fy[j]
+            });
+            oc.copy_from_slice(&blend[..oc.len()]);
+        }
+    }
+
+    /// The pixels at (`xi`, `yi`), (`xi`+1, `yi`), (`xi`, `yi`+1), (`xi`+1, `yi`+1), clamped
+    /// to the image as [`Gray::bilinear`] reads them.
+    #[inline]
+    fn corners(&self, xi: isize, yi: isize) -> [f32; 4] {
+        if xi >= 0 && yi >= 0 && (xi as usize) + 1 < self.width && (yi as usize) + 1 < self.height {
+            let i = yi as usize * self.width + xi as usize;
+            if let (Some(&[a, b]), Some(&[c, d])) = (
+                self.data.get(i..i + 2),
+                self.data.get(i + self.width..i + self.width + 2),
+            ) {
+                return [a, b, c, d];
+            }
+        }
+        [
+            self.at_clamped(xi, yi),
+            self.at_clamped(xi + 1, yi),
+            self.at_clamped(xi, yi + 1),
+            self.at_clamped(xi + 1, yi + 1),
+        ]
+    }
 }
 
 /// Decodes a PNG or TIFF (or any format the `image` crate was built with) into grey levels.
@@ -205,6 +273,31 @@ pub fn box_blur(img: &Gray, r: usize) -> Gray {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bilinear_many_is_bilinear_bit_for_bit() {
+        use rand::{Rng, SeedableRng, rngs::StdRng};
+        let mut rng = StdRng::seed_from_u64(11);
+        let (w, h) = (37, 29);
+        let img = Gray {
+            width: w,
+            height: h,
+            data: (0..w * h).map(|_| rng.gen_range(-3.0f32..3.0)).collect(),
+        };
+        // Inside, on and beyond every border (mostly groups with a border sample), then all
+        // inside (whole groups); a length that is not a multiple of the group.
+        let n = 1003;
+        for (xr, yr) in [(-4.0f32..41.0, -4.0f32..33.0), (0.0..35.9, 0.0..27.9)] {
+            let xs: Vec<f32> = (0..n).map(|_| rng.gen_range(xr.clone())).collect();
+            let ys: Vec<f32> = (0..n).map(|_| rng.gen_range(yr.clone())).collect();
+            let mut out = vec![0.0f32; n];
+            img.bilinear_many(&xs, &ys, &mut out);
+            for j in 0..n {
+                let one = img.bilinear(xs[j], ys[j]);
+                assert_eq!(out[j].to_bits(), one.to_bits(), "{j}");
+            }
+        }
+    }
 
     #[test]
     fn garbage_is_undecodable() {
