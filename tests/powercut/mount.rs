@@ -84,13 +84,23 @@ impl LazyMount {
     /// Runs `cmd` with the power cut just before its `cut_at`-th mutating operation (or never):
     /// at the cut the process is killed (SIGKILL) while its request is held, so it runs no
     /// code after the cut. The tree is then reverted to its durable state and mounted again.
-    pub fn run(&self, mut cmd: Command, cut_at: Option<u64>) -> Run {
+    pub fn run(&self, cmd: Command, cut_at: Option<u64>) -> Run {
+        self.run_armed(cmd, |t| t.arm(cut_at))
+    }
+
+    /// [`LazyMount::run`] with the power cut just before the `nth` operation described as
+    /// `what` (see [`Tree::arm_named`]).
+    pub fn run_named(&self, cmd: Command, what: &str, nth: u64) -> Run {
+        self.run_armed(cmd, |t| t.arm_named(what, nth))
+    }
+
+    fn run_armed(&self, mut cmd: Command, arm: impl FnOnce(&mut Tree)) -> Run {
         *self
             .shared
             .killed
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = false;
-        self.shared.tree().arm(cut_at);
+        arm(&mut self.shared.tree());
         let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

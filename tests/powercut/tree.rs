@@ -99,6 +99,8 @@ impl Node {
 #[derive(Debug, Default, Clone)]
 struct Plan {
     cut_at: Option<u64>,
+    /// Or before the n-th operation so described (the count left, 1 = the next one).
+    named: Option<(String, u64)>,
     ops: u64,
     cut: Option<String>,
 }
@@ -132,6 +134,15 @@ impl Tree {
         };
     }
 
+    /// As [`Tree::arm`], but the power is cut just before the `nth` (1-based) operation
+    /// described as `what` (as [`Tree::cut_before`] names it), or never if there are fewer.
+    pub fn arm_named(&mut self, what: &str, nth: u64) {
+        self.plan = Plan {
+            named: Some((what.to_owned(), nth)),
+            ..Plan::default()
+        };
+    }
+
     /// Operations counted since the last `arm` (the one refused by the cut included).
     pub fn ops(&self) -> u64 {
         self.plan.ops
@@ -152,6 +163,18 @@ impl Tree {
             let described = what(self);
             self.plan.cut = Some(described);
             return Err(FsError::Cut);
+        }
+        if self.plan.named.is_some() {
+            let described = what(self);
+            if let Some((name, left)) = self.plan.named.as_mut()
+                && *name == described
+            {
+                *left = left.saturating_sub(1);
+                if *left == 0 {
+                    self.plan.cut = Some(described);
+                    return Err(FsError::Cut);
+                }
+            }
         }
         Ok(())
     }
