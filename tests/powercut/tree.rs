@@ -532,4 +532,20 @@ mod tests {
         assert_eq!(t.read(f, 0, 10).unwrap(), b"");
         t.write(f, 0, b"c").unwrap();
     }
+
+    #[test]
+    fn a_named_cut_falls_before_the_nth_operation_so_described() {
+        let mut t = Tree::default();
+        let f = t.create(ROOT, os("f"), Kind::File, 0o600).unwrap().ino;
+        t.fsync(ROOT).unwrap();
+        t.arm_named("fsync f", 2);
+        t.write(f, 0, b"a").unwrap();
+        t.fsync(f).unwrap();
+        t.write(f, 1, b"b").unwrap();
+        assert_eq!(t.fsync(f), Err(FsError::Cut));
+        assert_eq!(t.cut_before(), Some("fsync f"));
+        assert_eq!(t.ops(), 4);
+        t.cut();
+        assert_eq!(t.read(f, 0, 10).unwrap(), b"a");
+    }
 }
