@@ -846,12 +846,12 @@ pub struct Scratch {
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Kernels {
-    /// The fastest the CPU has: AVX-512 (local stage and pairing), else AVX2 (local stage),
-    /// else the portable ones.
+    /// The fastest the CPU has: AVX-512, else AVX2, else the portable kernels (local stage
+    /// and pairing alike).
     #[default]
     Auto,
-    /// The AVX2 local stage where the CPU has AVX2 (as on a CPU without AVX-512), else the
-    /// portable one; the portable pairing.
+    /// The AVX2 local stage and pairing where the CPU has AVX2 (what a CPU without AVX-512
+    /// runs), else the portable ones.
     Avx2,
     /// The portable (scalar) local stage and pairing only.
     Portable,
@@ -1881,8 +1881,8 @@ mod tests {
         }
     }
 
-    /// The AVX-512 local stage and pairing and the AVX2 local stage (where the CPU has them)
-    /// give the portable ones' bits: the same scores, similarity rows, best local similarity
+    /// The AVX-512 and the AVX2 local stage and pairing (where the CPU has them) give the
+    /// portable ones' bits: the same scores, similarity rows, best local similarity
     /// and alignment seeds, on real prints (two FVC sets, genuine and impostor pairs) and on
     /// random templates (some with fewer than four minutiae).
     #[test]
