@@ -145,7 +145,6 @@ pub fn enhance(
 ) -> Gray {
     let (w, h) = (img.width, img.height);
     let wide = morph(&morph(mask, true), true);
-    let nper = NPER;
     let bins = pixel_bins(orient, w, h, &wide);
     // A pixel's kernel slot, row by row: its orientation bin for the along pass; its bin and
     // its block's quantised period for the across pass; NONE outside the wide foreground.
@@ -175,12 +174,9 @@ pub fn enhance(
             // Each kernel's taps are computed once per process (an `exp` and a `cos` a tap),
             // then placed for this image's width.
             static ALONG: [OnceLock<Kernel>; NBINS] = [const { OnceLock::new() }; NBINS];
-            let k = ALONG
-                .get(b)
-                .map(|k| k.get_or_init(|| along_kernel(b as f32 * PI / NBINS as f32, ALONG_SIGMA)));
-            k.cloned()
-                .unwrap_or_else(|| along_kernel(0.0, ALONG_SIGMA))
-                .for_width(width)
+            let make = || along_kernel(b as f32 * PI / NBINS as f32, ALONG_SIGMA);
+            let k = ALONG.get(b).map(|k| k.get_or_init(make));
+            k.cloned().unwrap_or_else(make).for_width(width)
         },
     );
     // The period slot of every block.
@@ -191,17 +187,17 @@ pub fn enhance(
             (((p - super::frequency::MIN_PERIOD) / PSTEP)
                 .round()
                 .max(0.0) as usize)
-                .min(nper - 1) as u32
+                .min(NPER - 1) as u32
         })
         .collect();
-    let mut across: Vec<Option<Kernel>> = (0..NBINS * nper).map(|_| None).collect();
+    let mut across: Vec<Option<Kernel>> = (0..NBINS * NPER).map(|_| None).collect();
     let mut out = Gray::filled(w, h, 0.0);
     filter_pass(
         &smooth,
         &mut out,
         &|y, slots| {
             let first = (y / BLOCK) * wide.bw;
-            row_slots(y, slots, nper as u32, &|bx| {
+            row_slots(y, slots, NPER as u32, &|bx| {
                 pslots.get(first + bx).copied().unwrap_or(0)
             });
         },
@@ -212,8 +208,8 @@ pub fn enhance(
                 [const { OnceLock::new() }; NBINS * NPER];
             let make = || {
                 across_kernel(
-                    (slot / nper) as f32 * PI / NBINS as f32,
-                    super::frequency::MIN_PERIOD + (slot % nper) as f32 * PSTEP,
+                    (slot / NPER) as f32 * PI / NBINS as f32,
+                    super::frequency::MIN_PERIOD + (slot % NPER) as f32 * PSTEP,
                 )
             };
             let k = ACROSS.get(slot).map(|k| k.get_or_init(make));
