@@ -75,9 +75,9 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
         return Err(Unusable::TooSmall);
     }
     // The same stages with the block grid moved (grid_phase): minutiae found at either phase.
-    let mut minutiae = first.minutiae();
+    let (mut minutiae, enhanced) = first.minutiae();
     if let Some(img2) = grid_phase::shifted(&img) {
-        let mut second = analyse(&img2).minutiae();
+        let (mut second, _) = analyse(&img2).minutiae();
         grid_phase::unshift(&mut second);
         minutiae = grid_phase::union(minutiae, &second, period.median);
         minutiae.sort_by(|a, b| b.reliability.total_cmp(&a.reliability));
@@ -106,6 +106,11 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
         quality: quality.score,
         minutiae: minutiae.iter().map(StoredMinutia::from_minutia).collect(),
         flow: RidgeFlow::from_field(orient, mask),
+        ridge_counts: if std::env::var_os("LAB_NORC").is_some() {
+            Vec::new()
+        } else {
+            super::ridge_count::count(&enhanced, mask, &minutiae)
+        },
     };
     Ok(Extraction {
         template,
@@ -164,9 +169,10 @@ fn analyse(img: &Gray) -> Fields {
 
 impl Fields {
     /// Enhancement and minutiae detection with these fields.
-    fn minutiae(&self) -> Vec<Minutia> {
+    fn minutiae(&self) -> (Vec<Minutia>, Gray) {
         let enhanced = super::enhance::enhance(&self.norm, &self.orient, &self.period, &self.mask);
-        minutiae::detect(&enhanced, &self.mask, &self.orient, self.period.median)
+        let m = minutiae::detect(&enhanced, &self.mask, &self.orient, self.period.median);
+        (m, enhanced)
     }
 }
 

@@ -123,6 +123,7 @@ pub fn import(bytes: &[u8]) -> Result<(Template, IsoFingerCode), IsoError> {
         quality,
         minutiae,
         flow: Default::default(),
+        ridge_counts: Vec::new(),
     };
     Ok((t, finger))
 }
@@ -138,8 +139,9 @@ mod tests {
         fn roundtrip(t in arb_template(), finger in 0u8..=10) {
             let rec = export(&t, finger);
             prop_assert_eq!(rec.len(), 30 + 6 * t.minutiae.len());
-            // The ridge flow has no place in the ISO record: everything else round-trips.
-            let minutiae_only = Template { flow: Default::default(), ..t };
+            // The ridge flow and the ridge counts have no place in the ISO record: everything
+            // else round-trips.
+            let minutiae_only = Template { flow: Default::default(), ridge_counts: Vec::new(), ..t };
             prop_assert_eq!(import(&rec), Ok((minutiae_only, finger)));
         }
 
@@ -170,6 +172,7 @@ mod tests {
                 reliability: 50,
             }],
             flow: Default::default(),
+            ridge_counts: Vec::new(),
         };
         let r = export(&t, 2);
         assert_eq!(&r[..8], b"FMR\0 20\0");
@@ -195,6 +198,7 @@ mod tests {
                 reliability: 0,
             }],
             flow: Default::default(),
+            ridge_counts: Vec::new(),
         };
         let mut r = export(&t, 0);
         // Pretend the record was captured at 1000 ppi (394 px/cm).

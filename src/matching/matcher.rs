@@ -9,6 +9,7 @@
 
 use std::f32::consts::{PI, TAU};
 
+use super::ridge_count;
 use super::ridge_flow::{self, PreparedFlow};
 use super::template::Template;
 
@@ -283,6 +284,9 @@ pub struct Prepared {
     pub flow: PreparedFlow,
     /// Cores of the ridge flow (x, y, β), see [`ridge_flow::cores`].
     pub cores: Vec<[f32; 3]>,
+    /// Ridge counts to neighbours, parallel to `points`, neighbours as indices of `points`
+    /// (empty when the template has none, see [`ridge_count`]).
+    pub links: Vec<ridge_count::Links>,
 }
 
 impl Prepared {
@@ -310,6 +314,7 @@ impl Prepared {
             angle8,
             flow,
             cores,
+            links,
         } = self;
         points.shrink_to_fit();
         dirs.shrink_to_fit();
@@ -328,6 +333,7 @@ impl Prepared {
         y_start.shrink_to_fit();
         angle8.shrink_to_fit();
         flow.cells.shrink_to_fit();
+        links.shrink_to_fit();
         flow.grid.cells.shrink_to_fit();
         cores.shrink_to_fit();
     }
@@ -492,6 +498,8 @@ pub fn prepare(t: &Template) -> Prepared {
         }
     }
     let mut cylinders: Vec<Cylinder> = Vec::with_capacity(pts.len());
+    // The template index of each kept minutia (for the ridge counts' neighbours).
+    let mut kept: Vec<usize> = Vec::with_capacity(pts.len());
     for (mi, m) in pts.iter().enumerate() {
         let (s, c) = m[2].sin_cos();
         // Neighbours within reach, with per-direction-cell weights.
@@ -562,12 +570,14 @@ pub fn prepare(t: &Template) -> Prepared {
         out.counts
             .push(cyl.bits.iter().map(|w| w.count_ones()).sum::<u32>() as u16);
         cylinders.push(cyl);
+        kept.push(order.get(mi).copied().unwrap_or(usize::MAX));
         let stored = order.get(mi).and_then(|&i| t.minutiae.get(i));
         out.reliability
             .push(stored.map_or(0.0, |sm| f32::from(sm.reliability) / 100.0));
         out.angle8.push(stored.map_or(0, |sm| sm.angle));
     }
     out.cylinders = cylinders.iter().copied().collect();
+    out.links = prepared_links(t, &kept);
     let full = in_circle_mask();
     for (j, (c, &t)) in cylinders.iter().zip(&out.angle8).enumerate() {
         if c.valid == full {
@@ -598,6 +608,35 @@ pub fn prepare(t: &Template) -> Prepared {
         .map(|k| out.ypts.partition_point(|p| p[1] < k as f32 * Y_BUCKET) as u16)
         .collect();
     out
+}
+
+/// The template's ridge counts for the kept minutiae (`kept[p]` = template index of point
+/// `p`), their neighbours renumbered as points; a neighbour without a point (its cylinder
+/// was dropped) is dropped. Empty when the template has no ridge counts.
+fn prepared_links(t: &Template, kept: &[usize]) -> Vec<ridge_count::Links> {
+    if t.ridge_counts.len() != t.minutiae.len() || t.ridge_counts.is_empty() {
+        return Vec::new();
+    }
+    let mut point_of = vec![ridge_count::NONE; t.minutiae.len()];
+    for (p, &ti) in kept.iter().enumerate() {
+        if let (Some(s), Ok(p)) = (point_of.get_mut(ti), u8::try_from(p)) {
+            *s = p;
+        }
+    }
+    kept.iter()
+        .map(|&ti| {
+            let mut links = [[ridge_count::NONE; 2]; ridge_count::LINKS];
+            let source = t.ridge_counts.get(ti).into_iter().flatten();
+            let renumbered = source.filter_map(|&[k, c]| {
+                let p = *point_of.get(usize::from(k))?;
+                (p != ridge_count::NONE).then_some([p, c])
+            });
+            for (l, r) in links.iter_mut().zip(renumbered) {
+                *l = r;
+            }
+            links
+        })
+        .collect()
 }
 
 /// Height of the buckets of [`Prepared::y_start`] (pixels).
@@ -839,6 +878,8 @@ pub struct Scratch {
     /// The vector kernels the comparisons may use.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     kernels: Kernels,
+    /// A's point → B's paired point, for the ridge counts' agreement.
+    partner: Vec<u8>,
 }
 
 /// Which kernels a [`Scratch`]'s comparisons may use; all give the same bits, so this only
@@ -1102,6 +1143,21 @@ type Kept = (f32, [f32; 3], [f32; 3], f32, Option<f32>);
 /// B, pair minutiae that agree in position and direction (one-to-one, similarity weighted) and
 /// score the agreement relative to the minutiae expected in the overlap.
 fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
+    let score = align(a, b, scratch);
+    // The ridge counts between the pairs the best alignment found must agree as a genuine
+    // comparison's do (issue #14, tenth pass).
+    let checks = ridge_count::agreement(
+        &a.links,
+        &b.links,
+        &scratch.best_pairs,
+        &mut scratch.partner,
+    );
+    score * ridge_count::factor(checks)
+}
+
+/// The best alignment's score (seeds, cores, refit, warp, ridge flow); its pairs are left in
+/// `scratch.best_pairs`.
+fn align(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     // The two best alignments, best first.
     let mut kept: [Kept; 2] = [(0.0, [0.0; 3], [0.0; 3], 0.0, None); 2];
     // The pairs of the previous comparison must never be refitted against these templates.

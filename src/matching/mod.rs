@@ -31,6 +31,7 @@ pub mod minutiae;
 pub mod orientation;
 pub mod quality;
 pub mod raster;
+pub mod ridge_count;
 pub mod ridge_flow;
 pub mod segmentation;
 pub mod template;

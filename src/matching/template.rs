@@ -1,6 +1,7 @@
-//! The huella fingerprint template: quantised minutiae at 500 ppi, the coarse ridge flow, and
-//! its compact versioned binary encoding (`HUT` + version 2; version 1, minutiae only, is still
-//! read).
+//! The huella fingerprint template: quantised minutiae at 500 ppi, the coarse ridge flow, the
+//! ridge counts between neighbouring minutiae, and its compact versioned binary encoding (`HUT`
+//! + version 3; version 2, without ridge counts, and version 1, minutiae only, are still read
+//! and written when the template lacks those parts).
 //!
 //! Owns the stored representation and its codec. Must not extract or compare; decoding must
 //! never panic on arbitrary bytes.
@@ -8,12 +9,15 @@
 use thiserror::Error;
 
 use super::minutiae::{Kind, Minutia};
+use super::ridge_count::{self, LINKS, Links};
 use super::ridge_flow::{FlowError, RidgeFlow};
 
 /// Magic bytes at the start of every encoded template.
 pub const MAGIC: [u8; 3] = *b"HUT";
-/// Current encoding version (2: minutiae, then the ridge flow).
-pub const VERSION: u8 = 2;
+/// Current encoding version (3: minutiae, the ridge flow, then the ridge counts).
+pub const VERSION: u8 = 3;
+/// Minutiae, then the ridge flow (what a template without ridge counts is written as).
+const VERSION_FLOW: u8 = 2;
 /// The first version: minutiae only, no ridge flow.
 const VERSION_MINUTIAE_ONLY: u8 = 1;
 /// Bytes per encoded minutia.
@@ -67,6 +71,9 @@ pub struct Template {
     pub minutiae: Vec<StoredMinutia>,
     /// Coarse ridge orientation grid (empty when unknown, e.g. imported from ISO).
     pub flow: RidgeFlow,
+    /// Per minutia, the ridge counts to its nearest neighbours (see [`ridge_count`]); empty
+    /// when unknown, else parallel to `minutiae`.
+    pub ridge_counts: Vec<Links>,
 }
 
 /// Why a byte string is not a valid huella template.
@@ -90,13 +97,17 @@ pub enum TemplateError {
 }
 
 impl Template {
-    /// Encodes to the compact binary format (10 + 6·n bytes of minutiae, then the flow grid).
+    /// Encodes to the compact binary format (10 + 6·n bytes of minutiae, the flow grid, then
+    /// 2·LINKS·n bytes of ridge counts when the template has them for every minutia).
     pub fn encode(&self) -> Vec<u8> {
         let n = self.minutiae.len().min(255);
         let mut out =
             Vec::with_capacity(HEADER_BYTES + MINUTIA_BYTES * n + self.flow.encoded_len());
         out.extend_from_slice(&MAGIC);
-        out.push(VERSION);
+        let with_counts = self.ridge_counts.len() == n && n > 0;
+        // Without ridge counts (an ISO import, a test template) version 2 is written, which
+        // a station of before version 3 still reads.
+        out.push(if with_counts { VERSION } else { VERSION_FLOW });
         out.extend_from_slice(&self.width.to_le_bytes());
         out.extend_from_slice(&self.height.to_le_bytes());
         out.push(self.quality.min(100));
@@ -113,6 +124,13 @@ impl Template {
             out.push(m.reliability.min(100));
         }
         self.flow.encode_into(&mut out);
+        if with_counts {
+            for links in self.ridge_counts.iter().take(n) {
+                for l in links {
+                    out.extend_from_slice(l);
+                }
+            }
+        }
         out
     }
 
@@ -129,7 +147,7 @@ impl Template {
             return Err(TemplateError::BadMagic);
         }
         let version = header[3];
-        if version != VERSION && version != VERSION_MINUTIAE_ONLY {
+        if version != VERSION && version != VERSION_FLOW && version != VERSION_MINUTIAE_ONLY {
             return Err(TemplateError::UnsupportedVersion(version));
         }
         let width = u16::from_le_bytes([header[4], header[5]]);
@@ -151,8 +169,22 @@ impl Template {
                 FlowError::Invalid => TemplateError::Invalid("ridge flow"),
             })?
         };
-        if rest.len() > used {
+        let rest = rest.get(used..).ok_or(TemplateError::Truncated)?;
+        let counts_len = if version == VERSION { n * LINKS * 2 } else { 0 };
+        let counts = rest.get(..counts_len).ok_or(TemplateError::Truncated)?;
+        if rest.len() > counts_len {
             return Err(TemplateError::TrailingBytes);
+        }
+        let mut ridge_counts = Vec::with_capacity(if counts_len > 0 { n } else { 0 });
+        for c in counts.chunks_exact(LINKS * 2) {
+            let mut links: Links = [[ridge_count::NONE; 2]; LINKS];
+            for (l, b) in links.iter_mut().zip(c.chunks_exact(2)) {
+                if b[0] != ridge_count::NONE && usize::from(b[0]) >= n {
+                    return Err(TemplateError::Invalid("ridge count neighbour"));
+                }
+                *l = [b[0], b[1]];
+            }
+            ridge_counts.push(links);
         }
         let mut minutiae = Vec::with_capacity(n);
         for c in body.chunks_exact(MINUTIA_BYTES) {
@@ -182,6 +214,7 @@ impl Template {
             quality,
             minutiae,
             flow,
+            ridge_counts,
         })
     }
 }
@@ -196,7 +229,9 @@ mod tests {
         #[test]
         fn roundtrip(t in arb_template()) {
             let bytes = t.encode();
-            prop_assert_eq!(bytes.len(), 10 + 6 * t.minutiae.len() + t.flow.encoded_len());
+            let counts = if t.ridge_counts.is_empty() { 0 } else { 2 * LINKS * t.minutiae.len() };
+            prop_assert_eq!(bytes.len(), 10 + 6 * t.minutiae.len() + t.flow.encoded_len() + counts);
+            prop_assert_eq!(bytes[3], if counts > 0 { 3 } else { 2 });
             prop_assert_eq!(Template::decode(&bytes), Ok(t));
         }
 
@@ -217,11 +252,23 @@ mod tests {
         #[test]
         fn version_1_templates_still_decode(t in arb_template()) {
             // A stored v1 template: the same header and minutiae, no ridge flow.
+            let t = Template { ridge_counts: Vec::new(), ..t };
             let mut v1 = t.encode();
             v1.truncate(v1.len() - t.flow.encoded_len());
             v1[3] = 1;
             let minutiae_only = Template { flow: RidgeFlow::default(), ..t };
             prop_assert_eq!(Template::decode(&v1), Ok(minutiae_only));
+        }
+
+        #[test]
+        fn version_2_templates_still_decode(t in arb_template()) {
+            // A stored v2 template (before the ridge counts): the same bytes up to the flow.
+            let mut v2 = t.encode();
+            let counts = if t.ridge_counts.is_empty() { 0 } else { 2 * LINKS * t.minutiae.len() };
+            v2.truncate(v2.len() - counts);
+            v2[3] = 2;
+            let without = Template { ridge_counts: Vec::new(), ..t };
+            prop_assert_eq!(Template::decode(&v2), Ok(without));
         }
     }
 
@@ -236,5 +283,32 @@ mod tests {
             Err(TemplateError::UnsupportedVersion(9))
         );
         assert_eq!(Template::decode(b"HU"), Err(TemplateError::Truncated));
+    }
+
+    #[test]
+    fn rejects_a_ridge_count_neighbour_out_of_range() {
+        let m = StoredMinutia {
+            x: 10,
+            y: 10,
+            angle: 0,
+            kind: Kind::Ending,
+            reliability: 50,
+        };
+        let mut links = [[ridge_count::NONE; 2]; LINKS];
+        links[0] = [1, 3];
+        let t = Template {
+            minutiae: vec![m, m],
+            ridge_counts: vec![links, links],
+            ..Template::default()
+        };
+        let mut bytes = t.encode();
+        assert_eq!(Template::decode(&bytes), Ok(t));
+        // The first link of the second minutia names minutia 2 of 2.
+        let at = bytes.len() - 2 * LINKS;
+        bytes[at] = 2;
+        assert_eq!(
+            Template::decode(&bytes),
+            Err(TemplateError::Invalid("ridge count neighbour"))
+        );
     }
 }

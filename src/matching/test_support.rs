@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
 use super::minutiae::Kind;
+use super::ridge_count;
 use super::ridge_flow::{LEVELS, RidgeFlow};
 use super::template::{StoredMinutia, Template};
 
@@ -39,6 +40,7 @@ pub fn random_template(seed: u64, n: usize) -> Template {
         quality: 60,
         minutiae,
         flow: Default::default(),
+        ridge_counts: Vec::new(),
     }
 }
 
@@ -90,12 +92,40 @@ pub fn arb_template() -> impl Strategy<Value = Template> {
         0u8..=100,
         prop::collection::vec(arb_minutia(), 0..=255),
         arb_flow(),
+        any::<bool>(),
+        any::<u64>(),
     )
-        .prop_map(|(width, height, quality, minutiae, flow)| Template {
-            width,
-            height,
-            quality,
-            minutiae,
-            flow,
+        .prop_map(|(width, height, quality, minutiae, flow, counted, seed)| {
+            // Ridge counts for every minutia (neighbour indices in range) or none at all.
+            let n = minutiae.len();
+            let mut x = seed | 1;
+            let mut next = move || {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x
+            };
+            let ridge_counts = if counted && n > 0 {
+                (0..n)
+                    .map(|_| {
+                        let mut links = [[ridge_count::NONE; 2]; ridge_count::LINKS];
+                        let used = (next() % (ridge_count::LINKS as u64 + 1)) as usize;
+                        for l in links.iter_mut().take(used) {
+                            *l = [(next() % n as u64) as u8, (next() % 30) as u8];
+                        }
+                        links
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Template {
+                width,
+                height,
+                quality,
+                minutiae,
+                flow,
+                ridge_counts,
+            }
         })
 }

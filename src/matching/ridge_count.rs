@@ -1,0 +1,283 @@
+//! Ridge counts between neighbouring minutiae: at extraction, the ridges crossed on the
+//! straight line from each minutia to each of its nearest neighbours, read off the enhanced
+//! image; at comparison, how many of them agree between the two prints under the pairs the
+//! alignment found, and the factor that weighs a score by it.
+//!
+//! Why: two minutiae that the alignment pairs by chance (an impostor, a wrong alignment) sit
+//! at the right place and direction, but the ridges between them and their paired neighbours
+//! are another matter: on the seven development sets the counts of a genuine comparison's
+//! pairs agree exactly about 0.65 of the time, an impostor's about 0.40 (docs/matching.md,
+//! issue #14 tenth pass). The positions and directions the cylinders use carry none of it.
+//!
+//! Must not: change the minutiae or the alignment; count where the line leaves the foreground
+//! (the ridges there are not seen); panic on any template (indices are checked).
+
+use super::minutiae::Minutia;
+use super::raster::Gray;
+use super::segmentation::BlockMap;
+
+/// Neighbours per minutia whose ridge count is kept.
+pub const LINKS: usize = 10;
+/// No neighbour in this slot (a template holds at most 255 minutiae, indices 0–254).
+pub const NONE: u8 = u8::MAX;
+/// One minutia's links: (neighbour index, ridge count) pairs, nearest first, then `[NONE, NONE]`.
+pub type Links = [[u8; 2]; LINKS];
+/// Neighbours farther than this (pixels at 500 ppi) get no count.
+const REACH: f32 = 130.0;
+/// Ridge or valley runs shorter than this along the line are noise (pixels).
+const MIN_RUN: usize = 2;
+/// Ridges within this distance of either end belong to the minutiae themselves (pixels).
+const END_GAP: usize = 4;
+/// Weight of the agreement in the factor: exp(WEIGHT · w · (agreement − CENTRE)).
+const WEIGHT: f32 = 1.5;
+/// Agreement (exact counts) at and above which the factor is 1.
+const CENTRE: f32 = 0.5;
+/// Checked links from which the agreement counts in full (fewer: proportionally less).
+const FULL_FROM: f32 = 12.0;
+
+/// For each minutia, up to [`LINKS`] (neighbour index, ridge count) pairs, nearest first;
+/// unused slots are `[NONE, NONE]`. Indices refer to `minutiae`; minutiae beyond the 255th
+/// get no links and are nobody's neighbour.
+pub fn count(enhanced: &Gray, mask: &BlockMap<bool>, minutiae: &[Minutia]) -> Vec<Links> {
+    let n = minutiae.len().min(usize::from(NONE));
+    let mut out = vec![[[NONE; 2]; LINKS]; minutiae.len()];
+    let mut near: Vec<(f32, usize)> = Vec::new();
+    for (i, (m, links)) in minutiae.iter().zip(&mut out).take(n).enumerate() {
+        near.clear();
+        for (j, o) in minutiae.iter().take(n).enumerate() {
+            let d = (o.x - m.x).hypot(o.y - m.y);
+            if j != i && d <= REACH {
+                near.push((d, j));
+            }
+        }
+        near.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut slots = links.iter_mut();
+        for &(_, j) in &near {
+            let Some(o) = minutiae.get(j) else { continue };
+            let Some(c) = ridges_between(enhanced, mask, (m.x, m.y), (o.x, o.y)) else {
+                continue;
+            };
+            let Some(slot) = slots.next() else { break };
+            *slot = [j as u8, c.min(u32::from(NONE) - 1) as u8];
+        }
+    }
+    out
+}
+
+/// Ridges crossed on the segment from `p` to `q`, or `None` when it leaves the foreground or
+/// the image.
+fn ridges_between(
+    enhanced: &Gray,
+    mask: &BlockMap<bool>,
+    p: (f32, f32),
+    q: (f32, f32),
+) -> Option<u32> {
+    let len = (q.0 - p.0).hypot(q.1 - p.1);
+    if !len.is_finite() {
+        return None;
+    }
+    let steps = len.ceil().max(1.0) as usize;
+    // Runs of equal state (ridge?, start, end), a run shorter than MIN_RUN joined to the last.
+    let mut runs: Vec<(bool, usize, usize)> = Vec::new();
+    for k in 0..=steps {
+        let t = k as f32 / steps as f32;
+        let (x, y) = (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1));
+        let (xi, yi) = (x.round(), y.round());
+        if xi < 0.0 || yi < 0.0 || xi >= enhanced.width as f32 || yi >= enhanced.height as f32 {
+            return None;
+        }
+        let (xi, yi) = (xi as usize, yi as usize);
+        if !mask.at_pixel(xi as isize, yi as isize) {
+            return None;
+        }
+        let ridge = *enhanced.data.get(yi * enhanced.width + xi)? < 0.0;
+        match runs.last_mut() {
+            Some(last) if last.0 == ridge => last.2 = k + 1,
+            _ => runs.push((ridge, k, k + 1)),
+        }
+    }
+    let mut merged: Vec<(bool, usize, usize)> = Vec::with_capacity(runs.len());
+    for run in runs {
+        match merged.last_mut() {
+            Some(last) if run.2 - run.1 < MIN_RUN || last.0 == run.0 => last.2 = run.2,
+            _ => merged.push(run),
+        }
+    }
+    let end = steps + 1;
+    Some(
+        merged
+            .iter()
+            .filter(|r| r.0 && r.1 >= END_GAP && r.2 + END_GAP <= end)
+            .count() as u32,
+    )
+}
+
+/// How many links of paired minutiae agree: for each pair (A index, B index) and each link of
+/// its A minutia to a neighbour that is paired too, whether its B minutia links to that
+/// neighbour's partner with the same count. Returns (agreeing, checked). `partner` is scratch
+/// space (A index → B index). Indices out of range are skipped.
+pub fn agreement(
+    a: &[Links],
+    b: &[Links],
+    pairs: &[(u16, u16, f32)],
+    partner: &mut Vec<u8>,
+) -> (u32, u32) {
+    if a.is_empty() || b.is_empty() {
+        return (0, 0);
+    }
+    partner.clear();
+    partner.resize(a.len(), NONE);
+    for &(i, j, _) in pairs {
+        if let (Some(s), Ok(j)) = (partner.get_mut(usize::from(i)), u8::try_from(j)) {
+            *s = j;
+        }
+    }
+    let (mut agree, mut checked) = (0, 0);
+    for &(i, j, _) in pairs {
+        let (Some(la), Some(lb)) = (a.get(usize::from(i)), b.get(usize::from(j))) else {
+            continue;
+        };
+        for &[k, ca] in la.iter().take_while(|l| l[0] != NONE) {
+            let Some(&l) = partner.get(usize::from(k)) else {
+                continue;
+            };
+            if l == NONE {
+                continue;
+            }
+            if let Some(&[_, cb]) = lb.iter().find(|x| x[0] == l) {
+                checked += 1;
+                agree += u32::from(ca == cb);
+            }
+        }
+    }
+    (agree, checked)
+}
+
+/// The factor (≤ 1) a comparison's score is multiplied by for its ridge-count agreement:
+/// 1 without checks or at an agreement of `CENTRE` and above, less below it, fully from
+/// `FULL_FROM` checks on. The agreement is smoothed by one agreeing and one disagreeing
+/// check, so that a handful of checks cannot sink a score.
+pub fn factor((agree, checked): (u32, u32)) -> f32 {
+    if checked == 0 {
+        return 1.0;
+    }
+    let share = (agree as f32 + 1.0) / (checked as f32 + 2.0);
+    let w = (checked as f32 / FULL_FROM).min(1.0);
+    (WEIGHT * w * (share - CENTRE)).exp().min(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::minutiae::Kind;
+
+    /// Horizontal ridges (dark, negative) of period 10 px: rows 0–4 of each period are ridge.
+    fn stripes(w: usize, h: usize) -> Gray {
+        Gray {
+            width: w,
+            height: h,
+            data: (0..w * h)
+                .map(|k| if (k / w) % 10 < 5 { -1.0 } else { 1.0 })
+                .collect(),
+        }
+    }
+
+    fn minutia(x: f32, y: f32) -> Minutia {
+        Minutia {
+            x,
+            y,
+            angle: 0.0,
+            kind: Kind::Ending,
+            reliability: 1.0,
+        }
+    }
+
+    #[test]
+    fn counts_the_ridges_crossed_between_two_points() {
+        let g = stripes(100, 100);
+        let mask = BlockMap::for_image(g.width, g.height, true);
+        // From the middle of the ridge at rows 20–24 down to the one at rows 60–64: the
+        // ridges at rows 30, 40 and 50 lie between.
+        assert_eq!(
+            ridges_between(&g, &mask, (50.0, 22.0), (50.0, 62.0)),
+            Some(3)
+        );
+        // Along a ridge: none.
+        assert_eq!(
+            ridges_between(&g, &mask, (10.0, 22.0), (90.0, 22.0)),
+            Some(0)
+        );
+        // Obliquely the same three.
+        assert_eq!(
+            ridges_between(&g, &mask, (20.0, 22.0), (60.0, 62.0)),
+            Some(3)
+        );
+    }
+
+    #[test]
+    fn a_line_leaving_the_foreground_or_the_image_has_no_count() {
+        let g = stripes(100, 100);
+        let mask = BlockMap::for_image(g.width, g.height, true);
+        assert_eq!(ridges_between(&g, &mask, (50.0, 22.0), (50.0, 140.0)), None);
+        assert_eq!(
+            ridges_between(&g, &mask, (50.0, 22.0), (f32::NAN, 40.0)),
+            None
+        );
+        assert_eq!(ridges_between(&g, &mask, (-5.0, 22.0), (50.0, 40.0)), None);
+        let mut holed = mask.clone();
+        holed.set(6, 5, false); // the block holding pixel (50, 42)
+        assert_eq!(ridges_between(&g, &holed, (50.0, 22.0), (50.0, 62.0)), None);
+    }
+
+    #[test]
+    fn links_are_the_nearest_neighbours_with_their_counts() {
+        let g = stripes(200, 200);
+        let mask = BlockMap::for_image(g.width, g.height, true);
+        let m = vec![
+            minutia(50.0, 22.0),
+            minutia(50.0, 62.0),
+            minutia(50.0, 42.0),
+            minutia(190.0, 190.0), // beyond REACH of the first
+        ];
+        let links = count(&g, &mask, &m);
+        assert_eq!(links.len(), 4);
+        assert_eq!(links[0][0], [2, 1]);
+        assert_eq!(links[0][1], [1, 3]);
+        assert_eq!(links[0][2], [NONE, NONE]);
+        assert!(links[3].iter().all(|l| l[0] == NONE));
+    }
+
+    #[test]
+    fn agreement_checks_only_links_between_paired_minutiae() {
+        let mut a = vec![[[NONE; 2]; LINKS]; 3];
+        let mut b = vec![[[NONE; 2]; LINKS]; 3];
+        a[0][0] = [1, 4];
+        a[0][1] = [2, 2];
+        a[1][0] = [0, 4];
+        // B's minutia 2 is A's 0, B's 0 is A's 1; B's 1 is unpaired.
+        b[2][0] = [0, 4];
+        b[2][1] = [1, 7];
+        b[0][0] = [2, 5];
+        let pairs = [(0u16, 2u16, 1.0f32), (1, 0, 1.0)];
+        let mut scratch = Vec::new();
+        // A 0→1 (4) against B 2→0 (4): agree; A 1→0 (4) against B 0→2 (5): disagree; A 0→2
+        // has no partner.
+        assert_eq!(agreement(&a, &b, &pairs, &mut scratch), (1, 2));
+        // Out-of-range indices are skipped, not a panic.
+        let wild = [(9u16, 0u16, 1.0f32), (0, 300, 1.0)];
+        assert_eq!(agreement(&a, &b, &wild, &mut scratch), (0, 0));
+        assert_eq!(agreement(&[], &b, &pairs, &mut scratch), (0, 0));
+    }
+
+    #[test]
+    fn the_factor_only_lowers_and_needs_checks() {
+        assert_eq!(factor((0, 0)), 1.0);
+        assert_eq!(factor((12, 12)), 1.0);
+        assert!(factor((0, 12)) < 0.6);
+        // Fewer checks weigh less.
+        assert!(factor((0, 3)) > factor((0, 12)));
+        // A chance agreement (an impostor's 0.4) lowers a score, a genuine one (0.65) does not.
+        assert!(factor((10, 25)) < 0.9);
+        assert_eq!(factor((16, 25)), 1.0);
+    }
+}
