@@ -1146,13 +1146,13 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let score = align(a, b, scratch);
     // The ridge counts between the pairs the best alignment found must agree as a genuine
     // comparison's do (issue #14, tenth pass).
-    let checks = ridge_count::agreement(
-        &a.links,
-        &b.links,
-        &scratch.best_pairs,
-        &mut scratch.partner,
-    );
-    score * ridge_count::factor(checks)
+    score
+        * ridge_count::weigh(
+            &a.links,
+            &b.links,
+            &scratch.best_pairs,
+            &mut scratch.partner,
+        )
 }
 
 /// The best alignment's score (seeds, cores, refit, warp, ridge flow); its pairs are left in
@@ -1800,6 +1800,37 @@ mod tests {
         assert!(whole >= warped * 0.9, "{whole} vs {warped}");
     }
 
+    /// The template with ridge counts as geometry gives them (one ridge per 9 px between two
+    /// minutiae), each count off by one in about a third of the links (seeded).
+    fn with_counts(mut t: Template, seed: u64) -> Template {
+        let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
+        let pts: Vec<(f32, f32)> = t
+            .minutiae
+            .iter()
+            .map(|m| (f32::from(m.x), f32::from(m.y)))
+            .collect();
+        t.ridge_counts = pts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut near: Vec<(f32, usize)> = pts
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(j, q)| ((q.0 - p.0).hypot(q.1 - p.1), j))
+                    .collect();
+                near.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mut links = [[ridge_count::NONE; 2]; ridge_count::LINKS];
+                for (l, &(d, j)) in links.iter_mut().zip(&near) {
+                    let noise = u8::from(rng.gen_range(0..3) == 0);
+                    *l = [j as u8, (d / 9.0) as u8 + noise];
+                }
+                links
+            })
+            .collect();
+        t
+    }
+
     /// A template with a smooth ridge flow over its 400 × 400 px (a gentle whorl-like field).
     fn with_flow(mut t: Template) -> Template {
         let cols = 400 / ridge_flow::CELL;
@@ -1894,11 +1925,18 @@ mod tests {
             } else {
                 (t, other)
             };
-            let (p, q, r) = (
-                prepare(&t),
-                prepare(&impression_of(&t, seed)),
-                prepare(&other),
-            );
+            let q = impression_of(&t, seed);
+            // Two seeds in three carry ridge counts, so their agreement is checked too.
+            let (t, q, other) = if seed % 3 != 2 {
+                (
+                    with_counts(t, seed),
+                    with_counts(q, seed + 1),
+                    with_counts(other, seed + 2),
+                )
+            } else {
+                (t, q, other)
+            };
+            let (p, q, r) = (prepare(&t), prepare(&q), prepare(&other));
             for (x, y) in [(&p, &q), (&q, &p), (&p, &r), (&r, &q)] {
                 let fast = compare_with(x, y, &mut scratch);
                 let slow = reference::compare(x, y);

@@ -7,7 +7,9 @@
 //! instead of by wherever the unstable sort left them. Since the issue #14 fifth pass it also
 //! tries the seeds from the cores (after the ordinary seeds, B searched in full); since the
 //! sixth pass it refits the best alignment by least squares on its minutia pairs; since the
-//! eighth it re-pairs the best alignment under the warp of its pairs' residuals.
+//! eighth it re-pairs the best alignment under the warp of its pairs' residuals; since the
+//! tenth it weighs the score by the ridge counts' agreement over the best alignment's last
+//! pairs (the refit's, or the warp's last round that did not lose pairs).
 //!
 //! Owns nothing used in production. Must not be optimised: its value is being obviously the
 //! old computation.
@@ -18,7 +20,8 @@ use super::{
     ANGLE_TOL, CORE_SEED_ANGLE, CORE_SEED_REACH, CORE_SEEDS_FROM, DIST_TOL, DIST_TOL_MAX,
     DIST_TOL_SLOPE, MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP, Prepared, REFIT_FROM, REFIT_MAX_TURN,
     REFIT_MIN_PAIRS, RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS, WARP_MIN_PAIRS, WARP_RADIUS,
-    WARP_ROUNDS, WARP_SHRINK, Y_BUCKET, local_similarity, ridge_flow, seed_map, signed_diff,
+    WARP_ROUNDS, WARP_SHRINK, Y_BUCKET, local_similarity, ridge_count, ridge_flow, seed_map,
+    signed_diff,
 };
 
 /// Similarity score of two prepared templates, computed the slow way.
@@ -51,8 +54,16 @@ pub(super) fn compare(a: &Prepared, b: &Prepared) -> f32 {
             break;
         }
     }
-    align_and_count(a, b, &sel, &sim)
+    let (score, pairs) = align_and_count(a, b, &sel, &sim);
+    let pairs: Vec<(u16, u16, f32)> = pairs
+        .iter()
+        .map(|&(i, j, w)| (i as u16, j as u16, w))
+        .collect();
+    score * ridge_count::weigh(&a.links, &b.links, &pairs, &mut Vec::new())
 }
+
+/// A score and the minutia pairs (A index, B index, weight) its ridge counts are checked on.
+type Judged = (f32, Vec<(usize, usize, f32)>);
 
 type Pairs = Vec<(f32, u16, u16)>;
 
@@ -106,7 +117,7 @@ fn local_stage(a: &Prepared, b: &Prepared) -> (f32, Pairs, Vec<f32>) {
 /// index, weight) in pairing order.
 type Scored = (f32, [f32; 3], [f32; 3], f32, Vec<(usize, usize, f32)>);
 
-fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim: &[f32]) -> f32 {
+fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim: &[f32]) -> Judged {
     let top = sel.first().map_or(0.0, |p| p.0);
     let mut seeds: Vec<(usize, usize)> = Vec::new();
     for &(s0, si, sj) in sel.iter().take(SEEDS) {
@@ -272,14 +283,14 @@ fn pair_all(
 /// replaced by the refit when the refit turns it by at most REFIT_MAX_TURN and pairs at least
 /// as many minutiae. Then the best alignment (refitted or not) with at least WARP_MIN_PAIRS
 /// pairs is re-paired under the warp of its residuals; the larger score wins.
-fn pick(a: &Prepared, b: &Prepared, scores: &[Scored], sim: &[f32]) -> f32 {
+fn pick(a: &Prepared, b: &Prepared, scores: &[Scored], sim: &[f32]) -> Judged {
     let mut chosen = chosen(scores);
     if chosen.is_empty() {
-        return 0.0;
+        return (0.0, Vec::new());
     }
     let fused = fuse(a, b, &chosen);
     if fused < REFIT_FROM || chosen[0].4.len() < REFIT_MIN_PAIRS {
-        return fused;
+        return (fused, chosen[0].4.clone());
     }
     let out = match refit(a, b, &chosen[0], sim) {
         Some(refit) => {
@@ -289,16 +300,18 @@ fn pick(a: &Prepared, b: &Prepared, scores: &[Scored], sim: &[f32]) -> f32 {
         None => fused,
     };
     if chosen[0].4.len() < WARP_MIN_PAIRS {
-        return out;
+        return (out, chosen[0].4.clone());
     }
-    out.max(warp(a, b, &chosen[0], sim))
+    let (warped, pairs) = warp(a, b, &chosen[0], sim);
+    (out.max(warped), pairs)
 }
 
 /// The warped re-pairing of an alignment: each A minutia moved by the biweight-weighted mean
 /// of the pairs' residual displacements (plus WARP_SHRINK of zero), paired again with the
 /// alignment's tolerances; WARP_ROUNDS rounds while the pairs do not shrink; the best round's
-/// score over the alignment's overlap counts, times its ridge-flow factor.
-fn warp(a: &Prepared, b: &Prepared, s: &Scored, sim: &[f32]) -> f32 {
+/// score over the alignment's overlap counts, times its ridge-flow factor; and the last round's
+/// pairs that did not lose any.
+fn warp(a: &Prepared, b: &Prepared, s: &Scored, sim: &[f32]) -> Judged {
     let (_, pa, pb, rot, _) = s;
     let (pa, pb, rot) = (*pa, *pb, *rot);
     let (rs, rc) = rot.sin_cos();
@@ -349,7 +362,7 @@ fn warp(a: &Prepared, b: &Prepared, s: &Scored, sim: &[f32]) -> f32 {
         }
         pairs = paired;
     }
-    best
+    (best, pairs)
 }
 
 /// The best alignment, and the runner-up when it reaches RUNNER_UP × the best (first best

@@ -34,6 +34,10 @@ const WEIGHT: f32 = 1.5;
 const CENTRE: f32 = 0.5;
 /// Checked links from which the agreement counts in full (fewer: proportionally less).
 const FULL_FROM: f32 = 12.0;
+/// The factor of a comparison where either template has no ridge counts (version 1 and 2
+/// templates, ISO imports): the ratio of the calibration thresholds fitted with and without
+/// them (0.86 at every FMR from 1e-1 to 1e-7), so that one calibration holds for both.
+pub const WITHOUT_COUNTS: f32 = 0.86;
 
 /// For each minutia, up to [`LINKS`] (neighbour index, ridge count) pairs, nearest first;
 /// unused slots are `[NONE, NONE]`. Indices refer to `minutiae`; minutiae beyond the 255th
@@ -151,6 +155,15 @@ pub fn agreement(
         }
     }
     (agree, checked)
+}
+
+/// The factor a comparison's score is multiplied by: [`factor`] of the [`agreement`] of the
+/// pairs, or [`WITHOUT_COUNTS`] when either print has no ridge counts.
+pub fn weigh(a: &[Links], b: &[Links], pairs: &[(u16, u16, f32)], partner: &mut Vec<u8>) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return WITHOUT_COUNTS;
+    }
+    factor(agreement(a, b, pairs, partner))
 }
 
 /// The factor (≤ 1) a comparison's score is multiplied by for its ridge-count agreement:
