@@ -8,13 +8,13 @@
 /// the seven development sets, 141,120 impostor scores (see docs/matching.md).
 pub const TABLE: &[(f64, f32)] = &[
     (1e0, 0.0000),
-    (1e-1, 0.0061),
-    (1e-2, 0.0129),
-    (1e-3, 0.0207),
-    (1e-4, 0.0284),
-    (1e-5, 0.0362),
-    (1e-6, 0.0439),
-    (1e-7, 0.0517),
+    (1e-1, 0.0059),
+    (1e-2, 0.0123),
+    (1e-3, 0.0199),
+    (1e-4, 0.0275),
+    (1e-5, 0.0350),
+    (1e-6, 0.0426),
+    (1e-7, 0.0502),
 ];
 
 /// Score threshold at which the false match rate is `fmr` (e.g. `1e-3`, `1e-4`).

@@ -101,15 +101,17 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
         return Err(Unusable::TooFewMinutiae);
     }
     let quality = quality::score(&features);
+    let stored: Vec<StoredMinutia> = minutiae.iter().map(StoredMinutia::from_minutia).collect();
+    // Counted on the first grid phase's enhanced image (the union moves a minutia found at
+    // both phases by a pixel or so, within its ridge), between the stored positions.
+    let ridge_counts = ridge_count::count(&enhanced, mask, &stored);
     let template = Template {
         width: w.min(16383) as u16,
         height: h.min(16383) as u16,
         quality: quality.score,
-        minutiae: minutiae.iter().map(StoredMinutia::from_minutia).collect(),
+        minutiae: stored,
         flow: RidgeFlow::from_field(orient, mask),
-        // Counted on the first grid phase's enhanced image; the union moved a minutia found at
-        // both phases by at most half a pixel or so, well inside a ridge.
-        ridge_counts: ridge_count::count(&enhanced, mask, &minutiae),
+        ridge_counts,
     };
     Ok(Extraction {
         template,

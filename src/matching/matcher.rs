@@ -610,11 +610,12 @@ pub fn prepare(t: &Template) -> Prepared {
     out
 }
 
-/// The template's ridge counts for the kept minutiae (`kept[p]` = template index of point
-/// `p`), their neighbours renumbered as points; a neighbour without a point (its cylinder
-/// was dropped) is dropped. Empty when the template has no ridge counts.
+/// The template's ridge-count links for the kept minutiae (`kept[p]` = template index of
+/// point `p`), their neighbours renumbered as points; a neighbour without a point (its
+/// cylinder was dropped) is left out. Empty when the template has no ridge counts.
 fn prepared_links(t: &Template, kept: &[usize]) -> Vec<ridge_count::Links> {
-    if t.ridge_counts.len() != t.minutiae.len() || t.ridge_counts.is_empty() {
+    let by_template = ridge_count::links(&t.minutiae, &t.ridge_counts);
+    if by_template.is_empty() {
         return Vec::new();
     }
     let mut point_of = vec![ridge_count::NONE; t.minutiae.len()];
@@ -626,11 +627,14 @@ fn prepared_links(t: &Template, kept: &[usize]) -> Vec<ridge_count::Links> {
     kept.iter()
         .map(|&ti| {
             let mut links = [[ridge_count::NONE; 2]; ridge_count::LINKS];
-            let source = t.ridge_counts.get(ti).into_iter().flatten();
-            let renumbered = source.filter_map(|&[k, c]| {
-                let p = *point_of.get(usize::from(k))?;
-                (p != ridge_count::NONE).then_some([p, c])
-            });
+            let renumbered = by_template
+                .get(ti)
+                .into_iter()
+                .flatten()
+                .filter_map(|&[k, c]| {
+                    let p = *point_of.get(usize::from(k))?;
+                    (p != ridge_count::NONE).then_some([p, c])
+                });
             for (l, r) in links.iter_mut().zip(renumbered) {
                 *l = r;
             }
@@ -1804,28 +1808,19 @@ mod tests {
     /// minutiae), each count off by one in about a third of the links (seeded).
     fn with_counts(mut t: Template, seed: u64) -> Template {
         let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
-        let pts: Vec<(f32, f32)> = t
-            .minutiae
+        let near = ridge_count::neighbours(&t.minutiae);
+        t.ridge_counts = near
             .iter()
-            .map(|m| (f32::from(m.x), f32::from(m.y)))
-            .collect();
-        t.ridge_counts = pts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let mut near: Vec<(f32, usize)> = pts
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| j != i)
-                    .map(|(j, q)| ((q.0 - p.0).hypot(q.1 - p.1), j))
-                    .collect();
-                near.sort_by(|a, b| a.0.total_cmp(&b.0));
-                let mut links = [[ridge_count::NONE; 2]; ridge_count::LINKS];
-                for (l, &(d, j)) in links.iter_mut().zip(&near) {
-                    let noise = u8::from(rng.gen_range(0..3) == 0);
-                    *l = [j as u8, (d / 9.0) as u8 + noise];
-                }
-                links
+            .zip(&t.minutiae)
+            .map(|(row, m)| {
+                row.map(|j| match t.minutiae.get(usize::from(j)) {
+                    Some(o) => {
+                        let d = (f32::from(o.x) - f32::from(m.x))
+                            .hypot(f32::from(o.y) - f32::from(m.y));
+                        ((d / 9.0) as u8 + u8::from(rng.gen_range(0..3) == 0)).min(14)
+                    }
+                    None => ridge_count::UNKNOWN,
+                })
             })
             .collect();
         t

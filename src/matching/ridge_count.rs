@@ -9,21 +9,31 @@
 //! pairs agree exactly about 0.65 of the time, an impostor's about 0.40 (docs/matching.md,
 //! issue #14 tenth pass). The positions and directions the cylinders use carry none of it.
 //!
+//! The neighbours are not stored: they are the nearest minutiae by the stored (quantised)
+//! positions, which extraction and preparation compute alike ([`neighbours`]), so a template
+//! keeps only a 4-bit count per link, 5 bytes per minutia.
+//!
 //! Must not: change the minutiae or the alignment; count where the line leaves the foreground
 //! (the ridges there are not seen); panic on any template (indices are checked).
 
-use super::minutiae::Minutia;
 use super::raster::Gray;
 use super::segmentation::BlockMap;
+use super::template::StoredMinutia;
 
 /// Neighbours per minutia whose ridge count is kept.
-pub const LINKS: usize = 10;
+pub const LINKS: usize = 16;
 /// No neighbour in this slot (a template holds at most 255 minutiae, indices 0–254).
 pub const NONE: u8 = u8::MAX;
-/// One minutia's links: (neighbour index, ridge count) pairs, nearest first, then `[NONE, NONE]`.
+/// A stored count meaning "not counted" (no such neighbour, or the line left the print).
+pub const UNKNOWN: u8 = 15;
+/// One minutia's stored counts to its [`neighbours`], nearest first (0–14, or [`UNKNOWN`];
+/// counts above 14 are stored as 14).
+pub type Counts = [u8; LINKS];
+/// One minutia's links as a comparison uses them: (neighbour index, ridge count) pairs, then
+/// `[NONE, NONE]`.
 pub type Links = [[u8; 2]; LINKS];
 /// Neighbours farther than this (pixels at 500 ppi) get no count.
-const REACH: f32 = 130.0;
+const REACH: f32 = 150.0;
 /// Ridge or valley runs shorter than this along the line are noise (pixels).
 const MIN_RUN: usize = 2;
 /// Ridges within this distance of either end belong to the minutiae themselves (pixels).
@@ -36,36 +46,77 @@ const CENTRE: f32 = 0.5;
 const FULL_FROM: f32 = 12.0;
 /// The factor of a comparison where either template has no ridge counts (version 1 and 2
 /// templates, ISO imports): the ratio of the calibration thresholds fitted with and without
-/// them (0.86 at every FMR from 1e-1 to 1e-7), so that one calibration holds for both.
-pub const WITHOUT_COUNTS: f32 = 0.86;
+/// them (0.83 at FMR 1e-3 to 1e-5; 0.80–0.84 from 1e-1 to 1e-7), so that one calibration
+/// holds for both.
+pub const WITHOUT_COUNTS: f32 = 0.83;
 
-/// For each minutia, up to [`LINKS`] (neighbour index, ridge count) pairs, nearest first;
-/// unused slots are `[NONE, NONE]`. Indices refer to `minutiae`; minutiae beyond the 255th
-/// get no links and are nobody's neighbour.
-pub fn count(enhanced: &Gray, mask: &BlockMap<bool>, minutiae: &[Minutia]) -> Vec<Links> {
+/// For each minutia, the indices of its up to [`LINKS`] nearest other minutiae within
+/// `REACH`, nearest first (ties: lower index first), then `NONE`. Computed on the stored
+/// integer positions, so every build finds the same neighbours. Minutiae beyond the 255th
+/// have none and are nobody's neighbour.
+pub fn neighbours(minutiae: &[StoredMinutia]) -> Vec<[u8; LINKS]> {
     let n = minutiae.len().min(usize::from(NONE));
-    let mut out = vec![[[NONE; 2]; LINKS]; minutiae.len()];
-    let mut near: Vec<(f32, usize)> = Vec::new();
-    for (i, (m, links)) in minutiae.iter().zip(&mut out).take(n).enumerate() {
+    let reach2 = (REACH * REACH) as i64;
+    let mut out = vec![[NONE; LINKS]; minutiae.len()];
+    let mut near: Vec<(i64, usize)> = Vec::new();
+    for (i, (m, row)) in minutiae.iter().zip(&mut out).take(n).enumerate() {
         near.clear();
         for (j, o) in minutiae.iter().take(n).enumerate() {
-            let d = (o.x - m.x).hypot(o.y - m.y);
-            if j != i && d <= REACH {
-                near.push((d, j));
+            let (dx, dy) = (
+                i64::from(o.x) - i64::from(m.x),
+                i64::from(o.y) - i64::from(m.y),
+            );
+            let d2 = dx * dx + dy * dy;
+            if j != i && d2 <= reach2 {
+                near.push((d2, j));
             }
         }
-        near.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut slots = links.iter_mut();
-        for &(_, j) in &near {
-            let Some(o) = minutiae.get(j) else { continue };
-            let Some(c) = ridges_between(enhanced, mask, (m.x, m.y), (o.x, o.y)) else {
-                continue;
-            };
-            let Some(slot) = slots.next() else { break };
-            *slot = [j as u8, c.min(u32::from(NONE) - 1) as u8];
+        near.sort_unstable();
+        for (slot, &(_, j)) in row.iter_mut().zip(&near) {
+            *slot = j as u8;
         }
     }
     out
+}
+
+/// For each minutia, the ridges crossed to each of its [`neighbours`] (see [`Counts`]).
+pub fn count(enhanced: &Gray, mask: &BlockMap<bool>, minutiae: &[StoredMinutia]) -> Vec<Counts> {
+    let at = |m: &StoredMinutia| (f32::from(m.x), f32::from(m.y));
+    neighbours(minutiae)
+        .iter()
+        .zip(minutiae)
+        .map(|(near, m)| {
+            near.map(|j| {
+                minutiae
+                    .get(usize::from(j))
+                    .and_then(|o| ridges_between(enhanced, mask, at(m), at(o)))
+                    .map_or(UNKNOWN, |c| c.min(u32::from(UNKNOWN) - 1) as u8)
+            })
+        })
+        .collect()
+}
+
+/// A template's counts as links (neighbour index, count), the unknown ones left out; empty
+/// when `counts` is not parallel to `minutiae`.
+pub fn links(minutiae: &[StoredMinutia], counts: &[Counts]) -> Vec<Links> {
+    if counts.len() != minutiae.len() {
+        return Vec::new();
+    }
+    neighbours(minutiae)
+        .iter()
+        .zip(counts)
+        .map(|(near, c)| {
+            let mut out = [[NONE; 2]; LINKS];
+            let known = near
+                .iter()
+                .zip(c)
+                .filter(|&(&j, &c)| j != NONE && c != UNKNOWN);
+            for (slot, (&j, &c)) in out.iter_mut().zip(known) {
+                *slot = [j, c];
+            }
+            out
+        })
+        .collect()
 }
 
 /// Ridges crossed on the segment from `p` to `q`, or `None` when it leaves the foreground or
@@ -195,13 +246,13 @@ mod tests {
         }
     }
 
-    fn minutia(x: f32, y: f32) -> Minutia {
-        Minutia {
+    fn minutia(x: u16, y: u16) -> StoredMinutia {
+        StoredMinutia {
             x,
             y,
-            angle: 0.0,
+            angle: 0,
             kind: Kind::Ending,
-            reliability: 1.0,
+            reliability: 100,
         }
     }
 
@@ -247,17 +298,40 @@ mod tests {
         let g = stripes(200, 200);
         let mask = BlockMap::for_image(g.width, g.height, true);
         let m = vec![
-            minutia(50.0, 22.0),
-            minutia(50.0, 62.0),
-            minutia(50.0, 42.0),
-            minutia(190.0, 190.0), // beyond REACH of the first
+            minutia(50, 22),
+            minutia(50, 62),
+            minutia(50, 42),
+            minutia(190, 190), // beyond REACH of the first
         ];
-        let links = count(&g, &mask, &m);
-        assert_eq!(links.len(), 4);
-        assert_eq!(links[0][0], [2, 1]);
-        assert_eq!(links[0][1], [1, 3]);
-        assert_eq!(links[0][2], [NONE, NONE]);
+        let counts = count(&g, &mask, &m);
+        assert_eq!(counts.len(), 4);
+        assert_eq!(neighbours(&m)[0][..3], [2, 1, NONE]);
+        // No third neighbour: nothing counted.
+        assert_eq!(counts[0][..3], [1, 3, UNKNOWN]);
+        let links = links(&m, &counts);
+        assert_eq!(links[0][..3], [[2, 1], [1, 3], [NONE, NONE]]);
         assert!(links[3].iter().all(|l| l[0] == NONE));
+        // A line that leaves the print: its neighbour is there, its count unknown.
+        let mut holed = mask.clone();
+        holed.set(6, 5, false); // the block holding pixel (50, 42)
+        let counts = count(&g, &holed, &m);
+        assert_eq!(counts[0][..2], [UNKNOWN, UNKNOWN]);
+        assert_eq!(super::links(&m, &counts)[0][0], [NONE, NONE]);
+        // Counts not parallel to the minutiae give no links.
+        assert!(super::links(&m, &counts[..2]).is_empty());
+    }
+
+    #[test]
+    fn neighbours_break_ties_by_index_and_skip_the_minutia_itself() {
+        let m = vec![
+            minutia(100, 100),
+            minutia(110, 100),
+            minutia(90, 100),
+            minutia(100, 100),
+        ];
+        let near = neighbours(&m);
+        assert_eq!(near[0][..4], [3, 1, 2, NONE]);
+        assert_eq!(near[3][..4], [0, 1, 2, NONE]);
     }
 
     #[test]

@@ -96,7 +96,7 @@ pub fn arb_template() -> impl Strategy<Value = Template> {
         any::<u64>(),
     )
         .prop_map(|(width, height, quality, minutiae, flow, counted, seed)| {
-            // Ridge counts for every minutia (neighbour indices in range) or none at all.
+            // Ridge counts (any 4-bit value) for every minutia, or none at all.
             let n = minutiae.len();
             let mut x = seed | 1;
             let mut next = move || {
@@ -107,14 +107,7 @@ pub fn arb_template() -> impl Strategy<Value = Template> {
             };
             let ridge_counts = if counted && n > 0 {
                 (0..n)
-                    .map(|_| {
-                        let mut links = [[ridge_count::NONE; 2]; ridge_count::LINKS];
-                        let used = (next() % (ridge_count::LINKS as u64 + 1)) as usize;
-                        for l in links.iter_mut().take(used) {
-                            *l = [(next() % n as u64) as u8, (next() % 30) as u8];
-                        }
-                        links
-                    })
+                    .map(|_| [0; ridge_count::LINKS].map(|_: u8| (next() % 16) as u8))
                     .collect()
             } else {
                 Vec::new()
