@@ -7,7 +7,7 @@ use std::process::Command;
 
 /// (set, highest FVC EER, lowest rank-1) — measured after the issue #14 tenth pass (the
 /// ridge counts' agreement weighs the score, docs/matching.md): 0.18, 0.36, 2.18, 2.18, 4.37,
-/// 4.54, 8.91 % EER; rank-1 100, 100, 100, 98.6, 100, 100, 87.1 %.
+/// 4.72, 8.91 % EER; rank-1 100, 100, 100, 98.6, 100, 100, 87.1 %.
 const SETS: [(&str, f64, f64); 7] = [
     ("FVC2002_DB1_B", 0.012, 1.0),
     ("FVC2002_DB3_B", 0.018, 0.985),
