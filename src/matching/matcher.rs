@@ -836,6 +836,10 @@ pub struct Scratch {
     best_pairs: Vec<(u16, u16, f32)>,
     /// The warp's residuals: A's position, the displacement onto B's paired minutia, weight.
     residuals: Vec<[f32; 5]>,
+    /// B's cells' direction counts for the AVX2 local stage: three bit planes (weights 1, 2,
+    /// 4) per cylinder, plane-major (see `matcher_avx2.rs`).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    cell_counts: Vec<u64>,
     /// The vector kernels the comparisons may use.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     kernels: Kernels,
@@ -1884,7 +1888,8 @@ mod tests {
     /// The AVX-512 and the AVX2 local stage and pairing (where the CPU has them) give the
     /// portable ones' bits: the same scores, similarity rows, best local similarity
     /// and alignment seeds, on real prints (two FVC sets, genuine and impostor pairs) and on
-    /// random templates (some with fewer than four minutiae).
+    /// random templates and impressions of them (some with fewer than four minutiae, one with
+    /// 150).
     #[test]
     fn vector_kernels_are_bit_identical_to_the_portable_ones() {
         #[cfg(target_arch = "x86_64")]
@@ -1921,6 +1926,17 @@ mod tests {
         for (seed, n) in [(7u64, 3usize), (8, 4), (9, 5)] {
             prints.push(prepare(&random_template(seed, n)));
         }
+        // Sizes around the AVX2 kernels' lanes (blocks of eight A minutiae, steps of eight B
+        // minutiae of a band: fewer, exactly eight, a partial last block), and a crowded
+        // template with an impression of it (many blocks, bands at both ends of B, pairs).
+        for (seed, n) in [(10u64, 7usize), (11, 8), (12, 9), (13, 17)] {
+            let t = random_template(seed, n);
+            prints.push(prepare(&impression_of(&t, seed)));
+            prints.push(prepare(&t));
+        }
+        let crowded = random_template(14, 150);
+        prints.push(prepare(&impression_of(&crowded, 3)));
+        prints.push(prepare(&crowded));
         for kernels in [Kernels::Auto, Kernels::Avx2] {
             let (mut fast, mut portable) = (Scratch::with_kernels(kernels), Scratch::portable());
             let mut seeded = 0;

@@ -1,17 +1,24 @@
 //! The AVX2 kernels of the matcher, for CPUs without AVX-512 (most office desktops): the local
 //! stage (the local similarities of one A cylinder with four B cylinders per step, then the
 //! seed candidates from the finished rows) and the pairing candidates of an alignment (eight
-//! B minutiae of a band per step). Owns only these kernels and their run-time selection; the
-//! portable code in `matcher.rs` (`local_stage_portable`, the portable band of
-//! `pair_minutiae`) defines the results.
+//! A minutiae mapped into B at once, then eight B minutiae of a band per step). Owns only
+//! these kernels and their run-time selection; the portable code in `matcher.rs`
+//! (`local_stage_portable`, `collect_candidates` with the portable band of `pair_minutiae`)
+//! defines the results.
 //!
 //! Why: the portable local stage is about half of a comparison's instructions, up to eighteen
 //! scalar popcounts per pair. AVX2 has no vector popcount, so the words of four pairs (B's
 //! cylinders are a structure of arrays, see [`super::Cylinders`]) are counted per nibble with
 //! a table lookup (`vpshufb`, W. Muła's method): the byte counts of the six direction words
 //! are summed as bytes (at most 6 · 8 = 48, no overflow), and one `vpsadbw` per count gives
-//! each pair's total. The pairing tests mispredict; eight candidates per step and a
-//! table-driven compress of the passing keys remove those branches.
+//! each pair's total. The two cylinders' own counts over the common cells are counted from
+//! three bit planes of each cell's direction count (carry-save adders, A's once per row,
+//! B's once per comparison) instead of six words: three lookups instead of six. The pairing
+//! tests mispredict; eight candidates per step and a table-driven compress of the passing
+//! keys remove those branches. Once they were gone, the scalar work per A minutia (the map
+//! into B, its tolerance, its band's ends, one call per band and the padding of the band's
+//! tail) was most of the pairing: eight A minutiae are mapped per step, and a band's steps
+//! are loaded from B's arrays, lanes outside the band cleared.
 //!
 //! Why at run time: the build targets x86-64-v2, so the kernels are compiled with
 //! `#[target_feature]` and chosen when `is_x86_feature_detected!` finds AVX2 (std caches the
@@ -21,8 +28,10 @@
 //! over the same common cells (`a.valid & b.valid`, or B's valid cells and B's count when A is
 //! full, as `similarity_full_a`); a count ≤ 384 converts to f32 exactly and IEEE square root
 //! is correctly rounded, so `_mm256_sqrt_ps` gives the portable table's values; then the same
-//! f32 operations (`sa + sb`, `(1 - MIN_LOCAL) · d`, `1 - x / d`; in the pairing those of the
-//! portable band), never a fused multiply-add (the `fma` feature is deliberately not enabled).
+//! f32 operations (`sa + sb`, `(1 - MIN_LOCAL) · d`, `1 - x / d`; in the pairing those of
+//! `seed_map`, of the tolerance and of the portable band, and the bucket of
+//! `Prepared::y_from`), never a fused multiply-add (the `fma` feature is deliberately not
+//! enabled).
 //! The pairs are visited in B's direction order, a window's last step may recount pairs
 //! already written (the same value into the same slot), and the seed candidates are gathered
 //! from the finished rows with the best similarity already known: neither the rows nor the
@@ -102,8 +111,36 @@ fn lane_sums(bytes: __m256i) -> __m256i {
 fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let (na, nb) = (a.cylinders.len(), b.cylinders.len());
     let (ap, bp) = (a.cylinders.planes(), b.cylinders.planes());
-    scratch.sim.clear();
-    scratch.sim.resize(na * nb, 0.0);
+    let Scratch {
+        sim, cell_counts, ..
+    } = scratch;
+    sim.clear();
+    sim.resize(na * nb, 0.0);
+    // B's cells' direction counts, four cylinders per step (the last step may start earlier
+    // and write the same values again: `nb ≥ LANES`).
+    cell_counts.clear();
+    cell_counts.resize(CELL_PLANES * nb, 0);
+    let mut j = 0;
+    while j < nb {
+        let base = j.min(nb - LANES);
+        // SAFETY: `base + LANES ≤ nb` = each plane's length (`planes`) and the length of each
+        // third of `cell_counts`.
+        unsafe {
+            let w =
+                bp.p.map(|plane| _mm256_loadu_si256(plane.as_ptr().add(base).cast()));
+            let planes = cell_planes(w[0], w[1], w[2], w[3], w[4], w[5]);
+            for (q, plane) in planes.into_iter().enumerate() {
+                let at = cell_counts.as_mut_ptr().add(q * nb + base);
+                _mm256_storeu_si256(at.cast(), plane);
+            }
+        }
+        j = base + LANES;
+    }
+    let bn: [&[u64]; CELL_PLANES] = {
+        let (n0, rest) = cell_counts.split_at(nb);
+        let (n1, n2) = rest.split_at(nb);
+        [n0, n1, n2]
+    };
     let few_common = _mm256_set1_epi64x(i64::from(MIN_COMMON_CELLS) - 1);
     let reject_at = _mm256_set1_ps(1.0 - MIN_LOCAL);
     let one = _mm256_set1_ps(1.0);
@@ -111,11 +148,13 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let full = super::in_circle_mask();
     let mut best = 0.0f32;
     let mut s_out = [0.0f32; 2 * LANES];
-    for (i, (row, &theta)) in scratch.sim.chunks_exact_mut(nb).zip(&a.angle8).enumerate() {
+    for (i, (row, &theta)) in sim.chunks_exact_mut(nb).zip(&a.angle8).enumerate() {
         let Some(ca) = ap.get(i) else {
             continue;
         };
         let abits = ca.bits.map(|w| _mm256_set1_epi64x(w as i64));
+        let [w0, w1, w2, w3, w4, w5] = abits;
+        let an = cell_planes(w0, w1, w2, w3, w4, w5);
         let avalid = _mm256_set1_epi64x(ca.valid as i64);
         let a_full = ca.valid == full;
         for (from, to) in direction_window(&b.angle8, theta) {
@@ -137,10 +176,10 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                     // `similarity_full_a`: the common cells are B's valid cells, B's count is
                     // its set bits, and there is no test of the common cells (as there).
                     let v = load(PLANES - 1);
-                    let (mut ca_n, mut cx_n) = (_mm256_setzero_si256(), _mm256_setzero_si256());
+                    let ca_n = weighted_counts(an, v);
+                    let mut cx_n = _mm256_setzero_si256();
                     for (k, &aw) in abits.iter().enumerate() {
                         let x = _mm256_and_si256(aw, v);
-                        ca_n = _mm256_add_epi8(ca_n, byte_counts(x));
                         cx_n = _mm256_add_epi8(cx_n, byte_counts(_mm256_xor_si256(x, load(k))));
                     }
                     // SAFETY: `base + LANES ≤ nb` = `b.counts`' length (checked in
@@ -158,17 +197,15 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                     let comparable = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(
                         common, few_common,
                     ))) as u32;
-                    let (mut ca_n, mut cb_n, mut cx_n) = (
-                        _mm256_setzero_si256(),
-                        _mm256_setzero_si256(),
-                        _mm256_setzero_si256(),
-                    );
+                    let ca_n = weighted_counts(an, v);
+                    // SAFETY: `base + LANES ≤ nb` = each third's length.
+                    let bnv =
+                        bn.map(|q| unsafe { _mm256_loadu_si256(q.as_ptr().add(base).cast()) });
+                    let cb_n = weighted_counts(bnv, v);
+                    let mut cx_n = _mm256_setzero_si256();
                     for (k, &aw) in abits.iter().enumerate() {
-                        let x = _mm256_and_si256(aw, v);
-                        let y = _mm256_and_si256(load(k), v);
-                        ca_n = _mm256_add_epi8(ca_n, byte_counts(x));
-                        cb_n = _mm256_add_epi8(cb_n, byte_counts(y));
-                        cx_n = _mm256_add_epi8(cx_n, byte_counts(_mm256_xor_si256(x, y)));
+                        let x = _mm256_and_si256(_mm256_xor_si256(aw, load(k)), v);
+                        cx_n = _mm256_add_epi8(cx_n, byte_counts(x));
                     }
                     let counts =
                         _mm256_or_si256(lane_sums(cb_n), _mm256_slli_epi64::<32>(lane_sums(ca_n)));
@@ -212,6 +249,50 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
         }
     }
     best
+}
+
+/// Bit planes of a cylinder's cells' direction counts (0–6 set layers per spatial cell).
+const CELL_PLANES: usize = 3;
+
+const _: () = assert!(super::WORDS == 6, "cell_planes adds six layers");
+
+/// The six direction layers' per-cell counts as three bit planes of weights 1, 2 and 4
+/// (carry-save adders): for any cell mask `v`, Σₖ popcount(layerₖ & v) =
+/// Σ_q 2^q · popcount(plane_q & v), with three counts instead of six.
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn cell_planes(
+    w0: __m256i,
+    w1: __m256i,
+    w2: __m256i,
+    w3: __m256i,
+    w4: __m256i,
+    w5: __m256i,
+) -> [__m256i; CELL_PLANES] {
+    let full_add = |a: __m256i, b: __m256i, c: __m256i| {
+        let t = _mm256_xor_si256(a, b);
+        (
+            _mm256_xor_si256(t, c),
+            _mm256_or_si256(_mm256_and_si256(a, b), _mm256_and_si256(t, c)),
+        )
+    };
+    let (s1, c1) = full_add(w0, w1, w2);
+    let (s2, c2) = full_add(w3, w4, w5);
+    // s1 + s2 = ones + 2·c3; the carries c1 + c2 + c3 (weight 2) = twos + 2·fours.
+    let (ones, c3) = (_mm256_xor_si256(s1, s2), _mm256_and_si256(s1, s2));
+    let (twos, fours) = full_add(c1, c2, c3);
+    [ones, twos, fours]
+}
+
+/// The byte counts of the cells of `v` weighted by the direction counts `planes` (see
+/// [`cell_planes`]): at most 8 · (1 + 2 + 4) = 56 per byte, no overflow; summed by
+/// [`lane_sums`] they give Σₖ popcount(layerₖ & v) per 64-bit lane.
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn weighted_counts(planes: [__m256i; CELL_PLANES], v: __m256i) -> __m256i {
+    let [ones, twos, fours] = planes.map(|p| byte_counts(_mm256_and_si256(p, v)));
+    let t = _mm256_add_epi8(_mm256_add_epi8(fours, fours), twos);
+    _mm256_add_epi8(_mm256_add_epi8(t, t), ones)
 }
 
 /// Floats per 256-bit vector (B minutiae per pairing step).
@@ -286,11 +367,9 @@ const COMPRESS: [[i32; 8]; 16] = {
     t
 };
 
-/// The pairing candidates (see `collect_candidates` in `matcher.rs`) with AVX2: eight B
-/// minutiae of a band per step, the same f32 operations as the portable band (`ex·ex + ey·ey`,
-/// `ux·c + uy·s`, `s · (1 − 0.8·√d² / tol)`, no fused multiply-add), so the same keys (the
-/// order in which they are pushed does not matter: they are sorted, and all distinct).
-/// `false` (nothing done) when the CPU lacks AVX2.
+/// The pairing candidates (see `collect_candidates` in `matcher.rs`) with AVX2, the same keys
+/// as the portable band (the order in which they are pushed does not matter: they are sorted,
+/// and all distinct). `false` (nothing done) when the CPU lacks AVX2.
 pub(super) fn pair_candidates(
     a: &Prepared,
     b: &Prepared,
@@ -302,63 +381,349 @@ pub(super) fn pair_candidates(
     if !available() {
         return false;
     }
-    super::collect_candidates(a, b, scratch, pa, pb, rot, |cand, band| {
-        // SAFETY: the features `push_band` is compiled for were detected above.
-        unsafe { push_band(cand, band) }
-    });
+    // SAFETY: the features `pair_candidates_avx2` is compiled for were detected above.
+    unsafe { pair_candidates_avx2(a, b, scratch, pa, pb, rot) };
     true
 }
 
-/// The band of [`pair_candidates`]: eight B minutiae per [`pair_step`].
+/// [`pair_candidates`] once the features are detected. Eight A minutiae are mapped into B at
+/// once (position, tolerance, direction, the y-range test and their bands' bucket indices:
+/// the scalar work per A minutia was most of the pairing), then each one's band is walked
+/// eight B minutiae per step, the steps loaded straight from B's arrays (a band's last step
+/// starts earlier when it would run past B's end, and the lanes outside the band are
+/// cleared). With fewer than eight A or B minutiae (or parallel arrays that disagree in
+/// length) `collect_candidates` maps one A minutia at a time and [`push_band`] pads the
+/// band's tail instead.
+#[target_feature(enable = "avx2,popcnt")]
+fn pair_candidates_avx2(
+    a: &Prepared,
+    b: &Prepared,
+    scratch: &mut Scratch,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rot: f32,
+) {
+    let (na, nbp) = (a.points.len(), b.ypts.len());
+    let whole = na >= FLOATS
+        && nbp >= FLOATS
+        && a.dirs.len() == na
+        && b.by_y.len() == nbp
+        && scratch.sim.len() == na * nbp;
+    if !whole {
+        super::collect_candidates(a, b, scratch, pa, pb, rot, |cand, band| {
+            push_band(cand, band);
+        });
+        return;
+    }
+    // The scalars of `collect_candidates`, computed the same way.
+    let min_cos = super::ANGLE_TOL.cos();
+    let (rs, rc) = rot.sin_cos();
+    let reach = super::DIST_TOL_MAX + super::Y_BUCKET;
+    let y_min = b.ypts.first().map_or(0.0, |p| p[1]) - reach;
+    let y_max = b.ypts.last().map_or(0.0, |p| p[1]) + reach;
+    // `Prepared::y_from`'s clamp, made on the float before truncating (the same bucket: the
+    // bound is an integer below 2^24; `_mm256_max_ps` returns its second operand, 0, for NaN
+    // as the saturating cast does).
+    let last = b.y_start.len().saturating_sub(1).min(i32::MAX as usize) as i32;
+    let map = Map {
+        pa0: _mm256_set1_ps(pa[0]),
+        pa1: _mm256_set1_ps(pa[1]),
+        pb0: _mm256_set1_ps(pb[0]),
+        pb1: _mm256_set1_ps(pb[1]),
+        rs: _mm256_set1_ps(rs),
+        rc: _mm256_set1_ps(rc),
+        y_min: _mm256_set1_ps(y_min),
+        y_max: _mm256_set1_ps(y_max),
+        last: _mm256_set1_ps(last as f32),
+    };
+    let min_cos = _mm256_set1_ps(min_cos);
+    let cand = &mut scratch.cand;
+    cand.clear();
+    let sim = scratch.sim.as_slice();
+    let mut i = 0;
+    while i < na {
+        // Eight whole lanes: the last block starts earlier (`na ≥ FLOATS`), and only the lanes
+        // from `i` on count.
+        let base = i.min(na - FLOATS);
+        // SAFETY: `base + FLOATS ≤ na` = the length of `a.points` and of `a.dirs` (checked
+        // above).
+        let mapped = unsafe { map_eight(&map, a, base) };
+        let mut todo = mapped.pass & (0xffu32 << (i - base)) & 0xff;
+        while todo != 0 {
+            let lane = todo.trailing_zeros() as usize;
+            todo &= todo - 1;
+            let bucket = |k: i32| {
+                usize::try_from(k)
+                    .ok()
+                    .and_then(|k| b.y_start.get(k))
+                    .map_or(0, |&v| usize::from(v))
+            };
+            let lo = bucket(mapped.k_lo[lane]);
+            let hi = bucket(mapped.k_hi[lane]).max(lo);
+            // (`collect_candidates` skips a band past B's end: `row.get(lo..hi)` fails.)
+            if hi > nbp {
+                continue;
+            }
+            let ia = base + lane;
+            let probe = Probe {
+                x: _mm256_set1_ps(mapped.x[lane]),
+                y: _mm256_set1_ps(mapped.y[lane]),
+                ux: _mm256_set1_ps(mapped.ux[lane]),
+                uy: _mm256_set1_ps(mapped.uy[lane]),
+                tol: _mm256_set1_ps(mapped.tol[lane]),
+                tol2: _mm256_set1_ps(mapped.tol2[lane]),
+                min_cos,
+                ikey: _mm256_set1_epi32(i32::from(ia as u16) << 16),
+            };
+            let mut k = lo;
+            while k < hi {
+                // Eight whole lanes of B: a step that would run past B's end starts earlier
+                // (`nbp ≥ FLOATS`); the lanes outside `k..hi` are cleared.
+                let start = k.min(nbp - FLOATS);
+                // SAFETY: `start + FLOATS ≤ nbp` = the length of `b.ypts`, of `b.by_y` and
+                // of A's row `ia` of `sim` (`sim.len() = na · nbp`, `ia < na`).
+                unsafe { band_step(cand, &probe, sim, ia * nbp + start, b, start, k, hi) };
+                k = start + FLOATS;
+            }
+        }
+        i = base + FLOATS;
+    }
+}
+
+/// The rigid map of an alignment and B's y range, in vectors (see [`map_eight`]).
+struct Map {
+    pa0: __m256,
+    pa1: __m256,
+    pb0: __m256,
+    pb1: __m256,
+    rs: __m256,
+    rc: __m256,
+    y_min: __m256,
+    y_max: __m256,
+    /// The last bucket of `b.y_start`, as a float.
+    last: __m256,
+}
+
+/// Eight A minutiae mapped into B (see [`map_eight`]), one lane each.
+struct Mapped {
+    /// The lanes within B's y range.
+    pass: u32,
+    x: [f32; FLOATS],
+    y: [f32; FLOATS],
+    ux: [f32; FLOATS],
+    uy: [f32; FLOATS],
+    tol: [f32; FLOATS],
+    tol2: [f32; FLOATS],
+    /// The buckets of `b.y_start` where the band starts and ends (`Prepared::y_from`).
+    k_lo: [i32; FLOATS],
+    k_hi: [i32; FLOATS],
+}
+
+/// A's minutiae `base..base + 8` mapped as `collect_candidates` maps each: the same f32
+/// operations in the same order (`seed_map`, the tolerance, the turned direction, the bands'
+/// ends), no fused multiply-add.
+///
+/// # Safety
+/// The features are detected, and `base + FLOATS ≤` the length of `a.points` and `a.dirs`.
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+unsafe fn map_eight(m: &Map, a: &Prepared, base: usize) -> Mapped {
+    // SAFETY: the caller guarantees eight points (24 floats) and eight directions (16 floats)
+    // from `base`.
+    let (v0, v1, v2, d0, d1) = unsafe {
+        let pts = a.points.as_ptr().cast::<f32>().add(3 * base);
+        let dirs = a.dirs.as_ptr().cast::<f32>().add(2 * base);
+        (
+            _mm256_loadu_ps(pts),
+            _mm256_loadu_ps(pts.add(FLOATS)),
+            _mm256_loadu_ps(pts.add(2 * FLOATS)),
+            _mm256_loadu_ps(dirs),
+            _mm256_loadu_ps(dirs.add(FLOATS)),
+        )
+    };
+    // (x, y, angle) × 8 to x × 8 and y × 8: each lane blended from the vector holding its
+    // float, then put in point order.
+    let ax = _mm256_permutevar8x32_ps(
+        _mm256_blend_ps::<0x24>(_mm256_blend_ps::<0x92>(v0, v1), v2),
+        _mm256_setr_epi32(0, 3, 6, 1, 4, 7, 2, 5),
+    );
+    let ay = _mm256_permutevar8x32_ps(
+        _mm256_blend_ps::<0x49>(_mm256_blend_ps::<0x24>(v0, v1), v2),
+        _mm256_setr_epi32(1, 4, 7, 2, 5, 0, 3, 6),
+    );
+    // (cos, sin) × 8: the shuffles give the points 0, 1, 4, 5, 2, 3, 6, 7.
+    let order = |v: __m256| _mm256_castpd_ps(_mm256_permute4x64_pd::<0xd8>(_mm256_castps_pd(v)));
+    let dc = order(_mm256_shuffle_ps::<0x88>(d0, d1));
+    let ds = order(_mm256_shuffle_ps::<0xdd>(d0, d1));
+    // `seed_map`: (pb0 + dx·rc) − dy·rs, (pb1 + dx·rs) + dy·rc.
+    let (dx, dy) = (_mm256_sub_ps(ax, m.pa0), _mm256_sub_ps(ay, m.pa1));
+    let x = _mm256_sub_ps(
+        _mm256_add_ps(m.pb0, _mm256_mul_ps(dx, m.rc)),
+        _mm256_mul_ps(dy, m.rs),
+    );
+    let y = _mm256_add_ps(
+        _mm256_add_ps(m.pb1, _mm256_mul_ps(dx, m.rs)),
+        _mm256_mul_ps(dy, m.rc),
+    );
+    let pass = _mm256_and_ps(
+        _mm256_cmp_ps::<_CMP_GE_OQ>(y, m.y_min),
+        _mm256_cmp_ps::<_CMP_LE_OQ>(y, m.y_max),
+    );
+    // (DIST_TOL + DIST_TOL_SLOPE·√(dx² + dy²)).min(DIST_TOL_MAX): `_mm256_min_ps` returns its
+    // second operand for NaN, as `f32::min` returns the number.
+    let tol = _mm256_min_ps(
+        _mm256_add_ps(
+            _mm256_set1_ps(super::DIST_TOL),
+            _mm256_mul_ps(
+                _mm256_set1_ps(super::DIST_TOL_SLOPE),
+                _mm256_sqrt_ps(_mm256_add_ps(_mm256_mul_ps(dx, dx), _mm256_mul_ps(dy, dy))),
+            ),
+        ),
+        _mm256_set1_ps(super::DIST_TOL_MAX),
+    );
+    // (c·rc − s·rs, s·rc + c·rs).
+    let ux = _mm256_sub_ps(_mm256_mul_ps(dc, m.rc), _mm256_mul_ps(ds, m.rs));
+    let uy = _mm256_add_ps(_mm256_mul_ps(ds, m.rc), _mm256_mul_ps(dc, m.rs));
+    // `y_from(y − tol)` and `y_from(y + tol + Y_BUCKET)`: the bucket, clamped, truncated.
+    let bucket = |v: __m256| {
+        let k = _mm256_mul_ps(v, _mm256_set1_ps(1.0 / super::Y_BUCKET));
+        _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(k, _mm256_setzero_ps()), m.last))
+    };
+    let k_lo = bucket(_mm256_sub_ps(y, tol));
+    let k_hi = bucket(_mm256_add_ps(
+        _mm256_add_ps(y, tol),
+        _mm256_set1_ps(super::Y_BUCKET),
+    ));
+    let mut out = Mapped {
+        pass: _mm256_movemask_ps(pass) as u32,
+        x: [0.0; FLOATS],
+        y: [0.0; FLOATS],
+        ux: [0.0; FLOATS],
+        uy: [0.0; FLOATS],
+        tol: [0.0; FLOATS],
+        tol2: [0.0; FLOATS],
+        k_lo: [0; FLOATS],
+        k_hi: [0; FLOATS],
+    };
+    // SAFETY: each array holds eight 32-bit values.
+    unsafe {
+        _mm256_storeu_ps(out.x.as_mut_ptr(), x);
+        _mm256_storeu_ps(out.y.as_mut_ptr(), y);
+        _mm256_storeu_ps(out.ux.as_mut_ptr(), ux);
+        _mm256_storeu_ps(out.uy.as_mut_ptr(), uy);
+        _mm256_storeu_ps(out.tol.as_mut_ptr(), tol);
+        _mm256_storeu_ps(out.tol2.as_mut_ptr(), _mm256_mul_ps(tol, tol));
+        _mm256_storeu_si256(out.k_lo.as_mut_ptr().cast(), k_lo);
+        _mm256_storeu_si256(out.k_hi.as_mut_ptr().cast(), k_hi);
+    }
+    out
+}
+
+/// One mapped A minutia in vectors: position, direction, tolerance and its square, the
+/// direction test's bound, and `i << 16` of its keys.
+struct Probe {
+    x: __m256,
+    y: __m256,
+    ux: __m256,
+    uy: __m256,
+    tol: __m256,
+    tol2: __m256,
+    min_cos: __m256,
+    ikey: __m256i,
+}
+
+/// One step of a band: B's minutiae `start..start + 8` (by y) against `probe`, only those in
+/// `from..to` (A's similarities from `sim[at..]`).
+///
+/// # Safety
+/// The features are detected; `start + FLOATS ≤` the length of `b.ypts` and `b.by_y`, and
+/// `at + FLOATS ≤ sim.len()`.
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn band_step(
+    cand: &mut Vec<u64>,
+    probe: &Probe,
+    sim: &[f32],
+    at: usize,
+    b: &Prepared,
+    start: usize,
+    from: usize,
+    to: usize,
+) {
+    // SAFETY: the caller guarantees eight similarities, points and indices from there.
+    let (s, v, j16) = unsafe {
+        let pts = b.ypts.as_ptr().add(start).cast::<f32>();
+        (
+            _mm256_loadu_ps(sim.as_ptr().add(at)),
+            [0, 1, 2, 3].map(|q| _mm256_loadu_ps(pts.add(8 * q))),
+            _mm_loadu_si128(b.by_y.as_ptr().add(start).cast()),
+        )
+    };
+    // Lanes outside `from..to` get similarity 0, which never passes (indices below 2^16 as
+    // u16 values are, so i32 compares hold).
+    let idx = _mm256_add_epi32(
+        _mm256_set1_epi32(start as i32),
+        _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+    );
+    let live = _mm256_and_si256(
+        _mm256_cmpgt_epi32(idx, _mm256_set1_epi32(from as i32 - 1)),
+        _mm256_cmpgt_epi32(_mm256_set1_epi32(to as i32), idx),
+    );
+    let s = _mm256_and_ps(s, _mm256_castsi256_ps(live));
+    push_passing(cand, probe, s, v, j16);
+}
+
+/// The band of the short case of [`pair_candidates_avx2`]: eight B minutiae per step, the
+/// tail padded.
+#[inline]
 #[target_feature(enable = "avx2,popcnt")]
 fn push_band(cand: &mut Vec<u64>, band: &super::Band<'_>) {
+    let probe = Probe {
+        x: _mm256_set1_ps(band.x),
+        y: _mm256_set1_ps(band.y),
+        ux: _mm256_set1_ps(band.ux),
+        uy: _mm256_set1_ps(band.uy),
+        tol: _mm256_set1_ps(band.tol),
+        tol2: _mm256_set1_ps(band.tol2),
+        min_cos: _mm256_set1_ps(band.min_cos),
+        ikey: _mm256_set1_epi32(i32::from(band.i) << 16),
+    };
     let n = band.ss.len().min(band.ps.len()).min(band.js.len());
-    let (ss, ps, js) = (&band.ss[..n], &band.ps[..n], &band.js[..n]);
     let mut k = 0;
-    while k + FLOATS <= n {
-        if let (Ok(s), Ok(p), Ok(j)) = (
-            ss[k..k + FLOATS].try_into(),
-            ps[k..k + FLOATS].try_into(),
-            js[k..k + FLOATS].try_into(),
-        ) {
-            pair_step(cand, band, s, p, j);
-        }
-        k += FLOATS;
-    }
-    if k < n {
-        // The tail padded with similarity 0, which never passes (element by element: a
-        // copy of a variable length is a call).
+    while k < n {
+        // Padded with similarity 0, which never passes (element by element: a copy of a
+        // variable length is a call).
         let (mut s, mut p, mut j) = ([0.0f32; FLOATS], [[0.0f32; 4]; FLOATS], [0u16; FLOATS]);
         for (t, ((s, p), j)) in s.iter_mut().zip(&mut p).zip(&mut j).enumerate() {
-            if let (Some(&ts), Some(&tp), Some(&tj)) = (ss.get(k + t), ps.get(k + t), js.get(k + t))
+            if let (Some(&ts), Some(&tp), Some(&tj)) =
+                (band.ss.get(k + t), band.ps.get(k + t), band.js.get(k + t))
             {
                 (*s, *p, *j) = (ts, tp, tj);
             }
         }
-        pair_step(cand, band, &s, &p, &j);
+        // SAFETY: each load reads within its array (eight floats, two points of four floats,
+        // eight u16 = 128 bits).
+        let (s, v, j16) = unsafe {
+            let pts = p.as_ptr().cast::<f32>();
+            (
+                _mm256_loadu_ps(s.as_ptr()),
+                [0, 1, 2, 3].map(|q| _mm256_loadu_ps(pts.add(8 * q))),
+                _mm_loadu_si128(j.as_ptr().cast()),
+            )
+        };
+        push_passing(cand, &probe, s, v, j16);
+        k += FLOATS;
     }
 }
 
-/// One step of [`pair_candidates`]: eight B minutiae (similarity, point, index) of `band`.
+/// The tests of the portable band on eight B minutiae (similarities `s`, points `v` as four
+/// vectors of two, indices `j16`): the keys of those that pass into `cand`. The same f32
+/// operations as there (`ex·ex + ey·ey`, `ux·c + uy·s`, `s · (1 − 0.8·√d² / tol)`, no fused
+/// multiply-add), so the same keys.
 #[inline]
 #[target_feature(enable = "avx2,popcnt")]
-fn pair_step(
-    cand: &mut Vec<u64>,
-    band: &super::Band<'_>,
-    ss: &[f32; FLOATS],
-    ps: &[[f32; 4]; FLOATS],
-    js: &[u16; FLOATS],
-) {
-    // SAFETY: each load reads within its array (eight floats, two points of four floats,
-    // eight u16 = 128 bits).
-    let (s, v, j16) = unsafe {
-        let pts = ps.as_ptr().cast::<f32>();
-        (
-            _mm256_loadu_ps(ss.as_ptr()),
-            [0, 1, 2, 3].map(|q| _mm256_loadu_ps(pts.add(8 * q))),
-            _mm_loadu_si128(js.as_ptr().cast()),
-        )
-    };
+fn push_passing(cand: &mut Vec<u64>, probe: &Probe, s: __m256, v: [__m256; 4], j16: __m128i) {
     // A 4 × 4 transpose in each 128-bit half: lanes hold the points 0, 2, 4, 6, 1, 3, 5, 7.
     let t0 = _mm256_unpacklo_ps(v[0], v[1]);
     let t1 = _mm256_unpackhi_ps(v[0], v[1]);
@@ -370,33 +735,29 @@ fn pair_step(
     let pn = _mm256_shuffle_ps::<0xee>(t1, t3);
     let order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
     let s = _mm256_permutevar8x32_ps(s, order);
-    let js = _mm256_permutevar8x32_epi32(_mm256_cvtepu16_epi32(j16), order);
-    let (x, y) = (_mm256_set1_ps(band.x), _mm256_set1_ps(band.y));
-    let (ex, ey) = (_mm256_sub_ps(x, px), _mm256_sub_ps(y, py));
+    let (ex, ey) = (_mm256_sub_ps(probe.x, px), _mm256_sub_ps(probe.y, py));
     let d2 = _mm256_add_ps(_mm256_mul_ps(ex, ex), _mm256_mul_ps(ey, ey));
-    let dot = _mm256_add_ps(
-        _mm256_mul_ps(_mm256_set1_ps(band.ux), pc),
-        _mm256_mul_ps(_mm256_set1_ps(band.uy), pn),
-    );
+    let dot = _mm256_add_ps(_mm256_mul_ps(probe.ux, pc), _mm256_mul_ps(probe.uy, pn));
     let ok = _mm256_and_ps(
         _mm256_and_ps(
             _mm256_cmp_ps::<_CMP_GT_OQ>(s, _mm256_setzero_ps()),
-            _mm256_cmp_ps::<_CMP_LE_OQ>(d2, _mm256_set1_ps(band.tol2)),
+            _mm256_cmp_ps::<_CMP_LE_OQ>(d2, probe.tol2),
         ),
-        _mm256_cmp_ps::<_CMP_GE_OQ>(dot, _mm256_set1_ps(band.min_cos)),
+        _mm256_cmp_ps::<_CMP_GE_OQ>(dot, probe.min_cos),
     );
     let m = _mm256_movemask_ps(ok) as usize;
     if m == 0 {
         return;
     }
+    let js = _mm256_permutevar8x32_epi32(_mm256_cvtepu16_epi32(j16), order);
     let fall = _mm256_div_ps(
         _mm256_mul_ps(_mm256_set1_ps(0.8), _mm256_sqrt_ps(d2)),
-        _mm256_set1_ps(band.tol),
+        probe.tol,
     );
     let w = _mm256_mul_ps(s, _mm256_sub_ps(_mm256_set1_ps(1.0), fall));
     // `super::rank_key(w, i, j)`: `!bits(w)` high, `i << 16 | j` low.
     let neg = _mm256_xor_si256(_mm256_castps_si256(w), _mm256_set1_epi32(-1));
-    let ij = _mm256_or_si256(_mm256_set1_epi32(i32::from(band.i) << 16), js);
+    let ij = _mm256_or_si256(probe.ikey, js);
     // Lanes 0, 1, 4, 5 and 2, 3, 6, 7 of the eight, as keys.
     let (low, high) = (
         _mm256_unpacklo_epi32(ij, neg),
