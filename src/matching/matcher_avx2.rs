@@ -458,20 +458,26 @@ fn pair_candidates_avx2(
                     .and_then(|k| b.y_start.get(k))
                     .map_or(0, |&v| usize::from(v))
             };
-            let lo = bucket(mapped.k_lo[lane]);
-            let hi = bucket(mapped.k_hi[lane]).max(lo);
+            // Each lane taken from the registers: a load from the vectors just stored would
+            // wait for their stores (a store of 32 bytes does not forward to a narrower load
+            // at an offset; that wait was a fifth of the pairing's time).
+            let pick = _mm256_set1_epi32(lane as i32);
+            let at = |v: __m256| _mm256_permutevar8x32_ps(v, pick);
+            let at_i = |v: __m256i| _mm256_cvtsi256_si32(_mm256_permutevar8x32_epi32(v, pick));
+            let lo = bucket(at_i(mapped.k_lo));
+            let hi = bucket(at_i(mapped.k_hi)).max(lo);
             // (`collect_candidates` skips a band past B's end: `row.get(lo..hi)` fails.)
             if hi > nbp {
                 continue;
             }
             let ia = base + lane;
             let probe = Probe {
-                x: _mm256_set1_ps(mapped.x[lane]),
-                y: _mm256_set1_ps(mapped.y[lane]),
-                ux: _mm256_set1_ps(mapped.ux[lane]),
-                uy: _mm256_set1_ps(mapped.uy[lane]),
-                tol: _mm256_set1_ps(mapped.tol[lane]),
-                tol2: _mm256_set1_ps(mapped.tol2[lane]),
+                x: at(mapped.x),
+                y: at(mapped.y),
+                ux: at(mapped.ux),
+                uy: at(mapped.uy),
+                tol: at(mapped.tol),
+                tol2: at(mapped.tol2),
                 min_cos,
                 ikey: _mm256_set1_epi32(i32::from(ia as u16) << 16),
             };
@@ -508,15 +514,15 @@ struct Map {
 struct Mapped {
     /// The lanes within B's y range.
     pass: u32,
-    x: [f32; FLOATS],
-    y: [f32; FLOATS],
-    ux: [f32; FLOATS],
-    uy: [f32; FLOATS],
-    tol: [f32; FLOATS],
-    tol2: [f32; FLOATS],
+    x: __m256,
+    y: __m256,
+    ux: __m256,
+    uy: __m256,
+    tol: __m256,
+    tol2: __m256,
     /// The buckets of `b.y_start` where the band starts and ends (`Prepared::y_from`).
-    k_lo: [i32; FLOATS],
-    k_hi: [i32; FLOATS],
+    k_lo: __m256i,
+    k_hi: __m256i,
 }
 
 /// A's minutiae `base..base + 8` mapped as `collect_candidates` maps each: the same f32
@@ -594,29 +600,17 @@ unsafe fn map_eight(m: &Map, a: &Prepared, base: usize) -> Mapped {
         _mm256_add_ps(y, tol),
         _mm256_set1_ps(super::Y_BUCKET),
     ));
-    let mut out = Mapped {
+    Mapped {
         pass: _mm256_movemask_ps(pass) as u32,
-        x: [0.0; FLOATS],
-        y: [0.0; FLOATS],
-        ux: [0.0; FLOATS],
-        uy: [0.0; FLOATS],
-        tol: [0.0; FLOATS],
-        tol2: [0.0; FLOATS],
-        k_lo: [0; FLOATS],
-        k_hi: [0; FLOATS],
-    };
-    // SAFETY: each array holds eight 32-bit values.
-    unsafe {
-        _mm256_storeu_ps(out.x.as_mut_ptr(), x);
-        _mm256_storeu_ps(out.y.as_mut_ptr(), y);
-        _mm256_storeu_ps(out.ux.as_mut_ptr(), ux);
-        _mm256_storeu_ps(out.uy.as_mut_ptr(), uy);
-        _mm256_storeu_ps(out.tol.as_mut_ptr(), tol);
-        _mm256_storeu_ps(out.tol2.as_mut_ptr(), _mm256_mul_ps(tol, tol));
-        _mm256_storeu_si256(out.k_lo.as_mut_ptr().cast(), k_lo);
-        _mm256_storeu_si256(out.k_hi.as_mut_ptr().cast(), k_hi);
+        x,
+        y,
+        ux,
+        uy,
+        tol,
+        tol2: _mm256_mul_ps(tol, tol),
+        k_lo,
+        k_hi,
     }
-    out
 }
 
 /// One mapped A minutia in vectors: position, direction, tolerance and its square, the
