@@ -46,7 +46,9 @@
 
 use std::arch::x86_64::*;
 
-use super::{MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, Scratch, SeedGate, direction_window};
+use super::{
+    MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, SEED_BUFFER, Scratch, SeedGate, direction_window,
+};
 
 /// Whether this CPU runs the kernel (AVX2; POPCNT is in the build's baseline).
 #[inline]
@@ -146,7 +148,11 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let one = _mm256_set1_ps(1.0);
     let min_local = _mm256_set1_ps(MIN_LOCAL);
     let full = super::in_circle_mask();
-    let mut best = 0.0f32;
+    // The best similarity so far in each high f32 lane (a scalar maximum per kept pair made
+    // a dependency chain through memory, the loop's registers being full).
+    let mut best = _mm256_setzero_ps();
+    let high = _mm256_castsi256_ps(_mm256_setr_epi32(0, -1, 0, -1, 0, -1, 0, -1));
+    let lane_bits = _mm256_setr_epi64x(1, 2, 4, 8);
     let mut s_out = [0.0f32; 2 * LANES];
     for (i, (row, &theta)) in sim.chunks_exact_mut(nb).zip(&a.angle8).enumerate() {
         let Some(ca) = ap.get(i) else {
@@ -231,6 +237,13 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                     j = base + LANES;
                     continue;
                 }
+                // The kept lanes' similarities (above MIN_LOCAL, so no NaN; the others 0).
+                let kept = _mm256_cmpeq_epi64(
+                    _mm256_and_si256(_mm256_set1_epi64x(i64::from(keep)), lane_bits),
+                    lane_bits,
+                );
+                let kept = _mm256_and_ps(_mm256_castsi256_ps(kept), high);
+                best = _mm256_max_ps(best, _mm256_and_ps(s, kept));
                 // SAFETY: `s_out` holds eight floats.
                 unsafe { _mm256_storeu_ps(s_out.as_mut_ptr(), s) };
                 while keep != 0 {
@@ -242,13 +255,15 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                     {
                         *slot = s;
                     }
-                    best = best.max(s);
                 }
                 j = base + LANES;
             }
         }
     }
-    best
+    // SAFETY: `s_out` holds eight floats.
+    unsafe { _mm256_storeu_ps(s_out.as_mut_ptr(), best) };
+    // The maximum of the same values as the portable stage's running maximum: the same bits.
+    s_out.iter().fold(0.0f32, |m, &v| m.max(v))
 }
 
 /// Bit planes of a cylinder's cells' direction counts (0–6 set layers per spatial cell).
@@ -300,8 +315,10 @@ const FLOATS: usize = 8;
 
 /// The seed candidates into `scratch.pairs` from the finished similarity rows: every pair at
 /// or above the gate (`SEED_RATIO · top` with `top` known from the start, then the floor of
-/// the kept candidates, see [`SeedGate::cut`]) is pushed as a `rank_key`, rows in A's order,
-/// columns in B's y order (see `seeds` in `matcher_avx512.rs`). `b.by_y` holds `nb` entries.
+/// the kept candidates, see [`SeedGate::cut`]) is kept as a `rank_key`, rows in A's order
+/// (see `seeds` in `matcher_avx512.rs`). Eight columns per step, the passing ones' keys
+/// compressed into a buffer without a branch on whether any passes (it mispredicted).
+/// `b.by_y` holds `nb` entries.
 #[target_feature(enable = "avx2,popcnt")]
 fn seeds(b: &Prepared, scratch: &mut Scratch, top: f32) {
     let nb = b.by_y.len();
@@ -311,39 +328,77 @@ fn seeds(b: &Prepared, scratch: &mut Scratch, top: f32) {
         return;
     }
     let mut gate = SeedGate::knowing_top(top);
+    // The candidates kept so far: fewer than SEED_BUFFER before each step, which adds at most
+    // eight.
+    let mut kept = [0u64; SEED_BUFFER + FLOATS];
+    let mut len = 0usize;
     for (i, row) in scratch.sim.chunks_exact(nb).enumerate() {
-        let mut offer = |r: usize, s: f32, gate: &mut SeedGate| {
-            if let Some(&j) = b.by_y.get(r) {
-                pairs.push(super::rank_key(s, i as u16, j));
-                if pairs.len() >= super::SEED_BUFFER {
-                    let left = gate.cut(pairs);
-                    pairs.truncate(left);
-                }
-            }
-        };
+        let ikey = _mm256_set1_epi32(i32::from(i as u16) << 16);
         let mut chunks = row.chunks_exact(FLOATS);
         let mut r = 0;
         for chunk in &mut chunks {
-            // SAFETY: `chunk` holds FLOATS floats.
-            let s = unsafe { _mm256_loadu_ps(chunk.as_ptr()) };
-            let mut m =
-                _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(s, _mm256_set1_ps(gate.gate)))
-                    as u32;
-            while m != 0 {
-                let lane = m.trailing_zeros() as usize;
-                m &= m - 1;
-                if let Some(&s) = chunk.get(lane) {
-                    offer(r + lane, s, &mut gate);
-                }
+            // SAFETY: `chunk` holds FLOATS floats, and `r + FLOATS ≤ nb` = `by_y`'s length
+            // (eight u16 = 128 bits).
+            let (s, j16) = unsafe {
+                (
+                    _mm256_loadu_ps(chunk.as_ptr()),
+                    _mm_loadu_si128(b.by_y.as_ptr().add(r).cast()),
+                )
+            };
+            let m = _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(s, _mm256_set1_ps(gate.gate)));
+            let ij = _mm256_or_si256(ikey, _mm256_cvtepu16_epi32(j16));
+            // SAFETY: `len < SEED_BUFFER`, so eight words from `len` lie within `kept`.
+            len += unsafe { compress_keys(kept.as_mut_ptr().add(len), s, ij, m as usize) };
+            if len >= SEED_BUFFER {
+                len = gate.cut(kept.get_mut(..len).unwrap_or(&mut []));
             }
             r += FLOATS;
         }
         for (k, &s) in chunks.remainder().iter().enumerate() {
-            if s >= gate.gate {
-                offer(r + k, s, &mut gate);
+            if s >= gate.gate
+                && let (Some(&j), Some(slot)) = (b.by_y.get(r + k), kept.get_mut(len))
+            {
+                *slot = super::rank_key(s, i as u16, j);
+                len += 1;
+                if len >= SEED_BUFFER {
+                    len = gate.cut(kept.get_mut(..len).unwrap_or(&mut []));
+                }
             }
         }
     }
+    pairs.extend_from_slice(kept.get(..len).unwrap_or(&[]));
+}
+
+/// `super::rank_key(v, i, j)` of the eight lanes set in `m` (values `v`, `i << 16 | j` in
+/// `ij`), written from `keys` (lanes 0, 1, 4, 5 first, then 2, 3, 6, 7; the order of the keys
+/// is free, see the module comment); returns how many. Eight words from `keys` are written
+/// whatever `m` is.
+///
+/// # Safety
+/// The features are detected, and `keys` is valid for writing eight words.
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+unsafe fn compress_keys(keys: *mut u64, v: __m256, ij: __m256i, m: usize) -> usize {
+    // `!bits(v)` high, `i << 16 | j` low.
+    let neg = _mm256_xor_si256(_mm256_castps_si256(v), _mm256_set1_epi32(-1));
+    let (low, high) = (
+        _mm256_unpacklo_epi32(ij, neg),
+        _mm256_unpackhi_epi32(ij, neg),
+    );
+    let (ml, mh) = (m & 3 | (m >> 2) & 0xc, (m >> 2) & 3 | (m >> 4) & 0xc);
+    let nl = ml.count_ones() as usize;
+    let pick = |mask: usize, keys: __m256i| {
+        // SAFETY: `COMPRESS` rows are eight i32.
+        let idx = unsafe { _mm256_loadu_si256(COMPRESS[mask & 0xf].as_ptr().cast()) };
+        _mm256_permutevar8x32_epi32(keys, idx)
+    };
+    // SAFETY: the caller guarantees eight words from `keys`; each store writes four, at
+    // offset 0 and at `nl` ≤ 4.
+    unsafe {
+        _mm256_storeu_si256(keys.cast(), pick(ml, low));
+        _mm256_storeu_si256(keys.add(nl).cast(), pick(mh, high));
+    }
+    nl + mh.count_ones() as usize
 }
 
 /// For each four-bit mask, the `_mm256_permutevar8x32_epi32` indices that move the selected
