@@ -854,8 +854,8 @@ pub enum Kernels {
     /// and pairing alike).
     #[default]
     Auto,
-    /// The AVX2 local stage and pairing where the CPU has AVX2 (what a CPU without AVX-512
-    /// runs), else the portable ones.
+    /// The AVX2 local stage, pairing and warped re-pairing where the CPU has AVX2 (what a CPU
+    /// without AVX-512 runs), else the portable ones.
     Avx2,
     /// The portable (scalar) local stage and pairing only.
     Portable,
@@ -1587,50 +1587,65 @@ fn warp(
             let (x, y) = to_b(p[0], p[1]);
             scratch.residuals.push([p[0], p[1], q[0] - x, q[1] - y, w]);
         }
-        scratch.cand.clear();
-        for (i, ((ai, da), row)) in a
-            .points
-            .iter()
-            .zip(&a.dirs)
-            .zip(scratch.sim.chunks_exact(nbp))
-            .enumerate()
-        {
-            let (x, y) = to_b(ai[0], ai[1]);
-            let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
-            let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
-            let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
-            let (mut sx, mut sy, mut sw) = (0.0f32, 0.0f32, 0.0f32);
-            for r in &scratch.residuals {
-                let (ex, ey) = (ai[0] - r[0], ai[1] - r[1]);
-                let u = (1.0 - (ex * ex + ey * ey) * inv_r2).max(0.0);
-                let g = r[4] * (u * u);
-                sx += g * r[2];
-                sy += g * r[3];
-                sw += g;
+        // The AVX2 kernel where the pairing runs AVX2 (see `matcher_avx2.rs`; the AVX-512
+        // path keeps the portable warp), else the portable loop: the same candidates.
+        #[cfg(target_arch = "x86_64")]
+        let done = match scratch.kernels {
+            Kernels::Auto => {
+                !avx512::available() && avx2::warp_candidates(a, b, scratch, pa, pb, rot)
             }
-            let den = sw + WARP_SHRINK;
-            let (x, y) = (x + sx / den, y + sy / den);
-            let lo = b.y_from(y - tol);
-            let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
-            let (Some(ss), Some(ps), Some(js)) =
-                (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
-            else {
-                continue;
-            };
-            let band = Band {
-                i: i as u16,
-                x,
-                y,
-                ux,
-                uy,
-                tol,
-                tol2: tol * tol,
-                min_cos,
-                ss,
-                ps,
-                js,
-            };
-            push_band(&mut scratch.cand, &band);
+            Kernels::Avx2 => avx2::warp_candidates(a, b, scratch, pa, pb, rot),
+            Kernels::Portable => false,
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let done = false;
+        if !done {
+            scratch.cand.clear();
+            for (i, ((ai, da), row)) in a
+                .points
+                .iter()
+                .zip(&a.dirs)
+                .zip(scratch.sim.chunks_exact(nbp))
+                .enumerate()
+            {
+                let (x, y) = to_b(ai[0], ai[1]);
+                let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
+                let tol =
+                    (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
+                let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
+                let (mut sx, mut sy, mut sw) = (0.0f32, 0.0f32, 0.0f32);
+                for r in &scratch.residuals {
+                    let (ex, ey) = (ai[0] - r[0], ai[1] - r[1]);
+                    let u = (1.0 - (ex * ex + ey * ey) * inv_r2).max(0.0);
+                    let g = r[4] * (u * u);
+                    sx += g * r[2];
+                    sy += g * r[3];
+                    sw += g;
+                }
+                let den = sw + WARP_SHRINK;
+                let (x, y) = (x + sx / den, y + sy / den);
+                let lo = b.y_from(y - tol);
+                let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
+                let (Some(ss), Some(ps), Some(js)) =
+                    (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
+                else {
+                    continue;
+                };
+                let band = Band {
+                    i: i as u16,
+                    x,
+                    y,
+                    ux,
+                    uy,
+                    tol,
+                    tol2: tol * tol,
+                    min_cos,
+                    ss,
+                    ps,
+                    js,
+                };
+                push_band(&mut scratch.cand, &band);
+            }
         }
         let (m, count) = take_greedy(scratch);
         best = best.max((m * m / overlap).min(1.0) * factor);

@@ -1,10 +1,11 @@
 //! The AVX2 kernels of the matcher, for CPUs without AVX-512 (most office desktops): the local
 //! stage (the local similarities of one A cylinder with four B cylinders per step, then the
 //! seed candidates from the finished rows) and the pairing candidates of an alignment (eight
-//! A minutiae mapped into B at once, then eight B minutiae of a band per step). Owns only
-//! these kernels and their run-time selection; the portable code in `matcher.rs`
-//! (`local_stage_portable`, `collect_candidates` with the portable band of `pair_minutiae`)
-//! defines the results.
+//! A minutiae mapped into B at once, then eight B minutiae of a band per step), also those of
+//! the warped re-pairing (eight A minutiae's residual means per step). Owns only these
+//! kernels and their run-time selection; the portable code in `matcher.rs`
+//! (`local_stage_portable`, `collect_candidates` with the portable band of `pair_minutiae`,
+//! the loop of `warp`) defines the results.
 //!
 //! Why: the portable local stage is about half of a comparison's instructions, up to eighteen
 //! scalar popcounts per pair. AVX2 has no vector popcount, so the words of four pairs (B's
@@ -18,7 +19,8 @@
 //! keys remove those branches. Once they were gone, the scalar work per A minutia (the map
 //! into B, its tolerance, its band's ends, one call per band and the padding of the band's
 //! tail) was most of the pairing: eight A minutiae are mapped per step, and a band's steps
-//! are loaded from B's arrays, lanes outside the band cleared.
+//! are loaded from B's arrays, lanes outside the band cleared. The warp's residual means
+//! are summed per lane in the residuals' order (the portable order, so the same sums).
 //!
 //! Why at run time: the build targets x86-64-v2, so the kernels are compiled with
 //! `#[target_feature]` and chosen when `is_x86_feature_detected!` finds AVX2 (std caches the
@@ -569,6 +571,9 @@ struct Map {
 struct Mapped {
     /// The lanes within B's y range.
     pass: u32,
+    /// A's positions.
+    ax: __m256,
+    ay: __m256,
     x: __m256,
     y: __m256,
     ux: __m256,
@@ -645,18 +650,11 @@ unsafe fn map_eight(m: &Map, a: &Prepared, base: usize) -> Mapped {
     // (c·rc − s·rs, s·rc + c·rs).
     let ux = _mm256_sub_ps(_mm256_mul_ps(dc, m.rc), _mm256_mul_ps(ds, m.rs));
     let uy = _mm256_add_ps(_mm256_mul_ps(ds, m.rc), _mm256_mul_ps(dc, m.rs));
-    // `y_from(y − tol)` and `y_from(y + tol + Y_BUCKET)`: the bucket, clamped, truncated.
-    let bucket = |v: __m256| {
-        let k = _mm256_mul_ps(v, _mm256_set1_ps(1.0 / super::Y_BUCKET));
-        _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(k, _mm256_setzero_ps()), m.last))
-    };
-    let k_lo = bucket(_mm256_sub_ps(y, tol));
-    let k_hi = bucket(_mm256_add_ps(
-        _mm256_add_ps(y, tol),
-        _mm256_set1_ps(super::Y_BUCKET),
-    ));
+    let (k_lo, k_hi) = band_buckets(m, y, tol);
     Mapped {
         pass: _mm256_movemask_ps(pass) as u32,
+        ax,
+        ay,
         x,
         y,
         ux,
@@ -666,6 +664,24 @@ unsafe fn map_eight(m: &Map, a: &Prepared, base: usize) -> Mapped {
         k_lo,
         k_hi,
     }
+}
+
+/// `y_from(y − tol)` and `y_from(y + tol + Y_BUCKET)` of eight lanes: the bucket, clamped,
+/// truncated (see `pair_candidates_avx2`).
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn band_buckets(m: &Map, y: __m256, tol: __m256) -> (__m256i, __m256i) {
+    let bucket = |v: __m256| {
+        let k = _mm256_mul_ps(v, _mm256_set1_ps(1.0 / super::Y_BUCKET));
+        _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(k, _mm256_setzero_ps()), m.last))
+    };
+    (
+        bucket(_mm256_sub_ps(y, tol)),
+        bucket(_mm256_add_ps(
+            _mm256_add_ps(y, tol),
+            _mm256_set1_ps(super::Y_BUCKET),
+        )),
+    )
 }
 
 /// One mapped A minutia in vectors: position, direction, tolerance and its square, the
@@ -829,5 +845,140 @@ fn push_passing(cand: &mut Vec<u64>, probe: &Probe, s: __m256, v: [__m256; 4], j
         _mm256_storeu_si256(at.cast(), pick(ml, low));
         _mm256_storeu_si256(at.add(nl).cast(), pick(mh, high));
         cand.set_len(cand.len() + nl + nh);
+    }
+}
+
+/// The candidates of one round of `warp` in `matcher.rs` into `scratch.cand` (its residuals
+/// in `scratch.residuals`; the alignment A's `pa` onto B's `pb`, turned by `rot`), with AVX2:
+/// eight A minutiae per step, each lane summing the residuals in the portable order (the same
+/// f32 operations: the same warped positions), then their bands as in the pairing. `false`
+/// (nothing done) when the CPU lacks AVX2 or the templates are too small for whole steps
+/// (fewer than eight A or B minutiae) or their arrays disagree in length.
+pub(super) fn warp_candidates(
+    a: &Prepared,
+    b: &Prepared,
+    scratch: &mut Scratch,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rot: f32,
+) -> bool {
+    let (na, nbp) = (a.points.len(), b.ypts.len());
+    let whole = na >= FLOATS
+        && nbp >= FLOATS
+        && a.dirs.len() == na
+        && b.by_y.len() == nbp
+        && scratch.sim.len() == na * nbp;
+    if !whole || !available() {
+        return false;
+    }
+    // SAFETY: the features `warp_candidates_avx2` is compiled for were detected above, and
+    // the lengths it needs were checked.
+    unsafe { warp_candidates_avx2(a, b, scratch, pa, pb, rot) };
+    true
+}
+
+/// [`warp_candidates`] once the features and lengths are checked.
+///
+/// # Safety
+/// The features are detected; `a.points` and `a.dirs` hold `na ≥ 8` entries, `b.ypts` and
+/// `b.by_y` hold `nbp ≥ 8`, and `scratch.sim` holds `na · nbp`.
+#[target_feature(enable = "avx2,popcnt")]
+unsafe fn warp_candidates_avx2(
+    a: &Prepared,
+    b: &Prepared,
+    scratch: &mut Scratch,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rot: f32,
+) {
+    let (na, nbp) = (a.points.len(), b.ypts.len());
+    let min_cos = _mm256_set1_ps(super::ANGLE_TOL.cos());
+    let (rs, rc) = rot.sin_cos();
+    let inv_r2 = _mm256_set1_ps(1.0 / (super::WARP_RADIUS * super::WARP_RADIUS));
+    let last = b.y_start.len().saturating_sub(1).min(i32::MAX as usize) as i32;
+    // (The warp has no y-range test: `y_min`, `y_max` unused.)
+    let map = Map {
+        pa0: _mm256_set1_ps(pa[0]),
+        pa1: _mm256_set1_ps(pa[1]),
+        pb0: _mm256_set1_ps(pb[0]),
+        pb1: _mm256_set1_ps(pb[1]),
+        rs: _mm256_set1_ps(rs),
+        rc: _mm256_set1_ps(rc),
+        y_min: _mm256_setzero_ps(),
+        y_max: _mm256_setzero_ps(),
+        last: _mm256_set1_ps(last as f32),
+    };
+    let Scratch {
+        cand,
+        sim,
+        residuals,
+        ..
+    } = scratch;
+    cand.clear();
+    let sim = sim.as_slice();
+    let (zero, one) = (_mm256_setzero_ps(), _mm256_set1_ps(1.0));
+    let mut i = 0;
+    while i < na {
+        let base = i.min(na - FLOATS);
+        // SAFETY: `base + FLOATS ≤ na` = the length of `a.points` and of `a.dirs`.
+        let mapped = unsafe { map_eight(&map, a, base) };
+        // The kernel-weighted mean residual of each lane, summed in the residuals' order.
+        let (mut sx, mut sy, mut sw) = (zero, zero, zero);
+        for r in residuals.iter() {
+            let ex = _mm256_sub_ps(mapped.ax, _mm256_set1_ps(r[0]));
+            let ey = _mm256_sub_ps(mapped.ay, _mm256_set1_ps(r[1]));
+            let d2 = _mm256_add_ps(_mm256_mul_ps(ex, ex), _mm256_mul_ps(ey, ey));
+            // `(1 − d²/R²).max(0)`: `_mm256_max_ps` returns its second operand, 0, for NaN as
+            // `f32::max` returns the number.
+            let u = _mm256_max_ps(_mm256_sub_ps(one, _mm256_mul_ps(d2, inv_r2)), zero);
+            let g = _mm256_mul_ps(_mm256_set1_ps(r[4]), _mm256_mul_ps(u, u));
+            sx = _mm256_add_ps(sx, _mm256_mul_ps(g, _mm256_set1_ps(r[2])));
+            sy = _mm256_add_ps(sy, _mm256_mul_ps(g, _mm256_set1_ps(r[3])));
+            sw = _mm256_add_ps(sw, g);
+        }
+        let den = _mm256_add_ps(sw, _mm256_set1_ps(super::WARP_SHRINK));
+        let x = _mm256_add_ps(mapped.x, _mm256_div_ps(sx, den));
+        let y = _mm256_add_ps(mapped.y, _mm256_div_ps(sy, den));
+        let (k_lo, k_hi) = band_buckets(&map, y, mapped.tol);
+        let mut todo = (0xffu32 << (i - base)) & 0xff;
+        while todo != 0 {
+            let lane = todo.trailing_zeros() as usize;
+            todo &= todo - 1;
+            let bucket = |k: i32| {
+                usize::try_from(k)
+                    .ok()
+                    .and_then(|k| b.y_start.get(k))
+                    .map_or(0, |&v| usize::from(v))
+            };
+            let pick = _mm256_set1_epi32(lane as i32);
+            let at = |v: __m256| _mm256_permutevar8x32_ps(v, pick);
+            let at_i = |v: __m256i| _mm256_cvtsi256_si32(_mm256_permutevar8x32_epi32(v, pick));
+            let lo = bucket(at_i(k_lo));
+            let hi = bucket(at_i(k_hi)).max(lo);
+            // (`warp` skips a band past B's end: `row.get(lo..hi)` fails.)
+            if hi > nbp {
+                continue;
+            }
+            let ia = base + lane;
+            let probe = Probe {
+                x: at(x),
+                y: at(y),
+                ux: at(mapped.ux),
+                uy: at(mapped.uy),
+                tol: at(mapped.tol),
+                tol2: at(mapped.tol2),
+                min_cos,
+                ikey: _mm256_set1_epi32(i32::from(ia as u16) << 16),
+            };
+            let mut k = lo;
+            while k < hi {
+                let start = k.min(nbp - FLOATS);
+                // SAFETY: `start + FLOATS ≤ nbp` = the length of `b.ypts`, of `b.by_y` and
+                // of A's row `ia` of `sim` (`sim.len() = na · nbp`, `ia < na`).
+                unsafe { band_step(cand, &probe, sim, ia * nbp + start, b, start, k, hi) };
+                k = start + FLOATS;
+            }
+        }
+        i = base + FLOATS;
     }
 }
