@@ -1324,11 +1324,36 @@ fn seed_alignment(
         return false;
     }
     let (rs, rc) = rot.sin_cos();
+    // (The AVX2 kernel where the pairing runs AVX2: the same counts.)
+    #[cfg(target_arch = "x86_64")]
+    let avx2_side = match scratch.kernels {
+        Kernels::Auto => !avx512::available(),
+        Kernels::Avx2 => true,
+        Kernels::Portable => false,
+    };
+    #[cfg(target_arch = "x86_64")]
+    let na = match avx2_side
+        .then(|| avx2::overlap_a(a, b, pa, pb, rs, rc))
+        .flatten()
+    {
+        Some(n) => (n as f32).max(MIN_OVERLAP),
+        None => overlap_a(a, b, pa, pb, rs, rc),
+    };
+    #[cfg(not(target_arch = "x86_64"))]
     let na = overlap_a(a, b, pa, pb, rs, rc);
     // Same test with B's count at its floor: skip B's count when even that cannot win.
     if m * m <= *best * na * MIN_OVERLAP {
         return false;
     }
+    #[cfg(target_arch = "x86_64")]
+    let nb = match avx2_side
+        .then(|| avx2::overlap_b(a, b, pa, pb, rs, rc))
+        .flatten()
+    {
+        Some(n) => (n as f32).max(MIN_OVERLAP),
+        None => overlap_b(a, b, pa, pb, rs, rc),
+    };
+    #[cfg(not(target_arch = "x86_64"))]
     let nb = overlap_b(a, b, pa, pb, rs, rc);
     let score = (m * m / (na * nb)).min(1.0);
     if score > *best {
@@ -1992,6 +2017,63 @@ mod tests {
             }
             assert!(seeded > prints.len() * prints.len() / 2, "{seeded}");
         }
+    }
+
+    /// The AVX2 overlap counts (where the CPU has AVX2) are the portable ones, under alignments
+    /// that move some minutiae outside the other print, far away, or exactly onto its edges.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx2_overlap_counts_are_the_portable_ones() {
+        if !avx2::available() {
+            eprintln!("no AVX2 on this CPU: its overlap counts are not checked");
+            return;
+        }
+        let mut rng = StdRng::seed_from_u64(5);
+        let prints: Vec<Prepared> = [(21u64, 8usize), (22, 9), (23, 30), (24, 70)]
+            .iter()
+            .map(|&(seed, n)| prepare(&random_template(seed, n)))
+            .collect();
+        let mut checked = 0;
+        for a in &prints {
+            for b in &prints {
+                for _ in 0..200 {
+                    let pa = a.points[rng.gen_range(0..a.points.len())];
+                    let pb = match rng.gen_range(0..3) {
+                        0 => b.points[rng.gen_range(0..b.points.len())],
+                        1 => [
+                            rng.gen_range(-500.0..900.0),
+                            rng.gen_range(-500.0..900.0),
+                            0.0,
+                        ],
+                        // Whole cells: points land on the grid's cell edges.
+                        _ => [
+                            b.area.x0 + 8.0 * rng.gen_range(-2..60) as f32,
+                            b.area.y0 + 8.0 * rng.gen_range(-2..60) as f32,
+                            0.0,
+                        ],
+                    };
+                    let rot = if rng.gen_bool(0.3) {
+                        0.0
+                    } else {
+                        rng.gen_range(-PI..PI)
+                    };
+                    let (rs, rc) = rot.sin_cos();
+                    let va =
+                        avx2::overlap_a(a, b, pa, pb, rs, rc).map(|n| (n as f32).max(MIN_OVERLAP));
+                    let vb =
+                        avx2::overlap_b(a, b, pa, pb, rs, rc).map(|n| (n as f32).max(MIN_OVERLAP));
+                    if let Some(va) = va {
+                        assert_eq!(va, overlap_a(a, b, pa, pb, rs, rc));
+                        checked += 1;
+                    }
+                    if let Some(vb) = vb {
+                        assert_eq!(vb, overlap_b(a, b, pa, pb, rs, rc));
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 2000, "{checked}");
     }
 
     #[test]

@@ -2,10 +2,11 @@
 //! stage (the local similarities of one A cylinder with four B cylinders per step, then the
 //! seed candidates from the finished rows) and the pairing candidates of an alignment (eight
 //! A minutiae mapped into B at once, then eight B minutiae of a band per step), also those of
-//! the warped re-pairing (eight A minutiae's residual means per step). Owns only these
-//! kernels and their run-time selection; the portable code in `matcher.rs`
-//! (`local_stage_portable`, `collect_candidates` with the portable band of `pair_minutiae`,
-//! the loop of `warp`) defines the results.
+//! the warped re-pairing (eight A minutiae's residual means per step), and the overlap
+//! counts of a seeded alignment (eight minutiae per step). Owns only these kernels and their
+//! run-time selection; the portable code in `matcher.rs` (`local_stage_portable`,
+//! `collect_candidates` with the portable band of `pair_minutiae`, the loop of `warp`,
+//! `overlap_a`, `overlap_b`) defines the results.
 //!
 //! Why: the portable local stage is about half of a comparison's instructions, up to eighteen
 //! scalar popcounts per pair. AVX2 has no vector popcount, so the words of four pairs (B's
@@ -20,7 +21,9 @@
 //! into B, its tolerance, its band's ends, one call per band and the padding of the band's
 //! tail) was most of the pairing: eight A minutiae are mapped per step, and a band's steps
 //! are loaded from B's arrays, lanes outside the band cleared. The warp's residual means
-//! are summed per lane in the residuals' order (the portable order, so the same sums).
+//! are summed per lane in the residuals' order (the portable order, so the same sums). The
+//! overlap counts' inside tests mispredicted (about half the minutiae fall outside): eight
+//! are mapped and tested at once, their cells' bits gathered.
 //!
 //! Why at run time: the build targets x86-64-v2, so the kernels are compiled with
 //! `#[target_feature]` and chosen when `is_x86_feature_detected!` finds AVX2 (std caches the
@@ -981,4 +984,174 @@ unsafe fn warp_candidates_avx2(
         }
         i = base + FLOATS;
     }
+}
+
+/// `overlap_a` in `matcher.rs` with AVX2 (A's minutiae that fall where B was observed, before
+/// the floor), or `None` when the CPU lacks AVX2 or A has fewer than eight minutiae.
+pub(super) fn overlap_a(
+    a: &Prepared,
+    b: &Prepared,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rs: f32,
+    rc: f32,
+) -> Option<usize> {
+    if a.points.len() < FLOATS || !available() {
+        return None;
+    }
+    // SAFETY: the features `count_inside` is compiled for were detected above.
+    Some(unsafe { count_inside(&a.points, &b.area, pa, pb, rs, rc, true) })
+}
+
+/// `overlap_b` in `matcher.rs` with AVX2 (B's minutiae that fall where A was observed, before
+/// the floor), or `None` when the CPU lacks AVX2 or B has fewer than eight minutiae.
+pub(super) fn overlap_b(
+    a: &Prepared,
+    b: &Prepared,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rs: f32,
+    rc: f32,
+) -> Option<usize> {
+    if b.points.len() < FLOATS || !available() {
+        return None;
+    }
+    // SAFETY: the features `count_inside` is compiled for were detected above.
+    Some(unsafe { count_inside(&b.points, &a.area, pb, pa, rs, rc, false) })
+}
+
+/// How many of `points` (at least eight) fall in `area` once moved from `from` onto `to`:
+/// forward by `seed_map(from, to, rs, rc)` (A onto B), else by its inverse as `overlap_b`
+/// writes it; eight per step, the same f32 operations as there and as `AreaGrid::contains`
+/// (whose tests mispredicted: about half the minutiae fall outside).
+#[target_feature(enable = "avx2,popcnt")]
+#[allow(clippy::too_many_arguments)]
+fn count_inside(
+    points: &[[f32; 3]],
+    area: &super::AreaGrid,
+    from: [f32; 3],
+    to: [f32; 3],
+    rs: f32,
+    rc: f32,
+    forward: bool,
+) -> usize {
+    let n = points.len();
+    if n < FLOATS {
+        return 0;
+    }
+    let (f0, f1) = (_mm256_set1_ps(from[0]), _mm256_set1_ps(from[1]));
+    let (t0, t1) = (_mm256_set1_ps(to[0]), _mm256_set1_ps(to[1]));
+    let (vs, vc) = (_mm256_set1_ps(rs), _mm256_set1_ps(rc));
+    let (x0, y0) = (_mm256_set1_ps(area.x0), _mm256_set1_ps(area.y0));
+    let (cols, rows) = (
+        _mm256_set1_ps(area.cols as f32),
+        _mm256_set1_ps(area.rows as f32),
+    );
+    let cols_i = _mm256_set1_epi32(area.cols.min(i32::MAX as usize) as i32);
+    let words = _mm256_set1_epi32(area.cells.len().min(i32::MAX as usize) as i32);
+    let eighth = _mm256_set1_ps(1.0 / super::AREA_CELL);
+    let zero = _mm256_setzero_ps();
+    let one = _mm256_set1_epi64x(1);
+    let cells = area.cells.as_ptr().cast::<i64>();
+    let mut count = 0;
+    let mut i = 0;
+    while i < n {
+        let base = i.min(n - FLOATS);
+        // SAFETY: `base + FLOATS ≤ n`: 24 floats from point `base`.
+        let (v0, v1, v2) = unsafe {
+            let pts = points.as_ptr().cast::<f32>().add(3 * base);
+            (
+                _mm256_loadu_ps(pts),
+                _mm256_loadu_ps(pts.add(FLOATS)),
+                _mm256_loadu_ps(pts.add(2 * FLOATS)),
+            )
+        };
+        // (x, y, angle) × 8 to x × 8 and y × 8 (see `map_eight`).
+        let px = _mm256_permutevar8x32_ps(
+            _mm256_blend_ps::<0x24>(_mm256_blend_ps::<0x92>(v0, v1), v2),
+            _mm256_setr_epi32(0, 3, 6, 1, 4, 7, 2, 5),
+        );
+        let py = _mm256_permutevar8x32_ps(
+            _mm256_blend_ps::<0x49>(_mm256_blend_ps::<0x24>(v0, v1), v2),
+            _mm256_setr_epi32(1, 4, 7, 2, 5, 0, 3, 6),
+        );
+        let (dx, dy) = (_mm256_sub_ps(px, f0), _mm256_sub_ps(py, f1));
+        let (x, y) = if forward {
+            // (to0 + dx·rc) − dy·rs, (to1 + dx·rs) + dy·rc.
+            (
+                _mm256_sub_ps(
+                    _mm256_add_ps(t0, _mm256_mul_ps(dx, vc)),
+                    _mm256_mul_ps(dy, vs),
+                ),
+                _mm256_add_ps(
+                    _mm256_add_ps(t1, _mm256_mul_ps(dx, vs)),
+                    _mm256_mul_ps(dy, vc),
+                ),
+            )
+        } else {
+            // (to0 + dx·rc) + dy·rs, (to1 − dx·rs) + dy·rc.
+            (
+                _mm256_add_ps(
+                    _mm256_add_ps(t0, _mm256_mul_ps(dx, vc)),
+                    _mm256_mul_ps(dy, vs),
+                ),
+                _mm256_add_ps(
+                    _mm256_sub_ps(t1, _mm256_mul_ps(dx, vs)),
+                    _mm256_mul_ps(dy, vc),
+                ),
+            )
+        };
+        // `contains`: outside when c < 0, r < 0, c ≥ cols or r ≥ rows (a NaN passes these
+        // tests there and truncates to 0: the unordered predicates and the zeroing below).
+        let c = _mm256_mul_ps(_mm256_sub_ps(x, x0), eighth);
+        let r = _mm256_mul_ps(_mm256_sub_ps(y, y0), eighth);
+        let inside = _mm256_and_ps(
+            _mm256_and_ps(
+                _mm256_cmp_ps::<_CMP_NLT_UQ>(c, zero),
+                _mm256_cmp_ps::<_CMP_NLT_UQ>(r, zero),
+            ),
+            _mm256_and_ps(
+                _mm256_cmp_ps::<_CMP_NGE_UQ>(c, cols),
+                _mm256_cmp_ps::<_CMP_NGE_UQ>(r, rows),
+            ),
+        );
+        let c = _mm256_cvttps_epi32(_mm256_and_ps(c, _mm256_cmp_ps::<_CMP_ORD_Q>(c, c)));
+        let r = _mm256_cvttps_epi32(_mm256_and_ps(r, _mm256_cmp_ps::<_CMP_ORD_Q>(r, r)));
+        let cell = _mm256_add_epi32(_mm256_mullo_epi32(r, cols_i), c);
+        let word = _mm256_srli_epi32::<6>(cell);
+        let bit = _mm256_and_si256(cell, _mm256_set1_epi32(63));
+        // Only the lanes inside whose word exists are read (`cells.get`).
+        let read = _mm256_and_si256(_mm256_castps_si256(inside), _mm256_cmpgt_epi32(words, word));
+        let half = |q: usize| {
+            let (w, m, b) = if q == 0 {
+                (
+                    _mm256_castsi256_si128(word),
+                    _mm256_castsi256_si128(read),
+                    _mm256_castsi256_si128(bit),
+                )
+            } else {
+                (
+                    _mm256_extracti128_si256::<1>(word),
+                    _mm256_extracti128_si256::<1>(read),
+                    _mm256_extracti128_si256::<1>(bit),
+                )
+            };
+            // SAFETY: the masked-off lanes are not read; the others index a word below
+            // `cells.len()` (tested above).
+            let got = unsafe {
+                _mm256_mask_i32gather_epi64::<8>(
+                    _mm256_setzero_si256(),
+                    cells,
+                    w,
+                    _mm256_cvtepi32_epi64(m),
+                )
+            };
+            let set = _mm256_and_si256(_mm256_srlv_epi64(got, _mm256_cvtepu32_epi64(b)), one);
+            _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(set, one))) as u32
+        };
+        let hits = (half(0) | (half(1) << 4)) & (0xffu32 << (i - base));
+        count += hits.count_ones() as usize;
+        i = base + FLOATS;
+    }
+    count
 }
