@@ -2076,28 +2076,6 @@ mod tests {
         assert!(checked > 2000, "{checked}");
     }
 
-    /// The AVX2 local stage's direction windows from a table are `direction_window`'s.
-    #[cfg(target_arch = "x86_64")]
-    #[test]
-    fn table_direction_windows_are_the_searched_ones() {
-        let mut rng = StdRng::seed_from_u64(9);
-        for n in [0usize, 1, 4, 9, 40, 300] {
-            let mut angles: Vec<u8> = (0..n).map(|_| rng.r#gen()).collect();
-            if n == 9 {
-                angles = vec![0, 0, 63, 64, 65, 128, 191, 192, 255];
-            }
-            angles.sort_unstable();
-            let below = avx2::below_table(&angles);
-            for theta in 0..=255u8 {
-                assert_eq!(
-                    avx2::window_of(&below, theta, angles.len()),
-                    direction_window(&angles, theta),
-                    "{n} {theta}"
-                );
-            }
-        }
-    }
-
     #[test]
     fn atan2_is_close() {
         for i in 0..100 {

@@ -51,7 +51,9 @@
 
 use std::arch::x86_64::*;
 
-use super::{MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, SEED_BUFFER, Scratch, SeedGate};
+use super::{
+    MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, SEED_BUFFER, Scratch, SeedGate, direction_window,
+};
 
 /// Whether this CPU runs the kernel (AVX2; POPCNT is in the build's baseline).
 #[inline]
@@ -157,10 +159,6 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let high = _mm256_castsi256_ps(_mm256_setr_epi32(0, -1, 0, -1, 0, -1, 0, -1));
     let lane_bits = _mm256_setr_epi64x(1, 2, 4, 8);
     let mut s_out = [0.0f32; 2 * LANES];
-    // B's direction windows from a table: `below[k]` B cylinders have a direction below `k`
-    // (B's directions ascend), so each row's window is two lookups instead of
-    // `direction_window`'s binary searches (the same ranges).
-    let below = below_table(&b.angle8);
     for (i, (row, &theta)) in sim.chunks_exact_mut(nb).zip(&a.angle8).enumerate() {
         let Some(ca) = ap.get(i) else {
             continue;
@@ -170,7 +168,7 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
         let an = cell_planes(w0, w1, w2, w3, w4, w5);
         let avalid = _mm256_set1_epi64x(ca.valid as i64);
         let a_full = ca.valid == full;
-        for (from, to) in window_of(&below, theta, nb) {
+        for (from, to) in direction_window(&b.angle8, theta) {
             let to = to.min(nb);
             let mut j = from;
             while j < to {
@@ -271,36 +269,6 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     unsafe { _mm256_storeu_ps(s_out.as_mut_ptr(), best) };
     // The maximum of the same values as the portable stage's running maximum: the same bits.
     s_out.iter().fold(0.0f32, |m, &v| m.max(v))
-}
-
-/// For each `k` ≤ 256, how many of the ascending `angles` are below `k` (see [`window_of`]).
-pub(super) fn below_table(angles: &[u8]) -> [u32; 257] {
-    let mut below = [0u32; 257];
-    let mut p = 0usize;
-    for (k, slot) in below.iter_mut().enumerate() {
-        while angles.get(p).is_some_and(|&d| usize::from(d) < k) {
-            p += 1;
-        }
-        *slot = p as u32;
-    }
-    below
-}
-
-/// `direction_window(angles, theta)` from `below` (for each `k` ≤ 256, how many of the `n`
-/// ascending `angles` are below `k`): `first(k) = below[k]`, `after(k) = below[k + 1]`.
-#[inline]
-pub(super) fn window_of(below: &[u32; 257], theta: u8, n: usize) -> [(usize, usize); 2] {
-    let t = usize::from(theta);
-    let turn = usize::from(super::MAX_TURN8);
-    let first = |k: usize| below.get(k).map_or(n, |&v| v as usize);
-    let after = |k: usize| first(k + 1);
-    if t <= turn {
-        [(0, after(t + turn)), (first(t + 256 - turn), n)]
-    } else if t + turn >= 256 {
-        [(first(t - turn), n), (0, after(t + turn - 256))]
-    } else {
-        [(first(t - turn), after(t + turn)), (0, 0)]
-    }
 }
 
 /// Bit planes of a cylinder's cells' direction counts (0–6 set layers per spatial cell).
