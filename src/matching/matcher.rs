@@ -879,6 +879,10 @@ pub struct Scratch {
     best_pairs: Vec<(u16, u16, f32)>,
     /// The warp's residuals: A's position, the displacement onto B's paired minutia, weight.
     residuals: Vec<[f32; 5]>,
+    /// B's cells' direction counts for the AVX2 local stage: three bit planes (weights 1, 2,
+    /// 4) per cylinder, plane-major (see `matcher_avx2.rs`).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    cell_counts: Vec<u64>,
     /// The vector kernels the comparisons may use.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     kernels: Kernels,
@@ -895,8 +899,8 @@ pub enum Kernels {
     /// and pairing alike).
     #[default]
     Auto,
-    /// The AVX2 local stage and pairing where the CPU has AVX2 (what a CPU without AVX-512
-    /// runs), else the portable ones.
+    /// The AVX2 local stage, pairing and warped re-pairing where the CPU has AVX2 (what a CPU
+    /// without AVX-512 runs), else the portable ones.
     Avx2,
     /// The portable (scalar) local stage and pairing only.
     Portable,
@@ -1380,11 +1384,36 @@ fn seed_alignment(
         return false;
     }
     let (rs, rc) = rot.sin_cos();
+    // (The AVX2 kernel where the pairing runs AVX2: the same counts.)
+    #[cfg(target_arch = "x86_64")]
+    let avx2_side = match scratch.kernels {
+        Kernels::Auto => !avx512::available(),
+        Kernels::Avx2 => true,
+        Kernels::Portable => false,
+    };
+    #[cfg(target_arch = "x86_64")]
+    let na = match avx2_side
+        .then(|| avx2::overlap_a(a, b, pa, pb, rs, rc))
+        .flatten()
+    {
+        Some(n) => (n as f32).max(MIN_OVERLAP),
+        None => overlap_a(a, b, pa, pb, rs, rc),
+    };
+    #[cfg(not(target_arch = "x86_64"))]
     let na = overlap_a(a, b, pa, pb, rs, rc);
     // Same test with B's count at its floor: skip B's count when even that cannot win.
     if m * m <= *best * na * MIN_OVERLAP {
         return false;
     }
+    #[cfg(target_arch = "x86_64")]
+    let nb = match avx2_side
+        .then(|| avx2::overlap_b(a, b, pa, pb, rs, rc))
+        .flatten()
+    {
+        Some(n) => (n as f32).max(MIN_OVERLAP),
+        None => overlap_b(a, b, pa, pb, rs, rc),
+    };
+    #[cfg(not(target_arch = "x86_64"))]
     let nb = overlap_b(a, b, pa, pb, rs, rc);
     let score = (m * m / (na * nb)).min(1.0);
     if score > *best {
@@ -1643,50 +1672,65 @@ fn warp(
             let (x, y) = to_b(p[0], p[1]);
             scratch.residuals.push([p[0], p[1], q[0] - x, q[1] - y, w]);
         }
-        scratch.cand.clear();
-        for (i, ((ai, da), row)) in a
-            .points
-            .iter()
-            .zip(&a.dirs)
-            .zip(scratch.sim.chunks_exact(nbp))
-            .enumerate()
-        {
-            let (x, y) = to_b(ai[0], ai[1]);
-            let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
-            let tol = (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
-            let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
-            let (mut sx, mut sy, mut sw) = (0.0f32, 0.0f32, 0.0f32);
-            for r in &scratch.residuals {
-                let (ex, ey) = (ai[0] - r[0], ai[1] - r[1]);
-                let u = (1.0 - (ex * ex + ey * ey) * inv_r2).max(0.0);
-                let g = r[4] * (u * u);
-                sx += g * r[2];
-                sy += g * r[3];
-                sw += g;
+        // The AVX2 kernel where the pairing runs AVX2 (see `matcher_avx2.rs`; the AVX-512
+        // path keeps the portable warp), else the portable loop: the same candidates.
+        #[cfg(target_arch = "x86_64")]
+        let done = match scratch.kernels {
+            Kernels::Auto => {
+                !avx512::available() && avx2::warp_candidates(a, b, scratch, pa, pb, rot)
             }
-            let den = sw + WARP_SHRINK;
-            let (x, y) = (x + sx / den, y + sy / den);
-            let lo = b.y_from(y - tol);
-            let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
-            let (Some(ss), Some(ps), Some(js)) =
-                (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
-            else {
-                continue;
-            };
-            let band = Band {
-                i: i as u16,
-                x,
-                y,
-                ux,
-                uy,
-                tol,
-                tol2: tol * tol,
-                min_cos,
-                ss,
-                ps,
-                js,
-            };
-            push_band(&mut scratch.cand, &band);
+            Kernels::Avx2 => avx2::warp_candidates(a, b, scratch, pa, pb, rot),
+            Kernels::Portable => false,
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let done = false;
+        if !done {
+            scratch.cand.clear();
+            for (i, ((ai, da), row)) in a
+                .points
+                .iter()
+                .zip(&a.dirs)
+                .zip(scratch.sim.chunks_exact(nbp))
+                .enumerate()
+            {
+                let (x, y) = to_b(ai[0], ai[1]);
+                let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);
+                let tol =
+                    (DIST_TOL + DIST_TOL_SLOPE * (rx * rx + ry * ry).sqrt()).min(DIST_TOL_MAX);
+                let (ux, uy) = (da[0] * rc - da[1] * rs, da[1] * rc + da[0] * rs);
+                let (mut sx, mut sy, mut sw) = (0.0f32, 0.0f32, 0.0f32);
+                for r in &scratch.residuals {
+                    let (ex, ey) = (ai[0] - r[0], ai[1] - r[1]);
+                    let u = (1.0 - (ex * ex + ey * ey) * inv_r2).max(0.0);
+                    let g = r[4] * (u * u);
+                    sx += g * r[2];
+                    sy += g * r[3];
+                    sw += g;
+                }
+                let den = sw + WARP_SHRINK;
+                let (x, y) = (x + sx / den, y + sy / den);
+                let lo = b.y_from(y - tol);
+                let hi = b.y_from(y + tol + Y_BUCKET).max(lo);
+                let (Some(ss), Some(ps), Some(js)) =
+                    (row.get(lo..hi), b.ypts.get(lo..hi), b.by_y.get(lo..hi))
+                else {
+                    continue;
+                };
+                let band = Band {
+                    i: i as u16,
+                    x,
+                    y,
+                    ux,
+                    uy,
+                    tol,
+                    tol2: tol * tol,
+                    min_cos,
+                    ss,
+                    ps,
+                    js,
+                };
+                push_band(&mut scratch.cand, &band);
+            }
         }
         let (m, count) = take_greedy(scratch);
         best = best.max((m * m / overlap).min(1.0) * factor);
@@ -1973,7 +2017,8 @@ mod tests {
     /// The AVX-512 and the AVX2 local stage and pairing (where the CPU has them) give the
     /// portable ones' bits: the same scores, similarity rows, best local similarity
     /// and alignment seeds, on real prints (two FVC sets, genuine and impostor pairs) and on
-    /// random templates (some with fewer than four minutiae).
+    /// random templates and impressions of them (some with fewer than four minutiae, one with
+    /// 150).
     #[test]
     fn vector_kernels_are_bit_identical_to_the_portable_ones() {
         #[cfg(target_arch = "x86_64")]
@@ -2010,6 +2055,17 @@ mod tests {
         for (seed, n) in [(7u64, 3usize), (8, 4), (9, 5)] {
             prints.push(prepare(&random_template(seed, n)));
         }
+        // Sizes around the AVX2 kernels' lanes (blocks of eight A minutiae, steps of eight B
+        // minutiae of a band: fewer, exactly eight, a partial last block), and a crowded
+        // template with an impression of it (many blocks, bands at both ends of B, pairs).
+        for (seed, n) in [(10u64, 7usize), (11, 8), (12, 9), (13, 17)] {
+            let t = random_template(seed, n);
+            prints.push(prepare(&impression_of(&t, seed)));
+            prints.push(prepare(&t));
+        }
+        let crowded = random_template(14, 150);
+        prints.push(prepare(&impression_of(&crowded, 3)));
+        prints.push(prepare(&crowded));
         for kernels in [Kernels::Auto, Kernels::Avx2] {
             let (mut fast, mut portable) = (Scratch::with_kernels(kernels), Scratch::portable());
             let mut seeded = 0;
@@ -2050,6 +2106,63 @@ mod tests {
             }
             assert!(seeded > prints.len() * prints.len() / 2, "{seeded}");
         }
+    }
+
+    /// The AVX2 overlap counts (where the CPU has AVX2) are the portable ones, under alignments
+    /// that move some minutiae outside the other print, far away, or exactly onto its edges.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx2_overlap_counts_are_the_portable_ones() {
+        if !avx2::available() {
+            eprintln!("no AVX2 on this CPU: its overlap counts are not checked");
+            return;
+        }
+        let mut rng = StdRng::seed_from_u64(5);
+        let prints: Vec<Prepared> = [(21u64, 8usize), (22, 9), (23, 30), (24, 70)]
+            .iter()
+            .map(|&(seed, n)| prepare(&random_template(seed, n)))
+            .collect();
+        let mut checked = 0;
+        for a in &prints {
+            for b in &prints {
+                for _ in 0..200 {
+                    let pa = a.points[rng.gen_range(0..a.points.len())];
+                    let pb = match rng.gen_range(0..3) {
+                        0 => b.points[rng.gen_range(0..b.points.len())],
+                        1 => [
+                            rng.gen_range(-500.0..900.0),
+                            rng.gen_range(-500.0..900.0),
+                            0.0,
+                        ],
+                        // Whole cells: points land on the grid's cell edges.
+                        _ => [
+                            b.area.x0 + 8.0 * rng.gen_range(-2..60) as f32,
+                            b.area.y0 + 8.0 * rng.gen_range(-2..60) as f32,
+                            0.0,
+                        ],
+                    };
+                    let rot = if rng.gen_bool(0.3) {
+                        0.0
+                    } else {
+                        rng.gen_range(-PI..PI)
+                    };
+                    let (rs, rc) = rot.sin_cos();
+                    let va =
+                        avx2::overlap_a(a, b, pa, pb, rs, rc).map(|n| (n as f32).max(MIN_OVERLAP));
+                    let vb =
+                        avx2::overlap_b(a, b, pa, pb, rs, rc).map(|n| (n as f32).max(MIN_OVERLAP));
+                    if let Some(va) = va {
+                        assert_eq!(va, overlap_a(a, b, pa, pb, rs, rc));
+                        checked += 1;
+                    }
+                    if let Some(vb) = vb {
+                        assert_eq!(vb, overlap_b(a, b, pa, pb, rs, rc));
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 2000, "{checked}");
     }
 
     #[test]

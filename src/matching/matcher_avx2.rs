@@ -1,17 +1,29 @@
 //! The AVX2 kernels of the matcher, for CPUs without AVX-512 (most office desktops): the local
 //! stage (the local similarities of one A cylinder with four B cylinders per step, then the
 //! seed candidates from the finished rows) and the pairing candidates of an alignment (eight
-//! B minutiae of a band per step). Owns only these kernels and their run-time selection; the
-//! portable code in `matcher.rs` (`local_stage_portable`, the portable band of
-//! `pair_minutiae`) defines the results.
+//! A minutiae mapped into B at once, then eight B minutiae of a band per step), also those of
+//! the warped re-pairing (eight A minutiae's residual means per step), and the overlap
+//! counts of a seeded alignment (eight minutiae per step). Owns only these kernels and their
+//! run-time selection; the portable code in `matcher.rs` (`local_stage_portable`,
+//! `collect_candidates` with the portable band of `pair_minutiae`, the loop of `warp`,
+//! `overlap_a`, `overlap_b`) defines the results.
 //!
 //! Why: the portable local stage is about half of a comparison's instructions, up to eighteen
 //! scalar popcounts per pair. AVX2 has no vector popcount, so the words of four pairs (B's
 //! cylinders are a structure of arrays, see [`super::Cylinders`]) are counted per nibble with
 //! a table lookup (`vpshufb`, W. Muła's method): the byte counts of the six direction words
 //! are summed as bytes (at most 6 · 8 = 48, no overflow), and one `vpsadbw` per count gives
-//! each pair's total. The pairing tests mispredict; eight candidates per step and a
-//! table-driven compress of the passing keys remove those branches.
+//! each pair's total. The two cylinders' own counts over the common cells are counted from
+//! three bit planes of each cell's direction count (carry-save adders, A's once per row,
+//! B's once per comparison) instead of six words: three lookups instead of six. The pairing
+//! tests mispredict; eight candidates per step and a table-driven compress of the passing
+//! keys remove those branches. Once they were gone, the scalar work per A minutia (the map
+//! into B, its tolerance, its band's ends, one call per band and the padding of the band's
+//! tail) was most of the pairing: eight A minutiae are mapped per step, and a band's steps
+//! are loaded from B's arrays, lanes outside the band cleared. The warp's residual means
+//! are summed per lane in the residuals' order (the portable order, so the same sums). The
+//! overlap counts' inside tests mispredicted (about half the minutiae fall outside): eight
+//! are mapped and tested at once, their cells' bits gathered.
 //!
 //! Why at run time: the build targets x86-64-v2, so the kernels are compiled with
 //! `#[target_feature]` and chosen when `is_x86_feature_detected!` finds AVX2 (std caches the
@@ -21,8 +33,10 @@
 //! over the same common cells (`a.valid & b.valid`, or B's valid cells and B's count when A is
 //! full, as `similarity_full_a`); a count ≤ 384 converts to f32 exactly and IEEE square root
 //! is correctly rounded, so `_mm256_sqrt_ps` gives the portable table's values; then the same
-//! f32 operations (`sa + sb`, `(1 - MIN_LOCAL) · d`, `1 - x / d`; in the pairing those of the
-//! portable band), never a fused multiply-add (the `fma` feature is deliberately not enabled).
+//! f32 operations (`sa + sb`, `(1 - MIN_LOCAL) · d`, `1 - x / d`; in the pairing those of
+//! `seed_map`, of the tolerance and of the portable band, and the bucket of
+//! `Prepared::y_from`), never a fused multiply-add (the `fma` feature is deliberately not
+//! enabled).
 //! The pairs are visited in B's direction order, a window's last step may recount pairs
 //! already written (the same value into the same slot), and the seed candidates are gathered
 //! from the finished rows with the best similarity already known: neither the rows nor the
@@ -37,7 +51,9 @@
 
 use std::arch::x86_64::*;
 
-use super::{MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, Scratch, SeedGate, direction_window};
+use super::{
+    MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, SEED_BUFFER, Scratch, SeedGate, direction_window,
+};
 
 /// Whether this CPU runs the kernel (AVX2; POPCNT is in the build's baseline).
 #[inline]
@@ -102,20 +118,54 @@ fn lane_sums(bytes: __m256i) -> __m256i {
 fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let (na, nb) = (a.cylinders.len(), b.cylinders.len());
     let (ap, bp) = (a.cylinders.planes(), b.cylinders.planes());
-    scratch.sim.clear();
-    scratch.sim.resize(na * nb, 0.0);
+    let Scratch {
+        sim, cell_counts, ..
+    } = scratch;
+    sim.clear();
+    sim.resize(na * nb, 0.0);
+    // B's cells' direction counts, four cylinders per step (the last step may start earlier
+    // and write the same values again: `nb ≥ LANES`).
+    cell_counts.clear();
+    cell_counts.resize(CELL_PLANES * nb, 0);
+    let mut j = 0;
+    while j < nb {
+        let base = j.min(nb - LANES);
+        // SAFETY: `base + LANES ≤ nb` = each plane's length (`planes`) and the length of each
+        // third of `cell_counts`.
+        unsafe {
+            let w =
+                bp.p.map(|plane| _mm256_loadu_si256(plane.as_ptr().add(base).cast()));
+            let planes = cell_planes(w[0], w[1], w[2], w[3], w[4], w[5]);
+            for (q, plane) in planes.into_iter().enumerate() {
+                let at = cell_counts.as_mut_ptr().add(q * nb + base);
+                _mm256_storeu_si256(at.cast(), plane);
+            }
+        }
+        j = base + LANES;
+    }
+    let bn: [&[u64]; CELL_PLANES] = {
+        let (n0, rest) = cell_counts.split_at(nb);
+        let (n1, n2) = rest.split_at(nb);
+        [n0, n1, n2]
+    };
     let few_common = _mm256_set1_epi64x(i64::from(MIN_COMMON_CELLS) - 1);
     let reject_at = _mm256_set1_ps(1.0 - MIN_LOCAL);
     let one = _mm256_set1_ps(1.0);
     let min_local = _mm256_set1_ps(MIN_LOCAL);
     let full = super::in_circle_mask();
-    let mut best = 0.0f32;
+    // The best similarity so far in each high f32 lane (a scalar maximum per kept pair made
+    // a dependency chain through memory, the loop's registers being full).
+    let mut best = _mm256_setzero_ps();
+    let high = _mm256_castsi256_ps(_mm256_setr_epi32(0, -1, 0, -1, 0, -1, 0, -1));
+    let lane_bits = _mm256_setr_epi64x(1, 2, 4, 8);
     let mut s_out = [0.0f32; 2 * LANES];
-    for (i, (row, &theta)) in scratch.sim.chunks_exact_mut(nb).zip(&a.angle8).enumerate() {
+    for (i, (row, &theta)) in sim.chunks_exact_mut(nb).zip(&a.angle8).enumerate() {
         let Some(ca) = ap.get(i) else {
             continue;
         };
         let abits = ca.bits.map(|w| _mm256_set1_epi64x(w as i64));
+        let [w0, w1, w2, w3, w4, w5] = abits;
+        let an = cell_planes(w0, w1, w2, w3, w4, w5);
         let avalid = _mm256_set1_epi64x(ca.valid as i64);
         let a_full = ca.valid == full;
         for (from, to) in direction_window(&b.angle8, theta) {
@@ -137,10 +187,10 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                     // `similarity_full_a`: the common cells are B's valid cells, B's count is
                     // its set bits, and there is no test of the common cells (as there).
                     let v = load(PLANES - 1);
-                    let (mut ca_n, mut cx_n) = (_mm256_setzero_si256(), _mm256_setzero_si256());
+                    let ca_n = weighted_counts(an, v);
+                    let mut cx_n = _mm256_setzero_si256();
                     for (k, &aw) in abits.iter().enumerate() {
                         let x = _mm256_and_si256(aw, v);
-                        ca_n = _mm256_add_epi8(ca_n, byte_counts(x));
                         cx_n = _mm256_add_epi8(cx_n, byte_counts(_mm256_xor_si256(x, load(k))));
                     }
                     // SAFETY: `base + LANES ≤ nb` = `b.counts`' length (checked in
@@ -158,17 +208,15 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                     let comparable = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(
                         common, few_common,
                     ))) as u32;
-                    let (mut ca_n, mut cb_n, mut cx_n) = (
-                        _mm256_setzero_si256(),
-                        _mm256_setzero_si256(),
-                        _mm256_setzero_si256(),
-                    );
+                    let ca_n = weighted_counts(an, v);
+                    // SAFETY: `base + LANES ≤ nb` = each third's length.
+                    let bnv =
+                        bn.map(|q| unsafe { _mm256_loadu_si256(q.as_ptr().add(base).cast()) });
+                    let cb_n = weighted_counts(bnv, v);
+                    let mut cx_n = _mm256_setzero_si256();
                     for (k, &aw) in abits.iter().enumerate() {
-                        let x = _mm256_and_si256(aw, v);
-                        let y = _mm256_and_si256(load(k), v);
-                        ca_n = _mm256_add_epi8(ca_n, byte_counts(x));
-                        cb_n = _mm256_add_epi8(cb_n, byte_counts(y));
-                        cx_n = _mm256_add_epi8(cx_n, byte_counts(_mm256_xor_si256(x, y)));
+                        let x = _mm256_and_si256(_mm256_xor_si256(aw, load(k)), v);
+                        cx_n = _mm256_add_epi8(cx_n, byte_counts(x));
                     }
                     let counts =
                         _mm256_or_si256(lane_sums(cb_n), _mm256_slli_epi64::<32>(lane_sums(ca_n)));
@@ -194,6 +242,13 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                     j = base + LANES;
                     continue;
                 }
+                // The kept lanes' similarities (above MIN_LOCAL, so no NaN; the others 0).
+                let kept = _mm256_cmpeq_epi64(
+                    _mm256_and_si256(_mm256_set1_epi64x(i64::from(keep)), lane_bits),
+                    lane_bits,
+                );
+                let kept = _mm256_and_ps(_mm256_castsi256_ps(kept), high);
+                best = _mm256_max_ps(best, _mm256_and_ps(s, kept));
                 // SAFETY: `s_out` holds eight floats.
                 unsafe { _mm256_storeu_ps(s_out.as_mut_ptr(), s) };
                 while keep != 0 {
@@ -205,13 +260,59 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
                     {
                         *slot = s;
                     }
-                    best = best.max(s);
                 }
                 j = base + LANES;
             }
         }
     }
-    best
+    // SAFETY: `s_out` holds eight floats.
+    unsafe { _mm256_storeu_ps(s_out.as_mut_ptr(), best) };
+    // The maximum of the same values as the portable stage's running maximum: the same bits.
+    s_out.iter().fold(0.0f32, |m, &v| m.max(v))
+}
+
+/// Bit planes of a cylinder's cells' direction counts (0–6 set layers per spatial cell).
+const CELL_PLANES: usize = 3;
+
+const _: () = assert!(super::WORDS == 6, "cell_planes adds six layers");
+
+/// The six direction layers' per-cell counts as three bit planes of weights 1, 2 and 4
+/// (carry-save adders): for any cell mask `v`, Σₖ popcount(layerₖ & v) =
+/// Σ_q 2^q · popcount(plane_q & v), with three counts instead of six.
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn cell_planes(
+    w0: __m256i,
+    w1: __m256i,
+    w2: __m256i,
+    w3: __m256i,
+    w4: __m256i,
+    w5: __m256i,
+) -> [__m256i; CELL_PLANES] {
+    let full_add = |a: __m256i, b: __m256i, c: __m256i| {
+        let t = _mm256_xor_si256(a, b);
+        (
+            _mm256_xor_si256(t, c),
+            _mm256_or_si256(_mm256_and_si256(a, b), _mm256_and_si256(t, c)),
+        )
+    };
+    let (s1, c1) = full_add(w0, w1, w2);
+    let (s2, c2) = full_add(w3, w4, w5);
+    // s1 + s2 = ones + 2·c3; the carries c1 + c2 + c3 (weight 2) = twos + 2·fours.
+    let (ones, c3) = (_mm256_xor_si256(s1, s2), _mm256_and_si256(s1, s2));
+    let (twos, fours) = full_add(c1, c2, c3);
+    [ones, twos, fours]
+}
+
+/// The byte counts of the cells of `v` weighted by the direction counts `planes` (see
+/// [`cell_planes`]): at most 8 · (1 + 2 + 4) = 56 per byte, no overflow; summed by
+/// [`lane_sums`] they give Σₖ popcount(layerₖ & v) per 64-bit lane.
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn weighted_counts(planes: [__m256i; CELL_PLANES], v: __m256i) -> __m256i {
+    let [ones, twos, fours] = planes.map(|p| byte_counts(_mm256_and_si256(p, v)));
+    let t = _mm256_add_epi8(_mm256_add_epi8(fours, fours), twos);
+    _mm256_add_epi8(_mm256_add_epi8(t, t), ones)
 }
 
 /// Floats per 256-bit vector (B minutiae per pairing step).
@@ -219,8 +320,10 @@ const FLOATS: usize = 8;
 
 /// The seed candidates into `scratch.pairs` from the finished similarity rows: every pair at
 /// or above the gate (`SEED_RATIO · top` with `top` known from the start, then the floor of
-/// the kept candidates, see [`SeedGate::cut`]) is pushed as a `rank_key`, rows in A's order,
-/// columns in B's y order (see `seeds` in `matcher_avx512.rs`). `b.by_y` holds `nb` entries.
+/// the kept candidates, see [`SeedGate::cut`]) is kept as a `rank_key`, rows in A's order
+/// (see `seeds` in `matcher_avx512.rs`). Eight columns per step, the passing ones' keys
+/// compressed into a buffer without a branch on whether any passes (it mispredicted).
+/// `b.by_y` holds `nb` entries.
 #[target_feature(enable = "avx2,popcnt")]
 fn seeds(b: &Prepared, scratch: &mut Scratch, top: f32) {
     let nb = b.by_y.len();
@@ -230,39 +333,77 @@ fn seeds(b: &Prepared, scratch: &mut Scratch, top: f32) {
         return;
     }
     let mut gate = SeedGate::knowing_top(top);
+    // The candidates kept so far: fewer than SEED_BUFFER before each step, which adds at most
+    // eight.
+    let mut kept = [0u64; SEED_BUFFER + FLOATS];
+    let mut len = 0usize;
     for (i, row) in scratch.sim.chunks_exact(nb).enumerate() {
-        let mut offer = |r: usize, s: f32, gate: &mut SeedGate| {
-            if let Some(&j) = b.by_y.get(r) {
-                pairs.push(super::rank_key(s, i as u16, j));
-                if pairs.len() >= super::SEED_BUFFER {
-                    let left = gate.cut(pairs);
-                    pairs.truncate(left);
-                }
-            }
-        };
+        let ikey = _mm256_set1_epi32(i32::from(i as u16) << 16);
         let mut chunks = row.chunks_exact(FLOATS);
         let mut r = 0;
         for chunk in &mut chunks {
-            // SAFETY: `chunk` holds FLOATS floats.
-            let s = unsafe { _mm256_loadu_ps(chunk.as_ptr()) };
-            let mut m =
-                _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(s, _mm256_set1_ps(gate.gate)))
-                    as u32;
-            while m != 0 {
-                let lane = m.trailing_zeros() as usize;
-                m &= m - 1;
-                if let Some(&s) = chunk.get(lane) {
-                    offer(r + lane, s, &mut gate);
-                }
+            // SAFETY: `chunk` holds FLOATS floats, and `r + FLOATS ≤ nb` = `by_y`'s length
+            // (eight u16 = 128 bits).
+            let (s, j16) = unsafe {
+                (
+                    _mm256_loadu_ps(chunk.as_ptr()),
+                    _mm_loadu_si128(b.by_y.as_ptr().add(r).cast()),
+                )
+            };
+            let m = _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(s, _mm256_set1_ps(gate.gate)));
+            let ij = _mm256_or_si256(ikey, _mm256_cvtepu16_epi32(j16));
+            // SAFETY: `len < SEED_BUFFER`, so eight words from `len` lie within `kept`.
+            len += unsafe { compress_keys(kept.as_mut_ptr().add(len), s, ij, m as usize) };
+            if len >= SEED_BUFFER {
+                len = gate.cut(kept.get_mut(..len).unwrap_or(&mut []));
             }
             r += FLOATS;
         }
         for (k, &s) in chunks.remainder().iter().enumerate() {
-            if s >= gate.gate {
-                offer(r + k, s, &mut gate);
+            if s >= gate.gate
+                && let (Some(&j), Some(slot)) = (b.by_y.get(r + k), kept.get_mut(len))
+            {
+                *slot = super::rank_key(s, i as u16, j);
+                len += 1;
+                if len >= SEED_BUFFER {
+                    len = gate.cut(kept.get_mut(..len).unwrap_or(&mut []));
+                }
             }
         }
     }
+    pairs.extend_from_slice(kept.get(..len).unwrap_or(&[]));
+}
+
+/// `super::rank_key(v, i, j)` of the eight lanes set in `m` (values `v`, `i << 16 | j` in
+/// `ij`), written from `keys` (lanes 0, 1, 4, 5 first, then 2, 3, 6, 7; the order of the keys
+/// is free, see the module comment); returns how many. Eight words from `keys` are written
+/// whatever `m` is.
+///
+/// # Safety
+/// The features are detected, and `keys` is valid for writing eight words.
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+unsafe fn compress_keys(keys: *mut u64, v: __m256, ij: __m256i, m: usize) -> usize {
+    // `!bits(v)` high, `i << 16 | j` low.
+    let neg = _mm256_xor_si256(_mm256_castps_si256(v), _mm256_set1_epi32(-1));
+    let (low, high) = (
+        _mm256_unpacklo_epi32(ij, neg),
+        _mm256_unpackhi_epi32(ij, neg),
+    );
+    let (ml, mh) = (m & 3 | (m >> 2) & 0xc, (m >> 2) & 3 | (m >> 4) & 0xc);
+    let nl = ml.count_ones() as usize;
+    let pick = |mask: usize, keys: __m256i| {
+        // SAFETY: `COMPRESS` rows are eight i32.
+        let idx = unsafe { _mm256_loadu_si256(COMPRESS[mask & 0xf].as_ptr().cast()) };
+        _mm256_permutevar8x32_epi32(keys, idx)
+    };
+    // SAFETY: the caller guarantees eight words from `keys`; each store writes four, at
+    // offset 0 and at `nl` ≤ 4.
+    unsafe {
+        _mm256_storeu_si256(keys.cast(), pick(ml, low));
+        _mm256_storeu_si256(keys.add(nl).cast(), pick(mh, high));
+    }
+    nl + mh.count_ones() as usize
 }
 
 /// For each four-bit mask, the `_mm256_permutevar8x32_epi32` indices that move the selected
@@ -286,11 +427,9 @@ const COMPRESS: [[i32; 8]; 16] = {
     t
 };
 
-/// The pairing candidates (see `collect_candidates` in `matcher.rs`) with AVX2: eight B
-/// minutiae of a band per step, the same f32 operations as the portable band (`ex·ex + ey·ey`,
-/// `ux·c + uy·s`, `s · (1 − 0.8·√d² / tol)`, no fused multiply-add), so the same keys (the
-/// order in which they are pushed does not matter: they are sorted, and all distinct).
-/// `false` (nothing done) when the CPU lacks AVX2.
+/// The pairing candidates (see `collect_candidates` in `matcher.rs`) with AVX2, the same keys
+/// as the portable band (the order in which they are pushed does not matter: they are sorted,
+/// and all distinct). `false` (nothing done) when the CPU lacks AVX2.
 pub(super) fn pair_candidates(
     a: &Prepared,
     b: &Prepared,
@@ -302,63 +441,357 @@ pub(super) fn pair_candidates(
     if !available() {
         return false;
     }
-    super::collect_candidates(a, b, scratch, pa, pb, rot, |cand, band| {
-        // SAFETY: the features `push_band` is compiled for were detected above.
-        unsafe { push_band(cand, band) }
-    });
+    // SAFETY: the features `pair_candidates_avx2` is compiled for were detected above.
+    unsafe { pair_candidates_avx2(a, b, scratch, pa, pb, rot) };
     true
 }
 
-/// The band of [`pair_candidates`]: eight B minutiae per [`pair_step`].
+/// [`pair_candidates`] once the features are detected. Eight A minutiae are mapped into B at
+/// once (position, tolerance, direction, the y-range test and their bands' bucket indices:
+/// the scalar work per A minutia was most of the pairing), then each one's band is walked
+/// eight B minutiae per step, the steps loaded straight from B's arrays (a band's last step
+/// starts earlier when it would run past B's end, and the lanes outside the band are
+/// cleared). With fewer than eight A or B minutiae (or parallel arrays that disagree in
+/// length) `collect_candidates` maps one A minutia at a time and [`push_band`] pads the
+/// band's tail instead.
+#[target_feature(enable = "avx2,popcnt")]
+fn pair_candidates_avx2(
+    a: &Prepared,
+    b: &Prepared,
+    scratch: &mut Scratch,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rot: f32,
+) {
+    let (na, nbp) = (a.points.len(), b.ypts.len());
+    let whole = na >= FLOATS
+        && nbp >= FLOATS
+        && a.dirs.len() == na
+        && b.by_y.len() == nbp
+        && scratch.sim.len() == na * nbp;
+    if !whole {
+        super::collect_candidates(a, b, scratch, pa, pb, rot, |cand, band| {
+            push_band(cand, band);
+        });
+        return;
+    }
+    // The scalars of `collect_candidates`, computed the same way.
+    let min_cos = super::ANGLE_TOL.cos();
+    let (rs, rc) = rot.sin_cos();
+    let reach = super::DIST_TOL_MAX + super::Y_BUCKET;
+    let y_min = b.ypts.first().map_or(0.0, |p| p[1]) - reach;
+    let y_max = b.ypts.last().map_or(0.0, |p| p[1]) + reach;
+    // `Prepared::y_from`'s clamp, made on the float before truncating (the same bucket: the
+    // bound is an integer below 2^24; `_mm256_max_ps` returns its second operand, 0, for NaN
+    // as the saturating cast does).
+    let last = b.y_start.len().saturating_sub(1).min(i32::MAX as usize) as i32;
+    let map = Map {
+        pa0: _mm256_set1_ps(pa[0]),
+        pa1: _mm256_set1_ps(pa[1]),
+        pb0: _mm256_set1_ps(pb[0]),
+        pb1: _mm256_set1_ps(pb[1]),
+        rs: _mm256_set1_ps(rs),
+        rc: _mm256_set1_ps(rc),
+        y_min: _mm256_set1_ps(y_min),
+        y_max: _mm256_set1_ps(y_max),
+        last: _mm256_set1_ps(last as f32),
+    };
+    let min_cos = _mm256_set1_ps(min_cos);
+    let cand = &mut scratch.cand;
+    cand.clear();
+    let sim = scratch.sim.as_slice();
+    let mut i = 0;
+    while i < na {
+        // Eight whole lanes: the last block starts earlier (`na ≥ FLOATS`), and only the lanes
+        // from `i` on count.
+        let base = i.min(na - FLOATS);
+        // SAFETY: `base + FLOATS ≤ na` = the length of `a.points` and of `a.dirs` (checked
+        // above).
+        let mapped = unsafe { map_eight(&map, a, base) };
+        let mut todo = mapped.pass & (0xffu32 << (i - base)) & 0xff;
+        while todo != 0 {
+            let lane = todo.trailing_zeros() as usize;
+            todo &= todo - 1;
+            let bucket = |k: i32| {
+                usize::try_from(k)
+                    .ok()
+                    .and_then(|k| b.y_start.get(k))
+                    .map_or(0, |&v| usize::from(v))
+            };
+            // Each lane taken from the registers: a load from the vectors just stored would
+            // wait for their stores (a store of 32 bytes does not forward to a narrower load
+            // at an offset; that wait was a fifth of the pairing's time).
+            let pick = _mm256_set1_epi32(lane as i32);
+            let at = |v: __m256| _mm256_permutevar8x32_ps(v, pick);
+            let at_i = |v: __m256i| _mm256_cvtsi256_si32(_mm256_permutevar8x32_epi32(v, pick));
+            let lo = bucket(at_i(mapped.k_lo));
+            let hi = bucket(at_i(mapped.k_hi)).max(lo);
+            // (`collect_candidates` skips a band past B's end: `row.get(lo..hi)` fails.)
+            if hi > nbp {
+                continue;
+            }
+            let ia = base + lane;
+            let probe = Probe {
+                x: at(mapped.x),
+                y: at(mapped.y),
+                ux: at(mapped.ux),
+                uy: at(mapped.uy),
+                tol: at(mapped.tol),
+                tol2: at(mapped.tol2),
+                min_cos,
+                ikey: _mm256_set1_epi32(i32::from(ia as u16) << 16),
+            };
+            let mut k = lo;
+            while k < hi {
+                // Eight whole lanes of B: a step that would run past B's end starts earlier
+                // (`nbp ≥ FLOATS`); the lanes outside `k..hi` are cleared.
+                let start = k.min(nbp - FLOATS);
+                // SAFETY: `start + FLOATS ≤ nbp` = the length of `b.ypts`, of `b.by_y` and
+                // of A's row `ia` of `sim` (`sim.len() = na · nbp`, `ia < na`).
+                unsafe { band_step(cand, &probe, sim, ia * nbp + start, b, start, k, hi) };
+                k = start + FLOATS;
+            }
+        }
+        i = base + FLOATS;
+    }
+}
+
+/// The rigid map of an alignment and B's y range, in vectors (see [`map_eight`]).
+struct Map {
+    pa0: __m256,
+    pa1: __m256,
+    pb0: __m256,
+    pb1: __m256,
+    rs: __m256,
+    rc: __m256,
+    y_min: __m256,
+    y_max: __m256,
+    /// The last bucket of `b.y_start`, as a float.
+    last: __m256,
+}
+
+/// Eight A minutiae mapped into B (see [`map_eight`]), one lane each.
+struct Mapped {
+    /// The lanes within B's y range.
+    pass: u32,
+    /// A's positions.
+    ax: __m256,
+    ay: __m256,
+    x: __m256,
+    y: __m256,
+    ux: __m256,
+    uy: __m256,
+    tol: __m256,
+    tol2: __m256,
+    /// The buckets of `b.y_start` where the band starts and ends (`Prepared::y_from`).
+    k_lo: __m256i,
+    k_hi: __m256i,
+}
+
+/// A's minutiae `base..base + 8` mapped as `collect_candidates` maps each: the same f32
+/// operations in the same order (`seed_map`, the tolerance, the turned direction, the bands'
+/// ends), no fused multiply-add.
+///
+/// # Safety
+/// The features are detected, and `base + FLOATS ≤` the length of `a.points` and `a.dirs`.
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+unsafe fn map_eight(m: &Map, a: &Prepared, base: usize) -> Mapped {
+    // SAFETY: the caller guarantees eight points (24 floats) and eight directions (16 floats)
+    // from `base`.
+    let (v0, v1, v2, d0, d1) = unsafe {
+        let pts = a.points.as_ptr().cast::<f32>().add(3 * base);
+        let dirs = a.dirs.as_ptr().cast::<f32>().add(2 * base);
+        (
+            _mm256_loadu_ps(pts),
+            _mm256_loadu_ps(pts.add(FLOATS)),
+            _mm256_loadu_ps(pts.add(2 * FLOATS)),
+            _mm256_loadu_ps(dirs),
+            _mm256_loadu_ps(dirs.add(FLOATS)),
+        )
+    };
+    // (x, y, angle) × 8 to x × 8 and y × 8: each lane blended from the vector holding its
+    // float, then put in point order.
+    let ax = _mm256_permutevar8x32_ps(
+        _mm256_blend_ps::<0x24>(_mm256_blend_ps::<0x92>(v0, v1), v2),
+        _mm256_setr_epi32(0, 3, 6, 1, 4, 7, 2, 5),
+    );
+    let ay = _mm256_permutevar8x32_ps(
+        _mm256_blend_ps::<0x49>(_mm256_blend_ps::<0x24>(v0, v1), v2),
+        _mm256_setr_epi32(1, 4, 7, 2, 5, 0, 3, 6),
+    );
+    // (cos, sin) × 8: the shuffles give the points 0, 1, 4, 5, 2, 3, 6, 7.
+    let order = |v: __m256| _mm256_castpd_ps(_mm256_permute4x64_pd::<0xd8>(_mm256_castps_pd(v)));
+    let dc = order(_mm256_shuffle_ps::<0x88>(d0, d1));
+    let ds = order(_mm256_shuffle_ps::<0xdd>(d0, d1));
+    // `seed_map`: (pb0 + dx·rc) − dy·rs, (pb1 + dx·rs) + dy·rc.
+    let (dx, dy) = (_mm256_sub_ps(ax, m.pa0), _mm256_sub_ps(ay, m.pa1));
+    let x = _mm256_sub_ps(
+        _mm256_add_ps(m.pb0, _mm256_mul_ps(dx, m.rc)),
+        _mm256_mul_ps(dy, m.rs),
+    );
+    let y = _mm256_add_ps(
+        _mm256_add_ps(m.pb1, _mm256_mul_ps(dx, m.rs)),
+        _mm256_mul_ps(dy, m.rc),
+    );
+    let pass = _mm256_and_ps(
+        _mm256_cmp_ps::<_CMP_GE_OQ>(y, m.y_min),
+        _mm256_cmp_ps::<_CMP_LE_OQ>(y, m.y_max),
+    );
+    // (DIST_TOL + DIST_TOL_SLOPE·√(dx² + dy²)).min(DIST_TOL_MAX): `_mm256_min_ps` returns its
+    // second operand for NaN, as `f32::min` returns the number.
+    let tol = _mm256_min_ps(
+        _mm256_add_ps(
+            _mm256_set1_ps(super::DIST_TOL),
+            _mm256_mul_ps(
+                _mm256_set1_ps(super::DIST_TOL_SLOPE),
+                _mm256_sqrt_ps(_mm256_add_ps(_mm256_mul_ps(dx, dx), _mm256_mul_ps(dy, dy))),
+            ),
+        ),
+        _mm256_set1_ps(super::DIST_TOL_MAX),
+    );
+    // (c·rc − s·rs, s·rc + c·rs).
+    let ux = _mm256_sub_ps(_mm256_mul_ps(dc, m.rc), _mm256_mul_ps(ds, m.rs));
+    let uy = _mm256_add_ps(_mm256_mul_ps(ds, m.rc), _mm256_mul_ps(dc, m.rs));
+    let (k_lo, k_hi) = band_buckets(m, y, tol);
+    Mapped {
+        pass: _mm256_movemask_ps(pass) as u32,
+        ax,
+        ay,
+        x,
+        y,
+        ux,
+        uy,
+        tol,
+        tol2: _mm256_mul_ps(tol, tol),
+        k_lo,
+        k_hi,
+    }
+}
+
+/// `y_from(y − tol)` and `y_from(y + tol + Y_BUCKET)` of eight lanes: the bucket, clamped,
+/// truncated (see `pair_candidates_avx2`).
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn band_buckets(m: &Map, y: __m256, tol: __m256) -> (__m256i, __m256i) {
+    let bucket = |v: __m256| {
+        let k = _mm256_mul_ps(v, _mm256_set1_ps(1.0 / super::Y_BUCKET));
+        _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(k, _mm256_setzero_ps()), m.last))
+    };
+    (
+        bucket(_mm256_sub_ps(y, tol)),
+        bucket(_mm256_add_ps(
+            _mm256_add_ps(y, tol),
+            _mm256_set1_ps(super::Y_BUCKET),
+        )),
+    )
+}
+
+/// One mapped A minutia in vectors: position, direction, tolerance and its square, the
+/// direction test's bound, and `i << 16` of its keys.
+struct Probe {
+    x: __m256,
+    y: __m256,
+    ux: __m256,
+    uy: __m256,
+    tol: __m256,
+    tol2: __m256,
+    min_cos: __m256,
+    ikey: __m256i,
+}
+
+/// One step of a band: B's minutiae `start..start + 8` (by y) against `probe`, only those in
+/// `from..to` (A's similarities from `sim[at..]`).
+///
+/// # Safety
+/// The features are detected; `start + FLOATS ≤` the length of `b.ypts` and `b.by_y`, and
+/// `at + FLOATS ≤ sim.len()`.
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn band_step(
+    cand: &mut Vec<u64>,
+    probe: &Probe,
+    sim: &[f32],
+    at: usize,
+    b: &Prepared,
+    start: usize,
+    from: usize,
+    to: usize,
+) {
+    // SAFETY: the caller guarantees eight similarities, points and indices from there.
+    let (s, v, j16) = unsafe {
+        let pts = b.ypts.as_ptr().add(start).cast::<f32>();
+        (
+            _mm256_loadu_ps(sim.as_ptr().add(at)),
+            [0, 1, 2, 3].map(|q| _mm256_loadu_ps(pts.add(8 * q))),
+            _mm_loadu_si128(b.by_y.as_ptr().add(start).cast()),
+        )
+    };
+    // Lanes outside `from..to` get similarity 0, which never passes (indices below 2^16 as
+    // u16 values are, so i32 compares hold).
+    let idx = _mm256_add_epi32(
+        _mm256_set1_epi32(start as i32),
+        _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+    );
+    let live = _mm256_and_si256(
+        _mm256_cmpgt_epi32(idx, _mm256_set1_epi32(from as i32 - 1)),
+        _mm256_cmpgt_epi32(_mm256_set1_epi32(to as i32), idx),
+    );
+    let s = _mm256_and_ps(s, _mm256_castsi256_ps(live));
+    push_passing(cand, probe, s, v, j16);
+}
+
+/// The band of the short case of [`pair_candidates_avx2`]: eight B minutiae per step, the
+/// tail padded.
+#[inline]
 #[target_feature(enable = "avx2,popcnt")]
 fn push_band(cand: &mut Vec<u64>, band: &super::Band<'_>) {
+    let probe = Probe {
+        x: _mm256_set1_ps(band.x),
+        y: _mm256_set1_ps(band.y),
+        ux: _mm256_set1_ps(band.ux),
+        uy: _mm256_set1_ps(band.uy),
+        tol: _mm256_set1_ps(band.tol),
+        tol2: _mm256_set1_ps(band.tol2),
+        min_cos: _mm256_set1_ps(band.min_cos),
+        ikey: _mm256_set1_epi32(i32::from(band.i) << 16),
+    };
     let n = band.ss.len().min(band.ps.len()).min(band.js.len());
-    let (ss, ps, js) = (&band.ss[..n], &band.ps[..n], &band.js[..n]);
     let mut k = 0;
-    while k + FLOATS <= n {
-        if let (Ok(s), Ok(p), Ok(j)) = (
-            ss[k..k + FLOATS].try_into(),
-            ps[k..k + FLOATS].try_into(),
-            js[k..k + FLOATS].try_into(),
-        ) {
-            pair_step(cand, band, s, p, j);
-        }
-        k += FLOATS;
-    }
-    if k < n {
-        // The tail padded with similarity 0, which never passes (element by element: a
-        // copy of a variable length is a call).
+    while k < n {
+        // Padded with similarity 0, which never passes (element by element: a copy of a
+        // variable length is a call).
         let (mut s, mut p, mut j) = ([0.0f32; FLOATS], [[0.0f32; 4]; FLOATS], [0u16; FLOATS]);
         for (t, ((s, p), j)) in s.iter_mut().zip(&mut p).zip(&mut j).enumerate() {
-            if let (Some(&ts), Some(&tp), Some(&tj)) = (ss.get(k + t), ps.get(k + t), js.get(k + t))
+            if let (Some(&ts), Some(&tp), Some(&tj)) =
+                (band.ss.get(k + t), band.ps.get(k + t), band.js.get(k + t))
             {
                 (*s, *p, *j) = (ts, tp, tj);
             }
         }
-        pair_step(cand, band, &s, &p, &j);
+        // SAFETY: each load reads within its array (eight floats, two points of four floats,
+        // eight u16 = 128 bits).
+        let (s, v, j16) = unsafe {
+            let pts = p.as_ptr().cast::<f32>();
+            (
+                _mm256_loadu_ps(s.as_ptr()),
+                [0, 1, 2, 3].map(|q| _mm256_loadu_ps(pts.add(8 * q))),
+                _mm_loadu_si128(j.as_ptr().cast()),
+            )
+        };
+        push_passing(cand, &probe, s, v, j16);
+        k += FLOATS;
     }
 }
 
-/// One step of [`pair_candidates`]: eight B minutiae (similarity, point, index) of `band`.
+/// The tests of the portable band on eight B minutiae (similarities `s`, points `v` as four
+/// vectors of two, indices `j16`): the keys of those that pass into `cand`. The same f32
+/// operations as there (`ex·ex + ey·ey`, `ux·c + uy·s`, `s · (1 − 0.8·√d² / tol)`, no fused
+/// multiply-add), so the same keys.
 #[inline]
 #[target_feature(enable = "avx2,popcnt")]
-fn pair_step(
-    cand: &mut Vec<u64>,
-    band: &super::Band<'_>,
-    ss: &[f32; FLOATS],
-    ps: &[[f32; 4]; FLOATS],
-    js: &[u16; FLOATS],
-) {
-    // SAFETY: each load reads within its array (eight floats, two points of four floats,
-    // eight u16 = 128 bits).
-    let (s, v, j16) = unsafe {
-        let pts = ps.as_ptr().cast::<f32>();
-        (
-            _mm256_loadu_ps(ss.as_ptr()),
-            [0, 1, 2, 3].map(|q| _mm256_loadu_ps(pts.add(8 * q))),
-            _mm_loadu_si128(js.as_ptr().cast()),
-        )
-    };
+fn push_passing(cand: &mut Vec<u64>, probe: &Probe, s: __m256, v: [__m256; 4], j16: __m128i) {
     // A 4 × 4 transpose in each 128-bit half: lanes hold the points 0, 2, 4, 6, 1, 3, 5, 7.
     let t0 = _mm256_unpacklo_ps(v[0], v[1]);
     let t1 = _mm256_unpackhi_ps(v[0], v[1]);
@@ -370,33 +803,29 @@ fn pair_step(
     let pn = _mm256_shuffle_ps::<0xee>(t1, t3);
     let order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
     let s = _mm256_permutevar8x32_ps(s, order);
-    let js = _mm256_permutevar8x32_epi32(_mm256_cvtepu16_epi32(j16), order);
-    let (x, y) = (_mm256_set1_ps(band.x), _mm256_set1_ps(band.y));
-    let (ex, ey) = (_mm256_sub_ps(x, px), _mm256_sub_ps(y, py));
+    let (ex, ey) = (_mm256_sub_ps(probe.x, px), _mm256_sub_ps(probe.y, py));
     let d2 = _mm256_add_ps(_mm256_mul_ps(ex, ex), _mm256_mul_ps(ey, ey));
-    let dot = _mm256_add_ps(
-        _mm256_mul_ps(_mm256_set1_ps(band.ux), pc),
-        _mm256_mul_ps(_mm256_set1_ps(band.uy), pn),
-    );
+    let dot = _mm256_add_ps(_mm256_mul_ps(probe.ux, pc), _mm256_mul_ps(probe.uy, pn));
     let ok = _mm256_and_ps(
         _mm256_and_ps(
             _mm256_cmp_ps::<_CMP_GT_OQ>(s, _mm256_setzero_ps()),
-            _mm256_cmp_ps::<_CMP_LE_OQ>(d2, _mm256_set1_ps(band.tol2)),
+            _mm256_cmp_ps::<_CMP_LE_OQ>(d2, probe.tol2),
         ),
-        _mm256_cmp_ps::<_CMP_GE_OQ>(dot, _mm256_set1_ps(band.min_cos)),
+        _mm256_cmp_ps::<_CMP_GE_OQ>(dot, probe.min_cos),
     );
     let m = _mm256_movemask_ps(ok) as usize;
     if m == 0 {
         return;
     }
+    let js = _mm256_permutevar8x32_epi32(_mm256_cvtepu16_epi32(j16), order);
     let fall = _mm256_div_ps(
         _mm256_mul_ps(_mm256_set1_ps(0.8), _mm256_sqrt_ps(d2)),
-        _mm256_set1_ps(band.tol),
+        probe.tol,
     );
     let w = _mm256_mul_ps(s, _mm256_sub_ps(_mm256_set1_ps(1.0), fall));
     // `super::rank_key(w, i, j)`: `!bits(w)` high, `i << 16 | j` low.
     let neg = _mm256_xor_si256(_mm256_castps_si256(w), _mm256_set1_epi32(-1));
-    let ij = _mm256_or_si256(_mm256_set1_epi32(i32::from(band.i) << 16), js);
+    let ij = _mm256_or_si256(probe.ikey, js);
     // Lanes 0, 1, 4, 5 and 2, 3, 6, 7 of the eight, as keys.
     let (low, high) = (
         _mm256_unpacklo_epi32(ij, neg),
@@ -420,4 +849,309 @@ fn pair_step(
         _mm256_storeu_si256(at.add(nl).cast(), pick(mh, high));
         cand.set_len(cand.len() + nl + nh);
     }
+}
+
+/// The candidates of one round of `warp` in `matcher.rs` into `scratch.cand` (its residuals
+/// in `scratch.residuals`; the alignment A's `pa` onto B's `pb`, turned by `rot`), with AVX2:
+/// eight A minutiae per step, each lane summing the residuals in the portable order (the same
+/// f32 operations: the same warped positions), then their bands as in the pairing. `false`
+/// (nothing done) when the CPU lacks AVX2 or the templates are too small for whole steps
+/// (fewer than eight A or B minutiae) or their arrays disagree in length.
+pub(super) fn warp_candidates(
+    a: &Prepared,
+    b: &Prepared,
+    scratch: &mut Scratch,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rot: f32,
+) -> bool {
+    let (na, nbp) = (a.points.len(), b.ypts.len());
+    let whole = na >= FLOATS
+        && nbp >= FLOATS
+        && a.dirs.len() == na
+        && b.by_y.len() == nbp
+        && scratch.sim.len() == na * nbp;
+    if !whole || !available() {
+        return false;
+    }
+    // SAFETY: the features `warp_candidates_avx2` is compiled for were detected above, and
+    // the lengths it needs were checked.
+    unsafe { warp_candidates_avx2(a, b, scratch, pa, pb, rot) };
+    true
+}
+
+/// [`warp_candidates`] once the features and lengths are checked.
+///
+/// # Safety
+/// The features are detected; `a.points` and `a.dirs` hold `na ≥ 8` entries, `b.ypts` and
+/// `b.by_y` hold `nbp ≥ 8`, and `scratch.sim` holds `na · nbp`.
+#[target_feature(enable = "avx2,popcnt")]
+unsafe fn warp_candidates_avx2(
+    a: &Prepared,
+    b: &Prepared,
+    scratch: &mut Scratch,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rot: f32,
+) {
+    let (na, nbp) = (a.points.len(), b.ypts.len());
+    let min_cos = _mm256_set1_ps(super::ANGLE_TOL.cos());
+    let (rs, rc) = rot.sin_cos();
+    let inv_r2 = _mm256_set1_ps(1.0 / (super::WARP_RADIUS * super::WARP_RADIUS));
+    let last = b.y_start.len().saturating_sub(1).min(i32::MAX as usize) as i32;
+    // (The warp has no y-range test: `y_min`, `y_max` unused.)
+    let map = Map {
+        pa0: _mm256_set1_ps(pa[0]),
+        pa1: _mm256_set1_ps(pa[1]),
+        pb0: _mm256_set1_ps(pb[0]),
+        pb1: _mm256_set1_ps(pb[1]),
+        rs: _mm256_set1_ps(rs),
+        rc: _mm256_set1_ps(rc),
+        y_min: _mm256_setzero_ps(),
+        y_max: _mm256_setzero_ps(),
+        last: _mm256_set1_ps(last as f32),
+    };
+    let Scratch {
+        cand,
+        sim,
+        residuals,
+        ..
+    } = scratch;
+    cand.clear();
+    let sim = sim.as_slice();
+    let (zero, one) = (_mm256_setzero_ps(), _mm256_set1_ps(1.0));
+    let mut i = 0;
+    while i < na {
+        let base = i.min(na - FLOATS);
+        // SAFETY: `base + FLOATS ≤ na` = the length of `a.points` and of `a.dirs`.
+        let mapped = unsafe { map_eight(&map, a, base) };
+        // The kernel-weighted mean residual of each lane, summed in the residuals' order.
+        let (mut sx, mut sy, mut sw) = (zero, zero, zero);
+        for r in residuals.iter() {
+            let ex = _mm256_sub_ps(mapped.ax, _mm256_set1_ps(r[0]));
+            let ey = _mm256_sub_ps(mapped.ay, _mm256_set1_ps(r[1]));
+            let d2 = _mm256_add_ps(_mm256_mul_ps(ex, ex), _mm256_mul_ps(ey, ey));
+            // `(1 − d²/R²).max(0)`: `_mm256_max_ps` returns its second operand, 0, for NaN as
+            // `f32::max` returns the number.
+            let u = _mm256_max_ps(_mm256_sub_ps(one, _mm256_mul_ps(d2, inv_r2)), zero);
+            let g = _mm256_mul_ps(_mm256_set1_ps(r[4]), _mm256_mul_ps(u, u));
+            sx = _mm256_add_ps(sx, _mm256_mul_ps(g, _mm256_set1_ps(r[2])));
+            sy = _mm256_add_ps(sy, _mm256_mul_ps(g, _mm256_set1_ps(r[3])));
+            sw = _mm256_add_ps(sw, g);
+        }
+        let den = _mm256_add_ps(sw, _mm256_set1_ps(super::WARP_SHRINK));
+        let x = _mm256_add_ps(mapped.x, _mm256_div_ps(sx, den));
+        let y = _mm256_add_ps(mapped.y, _mm256_div_ps(sy, den));
+        let (k_lo, k_hi) = band_buckets(&map, y, mapped.tol);
+        let mut todo = (0xffu32 << (i - base)) & 0xff;
+        while todo != 0 {
+            let lane = todo.trailing_zeros() as usize;
+            todo &= todo - 1;
+            let bucket = |k: i32| {
+                usize::try_from(k)
+                    .ok()
+                    .and_then(|k| b.y_start.get(k))
+                    .map_or(0, |&v| usize::from(v))
+            };
+            let pick = _mm256_set1_epi32(lane as i32);
+            let at = |v: __m256| _mm256_permutevar8x32_ps(v, pick);
+            let at_i = |v: __m256i| _mm256_cvtsi256_si32(_mm256_permutevar8x32_epi32(v, pick));
+            let lo = bucket(at_i(k_lo));
+            let hi = bucket(at_i(k_hi)).max(lo);
+            // (`warp` skips a band past B's end: `row.get(lo..hi)` fails.)
+            if hi > nbp {
+                continue;
+            }
+            let ia = base + lane;
+            let probe = Probe {
+                x: at(x),
+                y: at(y),
+                ux: at(mapped.ux),
+                uy: at(mapped.uy),
+                tol: at(mapped.tol),
+                tol2: at(mapped.tol2),
+                min_cos,
+                ikey: _mm256_set1_epi32(i32::from(ia as u16) << 16),
+            };
+            let mut k = lo;
+            while k < hi {
+                let start = k.min(nbp - FLOATS);
+                // SAFETY: `start + FLOATS ≤ nbp` = the length of `b.ypts`, of `b.by_y` and
+                // of A's row `ia` of `sim` (`sim.len() = na · nbp`, `ia < na`).
+                unsafe { band_step(cand, &probe, sim, ia * nbp + start, b, start, k, hi) };
+                k = start + FLOATS;
+            }
+        }
+        i = base + FLOATS;
+    }
+}
+
+/// `overlap_a` in `matcher.rs` with AVX2 (A's minutiae that fall where B was observed, before
+/// the floor), or `None` when the CPU lacks AVX2 or A has fewer than eight minutiae.
+pub(super) fn overlap_a(
+    a: &Prepared,
+    b: &Prepared,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rs: f32,
+    rc: f32,
+) -> Option<usize> {
+    if a.points.len() < FLOATS || !available() {
+        return None;
+    }
+    // SAFETY: the features `count_inside` is compiled for were detected above.
+    Some(unsafe { count_inside(&a.points, &b.area, pa, pb, rs, rc, true) })
+}
+
+/// `overlap_b` in `matcher.rs` with AVX2 (B's minutiae that fall where A was observed, before
+/// the floor), or `None` when the CPU lacks AVX2 or B has fewer than eight minutiae.
+pub(super) fn overlap_b(
+    a: &Prepared,
+    b: &Prepared,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rs: f32,
+    rc: f32,
+) -> Option<usize> {
+    if b.points.len() < FLOATS || !available() {
+        return None;
+    }
+    // SAFETY: the features `count_inside` is compiled for were detected above.
+    Some(unsafe { count_inside(&b.points, &a.area, pb, pa, rs, rc, false) })
+}
+
+/// How many of `points` (at least eight) fall in `area` once moved from `from` onto `to`:
+/// forward by `seed_map(from, to, rs, rc)` (A onto B), else by its inverse as `overlap_b`
+/// writes it; eight per step, the same f32 operations as there and as `AreaGrid::contains`
+/// (whose tests mispredicted: about half the minutiae fall outside).
+#[target_feature(enable = "avx2,popcnt")]
+#[allow(clippy::too_many_arguments)]
+fn count_inside(
+    points: &[[f32; 3]],
+    area: &super::AreaGrid,
+    from: [f32; 3],
+    to: [f32; 3],
+    rs: f32,
+    rc: f32,
+    forward: bool,
+) -> usize {
+    let n = points.len();
+    if n < FLOATS {
+        return 0;
+    }
+    let (f0, f1) = (_mm256_set1_ps(from[0]), _mm256_set1_ps(from[1]));
+    let (t0, t1) = (_mm256_set1_ps(to[0]), _mm256_set1_ps(to[1]));
+    let (vs, vc) = (_mm256_set1_ps(rs), _mm256_set1_ps(rc));
+    let (x0, y0) = (_mm256_set1_ps(area.x0), _mm256_set1_ps(area.y0));
+    let (cols, rows) = (
+        _mm256_set1_ps(area.cols as f32),
+        _mm256_set1_ps(area.rows as f32),
+    );
+    let cols_i = _mm256_set1_epi32(area.cols.min(i32::MAX as usize) as i32);
+    let words = _mm256_set1_epi32(area.cells.len().min(i32::MAX as usize) as i32);
+    let eighth = _mm256_set1_ps(1.0 / super::AREA_CELL);
+    let zero = _mm256_setzero_ps();
+    let one = _mm256_set1_epi64x(1);
+    let cells = area.cells.as_ptr().cast::<i64>();
+    let mut count = 0;
+    let mut i = 0;
+    while i < n {
+        let base = i.min(n - FLOATS);
+        // SAFETY: `base + FLOATS ≤ n`: 24 floats from point `base`.
+        let (v0, v1, v2) = unsafe {
+            let pts = points.as_ptr().cast::<f32>().add(3 * base);
+            (
+                _mm256_loadu_ps(pts),
+                _mm256_loadu_ps(pts.add(FLOATS)),
+                _mm256_loadu_ps(pts.add(2 * FLOATS)),
+            )
+        };
+        // (x, y, angle) × 8 to x × 8 and y × 8 (see `map_eight`).
+        let px = _mm256_permutevar8x32_ps(
+            _mm256_blend_ps::<0x24>(_mm256_blend_ps::<0x92>(v0, v1), v2),
+            _mm256_setr_epi32(0, 3, 6, 1, 4, 7, 2, 5),
+        );
+        let py = _mm256_permutevar8x32_ps(
+            _mm256_blend_ps::<0x49>(_mm256_blend_ps::<0x24>(v0, v1), v2),
+            _mm256_setr_epi32(1, 4, 7, 2, 5, 0, 3, 6),
+        );
+        let (dx, dy) = (_mm256_sub_ps(px, f0), _mm256_sub_ps(py, f1));
+        let (x, y) = if forward {
+            // (to0 + dx·rc) − dy·rs, (to1 + dx·rs) + dy·rc.
+            (
+                _mm256_sub_ps(
+                    _mm256_add_ps(t0, _mm256_mul_ps(dx, vc)),
+                    _mm256_mul_ps(dy, vs),
+                ),
+                _mm256_add_ps(
+                    _mm256_add_ps(t1, _mm256_mul_ps(dx, vs)),
+                    _mm256_mul_ps(dy, vc),
+                ),
+            )
+        } else {
+            // (to0 + dx·rc) + dy·rs, (to1 − dx·rs) + dy·rc.
+            (
+                _mm256_add_ps(
+                    _mm256_add_ps(t0, _mm256_mul_ps(dx, vc)),
+                    _mm256_mul_ps(dy, vs),
+                ),
+                _mm256_add_ps(
+                    _mm256_sub_ps(t1, _mm256_mul_ps(dx, vs)),
+                    _mm256_mul_ps(dy, vc),
+                ),
+            )
+        };
+        // `contains`: outside when c < 0, r < 0, c ≥ cols or r ≥ rows (a NaN passes these
+        // tests there and truncates to 0: the unordered predicates and the zeroing below).
+        let c = _mm256_mul_ps(_mm256_sub_ps(x, x0), eighth);
+        let r = _mm256_mul_ps(_mm256_sub_ps(y, y0), eighth);
+        let inside = _mm256_and_ps(
+            _mm256_and_ps(
+                _mm256_cmp_ps::<_CMP_NLT_UQ>(c, zero),
+                _mm256_cmp_ps::<_CMP_NLT_UQ>(r, zero),
+            ),
+            _mm256_and_ps(
+                _mm256_cmp_ps::<_CMP_NGE_UQ>(c, cols),
+                _mm256_cmp_ps::<_CMP_NGE_UQ>(r, rows),
+            ),
+        );
+        let c = _mm256_cvttps_epi32(_mm256_and_ps(c, _mm256_cmp_ps::<_CMP_ORD_Q>(c, c)));
+        let r = _mm256_cvttps_epi32(_mm256_and_ps(r, _mm256_cmp_ps::<_CMP_ORD_Q>(r, r)));
+        let cell = _mm256_add_epi32(_mm256_mullo_epi32(r, cols_i), c);
+        let word = _mm256_srli_epi32::<6>(cell);
+        let bit = _mm256_and_si256(cell, _mm256_set1_epi32(63));
+        // Only the lanes inside whose word exists are read (`cells.get`).
+        let read = _mm256_and_si256(_mm256_castps_si256(inside), _mm256_cmpgt_epi32(words, word));
+        let half = |q: usize| {
+            let (w, m, b) = if q == 0 {
+                (
+                    _mm256_castsi256_si128(word),
+                    _mm256_castsi256_si128(read),
+                    _mm256_castsi256_si128(bit),
+                )
+            } else {
+                (
+                    _mm256_extracti128_si256::<1>(word),
+                    _mm256_extracti128_si256::<1>(read),
+                    _mm256_extracti128_si256::<1>(bit),
+                )
+            };
+            // SAFETY: the masked-off lanes are not read; the others index a word below
+            // `cells.len()` (tested above).
+            let got = unsafe {
+                _mm256_mask_i32gather_epi64::<8>(
+                    _mm256_setzero_si256(),
+                    cells,
+                    w,
+                    _mm256_cvtepi32_epi64(m),
+                )
+            };
+            let set = _mm256_and_si256(_mm256_srlv_epi64(got, _mm256_cvtepu32_epi64(b)), one);
+            _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(set, one))) as u32
+        };
+        let hits = (half(0) | (half(1) << 4)) & (0xffu32 << (i - base));
+        count += hits.count_ones() as usize;
+        i = base + FLOATS;
+    }
+    count
 }
