@@ -895,8 +895,9 @@ pub struct Scratch {
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Kernels {
-    /// The fastest the CPU has: AVX-512, else AVX2, else the portable kernels (local stage
-    /// and pairing alike).
+    /// The fastest the CPU has: the AVX-512 local stage and pairing, else the AVX2 ones,
+    /// else the portable ones; the AVX2 warp candidates and overlap counts wherever the CPU
+    /// has AVX2 (AVX-512 has no kernels of its own for them).
     #[default]
     Auto,
     /// The AVX2 local stage, pairing and warped re-pairing where the CPU has AVX2 (what a CPU
@@ -1384,13 +1385,10 @@ fn seed_alignment(
         return false;
     }
     let (rs, rc) = rot.sin_cos();
-    // (The AVX2 kernel where the pairing runs AVX2: the same counts.)
+    // (The AVX2 kernel wherever the CPU has AVX2, AVX-512 CPUs included, unless the portable
+    // kernels are asked for: the same counts.)
     #[cfg(target_arch = "x86_64")]
-    let avx2_side = match scratch.kernels {
-        Kernels::Auto => !avx512::available(),
-        Kernels::Avx2 => true,
-        Kernels::Portable => false,
-    };
+    let avx2_side = scratch.kernels != Kernels::Portable;
     #[cfg(target_arch = "x86_64")]
     let na = match avx2_side
         .then(|| avx2::overlap_a(a, b, pa, pb, rs, rc))
@@ -1672,16 +1670,12 @@ fn warp(
             let (x, y) = to_b(p[0], p[1]);
             scratch.residuals.push([p[0], p[1], q[0] - x, q[1] - y, w]);
         }
-        // The AVX2 kernel where the pairing runs AVX2 (see `matcher_avx2.rs`; the AVX-512
-        // path keeps the portable warp), else the portable loop: the same candidates.
+        // The AVX2 kernel wherever the CPU has AVX2, AVX-512 CPUs included (see
+        // `matcher_avx2.rs`), unless the portable kernels are asked for; else the portable
+        // loop: the same candidates.
         #[cfg(target_arch = "x86_64")]
-        let done = match scratch.kernels {
-            Kernels::Auto => {
-                !avx512::available() && avx2::warp_candidates(a, b, scratch, pa, pb, rot)
-            }
-            Kernels::Avx2 => avx2::warp_candidates(a, b, scratch, pa, pb, rot),
-            Kernels::Portable => false,
-        };
+        let done = scratch.kernels != Kernels::Portable
+            && avx2::warp_candidates(a, b, scratch, pa, pb, rot);
         #[cfg(not(target_arch = "x86_64"))]
         let done = false;
         if !done {

@@ -1,4 +1,5 @@
-//! The AVX2 kernels of the matcher, for CPUs without AVX-512 (most office desktops): the local
+//! The AVX2 kernels of the matcher, for CPUs without AVX-512 (most office desktops; the warp
+//! and overlap kernels run on AVX-512 CPUs too, which have none of their own): the local
 //! stage (the local similarities of one A cylinder with four B cylinders per step, then the
 //! seed candidates from the finished rows) and the pairing candidates of an alignment (eight
 //! A minutiae mapped into B at once, then eight B minutiae of a band per step), also those of
