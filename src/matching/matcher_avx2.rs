@@ -542,16 +542,7 @@ fn pair_candidates_avx2(
                 min_cos,
                 ikey: _mm256_set1_epi32(i32::from(ia as u16) << 16),
             };
-            let mut k = lo;
-            while k < hi {
-                // Eight whole lanes of B: a step that would run past B's end starts earlier
-                // (`nbp ≥ FLOATS`); the lanes outside `k..hi` are cleared.
-                let start = k.min(nbp - FLOATS);
-                // SAFETY: `start + FLOATS ≤ nbp` = the length of `b.ypts`, of `b.by_y` and
-                // of A's row `ia` of `sim` (`sim.len() = na · nbp`, `ia < na`).
-                unsafe { band_step(cand, &probe, sim, ia * nbp + start, b, start, k, hi) };
-                k = start + FLOATS;
-            }
+            walk_band(cand, &probe, sim, b, ia, lo, hi);
         }
         i = base + FLOATS;
     }
@@ -699,6 +690,41 @@ struct Probe {
     tol2: __m256,
     min_cos: __m256,
     ikey: __m256i,
+}
+
+/// The steps of the band `lo..hi` (positions in B's y order) of A minutia `ia` for `probe`:
+/// eight whole lanes of B per [`band_step`], a step that would run past B's end starting
+/// earlier, the lanes outside `k..hi` cleared. Nothing when the band or the row does not fit
+/// (the callers never ask for one).
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn walk_band(
+    cand: &mut Vec<u64>,
+    probe: &Probe,
+    sim: &[f32],
+    b: &Prepared,
+    ia: usize,
+    lo: usize,
+    hi: usize,
+) {
+    let nbp = b.ypts.len();
+    let fits = nbp >= FLOATS
+        && hi <= nbp
+        && b.by_y.len() == nbp
+        && (ia + 1)
+            .checked_mul(nbp)
+            .is_some_and(|end| end <= sim.len());
+    if !fits {
+        return;
+    }
+    let mut k = lo;
+    while k < hi {
+        let start = k.min(nbp - FLOATS);
+        // SAFETY: `start + FLOATS ≤ nbp` = the length of `b.ypts`, of `b.by_y` and of A's
+        // row `ia` of `sim`, which ends within `sim` (checked above).
+        unsafe { band_step(cand, probe, sim, ia * nbp + start, b, start, k, hi) };
+        k = start + FLOATS;
+    }
 }
 
 /// One step of a band: B's minutiae `start..start + 8` (by y) against `probe`, only those in
@@ -974,14 +1000,7 @@ unsafe fn warp_candidates_avx2(
                 min_cos,
                 ikey: _mm256_set1_epi32(i32::from(ia as u16) << 16),
             };
-            let mut k = lo;
-            while k < hi {
-                let start = k.min(nbp - FLOATS);
-                // SAFETY: `start + FLOATS ≤ nbp` = the length of `b.ypts`, of `b.by_y` and
-                // of A's row `ia` of `sim` (`sim.len() = na · nbp`, `ia < na`).
-                unsafe { band_step(cand, &probe, sim, ia * nbp + start, b, start, k, hi) };
-                k = start + FLOATS;
-            }
+            walk_band(cand, &probe, sim, b, ia, lo, hi);
         }
         i = base + FLOATS;
     }
