@@ -42,6 +42,9 @@ fn synthetic(seed: u64, flows: &[huella::matching::ridge_flow::RidgeFlow]) -> Te
             reliability: rng.gen_range(30..100),
         })
         .collect();
+    let ridge_counts: Vec<_> = (0..n)
+        .map(|_| [0u8; huella::matching::ridge_count::LINKS].map(|_| rng.gen_range(0..16)))
+        .collect();
     Template {
         width: 400,
         height: 400,
@@ -51,6 +54,8 @@ fn synthetic(seed: u64, flows: &[huella::matching::ridge_flow::RidgeFlow]) -> Te
             .get(seed as usize % flows.len().max(1))
             .cloned()
             .unwrap_or_default(),
+        // Ridge counts as extraction stores them (version 3 templates), for their size.
+        ridge_counts,
     }
 }
 

@@ -207,12 +207,17 @@ fn synthetic(seed: u64) -> Template {
             reliability: rng.gen_range(30..100),
         })
         .collect();
+    let ridge_counts: Vec<_> = (0..40)
+        .map(|_| [0u8; huella::matching::ridge_count::LINKS].map(|_| rng.gen_range(0..16)))
+        .collect();
     Template {
         width: 400,
         height: 400,
         quality: 60,
         minutiae,
         flow: Default::default(),
+        // Ridge counts, so that the sealed rows carry version 3 templates.
+        ridge_counts,
     }
 }
 
