@@ -509,41 +509,8 @@ fn pair_candidates_avx2(
         // SAFETY: `base + FLOATS ≤ na` = the length of `a.points` and of `a.dirs` (checked
         // above).
         let mapped = unsafe { map_eight(&map, a, base) };
-        let mut todo = mapped.pass & (0xffu32 << (i - base)) & 0xff;
-        while todo != 0 {
-            let lane = todo.trailing_zeros() as usize;
-            todo &= todo - 1;
-            let bucket = |k: i32| {
-                usize::try_from(k)
-                    .ok()
-                    .and_then(|k| b.y_start.get(k))
-                    .map_or(0, |&v| usize::from(v))
-            };
-            // Each lane taken from the registers: a load from the vectors just stored would
-            // wait for their stores (a store of 32 bytes does not forward to a narrower load
-            // at an offset; that wait was a fifth of the pairing's time).
-            let pick = _mm256_set1_epi32(lane as i32);
-            let at = |v: __m256| _mm256_permutevar8x32_ps(v, pick);
-            let at_i = |v: __m256i| _mm256_cvtsi256_si32(_mm256_permutevar8x32_epi32(v, pick));
-            let lo = bucket(at_i(mapped.k_lo));
-            let hi = bucket(at_i(mapped.k_hi)).max(lo);
-            // (`collect_candidates` skips a band past B's end: `row.get(lo..hi)` fails.)
-            if hi > nbp {
-                continue;
-            }
-            let ia = base + lane;
-            let probe = Probe {
-                x: at(mapped.x),
-                y: at(mapped.y),
-                ux: at(mapped.ux),
-                uy: at(mapped.uy),
-                tol: at(mapped.tol),
-                tol2: at(mapped.tol2),
-                min_cos,
-                ikey: _mm256_set1_epi32(i32::from(ia as u16) << 16),
-            };
-            walk_band(cand, &probe, sim, b, ia, lo, hi);
-        }
+        let todo = mapped.pass & (0xffu32 << (i - base)) & 0xff;
+        walk_lanes(cand, sim, b, &mapped, todo, base, min_cos);
         i = base + FLOATS;
     }
 }
@@ -563,6 +530,7 @@ struct Map {
 }
 
 /// Eight A minutiae mapped into B (see [`map_eight`]), one lane each.
+#[derive(Clone, Copy)]
 struct Mapped {
     /// The lanes within B's y range.
     pass: u32,
@@ -690,6 +658,56 @@ struct Probe {
     tol2: __m256,
     min_cos: __m256,
     ikey: __m256i,
+}
+
+/// The bands of the lanes in `todo` of A's minutiae `base..base + 8` as `m` maps them (position,
+/// direction, tolerance, the band's buckets): each lane's probe and its walk ([`walk_band`]).
+/// A band past B's end is skipped, as the portable code skips it (`row.get(lo..hi)` fails).
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn walk_lanes(
+    cand: &mut Vec<u64>,
+    sim: &[f32],
+    b: &Prepared,
+    m: &Mapped,
+    mut todo: u32,
+    base: usize,
+    min_cos: __m256,
+) {
+    let nbp = b.ypts.len();
+    let bucket = |k: i32| {
+        usize::try_from(k)
+            .ok()
+            .and_then(|k| b.y_start.get(k))
+            .map_or(0, |&v| usize::from(v))
+    };
+    while todo != 0 {
+        let lane = todo.trailing_zeros() as usize;
+        todo &= todo - 1;
+        // Each lane taken from the registers: a load from the vectors just stored would wait
+        // for their stores (a store of 32 bytes does not forward to a narrower load at an
+        // offset; that wait was a fifth of the pairing's time).
+        let pick = _mm256_set1_epi32(lane as i32);
+        let at = |v: __m256| _mm256_permutevar8x32_ps(v, pick);
+        let at_i = |v: __m256i| _mm256_cvtsi256_si32(_mm256_permutevar8x32_epi32(v, pick));
+        let lo = bucket(at_i(m.k_lo));
+        let hi = bucket(at_i(m.k_hi)).max(lo);
+        if hi > nbp {
+            continue;
+        }
+        let ia = base + lane;
+        let probe = Probe {
+            x: at(m.x),
+            y: at(m.y),
+            ux: at(m.ux),
+            uy: at(m.uy),
+            tol: at(m.tol),
+            tol2: at(m.tol2),
+            min_cos,
+            ikey: _mm256_set1_epi32(i32::from(ia as u16) << 16),
+        };
+        walk_band(cand, &probe, sim, b, ia, lo, hi);
+    }
 }
 
 /// The steps of the band `lo..hi` (positions in B's y order) of A minutia `ia` for `probe`:
@@ -921,7 +939,7 @@ unsafe fn warp_candidates_avx2(
     pb: [f32; 3],
     rot: f32,
 ) {
-    let (na, nbp) = (a.points.len(), b.ypts.len());
+    let na = a.points.len();
     let min_cos = _mm256_set1_ps(super::ANGLE_TOL.cos());
     let (rs, rc) = rot.sin_cos();
     let inv_r2 = _mm256_set1_ps(1.0 / (super::WARP_RADIUS * super::WARP_RADIUS));
@@ -970,38 +988,15 @@ unsafe fn warp_candidates_avx2(
         let x = _mm256_add_ps(mapped.x, _mm256_div_ps(sx, den));
         let y = _mm256_add_ps(mapped.y, _mm256_div_ps(sy, den));
         let (k_lo, k_hi) = band_buckets(&map, y, mapped.tol);
-        let mut todo = (0xffu32 << (i - base)) & 0xff;
-        while todo != 0 {
-            let lane = todo.trailing_zeros() as usize;
-            todo &= todo - 1;
-            let bucket = |k: i32| {
-                usize::try_from(k)
-                    .ok()
-                    .and_then(|k| b.y_start.get(k))
-                    .map_or(0, |&v| usize::from(v))
-            };
-            let pick = _mm256_set1_epi32(lane as i32);
-            let at = |v: __m256| _mm256_permutevar8x32_ps(v, pick);
-            let at_i = |v: __m256i| _mm256_cvtsi256_si32(_mm256_permutevar8x32_epi32(v, pick));
-            let lo = bucket(at_i(k_lo));
-            let hi = bucket(at_i(k_hi)).max(lo);
-            // (`warp` skips a band past B's end: `row.get(lo..hi)` fails.)
-            if hi > nbp {
-                continue;
-            }
-            let ia = base + lane;
-            let probe = Probe {
-                x: at(x),
-                y: at(y),
-                ux: at(mapped.ux),
-                uy: at(mapped.uy),
-                tol: at(mapped.tol),
-                tol2: at(mapped.tol2),
-                min_cos,
-                ikey: _mm256_set1_epi32(i32::from(ia as u16) << 16),
-            };
-            walk_band(cand, &probe, sim, b, ia, lo, hi);
-        }
+        let warped = Mapped {
+            x,
+            y,
+            k_lo,
+            k_hi,
+            ..mapped
+        };
+        let todo = (0xffu32 << (i - base)) & 0xff;
+        walk_lanes(cand, sim, b, &warped, todo, base, min_cos);
         i = base + FLOATS;
     }
 }
