@@ -11,7 +11,7 @@
 //!
 //! The neighbours are not stored: they are the nearest minutiae by the stored (quantised)
 //! positions, which extraction and preparation compute alike ([`neighbours`]), so a template
-//! keeps only a 4-bit count per link, 5 bytes per minutia.
+//! keeps only a 4-bit count per link, 8 bytes per minutia.
 //!
 //! Must not: change the minutiae or the alignment; count where the line leaves the foreground
 //! (the ridges there are not seen); panic on any template (indices are checked).
