@@ -98,16 +98,10 @@ pub fn arb_template() -> impl Strategy<Value = Template> {
         .prop_map(|(width, height, quality, minutiae, flow, counted, seed)| {
             // Ridge counts (any 4-bit value) for every minutia, or none at all.
             let n = minutiae.len();
-            let mut x = seed | 1;
-            let mut next = move || {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x
-            };
+            let mut rng = StdRng::seed_from_u64(seed);
             let ridge_counts = if counted && n > 0 {
                 (0..n)
-                    .map(|_| [0; ridge_count::LINKS].map(|_: u8| (next() % 16) as u8))
+                    .map(|_| [0; ridge_count::LINKS].map(|_: u8| rng.gen_range(0..16)))
                     .collect()
             } else {
                 Vec::new()
