@@ -13,6 +13,11 @@
 //! as PNG into DST, for the resolution sanity check.
 //! `match_lab crop SRC DST DX DY` writes SRC's images with DX columns and DY rows cut off the
 //! top left (PNG), to see how much the figures move when only the block-grid phase changes.
+//! `match_lab degrade SRC DST KIND P` writes SRC's images degraded as another sensor might
+//! give them (PNG into DST), as held-out proxies: `invert` (white ridges on a black field),
+//! `contrast P` (grey levels squeezed to P around 160), `blur P` (Gaussian, σ = P px),
+//! `noise P` (Gaussian-like, σ ≈ P grey levels), `rotate P` (each impression turned by its own
+//! angle within ±P°), `pad P` (P px of white around), `darkbg P` (near-white pixels set to P).
 //! `match_lab calibrate DIR...` prints the calibration table as `huella eval calibrate` does.
 //! `match_lab quality DIR PPI` prints the extended EER after rejecting the 10 / 20 % lowest-quality
 //! images. `match_lab tcache OUT DIR...` caches the templates of many sets (ppi from `_400` /
@@ -219,6 +224,82 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let img = image::open(&s.path)?.to_luma8();
                 let (w, h) = (img.width().saturating_sub(dx), img.height().saturating_sub(dy));
                 let out = image::imageops::crop_imm(&img, dx, dy, w, h).to_image();
+                out.save(dst.join(format!("{}_{}.png", s.finger, s.impression)))?;
+            }
+            Ok(())
+        }
+        Some("degrade") => {
+            // Held-out proxies: SRC's images degraded as another sensor might (PNG into DST).
+            let arg = |k: usize| std::env::args().nth(k).ok_or("degrade SRC DST KIND PARAM");
+            let (src, dst) = (PathBuf::from(arg(2)?), PathBuf::from(arg(3)?));
+            let kind = arg(4)?;
+            let p: f32 = arg(5)?.parse()?;
+            std::fs::create_dir_all(&dst)?;
+            use rand::{Rng, SeedableRng};
+            for s in list_samples(&src)? {
+                let img = image::open(&s.path)?.to_luma8();
+                let seed = s.path.to_string_lossy().bytes().fold(7u64, |h, c| h.wrapping_mul(31).wrapping_add(u64::from(c)));
+                let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+                let out: image::GrayImage = match kind.as_str() {
+                    "invert" => {
+                        let mut o = img.clone();
+                        image::imageops::invert(&mut o);
+                        o
+                    }
+                    "blur" => image::imageops::blur(&img, p),
+                    "contrast" => {
+                        // Range squeezed to P around 160 (a faint print).
+                        image::ImageBuffer::from_fn(img.width(), img.height(), |x, y| {
+                            let v = f32::from(img.get_pixel(x, y)[0]);
+                            image::Luma([(160.0 + (v - 160.0) * p).clamp(0.0, 255.0) as u8])
+                        })
+                    }
+                    "noise" => image::ImageBuffer::from_fn(img.width(), img.height(), |x, y| {
+                        let v = f32::from(img.get_pixel(x, y)[0]);
+                        let n: f32 = (0..12).map(|_| rng.r#gen::<f32>()).sum::<f32>() - 6.0;
+                        image::Luma([(v + p * n).clamp(0.0, 255.0) as u8])
+                    }),
+                    "rotate" => {
+                        // Each impression turned by its own angle in [-P, P] degrees, white fill.
+                        let a = (rng.r#gen::<f32>() * 2.0 - 1.0) * p.to_radians();
+                        let (w, h) = (img.width() as f32, img.height() as f32);
+                        let (cx, cy) = (w / 2.0, h / 2.0);
+                        let (sn, cs) = a.sin_cos();
+                        image::ImageBuffer::from_fn(img.width(), img.height(), |x, y| {
+                            let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+                            let (sx, sy) = (cx + dx * cs + dy * sn, cy - dx * sn + dy * cs);
+                            let v = if sx >= 0.0 && sy >= 0.0 && sx < w - 1.0 && sy < h - 1.0 {
+                                let (x0, y0) = (sx as u32, sy as u32);
+                                let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
+                                let g = |x, y| f32::from(img.get_pixel(x, y)[0]);
+                                g(x0, y0) * (1.0 - fx) * (1.0 - fy)
+                                    + g(x0 + 1, y0) * fx * (1.0 - fy)
+                                    + g(x0, y0 + 1) * (1.0 - fx) * fy
+                                    + g(x0 + 1, y0 + 1) * fx * fy
+                            } else {
+                                255.0
+                            };
+                            image::Luma([v as u8])
+                        })
+                    }
+                    "pad" => {
+                        // A larger capture area: P pixels of background around the print.
+                        let q = p as u32;
+                        let mut o = image::GrayImage::from_pixel(img.width() + 2 * q, img.height() + 2 * q, image::Luma([255]));
+                        image::imageops::overlay(&mut o, &img, i64::from(q), i64::from(q));
+                        o
+                    }
+                    "darkbg" => {
+                        // Background dark (P), ridges kept: pixels brighter than the print's
+                        // valleys mapped down, as a sensor with a black platen.
+                        image::ImageBuffer::from_fn(img.width(), img.height(), |x, y| {
+                            let v = f32::from(img.get_pixel(x, y)[0]);
+                            let o = if v > 230.0 { p } else { v };
+                            image::Luma([o as u8])
+                        })
+                    }
+                    other => return Err(format!("unknown kind {other}").into()),
+                };
                 out.save(dst.join(format!("{}_{}.png", s.finger, s.impression)))?;
             }
             Ok(())

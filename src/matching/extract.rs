@@ -34,7 +34,6 @@ pub fn extract(bytes: &[u8], ppi: u32) -> Result<Extraction, Unusable> {
 /// Extracts a template from a decoded grey image captured at `ppi`.
 pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
     let img = raster::to_work_resolution(img, ppi)?;
-    let (w, h) = (img.width, img.height);
     let n = img.data.len().max(1) as f32;
     let mean = img.data.iter().sum::<f32>() / n;
     let var = img
@@ -43,7 +42,6 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
         .map(|v| (v - mean) * (v - mean))
         .sum::<f32>()
         / n;
-    let dark = img.data.iter().filter(|&&v| v < 20.0).count() as f32 / n;
     if var.sqrt() < 3.0 {
         return Err(if mean < 60.0 {
             Unusable::TooDark
@@ -51,10 +49,27 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
             Unusable::Blank
         });
     }
-    if dark > 0.7 {
-        return Err(Unusable::TooDark);
-    }
-    let first = analyse(&img);
+    // A mostly dark image is only "too dark" when no print can be read from it: a sensor
+    // whose background is black (or whose image is inverted) gives a usable print on a dark
+    // field, which the stages below find.
+    let dark = img.data.iter().filter(|&&v| v < 20.0).count() as f32 / n;
+    extract_print(&img).map_err(|e| match e {
+        Unusable::NoRidges | Unusable::TooSmall | Unusable::TooFewMinutiae if dark > DARK_SHARE => {
+            Unusable::TooDark
+        }
+        other => other,
+    })
+}
+
+/// Share of near-black pixels (below 20) from which an image without a readable print is
+/// reported as too dark rather than as having no ridges.
+const DARK_SHARE: f32 = 0.7;
+
+/// The stages after the whole-image checks: fields, mask, minutiae at both grid phases,
+/// quality and template.
+fn extract_print(img: &Gray) -> Result<Extraction, Unusable> {
+    let (w, h) = (img.width, img.height);
+    let first = analyse(img);
     let (orient, mask, period) = (&first.orient, &first.mask, &first.period);
     let fg_blocks = mask.data.iter().filter(|&&m| m).count();
     let mm_per_px = 25.4 / WORK_PPI;
@@ -77,7 +92,7 @@ pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
     }
     // The same stages with the block grid moved (grid_phase): minutiae found at either phase.
     let (mut minutiae, enhanced) = first.minutiae();
-    if let Some(img2) = grid_phase::shifted(&img) {
+    if let Some(img2) = grid_phase::shifted(img) {
         let (mut second, _) = analyse(&img2).minutiae();
         grid_phase::unshift(&mut second);
         minutiae = grid_phase::union(minutiae, &second, period.median);
@@ -292,6 +307,79 @@ mod tests {
             assert!(genuine > i, "genuine {genuine} impostor {i}");
         }
         assert!(genuine >= super::super::calibration::threshold_for_fmr(1e-3));
+    }
+
+    /// A set's image, decoded, with every grey level mapped by `f` and rounded to 8 bits.
+    fn remapped(set: &str, name: &str, f: impl Fn(f32) -> f32) -> Gray {
+        let bytes = std::fs::read(super::super::test_support::fvc_dir(set).join(name))
+            .expect("FVC image present");
+        let mut img = raster::decode(&bytes).expect("decodes");
+        for v in &mut img.data {
+            *v = f(*v).round().clamp(0.0, 255.0);
+        }
+        img
+    }
+
+    #[test]
+    fn a_print_on_a_dark_field_is_not_too_dark() {
+        // A sensor with a black background (here: FVC2004_DB1's prints inverted, most of the
+        // 640×480 frame is empty platen) must give a template, not "too dark".
+        let inverted = |name| remapped("FVC2004_DB1_B", name, |v| 255.0 - v);
+        let a1 = inverted("101_1.tif");
+        let dark = a1.data.iter().filter(|&&v| v < 20.0).count() as f32 / a1.data.len() as f32;
+        assert!(
+            dark > DARK_SHARE,
+            "the test image must be mostly dark ({dark})"
+        );
+        let prep = |img: &Gray| {
+            super::super::matcher::prepare(&extract_gray(img, 500).expect("usable").template)
+        };
+        let (a1, a2, b1) = (
+            prep(&a1),
+            prep(&inverted("101_2.tif")),
+            prep(&inverted("102_1.tif")),
+        );
+        let cmp = super::super::matcher::compare;
+        assert!(cmp(&a1, &a2) > cmp(&a1, &b1));
+        assert!(cmp(&a1, &a2) > cmp(&a2, &b1));
+    }
+
+    #[test]
+    fn dark_without_a_print_is_too_dark() {
+        // Mostly black with a bright speckled patch: no ridges, and dark, so "too dark".
+        let mut rng = StdRng::seed_from_u64(11);
+        let speckle: Vec<u8> = (0..300 * 300).map(|_| rng.gen_range(100..=255)).collect();
+        let img = png(300, 300, |x, y| {
+            if x < 60 && y < 150 {
+                speckle[(y * 300 + x) as usize]
+            } else {
+                0
+            }
+        });
+        assert_eq!(extract(&img, 500).err(), Some(Unusable::TooDark));
+    }
+
+    #[test]
+    fn a_faint_print_keeps_its_faint_half() {
+        // The same print with its contrast squeezed to 35 % (a faint sensor): the foreground
+        // must still cover about as much of the finger (with a contrast floor of 6 grey levels
+        // the faint half was dropped: 107_3 kept 65 of its 129 mm², 103_2 134 of 148).
+        for name in ["103_2.tif", "106_1.tif", "107_3.tif", "110_3.tif"] {
+            let sharp = remapped("FVC2004_DB2_B", name, |v| v);
+            let faint = remapped("FVC2004_DB2_B", name, |v| 160.0 + (v - 160.0) * 0.35);
+            let area = |img: &Gray| {
+                extract_gray(img, 500)
+                    .expect("usable")
+                    .quality
+                    .features
+                    .area_mm2
+            };
+            let (sharp, faint) = (area(&sharp), area(&faint));
+            assert!(
+                faint >= 0.9 * sharp,
+                "{name}: faint {faint} mm², sharp {sharp} mm²"
+            );
+        }
     }
 
     #[test]

@@ -321,12 +321,19 @@ pub fn morph(mask: &BlockMap<bool>, grow: bool) -> BlockMap<bool> {
     out
 }
 
+/// The least block contrast (standard deviation, grey levels) that can be foreground,
+/// whatever the image's own contrast. Low: on a faint sensor's print (95th percentile block
+/// contrast ≈ 16 grey levels, so 0.3 × that ≈ 5) a floor of 6 dropped the faint half of the
+/// finger; the coherence and ridge-period tests, not this floor, keep sensor noise out
+/// (issue #14, docs/matching.md, eleventh pass).
+const MIN_CONTRAST: f32 = 3.0;
+
 /// Foreground mask from block contrast and orientation coherence.
 pub fn foreground(std: &BlockMap<f32>, coherence: &BlockMap<f32>) -> BlockMap<bool> {
     let mut v: Vec<f32> = std.data.clone();
     v.sort_by(f32::total_cmp);
     let p95 = v.get(v.len() * 95 / 100).copied().unwrap_or(0.0);
-    let t = (0.3 * p95).max(6.0);
+    let t = (0.3 * p95).max(MIN_CONTRAST);
     let mut mask = BlockMap::new(std.bw, std.bh, false);
     for i in 0..mask.data.len() {
         let s = std.data.get(i).copied().unwrap_or(0.0);
