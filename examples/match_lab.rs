@@ -17,7 +17,7 @@
 //! give them (PNG into DST), as held-out proxies: `invert` (white ridges on a black field),
 //! `contrast P` (grey levels squeezed to P around 160), `blur P` (Gaussian, σ = P px),
 //! `noise P` (Gaussian-like, σ ≈ P grey levels), `rotate P` (each impression turned by its own
-//! angle within ±P°), `pad P` (P px of white around), `darkbg P` (near-white pixels set to P).
+//! angle within ±P°), `pad P` (P px of the border's median grey around), `darkbg P` (near-white pixels set to P).
 //! `match_lab calibrate DIR...` prints the calibration table as `huella eval calibrate` does.
 //! `match_lab quality DIR PPI` prints the extended EER after rejecting the 10 / 20 % lowest-quality
 //! images. `match_lab tcache OUT DIR...` caches the templates of many sets (ppi from `_400` /
@@ -284,8 +284,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     }
                     "pad" => {
                         // A larger capture area: P pixels of background around the print.
+                        // Filled with the median of the image's own border (its platen).
                         let q = p as u32;
-                        let mut o = image::GrayImage::from_pixel(img.width() + 2 * q, img.height() + 2 * q, image::Luma([255]));
+                        let (w, h) = (img.width(), img.height());
+                        let mut edge: Vec<u8> = (0..w)
+                            .flat_map(|x| [img.get_pixel(x, 0)[0], img.get_pixel(x, h - 1)[0]])
+                            .chain((0..h).flat_map(|y| [img.get_pixel(0, y)[0], img.get_pixel(w - 1, y)[0]]))
+                            .collect();
+                        edge.sort_unstable();
+                        let fill = edge.get(edge.len() / 2).copied().unwrap_or(255);
+                        let mut o = image::GrayImage::from_pixel(w + 2 * q, h + 2 * q, image::Luma([fill]));
                         image::imageops::overlay(&mut o, &img, i64::from(q), i64::from(q));
                         o
                     }
