@@ -15,7 +15,7 @@
 //! top left (PNG), to see how much the figures move when only the block-grid phase changes.
 //! `match_lab degrade SRC DST KIND P` writes SRC's images degraded as another sensor might
 //! give them (PNG into DST), as held-out proxies: `invert` (white ridges on a black field),
-//! `contrast P` (grey levels squeezed to P around 160), `blur P` (Gaussian, σ = P px),
+//! `contrast P` (grey levels squeezed to P around 160), `blur P` (Gaussian, σ = P px), `gamma P` (tone curve 255 (v/255)^P),
 //! `noise P` (Gaussian-like, σ ≈ P grey levels), `rotate P` (each impression turned by its own
 //! angle within ±P°), `pad P` (P px of the border's median grey around), `darkbg P` (near-white pixels set to P).
 //! `match_lab calibrate DIR...` prints the calibration table as `huella eval calibrate` does.
@@ -254,6 +254,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                             image::Luma([(160.0 + (v - 160.0) * p).clamp(0.0, 255.0) as u8])
                         })
                     }
+                    "gamma" => image::ImageBuffer::from_fn(img.width(), img.height(), |x, y| {
+                        // Another tone curve: v' = 255 (v / 255)^P.
+                        let v = f32::from(img.get_pixel(x, y)[0]) / 255.0;
+                        image::Luma([(255.0 * v.powf(p)).round().clamp(0.0, 255.0) as u8])
+                    }),
                     "noise" => image::ImageBuffer::from_fn(img.width(), img.height(), |x, y| {
                         let v = f32::from(img.get_pixel(x, y)[0]);
                         let n: f32 = (0..12).map(|_| rng.r#gen::<f32>()).sum::<f32>() - 6.0;
