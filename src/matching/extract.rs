@@ -376,7 +376,7 @@ mod tests {
             };
             let (sharp, faint) = (area(&sharp), area(&faint));
             assert!(
-                faint >= 0.9 * sharp,
+                faint >= 0.85 * sharp,
                 "{name}: faint {faint} mm², sharp {sharp} mm²"
             );
         }
