@@ -114,13 +114,15 @@ impl Integral {
     }
 }
 
-/// Summed-area tables of an image's values and squared values, for [`ImageSums::block_stats`]
-/// at several window sizes without summing the image again.
+/// Summed-area tables of an image's values, squared values and gradient magnitudes, for
+/// [`ImageSums::block_stats`] and [`ImageSums::oscillating`] at several window sizes without
+/// summing the image again.
 pub struct ImageSums {
     width: usize,
     height: usize,
     s1: Integral,
     s2: Integral,
+    grad: Integral,
 }
 
 impl ImageSums {
@@ -139,6 +141,7 @@ impl ImageSums {
                 img.height,
                 img.data.iter().map(|&v| f64::from(v * v)),
             ),
+            grad: Integral::new(img.width, img.height, gradient_magnitudes(img).into_iter()),
         }
     }
 
@@ -161,6 +164,51 @@ impl ImageSums {
         }
         (mean, std)
     }
+
+    /// Per block, whether the contrast `std` of its `(2r+1)`-pixel window (from
+    /// [`ImageSums::block_stats`] with the same `r`) comes from oscillation, as ridges give,
+    /// rather than from a single step (a sensor's frame, the fill around a turned or pasted
+    /// image) or shading: the window's mean gradient magnitude against `std`. Ridges of period
+    /// T give about 4√2/T (≈ 0.6 at 500 ppi, ≥ 0.38 up to T = 15 px); one straight step across
+    /// the window about 2/(2r+1).
+    pub fn oscillating(&self, std: &BlockMap<f32>, r: isize) -> BlockMap<bool> {
+        let mut out = BlockMap::new(std.bw, std.bh, false);
+        for by in 0..std.bh {
+            for bx in 0..std.bw {
+                let cx = (bx * BLOCK + BLOCK / 2) as isize;
+                let cy = (by * BLOCK + BLOCK / 2) as isize;
+                let (g, n) = self.grad.sum(cx - r, cy - r, cx + r + 1, cy + r + 1);
+                let s = std.get(bx as isize, by as isize);
+                if n > 0.0 && s > 0.0 {
+                    out.set(bx, by, (g / n) as f32 >= OSCILLATION_RATIO * s);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Mean gradient magnitude per grey level of standard deviation from which a block's contrast
+/// counts as ridges (ridges ≥ 0.38, a step across a 25-pixel window ≈ 0.1; issue #14, docs/
+/// matching.md, twelfth pass: 0.2 lets a turned image's corners through, 0.3 and 0.4 agree).
+const OSCILLATION_RATIO: f32 = 0.3;
+
+/// Per pixel, half the sum of the absolute central differences across and down (one-sided at
+/// the image's edges), in grey levels per pixel.
+fn gradient_magnitudes(img: &Gray) -> Vec<f64> {
+    let (w, h) = (img.width, img.height);
+    let at = |x: usize, y: usize| img.data.get(y * w + x).copied().unwrap_or(0.0);
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let (up, down) = (y.saturating_sub(1), (y + 1).min(h.saturating_sub(1)));
+        for x in 0..w {
+            let (left, right) = (x.saturating_sub(1), (x + 1).min(w.saturating_sub(1)));
+            let gx = at(right, y) - at(left, y);
+            let gy = at(x, down) - at(x, up);
+            out.push(f64::from(0.5 * (gx.abs() + gy.abs())));
+        }
+    }
+    out
 }
 
 /// Contrast-normalised copy of `img`: zero local mean, unit local deviation (per block,
@@ -328,9 +376,21 @@ pub fn morph(mask: &BlockMap<bool>, grow: bool) -> BlockMap<bool> {
 /// (issue #14, docs/matching.md, eleventh pass).
 const MIN_CONTRAST: f32 = 3.0;
 
-/// Foreground mask from block contrast and orientation coherence.
-pub fn foreground(std: &BlockMap<f32>, coherence: &BlockMap<f32>) -> BlockMap<bool> {
-    let mut v: Vec<f32> = std.data.clone();
+/// Foreground mask from block contrast and orientation coherence. The threshold is relative
+/// to the image's 95th-percentile contrast, taken over the blocks whose contrast is
+/// `oscillating` (the others count as none): the step of a sensor's frame or of the fill
+/// around a turned image outweighs any ridge, and would lift the threshold over the print.
+pub fn foreground(
+    std: &BlockMap<f32>,
+    coherence: &BlockMap<f32>,
+    oscillating: &BlockMap<bool>,
+) -> BlockMap<bool> {
+    let mut v: Vec<f32> = std
+        .data
+        .iter()
+        .zip(&oscillating.data)
+        .map(|(&s, &o)| if o { s } else { 0.0 })
+        .collect();
     v.sort_by(f32::total_cmp);
     let p95 = v.get(v.len() * 95 / 100).copied().unwrap_or(0.0);
     let t = (0.3 * p95).max(MIN_CONTRAST);
@@ -394,6 +454,35 @@ mod tests {
         assert_eq!(ii.sum(1, 1, 3, 2), (11.0, 2.0));
         assert_eq!(ii.sum(-5, -5, 10, 10), (21.0, 6.0));
         assert_eq!(ii.sum(2, 2, 1, 1), (0.0, 0.0));
+    }
+
+    #[test]
+    fn ridges_oscillate_and_a_step_does_not() {
+        // Left half: ridges of period 9 px; right half: flat 40 then a step to 255.
+        let (w, h) = (160usize, 64usize);
+        let mut img = Gray::filled(w, h, 0.0);
+        for y in 0..h {
+            for x in 0..w {
+                img.data[y * w + x] = if x < 80 {
+                    128.0 + 60.0 * (x as f32 * std::f32::consts::TAU / 9.0).sin()
+                } else if x < 124 {
+                    40.0
+                } else {
+                    255.0
+                };
+            }
+        }
+        let sums = ImageSums::new(&img);
+        let (_, std) = sums.block_stats(12);
+        let osc = sums.oscillating(&std, 12);
+        assert!(osc.get(4, 4), "ridges");
+        // Block 15 (x 120..128) straddles the step: high contrast, no oscillation.
+        assert!(std.get(15, 4) > 60.0);
+        assert!(!osc.get(15, 4), "a step");
+        // The step's contrast does not set the threshold: the ridge blocks stay foreground.
+        let coherence = BlockMap::new(std.bw, std.bh, 1.0);
+        let fg = foreground(&std, &coherence, &osc);
+        assert!(fg.get(4, 4));
     }
 
     #[test]
