@@ -166,7 +166,7 @@ fn analyse(img: &Gray) -> Fields {
     let norm = segmentation::normalise(img, &bmean, &bstd);
     let orient = orientation::estimate(&norm);
     let (_, bstd_wide) = sums.block_stats(CONTRAST_RADIUS);
-    let oscillating = sums.oscillating(&bstd_wide, CONTRAST_RADIUS);
+    let oscillating = segmentation::oscillating(img, &bstd_wide);
     let contrast = segmentation::foreground(&bstd_wide, &orient.coherence, &oscillating);
     let mut periods = frequency::BlockPeriods::new(&norm, &orient);
     let periodic = frequency::periodic_blocks(&mut periods, &contrast, PERIODIC_STRENGTH);
