@@ -134,22 +134,35 @@ fn several_sets(dirs: &[PathBuf], ppi: u32, json: bool, threads: usize) -> Resul
         say!("{}", serde_json::to_string(&summary)?)?;
         return Ok(());
     }
+    say!("{}", set_table(&summary, &w).trim_end_matches('\n'))?;
+    Ok(())
+}
+
+/// The several-sets table: a heading, one row per set and the mean. The set column is as
+/// wide as the longest name, so the figures stay in their columns whatever the folders are
+/// called.
+fn set_table(summary: &eval::MultiReport, w: &crate::commands::text::eval::EvalWords) -> String {
+    use std::fmt::Write as _;
     let pct = |v: f64| format!("{:.2}", 100.0 * v);
-    say!(
-        "{:<16}{:>8}{:>10}{:>10}{:>10}{:>8}{:>7}{:>8}",
-        w.set,
-        "EER",
-        "EER ext",
-        "FMR1000",
-        w.rank1_short,
-        "FTE",
-        "ms",
-        w.comparisons_short
-    )?;
+    let name_w = summary
+        .sets
+        .iter()
+        .map(|s| s.set.chars().count())
+        .chain([w.set.chars().count(), w.mean.chars().count(), 14])
+        .max()
+        .unwrap_or(14)
+        + 2;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<name_w$}{:>8}{:>10}{:>10}{:>10}{:>8}{:>7}{:>8}",
+        w.set, "EER", "EER ext", "FMR1000", w.rank1_short, "FTE", "ms", w.comparisons_short
+    );
     for s in &summary.sets {
         let r = &s.report;
-        say!(
-            "{:<16}{:>8}{:>10}{:>10}{:>10}{:>8}{:>7.1}{:>8.0}",
+        let _ = writeln!(
+            out,
+            "{:<name_w$}{:>8}{:>10}{:>10}{:>10}{:>8}{:>7.1}{:>8.0}",
             s.set,
             pct(r.eer),
             pct(r.ext_eer),
@@ -158,15 +171,16 @@ fn several_sets(dirs: &[PathBuf], ppi: u32, json: bool, threads: usize) -> Resul
             pct(r.fte),
             r.extract_ms,
             r.matches_per_s
-        )?;
+        );
     }
-    say!(
-        "{:<16}{:>8}{:>10}",
+    let _ = writeln!(
+        out,
+        "{:<name_w$}{:>8}{:>10}",
         w.mean,
         pct(summary.mean_eer),
         pct(summary.mean_ext_eer)
-    )?;
-    Ok(())
+    );
+    out
 }
 
 /// The name a set goes by in the table: the folder's name, or its parent's when the folder
@@ -210,4 +224,52 @@ fn calibrate(dirs: &[PathBuf], ppi: u32, threads: usize) -> Result<()> {
     }
     say!("];")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(eer: f64) -> eval::EvalReport {
+        eval::EvalReport {
+            eer,
+            fmr100: 0.0,
+            fmr1000: 0.0,
+            zero_fmr: 0.0,
+            ext_eer: eer,
+            ext_fmr100: 0.0,
+            ext_fmr1000: 0.05,
+            ext_zero_fmr: 0.0,
+            rank1: 0.9857,
+            fte: 0.0,
+            extract_ms: 68.5,
+            matches_per_s: 23631.0,
+            images: 80,
+            genuine: Vec::new(),
+            impostor: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn long_set_names_keep_the_columns() {
+        let long = "FVC2002_DB3_B_rotate_white_corners";
+        let sets = ["FVC2002_DB3_B", long, "ñandú_DB"]
+            .into_iter()
+            .map(|set| eval::SetReport {
+                set: set.to_string(),
+                report: report(0.0218),
+            })
+            .collect();
+        let table = set_table(&eval::MultiReport::new(sets), &words());
+        let lines: Vec<Vec<char>> = table.lines().map(|l| l.chars().collect()).collect();
+        assert_eq!(lines.len(), 5, "{table}");
+        // Every line, heading and mean included: the name column padded past the longest
+        // name, then the EER column right-aligned to the same character.
+        let name_w = long.chars().count() + 2;
+        for l in &lines {
+            assert_eq!(l.get(name_w - 1), Some(&' '), "{table}");
+            assert!(l.get(name_w + 7).is_some_and(|c| *c != ' '), "{table}");
+            assert!(l.get(name_w + 8).is_none_or(|c| *c == ' '), "{table}");
+        }
+    }
 }
