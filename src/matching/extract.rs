@@ -6,6 +6,7 @@
 use super::frequency::{self, PeriodField};
 use super::grid_phase;
 use super::minutiae::{self, MAX_MINUTIAE, Minutia};
+use super::noise;
 use super::orientation::{self, OrientationField};
 use super::quality::{self, MIN_AREA_MM2, MIN_MINUTIAE, Quality, QualityFeatures, Unusable};
 use super::raster::{self, Gray, WORK_PPI};
@@ -69,7 +70,9 @@ const DARK_SHARE: f32 = 0.7;
 /// quality and template.
 fn extract_print(img: &Gray) -> Result<Extraction, Unusable> {
     let (w, h) = (img.width, img.height);
-    let first = analyse(img);
+    // One noise estimate for both grid phases: the shifted image is the same capture.
+    let sigma = noise::sigma(img);
+    let first = analyse(img, sigma);
     let (orient, mask, period) = (&first.orient, &first.mask, &first.period);
     let fg_blocks = mask.data.iter().filter(|&&m| m).count();
     let mm_per_px = 25.4 / WORK_PPI;
@@ -77,14 +80,17 @@ fn extract_print(img: &Gray) -> Result<Extraction, Unusable> {
     if fg_blocks == 0 {
         return Err(Unusable::NoRidges);
     }
-    let mut coh = 0.0;
-    for (m, c) in mask.data.iter().zip(&orient.coherence.data) {
-        if *m {
-            coh += c;
-        }
-    }
-    coh /= fg_blocks as f32;
-    if period.valid_fraction < 0.15 || coh < 0.2 {
+    let mean_in_mask = |field: &BlockMap<f32>| {
+        let sum: f32 = (mask.data.iter().zip(&field.data))
+            .filter(|(m, _)| **m)
+            .map(|(_, c)| c)
+            .sum();
+        sum / fg_blocks as f32
+    };
+    // The no-ridges check asks whether ridges are there, so the noise is taken out of it;
+    // the quality keeps the coherence as measured, noise included.
+    let coh = mean_in_mask(&orient.coherence);
+    if period.valid_fraction < 0.15 || mean_in_mask(&first.coherence_denoised) < 0.2 {
         return Err(Unusable::NoRidges);
     }
     if area_mm2 < MIN_AREA_MM2 {
@@ -93,7 +99,7 @@ fn extract_print(img: &Gray) -> Result<Extraction, Unusable> {
     // The same stages with the block grid moved (grid_phase): minutiae found at either phase.
     let (mut minutiae, enhanced) = first.minutiae();
     if let Some(img2) = grid_phase::shifted(img) {
-        let (mut second, _) = analyse(&img2).minutiae();
+        let (mut second, _) = analyse(&img2, sigma).minutiae();
         grid_phase::unshift(&mut second);
         minutiae = grid_phase::union(minutiae, &second, period.median);
         minutiae.sort_by(|a, b| b.reliability.total_cmp(&a.reliability));
@@ -149,25 +155,48 @@ const PERIODIC_SHARE: f32 = 0.5;
 /// about three ridges at 500 ppi).
 const CONTRAST_RADIUS: isize = 12;
 
+/// How much larger (in blocks) the mask with the noise taken out must be than the plain one
+/// to replace it: a noisy capture's plain mask breaks up, a clean one's hardly moves.
+const NOISY_MASK_GROWTH: f32 = 1.1;
+
 /// The block fields of one pass over the work image (one grid phase).
 struct Fields {
+    /// The coherence without the capture's noise, for the no-ridges check: noise that lowers
+    /// the coherence of ridges that are there does not make them absent.
+    coherence_denoised: BlockMap<f32>,
     norm: Gray,
     orient: OrientationField,
     mask: BlockMap<bool>,
     period: PeriodField,
 }
 
-/// Normalisation, orientation, foreground mask and ridge period on the image's block grid.
+/// Normalisation, orientation, foreground mask and ridge period on the image's block grid;
+/// `sigma` is the capture's white noise (`noise::sigma`).
 /// The mask is the contrast mask narrowed to where the blocks are periodic (ridges rather than
 /// dust, shading or a sensor's frame: issue #14, docs/matching.md).
-fn analyse(img: &Gray) -> Fields {
+fn analyse(img: &Gray, sigma: f32) -> Fields {
     let sums = segmentation::ImageSums::new(img);
     let (bmean, bstd) = sums.block_stats(8);
     let norm = segmentation::normalise(img, &bmean, &bstd);
-    let orient = orientation::estimate(&norm);
+    let noise_var = noise::normalised_variance(&bstd, sigma);
+    let (orient, coherence_denoised) = orientation::estimate_with_noise(&norm, &noise_var);
     let (_, bstd_wide) = sums.block_stats(CONTRAST_RADIUS);
-    let oscillating = segmentation::oscillating(img, &bstd_wide);
-    let contrast = segmentation::foreground(&bstd_wide, &orient.coherence, &oscillating);
+    let gradient = segmentation::gradient_means(img, bstd_wide.bw, bstd_wide.bh);
+    let oscillating = segmentation::oscillating_with(&gradient, &bstd_wide);
+    let mut contrast = segmentation::foreground(&bstd_wide, &orient.coherence, &oscillating);
+    if sigma > 0.0 {
+        // Noise lowers every block's coherence and lifts the empty platen's contrast to its
+        // own deviation, so on a noisy capture the plain mask keeps only the print's clearest
+        // fragments. The same decision on the measures without the noise keeps the print;
+        // it is taken only when it keeps clearly more, so a clean capture is read as before.
+        let std_denoised = noise::contrast_without(&bstd_wide, sigma);
+        let oscillating = segmentation::oscillating_with(&gradient, &std_denoised);
+        let denoised = segmentation::foreground(&std_denoised, &coherence_denoised, &oscillating);
+        let blocks = |m: &BlockMap<bool>| m.data.iter().filter(|&&b| b).count() as f32;
+        if blocks(&denoised) > NOISY_MASK_GROWTH * blocks(&contrast) {
+            contrast = denoised;
+        }
+    }
     let mut periods = frequency::BlockPeriods::new(&norm, &orient);
     let periodic = frequency::periodic_blocks(&mut periods, &contrast, PERIODIC_STRENGTH);
     let mask = segmentation::keep_periodic(&contrast, &periodic, PERIODIC_RADIUS, PERIODIC_SHARE)
@@ -181,6 +210,7 @@ fn analyse(img: &Gray) -> Fields {
         .unwrap_or(contrast);
     let period = frequency::estimate(&mut periods, &mask);
     Fields {
+        coherence_denoised,
         norm,
         orient,
         mask,
@@ -383,6 +413,33 @@ mod tests {
             assert!(
                 faint >= 0.85 * sharp,
                 "{name}: faint {faint} mm², sharp {sharp} mm²"
+            );
+        }
+    }
+
+    #[test]
+    fn a_noisy_print_keeps_its_print() {
+        // The same prints with Gaussian noise of σ = 20 grey levels (a noisy sensor or
+        // cable): the foreground must still cover most of the finger. Without the noise
+        // taken out of the mask's measures, 107_3 kept a fragment and was refused as too
+        // small, 110_3 lost a third of its area.
+        let mut rng = StdRng::seed_from_u64(20);
+        for name in ["103_2.tif", "106_1.tif", "107_3.tif", "110_3.tif"] {
+            let clean = remapped("FVC2004_DB2_B", name, |v| v);
+            let mut noisy = clean.clone();
+            for v in &mut noisy.data {
+                let (u1, u2): (f32, f32) = (rng.gen_range(1e-6..1.0), rng.gen_range(0.0..1.0));
+                let gauss = (-2.0 * u1.ln()).sqrt() * (std::f32::consts::TAU * u2).cos();
+                *v = (*v + 20.0 * gauss).round().clamp(0.0, 255.0);
+            }
+            let area = |img: &Gray| match extract_gray(img, 500) {
+                Ok(e) => e.quality.features.area_mm2,
+                Err(e) => panic!("{name}: {e:?}"),
+            };
+            let (clean, noisy) = (area(&clean), area(&noisy));
+            assert!(
+                noisy >= 0.8 * clean,
+                "{name}: noisy {noisy} mm², clean {clean} mm²"
             );
         }
     }

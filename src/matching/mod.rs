@@ -28,6 +28,7 @@ pub mod index;
 pub mod iso19794;
 pub mod matcher;
 pub mod minutiae;
+pub mod noise;
 pub mod orientation;
 pub mod quality;
 pub mod raster;

@@ -5,6 +5,7 @@
 
 use std::f32::consts::PI;
 
+use super::noise::NOISE_SHARE;
 use super::raster::Gray;
 use super::segmentation::{BLOCK, BlockMap, Integral};
 
@@ -103,6 +104,28 @@ pub fn gradients(img: &Gray) -> (Vec<f32>, Vec<f32>) {
 
 /// Estimates the orientation field of a contrast-normalised image.
 pub fn estimate(img: &Gray) -> OrientationField {
+    estimate_inner(img, None).0
+}
+
+/// Gradient energy per pixel of white noise of unit variance through the Sobel kernels,
+/// both components: 2 × (1 + 4 + 1) × (1 + 1).
+const SOBEL_NOISE_GAIN: f64 = 24.0;
+
+/// As [`estimate`], and with it the coherence each block would have without the image's
+/// white noise, whose variance per block (in the units of `img`) is `noise`: the noise's
+/// expected gradient energy is taken out of the window's total before the ratio, where it
+/// is at least [`NOISE_SHARE`] of it. Noise adds the same energy in every direction, so it
+/// lowers the coherence of ridges that are there; the field itself is unchanged.
+pub fn estimate_with_noise(img: &Gray, noise: &BlockMap<f32>) -> (OrientationField, BlockMap<f32>) {
+    let (field, denoised) = estimate_inner(img, Some(noise));
+    let denoised = denoised.unwrap_or_else(|| field.coherence.clone());
+    (field, denoised)
+}
+
+fn estimate_inner(
+    img: &Gray,
+    noise: Option<&BlockMap<f32>>,
+) -> (OrientationField, Option<BlockMap<f32>>) {
     let (w, h) = (img.width, img.height);
     let (gx, gy) = gradients(img);
     let gxx = Integral::new(w, h, gx.iter().map(|&v| f64::from(v * v)));
@@ -111,6 +134,7 @@ pub fn estimate(img: &Gray) -> OrientationField {
     let mut vx = BlockMap::for_image(w, h, 0.0f32);
     let mut vy = vx.clone();
     let mut coherence = vx.clone();
+    let mut denoised = noise.map(|_| vx.clone());
     let r = 12isize;
     for by in 0..vx.bh {
         for bx in 0..vx.bw {
@@ -118,13 +142,30 @@ pub fn estimate(img: &Gray) -> OrientationField {
             let cy = (by * BLOCK + BLOCK / 2) as isize;
             let (a, _) = gxx.sum(cx - r, cy - r, cx + r + 1, cy + r + 1);
             let (b, _) = gyy.sum(cx - r, cy - r, cx + r + 1, cy + r + 1);
-            let (c, _) = gxy.sum(cx - r, cy - r, cx + r + 1, cy + r + 1);
+            let (c, n) = gxy.sum(cx - r, cy - r, cx + r + 1, cy + r + 1);
             let e = a + b;
             let dx = a - b;
             let dy = 2.0 * c;
             let mag = (dx * dx + dy * dy).sqrt();
             let coh = if e > 1e-9 { (mag / e) as f32 } else { 0.0 };
             coherence.set(bx, by, coh);
+            if let (Some(d), Some(nv)) = (denoised.as_mut(), noise) {
+                let e_noise = SOBEL_NOISE_GAIN * f64::from(nv.get(bx as isize, by as isize)) * n;
+                let e_ridges = if e_noise > f64::from(NOISE_SHARE) * e {
+                    (e - e_noise).max(mag)
+                } else {
+                    e
+                };
+                d.set(
+                    bx,
+                    by,
+                    if e_ridges > 1e-9 {
+                        (mag / e_ridges) as f32
+                    } else {
+                        0.0
+                    },
+                );
+            }
             // Unit doubled-angle vector weighted by coherence.
             if mag > 1e-12 {
                 vx.set(bx, by, (dx / mag) as f32 * coh);
@@ -157,7 +198,7 @@ pub fn estimate(img: &Gray) -> OrientationField {
             theta.set(bx as usize, by as usize, t);
         }
     }
-    OrientationField { theta, coherence }
+    (OrientationField { theta, coherence }, denoised)
 }
 
 #[cfg(test)]

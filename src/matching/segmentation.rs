@@ -8,6 +8,10 @@ use super::raster::Gray;
 /// Side of one analysis block in pixels at the working resolution (0.4 mm at 500 ppi).
 pub const BLOCK: usize = 8;
 
+/// The smallest block deviation `normalise` divides by (grey levels): flatter blocks are
+/// scaled as if they had this contrast, so that a nearly uniform block is not blown up.
+pub const MIN_NORMALISE_STD: f32 = 4.0;
+
 /// A value per block of the image, row-major.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockMap<T> {
@@ -172,8 +176,14 @@ impl ImageSums {
 /// is sampled at every other pixel of every other row: an unbiased mean at a quarter of the
 /// cost.
 pub fn oscillating(img: &Gray, std: &BlockMap<f32>) -> BlockMap<bool> {
+    oscillating_with(&gradient_means(img, std.bw, std.bh), std)
+}
+
+/// The mean gradient magnitude over each block of a `bw × bh` grid and its eight neighbours,
+/// as [`oscillating`] measures it; −1 where no pixel was sampled.
+pub fn gradient_means(img: &Gray, bw: usize, bh: usize) -> BlockMap<f32> {
     let (w, h) = (img.width, img.height);
-    let mut sums = BlockMap::new(std.bw, std.bh, (0.0f32, 0u32));
+    let mut sums = BlockMap::new(bw, bh, (0.0f32, 0u32));
     if w >= 3 && h >= 3 && img.data.len() >= w * h {
         for y in (1..h - 1).step_by(2) {
             let row = |y: usize| &img.data[y * w..(y + 1) * w];
@@ -181,7 +191,7 @@ pub fn oscillating(img: &Gray, std: &BlockMap<f32>) -> BlockMap<bool> {
             let by = y / BLOCK;
             for x in (1..w - 1).step_by(2) {
                 let g = 0.5 * ((here[x + 1] - here[x - 1]).abs() + (down[x] - up[x]).abs());
-                let i = by * std.bw + x / BLOCK;
+                let i = by * bw + x / BLOCK;
                 if let Some((s, n)) = sums.data.get_mut(i) {
                     *s += g;
                     *n += 1;
@@ -189,9 +199,9 @@ pub fn oscillating(img: &Gray, std: &BlockMap<f32>) -> BlockMap<bool> {
             }
         }
     }
-    let mut out = BlockMap::new(std.bw, std.bh, false);
-    for by in 0..std.bh as isize {
-        for bx in 0..std.bw as isize {
+    let mut out = BlockMap::new(bw, bh, -1.0f32);
+    for by in 0..bh as isize {
+        for bx in 0..bw as isize {
             let (mut g, mut n) = (0.0f32, 0u32);
             for dy in -1..=1 {
                 for dx in -1..=1 {
@@ -200,15 +210,20 @@ pub fn oscillating(img: &Gray, std: &BlockMap<f32>) -> BlockMap<bool> {
                     n += k;
                 }
             }
-            let s = std.get(bx, by);
-            if n > 0 && s > 0.0 {
-                out.set(
-                    bx as usize,
-                    by as usize,
-                    g / n as f32 >= OSCILLATION_RATIO * s,
-                );
+            if n > 0 {
+                out.set(bx as usize, by as usize, g / n as f32);
             }
         }
+    }
+    out
+}
+
+/// [`oscillating`] from the blocks' [`gradient_means`], so that one measurement serves
+/// several contrast maps.
+pub fn oscillating_with(gradient: &BlockMap<f32>, std: &BlockMap<f32>) -> BlockMap<bool> {
+    let mut out = BlockMap::new(std.bw, std.bh, false);
+    for ((o, &g), &s) in out.data.iter_mut().zip(&gradient.data).zip(&std.data) {
+        *o = g >= 0.0 && s > 0.0 && g >= OSCILLATION_RATIO * s;
     }
     out
 }
@@ -269,7 +284,7 @@ pub fn normalise(img: &Gray, mean: &BlockMap<f32>, std: &BlockMap<f32>) -> Gray 
                 (a * (1.0 - tx) + b * tx) * (1.0 - ty) + (c * (1.0 - tx) + d * tx) * ty
             };
             let m = interp(m0, m1);
-            let s = interp(s0, s1).max(4.0);
+            let s = interp(s0, s1).max(MIN_NORMALISE_STD);
             *o = ((v - m) / s).clamp(-3.0, 3.0);
         }
     }
