@@ -1,8 +1,9 @@
-//! The image's white noise: its estimate, and the contrast and orientation coherence with it
-//! taken out, for the foreground decision on a noisy capture.
+//! The capture's white noise, for the foreground decision on a noisy capture: its estimate,
+//! its variance in the contrast-normalised image, and the block contrast with it taken out
+//! (the coherence without it is `orientation::estimate_with_noise`).
 //!
 //! Owns the noise measure only. Must not decide the mask (`segmentation`, `extract` do) nor
-//! change the orientation field the later stages use.
+//! change the image or the orientation field the later stages use.
 
 use super::raster::Gray;
 use super::segmentation::{BLOCK, BlockMap, MIN_NORMALISE_STD};
