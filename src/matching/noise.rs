@@ -25,31 +25,63 @@ pub fn sigma(img: &Gray) -> f32 {
         return 0.0;
     }
     let bw = w.div_ceil(BLOCK);
-    let mut sums = vec![(0.0f32, 0u32); bw * h.div_ceil(BLOCK)];
-    for y in 1..h - 1 {
-        let (Some(up), Some(mid), Some(down), Some(row)) = (
-            img.data.get((y - 1) * w..y * w),
-            img.data.get(y * w..(y + 1) * w),
-            img.data.get((y + 1) * w..(y + 2) * w),
-            sums.get_mut((y / BLOCK) * bw..(y / BLOCK + 1) * bw),
-        ) else {
+    let mut sums = vec![0.0f32; bw * h.div_ceil(BLOCK)];
+    // Per row: the horizontal second difference of each of the three rows, then their
+    // vertical second difference, as straight slice arithmetic; index i is pixel i + 1.
+    let mut second = [
+        vec![0.0f32; w - 2],
+        vec![0.0f32; w - 2],
+        vec![0.0f32; w - 2],
+    ];
+    let horizontal = |row: &[f32], out: &mut [f32]| {
+        for (o, t) in out.iter_mut().zip(row.windows(3)) {
+            *o = t[0] - 2.0 * t[1] + t[2];
+        }
+    };
+    let mut response = vec![0.0f32; w - 2];
+    for y in 0..h {
+        let row = &img.data[y * w..(y + 1) * w];
+        second.rotate_left(1);
+        horizontal(row, &mut second[2]);
+        if y < 2 {
+            continue;
+        }
+        // The response of pixel row y − 1.
+        for (((r, u), m), d) in response
+            .iter_mut()
+            .zip(&second[0])
+            .zip(&second[1])
+            .zip(&second[2])
+        {
+            *r = (u - 2.0 * m + d).abs();
+        }
+        let by = (y - 1) / BLOCK;
+        let Some(block_row) = sums.get_mut(by * bw..(by + 1) * bw) else {
             continue;
         };
-        let second = |r: &[f32]| r[0] - 2.0 * r[1] + r[2];
-        let cells = up.windows(3).zip(mid.windows(3)).zip(down.windows(3));
-        for (x, ((u, m), d)) in cells.enumerate() {
-            let response = second(u) - 2.0 * second(m) + second(d);
-            if let Some(c) = row.get_mut((x + 1) / BLOCK) {
-                c.0 += response.abs();
-                c.1 += 1;
-            }
+        // Pixel columns 1..BLOCK fall in block 0, then BLOCK at a time.
+        let (first, rest) = response.split_at(response.len().min(BLOCK - 1));
+        if let Some(b) = block_row.first_mut() {
+            *b += first.iter().sum::<f32>();
+        }
+        for (b, chunk) in block_row.iter_mut().skip(1).zip(rest.chunks(BLOCK)) {
+            *b += chunk.iter().sum::<f32>();
         }
     }
-    // Blocks cut by the image's edge to a few pixels say little; a quarter of a block is kept.
+    // Pixels per block that have a response (the image's outer ring has none); blocks cut by
+    // the image's edge to a few pixels say little, so a quarter of a block is kept.
+    let span = |b: usize, n: usize| {
+        let lo = (b * BLOCK).max(1);
+        let hi = ((b + 1) * BLOCK).min(n - 1);
+        hi.saturating_sub(lo)
+    };
     let mut means: Vec<f32> = sums
         .iter()
-        .filter(|c| c.1 >= (BLOCK * BLOCK / 4) as u32)
-        .map(|c| c.0 / c.1 as f32)
+        .enumerate()
+        .filter_map(|(i, &sum)| {
+            let count = span(i % bw, w) * span(i / bw, h);
+            (count >= BLOCK * BLOCK / 4).then(|| sum / count as f32)
+        })
         .collect();
     if means.is_empty() {
         return 0.0;
