@@ -95,36 +95,20 @@ pub fn sigma(img: &Gray) -> f32 {
 /// normalising deviation (`std`, as `segmentation::normalise` divides by it).
 pub fn normalised_variance(std: &BlockMap<f32>, sigma: f32) -> BlockMap<f32> {
     let s2 = sigma * sigma;
-    BlockMap {
-        bw: std.bw,
-        bh: std.bh,
-        data: std
-            .data
-            .iter()
-            .map(|s| s2 / s.max(MIN_NORMALISE_STD).powi(2))
-            .collect(),
-    }
+    std.map(|s| s2 / s.max(MIN_NORMALISE_STD).powi(2))
 }
 
 /// Block contrast with the noise taken out, √(std² − σ²), where the noise is at least
 /// [`NOISE_SHARE`] of the block's variance; the other blocks keep their contrast.
 pub fn contrast_without(std: &BlockMap<f32>, sigma: f32) -> BlockMap<f32> {
     let s2 = sigma * sigma;
-    BlockMap {
-        bw: std.bw,
-        bh: std.bh,
-        data: std
-            .data
-            .iter()
-            .map(|&s| {
-                if s2 > NOISE_SHARE * s * s {
-                    (s * s - s2).max(0.0).sqrt()
-                } else {
-                    s
-                }
-            })
-            .collect(),
-    }
+    std.map(|s| {
+        if s2 > NOISE_SHARE * s * s {
+            (s * s - s2).max(0.0).sqrt()
+        } else {
+            s
+        }
+    })
 }
 
 #[cfg(test)]

@@ -24,6 +24,15 @@ pub struct BlockMap<T> {
 }
 
 impl<T: Copy + Default> BlockMap<T> {
+    /// The same grid with `f` applied to every block's value.
+    pub fn map<U>(&self, f: impl FnMut(T) -> U) -> BlockMap<U> {
+        BlockMap {
+            bw: self.bw,
+            bh: self.bh,
+            data: self.data.iter().copied().map(f).collect(),
+        }
+    }
+
     /// A map of `bw × bh` blocks all holding `v`.
     pub fn new(bw: usize, bh: usize, v: T) -> Self {
         Self {
