@@ -20,8 +20,8 @@
 //! angle within ±P°), `pad P` (P px of the border's median grey around), `darkbg P` (near-white pixels set to P).
 //! `match_lab calibrate DIR...` prints the calibration table as `huella eval calibrate` does.
 //! `match_lab quality DIR PPI` prints the extended EER after rejecting the 10 / 20 % lowest-quality
-//! images. `match_lab tcache OUT DIR...` caches the templates of many sets (ppi from `_400` /
-//! `_600` in the path, else 500; prints each set's extraction time per image and FTE) and `match_lab teval OUT` prints each set's figures and the
+//! images. `match_lab tcache OUT DIR...` caches the templates of many sets (ppi from `_r_PPI` at
+//! the end of the folder's name, else `_400` / `_600` in the path, else 500; prints each set's extraction time per image and FTE) and `match_lab teval OUT` prints each set's figures and the
 //! means from them (matcher-only runs). `match_lab hard DIR PPI` lists the genuine pairs at or
 //! below the best FVC impostor.
 //! `match_lab synth DST PEOPLE IMPRESSIONS SEED` writes a synthetic set (devices crate generator)
@@ -33,6 +33,8 @@
 //! `match_lab flowsearch CACHE SET` brute-forces the ridge-flow alignment of a cached set's
 //! hard genuine pairs and FVC impostors and counts the minutia pairs under it (issue #14).
 //! `match_lab probe FILE...` prints each 500 ppi image's minutiae count and the pairwise scores.
+//! `match_lab features DIR...` prints per image its minutiae count, area, coherence, clarity,
+//! share of blocks with a valid period, mean minutia reliability and quality score.
 //! `match_lab stable A B DX DY` prints how repeatable the minutiae are under a shift: B holds
 //! A's images cropped by (DX, DY); a minutia of A counts as found again when one of B's,
 //! moved back by the crop, lies within 3 px and 15°; prints the mean share per image.
@@ -49,6 +51,20 @@ use std::time::Instant;
 use huella::matching::eval::{Sample, list_samples};
 use huella::matching::matcher::{Kernels, Scratch, compare_with};
 use huella::matching::{Prepared, Template, extract, prepare};
+
+/// The capture resolution of a folder: `…_r_PPI` (as `resample` names its output here), else
+/// `_400` / `_600` in the path, else 500.
+fn folder_ppi(d: &str) -> u32 {
+    d.rsplit_once("_r_")
+        .and_then(|(_, p)| p.trim_end_matches('/').parse().ok())
+        .unwrap_or(if d.contains("_400") {
+            400
+        } else if d.contains("_600") {
+            600
+        } else {
+            500
+        })
+}
 
 /// The set a cached folder belongs to, for the means: the `FVC…` component of its path
 /// (phase and resolution variants of one set share it), else the folder itself.
@@ -324,7 +340,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut bytes = Vec::new();
             for d in std::env::args().skip(3) {
                 let samples = list_samples(std::path::Path::new(&d))?;
-                let ppi = if d.contains("_400") { 400 } else if d.contains("_600") { 600 } else { 500 };
+                let ppi = folder_ppi(&d);
                 put_framed(&mut bytes, d.as_bytes());
                 put_framed(&mut bytes, &(samples.len() as u32).to_le_bytes());
                 // Extraction time per image (decode included, one core), and failures to enrol.
@@ -846,6 +862,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!(
                 "{people} people: own record first {own_first}, own strengths {strengths:?}, unrelated flagged {flagged}; smallest unrelated false-alarm chance {worst:.3e}"
             );
+            Ok(())
+        }
+        Some("features") => {
+            // Per image of each folder: minutiae, area, coherence, clarity, mean reliability.
+            for dir in std::env::args().skip(2) {
+                for s in list_samples(std::path::Path::new(&dir))? {
+                    match extract(&std::fs::read(&s.path)?, folder_ppi(&dir)) {
+                        Ok(e) => {
+                            let f = e.quality.features;
+                            println!(
+                                "{}_{} n {} area {:.0} coh {:.3} clar {:.3} pv {:.2} rel {:.2} q {}",
+                                s.finger, s.impression, f.minutiae, f.area_mm2, f.coherence,
+                                f.clarity, f.period_valid, f.minutia_reliability, e.quality.score
+                            );
+                        }
+                        Err(err) => println!("{}_{} unusable {err}", s.finger, s.impression),
+                    }
+                }
+            }
             Ok(())
         }
         Some("probe") => {
