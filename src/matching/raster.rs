@@ -351,6 +351,107 @@ mod tests {
         }
     }
 
+    /// A capture at `ppi` of ridges whose period is `period` px at 500 ppi, plus a fine texture
+    /// (pores, sensor grain) of `fine` source px with amplitude `grain`: `w500` × 128 px at
+    /// 500 ppi. Pixel centres map as the resampler maps them.
+    fn capture(ppi: f32, period: f32, fine: f32, grain: f32, w500: usize) -> Gray {
+        let s = ppi / 500.0;
+        let (w, h) = (
+            (w500 as f32 * s).round() as usize,
+            (128.0 * s).round() as usize,
+        );
+        let mut img = Gray::filled(w, h, 0.0);
+        for (i, v) in img.data.iter_mut().enumerate() {
+            let x = (i % w) as f32;
+            let x500 = (x + 0.5) / s - 0.5;
+            *v = 128.0
+                + 60.0 * (std::f32::consts::TAU * x500 / period).cos()
+                + grain * (std::f32::consts::TAU * x / fine).cos();
+        }
+        img
+    }
+
+    /// Largest and root-mean-square difference from the ridges alone, away from the borders.
+    fn ridge_error(img: &Gray, period: f32) -> (f32, f32) {
+        let (mut max, mut sq, mut n) = (0.0f32, 0.0f32, 0.0f32);
+        for y in 6..img.height - 6 {
+            for x in 12..img.width - 12 {
+                let want = 128.0 + 60.0 * (std::f32::consts::TAU * x as f32 / period).cos();
+                let e = (img.data[y * img.width + x] - want).abs();
+                max = max.max(e);
+                sq += e * e;
+                n += 1.0;
+            }
+        }
+        (max, (sq / n).sqrt())
+    }
+
+    #[test]
+    fn ridges_captured_at_another_resolution_keep_their_shape() {
+        // Dense ridges (7 px at 500 ppi) from coarser and finer sensors: (ppi, largest error
+        // allowed in grey levels of the ±60 wave). Bilinear interpolation (with a box blur
+        // when shrinking) was off by 11.8, 9.2, 7.2, 4.6, 2.9 and 5.4; this resampler by 3.2,
+        // 2.0, 1.3, 0.7, 0.8 and 0.5.
+        for (ppi, allowed) in [
+            (350u32, 4.5f32),
+            (400, 3.0),
+            (450, 2.0),
+            (569, 1.5),
+            (700, 1.5),
+            (1000, 1.5),
+        ] {
+            let img = capture(ppi as f32, 7.0, 1.0, 0.0, 240);
+            let out = to_work_resolution(&img, ppi).expect("resample");
+            assert_eq!(out.width, 240, "{ppi}");
+            let (max, rms) = ridge_error(&out, 7.0);
+            assert!(max < allowed, "{ppi} ppi: off by {max} (rms {rms})");
+        }
+    }
+
+    #[test]
+    fn detail_finer_than_500_ppi_is_removed_not_folded_back() {
+        // A grain finer than the 500 ppi grid can hold (±30 grey levels, of 2.2 source px at
+        // 700 ppi and 2.6 at 1000) must not come back as a coarser false pattern over the
+        // ridges: (ppi, grain period, largest rms left). Bilinear sampling left 13.0 and 2.6.
+        for (ppi, fine, allowed) in [(700u32, 2.2f32, 6.0f32), (1000, 2.6, 1.8)] {
+            let img = capture(ppi as f32, 9.0, fine, 30.0, 240);
+            let out = to_work_resolution(&img, ppi).expect("resample");
+            let (max, rms) = ridge_error(&out, 9.0);
+            assert!(
+                rms < allowed,
+                "{ppi} ppi: grain folded back, rms {rms} (max {max})"
+            );
+        }
+    }
+
+    #[test]
+    fn resampling_tiny_and_flat_images_is_safe() {
+        let one = Gray::filled(1, 1, 77.0);
+        let out = resample(&one, 3, 2, 2.5);
+        assert_eq!((out.width, out.height), (3, 2));
+        assert!(out.data.iter().all(|&v| (v - 77.0).abs() < 1e-3), "{out:?}");
+        let empty = Gray {
+            width: 0,
+            height: 0,
+            data: Vec::new(),
+        };
+        assert_eq!(resample(&empty, 2, 2, 2.0).data, vec![0.0; 4]);
+        // Short data for its size reads as nothing rather than panicking.
+        let short = Gray {
+            width: 5,
+            height: 5,
+            data: vec![1.0; 3],
+        };
+        assert_eq!(resample(&short, 4, 4, 0.8).data.len(), 16);
+        let flat = Gray::filled(333, 280, 140.0);
+        for ppi in [250, 569, 2000] {
+            let out = to_work_resolution(&flat, ppi);
+            if let Ok(out) = out {
+                assert!(out.data.iter().all(|&v| (v - 140.0).abs() < 1e-3), "{ppi}");
+            }
+        }
+    }
+
     #[test]
     fn garbage_is_undecodable() {
         assert_eq!(decode(b"not an image"), Err(Unusable::Undecodable));
