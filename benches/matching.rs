@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use huella::matching::eval::list_samples;
 use huella::matching::matcher::{Scratch, compare_with};
+use huella::matching::raster::{self, Gray};
 use huella::matching::{Finger, Gallery, Prepared, SearchOptions, extract, prepare};
 
 fn data_dir(set: &str) -> PathBuf {
@@ -69,6 +70,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "{set}: extraction {ms:.1} ms/image (one core), {ok} of {} usable",
             bytes.len()
         );
+    }
+    // Resampling to 500 ppi alone: FVC2004_DB1's 640 × 480 prints as a 400 ppi and a 700 ppi
+    // sensor would give them (made with the same resampler), back to 500 ppi.
+    if let Ok(samples) = list_samples(&data_dir("FVC2004_DB1_B")) {
+        let grays: Vec<Gray> = samples
+            .iter()
+            .take(20)
+            .filter_map(|s| raster::decode(&std::fs::read(&s.path).ok()?).ok())
+            .collect();
+        for ppi in [400u32, 700] {
+            let scale = ppi as f32 / 500.0;
+            let captures: Vec<Gray> = grays
+                .iter()
+                .map(|g| {
+                    let (w, h) = (g.width as f32 * scale, g.height as f32 * scale);
+                    raster::resample(g, w.round() as usize, h.round() as usize, scale)
+                })
+                .collect();
+            let t0 = Instant::now();
+            let mut reps = 0usize;
+            while t0.elapsed().as_secs_f64() < 1.0 {
+                for c in &captures {
+                    std::hint::black_box(raster::to_work_resolution(c, ppi).ok());
+                }
+                reps += captures.len();
+            }
+            let ms = t0.elapsed().as_secs_f64() * 1e3 / reps.max(1) as f64;
+            println!("FVC2004_DB1_B at {ppi} ppi: resampling to 500 ppi {ms:.2} ms/image");
+        }
     }
     // 1:1 on prepared templates, one core.
     let mut scratch = Scratch::default();
