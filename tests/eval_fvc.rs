@@ -19,6 +19,22 @@ const SETS: [(&str, f64, f64); 7] = [
     ("FVC2004_DB2_B", 0.100, 0.84),
 ];
 
+/// `huella eval fingerprints DIRS --ppi PPI --json`, which must succeed, as JSON.
+fn eval_json(dirs: &[PathBuf], ppi: u32) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_huella"))
+        .args(["eval", "fingerprints"])
+        .args(dirs)
+        .args(["--ppi", &ppi.to_string(), "--json"])
+        .output()
+        .expect("run huella eval");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
 #[test]
 fn seven_development_sets_hold_their_levels() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/fingerprints");
@@ -29,18 +45,7 @@ fn seven_development_sets_hold_their_levels() {
     for d in &dirs {
         assert!(d.is_dir(), "missing data set {}", d.display());
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_huella"))
-        .args(["eval", "fingerprints"])
-        .args(&dirs)
-        .args(["--ppi", "500", "--json"])
-        .output()
-        .expect("run huella eval");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = eval_json(&dirs, 500);
     let sets = v["sets"].as_array().expect("sets");
     assert_eq!(sets.len(), SETS.len(), "{v}");
     for (r, (name, max_eer, min_rank1)) in sets.iter().zip(SETS) {
@@ -117,18 +122,7 @@ fn sets_captured_at_another_resolution_hold_their_level() {
             n += 1;
         }
         assert_eq!(n, 80, "{set}: images");
-        let out = Command::new(env!("CARGO_BIN_EXE_huella"))
-            .args(["eval", "fingerprints"])
-            .arg(&dst)
-            .args(["--ppi", &ppi.to_string(), "--json"])
-            .output()
-            .expect("run huella eval");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let r = eval_json(std::slice::from_ref(&dst), ppi);
         let get = |k: &str| r[k].as_f64().unwrap_or(f64::NAN);
         assert!(
             get("eer") <= max_eer,
