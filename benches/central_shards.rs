@@ -56,6 +56,7 @@ fn synthetic(seed: u64, flows: &[huella::matching::ridge_flow::RidgeFlow]) -> Te
             .unwrap_or_default(),
         // Ridge counts as extraction stores them (version 3 templates), for their size.
         ridge_counts,
+        texture: Default::default(),
     }
 }
 

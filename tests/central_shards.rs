@@ -218,6 +218,7 @@ fn synthetic(seed: u64) -> Template {
         flow: Default::default(),
         // Ridge counts, so that the sealed rows carry version 3 templates.
         ridge_counts,
+        texture: Default::default(),
     }
 }
 

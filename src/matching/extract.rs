@@ -14,6 +14,7 @@ use super::ridge_count;
 use super::ridge_flow::RidgeFlow;
 use super::segmentation::{self, BLOCK, BlockMap};
 use super::template::{StoredMinutia, Template};
+use super::texture::RidgeTexture;
 
 /// Everything extraction produces for one image.
 #[derive(Clone, Debug)]
@@ -123,7 +124,7 @@ fn extract_print(img: &Gray) -> Result<Extraction, Unusable> {
     }
     let quality = quality::score(&features);
     let stored: Vec<StoredMinutia> = minutiae.iter().map(StoredMinutia::from_minutia).collect();
-    // Counted on the first grid phase's enhanced image (the union moves a minutia found at
+    // Counted (and the texture read) on the first grid phase's enhanced image (the union moves a minutia found at
     // both phases by a pixel or so, within its ridge), between the stored positions.
     let ridge_counts = ridge_count::count(&enhanced, mask, &stored);
     let template = Template {
@@ -133,6 +134,7 @@ fn extract_print(img: &Gray) -> Result<Extraction, Unusable> {
         minutiae: stored,
         flow: RidgeFlow::from_field(orient, mask),
         ridge_counts,
+        texture: RidgeTexture::from_enhanced(&enhanced, mask),
     };
     Ok(Extraction {
         template,

@@ -124,6 +124,7 @@ pub fn import(bytes: &[u8]) -> Result<(Template, IsoFingerCode), IsoError> {
         minutiae,
         flow: Default::default(),
         ridge_counts: Vec::new(),
+        texture: Default::default(),
     };
     Ok((t, finger))
 }
@@ -141,7 +142,7 @@ mod tests {
             prop_assert_eq!(rec.len(), 30 + 6 * t.minutiae.len());
             // The ridge flow and the ridge counts have no place in the ISO record: everything
             // else round-trips.
-            let minutiae_only = Template { flow: Default::default(), ridge_counts: Vec::new(), ..t };
+            let minutiae_only = Template { flow: Default::default(), ridge_counts: Vec::new(), texture: Default::default(), ..t };
             prop_assert_eq!(import(&rec), Ok((minutiae_only, finger)));
         }
 
@@ -173,6 +174,7 @@ mod tests {
             }],
             flow: Default::default(),
             ridge_counts: Vec::new(),
+            texture: Default::default(),
         };
         let r = export(&t, 2);
         assert_eq!(&r[..8], b"FMR\0 20\0");
@@ -199,6 +201,7 @@ mod tests {
             }],
             flow: Default::default(),
             ridge_counts: Vec::new(),
+            texture: Default::default(),
         };
         let mut r = export(&t, 0);
         // Pretend the record was captured at 1000 ppi (394 px/cm).

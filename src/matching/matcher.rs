@@ -12,6 +12,7 @@ use std::f32::consts::{PI, TAU};
 use super::ridge_count;
 use super::ridge_flow::{self, PreparedFlow};
 use super::template::Template;
+use super::texture::{self, PreparedTexture, TextureScratch};
 
 /// Cylinder radius in pixels at 500 ppi (≈ 3.6 mm).
 pub const RADIUS: f32 = 70.0;
@@ -72,6 +73,10 @@ const MIN_COMMON_CELLS: u32 = 15;
 /// The best alignment is refitted by least squares on its minutia pairs when the fused score
 /// reaches this (above the median impostor score, ≈ 0.0032: clear impostors do not pay).
 const REFIT_FROM: f32 = 0.004;
+/// The ridge texture is compared when the score (after the ridge counts) reaches this: a
+/// third of the comparisons; below it the texture changes no decision on the seven
+/// development sets (issue #14, fifteenth pass).
+const TEXTURE_FROM: f32 = 0.004;
 /// The cores' seeds are tried when the ordinary seeds' fused score reaches this (below the
 /// median impostor score, ≈ 0.0032: the genuine pairs they rescue score 0.003–0.004 without
 /// them; the clearest impostors, about 40 % of all, skip the extra alignments).
@@ -287,6 +292,8 @@ pub struct Prepared {
     /// Ridge counts to neighbours, parallel to `points`, neighbours as indices of `points`
     /// (empty when the template has none, see [`ridge_count`]).
     pub links: Vec<ridge_count::Links>,
+    /// Ridge texture (empty when the template has none, see [`texture`]).
+    pub texture: PreparedTexture,
 }
 
 impl Prepared {
@@ -315,6 +322,7 @@ impl Prepared {
             flow,
             cores,
             links,
+            texture,
         } = self;
         points.shrink_to_fit();
         dirs.shrink_to_fit();
@@ -336,6 +344,7 @@ impl Prepared {
         links.shrink_to_fit();
         flow.grid.cells.shrink_to_fit();
         cores.shrink_to_fit();
+        texture.shrink_to_fit();
     }
 
     /// Index range of `ypts` that may hold values ≥ `y` (a superset starting at most one band early).
@@ -480,6 +489,7 @@ pub fn prepare(t: &Template) -> Prepared {
     let mut out = Prepared {
         flow: PreparedFlow::new(&t.flow),
         cores: ridge_flow::cores(&t.flow),
+        texture: PreparedTexture::new(&t.texture),
         hull: hull.clone(),
         area: AreaGrid::new(&hull, OVERLAP_MARGIN),
         ..Prepared::default()
@@ -888,6 +898,8 @@ pub struct Scratch {
     kernels: Kernels,
     /// A's point → B's paired point, for the ridge counts' agreement.
     partner: Vec<u8>,
+    /// Buffers of the texture's agreement.
+    texture: TextureScratch,
 }
 
 /// Which kernels a [`Scratch`]'s comparisons may use; all give the same bits, so this only
@@ -1155,13 +1167,30 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let score = align(a, b, scratch);
     // The ridge counts between the pairs the best alignment found must agree as a genuine
     // comparison's do (issue #14, tenth pass).
-    score
+    let score = score
         * ridge_count::weigh(
             &a.links,
             &b.links,
             &scratch.best_pairs,
             &mut scratch.partner,
-        )
+        );
+    with_texture(a, b, score, &scratch.best_pairs, &mut scratch.texture)
+}
+
+/// `score` weighed by the ridge texture's agreement under the alignment of `pairs` (issue
+/// #14, fifteenth pass), when it reaches [`TEXTURE_FROM`]; at most 1.
+pub(super) fn with_texture(
+    a: &Prepared,
+    b: &Prepared,
+    score: f32,
+    pairs: &[(u16, u16, f32)],
+    scratch: &mut TextureScratch,
+) -> f32 {
+    if score < TEXTURE_FROM {
+        return score;
+    }
+    let f = texture::factor(&a.texture, &b.texture, &a.points, &b.points, pairs, scratch);
+    (score * f).min(1.0)
 }
 
 /// The best alignment's score (seeds, cores, refit, warp, ridge flow); its pairs are left in

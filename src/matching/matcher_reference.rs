@@ -9,7 +9,8 @@
 //! sixth pass it refits the best alignment by least squares on its minutia pairs; since the
 //! eighth it re-pairs the best alignment under the warp of its pairs' residuals; since the
 //! tenth it weighs the score by the ridge counts' agreement over the best alignment's last
-//! pairs (the refit's, or the warp's last round that did not lose pairs).
+//! pairs (the refit's, or the warp's last round that did not lose pairs); since the fifteenth
+//! it weighs it by the ridge texture's agreement over the same pairs.
 //!
 //! Owns nothing used in production. Must not be optimised: its value is being obviously the
 //! old computation.
@@ -59,7 +60,10 @@ pub(super) fn compare(a: &Prepared, b: &Prepared) -> f32 {
         .iter()
         .map(|&(i, j, w)| (i as u16, j as u16, w))
         .collect();
-    score * ridge_count::weigh(&a.links, &b.links, &pairs, &mut Vec::new())
+    let score = score * ridge_count::weigh(&a.links, &b.links, &pairs, &mut Vec::new());
+    // The texture stage is one function shared with the fast path (tested on its own in
+    // `texture.rs`): what the reference checks is that both reach it with the same pairs.
+    super::with_texture(a, b, score, &pairs, &mut Default::default())
 }
 
 /// A score and the minutia pairs (A index, B index, weight) its ridge counts are checked on.

@@ -36,6 +36,7 @@ pub mod ridge_count;
 pub mod ridge_flow;
 pub mod segmentation;
 pub mod template;
+pub mod texture;
 
 #[cfg(test)]
 pub(crate) mod test_support;

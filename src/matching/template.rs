@@ -1,7 +1,8 @@
 //! The huella fingerprint template: quantised minutiae at 500 ppi, the coarse ridge flow, the
-//! ridge counts between neighbouring minutiae, and its compact versioned binary encoding: `HUT`
-//! and version 3. Version 2 (without ridge counts) is written for a template without them;
-//! versions 2 and 1 (minutiae only) are still read.
+//! ridge counts between neighbouring minutiae, the ridge texture, and its compact versioned
+//! binary encoding: `HUT` and version 4. Version 3 (without the texture) and version 2
+//! (without ridge counts either) are written for a template without them; versions 3, 2 and
+//! 1 (minutiae only) are still read.
 //!
 //! Owns the stored representation and its codec. Must not extract or compare; decoding must
 //! never panic on arbitrary bytes.
@@ -11,11 +12,15 @@ use thiserror::Error;
 use super::minutiae::{Kind, Minutia};
 use super::ridge_count::{Counts, LINKS};
 use super::ridge_flow::{FlowError, RidgeFlow};
+use super::texture::{RidgeTexture, TextureError};
 
 /// Magic bytes at the start of every encoded template.
 pub const MAGIC: [u8; 3] = *b"HUT";
-/// Current encoding version (3: minutiae, the ridge flow, then the ridge counts).
-pub const VERSION: u8 = 3;
+/// Current encoding version (4: minutiae, the ridge flow, the ridge counts, then the ridge
+/// texture).
+pub const VERSION: u8 = 4;
+/// Minutiae, the ridge flow, then the ridge counts (a template without texture).
+const VERSION_COUNTS: u8 = 3;
 /// Minutiae, then the ridge flow (what a template without ridge counts is written as).
 const VERSION_FLOW: u8 = 2;
 /// The first version: minutiae only, no ridge flow.
@@ -77,6 +82,9 @@ pub struct Template {
     /// Per minutia, the ridge counts to its nearest neighbours (see
     /// [`super::ridge_count`]); empty when unknown, else parallel to `minutiae`.
     pub ridge_counts: Vec<Counts>,
+    /// The sign of the enhanced ridge image on a 2 px grid (see [`super::texture`]); empty
+    /// when unknown (ISO imports, templates of before version 4).
+    pub texture: RidgeTexture,
 }
 
 /// Why a byte string is not a valid huella template.
@@ -109,9 +117,16 @@ impl Template {
             Vec::with_capacity(HEADER_BYTES + MINUTIA_BYTES * n + self.flow.encoded_len());
         out.extend_from_slice(&MAGIC);
         let with_counts = self.ridge_counts.len() == n && n > 0;
+        let with_texture = with_counts && !self.texture.is_empty();
         // Without ridge counts (an ISO import, a test template) version 2 is written, which
-        // a station of before version 3 still reads.
-        out.push(if with_counts { VERSION } else { VERSION_FLOW });
+        // a station of before version 3 still reads; without texture, version 3.
+        out.push(if with_texture {
+            VERSION
+        } else if with_counts {
+            VERSION_COUNTS
+        } else {
+            VERSION_FLOW
+        });
         out.extend_from_slice(&self.width.to_le_bytes());
         out.extend_from_slice(&self.height.to_le_bytes());
         out.push(self.quality.min(100));
@@ -135,6 +150,9 @@ impl Template {
                 }
             }
         }
+        if with_texture {
+            self.texture.encode_into(&mut out);
+        }
         out
     }
 
@@ -151,7 +169,7 @@ impl Template {
             return Err(TemplateError::BadMagic);
         }
         let version = header[3];
-        if version != VERSION && version != VERSION_FLOW && version != VERSION_MINUTIAE_ONLY {
+        if ![VERSION, VERSION_COUNTS, VERSION_FLOW, VERSION_MINUTIAE_ONLY].contains(&version) {
             return Err(TemplateError::UnsupportedVersion(version));
         }
         let width = u16::from_le_bytes([header[4], header[5]]);
@@ -174,13 +192,22 @@ impl Template {
             })?
         };
         let rest = rest.get(used..).ok_or(TemplateError::Truncated)?;
-        let counts_len = if version == VERSION {
+        let counts_len = if version >= VERSION_COUNTS {
             n * COUNT_BYTES
         } else {
             0
         };
         let counts = rest.get(..counts_len).ok_or(TemplateError::Truncated)?;
-        if rest.len() > counts_len {
+        let rest = &rest[counts_len..];
+        let (texture, used) = if version >= VERSION {
+            RidgeTexture::decode(rest).map_err(|e| match e {
+                TextureError::Truncated => TemplateError::Truncated,
+                TextureError::Invalid => TemplateError::Invalid("ridge texture"),
+            })?
+        } else {
+            (RidgeTexture::default(), 0)
+        };
+        if rest.len() > used {
             return Err(TemplateError::TrailingBytes);
         }
         let ridge_counts = counts
@@ -223,6 +250,7 @@ impl Template {
             minutiae,
             flow,
             ridge_counts,
+            texture,
         })
     }
 }
@@ -238,8 +266,12 @@ mod tests {
         fn roundtrip(t in arb_template()) {
             let bytes = t.encode();
             let counts = if t.ridge_counts.is_empty() { 0 } else { COUNT_BYTES * t.minutiae.len() };
-            prop_assert_eq!(bytes.len(), 10 + 6 * t.minutiae.len() + t.flow.encoded_len() + counts);
-            prop_assert_eq!(bytes[3], if counts > 0 { 3 } else { 2 });
+            let texture = if t.texture.is_empty() { 0 } else { t.texture.encoded_len() };
+            prop_assert_eq!(
+                bytes.len(),
+                10 + 6 * t.minutiae.len() + t.flow.encoded_len() + counts + texture
+            );
+            prop_assert_eq!(bytes[3], if texture > 0 { 4 } else if counts > 0 { 3 } else { 2 });
             prop_assert_eq!(Template::decode(&bytes), Ok(t));
         }
 
@@ -260,7 +292,7 @@ mod tests {
         #[test]
         fn version_1_templates_still_decode(t in arb_template()) {
             // A stored v1 template: the same header and minutiae, no ridge flow.
-            let t = Template { ridge_counts: Vec::new(), ..t };
+            let t = Template { ridge_counts: Vec::new(), texture: RidgeTexture::default(), ..t };
             let mut v1 = t.encode();
             v1.truncate(v1.len() - t.flow.encoded_len());
             v1[3] = 1;
@@ -271,12 +303,26 @@ mod tests {
         #[test]
         fn version_2_templates_still_decode(t in arb_template()) {
             // A stored v2 template (before the ridge counts): the same bytes up to the flow.
+            let t = Template { texture: RidgeTexture::default(), ..t };
             let mut v2 = t.encode();
             let counts = if t.ridge_counts.is_empty() { 0 } else { COUNT_BYTES * t.minutiae.len() };
             v2.truncate(v2.len() - counts);
             v2[3] = 2;
             let without = Template { ridge_counts: Vec::new(), ..t };
             prop_assert_eq!(Template::decode(&v2), Ok(without));
+        }
+
+        #[test]
+        fn version_3_templates_still_decode(t in arb_template()) {
+            // A stored v3 template (before the texture): the same bytes up to the counts.
+            let mut v3 = t.encode();
+            let texture = if t.texture.is_empty() { 0 } else { t.texture.encoded_len() };
+            v3.truncate(v3.len() - texture);
+            if texture > 0 {
+                v3[3] = 3;
+            }
+            let without = Template { texture: RidgeTexture::default(), ..t };
+            prop_assert_eq!(Template::decode(&v3), Ok(without));
         }
     }
 

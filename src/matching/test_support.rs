@@ -7,6 +7,7 @@ use super::minutiae::Kind;
 use super::ridge_count;
 use super::ridge_flow::{LEVELS, RidgeFlow};
 use super::template::{StoredMinutia, Template};
+use super::texture::RidgeTexture;
 
 /// A random but plausible template (minutiae at least 10 px apart) from `seed`.
 pub fn random_template(seed: u64, n: usize) -> Template {
@@ -41,6 +42,7 @@ pub fn random_template(seed: u64, n: usize) -> Template {
         minutiae,
         flow: Default::default(),
         ridge_counts: Vec::new(),
+        texture: Default::default(),
     }
 }
 
@@ -94,25 +96,51 @@ pub fn arb_template() -> impl Strategy<Value = Template> {
         arb_flow(),
         any::<bool>(),
         any::<u64>(),
+        any::<bool>(),
     )
-        .prop_map(|(width, height, quality, minutiae, flow, counted, seed)| {
-            // Ridge counts (any 4-bit value) for every minutia, or none at all.
-            let n = minutiae.len();
-            let mut rng = StdRng::seed_from_u64(seed);
-            let ridge_counts = if counted && n > 0 {
-                (0..n)
-                    .map(|_| [0; ridge_count::LINKS].map(|_: u8| rng.gen_range(0..16)))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            Template {
-                width,
-                height,
-                quality,
-                minutiae,
-                flow,
-                ridge_counts,
-            }
-        })
+        .prop_map(
+            |(width, height, quality, minutiae, flow, counted, seed, textured)| {
+                // Ridge counts (any 4-bit value) for every minutia, or none at all.
+                let n = minutiae.len();
+                let mut rng = StdRng::seed_from_u64(seed);
+                let ridge_counts = if counted && n > 0 {
+                    (0..n)
+                        .map(|_| [0; ridge_count::LINKS].map(|_: u8| rng.gen_range(0..16)))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                // A texture only goes with ridge counts (version 4).
+                let texture = if textured && !ridge_counts.is_empty() {
+                    random_texture(&mut rng)
+                } else {
+                    RidgeTexture::default()
+                };
+                Template {
+                    width,
+                    height,
+                    quality,
+                    minutiae,
+                    flow,
+                    ridge_counts,
+                    texture,
+                }
+            },
+        )
+}
+
+/// A random ridge texture: a box of whole blocks (4 cells a side) with random bits.
+fn random_texture(rng: &mut StdRng) -> RidgeTexture {
+    let (bw, bh) = (rng.gen_range(1u16..12), rng.gen_range(1u16..12));
+    let (cols, rows) = (4 * bw, 4 * bh);
+    let valid_len = usize::from(bw * bh).div_ceil(8);
+    let sign_len = usize::from(cols).div_ceil(8) * usize::from(rows);
+    RidgeTexture {
+        left: 4 * rng.gen_range(0u16..100),
+        top: 4 * rng.gen_range(0u16..100),
+        cols,
+        rows,
+        valid: (0..valid_len).map(|_| rng.r#gen()).collect(),
+        sign: (0..sign_len).map(|_| rng.r#gen()).collect(),
+    }
 }

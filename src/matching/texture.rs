@@ -1,0 +1,668 @@
+//! Ridge texture: the sign of the enhanced ridge image on a grid of [`CELL`] px cells, stored
+//! in the template next to the minutiae, and how well two prints' textures agree under the
+//! alignment their minutiae found (issue #14, fifteenth pass, docs/matching.md).
+//!
+//! Minutiae say where ridges end; the texture says where every ridge runs. Two impressions
+//! of one finger, once aligned, agree on it window after window; a chance alignment of two
+//! fingers agrees only where parallel ridges happen to fall in phase. Each window of the
+//! overlap may move by one cell either way (a minutia's position is only known to a pixel
+//! or two, and the skin stretches), and only windows near the paired minutiae count: far from
+//! them a distorted print is not where the alignment puts it.
+//!
+//! Owns the grid, its packing and the agreement factor. Must not choose the alignment (the
+//! matcher's minutia pairs give it) or enhance images (`enhance`'s job).
+
+use super::raster::Gray;
+use super::segmentation::{BLOCK, BlockMap};
+
+/// Cell size in pixels at 500 ppi (a 9 px ridge period spans four to five cells).
+pub const CELL: usize = 2;
+/// Cells per side of a mask block: validity is kept per block.
+const CELLS_PER_BLOCK: usize = BLOCK / CELL;
+/// Cells between two points of the lattice that is compared (4 px).
+const LATTICE: usize = 2;
+/// Cells per side of a window whose shift is searched (32 px, three to four ridges).
+const WINDOW: usize = 16;
+/// Lattice points a window needs to count.
+const MIN_WINDOW_POINTS: u32 = 20;
+/// A window counts only when its centre lies this close (px) to a paired minutia of A.
+const NEAR: f32 = 90.0;
+/// Compared lattice points from which the agreement weighs in full (a 80 × 80 px overlap).
+const FULL_FROM: f32 = 400.0;
+/// Strength of the factor: exp(WEIGHT · w · (agreement − CENTRE)).
+const WEIGHT: f32 = 3.0;
+/// The agreement two different fingers typically reach (the median over the seven
+/// development sets' impostors is 0.29): the factor is 1 there.
+const CENTRE: f32 = 0.3;
+/// Minutia pairs needed to fit an alignment.
+pub const MIN_PAIRS: usize = 3;
+/// Reach (px) of one pair's residual in the warp, and the weight of "no displacement"
+/// (the matcher's warp uses the same shape).
+const WARP_REACH: f32 = 150.0;
+const WARP_SHRINK: f32 = 0.3;
+/// Bytes before the bits: left, top, cols, rows (u16 each).
+const HEADER: usize = 8;
+/// Largest grid side in cells (a 16,383 px image).
+const MAX_SIDE: usize = 16383 / CELL + 1;
+
+/// The sign of one print's enhanced ridge image, cell by cell, over the box of its mask.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct RidgeTexture {
+    /// Column of the first cell in the image (in cells, a multiple of a block's cells).
+    pub left: u16,
+    /// Row of the first cell in the image (in cells, a multiple of a block's cells).
+    pub top: u16,
+    /// Cells per row (a multiple of a block's cells).
+    pub cols: u16,
+    /// Cells per column (a multiple of a block's cells).
+    pub rows: u16,
+    /// One bit per mask block of the box (row-major, least significant bit first): ridges
+    /// there.
+    pub valid: Vec<u8>,
+    /// One bit per cell (row-major, each row padded to whole bytes): the enhanced image is
+    /// non-negative at the cell's top-left pixel.
+    pub sign: Vec<u8>,
+}
+
+/// Why packed texture bytes could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TextureError {
+    /// The bytes end before the declared grid.
+    #[error("ridge texture truncated")]
+    Truncated,
+    /// The box is not whole blocks or lies beyond the largest image.
+    #[error("invalid ridge texture box")]
+    Invalid,
+}
+
+impl RidgeTexture {
+    /// The texture of an enhanced image (`enhance::enhance`'s output) over its mask's box.
+    pub fn from_enhanced(enhanced: &Gray, mask: &BlockMap<bool>) -> Self {
+        let mut box_ = None::<(usize, usize, usize, usize)>;
+        for by in 0..mask.bh {
+            for bx in 0..mask.bw {
+                if mask.data.get(by * mask.bw + bx) == Some(&true) {
+                    let (x0, y0, x1, y1) = box_.unwrap_or((bx, by, bx, by));
+                    box_ = Some((x0.min(bx), y0.min(by), x1.max(bx), y1.max(by)));
+                }
+            }
+        }
+        let Some((bx0, by0, bx1, by1)) = box_ else {
+            return Self::default();
+        };
+        let (bw, bh) = (bx1 - bx0 + 1, by1 - by0 + 1);
+        let (cols, rows) = (bw * CELLS_PER_BLOCK, bh * CELLS_PER_BLOCK);
+        let (left, top) = (bx0 * CELLS_PER_BLOCK, by0 * CELLS_PER_BLOCK);
+        if left + cols > MAX_SIDE || top + rows > MAX_SIDE {
+            return Self::default();
+        }
+        let mut valid = vec![0u8; (bw * bh).div_ceil(8)];
+        for y in 0..bh {
+            for x in 0..bw {
+                if mask.data.get((by0 + y) * mask.bw + bx0 + x) == Some(&true) {
+                    let k = y * bw + x;
+                    valid[k / 8] |= 1 << (k % 8);
+                }
+            }
+        }
+        let stride = cols.div_ceil(8);
+        let mut sign = vec![0u8; stride * rows];
+        for r in 0..rows {
+            let py = (top + r) * CELL;
+            if py >= enhanced.height {
+                break;
+            }
+            for c in 0..cols {
+                let px = (left + c) * CELL;
+                if px >= enhanced.width {
+                    break;
+                }
+                if enhanced
+                    .data
+                    .get(py * enhanced.width + px)
+                    .is_some_and(|&v| v >= 0.0)
+                {
+                    sign[r * stride + c / 8] |= 1 << (c % 8);
+                }
+            }
+        }
+        Self {
+            left: left as u16,
+            top: top as u16,
+            cols: cols as u16,
+            rows: rows as u16,
+            valid,
+            sign,
+        }
+    }
+
+    /// True when the print had no mask (no texture to compare).
+    pub fn is_empty(&self) -> bool {
+        self.cols == 0 || self.rows == 0
+    }
+
+    /// Bytes of [`RidgeTexture::encode_into`].
+    pub fn encoded_len(&self) -> usize {
+        HEADER + self.valid.len() + self.sign.len()
+    }
+
+    /// Appends the box (four little-endian u16), the block bits, then the cell bits.
+    pub fn encode_into(&self, out: &mut Vec<u8>) {
+        for v in [self.left, self.top, self.cols, self.rows] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&self.valid);
+        out.extend_from_slice(&self.sign);
+    }
+
+    /// Reads a packed texture from the start of `bytes`; returns it and the bytes used.
+    /// Never allocates more than `bytes` holds.
+    pub fn decode(bytes: &[u8]) -> Result<(Self, usize), TextureError> {
+        let head = bytes
+            .first_chunk::<HEADER>()
+            .ok_or(TextureError::Truncated)?;
+        let field = |k: usize| u16::from_le_bytes([head[2 * k], head[2 * k + 1]]);
+        let (left, top, cols, rows) = (field(0), field(1), field(2), field(3));
+        let (l, t, c, r) = (
+            usize::from(left),
+            usize::from(top),
+            usize::from(cols),
+            usize::from(rows),
+        );
+        let whole = |v: usize| v.is_multiple_of(CELLS_PER_BLOCK);
+        if !(whole(l) && whole(t) && whole(c) && whole(r)) || l + c > MAX_SIDE || t + r > MAX_SIDE {
+            return Err(TextureError::Invalid);
+        }
+        if (c == 0) != (r == 0) {
+            return Err(TextureError::Invalid);
+        }
+        let blocks = (c / CELLS_PER_BLOCK) * (r / CELLS_PER_BLOCK);
+        let valid_len = blocks.div_ceil(8);
+        let sign_len = c.div_ceil(8) * r;
+        let end = HEADER + valid_len + sign_len;
+        let body = bytes.get(HEADER..end).ok_or(TextureError::Truncated)?;
+        let (valid, sign) = body.split_at(valid_len);
+        Ok((
+            Self {
+                left,
+                top,
+                cols,
+                rows,
+                valid: valid.to_vec(),
+                sign: sign.to_vec(),
+            },
+            end,
+        ))
+    }
+}
+
+/// A texture laid out for comparison: cell rows as 64-bit words, block validity as bools.
+#[derive(Clone, Debug, Default)]
+pub struct PreparedTexture {
+    left: i32,
+    top: i32,
+    cols: i32,
+    rows: i32,
+    /// Words per cell row.
+    words: usize,
+    /// Cell bits, row-major, `words` per row.
+    sign: Vec<u64>,
+    /// Blocks per row of the box.
+    bw: i32,
+    /// Block validity, row-major.
+    valid: Vec<bool>,
+}
+
+impl PreparedTexture {
+    /// Lays `t` out for comparison.
+    pub fn new(t: &RidgeTexture) -> Self {
+        if t.is_empty() {
+            return Self::default();
+        }
+        let (cols, rows) = (usize::from(t.cols), usize::from(t.rows));
+        let stride = cols.div_ceil(8);
+        let words = cols.div_ceil(64);
+        let mut sign = vec![0u64; words * rows];
+        for (r, row) in t.sign.chunks_exact(stride).take(rows).enumerate() {
+            for (k, &b) in row.iter().enumerate() {
+                sign[r * words + k / 8] |= u64::from(b) << (8 * (k % 8));
+            }
+        }
+        let (bw, bh) = (cols / CELLS_PER_BLOCK, rows / CELLS_PER_BLOCK);
+        let valid = (0..bw * bh)
+            .map(|k| t.valid.get(k / 8).is_some_and(|b| b >> (k % 8) & 1 == 1))
+            .collect();
+        Self {
+            left: i32::from(t.left),
+            top: i32::from(t.top),
+            cols: cols as i32,
+            rows: rows as i32,
+            words,
+            sign,
+            bw: bw as i32,
+            valid,
+        }
+    }
+
+    /// True when there is no texture to compare.
+    pub fn is_empty(&self) -> bool {
+        self.valid.is_empty()
+    }
+
+    /// Releases spare capacity (galleries keep many prepared templates).
+    pub fn shrink_to_fit(&mut self) {
+        self.sign.shrink_to_fit();
+        self.valid.shrink_to_fit();
+    }
+
+    /// Whether the block of image cell (`c`, `r`) holds ridges.
+    #[inline]
+    fn valid_at(&self, c: i32, r: i32) -> bool {
+        let (x, y) = (c - self.left, r - self.top);
+        if x < 0 || y < 0 || x >= self.cols || y >= self.rows {
+            return false;
+        }
+        let k = (y / CELLS_PER_BLOCK as i32) * self.bw + x / CELLS_PER_BLOCK as i32;
+        self.valid.get(k as usize).copied().unwrap_or(false)
+    }
+
+    /// The sign bit of image cell (`c`, `r`), which must lie inside the box.
+    #[inline]
+    fn bit(&self, c: i32, r: i32) -> u32 {
+        let (x, y) = ((c - self.left) as usize, (r - self.top) as usize);
+        self.sign
+            .get(y * self.words + x / 64)
+            .map_or(0, |w| (w >> (x % 64)) as u32 & 1)
+    }
+
+    /// The nine sign bits around image cell (`c`, `r`) (bit `3 (dy + 1) + dx + 1`), or None
+    /// when the neighbourhood leaves the box.
+    #[inline]
+    fn neighbourhood(&self, c: i32, r: i32) -> Option<u32> {
+        let (x, y) = (c - self.left, r - self.top);
+        if x < 1 || y < 1 || x + 1 >= self.cols || y + 1 >= self.rows {
+            return None;
+        }
+        let mut bits = 0u32;
+        for dy in -1..=1 {
+            for dx in -1..=1 {
+                bits |= self.bit(c + dx, r + dy) << (3 * (dy + 1) + dx + 1);
+            }
+        }
+        Some(bits)
+    }
+}
+
+/// Reusable buffers of [`factor`].
+#[derive(Clone, Debug, Default)]
+pub struct TextureScratch {
+    /// The pairs as (A x, A y, B x, B y, weight), sorted so the fit does not depend on their
+    /// order.
+    pairs: Vec<[f32; 5]>,
+    /// A's paired positions and their residual displacement under the rigid fit.
+    residuals: Vec<[f32; 4]>,
+    /// The warp's displacement at window corners.
+    corners: Vec<[f32; 2]>,
+}
+
+/// The factor a comparison's score is multiplied by for the texture agreement under the
+/// alignment of `pairs` (A index, B index, weight into `pa` / `pb`, positions `[x, y, θ]`):
+/// exp(WEIGHT · w · (agreement − CENTRE)), w = min(1, points / FULL_FROM); 1 when either
+/// print has no texture, when there are fewer than [`MIN_PAIRS`] pairs or no window to
+/// compare.
+pub fn factor(
+    a: &PreparedTexture,
+    b: &PreparedTexture,
+    pa: &[[f32; 3]],
+    pb: &[[f32; 3]],
+    pairs: &[(u16, u16, f32)],
+    scratch: &mut TextureScratch,
+) -> f32 {
+    let (agreement, points) = agreement(a, b, pa, pb, pairs, scratch);
+    if points == 0 {
+        return 1.0;
+    }
+    let w = (points as f32 / FULL_FROM).min(1.0);
+    (WEIGHT * w * (agreement - CENTRE)).exp()
+}
+
+/// (mean agreement in [−1, 1], lattice points compared) of A's texture with B's under the
+/// alignment of `pairs`: the rigid least-squares fit of the pairs, each point moved by the
+/// pairs' residuals around it, each window at its best shift of up to one cell.
+pub fn agreement(
+    a: &PreparedTexture,
+    b: &PreparedTexture,
+    pa: &[[f32; 3]],
+    pb: &[[f32; 3]],
+    pairs: &[(u16, u16, f32)],
+    scratch: &mut TextureScratch,
+) -> (f32, u32) {
+    if a.is_empty() || b.is_empty() || pairs.len() < MIN_PAIRS {
+        return (0.0, 0);
+    }
+    let pts = &mut scratch.pairs;
+    pts.clear();
+    for &(i, j, w) in pairs {
+        let (Some(p), Some(q)) = (pa.get(usize::from(i)), pb.get(usize::from(j))) else {
+            continue;
+        };
+        pts.push([p[0], p[1], q[0], q[1], w.max(0.05)]);
+    }
+    if pts.len() < MIN_PAIRS {
+        return (0.0, 0);
+    }
+    pts.sort_unstable_by(|x, y| {
+        x.iter()
+            .zip(y.iter())
+            .map(|(u, v)| u.total_cmp(v))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    // Rigid least-squares fit of A onto B.
+    let sw: f32 = pts.iter().map(|p| p[4]).sum();
+    let mean = |k: usize| pts.iter().map(|p| p[4] * p[k]).sum::<f32>() / sw;
+    let (ax, ay, bx, by) = (mean(0), mean(1), mean(2), mean(3));
+    let (mut sd, mut sc) = (0.0f32, 0.0f32);
+    for p in pts.iter() {
+        let (u, v, s, t) = (p[0] - ax, p[1] - ay, p[2] - bx, p[3] - by);
+        sd += p[4] * (u * s + v * t);
+        sc += p[4] * (u * t - v * s);
+    }
+    let (rs, rc) = sc.atan2(sd).sin_cos();
+    let map = |x: f32, y: f32| {
+        let (u, v) = (x - ax, y - ay);
+        (bx + rc * u - rs * v, by + rs * u + rc * v)
+    };
+    let res = &mut scratch.residuals;
+    res.clear();
+    res.extend(pts.iter().map(|p| {
+        let (mx, my) = map(p[0], p[1]);
+        [p[0], p[1], p[2] - mx, p[3] - my]
+    }));
+    let warp_at = |x: f32, y: f32| {
+        let (mut dx, mut dy, mut wsum) = (0.0f32, 0.0f32, WARP_SHRINK);
+        for r in res.iter() {
+            let t = ((r[0] - x).powi(2) + (r[1] - y).powi(2)) / (WARP_REACH * WARP_REACH);
+            if t < 1.0 {
+                let w = (1.0 - t) * (1.0 - t);
+                dx += w * r[2];
+                dy += w * r[3];
+                wsum += w;
+            }
+        }
+        [dx / wsum, dy / wsum]
+    };
+    // Windows of A's box, aligned to the image's window grid; the warp at their corners.
+    let win = WINDOW as i32;
+    let (wx0, wy0) = (a.left.div_euclid(win), a.top.div_euclid(win));
+    let (wx1, wy1) = (
+        (a.left + a.cols - 1).div_euclid(win),
+        (a.top + a.rows - 1).div_euclid(win),
+    );
+    let (nwx, nwy) = ((wx1 - wx0 + 1) as usize, (wy1 - wy0 + 1) as usize);
+    let window_px = (WINDOW * CELL) as f32;
+    let corners = &mut scratch.corners;
+    corners.clear();
+    for cy in 0..=nwy {
+        for cx in 0..=nwx {
+            let x = (wx0 + cx as i32) as f32 * window_px;
+            let y = (wy0 + cy as i32) as f32 * window_px;
+            corners.push(warp_at(x, y));
+        }
+    }
+    let near2 = NEAR * NEAR;
+    let (mut acc, mut total) = (0.0f32, 0u32);
+    for wy in 0..nwy {
+        for wx in 0..nwx {
+            let (c0, r0) = ((wx0 + wx as i32) * win, (wy0 + wy as i32) * win);
+            let (mx, my) = (
+                (c0 as f32 + 0.5 * win as f32) * CELL as f32,
+                (r0 as f32 + 0.5 * win as f32) * CELL as f32,
+            );
+            if !res
+                .iter()
+                .any(|r| (r[0] - mx).powi(2) + (r[1] - my).powi(2) <= near2)
+            {
+                continue;
+            }
+            let k = wy * (nwx + 1) + wx;
+            let (d00, d10, d01, d11) = (
+                corners[k],
+                corners[k + 1],
+                corners[k + nwx + 1],
+                corners[k + nwx + 2],
+            );
+            let mut counts = [0u32; 9];
+            let mut n = 0u32;
+            for r in (r0..r0 + win).step_by(LATTICE) {
+                for c in (c0..c0 + win).step_by(LATTICE) {
+                    if !a.valid_at(c, r) {
+                        continue;
+                    }
+                    let (x, y) = ((c * CELL as i32) as f32, (r * CELL as i32) as f32);
+                    let (fx, fy) = ((c - c0) as f32 / win as f32, (r - r0) as f32 / win as f32);
+                    let lerp = |i: usize| {
+                        (1.0 - fy) * ((1.0 - fx) * d00[i] + fx * d10[i])
+                            + fy * ((1.0 - fx) * d01[i] + fx * d11[i])
+                    };
+                    let (qx, qy) = map(x, y);
+                    let (qx, qy) = (qx + lerp(0), qy + lerp(1));
+                    let (gc, gr) = (
+                        (qx / CELL as f32).round() as i32,
+                        (qy / CELL as f32).round() as i32,
+                    );
+                    if !b.valid_at(gc, gr) {
+                        continue;
+                    }
+                    let Some(around) = b.neighbourhood(gc, gr) else {
+                        continue;
+                    };
+                    let agree = if a.bit(c, r) == 1 {
+                        around
+                    } else {
+                        !around & 0x1ff
+                    };
+                    for (s, count) in counts.iter_mut().enumerate() {
+                        *count += agree >> s & 1;
+                    }
+                    n += 1;
+                }
+            }
+            if n < MIN_WINDOW_POINTS {
+                continue;
+            }
+            let best = counts.iter().copied().max().unwrap_or(0);
+            acc += (2.0 * best as f32 - n as f32) / n as f32 * n as f32;
+            total += n;
+        }
+    }
+    if total == 0 {
+        return (0.0, 0);
+    }
+    (acc / total as f32, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ridges of period 9 px running at `angle`, shifted by `phase` px across them.
+    fn waves(w: usize, h: usize, angle: f32, phase: f32) -> Gray {
+        let (s, c) = angle.sin_cos();
+        let data = (0..w * h)
+            .map(|k| {
+                let (x, y) = ((k % w) as f32, (k / w) as f32);
+                let d = -s * x + c * y + phase;
+                (d * std::f32::consts::TAU / 9.0).cos()
+            })
+            .collect();
+        Gray {
+            width: w,
+            height: h,
+            data,
+        }
+    }
+
+    /// Concentric rings of period 9 px around (`cx`, `cy`): a pattern whose phase differs
+    /// from place to place, unlike parallel ridges.
+    fn rings(w: usize, h: usize, cx: f32, cy: f32) -> Gray {
+        let data = (0..w * h)
+            .map(|k| {
+                let (x, y) = ((k % w) as f32, (k / w) as f32);
+                ((x - cx).hypot(y - cy) * std::f32::consts::TAU / 9.0).cos()
+            })
+            .collect();
+        Gray {
+            width: w,
+            height: h,
+            data,
+        }
+    }
+
+    fn full_mask(w: usize, h: usize) -> BlockMap<bool> {
+        BlockMap {
+            bw: w / BLOCK,
+            bh: h / BLOCK,
+            data: vec![true; (w / BLOCK) * (h / BLOCK)],
+        }
+    }
+
+    fn prepared(g: &Gray) -> PreparedTexture {
+        PreparedTexture::new(&RidgeTexture::from_enhanced(
+            g,
+            &full_mask(g.width, g.height),
+        ))
+    }
+
+    /// Pairs at the same places in both prints, moved by (`dx`, `dy`) in B.
+    fn identity_pairs(dx: f32, dy: f32) -> (Vec<[f32; 3]>, Vec<[f32; 3]>, Vec<(u16, u16, f32)>) {
+        let pa: Vec<[f32; 3]> = [(60.0, 60.0), (180.0, 70.0), (120.0, 180.0), (70.0, 170.0)]
+            .iter()
+            .map(|&(x, y)| [x, y, 0.0])
+            .collect();
+        let pb = pa.iter().map(|p| [p[0] + dx, p[1] + dy, 0.0]).collect();
+        let pairs = (0..pa.len() as u16).map(|i| (i, i, 0.5)).collect();
+        (pa, pb, pairs)
+    }
+
+    #[test]
+    fn the_same_ridges_agree_and_other_ridges_do_not() {
+        let a = rings(240, 240, 110.0, 120.0);
+        let (pa, pb, pairs) = identity_pairs(0.0, 0.0);
+        let mut s = TextureScratch::default();
+        let (same, n) = agreement(&prepared(&a), &prepared(&a), &pa, &pb, &pairs, &mut s);
+        assert!(same > 0.95 && n >= 400, "same print: {same} over {n}");
+        // Another finger: rings about another centre (same period), under the same alignment.
+        let other = rings(240, 240, 30.0, 200.0);
+        let (diff, _) = agreement(&prepared(&a), &prepared(&other), &pa, &pb, &pairs, &mut s);
+        assert!(diff < 0.6, "other print: {diff}");
+        assert!(
+            factor(&prepared(&a), &prepared(&a), &pa, &pb, &pairs, &mut s)
+                > 2.0 * factor(&prepared(&a), &prepared(&other), &pa, &pb, &pairs, &mut s)
+        );
+    }
+
+    #[test]
+    fn a_translated_impression_agrees_where_its_pairs_say() {
+        // B is A moved by (6, 4) px: the pairs carry the move, the texture follows it.
+        let a = waves(260, 260, 0.4, 0.0);
+        let b = Gray {
+            width: 260,
+            height: 260,
+            data: (0..260 * 260)
+                .map(|k| {
+                    let (x, y) = ((k % 260) as i32 - 6, (k / 260) as i32 - 4);
+                    if x < 0 || y < 0 {
+                        0.0
+                    } else {
+                        a.data[y as usize * 260 + x as usize]
+                    }
+                })
+                .collect(),
+        };
+        let (pa, pb, pairs) = identity_pairs(6.0, 4.0);
+        let mut s = TextureScratch::default();
+        let (c, _) = agreement(&prepared(&a), &prepared(&b), &pa, &pb, &pairs, &mut s);
+        assert!(c > 0.9, "translated copy: {c}");
+    }
+
+    #[test]
+    fn without_texture_or_pairs_the_factor_is_one() {
+        let a = prepared(&rings(200, 200, 100.0, 100.0));
+        let empty = PreparedTexture::new(&RidgeTexture::default());
+        let (pa, pb, pairs) = identity_pairs(0.0, 0.0);
+        let mut s = TextureScratch::default();
+        assert_eq!(factor(&a, &empty, &pa, &pb, &pairs, &mut s), 1.0);
+        assert_eq!(factor(&empty, &a, &pa, &pb, &pairs, &mut s), 1.0);
+        assert_eq!(factor(&a, &a, &pa, &pb, &pairs[..2], &mut s), 1.0);
+        // Pair indices beyond the minutiae are skipped, not read.
+        let wild = [(200u16, 0u16, 1.0f32), (0, 200, 1.0), (1, 1, 1.0)];
+        assert_eq!(factor(&a, &a, &pa, &pb, &wild, &mut s), 1.0);
+    }
+
+    #[test]
+    fn the_pairs_order_does_not_change_the_factor() {
+        let a = prepared(&rings(240, 240, 110.0, 120.0));
+        let b = prepared(&rings(240, 240, 100.0, 110.0));
+        let (pa, pb, mut pairs) = identity_pairs(0.0, 0.0);
+        let mut s = TextureScratch::default();
+        let f = factor(&a, &b, &pa, &pb, &pairs, &mut s);
+        pairs.reverse();
+        assert_eq!(
+            f.to_bits(),
+            factor(&a, &b, &pa, &pb, &pairs, &mut s).to_bits()
+        );
+    }
+
+    #[test]
+    fn encoding_round_trips_and_hostile_bytes_are_refused() {
+        let mut mask = full_mask(120, 96);
+        mask.data[0] = false;
+        mask.data[5] = false;
+        let t = RidgeTexture::from_enhanced(&rings(120, 96, 50.0, 40.0), &mask);
+        assert!(!t.is_empty());
+        let mut bytes = Vec::new();
+        t.encode_into(&mut bytes);
+        assert_eq!(bytes.len(), t.encoded_len());
+        let (back, used) = RidgeTexture::decode(&bytes).expect("decodes");
+        assert_eq!((back, used), (t.clone(), bytes.len()));
+        for cut in [0, 3, HEADER, bytes.len() - 1] {
+            assert_eq!(
+                RidgeTexture::decode(&bytes[..cut]),
+                Err(TextureError::Truncated)
+            );
+        }
+        // A box that is not whole blocks, or larger than any image, or half empty.
+        for (k, v) in [(2usize, 3u16), (4, 9000), (0, 16380), (6, 0)] {
+            let mut bad = bytes.clone();
+            bad[k..k + 2].copy_from_slice(&v.to_le_bytes());
+            assert_eq!(
+                RidgeTexture::decode(&bad),
+                Err(TextureError::Invalid),
+                "{k} {v}"
+            );
+        }
+        // A huge declared grid with few bytes is refused without allocating it.
+        let mut huge = Vec::new();
+        for v in [0u16, 0, 8188, 8188] {
+            huge.extend_from_slice(&v.to_le_bytes());
+        }
+        assert_eq!(RidgeTexture::decode(&huge), Err(TextureError::Truncated));
+        let empty = RidgeTexture::default();
+        let mut e = Vec::new();
+        empty.encode_into(&mut e);
+        assert_eq!(RidgeTexture::decode(&e), Ok((empty, HEADER)));
+    }
+
+    #[test]
+    fn a_mask_without_ridges_gives_no_texture() {
+        let g = rings(64, 64, 30.0, 30.0);
+        let none = BlockMap {
+            bw: 8,
+            bh: 8,
+            data: vec![false; 64],
+        };
+        assert!(RidgeTexture::from_enhanced(&g, &none).is_empty());
+        assert!(PreparedTexture::new(&RidgeTexture::from_enhanced(&g, &none)).is_empty());
+    }
+}
