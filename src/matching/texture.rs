@@ -40,6 +40,28 @@ pub const MIN_PAIRS: usize = 3;
 /// (the matcher's warp uses the same shape).
 const WARP_REACH: f32 = 150.0;
 const WARP_SHRINK: f32 = 0.3;
+/// Pixels between two lattice points.
+const STEP_PX: f32 = (LATTICE * CELL) as f32;
+/// Cells per pixel.
+const INV_CELL: f32 = 1.0 / CELL as f32;
+/// `SPREAD[v]` holds bit `k` of `v` in byte `k`: eight counters added at once.
+const SPREAD: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut v = 0;
+    while v < 256 {
+        let mut k = 0;
+        while k < 8 {
+            t[v] |= ((v as u64 >> k) & 1) << (8 * k);
+            k += 1;
+        }
+        v += 1;
+    }
+    t
+};
+const _: () = assert!(
+    (WINDOW / LATTICE) * (WINDOW / LATTICE) < 256,
+    "a byte per counter"
+);
 /// Bytes before the bits: left, top, cols, rows (u16 each).
 const HEADER: usize = 8;
 /// Largest grid side in cells (a 16,383 px image).
@@ -276,22 +298,42 @@ impl PreparedTexture {
     }
 
     /// The nine sign bits around image cell (`c`, `r`) (bit `3 (dy + 1) + dx + 1`), or None
-    /// when the neighbourhood leaves the box.
+    /// when the cell's block holds no ridges or the neighbourhood leaves the box.
     #[inline]
-    fn neighbourhood(&self, c: i32, r: i32) -> Option<u32> {
+    fn around(&self, c: i32, r: i32) -> Option<u32> {
         let (x, y) = (c - self.left, r - self.top);
         if x < 1 || y < 1 || x + 1 >= self.cols || y + 1 >= self.rows {
             return None;
         }
+        let block =
+            (y as usize / CELLS_PER_BLOCK) * self.bw as usize + x as usize / CELLS_PER_BLOCK;
+        if !*self.valid.get(block)? {
+            return None;
+        }
+        let k = (x - 1) as usize;
+        let (word, shift) = (k / 64, k % 64);
         let mut bits = 0u32;
-        for dy in -1..=1 {
-            for dx in -1..=1 {
-                bits |= self.bit(c + dx, r + dy) << (3 * (dy + 1) + dx + 1);
+        for dy in 0..3 {
+            let row = (y - 1 + dy) as usize * self.words + word;
+            let mut v = *self.sign.get(row)? >> shift;
+            if shift > 61 {
+                v |= self.sign.get(row + 1).map_or(0, |w| w << (64 - shift));
             }
+            bits |= ((v & 7) as u32) << (3 * dy);
         }
         Some(bits)
     }
 }
+
+/// The cell nearest to pixel coordinate `p` (rounded half up; far outside any box maps to
+/// a cell no box holds). Without `f32::round`, which is a library call on baseline x86-64.
+#[inline]
+fn nearest_cell(p: f32) -> i32 {
+    (p * INV_CELL + 0.5 + OFFSET) as i32 - OFFSET as i32
+}
+
+/// Added before truncating so that the cells left of the image round down, not to zero.
+const OFFSET: f32 = 4096.0;
 
 /// Reusable buffers of [`factor`].
 #[derive(Clone, Debug, Default)]
@@ -432,29 +474,41 @@ pub fn agreement(
                 corners[k + nwx + 1],
                 corners[k + nwx + 2],
             );
-            let mut counts = [0u32; 9];
-            let mut n = 0u32;
-            for r in (r0..r0 + win).step_by(LATTICE) {
-                for c in (c0..c0 + win).step_by(LATTICE) {
+            // Agreements per shift: shifts 0–7 one byte each (a window has at most 64
+            // points), shift 8 apart.
+            let (mut lanes, mut last, mut n) = (0u64, 0u32, 0u32);
+            let (cstart, cend) = (c0.max(a.left), (c0 + win).min(a.left + a.cols));
+            let (rstart, rend) = (r0.max(a.top), (r0 + win).min(a.top + a.rows));
+            let span = win as f32;
+            for r in (rstart..rend).step_by(LATTICE) {
+                // The warp is bilinear between the window's corners, so along a row it
+                // moves by the same step from point to point, as the rigid map does.
+                let fy = (r - r0) as f32 / span;
+                let left = [
+                    (1.0 - fy) * d00[0] + fy * d01[0],
+                    (1.0 - fy) * d00[1] + fy * d01[1],
+                ];
+                let right = [
+                    (1.0 - fy) * d10[0] + fy * d11[0],
+                    (1.0 - fy) * d10[1] + fy * d11[1],
+                ];
+                let fx = (cstart - c0) as f32 / span;
+                let (mut qx, mut qy) = map((cstart * CELL as i32) as f32, (r * CELL as i32) as f32);
+                qx += left[0] + fx * (right[0] - left[0]);
+                qy += left[1] + fx * (right[1] - left[1]);
+                let along = LATTICE as f32 / span;
+                let (sx, sy) = (
+                    rc * STEP_PX + along * (right[0] - left[0]),
+                    rs * STEP_PX + along * (right[1] - left[1]),
+                );
+                for c in (cstart..cend).step_by(LATTICE) {
+                    let (px, py) = (qx, qy);
+                    qx += sx;
+                    qy += sy;
                     if !a.valid_at(c, r) {
                         continue;
                     }
-                    let (x, y) = ((c * CELL as i32) as f32, (r * CELL as i32) as f32);
-                    let (fx, fy) = ((c - c0) as f32 / win as f32, (r - r0) as f32 / win as f32);
-                    let lerp = |i: usize| {
-                        (1.0 - fy) * ((1.0 - fx) * d00[i] + fx * d10[i])
-                            + fy * ((1.0 - fx) * d01[i] + fx * d11[i])
-                    };
-                    let (qx, qy) = map(x, y);
-                    let (qx, qy) = (qx + lerp(0), qy + lerp(1));
-                    let (gc, gr) = (
-                        (qx / CELL as f32).round() as i32,
-                        (qy / CELL as f32).round() as i32,
-                    );
-                    if !b.valid_at(gc, gr) {
-                        continue;
-                    }
-                    let Some(around) = b.neighbourhood(gc, gr) else {
+                    let Some(around) = b.around(nearest_cell(px), nearest_cell(py)) else {
                         continue;
                     };
                     let agree = if a.bit(c, r) == 1 {
@@ -462,17 +516,18 @@ pub fn agreement(
                     } else {
                         !around & 0x1ff
                     };
-                    for (s, count) in counts.iter_mut().enumerate() {
-                        *count += agree >> s & 1;
-                    }
+                    lanes += SPREAD[(agree & 0xff) as usize];
+                    last += agree >> 8;
                     n += 1;
                 }
             }
             if n < MIN_WINDOW_POINTS {
                 continue;
             }
-            let best = counts.iter().copied().max().unwrap_or(0);
-            acc += (2.0 * best as f32 - n as f32) / n as f32 * n as f32;
+            let best = (0..8)
+                .map(|k| (lanes >> (8 * k)) as u32 & 0xff)
+                .fold(last, u32::max);
+            acc += 2.0 * best as f32 - n as f32;
             total += n;
         }
     }
