@@ -19,12 +19,15 @@ use super::segmentation::{BLOCK, BlockMap};
 pub const CELL: usize = 2;
 /// Cells per side of a mask block: validity is kept per block.
 const CELLS_PER_BLOCK: usize = BLOCK / CELL;
-/// Cells between two points of the lattice that is compared (4 px).
+/// Cells between two points of the lattice that is compared, along a row (4 px) and from
+/// row to row (8 px): every other row of a 4 px lattice agrees as well at half the work.
 const LATTICE: usize = 2;
+/// See [`LATTICE`].
+const LATTICE_ROWS: usize = 4;
 /// Cells per side of a window whose shift is searched (32 px, three to four ridges).
 const WINDOW: usize = 16;
-/// Lattice points a window needs to count.
-const MIN_WINDOW_POINTS: u32 = 20;
+/// Lattice points a window needs to count (of at most 32).
+const MIN_WINDOW_POINTS: u32 = 10;
 /// A window counts only when its centre lies this close (px) to a paired minutia of A.
 const NEAR: f32 = 90.0;
 /// Compared lattice points from which the agreement weighs in full (a 80 × 80 px overlap).
@@ -62,6 +65,10 @@ const _: () = assert!(
     (WINDOW / LATTICE) * (WINDOW / LATTICE) < 256,
     "a byte per counter"
 );
+/// Residual (px) beyond which a pair no longer weighs in the alignment's fit (about the
+/// matcher's pairing tolerance), and the rounds of reweighting.
+const FIT_REACH: f32 = 12.0;
+const FIT_ROUNDS: usize = 2;
 /// Bytes before the bits: left, top, cols, rows (u16 each).
 const HEADER: usize = 8;
 /// Largest grid side in cells (a 16,383 px image).
@@ -277,32 +284,13 @@ impl PreparedTexture {
         self.valid.shrink_to_fit();
     }
 
-    /// Whether the block of image cell (`c`, `r`) holds ridges.
-    #[inline]
-    fn valid_at(&self, c: i32, r: i32) -> bool {
-        let (x, y) = (c - self.left, r - self.top);
-        if x < 0 || y < 0 || x >= self.cols || y >= self.rows {
-            return false;
-        }
-        let k = (y / CELLS_PER_BLOCK as i32) * self.bw + x / CELLS_PER_BLOCK as i32;
-        self.valid.get(k as usize).copied().unwrap_or(false)
-    }
-
-    /// The sign bit of image cell (`c`, `r`), which must lie inside the box.
-    #[inline]
-    fn bit(&self, c: i32, r: i32) -> u32 {
-        let (x, y) = ((c - self.left) as usize, (r - self.top) as usize);
-        self.sign
-            .get(y * self.words + x / 64)
-            .map_or(0, |w| (w >> (x % 64)) as u32 & 1)
-    }
-
     /// The nine sign bits around image cell (`c`, `r`) (bit `3 (dy + 1) + dx + 1`), or None
     /// when the cell's block holds no ridges or the neighbourhood leaves the box.
     #[inline]
     fn around(&self, c: i32, r: i32) -> Option<u32> {
         let (x, y) = (c - self.left, r - self.top);
-        if x < 1 || y < 1 || x + 1 >= self.cols || y + 1 >= self.rows {
+        // x in 1..cols - 1 and y in 1..rows - 1, each in one unsigned comparison.
+        if (x - 1) as u32 >= (self.cols - 2) as u32 || (y - 1) as u32 >= (self.rows - 2) as u32 {
             return None;
         }
         let block =
@@ -338,9 +326,8 @@ const OFFSET: f32 = 4096.0;
 /// Reusable buffers of [`factor`].
 #[derive(Clone, Debug, Default)]
 pub struct TextureScratch {
-    /// The pairs as (A x, A y, B x, B y, weight), sorted so the fit does not depend on their
-    /// order.
-    pairs: Vec<[f32; 5]>,
+    /// The pairs as (A x, A y, B x, B y), sorted so the fit does not depend on their order.
+    pairs: Vec<[f32; 4]>,
     /// A's paired positions and their residual displacement under the rigid fit.
     residuals: Vec<[f32; 4]>,
     /// The warp's displacement at window corners.
@@ -348,7 +335,8 @@ pub struct TextureScratch {
 }
 
 /// The factor a comparison's score is multiplied by for the texture agreement under the
-/// alignment of `pairs` (A index, B index, weight into `pa` / `pb`, positions `[x, y, θ]`):
+/// alignment of `pairs` (A index, B index, weight — unused — into `pa` / `pb`, positions
+/// `[x, y, θ]`):
 /// exp(WEIGHT · w · (agreement − CENTRE)), w = min(1, points / FULL_FROM); 1 when either
 /// print has no texture, when there are fewer than [`MIN_PAIRS`] pairs or no window to
 /// compare.
@@ -384,11 +372,13 @@ pub fn agreement(
     }
     let pts = &mut scratch.pairs;
     pts.clear();
-    for &(i, j, w) in pairs {
+    // The pairs' own weights are not used: they depend on which pairing round last found
+    // them, their positions do not.
+    for &(i, j, _) in pairs {
         let (Some(p), Some(q)) = (pa.get(usize::from(i)), pb.get(usize::from(j))) else {
             continue;
         };
-        pts.push([p[0], p[1], q[0], q[1], w.max(0.05)]);
+        pts.push([p[0], p[1], q[0], q[1]]);
     }
     if pts.len() < MIN_PAIRS {
         return (0.0, 0);
@@ -400,17 +390,42 @@ pub fn agreement(
             .find(|o| o.is_ne())
             .unwrap_or(std::cmp::Ordering::Equal)
     });
-    // Rigid least-squares fit of A onto B.
-    let sw: f32 = pts.iter().map(|p| p[4]).sum();
-    let mean = |k: usize| pts.iter().map(|p| p[4] * p[k]).sum::<f32>() / sw;
-    let (ax, ay, bx, by) = (mean(0), mean(1), mean(2), mean(3));
-    let (mut sd, mut sc) = (0.0f32, 0.0f32);
-    for p in pts.iter() {
-        let (u, v, s, t) = (p[0] - ax, p[1] - ay, p[2] - bx, p[3] - by);
-        sd += p[4] * (u * s + v * t);
-        sc += p[4] * (u * t - v * s);
+    // Rigid least-squares fit of A onto B, every pair alike at first.
+    let fit = |w: &dyn Fn(&[f32; 4]) -> f32| {
+        let sw: f32 = pts.iter().map(w).sum::<f32>();
+        if sw < 1e-3 {
+            return None;
+        }
+        let mean = |k: usize| pts.iter().map(|p| w(p) * p[k]).sum::<f32>() / sw;
+        let (ax, ay, bx, by) = (mean(0), mean(1), mean(2), mean(3));
+        let (mut sd, mut sc) = (0.0f32, 0.0f32);
+        for p in pts.iter() {
+            let (u, v, s, t) = (p[0] - ax, p[1] - ay, p[2] - bx, p[3] - by);
+            sd += w(p) * (u * s + v * t);
+            sc += w(p) * (u * t - v * s);
+        }
+        Some((ax, ay, bx, by, sc.atan2(sd)))
+    };
+    // Then reweighted twice by each pair's residual (Tukey's biweight): a pair the fit does
+    // not explain stops pulling it.
+    let Some((mut ax, mut ay, mut bx, mut by, mut rot)) = fit(&|_| 1.0) else {
+        return (0.0, 0);
+    };
+    for _ in 0..FIT_ROUNDS {
+        let (rs, rc) = rot.sin_cos();
+        let weight = |p: &[f32; 4]| {
+            let (u, v) = (p[0] - ax, p[1] - ay);
+            let (mx, my) = (bx + rc * u - rs * v, by + rs * u + rc * v);
+            let t = ((p[2] - mx).powi(2) + (p[3] - my).powi(2)) / (FIT_REACH * FIT_REACH);
+            if t < 1.0 { (1.0 - t) * (1.0 - t) } else { 0.0 }
+        };
+        // No pair within reach of the fit: keep it as it is.
+        let Some(next) = fit(&weight) else {
+            break;
+        };
+        (ax, ay, bx, by, rot) = next;
     }
-    let (rs, rc) = sc.atan2(sd).sin_cos();
+    let (rs, rc) = rot.sin_cos();
     let map = |x: f32, y: f32| {
         let (u, v) = (x - ax, y - ay);
         (bx + rc * u - rs * v, by + rs * u + rc * v)
@@ -480,7 +495,7 @@ pub fn agreement(
             let (cstart, cend) = (c0.max(a.left), (c0 + win).min(a.left + a.cols));
             let (rstart, rend) = (r0.max(a.top), (r0 + win).min(a.top + a.rows));
             let span = win as f32;
-            for r in (rstart..rend).step_by(LATTICE) {
+            for r in (rstart..rend).step_by(LATTICE_ROWS) {
                 // The warp is bilinear between the window's corners, so along a row it
                 // moves by the same step from point to point, as the rigid map does.
                 let fy = (r - r0) as f32 / span;
@@ -501,21 +516,27 @@ pub fn agreement(
                     rc * STEP_PX + along * (right[0] - left[0]),
                     rs * STEP_PX + along * (right[1] - left[1]),
                 );
+                // A's row in its box: its block row and its words.
+                let ay = (r - a.top) as usize;
+                let (blocks, words) = (
+                    a.valid
+                        .get((ay / CELLS_PER_BLOCK) * a.bw as usize..)
+                        .unwrap_or(&[]),
+                    a.sign.get(ay * a.words..).unwrap_or(&[]),
+                );
                 for c in (cstart..cend).step_by(LATTICE) {
                     let (px, py) = (qx, qy);
                     qx += sx;
                     qy += sy;
-                    if !a.valid_at(c, r) {
+                    let ax = (c - a.left) as usize;
+                    if !blocks.get(ax / CELLS_PER_BLOCK).copied().unwrap_or(false) {
                         continue;
                     }
                     let Some(around) = b.around(nearest_cell(px), nearest_cell(py)) else {
                         continue;
                     };
-                    let agree = if a.bit(c, r) == 1 {
-                        around
-                    } else {
-                        !around & 0x1ff
-                    };
+                    let ridge = words.get(ax / 64).map_or(0, |w| w >> (ax % 64) & 1);
+                    let agree = if ridge == 1 { around } else { !around & 0x1ff };
                     lanes += SPREAD[(agree & 0xff) as usize];
                     last += agree >> 8;
                     n += 1;
