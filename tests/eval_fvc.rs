@@ -6,15 +6,16 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-/// (set, highest FVC EER, lowest rank-1) — measured after the issue #14 twelfth pass (the
-/// contrast percentile over oscillating blocks, docs/matching.md): 0.18, 0.36, 2.18, 2.18,
-/// 4.37, 4.72, 9.27 % EER; rank-1 100, 100, 100, 98.6, 100, 100, 85.7 %.
+/// (set, highest FVC EER, lowest rank-1) — measured after the issue #14 fifteenth pass (the
+/// ridge texture, docs/matching.md): 0.36, 0.18, 2.18, 2.18, 2.72, 4.90, 8.91 % EER; rank-1
+/// 100, 100, 100, 98.6, 100, 100, 87.1 %. FVC2000_DB3's bound (4.37 % before the texture)
+/// is the one the texture's gain holds.
 const SETS: [(&str, f64, f64); 7] = [
     ("FVC2002_DB1_B", 0.012, 1.0),
-    ("FVC2002_DB3_B", 0.018, 0.985),
+    ("FVC2002_DB3_B", 0.016, 0.985),
     ("FVC2000_DB1_B", 0.033, 0.985),
     ("FVC2000_DB2_B", 0.033, 0.97),
-    ("FVC2000_DB3_B", 0.055, 0.97),
+    ("FVC2000_DB3_B", 0.042, 0.97),
     ("FVC2004_DB1_B", 0.060, 0.97),
     ("FVC2004_DB2_B", 0.100, 0.84),
 ];
@@ -76,7 +77,7 @@ fn seven_development_sets_hold_their_levels() {
         assert!(get("fte") <= 1.0 / 80.0 + 1e-9, "{name}: FTE {r}");
     }
     let mean = v["mean_eer"].as_f64().unwrap_or(1.0);
-    assert!(mean <= 0.036, "mean FVC EER {mean}: {v}");
+    assert!(mean <= 0.034, "mean FVC EER {mean}: {v}");
     let expected = sets
         .iter()
         .map(|r| r["eer"].as_f64().unwrap_or(1.0))
