@@ -465,15 +465,23 @@ pub fn agreement(
     );
     let (nwx, nwy) = ((wx1 - wx0 + 1) as usize, (wy1 - wy0 + 1) as usize);
     let window_px = (WINDOW * CELL) as f32;
+    // The warp at a corner is computed when a window near the pairs first needs it.
     let corners = &mut scratch.corners;
     corners.clear();
-    for cy in 0..=nwy {
-        for cx in 0..=nwx {
-            let x = (wx0 + cx as i32) as f32 * window_px;
-            let y = (wy0 + cy as i32) as f32 * window_px;
-            corners.push(warp_at(x, y));
+    corners.resize((nwx + 1) * (nwy + 1), [f32::NAN; 2]);
+    let mut corner = |k: usize| {
+        let d = corners[k];
+        if !d[0].is_nan() {
+            return d;
         }
-    }
+        let (cx, cy) = (k % (nwx + 1), k / (nwx + 1));
+        let d = warp_at(
+            (wx0 + cx as i32) as f32 * window_px,
+            (wy0 + cy as i32) as f32 * window_px,
+        );
+        corners[k] = d;
+        d
+    };
     let near2 = NEAR * NEAR;
     let (mut acc, mut total) = (0.0f32, 0u32);
     for wy in 0..nwy {
@@ -491,10 +499,10 @@ pub fn agreement(
             }
             let k = wy * (nwx + 1) + wx;
             let (d00, d10, d01, d11) = (
-                corners[k],
-                corners[k + 1],
-                corners[k + nwx + 1],
-                corners[k + nwx + 2],
+                corner(k),
+                corner(k + 1),
+                corner(k + nwx + 1),
+                corner(k + nwx + 2),
             );
             // Agreements per shift: shifts 0–7 one byte each (a window has at most 64
             // points), shift 8 apart.
@@ -617,8 +625,11 @@ mod tests {
         ))
     }
 
+    /// A's and B's minutia positions and the pairs between them.
+    type Paired = (Vec<[f32; 3]>, Vec<[f32; 3]>, Vec<(u16, u16, f32)>);
+
     /// Pairs at the same places in both prints, moved by (`dx`, `dy`) in B.
-    fn identity_pairs(dx: f32, dy: f32) -> (Vec<[f32; 3]>, Vec<[f32; 3]>, Vec<(u16, u16, f32)>) {
+    fn identity_pairs(dx: f32, dy: f32) -> Paired {
         let pa: Vec<[f32; 3]> = [(60.0, 60.0), (180.0, 70.0), (120.0, 180.0), (70.0, 170.0)]
             .iter()
             .map(|&(x, y)| [x, y, 0.0])
@@ -654,7 +665,7 @@ mod tests {
             height: 260,
             data: (0..260 * 260)
                 .map(|k| {
-                    let (x, y) = ((k % 260) as i32 - 6, (k / 260) as i32 - 4);
+                    let (x, y) = (k % 260 - 6, k / 260 - 4);
                     if x < 0 || y < 0 {
                         0.0
                     } else {
