@@ -210,6 +210,10 @@ impl Template {
         if rest.len() > used {
             return Err(TemplateError::TrailingBytes);
         }
+        // A box beyond the image would only make comparisons slower, never better.
+        if !texture.fits(width, height) {
+            return Err(TemplateError::Invalid("ridge texture"));
+        }
         let ridge_counts = counts
             .chunks_exact(COUNT_BYTES)
             .map(|c| {
@@ -324,6 +328,27 @@ mod tests {
             let without = Template { texture: RidgeTexture::default(), ..t };
             prop_assert_eq!(Template::decode(&v3), Ok(without));
         }
+    }
+
+    #[test]
+    fn a_texture_beyond_its_image_is_refused() {
+        let mut t = super::super::test_support::random_template(7, 12);
+        t.ridge_counts = vec![[1; LINKS]; t.minutiae.len()];
+        // 400 × 400 px: 200 cells a side; a box of 8 cells from cell 196 ends beyond it.
+        t.texture = RidgeTexture {
+            left: 196,
+            top: 0,
+            cols: 8,
+            rows: 4,
+            valid: vec![0; 1],
+            sign: vec![0; 4],
+        };
+        assert_eq!(
+            Template::decode(&t.encode()),
+            Err(TemplateError::Invalid("ridge texture"))
+        );
+        t.texture.left = 192;
+        assert_eq!(Template::decode(&t.encode()), Ok(t));
     }
 
     #[test]

@@ -110,9 +110,9 @@ pub fn arb_template() -> impl Strategy<Value = Template> {
                 } else {
                     Vec::new()
                 };
-                // A texture only goes with ridge counts (version 4).
+                // A texture only goes with ridge counts (version 4), inside the image.
                 let texture = if textured && !ridge_counts.is_empty() {
-                    random_texture(&mut rng)
+                    random_texture(&mut rng, width, height)
                 } else {
                     RidgeTexture::default()
                 };
@@ -129,15 +129,24 @@ pub fn arb_template() -> impl Strategy<Value = Template> {
         )
 }
 
-/// A random ridge texture: a box of whole blocks (4 cells a side) with random bits.
-fn random_texture(rng: &mut StdRng) -> RidgeTexture {
-    let (bw, bh) = (rng.gen_range(1u16..12), rng.gen_range(1u16..12));
+/// A random ridge texture within a `width` × `height` px image: a box of whole blocks (4
+/// cells a side) with random bits; none when the image has no whole block.
+fn random_texture(rng: &mut StdRng, width: u16, height: u16) -> RidgeTexture {
+    // Within the largest image a texture may describe (16,383 px) too.
+    let (blocks_x, blocks_y) = (width.min(16376) / 8, height.min(16376) / 8);
+    if blocks_x == 0 || blocks_y == 0 {
+        return RidgeTexture::default();
+    }
+    let (bw, bh) = (
+        rng.gen_range(1..=blocks_x.min(11)),
+        rng.gen_range(1..=blocks_y.min(11)),
+    );
     let (cols, rows) = (4 * bw, 4 * bh);
     let valid_len = usize::from(bw * bh).div_ceil(8);
     let sign_len = usize::from(cols).div_ceil(8) * usize::from(rows);
     RidgeTexture {
-        left: 4 * rng.gen_range(0u16..100),
-        top: 4 * rng.gen_range(0u16..100),
+        left: 4 * rng.gen_range(0..=blocks_x - bw),
+        top: 4 * rng.gen_range(0..=blocks_y - bh),
         cols,
         rows,
         valid: (0..valid_len).map(|_| rng.r#gen()).collect(),

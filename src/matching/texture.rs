@@ -174,6 +174,14 @@ impl RidgeTexture {
         self.cols == 0 || self.rows == 0
     }
 
+    /// Whether the box lies within the mask blocks of a `width` × `height` px image (what
+    /// [`RidgeTexture::from_enhanced`] gives): a template's texture must describe its own image.
+    pub fn fits(&self, width: u16, height: u16) -> bool {
+        let cells = |px: u16| usize::from(px).div_ceil(BLOCK) * CELLS_PER_BLOCK;
+        usize::from(self.left) + usize::from(self.cols) <= cells(width)
+            && usize::from(self.top) + usize::from(self.rows) <= cells(height)
+    }
+
     /// Bytes of [`RidgeTexture::encode_into`].
     pub fn encoded_len(&self) -> usize {
         HEADER + self.valid.len() + self.sign.len()
