@@ -20,9 +20,9 @@ use std::f32::consts::TAU;
 use super::{
     ANGLE_TOL, CORE_SEED_ANGLE, CORE_SEED_REACH, CORE_SEEDS_FROM, DIST_TOL, DIST_TOL_MAX,
     DIST_TOL_SLOPE, MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP, Prepared, REFIT_FROM, REFIT_MAX_TURN,
-    REFIT_MIN_PAIRS, RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS, WARP_MIN_PAIRS, WARP_RADIUS,
-    WARP_ROUNDS, WARP_SHRINK, Y_BUCKET, local_similarity, ridge_count, ridge_flow, seed_map,
-    signed_diff,
+    REFIT_MIN_PAIRS, RUNNER_UP, RUNNER_UP_CONFIRMED, SEED_POOL, SEED_RATIO, SEEDS, TEXTURE_FROM,
+    WARP_MIN_PAIRS, WARP_RADIUS, WARP_ROUNDS, WARP_SHRINK, Y_BUCKET, local_similarity, ridge_count,
+    ridge_flow, seed_map, signed_diff,
 };
 
 /// Similarity score of two prepared templates, computed the slow way.
@@ -55,7 +55,25 @@ pub(super) fn compare(a: &Prepared, b: &Prepared) -> f32 {
             break;
         }
     }
-    let (score, pairs) = align_and_count(a, b, &sel, &sim);
+    let ((score, pairs), runner_up) = align_and_count(a, b, &sel, &sim);
+    let (counted, best) = weighed(a, b, score, &pairs);
+    if a.texture.is_empty() || b.texture.is_empty() || best >= counted * RUNNER_UP_CONFIRMED {
+        return best;
+    }
+    // The runner-up alignment, judged on its own pairs from its ridge-flow product on.
+    let second = runner_up.map_or(0.0, |(score, pa, pb, rot, pairs)| {
+        let (rs, rc) = rot.sin_cos();
+        let score = score * ridge_flow::factor(&a.flow, &b.flow, rot, seed_map(pa, pb, rs, rc));
+        if score < TEXTURE_FROM {
+            return 0.0;
+        }
+        weighed(a, b, score, &pairs).1
+    });
+    best.max(second)
+}
+
+/// `score` weighed by the ridge counts of `pairs`, and that weighed by their texture.
+fn weighed(a: &Prepared, b: &Prepared, score: f32, pairs: &[(usize, usize, f32)]) -> (f32, f32) {
     let pairs: Vec<(u16, u16, f32)> = pairs
         .iter()
         .map(|&(i, j, w)| (i as u16, j as u16, w))
@@ -63,7 +81,8 @@ pub(super) fn compare(a: &Prepared, b: &Prepared) -> f32 {
     let score = score * ridge_count::weigh(&a.links, &b.links, &pairs, &mut Vec::new());
     // The texture stage is one function shared with the fast path (tested on its own in
     // `texture.rs`): what the reference checks is that both reach it with the same pairs.
-    super::with_texture(a, b, score, &pairs, &mut Default::default())
+    let textured = super::with_texture(a, b, score, &pairs, &mut Default::default());
+    (score, textured)
 }
 
 /// A score and the minutia pairs (A index, B index, weight) its ridge counts are checked on.
@@ -121,7 +140,12 @@ fn local_stage(a: &Prepared, b: &Prepared) -> (f32, Pairs, Vec<f32>) {
 /// index, weight) in pairing order.
 type Scored = (f32, [f32; 3], [f32; 3], f32, Vec<(usize, usize, f32)>);
 
-fn align_and_count(a: &Prepared, b: &Prepared, sel: &[(f32, usize, usize)], sim: &[f32]) -> Judged {
+fn align_and_count(
+    a: &Prepared,
+    b: &Prepared,
+    sel: &[(f32, usize, usize)],
+    sim: &[f32],
+) -> (Judged, Option<Scored>) {
     let top = sel.first().map_or(0.0, |p| p.0);
     let mut seeds: Vec<(usize, usize)> = Vec::new();
     for &(s0, si, sj) in sel.iter().take(SEEDS) {
@@ -286,9 +310,16 @@ fn pair_all(
 /// REFIT_FROM, the best alignment is refitted by weighted least squares on its pairs and
 /// replaced by the refit when the refit turns it by at most REFIT_MAX_TURN and pairs at least
 /// as many minutiae. Then the best alignment (refitted or not) with at least WARP_MIN_PAIRS
-/// pairs is re-paired under the warp of its residuals; the larger score wins.
-fn pick(a: &Prepared, b: &Prepared, scores: &[Scored], sim: &[f32]) -> Judged {
-    let mut chosen = chosen(scores);
+/// pairs is re-paired under the warp of its residuals; the larger score wins. With it, the
+/// runner-up as it was chosen.
+fn pick(a: &Prepared, b: &Prepared, scores: &[Scored], sim: &[f32]) -> (Judged, Option<Scored>) {
+    let chosen = chosen(scores);
+    let runner_up = chosen.get(1).cloned();
+    (judge(a, b, chosen, sim), runner_up)
+}
+
+/// The score of [`pick`]'s chosen alignments and the pairs its ridge counts are checked on.
+fn judge(a: &Prepared, b: &Prepared, mut chosen: Vec<Scored>, sim: &[f32]) -> Judged {
     if chosen.is_empty() {
         return (0.0, Vec::new());
     }

@@ -346,6 +346,12 @@ pub struct TextureScratch {
     corners: Vec<[f32; 2]>,
 }
 
+/// The largest [`factor`] can be (full weight, every window agreeing), rounded up: a score
+/// that cannot beat another even when multiplied by it need not be compared.
+pub fn max_factor() -> f32 {
+    (WEIGHT * (1.0 - CENTRE)).exp() * 1.001
+}
+
 /// The factor a comparison's score is multiplied by for the texture agreement under the
 /// alignment of `pairs` (A index, B index, weight — unused — into `pa` / `pb`, positions
 /// `[x, y, θ]`):
