@@ -769,6 +769,48 @@ mod tests {
     }
 
     #[test]
+    fn the_neighbourhood_reads_every_cell_up_to_the_box_edges() {
+        // Boxes 40 to 72 cells wide (the widest crosses a 64-bit word), random cell bits and
+        // blocks, each cell's neighbourhood against the bits read one by one.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for blocks in [10usize, 13, 16, 18] {
+            let (cols, rows) = (blocks * CELLS_PER_BLOCK, (blocks + 1) * CELLS_PER_BLOCK);
+            let stride = cols.div_ceil(8);
+            let t = RidgeTexture {
+                left: 4,
+                top: 8,
+                cols: cols as u16,
+                rows: rows as u16,
+                valid: (0..(blocks * (blocks + 1)).div_ceil(8))
+                    .map(|_| next() as u8 | 0x81)
+                    .collect(),
+                sign: (0..stride * rows).map(|_| next() as u8).collect(),
+            };
+            let p = PreparedTexture::new(&t);
+            let cell = |x: usize, y: usize| u32::from(t.sign[y * stride + x / 8] >> (x % 8) & 1);
+            let block = |x: usize, y: usize| {
+                let k = (y / CELLS_PER_BLOCK) * blocks + x / CELLS_PER_BLOCK;
+                t.valid[k / 8] >> (k % 8) & 1 == 1
+            };
+            for y in 0..rows {
+                for x in 0..cols {
+                    let inside = (1..cols - 1).contains(&x) && (1..rows - 1).contains(&y);
+                    let want = (inside && block(x, y)).then(|| {
+                        (0..9).fold(0, |m, k| m | cell(x + k % 3 - 1, y + k / 3 - 1) << k)
+                    });
+                    assert_eq!(p.around(x as i32 + 4, y as i32 + 8), want, "{cols} {x} {y}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_mask_without_ridges_gives_no_texture() {
         let g = rings(64, 64, 30.0, 30.0);
         let none = BlockMap {
