@@ -49,11 +49,6 @@ const SEED_RATIO: f32 = 0.6;
 /// The runner-up alignment has its ridge flow checked too when its minutiae score is at least
 /// this fraction of the best's.
 const RUNNER_UP: f32 = 0.7;
-/// The runner-up alignment is judged on its own pairs only when the texture lifted the best
-/// alignment's score by less than this factor (an agreement below ≈ 0.44 at full weight):
-/// above it the runner-up gave nothing on the development sets, at a third of its cost
-/// (issue #14, sixteenth pass).
-const RUNNER_UP_CONFIRMED: f32 = 1.5;
 /// How far (pixels) a minutia pair may lie from where the two prints' cores put it to become
 /// the core pair's seed (the cores are located to about one 16 px flow cell).
 const CORE_SEED_REACH: f32 = 24.0;
@@ -1185,10 +1180,11 @@ fn align_and_count(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
             &mut scratch.partner,
         );
     let best = with_texture(a, b, score, &scratch.best_pairs, &mut scratch.texture);
-    // Where the ridges clearly confirm the best alignment, or there are no ridges to tell,
-    // no other is looked at.
+    // Only where the texture lowered the best alignment's score (its ridges agree less than
+    // two different fingers' typically do) is the runner-up looked at; not where there are no
+    // ridges to tell the two apart.
     let textured = !a.texture.is_empty() && !b.texture.is_empty();
-    let second = if textured && best < score * RUNNER_UP_CONFIRMED {
+    let second = if textured && best < score {
         runner_up(a, b, scratch, best)
     } else {
         0.0

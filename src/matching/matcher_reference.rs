@@ -20,9 +20,9 @@ use std::f32::consts::TAU;
 use super::{
     ANGLE_TOL, CORE_SEED_ANGLE, CORE_SEED_REACH, CORE_SEEDS_FROM, DIST_TOL, DIST_TOL_MAX,
     DIST_TOL_SLOPE, MAX_ROTATION, MIN_LOCAL, MIN_OVERLAP, Prepared, REFIT_FROM, REFIT_MAX_TURN,
-    REFIT_MIN_PAIRS, RUNNER_UP, RUNNER_UP_CONFIRMED, SEED_POOL, SEED_RATIO, SEEDS, TEXTURE_FROM,
-    WARP_MIN_PAIRS, WARP_RADIUS, WARP_ROUNDS, WARP_SHRINK, Y_BUCKET, local_similarity, ridge_count,
-    ridge_flow, seed_map, signed_diff,
+    REFIT_MIN_PAIRS, RUNNER_UP, SEED_POOL, SEED_RATIO, SEEDS, TEXTURE_FROM, WARP_MIN_PAIRS,
+    WARP_RADIUS, WARP_ROUNDS, WARP_SHRINK, Y_BUCKET, local_similarity, ridge_count, ridge_flow,
+    seed_map, signed_diff,
 };
 
 /// Similarity score of two prepared templates, computed the slow way.
@@ -57,7 +57,7 @@ pub(super) fn compare(a: &Prepared, b: &Prepared) -> f32 {
     }
     let ((score, pairs), runner_up) = align_and_count(a, b, &sel, &sim);
     let (counted, best) = weighed(a, b, score, &pairs);
-    if a.texture.is_empty() || b.texture.is_empty() || best >= counted * RUNNER_UP_CONFIRMED {
+    if a.texture.is_empty() || b.texture.is_empty() || best >= counted {
         return best;
     }
     // The runner-up alignment, judged on its own pairs from its ridge-flow product on.
