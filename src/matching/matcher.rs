@@ -1206,11 +1206,7 @@ fn runner_up(a: &Prepared, b: &Prepared, scratch: &mut Scratch, best: f32) -> f3
     let Some((second, pa, pb, rot, factor)) = scratch.runner_up.take() else {
         return 0.0;
     };
-    let f = factor.unwrap_or_else(|| {
-        let (rs, rc) = rot.sin_cos();
-        ridge_flow::factor(&a.flow, &b.flow, rot, seed_map(pa, pb, rs, rc))
-    });
-    let score = second * f;
+    let score = second * factor.unwrap_or_else(|| flow_factor(a, b, pa, pb, rot));
     // The ridge counts' factor is at most 1.
     if score < TEXTURE_FROM || score * texture::max_factor() <= best {
         return 0.0;
@@ -1324,10 +1320,7 @@ fn refit(
     }
     let (second, pa, pb, rot1, factor) = &mut kept[1];
     if *second > out && *second > RUNNER_UP * first {
-        let f = *factor.get_or_insert_with(|| {
-            let (rs, rc) = rot1.sin_cos();
-            ridge_flow::factor(&a.flow, &b.flow, *rot1, seed_map(*pa, *pb, rs, rc))
-        });
+        let f = *factor.get_or_insert_with(|| flow_factor(a, b, *pa, *pb, *rot1));
         out = out.max(*second * f);
     }
     out
@@ -1356,6 +1349,12 @@ fn rigid_fit(a: &Prepared, b: &Prepared, pairs: &[(u16, u16, f32)]) -> ([f32; 3]
     ([ax, ay, 0.0], [bx, by, sxy.atan2(sxx)])
 }
 
+/// The ridge-flow factor of the alignment of A's `pa` onto B's `pb` turned by `rot`.
+fn flow_factor(a: &Prepared, b: &Prepared, pa: [f32; 3], pb: [f32; 3], rot: f32) -> f32 {
+    let (rs, rc) = rot.sin_cos();
+    ridge_flow::factor(&a.flow, &b.flow, rot, seed_map(pa, pb, rs, rc))
+}
+
 /// The ridge flows must agree under the alignment (the best product over the two kept
 /// alignments: the second catches a best-scoring chance alignment of the minutiae).
 fn fuse(a: &Prepared, b: &Prepared, kept: &mut [Kept; 2]) -> f32 {
@@ -1366,10 +1365,7 @@ fn fuse(a: &Prepared, b: &Prepared, kept: &mut [Kept; 2]) -> f32 {
         if *score <= fused || *score <= RUNNER_UP * first && *score < first {
             break;
         }
-        let f = *factor.get_or_insert_with(|| {
-            let (rs, rc) = rot.sin_cos();
-            ridge_flow::factor(&a.flow, &b.flow, *rot, seed_map(*pa, *pb, rs, rc))
-        });
+        let f = *factor.get_or_insert_with(|| flow_factor(a, b, *pa, *pb, *rot));
         fused = fused.max(*score * f);
     }
     fused
