@@ -518,13 +518,12 @@ pub fn agreement(
                 corner(k + nwx + 1),
                 corner(k + nwx + 2),
             );
-            // Agreements per shift: shifts 0–7 one byte each (a window has at most 64
-            // points), shift 8 apart.
-            let (mut lanes, mut last, mut n) = (0u64, 0u32, 0u32);
             let (cstart, cend) = (c0.max(a.left), (c0 + win).min(a.left + a.cols));
             let (rstart, rend) = (r0.max(a.top), (r0 + win).min(a.top + a.rows));
             let span = win as f32;
-            for r in (rstart..rend).step_by(LATTICE_ROWS) {
+            let mut rows = [LatticeRow::default(); WINDOW_ROWS];
+            let mut nrows = 0;
+            for (row, r) in rows.iter_mut().zip((rstart..rend).step_by(LATTICE_ROWS)) {
                 // The warp is bilinear between the window's corners, so along a row it
                 // moves by the same step from point to point, as the rigid map does.
                 let fy = (r - r0) as f32 / span;
@@ -541,36 +540,18 @@ pub fn agreement(
                 qx += left[0] + fx * (right[0] - left[0]);
                 qy += left[1] + fx * (right[1] - left[1]);
                 let along = LATTICE as f32 / span;
-                let (sx, sy) = (
-                    rc * STEP_PX + along * (right[0] - left[0]),
-                    rs * STEP_PX + along * (right[1] - left[1]),
-                );
-                // A's row in its box: its block row and its words.
-                let ay = (r - a.top) as usize;
-                let (blocks, words) = (
-                    a.valid
-                        .get((ay / CELLS_PER_BLOCK) * a.bw as usize..)
-                        .unwrap_or(&[]),
-                    a.sign.get(ay * a.words..).unwrap_or(&[]),
-                );
-                for c in (cstart..cend).step_by(LATTICE) {
-                    let (px, py) = (qx, qy);
-                    qx += sx;
-                    qy += sy;
-                    let ax = (c - a.left) as usize;
-                    if !blocks.get(ax / CELLS_PER_BLOCK).copied().unwrap_or(false) {
-                        continue;
-                    }
-                    let Some(around) = b.around(nearest_cell(px), nearest_cell(py)) else {
-                        continue;
-                    };
-                    let ridge = words.get(ax / 64).map_or(0, |w| w >> (ax % 64) & 1);
-                    let agree = if ridge == 1 { around } else { !around & 0x1ff };
-                    lanes += SPREAD[(agree & 0xff) as usize];
-                    last += agree >> 8;
-                    n += 1;
-                }
+                *row = LatticeRow {
+                    r,
+                    q: [qx, qy],
+                    s: [
+                        rc * STEP_PX + along * (right[0] - left[0]),
+                        rs * STEP_PX + along * (right[1] - left[1]),
+                    ],
+                };
+                nrows += 1;
             }
+            let rows = rows.get(..nrows).unwrap_or(&[]);
+            let (lanes, last, n) = window_portable(a, b, rows, cstart, cend);
             if n < MIN_WINDOW_POINTS {
                 continue;
             }
@@ -585,6 +566,61 @@ pub fn agreement(
         return (0.0, 0);
     }
     (acc / total as f32, total)
+}
+
+/// Lattice rows a window holds at most.
+const WINDOW_ROWS: usize = WINDOW.div_ceil(LATTICE_ROWS);
+
+/// One lattice row of a window: its image cell row, where its first point falls in B (px),
+/// and the move from one point to the next (px).
+#[derive(Clone, Copy, Debug, Default)]
+struct LatticeRow {
+    r: i32,
+    q: [f32; 2],
+    s: [f32; 2],
+}
+
+/// A window's agreements per shift (shifts 0–7 one byte each of the first: a window has at
+/// most 64 points; shift 8 the second) and its lattice points compared, over its `rows` from
+/// image cell column `cstart` to `cend` (excluded, within A's box): the definition the AVX2
+/// kernel must match. Each row's point is advanced by repeated addition, as the kernel's are.
+fn window_portable(
+    a: &PreparedTexture,
+    b: &PreparedTexture,
+    rows: &[LatticeRow],
+    cstart: i32,
+    cend: i32,
+) -> (u64, u32, u32) {
+    let (mut lanes, mut last, mut n) = (0u64, 0u32, 0u32);
+    for row in rows {
+        let ([mut qx, mut qy], [sx, sy]) = (row.q, row.s);
+        // A's row in its box: its block row and its words.
+        let ay = (row.r - a.top) as usize;
+        let (blocks, words) = (
+            a.valid
+                .get((ay / CELLS_PER_BLOCK) * a.bw as usize..)
+                .unwrap_or(&[]),
+            a.sign.get(ay * a.words..).unwrap_or(&[]),
+        );
+        for c in (cstart..cend).step_by(LATTICE) {
+            let (px, py) = (qx, qy);
+            qx += sx;
+            qy += sy;
+            let ax = (c - a.left) as usize;
+            if !blocks.get(ax / CELLS_PER_BLOCK).copied().unwrap_or(false) {
+                continue;
+            }
+            let Some(around) = b.around(nearest_cell(px), nearest_cell(py)) else {
+                continue;
+            };
+            let ridge = words.get(ax / 64).map_or(0, |w| w >> (ax % 64) & 1);
+            let agree = if ridge == 1 { around } else { !around & 0x1ff };
+            lanes += SPREAD[(agree & 0xff) as usize];
+            last += agree >> 8;
+            n += 1;
+        }
+    }
+    (lanes, last, n)
 }
 
 #[cfg(test)]
