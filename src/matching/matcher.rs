@@ -913,30 +913,33 @@ pub struct Scratch {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Kernels {
     /// The fastest the CPU has: the AVX-512 local stage and pairing, else the AVX2 ones,
-    /// else the portable ones; the AVX2 warp candidates and overlap counts wherever the CPU
-    /// has AVX2 (AVX-512 has no kernels of its own for them).
+    /// else the portable ones; the AVX2 warp candidates, overlap counts and texture lattice
+    /// wherever the CPU has AVX2 (AVX-512 has no kernels of its own for them).
     #[default]
     Auto,
-    /// The AVX2 local stage, pairing and warped re-pairing where the CPU has AVX2 (what a CPU
-    /// without AVX-512 runs), else the portable ones.
+    /// The AVX2 local stage, pairing, warped re-pairing and texture lattice where the CPU has
+    /// AVX2 (what a CPU without AVX-512 runs), else the portable ones.
     Avx2,
-    /// The portable (scalar) local stage and pairing only.
+    /// The portable (scalar) local stage, pairing and texture lattice only.
     Portable,
 }
 
 impl Scratch {
-    /// Scratch whose comparisons always use the portable (scalar) local stage and pairing,
-    /// even on a CPU with AVX-512: the same scores, for checking that the kernels agree.
+    /// Scratch whose comparisons always use the portable (scalar) local stage, pairing and
+    /// texture lattice, even on a CPU with AVX-512: the same scores, for checking that the
+    /// kernels agree.
     pub fn portable() -> Self {
         Self::with_kernels(Kernels::Portable)
     }
 
     /// Scratch whose comparisons use `kernels` (where the CPU has them).
     pub fn with_kernels(kernels: Kernels) -> Self {
-        Self {
+        let mut scratch = Self {
             kernels,
             ..Self::default()
-        }
+        };
+        scratch.texture.portable = kernels == Kernels::Portable;
+        scratch
     }
 }
 

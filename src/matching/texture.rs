@@ -246,13 +246,20 @@ pub struct PreparedTexture {
     rows: i32,
     /// Words per cell row.
     words: usize,
-    /// Cell bits, row-major, `words` per row.
+    /// Cell bits, row-major, `words` per row, then [`SIGN_PAD`] zero words (the AVX2 kernel
+    /// reads four bytes from any byte of the rows).
     sign: Vec<u64>,
     /// Blocks per row of the box.
     bw: i32,
-    /// Block validity, row-major.
+    /// Block validity, row-major, then [`VALID_PAD`] false (the AVX2 kernel reads four bytes
+    /// from any block); empty when the box holds no block.
     valid: Vec<bool>,
 }
+
+/// Zero words after a prepared texture's cell rows.
+const SIGN_PAD: usize = 1;
+/// False blocks after a prepared texture's blocks.
+const VALID_PAD: usize = 3;
 
 impl PreparedTexture {
     /// Lays `t` out for comparison.
@@ -263,16 +270,19 @@ impl PreparedTexture {
         let (cols, rows) = (usize::from(t.cols), usize::from(t.rows));
         let stride = cols.div_ceil(8);
         let words = cols.div_ceil(64);
-        let mut sign = vec![0u64; words * rows];
+        let mut sign = vec![0u64; words * rows + SIGN_PAD];
         for (r, row) in t.sign.chunks_exact(stride).take(rows).enumerate() {
             for (k, &b) in row.iter().enumerate() {
                 sign[r * words + k / 8] |= u64::from(b) << (8 * (k % 8));
             }
         }
         let (bw, bh) = (cols / CELLS_PER_BLOCK, rows / CELLS_PER_BLOCK);
-        let valid = (0..bw * bh)
+        let mut valid: Vec<bool> = (0..bw * bh)
             .map(|k| t.valid.get(k / 8).is_some_and(|b| b >> (k % 8) & 1 == 1))
             .collect();
+        if !valid.is_empty() {
+            valid.extend([false; VALID_PAD]);
+        }
         Self {
             left: i32::from(t.left),
             top: i32::from(t.top),
@@ -338,6 +348,9 @@ const OFFSET: f32 = 4096.0;
 /// Reusable buffers of [`factor`].
 #[derive(Clone, Debug, Default)]
 pub struct TextureScratch {
+    /// Only the portable lattice loop, even where the CPU has AVX2 (the same bits; for
+    /// checking the kernel and measuring it, as the matcher's `Kernels::Portable`).
+    pub portable: bool,
     /// The pairs as (A x, A y, B x, B y), sorted so the fit does not depend on their order.
     pairs: Vec<[f32; 4]>,
     /// A's paired positions and their residual displacement under the rigid fit.
@@ -497,6 +510,14 @@ pub fn agreement(
         d
     };
     let near2 = NEAR * NEAR;
+    // The AVX2 lattice kernel where the CPU has it and the scratch allows it (the same bits,
+    // see `texture_avx2.rs`).
+    #[cfg(target_arch = "x86_64")]
+    let kernel = if scratch.portable {
+        None
+    } else {
+        avx2::Pair::new(a, b)
+    };
     let (mut acc, mut total) = (0.0f32, 0u32);
     for wy in 0..nwy {
         for wx in 0..nwx {
@@ -551,7 +572,14 @@ pub fn agreement(
                 nrows += 1;
             }
             let rows = rows.get(..nrows).unwrap_or(&[]);
-            let (lanes, last, n) = window_portable(a, b, rows, cstart, cend);
+            #[cfg(target_arch = "x86_64")]
+            let counts = match &kernel {
+                Some(pair) => pair.window(rows, cstart, cend),
+                None => window_portable(a, b, rows, cstart, cend),
+            };
+            #[cfg(not(target_arch = "x86_64"))]
+            let counts = window_portable(a, b, rows, cstart, cend);
+            let (lanes, last, n) = counts;
             if n < MIN_WINDOW_POINTS {
                 continue;
             }
@@ -623,9 +651,14 @@ fn window_portable(
     (lanes, last, n)
 }
 
+#[cfg(target_arch = "x86_64")]
+#[path = "texture_avx2.rs"]
+mod avx2;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{Rng, SeedableRng, rngs::StdRng};
 
     /// Ridges of period 9 px running at `angle`, shifted by `phase` px across them.
     fn waves(w: usize, h: usize, angle: f32, phase: f32) -> Gray {
@@ -844,6 +877,244 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A texture of `bw` × `bh` blocks at block (`bx`, `by`) of its image: random cells, and
+    /// random blocks without ridges (about one in `holes`).
+    fn random_texture(
+        rng: &mut StdRng,
+        bx: u16,
+        by: u16,
+        bw: usize,
+        bh: usize,
+        holes: u32,
+    ) -> RidgeTexture {
+        let (cols, rows) = (bw * CELLS_PER_BLOCK, bh * CELLS_PER_BLOCK);
+        RidgeTexture {
+            left: bx * CELLS_PER_BLOCK as u16,
+            top: by * CELLS_PER_BLOCK as u16,
+            cols: cols as u16,
+            rows: rows as u16,
+            valid: (0..(bw * bh).div_ceil(8))
+                .map(|_| {
+                    (0..8).fold(0u8, |m, k| {
+                        m | u8::from(rng.gen_ratio(holes - 1, holes)) << k
+                    })
+                })
+                .collect(),
+            sign: (0..cols.div_ceil(8) * rows).map(|_| rng.r#gen()).collect(),
+        }
+    }
+
+    /// A pixel coordinate over a box of `len` cells from cell `lo`, or up to 20 px beyond it.
+    fn b_px(rng: &mut StdRng, lo: i32, len: i32) -> f32 {
+        (lo * CELL as i32) as f32 + rng.gen_range(-20.0..(len * CELL as i32) as f32 + 20.0)
+    }
+
+    /// The AVX2 lattice kernel (where the CPU has it) gives `window_portable`'s counts, window
+    /// by window, on random textures (boxes 40 to 136 cells wide, across one and two 64-bit
+    /// words) and random rows: points on and around B's box, on its edges, far outside it,
+    /// steps small and large, windows cut by A's box.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx2_windows_are_the_portable_ones() {
+        if !avx2::available() {
+            eprintln!("no AVX2 on this CPU: the texture kernel is not checked");
+            return;
+        }
+        let mut rng = StdRng::seed_from_u64(11);
+        let (mut windows, mut counted) = (0, 0u64);
+        for (abw, bbw) in [
+            (10usize, 16usize),
+            (13, 10),
+            (16, 17),
+            (17, 18),
+            (18, 32),
+            (33, 34),
+        ] {
+            for holes in [2, 6, 1000] {
+                let ta = random_texture(&mut rng, 1, 2, abw, abw + 3, holes);
+                let tb = random_texture(&mut rng, 3, 0, bbw, bbw - 2, holes);
+                let (a, b) = (PreparedTexture::new(&ta), PreparedTexture::new(&tb));
+                let pair = avx2::Pair::new(&a, &b).expect("laid out as `new` does");
+
+                for _ in 0..400 {
+                    let win = WINDOW as i32;
+                    let c0 = win * rng.gen_range(a.left / win..=(a.left + a.cols - 1) / win);
+                    let r0 = win * rng.gen_range(a.top / win..=(a.top + a.rows - 1) / win);
+                    let (cstart, cend) = (c0.max(a.left), (c0 + win).min(a.left + a.cols));
+                    let (rstart, rend) = (r0.max(a.top), (r0 + win).min(a.top + a.rows));
+                    let mut rows = Vec::new();
+                    for r in (rstart..rend).step_by(LATTICE_ROWS) {
+                        let (bx, by) = (
+                            b_px(&mut rng, b.left, b.cols),
+                            b_px(&mut rng, b.top, b.rows),
+                        );
+                        let angle: f32 = rng.gen_range(-3.2..3.2);
+                        let len = if rng.gen_bool(0.8) {
+                            STEP_PX
+                        } else {
+                            rng.gen_range(0.0..40.0)
+                        };
+                        let (q, s) = match rng.gen_range(0..6) {
+                            // Far outside, either way (within what truncates to an i32).
+                            0 => (
+                                [rng.gen_range(-1e9..1e9), rng.gen_range(-1e9..1e9)],
+                                [rng.gen_range(-1e6..1e6), rng.gen_range(-1e6..1e6)],
+                            ),
+                            // On cell edges (whole and half pixels).
+                            1 => (
+                                [(bx * 2.0).round() / 2.0, (by * 2.0).round() / 2.0],
+                                [len.round(), 0.0],
+                            ),
+                            _ => ([bx, by], [len * angle.cos(), len * angle.sin()]),
+                        };
+                        rows.push(LatticeRow { r, q, s });
+                    }
+                    let want = window_portable(&a, &b, &rows, cstart, cend);
+                    assert_eq!(
+                        pair.window(&rows, cstart, cend),
+                        want,
+                        "{rows:?} {cstart} {cend}"
+                    );
+                    windows += 1;
+                    counted += u64::from(want.2);
+                }
+            }
+        }
+        assert!(
+            counted > windows * 4,
+            "{counted} points in {windows} windows"
+        );
+    }
+
+    /// The agreement with the AVX2 kernel (where the CPU has it) is the portable one, result
+    /// and points, on random textures under random alignments (boxes across 64-bit words,
+    /// A's box cut anywhere by B's), on textures the kernel declines, and on real prints.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx2_agreement_is_the_portable_one() {
+        if !avx2::available() {
+            eprintln!("no AVX2 on this CPU: the texture kernel is not checked");
+            return;
+        }
+        let mut rng = StdRng::seed_from_u64(12);
+        let (mut fast, mut portable) = (
+            TextureScratch::default(),
+            TextureScratch {
+                portable: true,
+                ..TextureScratch::default()
+            },
+        );
+        let mut check = |a: &PreparedTexture,
+                         b: &PreparedTexture,
+                         pa: &[[f32; 3]],
+                         pb: &[[f32; 3]],
+                         pairs: &[(u16, u16, f32)]| {
+            let f = agreement(a, b, pa, pb, pairs, &mut fast);
+            let p = agreement(a, b, pa, pb, pairs, &mut portable);
+            assert_eq!((f.0.to_bits(), f.1), (p.0.to_bits(), p.1), "{f:?} vs {p:?}");
+            p.1
+        };
+        let mut points = 0u64;
+        let mut textures: Vec<(PreparedTexture, Vec<[f32; 3]>)> = Vec::new();
+        for (k, bw) in [10usize, 15, 16, 17, 24, 33].into_iter().enumerate() {
+            let t = random_texture(&mut rng, k as u16, 1, bw, 34 - bw / 2, 5);
+            let (x0, y0) = (
+                f32::from(t.left) * CELL as f32,
+                f32::from(t.top) * CELL as f32,
+            );
+            let (w, h) = (
+                f32::from(t.cols) * CELL as f32,
+                f32::from(t.rows) * CELL as f32,
+            );
+            let pts = (0..12)
+                .map(|_| [x0 + rng.gen_range(0.0..w), y0 + rng.gen_range(0.0..h), 0.0])
+                .collect();
+            textures.push((PreparedTexture::new(&t), pts));
+        }
+        for (a, pa) in &textures {
+            for (b, pb) in &textures {
+                for _ in 0..30 {
+                    let n = rng.gen_range(MIN_PAIRS..=pa.len().min(pb.len()));
+                    let pairs: Vec<(u16, u16, f32)> = (0..n)
+                        .map(|_| {
+                            (
+                                rng.gen_range(0..pa.len()) as u16,
+                                rng.gen_range(0..pb.len()) as u16,
+                                1.0,
+                            )
+                        })
+                        .collect();
+                    points += u64::from(check(a, b, pa, pb, &pairs));
+                    // B's points as A's, rotated and moved: one consistent alignment.
+                    let (angle, dx, dy) = (
+                        rng.gen_range(-0.6f32..0.6),
+                        rng.gen_range(-60.0..60.0),
+                        rng.gen_range(-60.0..60.0),
+                    );
+                    let (s, c) = angle.sin_cos();
+                    let moved: Vec<[f32; 3]> = pa
+                        .iter()
+                        .map(|p| [c * p[0] - s * p[1] + dx, s * p[0] + c * p[1] + dy, 0.0])
+                        .collect();
+                    let same: Vec<(u16, u16, f32)> =
+                        (0..pa.len() as u16).map(|i| (i, i, 1.0)).collect();
+                    points += u64::from(check(a, b, pa, &moved, &same));
+                }
+            }
+        }
+        assert!(points > 100_000, "{points}");
+        // A box not whole blocks (only a hand-made texture has one): the kernel declines it.
+        let mut odd = random_texture(&mut rng, 1, 1, 12, 12, 5);
+        odd.cols = 46;
+        odd.sign = vec![0x5a; 6 * 48];
+        let odd = PreparedTexture::new(&odd);
+        assert!(avx2::Pair::new(&odd, &textures[0].0).is_none());
+        check(
+            &odd,
+            &textures[0].0,
+            &textures[0].1,
+            &textures[0].1,
+            &[(0, 0, 1.0), (1, 1, 1.0), (2, 2, 1.0)],
+        );
+        // Real prints, each against each under the pairs of random minutiae and under its own.
+        let dir = super::super::test_support::fvc_dir("FVC2002_DB3_B");
+        let prints: Vec<(PreparedTexture, Vec<[f32; 3]>)> = ["101_1", "101_2", "105_1", "109_1"]
+            .iter()
+            .map(|n| {
+                let bytes = std::fs::read(dir.join(format!("{n}.tif"))).expect("FVC image");
+                let t = super::super::extract(&bytes, 500).expect("usable").template;
+                let pts = t
+                    .minutiae
+                    .iter()
+                    .map(|m| [f32::from(m.x), f32::from(m.y), 0.0])
+                    .collect();
+                (PreparedTexture::new(&t.texture), pts)
+            })
+            .collect();
+        let mut real = 0u64;
+        for (a, pa) in &prints {
+            for (b, pb) in &prints {
+                let same: Vec<(u16, u16, f32)> = (0..pa.len().min(pb.len()) as u16)
+                    .map(|i| (i, i, 1.0))
+                    .collect();
+                real += u64::from(check(a, b, pa, pb, &same));
+                for _ in 0..20 {
+                    let pairs: Vec<(u16, u16, f32)> = (0..rng.gen_range(3..12))
+                        .map(|_| {
+                            (
+                                rng.gen_range(0..pa.len()) as u16,
+                                rng.gen_range(0..pb.len()) as u16,
+                                1.0,
+                            )
+                        })
+                        .collect();
+                    real += u64::from(check(a, b, pa, pb, &pairs));
+                }
+            }
+        }
+        assert!(real > 10_000, "{real}");
     }
 
     #[test]

@@ -1,0 +1,316 @@
+//! The AVX2 kernel of the texture's lattice loop: a window's agreements per shift and its
+//! lattice points compared, eight points of a lattice row per step (a window's row holds at
+//! most eight). Owns only this kernel and its run-time selection; `window_portable` in
+//! `texture.rs` defines the results, and everything before the lattice (the fit, the warp,
+//! each row's first point and step) stays shared.
+//!
+//! Why: the lattice loop is about a quarter of a comparison's instructions, and scalar
+//! rewrites of it all cost more (it holds more live values than x86-64 has registers). Per
+//! point it maps into B's cells, tests the box and two blocks, reads nine bits of B and one
+//! of A and adds to nine counters; eight points at once do each of these once: B's blocks and
+//! its three rows of three bits are gathered (four bytes from the byte holding the first
+//! bit, so the three bits never straddle the read; `PreparedTexture` keeps padding after its
+//! rows and blocks for that), A's block and bit too, and the nine counters are bytes: each
+//! nibble of a point's agreement spread to four bytes by one multiply, summed per lane over
+//! the window's rows (at most four points per lane) and across the lanes at its end (at most
+//! 32 per byte).
+//!
+//! Why at run time: the build targets x86-64-v2, so the kernel is compiled with
+//! `#[target_feature]` and chosen when `is_x86_feature_detected!` finds AVX2 (once per
+//! agreement).
+//!
+//! Why the counts are bit-identical: each row's first point and step are the portable
+//! ones (shared code), and the eight points are advanced by the same scalar additions in the
+//! same order (`q`, `q + s`, `(q + s) + s`, …), not as `q + k · s`; the nearest cell is the
+//! same f32 multiply then two adds (no fused multiply-add: the `fma` feature is deliberately
+//! not enabled) and truncation, whose out-of-range results (the vector's `i32::MIN` where
+//! Rust saturates or gives 0 for NaN) fall outside every box in both; the box test is
+//! `around`'s (x in 1..cols − 1, y in 1..rows − 1, one unsigned comparison each), then the
+//! block's validity, then the same nine bits; A's block and bit are those of the portable
+//! row; lanes past the window's end count nothing. The counts are exact integers, so their
+//! sums do not depend on the order they are added in.
+//!
+//! Must not: use `fma` or anything beyond AVX2; run on textures not laid out as
+//! `PreparedTexture::new` does (`Pair::new` declines them: the portable loop then runs).
+
+// The crate denies unsafe code; the feature-gated call and the gathers need it.
+#![allow(unsafe_code)]
+
+use std::arch::x86_64::*;
+
+use super::{CELLS_PER_BLOCK, LATTICE, LatticeRow, OFFSET, PreparedTexture, SIGN_PAD, VALID_PAD};
+
+const _: () = assert!(CELLS_PER_BLOCK == 4, "blocks of four cells: a shift by two");
+const _: () = assert!(LATTICE == 2, "the lanes' cell offsets are 0, 2, …, 14");
+const _: () = assert!(VALID_PAD >= 3 && SIGN_PAD >= 1, "four-byte reads");
+const _: () = assert!(
+    super::WINDOW / LATTICE <= 8 && super::WINDOW_ROWS <= 4,
+    "a window's row in one step; at most four points per lane and 32 per counter"
+);
+
+/// Whether this CPU runs the kernel.
+#[inline]
+pub(super) fn available() -> bool {
+    std::arch::is_x86_feature_detected!("avx2")
+}
+
+/// Two textures the kernel may compare: the CPU has AVX2 and both are laid out as
+/// `PreparedTexture::new` lays them out (checked once, so each window's call needs no check).
+pub(super) struct Pair<'t> {
+    a: &'t PreparedTexture,
+    b: &'t PreparedTexture,
+}
+
+impl<'t> Pair<'t> {
+    /// The pair, or `None` when the CPU lacks AVX2 or either texture is not laid out as
+    /// `PreparedTexture::new` does (the portable loop then runs).
+    pub(super) fn new(a: &'t PreparedTexture, b: &'t PreparedTexture) -> Option<Self> {
+        (laid_out(a) && laid_out(b) && available()).then_some(Self { a, b })
+    }
+
+    /// `window_portable(a, b, rows, cstart, cend)`, computed eight points at a time.
+    #[inline]
+    pub(super) fn window(&self, rows: &[LatticeRow], cstart: i32, cend: i32) -> (u64, u32, u32) {
+        // SAFETY: `new` found AVX2 on this CPU, the only feature `window` is compiled for.
+        unsafe { window(self.a, self.b, rows, cstart, cend) }
+    }
+}
+
+/// Whether `t` is laid out as `PreparedTexture::new` lays out a non-empty texture: whole
+/// blocks of four cells, at least one block each way, `words` per row and the padding after
+/// the rows and the blocks. The kernel's bit-identity rests on this (its memory safety does
+/// not: every gather's index is clamped to its slice).
+fn laid_out(t: &PreparedTexture) -> bool {
+    let (Ok(cols), Ok(rows), Ok(bw)) = (
+        usize::try_from(t.cols),
+        usize::try_from(t.rows),
+        usize::try_from(t.bw),
+    ) else {
+        return false;
+    };
+    cols >= CELLS_PER_BLOCK
+        && rows >= CELLS_PER_BLOCK
+        && cols.is_multiple_of(CELLS_PER_BLOCK)
+        && rows.is_multiple_of(CELLS_PER_BLOCK)
+        && bw == cols / CELLS_PER_BLOCK
+        && t.words == cols.div_ceil(64)
+        && t.sign.len() == t.words * rows + SIGN_PAD
+        && t.valid.len() == bw * (rows / CELLS_PER_BLOCK) + VALID_PAD
+        // Byte offsets fit in an i32 lane (a 16,383 px image has far fewer).
+        && t.sign.len() * 8 < i32::MAX as usize / 2
+        && (0..=u16::MAX.into()).contains(&t.left)
+        && (0..=u16::MAX.into()).contains(&t.top)
+}
+
+/// Each lane's four bytes from `base` + its byte offset in `idx`, every offset first clamped
+/// (unsigned) to `max`.
+///
+/// # Safety
+/// AVX2 must be available, and the four bytes from `base + max` must be readable (then so
+/// are those from `base + k` for every `k ≤ max`).
+#[inline]
+#[target_feature(enable = "avx2")]
+unsafe fn gather(base: *const u8, idx: __m256i, max: __m256i) -> __m256i {
+    let idx = _mm256_min_epu32(idx, max);
+    // SAFETY: each lane reads the four bytes from `base + k`, k ≤ `max` (clamped above); the
+    // caller guarantees they are readable.
+    unsafe { _mm256_i32gather_epi32::<1>(base.cast::<i32>(), idx) }
+}
+
+/// `window_portable` (see there) for textures `laid_out`: B's bits and blocks gathered for
+/// eight points of a row at once, A's too.
+///
+/// # Safety
+/// AVX2 must be available.
+#[target_feature(enable = "avx2")]
+unsafe fn window(
+    a: &PreparedTexture,
+    b: &PreparedTexture,
+    rows: &[LatticeRow],
+    cstart: i32,
+    cend: i32,
+) -> (u64, u32, u32) {
+    let zero = _mm256_setzero_si256();
+    // Lane k is the row's point k, at cell column cstart + 2k; it counts while that is before
+    // `cend`.
+    let offsets = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    let in_window = _mm256_cmpgt_epi32(_mm256_set1_epi32(cend.wrapping_sub(cstart)), offsets);
+    // A: each lane's column in A's box, its block in the row and its byte and bit in the row.
+    let acol = _mm256_add_epi32(_mm256_set1_epi32(cstart.wrapping_sub(a.left)), offsets);
+    let ablock = _mm256_srli_epi32::<2>(acol);
+    let abyte = _mm256_srli_epi32::<3>(acol);
+    let abit = _mm256_and_si256(acol, _mm256_set1_epi32(7));
+    let (a_valid, a_sign) = (a.valid.as_ptr().cast::<u8>(), a.sign.as_ptr().cast::<u8>());
+    // Clamps of the gathers' byte offsets: four bytes from each must lie in the slice
+    // (`laid_out`: `valid` holds at least 1 + VALID_PAD bytes, `sign` at least one row and a
+    // padding word).
+    let a_valid_max = _mm256_set1_epi32(a.valid.len().saturating_sub(4) as i32);
+    let a_sign_max = _mm256_set1_epi32((a.sign.len() * 8).saturating_sub(4) as i32);
+    // B: the box's origin with the rounding offset and the −1 of `around`'s test folded in,
+    // the test's limits, blocks per row, bytes per row; and the clamps (B's three rows are
+    // read from `b_sign`, one row and two rows further: `laid_out` gives at least four rows
+    // and a padding word, so `b_sign_max ≥ 0`).
+    let bx_origin = _mm256_set1_epi32(OFFSET as i32 + b.left + 1);
+    let by_origin = _mm256_set1_epi32(OFFSET as i32 + b.top + 1);
+    let (xlim, ylim) = (_mm256_set1_epi32(b.cols - 2), _mm256_set1_epi32(b.rows - 2));
+    let bbw = _mm256_set1_epi32(b.bw);
+    let row_bytes = b.words * 8;
+    let brow_bytes = _mm256_set1_epi32(row_bytes as i32);
+    let b_valid = b.valid.as_ptr().cast::<u8>();
+    let b_valid_max = _mm256_set1_epi32(b.valid.len().saturating_sub(4) as i32);
+    let b_sign = b.sign.as_ptr().cast::<u8>();
+    let b_sign_max = _mm256_set1_epi32((b.sign.len() * 8).saturating_sub(4 + 2 * row_bytes) as i32);
+    let (half, round, offset) = (
+        _mm256_set1_ps(super::INV_CELL),
+        _mm256_set1_ps(0.5),
+        _mm256_set1_ps(OFFSET),
+    );
+    let (nibble_lo, nibble_hi) = (_mm256_set1_epi32(0x0f), _mm256_set1_epi32(0xf0));
+    let (ones_lo, ones_hi) = (
+        _mm256_set1_epi32(0x0101_0101),
+        _mm256_set1_epi32(0x1010_1010_u32 as i32),
+    );
+    let spread = _mm256_set1_epi32(0x0020_4081);
+    let (mut count_lo, mut count_hi, mut count_tail) = (zero, zero, zero);
+    for row in rows {
+        // The points' positions by the portable loop's repeated additions.
+        let (mut xs, mut ys) = ([0.0f32; 8], [0.0f32; 8]);
+        let ([mut qx, mut qy], [sx, sy]) = (row.q, row.s);
+        for (x, y) in xs.iter_mut().zip(ys.iter_mut()) {
+            (*x, *y) = (qx, qy);
+            qx += sx;
+            qy += sy;
+        }
+        // SAFETY: eight f32 each, unaligned loads.
+        let (px, py) = unsafe { (_mm256_loadu_ps(xs.as_ptr()), _mm256_loadu_ps(ys.as_ptr())) };
+        // `nearest_cell`: (p · INV_CELL + 0.5 + OFFSET) truncated, − OFFSET; then − left − 1.
+        let cx = _mm256_cvttps_epi32(_mm256_add_ps(
+            _mm256_add_ps(_mm256_mul_ps(px, half), round),
+            offset,
+        ));
+        let cy = _mm256_cvttps_epi32(_mm256_add_ps(
+            _mm256_add_ps(_mm256_mul_ps(py, half), round),
+            offset,
+        ));
+        let xm1 = _mm256_sub_epi32(cx, bx_origin);
+        let ym1 = _mm256_sub_epi32(cy, by_origin);
+        // Outside `around`'s box: x − 1 ≥ cols − 2 or y − 1 ≥ rows − 2, unsigned.
+        let outside = _mm256_or_si256(
+            _mm256_cmpeq_epi32(_mm256_max_epu32(xm1, xlim), xm1),
+            _mm256_cmpeq_epi32(_mm256_max_epu32(ym1, ylim), ym1),
+        );
+        let one = _mm256_set1_epi32(1);
+        let (x, y) = (_mm256_add_epi32(xm1, one), _mm256_add_epi32(ym1, one));
+        let bblock = _mm256_add_epi32(
+            _mm256_mullo_epi32(_mm256_srli_epi32::<2>(y), bbw),
+            _mm256_srli_epi32::<2>(x),
+        );
+        // SAFETY: AVX2 is available (this function's precondition); four bytes from
+        // `b_valid + b_valid_max` are the last four of `b.valid` (bools are bytes).
+        let bvalid = unsafe { gather(b_valid, bblock, b_valid_max) };
+        let b_invalid = _mm256_cmpeq_epi32(_mm256_and_si256(bvalid, _mm256_set1_epi32(0xff)), zero);
+        // B's nine bits: three bits from x − 1 in rows y − 1, y and y + 1.
+        let bbyte = _mm256_add_epi32(
+            _mm256_mullo_epi32(ym1, brow_bytes),
+            _mm256_srli_epi32::<3>(xm1),
+        );
+        let three = _mm256_sllv_epi32(
+            _mm256_set1_epi32(7),
+            _mm256_and_si256(xm1, _mm256_set1_epi32(7)),
+        );
+        let bbyte = _mm256_min_epu32(bbyte, b_sign_max);
+        // SAFETY: AVX2 is available; the offsets are clamped to `b_sign_max`, so the last
+        // byte read, at `2 · row_bytes + b_sign_max + 3 = 8 · b.sign.len() − 1`, is
+        // `b.sign`'s last (`laid_out`: `b.sign` holds more than two rows), and
+        // `b_sign + 2 · row_bytes` lies within it.
+        let (r0, r1, r2) = unsafe {
+            (
+                gather(b_sign, bbyte, b_sign_max),
+                gather(b_sign.add(row_bytes), bbyte, b_sign_max),
+                gather(b_sign.add(2 * row_bytes), bbyte, b_sign_max),
+            )
+        };
+        let bits = _mm256_srlv_epi32(
+            _mm256_or_si256(
+                _mm256_or_si256(
+                    _mm256_and_si256(r0, three),
+                    _mm256_slli_epi32::<3>(_mm256_and_si256(r1, three)),
+                ),
+                _mm256_slli_epi32::<6>(_mm256_and_si256(r2, three)),
+            ),
+            _mm256_and_si256(xm1, _mm256_set1_epi32(7)),
+        );
+        // A's block and bit of each lane in its row.
+        let ay = row.r.wrapping_sub(a.top);
+        let ablock = _mm256_add_epi32(ablock, _mm256_set1_epi32((ay >> 2).wrapping_mul(a.bw)));
+        let abyte = _mm256_add_epi32(
+            abyte,
+            _mm256_set1_epi32(ay.wrapping_mul(a.words as i32 * 8)),
+        );
+        // SAFETY: AVX2 is available; the offsets are clamped so that the four bytes read
+        // are the last of `a.valid`, resp. `a.sign` (seen as bytes), at the furthest.
+        let (avalid, asign) = unsafe {
+            (
+                gather(a_valid, ablock, a_valid_max),
+                gather(a_sign, abyte, a_sign_max),
+            )
+        };
+        let a_invalid = _mm256_cmpeq_epi32(_mm256_and_si256(avalid, _mm256_set1_epi32(0xff)), zero);
+        let no_ridge =
+            _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_srlv_epi32(asign, abit), one), zero);
+        // The agreement (B's bits, inverted where A has no ridge), bit 16 marking a counted
+        // point; nothing where a point is not counted.
+        let counted = _mm256_andnot_si256(
+            _mm256_or_si256(_mm256_or_si256(outside, b_invalid), a_invalid),
+            in_window,
+        );
+        let agree = _mm256_and_si256(
+            _mm256_or_si256(
+                _mm256_xor_si256(bits, _mm256_and_si256(no_ridge, _mm256_set1_epi32(0x1ff))),
+                _mm256_set1_epi32(0x1_0000),
+            ),
+            counted,
+        );
+        // Bits 0–3 to bytes 0–3 (bit k · 8 of v · 0x204081 is bit k of v < 16), bits 4–7 to
+        // bits 4 of bytes 0–3 (the same from v & 0xf0), bit 8 and the mark to bytes 0 and 1.
+        count_lo = _mm256_add_epi32(
+            count_lo,
+            _mm256_and_si256(
+                _mm256_mullo_epi32(_mm256_and_si256(agree, nibble_lo), spread),
+                ones_lo,
+            ),
+        );
+        count_hi = _mm256_add_epi32(
+            count_hi,
+            _mm256_and_si256(
+                _mm256_mullo_epi32(_mm256_and_si256(agree, nibble_hi), spread),
+                ones_hi,
+            ),
+        );
+        count_tail = _mm256_add_epi32(count_tail, _mm256_srli_epi32::<8>(agree));
+    }
+    // Per lane each byte holds at most four (16 · four in `count_hi`); across the lanes at
+    // most 32: bytes add without carries.
+    let count_hi = _mm256_srli_epi32::<4>(count_hi);
+    let pairs = _mm256_add_epi8(
+        _mm256_unpacklo_epi32(count_lo, count_hi),
+        _mm256_unpackhi_epi32(count_lo, count_hi),
+    );
+    let pairs = _mm_add_epi8(
+        _mm256_castsi256_si128(pairs),
+        _mm256_extracti128_si256::<1>(pairs),
+    );
+    let lanes = _mm_add_epi8(pairs, _mm_unpackhi_epi64(pairs, pairs));
+    let tail = _mm_add_epi8(
+        _mm256_castsi256_si128(count_tail),
+        _mm256_extracti128_si256::<1>(count_tail),
+    );
+    let tail = _mm_add_epi8(tail, _mm_unpackhi_epi64(tail, tail));
+    let tail = _mm_add_epi8(tail, _mm_srli_epi64::<32>(tail));
+    let tail = _mm_cvtsi128_si32(tail) as u32;
+    (
+        _mm_cvtsi128_si64(lanes) as u64,
+        tail & 0xff,
+        (tail >> 8) & 0xff,
+    )
+}
