@@ -41,7 +41,10 @@ use std::arch::x86_64::*;
 use super::{CELLS_PER_BLOCK, LATTICE, LatticeRow, OFFSET, PreparedTexture, SIGN_PAD, VALID_PAD};
 
 const _: () = assert!(CELLS_PER_BLOCK == 4, "blocks of four cells: a shift by two");
-const _: () = assert!(LATTICE == 2, "the lanes' cell offsets are 0, 2, …, 14");
+const _: () = assert!(
+    LATTICE == 2,
+    "the lanes' cell offsets are twice their points'"
+);
 const _: () = assert!(VALID_PAD >= 3 && SIGN_PAD >= 1, "four-byte reads");
 const _: () = assert!(
     super::WINDOW / LATTICE <= 8 && super::WINDOW_ROWS <= 4,
@@ -131,9 +134,10 @@ unsafe fn window(
     cend: i32,
 ) -> (u64, u32, u32) {
     let zero = _mm256_setzero_si256();
-    // Lane k is the row's point k, at cell column cstart + 2k; it counts while that is before
-    // `cend`.
-    let offsets = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    // Lane k holds the row's point at cell column cstart + offsets[k] (points 0, 1, 4, 5, 2,
+    // 3, 6, 7: the order the positions' shuffle leaves them in); it counts while that is
+    // before `cend`.
+    let offsets = _mm256_setr_epi32(0, 2, 8, 10, 4, 6, 12, 14);
     let in_window = _mm256_cmpgt_epi32(_mm256_set1_epi32(cend.wrapping_sub(cstart)), offsets);
     // A: each lane's column in A's box, its block in the row and its byte and bit in the row.
     let acol = _mm256_add_epi32(_mm256_set1_epi32(cstart.wrapping_sub(a.left)), offsets);
@@ -173,16 +177,20 @@ unsafe fn window(
     let spread = _mm256_set1_epi32(0x0020_4081);
     let (mut count_lo, mut count_hi, mut count_tail) = (zero, zero, zero);
     for row in rows {
-        // The points' positions by the portable loop's repeated additions.
-        let (mut xs, mut ys) = ([0.0f32; 8], [0.0f32; 8]);
-        let ([mut qx, mut qy], [sx, sy]) = (row.q, row.s);
-        for (x, y) in xs.iter_mut().zip(ys.iter_mut()) {
-            (*x, *y) = (qx, qy);
-            qx += sx;
-            qy += sy;
+        // The points' positions by the portable loop's repeated additions, (x, y) in the
+        // low half of each (the high half adds zeros, unused).
+        let mut q = _mm_setr_ps(row.q[0], row.q[1], 0.0, 0.0);
+        let s = _mm_setr_ps(row.s[0], row.s[1], 0.0, 0.0);
+        let mut p = [q; 8];
+        for pk in p.iter_mut().skip(1) {
+            q = _mm_add_ps(q, s);
+            *pk = q;
         }
-        // SAFETY: eight f32 each, unaligned loads.
-        let (px, py) = unsafe { (_mm256_loadu_ps(xs.as_ptr()), _mm256_loadu_ps(ys.as_ptr())) };
+        // Points 0–3 and 4–7 as (x, y) pairs, then split: x0 x1 x4 x5 x2 x3 x6 x7.
+        let v0 = _mm256_set_m128(_mm_movelh_ps(p[2], p[3]), _mm_movelh_ps(p[0], p[1]));
+        let v1 = _mm256_set_m128(_mm_movelh_ps(p[6], p[7]), _mm_movelh_ps(p[4], p[5]));
+        let px = _mm256_shuffle_ps::<0b10_00_10_00>(v0, v1);
+        let py = _mm256_shuffle_ps::<0b11_01_11_01>(v0, v1);
         // `nearest_cell`: (p · INV_CELL + 0.5 + OFFSET) truncated, − OFFSET; then − left − 1.
         let cx = _mm256_cvttps_epi32(_mm256_add_ps(
             _mm256_add_ps(_mm256_mul_ps(px, half), round),
