@@ -9,7 +9,8 @@
 //! or two, and the skin stretches), and only windows near the paired minutiae count: far from
 //! them a distorted print is not where the alignment puts it.
 //!
-//! Owns the grid, its packing and the agreement factor. Must not choose the alignment (the
+//! Owns the grid, its packing and the agreement factor (whose lattice loop also runs as an
+//! AVX2 kernel where the CPU has it: `texture_avx2.rs`, the same bits). Must not choose the alignment (the
 //! matcher's minutia pairs give it) or enhance images (`enhance`'s job).
 
 use super::raster::Gray;
