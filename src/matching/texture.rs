@@ -358,6 +358,10 @@ pub struct TextureScratch {
     residuals: Vec<[f32; 4]>,
     /// The warp's displacement at window corners.
     corners: Vec<[f32; 2]>,
+    /// The windows near the pairs (column, row in the window grid).
+    near: Vec<[u32; 2]>,
+    /// The corners they need.
+    wanted: Vec<u32>,
 }
 
 /// The largest [`factor`] can be (full weight, every window agreeing), rounded up: a score
@@ -471,19 +475,6 @@ pub fn agreement(
         let (mx, my) = map(p[0], p[1]);
         [p[0], p[1], p[2] - mx, p[3] - my]
     }));
-    let warp_at = |x: f32, y: f32| {
-        let (mut dx, mut dy, mut wsum) = (0.0f32, 0.0f32, WARP_SHRINK);
-        for r in res.iter() {
-            let t = ((r[0] - x).powi(2) + (r[1] - y).powi(2)) / (WARP_REACH * WARP_REACH);
-            if t < 1.0 {
-                let w = (1.0 - t) * (1.0 - t);
-                dx += w * r[2];
-                dy += w * r[3];
-                wsum += w;
-            }
-        }
-        [dx / wsum, dy / wsum]
-    };
     // Windows of A's box, aligned to the image's window grid; the warp at their corners.
     let win = WINDOW as i32;
     let (wx0, wy0) = (a.left.div_euclid(win), a.top.div_euclid(win));
@@ -493,24 +484,6 @@ pub fn agreement(
     );
     let (nwx, nwy) = ((wx1 - wx0 + 1) as usize, (wy1 - wy0 + 1) as usize);
     let window_px = (WINDOW * CELL) as f32;
-    // The warp at a corner is computed when a window near the pairs first needs it.
-    let corners = &mut scratch.corners;
-    corners.clear();
-    corners.resize((nwx + 1) * (nwy + 1), [f32::NAN; 2]);
-    let mut corner = |k: usize| {
-        let d = corners[k];
-        if !d[0].is_nan() {
-            return d;
-        }
-        let (cx, cy) = (k % (nwx + 1), k / (nwx + 1));
-        let d = warp_at(
-            (wx0 + cx as i32) as f32 * window_px,
-            (wy0 + cy as i32) as f32 * window_px,
-        );
-        corners[k] = d;
-        d
-    };
-    let near2 = NEAR * NEAR;
     // The AVX2 lattice kernel where the CPU has it and the scratch allows it (the same bits,
     // see `texture_avx2.rs`).
     #[cfg(target_arch = "x86_64")]
@@ -519,7 +492,13 @@ pub fn agreement(
     } else {
         avx2::Pair::new(a, b)
     };
-    let (mut acc, mut total) = (0.0f32, 0u32);
+    // The windows near the pairs, and the corners they need (NaN: not needed).
+    let near2 = NEAR * NEAR;
+    let (near, corners, wanted) = (&mut scratch.near, &mut scratch.corners, &mut scratch.wanted);
+    near.clear();
+    wanted.clear();
+    corners.clear();
+    corners.resize((nwx + 1) * (nwy + 1), [f32::NAN; 2]);
     for wy in 0..nwy {
         for wx in 0..nwx {
             let (c0, r0) = ((wx0 + wx as i32) * win, (wy0 + wy as i32) * win);
@@ -533,68 +512,135 @@ pub fn agreement(
             {
                 continue;
             }
+            near.push([wx as u32, wy as u32]);
             let k = wy * (nwx + 1) + wx;
-            let (d00, d10, d01, d11) = (
-                corner(k),
-                corner(k + 1),
-                corner(k + nwx + 1),
-                corner(k + nwx + 2),
-            );
-            let (cstart, cend) = (c0.max(a.left), (c0 + win).min(a.left + a.cols));
-            let (rstart, rend) = (r0.max(a.top), (r0 + win).min(a.top + a.rows));
-            let span = win as f32;
-            let mut rows = [LatticeRow::default(); WINDOW_ROWS];
-            let mut nrows = 0;
-            for (row, r) in rows.iter_mut().zip((rstart..rend).step_by(LATTICE_ROWS)) {
-                // The warp is bilinear between the window's corners, so along a row it
-                // moves by the same step from point to point, as the rigid map does.
-                let fy = (r - r0) as f32 / span;
-                let left = [
-                    (1.0 - fy) * d00[0] + fy * d01[0],
-                    (1.0 - fy) * d00[1] + fy * d01[1],
-                ];
-                let right = [
-                    (1.0 - fy) * d10[0] + fy * d11[0],
-                    (1.0 - fy) * d10[1] + fy * d11[1],
-                ];
-                let fx = (cstart - c0) as f32 / span;
-                let (mut qx, mut qy) = map((cstart * CELL as i32) as f32, (r * CELL as i32) as f32);
-                qx += left[0] + fx * (right[0] - left[0]);
-                qy += left[1] + fx * (right[1] - left[1]);
-                let along = LATTICE as f32 / span;
-                *row = LatticeRow {
-                    r,
-                    q: [qx, qy],
-                    s: [
-                        rc * STEP_PX + along * (right[0] - left[0]),
-                        rs * STEP_PX + along * (right[1] - left[1]),
-                    ],
-                };
-                nrows += 1;
+            for k in [k, k + 1, k + nwx + 1, k + nwx + 2] {
+                if let Some(d) = corners.get_mut(k)
+                    && d[0].is_nan()
+                {
+                    *d = [0.0; 2];
+                    wanted.push(k as u32);
+                }
             }
-            let rows = rows.get(..nrows).unwrap_or(&[]);
-            #[cfg(target_arch = "x86_64")]
-            let counts = match &kernel {
-                Some(pair) => pair.window(rows, cstart, cend),
-                None => window_portable(a, b, rows, cstart, cend),
-            };
-            #[cfg(not(target_arch = "x86_64"))]
-            let counts = window_portable(a, b, rows, cstart, cend);
-            let (lanes, last, n) = counts;
-            if n < MIN_WINDOW_POINTS {
-                continue;
-            }
-            let best = (0..8)
-                .map(|k| (lanes >> (8 * k)) as u32 & 0xff)
-                .fold(last, u32::max);
-            acc += 2.0 * best as f32 - n as f32;
-            total += n;
         }
+    }
+    let corner_at = |k: u32| {
+        let (cx, cy) = (k as usize % (nwx + 1), k as usize / (nwx + 1));
+        (
+            (wx0 + cx as i32) as f32 * window_px,
+            (wy0 + cy as i32) as f32 * window_px,
+        )
+    };
+    let mut computed = false;
+    #[cfg(target_arch = "x86_64")]
+    if let Some(pair) = &kernel {
+        computed = true;
+        // Eight corners at a time, the last group filled up with its last corner.
+        for group in wanted.chunks(8) {
+            let (mut x, mut y) = ([0.0f32; 8], [0.0f32; 8]);
+            for (l, (x, y)) in x.iter_mut().zip(y.iter_mut()).enumerate() {
+                let k = group.get(l).or(group.last()).copied().unwrap_or(0);
+                (*x, *y) = corner_at(k);
+            }
+            let (dx, dy) = pair.warp(res, x, y);
+            for (l, &k) in group.iter().enumerate() {
+                if let Some(d) = corners.get_mut(k as usize) {
+                    *d = [dx[l], dy[l]];
+                }
+            }
+        }
+    }
+    if !computed {
+        for &k in wanted.iter() {
+            let (x, y) = corner_at(k);
+            if let Some(d) = corners.get_mut(k as usize) {
+                *d = warp_at(res, x, y);
+            }
+        }
+    }
+    let corner = |k: usize| corners.get(k).copied().unwrap_or([0.0; 2]);
+    let (mut acc, mut total) = (0.0f32, 0u32);
+    for &[wx, wy] in near.iter() {
+        let (wx, wy) = (wx as usize, wy as usize);
+        let (c0, r0) = ((wx0 + wx as i32) * win, (wy0 + wy as i32) * win);
+        let k = wy * (nwx + 1) + wx;
+        let (d00, d10, d01, d11) = (
+            corner(k),
+            corner(k + 1),
+            corner(k + nwx + 1),
+            corner(k + nwx + 2),
+        );
+        let (cstart, cend) = (c0.max(a.left), (c0 + win).min(a.left + a.cols));
+        let (rstart, rend) = (r0.max(a.top), (r0 + win).min(a.top + a.rows));
+        let span = win as f32;
+        let mut rows = [LatticeRow::default(); WINDOW_ROWS];
+        let mut nrows = 0;
+        for (row, r) in rows.iter_mut().zip((rstart..rend).step_by(LATTICE_ROWS)) {
+            // The warp is bilinear between the window's corners, so along a row it
+            // moves by the same step from point to point, as the rigid map does.
+            let fy = (r - r0) as f32 / span;
+            let left = [
+                (1.0 - fy) * d00[0] + fy * d01[0],
+                (1.0 - fy) * d00[1] + fy * d01[1],
+            ];
+            let right = [
+                (1.0 - fy) * d10[0] + fy * d11[0],
+                (1.0 - fy) * d10[1] + fy * d11[1],
+            ];
+            let fx = (cstart - c0) as f32 / span;
+            let (mut qx, mut qy) = map((cstart * CELL as i32) as f32, (r * CELL as i32) as f32);
+            qx += left[0] + fx * (right[0] - left[0]);
+            qy += left[1] + fx * (right[1] - left[1]);
+            let along = LATTICE as f32 / span;
+            *row = LatticeRow {
+                r,
+                q: [qx, qy],
+                s: [
+                    rc * STEP_PX + along * (right[0] - left[0]),
+                    rs * STEP_PX + along * (right[1] - left[1]),
+                ],
+            };
+            nrows += 1;
+        }
+        let rows = rows.get(..nrows).unwrap_or(&[]);
+        #[cfg(target_arch = "x86_64")]
+        let counts = match &kernel {
+            Some(pair) => pair.window(rows, cstart, cend),
+            None => window_portable(a, b, rows, cstart, cend),
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let counts = window_portable(a, b, rows, cstart, cend);
+        let (lanes, last, n) = counts;
+        if n < MIN_WINDOW_POINTS {
+            continue;
+        }
+        let best = (0..8)
+            .map(|k| (lanes >> (8 * k)) as u32 & 0xff)
+            .fold(last, u32::max);
+        acc += 2.0 * best as f32 - n as f32;
+        total += n;
     }
     if total == 0 {
         return (0.0, 0);
     }
     (acc / total as f32, total)
+}
+
+/// The warp's displacement at (`x`, `y`) (px in A): the residuals' displacements (`r[2]`,
+/// `r[3]`) of the pairs within [`WARP_REACH`] of it (at `r[0]`, `r[1]`), weighed by their
+/// distance, shrunk towards none. The definition `avx2::Pair::warp` must match.
+fn warp_at(res: &[[f32; 4]], x: f32, y: f32) -> [f32; 2] {
+    let (mut dx, mut dy, mut wsum) = (0.0f32, 0.0f32, WARP_SHRINK);
+    for r in res {
+        let t = ((r[0] - x).powi(2) + (r[1] - y).powi(2)) / (WARP_REACH * WARP_REACH);
+        if t < 1.0 {
+            let w = (1.0 - t) * (1.0 - t);
+            dx += w * r[2];
+            dy += w * r[3];
+            wsum += w;
+        }
+    }
+    [dx / wsum, dy / wsum]
 }
 
 /// Lattice rows a window holds at most.
@@ -989,6 +1035,79 @@ mod tests {
         );
     }
 
+    /// The AVX2 warp (where the CPU has it) is `warp_at`, bit for bit, at eight points at
+    /// once: none to many residuals, residuals exactly at the reach and just within it, at
+    /// window corners and anywhere, and on values no template holds (infinite, NaN, huge).
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx2_warp_is_warp_at() {
+        if !avx2::available() {
+            eprintln!("no AVX2 on this CPU: the texture kernel is not checked");
+            return;
+        }
+        let t = PreparedTexture::new(&random_texture(
+            &mut StdRng::seed_from_u64(1),
+            0,
+            0,
+            8,
+            8,
+            5,
+        ));
+        let pair = avx2::Pair::new(&t, &t).expect("laid out as `new` does");
+        let mut rng = StdRng::seed_from_u64(13);
+        let win_px = (WINDOW * CELL) as f32;
+        let same = |u: f32, v: f32| u.to_bits() == v.to_bits() || (u.is_nan() && v.is_nan());
+        let mut inside = 0u64;
+        for n in [0usize, 1, 2, 3, 4, 7, 12, 25, 60, 200] {
+            for round in 0..200 {
+                let (mut x, mut y) = ([0.0f32; 8], [0.0f32; 8]);
+                for (x, y) in x.iter_mut().zip(y.iter_mut()) {
+                    (*x, *y) = if rng.gen_bool(0.7) {
+                        (
+                            rng.gen_range(-2..20) as f32 * win_px,
+                            rng.gen_range(-2..20) as f32 * win_px,
+                        )
+                    } else {
+                        (rng.gen_range(-100.0..700.0), rng.gen_range(-100.0..700.0))
+                    };
+                }
+                let res: Vec<[f32; 4]> = (0..n)
+                    .map(|_| {
+                        let l = rng.gen_range(0..8);
+                        let (ox, oy) = match rng.gen_range(0..8) {
+                            0 => (WARP_REACH, 0.0),
+                            1 => (0.0, -WARP_REACH),
+                            2 => (-90.0, 120.0),
+                            3 => (120.0, -90.0),
+                            4 => (90.0, 119.99),
+                            _ => (rng.gen_range(-200.0..200.0), rng.gen_range(-200.0..200.0)),
+                        };
+                        let d = if round % 50 == 49 {
+                            // Values no template holds.
+                            [f32::INFINITY, f32::NAN, -0.0, 1e38][rng.gen_range(0..4)]
+                        } else {
+                            rng.gen_range(-30.0..30.0)
+                        };
+                        [x[l] + ox, y[l] + oy, d, rng.gen_range(-30.0..30.0)]
+                    })
+                    .collect();
+                let (dx, dy) = pair.warp(&res, x, y);
+                for l in 0..8 {
+                    let want = warp_at(&res, x[l], y[l]);
+                    assert!(
+                        same(dx[l], want[0]) && same(dy[l], want[1]),
+                        "{n} {l} ({}, {}) {:?} vs {want:?}",
+                        x[l],
+                        y[l],
+                        (dx[l], dy[l])
+                    );
+                    inside += u64::from(want != [0.0; 2]);
+                }
+            }
+        }
+        assert!(inside > 5_000, "{inside}");
+    }
+
     /// The agreement with the AVX2 kernel (where the CPU has it) is the portable one, result
     /// and points, on random textures under random alignments (boxes across 64-bit words,
     /// A's box cut anywhere by B's), on textures the kernel declines, and on real prints.
@@ -1037,7 +1156,12 @@ mod tests {
         for (a, pa) in &textures {
             for (b, pb) in &textures {
                 for _ in 0..30 {
-                    let n = rng.gen_range(MIN_PAIRS..=pa.len().min(pb.len()));
+                    // From the fewest pairs to many (indices repeat).
+                    let n = if rng.gen_bool(0.5) {
+                        rng.gen_range(MIN_PAIRS..=pa.len().min(pb.len()))
+                    } else {
+                        rng.gen_range(MIN_PAIRS..=60)
+                    };
                     let pairs: Vec<(u16, u16, f32)> = (0..n)
                         .map(|_| {
                             (
@@ -1062,6 +1186,46 @@ mod tests {
                     let same: Vec<(u16, u16, f32)> =
                         (0..pa.len() as u16).map(|i| (i, i, 1.0)).collect();
                     points += u64::from(check(a, b, pa, &moved, &same));
+                }
+            }
+        }
+        // Minutiae of A exactly at the warp's reach from window corners (150 px along an
+        // axis, or (90, 120) px), and just within it, moved alike in B.
+        let win_px = (WINDOW * CELL) as f32;
+        for (a, pa) in &textures {
+            for (b, _) in &textures {
+                for _ in 0..10 {
+                    let pts: Vec<[f32; 3]> = pa
+                        .iter()
+                        .map(|p| {
+                            let (cx, cy) = (
+                                (p[0] / win_px).round() * win_px,
+                                (p[1] / win_px).round() * win_px,
+                            );
+                            let (ox, oy) = match rng.gen_range(0..5) {
+                                0 => (WARP_REACH, 0.0),
+                                1 => (0.0, -WARP_REACH),
+                                2 => (-90.0, 120.0),
+                                3 => (90.0, 119.99),
+                                _ => (0.0, 0.0),
+                            };
+                            [cx + ox, cy + oy, 0.0]
+                        })
+                        .collect();
+                    let (dx, dy) = (rng.gen_range(-9.0..9.0), rng.gen_range(-9.0..9.0));
+                    let moved: Vec<[f32; 3]> = pts
+                        .iter()
+                        .map(|p| {
+                            [
+                                p[0] + dx + rng.gen_range(-6.0..6.0),
+                                p[1] + dy + rng.gen_range(-6.0..6.0),
+                                0.0,
+                            ]
+                        })
+                        .collect();
+                    let same: Vec<(u16, u16, f32)> =
+                        (0..pts.len() as u16).map(|i| (i, i, 1.0)).collect();
+                    points += u64::from(check(a, b, &pts, &moved, &same));
                 }
             }
         }
