@@ -354,6 +354,8 @@ pub struct TextureScratch {
     pub portable: bool,
     /// The pairs as (A x, A y, B x, B y), sorted so the fit does not depend on their order.
     pairs: Vec<[f32; 4]>,
+    /// The pairs' weights in the fit.
+    weights: Vec<f32>,
     /// A's paired positions and their residual displacement under the rigid fit.
     residuals: Vec<[f32; 4]>,
     /// The warp's displacement at window corners.
@@ -429,25 +431,29 @@ pub fn agreement(
             .find(|o| o.is_ne())
             .unwrap_or(std::cmp::Ordering::Equal)
     });
-    // Rigid least-squares fit of A onto B, every pair alike at first.
-    let fit = |w: &dyn Fn(&[f32; 4]) -> f32| {
-        let sw: f32 = pts.iter().map(w).sum::<f32>();
+    // Rigid least-squares fit of A onto B under the pairs' weights `ws`, every pair alike at
+    // first.
+    let fit = |ws: &[f32]| {
+        let sw: f32 = ws.iter().sum::<f32>();
         if sw < 1e-3 {
             return None;
         }
-        let mean = |k: usize| pts.iter().map(|p| w(p) * p[k]).sum::<f32>() / sw;
+        let mean = |k: usize| pts.iter().zip(ws).map(|(p, &w)| w * p[k]).sum::<f32>() / sw;
         let (ax, ay, bx, by) = (mean(0), mean(1), mean(2), mean(3));
         let (mut sd, mut sc) = (0.0f32, 0.0f32);
-        for p in pts.iter() {
+        for (p, &w) in pts.iter().zip(ws) {
             let (u, v, s, t) = (p[0] - ax, p[1] - ay, p[2] - bx, p[3] - by);
-            sd += w(p) * (u * s + v * t);
-            sc += w(p) * (u * t - v * s);
+            sd += w * (u * s + v * t);
+            sc += w * (u * t - v * s);
         }
         Some((ax, ay, bx, by, sc.atan2(sd)))
     };
+    let ws = &mut scratch.weights;
+    ws.clear();
+    ws.resize(pts.len(), 1.0);
     // Then reweighted twice by each pair's residual (Tukey's biweight): a pair the fit does
     // not explain stops pulling it.
-    let Some((mut ax, mut ay, mut bx, mut by, mut rot)) = fit(&|_| 1.0) else {
+    let Some((mut ax, mut ay, mut bx, mut by, mut rot)) = fit(ws) else {
         return (0.0, 0);
     };
     for _ in 0..FIT_ROUNDS {
@@ -458,8 +464,11 @@ pub fn agreement(
             let t = ((p[2] - mx).powi(2) + (p[3] - my).powi(2)) / (FIT_REACH * FIT_REACH);
             if t < 1.0 { (1.0 - t) * (1.0 - t) } else { 0.0 }
         };
+        for (w, p) in ws.iter_mut().zip(pts.iter()) {
+            *w = weight(p);
+        }
         // No pair within reach of the fit: keep it as it is.
-        let Some(next) = fit(&weight) else {
+        let Some(next) = fit(ws) else {
             break;
         };
         (ax, ay, bx, by, rot) = next;
