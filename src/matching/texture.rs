@@ -9,9 +9,10 @@
 //! or two, and the skin stretches), and only windows near the paired minutiae count: far from
 //! them a distorted print is not where the alignment puts it.
 //!
-//! Owns the grid, its packing and the agreement factor (whose lattice loop also runs as an
-//! AVX2 kernel where the CPU has it: `texture_avx2.rs`, the same bits). Must not choose the alignment (the
-//! matcher's minutia pairs give it) or enhance images (`enhance`'s job).
+//! Owns the grid, its packing and the agreement factor (whose lattice loop, warp at window
+//! corners and lattice rows also run as AVX2 kernels where the CPU has it: `texture_avx2.rs`,
+//! the same bits). Must not choose the alignment (the matcher's minutia pairs give it) or
+//! enhance images (`enhance`'s job).
 
 use super::raster::Gray;
 use super::segmentation::{BLOCK, BlockMap};
@@ -583,33 +584,58 @@ pub fn agreement(
         let (rstart, rend) = (r0.max(a.top), (r0 + win).min(a.top + a.rows));
         let span = win as f32;
         let mut rows = [LatticeRow::default(); WINDOW_ROWS];
-        let mut nrows = 0;
-        for (row, r) in rows.iter_mut().zip((rstart..rend).step_by(LATTICE_ROWS)) {
-            // The warp is bilinear between the window's corners, so along a row it
-            // moves by the same step from point to point, as the rigid map does.
-            let fy = (r - r0) as f32 / span;
-            let left = [
-                (1.0 - fy) * d00[0] + fy * d01[0],
-                (1.0 - fy) * d00[1] + fy * d01[1],
-            ];
-            let right = [
-                (1.0 - fy) * d10[0] + fy * d11[0],
-                (1.0 - fy) * d10[1] + fy * d11[1],
-            ];
-            let fx = (cstart - c0) as f32 / span;
-            let (mut qx, mut qy) = map((cstart * CELL as i32) as f32, (r * CELL as i32) as f32);
-            qx += left[0] + fx * (right[0] - left[0]);
-            qy += left[1] + fx * (right[1] - left[1]);
-            let along = LATTICE as f32 / span;
-            *row = LatticeRow {
-                r,
-                q: [qx, qy],
-                s: [
-                    rc * STEP_PX + along * (right[0] - left[0]),
-                    rs * STEP_PX + along * (right[1] - left[1]),
-                ],
-            };
-            nrows += 1;
+        let (mut nrows, mut filled) = (0, false);
+        #[cfg(target_arch = "x86_64")]
+        if let Some(pair) = &kernel {
+            // The four rows at once (the same operations, one row per lane); those from
+            // `rend` on are not used.
+            let out = pair.rows(
+                [ax, ay, bx, by, rc, rs],
+                [d00, d10, d01, d11],
+                (c0, r0),
+                (cstart, rstart),
+            );
+            for (i, (row, o)) in rows.iter_mut().zip(out).enumerate() {
+                *row = LatticeRow {
+                    r: rstart + (i * LATTICE_ROWS) as i32,
+                    q: [o[0], o[1]],
+                    s: [o[2], o[3]],
+                };
+            }
+            nrows = ((rend - rstart).max(0) as usize)
+                .div_ceil(LATTICE_ROWS)
+                .min(WINDOW_ROWS);
+            filled = true;
+        }
+        // Else one row after the other (the definition).
+        if !filled {
+            for (row, r) in rows.iter_mut().zip((rstart..rend).step_by(LATTICE_ROWS)) {
+                // The warp is bilinear between the window's corners, so along a row it
+                // moves by the same step from point to point, as the rigid map does.
+                let fy = (r - r0) as f32 / span;
+                let left = [
+                    (1.0 - fy) * d00[0] + fy * d01[0],
+                    (1.0 - fy) * d00[1] + fy * d01[1],
+                ];
+                let right = [
+                    (1.0 - fy) * d10[0] + fy * d11[0],
+                    (1.0 - fy) * d10[1] + fy * d11[1],
+                ];
+                let fx = (cstart - c0) as f32 / span;
+                let (mut qx, mut qy) = map((cstart * CELL as i32) as f32, (r * CELL as i32) as f32);
+                qx += left[0] + fx * (right[0] - left[0]);
+                qy += left[1] + fx * (right[1] - left[1]);
+                let along = LATTICE as f32 / span;
+                *row = LatticeRow {
+                    r,
+                    q: [qx, qy],
+                    s: [
+                        rc * STEP_PX + along * (right[0] - left[0]),
+                        rs * STEP_PX + along * (right[1] - left[1]),
+                    ],
+                };
+                nrows += 1;
+            }
         }
         let rows = rows.get(..nrows).unwrap_or(&[]);
         #[cfg(target_arch = "x86_64")]

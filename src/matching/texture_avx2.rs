@@ -1,8 +1,9 @@
 //! The AVX2 kernel of the texture's lattice loop: a window's agreements per shift and its
 //! lattice points compared, eight points of a lattice row per step (a window's row holds at
-//! most eight), and the warp at eight window corners at once. Owns only these two and their
-//! run-time selection; `window_portable` and `warp_at` in `texture.rs` define the results,
-//! and the rest (the fit, which windows count, each row's first point and step) stays shared.
+//! most eight), the warp at eight window corners at once, and a window's four lattice rows
+//! (first point and step) at once. Owns only these and their run-time selection;
+//! `window_portable`, `warp_at` and the row loop of `agreement` in `texture.rs` define the
+//! results, and the rest (the fit, which windows count) stays shared.
 //!
 //! Why: the texture's agreement was about a quarter of a comparison's instructions, most of
 //! them in this loop, and scalar rewrites of it all cost more (it holds more live values than
@@ -22,9 +23,10 @@
 //! agreement).
 //!
 //! Why the counts are bit-identical: each row's first point and step are the portable
-//! ones (shared code), and the eight points are advanced by the same additions in the same
-//! order (`q`, `q + s`, `(q + s) + s`, …, x and y in two lanes of one addition: each lane is
-//! the IEEE sum the scalar code computes), not as `q + k · s`; the nearest cell is the
+//! ones (the same operations, lane by lane), and the eight points are advanced by the same
+//! additions in the same order (`q`, `q + s`, `(q + s) + s`, …, x and y in two lanes of one
+//! addition: each lane is the IEEE sum the scalar code computes), not as `q + k · s`; the
+//! nearest cell is the
 //! same f32 multiply then two adds (no fused multiply-add: the `fma` feature is deliberately
 //! not enabled) and truncation, whose out-of-range results (the vector's `i32::MIN` where
 //! Rust saturates or gives 0 for NaN) fall outside every box in both; the box test is
@@ -38,7 +40,8 @@
 //! by a blend rather than adding a zero, so that no input (an infinite displacement, a −0)
 //! can make it differ. Corners are computed only for the windows that count (each once), in
 //! groups of eight, the last filled up with its last corner (1,458.6 → 1,439.2 M
-//! instructions over the lab's 8,640 comparisons).
+//! instructions over the lab's 8,640 comparisons). A window's rows are one per lane of the
+//! same f32 operations in the same order as the row loop (1,425.3 → 1,417.6 M).
 //!
 //! Must not: use `fma` or anything beyond AVX2; run on textures not laid out as
 //! `PreparedTexture::new` does (`Pair::new` declines them: the portable loop then runs).
@@ -56,6 +59,10 @@ const _: () = assert!(
     "the lanes' cell offsets are twice their points'"
 );
 const _: () = assert!(VALID_PAD >= 3 && SIGN_PAD >= 1, "four-byte reads");
+const _: () = assert!(
+    super::WINDOW_ROWS == 4,
+    "a window's rows in the four lanes of `rows4`"
+);
 const _: () = assert!(
     super::WINDOW / LATTICE <= 8 && super::WINDOW_ROWS <= 4,
     "a window's row in one step; at most four points per lane and 32 per counter"
@@ -92,12 +99,91 @@ impl<'t> Pair<'t> {
         unsafe { warp8(res, x, y) }
     }
 
+    /// The four lattice rows of the window at cell (`c0`, `r0`) from cell row `rstart` and
+    /// column `cstart`, as `agreement`'s row loop computes them one by one: each row's
+    /// first point (x, y) and step (x, y), under the rigid map `rigid` (ax, ay, bx, by,
+    /// cos, sin) and the warp `d` at the window's corners (top left, top right, bottom left,
+    /// bottom right). One row per lane, the same f32 operations in the same order.
+    #[inline]
+    pub(super) fn rows(
+        &self,
+        rigid: [f32; 6],
+        d: [[f32; 2]; 4],
+        (c0, r0): (i32, i32),
+        (cstart, rstart): (i32, i32),
+    ) -> [[f32; 4]; 4] {
+        // SAFETY: `new` found AVX2 on this CPU, the only feature `rows4` is compiled for.
+        unsafe { rows4(rigid, d, (c0, r0), (cstart, rstart)) }
+    }
+
     /// `window_portable(a, b, rows, cstart, cend)`, computed eight points at a time.
     #[inline]
     pub(super) fn window(&self, rows: &[LatticeRow], cstart: i32, cend: i32) -> (u64, u32, u32) {
         // SAFETY: `new` found AVX2 on this CPU, the only feature `window` is compiled for.
         unsafe { window(self.a, self.b, rows, cstart, cend) }
     }
+}
+
+/// See [`Pair::rows`].
+///
+/// # Safety
+/// AVX2 must be available.
+#[target_feature(enable = "avx2")]
+unsafe fn rows4(
+    [ax, ay, bx, by, rc, rs]: [f32; 6],
+    [d00, d10, d01, d11]: [[f32; 2]; 4],
+    (c0, r0): (i32, i32),
+    (cstart, rstart): (i32, i32),
+) -> [[f32; 4]; 4] {
+    let span = super::WINDOW as f32;
+    let step = super::LATTICE_ROWS as i32;
+    let r = _mm_add_epi32(
+        _mm_set1_epi32(rstart),
+        _mm_setr_epi32(0, step, 2 * step, 3 * step),
+    );
+    let fy = _mm_div_ps(
+        _mm_cvtepi32_ps(_mm_sub_epi32(r, _mm_set1_epi32(r0))),
+        _mm_set1_ps(span),
+    );
+    let om = _mm_sub_ps(_mm_set1_ps(1.0), fy);
+    let lerp = |u: f32, v: f32| {
+        _mm_add_ps(
+            _mm_mul_ps(om, _mm_set1_ps(u)),
+            _mm_mul_ps(fy, _mm_set1_ps(v)),
+        )
+    };
+    let (lx, ly) = (lerp(d00[0], d01[0]), lerp(d00[1], d01[1]));
+    let (rx, ry) = (lerp(d10[0], d11[0]), lerp(d10[1], d11[1]));
+    let fx = (cstart - c0) as f32 / span;
+    let u = (cstart * super::CELL as i32) as f32 - ax;
+    let v = _mm_sub_ps(
+        _mm_cvtepi32_ps(_mm_mullo_epi32(r, _mm_set1_epi32(super::CELL as i32))),
+        _mm_set1_ps(ay),
+    );
+    let (ex, ey) = (_mm_sub_ps(rx, lx), _mm_sub_ps(ry, ly));
+    let qx = _mm_add_ps(
+        _mm_sub_ps(_mm_set1_ps(bx + rc * u), _mm_mul_ps(_mm_set1_ps(rs), v)),
+        _mm_add_ps(lx, _mm_mul_ps(_mm_set1_ps(fx), ex)),
+    );
+    let qy = _mm_add_ps(
+        _mm_add_ps(_mm_set1_ps(by + rs * u), _mm_mul_ps(_mm_set1_ps(rc), v)),
+        _mm_add_ps(ly, _mm_mul_ps(_mm_set1_ps(fx), ey)),
+    );
+    let along = _mm_set1_ps(super::LATTICE as f32 / span);
+    let sx = _mm_add_ps(_mm_set1_ps(rc * super::STEP_PX), _mm_mul_ps(along, ex));
+    let sy = _mm_add_ps(_mm_set1_ps(rs * super::STEP_PX), _mm_mul_ps(along, ey));
+    // Lanes to rows: (qx, qy, sx, sy) of each.
+    let (t0, t1) = (_mm_unpacklo_ps(qx, qy), _mm_unpackhi_ps(qx, qy));
+    let (t2, t3) = (_mm_unpacklo_ps(sx, sy), _mm_unpackhi_ps(sx, sy));
+    let mut out = [[0.0f32; 4]; 4];
+    // SAFETY: each store writes four f32 into an array of four (unaligned stores).
+    unsafe {
+        _mm_storeu_ps(out[0].as_mut_ptr(), _mm_movelh_ps(t0, t2));
+        _mm_storeu_ps(out[1].as_mut_ptr(), _mm_movehl_ps(t2, t0));
+        _mm_storeu_ps(out[2].as_mut_ptr(), _mm_movelh_ps(t1, t3));
+        _mm_storeu_ps(out[3].as_mut_ptr(), _mm_movehl_ps(t3, t1));
+    }
+    out
 }
 
 /// `warp_at` (`texture.rs`) at eight points: see [`Pair::warp`].
