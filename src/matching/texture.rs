@@ -988,6 +988,19 @@ mod tests {
         }
     }
 
+    /// `n` pairs of random minutiae of A (`na` of them) and B (`nb`), repeats allowed.
+    fn random_pairs(rng: &mut StdRng, n: usize, na: usize, nb: usize) -> Vec<(u16, u16, f32)> {
+        (0..n)
+            .map(|_| {
+                (
+                    rng.gen_range(0..na) as u16,
+                    rng.gen_range(0..nb) as u16,
+                    1.0,
+                )
+            })
+            .collect()
+    }
+
     /// A pixel coordinate over a box of `len` cells from cell `lo`, or up to 20 px beyond it.
     fn b_px(rng: &mut StdRng, lo: i32, len: i32) -> f32 {
         (lo * CELL as i32) as f32 + rng.gen_range(-20.0..(len * CELL as i32) as f32 + 20.0)
@@ -1197,15 +1210,7 @@ mod tests {
                     } else {
                         rng.gen_range(MIN_PAIRS..=60)
                     };
-                    let pairs: Vec<(u16, u16, f32)> = (0..n)
-                        .map(|_| {
-                            (
-                                rng.gen_range(0..pa.len()) as u16,
-                                rng.gen_range(0..pb.len()) as u16,
-                                1.0,
-                            )
-                        })
-                        .collect();
+                    let pairs = random_pairs(&mut rng, n, pa.len(), pb.len());
                     points += u64::from(check(a, b, pa, pb, &pairs));
                     // B's points as A's, rotated and moved: one consistent alignment.
                     let (angle, dx, dy) = (
@@ -1301,15 +1306,8 @@ mod tests {
                     .collect();
                 real += u64::from(check(a, b, pa, pb, &same));
                 for _ in 0..20 {
-                    let pairs: Vec<(u16, u16, f32)> = (0..rng.gen_range(3..12))
-                        .map(|_| {
-                            (
-                                rng.gen_range(0..pa.len()) as u16,
-                                rng.gen_range(0..pb.len()) as u16,
-                                1.0,
-                            )
-                        })
-                        .collect();
+                    let n = rng.gen_range(3..12);
+                    let pairs = random_pairs(&mut rng, n, pa.len(), pb.len());
                     real += u64::from(check(a, b, pa, pb, &pairs));
                 }
             }
