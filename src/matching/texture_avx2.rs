@@ -7,8 +7,10 @@
 //!
 //! Why: the texture's agreement was about a quarter of a comparison's instructions, most of
 //! them in this loop, and scalar rewrites of it all cost more (it holds more live values than
-//! x86-64 has registers). With the kernel the agreement costs 41 % of what it did (callgrind,
-//! the lab's 8,640 comparisons: 451 → 186 M instructions; a comparison 199,500 → 168,800). Per
+//! x86-64 has registers). With these kernels (the lattice, the corners' warp, a window's
+//! rows) and the fit's weights computed once, the agreement costs 32 % of what it did
+//! (callgrind, the lab's 8,640 comparisons: 451 → 145 M instructions, the lattice kernel 72 M
+//! of them; a comparison 199,500 → 164,100). Per
 //! point it maps into B's cells, tests the box and two blocks, reads nine bits of B and one
 //! of A and adds to nine counters; eight points at once do each of these once: B's blocks and
 //! its three rows of three bits are gathered (four bytes from the byte holding the first
