@@ -350,8 +350,9 @@ const OFFSET: f32 = 4096.0;
 /// Reusable buffers of [`factor`].
 #[derive(Clone, Debug, Default)]
 pub struct TextureScratch {
-    /// Only the portable lattice loop, even where the CPU has AVX2 (the same bits; for
-    /// checking the kernel and measuring it, as the matcher's `Kernels::Portable`).
+    /// Only the portable loops (the lattice, the corners' warp, a window's rows), even where
+    /// the CPU has AVX2 (the same bits; for checking the kernels and measuring them, as the
+    /// matcher's `Kernels::Portable`).
     pub portable: bool,
     /// The pairs as (A x, A y, B x, B y), sorted so the fit does not depend on their order.
     pairs: Vec<[f32; 4]>,
