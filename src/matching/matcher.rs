@@ -804,7 +804,10 @@ const _: () = assert!(MAX_TURN8 == 64);
 
 /// The index ranges of `angles` (ascending, 1/256 turns) within `MAX_TURN8` of `theta`: the
 /// unwrapped part first, then the part across 0 (empty when the window does not wrap).
-#[inline]
+/// Not inlined: once per A cylinder, and inlined its two binary searches took registers the
+/// AVX2 local stage's loop needed (its kept-lane loop spilled: 1,417.6 → 1,335.9 M
+/// instructions over the lab's 8,640 comparisons when it became a call).
+#[inline(never)]
 fn direction_window(angles: &[u8], theta: u8) -> [(usize, usize); 2] {
     let t = u16::from(theta);
     let first = |k: u16| angles.partition_point(|&a| u16::from(a) < k);
