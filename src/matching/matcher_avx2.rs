@@ -160,6 +160,17 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let high = _mm256_castsi256_ps(_mm256_setr_epi32(0, -1, 0, -1, 0, -1, 0, -1));
     let lane_bits = _mm256_setr_epi64x(1, 2, 4, 8);
     let mut s_out = [0.0f32; 2 * LANES];
+    let ctx = RowContext {
+        b,
+        bp,
+        bn,
+        few_common,
+        reject_at,
+        one,
+        min_local,
+        high,
+        lane_bits,
+    };
     for (i, (row, &theta)) in sim.chunks_exact_mut(nb).zip(&a.angle8).enumerate() {
         let Some(ca) = ap.get(i) else {
             continue;
@@ -169,107 +180,165 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
         let an = cell_planes(w0, w1, w2, w3, w4, w5);
         let avalid = _mm256_set1_epi64x(ca.valid as i64);
         let a_full = ca.valid == full;
-        for (from, to) in direction_window(&b.angle8, theta) {
-            let to = to.min(nb);
-            let mut j = from;
-            while j < to {
-                // Four whole lanes: a short or last step starts earlier (`nb ≥ LANES`), and
-                // only the lanes in `from..to` count.
-                let base = j.min(nb - LANES);
-                let live = (0xfu32 >> (LANES - (to - base).min(LANES)))
-                    & (0xfu32 << (from.saturating_sub(base)));
-                let load = |k: usize| {
-                    let plane = bp.p[k].as_ptr();
-                    // SAFETY: `base + LANES ≤ nb` = each plane's length (`planes`).
-                    unsafe { _mm256_loadu_si256(plane.add(base).cast::<__m256i>()) }
-                };
-                // `counts`: A's then B's count in the high and low u32 of each 64-bit lane.
-                let (comparable, counts, cx_n) = if a_full {
-                    // `similarity_full_a`: the common cells are B's valid cells, B's count is
-                    // its set bits, and there is no test of the common cells (as there).
-                    let v = load(PLANES - 1);
-                    let ca_n = weighted_counts(an, v);
-                    let mut cx_n = _mm256_setzero_si256();
-                    for (k, &aw) in abits.iter().enumerate() {
-                        let x = _mm256_and_si256(aw, v);
-                        cx_n = _mm256_add_epi8(cx_n, byte_counts(_mm256_xor_si256(x, load(k))));
-                    }
-                    // SAFETY: `base + LANES ≤ nb` = `b.counts`' length (checked in
-                    // `local_stage`): the eight bytes read are four counts.
-                    let cb = unsafe { _mm_loadl_epi64(b.counts.as_ptr().add(base).cast()) };
-                    let cb = _mm256_cvtepu16_epi64(cb);
-                    (
-                        0xf,
-                        _mm256_or_si256(cb, _mm256_slli_epi64::<32>(lane_sums(ca_n))),
-                        cx_n,
-                    )
-                } else {
-                    let v = _mm256_and_si256(avalid, load(PLANES - 1));
-                    let common = lane_sums(byte_counts(v));
-                    let comparable = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(
-                        common, few_common,
-                    ))) as u32;
-                    let ca_n = weighted_counts(an, v);
-                    // SAFETY: `base + LANES ≤ nb` = each third's length.
-                    let bnv =
-                        bn.map(|q| unsafe { _mm256_loadu_si256(q.as_ptr().add(base).cast()) });
-                    let cb_n = weighted_counts(bnv, v);
-                    let mut cx_n = _mm256_setzero_si256();
-                    for (k, &aw) in abits.iter().enumerate() {
-                        let x = _mm256_and_si256(_mm256_xor_si256(aw, load(k)), v);
-                        cx_n = _mm256_add_epi8(cx_n, byte_counts(x));
-                    }
-                    let counts =
-                        _mm256_or_si256(lane_sums(cb_n), _mm256_slli_epi64::<32>(lane_sums(ca_n)));
-                    (comparable, counts, cx_n)
-                };
-                // `similarity_of_counts` in the high f32 of each 64-bit lane (the low ones
-                // hold B's root, then garbage): the counts are below 2^16, so the shifts
-                // place them exactly.
-                let roots = _mm256_sqrt_ps(_mm256_cvtepi32_ps(counts));
-                // High f32: sa + sb (addition commutes exactly).
-                let d = _mm256_add_ps(
-                    roots,
-                    _mm256_castsi256_ps(_mm256_slli_epi64::<32>(_mm256_castps_si256(roots))),
-                );
-                let x =
-                    _mm256_sqrt_ps(_mm256_cvtepi32_ps(_mm256_slli_epi64::<32>(lane_sums(cx_n))));
-                let rejected = _mm256_cmp_ps::<_CMP_GE_OQ>(x, _mm256_mul_ps(reject_at, d));
-                let s = _mm256_sub_ps(one, _mm256_div_ps(x, d));
-                let pass = _mm256_andnot_ps(rejected, _mm256_cmp_ps::<_CMP_GT_OQ>(s, min_local));
-                let mut keep =
-                    live & comparable & _mm256_movemask_pd(_mm256_castps_pd(pass)) as u32;
-                if keep == 0 {
-                    j = base + LANES;
-                    continue;
-                }
-                // The kept lanes' similarities (above MIN_LOCAL, so no NaN; the others 0).
-                let kept = _mm256_cmpeq_epi64(
-                    _mm256_and_si256(_mm256_set1_epi64x(i64::from(keep)), lane_bits),
-                    lane_bits,
-                );
-                let kept = _mm256_and_ps(_mm256_castsi256_ps(kept), high);
-                best = _mm256_max_ps(best, _mm256_and_ps(s, kept));
-                // SAFETY: `s_out` holds eight floats.
-                unsafe { _mm256_storeu_ps(s_out.as_mut_ptr(), s) };
-                while keep != 0 {
-                    let lane = keep.trailing_zeros() as usize;
-                    keep &= keep - 1;
-                    let s = s_out[2 * lane + 1];
-                    if let Some(&r) = b.y_rank.get(base + lane)
-                        && let Some(slot) = row.get_mut(usize::from(r))
-                    {
-                        *slot = s;
-                    }
-                }
-                j = base + LANES;
-            }
+        let ca_row = RowCylinder { abits, an, avalid };
+        if a_full {
+            best = row_pairs::<true>(&ctx, row, theta, &ca_row, best);
+        } else {
+            best = row_pairs::<false>(&ctx, row, theta, &ca_row, best);
         }
     }
     // SAFETY: `s_out` holds eight floats.
     unsafe { _mm256_storeu_ps(s_out.as_mut_ptr(), best) };
     // The maximum of the same values as the portable stage's running maximum: the same bits.
     s_out.iter().fold(0.0f32, |m, &v| m.max(v))
+}
+
+/// What [`row_pairs`] reads of B and the stage's constants, set once per comparison.
+struct RowContext<'a> {
+    b: &'a Prepared,
+    bp: super::Planes<'a>,
+    bn: [&'a [u64]; CELL_PLANES],
+    few_common: __m256i,
+    reject_at: __m256,
+    one: __m256,
+    min_local: __m256,
+    high: __m256,
+    lane_bits: __m256i,
+}
+
+/// One A cylinder's words broadcast to four lanes: its direction words, their cell planes and
+/// its valid cells.
+struct RowCylinder {
+    abits: [__m256i; super::WORDS],
+    an: [__m256i; CELL_PLANES],
+    avalid: __m256i,
+}
+
+/// The similarities of one A cylinder (`ca`, direction `theta`) with B's cylinders in its
+/// direction window into `row`; returns `best` raised to the kept ones. One instance per kind of A
+/// cylinder (`A_FULL`: every cell valid, see `similarity_full_a`), so that each loop carries
+/// only its own kind's values (one loop with both spilled).
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn row_pairs<const A_FULL: bool>(
+    ctx: &RowContext<'_>,
+    row: &mut [f32],
+    theta: u8,
+    ca: &RowCylinder,
+    mut best: __m256,
+) -> __m256 {
+    let RowContext {
+        b,
+        bp,
+        bn,
+        few_common,
+        reject_at,
+        one,
+        min_local,
+        high,
+        lane_bits,
+    } = ctx;
+    let (b, bn) = (*b, *bn);
+    let (few_common, reject_at, one, min_local, high, lane_bits) =
+        (*few_common, *reject_at, *one, *min_local, *high, *lane_bits);
+    let RowCylinder { abits, an, avalid } = ca;
+    let (abits, an, avalid) = (*abits, *an, *avalid);
+    let nb = b.cylinders.len();
+    let mut s_out = [0.0f32; 2 * LANES];
+    for (from, to) in direction_window(&b.angle8, theta) {
+        let to = to.min(nb);
+        let mut j = from;
+        while j < to {
+            // Four whole lanes: a short or last step starts earlier (`nb ≥ LANES`), and
+            // only the lanes in `from..to` count.
+            let base = j.min(nb - LANES);
+            let live = (0xfu32 >> (LANES - (to - base).min(LANES)))
+                & (0xfu32 << (from.saturating_sub(base)));
+            let load = |k: usize| {
+                let plane = bp.p[k].as_ptr();
+                // SAFETY: `base + LANES ≤ nb` = each plane's length (`planes`).
+                unsafe { _mm256_loadu_si256(plane.add(base).cast::<__m256i>()) }
+            };
+            // `counts`: A's then B's count in the high and low u32 of each 64-bit lane.
+            let (comparable, counts, cx_n) = if A_FULL {
+                // `similarity_full_a`: the common cells are B's valid cells, B's count is
+                // its set bits, and there is no test of the common cells (as there).
+                let v = load(PLANES - 1);
+                let ca_n = weighted_counts(an, v);
+                let mut cx_n = _mm256_setzero_si256();
+                for (k, &aw) in abits.iter().enumerate() {
+                    let x = _mm256_and_si256(aw, v);
+                    cx_n = _mm256_add_epi8(cx_n, byte_counts(_mm256_xor_si256(x, load(k))));
+                }
+                // SAFETY: `base + LANES ≤ nb` = `b.counts`' length (checked in
+                // `local_stage`): the eight bytes read are four counts.
+                let cb = unsafe { _mm_loadl_epi64(b.counts.as_ptr().add(base).cast()) };
+                let cb = _mm256_cvtepu16_epi64(cb);
+                (
+                    0xf,
+                    _mm256_or_si256(cb, _mm256_slli_epi64::<32>(lane_sums(ca_n))),
+                    cx_n,
+                )
+            } else {
+                let v = _mm256_and_si256(avalid, load(PLANES - 1));
+                let common = lane_sums(byte_counts(v));
+                let comparable =
+                    _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(common, few_common)))
+                        as u32;
+                let ca_n = weighted_counts(an, v);
+                // SAFETY: `base + LANES ≤ nb` = each third's length.
+                let bnv = bn.map(|q| unsafe { _mm256_loadu_si256(q.as_ptr().add(base).cast()) });
+                let cb_n = weighted_counts(bnv, v);
+                let mut cx_n = _mm256_setzero_si256();
+                for (k, &aw) in abits.iter().enumerate() {
+                    let x = _mm256_and_si256(_mm256_xor_si256(aw, load(k)), v);
+                    cx_n = _mm256_add_epi8(cx_n, byte_counts(x));
+                }
+                let counts =
+                    _mm256_or_si256(lane_sums(cb_n), _mm256_slli_epi64::<32>(lane_sums(ca_n)));
+                (comparable, counts, cx_n)
+            };
+            // `similarity_of_counts` in the high f32 of each 64-bit lane (the low ones
+            // hold B's root, then garbage): the counts are below 2^16, so the shifts
+            // place them exactly.
+            let roots = _mm256_sqrt_ps(_mm256_cvtepi32_ps(counts));
+            // High f32: sa + sb (addition commutes exactly).
+            let d = _mm256_add_ps(
+                roots,
+                _mm256_castsi256_ps(_mm256_slli_epi64::<32>(_mm256_castps_si256(roots))),
+            );
+            let x = _mm256_sqrt_ps(_mm256_cvtepi32_ps(_mm256_slli_epi64::<32>(lane_sums(cx_n))));
+            let rejected = _mm256_cmp_ps::<_CMP_GE_OQ>(x, _mm256_mul_ps(reject_at, d));
+            let s = _mm256_sub_ps(one, _mm256_div_ps(x, d));
+            let pass = _mm256_andnot_ps(rejected, _mm256_cmp_ps::<_CMP_GT_OQ>(s, min_local));
+            let mut keep = live & comparable & _mm256_movemask_pd(_mm256_castps_pd(pass)) as u32;
+            if keep == 0 {
+                j = base + LANES;
+                continue;
+            }
+            // The kept lanes' similarities (above MIN_LOCAL, so no NaN; the others 0).
+            let kept = _mm256_cmpeq_epi64(
+                _mm256_and_si256(_mm256_set1_epi64x(i64::from(keep)), lane_bits),
+                lane_bits,
+            );
+            let kept = _mm256_and_ps(_mm256_castsi256_ps(kept), high);
+            best = _mm256_max_ps(best, _mm256_and_ps(s, kept));
+            // SAFETY: `s_out` holds eight floats.
+            unsafe { _mm256_storeu_ps(s_out.as_mut_ptr(), s) };
+            while keep != 0 {
+                let lane = keep.trailing_zeros() as usize;
+                keep &= keep - 1;
+                let s = s_out[2 * lane + 1];
+                if let Some(&r) = b.y_rank.get(base + lane)
+                    && let Some(slot) = row.get_mut(usize::from(r))
+                {
+                    *slot = s;
+                }
+            }
+            j = base + LANES;
+        }
+    }
+    best
 }
 
 /// Bit planes of a cylinder's cells' direction counts (0–6 set layers per spatial cell).
