@@ -1131,11 +1131,9 @@ impl SeedGate {
         if kept.len() <= SEED_POOL {
             return kept.len();
         }
-        kept.select_nth_unstable(SEED_POOL - 1);
-        self.floor = kept[..SEED_POOL]
-            .iter()
-            .max()
-            .map_or(0.0, |&k| key_value(k));
+        // The SEED_POOL-th key, in its place: the largest (worst) of the first SEED_POOL.
+        let (_, &mut worst, _) = kept.select_nth_unstable(SEED_POOL - 1);
+        self.floor = key_value(worst);
         self.gate = self.floor.max(SEED_RATIO * self.top);
         SEED_POOL
     }
