@@ -198,21 +198,35 @@ fn zhang_suen_deletes(key: u8, pass: usize) -> bool {
     }
 }
 
-/// Zhang–Suen thinning in place.
+/// Zhang–Suen thinning in place; returns the inner pixels (off the outer ring) still set, in
+/// raster order.
 ///
 /// For speed, the deletion test is looked up in a table of the 256 neighbourhoods (built from
 /// [`zhang_suen_deletes`]), and each sub-pass visits only the inner pixels still set (a list
 /// that only shrinks) instead of scanning the whole raster: ridge pixels are a minority and
 /// get fewer with every pass. Each sub-pass still decides on the raster as it was at its start.
-fn thin(b: &mut Bin) {
+///
+/// A staircase clean-up after the passes used to delete a pixel only when its neighbours'
+/// crossing number went from 2 to 1 on deleting it; but a pixel's crossing number does not
+/// depend on the pixel itself, so it never deleted one and is gone. (Removing staircases for
+/// real would change the templates: an accuracy question, not a speed one.)
+fn thin(b: &mut Bin) -> Vec<usize> {
     let tables: [[bool; 256]; 2] =
         std::array::from_fn(|pass| std::array::from_fn(|key| zhang_suen_deletes(key as u8, pass)));
     let w = b.w;
     // Set pixels off the outer ring, in raster order.
-    let mut live: Vec<usize> = (1..b.h.saturating_sub(1))
-        .flat_map(|y| (1..w.saturating_sub(1)).map(move |x| y * w + x))
-        .filter(|&i| b.d[i] != 0)
-        .collect();
+    let mut live: Vec<usize> = Vec::new();
+    for y in 1..b.h.saturating_sub(1) {
+        let row = y * w;
+        let inner = b.d.get(row + 1..(row + w).saturating_sub(1)).unwrap_or(&[]);
+        live.extend(
+            inner
+                .iter()
+                .enumerate()
+                .filter(|&(_, &v)| v != 0)
+                .map(|(x, _)| row + 1 + x),
+        );
+    }
     let mut del = Vec::new();
     loop {
         let mut changed = false;
@@ -251,41 +265,7 @@ fn thin(b: &mut Bin) {
         }
         live.retain(|&i| b.d[i] != 0);
     }
-    // Remove staircase pixels so that every ridge is a clean 8-connected curve.
-    for y in 1..b.h.saturating_sub(1) {
-        for x in 1..b.w.saturating_sub(1) {
-            if b.d[y * b.w + x] == 0 {
-                continue;
-            }
-            let (xi, yi) = (x as isize, y as isize);
-            let n = b.get(xi, yi - 1);
-            let s = b.get(xi, yi + 1);
-            let e = b.get(xi + 1, yi);
-            let wv = b.get(xi - 1, yi);
-            let stair = (n == 1 && e == 1 && b.get(xi - 1, yi + 1) == 0)
-                || (e == 1 && s == 1 && b.get(xi - 1, yi - 1) == 0)
-                || (s == 1 && wv == 1 && b.get(xi + 1, yi - 1) == 0)
-                || (wv == 1 && n == 1 && b.get(xi + 1, yi + 1) == 0);
-            if stair {
-                let before = b.crossing(xi, yi);
-                b.set(x, y, 0);
-                // Keep the pixel if removing it would disconnect its neighbours.
-                let still = {
-                    let mut c = 0;
-                    let nn = b.neighbours(xi, yi);
-                    for k in 0..8 {
-                        if nn[k] != nn[(k + 1) % 8] {
-                            c += 1;
-                        }
-                    }
-                    c / 2
-                };
-                if before != 2 || still != 1 {
-                    b.set(x, y, 1);
-                }
-            }
-        }
-    }
+    live
 }
 
 /// Result of following a ridge on the skeleton.
@@ -397,31 +377,25 @@ pub fn detect(
     period: f32,
 ) -> Vec<Minutia> {
     let (w, h) = (enhanced.width, enhanced.height);
-    let mut b = Bin {
-        w,
-        h,
-        d: vec![0; w * h],
-    };
-    for (y, (brow, erow)) in
-        b.d.chunks_exact_mut(w.max(1))
-            .zip(enhanced.data.chunks_exact(w.max(1)))
-            .enumerate()
-    {
-        for (x, (o, &v)) in brow.iter_mut().zip(erow).enumerate() {
-            if v < 0.0 && mask.at_pixel(x as isize, y as isize) {
-                *o = 1;
-            }
+    // The mask per pixel, looked up for every visited pixel and neighbour of the clean-up.
+    let mut inside = vec![false; w * h];
+    for (y, row) in inside.chunks_exact_mut(w.max(1)).enumerate() {
+        for (bx, run) in row.chunks_mut(BLOCK).enumerate() {
+            run.fill(mask.get(bx as isize, (y / BLOCK) as isize));
         }
     }
+    let d = enhanced
+        .data
+        .iter()
+        .zip(&inside)
+        .map(|(&v, &m)| u8::from(v < 0.0 && m));
+    let mut d: Vec<u8> = d.collect();
+    d.resize(w * h, 0);
+    let mut b = Bin { w, h, d };
     let min_area = (0.9 * period * period) as usize;
-    // The mask per pixel, looked up for every visited pixel and neighbour of the clean-up.
-    let inside: Vec<bool> = (0..h)
-        .flat_map(|y| (0..w).map(move |x| (x, y)))
-        .map(|(x, y)| mask.at_pixel(x as isize, y as isize))
-        .collect();
     remove_small(&mut b, 1, min_area, &inside);
     remove_small(&mut b, 0, min_area, &inside);
-    thin(&mut b);
+    let skeleton = thin(&mut b);
 
     let inner = morph(mask, false);
     let near_edge = |x: isize, y: isize| {
@@ -430,102 +404,98 @@ pub fn detect(
     };
     let step = (1.2 * period).round().max(4.0) as usize;
     let mut cand: Vec<Candidate> = Vec::new();
-    for y in 1..h.saturating_sub(1) as isize {
-        for x in 1..w.saturating_sub(1) as isize {
-            if b.get(x, y) == 0 {
-                continue;
-            }
-            let cn = b.crossing(x, y);
-            let kind = match cn {
-                1 => Kind::Ending,
-                3 => Kind::Bifurcation,
-                _ => continue,
-            };
-            if near_edge(x, y) {
-                continue;
-            }
-            let starts = branch_starts(&b, x, y);
-            // In the mask's outer block ring only a minutia whose ridges stay inside is kept:
-            // the ridges are cut at the mask edge, so endings there (and bifurcations next to a
-            // cut) are artefacts, but a distance rule also drops the ring's true minutiae, a
-            // large share of a small print (issue #14, third pass).
-            let in_ring = !inner.at_pixel(x, y);
-            if in_ring && !stays_inside(&b, mask, &inner, (x, y), &starts, period) {
-                continue;
-            }
-            let traces: Vec<Trace> = starts.iter().map(|&s| trace(&b, (x, y), s, step)).collect();
-            let field = orient.at(x as f32 + 0.5, y as f32 + 0.5);
-            let raw = match kind {
-                Kind::Ending => {
-                    let Some(t) = traces.first() else { continue };
-                    angle_of((x - t.end.0) as f32, (y - t.end.1) as f32)
-                }
-                Kind::Bifurcation => {
-                    if traces.len() != 3 {
-                        continue;
-                    }
-                    let a: Vec<f32> = traces
-                        .iter()
-                        .map(|t| angle_of((t.end.0 - x) as f32, (t.end.1 - y) as f32))
-                        .collect();
-                    let d01 = angle_diff(a[0], a[1]);
-                    let d12 = angle_diff(a[1], a[2]);
-                    let d02 = angle_diff(a[0], a[2]);
-                    let (p, q) = if d01 <= d12 && d01 <= d02 {
-                        (a[0], a[1])
-                    } else if d12 <= d02 {
-                        (a[1], a[2])
-                    } else {
-                        (a[0], a[2])
-                    };
-                    let (sx, sy) = (p.cos() + q.cos(), p.sin() + q.sin());
-                    angle_of(-sx, -sy)
-                }
-            };
-            // Snap to the smoothed field direction (mod π) closest to the traced direction.
-            let angle = if angle_diff(field, raw) <= PI / 2.0 {
-                field
-            } else {
-                (field + PI) % TAU
-            };
-            let angle = if angle_diff(angle, raw) < PI / 4.0 {
-                angle
-            } else {
-                raw
-            };
-            if in_ring && kind == Kind::Ending && runs_off(mask, (x, y), angle, period) {
-                continue;
-            }
-            let hits = traces
-                .iter()
-                .map(|t| {
-                    if t.len < step && t.len > 2 {
-                        t.hit
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            let bx = x / BLOCK as isize;
-            let by = y / BLOCK as isize;
-            let mut coh = 0.0;
-            for dy in -1..=1 {
-                for dx in -1..=1 {
-                    coh += orient.coherence.get(bx + dx, by + dy);
-                }
-            }
-            let reliability = (coh / 9.0).clamp(0.0, 1.0);
-            cand.push((
-                Minutia {
-                    x: x as f32,
-                    y: y as f32,
-                    angle,
-                    kind,
-                    reliability,
-                },
-                hits,
-            ));
+    for &i in &skeleton {
+        let (x, y) = ((i % w) as isize, (i / w) as isize);
+        let cn = b.crossing(x, y);
+        let kind = match cn {
+            1 => Kind::Ending,
+            3 => Kind::Bifurcation,
+            _ => continue,
+        };
+        if near_edge(x, y) {
+            continue;
         }
+        let starts = branch_starts(&b, x, y);
+        // In the mask's outer block ring only a minutia whose ridges stay inside is kept:
+        // the ridges are cut at the mask edge, so endings there (and bifurcations next to a
+        // cut) are artefacts, but a distance rule also drops the ring's true minutiae, a
+        // large share of a small print (issue #14, third pass).
+        let in_ring = !inner.at_pixel(x, y);
+        if in_ring && !stays_inside(&b, mask, &inner, (x, y), &starts, period) {
+            continue;
+        }
+        let traces: Vec<Trace> = starts.iter().map(|&s| trace(&b, (x, y), s, step)).collect();
+        let field = orient.at(x as f32 + 0.5, y as f32 + 0.5);
+        let raw = match kind {
+            Kind::Ending => {
+                let Some(t) = traces.first() else { continue };
+                angle_of((x - t.end.0) as f32, (y - t.end.1) as f32)
+            }
+            Kind::Bifurcation => {
+                if traces.len() != 3 {
+                    continue;
+                }
+                let a: Vec<f32> = traces
+                    .iter()
+                    .map(|t| angle_of((t.end.0 - x) as f32, (t.end.1 - y) as f32))
+                    .collect();
+                let d01 = angle_diff(a[0], a[1]);
+                let d12 = angle_diff(a[1], a[2]);
+                let d02 = angle_diff(a[0], a[2]);
+                let (p, q) = if d01 <= d12 && d01 <= d02 {
+                    (a[0], a[1])
+                } else if d12 <= d02 {
+                    (a[1], a[2])
+                } else {
+                    (a[0], a[2])
+                };
+                let (sx, sy) = (p.cos() + q.cos(), p.sin() + q.sin());
+                angle_of(-sx, -sy)
+            }
+        };
+        // Snap to the smoothed field direction (mod π) closest to the traced direction.
+        let angle = if angle_diff(field, raw) <= PI / 2.0 {
+            field
+        } else {
+            (field + PI) % TAU
+        };
+        let angle = if angle_diff(angle, raw) < PI / 4.0 {
+            angle
+        } else {
+            raw
+        };
+        if in_ring && kind == Kind::Ending && runs_off(mask, (x, y), angle, period) {
+            continue;
+        }
+        let hits = traces
+            .iter()
+            .map(|t| {
+                if t.len < step && t.len > 2 {
+                    t.hit
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let bx = x / BLOCK as isize;
+        let by = y / BLOCK as isize;
+        let mut coh = 0.0;
+        for dy in -1..=1 {
+            for dx in -1..=1 {
+                coh += orient.coherence.get(bx + dx, by + dy);
+            }
+        }
+        let reliability = (coh / 9.0).clamp(0.0, 1.0);
+        cand.push((
+            Minutia {
+                x: x as f32,
+                y: y as f32,
+                angle,
+                kind,
+                reliability,
+            },
+            hits,
+        ));
     }
     filter(cand, period)
 }
@@ -683,7 +653,7 @@ mod tests {
                 b.set(x, y, 1);
             }
         }
-        thin(&mut b);
+        let _ = thin(&mut b);
         let ends = (0..h as isize)
             .flat_map(|y| (0..w as isize).map(move |x| (x, y)))
             .filter(|&(x, y)| b.get(x, y) == 1 && b.crossing(x, y) == 1)
