@@ -141,19 +141,42 @@ pub struct ImageSums {
 impl ImageSums {
     /// The tables of `img`.
     pub fn new(img: &Gray) -> Self {
+        let (w, h) = (img.width, img.height);
+        let (Some(rows), true) = (img.data.get(..w * h), w > 0) else {
+            return Self {
+                width: w,
+                height: h,
+                s1: Integral::new(w, h, img.data.iter().map(|&v| f64::from(v))),
+                s2: Integral::new(w, h, img.data.iter().map(|&v| f64::from(v * v))),
+            };
+        };
+        // Both tables in one pass over the pixels, each as `Integral::new` builds it.
+        let w1 = w + 1;
+        let (mut s1, mut s2) = (
+            Vec::with_capacity(w1 * (h + 1)),
+            Vec::with_capacity(w1 * (h + 1)),
+        );
+        let (mut a1, mut a2) = (vec![0.0f64; w1], vec![0.0f64; w1]);
+        s1.extend_from_slice(&a1);
+        s2.extend_from_slice(&a2);
+        for row in rows.chunks_exact(w) {
+            let (mut r1, mut r2) = (0.0, 0.0);
+            let above = a1.iter_mut().skip(1).zip(a2.iter_mut().skip(1));
+            for ((p1, p2), &v) in above.zip(row) {
+                r1 += f64::from(v);
+                *p1 += r1;
+                r2 += f64::from(v * v);
+                *p2 += r2;
+            }
+            s1.extend_from_slice(&a1);
+            s2.extend_from_slice(&a2);
+        }
+        let table = |s| Integral { w, h, s };
         Self {
-            width: img.width,
-            height: img.height,
-            s1: Integral::new(
-                img.width,
-                img.height,
-                img.data.iter().map(|&v| f64::from(v)),
-            ),
-            s2: Integral::new(
-                img.width,
-                img.height,
-                img.data.iter().map(|&v| f64::from(v * v)),
-            ),
+            width: w,
+            height: h,
+            s1: table(s1),
+            s2: table(s2),
         }
     }
 
@@ -313,14 +336,31 @@ pub fn normalise(img: &Gray, mean: &BlockMap<f32>, std: &BlockMap<f32>) -> Gray 
 /// columns `cols` (block column, next block column, weight of the next): `a·(1−tx) + b·tx`,
 /// `cols.len()` values per row; rows and columns outside the map count as 0.
 pub fn along_x(data: &[f32], bw: usize, cols: &[(usize, usize, f32)], rows: usize) -> Vec<f32> {
+    // Consecutive columns between the same two block columns (eight in the interior) share
+    // `a` and `b`: per such segment, the blend over its weights is one vector loop.
+    let tx: Vec<f32> = cols.iter().map(|c| c.2).collect();
+    let mut segments = Vec::new();
+    let mut start = 0;
+    for (x, c) in cols.iter().enumerate() {
+        if let Some(s) = cols.get(start)
+            && (s.0, s.1) != (c.0, c.1)
+        {
+            segments.push((s.0, s.1, start..x));
+            start = x;
+        }
+    }
+    if let Some(s) = cols.get(start) {
+        segments.push((s.0, s.1, start..cols.len()));
+    }
     let mut out = Vec::with_capacity(rows * cols.len());
     for j in 0..rows {
         let r = data.get(j * bw..(j + 1) * bw).unwrap_or(&[]);
         let at = |k: usize| r.get(k).copied().unwrap_or(0.0);
-        out.extend(
-            cols.iter()
-                .map(|&(i, i1, tx)| at(i) * (1.0 - tx) + at(i1) * tx),
-        );
+        for (i, i1, xs) in &segments {
+            let (a, b) = (at(*i), at(*i1));
+            let tx = tx.get(xs.clone()).unwrap_or(&[]);
+            out.extend(tx.iter().map(|&tx| a * (1.0 - tx) + b * tx));
+        }
     }
     out
 }
