@@ -5,13 +5,12 @@
 //! Owns enhancement only. Must not binarise, thin or detect minutiae.
 
 use std::f32::consts::PI;
-use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::frequency::PeriodField;
 use super::orientation::OrientationField;
 use super::raster::Gray;
-use super::segmentation::{BLOCK, BlockMap, morph};
+use super::segmentation::{BLOCK, BlockMap, along_x, morph};
 
 /// Number of quantised orientations.
 const NBINS: usize = 24;
@@ -34,8 +33,11 @@ struct Kernel {
     dx: Vec<isize>,
     dy: Vec<isize>,
     w: Vec<f32>,
-    /// Row-major offsets (`dy · width + dx`) minus `lo`, set by [`Kernel::for_width`].
-    rel: Vec<usize>,
+    /// Row-major offsets (`dy · width + dx`) minus `lo`, set by [`Kernel::for_width`]; `u32`
+    /// so that a tap's read past a chunk's start needs no overflow check.
+    rel: Vec<u32>,
+    /// The largest of `rel` (`hi − lo`), to check a run's reads once for all taps.
+    span: usize,
     /// Smallest and largest row-major offset of the taps.
     lo: isize,
     hi: isize,
@@ -57,14 +59,20 @@ impl Kernel {
             .collect();
         self.lo = off.iter().copied().min().unwrap_or(0);
         self.hi = off.iter().copied().max().unwrap_or(0);
-        self.rel = off.iter().map(|&o| (o - self.lo) as usize).collect();
-        let span = |v: &[isize]| {
+        // An offset beyond `u32` (an image millions of pixels wide) saturates; `span` keeps
+        // the true extent, so the run check sends such a kernel to the pixel-by-pixel filter.
+        self.rel = off
+            .iter()
+            .map(|&o| u32::try_from(o - self.lo).unwrap_or(u32::MAX))
+            .collect();
+        self.span = (self.hi - self.lo) as usize;
+        let extent = |v: &[isize]| {
             (
                 v.iter().copied().min().unwrap_or(0),
                 v.iter().copied().max().unwrap_or(0),
             )
         };
-        let ((x0, x1), (y0, y1)) = (span(&self.dx), span(&self.dy));
+        let ((x0, x1), (y0, y1)) = (extent(&self.dx), extent(&self.dy));
         self.reach = [x0, x1, y0, y1];
         self
     }
@@ -78,6 +86,7 @@ fn along_kernel(theta: f32, sigma: f32) -> Kernel {
         dy: Vec::new(),
         w: Vec::new(),
         rel: Vec::new(),
+        span: 0,
         lo: 0,
         hi: 0,
         reach: [0; 4],
@@ -106,6 +115,7 @@ fn across_kernel(theta: f32, period: f32) -> Kernel {
         dy: Vec::new(),
         w: Vec::new(),
         rel: Vec::new(),
+        span: 0,
         lo: 0,
         hi: 0,
         reach: [0; 4],
@@ -150,10 +160,14 @@ pub fn enhance(
     // its block's quantised period for the across pass; NONE outside the wide foreground.
     let row_slots =
         |y: usize, slots: &mut [u32], per_bin: u32, period_slot: &dyn Fn(usize) -> u32| {
-            let by = (y / BLOCK) as isize;
+            let by = y / BLOCK;
             let row = bins.get(y * w..(y + 1) * w).unwrap_or(&[]);
-            for (bx, (o, b)) in slots.chunks_mut(BLOCK).zip(row.chunks(BLOCK)).enumerate() {
-                if wide.get(bx as isize, by) {
+            let on = wide
+                .data
+                .get(by * wide.bw..(by + 1) * wide.bw)
+                .unwrap_or(&[]);
+            let fill = |bx: usize, o: &mut [u32], b: &[u8]| {
+                if on.get(bx) == Some(&true) {
                     let p = period_slot(bx);
                     for (o, &b) in o.iter_mut().zip(b) {
                         *o = b as u32 * per_bin + p;
@@ -161,13 +175,20 @@ pub fn enhance(
                 } else {
                     o.fill(NONE);
                 }
+            };
+            // Whole blocks as fixed-size chunks (which the compiler unrolls), then the rest.
+            let mut o = slots.chunks_exact_mut(BLOCK);
+            let mut b = row.chunks_exact(BLOCK);
+            let mut bx = 0;
+            for (o, b) in (&mut o).zip(&mut b) {
+                fill(bx, o, b);
+                bx += 1;
             }
+            fill(bx, o.into_remainder(), b.remainder());
         };
     let mut along: Vec<Option<Kernel>> = (0..NBINS).map(|_| None).collect();
-    let mut smooth = Gray::filled(w, h, 0.0);
-    filter_pass(
+    let smooth = filter_pass(
         img,
-        &mut smooth,
         &|y, slots| row_slots(y, slots, 1, &|_| 0),
         &mut along,
         &|b, width| {
@@ -191,10 +212,8 @@ pub fn enhance(
         })
         .collect();
     let mut across: Vec<Option<Kernel>> = (0..NBINS * NPER).map(|_| None).collect();
-    let mut out = Gray::filled(w, h, 0.0);
     filter_pass(
         &smooth,
-        &mut out,
         &|y, slots| {
             let first = (y / BLOCK) * wide.bw;
             row_slots(y, slots, NPER as u32, &|bx| {
@@ -215,8 +234,7 @@ pub fn enhance(
             let k = ACROSS.get(slot).map(|k| k.get_or_init(make));
             k.cloned().unwrap_or_else(make).for_width(width)
         },
-    );
-    out
+    )
 }
 
 /// The slot of a pixel that is not filtered (outside the wide foreground).
@@ -224,7 +242,7 @@ const NONE: u32 = u32::MAX;
 
 /// One 1-D filter pass: each pixel whose slot (`slots_of(y, row)` fills a row's) is not
 /// [`NONE`] gets the response on `src` of `kernels[slot]`, made by `make` (for the padded
-/// width, see [`Padded`]) when first needed.
+/// width, see [`Padded`]) when first needed; the other pixels get 0.
 ///
 /// Why by runs: a row's neighbouring pixels mostly share one kernel (the orientation bin and
 /// the block's period change slowly), so a run of them is filtered tap by tap over a
@@ -233,38 +251,51 @@ const NONE: u32 = u32::MAX;
 /// clamped reads give, so the result is the pixel-by-pixel filter's to the bit.
 fn filter_pass(
     src: &Gray,
-    dst: &mut Gray,
     slots_of: &dyn Fn(usize, &mut [u32]),
     kernels: &mut [Option<Kernel>],
     make: &dyn Fn(usize, usize) -> Kernel,
-) {
+) -> Gray {
     let (w, h) = (src.width, src.height);
     let padded = Padded::new(src, max_reach());
     let mut slots = vec![NONE; w];
+    // Each row is made in `row` and appended, so the image is written once (not zeroed
+    // first). A run's last chunk is stored whole, spilling up to LANES − 1 values into the
+    // next run (which overwrites them) or into the LANES spare values at the end.
+    let mut row = vec![0.0f32; w + LANES];
+    let mut data = Vec::with_capacity(w * h);
     for y in 0..h {
         slots_of(y, &mut slots);
         let mut x = 0;
         while x < w {
             let s = slots.get(x).copied().unwrap_or(NONE);
-            let mut end = x + 1;
-            while end < w && slots.get(end) == Some(&s) {
-                end += 1;
-            }
-            if s != NONE
-                && let Some(entry) = kernels.get_mut(s as usize)
-            {
-                let k = &*entry.get_or_insert_with(|| make(s as usize, padded.width));
-                if !filter_run(&padded, dst, y, x..end, k) {
-                    for xi in x..end {
-                        let v = apply(src, xi, y, k);
-                        if let Some(p) = dst.data.get_mut(y * w + xi) {
-                            *p = v;
+            let end = run_end(&slots, x, s);
+            let Some(out) = row.get_mut(x..) else {
+                break;
+            };
+            let entry = if s == NONE {
+                None
+            } else {
+                kernels.get_mut(s as usize)
+            };
+            match entry {
+                Some(entry) => {
+                    let k = &*entry.get_or_insert_with(|| make(s as usize, padded.width));
+                    if !filter_run(&padded, out, end - x, y, x, k) {
+                        for (xi, o) in (x..end).zip(out) {
+                            *o = apply(src, xi, y, k);
                         }
                     }
                 }
+                None => out.iter_mut().take(end - x).for_each(|o| *o = 0.0),
             }
             x = end;
         }
+        data.extend_from_slice(row.get(..w).unwrap_or(&[]));
+    }
+    Gray {
+        width: w,
+        height: h,
+        data,
     }
 }
 
@@ -309,49 +340,83 @@ impl Padded {
     }
 }
 
-/// Filters the pixels `xs` of row `y` with `k` (made for the padded width) tap by tap; false
-/// (nothing written) if a tap reaches beyond the padding, which [`max_reach`] rules out.
-fn filter_run(src: &Padded, dst: &mut Gray, y: usize, xs: Range<usize>, k: &Kernel) -> bool {
-    let len = xs.len();
-    let [x0, x1, y0, y1] = k.reach;
+/// The end of the run of `s` that starts at `x` in `slots`: eight slots compared at once while
+/// they match (a run is a dozen pixels on average), then one by one.
+fn run_end(slots: &[u32], x: usize, s: u32) -> usize {
+    let mut end = x + 1;
+    while let Some(next) = slots.get(end..end + 8)
+        && <[u32; 8]>::try_from(next).ok() == Some([s; 8])
+    {
+        end += 8;
+    }
+    let rest = slots.get(end..).unwrap_or(&[]);
+    end + rest.iter().position(|&t| t != s).unwrap_or(rest.len())
+}
+
+/// Filters the `len` pixels from `x0` of row `y` with `k` (made for the padded width) tap by
+/// tap into `out` (the row from `x0` on, at least `len` rounded up to LANES long: the last
+/// chunk is stored whole); false if a tap reaches beyond the padding, which [`max_reach`]
+/// rules out (the caller then filters the run pixel by pixel).
+fn filter_run(src: &Padded, out: &mut [f32], len: usize, y: usize, x0: usize, k: &Kernel) -> bool {
+    let [rx0, rx1, ry0, ry1] = k.reach;
     let pad = src.pad as isize;
-    if -x0 > pad || x1 > pad || -y0 > pad || y1 > pad {
+    if -rx0 > pad || rx1 > pad || -ry0 > pad || ry1 > pad {
         return false;
     }
-    let first = ((y + src.pad) * src.width + xs.start + src.pad) as isize + k.lo;
+    let first = ((y + src.pad) * src.width + x0 + src.pad) as isize + k.lo;
     if first < 0 {
         return false;
     }
     let first = first as usize;
-    let w = dst.width;
-    let Some(out) = dst.data.get_mut(y * w + xs.start..y * w + xs.end) else {
-        return false;
-    };
     // Whole chunks of LANES pixels are read even past the run's end (the padding's extra
-    // LANES columns keep them inside the buffer); only the run's pixels are written.
+    // LANES columns keep them inside the buffer). One check for all taps: every read lies
+    // within `span` (the largest tap offset) plus the chunks.
     let chunks = len.div_ceil(LANES);
-    if k.rel
-        .iter()
-        .any(|&r| first + r + chunks * LANES > src.data.len())
-    {
+    if first + k.span + chunks * LANES > src.data.len() || out.len() < chunks * LANES {
         return false;
     }
-    for (c, out) in out.chunks_mut(LANES).enumerate() {
-        let at = first + c * LANES;
-        let mut acc = [0.0f32; LANES];
-        for (&wi, &r) in k.w.iter().zip(&k.rel) {
-            let Some(taps) = src.data.get(at + r..at + r + LANES) else {
-                continue;
-            };
-            for (a, &v) in acc.iter_mut().zip(taps) {
-                *a += wi * v;
-            }
-        }
-        for (o, a) in out.iter_mut().zip(acc) {
-            *o = a;
-        }
+    // Two chunks at a time while two remain (the taps' weights and offsets loaded once for
+    // both), then the last one.
+    let mut c = 0;
+    while c + 2 <= chunks {
+        store(
+            out,
+            c * LANES,
+            &taps::<{ 2 * LANES }>(src, first + c * LANES, k),
+        );
+        c += 2;
+    }
+    if c < chunks {
+        store(out, c * LANES, &taps::<LANES>(src, first + c * LANES, k));
     }
     true
+}
+
+/// The responses of `k` at `N` consecutive pixels whose taps start at `at` in `src` (checked
+/// by the caller to lie inside it), each summed tap by tap in the kernel's order from 0.0.
+#[inline(always)]
+fn taps<const N: usize>(src: &Padded, at: usize, k: &Kernel) -> [f32; N] {
+    let mut acc = [0.0f32; N];
+    let Some(at) = src.data.get(at..) else {
+        return acc;
+    };
+    for (&wi, &r) in k.w.iter().zip(&k.rel) {
+        let Some(taps) = at.get(r as usize..r as usize + N) else {
+            continue;
+        };
+        for (a, &v) in acc.iter_mut().zip(taps) {
+            *a += wi * v;
+        }
+    }
+    acc
+}
+
+/// Copies `values` into `out` from `at` (ignored if they do not fit).
+#[inline(always)]
+fn store(out: &mut [f32], at: usize, values: &[f32]) {
+    if let Some(o) = out.get_mut(at..at + values.len()) {
+        o.copy_from_slice(values);
+    }
 }
 
 /// Pixels filtered together: a fixed count, so that the compiler keeps them in two vector
@@ -387,40 +452,42 @@ fn pixel_bins(orient: &OrientationField, w: usize, h: usize, wide: &BlockMap<boo
             (clampi(i, bw), clampi(i + 1, bw), tx)
         })
         .collect();
+    // As in `segmentation::normalise`: each block row interpolated along x once, then a
+    // pixel blends the two rows around it (the same operations as the bilinear formula).
+    let rows = bh.max(1);
+    let (cx, sx) = (along_x(&vc, bw, &cols, rows), along_x(&vs, bw, &cols, rows));
     let mut out = vec![0u8; w * h];
     for y in 0..h {
         let fy = (y as f32 + 0.5) / BLOCK as f32 - 0.5;
         let by = fy.floor();
         let ty = fy - by;
         let j = by as isize;
-        let (j0, j1) = (clampi(j, bh) * bw, clampi(j + 1, bh) * bw);
+        let (j0, j1) = (clampi(j, bh), clampi(j + 1, bh));
+        let row = |j: usize| j * w..(j + 1) * w;
+        let c0 = cx.get(row(j0)).unwrap_or(&[]);
+        let c1 = cx.get(row(j1)).unwrap_or(&[]);
+        let s0 = sx.get(row(j0)).unwrap_or(&[]);
+        let s1 = sx.get(row(j1)).unwrap_or(&[]);
         let wide_row = wide
             .data
             .get((y / BLOCK) * wide.bw..(y / BLOCK + 1) * wide.bw)
             .unwrap_or(&[]);
         // A block's pixels at a time: their vectors, then their angles as one vector loop.
-        for ((cols, out), &on) in cols
-            .chunks(BLOCK)
-            .zip(
-                out.get_mut(y * w..(y + 1) * w)
-                    .unwrap_or(&mut [])
-                    .chunks_mut(BLOCK),
-            )
-            .zip(wide_row)
-        {
+        let out_row = out.get_mut(y * w..(y + 1) * w).unwrap_or(&mut []);
+        for (bx, (out, &on)) in out_row.chunks_mut(BLOCK).zip(wide_row).enumerate() {
             if !on {
                 continue;
             }
+            let xs = bx * BLOCK..bx * BLOCK + out.len();
             let (mut s, mut c) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
-            for ((&(i0, i1, tx), s), c) in cols.iter().zip(&mut s).zip(&mut c) {
-                let interp = |v: &[f32]| {
-                    let at = |k: usize| v.get(k).copied().unwrap_or(0.0);
-                    (at(j0 + i0) * (1.0 - tx) + at(j0 + i1) * tx) * (1.0 - ty)
-                        + (at(j1 + i0) * (1.0 - tx) + at(j1 + i1) * tx) * ty
-                };
-                *s = interp(&vs);
-                *c = interp(&vc);
-            }
+            let blend = |out: &mut [f32; BLOCK], r0: &[f32], r1: &[f32]| {
+                let (r0, r1) = (r0.get(xs.clone()), r1.get(xs.clone()));
+                for ((o, &a), &b) in out.iter_mut().zip(r0.unwrap_or(&[])).zip(r1.unwrap_or(&[])) {
+                    *o = a * (1.0 - ty) + b * ty;
+                }
+            };
+            blend(&mut s, s0, s1);
+            blend(&mut c, c0, c1);
             let mut scaled = [0.0f32; BLOCK];
             for ((a, &s), &c) in scaled.iter_mut().zip(&s).zip(&c) {
                 *a = scaled_angle(s, c);
@@ -529,7 +596,9 @@ mod tests {
         for k in &kernels {
             for y in 0..h {
                 for (a, b) in [(0, w), (3, 17), (20, 21), (w - 9, w)] {
-                    assert!(filter_run(&padded, &mut dst, y, a..b, k));
+                    let mut out = vec![f32::NAN; b - a + LANES];
+                    assert!(filter_run(&padded, &mut out, b - a, y, a, k));
+                    dst.data[y * w + a..y * w + b].copy_from_slice(&out[..b - a]);
                     for x in a..b {
                         assert_eq!(
                             dst.data[y * w + x].to_bits(),

@@ -70,7 +70,7 @@ impl Bin {
             .copied()
             .unwrap_or(0)
     }
-    #[inline]
+    #[cfg(test)]
     fn set(&mut self, x: usize, y: usize, v: u8) {
         if let Some(p) = self.d.get_mut(y * self.w + x) {
             *p = v;
@@ -112,66 +112,99 @@ impl Bin {
 }
 
 /// Removes components of `value` pixels smaller than `min_area` (4-connectivity) by flipping them.
-/// `inside` holds one flag per pixel of `b` (the mask at pixel resolution).
+/// `inside` holds one flag per pixel of `b` (the mask at pixel resolution). Only pixels inside
+/// belong to a component; a component of valley pixels (`value` 0) next to a pixel outside the
+/// mask is kept whatever its size.
 ///
-/// The stack carries each pixel's coordinates with its index: deriving them from the index
-/// (two divisions per visited pixel) was most of this function's time.
+/// The components are labelled by runs rather than flood-filled pixel by pixel: each row's runs
+/// of `value` pixels inside are joined with the runs they overlap in the row above
+/// (union–find), the sizes summed per component, and only the small ones' runs looked at again.
+/// Whether a component is flipped depends on it alone, so the order of the work does not
+/// matter.
 fn remove_small(b: &mut Bin, value: u8, min_area: usize, inside_px: &[bool]) {
-    let (w, h) = (b.w, b.h);
-    let inside = |i: usize| inside_px.get(i).copied().unwrap_or(false);
-    let mut seen = vec![false; w * h];
-    let mut stack: Vec<(usize, usize, usize)> = Vec::new();
-    let mut comp = Vec::new();
-    for start in 0..w * h {
-        if b.d[start] != value || seen[start] || !inside(start) {
-            continue;
-        }
-        comp.clear();
-        seen[start] = true;
-        stack.push((start, start % w, start / w));
-        let mut touches_outside = false;
-        while let Some((i, x, y)) = stack.pop() {
-            comp.push(i);
-            for (dx, dy) in [(1isize, 0isize), (-1, 0), (0, 1), (0, -1)] {
-                let (nx, ny) = (x as isize + dx, y as isize + dy);
-                if nx < 0 || ny < 0 || nx as usize >= w || ny as usize >= h {
-                    continue;
-                }
-                let j = ny as usize * w + nx as usize;
-                if !inside(j) {
-                    touches_outside = true;
-                    continue;
-                }
-                if !seen[j] && b.d[j] == value {
-                    seen[j] = true;
-                    stack.push((j, nx as usize, ny as usize));
-                }
+    let w = b.w;
+    if w == 0 {
+        return;
+    }
+    let rows = || b.d.chunks_exact(w).zip(inside_px.chunks_exact(w));
+    // Runs [x0, x1) of each row, with the index of each row's first run (then the total).
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut first = vec![0];
+    for (row, ins) in rows() {
+        let mut x = 0;
+        while x < w {
+            let start = x;
+            while x < w && row[x] == value && ins[x] {
+                x += 1;
             }
-            if comp.len() > min_area {
-                break;
+            if x > start {
+                runs.push((start, x));
             }
+            x += 1;
         }
-        // Drain: mark the rest of a big component as seen without flipping.
-        if comp.len() > min_area || (value == 0 && touches_outside) {
-            while let Some((_, x, y)) = stack.pop() {
-                for (dx, dy) in [(1isize, 0isize), (-1, 0), (0, 1), (0, -1)] {
-                    let (nx, ny) = (x as isize + dx, y as isize + dy);
-                    if nx < 0 || ny < 0 || nx as usize >= w || ny as usize >= h {
-                        continue;
-                    }
-                    let j = ny as usize * w + nx as usize;
-                    if !seen[j] && b.d[j] == value && inside(j) {
-                        seen[j] = true;
-                        stack.push((j, nx as usize, ny as usize));
-                    }
-                }
+        first.push(runs.len());
+    }
+    let h = first.len() - 1;
+    // Join the runs overlapping (4-connectivity: sharing a column) across each pair of rows.
+    let mut parent: Vec<usize> = (0..runs.len()).collect();
+    for y in 1..h {
+        let (mut i, mut j) = (first[y - 1], first[y]);
+        while i < first[y] && j < first[y + 1] {
+            let (a, c) = (runs[i], runs[j]);
+            if a.0 < c.1 && c.0 < a.1 {
+                let (ra, rc) = (root(&mut parent, i), root(&mut parent, j));
+                parent[ra.max(rc)] = ra.min(rc);
             }
-            continue;
-        }
-        for &i in &comp {
-            b.d[i] = 1 - value;
+            if a.1 <= c.1 {
+                i += 1;
+            } else {
+                j += 1;
+            }
         }
     }
+    let mut size = vec![0usize; runs.len()];
+    for (k, r) in runs.iter().enumerate() {
+        let top = root(&mut parent, k);
+        parent[k] = top;
+        size[top] += r.1 - r.0;
+    }
+    // A small valley component next to the mask edge is kept: flag it from any of its runs.
+    let mut keep: Vec<bool> = size.iter().map(|&s| s > min_area).collect();
+    if value == 0 {
+        let outside = |y: usize, x: usize| !inside_px.get(y * w + x).copied().unwrap_or(false);
+        for y in 0..h {
+            for (k, &(x0, x1)) in runs.iter().enumerate().take(first[y + 1]).skip(first[y]) {
+                let top = parent[k];
+                if keep[top] {
+                    continue;
+                }
+                let touches = (x0 > 0 && outside(y, x0 - 1))
+                    || (x1 < w && outside(y, x1))
+                    || (y > 0 && (x0..x1).any(|x| outside(y - 1, x)))
+                    || (y + 1 < h && (x0..x1).any(|x| outside(y + 1, x)));
+                keep[top] = touches;
+            }
+        }
+    }
+    for y in 0..h {
+        for k in first[y]..first[y + 1] {
+            if !keep[parent[k]] {
+                let (x0, x1) = runs[k];
+                if let Some(run) = b.d.get_mut(y * w + x0..y * w + x1) {
+                    run.fill(1 - value);
+                }
+            }
+        }
+    }
+}
+
+/// The root of run `i`'s tree in the union–find forest `parent`, halving the path on the way.
+fn root(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
 }
 
 /// Whether Zhang–Suen deletes a ridge pixel whose neighbours P2..P9 (clockwise from north)
@@ -198,21 +231,35 @@ fn zhang_suen_deletes(key: u8, pass: usize) -> bool {
     }
 }
 
-/// Zhang–Suen thinning in place.
+/// Zhang–Suen thinning in place; returns the inner pixels (off the outer ring) still set, in
+/// raster order.
 ///
 /// For speed, the deletion test is looked up in a table of the 256 neighbourhoods (built from
 /// [`zhang_suen_deletes`]), and each sub-pass visits only the inner pixels still set (a list
 /// that only shrinks) instead of scanning the whole raster: ridge pixels are a minority and
 /// get fewer with every pass. Each sub-pass still decides on the raster as it was at its start.
-fn thin(b: &mut Bin) {
+///
+/// A staircase clean-up after the passes used to delete a pixel only when its neighbours'
+/// crossing number went from 2 to 1 on deleting it; but a pixel's crossing number does not
+/// depend on the pixel itself, so it never deleted one and is gone. (Removing staircases for
+/// real would change the templates: an accuracy question, not a speed one.)
+fn thin(b: &mut Bin) -> Vec<usize> {
     let tables: [[bool; 256]; 2] =
         std::array::from_fn(|pass| std::array::from_fn(|key| zhang_suen_deletes(key as u8, pass)));
     let w = b.w;
     // Set pixels off the outer ring, in raster order.
-    let mut live: Vec<usize> = (1..b.h.saturating_sub(1))
-        .flat_map(|y| (1..w.saturating_sub(1)).map(move |x| y * w + x))
-        .filter(|&i| b.d[i] != 0)
-        .collect();
+    let mut live: Vec<usize> = Vec::new();
+    for y in 1..b.h.saturating_sub(1) {
+        let row = y * w;
+        let inner = b.d.get(row + 1..(row + w).saturating_sub(1)).unwrap_or(&[]);
+        live.extend(
+            inner
+                .iter()
+                .enumerate()
+                .filter(|&(_, &v)| v != 0)
+                .map(|(x, _)| row + 1 + x),
+        );
+    }
     let mut del = Vec::new();
     loop {
         let mut changed = false;
@@ -251,41 +298,7 @@ fn thin(b: &mut Bin) {
         }
         live.retain(|&i| b.d[i] != 0);
     }
-    // Remove staircase pixels so that every ridge is a clean 8-connected curve.
-    for y in 1..b.h.saturating_sub(1) {
-        for x in 1..b.w.saturating_sub(1) {
-            if b.d[y * b.w + x] == 0 {
-                continue;
-            }
-            let (xi, yi) = (x as isize, y as isize);
-            let n = b.get(xi, yi - 1);
-            let s = b.get(xi, yi + 1);
-            let e = b.get(xi + 1, yi);
-            let wv = b.get(xi - 1, yi);
-            let stair = (n == 1 && e == 1 && b.get(xi - 1, yi + 1) == 0)
-                || (e == 1 && s == 1 && b.get(xi - 1, yi - 1) == 0)
-                || (s == 1 && wv == 1 && b.get(xi + 1, yi - 1) == 0)
-                || (wv == 1 && n == 1 && b.get(xi + 1, yi + 1) == 0);
-            if stair {
-                let before = b.crossing(xi, yi);
-                b.set(x, y, 0);
-                // Keep the pixel if removing it would disconnect its neighbours.
-                let still = {
-                    let mut c = 0;
-                    let nn = b.neighbours(xi, yi);
-                    for k in 0..8 {
-                        if nn[k] != nn[(k + 1) % 8] {
-                            c += 1;
-                        }
-                    }
-                    c / 2
-                };
-                if before != 2 || still != 1 {
-                    b.set(x, y, 1);
-                }
-            }
-        }
-    }
+    live
 }
 
 /// Result of following a ridge on the skeleton.
@@ -397,31 +410,25 @@ pub fn detect(
     period: f32,
 ) -> Vec<Minutia> {
     let (w, h) = (enhanced.width, enhanced.height);
-    let mut b = Bin {
-        w,
-        h,
-        d: vec![0; w * h],
-    };
-    for (y, (brow, erow)) in
-        b.d.chunks_exact_mut(w.max(1))
-            .zip(enhanced.data.chunks_exact(w.max(1)))
-            .enumerate()
-    {
-        for (x, (o, &v)) in brow.iter_mut().zip(erow).enumerate() {
-            if v < 0.0 && mask.at_pixel(x as isize, y as isize) {
-                *o = 1;
-            }
+    // The mask per pixel, looked up for every visited pixel and neighbour of the clean-up.
+    let mut inside = vec![false; w * h];
+    for (y, row) in inside.chunks_exact_mut(w.max(1)).enumerate() {
+        for (bx, run) in row.chunks_mut(BLOCK).enumerate() {
+            run.fill(mask.get(bx as isize, (y / BLOCK) as isize));
         }
     }
+    let d = enhanced
+        .data
+        .iter()
+        .zip(&inside)
+        .map(|(&v, &m)| u8::from(v < 0.0 && m));
+    let mut d: Vec<u8> = d.collect();
+    d.resize(w * h, 0);
+    let mut b = Bin { w, h, d };
     let min_area = (0.9 * period * period) as usize;
-    // The mask per pixel, looked up for every visited pixel and neighbour of the clean-up.
-    let inside: Vec<bool> = (0..h)
-        .flat_map(|y| (0..w).map(move |x| (x, y)))
-        .map(|(x, y)| mask.at_pixel(x as isize, y as isize))
-        .collect();
     remove_small(&mut b, 1, min_area, &inside);
     remove_small(&mut b, 0, min_area, &inside);
-    thin(&mut b);
+    let skeleton = thin(&mut b);
 
     let inner = morph(mask, false);
     let near_edge = |x: isize, y: isize| {
@@ -430,102 +437,98 @@ pub fn detect(
     };
     let step = (1.2 * period).round().max(4.0) as usize;
     let mut cand: Vec<Candidate> = Vec::new();
-    for y in 1..h.saturating_sub(1) as isize {
-        for x in 1..w.saturating_sub(1) as isize {
-            if b.get(x, y) == 0 {
-                continue;
-            }
-            let cn = b.crossing(x, y);
-            let kind = match cn {
-                1 => Kind::Ending,
-                3 => Kind::Bifurcation,
-                _ => continue,
-            };
-            if near_edge(x, y) {
-                continue;
-            }
-            let starts = branch_starts(&b, x, y);
-            // In the mask's outer block ring only a minutia whose ridges stay inside is kept:
-            // the ridges are cut at the mask edge, so endings there (and bifurcations next to a
-            // cut) are artefacts, but a distance rule also drops the ring's true minutiae, a
-            // large share of a small print (issue #14, third pass).
-            let in_ring = !inner.at_pixel(x, y);
-            if in_ring && !stays_inside(&b, mask, &inner, (x, y), &starts, period) {
-                continue;
-            }
-            let traces: Vec<Trace> = starts.iter().map(|&s| trace(&b, (x, y), s, step)).collect();
-            let field = orient.at(x as f32 + 0.5, y as f32 + 0.5);
-            let raw = match kind {
-                Kind::Ending => {
-                    let Some(t) = traces.first() else { continue };
-                    angle_of((x - t.end.0) as f32, (y - t.end.1) as f32)
-                }
-                Kind::Bifurcation => {
-                    if traces.len() != 3 {
-                        continue;
-                    }
-                    let a: Vec<f32> = traces
-                        .iter()
-                        .map(|t| angle_of((t.end.0 - x) as f32, (t.end.1 - y) as f32))
-                        .collect();
-                    let d01 = angle_diff(a[0], a[1]);
-                    let d12 = angle_diff(a[1], a[2]);
-                    let d02 = angle_diff(a[0], a[2]);
-                    let (p, q) = if d01 <= d12 && d01 <= d02 {
-                        (a[0], a[1])
-                    } else if d12 <= d02 {
-                        (a[1], a[2])
-                    } else {
-                        (a[0], a[2])
-                    };
-                    let (sx, sy) = (p.cos() + q.cos(), p.sin() + q.sin());
-                    angle_of(-sx, -sy)
-                }
-            };
-            // Snap to the smoothed field direction (mod π) closest to the traced direction.
-            let angle = if angle_diff(field, raw) <= PI / 2.0 {
-                field
-            } else {
-                (field + PI) % TAU
-            };
-            let angle = if angle_diff(angle, raw) < PI / 4.0 {
-                angle
-            } else {
-                raw
-            };
-            if in_ring && kind == Kind::Ending && runs_off(mask, (x, y), angle, period) {
-                continue;
-            }
-            let hits = traces
-                .iter()
-                .map(|t| {
-                    if t.len < step && t.len > 2 {
-                        t.hit
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            let bx = x / BLOCK as isize;
-            let by = y / BLOCK as isize;
-            let mut coh = 0.0;
-            for dy in -1..=1 {
-                for dx in -1..=1 {
-                    coh += orient.coherence.get(bx + dx, by + dy);
-                }
-            }
-            let reliability = (coh / 9.0).clamp(0.0, 1.0);
-            cand.push((
-                Minutia {
-                    x: x as f32,
-                    y: y as f32,
-                    angle,
-                    kind,
-                    reliability,
-                },
-                hits,
-            ));
+    for &i in &skeleton {
+        let (x, y) = ((i % w) as isize, (i / w) as isize);
+        let cn = b.crossing(x, y);
+        let kind = match cn {
+            1 => Kind::Ending,
+            3 => Kind::Bifurcation,
+            _ => continue,
+        };
+        if near_edge(x, y) {
+            continue;
         }
+        let starts = branch_starts(&b, x, y);
+        // In the mask's outer block ring only a minutia whose ridges stay inside is kept:
+        // the ridges are cut at the mask edge, so endings there (and bifurcations next to a
+        // cut) are artefacts, but a distance rule also drops the ring's true minutiae, a
+        // large share of a small print (issue #14, third pass).
+        let in_ring = !inner.at_pixel(x, y);
+        if in_ring && !stays_inside(&b, mask, &inner, (x, y), &starts, period) {
+            continue;
+        }
+        let traces: Vec<Trace> = starts.iter().map(|&s| trace(&b, (x, y), s, step)).collect();
+        let field = orient.at(x as f32 + 0.5, y as f32 + 0.5);
+        let raw = match kind {
+            Kind::Ending => {
+                let Some(t) = traces.first() else { continue };
+                angle_of((x - t.end.0) as f32, (y - t.end.1) as f32)
+            }
+            Kind::Bifurcation => {
+                if traces.len() != 3 {
+                    continue;
+                }
+                let a: Vec<f32> = traces
+                    .iter()
+                    .map(|t| angle_of((t.end.0 - x) as f32, (t.end.1 - y) as f32))
+                    .collect();
+                let d01 = angle_diff(a[0], a[1]);
+                let d12 = angle_diff(a[1], a[2]);
+                let d02 = angle_diff(a[0], a[2]);
+                let (p, q) = if d01 <= d12 && d01 <= d02 {
+                    (a[0], a[1])
+                } else if d12 <= d02 {
+                    (a[1], a[2])
+                } else {
+                    (a[0], a[2])
+                };
+                let (sx, sy) = (p.cos() + q.cos(), p.sin() + q.sin());
+                angle_of(-sx, -sy)
+            }
+        };
+        // Snap to the smoothed field direction (mod π) closest to the traced direction.
+        let angle = if angle_diff(field, raw) <= PI / 2.0 {
+            field
+        } else {
+            (field + PI) % TAU
+        };
+        let angle = if angle_diff(angle, raw) < PI / 4.0 {
+            angle
+        } else {
+            raw
+        };
+        if in_ring && kind == Kind::Ending && runs_off(mask, (x, y), angle, period) {
+            continue;
+        }
+        let hits = traces
+            .iter()
+            .map(|t| {
+                if t.len < step && t.len > 2 {
+                    t.hit
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let bx = x / BLOCK as isize;
+        let by = y / BLOCK as isize;
+        let mut coh = 0.0;
+        for dy in -1..=1 {
+            for dx in -1..=1 {
+                coh += orient.coherence.get(bx + dx, by + dy);
+            }
+        }
+        let reliability = (coh / 9.0).clamp(0.0, 1.0);
+        cand.push((
+            Minutia {
+                x: x as f32,
+                y: y as f32,
+                angle,
+                kind,
+                reliability,
+            },
+            hits,
+        ));
     }
     filter(cand, period)
 }
@@ -683,11 +686,81 @@ mod tests {
                 b.set(x, y, 1);
             }
         }
-        thin(&mut b);
+        let _ = thin(&mut b);
         let ends = (0..h as isize)
             .flat_map(|y| (0..w as isize).map(move |x| (x, y)))
             .filter(|&(x, y)| b.get(x, y) == 1 && b.crossing(x, y) == 1)
             .count();
         assert_eq!(ends, 2);
+    }
+
+    /// The clean-up as a plain flood fill, pixel by pixel: the definition the run labelling of
+    /// [`remove_small`] must reproduce.
+    fn remove_small_by_flood(b: &mut Bin, value: u8, min_area: usize, inside: &[bool]) {
+        let (w, h) = (b.w, b.h);
+        let mut seen = vec![false; w * h];
+        for start in 0..w * h {
+            if b.d[start] != value || seen[start] || !inside[start] {
+                continue;
+            }
+            seen[start] = true;
+            let (mut stack, mut comp, mut touches_outside) = (vec![start], Vec::new(), false);
+            while let Some(i) = stack.pop() {
+                comp.push(i);
+                let (x, y) = (i % w, i / w);
+                let near = [
+                    (x + 1 < w).then(|| i + 1),
+                    (x > 0).then(|| i - 1),
+                    (y + 1 < h).then(|| i + w),
+                    (y > 0).then(|| i - w),
+                ];
+                for j in near.into_iter().flatten() {
+                    if !inside[j] {
+                        touches_outside = true;
+                    } else if !seen[j] && b.d[j] == value {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+            if comp.len() <= min_area && !(value == 0 && touches_outside) {
+                for &i in &comp {
+                    b.d[i] = 1 - value;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn run_labelling_removes_what_a_flood_fill_removes() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..60 {
+            let (w, h) = (1 + (next() % 70) as usize, 1 + (next() % 70) as usize);
+            let density = 20 + next() % 60;
+            let d: Vec<u8> = (0..w * h)
+                .map(|_| u8::from(next() % 100 < density))
+                .collect();
+            // A mask of 8-pixel blocks, as in `detect`, with some blocks out.
+            let blocks: Vec<bool> = (0..w.div_ceil(BLOCK) * h.div_ceil(BLOCK))
+                .map(|_| next() % 5 != 0)
+                .collect();
+            let inside: Vec<bool> = (0..w * h)
+                .map(|i| blocks[(i / w / BLOCK) * w.div_ceil(BLOCK) + (i % w) / BLOCK])
+                .collect();
+            let min_area = (next() % 40) as usize;
+            for value in [1, 0] {
+                let mut fast = Bin { w, h, d: d.clone() };
+                let mut flood = Bin { w, h, d: d.clone() };
+                remove_small(&mut fast, value, min_area, &inside);
+                remove_small_by_flood(&mut flood, value, min_area, &inside);
+                assert!(fast.d == flood.d, "round {round}, value {value}");
+            }
+        }
     }
 }

@@ -25,6 +25,22 @@ pub const MAX_WORK_PIXELS: usize = 2000 * 2000;
 /// Smallest accepted fingerprint area side in millimetres (after resampling).
 pub const MIN_SIDE_MM: f32 = 6.0;
 
+/// Positions sampled together by [`Gray::bilinear_many`], one stage after the other.
+const BILINEAR_RUN: usize = 64;
+
+/// Images up to this many pixels (2^23) have every pixel index exact in `f32`, where
+/// [`small_integer`] converts it.
+const EXACT_CELLS: usize = 1 << 23;
+
+/// `v`, a whole number in `0..=2^23` held in an `f32`, as an integer: adding 2^23 sets the
+/// exponent so that the mantissa's low bits are `v` itself. Unlike `as`, which saturates and
+/// maps NaN to 0 with scalar fix-ups, this is one vector addition and subtraction.
+#[inline]
+fn small_integer(v: f32) -> u32 {
+    const TWO_23: f32 = EXACT_CELLS as f32;
+    (v + TWO_23).to_bits() - TWO_23.to_bits()
+}
+
 /// A grey-scale image stored row-major as `f32` intensities (0 = black, 255 = white).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Gray {
@@ -93,51 +109,64 @@ impl Gray {
         let d = self.at_clamped(xi + 1, yi + 1);
         (a * (1.0 - fx) + b * fx) * (1.0 - fy) + (c * (1.0 - fx) + d * fx) * fy
     }
-    /// [`Gray::bilinear`] at each position (`xs[j]`, `ys[j]`), written to `out[j]`.
+    /// [`Gray::bilinear`] at each position (`xs[j]`, `ys[j]`), written to `out[j]` (as far as
+    /// the shortest of the three slices goes).
     ///
-    /// The same arithmetic as one `bilinear` call per position, staged by groups of eight for
-    /// speed: the floors and weights of a group, then its four-pixel fetches (scalar, with the
-    /// clamped fallback at the borders), then its blends, so that the first and last stages
-    /// vectorise. The ridge-period signatures take 231 samples per block.
+    /// The same arithmetic as one `bilinear` call per position, staged for speed by runs of
+    /// up to [`BILINEAR_RUN`] positions so that the first and last stages vectorise: the
+    /// floors, weights and pixel indices of the run, then its four-pixel fetches (scalar),
+    /// then its blends. A cell whose four pixels are inside (the usual case) is found without
+    /// a border branch and its index (`y0 · w + x0`, exact in `f32` for images of up to
+    /// [`EXACT_CELLS`] pixels) without the saturating float-to-integer conversion of `as`,
+    /// which is scalar with fix-ups; the others read their pixels clamped, as `bilinear`
+    /// does. The ridge-period signatures take 231 samples per block.
     pub fn bilinear_many(&self, xs: &[f32], ys: &[f32], out: &mut [f32]) {
-        const G: usize = 8;
-        for ((xc, yc), oc) in xs.chunks(G).zip(ys.chunks(G)).zip(out.chunks_mut(G)) {
-            let (mut x, mut y) = ([0.0f32; G], [0.0f32; G]);
-            x[..xc.len()].copy_from_slice(xc);
-            y[..yc.len()].copy_from_slice(yc);
-            let x0: [f32; G] = std::array::from_fn(|j| x[j].floor());
-            let y0: [f32; G] = std::array::from_fn(|j| y[j].floor());
-            let fx: [f32; G] = std::array::from_fn(|j| x[j] - x0[j]);
-            let fy: [f32; G] = std::array::from_fn(|j| y[j] - y0[j]);
-            let xi: [isize; G] = std::array::from_fn(|j| x0[j] as isize);
-            let yi: [isize; G] = std::array::from_fn(|j| y0[j] as isize);
-            let mut q = [[0.0f32; G]; 4];
-            let w = self.width;
-            let inner = |j: usize| {
-                xi[j] >= 0
-                    && yi[j] >= 0
-                    && (xi[j] as usize) + 1 < w
-                    && (yi[j] as usize) + 1 < self.height
-            };
-            if (0..G).all(inner) {
-                // The whole group inside (the usual case): no per-sample border branch.
-                for j in 0..G {
-                    let i = yi[j] as usize * w + xi[j] as usize;
-                    (q[0][j], q[1][j]) = (self.data[i], self.data[i + 1]);
-                    (q[2][j], q[3][j]) = (self.data[i + w], self.data[i + w + 1]);
-                }
-            } else {
-                for j in 0..G {
-                    let [a, b, c, d] = self.corners(xi[j], yi[j]);
-                    (q[0][j], q[1][j], q[2][j], q[3][j]) = (a, b, c, d);
-                }
+        const R: usize = BILINEAR_RUN;
+        let (w, h) = (self.width, self.height);
+        if w < 2 || h < 2 || w.saturating_mul(h) > EXACT_CELLS || self.data.len() != w * h {
+            // Every sample at a border, or too many pixels for indices held in `f32`.
+            for ((o, &x), &y) in out.iter_mut().zip(xs).zip(ys) {
+                *o = self.bilinear(x, y);
             }
-            let [a, b, c, d] = q;
-            let blend: [f32; G] = std::array::from_fn(|j| {
-                (a[j] * (1.0 - fx[j]) + b[j] * fx[j]) * (1.0 - fy[j])
-                    + (c[j] * (1.0 - fx[j]) + d[j] * fx[j]) * fy[j]
-            });
-            oc.copy_from_slice(&blend[..oc.len()]);
+            return;
+        }
+        // A cell (x0, y0) has its four pixels inside when 0 ≤ x0 < w - 1 and 0 ≤ y0 < h - 1
+        // (false for NaN, which takes the clamped path as in `bilinear`).
+        let (wf, last_x, last_y) = (w as f32, (w - 1) as f32, (h - 1) as f32);
+        // A cell's upper pixels at `top[i..i + 2]`, its lower ones at `bottom[i..i + 2]`: two
+        // slices of one length, so that one bounds check serves both.
+        let (top, bottom) = (&self.data[..w * h - w], &self.data[w..]);
+        for ((xs, ys), out) in xs.chunks(R).zip(ys.chunks(R)).zip(out.chunks_mut(R)) {
+            let n = out.len().min(xs.len()).min(ys.len()).min(R);
+            let (xs, ys, out) = (&xs[..n], &ys[..n], &mut out[..n]);
+            let (mut fx, mut fy, mut cell) = ([0.0f32; R], [0.0f32; R], [0u32; R]);
+            for ((((&x, &y), fx), fy), cell) in
+                xs.iter().zip(ys).zip(&mut fx).zip(&mut fy).zip(&mut cell)
+            {
+                let (x0, y0) = (x.floor(), y.floor());
+                (*fx, *fy) = (x - x0, y - y0);
+                let inside = (x0 >= 0.0) & (x0 < last_x) & (y0 >= 0.0) & (y0 < last_y);
+                // Outside cells get the index `EXACT_CELLS`, past the pixels.
+                let v = if inside {
+                    y0 * wf + x0
+                } else {
+                    EXACT_CELLS as f32
+                };
+                *cell = small_integer(v);
+            }
+            let [mut a, mut b, mut c, mut d] = [[0.0f32; R]; 4];
+            for j in 0..n {
+                let i = cell[j] as usize;
+                [a[j], b[j], c[j], d[j]] = match (top.get(i..i + 2), bottom.get(i..i + 2)) {
+                    (Some(&[a, b]), Some(&[c, d])) => [a, b, c, d],
+                    _ => self.corners(xs[j].floor() as isize, ys[j].floor() as isize),
+                };
+            }
+            let weights = fx.iter().zip(&fy);
+            let pixels = a.iter().zip(&b).zip(c.iter().zip(&d));
+            for (o, ((&fx, &fy), ((&a, &b), (&c, &d)))) in out.iter_mut().zip(weights.zip(pixels)) {
+                *o = (a * (1.0 - fx) + b * fx) * (1.0 - fy) + (c * (1.0 - fx) + d * fx) * fy;
+            }
         }
     }
 
@@ -345,6 +374,22 @@ mod tests {
             let mut out = vec![0.0f32; n];
             img.bilinear_many(&xs, &ys, &mut out);
             for j in 0..n {
+                let one = img.bilinear(xs[j], ys[j]);
+                assert_eq!(out[j].to_bits(), one.to_bits(), "{j}");
+            }
+        }
+        // NaN and far-away positions, and an image one pixel wide (every sample at a border).
+        let xs = [f32::NAN, 1e9, -1e9, 3.5, 2.0, f32::INFINITY];
+        let ys = [2.5, f32::NAN, 1.0, -1e9, 1e9, 0.5];
+        let column = Gray {
+            width: 1,
+            height: h,
+            data: img.data[..h].to_vec(),
+        };
+        for img in [&img, &column] {
+            let mut out = [0.0f32; 6];
+            img.bilinear_many(&xs, &ys, &mut out);
+            for j in 0..xs.len() {
                 let one = img.bilinear(xs[j], ys[j]);
                 assert_eq!(out[j].to_bits(), one.to_bits(), "{j}");
             }

@@ -91,20 +91,22 @@ pub struct Integral {
 impl Integral {
     /// Builds the table of `values` (row-major, `w × h`).
     pub fn new(w: usize, h: usize, values: impl Iterator<Item = f64>) -> Self {
-        // Filled by pushing row after row: the tables are several per image and large, and
-        // zeroing them first cost as much as summing.
+        // Filled by appending row after row: the tables are several per image and large, and
+        // zeroing them first cost as much as summing. The row being built is kept apart (it
+        // starts as the row above and gets the row's running sum added), so that the hot loop
+        // reads and writes one short slice instead of pushing and bounds-checking the table.
         let w1 = w + 1;
         let mut s = Vec::with_capacity(w1 * (h + 1));
-        s.resize(w1, 0.0f64);
+        let mut acc = vec![0.0f64; w1];
+        s.extend_from_slice(&acc);
         let mut it = values;
-        for y in 0..h {
-            s.push(0.0);
+        for _ in 0..h {
             let mut row = 0.0;
-            for x in 0..w {
+            for above in acc.iter_mut().skip(1) {
                 row += it.next().unwrap_or(0.0);
-                let above = s.get(y * w1 + x + 1).copied().unwrap_or(0.0);
-                s.push(above + row);
+                *above += row;
             }
+            s.extend_from_slice(&acc);
         }
         Self { w, h, s }
     }
@@ -139,19 +141,42 @@ pub struct ImageSums {
 impl ImageSums {
     /// The tables of `img`.
     pub fn new(img: &Gray) -> Self {
+        let (w, h) = (img.width, img.height);
+        let (Some(rows), true) = (img.data.get(..w * h), w > 0) else {
+            return Self {
+                width: w,
+                height: h,
+                s1: Integral::new(w, h, img.data.iter().map(|&v| f64::from(v))),
+                s2: Integral::new(w, h, img.data.iter().map(|&v| f64::from(v * v))),
+            };
+        };
+        // Both tables in one pass over the pixels, each as `Integral::new` builds it.
+        let w1 = w + 1;
+        let (mut s1, mut s2) = (
+            Vec::with_capacity(w1 * (h + 1)),
+            Vec::with_capacity(w1 * (h + 1)),
+        );
+        let (mut a1, mut a2) = (vec![0.0f64; w1], vec![0.0f64; w1]);
+        s1.extend_from_slice(&a1);
+        s2.extend_from_slice(&a2);
+        for row in rows.chunks_exact(w) {
+            let (mut r1, mut r2) = (0.0, 0.0);
+            let above = a1.iter_mut().skip(1).zip(a2.iter_mut().skip(1));
+            for ((p1, p2), &v) in above.zip(row) {
+                r1 += f64::from(v);
+                *p1 += r1;
+                r2 += f64::from(v * v);
+                *p2 += r2;
+            }
+            s1.extend_from_slice(&a1);
+            s2.extend_from_slice(&a2);
+        }
+        let table = |s| Integral { w, h, s };
         Self {
-            width: img.width,
-            height: img.height,
-            s1: Integral::new(
-                img.width,
-                img.height,
-                img.data.iter().map(|&v| f64::from(v)),
-            ),
-            s2: Integral::new(
-                img.width,
-                img.height,
-                img.data.iter().map(|&v| f64::from(v * v)),
-            ),
+            width: w,
+            height: h,
+            s1: table(s1),
+            s2: table(s2),
         }
     }
 
@@ -245,11 +270,11 @@ const OSCILLATION_RATIO: f32 = 0.3;
 /// Contrast-normalised copy of `img`: zero local mean, unit local deviation (per block,
 /// bilinearly interpolated), clamped to ±3.
 pub fn normalise(img: &Gray, mean: &BlockMap<f32>, std: &BlockMap<f32>) -> Gray {
-    let mut out = Gray::filled(img.width, img.height, 0.0);
+    let (w, h) = (img.width, img.height);
     let half = (BLOCK / 2) as f32;
     // The block columns and weight of each pixel column are the same on every row: computed
     // once, with the clamping to the map, instead of per pixel.
-    let cols: Vec<(usize, usize, f32)> = (0..img.width)
+    let cols: Vec<(usize, usize, f32)> = (0..w)
         .map(|x| {
             let fx = (x as f32 - half) / BLOCK as f32;
             let bx = fx.floor();
@@ -263,12 +288,15 @@ pub fn normalise(img: &Gray, mean: &BlockMap<f32>, std: &BlockMap<f32>) -> Gray 
             )
         })
         .collect();
-    fn rows_of(m: &BlockMap<f32>, j0: usize, j1: usize) -> (&[f32], &[f32]) {
-        let r0 = m.data.get(j0 * m.bw..(j0 + 1) * m.bw).unwrap_or(&[]);
-        let r1 = m.data.get(j1 * m.bw..(j1 + 1) * m.bw).unwrap_or(&[]);
-        (r0, r1)
-    }
-    for y in 0..img.height {
+    // The interpolation along x of every block row, `a·(1−tx) + b·tx` per pixel column, is
+    // the same for the eight pixel rows above and below it: computed once per block row, so
+    // that a pixel only blends two of them (the same operations on the same values as the
+    // whole bilinear formula per pixel).
+    let rows = mean.bh.max(1);
+    let mean_x = along_x(&mean.data, mean.bw, &cols, rows);
+    let std_x = along_x(&std.data, std.bw, &cols, rows);
+    let mut data = Vec::with_capacity(w * h);
+    for y in 0..h {
         let fy = (y as f32 - half) / BLOCK as f32;
         let by = fy.floor();
         let ty = fy - by;
@@ -276,25 +304,62 @@ pub fn normalise(img: &Gray, mean: &BlockMap<f32>, std: &BlockMap<f32>) -> Gray 
         let last = mean.bh as isize - 1;
         let j0 = byi.clamp(0, last.max(0)) as usize;
         let j1 = (byi + 1).clamp(0, last.max(0)) as usize;
-        let (m0, m1) = rows_of(mean, j0, j1);
-        let (s0, s1) = rows_of(std, j0, j1);
-        let i0 = y * img.width;
-        let (Some(orow), Some(irow)) = (
-            out.data.get_mut(i0..i0 + img.width),
-            img.data.get(i0..i0 + img.width),
+        let (Some(irow), Some(m0), Some(m1), Some(s0), Some(s1)) = (
+            img.data.get(y * w..(y + 1) * w),
+            mean_x.get(j0 * w..(j0 + 1) * w),
+            mean_x.get(j1 * w..(j1 + 1) * w),
+            std_x.get(j0 * w..(j0 + 1) * w),
+            std_x.get(j1 * w..(j1 + 1) * w),
         ) else {
+            data.resize((y + 1) * w, 0.0);
             continue;
         };
-        for ((o, v), &(i, i1, tx)) in orow.iter_mut().zip(irow).zip(&cols) {
-            let interp = |r0: &[f32], r1: &[f32]| {
-                let at = |r: &[f32], k: usize| r.get(k).copied().unwrap_or(0.0);
-                let (a, b) = (at(r0, i), at(r0, i1));
-                let (c, d) = (at(r1, i), at(r1, i1));
-                (a * (1.0 - tx) + b * tx) * (1.0 - ty) + (c * (1.0 - tx) + d * tx) * ty
-            };
-            let m = interp(m0, m1);
-            let s = interp(s0, s1).max(MIN_NORMALISE_STD);
-            *o = ((v - m) / s).clamp(-3.0, 3.0);
+        data.extend(
+            irow.iter()
+                .zip(m0.iter().zip(m1))
+                .zip(s0.iter().zip(s1))
+                .map(|((&v, (&m0, &m1)), (&s0, &s1))| {
+                    let m = m0 * (1.0 - ty) + m1 * ty;
+                    let s = (s0 * (1.0 - ty) + s1 * ty).max(MIN_NORMALISE_STD);
+                    ((v - m) / s).clamp(-3.0, 3.0)
+                }),
+        );
+    }
+    Gray {
+        width: w,
+        height: h,
+        data,
+    }
+}
+
+/// `rows` block rows of a map (row-major, `bw` per row) interpolated along x at the pixel
+/// columns `cols` (block column, next block column, weight of the next): `a·(1−tx) + b·tx`,
+/// `cols.len()` values per row; rows and columns outside the map count as 0.
+pub fn along_x(data: &[f32], bw: usize, cols: &[(usize, usize, f32)], rows: usize) -> Vec<f32> {
+    // Consecutive columns between the same two block columns (eight in the interior) share
+    // `a` and `b`: per such segment, the blend over its weights is one vector loop.
+    let tx: Vec<f32> = cols.iter().map(|c| c.2).collect();
+    let mut segments = Vec::new();
+    let mut start = 0;
+    for (x, c) in cols.iter().enumerate() {
+        if let Some(s) = cols.get(start)
+            && (s.0, s.1) != (c.0, c.1)
+        {
+            segments.push((s.0, s.1, start..x));
+            start = x;
+        }
+    }
+    if let Some(s) = cols.get(start) {
+        segments.push((s.0, s.1, start..cols.len()));
+    }
+    let mut out = Vec::with_capacity(rows * cols.len());
+    for j in 0..rows {
+        let r = data.get(j * bw..(j + 1) * bw).unwrap_or(&[]);
+        let at = |k: usize| r.get(k).copied().unwrap_or(0.0);
+        for (i, i1, xs) in &segments {
+            let (a, b) = (at(*i), at(*i1));
+            let tx = tx.get(xs.clone()).unwrap_or(&[]);
+            out.extend(tx.iter().map(|&tx| a * (1.0 - tx) + b * tx));
         }
     }
     out
@@ -379,22 +444,28 @@ pub fn largest_component_filled(mask: &mut BlockMap<bool>) {
 
 /// One step of binary morphology on blocks: `grow` dilates, otherwise erodes (3×3).
 pub fn morph(mask: &BlockMap<bool>, grow: bool) -> BlockMap<bool> {
+    // The 3×3 window as two passes of three: each block with its left and right neighbours,
+    // then each of those with the ones above and below. Blocks outside the map count as
+    // `false` (so erosion clears the border).
+    let (bw, bh) = (mask.bw, mask.bh);
+    let combine = |a: bool, b: bool, c: bool| if grow { a | b | c } else { a & b & c };
+    let mut rows3 = Vec::with_capacity(bw * bh);
+    for y in 0..bh {
+        let row = mask.data.get(y * bw..(y + 1) * bw).unwrap_or(&[]);
+        let at = |x: usize| row.get(x).copied().unwrap_or(false);
+        rows3.extend((0..bw).map(|x| combine(x > 0 && at(x - 1), at(x), at(x + 1))));
+    }
     let mut out = mask.clone();
-    for by in 0..mask.bh {
-        for bx in 0..mask.bw {
-            let mut any = false;
-            let mut all = true;
-            for dy in -1..=1 {
-                for dx in -1..=1 {
-                    let (x, y) = (bx as isize + dx, by as isize + dy);
-                    let inside =
-                        x >= 0 && y >= 0 && (x as usize) < mask.bw && (y as usize) < mask.bh;
-                    let v = inside && mask.get(x, y);
-                    any |= v;
-                    all &= v;
-                }
-            }
-            out.set(bx, by, if grow { any } else { all });
+    let row3 = |y: usize| rows3.get(y * bw..(y + 1) * bw);
+    let none = vec![false; bw];
+    for y in 0..bh {
+        let up = y.checked_sub(1).and_then(row3).unwrap_or(&none);
+        let (Some(here), Some(o)) = (row3(y), out.data.get_mut(y * bw..(y + 1) * bw)) else {
+            continue;
+        };
+        let down = row3(y + 1).unwrap_or(&none);
+        for (((o, &u), &c), &d) in o.iter_mut().zip(up).zip(here).zip(down) {
+            *o = combine(u, c, d);
         }
     }
     out
@@ -450,22 +521,40 @@ pub fn keep_periodic(
     radius: isize,
     min_share: f32,
 ) -> Option<BlockMap<bool>> {
-    let mut out = BlockMap::new(mask.bw, mask.bh, false);
-    for by in 0..mask.bh as isize {
-        for bx in 0..mask.bw as isize {
-            if !mask.get(bx, by) {
+    // The window counts from two summed-area tables (mask blocks; mask blocks that are
+    // periodic): exact integers, the same counts as visiting the window.
+    let (bw, bh) = (mask.bw, mask.bh);
+    let table = |f: &dyn Fn(isize, isize) -> bool| {
+        let mut t = vec![0u32; (bw + 1) * (bh + 1)];
+        for y in 0..bh {
+            let mut row = 0;
+            for x in 0..bw {
+                row += u32::from(f(x as isize, y as isize));
+                t[(y + 1) * (bw + 1) + x + 1] = t[y * (bw + 1) + x + 1] + row;
+            }
+        }
+        t
+    };
+    let in_mask = table(&|x, y| mask.get(x, y));
+    let in_both = table(&|x, y| mask.get(x, y) && periodic.get(x, y));
+    let window = |t: &[u32], bx: usize, by: usize| {
+        if radius < 0 {
+            return 0;
+        }
+        let r = radius as usize;
+        let (x0, x1) = (bx.saturating_sub(r), (bx + r + 1).min(bw));
+        let (y0, y1) = (by.saturating_sub(r), (by + r + 1).min(bh));
+        let at = |x: usize, y: usize| t[y * (bw + 1) + x];
+        at(x1, y1) + at(x0, y0) - at(x0, y1) - at(x1, y0)
+    };
+    let mut out = BlockMap::new(bw, bh, false);
+    for by in 0..bh {
+        for bx in 0..bw {
+            if !mask.get(bx as isize, by as isize) {
                 continue;
             }
-            let (mut n, mut p) = (0u32, 0u32);
-            for dy in -radius..=radius {
-                for dx in -radius..=radius {
-                    if mask.get(bx + dx, by + dy) {
-                        n += 1;
-                        p += u32::from(periodic.get(bx + dx, by + dy));
-                    }
-                }
-            }
-            out.set(bx as usize, by as usize, p as f32 >= min_share * n as f32);
+            let (n, p) = (window(&in_mask, bx, by), window(&in_both, bx, by));
+            out.set(bx, by, p as f32 >= min_share * n as f32);
         }
     }
     let mut out = morph(&morph(&out, false), true);
