@@ -194,8 +194,9 @@ impl WindowSums {
                     row[2] += f64::from(a * b);
                 }
                 x = edge;
+                // The entry below = the entry above + this row's running sum.
                 for (s, r) in above.iter_mut().zip(row) {
-                    *s = *s + r;
+                    *s += r;
                 }
             }
             if kept_rows.next_if_eq(&&(y + 1)).is_some() {
