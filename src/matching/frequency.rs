@@ -226,17 +226,30 @@ pub fn estimate(periods: &mut BlockPeriods, mask: &BlockMap<bool>) -> PeriodFiel
     }
     good.sort_by(f32::total_cmp);
     let median = good.get(good.len() / 2).copied().unwrap_or(DEFAULT_PERIOD);
-    // Smooth: each block takes the mean of measured periods within a 5×5 sample neighbourhood,
-    // rejecting outliers far from the median; the median fills gaps.
+    // Smooth: each block takes the mean of measured periods within a 5×5 sample neighbourhood
+    // (the blocks 4 or fewer away), rejecting outliers far from the median; the median fills
+    // gaps. Only the sampled blocks (even coordinates) hold a measurement, so the window
+    // visits those alone, in the same order; the outliers are rejected once per sample.
+    let (sw, sh) = (bw.div_ceil(2), bh.div_ceil(2));
+    let kept: Vec<f32> = (0..sw * sh)
+        .map(|i| {
+            let p = measured.get((2 * (i % sw)) as isize, (2 * (i / sw)) as isize);
+            let keep = p > 0.0 && (p - median).abs() < 0.4 * median;
+            if keep { p } else { 0.0 }
+        })
+        .collect();
+    // The samples within 4 blocks of block `b` along an axis with `n` samples.
+    let reach = |b: usize, n: usize| b.saturating_sub(4).div_ceil(2)..((b + 4) / 2 + 1).min(n);
     let mut period = BlockMap::new(bw, bh, median);
-    for by in 0..bh as isize {
-        for bx in 0..bw as isize {
+    for by in 0..bh {
+        let rows = reach(by, sh);
+        for bx in 0..bw {
+            let cols = reach(bx, sw);
             let mut s = 0.0;
             let mut n = 0.0;
-            for dy in -4..=4 {
-                for dx in -4..=4 {
-                    let p = measured.get(bx + dx, by + dy);
-                    if p > 0.0 && (p - median).abs() < 0.4 * median {
+            for row in kept.chunks_exact(sw.max(1)).take(rows.end).skip(rows.start) {
+                for &p in row.get(cols.clone()).unwrap_or(&[]) {
+                    if p > 0.0 {
                         s += p;
                         n += 1.0;
                     }
@@ -247,7 +260,7 @@ pub fn estimate(periods: &mut BlockPeriods, mask: &BlockMap<bool>) -> PeriodFiel
             } else {
                 median
             };
-            period.set(bx as usize, by as usize, v.clamp(MIN_PERIOD, MAX_PERIOD));
+            period.set(bx, by, v.clamp(MIN_PERIOD, MAX_PERIOD));
         }
     }
     PeriodField {

@@ -99,6 +99,29 @@ impl Bin {
         }
         n
     }
+    /// The neighbours P2..P9 (clockwise from north) of the pixel at index `i` as the bits 0..7
+    /// of a byte (pixels are 0 or 1). Only meaningful off the outer ring, where all eight are
+    /// in the raster; read directly from three row slices, without per-neighbour tests.
+    #[inline]
+    fn key(&self, i: usize) -> u8 {
+        let w = self.w;
+        let (n, c, s) = (i.wrapping_sub(w + 1), i.wrapping_sub(1), i + w - 1);
+        let (Some(up), Some(row), Some(down)) = (
+            self.d.get(n..n.wrapping_add(3)),
+            self.d.get(c..c.wrapping_add(3)),
+            self.d.get(s..s + 3),
+        ) else {
+            return 0;
+        };
+        up[1]
+            | up[2] << 1
+            | row[2] << 2
+            | down[2] << 3
+            | down[1] << 4
+            | down[0] << 5
+            | row[0] << 6
+            | up[0] << 7
+    }
     fn crossing(&self, x: isize, y: isize) -> u8 {
         let n = self.neighbours(x, y);
         let mut c = 0;
@@ -131,16 +154,14 @@ fn remove_small(b: &mut Bin, value: u8, min_area: usize, inside_px: &[bool]) {
     let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut first = vec![0];
     for (row, ins) in rows() {
+        // Whether each pixel belongs to a component, taken run by run.
+        let mut on = row.iter().zip(ins).map(|(&v, &m)| v == value && m);
         let mut x = 0;
-        while x < w {
-            let start = x;
-            while x < w && row[x] == value && ins[x] {
-                x += 1;
-            }
-            if x > start {
-                runs.push((start, x));
-            }
-            x += 1;
+        while let Some(skip) = on.position(|o| o) {
+            let x0 = x + skip;
+            let x1 = on.position(|o| !o).map_or(w, |len| x0 + 1 + len);
+            runs.push((x0, x1));
+            x = x1 + 1;
         }
         first.push(runs.len());
     }
@@ -207,6 +228,12 @@ fn root(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
+/// The crossing number of a neighbourhood [`Bin::key`]: half the changes between neighbours
+/// once around.
+fn crossing_of(key: u8) -> u8 {
+    (key ^ key.rotate_right(1)).count_ones() as u8 / 2
+}
+
 /// Whether Zhang–Suen deletes a ridge pixel whose neighbours P2..P9 (clockwise from north)
 /// are the bits 0..7 of `key`, in sub-pass `pass` (0 or 1).
 fn zhang_suen_deletes(key: u8, pass: usize) -> bool {
@@ -237,7 +264,9 @@ fn zhang_suen_deletes(key: u8, pass: usize) -> bool {
 /// For speed, the deletion test is looked up in a table of the 256 neighbourhoods (built from
 /// [`zhang_suen_deletes`]), and each sub-pass visits only the inner pixels still set (a list
 /// that only shrinks) instead of scanning the whole raster: ridge pixels are a minority and
-/// get fewer with every pass. Each sub-pass still decides on the raster as it was at its start.
+/// get fewer with every pass; and of those, only the ones next to a deletion of the last two
+/// sub-passes are looked up again. Each sub-pass still decides on the raster as it was at its
+/// start.
 ///
 /// A staircase clean-up after the passes used to delete a pixel only when its neighbours'
 /// crossing number went from 2 to 1 on deleting it; but a pixel's crossing number does not
@@ -260,38 +289,35 @@ fn thin(b: &mut Bin) -> Vec<usize> {
                 .map(|(x, _)| row + 1 + x),
         );
     }
+    // Per pixel, one more than the last sub-pass that deleted a neighbour of it (0: none),
+    // modulo 256. A pixel whose neighbourhood has not changed since the same table last kept it
+    // (two sub-passes ago) is kept again without looking it up. The byte wraps: a stale stamp
+    // can only make a pixel looked up for nothing, never skipped wrongly.
+    let mut touched = vec![0u8; b.d.len()];
+    let mut pass = 0u8;
     let mut del = Vec::new();
     loop {
         let mut changed = false;
         for table in &tables {
             del.clear();
             for &i in &live {
-                if b.d[i] == 0 {
+                if b.d[i] == 0 || pass.wrapping_sub(touched[i]) > 1 {
                     continue;
                 }
-                // P2..P9 clockwise from north: every neighbour of an inner pixel is inside.
-                let p = [
-                    b.d[i - w],
-                    b.d[i - w + 1],
-                    b.d[i + 1],
-                    b.d[i + w + 1],
-                    b.d[i + w],
-                    b.d[i + w - 1],
-                    b.d[i - 1],
-                    b.d[i - w - 1],
-                ];
-                let key = p
-                    .iter()
-                    .enumerate()
-                    .fold(0u8, |k, (bit, &v)| k | (v << bit));
-                if table[usize::from(key)] {
+                if table[usize::from(b.key(i))] {
                     del.push(i);
                 }
             }
             for &i in &del {
                 b.d[i] = 0;
+                for row in [i - w - 1, i - 1, i + w - 1] {
+                    if let Some(t) = touched.get_mut(row..row + 3) {
+                        t.fill(pass.wrapping_add(1));
+                    }
+                }
             }
             changed |= !del.is_empty();
+            pass = pass.wrapping_add(1);
         }
         if !changed {
             break;
@@ -438,13 +464,12 @@ pub fn detect(
     let step = (1.2 * period).round().max(4.0) as usize;
     let mut cand: Vec<Candidate> = Vec::new();
     for &i in &skeleton {
-        let (x, y) = ((i % w) as isize, (i / w) as isize);
-        let cn = b.crossing(x, y);
-        let kind = match cn {
+        let kind = match crossing_of(b.key(i)) {
             1 => Kind::Ending,
             3 => Kind::Bifurcation,
             _ => continue,
         };
+        let (x, y) = ((i % w) as isize, (i / w) as isize);
         if near_edge(x, y) {
             continue;
         }
@@ -761,6 +786,74 @@ mod tests {
                 remove_small_by_flood(&mut flood, value, min_area, &inside);
                 assert!(fast.d == flood.d, "round {round}, value {value}");
             }
+        }
+    }
+
+    #[test]
+    fn thinning_matches_a_full_scan_of_every_pixel() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..40 {
+            let (w, h) = (3 + (next() % 60) as usize, 3 + (next() % 60) as usize);
+            // Thick strokes: random filled rectangles.
+            let mut d = vec![0u8; w * h];
+            for _ in 0..next() % 12 {
+                let (x0, y0) = ((next() as usize) % w, (next() as usize) % h);
+                let (x1, y1) = (
+                    x0 + 1 + (next() as usize) % 12,
+                    y0 + 1 + (next() as usize) % 12,
+                );
+                for y in y0..y1.min(h) {
+                    d[y * w + x0..y * w + x1.min(w)].fill(1);
+                }
+            }
+            let mut fast = Bin { w, h, d: d.clone() };
+            let skeleton = thin(&mut fast);
+            // Zhang–Suen by the book: every inner pixel, every sub-pass, until a round changes
+            // nothing.
+            let mut d = d;
+            loop {
+                let mut changed = false;
+                for pass in 0..2 {
+                    let mut del = Vec::new();
+                    for y in 1..h - 1 {
+                        for x in 1..w - 1 {
+                            let i = y * w + x;
+                            let p = [
+                                d[i - w],
+                                d[i - w + 1],
+                                d[i + 1],
+                                d[i + w + 1],
+                                d[i + w],
+                                d[i + w - 1],
+                                d[i - 1],
+                                d[i - w - 1],
+                            ];
+                            let key = (0..8).fold(0u8, |k, bit| k | (p[bit] << bit));
+                            if d[i] == 1 && zhang_suen_deletes(key, pass) {
+                                del.push(i);
+                            }
+                        }
+                    }
+                    for &i in &del {
+                        d[i] = 0;
+                    }
+                    changed |= !del.is_empty();
+                }
+                if !changed {
+                    break;
+                }
+            }
+            assert!(fast.d == d, "round {round}");
+            let set: Vec<usize> = (0..w * h)
+                .filter(|&i| d[i] == 1 && i % w != 0 && i % w != w - 1 && i >= w && i < w * (h - 1))
+                .collect();
+            assert_eq!(skeleton, set, "round {round}");
         }
     }
 }

@@ -132,8 +132,16 @@ fn ridges_between(
         return None;
     }
     let steps = len.ceil().max(1.0) as usize;
-    // Runs of equal state (ridge?, start, end), a run shorter than MIN_RUN joined to the last.
-    let mut runs: Vec<(bool, usize, usize)> = Vec::new();
+    let end = steps + 1;
+    // Runs of equal state (ridge?, start, end) along the line, each as it ends joined to the
+    // last merged run when shorter than MIN_RUN or of the same state; a merged run is counted
+    // once the next one starts (or the line ends). No lists: nothing is kept but the two runs.
+    let mut runs = Runs {
+        end,
+        run: None,
+        merged: None,
+        ridges: 0,
+    };
     for k in 0..=steps {
         let t = k as f32 / steps as f32;
         let (x, y) = (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1));
@@ -146,25 +154,61 @@ fn ridges_between(
             return None;
         }
         let ridge = *enhanced.data.get(yi * enhanced.width + xi)? < 0.0;
-        match runs.last_mut() {
-            Some(last) if last.0 == ridge => last.2 = k + 1,
-            _ => runs.push((ridge, k, k + 1)),
+        runs.step(ridge, k);
+    }
+    Some(runs.finish())
+}
+
+/// The run state of [`ridges_between`]: the run in progress, the last merged run, and the
+/// merged ridge runs counted so far.
+struct Runs {
+    /// One past the last step.
+    end: usize,
+    run: Option<(bool, usize, usize)>,
+    merged: Option<(bool, usize, usize)>,
+    ridges: u32,
+}
+
+impl Runs {
+    /// Step `k` reads `ridge`.
+    fn step(&mut self, ridge: bool, k: usize) {
+        match &mut self.run {
+            Some(run) if run.0 == ridge => run.2 = k + 1,
+            _ => {
+                if let Some(done) = self.run.replace((ridge, k, k + 1)) {
+                    self.merge(done);
+                }
+            }
         }
     }
-    let mut merged: Vec<(bool, usize, usize)> = Vec::with_capacity(runs.len());
-    for run in runs {
-        match merged.last_mut() {
+
+    /// A finished run joins the last merged run or starts the next one.
+    fn merge(&mut self, run: (bool, usize, usize)) {
+        match &mut self.merged {
             Some(last) if run.2 - run.1 < MIN_RUN || last.0 == run.0 => last.2 = run.2,
-            _ => merged.push(run),
+            _ => {
+                if let Some(done) = self.merged.replace(run) {
+                    self.count(done);
+                }
+            }
         }
     }
-    let end = steps + 1;
-    Some(
-        merged
-            .iter()
-            .filter(|r| r.0 && r.1 >= END_GAP && r.2 + END_GAP <= end)
-            .count() as u32,
-    )
+
+    /// A merged run counts when it is ridge and clear of both ends.
+    fn count(&mut self, r: (bool, usize, usize)) {
+        self.ridges += u32::from(r.0 && r.1 >= END_GAP && r.2 + END_GAP <= self.end);
+    }
+
+    /// The count once the line has ended.
+    fn finish(mut self) -> u32 {
+        if let Some(run) = self.run.take() {
+            self.merge(run);
+        }
+        if let Some(last) = self.merged.take() {
+            self.count(last);
+        }
+        self.ridges
+    }
 }
 
 /// How many links of paired minutiae agree: for each pair (A index, B index) and each link of
@@ -366,5 +410,97 @@ mod tests {
         // A chance agreement (an impostor's 0.4) lowers a score, a genuine one (0.65) does not.
         assert!(factor((10, 25)) < 0.9);
         assert_eq!(factor((16, 25)), 1.0);
+    }
+
+    /// [`ridges_between`] as first written, with lists of runs: the definition the streaming
+    /// version must reproduce.
+    fn ridges_between_by_lists(
+        enhanced: &Gray,
+        mask: &BlockMap<bool>,
+        p: (f32, f32),
+        q: (f32, f32),
+    ) -> Option<u32> {
+        let len = (q.0 - p.0).hypot(q.1 - p.1);
+        if !len.is_finite() {
+            return None;
+        }
+        let steps = len.ceil().max(1.0) as usize;
+        let mut runs: Vec<(bool, usize, usize)> = Vec::new();
+        for k in 0..=steps {
+            let t = k as f32 / steps as f32;
+            let (x, y) = (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1));
+            let (xi, yi) = (x.round(), y.round());
+            if xi < 0.0 || yi < 0.0 || xi >= enhanced.width as f32 || yi >= enhanced.height as f32 {
+                return None;
+            }
+            let (xi, yi) = (xi as usize, yi as usize);
+            if !mask.at_pixel(xi as isize, yi as isize) {
+                return None;
+            }
+            let ridge = *enhanced.data.get(yi * enhanced.width + xi)? < 0.0;
+            match runs.last_mut() {
+                Some(last) if last.0 == ridge => last.2 = k + 1,
+                _ => runs.push((ridge, k, k + 1)),
+            }
+        }
+        let mut merged: Vec<(bool, usize, usize)> = Vec::with_capacity(runs.len());
+        for run in runs {
+            match merged.last_mut() {
+                Some(last) if run.2 - run.1 < MIN_RUN || last.0 == run.0 => last.2 = run.2,
+                _ => merged.push(run),
+            }
+        }
+        let end = steps + 1;
+        Some(
+            merged
+                .iter()
+                .filter(|r| r.0 && r.1 >= END_GAP && r.2 + END_GAP <= end)
+                .count() as u32,
+        )
+    }
+
+    #[test]
+    fn streaming_runs_count_what_the_lists_counted() {
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (w, h) = (120, 100);
+        // Stripes of random widths with specks: short runs of both states.
+        let mut rows = Vec::new();
+        while rows.len() < h {
+            let ridge = rows.len() % 2 == 0;
+            let width = 1 + (next() % 6) as usize;
+            rows.extend(std::iter::repeat_n(ridge, width));
+        }
+        let g = Gray {
+            width: w,
+            height: h,
+            data: (0..w * h)
+                .map(|k| {
+                    let speck = next() % 9 == 0;
+                    if rows[k / w] != speck { -1.0 } else { 1.0 }
+                })
+                .collect(),
+        };
+        let mut mask = BlockMap::for_image(w, h, true);
+        mask.set(3, 3, false);
+        for _ in 0..2000 {
+            let mut point = || {
+                (
+                    (next() % 1300) as f32 / 10.0 - 5.0,
+                    (next() % 1100) as f32 / 10.0 - 5.0,
+                )
+            };
+            let (p, q) = (point(), point());
+            assert_eq!(
+                ridges_between(&g, &mask, p, q),
+                ridges_between_by_lists(&g, &mask, p, q),
+                "{p:?} to {q:?}"
+            );
+        }
     }
 }
