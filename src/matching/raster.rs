@@ -93,7 +93,11 @@ impl Gray {
         let fx = x - x0;
         let fy = y - y0;
         let (xi, yi) = (x0 as isize, y0 as isize);
-        if xi >= 0 && yi >= 0 && (xi as usize) + 1 < self.width && (yi as usize) + 1 < self.height {
+        if xi >= 0
+            && yi >= 0
+            && (xi as usize) < self.width.saturating_sub(1)
+            && (yi as usize) < self.height.saturating_sub(1)
+        {
             // All four neighbours inside: the clamping below would not move any of them.
             let i = yi as usize * self.width + xi as usize;
             if let (Some(&[a, b]), Some(&[c, d])) = (
@@ -104,9 +108,9 @@ impl Gray {
             }
         }
         let a = self.at_clamped(xi, yi);
-        let b = self.at_clamped(xi + 1, yi);
-        let c = self.at_clamped(xi, yi + 1);
-        let d = self.at_clamped(xi + 1, yi + 1);
+        let b = self.at_clamped(xi.saturating_add(1), yi);
+        let c = self.at_clamped(xi, yi.saturating_add(1));
+        let d = self.at_clamped(xi.saturating_add(1), yi.saturating_add(1));
         (a * (1.0 - fx) + b * fx) * (1.0 - fy) + (c * (1.0 - fx) + d * fx) * fy
     }
     /// [`Gray::bilinear`] at each position (`xs[j]`, `ys[j]`), written to `out[j]` (as far as
@@ -174,7 +178,11 @@ impl Gray {
     /// to the image as [`Gray::bilinear`] reads them.
     #[inline]
     fn corners(&self, xi: isize, yi: isize) -> [f32; 4] {
-        if xi >= 0 && yi >= 0 && (xi as usize) + 1 < self.width && (yi as usize) + 1 < self.height {
+        if xi >= 0
+            && yi >= 0
+            && (xi as usize) < self.width.saturating_sub(1)
+            && (yi as usize) < self.height.saturating_sub(1)
+        {
             let i = yi as usize * self.width + xi as usize;
             if let (Some(&[a, b]), Some(&[c, d])) = (
                 self.data.get(i..i + 2),
@@ -185,9 +193,9 @@ impl Gray {
         }
         [
             self.at_clamped(xi, yi),
-            self.at_clamped(xi + 1, yi),
-            self.at_clamped(xi, yi + 1),
-            self.at_clamped(xi + 1, yi + 1),
+            self.at_clamped(xi.saturating_add(1), yi),
+            self.at_clamped(xi, yi.saturating_add(1)),
+            self.at_clamped(xi.saturating_add(1), yi.saturating_add(1)),
         ]
     }
 }
