@@ -376,7 +376,7 @@ fn filter_run(src: &Padded, out: &mut [f32], len: usize, y: usize, x0: usize, k:
         return false;
     }
     // Two chunks at a time while two remain (the taps' weights and offsets loaded once for
-    // both), then the last one.
+    // both), then the last one, as half a chunk when that covers it.
     let mut c = 0;
     while c + 2 <= chunks {
         store(
@@ -387,7 +387,12 @@ fn filter_run(src: &Padded, out: &mut [f32], len: usize, y: usize, x0: usize, k:
         c += 2;
     }
     if c < chunks {
-        store(out, c * LANES, &taps::<LANES>(src, first + c * LANES, k));
+        let at = first + c * LANES;
+        if len - c * LANES <= LANES / 2 {
+            store(out, c * LANES, &taps::<{ LANES / 2 }>(src, at, k));
+        } else {
+            store(out, c * LANES, &taps::<LANES>(src, at, k));
+        }
     }
     true
 }
