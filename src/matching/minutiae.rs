@@ -816,7 +816,6 @@ mod tests {
             let skeleton = thin(&mut fast);
             // Zhang–Suen by the book: every inner pixel, every sub-pass, until a round changes
             // nothing.
-            let mut d = d;
             loop {
                 let mut changed = false;
                 for pass in 0..2 {
