@@ -149,28 +149,12 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
         let (n1, n2) = rest.split_at(nb);
         [n0, n1, n2]
     };
-    let few_common = _mm256_set1_epi64x(i64::from(MIN_COMMON_CELLS) - 1);
-    let reject_at = _mm256_set1_ps(1.0 - MIN_LOCAL);
-    let one = _mm256_set1_ps(1.0);
-    let min_local = _mm256_set1_ps(MIN_LOCAL);
     let full = super::in_circle_mask();
     // The best similarity so far in each high f32 lane (a scalar maximum per kept pair made
     // a dependency chain through memory, the loop's registers being full).
     let mut best = _mm256_setzero_ps();
-    let high = _mm256_castsi256_ps(_mm256_setr_epi32(0, -1, 0, -1, 0, -1, 0, -1));
-    let lane_bits = _mm256_setr_epi64x(1, 2, 4, 8);
     let mut s_out = [0.0f32; 2 * LANES];
-    let ctx = RowContext {
-        b,
-        bp,
-        bn,
-        few_common,
-        reject_at,
-        one,
-        min_local,
-        high,
-        lane_bits,
-    };
+    let ctx = RowContext { b, bp, bn };
     for (i, (row, &theta)) in sim.chunks_exact_mut(nb).zip(&a.angle8).enumerate() {
         let Some(ca) = ap.get(i) else {
             continue;
@@ -193,17 +177,12 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     s_out.iter().fold(0.0f32, |m, &v| m.max(v))
 }
 
-/// What [`row_pairs`] reads of B and the stage's constants, set once per comparison.
+/// What [`row_pairs`] reads of B: the template, its direction words and its cells' count
+/// planes.
 struct RowContext<'a> {
     b: &'a Prepared,
     bp: super::Planes<'a>,
     bn: [&'a [u64]; CELL_PLANES],
-    few_common: __m256i,
-    reject_at: __m256,
-    one: __m256,
-    min_local: __m256,
-    high: __m256,
-    lane_bits: __m256i,
 }
 
 /// One A cylinder's words broadcast to four lanes: its direction words, their cell planes and
@@ -227,20 +206,14 @@ fn row_pairs<const A_FULL: bool>(
     ca: &RowCylinder,
     mut best: __m256,
 ) -> __m256 {
-    let RowContext {
-        b,
-        bp,
-        bn,
-        few_common,
-        reject_at,
-        one,
-        min_local,
-        high,
-        lane_bits,
-    } = ctx;
+    let RowContext { b, bp, bn } = ctx;
     let (b, bn) = (*b, *bn);
-    let (few_common, reject_at, one, min_local, high, lane_bits) =
-        (*few_common, *reject_at, *one, *min_local, *high, *lane_bits);
+    let few_common = _mm256_set1_epi64x(i64::from(MIN_COMMON_CELLS) - 1);
+    let reject_at = _mm256_set1_ps(1.0 - MIN_LOCAL);
+    let one = _mm256_set1_ps(1.0);
+    let min_local = _mm256_set1_ps(MIN_LOCAL);
+    let high = _mm256_castsi256_ps(_mm256_setr_epi32(0, -1, 0, -1, 0, -1, 0, -1));
+    let lane_bits = _mm256_setr_epi64x(1, 2, 4, 8);
     let RowCylinder { abits, an, avalid } = ca;
     let (abits, an, avalid) = (*abits, *an, *avalid);
     let nb = b.cylinders.len();

@@ -143,20 +143,33 @@ fn ridges_between(
         ridges: 0,
     };
     for k in 0..=steps {
-        let t = k as f32 / steps as f32;
-        let (x, y) = (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1));
-        let (xi, yi) = (x.round(), y.round());
-        if xi < 0.0 || yi < 0.0 || xi >= enhanced.width as f32 || yi >= enhanced.height as f32 {
-            return None;
-        }
-        let (xi, yi) = (xi as usize, yi as usize);
-        if !mask.at_pixel(xi as isize, yi as isize) {
-            return None;
-        }
-        let ridge = *enhanced.data.get(yi * enhanced.width + xi)? < 0.0;
-        runs.step(ridge, k);
+        runs.step(on_ridge(enhanced, mask, p, q, k, steps)?, k);
     }
     Some(runs.finish())
+}
+
+/// Whether sample `k` of `steps` on the segment from `p` to `q` (rounded to a pixel) is on a
+/// ridge, or `None` when it is outside the image or the foreground.
+#[inline]
+fn on_ridge(
+    enhanced: &Gray,
+    mask: &BlockMap<bool>,
+    p: (f32, f32),
+    q: (f32, f32),
+    k: usize,
+    steps: usize,
+) -> Option<bool> {
+    let t = k as f32 / steps as f32;
+    let (x, y) = (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1));
+    let (xi, yi) = (x.round(), y.round());
+    if xi < 0.0 || yi < 0.0 || xi >= enhanced.width as f32 || yi >= enhanced.height as f32 {
+        return None;
+    }
+    let (xi, yi) = (xi as usize, yi as usize);
+    if !mask.at_pixel(xi as isize, yi as isize) {
+        return None;
+    }
+    Some(*enhanced.data.get(yi * enhanced.width + xi)? < 0.0)
 }
 
 /// The run state of [`ridges_between`]: the run in progress, the last merged run, and the
@@ -427,17 +440,7 @@ mod tests {
         let steps = len.ceil().max(1.0) as usize;
         let mut runs: Vec<(bool, usize, usize)> = Vec::new();
         for k in 0..=steps {
-            let t = k as f32 / steps as f32;
-            let (x, y) = (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1));
-            let (xi, yi) = (x.round(), y.round());
-            if xi < 0.0 || yi < 0.0 || xi >= enhanced.width as f32 || yi >= enhanced.height as f32 {
-                return None;
-            }
-            let (xi, yi) = (xi as usize, yi as usize);
-            if !mask.at_pixel(xi as isize, yi as isize) {
-                return None;
-            }
-            let ridge = *enhanced.data.get(yi * enhanced.width + xi)? < 0.0;
+            let ridge = on_ridge(enhanced, mask, p, q, k, steps)?;
             match runs.last_mut() {
                 Some(last) if last.0 == ridge => last.2 = k + 1,
                 _ => runs.push((ridge, k, k + 1)),
