@@ -691,6 +691,7 @@ fn filter(cand: Vec<Candidate>, period: f32) -> Vec<Minutia> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{Rng, SeedableRng};
 
     #[test]
     fn angle_diff_wraps() {
@@ -758,13 +759,8 @@ mod tests {
 
     #[test]
     fn run_labelling_removes_what_a_flood_fill_removes() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x2545_f491_4f6c_dd1d);
+        let mut next = move || rng.r#gen::<u64>();
         for round in 0..60 {
             let (w, h) = (1 + (next() % 70) as usize, 1 + (next() % 70) as usize);
             let density = 20 + next() % 60;
@@ -791,13 +787,8 @@ mod tests {
 
     #[test]
     fn thinning_matches_a_full_scan_of_every_pixel() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x9e37_79b9_7f4a_7c15);
+        let mut next = move || rng.r#gen::<u64>();
         for round in 0..40 {
             let (w, h) = (3 + (next() % 60) as usize, 3 + (next() % 60) as usize);
             // Thick strokes: random filled rectangles.

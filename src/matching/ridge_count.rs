@@ -291,6 +291,7 @@ pub fn factor((agree, checked): (u32, u32)) -> f32 {
 mod tests {
     use super::*;
     use crate::matching::minutiae::Kind;
+    use rand::{Rng, SeedableRng};
 
     /// Horizontal ridges (dark, negative) of period 10 px: rows 0–4 of each period are ridge.
     fn stripes(w: usize, h: usize) -> Gray {
@@ -464,13 +465,8 @@ mod tests {
 
     #[test]
     fn streaming_runs_count_what_the_lists_counted() {
-        let mut seed = 0x1234_5678_9abc_def1u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x1234_5678_9abc_def1);
+        let mut next = move || rng.r#gen::<u64>();
         let (w, h) = (120, 100);
         // Stripes of random widths with specks: short runs of both states.
         let mut rows = Vec::new();
