@@ -711,6 +711,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 (img.height() as f32 * scale) as u32,
             );
             let mut img = image::imageops::resize(&img, w, h, image::imageops::FilterType::Triangle);
+            // LAB_MASK=1: the ridge-flow cells outside the mask drawn at a third of their grey.
+            if std::env::var_os("LAB_MASK").is_some() {
+                let fl = &e.template.flow;
+                let cell = huella::matching::ridge_flow::CELL as u32;
+                for y in 0..h {
+                    for x in 0..w {
+                        let (cx, cy) = ((x / cell) as i64 - i64::from(fl.left), (y / cell) as i64 - i64::from(fl.top));
+                        let inside = cx >= 0 && cy >= 0 && cx < i64::from(fl.cols) && cy < i64::from(fl.rows)
+                            && fl.cells[(cy * i64::from(fl.cols) + cx) as usize] != 0;
+                        if !inside {
+                            let p = img.get_pixel_mut(x, y);
+                            p.0[0] /= 3;
+                        }
+                    }
+                }
+            }
             let mut put = |x: f32, y: f32, v: u8| {
                 if x >= 0.0 && y >= 0.0 && (x as u32) < w && (y as u32) < h {
                     img.put_pixel(x as u32, y as u32, image::Luma([v]));
