@@ -285,6 +285,9 @@ pub struct Prepared {
     pub y_start: Vec<u16>,
     /// Directions in 1/256 turns (ascending), parallel to `points`.
     pub angle8: Vec<u8>,
+    /// Entry `k` (0 ≤ k ≤ 256): how many of `angle8` are below `k`, so that a comparison's
+    /// direction windows are lookups (empty when there are 256 or more points).
+    pub angle_start: Vec<u8>,
     /// Coarse ridge flow (empty for templates without one).
     pub flow: PreparedFlow,
     /// Cores of the ridge flow (x, y, β), see [`ridge_flow::cores`].
@@ -319,6 +322,7 @@ impl Prepared {
             y_rank,
             y_start,
             angle8,
+            angle_start,
             flow,
             cores,
             links,
@@ -340,6 +344,7 @@ impl Prepared {
         y_rank.shrink_to_fit();
         y_start.shrink_to_fit();
         angle8.shrink_to_fit();
+        angle_start.shrink_to_fit();
         flow.cells.shrink_to_fit();
         links.shrink_to_fit();
         flow.grid.cells.shrink_to_fit();
@@ -587,6 +592,7 @@ pub fn prepare(t: &Template) -> Prepared {
         out.angle8.push(stored.map_or(0, |sm| sm.angle));
     }
     out.cylinders = cylinders.iter().copied().collect();
+    out.angle_start = angle_starts(&out.angle8);
     out.links = prepared_links(t, &kept);
     let full = in_circle_mask();
     for (j, (c, &t)) in cylinders.iter().zip(&out.angle8).enumerate() {
@@ -819,6 +825,47 @@ fn direction_window(angles: &[u8], theta: u8) -> [(usize, usize); 2] {
         [(first(t - MAX_TURN8), n), (0, after(t + MAX_TURN8 - 256))]
     } else {
         [(first(t - MAX_TURN8), after(t + MAX_TURN8)), (0, 0)]
+    }
+}
+
+/// [`Prepared::angle_start`] of the ascending directions `angles`: empty when a count would
+/// not fit a byte.
+fn angle_starts(angles: &[u8]) -> Vec<u8> {
+    let Ok(n) = u8::try_from(angles.len()) else {
+        return Vec::new();
+    };
+    let mut starts = Vec::with_capacity(257);
+    let mut below = 0u8;
+    for k in 0..=256u16 {
+        while angles
+            .get(usize::from(below))
+            .is_some_and(|&a| u16::from(a) < k)
+        {
+            below += 1;
+        }
+        starts.push(below.min(n));
+    }
+    starts
+}
+
+/// [`direction_window`] of B's cylinders (`b.angle8`) by lookups in `b.angle_start`: the same
+/// ranges.
+#[inline]
+fn window_of(b: &Prepared, theta: u8) -> [(usize, usize); 2] {
+    let starts = &b.angle_start;
+    let below = |k: usize| starts.get(k).map_or(0, |&v| usize::from(v));
+    if starts.len() != 257 {
+        return direction_window(&b.angle8, theta);
+    }
+    let (t, m) = (usize::from(theta), usize::from(MAX_TURN8));
+    // `first(k)` = below(k), `after(k)` = below(k + 1).
+    let n = below(256);
+    if t <= m {
+        [(0, below(t + m + 1)), (below(t + 256 - m), n)]
+    } else if t + m >= 256 {
+        [(below(t - m), n), (0, below(t + m + 1 - 256))]
+    } else {
+        [(below(t - m), below(t + m + 1)), (0, 0)]
     }
 }
 
@@ -2021,6 +2068,45 @@ mod tests {
             }
         }
         assert!(lifted >= 15, "{lifted}");
+    }
+
+    #[test]
+    fn direction_windows_by_lookup_are_the_binary_searches() {
+        let mut rng = StdRng::seed_from_u64(25);
+        for case in 0..400 {
+            let n = match case {
+                0 => 0,
+                1 => 1,
+                2 => 255,
+                _ => rng.gen_range(0..120),
+            };
+            let mut angles: Vec<u8> = (0..n).map(|_| rng.r#gen()).collect();
+            if case == 3 {
+                angles = vec![0, 0, 64, 128, 192, 255, 255];
+            }
+            angles.sort_unstable();
+            let b = Prepared {
+                angle_start: angle_starts(&angles),
+                angle8: angles.clone(),
+                ..Prepared::default()
+            };
+            assert_eq!(b.angle_start.len(), 257, "{n}");
+            for theta in 0..=255u8 {
+                assert_eq!(
+                    window_of(&b, theta),
+                    direction_window(&angles, theta),
+                    "{angles:?} {theta}"
+                );
+            }
+        }
+        // 256 points do not fit the byte counts: the binary searches answer.
+        let many: Vec<u8> = (0..=255).collect();
+        assert!(angle_starts(&many).is_empty());
+        let b = Prepared {
+            angle8: many.clone(),
+            ..Prepared::default()
+        };
+        assert_eq!(window_of(&b, 7), direction_window(&many, 7));
     }
 
     #[test]

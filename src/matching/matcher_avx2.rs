@@ -53,7 +53,7 @@
 use std::arch::x86_64::*;
 
 use super::{
-    MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, SEED_BUFFER, Scratch, SeedGate, direction_window,
+    MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, SEED_BUFFER, Scratch, SeedGate, window_of,
 };
 
 /// Whether this CPU runs the kernel (AVX2; POPCNT is in the build's baseline).
@@ -218,7 +218,7 @@ fn row_pairs<const A_FULL: bool>(
     let (abits, an, avalid) = (*abits, *an, *avalid);
     let nb = b.cylinders.len();
     let mut s_out = [0.0f32; 2 * LANES];
-    for (from, to) in direction_window(&b.angle8, theta) {
+    for (from, to) in window_of(b, theta) {
         let to = to.min(nb);
         let mut j = from;
         while j < to {

@@ -32,7 +32,7 @@
 use std::arch::x86_64::*;
 
 use super::{
-    MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, SEED_BUFFER, Scratch, SeedGate, direction_window,
+    MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, SEED_BUFFER, Scratch, SeedGate, window_of,
 };
 
 /// `super::rank_key(v, i, j) = !bits(v) << 32 | i << 16 | j` of sixteen lanes (`ikey` holds
@@ -110,7 +110,7 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
         };
         let abits = ca.bits.map(|w| _mm512_set1_epi64(w as i64));
         let avalid = _mm512_set1_epi64(ca.valid as i64);
-        for (from, to) in direction_window(&b.angle8, theta) {
+        for (from, to) in window_of(b, theta) {
             let to = to.min(nb);
             let mut j = from;
             while j < to {
