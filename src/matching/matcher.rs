@@ -54,6 +54,10 @@ const RUNNER_UP: f32 = 0.7;
 const CORE_SEED_REACH: f32 = 24.0;
 /// Largest direction difference of that pair after the cores' rotation (30°).
 const CORE_SEED_ANGLE: f32 = PI / 6.0;
+/// How far (pixels) beyond B's x range an A minutia may be mapped and still be paired: more
+/// than the largest tolerance, so that |Δx| > tol holds strictly after rounding too (Δx² ≥
+/// tol² could otherwise round to equal and pass).
+const X_REACH: f32 = DIST_TOL_MAX + 1.0;
 /// Position tolerance near the seed (pixels).
 const DIST_TOL: f32 = 10.0;
 /// Extra position tolerance per pixel of distance from the seed (elastic distortion).
@@ -283,6 +287,8 @@ pub struct Prepared {
     pub y_rank: Vec<u16>,
     /// For each 8-pixel band of y, the first position in `ypts` at or below it.
     pub y_start: Vec<u16>,
+    /// The smallest and largest x of `points` (0, 0 when there are none).
+    pub x_range: [f32; 2],
     /// Directions in 1/256 turns (ascending), parallel to `points`.
     pub angle8: Vec<u8>,
     /// Entry `k` (0 ≤ k ≤ 256): how many of `angle8` are below `k`, so that a comparison's
@@ -321,6 +327,7 @@ impl Prepared {
             ypts,
             y_rank,
             y_start,
+            x_range: _,
             angle8,
             angle_start,
             flow,
@@ -618,6 +625,15 @@ pub fn prepare(t: &Template) -> Prepared {
         out.y_rank[usize::from(i)] = k as u16;
     }
     out.by_y = by_y;
+    out.x_range = out
+        .points
+        .iter()
+        .fold([f32::INFINITY, f32::NEG_INFINITY], |[lo, hi], p| {
+            [lo.min(p[0]), hi.max(p[0])]
+        });
+    if out.points.is_empty() {
+        out.x_range = [0.0; 2];
+    }
     let top = out.ypts.last().map_or(0.0, |p| p[1].max(0.0));
     let buckets = (top / Y_BUCKET) as usize + 2;
     out.y_start = (0..buckets)
@@ -1637,6 +1653,8 @@ fn collect_candidates(
     let reach = DIST_TOL_MAX + Y_BUCKET;
     let y_min = b.ypts.first().map_or(0.0, |p| p[1]) - reach;
     let y_max = b.ypts.last().map_or(0.0, |p| p[1]) + reach;
+    // The same for x ([`X_REACH`]).
+    let (x_min, x_max) = (b.x_range[0] - X_REACH, b.x_range[1] + X_REACH);
     let cand = &mut scratch.cand;
     cand.clear();
     for (i, ((ai, da), row)) in a
@@ -1647,7 +1665,7 @@ fn collect_candidates(
         .enumerate()
     {
         let (x, y) = to_b(ai[0], ai[1]);
-        if !(y >= y_min && y <= y_max) {
+        if !(y >= y_min && y <= y_max && x >= x_min && x <= x_max) {
             continue;
         }
         let (rx, ry) = (ai[0] - pa[0], ai[1] - pa[1]);

@@ -524,6 +524,7 @@ fn pair_candidates_avx2(
     let reach = super::DIST_TOL_MAX + super::Y_BUCKET;
     let y_min = b.ypts.first().map_or(0.0, |p| p[1]) - reach;
     let y_max = b.ypts.last().map_or(0.0, |p| p[1]) + reach;
+    let (x_min, x_max) = (b.x_range[0] - super::X_REACH, b.x_range[1] + super::X_REACH);
     // `Prepared::y_from`'s clamp, made on the float before truncating (the same bucket: the
     // bound is an integer below 2^24; `_mm256_max_ps` returns its second operand, 0, for NaN
     // as the saturating cast does).
@@ -537,6 +538,8 @@ fn pair_candidates_avx2(
         rc: _mm256_set1_ps(rc),
         y_min: _mm256_set1_ps(y_min),
         y_max: _mm256_set1_ps(y_max),
+        x_min: _mm256_set1_ps(x_min),
+        x_max: _mm256_set1_ps(x_max),
         last: _mm256_set1_ps(last as f32),
     };
     let min_cos = _mm256_set1_ps(min_cos);
@@ -567,6 +570,8 @@ struct Map {
     rc: __m256,
     y_min: __m256,
     y_max: __m256,
+    x_min: __m256,
+    x_max: __m256,
     /// The last bucket of `b.y_start`, as a float.
     last: __m256,
 }
@@ -574,7 +579,7 @@ struct Map {
 /// Eight A minutiae mapped into B (see [`map_eight`]), one lane each.
 #[derive(Clone, Copy)]
 struct Mapped {
-    /// The lanes within B's y range.
+    /// The lanes within B's x and y ranges.
     pass: u32,
     /// A's positions.
     ax: __m256,
@@ -637,8 +642,14 @@ unsafe fn map_eight(m: &Map, a: &Prepared, base: usize) -> Mapped {
         _mm256_mul_ps(dy, m.rc),
     );
     let pass = _mm256_and_ps(
-        _mm256_cmp_ps::<_CMP_GE_OQ>(y, m.y_min),
-        _mm256_cmp_ps::<_CMP_LE_OQ>(y, m.y_max),
+        _mm256_and_ps(
+            _mm256_cmp_ps::<_CMP_GE_OQ>(y, m.y_min),
+            _mm256_cmp_ps::<_CMP_LE_OQ>(y, m.y_max),
+        ),
+        _mm256_and_ps(
+            _mm256_cmp_ps::<_CMP_GE_OQ>(x, m.x_min),
+            _mm256_cmp_ps::<_CMP_LE_OQ>(x, m.x_max),
+        ),
     );
     // (DIST_TOL + DIST_TOL_SLOPE·√(dx² + dy²)).min(DIST_TOL_MAX): `_mm256_min_ps` returns its
     // second operand for NaN, as `f32::min` returns the number.
@@ -986,7 +997,7 @@ unsafe fn warp_candidates_avx2(
     let (rs, rc) = rot.sin_cos();
     let inv_r2 = _mm256_set1_ps(1.0 / (super::WARP_RADIUS * super::WARP_RADIUS));
     let last = b.y_start.len().saturating_sub(1).min(i32::MAX as usize) as i32;
-    // (The warp has no y-range test: `y_min`, `y_max` unused.)
+    // (The warp has no range test: `y_min`, `y_max`, `x_min`, `x_max` unused.)
     let map = Map {
         pa0: _mm256_set1_ps(pa[0]),
         pa1: _mm256_set1_ps(pa[1]),
@@ -996,6 +1007,8 @@ unsafe fn warp_candidates_avx2(
         rc: _mm256_set1_ps(rc),
         y_min: _mm256_setzero_ps(),
         y_max: _mm256_setzero_ps(),
+        x_min: _mm256_setzero_ps(),
+        x_max: _mm256_setzero_ps(),
         last: _mm256_set1_ps(last as f32),
     };
     let Scratch {
