@@ -10,7 +10,7 @@
 use std::f32::consts::{PI, TAU};
 
 use super::ridge_count;
-use super::ridge_flow::{self, PreparedFlow};
+use super::ridge_flow::{self, PreparedFlow, Rigid};
 use super::template::Template;
 use super::texture::{self, PreparedTexture, TextureScratch};
 
@@ -979,21 +979,24 @@ pub struct Scratch {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Kernels {
     /// The fastest the CPU has: the AVX-512 local stage and pairing, else the AVX2 ones,
-    /// else the portable ones; the AVX2 warp candidates, overlap counts and texture lattice
-    /// wherever the CPU has AVX2 (AVX-512 has no kernels of its own for them).
+    /// else the portable ones; the AVX2 warp candidates, overlap counts, texture lattice and
+    /// ridge-flow agreement wherever the CPU has AVX2 (AVX-512 has no kernels of its own for
+    /// them).
     #[default]
     Auto,
-    /// The AVX2 local stage, pairing, warped re-pairing and texture lattice where the CPU has
-    /// AVX2 (what a CPU without AVX-512 runs), else the portable ones.
+    /// The AVX2 local stage, pairing, warped re-pairing, texture lattice and ridge-flow
+    /// agreement where the CPU has AVX2 (what a CPU without AVX-512 runs), else the portable
+    /// ones.
     Avx2,
-    /// The portable (scalar) local stage, pairing and texture lattice only.
+    /// The portable (scalar) local stage, pairing, texture lattice and ridge-flow agreement
+    /// only.
     Portable,
 }
 
 impl Scratch {
-    /// Scratch whose comparisons always use the portable (scalar) local stage, pairing and
-    /// texture lattice, even on a CPU with AVX-512: the same scores, for checking that the
-    /// kernels agree.
+    /// Scratch whose comparisons always use the portable (scalar) local stage, pairing,
+    /// texture lattice and ridge-flow agreement, even on a CPU with AVX-512: the same scores,
+    /// for checking that the kernels agree.
     pub fn portable() -> Self {
         Self::with_kernels(Kernels::Portable)
     }
@@ -1222,9 +1225,19 @@ impl SeedGate {
 /// whose sine and cosine are `rs` and `rc`.
 #[inline]
 fn seed_map(pa: [f32; 3], pb: [f32; 3], rs: f32, rc: f32) -> impl Fn(f32, f32) -> (f32, f32) {
-    move |x, y| {
-        let (dx, dy) = (x - pa[0], y - pa[1]);
-        (pb[0] + dx * rc - dy * rs, pb[1] + dx * rs + dy * rc)
+    let rigid = seed_rigid(pa, pb, rs, rc);
+    move |x, y| rigid.apply(x, y)
+}
+
+/// [`seed_map`] as parameters: (pb.x + dx · rc) − dy · rs, (pb.y + dx · rs) + dy · rc with
+/// (dx, dy) = (x, y) − pa (the operations and their order that the vector kernels repeat).
+#[inline]
+fn seed_rigid(pa: [f32; 3], pb: [f32; 3], rs: f32, rc: f32) -> Rigid {
+    Rigid {
+        pa: [pa[0], pa[1]],
+        pb: [pb[0], pb[1]],
+        rs,
+        rc,
     }
 }
 
@@ -1273,7 +1286,8 @@ fn runner_up(a: &Prepared, b: &Prepared, scratch: &mut Scratch, best: f32) -> f3
     let Some((second, pa, pb, rot, factor)) = scratch.runner_up.take() else {
         return 0.0;
     };
-    let score = second * factor.unwrap_or_else(|| flow_factor(a, b, pa, pb, rot));
+    let portable = scratch.kernels == Kernels::Portable;
+    let score = second * factor.unwrap_or_else(|| flow_factor(a, b, pa, pb, rot, portable));
     // The ridge counts' factor is at most 1.
     if score < TEXTURE_FROM || score * texture::max_factor() <= best {
         return 0.0;
@@ -1320,7 +1334,8 @@ fn align(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
         tried = k + 1;
         seed_alignment(a, b, scratch, si, sj, &mut kept, &mut best);
     }
-    let fused = fuse(a, b, &mut kept);
+    let portable = scratch.kernels == Kernels::Portable;
+    let fused = fuse(a, b, &mut kept, portable);
     if fused < CORE_SEEDS_FROM || a.cores.is_empty() || b.cores.is_empty() {
         return refit(a, b, scratch, &mut kept, fused);
     }
@@ -1331,7 +1346,7 @@ fn align(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
         changed |= seed_alignment(a, b, scratch, si, sj, &mut kept, &mut best);
     }
     let fused = if changed {
-        fuse(a, b, &mut kept)
+        fuse(a, b, &mut kept, portable)
     } else {
         fused
     };
@@ -1359,6 +1374,7 @@ fn refit(
         return fused;
     }
     let (first, pa0, pb0, rot0, factor0) = kept[0];
+    let portable = scratch.kernels == Kernels::Portable;
     let (qa, qb) = rigid_fit(a, b, &scratch.best_pairs);
     let rot = qb[2];
     let refitted = (signed_diff(rot, rot0).abs() <= REFIT_MAX_TURN)
@@ -1371,7 +1387,8 @@ fn refit(
         }
         let (rs, rc) = rot0.sin_cos();
         let f = factor0.unwrap_or_else(|| {
-            ridge_flow::factor(&a.flow, &b.flow, rot0, seed_map(pa0, pb0, rs, rc))
+            let rigid = seed_rigid(pa0, pb0, rs, rc);
+            ridge_flow::factor_rigid(&a.flow, &b.flow, rot0, rigid, portable)
         });
         let (na, nb) = overlap(a, b, pa0, pb0, rs, rc);
         return fused.max(warp(a, b, scratch, (pa0, pb0, rot0), na * nb, f));
@@ -1379,7 +1396,7 @@ fn refit(
     let (rs, rc) = rot.sin_cos();
     let (na, nb) = overlap(a, b, qa, qb, rs, rc);
     let score = (m * m / (na * nb)).min(1.0);
-    let ff = ridge_flow::factor(&a.flow, &b.flow, rot, seed_map(qa, qb, rs, rc));
+    let ff = ridge_flow::factor_rigid(&a.flow, &b.flow, rot, seed_rigid(qa, qb, rs, rc), portable);
     let mut out = score * ff;
     if count >= WARP_MIN_PAIRS {
         std::mem::swap(&mut scratch.best_pairs, &mut scratch.rec);
@@ -1387,7 +1404,7 @@ fn refit(
     }
     let (second, pa, pb, rot1, factor) = &mut kept[1];
     if *second > out && *second > RUNNER_UP * first {
-        let f = *factor.get_or_insert_with(|| flow_factor(a, b, *pa, *pb, *rot1));
+        let f = *factor.get_or_insert_with(|| flow_factor(a, b, *pa, *pb, *rot1, portable));
         out = out.max(*second * f);
     }
     out
@@ -1416,15 +1433,23 @@ fn rigid_fit(a: &Prepared, b: &Prepared, pairs: &[(u16, u16, f32)]) -> ([f32; 3]
     ([ax, ay, 0.0], [bx, by, sxy.atan2(sxx)])
 }
 
-/// The ridge-flow factor of the alignment of A's `pa` onto B's `pb` turned by `rot`.
-fn flow_factor(a: &Prepared, b: &Prepared, pa: [f32; 3], pb: [f32; 3], rot: f32) -> f32 {
+/// The ridge-flow factor of the alignment of A's `pa` onto B's `pb` turned by `rot`, with
+/// the AVX2 kernel where the CPU has it unless `portable` (the same bits).
+fn flow_factor(
+    a: &Prepared,
+    b: &Prepared,
+    pa: [f32; 3],
+    pb: [f32; 3],
+    rot: f32,
+    portable: bool,
+) -> f32 {
     let (rs, rc) = rot.sin_cos();
-    ridge_flow::factor(&a.flow, &b.flow, rot, seed_map(pa, pb, rs, rc))
+    ridge_flow::factor_rigid(&a.flow, &b.flow, rot, seed_rigid(pa, pb, rs, rc), portable)
 }
 
 /// The ridge flows must agree under the alignment (the best product over the two kept
 /// alignments: the second catches a best-scoring chance alignment of the minutiae).
-fn fuse(a: &Prepared, b: &Prepared, kept: &mut [Kept; 2]) -> f32 {
+fn fuse(a: &Prepared, b: &Prepared, kept: &mut [Kept; 2], portable: bool) -> f32 {
     let mut fused = 0.0f32;
     let first = kept[0].0;
     for (score, pa, pb, rot, factor) in kept.iter_mut() {
@@ -1432,7 +1457,7 @@ fn fuse(a: &Prepared, b: &Prepared, kept: &mut [Kept; 2]) -> f32 {
         if *score <= fused || *score <= RUNNER_UP * first && *score < first {
             break;
         }
-        let f = *factor.get_or_insert_with(|| flow_factor(a, b, *pa, *pb, *rot));
+        let f = *factor.get_or_insert_with(|| flow_factor(a, b, *pa, *pb, *rot, portable));
         fused = fused.max(*score * f);
     }
     fused

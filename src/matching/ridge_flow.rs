@@ -4,9 +4,10 @@
 //! matcher uses that when the minutiae alone are too few to tell (small or wet prints).
 //!
 //! Owns the grid, its 4-bit packing, its cores (singular points, an alignment that does not
-//! depend on the minutiae) and the agreement of two grids under an alignment. Must not
-//! extract orientation (that is `orientation`'s job) or choose the alignments to check (the
-//! matcher's).
+//! depend on the minutiae) and the agreement of two grids under an alignment (whose loop also
+//! runs as an AVX2 kernel under a rigid map where the CPU has it: `ridge_flow_avx2.rs`, the
+//! same bits). Must not extract orientation (that is `orientation`'s job) or choose the
+//! alignments to check (the matcher's).
 
 use std::f32::consts::PI;
 
@@ -351,6 +352,34 @@ const FULL_OVERLAP_CELLS: f32 = 40.0;
 /// serves both kinds of comparison in the tail that thresholds are set in.
 pub const NO_FLOW_FACTOR: f32 = 0.75;
 
+/// A rigid map of A's pixels into B's: A's point `pa` onto B's `pb`, turned by the angle
+/// whose sine and cosine are `rs` and `rc` (the matcher's alignments; its `seed_map` is this
+/// map).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Rigid {
+    /// A's point (x, y) that lands on `pb`.
+    pub pa: [f32; 2],
+    /// B's point (x, y) it lands on.
+    pub pb: [f32; 2],
+    /// Sine of the rotation.
+    pub rs: f32,
+    /// Cosine of the rotation.
+    pub rc: f32,
+}
+
+impl Rigid {
+    /// A's pixel (`x`, `y`) in B: (pb.x + dx · rc) − dy · rs, (pb.y + dx · rs) + dy · rc with
+    /// (dx, dy) = (x, y) − pa. The vector kernels repeat these f32 operations in this order.
+    #[inline]
+    pub fn apply(&self, x: f32, y: f32) -> (f32, f32) {
+        let (dx, dy) = (x - self.pa[0], y - self.pa[1]);
+        (
+            self.pb[0] + dx * self.rc - dy * self.rs,
+            self.pb[1] + dx * self.rs + dy * self.rc,
+        )
+    }
+}
+
 /// The factor in (0, 1] that scales the minutiae score of an alignment by how well the two
 /// prints' ridge flows agree under it: exp(FLOW_WEIGHT · (w · c − 1)), c the mean cos 2Δθ
 /// over the overlapping cells and w = min(1, cells / FULL_OVERLAP_CELLS); [`NO_FLOW_FACTOR`]
@@ -364,7 +393,28 @@ pub fn factor(
     if a.cells.is_empty() || b.cells.is_empty() {
         return NO_FLOW_FACTOR;
     }
-    let (n, c) = agreement(a, b, rot, map);
+    factor_of(agreement(a, b, rot, map))
+}
+
+/// [`factor`] under the rigid map `rigid` (rotation `rot`): the same bits, with the AVX2
+/// kernel where the CPU has it unless `portable` (see `ridge_flow_avx2.rs`). Not inlined: one
+/// function in profiles, as [`factor`] is.
+#[inline(never)]
+pub fn factor_rigid(
+    a: &PreparedFlow,
+    b: &PreparedFlow,
+    rot: f32,
+    rigid: Rigid,
+    portable: bool,
+) -> f32 {
+    if a.cells.is_empty() || b.cells.is_empty() {
+        return NO_FLOW_FACTOR;
+    }
+    factor_of(agreement_rigid(a, b, rot, rigid, portable))
+}
+
+/// The factor of an agreement (cells, mean cos 2Δθ): see [`factor`].
+fn factor_of((n, c): (usize, f32)) -> f32 {
     let w = (n as f32 * SAMPLE_EVERY as f32 / FULL_OVERLAP_CELLS).min(1.0);
     (FLOW_WEIGHT * (w * c - 1.0)).exp().min(1.0)
 }
@@ -378,23 +428,66 @@ pub fn agreement(
     rot: f32,
     map: impl Fn(f32, f32) -> (f32, f32),
 ) -> (usize, f32) {
-    // B's levels turned back by the rotation: cos 2Δθ is then one dot product per cell, and
-    // background (level 0) contributes zeros.
+    mean(accumulate(&a.cells, &b.grid, &turned(rot), map, (0, 0.0)))
+}
+
+/// [`agreement`] under the rigid map `rigid`: the same bits, computed by the AVX2 kernel
+/// where the CPU has it unless `portable` (see `ridge_flow_avx2.rs`).
+pub fn agreement_rigid(
+    a: &PreparedFlow,
+    b: &PreparedFlow,
+    rot: f32,
+    rigid: Rigid,
+    portable: bool,
+) -> (usize, f32) {
+    let table = turned(rot);
+    #[cfg(target_arch = "x86_64")]
+    if !portable && let Some(sums) = avx2::agreement(a, b, &table, rigid) {
+        return mean(sums);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = portable;
+    let map = |x, y| rigid.apply(x, y);
+    mean(accumulate(&a.cells, &b.grid, &table, map, (0, 0.0)))
+}
+
+/// B's doubled-angle table turned back by the rotation `rot`: cos 2Δθ is then one dot product
+/// per cell, and background (level 0) contributes zeros.
+fn turned(rot: f32) -> [[f32; 2]; TABLE_LEN] {
     let (s2, c2) = (2.0 * rot).sin_cos();
     let mut turned = *doubled_table();
     for v in turned.iter_mut() {
         *v = [v[0] * c2 + v[1] * s2, v[1] * c2 - v[0] * s2];
     }
-    let grid = &b.grid;
+    turned
+}
+
+/// The mean of the sums (cells, sum of cos 2Δθ): (cells, sum / cells), 0 without cells.
+fn mean((n, sum): (usize, f32)) -> (usize, f32) {
+    (n, if n == 0 { 0.0 } else { sum / n as f32 })
+}
+
+/// The sums of the agreement (cells on B's foreground, sum of cos 2Δθ) continued from `sums`
+/// over `cells` of A mapped into `grid` by `map`, one cell after the other (the order of the
+/// f32 sum is part of the result). The portable loop, and the AVX2 kernel's tail.
+#[inline]
+fn accumulate(
+    cells: &[[f32; 4]],
+    grid: &RidgeFlow,
+    turned: &[[f32; 2]; TABLE_LEN],
+    map: impl Fn(f32, f32) -> (f32, f32),
+    (mut n, mut sum): (usize, f32),
+) -> (usize, f32) {
     let (cols, rows) = (i32::from(grid.cols), i32::from(grid.rows));
     let (left, top) = (i32::from(grid.left), i32::from(grid.top));
     let inv = 1.0 / CELL as f32;
-    let (mut n, mut sum) = (0usize, 0.0f32);
-    // Cells outside B (about half) read level 0 through a conditional index, not a skip.
-    for &[x, y, c, s] in &a.cells {
+    // Cells outside B (about half) read level 0 through a conditional index, not a skip. A
+    // cell index far out (the cast saturates) wraps when the box's corner is subtracted: it
+    // stays outside the box (at most 255 cells wide).
+    for &[x, y, c, s] in cells {
         let (u, v) = map(x, y);
-        let cx = (u * inv).floor() as i32 - left;
-        let cy = (v * inv).floor() as i32 - top;
+        let cx = ((u * inv).floor() as i32).wrapping_sub(left);
+        let cy = ((v * inv).floor() as i32).wrapping_sub(top);
         let inside = (0..cols).contains(&cx) & (0..rows).contains(&cy);
         let k = if inside {
             (cy * cols + cx) as usize
@@ -406,8 +499,12 @@ pub fn agreement(
         sum += c * bc + s * bs;
         n += usize::from(level != 0);
     }
-    (n, if n == 0 { 0.0 } else { sum / n as f32 })
+    (n, sum)
 }
+
+#[cfg(target_arch = "x86_64")]
+#[path = "ridge_flow_avx2.rs"]
+mod avx2;
 
 #[cfg(test)]
 mod tests {
