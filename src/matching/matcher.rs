@@ -283,6 +283,9 @@ pub struct Prepared {
     pub by_y: Vec<u16>,
     /// Position, direction and unit direction (x, y, cos, sin) in `by_y` order.
     pub ypts: Vec<[f32; 4]>,
+    /// `ypts` as four planes (every x, then every y, cos, sin), each `ypts.len()` long: the
+    /// AVX2 pairing loads eight minutiae's values of one kind at once.
+    pub yplanes: Vec<f32>,
     /// For each index of `points`, its position in `by_y`.
     pub y_rank: Vec<u16>,
     /// For each 8-pixel band of y, the first position in `ypts` at or below it.
@@ -325,6 +328,7 @@ impl Prepared {
             area,
             by_y,
             ypts,
+            yplanes,
             y_rank,
             y_start,
             x_range: _,
@@ -348,6 +352,7 @@ impl Prepared {
         area.cells.shrink_to_fit();
         by_y.shrink_to_fit();
         ypts.shrink_to_fit();
+        yplanes.shrink_to_fit();
         y_rank.shrink_to_fit();
         y_start.shrink_to_fit();
         angle8.shrink_to_fit();
@@ -619,6 +624,9 @@ pub fn prepare(t: &Template) -> Prepared {
             let (p, d) = (out.points[usize::from(i)], out.dirs[usize::from(i)]);
             [p[0], p[1], d[0], d[1]]
         })
+        .collect();
+    out.yplanes = (0..4)
+        .flat_map(|k| out.ypts.iter().map(move |p| p[k]))
         .collect();
     out.y_rank = vec![0; by_y.len()];
     for (k, &i) in by_y.iter().enumerate() {

@@ -511,6 +511,7 @@ fn pair_candidates_avx2(
         && nbp >= FLOATS
         && a.dirs.len() == na
         && b.by_y.len() == nbp
+        && b.yplanes.len() == 4 * nbp
         && scratch.sim.len() == na * nbp;
     if !whole {
         super::collect_candidates(a, b, scratch, pa, pb, rot, |cand, band| {
@@ -782,6 +783,7 @@ fn walk_band(
     let fits = nbp >= FLOATS
         && hi <= nbp
         && b.by_y.len() == nbp
+        && b.yplanes.len() == 4 * nbp
         && (ia + 1)
             .checked_mul(nbp)
             .is_some_and(|end| end <= sim.len());
@@ -791,8 +793,9 @@ fn walk_band(
     let mut k = lo;
     while k < hi {
         let start = k.min(nbp - FLOATS);
-        // SAFETY: `start + FLOATS ≤ nbp` = the length of `b.ypts`, of `b.by_y` and of A's
-        // row `ia` of `sim`, which ends within `sim` (checked above).
+        // SAFETY: `start + FLOATS ≤ nbp` = the length of `b.by_y`, of each of the four
+        // planes of `b.yplanes` and of A's row `ia` of `sim`, which ends within `sim`
+        // (checked above).
         unsafe { band_step(cand, probe, sim, ia * nbp + start, b, start, k, hi) };
         k = start + FLOATS;
     }
@@ -802,8 +805,8 @@ fn walk_band(
 /// `from..to` (A's similarities from `sim[at..]`).
 ///
 /// # Safety
-/// The features are detected; `start + FLOATS ≤` the length of `b.ypts` and `b.by_y`, and
-/// `at + FLOATS ≤ sim.len()`.
+/// The features are detected; `start + FLOATS ≤` the length of `b.by_y` and of each plane of
+/// `b.yplanes` (`4 · nbp` long), and `at + FLOATS ≤ sim.len()`.
 #[inline]
 #[target_feature(enable = "avx2,popcnt")]
 #[allow(clippy::too_many_arguments)]
@@ -817,12 +820,14 @@ unsafe fn band_step(
     from: usize,
     to: usize,
 ) {
-    // SAFETY: the caller guarantees eight similarities, points and indices from there.
-    let (s, v, j16) = unsafe {
-        let pts = b.ypts.as_ptr().add(start).cast::<f32>();
+    let nbp = b.by_y.len();
+    // SAFETY: the caller guarantees eight similarities, indices and values of each plane from
+    // there (plane `q` starts at `q · nbp`).
+    let (s, [px, py, pc, pn], j16) = unsafe {
+        let planes = b.yplanes.as_ptr().add(start);
         (
             _mm256_loadu_ps(sim.as_ptr().add(at)),
-            [0, 1, 2, 3].map(|q| _mm256_loadu_ps(pts.add(8 * q))),
+            [0, 1, 2, 3].map(|q| _mm256_loadu_ps(planes.add(q * nbp))),
             _mm_loadu_si128(b.by_y.as_ptr().add(start).cast()),
         )
     };
@@ -837,7 +842,7 @@ unsafe fn band_step(
         _mm256_cmpgt_epi32(_mm256_set1_epi32(to as i32), idx),
     );
     let s = _mm256_and_ps(s, _mm256_castsi256_ps(live));
-    push_passing(cand, probe, s, v, j16);
+    push_lanes(cand, probe, s, [px, py, pc, pn], _mm256_cvtepu16_epi32(j16));
 }
 
 /// The band of the short case of [`pair_candidates_avx2`]: eight B minutiae per step, the
@@ -901,6 +906,17 @@ fn push_passing(cand: &mut Vec<u64>, probe: &Probe, s: __m256, v: [__m256; 4], j
     let pn = _mm256_shuffle_ps::<0xee>(t1, t3);
     let order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
     let s = _mm256_permutevar8x32_ps(s, order);
+    let js = _mm256_permutevar8x32_epi32(_mm256_cvtepu16_epi32(j16), order);
+    push_lanes(cand, probe, s, [px, py, pc, pn], js);
+}
+
+/// [`push_passing`] on eight B minutiae in lanes (similarities `s`, positions `px`, `py`,
+/// directions `pc`, `pn`, indices `js` as i32), in any lane order (the keys are sorted
+/// later and all distinct).
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn push_lanes(cand: &mut Vec<u64>, probe: &Probe, s: __m256, p: [__m256; 4], js: __m256i) {
+    let [px, py, pc, pn] = p;
     let (ex, ey) = (_mm256_sub_ps(probe.x, px), _mm256_sub_ps(probe.y, py));
     let d2 = _mm256_add_ps(_mm256_mul_ps(ex, ex), _mm256_mul_ps(ey, ey));
     let dot = _mm256_add_ps(_mm256_mul_ps(probe.ux, pc), _mm256_mul_ps(probe.uy, pn));
@@ -915,7 +931,6 @@ fn push_passing(cand: &mut Vec<u64>, probe: &Probe, s: __m256, v: [__m256; 4], j
     if m == 0 {
         return;
     }
-    let js = _mm256_permutevar8x32_epi32(_mm256_cvtepu16_epi32(j16), order);
     let fall = _mm256_div_ps(
         _mm256_mul_ps(_mm256_set1_ps(0.8), _mm256_sqrt_ps(d2)),
         probe.tol,
@@ -968,6 +983,7 @@ pub(super) fn warp_candidates(
         && nbp >= FLOATS
         && a.dirs.len() == na
         && b.by_y.len() == nbp
+        && b.yplanes.len() == 4 * nbp
         && scratch.sim.len() == na * nbp;
     if !whole || !available() {
         return false;
