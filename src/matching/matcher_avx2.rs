@@ -217,7 +217,6 @@ fn row_pairs<const A_FULL: bool>(
     let RowCylinder { abits, an, avalid } = ca;
     let (abits, an, avalid) = (*abits, *an, *avalid);
     let nb = b.cylinders.len();
-    let mut s_out = [0.0f32; 2 * LANES];
     for (from, to) in window_of(b, theta) {
         let to = to.min(nb);
         let mut j = from;
@@ -284,7 +283,7 @@ fn row_pairs<const A_FULL: bool>(
             let rejected = _mm256_cmp_ps::<_CMP_GE_OQ>(x, _mm256_mul_ps(reject_at, d));
             let s = _mm256_sub_ps(one, _mm256_div_ps(x, d));
             let pass = _mm256_andnot_ps(rejected, _mm256_cmp_ps::<_CMP_GT_OQ>(s, min_local));
-            let mut keep = live & comparable & _mm256_movemask_pd(_mm256_castps_pd(pass)) as u32;
+            let keep = live & comparable & _mm256_movemask_pd(_mm256_castps_pd(pass)) as u32;
             if keep == 0 {
                 j = base + LANES;
                 continue;
@@ -295,17 +294,31 @@ fn row_pairs<const A_FULL: bool>(
                 lane_bits,
             );
             let kept = _mm256_and_ps(_mm256_castsi256_ps(kept), high);
-            best = _mm256_max_ps(best, _mm256_and_ps(s, kept));
-            // SAFETY: `s_out` holds eight floats.
-            unsafe { _mm256_storeu_ps(s_out.as_mut_ptr(), s) };
-            while keep != 0 {
-                let lane = keep.trailing_zeros() as usize;
-                keep &= keep - 1;
-                let s = s_out[2 * lane + 1];
-                if let Some(&r) = b.y_rank.get(base + lane)
-                    && let Some(slot) = row.get_mut(usize::from(r))
-                {
-                    *slot = s;
+            let s_kept = _mm256_and_ps(s, kept);
+            best = _mm256_max_ps(best, s_kept);
+            // Every live lane's entry: its similarity when kept, else 0 (what the row holds
+            // for a pair that does not pass; a lane visited again by a range's last step gets
+            // the same value again). Lanes are live but at a range's edges, so the branch per
+            // lane is predictable where a loop over the kept lanes was not. The high f32 of
+            // each 64-bit lane, taken from the registers (read back from memory, a 32-byte
+            // store does not forward to the narrower loads).
+            let (lo, hi) = (
+                _mm256_castps256_ps128(s_kept),
+                _mm256_extractf128_ps::<1>(s_kept),
+            );
+            let values = [
+                _mm_extract_ps::<1>(lo),
+                _mm_extract_ps::<3>(lo),
+                _mm_extract_ps::<1>(hi),
+                _mm_extract_ps::<3>(hi),
+            ];
+            if let Some(ranks) = b.y_rank.get(base..base + LANES) {
+                for (lane, (&v, &r)) in values.iter().zip(ranks).enumerate() {
+                    if live & (1 << lane) != 0
+                        && let Some(slot) = row.get_mut(usize::from(r))
+                    {
+                        *slot = f32::from_bits(v as u32);
+                    }
                 }
             }
             j = base + LANES;
