@@ -855,9 +855,9 @@ fn direction_window(angles: &[u8], theta: u8) -> [(usize, usize); 2] {
 /// [`Prepared::angle_start`] of the ascending directions `angles`: empty when a count would
 /// not fit a byte.
 fn angle_starts(angles: &[u8]) -> Vec<u8> {
-    let Ok(n) = u8::try_from(angles.len()) else {
+    if u8::try_from(angles.len()).is_err() {
         return Vec::new();
-    };
+    }
     let mut starts = Vec::with_capacity(257);
     let mut below = 0u8;
     for k in 0..=256u16 {
@@ -867,7 +867,7 @@ fn angle_starts(angles: &[u8]) -> Vec<u8> {
         {
             below += 1;
         }
-        starts.push(below.min(n));
+        starts.push(below);
     }
     starts
 }
