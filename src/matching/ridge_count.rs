@@ -228,6 +228,10 @@ impl Runs {
 /// its A minutia to a neighbour that is paired too, whether its B minutia links to that
 /// neighbour's partner with the same count. Returns (agreeing, checked). `partner` is scratch
 /// space (A index → B index). Indices out of range are skipped.
+///
+/// Without data-dependent branches per link (whether a neighbour is paired, and where B's
+/// links hold its partner, mispredicted about half the time): B's links of each pair are
+/// spread into a table by neighbour index, which every A link then reads once.
 pub fn agreement(
     a: &[Links],
     b: &[Links],
@@ -237,33 +241,55 @@ pub fn agreement(
     if a.is_empty() || b.is_empty() {
         return (0, 0);
     }
+    // One entry per possible neighbour index, so that a link never needs a bounds check:
+    // those of no A minutia stay NONE (unpaired).
     partner.clear();
-    partner.resize(a.len(), NONE);
+    partner.resize(TABLE, NONE);
+    let Ok(partner) = <&mut [u8; TABLE]>::try_from(partner.as_mut_slice()) else {
+        return (0, 0);
+    };
     for &(i, j, _) in pairs {
-        if let (Some(s), Ok(j)) = (partner.get_mut(usize::from(i)), u8::try_from(j)) {
+        let i = usize::from(i);
+        if i < a.len()
+            && let (Some(s), Ok(j)) = (partner.get_mut(i), u8::try_from(j))
+        {
             *s = j;
         }
     }
+    // B's links of the pair at hand by neighbour index: `FOUND | count` of the first link to
+    // it, 0 for none; all 0 between pairs.
+    let mut by_neighbour = [0u16; TABLE];
     let (mut agree, mut checked) = (0, 0);
     for &(i, j, _) in pairs {
         let (Some(la), Some(lb)) = (a.get(usize::from(i)), b.get(usize::from(j))) else {
             continue;
         };
-        for &[k, ca] in la.iter().take_while(|l| l[0] != NONE) {
-            let Some(&l) = partner.get(usize::from(k)) else {
-                continue;
-            };
-            if l == NONE {
-                continue;
-            }
-            if let Some(&[_, cb]) = lb.iter().find(|x| x[0] == l) {
-                checked += 1;
-                agree += u32::from(ca == cb);
-            }
+        // Backwards, so that the first link to a neighbour is the one left.
+        for &[l, cb] in lb.iter().rev() {
+            by_neighbour[usize::from(l)] = FOUND | u16::from(cb);
+        }
+        // An unpaired neighbour's partner is NONE: never found.
+        by_neighbour[usize::from(NONE)] = 0;
+        // All sixteen links, those from the first NONE on masked out.
+        let mut live = 1;
+        for &[k, ca] in la {
+            live &= u32::from(k != NONE);
+            let found = by_neighbour[usize::from(partner[usize::from(k)])];
+            let hit = live & u32::from(found != 0);
+            checked += hit;
+            agree += hit & u32::from(found == FOUND | u16::from(ca));
+        }
+        for &[l, _] in lb {
+            by_neighbour[usize::from(l)] = 0;
         }
     }
     (agree, checked)
 }
+
+/// Entries of the tables [`agreement`] indexes by a neighbour index (a `u8`).
+const TABLE: usize = 1 << u8::BITS;
+/// Marks a count in [`agreement`]'s table of B's links (set whatever the count).
+const FOUND: u16 = 1 << u8::BITS;
 
 /// The factor a comparison's score is multiplied by: [`factor`] of the [`agreement`] of the
 /// pairs, or [`WITHOUT_COUNTS`] when either print has no ridge counts.
@@ -412,6 +438,101 @@ mod tests {
         let wild = [(9u16, 0u16, 1.0f32), (0, 300, 1.0)];
         assert_eq!(agreement(&a, &b, &wild, &mut scratch), (0, 0));
         assert_eq!(agreement(&[], &b, &pairs, &mut scratch), (0, 0));
+    }
+
+    /// [`agreement`] as first written, a search of B's links per A link: the definition the
+    /// table must reproduce.
+    fn agreement_by_search(a: &[Links], b: &[Links], pairs: &[(u16, u16, f32)]) -> (u32, u32) {
+        if a.is_empty() || b.is_empty() {
+            return (0, 0);
+        }
+        let mut partner = vec![NONE; a.len()];
+        for &(i, j, _) in pairs {
+            if let (Some(s), Ok(j)) = (partner.get_mut(usize::from(i)), u8::try_from(j)) {
+                *s = j;
+            }
+        }
+        let (mut agree, mut checked) = (0, 0);
+        for &(i, j, _) in pairs {
+            let (Some(la), Some(lb)) = (a.get(usize::from(i)), b.get(usize::from(j))) else {
+                continue;
+            };
+            for &[k, ca] in la.iter().take_while(|l| l[0] != NONE) {
+                let Some(&l) = partner.get(usize::from(k)) else {
+                    continue;
+                };
+                if l == NONE {
+                    continue;
+                }
+                if let Some(&[_, cb]) = lb.iter().find(|x| x[0] == l) {
+                    checked += 1;
+                    agree += u32::from(ca == cb);
+                }
+            }
+        }
+        (agree, checked)
+    }
+
+    #[test]
+    fn agreement_by_table_is_agreement_by_search() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x05ee_d2c0_u64);
+        let mut scratch = Vec::new();
+        for round in 0..4000 {
+            // Small index ranges make duplicates, NONE and out-of-range indices common; some
+            // rounds use the full range (up to 300 minutiae, indices past 255).
+            let wide = round % 4 == 0;
+            let (na, nb) = if wide {
+                (rng.gen_range(0..300usize), rng.gen_range(0..300usize))
+            } else {
+                (rng.gen_range(0..12usize), rng.gen_range(0..12usize))
+            };
+            let span = if wide { 256u16 } else { 16 };
+            let links = |n: usize, rng: &mut rand::rngs::StdRng| -> Vec<Links> {
+                (0..n)
+                    .map(|_| {
+                        let mut l = [[NONE; 2]; LINKS];
+                        let live = rng.gen_range(0..=LINKS);
+                        for (t, slot) in l.iter_mut().enumerate() {
+                            // Entries past the first NONE are not always NONE.
+                            if t < live || rng.gen_range(0..4) == 0 {
+                                let k = if rng.gen_range(0..8) == 0 {
+                                    NONE
+                                } else {
+                                    rng.gen_range(0..span) as u8
+                                };
+                                let c = if rng.gen_range(0..16) == 0 {
+                                    rng.r#gen::<u8>()
+                                } else {
+                                    rng.gen_range(0..4)
+                                };
+                                *slot = [k, c];
+                            }
+                        }
+                        l
+                    })
+                    .collect()
+            };
+            let a = links(na, &mut rng);
+            let b = links(nb, &mut rng);
+            let np = rng.gen_range(0..40usize);
+            let pairs: Vec<(u16, u16, f32)> = (0..np)
+                .map(|_| {
+                    let mut index = |n: usize| {
+                        if rng.gen_range(0..10) == 0 {
+                            rng.gen_range(0..400u16)
+                        } else {
+                            rng.gen_range(0..=n as u16)
+                        }
+                    };
+                    (index(na), index(nb), 1.0)
+                })
+                .collect();
+            assert_eq!(
+                agreement(&a, &b, &pairs, &mut scratch),
+                agreement_by_search(&a, &b, &pairs),
+                "round {round}"
+            );
+        }
     }
 
     #[test]
