@@ -976,6 +976,9 @@ pub struct Scratch {
     texture: TextureScratch,
     /// The runner-up alignment of the last comparison, when it reached `RUNNER_UP` of the best.
     runner_up: Option<Kept>,
+    /// The AVX2 pairing's sieve of the comparison under way (see `matcher_avx2.rs`).
+    #[cfg(target_arch = "x86_64")]
+    sieve: avx2::Sieve,
     /// Comparisons whose score the runner-up alignment gave (to check that tests reach it).
     #[cfg(test)]
     runner_up_won: usize,
@@ -1079,6 +1082,8 @@ pub fn compare_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
 fn local_stage(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     #[cfg(target_arch = "x86_64")]
     {
+        // Built again for these templates by their first AVX2 pairing, if any.
+        scratch.sieve.clear();
         if scratch.kernels == Kernels::Auto
             && let Some(top) = avx512::local_stage(a, b, scratch)
         {
@@ -2368,6 +2373,68 @@ mod tests {
             }
             assert!(seeded > prints.len() * prints.len() / 2, "{seeded}");
         }
+    }
+
+    /// The AVX2 pairing through its sieve pushes exactly the portable band's keys: templates of
+    /// 8 to 300 minutiae (one to four words per set, and beyond), alignments from seed pairs,
+    /// shifted, turned by any angle, far off, and turns that are not numbers.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn sieved_pairing_pushes_the_band_walks_keys() {
+        if !avx2::available() {
+            return;
+        }
+        let mut rng = StdRng::seed_from_u64(26);
+        let mut sieved = 0;
+        for (k, n) in [8usize, 9, 16, 33, 64, 65, 100, 140, 200, 256, 300]
+            .into_iter()
+            .enumerate()
+        {
+            let t = random_template(200 + k as u64, n);
+            let (a, b) = (prepare(&impression_of(&t, k as u64)), prepare(&t));
+            if a.cylinders.len() < 2 || b.cylinders.len() < 2 {
+                continue;
+            }
+            let (mut fast, mut portable) =
+                (Scratch::with_kernels(Kernels::Avx2), Scratch::portable());
+            local_stage(&a, &b, &mut fast);
+            local_stage(&a, &b, &mut portable);
+            let bits = |s: &Scratch| s.sim.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&fast), bits(&portable));
+            for round in 0..300 {
+                let (Some(&pa), Some(&pb)) = (
+                    a.points.get(rng.gen_range(0..a.points.len())),
+                    b.points.get(rng.gen_range(0..b.points.len())),
+                ) else {
+                    continue;
+                };
+                let shift = |p: [f32; 3], rng: &mut StdRng, far: f32| {
+                    [
+                        p[0] + rng.gen_range(-far..=far),
+                        p[1] + rng.gen_range(-far..=far),
+                        p[2],
+                    ]
+                };
+                let far = if round % 10 == 0 { 2000.0 } else { 6.0 };
+                let (pa, pb) = (shift(pa, &mut rng, far), shift(pb, &mut rng, far));
+                let rot = match round % 13 {
+                    0 => f32::NAN,
+                    1 => PI,
+                    2 => -PI,
+                    3 => 1e5,
+                    4 => 0.0,
+                    _ => signed_diff(pb[2], pa[2]) + rng.gen_range(-0.3..=0.3),
+                };
+                assert!(avx2::pair_candidates(&a, &b, &mut fast, pa, pb, rot));
+                collect_candidates(&a, &b, &mut portable, pa, pb, rot, push_band);
+                let (mut f, mut p) = (fast.cand.clone(), portable.cand.clone());
+                f.sort_unstable();
+                p.sort_unstable();
+                assert_eq!(f, p, "n {n}, round {round}: {pa:?} → {pb:?} by {rot}");
+                sieved += usize::from(!p.is_empty());
+            }
+        }
+        assert!(sieved > 1000, "{sieved}");
     }
 
     /// The AVX2 overlap counts (where the CPU has AVX2) are the portable ones, under alignments

@@ -52,6 +52,10 @@
 
 use std::arch::x86_64::*;
 
+#[path = "pairing_sieve.rs"]
+mod sieve;
+pub(super) use sieve::Sieve;
+
 use super::{
     MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, SEED_BUFFER, Scratch, SeedGate, window_of,
 };
@@ -556,10 +560,20 @@ fn pair_candidates_avx2(
         x_max: _mm256_set1_ps(x_max),
         last: _mm256_set1_ps(last as f32),
     };
-    let min_cos = _mm256_set1_ps(min_cos);
     let cand = &mut scratch.cand;
     cand.clear();
     let sim = scratch.sim.as_slice();
+    // The sieve of B's minutiae (built at the comparison's first pairing), for A's
+    // directions in 1/256 turns and the alignment's turn in the same unit (a turn that is not
+    // a number, or absurdly large, walks the bands).
+    let words = if a.angle8.len() == na && rot.abs() < 1e4 {
+        scratch.sieve.for_comparison(b)
+    } else {
+        0
+    };
+    let sieve = &scratch.sieve;
+    let turn = (rot * (256.0 / std::f32::consts::TAU)).round() as i32;
+    let min_cos_v = _mm256_set1_ps(min_cos);
     let mut i = 0;
     while i < na {
         // Eight whole lanes: the last block starts earlier (`na ≥ FLOATS`), and only the lanes
@@ -569,7 +583,18 @@ fn pair_candidates_avx2(
         // above).
         let mapped = unsafe { map_eight(&map, a, base) };
         let todo = mapped.pass & (0xffu32 << (i - base)) & 0xff;
-        walk_lanes(cand, sim, b, &mapped, todo, base, min_cos);
+        if todo == 0 {
+            i = base + FLOATS;
+            continue;
+        }
+        // SAFETY: AVX2 is available (this function's features), the sieve was built for B by
+        // this comparison (`for_comparison`, with `words` words per set), and A's directions
+        // hold `na ≥ base + 8` entries (checked with `words`).
+        let sieved = words > 0
+            && unsafe { sieve.pair_lanes(cand, sim, a, b, &mapped, todo, base, turn, min_cos) };
+        if !sieved {
+            walk_lanes(cand, sim, b, &mapped, todo, base, min_cos_v);
+        }
         i = base + FLOATS;
     }
 }
@@ -1040,10 +1065,20 @@ unsafe fn warp_candidates_avx2(
         x_max: _mm256_setzero_ps(),
         last: _mm256_set1_ps(last as f32),
     };
+    // The pairing's sieve, as in `pair_candidates_avx2` (the warp moves positions, not
+    // directions).
+    let words = if a.angle8.len() == na && rot.abs() < 1e4 {
+        scratch.sieve.for_comparison(b)
+    } else {
+        0
+    };
+    let turn = (rot * (256.0 / std::f32::consts::TAU)).round() as i32;
+    let min_cos_f = super::ANGLE_TOL.cos();
     let Scratch {
         cand,
         sim,
         residuals,
+        sieve,
         ..
     } = scratch;
     cand.clear();
@@ -1080,7 +1115,13 @@ unsafe fn warp_candidates_avx2(
             ..mapped
         };
         let todo = (0xffu32 << (i - base)) & 0xff;
-        walk_lanes(cand, sim, b, &warped, todo, base, min_cos);
+        // SAFETY: as in `pair_candidates_avx2` (a lane outside B's x range gets an empty x
+        // range from the sieve, as it gets no candidate from the walk).
+        let sieved = words > 0
+            && unsafe { sieve.pair_lanes(cand, sim, a, b, &warped, todo, base, turn, min_cos_f) };
+        if !sieved {
+            walk_lanes(cand, sim, b, &warped, todo, base, min_cos);
+        }
         i = base + FLOATS;
     }
 }
