@@ -254,14 +254,14 @@ pub struct PreparedTexture {
     /// Blocks per row of the box.
     bw: i32,
     /// Block validity, row-major, then [`VALID_PAD`] false (the AVX2 kernel reads four bytes
-    /// from any block); empty when the box holds no block.
+    /// from any block, eight from a lattice row's first); empty when the box holds no block.
     valid: Vec<bool>,
 }
 
 /// Zero words after a prepared texture's cell rows.
 const SIGN_PAD: usize = 1;
 /// False blocks after a prepared texture's blocks.
-const VALID_PAD: usize = 3;
+const VALID_PAD: usize = 7;
 
 impl PreparedTexture {
     /// Lays `t` out for comparison.
@@ -1082,6 +1082,77 @@ mod tests {
             counted > windows * 4,
             "{counted} points in {windows} windows"
         );
+    }
+
+    /// The AVX2 lattice kernel (where the CPU has it) gives `window_portable`'s counts for
+    /// windows starting at any column of A's box (every alignment to A's bytes and blocks)
+    /// and ending anywhere up to 16 columns on, on rows anywhere in A's box, its last ones
+    /// most often (A's reads from its row's first point then reach its padding), on boxes
+    /// from one block to three 64-bit words wide.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx2_windows_at_any_column_and_row_are_the_portable_ones() {
+        if !avx2::available() {
+            eprintln!("no AVX2 on this CPU: the texture kernel is not checked");
+            return;
+        }
+        let mut rng = StdRng::seed_from_u64(17);
+        let (mut windows, mut counted) = (0u64, 0u64);
+        let mut alignments = [0u64; 8];
+        for (abw, abh) in [
+            (1usize, 1usize),
+            (2, 1),
+            (3, 2),
+            (10, 5),
+            (16, 3),
+            (17, 4),
+            (33, 2),
+            (48, 6),
+        ] {
+            for holes in [2, 1000] {
+                let (bx, by) = (rng.gen_range(0..5), rng.gen_range(0..5));
+                let ta = random_texture(&mut rng, bx, by, abw, abh, holes);
+                let tb = random_texture(&mut rng, 0, 0, 24, 24, holes);
+                let (a, b) = (PreparedTexture::new(&ta), PreparedTexture::new(&tb));
+                let pair = avx2::Pair::new(&a, &b).expect("laid out as `new` does");
+                for _ in 0..2000 {
+                    let cstart = a.left + rng.gen_range(0..a.cols);
+                    let cend = (cstart + rng.gen_range(1..=WINDOW as i32)).min(a.left + a.cols);
+                    let rows: Vec<LatticeRow> = (0..rng.gen_range(1..=WINDOW_ROWS))
+                        .map(|_| {
+                            let r = if rng.gen_bool(0.5) {
+                                a.top + a.rows - 1 - rng.gen_range(0..a.rows.min(4))
+                            } else {
+                                a.top + rng.gen_range(0..a.rows)
+                            };
+                            let angle: f32 = rng.gen_range(-3.2..3.2);
+                            LatticeRow {
+                                r,
+                                q: [
+                                    b_px(&mut rng, b.left, b.cols),
+                                    b_px(&mut rng, b.top, b.rows),
+                                ],
+                                s: [STEP_PX * angle.cos(), STEP_PX * angle.sin()],
+                            }
+                        })
+                        .collect();
+                    let want = window_portable(&a, &b, &rows, cstart, cend);
+                    assert_eq!(
+                        pair.window(&rows, cstart, cend),
+                        want,
+                        "{rows:?} {cstart} {cend}"
+                    );
+                    windows += 1;
+                    counted += u64::from(want.2);
+                    alignments[((cstart - a.left) % 8) as usize] += u64::from(want.2);
+                }
+            }
+        }
+        assert!(
+            counted > windows * 2,
+            "{counted} points in {windows} windows"
+        );
+        assert!(alignments.iter().all(|&n| n > 1000), "{alignments:?}");
     }
 
     /// The AVX2 warp (where the CPU has it) is `warp_at`, bit for bit, at eight points at

@@ -15,7 +15,13 @@
 //! of A and adds to nine counters; eight points at once do each of these once: B's blocks and
 //! its three rows of three bits are gathered (four bytes from the byte holding the first
 //! bit, so the three bits never straddle the read; `PreparedTexture` keeps padding after its
-//! rows and blocks for that), A's block and bit too, and the nine counters are bytes: each
+//! rows and blocks for that). A's are not gathered: a row's eight points lie in one row of
+//! A's box, at columns two apart from the window's first, so their blocks are among the eight
+//! bytes from the first point's (VALID_PAD ≥ 7 keeps them in the slice) and their bits among
+//! the 32 from the byte holding the first point's; one read of each per row, broadcast, and
+//! each lane picks its byte (a shuffle) and bit (a mask), both fixed per window. (Zen 3 runs
+//! `vpgatherdd` slowly: the two gathers fewer per row cut the kernel's share of the lab's
+//! time from ≈ 12.1 to ≈ 10.6 %.) The nine counters are bytes: each
 //! nibble of a point's agreement spread to four bytes by one multiply, summed per lane over
 //! the window's rows (at most four points per lane) and across the lanes at its end (at most
 //! 32 per byte).
@@ -60,7 +66,10 @@ const _: () = assert!(
     LATTICE == 2,
     "the lanes' cell offsets are twice their points'"
 );
-const _: () = assert!(VALID_PAD >= 3 && SIGN_PAD >= 1, "four-byte reads");
+const _: () = assert!(
+    VALID_PAD >= 7 && SIGN_PAD >= 1,
+    "eight-byte reads of blocks, four-byte reads of bits"
+);
 const _: () = assert!(
     super::WINDOW_ROWS == 4,
     "a window's rows in the four lanes of `rows4`"
@@ -121,7 +130,8 @@ impl<'t> Pair<'t> {
     /// `window_portable(a, b, rows, cstart, cend)`, computed eight points at a time.
     #[inline]
     pub(super) fn window(&self, rows: &[LatticeRow], cstart: i32, cend: i32) -> (u64, u32, u32) {
-        // SAFETY: `new` found AVX2 on this CPU, the only feature `window` is compiled for.
+        // SAFETY: `new` found AVX2 on this CPU, the only feature `window` is compiled for,
+        // and A `laid_out`: its blocks and their padding are at least 1 + VALID_PAD ≥ 8.
         unsafe { window(self.a, self.b, rows, cstart, cend) }
     }
 }
@@ -238,8 +248,8 @@ unsafe fn warp8(res: &[[f32; 4]], x: [f32; 8], y: [f32; 8]) -> ([f32; 8], [f32; 
 
 /// Whether `t` is laid out as `PreparedTexture::new` lays out a non-empty texture: whole
 /// blocks of four cells, at least one block each way, `words` per row and the padding after
-/// the rows and the blocks. The kernel's bit-identity rests on this (its memory safety does
-/// not: every gather's index is clamped to its slice).
+/// the rows and the blocks. The kernel's bit-identity rests on this (its memory safety only
+/// on the slices' lengths: every read's offset is clamped to its slice).
 fn laid_out(t: &PreparedTexture) -> bool {
     let (Ok(cols), Ok(rows), Ok(bw)) = (
         usize::try_from(t.cols),
@@ -278,10 +288,11 @@ unsafe fn gather(base: *const u8, idx: __m256i, max: __m256i) -> __m256i {
 }
 
 /// `window_portable` (see there) for textures `laid_out`: B's bits and blocks gathered for
-/// eight points of a row at once, A's too.
+/// eight points of a row at once, A's read once per row.
 ///
 /// # Safety
-/// AVX2 must be available.
+/// AVX2 must be available, and `a.valid` must hold at least eight bytes (as `laid_out`
+/// finds).
 #[target_feature(enable = "avx2")]
 unsafe fn window(
     a: &PreparedTexture,
@@ -296,17 +307,30 @@ unsafe fn window(
     // before `cend`.
     let offsets = _mm256_setr_epi32(0, 2, 8, 10, 4, 6, 12, 14);
     let in_window = _mm256_cmpgt_epi32(_mm256_set1_epi32(cend.wrapping_sub(cstart)), offsets);
-    // A: each lane's column in A's box, its block in the row and its byte and bit in the row.
-    let acol = _mm256_add_epi32(_mm256_set1_epi32(cstart.wrapping_sub(a.left)), offsets);
-    let ablock = _mm256_srli_epi32::<2>(acol);
-    let abyte = _mm256_srli_epi32::<3>(acol);
-    let abit = _mm256_and_si256(acol, _mm256_set1_epi32(7));
+    // A: the row's points lie in one row of A's box, at columns acol0 + offsets: their bits
+    // within the 32 from the byte holding the first (its bit acol0 mod 8, the last at most 21
+    // further), their blocks within the eight from the first's (the last at most 4 further).
+    // Per lane, the mask of its bit in those 32 and the index of its block's byte in those
+    // eight (bytes 1–3 of each lane zeroed by the shuffle's 0x80).
+    let acol0 = cstart.wrapping_sub(a.left);
+    let a_bit = _mm256_sllv_epi32(
+        _mm256_set1_epi32(1),
+        _mm256_add_epi32(_mm256_set1_epi32(acol0 & 7), offsets),
+    );
+    let a_pick = _mm256_or_si256(
+        _mm256_srli_epi32::<2>(_mm256_add_epi32(_mm256_set1_epi32(acol0 & 3), offsets)),
+        _mm256_set1_epi32(0x8080_8000_u32 as i32),
+    );
     let (a_valid, a_sign) = (a.valid.as_ptr().cast::<u8>(), a.sign.as_ptr().cast::<u8>());
-    // Clamps of the gathers' byte offsets: four bytes from each must lie in the slice
-    // (`laid_out`: `valid` holds at least 1 + VALID_PAD bytes, `sign` at least one row and a
-    // padding word).
-    let a_valid_max = _mm256_set1_epi32(a.valid.len().saturating_sub(4) as i32);
-    let a_sign_max = _mm256_set1_epi32((a.sign.len() * 8).saturating_sub(4) as i32);
+    let a_row_bytes = a.words as i64 * 8;
+    // The reads' last starts: eight bytes from `a_valid_max` are the last of `a.valid`, four
+    // from `a_sign_max` the last of `a.sign` (`laid_out`: `valid` holds at least
+    // 1 + VALID_PAD ≥ 8 bytes, `sign` at least a padding word). Within A's box no read is
+    // clamped: the first point's block is at most the last, and seven more follow it
+    // (VALID_PAD), its byte at most the row's last, and four bytes from it end within the
+    // next row or the padding word.
+    let a_valid_max = (a.valid.len() - 8) as u64;
+    let a_sign_max = (a.sign.len() * 8).saturating_sub(4) as u64;
     // B: the box's origin with the rounding offset and the −1 of `around`'s test folded in,
     // the test's limits, blocks per row, bytes per row; and the clamps (B's three rows are
     // read from `b_sign`, one row and two rows further: `laid_out` gives at least four rows
@@ -405,24 +429,30 @@ unsafe fn window(
             ),
             _mm256_and_si256(xm1, _mm256_set1_epi32(7)),
         );
-        // A's block and bit of each lane in its row.
-        let ay = row.r.wrapping_sub(a.top);
-        let ablock = _mm256_add_epi32(ablock, _mm256_set1_epi32((ay >> 2).wrapping_mul(a.bw)));
-        let abyte = _mm256_add_epi32(
-            abyte,
-            _mm256_set1_epi32(ay.wrapping_mul(a.words as i32 * 8)),
+        // A's blocks and bits of the row: eight bytes from its first point's block and four
+        // from the byte holding its bit, each lane's picked out (offsets outside the slices,
+        // only for rows outside A's box, clamped to their last reads).
+        let ay = i64::from(row.r.wrapping_sub(a.top));
+        let at_valid = ((ay >> 2) * i64::from(a.bw) + i64::from(acol0 >> 2)) as u64;
+        let at_sign = (ay * a_row_bytes + i64::from(acol0 >> 3)) as u64;
+        let (at_valid, at_sign) = (
+            at_valid.min(a_valid_max) as usize,
+            at_sign.min(a_sign_max) as usize,
         );
-        // SAFETY: AVX2 is available; the offsets are clamped so that the four bytes read
-        // are the last of `a.valid`, resp. `a.sign` (seen as bytes), at the furthest.
+        // SAFETY: `at_valid ≤ a_valid_max`, so the eight bytes read lie in `a.valid` (bools
+        // are bytes, any of them 0 or 1: an integer's bytes); `at_sign ≤ a_sign_max`, so the
+        // four read lie in `a.sign` (seen as bytes). Unaligned reads.
         let (avalid, asign) = unsafe {
             (
-                gather(a_valid, ablock, a_valid_max),
-                gather(a_sign, abyte, a_sign_max),
+                a_valid.add(at_valid).cast::<i64>().read_unaligned(),
+                a_sign.add(at_sign).cast::<i32>().read_unaligned(),
             )
         };
-        let a_invalid = _mm256_cmpeq_epi32(_mm256_and_si256(avalid, _mm256_set1_epi32(0xff)), zero);
-        let no_ridge =
-            _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_srlv_epi32(asign, abit), one), zero);
+        let a_invalid = _mm256_cmpeq_epi32(
+            _mm256_shuffle_epi8(_mm256_set1_epi64x(avalid), a_pick),
+            zero,
+        );
+        let no_ridge = _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32(asign), a_bit), zero);
         // The agreement (B's bits, inverted where A has no ridge), bit 16 marking a counted
         // point; nothing where a point is not counted.
         let counted = _mm256_andnot_si256(
