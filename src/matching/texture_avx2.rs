@@ -15,7 +15,9 @@
 //! of A and adds to nine counters; eight points at once do each of these once: B's blocks and
 //! its three rows of three bits are gathered (four bytes from the byte holding the first
 //! bit, so the three bits never straddle the read; `PreparedTexture` keeps padding after its
-//! rows and blocks for that). A's are not gathered: a row's eight points lie in one row of
+//! rows and blocks for that), lane by lane rather than by `vpgatherdd`, which Zen 3 runs
+//! slowly (the kernel's share of the lab's time ≈ 11.0 → 8.4 %, perf's cpu-clock samples,
+//! although callgrind counts a gather as one instruction). A's are not gathered: a row's eight points lie in one row of
 //! A's box, at columns two apart from the window's first, so their blocks are among the eight
 //! bytes from the first point's (VALID_PAD ≥ 7 keeps them in the slice) and their bits among
 //! the 32 from the byte holding the first point's; one read of each per row, broadcast, and
@@ -54,7 +56,7 @@
 //! Must not: use `fma` or anything beyond AVX2; run on textures not laid out as
 //! `PreparedTexture::new` does (`Pair::new` declines them: the portable loop then runs).
 
-// The crate denies unsafe code; the feature-gated call and the gathers need it.
+// The crate denies unsafe code; the feature-gated call and the raw reads need it.
 #![allow(unsafe_code)]
 
 use std::arch::x86_64::*;
@@ -272,19 +274,38 @@ fn laid_out(t: &PreparedTexture) -> bool {
         && (0..=u16::MAX.into()).contains(&t.top)
 }
 
-/// Each lane's four bytes from `base` + its byte offset in `idx`, every offset first clamped
-/// (unsigned) to `max`.
-///
-/// # Safety
-/// AVX2 must be available, and the four bytes from `base + max` must be readable (then so
-/// are those from `base + k` for every `k ≤ max`).
+/// Each lane's byte offset in `idx`, clamped (unsigned) to `max`, as an array (for
+/// [`gather`]).
 #[inline]
 #[target_feature(enable = "avx2")]
-unsafe fn gather(base: *const u8, idx: __m256i, max: __m256i) -> __m256i {
-    let idx = _mm256_min_epu32(idx, max);
-    // SAFETY: each lane reads the four bytes from `base + k`, k ≤ `max` (clamped above); the
-    // caller guarantees they are readable.
-    unsafe { _mm256_i32gather_epi32::<1>(base.cast::<i32>(), idx) }
+fn clamped(idx: __m256i, max: __m256i) -> [u32; 8] {
+    let mut out = [0u32; 8];
+    // SAFETY: the store writes eight u32 into an array of eight (an unaligned store).
+    unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), _mm256_min_epu32(idx, max)) };
+    out
+}
+
+/// Each lane's four bytes from `base` + its offset in `at`, read one lane after the other
+/// (not by `vpgatherdd`, which Zen 3 runs slowly: the compiler extracts the offsets and
+/// inserts the reads).
+///
+/// # Safety
+/// AVX2 must be available, and the four bytes from `base + k` readable for each `k` in `at`.
+#[inline]
+#[target_feature(enable = "avx2")]
+unsafe fn gather(base: *const u8, at: &[u32; 8]) -> __m256i {
+    // SAFETY: the caller guarantees the four bytes from `base + k` readable.
+    let read = |l: usize| unsafe { base.add(at[l] as usize).cast::<i32>().read_unaligned() };
+    _mm256_setr_epi32(
+        read(0),
+        read(1),
+        read(2),
+        read(3),
+        read(4),
+        read(5),
+        read(6),
+        read(7),
+    )
 }
 
 /// `window_portable` (see there) for textures `laid_out`: B's bits and blocks gathered for
@@ -394,29 +415,32 @@ unsafe fn window(
             _mm256_mullo_epi32(_mm256_srli_epi32::<2>(y), bbw),
             _mm256_srli_epi32::<2>(x),
         );
-        // SAFETY: AVX2 is available (this function's precondition); four bytes from
-        // `b_valid + b_valid_max` are the last four of `b.valid` (bools are bytes).
-        let bvalid = unsafe { gather(b_valid, bblock, b_valid_max) };
+        // SAFETY: AVX2 is available (this function's precondition); the offsets are clamped
+        // to `b_valid_max`, so the four bytes read from each lie in `b.valid` (bools are
+        // bytes).
+        let bvalid = unsafe { gather(b_valid, &clamped(bblock, b_valid_max)) };
         let b_invalid = _mm256_cmpeq_epi32(_mm256_and_si256(bvalid, _mm256_set1_epi32(0xff)), zero);
         // B's nine bits: three bits from x − 1 in rows y − 1, y and y + 1.
-        let bbyte = _mm256_add_epi32(
-            _mm256_mullo_epi32(ym1, brow_bytes),
-            _mm256_srli_epi32::<3>(xm1),
+        let bbyte = clamped(
+            _mm256_add_epi32(
+                _mm256_mullo_epi32(ym1, brow_bytes),
+                _mm256_srli_epi32::<3>(xm1),
+            ),
+            b_sign_max,
         );
         let three = _mm256_sllv_epi32(
             _mm256_set1_epi32(7),
             _mm256_and_si256(xm1, _mm256_set1_epi32(7)),
         );
-        let bbyte = _mm256_min_epu32(bbyte, b_sign_max);
         // SAFETY: AVX2 is available; the offsets are clamped to `b_sign_max`, so the last
         // byte read, at `2 · row_bytes + b_sign_max + 3 = 8 · b.sign.len() − 1`, is
         // `b.sign`'s last (`laid_out`: `b.sign` holds more than two rows), and
         // `b_sign + 2 · row_bytes` lies within it.
         let (r0, r1, r2) = unsafe {
             (
-                gather(b_sign, bbyte, b_sign_max),
-                gather(b_sign.add(row_bytes), bbyte, b_sign_max),
-                gather(b_sign.add(2 * row_bytes), bbyte, b_sign_max),
+                gather(b_sign, &bbyte),
+                gather(b_sign.add(row_bytes), &bbyte),
+                gather(b_sign.add(2 * row_bytes), &bbyte),
             )
         };
         let bits = _mm256_srlv_epi32(
