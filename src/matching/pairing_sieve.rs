@@ -37,22 +37,30 @@ const CELL: f32 = 8.0;
 const X_SLACK: f32 = 1.0;
 /// Direction sectors of the mapped A minutiae (20° each: the pairing's `ANGLE_TOL`).
 const SECTORS: usize = 18;
-/// How far (in sectors) beyond the direction tolerance a B minutia still enters a sector's
-/// set: 3°, for the alignment's turn rounded to 1/256 turn (0.7°) and the rounding of the
-/// directions.
-const SECTOR_MARGIN: f32 = 3.0 / 20.0;
+/// How far beyond the direction tolerance a B minutia still enters a sector's set, in
+/// hundredths of a sector: 15 (3°), for the alignment's turn rounded to 1/256 turn (0.7°) and
+/// the rounding of the directions.
+const SECTOR_MARGIN_PERCENT: usize = 15;
 const _: () = assert!(
     (super::super::ANGLE_TOL - TAU / SECTORS as f32).abs() < 1e-6,
     "one sector per direction tolerance"
 );
-/// `k mod SECTORS` for the sector indices the sets are built from (`SECTORS − 2 ..` up to
-/// `2 · SECTORS + 2`).
-const SECTOR_OF: [usize; 2 * SECTORS + 3] = {
-    let mut t = [0; 2 * SECTORS + 3];
-    let mut k = 0;
-    while k < t.len() {
-        t[k] = k % SECTORS;
-        k += 1;
+/// For each direction in 1/256 turns, the four sectors whose sets hold a B minutia of that
+/// direction: from the one a sector and the margin before it, `⌊d · S / 256 − 1 − margin⌋`
+/// (exact integers), which with the next three cover a sector and the margin after it too.
+const SECTORS_OF: [[u8; 4]; 256] = {
+    let mut t = [[0u8; 4]; 256];
+    let mut d = 0;
+    while d < 256 {
+        // Shifted by one turn (SECTORS) so that the division truncates a positive number.
+        let shifted = d * SECTORS * 100 + (SECTORS * 100 - 100 - SECTOR_MARGIN_PERCENT) * 256;
+        let from = shifted / (256 * 100);
+        let mut k = 0;
+        while k < 4 {
+            t[d][k] = ((from + k) % SECTORS) as u8;
+            k += 1;
+        }
+        d += 1;
     }
     t
 };
@@ -147,14 +155,10 @@ impl Sieve {
             if let Some(c) = self.left.get_mut((cell + 1) * words + word) {
                 *c |= bit;
             }
-            // B's direction in sectors: the four sectors from the one a sector and the margin
-            // before it (they cover a sector and the margin after it too).
-            let u = f32::from(b.angle8.get(usize::from(j)).copied().unwrap_or(0))
-                * (SECTORS as f32 / 256.0);
-            let from = (u + (SECTORS as f32 - 1.0 - SECTOR_MARGIN)) as usize;
-            for t in 0..4 {
-                let k = SECTOR_OF.get(from + t).copied().unwrap_or(0);
-                if let Some(s) = self.sectors.get_mut(k * words + word) {
+            // B's direction's four sectors.
+            let direction = b.angle8.get(usize::from(j)).copied().unwrap_or(0);
+            for k in SECTORS_OF[usize::from(direction)] {
+                if let Some(s) = self.sectors.get_mut(usize::from(k) * words + word) {
                     *s |= bit;
                 }
             }
