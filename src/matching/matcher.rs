@@ -1487,6 +1487,11 @@ fn core_seeds(a: &Prepared, b: &Prepared, scratch: &mut Scratch, tried: usize) {
     let nbp = b.ypts.len();
     let min_cos = CORE_SEED_ANGLE.cos();
     let reach2 = CORE_SEED_REACH * CORE_SEED_REACH;
+    // The pairing's sieve narrows each band to the B minutiae within reach in x, in the
+    // band's order (those left out would fail the distance test), unless the portable
+    // kernels are asked for.
+    #[cfg(target_arch = "x86_64")]
+    let sieved = scratch.kernels != Kernels::Portable && scratch.sieve.for_comparison(b) > 0;
     for ca in &a.cores {
         for cb in &b.cores {
             let rot = signed_diff(cb[2], ca[2]);
@@ -1517,7 +1522,7 @@ fn core_seeds(a: &Prepared, b: &Prepared, scratch: &mut Scratch, tried: usize) {
                 // Without data-dependent branches, as in the pairing: about half the
                 // candidates fail a test, and a branch per test would mispredict. A passing
                 // candidate's value is above 0.5 s > 0, so NEG_INFINITY never wins.
-                for ((&s, p), &j) in ss.iter().zip(ps).zip(js) {
+                let mut consider = |s: f32, p: &[f32; 4], j: u16| {
                     let (ex, ey) = (x - p[0], y - p[1]);
                     let d2 = ex * ex + ey * ey;
                     let ok = (s > 0.0) & (d2 <= reach2) & (ux * p[2] + uy * p[3] >= min_cos);
@@ -1526,6 +1531,29 @@ fn core_seeds(a: &Prepared, b: &Prepared, scratch: &mut Scratch, tried: usize) {
                     if v > found.0 {
                         found = (v, i, usize::from(j));
                     }
+                };
+                #[cfg(target_arch = "x86_64")]
+                if let Some(sets) = sieved
+                    .then(|| scratch.sieve.near(lo, hi, x, CORE_SEED_REACH))
+                    .flatten()
+                {
+                    // Ascending ranks: the band's order, so ties go the same way.
+                    for (w, &set) in sets.iter().enumerate() {
+                        let mut bits = set;
+                        while bits != 0 {
+                            let r = 64 * w + bits.trailing_zeros() as usize;
+                            bits &= bits - 1;
+                            if let (Some(&s), Some(p), Some(&j)) =
+                                (row.get(r), b.ypts.get(r), b.by_y.get(r))
+                            {
+                                consider(s, p, j);
+                            }
+                        }
+                    }
+                    continue;
+                }
+                for ((&s, p), &j) in ss.iter().zip(ps).zip(js) {
+                    consider(s, p, j);
                 }
             }
             if found.0 > f32::NEG_INFINITY {

@@ -97,7 +97,7 @@ impl Sieve {
     /// The words per set of B's sets for the comparison under way, built at its first call;
     /// 0 when the sieve cannot serve it (B has fewer than 8 or more than 256 minutiae, or
     /// inconsistent arrays): the bands are walked then.
-    pub(super) fn for_comparison(&mut self, b: &Prepared) -> usize {
+    pub(in crate::matching::matcher) fn for_comparison(&mut self, b: &Prepared) -> usize {
         if !self.built {
             self.built = true;
             self.words = if self.build(b) {
@@ -170,6 +170,41 @@ impl Sieve {
             }
         }
         true
+    }
+
+    /// The ranks in `lo..hi` whose x may lie within `reach` of `x` (whole 8 px cells and
+    /// [`X_SLACK`] more: a superset of those within `reach`), a word per 64 ranks, the
+    /// unused words 0; `None` when the sieve declined the comparison. Plain code: the core
+    /// seeds' search (`matcher.rs`) narrows its bands with it.
+    pub(in crate::matching::matcher) fn near(
+        &self,
+        lo: usize,
+        hi: usize,
+        x: f32,
+        reach: f32,
+    ) -> Option<[u64; MAX_WORDS]> {
+        if self.words == 0 {
+            return None;
+        }
+        let rel = x - self.x_min;
+        // NaN gives cell 0 on both ends: no rank (nor would the distance test pass).
+        let cell = |v: f32, plus: f32| {
+            ((v * (1.0 / CELL)).floor() + plus).clamp(0.0, self.cells as f32) as usize
+        };
+        let (x_lo, x_hi) = (
+            cell(rel - reach - X_SLACK, 0.0),
+            cell(rel + reach + X_SLACK, 1.0),
+        );
+        let below = |n: usize, w: usize| match n.saturating_sub(64 * w).min(64) {
+            64 => !0u64,
+            bits => (1u64 << bits) - 1,
+        };
+        let left = |k: usize, w: usize| self.left.get(k * self.words + w).copied().unwrap_or(0);
+        let mut out = [0u64; MAX_WORDS];
+        for (w, word) in out.iter_mut().enumerate().take(self.words) {
+            *word = below(hi, w) & !below(lo, w) & left(x_hi, w) & !left(x_lo, w);
+        }
+        Some(out)
     }
 
     /// [`Sieve::pair_eight`] with the words per set of the comparison; `false` (nothing done)
