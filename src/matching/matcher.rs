@@ -976,7 +976,7 @@ pub struct Scratch {
     texture: TextureScratch,
     /// The runner-up alignment of the last comparison, when it reached `RUNNER_UP` of the best.
     runner_up: Option<Kept>,
-    /// The AVX2 pairing's sieve of the comparison under way (see `matcher_avx2.rs`).
+    /// The pairing's sieve of the comparison under way (see `pairing_sieve.rs`).
     #[cfg(target_arch = "x86_64")]
     sieve: avx2::Sieve,
     /// Comparisons whose score the runner-up alignment gave (to check that tests reach it).
@@ -2413,7 +2413,7 @@ mod tests {
             return;
         }
         let mut rng = StdRng::seed_from_u64(26);
-        let mut sieved = 0;
+        let (mut sieved, mut built) = (0, 0);
         for (k, n) in [8usize, 9, 16, 33, 64, 65, 100, 140, 200, 256, 300]
             .into_iter()
             .enumerate()
@@ -2461,8 +2461,11 @@ mod tests {
                 assert_eq!(f, p, "n {n}, round {round}: {pa:?} → {pb:?} by {rot}");
                 sieved += usize::from(!p.is_empty());
             }
+            // (B of 8 to 256 minutiae: the sieve served these alignments.)
+            built += usize::from(fast.sieve.for_comparison(&b) > 0);
         }
         assert!(sieved > 1000, "{sieved}");
+        assert!(built >= 6, "{built}");
     }
 
     /// The AVX2 overlap counts (where the CPU has AVX2) are the portable ones, under alignments
