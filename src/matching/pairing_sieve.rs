@@ -1,7 +1,8 @@
 //! The sieve of the AVX2 pairing: which B minutiae an A minutia, once mapped by an alignment,
 //! may pair with, as sets of B's minutiae (one bit per y rank) built once per comparison and
-//! intersected per alignment, eight A minutiae at a time. Owns those sets and the pairing step
-//! that tests the B minutiae left in each intersection.
+//! intersected per alignment, eight A minutiae at a time. Owns those sets, the pairing step
+//! that tests the B minutiae left in each intersection (the seeds' pairings and the warp's),
+//! and the band-and-x narrowing the core seeds' search reads ([`Sieve::near`]).
 //!
 //! Why: the band walk (`walk_lanes` in `matcher_avx2.rs`) tests every B minutia within the y
 //! band of each mapped A minutia, about eight per A minutia, of which a few hundredths pair:
