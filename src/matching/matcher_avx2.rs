@@ -1115,8 +1115,9 @@ unsafe fn warp_candidates_avx2(
             ..mapped
         };
         let todo = (0xffu32 << (i - base)) & 0xff;
-        // SAFETY: as in `pair_candidates_avx2` (a lane outside B's x range gets an empty x
-        // range from the sieve, as it gets no candidate from the walk).
+        // SAFETY: as in `pair_candidates_avx2`. (The warp tests no x range; the sieve's x
+        // cells clamp a lane beyond them to the edge cells, where no B minutia lies within
+        // its tolerance, so it finds what the walk finds: nothing.)
         let sieved = words > 0
             && unsafe { sieve.pair_lanes(cand, sim, a, b, &warped, todo, base, turn, min_cos_f) };
         if !sieved {
