@@ -66,7 +66,7 @@ const SECTORS_OF: [[u8; 4]; 256] = {
     t
 };
 /// Most words per set (B minutiae ≤ 256); larger templates walk their bands.
-pub(super) const MAX_WORDS: usize = 4;
+const MAX_WORDS: usize = 4;
 
 /// The sets of one comparison (see the module comment), `words` 64-bit words each.
 #[derive(Debug, Default)]
