@@ -967,6 +967,13 @@ pub struct Scratch {
     /// 4) per cylinder, plane-major (see `matcher_avx2.rs`).
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     cell_counts: Vec<u64>,
+    /// The AVX2 local stage's best similarity of each row of `sim` (A's cylinders), as bits
+    /// (non-negative floats order as their bits): the seed scan's lower bound and row skips.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    row_max: Vec<u32>,
+    /// A copy of `row_max` reordered by the selection of its `SEED_POOL`-th largest.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    row_order: Vec<u32>,
     /// The vector kernels the comparisons may use.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     kernels: Kernels,
@@ -1215,6 +1222,14 @@ impl SeedGate {
         self.floor = key_value(worst);
         self.gate = self.floor.max(SEED_RATIO * self.top);
         SEED_POOL
+    }
+
+    /// Raises the floor to `floor`, a value that at least `SEED_POOL` of the pairs to be
+    /// offered reach (so the best `SEED_POOL` all pass the gate).
+    #[cfg(target_arch = "x86_64")]
+    fn raise_floor(&mut self, floor: f32) {
+        self.floor = self.floor.max(floor);
+        self.gate = self.floor.max(SEED_RATIO * self.top);
     }
 
     #[inline(always)]

@@ -57,7 +57,8 @@ mod sieve;
 pub(super) use sieve::Sieve;
 
 use super::{
-    MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, SEED_BUFFER, Scratch, SeedGate, window_of,
+    MIN_COMMON_CELLS, MIN_LOCAL, PLANES, Prepared, SEED_BUFFER, SEED_POOL, Scratch, SeedGate,
+    window_of,
 };
 
 /// Whether this CPU runs the kernel (AVX2; POPCNT is in the build's baseline).
@@ -124,10 +125,15 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let (na, nb) = (a.cylinders.len(), b.cylinders.len());
     let (ap, bp) = (a.cylinders.planes(), b.cylinders.planes());
     let Scratch {
-        sim, cell_counts, ..
+        sim,
+        cell_counts,
+        row_max,
+        ..
     } = scratch;
     sim.clear();
     sim.resize(na * nb, 0.0);
+    row_max.clear();
+    row_max.resize(na, 0);
     // B's cells' direction counts, four cylinders per step (the last step may start earlier
     // and write the same values again: `nb ≥ LANES`).
     cell_counts.clear();
@@ -159,26 +165,47 @@ fn similarities(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let mut best = _mm256_setzero_ps();
     let mut s_out = [0.0f32; 2 * LANES];
     let ctx = RowContext { b, bp, bn };
-    for (i, (row, &theta)) in sim.chunks_exact_mut(nb).zip(&a.angle8).enumerate() {
-        let Some(ca) = ap.get(i) else {
+    // A's full cylinders, then the others (each kind has its own kernel: one loop over both
+    // mispredicted the kind). `full_idx` and `part_idx` hold each row once (`prepare`); a
+    // row listed as full whose cylinder is not is done by the general kernel.
+    let kinds = a.full_idx.iter().map(|&i| (i, true));
+    for (i, listed_full) in kinds.chain(a.part_idx.iter().map(|&i| (i, false))) {
+        let i = usize::from(i);
+        let (Some(ca), Some(row), Some(&theta), Some(row_best)) = (
+            ap.get(i),
+            sim.get_mut(i * nb..(i + 1) * nb),
+            a.angle8.get(i),
+            row_max.get_mut(i),
+        ) else {
             continue;
         };
         let abits = ca.bits.map(|w| _mm256_set1_epi64x(w as i64));
         let [w0, w1, w2, w3, w4, w5] = abits;
         let an = cell_planes(w0, w1, w2, w3, w4, w5);
         let avalid = _mm256_set1_epi64x(ca.valid as i64);
-        let a_full = ca.valid == full;
         let ca_row = RowCylinder { abits, an, avalid };
-        if a_full {
-            best = row_pairs::<true>(&ctx, row, theta, &ca_row, best);
+        let zero = _mm256_setzero_ps();
+        let in_row = if listed_full && ca.valid == full {
+            row_pairs::<true>(&ctx, row, theta, &ca_row, zero)
         } else {
-            best = row_pairs::<false>(&ctx, row, theta, &ca_row, best);
-        }
+            row_pairs::<false>(&ctx, row, theta, &ca_row, zero)
+        };
+        best = _mm256_max_ps(best, in_row);
+        *row_best = horizontal_max(in_row).to_bits();
     }
     // SAFETY: `s_out` holds eight floats.
     unsafe { _mm256_storeu_ps(s_out.as_mut_ptr(), best) };
     // The maximum of the same values as the portable stage's running maximum: the same bits.
     s_out.iter().fold(0.0f32, |m, &v| m.max(v))
+}
+
+/// The largest of eight non-negative floats (no NaN: the kept similarities and zeros).
+#[inline]
+#[target_feature(enable = "avx2,popcnt")]
+fn horizontal_max(v: __m256) -> f32 {
+    let m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
+    let m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    _mm_cvtss_f32(_mm_max_ss(m, _mm_shuffle_ps::<0b01>(m, m)))
 }
 
 /// What [`row_pairs`] reads of B: the template, its direction words and its cells' count
@@ -383,43 +410,79 @@ const FLOATS: usize = 8;
 /// the kept candidates, see [`SeedGate::cut`]) is kept as a `rank_key`, rows in A's order
 /// (see `seeds` in `matcher_avx512.rs`). Eight columns per step, the passing ones' keys
 /// compressed into a buffer without a branch on whether any passes (it mispredicted).
-/// `b.by_y` holds `nb` entries.
+///
+/// The rows' maxima (`scratch.row_max`) start the floor: the `SEED_POOL`-th largest of them
+/// is at most the `SEED_POOL`-th largest similarity (they are that many distinct pairs), so
+/// every pair that can be kept reaches it; and a row whose maximum is below the gate has no
+/// pair to keep and is not read. `b.by_y` holds `nb` entries.
 #[target_feature(enable = "avx2,popcnt")]
 fn seeds(b: &Prepared, scratch: &mut Scratch, top: f32) {
     let nb = b.by_y.len();
-    let pairs = &mut scratch.pairs;
+    let Scratch {
+        pairs,
+        sim,
+        row_max,
+        row_order,
+        ..
+    } = scratch;
     pairs.clear();
     if top <= 0.0 {
         return;
     }
     let mut gate = SeedGate::knowing_top(top);
+    if row_max.len() >= SEED_POOL {
+        row_order.clear();
+        row_order.extend_from_slice(row_max);
+        let at = row_order.len() - SEED_POOL;
+        let (_, &mut floor, _) = row_order.select_nth_unstable(at);
+        gate.raise_floor(f32::from_bits(floor));
+    }
     // The candidates kept so far: fewer than SEED_BUFFER before each step, which adds at most
     // eight.
     let mut kept = [0u64; SEED_BUFFER + FLOATS];
     let mut len = 0usize;
-    for (i, row) in scratch.sim.chunks_exact(nb).enumerate() {
+    // The last step of a row starts at `nb − 8` and keeps only the lanes the others did
+    // not read (with fewer than eight columns there is no whole step: one at a time then).
+    let tail = nb % FLOATS;
+    let (last_base, last_lanes) = if nb >= FLOATS && tail > 0 {
+        (nb - FLOATS, 0xffu32 << (FLOATS - tail) & 0xff)
+    } else {
+        (0, 0)
+    };
+    for (i, (row, &most)) in sim.chunks_exact(nb).zip(row_max.iter()).enumerate() {
+        if f32::from_bits(most) < gate.gate {
+            continue;
+        }
         let ikey = _mm256_set1_epi32(i32::from(i as u16) << 16);
-        let mut chunks = row.chunks_exact(FLOATS);
-        let mut r = 0;
-        for chunk in &mut chunks {
-            // SAFETY: `chunk` holds FLOATS floats, and `r + FLOATS ≤ nb` = `by_y`'s length
-            // (eight u16 = 128 bits).
+        let mut step = |r: usize, lanes: u32, len: &mut usize| {
+            // SAFETY: `r + FLOATS ≤ nb` = the row's length and `by_y`'s length (eight u16 =
+            // 128 bits).
             let (s, j16) = unsafe {
                 (
-                    _mm256_loadu_ps(chunk.as_ptr()),
+                    _mm256_loadu_ps(row.as_ptr().add(r)),
                     _mm_loadu_si128(b.by_y.as_ptr().add(r).cast()),
                 )
             };
-            let m = _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(s, _mm256_set1_ps(gate.gate)));
+            let m = _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(s, _mm256_set1_ps(gate.gate)))
+                as u32
+                & lanes;
             let ij = _mm256_or_si256(ikey, _mm256_cvtepu16_epi32(j16));
             // SAFETY: `len < SEED_BUFFER`, so eight words from `len` lie within `kept`.
-            len += unsafe { compress_keys(kept.as_mut_ptr().add(len), s, ij, m as usize) };
-            if len >= SEED_BUFFER {
-                len = gate.cut(kept.get_mut(..len).unwrap_or(&mut []));
+            *len += unsafe { compress_keys(kept.as_mut_ptr().add(*len), s, ij, m as usize) };
+            if *len >= SEED_BUFFER {
+                *len = gate.cut(kept.get_mut(..*len).unwrap_or(&mut []));
             }
+        };
+        let mut r = 0;
+        while r + FLOATS <= nb {
+            step(r, 0xff, &mut len);
             r += FLOATS;
         }
-        for (k, &s) in chunks.remainder().iter().enumerate() {
+        if last_lanes != 0 {
+            step(last_base, last_lanes, &mut len);
+            continue;
+        }
+        for (k, &s) in row.get(r..).unwrap_or(&[]).iter().enumerate() {
             if s >= gate.gate
                 && let (Some(&j), Some(slot)) = (b.by_y.get(r + k), kept.get_mut(len))
             {
