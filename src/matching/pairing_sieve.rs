@@ -303,8 +303,9 @@ impl Sieve {
         let (below_last, left_last, sector_last) =
             (last(&self.below), last(&self.left), last(&self.sectors));
         let mut sets = [[0u64; FLOATS]; W];
-        let mut found = 0u32;
-        for (w, set) in sets.iter_mut().enumerate() {
+        // Per word, the lanes whose set is not empty.
+        let mut found = [0u32; W];
+        for (w, (set, found)) in sets.iter_mut().zip(found.iter_mut()).enumerate() {
             let wv = _mm256_set1_epi32(w as i32);
             let at = |k: __m256i, max: __m256i| {
                 _mm256_min_epu32(_mm256_add_epi32(_mm256_mullo_epi32(k, words), wv), max)
@@ -338,49 +339,57 @@ impl Sieve {
                     v,
                     _mm256_setzero_si256(),
                 ))) as u32;
-                found |= (!empty & 0xf) << (4 * half);
+                *found |= (!empty & 0xf) << (4 * half);
                 // SAFETY: `out` holds four words.
                 unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), v) };
             }
         }
-        let mut lanes = todo & found;
-        while lanes != 0 {
-            let lane = lanes.trailing_zeros() as usize;
-            lanes &= lanes - 1;
-            // The lane's values from the registers (see `walk_lanes`).
-            let pick = _mm256_set1_epi32(lane as i32);
-            let at = |v: __m256| {
-                _mm_cvtss_f32(_mm256_castps256_ps128(_mm256_permutevar8x32_ps(v, pick)))
-            };
-            let (x, y, ux, uy, tol, tol2) =
-                (at(m.x), at(m.y), at(m.ux), at(m.uy), at(m.tol), at(m.tol2));
-            let ia = base + lane;
-            let Some(row) = sim.get(ia * nbp..(ia + 1) * nbp) else {
-                continue;
-            };
-            for (w, set) in sets.iter().enumerate() {
-                let mut bits = set[lane];
-                while bits != 0 {
-                    let r = 64 * w + bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    let (Some(&s), Some(p), Some(&j)) = (row.get(r), b.ypts.get(r), b.by_y.get(r))
-                    else {
-                        continue;
-                    };
+        // The lanes' values, read by lane below.
+        let mut lane_values = [[0.0f32; FLOATS]; 6];
+        for (out, v) in lane_values.iter_mut().zip([m.x, m.y, m.ux, m.uy, m.tol, m.tol2]) {
+            // SAFETY: `out` holds eight floats.
+            unsafe { _mm256_storeu_ps(out.as_mut_ptr(), v) };
+        }
+        let [xs, ys, uxs, uys, tols, tol2s] = &lane_values;
+        for (w, (set, &found)) in sets.iter().zip(&found).enumerate() {
+            // Every candidate of this word in one flat loop, lane after lane: the next lane
+            // and its bits are selected, not branched to (a loop per lane mispredicted its
+            // end once per lane). Each lane in `lanes` has bits in this word.
+            let mut lanes = todo & found;
+            let mut lane = (lanes.trailing_zeros() as usize) & (FLOATS - 1);
+            let mut bits = set[lane];
+            while lanes != 0 {
+                // Always true (a lane is in `lanes` for its bits); kept in the test so that
+                // no key can come from an empty word.
+                let some = bits != 0;
+                let r = 64 * w + bits.trailing_zeros() as usize;
+                bits &= bits.wrapping_sub(1);
+                let ia = base + lane;
+                if let (Some(&s), Some(p), Some(&j)) =
+                    (sim.get(ia * nbp + r), b.ypts.get(r), b.by_y.get(r))
+                {
+                    let (x, y, ux, uy, tol, tol2) =
+                        (xs[lane], ys[lane], uxs[lane], uys[lane], tols[lane], tol2s[lane]);
                     // `push_lanes`: the same tests and weight, operation for operation; the
                     // key is written whether it passes or not and kept only if it does (the
                     // test would mispredict as a branch).
                     let (ex, ey) = (x - p[0], y - p[1]);
                     let d2 = ex * ex + ey * ey;
                     let dot = ux * p[2] + uy * p[3];
-                    let pass = (s > 0.0) & (d2 <= tol2) & (dot >= min_cos);
-                    let w = s * (1.0 - 0.8 * d2.sqrt() / tol);
+                    let pass = some & (s > 0.0) & (d2 <= tol2) & (dot >= min_cos);
+                    let wgt = s * (1.0 - 0.8 * d2.sqrt() / tol);
                     let len = cand.len();
-                    cand.push(rank_key(w, ia as u16, j));
+                    cand.push(rank_key(wgt, ia as u16, j));
                     // SAFETY: shrinking to `len` or keeping `len + 1`: every element below
                     // either length is initialised (u64, nothing to drop).
                     unsafe { cand.set_len(len + usize::from(pass)) };
                 }
+                // The lane is done when its bits are: on to the next one.
+                let done = bits == 0;
+                lanes = std::hint::select_unpredictable(done, lanes & lanes.wrapping_sub(1), lanes);
+                let next = (lanes.trailing_zeros() as usize) & (FLOATS - 1);
+                lane = std::hint::select_unpredictable(done, next, lane);
+                bits = std::hint::select_unpredictable(done, set[lane], bits);
             }
         }
     }
