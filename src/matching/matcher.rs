@@ -989,6 +989,9 @@ pub struct Scratch {
     /// Comparisons whose score the runner-up alignment gave (to check that tests reach it).
     #[cfg(test)]
     runner_up_won: usize,
+    /// Similarity rows the AVX2 seed scan did not read (to check that tests reach it).
+    #[cfg(test)]
+    rows_skipped: usize,
 }
 
 /// Which kernels a [`Scratch`]'s comparisons may use; all give the same bits, so this only
@@ -2415,6 +2418,10 @@ mod tests {
                 }
             }
             assert!(seeded > prints.len() * prints.len() / 2, "{seeded}");
+            // The AVX2 seed scan's floor from the rows' maxima skipped rows here.
+            if has2 && kernels == Kernels::Avx2 {
+                assert!(fast.rows_skipped > 0);
+            }
         }
     }
 

@@ -423,6 +423,8 @@ fn seeds(b: &Prepared, scratch: &mut Scratch, top: f32) {
         sim,
         row_max,
         row_order,
+        #[cfg(test)]
+            rows_skipped: scratch_rows_skipped,
         ..
     } = scratch;
     pairs.clear();
@@ -451,6 +453,10 @@ fn seeds(b: &Prepared, scratch: &mut Scratch, top: f32) {
     };
     for (i, (row, &most)) in sim.chunks_exact(nb).zip(row_max.iter()).enumerate() {
         if f32::from_bits(most) < gate.gate {
+            #[cfg(test)]
+            {
+                *scratch_rows_skipped += 1;
+            }
             continue;
         }
         let ikey = _mm256_set1_epi32(i32::from(i as u16) << 16);

@@ -346,7 +346,10 @@ impl Sieve {
         }
         // The lanes' values, read by lane below.
         let mut lane_values = [[0.0f32; FLOATS]; 6];
-        for (out, v) in lane_values.iter_mut().zip([m.x, m.y, m.ux, m.uy, m.tol, m.tol2]) {
+        for (out, v) in lane_values
+            .iter_mut()
+            .zip([m.x, m.y, m.ux, m.uy, m.tol, m.tol2])
+        {
             // SAFETY: `out` holds eight floats.
             unsafe { _mm256_storeu_ps(out.as_mut_ptr(), v) };
         }
@@ -368,8 +371,14 @@ impl Sieve {
                 if let (Some(&s), Some(p), Some(&j)) =
                     (sim.get(ia * nbp + r), b.ypts.get(r), b.by_y.get(r))
                 {
-                    let (x, y, ux, uy, tol, tol2) =
-                        (xs[lane], ys[lane], uxs[lane], uys[lane], tols[lane], tol2s[lane]);
+                    let (x, y, ux, uy, tol, tol2) = (
+                        xs[lane],
+                        ys[lane],
+                        uxs[lane],
+                        uys[lane],
+                        tols[lane],
+                        tol2s[lane],
+                    );
                     // `push_lanes`: the same tests and weight, operation for operation; the
                     // key is written whether it passes or not and kept only if it does (the
                     // test would mispredict as a branch).
