@@ -30,6 +30,8 @@
 //! lists the 20 highest impostor scores over the folders; `match_lab demo1n PEOPLE [IMPRESSION]`
 //! runs the demo's duplicate search over synthetic people (`LAB_NOFLOW=1`: templates without
 //! the ridge flow).
+//! `match_lab texsearch CACHE SET` brute-forces the rigid alignment that maximises the ridge
+//! texture's agreement for a cached set's hard genuine pairs and FVC impostors (env `TS_*`).
 //! `match_lab flowsearch CACHE SET` brute-forces the ridge-flow alignment of a cached set's
 //! hard genuine pairs and FVC impostors and counts the minutia pairs under it (issue #14).
 //! `match_lab probe FILE...` prints each 500 ppi image's minutiae count and the pairwise scores.
@@ -607,6 +609,106 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         n(i), n(j), nc(i), nc(j), fa(i), fa(j),
                         al.map_or("-".to_string(), |a| format!("rot {:.0} v {:.3} cells {}", a.0.to_degrees(), a.4, a.3)));
                 }
+            }
+            Ok(())
+        }
+        Some("texsearch") => {
+            // Brute-force rigid alignment maximising the ridge texture's agreement (issue #14,
+            // twenty-second pass), for the set's hard genuine pairs (TS_ALL: every genuine
+            // pair) and its FVC impostors (TS_IMPALL: every first impression against every
+            // other finger's impressions; TS_NOGEN: no genuine pairs). The alignment is
+            // given to `texture::agreement` as a grid of pseudo-pairs 48 px apart over A's box,
+            // mapped exactly; rotations ±30° in TS_RSTEP degrees (2), translations of A's box
+            // centre onto B's ±TS_REACH px (120) in TS_STEP px (3); an alignment counts with
+            // at least TS_MINPTS lattice points (600). Prints the best agreement c, its points,
+            // rotation and shift; z = (c − 0.3) √points is the study's measure.
+            use huella::matching::texture;
+            let cache = read_tcache(&std::env::args().nth(2).ok_or("texsearch CACHE SET")?)?;
+            let want = std::env::args().nth(3).ok_or("texsearch CACHE SET")?;
+            let all = std::env::var("TS_ALL").is_ok();
+            let (dir, templates) = cache.into_iter().find(|(d, _)| d.contains(&want)).ok_or("set")?;
+            let samples = list_samples(std::path::Path::new(&dir))?;
+            let prep: Vec<Option<Prepared>> = templates.iter().map(|t| t.as_ref().map(prepare)).collect();
+            let sc = |i: usize, j: usize| match (&prep[i], &prep[j]) {
+                (Some(a), Some(b)) => huella::matching::compare(a, b),
+                _ => 0.0,
+            };
+            let step: f32 = std::env::var("TS_STEP").ok().and_then(|v| v.parse().ok()).unwrap_or(3.0);
+            let reach: f32 = std::env::var("TS_REACH").ok().and_then(|v| v.parse().ok()).unwrap_or(120.0);
+            let rstep: f32 = std::env::var("TS_RSTEP").ok().and_then(|v| v.parse().ok()).unwrap_or(2.0);
+            let minpts: u32 = std::env::var("TS_MINPTS").ok().and_then(|v| v.parse().ok()).unwrap_or(600);
+            let search = |i: usize, j: usize| -> (f32, u32, f32, f32, f32) {
+                let (Some(a), Some(b)) = (&prep[i], &prep[j]) else { return (0.0, 0, 0.0, 0.0, 0.0) };
+                let (al, at, aw, ah) = a.texture.box_px();
+                let (bl, bt, bw, bh) = b.texture.box_px();
+                let (ca, cb) = ((al + aw / 2.0, at + ah / 2.0), (bl + bw / 2.0, bt + bh / 2.0));
+                let mut pa = Vec::new();
+                let mut y = at + 16.0;
+                while y < at + ah { let mut x = al + 16.0; while x < al + aw { pa.push([x, y, 0.0]); x += 48.0; } y += 48.0; }
+                let pairs: Vec<(u16, u16, f32)> = (0..pa.len() as u16).map(|k| (k, k, 1.0)).collect();
+                let mut pb = pa.clone();
+                let mut scratch = Default::default();
+                let mut best = (-1.0f32, 0u32, 0.0f32, 0.0f32, 0.0f32);
+                let mut r = -30.0f32;
+                while r <= 30.0 {
+                    let (s, c) = r.to_radians().sin_cos();
+                    let mut dy = -reach;
+                    while dy <= reach {
+                        let mut dx = -reach;
+                        while dx <= reach {
+                            for (q, p) in pb.iter_mut().zip(&pa) {
+                                let (u, v) = (p[0] - ca.0, p[1] - ca.1);
+                                q[0] = cb.0 + dx + u * c - v * s;
+                                q[1] = cb.1 + dy + u * s + v * c;
+                            }
+                            let (cc, pts) = texture::agreement(&a.texture, &b.texture, &pa, &pb, &pairs, &mut scratch);
+                            if pts >= minpts && cc > best.0 { best = (cc, pts, r, dx, dy); }
+                            dx += step;
+                        }
+                        dy += step;
+                    }
+                    r += rstep;
+                }
+                best
+            };
+            let firsts: Vec<usize> = (0..samples.len()).filter(|&i| samples[i].impression == 1).collect();
+            let mut imp = 0.0f32;
+            let mut jobs = Vec::new();
+            for (x, &i) in firsts.iter().enumerate() {
+                for &j in &firsts[x + 1..] { imp = imp.max(sc(i, j)); if std::env::var("TS_IMPALL").is_err() { jobs.push((i, j, false)); } }
+            }
+            if std::env::var("TS_IMPALL").is_ok() {
+                for &i in &firsts {
+                    for j in 0..samples.len() {
+                        if samples[j].finger == samples[i].finger || (samples[j].impression == 1 && j < i) { continue; }
+                        jobs.push((i, j, false));
+                    }
+                }
+            }
+            for i in 0..samples.len() {
+                for j in i + 1..samples.len() {
+                    if samples[i].finger != samples[j].finger { continue; }
+                    if std::env::var("TS_NOGEN").is_err() && (all || sc(i, j) <= imp) { jobs.push((i, j, true)); }
+                }
+            }
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let out = std::sync::Mutex::new(Vec::new());
+            std::thread::scope(|s| {
+                for _ in 0..2 {
+                    s.spawn(|| loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&(i, j, g)) = jobs.get(k) else { break };
+                        let r = search(i, j);
+                        let row = (g, i, j, sc(i, j), r);
+                        out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(row);
+                    });
+                }
+            });
+            let mut out = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+            out.sort_by_key(|a| (a.0, a.1, a.2));
+            for (g, i, j, s, r) in out {
+                println!("{} {}_{} {}_{} s {s:.4} best c {:.3} pts {} rot {:.0} dx {:.0} dy {:.0}", if g { "GEN" } else { "IMP" },
+                    samples[i].finger, samples[i].impression, samples[j].finger, samples[j].impression, r.0, r.1, r.2, r.3, r.4);
             }
             Ok(())
         }

@@ -264,6 +264,17 @@ const SIGN_PAD: usize = 1;
 const VALID_PAD: usize = 7;
 
 impl PreparedTexture {
+    /// The box the texture covers, in pixels: (left, top, width, height).
+    pub fn box_px(&self) -> (f32, f32, f32, f32) {
+        let c = CELL as f32;
+        (
+            self.left as f32 * c,
+            self.top as f32 * c,
+            self.cols as f32 * c,
+            self.rows as f32 * c,
+        )
+    }
+
     /// Lays `t` out for comparison.
     pub fn new(t: &RidgeTexture) -> Self {
         if t.is_empty() {
