@@ -621,7 +621,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // mapped exactly; rotations ±30° in TS_RSTEP degrees (2), translations of A's box
             // centre onto B's ±TS_REACH px (120) in TS_STEP px (3); an alignment counts with
             // at least TS_MINPTS lattice points (600). Prints the best agreement c, its points,
-            // rotation and shift; z = (c − 0.3) √points is the study's measure.
+            // rotation and shift; z = (c − 0.3) √points is the study's measure. TS_FAST: the
+            // library's `texture::search_rigid` instead (its own z, a first stage on every
+            // TS_STRIDE-th window, its TS_KEEP best measured again on all); TS_IMPFULL: every
+            // impostor pair of the set.
             use huella::matching::texture;
             let cache = read_tcache(&std::env::args().nth(2).ok_or("texsearch CACHE SET")?)?;
             let want = std::env::args().nth(3).ok_or("texsearch CACHE SET")?;
@@ -637,8 +640,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let reach: f32 = std::env::var("TS_REACH").ok().and_then(|v| v.parse().ok()).unwrap_or(120.0);
             let rstep: f32 = std::env::var("TS_RSTEP").ok().and_then(|v| v.parse().ok()).unwrap_or(2.0);
             let minpts: u32 = std::env::var("TS_MINPTS").ok().and_then(|v| v.parse().ok()).unwrap_or(600);
+            let fast = std::env::var("TS_FAST").is_ok();
+            let env_us = |k: &str, d: usize| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+            let grid = texture::RigidGrid {
+                max_rot: 30f32.to_radians(),
+                rot_step: rstep.to_radians(),
+                reach,
+                step,
+                min_points: minpts,
+                stride: env_us("TS_STRIDE", 1),
+                keep: env_us("TS_KEEP", 1),
+            };
             let search = |i: usize, j: usize| -> (f32, u32, f32, f32, f32) {
                 let (Some(a), Some(b)) = (&prep[i], &prep[j]) else { return (0.0, 0, 0.0, 0.0, 0.0) };
+                if fast {
+                    let f = texture::search_rigid(&a.texture, &b.texture, &grid);
+                    return (f.agreement, f.points, f.rot.to_degrees(), f.dx, f.dy);
+                }
                 let (al, at, aw, ah) = a.texture.box_px();
                 let (bl, bt, bw, bh) = b.texture.box_px();
                 let (ca, cb) = ((al + aw / 2.0, at + ah / 2.0), (bl + bw / 2.0, bt + bh / 2.0));
@@ -677,7 +695,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for (x, &i) in firsts.iter().enumerate() {
                 for &j in &firsts[x + 1..] { imp = imp.max(sc(i, j)); if std::env::var("TS_IMPALL").is_err() { jobs.push((i, j, false)); } }
             }
-            if std::env::var("TS_IMPALL").is_ok() {
+            if std::env::var("TS_IMPFULL").is_ok() {
+                for i in 0..samples.len() {
+                    for j in i + 1..samples.len() {
+                        if samples[j].finger != samples[i].finger {
+                            jobs.push((i, j, false));
+                        }
+                    }
+                }
+            } else if std::env::var("TS_IMPALL").is_ok() {
                 for &i in &firsts {
                     for j in 0..samples.len() {
                         if samples[j].finger == samples[i].finger || (samples[j].impression == 1 && j < i) { continue; }

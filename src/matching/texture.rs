@@ -833,6 +833,57 @@ mod tests {
         );
     }
 
+    /// The search of the twenty-second pass's grid, at 6 px and 6°.
+    fn grid(stride: usize, keep: usize) -> RigidGrid {
+        RigidGrid {
+            max_rot: 30f32.to_radians(),
+            rot_step: 6f32.to_radians(),
+            reach: 90.0,
+            step: 6.0,
+            min_points: 400,
+            stride,
+            keep,
+        }
+    }
+
+    #[test]
+    fn the_rigid_search_finds_where_the_same_ridges_lie() {
+        // A's rings centred at (110, 120) in a 240 px box (centre 120, 120); B's at (140, 96)
+        // in a 300 px box (centre 150, 150): A's centre lands on B's moved by (0, −54).
+        let a = prepared(&rings(240, 240, 110.0, 120.0));
+        let b = prepared(&rings(300, 300, 140.0, 96.0));
+        for (stride, keep) in [(1, 1), (3, 32)] {
+            let f = search_rigid(&a, &b, &grid(stride, keep));
+            assert!(f.agreement > 0.9 && f.points >= 400, "{f:?}");
+            assert!(
+                f.rot.abs() < 0.01 && f.dx.abs() < 1.0 && (f.dy + 54.0).abs() < 1.0,
+                "{f:?}"
+            );
+        }
+        // Rings about a centre off every print: the best chance alignment agrees less, and
+        // is less significant.
+        let other = prepared(&rings(300, 300, 420.0, -150.0));
+        let same = search_rigid(&a, &b, &grid(1, 1));
+        let diff = search_rigid(&a, &other, &grid(1, 1));
+        let z = |f: RigidFound| (f.agreement - CENTRE) * (f.points as f32).sqrt();
+        assert!(z(diff) < 0.7 * z(same), "{diff:?} against {same:?}");
+    }
+
+    #[test]
+    fn the_rigid_search_without_texture_or_grid_finds_nothing() {
+        let a = prepared(&rings(240, 240, 110.0, 120.0));
+        let none = PreparedTexture::default();
+        assert_eq!(search_rigid(&a, &none, &grid(1, 1)), RigidFound::default());
+        assert_eq!(search_rigid(&none, &a, &grid(1, 1)), RigidFound::default());
+        let mut g = grid(1, 1);
+        g.step = 0.0;
+        assert_eq!(search_rigid(&a, &a, &g), RigidFound::default());
+        // No alignment overlaps enough.
+        g = grid(1, 1);
+        g.min_points = u32::MAX;
+        assert_eq!(search_rigid(&a, &a, &g).points, 0);
+    }
+
     #[test]
     fn a_translated_impression_agrees_where_its_pairs_say() {
         // B is A moved by (6, 4) px: the pairs carry the move, the texture follows it.
@@ -1409,4 +1460,183 @@ mod tests {
         assert!(RidgeTexture::from_enhanced(&g, &none).is_empty());
         assert!(PreparedTexture::new(&RidgeTexture::from_enhanced(&g, &none)).is_empty());
     }
+}
+
+/// One rigid alignment of A onto B found by [`search_rigid`]: turn (radians) about A's box
+/// centre, then A's box centre moved onto B's plus (`dx`, `dy`) px; the agreement there and
+/// the lattice points it was measured on.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RigidFound {
+    /// Mean agreement in [−1, 1].
+    pub agreement: f32,
+    /// Lattice points compared.
+    pub points: u32,
+    /// Turn, radians.
+    pub rot: f32,
+    /// Shift of A's box centre from B's, px.
+    pub dx: f32,
+    /// Shift of A's box centre from B's, px.
+    pub dy: f32,
+}
+
+/// The grid of rigid alignments [`search_rigid`] tries.
+#[derive(Clone, Copy, Debug)]
+pub struct RigidGrid {
+    /// Largest turn either way, radians.
+    pub max_rot: f32,
+    /// Turn step, radians.
+    pub rot_step: f32,
+    /// Largest shift either way, px.
+    pub reach: f32,
+    /// Shift step, px.
+    pub step: f32,
+    /// Fewest lattice points an alignment counts with.
+    pub min_points: u32,
+    /// Every `stride`-th window (in both directions) in the first stage; 1 = every window.
+    pub stride: usize,
+    /// Alignments of the first stage measured again on every window.
+    pub keep: usize,
+}
+
+/// The agreement of A's texture with B's under the rigid map `(ca, cb, rot, dx, dy)`, over
+/// every `stride`-th window of A's box in both directions starting at `phase`.
+fn rigid_agreement(
+    a: &PreparedTexture,
+    b: &PreparedTexture,
+    map: (f32, f32, f32, f32, f32, f32),
+    stride: usize,
+    phase: usize,
+) -> (f32, u32) {
+    let (ax0, ay0, bx0, by0, rs, rc) = map;
+    let win = WINDOW as i32;
+    let (wx0, wy0) = (a.left.div_euclid(win), a.top.div_euclid(win));
+    let (wx1, wy1) = (
+        (a.left + a.cols - 1).div_euclid(win),
+        (a.top + a.rows - 1).div_euclid(win),
+    );
+    let (bl, bt) = ((b.left * CELL as i32) as f32, (b.top * CELL as i32) as f32);
+    let (br, bb) = (
+        ((b.left + b.cols) * CELL as i32) as f32,
+        ((b.top + b.rows) * CELL as i32) as f32,
+    );
+    let half = (WINDOW * CELL) as f32 / 2.0;
+    let mapf = |x: f32, y: f32| {
+        let (u, v) = (x - ax0, y - ay0);
+        (bx0 + rc * u - rs * v, by0 + rs * u + rc * v)
+    };
+    #[cfg(target_arch = "x86_64")]
+    let kernel = avx2::Pair::new(a, b);
+    let (mut acc, mut total) = (0.0f32, 0u32);
+    for (iy, wy) in (wy0..=wy1).enumerate() {
+        for (ix, wx) in (wx0..=wx1).enumerate() {
+            if stride > 1 && ((ix + phase) % stride != 0 || (iy + phase) % stride != 0) {
+                continue;
+            }
+            let (c0, r0) = (wx * win, wy * win);
+            // A window whose centre falls outside B's box by more than half a window has
+            // nothing to compare.
+            let (mx, my) = mapf(
+                (c0 * CELL as i32) as f32 + half,
+                (r0 * CELL as i32) as f32 + half,
+            );
+            if mx < bl - half || my < bt - half || mx > br + half || my > bb + half {
+                continue;
+            }
+            let (cstart, cend) = (c0.max(a.left), (c0 + win).min(a.left + a.cols));
+            let (rstart, rend) = (r0.max(a.top), (r0 + win).min(a.top + a.rows));
+            let mut rows = [LatticeRow::default(); WINDOW_ROWS];
+            let mut nrows = 0;
+            for (row, r) in rows.iter_mut().zip((rstart..rend).step_by(LATTICE_ROWS)) {
+                let (qx, qy) = mapf((cstart * CELL as i32) as f32, (r * CELL as i32) as f32);
+                *row = LatticeRow {
+                    r,
+                    q: [qx, qy],
+                    s: [rc * STEP_PX, rs * STEP_PX],
+                };
+                nrows += 1;
+            }
+            let rows = rows.get(..nrows).unwrap_or(&[]);
+            #[cfg(target_arch = "x86_64")]
+            let counts = match &kernel {
+                Some(pair) => pair.window(rows, cstart, cend),
+                None => window_portable(a, b, rows, cstart, cend),
+            };
+            #[cfg(not(target_arch = "x86_64"))]
+            let counts = window_portable(a, b, rows, cstart, cend);
+            let (lanes, last, n) = counts;
+            if n < MIN_WINDOW_POINTS {
+                continue;
+            }
+            let best = (0..8)
+                .map(|k| (lanes >> (8 * k)) as u32 & 0xff)
+                .fold(last, u32::max);
+            acc += 2.0 * best as f32 - n as f32;
+            total += n;
+        }
+    }
+    if total == 0 {
+        return (0.0, 0);
+    }
+    (acc / total as f32, total)
+}
+
+/// The rigid alignment of A onto B whose texture agreement is the most significant,
+/// (agreement − CENTRE) · √points, over `grid`: a first stage on every `stride`-th window,
+/// then its `keep` best alignments on every window.
+pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) -> RigidFound {
+    let mut found = RigidFound::default();
+    if a.is_empty() || b.is_empty() || grid.rot_step <= 0.0 || grid.step <= 0.0 {
+        return found;
+    }
+    let (al, at, aw, ah) = a.box_px();
+    let (bl, bt, bw, bh) = b.box_px();
+    let (ca, cb) = (
+        (al + aw / 2.0, at + ah / 2.0),
+        (bl + bw / 2.0, bt + bh / 2.0),
+    );
+    let stride = grid.stride.max(1);
+    let sub_min = grid.min_points / (stride * stride) as u32;
+    let z = |c: f32, n: u32| (c - CENTRE) * (n as f32).sqrt();
+    let mut first: Vec<(f32, f32, f32, f32)> = Vec::new();
+    let nr = (grid.max_rot / grid.rot_step).floor() as i32;
+    let ns = (grid.reach / grid.step).floor() as i32;
+    for ir in -nr..=nr {
+        let rot = ir as f32 * grid.rot_step;
+        let (rs, rc) = rot.sin_cos();
+        for iy in -ns..=ns {
+            for ix in -ns..=ns {
+                let (dx, dy) = (ix as f32 * grid.step, iy as f32 * grid.step);
+                let map = (ca.0, ca.1, cb.0 + dx, cb.1 + dy, rs, rc);
+                let (c, n) = rigid_agreement(a, b, map, stride, 0);
+                if n >= sub_min.max(1) {
+                    first.push((z(c, n), rot, dx, dy));
+                }
+            }
+        }
+    }
+    let keep = grid.keep.max(1).min(first.len());
+    if keep == 0 {
+        return found;
+    }
+    if keep < first.len() {
+        first.select_nth_unstable_by(keep - 1, |x, y| y.0.total_cmp(&x.0));
+        first.truncate(keep);
+    }
+    let mut best = f32::NEG_INFINITY;
+    for &(_, rot, dx, dy) in &first {
+        let (rs, rc) = rot.sin_cos();
+        let map = (ca.0, ca.1, cb.0 + dx, cb.1 + dy, rs, rc);
+        let (c, n) = rigid_agreement(a, b, map, 1, 0);
+        if n >= grid.min_points && z(c, n) > best {
+            best = z(c, n);
+            found = RigidFound {
+                agreement: c,
+                points: n,
+                rot,
+                dx,
+                dy,
+            };
+        }
+    }
+    found
 }
