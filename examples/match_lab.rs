@@ -650,6 +650,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 min_points: minpts,
                 stride: env_us("TS_STRIDE", 1),
                 keep: env_us("TS_KEEP", 1),
+                refine: std::env::var("TS_REFINE").is_ok(),
             };
             let search = |i: usize, j: usize| -> (f32, u32, f32, f32, f32) {
                 let (Some(a), Some(b)) = (&prep[i], &prep[j]) else { return (0.0, 0, 0.0, 0.0, 0.0) };

@@ -843,6 +843,7 @@ mod tests {
             min_points: 400,
             stride,
             keep,
+            refine: false,
         }
     }
 
@@ -852,8 +853,10 @@ mod tests {
         // in a 300 px box (centre 150, 150): A's centre lands on B's moved by (0, −54).
         let a = prepared(&rings(240, 240, 110.0, 120.0));
         let b = prepared(&rings(300, 300, 140.0, 96.0));
-        for (stride, keep) in [(1, 1), (3, 32)] {
-            let f = search_rigid(&a, &b, &grid(stride, keep));
+        for (stride, keep, refine) in [(1, 1, false), (3, 32, false), (4, 64, true)] {
+            let mut g = grid(stride, keep);
+            g.refine = refine;
+            let f = search_rigid(&a, &b, &g);
             assert!(f.agreement > 0.9 && f.points >= 400, "{f:?}");
             assert!(
                 f.rot.abs() < 0.01 && f.dx.abs() < 1.0 && (f.dy + 54.0).abs() < 1.0,
@@ -1496,6 +1499,8 @@ pub struct RigidGrid {
     pub stride: usize,
     /// Alignments of the first stage measured again on every window.
     pub keep: usize,
+    /// The kept alignments also measured half a turn step either way.
+    pub refine: bool,
 }
 
 /// The agreement of A's texture with B's under the rigid map `(ca, cb, rot, dx, dy)`, over
@@ -1527,11 +1532,9 @@ fn rigid_agreement(
     #[cfg(target_arch = "x86_64")]
     let kernel = avx2::Pair::new(a, b);
     let (mut acc, mut total) = (0.0f32, 0u32);
-    for (iy, wy) in (wy0..=wy1).enumerate() {
-        for (ix, wx) in (wx0..=wx1).enumerate() {
-            if stride > 1 && ((ix + phase) % stride != 0 || (iy + phase) % stride != 0) {
-                continue;
-            }
+    let (stride, phase) = (stride.max(1), phase as i32);
+    for wy in (wy0 + phase..=wy1).step_by(stride) {
+        for wx in (wx0 + phase..=wx1).step_by(stride) {
             let (c0, r0) = (wx * win, wy * win);
             // A window whose centre falls outside B's box by more than half a window has
             // nothing to compare.
@@ -1623,19 +1626,27 @@ pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) 
         first.truncate(keep);
     }
     let mut best = f32::NEG_INFINITY;
-    for &(_, rot, dx, dy) in &first {
-        let (rs, rc) = rot.sin_cos();
-        let map = (ca.0, ca.1, cb.0 + dx, cb.1 + dy, rs, rc);
-        let (c, n) = rigid_agreement(a, b, map, 1, 0);
-        if n >= grid.min_points && z(c, n) > best {
-            best = z(c, n);
-            found = RigidFound {
-                agreement: c,
-                points: n,
-                rot,
-                dx,
-                dy,
-            };
+    let turns: &[f32] = if grid.refine {
+        &[0.0, -0.5, 0.5]
+    } else {
+        &[0.0]
+    };
+    for &(_, rot0, dx, dy) in &first {
+        for &t in turns {
+            let rot = rot0 + t * grid.rot_step;
+            let (rs, rc) = rot.sin_cos();
+            let map = (ca.0, ca.1, cb.0 + dx, cb.1 + dy, rs, rc);
+            let (c, n) = rigid_agreement(a, b, map, 1, 0);
+            if n >= grid.min_points && z(c, n) > best {
+                best = z(c, n);
+                found = RigidFound {
+                    agreement: c,
+                    points: n,
+                    rot,
+                    dx,
+                    dy,
+                };
+            }
         }
     }
     found
