@@ -581,7 +581,7 @@ pub fn agreement(
         }
     }
     let corner = |k: usize| corners.get(k).copied().unwrap_or([0.0; 2]);
-    let (mut acc, mut total) = (0.0f32, 0u32);
+    let mut tally = Tally::new(a, b, scratch.portable);
     for &[wx, wy] in near.iter() {
         let (wx, wy) = (wx as usize, wy as usize);
         let (c0, r0) = ((wx0 + wx as i32) * win, (wy0 + wy as i32) * win);
@@ -649,28 +649,70 @@ pub fn agreement(
                 nrows += 1;
             }
         }
-        let rows = rows.get(..nrows).unwrap_or(&[]);
+        tally.window(rows.get(..nrows).unwrap_or(&[]), cstart, cend);
+    }
+    tally.mean()
+}
+
+/// The windows' agreements at their best shifts (2 · agreeing − compared, summed) and the
+/// points compared, of A's texture with B's.
+struct Tally<'t> {
+    a: &'t PreparedTexture,
+    b: &'t PreparedTexture,
+    /// The AVX2 kernel for these textures, when there is one (the same counts).
+    #[cfg(target_arch = "x86_64")]
+    kernel: Option<avx2::Pair<'t>>,
+    acc: f32,
+    total: u32,
+}
+
+impl<'t> Tally<'t> {
+    /// Nothing counted yet; the AVX2 kernel unless `portable`.
+    fn new(a: &'t PreparedTexture, b: &'t PreparedTexture, portable: bool) -> Self {
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = portable;
+        Tally {
+            a,
+            b,
+            #[cfg(target_arch = "x86_64")]
+            kernel: if portable {
+                None
+            } else {
+                avx2::Pair::new(a, b)
+            },
+            acc: 0.0,
+            total: 0,
+        }
+    }
+
+    /// Adds a window of `rows` between cell columns `cstart` and `cend` unless fewer than
+    /// [`MIN_WINDOW_POINTS`] of its points were compared.
+    fn window(&mut self, rows: &[LatticeRow], cstart: i32, cend: i32) {
         #[cfg(target_arch = "x86_64")]
-        let counts = match &kernel {
+        let counts = match &self.kernel {
             Some(pair) => pair.window(rows, cstart, cend),
-            None => window_portable(a, b, rows, cstart, cend),
+            None => window_portable(self.a, self.b, rows, cstart, cend),
         };
         #[cfg(not(target_arch = "x86_64"))]
-        let counts = window_portable(a, b, rows, cstart, cend);
+        let counts = window_portable(self.a, self.b, rows, cstart, cend);
         let (lanes, last, n) = counts;
         if n < MIN_WINDOW_POINTS {
-            continue;
+            return;
         }
         let best = (0..8)
             .map(|k| (lanes >> (8 * k)) as u32 & 0xff)
             .fold(last, u32::max);
-        acc += 2.0 * best as f32 - n as f32;
-        total += n;
+        self.acc += 2.0 * best as f32 - n as f32;
+        self.total += n;
     }
-    if total == 0 {
-        return (0.0, 0);
+
+    /// (mean agreement, points compared); (0, 0) without any.
+    fn mean(self) -> (f32, u32) {
+        if self.total == 0 {
+            return (0.0, 0);
+        }
+        (self.acc / self.total as f32, self.total)
     }
-    (acc / total as f32, total)
 }
 
 /// The warp's displacement at (`x`, `y`) (px in A): the residuals' displacements (`r[2]`,
@@ -1529,9 +1571,7 @@ fn rigid_agreement(
         let (u, v) = (x - ax0, y - ay0);
         (bx0 + rc * u - rs * v, by0 + rs * u + rc * v)
     };
-    #[cfg(target_arch = "x86_64")]
-    let kernel = avx2::Pair::new(a, b);
-    let (mut acc, mut total) = (0.0f32, 0u32);
+    let mut tally = Tally::new(a, b, false);
     let (stride, phase) = (stride.max(1), phase as i32);
     for wy in (wy0 + phase..=wy1).step_by(stride) {
         for wx in (wx0 + phase..=wx1).step_by(stride) {
@@ -1558,29 +1598,10 @@ fn rigid_agreement(
                 };
                 nrows += 1;
             }
-            let rows = rows.get(..nrows).unwrap_or(&[]);
-            #[cfg(target_arch = "x86_64")]
-            let counts = match &kernel {
-                Some(pair) => pair.window(rows, cstart, cend),
-                None => window_portable(a, b, rows, cstart, cend),
-            };
-            #[cfg(not(target_arch = "x86_64"))]
-            let counts = window_portable(a, b, rows, cstart, cend);
-            let (lanes, last, n) = counts;
-            if n < MIN_WINDOW_POINTS {
-                continue;
-            }
-            let best = (0..8)
-                .map(|k| (lanes >> (8 * k)) as u32 & 0xff)
-                .fold(last, u32::max);
-            acc += 2.0 * best as f32 - n as f32;
-            total += n;
+            tally.window(rows.get(..nrows).unwrap_or(&[]), cstart, cend);
         }
     }
-    if total == 0 {
-        return (0.0, 0);
-    }
-    (acc / total as f32, total)
+    tally.mean()
 }
 
 /// The rigid alignment of A onto B whose texture agreement is the most significant,
