@@ -694,7 +694,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut imp = 0.0f32;
             let mut jobs = Vec::new();
             for (x, &i) in firsts.iter().enumerate() {
-                for &j in &firsts[x + 1..] { imp = imp.max(sc(i, j)); if std::env::var("TS_IMPALL").is_err() { jobs.push((i, j, false)); } }
+                for &j in &firsts[x + 1..] { imp = imp.max(sc(i, j)); if std::env::var("TS_IMPALL").is_err() && std::env::var("TS_IMPFULL").is_err() { jobs.push((i, j, false)); } }
             }
             if std::env::var("TS_IMPFULL").is_ok() {
                 for i in 0..samples.len() {
