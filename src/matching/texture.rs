@@ -1604,6 +1604,11 @@ fn rigid_agreement(
     tally.mean()
 }
 
+/// Most turn steps either way [`search_rigid`] takes.
+const MAX_TURNS: i32 = 90;
+/// Most shift steps either way [`search_rigid`] takes.
+const MAX_SHIFTS: i32 = 64;
+
 /// The rigid alignment of A onto B whose texture agreement is the most significant,
 /// (agreement − CENTRE) · √points, over `grid`: a first stage on every `stride`-th window,
 /// then its `keep` best alignments on every window.
@@ -1622,8 +1627,11 @@ pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) 
     let sub_min = grid.min_points / (stride * stride) as u32;
     let z = |c: f32, n: u32| (c - CENTRE) * (n as f32).sqrt();
     let mut first: Vec<(f32, f32, f32, f32)> = Vec::new();
-    let nr = (grid.max_rot / grid.rot_step).floor() as i32;
-    let ns = (grid.reach / grid.step).floor() as i32;
+    // At most half a turn either way in whole steps, and MAX_SHIFTS steps either way: a
+    // grid of tiny steps is cut, not run for hours.
+    let nr =
+        ((grid.max_rot.min(std::f32::consts::PI) / grid.rot_step).floor() as i32).min(MAX_TURNS);
+    let ns = ((grid.reach / grid.step).floor() as i32).min(MAX_SHIFTS);
     for ir in -nr..=nr {
         let rot = ir as f32 * grid.rot_step;
         let (rs, rc) = rot.sin_cos();
