@@ -927,6 +927,10 @@ mod tests {
         g = grid(1, 1);
         g.min_points = u32::MAX;
         assert_eq!(search_rigid(&a, &a, &g).points, 0);
+        // An absurd stride is the sparsest first stage, not an overflow; the second stage
+        // still finds the same ridges.
+        g = grid(usize::MAX, 64);
+        assert!(search_rigid(&a, &a, &g).agreement > 0.9);
     }
 
     #[test]
@@ -1545,14 +1549,14 @@ pub struct RigidGrid {
     pub refine: bool,
 }
 
-/// The agreement of A's texture with B's under the rigid map `(ca, cb, rot, dx, dy)`, over
-/// every `stride`-th window of A's box in both directions starting at `phase`.
+/// The agreement of A's texture with B's under the rigid map `(ax, ay, bx, by, sin, cos)`
+/// (A's point (`ax`, `ay`) onto B's (`bx`, `by`), turned), over every `stride`-th window of
+/// A's box in both directions.
 fn rigid_agreement(
     a: &PreparedTexture,
     b: &PreparedTexture,
     map: (f32, f32, f32, f32, f32, f32),
     stride: usize,
-    phase: usize,
 ) -> (f32, u32) {
     let (ax0, ay0, bx0, by0, rs, rc) = map;
     let win = WINDOW as i32;
@@ -1572,9 +1576,9 @@ fn rigid_agreement(
         (bx0 + rc * u - rs * v, by0 + rs * u + rc * v)
     };
     let mut tally = Tally::new(a, b, false);
-    let (stride, phase) = (stride.max(1), phase as i32);
-    for wy in (wy0 + phase..=wy1).step_by(stride) {
-        for wx in (wx0 + phase..=wx1).step_by(stride) {
+    let stride = stride.max(1);
+    for wy in (wy0..=wy1).step_by(stride) {
+        for wx in (wx0..=wx1).step_by(stride) {
             let (c0, r0) = (wx * win, wy * win);
             // A window whose centre falls outside B's box by more than half a window has
             // nothing to compare.
@@ -1608,6 +1612,8 @@ fn rigid_agreement(
 const MAX_TURNS: i32 = 90;
 /// Most shift steps either way [`search_rigid`] takes.
 const MAX_SHIFTS: i32 = 64;
+/// The sparsest first stage [`search_rigid`] takes (every this many windows).
+const MAX_STRIDE: usize = 16;
 
 /// The rigid alignment of A onto B whose texture agreement is the most significant,
 /// (agreement − CENTRE) · √points, over `grid`: a first stage on every `stride`-th window,
@@ -1623,7 +1629,7 @@ pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) 
         (al + aw / 2.0, at + ah / 2.0),
         (bl + bw / 2.0, bt + bh / 2.0),
     );
-    let stride = grid.stride.max(1);
+    let stride = grid.stride.clamp(1, MAX_STRIDE);
     let sub_min = grid.min_points / (stride * stride) as u32;
     let z = |c: f32, n: u32| (c - CENTRE) * (n as f32).sqrt();
     let mut first: Vec<(f32, f32, f32, f32)> = Vec::new();
@@ -1639,7 +1645,7 @@ pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) 
             for ix in -ns..=ns {
                 let (dx, dy) = (ix as f32 * grid.step, iy as f32 * grid.step);
                 let map = (ca.0, ca.1, cb.0 + dx, cb.1 + dy, rs, rc);
-                let (c, n) = rigid_agreement(a, b, map, stride, 0);
+                let (c, n) = rigid_agreement(a, b, map, stride);
                 if n >= sub_min.max(1) {
                     first.push((z(c, n), rot, dx, dy));
                 }
@@ -1665,7 +1671,7 @@ pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) 
             let rot = rot0 + t * grid.rot_step;
             let (rs, rc) = rot.sin_cos();
             let map = (ca.0, ca.1, cb.0 + dx, cb.1 + dy, rs, rc);
-            let (c, n) = rigid_agreement(a, b, map, 1, 0);
+            let (c, n) = rigid_agreement(a, b, map, 1);
             if n >= grid.min_points && z(c, n) > best {
                 best = z(c, n);
                 found = RigidFound {
