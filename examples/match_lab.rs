@@ -147,6 +147,14 @@ fn read_cache() -> Result<Vec<Template>, Box<dyn std::error::Error>> {
     Ok(out)
 }
 
+/// The value of environment variable `key`, or `default` when it is unset or unreadable.
+fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Scratch for the lab's loops: `LAB_KERNEL=avx2|portable|auto` chooses the kernels
 /// (`LAB_PORTABLE=1` = `portable`), to check that they give the same dump and to time them.
 fn lab_scratch() -> Scratch {
@@ -628,7 +636,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             use huella::matching::texture;
             let cache = read_tcache(&std::env::args().nth(2).ok_or("texsearch CACHE SET")?)?;
             let want = std::env::args().nth(3).ok_or("texsearch CACHE SET")?;
-            let all = std::env::var("TS_ALL").is_ok();
+            let all = std::env::var_os("TS_ALL").is_some();
             let (dir, templates) = cache.into_iter().find(|(d, _)| d.contains(&want)).ok_or("set")?;
             let samples = list_samples(std::path::Path::new(&dir))?;
             let prep: Vec<Option<Prepared>> = templates.iter().map(|t| t.as_ref().map(prepare)).collect();
@@ -636,21 +644,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 (Some(a), Some(b)) => huella::matching::compare(a, b),
                 _ => 0.0,
             };
-            let step: f32 = std::env::var("TS_STEP").ok().and_then(|v| v.parse().ok()).unwrap_or(3.0);
-            let reach: f32 = std::env::var("TS_REACH").ok().and_then(|v| v.parse().ok()).unwrap_or(120.0);
-            let rstep: f32 = std::env::var("TS_RSTEP").ok().and_then(|v| v.parse().ok()).unwrap_or(2.0);
-            let minpts: u32 = std::env::var("TS_MINPTS").ok().and_then(|v| v.parse().ok()).unwrap_or(600);
-            let fast = std::env::var("TS_FAST").is_ok();
-            let env_us = |k: &str, d: usize| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+            let (step, reach, rstep): (f32, f32, f32) =
+                (env_or("TS_STEP", 3.0), env_or("TS_REACH", 120.0), env_or("TS_RSTEP", 2.0));
+            let minpts: u32 = env_or("TS_MINPTS", 600);
+            let set = |k: &str| std::env::var_os(k).is_some();
+            let (fast, imp_all, imp_full, no_gen) = (set("TS_FAST"), set("TS_IMPALL"), set("TS_IMPFULL"), set("TS_NOGEN"));
             let grid = texture::RigidGrid {
                 max_rot: 30f32.to_radians(),
                 rot_step: rstep.to_radians(),
                 reach,
                 step,
                 min_points: minpts,
-                stride: env_us("TS_STRIDE", 1),
-                keep: env_us("TS_KEEP", 1),
-                refine: std::env::var("TS_REFINE").is_ok(),
+                stride: env_or("TS_STRIDE", 1),
+                keep: env_or("TS_KEEP", 1),
+                refine: set("TS_REFINE"),
             };
             let search = |i: usize, j: usize| -> (f32, u32, f32, f32, f32) {
                 let (Some(a), Some(b)) = (&prep[i], &prep[j]) else { return (0.0, 0, 0.0, 0.0, 0.0) };
@@ -694,9 +701,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut imp = 0.0f32;
             let mut jobs = Vec::new();
             for (x, &i) in firsts.iter().enumerate() {
-                for &j in &firsts[x + 1..] { imp = imp.max(sc(i, j)); if std::env::var("TS_IMPALL").is_err() && std::env::var("TS_IMPFULL").is_err() { jobs.push((i, j, false)); } }
+                for &j in &firsts[x + 1..] { imp = imp.max(sc(i, j)); if !imp_all && !imp_full { jobs.push((i, j, false)); } }
             }
-            if std::env::var("TS_IMPFULL").is_ok() {
+            if imp_full {
                 for i in 0..samples.len() {
                     for j in i + 1..samples.len() {
                         if samples[j].finger != samples[i].finger {
@@ -704,7 +711,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         }
                     }
                 }
-            } else if std::env::var("TS_IMPALL").is_ok() {
+            } else if imp_all {
                 for &i in &firsts {
                     for j in 0..samples.len() {
                         if samples[j].finger == samples[i].finger || (samples[j].impression == 1 && j < i) { continue; }
@@ -715,7 +722,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for i in 0..samples.len() {
                 for j in i + 1..samples.len() {
                     if samples[i].finger != samples[j].finger { continue; }
-                    if std::env::var("TS_NOGEN").is_err() && (all || sc(i, j) <= imp) { jobs.push((i, j, true)); }
+                    if !no_gen && (all || sc(i, j) <= imp) { jobs.push((i, j, true)); }
                 }
             }
             let next = std::sync::atomic::AtomicUsize::new(0);
@@ -872,7 +879,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     put(m.x + r as f32 * m.angle.cos(), m.y + r as f32 * m.angle.sin(), v);
                 }
             }
-            let z: u32 = std::env::var("LAB_ZOOM").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+            let z: u32 = env_or("LAB_ZOOM", 1);
             let img = image::imageops::resize(&img, w * z, h * z, image::imageops::FilterType::Nearest);
             img.save(&out)?;
             println!("{src}: {} minutiae, quality {}", e.minutiae.len(), e.quality.score);

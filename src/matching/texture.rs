@@ -787,6 +787,182 @@ fn window_portable(
     (lanes, last, n)
 }
 
+/// One rigid alignment of A onto B found by [`search_rigid`]: turn (radians) about A's box
+/// centre, then A's box centre moved onto B's plus (`dx`, `dy`) px; the agreement there and
+/// the lattice points it was measured on.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RigidFound {
+    /// Mean agreement in [−1, 1].
+    pub agreement: f32,
+    /// Lattice points compared.
+    pub points: u32,
+    /// Turn, radians.
+    pub rot: f32,
+    /// Shift of A's box centre from B's, px.
+    pub dx: f32,
+    /// Shift of A's box centre from B's, px.
+    pub dy: f32,
+}
+
+/// The grid of rigid alignments [`search_rigid`] tries.
+#[derive(Clone, Copy, Debug)]
+pub struct RigidGrid {
+    /// Largest turn either way, radians.
+    pub max_rot: f32,
+    /// Turn step, radians.
+    pub rot_step: f32,
+    /// Largest shift either way, px.
+    pub reach: f32,
+    /// Shift step, px.
+    pub step: f32,
+    /// Fewest lattice points an alignment counts with.
+    pub min_points: u32,
+    /// Every `stride`-th window (in both directions) in the first stage; 1 = every window.
+    pub stride: usize,
+    /// Alignments of the first stage measured again on every window.
+    pub keep: usize,
+    /// The kept alignments also measured half a turn step either way.
+    pub refine: bool,
+}
+
+/// The agreement of A's texture with B's under the rigid map `(ax, ay, bx, by, sin, cos)`
+/// (A's point (`ax`, `ay`) onto B's (`bx`, `by`), turned), over every `stride`-th window of
+/// A's box in both directions.
+fn rigid_agreement(
+    a: &PreparedTexture,
+    b: &PreparedTexture,
+    map: (f32, f32, f32, f32, f32, f32),
+    stride: usize,
+) -> (f32, u32) {
+    let (ax0, ay0, bx0, by0, rs, rc) = map;
+    let win = WINDOW as i32;
+    let (wx0, wy0) = (a.left.div_euclid(win), a.top.div_euclid(win));
+    let (wx1, wy1) = (
+        (a.left + a.cols - 1).div_euclid(win),
+        (a.top + a.rows - 1).div_euclid(win),
+    );
+    let (bl, bt) = ((b.left * CELL as i32) as f32, (b.top * CELL as i32) as f32);
+    let (br, bb) = (
+        ((b.left + b.cols) * CELL as i32) as f32,
+        ((b.top + b.rows) * CELL as i32) as f32,
+    );
+    let half = (WINDOW * CELL) as f32 / 2.0;
+    let mapf = |x: f32, y: f32| {
+        let (u, v) = (x - ax0, y - ay0);
+        (bx0 + rc * u - rs * v, by0 + rs * u + rc * v)
+    };
+    let mut tally = Tally::new(a, b, false);
+    let stride = stride.max(1);
+    for wy in (wy0..=wy1).step_by(stride) {
+        for wx in (wx0..=wx1).step_by(stride) {
+            let (c0, r0) = (wx * win, wy * win);
+            // A window whose centre falls outside B's box by more than half a window has
+            // nothing to compare.
+            let (mx, my) = mapf(
+                (c0 * CELL as i32) as f32 + half,
+                (r0 * CELL as i32) as f32 + half,
+            );
+            if mx < bl - half || my < bt - half || mx > br + half || my > bb + half {
+                continue;
+            }
+            let (cstart, cend) = (c0.max(a.left), (c0 + win).min(a.left + a.cols));
+            let (rstart, rend) = (r0.max(a.top), (r0 + win).min(a.top + a.rows));
+            let mut rows = [LatticeRow::default(); WINDOW_ROWS];
+            let mut nrows = 0;
+            for (row, r) in rows.iter_mut().zip((rstart..rend).step_by(LATTICE_ROWS)) {
+                let (qx, qy) = mapf((cstart * CELL as i32) as f32, (r * CELL as i32) as f32);
+                *row = LatticeRow {
+                    r,
+                    q: [qx, qy],
+                    s: [rc * STEP_PX, rs * STEP_PX],
+                };
+                nrows += 1;
+            }
+            tally.window(rows.get(..nrows).unwrap_or(&[]), cstart, cend);
+        }
+    }
+    tally.mean()
+}
+
+/// Most turn steps either way [`search_rigid`] takes.
+const MAX_TURNS: i32 = 90;
+/// Most shift steps either way [`search_rigid`] takes.
+const MAX_SHIFTS: i32 = 64;
+/// The sparsest first stage [`search_rigid`] takes (every this many windows).
+const MAX_STRIDE: usize = 16;
+
+/// The rigid alignment of A onto B whose texture agreement is the most significant,
+/// (agreement − CENTRE) · √points, over `grid`: a first stage on every `stride`-th window,
+/// then its `keep` best alignments on every window.
+pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) -> RigidFound {
+    let mut found = RigidFound::default();
+    if a.is_empty() || b.is_empty() || grid.rot_step <= 0.0 || grid.step <= 0.0 {
+        return found;
+    }
+    let (al, at, aw, ah) = a.box_px();
+    let (bl, bt, bw, bh) = b.box_px();
+    let (ca, cb) = (
+        (al + aw / 2.0, at + ah / 2.0),
+        (bl + bw / 2.0, bt + bh / 2.0),
+    );
+    let stride = grid.stride.clamp(1, MAX_STRIDE);
+    let sub_min = grid.min_points / (stride * stride) as u32;
+    let z = |c: f32, n: u32| (c - CENTRE) * (n as f32).sqrt();
+    let mut first: Vec<(f32, f32, f32, f32)> = Vec::new();
+    // At most half a turn either way in whole steps, and MAX_SHIFTS steps either way: a
+    // grid of tiny steps is cut, not run for hours.
+    let nr =
+        ((grid.max_rot.min(std::f32::consts::PI) / grid.rot_step).floor() as i32).min(MAX_TURNS);
+    let ns = ((grid.reach / grid.step).floor() as i32).min(MAX_SHIFTS);
+    for ir in -nr..=nr {
+        let rot = ir as f32 * grid.rot_step;
+        let (rs, rc) = rot.sin_cos();
+        for iy in -ns..=ns {
+            for ix in -ns..=ns {
+                let (dx, dy) = (ix as f32 * grid.step, iy as f32 * grid.step);
+                let map = (ca.0, ca.1, cb.0 + dx, cb.1 + dy, rs, rc);
+                let (c, n) = rigid_agreement(a, b, map, stride);
+                if n >= sub_min.max(1) {
+                    first.push((z(c, n), rot, dx, dy));
+                }
+            }
+        }
+    }
+    let keep = grid.keep.max(1).min(first.len());
+    if keep == 0 {
+        return found;
+    }
+    if keep < first.len() {
+        first.select_nth_unstable_by(keep - 1, |x, y| y.0.total_cmp(&x.0));
+        first.truncate(keep);
+    }
+    let mut best = f32::NEG_INFINITY;
+    let turns: &[f32] = if grid.refine {
+        &[0.0, -0.5, 0.5]
+    } else {
+        &[0.0]
+    };
+    for &(_, rot0, dx, dy) in &first {
+        for &t in turns {
+            let rot = rot0 + t * grid.rot_step;
+            let (rs, rc) = rot.sin_cos();
+            let map = (ca.0, ca.1, cb.0 + dx, cb.1 + dy, rs, rc);
+            let (c, n) = rigid_agreement(a, b, map, 1);
+            if n >= grid.min_points && z(c, n) > best {
+                best = z(c, n);
+                found = RigidFound {
+                    agreement: c,
+                    points: n,
+                    rot,
+                    dx,
+                    dy,
+                };
+            }
+        }
+    }
+    found
+}
+
 #[cfg(target_arch = "x86_64")]
 #[path = "texture_avx2.rs"]
 mod avx2;
@@ -1509,180 +1685,4 @@ mod tests {
         assert!(RidgeTexture::from_enhanced(&g, &none).is_empty());
         assert!(PreparedTexture::new(&RidgeTexture::from_enhanced(&g, &none)).is_empty());
     }
-}
-
-/// One rigid alignment of A onto B found by [`search_rigid`]: turn (radians) about A's box
-/// centre, then A's box centre moved onto B's plus (`dx`, `dy`) px; the agreement there and
-/// the lattice points it was measured on.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct RigidFound {
-    /// Mean agreement in [−1, 1].
-    pub agreement: f32,
-    /// Lattice points compared.
-    pub points: u32,
-    /// Turn, radians.
-    pub rot: f32,
-    /// Shift of A's box centre from B's, px.
-    pub dx: f32,
-    /// Shift of A's box centre from B's, px.
-    pub dy: f32,
-}
-
-/// The grid of rigid alignments [`search_rigid`] tries.
-#[derive(Clone, Copy, Debug)]
-pub struct RigidGrid {
-    /// Largest turn either way, radians.
-    pub max_rot: f32,
-    /// Turn step, radians.
-    pub rot_step: f32,
-    /// Largest shift either way, px.
-    pub reach: f32,
-    /// Shift step, px.
-    pub step: f32,
-    /// Fewest lattice points an alignment counts with.
-    pub min_points: u32,
-    /// Every `stride`-th window (in both directions) in the first stage; 1 = every window.
-    pub stride: usize,
-    /// Alignments of the first stage measured again on every window.
-    pub keep: usize,
-    /// The kept alignments also measured half a turn step either way.
-    pub refine: bool,
-}
-
-/// The agreement of A's texture with B's under the rigid map `(ax, ay, bx, by, sin, cos)`
-/// (A's point (`ax`, `ay`) onto B's (`bx`, `by`), turned), over every `stride`-th window of
-/// A's box in both directions.
-fn rigid_agreement(
-    a: &PreparedTexture,
-    b: &PreparedTexture,
-    map: (f32, f32, f32, f32, f32, f32),
-    stride: usize,
-) -> (f32, u32) {
-    let (ax0, ay0, bx0, by0, rs, rc) = map;
-    let win = WINDOW as i32;
-    let (wx0, wy0) = (a.left.div_euclid(win), a.top.div_euclid(win));
-    let (wx1, wy1) = (
-        (a.left + a.cols - 1).div_euclid(win),
-        (a.top + a.rows - 1).div_euclid(win),
-    );
-    let (bl, bt) = ((b.left * CELL as i32) as f32, (b.top * CELL as i32) as f32);
-    let (br, bb) = (
-        ((b.left + b.cols) * CELL as i32) as f32,
-        ((b.top + b.rows) * CELL as i32) as f32,
-    );
-    let half = (WINDOW * CELL) as f32 / 2.0;
-    let mapf = |x: f32, y: f32| {
-        let (u, v) = (x - ax0, y - ay0);
-        (bx0 + rc * u - rs * v, by0 + rs * u + rc * v)
-    };
-    let mut tally = Tally::new(a, b, false);
-    let stride = stride.max(1);
-    for wy in (wy0..=wy1).step_by(stride) {
-        for wx in (wx0..=wx1).step_by(stride) {
-            let (c0, r0) = (wx * win, wy * win);
-            // A window whose centre falls outside B's box by more than half a window has
-            // nothing to compare.
-            let (mx, my) = mapf(
-                (c0 * CELL as i32) as f32 + half,
-                (r0 * CELL as i32) as f32 + half,
-            );
-            if mx < bl - half || my < bt - half || mx > br + half || my > bb + half {
-                continue;
-            }
-            let (cstart, cend) = (c0.max(a.left), (c0 + win).min(a.left + a.cols));
-            let (rstart, rend) = (r0.max(a.top), (r0 + win).min(a.top + a.rows));
-            let mut rows = [LatticeRow::default(); WINDOW_ROWS];
-            let mut nrows = 0;
-            for (row, r) in rows.iter_mut().zip((rstart..rend).step_by(LATTICE_ROWS)) {
-                let (qx, qy) = mapf((cstart * CELL as i32) as f32, (r * CELL as i32) as f32);
-                *row = LatticeRow {
-                    r,
-                    q: [qx, qy],
-                    s: [rc * STEP_PX, rs * STEP_PX],
-                };
-                nrows += 1;
-            }
-            tally.window(rows.get(..nrows).unwrap_or(&[]), cstart, cend);
-        }
-    }
-    tally.mean()
-}
-
-/// Most turn steps either way [`search_rigid`] takes.
-const MAX_TURNS: i32 = 90;
-/// Most shift steps either way [`search_rigid`] takes.
-const MAX_SHIFTS: i32 = 64;
-/// The sparsest first stage [`search_rigid`] takes (every this many windows).
-const MAX_STRIDE: usize = 16;
-
-/// The rigid alignment of A onto B whose texture agreement is the most significant,
-/// (agreement − CENTRE) · √points, over `grid`: a first stage on every `stride`-th window,
-/// then its `keep` best alignments on every window.
-pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) -> RigidFound {
-    let mut found = RigidFound::default();
-    if a.is_empty() || b.is_empty() || grid.rot_step <= 0.0 || grid.step <= 0.0 {
-        return found;
-    }
-    let (al, at, aw, ah) = a.box_px();
-    let (bl, bt, bw, bh) = b.box_px();
-    let (ca, cb) = (
-        (al + aw / 2.0, at + ah / 2.0),
-        (bl + bw / 2.0, bt + bh / 2.0),
-    );
-    let stride = grid.stride.clamp(1, MAX_STRIDE);
-    let sub_min = grid.min_points / (stride * stride) as u32;
-    let z = |c: f32, n: u32| (c - CENTRE) * (n as f32).sqrt();
-    let mut first: Vec<(f32, f32, f32, f32)> = Vec::new();
-    // At most half a turn either way in whole steps, and MAX_SHIFTS steps either way: a
-    // grid of tiny steps is cut, not run for hours.
-    let nr =
-        ((grid.max_rot.min(std::f32::consts::PI) / grid.rot_step).floor() as i32).min(MAX_TURNS);
-    let ns = ((grid.reach / grid.step).floor() as i32).min(MAX_SHIFTS);
-    for ir in -nr..=nr {
-        let rot = ir as f32 * grid.rot_step;
-        let (rs, rc) = rot.sin_cos();
-        for iy in -ns..=ns {
-            for ix in -ns..=ns {
-                let (dx, dy) = (ix as f32 * grid.step, iy as f32 * grid.step);
-                let map = (ca.0, ca.1, cb.0 + dx, cb.1 + dy, rs, rc);
-                let (c, n) = rigid_agreement(a, b, map, stride);
-                if n >= sub_min.max(1) {
-                    first.push((z(c, n), rot, dx, dy));
-                }
-            }
-        }
-    }
-    let keep = grid.keep.max(1).min(first.len());
-    if keep == 0 {
-        return found;
-    }
-    if keep < first.len() {
-        first.select_nth_unstable_by(keep - 1, |x, y| y.0.total_cmp(&x.0));
-        first.truncate(keep);
-    }
-    let mut best = f32::NEG_INFINITY;
-    let turns: &[f32] = if grid.refine {
-        &[0.0, -0.5, 0.5]
-    } else {
-        &[0.0]
-    };
-    for &(_, rot0, dx, dy) in &first {
-        for &t in turns {
-            let rot = rot0 + t * grid.rot_step;
-            let (rs, rc) = rot.sin_cos();
-            let map = (ca.0, ca.1, cb.0 + dx, cb.1 + dy, rs, rc);
-            let (c, n) = rigid_agreement(a, b, map, 1);
-            if n >= grid.min_points && z(c, n) > best {
-                best = z(c, n);
-                found = RigidFound {
-                    agreement: c,
-                    points: n,
-                    rot,
-                    dx,
-                    dy,
-                };
-            }
-        }
-    }
-    found
 }
