@@ -22,7 +22,7 @@
 //! `match_lab quality DIR PPI` prints the extended EER after rejecting the 10 / 20 % lowest-quality
 //! images. `match_lab tcache OUT DIR...` caches the templates of many sets (ppi from `_r_PPI` at
 //! the end of the folder's name, else `_400` / `_600` in the path, else 500; prints each set's extraction time per image and FTE) and `match_lab teval OUT` prints each set's figures and the
-//! means from them (matcher-only runs). `match_lab hard DIR PPI` lists the genuine pairs at or
+//! means from them (1:1 verification scores; `LAB_MATCHER_ONLY=1`: the matcher's alone). `match_lab hard DIR PPI` lists the genuine pairs at or
 //! below the best FVC impostor.
 //! `match_lab synth DST PEOPLE IMPRESSIONS SEED` writes a synthetic set (devices crate generator)
 //! in the FVC layout, for `eval`.
@@ -32,6 +32,8 @@
 //! the ridge flow).
 //! `match_lab texsearch CACHE SET` brute-forces the rigid alignment that maximises the ridge
 //! texture's agreement for a cached set's hard genuine pairs and FVC impostors (env `TS_*`).
+//! `match_lab zcal CACHE` prints every cached pair's score and texture statistic and fits
+//! the texture's calibration table on the impostors (`verify::TEXTURE_TABLE`).
 //! `match_lab flowsearch CACHE SET` brute-forces the ridge-flow alignment of a cached set's
 //! hard genuine pairs and FVC impostors and counts the minutia pairs under it (issue #14).
 //! `match_lab probe FILE...` prints each 500 ppi image's minutiae count and the pairwise scores.
@@ -392,7 +394,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     }
                 }
                 let samples = list_samples(std::path::Path::new(&dir))?;
-                let r = huella::matching::eval::report(&samples, &prepared, 0.0, 2);
+                let scoring = if std::env::var_os("LAB_MATCHER_ONLY").is_some() {
+                    huella::matching::eval::Scoring::MatcherOnly
+                } else {
+                    huella::matching::eval::Scoring::Verification
+                };
+                let r = huella::matching::eval::report_scored(&samples, &prepared, 0.0, 2, scoring);
                 let set = set_key(&dir);
                 let e = sums.entry(set.to_string()).or_default();
                 e.0 += r.eer;
@@ -617,6 +624,56 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         n(i), n(j), nc(i), nc(j), fa(i), fa(j),
                         al.map_or("-".to_string(), |a| format!("rot {:.0} v {:.3} cells {}", a.0.to_degrees(), a.4, a.3)));
                 }
+            }
+            Ok(())
+        }
+        Some("zcal") => {
+            // Every pair of every set in a `tcache` file: the matcher's score and the texture
+            // statistic of 1:1 verification (`verify::texture_statistic`, NaN without one),
+            // one line each (`GEN`/`IMP`, set, the two images), then the calibration table
+            // `calibration::fit` gives for the impostors' statistics (issue #14, twenty-third
+            // pass: `verify::TEXTURE_TABLE`).
+            use huella::matching::verify::texture_statistic;
+            let cache = read_tcache(&std::env::args().nth(2).ok_or("zcal CACHE")?)?;
+            let mut imp_z = Vec::new();
+            for (dir, templates) in cache {
+                let samples = list_samples(std::path::Path::new(&dir))?;
+                let prep: Vec<Option<Prepared>> = templates.iter().map(|t| t.as_ref().map(prepare)).collect();
+                let n = samples.len().min(prep.len());
+                let jobs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
+                let next = std::sync::atomic::AtomicUsize::new(0);
+                let out = std::sync::Mutex::new(Vec::new());
+                std::thread::scope(|s| {
+                    for _ in 0..2 {
+                        s.spawn(|| {
+                            let mut scratch = Scratch::default();
+                            loop {
+                                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(&(i, j)) = jobs.get(k) else { break };
+                                let (score, z) = match (&prep[i], &prep[j]) {
+                                    (Some(a), Some(b)) => (compare_with(a, b, &mut scratch), texture_statistic(a, b).unwrap_or(f32::NAN)),
+                                    _ => (0.0, f32::NAN),
+                                };
+                                out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, j, score, z));
+                            }
+                        });
+                    }
+                });
+                let mut out = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+                out.sort_by_key(|r| (r.0, r.1));
+                let set = set_key(&dir);
+                for (i, j, score, z) in out {
+                    let g = samples[i].finger == samples[j].finger;
+                    if !g && z.is_finite() {
+                        imp_z.push(z);
+                    }
+                    println!("{} {set} {}_{} {}_{} {score:.6} {z:.4}", if g { "GEN" } else { "IMP" },
+                        samples[i].finger, samples[i].impression, samples[j].finger, samples[j].impression);
+                }
+            }
+            println!("// {} impostor statistics", imp_z.len());
+            for (f, t) in huella::matching::calibration::fit(&imp_z) {
+                println!("    ({f:e}, {t:.4}),");
             }
             Ok(())
         }

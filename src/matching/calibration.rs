@@ -19,9 +19,20 @@ pub const TABLE: &[(f64, f32)] = &[
 
 /// Score threshold at which the false match rate is `fmr` (e.g. `1e-3`, `1e-4`).
 pub fn threshold_for_fmr(fmr: f64) -> f32 {
+    threshold_in(TABLE, fmr)
+}
+
+/// Estimated false match rate of accepting at `score`.
+pub fn fmr_for_score(score: f32) -> f64 {
+    fmr_in(TABLE, score)
+}
+
+/// The value of a calibration `table` (at least two points, FMR decreasing, values
+/// increasing) at which the false match rate is `fmr`, extrapolating its last segment.
+pub fn threshold_in(table: &[(f64, f32)], fmr: f64) -> f32 {
     let fmr = fmr.clamp(1e-9, 1.0);
     let l = fmr.log10();
-    for w in TABLE.windows(2) {
+    for w in table.windows(2) {
         let (f0, s0) = w[0];
         let (f1, s1) = w[1];
         let (l0, l1) = (f0.log10(), f1.log10());
@@ -30,37 +41,41 @@ pub fn threshold_for_fmr(fmr: f64) -> f32 {
             return s0 + (s1 - s0) * t as f32;
         }
     }
-    // Beyond the table: extrapolate the last segment.
-    let n = TABLE.len();
-    let (f0, s0) = TABLE[n - 2];
-    let (f1, s1) = TABLE[n - 1];
+    let [.., (f0, s0), (f1, s1)] = *table else {
+        return table.first().map_or(0.0, |e| e.1);
+    };
     let slope = (s1 - s0) / (f1.log10() - f0.log10()) as f32;
     s1 + slope * (l - f1.log10()) as f32
 }
 
-/// Estimated false match rate of accepting at `score`.
-pub fn fmr_for_score(score: f32) -> f64 {
-    if score <= TABLE[0].1 {
+/// The false match rate of accepting at `value` under a calibration `table` (as in
+/// [`threshold_in`]), extrapolating its last segment, at least 1e-12.
+pub fn fmr_in(table: &[(f64, f32)], value: f32) -> f64 {
+    let [(_, first), ..] = *table else {
+        return 1.0;
+    };
+    // A NaN is no evidence: it is not above the table's first value.
+    if value.is_nan() || value <= first {
         return 1.0;
     }
-    for w in TABLE.windows(2) {
+    for w in table.windows(2) {
         let (f0, s0) = w[0];
         let (f1, s1) = w[1];
-        if score >= s0 && score <= s1 {
+        if value >= s0 && value <= s1 {
             let t = if s1 > s0 {
-                f64::from((score - s0) / (s1 - s0))
+                f64::from((value - s0) / (s1 - s0))
             } else {
                 0.0
             };
             return 10f64.powf(f0.log10() + (f1.log10() - f0.log10()) * t);
         }
     }
-    let n = TABLE.len();
-    let (f0, s0) = TABLE[n - 2];
-    let (f1, s1) = TABLE[n - 1];
+    let [.., (f0, s0), (f1, s1)] = *table else {
+        return 1.0;
+    };
     let slope = (f1.log10() - f0.log10()) / f64::from(s1 - s0);
     10f64
-        .powf(f1.log10() + slope * f64::from(score - s1))
+        .powf(f1.log10() + slope * f64::from(value - s1))
         .max(1e-12)
 }
 

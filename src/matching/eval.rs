@@ -14,6 +14,7 @@ use thiserror::Error;
 
 use super::extract::extract;
 use super::matcher::{Prepared, Scratch, compare_with, prepare};
+use super::verify::second_opinion;
 
 /// Figures of one evaluation; rates are fractions in `[0, 1]`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -291,12 +292,35 @@ pub fn evaluate(samples: &[Sample], ppi: u32, threads: usize) -> EvalReport {
 }
 
 /// The FVC protocol's figures from already extracted templates (`None` = failed to enrol;
-/// `total_ms` = summed extraction time).
+/// `total_ms` = summed extraction time): every pair scored as 1:1 verification
+/// ([`verify`](super::verify)), the matcher's rate timed on its own comparisons.
 pub fn report(
     samples: &[Sample],
     prepared: &[Option<Prepared>],
     total_ms: f64,
     threads: usize,
+) -> EvalReport {
+    report_scored(samples, prepared, total_ms, threads, Scoring::Verification)
+}
+
+/// How [`report_scored`] scores a pair.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scoring {
+    /// The matcher and the texture's second opinion ([`super::verify`]): what 1:1
+    /// verification and `huella eval` use.
+    Verification,
+    /// The matcher's score only (what a 1:N search ranks by): for studies of the matcher.
+    MatcherOnly,
+}
+
+/// [`report`] with pairs scored as `scoring` says.
+pub fn report_scored(
+    samples: &[Sample],
+    prepared: &[Option<Prepared>],
+    total_ms: f64,
+    threads: usize,
+    scoring: Scoring,
 ) -> EvalReport {
     let n = samples.len().min(prepared.len());
     let failed = prepared.iter().filter(|p| p.is_none()).count();
@@ -317,14 +341,20 @@ pub fn report(
                 s.spawn(move || {
                     let mut scratch = Scratch::default();
                     let mut count = 0usize;
-                    let t0 = Instant::now();
+                    let mut busy = 0.0f64;
                     for (o, &(i, j)) in out.iter_mut().zip(ps) {
                         if let (Some(Some(a)), Some(Some(b))) = (prepared.get(i), prepared.get(j)) {
-                            *o = compare_with(a, b, &mut scratch);
+                            let t0 = Instant::now();
+                            let score = compare_with(a, b, &mut scratch);
+                            busy += t0.elapsed().as_secs_f64();
+                            *o = match scoring {
+                                Scoring::Verification => second_opinion(a, b, score),
+                                Scoring::MatcherOnly => score,
+                            };
                             count += 1;
                         }
                     }
-                    (count, t0.elapsed().as_secs_f64())
+                    (count, busy)
                 })
             })
             .collect();

@@ -37,6 +37,7 @@ pub mod ridge_flow;
 pub mod segmentation;
 pub mod template;
 pub mod texture;
+pub mod verify;
 
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -48,3 +49,4 @@ pub use identify::{Candidate, Finger, Gallery, SearchOptions};
 pub use matcher::{Prepared, compare, prepare};
 pub use quality::{Quality, Unusable};
 pub use template::{Template, TemplateError};
+pub use verify::verify;

@@ -54,6 +54,12 @@ pub fn fvc_dir(set: &str) -> std::path::PathBuf {
         .join("tif")
 }
 
+/// The prepared template of image `name` (e.g. `101_1`) of an FVC development set at 500 ppi.
+pub fn fvc_prepared(set: &str, name: &str) -> super::Prepared {
+    let bytes = std::fs::read(fvc_dir(set).join(format!("{name}.tif"))).expect("FVC image");
+    super::prepare(&super::extract(&bytes, 500).expect("usable").template)
+}
+
 /// Any stored minutia (proptest strategy).
 fn arb_minutia() -> impl Strategy<Value = StoredMinutia> {
     (

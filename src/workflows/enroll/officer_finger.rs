@@ -40,7 +40,7 @@ pub enum OfficerFingerError {
 /// One 1:1 comparison of a live finger against a reference.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FingerMatch {
-    /// Matcher score.
+    /// Verification score (the matcher's scale).
     pub score: f32,
     /// Threshold at the FMR used.
     pub threshold: f32,
@@ -69,13 +69,14 @@ pub fn reference_of(a: &Attempt) -> Result<FingerReference, OfficerFingerError> 
     Ok(FingerReference::new(&bytes))
 }
 
-/// Compares a live capture with a template at [`REAUTH_FMR`].
+/// Verifies a live capture against a template at [`REAUTH_FMR`]: the matcher with the ridge
+/// texture's second opinion ([`matching::verify`]), each test at half the rate.
 pub fn compare_template(live: &Attempt, template: &[u8]) -> Result<FingerMatch, Unusable> {
     let (_, t) = evaluate(live)?;
     let live = Template::decode(&t).map_err(|_| Unusable::Undecodable)?;
     let reference = Template::decode(template).map_err(|_| Unusable::Undecodable)?;
-    let score = matching::compare(&matching::prepare(&live), &matching::prepare(&reference));
-    let threshold = matching::threshold_for_fmr(REAUTH_FMR);
+    let score = matching::verify(&matching::prepare(&live), &matching::prepare(&reference));
+    let threshold = matching::verify::threshold_for(REAUTH_FMR);
     Ok(FingerMatch {
         score,
         threshold,
