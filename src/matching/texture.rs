@@ -890,6 +890,10 @@ const MAX_TURNS: i32 = 90;
 const MAX_SHIFTS: i32 = 64;
 /// The sparsest first stage [`search_rigid`] takes (every this many windows).
 const MAX_STRIDE: usize = 16;
+/// The largest box side, px, [`search_rigid`] searches: twice a rolled print at 500 ppi
+/// (the FBI's 1.6 in). A larger texture, which only a crafted template can carry, finds
+/// nothing rather than costing seconds.
+pub const MAX_SEARCHED_SIDE: f32 = 1024.0;
 
 /// The rigid alignment of A onto B whose texture agreement is the most significant,
 /// (agreement − CENTRE) · √points, over `grid`: a first stage on every `stride`-th window,
@@ -901,6 +905,9 @@ pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) 
     }
     let (al, at, aw, ah) = a.box_px();
     let (bl, bt, bw, bh) = b.box_px();
+    if aw.max(ah).max(bw).max(bh) > MAX_SEARCHED_SIDE {
+        return found;
+    }
     let (ca, cb) = (
         (al + aw / 2.0, at + ah / 2.0),
         (bl + bw / 2.0, bt + bh / 2.0),
@@ -1088,6 +1095,18 @@ mod tests {
         let diff = search_rigid(&a, &other, &grid(1, 1));
         let z = |f: RigidFound| (f.agreement - CENTRE) * (f.points as f32).sqrt();
         assert!(z(diff) < 0.7 * z(same), "{diff:?} against {same:?}");
+    }
+
+    #[test]
+    fn the_rigid_search_does_not_search_an_oversized_texture() {
+        let a = prepared(&rings(240, 240, 110.0, 120.0));
+        let huge = prepared(&rings(1100, 260, 110.0, 120.0));
+        assert!(huge.box_px().2 > MAX_SEARCHED_SIDE);
+        assert_eq!(search_rigid(&a, &huge, &grid(4, 64)), RigidFound::default());
+        assert_eq!(search_rigid(&huge, &a, &grid(4, 64)), RigidFound::default());
+        // The same rings within the limit are searched.
+        let fits = prepared(&rings(1000, 260, 110.0, 120.0));
+        assert!(search_rigid(&a, &fits, &grid(4, 64)).points > 0);
     }
 
     #[test]
