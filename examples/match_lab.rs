@@ -633,8 +633,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // one line each (`GEN`/`IMP`, set, the two images), then the calibration table
             // `calibration::fit` gives for the impostors' statistics (issue #14, twenty-third
             // pass: `verify::TEXTURE_TABLE`).
-            use huella::matching::verify::texture_statistic;
+            use huella::matching::verify::{TEXTURE_GRID, texture_statistic_on};
             let cache = read_tcache(&std::env::args().nth(2).ok_or("zcal CACHE")?)?;
+            // TS_STEP, TS_RSTEP, TS_ROT (degrees), TS_KEEP, TS_STRIDE: a study's grid.
+            let grid = huella::matching::texture::RigidGrid {
+                step: env_or("TS_STEP", TEXTURE_GRID.step),
+                rot_step: env_or("TS_RSTEP", TEXTURE_GRID.rot_step.to_degrees()).to_radians(),
+                max_rot: env_or("TS_ROT", TEXTURE_GRID.max_rot.to_degrees()).to_radians(),
+                keep: env_or("TS_KEEP", TEXTURE_GRID.keep),
+                stride: env_or("TS_STRIDE", TEXTURE_GRID.stride),
+                ..TEXTURE_GRID
+            };
+            let texture_statistic = |a: &Prepared, b: &Prepared| texture_statistic_on(a, b, &grid);
             let mut imp_z = Vec::new();
             for (dir, templates) in cache {
                 let samples = list_samples(std::path::Path::new(&dir))?;

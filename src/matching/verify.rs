@@ -66,8 +66,14 @@ const TEXTURE_FLOOR: f64 = 1e-9;
 /// significant rigid alignment of [`TEXTURE_GRID`]; `None` when either print has no texture
 /// or they overlap too little.
 pub fn texture_statistic(a: &Prepared, b: &Prepared) -> Option<f32> {
-    let found = search_rigid(&a.texture, &b.texture, &TEXTURE_GRID);
-    if found.points < TEXTURE_GRID.min_points {
+    texture_statistic_on(a, b, &TEXTURE_GRID)
+}
+
+/// [`texture_statistic`] over another `grid` (for studies: [`TEXTURE_TABLE`] is calibrated
+/// for [`TEXTURE_GRID`] only).
+pub fn texture_statistic_on(a: &Prepared, b: &Prepared, grid: &RigidGrid) -> Option<f32> {
+    let found = search_rigid(&a.texture, &b.texture, grid);
+    if found.points < grid.min_points {
         return None;
     }
     let z = (found.agreement - CENTRE) * (found.points as f32).sqrt();
