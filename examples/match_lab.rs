@@ -635,7 +635,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // pass: `verify::TEXTURE_TABLE`).
             use huella::matching::verify::{TEXTURE_GRID, texture_statistic_on};
             let cache = read_tcache(&std::env::args().nth(2).ok_or("zcal CACHE")?)?;
-            // TS_STEP, TS_RSTEP, TS_ROT (degrees), TS_KEEP, TS_STRIDE: a study's grid.
+            // ZC_RAW=1 also prints the search's agreement and points. TS_STEP, TS_RSTEP, TS_ROT (degrees), TS_KEEP, TS_STRIDE: a study's grid.
             let grid = huella::matching::texture::RigidGrid {
                 step: env_or("TS_STEP", TEXTURE_GRID.step),
                 rot_step: env_or("TS_RSTEP", TEXTURE_GRID.rot_step.to_degrees()).to_radians(),
@@ -645,6 +645,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ..TEXTURE_GRID
             };
             let texture_statistic = |a: &Prepared, b: &Prepared| texture_statistic_on(a, b, &grid);
+            let raw = std::env::var_os("ZC_RAW").is_some();
             let mut imp_z = Vec::new();
             for (dir, templates) in cache {
                 let samples = list_samples(std::path::Path::new(&dir))?;
@@ -664,7 +665,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                                     (Some(a), Some(b)) => (compare_with(a, b, &mut scratch), texture_statistic(a, b).unwrap_or(f32::NAN)),
                                     _ => (0.0, f32::NAN),
                                 };
-                                out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, j, score, z));
+                                // ZC_RAW: the search's own agreement and points too (searched again).
+                                let raw = match (&prep[i], &prep[j]) {
+                                    (Some(a), Some(b)) if raw => {
+                                        let f = huella::matching::texture::search_rigid(&a.texture, &b.texture, &grid);
+                                        format!(" {:.4} {}", f.agreement, f.points)
+                                    }
+                                    _ => String::new(),
+                                };
+                                out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, j, score, z, raw));
                             }
                         });
                     }
@@ -672,12 +681,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let mut out = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
                 out.sort_by_key(|r| (r.0, r.1));
                 let set = set_key(&dir);
-                for (i, j, score, z) in out {
+                for (i, j, score, z, raw) in out {
                     let g = samples[i].finger == samples[j].finger;
                     if !g && z.is_finite() {
                         imp_z.push(z);
                     }
-                    println!("{} {set} {}_{} {}_{} {score:.6} {z:.4}", if g { "GEN" } else { "IMP" },
+                    println!("{} {set} {}_{} {}_{} {score:.6} {z:.4}{raw}", if g { "GEN" } else { "IMP" },
                         samples[i].finger, samples[i].impression, samples[j].finger, samples[j].impression);
                 }
             }
