@@ -474,6 +474,34 @@ mod tests {
         assert_eq!(json.as_object().map(|o| o.len()), Some(12));
     }
 
+    /// The texture's second opinion only ever raises a pair's score, and the matcher's rate
+    /// is the same measure either way (the matcher's comparisons alone).
+    #[test]
+    fn verification_scores_are_at_least_the_matchers() {
+        let dir = super::super::test_support::fvc_dir("FVC2004_DB2_B");
+        let samples: Vec<Sample> = list_samples(&dir)
+            .expect("FVC images present")
+            .into_iter()
+            .filter(|s| ["106", "107"].contains(&s.finger.as_str()) && s.impression <= 3)
+            .collect();
+        let (prepared, _) = extract_all(&samples, 500, 2);
+        let matcher = report_scored(&samples, &prepared, 0.0, 2, Scoring::MatcherOnly);
+        let verified = report_scored(&samples, &prepared, 0.0, 2, Scoring::Verification);
+        assert_eq!(matcher.genuine.len(), verified.genuine.len());
+        for (m, v) in matcher.genuine.iter().zip(&verified.genuine) {
+            assert!(v >= m, "{v} < {m}");
+        }
+        // 106_1 and 106_2: the minutiae do not repeat, the ridges do.
+        let lifted = matcher
+            .genuine
+            .iter()
+            .zip(&verified.genuine)
+            .filter(|(m, v)| v > m)
+            .count();
+        assert!(lifted >= 1, "{:?} {:?}", matcher.genuine, verified.genuine);
+        assert!(verified.matches_per_s > 0.0 && matcher.matches_per_s > 0.0);
+    }
+
     #[test]
     fn several_sets_report_each_set_and_the_means() {
         let fake = |eer: f64, ext_eer: f64| {
