@@ -659,6 +659,8 @@ pub fn agreement(
 struct Tally<'t> {
     a: &'t PreparedTexture,
     b: &'t PreparedTexture,
+    /// B's neighbourhoods laid out (a rigid search's): read instead of B's rows.
+    lut: Option<&'t lut::Neighbourhoods>,
     /// The AVX2 kernel for these textures, when there is one (the same counts).
     #[cfg(target_arch = "x86_64")]
     kernel: Option<avx2::Pair<'t>>,
@@ -674,6 +676,7 @@ impl<'t> Tally<'t> {
         Tally {
             a,
             b,
+            lut: None,
             #[cfg(target_arch = "x86_64")]
             kernel: if portable {
                 None
@@ -689,12 +692,17 @@ impl<'t> Tally<'t> {
     /// [`MIN_WINDOW_POINTS`] of its points were compared.
     fn window(&mut self, rows: &[LatticeRow], cstart: i32, cend: i32) {
         #[cfg(target_arch = "x86_64")]
-        let counts = match &self.kernel {
-            Some(pair) => pair.window(rows, cstart, cend),
-            None => window_portable(self.a, self.b, rows, cstart, cend),
+        let counts = match (&self.kernel, self.lut) {
+            (Some(pair), Some(table)) => pair.window_lut(table, rows, cstart, cend),
+            (Some(pair), None) => pair.window(rows, cstart, cend),
+            (None, Some(table)) => lut::window_portable(self.a, table, rows, cstart, cend),
+            (None, None) => window_portable(self.a, self.b, rows, cstart, cend),
         };
         #[cfg(not(target_arch = "x86_64"))]
-        let counts = window_portable(self.a, self.b, rows, cstart, cend);
+        let counts = match self.lut {
+            Some(table) => lut::window_portable(self.a, table, rows, cstart, cend),
+            None => window_portable(self.a, self.b, rows, cstart, cend),
+        };
         let (lanes, last, n) = counts;
         if n < MIN_WINDOW_POINTS {
             return;
@@ -829,8 +837,7 @@ pub struct RigidGrid {
 /// (A's point (`ax`, `ay`) onto B's (`bx`, `by`), turned), over every `stride`-th window of
 /// A's box in both directions.
 fn rigid_agreement(
-    a: &PreparedTexture,
-    b: &PreparedTexture,
+    (a, b, reads): (&PreparedTexture, &PreparedTexture, &Reads),
     map: (f32, f32, f32, f32, f32, f32),
     stride: usize,
 ) -> (f32, u32) {
@@ -851,7 +858,8 @@ fn rigid_agreement(
         let (u, v) = (x - ax0, y - ay0);
         (bx0 + rc * u - rs * v, by0 + rs * u + rc * v)
     };
-    let mut tally = Tally::new(a, b, false);
+    let mut tally = Tally::new(a, b, reads.portable);
+    tally.lut = reads.table.as_ref();
     let stride = stride.max(1);
     for wy in (wy0..=wy1).step_by(stride) {
         for wx in (wx0..=wx1).step_by(stride) {
@@ -895,10 +903,31 @@ const MAX_STRIDE: usize = 16;
 /// nothing rather than costing seconds.
 pub const MAX_SEARCHED_SIDE: f32 = 1024.0;
 
+/// How a rigid search reads B: through its neighbourhoods' table or its rows, and with the
+/// portable loops or the AVX2 kernels (the same counts every way).
+struct Reads {
+    /// B's neighbourhoods laid out, when the search reads them.
+    table: Option<lut::Neighbourhoods>,
+    /// Only the portable loops.
+    portable: bool,
+}
+
 /// The rigid alignment of A onto B whose texture agreement is the most significant,
 /// (agreement − CENTRE) · √points, over `grid`: a first stage on every `stride`-th window,
 /// then its `keep` best alignments on every window.
 pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) -> RigidFound {
+    search_rigid_reading(a, b, grid, true, false)
+}
+
+/// [`search_rigid`] reading B through its neighbourhoods' table (`table`) or its rows, with
+/// the portable loops only (`portable`) or the AVX2 kernels where the CPU has them.
+fn search_rigid_reading(
+    a: &PreparedTexture,
+    b: &PreparedTexture,
+    grid: &RigidGrid,
+    table: bool,
+    portable: bool,
+) -> RigidFound {
     let mut found = RigidFound::default();
     if a.is_empty() || b.is_empty() || grid.rot_step <= 0.0 || grid.step <= 0.0 {
         return found;
@@ -912,6 +941,11 @@ pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) 
         (al + aw / 2.0, at + ah / 2.0),
         (bl + bw / 2.0, bt + bh / 2.0),
     );
+    let reads = Reads {
+        table: table.then(|| lut::Neighbourhoods::new(b)),
+        portable,
+    };
+    let pair = (a, b, &reads);
     let stride = grid.stride.clamp(1, MAX_STRIDE);
     let sub_min = grid.min_points / (stride * stride) as u32;
     let z = |c: f32, n: u32| (c - CENTRE) * (n as f32).sqrt();
@@ -928,7 +962,7 @@ pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) 
             for ix in -ns..=ns {
                 let (dx, dy) = (ix as f32 * grid.step, iy as f32 * grid.step);
                 let map = (ca.0, ca.1, cb.0 + dx, cb.1 + dy, rs, rc);
-                let (c, n) = rigid_agreement(a, b, map, stride);
+                let (c, n) = rigid_agreement(pair, map, stride);
                 if n >= sub_min.max(1) {
                     first.push((z(c, n), rot, dx, dy));
                 }
@@ -954,7 +988,7 @@ pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) 
             let rot = rot0 + t * grid.rot_step;
             let (rs, rc) = rot.sin_cos();
             let map = (ca.0, ca.1, cb.0 + dx, cb.1 + dy, rs, rc);
-            let (c, n) = rigid_agreement(a, b, map, 1);
+            let (c, n) = rigid_agreement(pair, map, 1);
             if n >= grid.min_points && z(c, n) > best {
                 best = z(c, n);
                 found = RigidFound {
@@ -973,6 +1007,9 @@ pub fn search_rigid(a: &PreparedTexture, b: &PreparedTexture, grid: &RigidGrid) 
 #[cfg(target_arch = "x86_64")]
 #[path = "texture_avx2.rs"]
 mod avx2;
+
+#[path = "texture_lut.rs"]
+mod lut;
 
 #[cfg(test)]
 mod tests {
@@ -1095,6 +1132,45 @@ mod tests {
         let diff = search_rigid(&a, &other, &grid(1, 1));
         let z = |f: RigidFound| (f.agreement - CENTRE) * (f.points as f32).sqrt();
         assert!(z(diff) < 0.7 * z(same), "{diff:?} against {same:?}");
+    }
+
+    /// The search through B's neighbourhoods' table finds what it finds through B's rows,
+    /// bit for bit, with the AVX2 kernels and the portable loops, on patterns and real prints
+    /// (partial masks, textures of other sizes, boxes off the origin).
+    #[test]
+    fn the_rigid_search_reads_the_same_through_the_table() {
+        let print = |set: &str, name: &str| super::super::test_support::fvc_prepared(set, name);
+        let mut textures = vec![
+            prepared(&rings(240, 240, 110.0, 120.0)),
+            prepared(&rings(300, 300, 140.0, 96.0)),
+            prepared(&waves(200, 260, 0.7, 2.0)),
+        ];
+        for (set, name) in [
+            ("FVC2002_DB1_B", "101_1"),
+            ("FVC2002_DB1_B", "101_2"),
+            ("FVC2004_DB2_B", "106_1"),
+            ("FVC2000_DB3_B", "103_1"),
+        ] {
+            textures.push(print(set, name).texture);
+        }
+        let mut g = grid(4, 64);
+        g.refine = true;
+        g.reach = 150.0;
+        g.step = 12.0;
+        let mut found = 0;
+        for a in &textures {
+            for b in &textures {
+                for grid in [&grid(8, 4), &g] {
+                    let rows = search_rigid_reading(a, b, grid, false, false);
+                    found += usize::from(rows.points > 0);
+                    for (table, portable) in [(true, false), (true, true), (false, true)] {
+                        let other = search_rigid_reading(a, b, grid, table, portable);
+                        assert_eq!(rows, other, "table {table}, portable {portable}");
+                    }
+                }
+            }
+        }
+        assert!(found >= textures.len() * textures.len(), "{found}");
     }
 
     #[test]
