@@ -763,6 +763,17 @@ fn window_portable(
     cstart: i32,
     cend: i32,
 ) -> (u64, u32, u32) {
+    window_reading(a, rows, (cstart, cend), |c, r| b.around(c, r))
+}
+
+/// [`window_portable`] with B's nine bits around a cell (or None) read by `around`.
+#[inline]
+fn window_reading(
+    a: &PreparedTexture,
+    rows: &[LatticeRow],
+    (cstart, cend): (i32, i32),
+    around: impl Fn(i32, i32) -> Option<u32>,
+) -> (u64, u32, u32) {
     let (mut lanes, mut last, mut n) = (0u64, 0u32, 0u32);
     for row in rows {
         let ([mut qx, mut qy], [sx, sy]) = (row.q, row.s);
@@ -782,7 +793,7 @@ fn window_portable(
             if !blocks.get(ax / CELLS_PER_BLOCK).copied().unwrap_or(false) {
                 continue;
             }
-            let Some(around) = b.around(nearest_cell(px), nearest_cell(py)) else {
+            let Some(around) = around(nearest_cell(px), nearest_cell(py)) else {
                 continue;
             };
             let ridge = words.get(ax / 64).map_or(0, |w| w >> (ax % 64) & 1);

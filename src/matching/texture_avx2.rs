@@ -143,17 +143,18 @@ impl<'t> Pair<'t> {
         cstart: i32,
         cend: i32,
     ) -> (u64, u32, u32) {
-        // SAFETY: `new` found AVX2 on this CPU, the only feature `window_lut` is compiled
-        // for, and A `laid_out`: its blocks and their padding are at least 1 + VALID_PAD ≥ 8.
-        unsafe { window_lut(self.a, lut, rows, cstart, cend) }
+        // SAFETY: `new` found AVX2 on this CPU, the only feature `window_table` and the
+        // table's reader are compiled for, and A `laid_out`: its blocks and their padding are at least 1 + VALID_PAD ≥ 8.
+        unsafe { window_table(self.a, lut, rows, cstart, cend) }
     }
 
     /// `window_portable(a, b, rows, cstart, cend)`, computed eight points at a time.
     #[inline]
     pub(super) fn window(&self, rows: &[LatticeRow], cstart: i32, cend: i32) -> (u64, u32, u32) {
-        // SAFETY: `new` found AVX2 on this CPU, the only feature `window` is compiled for,
-        // and A `laid_out`: its blocks and their padding are at least 1 + VALID_PAD ≥ 8.
-        unsafe { window(self.a, self.b, rows, cstart, cend) }
+        // SAFETY: `new` found AVX2 on this CPU, the only feature `window_rows` and B's reader
+        // are compiled for, and A and B `laid_out`: A's blocks and their padding are at least
+        // 1 + VALID_PAD ≥ 8, B's rows as `RowsSide` reads them.
+        unsafe { window_rows(self.a, self.b, rows, cstart, cend) }
     }
 }
 
@@ -327,20 +328,14 @@ unsafe fn gather(base: *const u8, at: &[u32; 8]) -> __m256i {
     )
 }
 
-/// `window_portable` (see there) for textures `laid_out`: B's bits and blocks gathered for
-/// eight points of a row at once, A's read once per row.
-///
-/// # Safety
-/// AVX2 must be available, and `a.valid` must hold at least eight bytes (as `laid_out`
-/// finds).
-#[target_feature(enable = "avx2")]
-unsafe fn window(
-    a: &PreparedTexture,
-    b: &PreparedTexture,
-    rows: &[LatticeRow],
-    cstart: i32,
-    cend: i32,
-) -> (u64, u32, u32) {
+/// The body of [`window_rows`] and [`window_table`]: `window_portable` (see there) for A
+/// `laid_out` (`$a`), B read by `$side` (a [`RowsSide`] or a [`TableSide`]): B gathered for
+/// eight points of a row at once, A read once per row. One body, expanded in each function
+/// so that each reader's values stay in registers (a reader chosen per row cost 4–7 %).
+macro_rules! window_body {
+    ($a:expr, $side:expr, $rows:expr, $cstart:expr, $cend:expr) => {{
+        let (a, rows, cstart, cend): (&PreparedTexture, &[LatticeRow], i32, i32) =
+            ($a, $rows, $cstart, $cend);
     let zero = _mm256_setzero_si256();
     // Lane k holds the row's point at cell column cstart + offsets[k] (points 0, 1, 4, 5, 2,
     // 3, 6, 7: the order the positions' shuffle leaves them in); it counts while that is
@@ -371,20 +366,6 @@ unsafe fn window(
     // next row or the padding word.
     let a_valid_max = (a.valid.len() - 8) as u64;
     let a_sign_max = (a.sign.len() * 8).saturating_sub(4) as u64;
-    // B: the box's origin with the rounding offset and the −1 of `around`'s test folded in,
-    // the test's limits, blocks per row, bytes per row; and the clamps (B's three rows are
-    // read from `b_sign`, one row and two rows further: `laid_out` gives at least four rows
-    // and a padding word, so `b_sign_max ≥ 0`).
-    let bx_origin = _mm256_set1_epi32(OFFSET as i32 + b.left + 1);
-    let by_origin = _mm256_set1_epi32(OFFSET as i32 + b.top + 1);
-    let (xlim, ylim) = (_mm256_set1_epi32(b.cols - 2), _mm256_set1_epi32(b.rows - 2));
-    let bbw = _mm256_set1_epi32(b.bw);
-    let row_bytes = b.words * 8;
-    let brow_bytes = _mm256_set1_epi32(row_bytes as i32);
-    let b_valid = b.valid.as_ptr().cast::<u8>();
-    let b_valid_max = _mm256_set1_epi32(b.valid.len().saturating_sub(4) as i32);
-    let b_sign = b.sign.as_ptr().cast::<u8>();
-    let b_sign_max = _mm256_set1_epi32((b.sign.len() * 8).saturating_sub(4 + 2 * row_bytes) as i32);
     let (half, round, offset) = (
         _mm256_set1_ps(super::INV_CELL),
         _mm256_set1_ps(0.5),
@@ -412,7 +393,7 @@ unsafe fn window(
         let v1 = _mm256_set_m128(_mm_movelh_ps(p[6], p[7]), _mm_movelh_ps(p[4], p[5]));
         let px = _mm256_shuffle_ps::<0b10_00_10_00>(v0, v1);
         let py = _mm256_shuffle_ps::<0b11_01_11_01>(v0, v1);
-        // `nearest_cell`: (p · INV_CELL + 0.5 + OFFSET) truncated, − OFFSET; then − left − 1.
+        // `nearest_cell` + OFFSET: (p · INV_CELL + 0.5 + OFFSET) truncated.
         let cx = _mm256_cvttps_epi32(_mm256_add_ps(
             _mm256_add_ps(_mm256_mul_ps(px, half), round),
             offset,
@@ -421,57 +402,8 @@ unsafe fn window(
             _mm256_add_ps(_mm256_mul_ps(py, half), round),
             offset,
         ));
-        let xm1 = _mm256_sub_epi32(cx, bx_origin);
-        let ym1 = _mm256_sub_epi32(cy, by_origin);
-        // Outside `around`'s box: x − 1 ≥ cols − 2 or y − 1 ≥ rows − 2, unsigned.
-        let outside = _mm256_or_si256(
-            _mm256_cmpeq_epi32(_mm256_max_epu32(xm1, xlim), xm1),
-            _mm256_cmpeq_epi32(_mm256_max_epu32(ym1, ylim), ym1),
-        );
-        let one = _mm256_set1_epi32(1);
-        let (x, y) = (_mm256_add_epi32(xm1, one), _mm256_add_epi32(ym1, one));
-        let bblock = _mm256_add_epi32(
-            _mm256_mullo_epi32(_mm256_srli_epi32::<2>(y), bbw),
-            _mm256_srli_epi32::<2>(x),
-        );
-        // SAFETY: AVX2 is available (this function's precondition); the offsets are clamped
-        // to `b_valid_max`, so the four bytes read from each lie in `b.valid` (bools are
-        // bytes).
-        let bvalid = unsafe { gather(b_valid, &clamped(bblock, b_valid_max)) };
-        let b_invalid = _mm256_cmpeq_epi32(_mm256_and_si256(bvalid, _mm256_set1_epi32(0xff)), zero);
-        // B's nine bits: three bits from x − 1 in rows y − 1, y and y + 1.
-        let bbyte = clamped(
-            _mm256_add_epi32(
-                _mm256_mullo_epi32(ym1, brow_bytes),
-                _mm256_srli_epi32::<3>(xm1),
-            ),
-            b_sign_max,
-        );
-        let three = _mm256_sllv_epi32(
-            _mm256_set1_epi32(7),
-            _mm256_and_si256(xm1, _mm256_set1_epi32(7)),
-        );
-        // SAFETY: AVX2 is available; the offsets are clamped to `b_sign_max`, so the last
-        // byte read, at `2 · row_bytes + b_sign_max + 3 = 8 · b.sign.len() − 1`, is
-        // `b.sign`'s last (`laid_out`: `b.sign` holds more than two rows), and
-        // `b_sign + 2 · row_bytes` lies within it.
-        let (r0, r1, r2) = unsafe {
-            (
-                gather(b_sign, &bbyte),
-                gather(b_sign.add(row_bytes), &bbyte),
-                gather(b_sign.add(2 * row_bytes), &bbyte),
-            )
-        };
-        let bits = _mm256_srlv_epi32(
-            _mm256_or_si256(
-                _mm256_or_si256(
-                    _mm256_and_si256(r0, three),
-                    _mm256_slli_epi32::<3>(_mm256_and_si256(r1, three)),
-                ),
-                _mm256_slli_epi32::<6>(_mm256_and_si256(r2, three)),
-            ),
-            _mm256_and_si256(xm1, _mm256_set1_epi32(7)),
-        );
+        // SAFETY: AVX2 is available (the expanding function's precondition).
+        let (outside, bits) = unsafe { $side.read(cx, cy) };
         // A's blocks and bits of the row: eight bytes from its first point's block and four
         // from the byte holding its bit, each lane's picked out (offsets outside the slices,
         // only for rows outside A's box, clamped to their last reads).
@@ -499,7 +431,7 @@ unsafe fn window(
         // The agreement (B's bits, inverted where A has no ridge), bit 16 marking a counted
         // point; nothing where a point is not counted.
         let counted = _mm256_andnot_si256(
-            _mm256_or_si256(_mm256_or_si256(outside, b_invalid), a_invalid),
+            _mm256_or_si256(outside, a_invalid),
             in_window,
         );
         let agree = _mm256_and_si256(
@@ -551,191 +483,198 @@ unsafe fn window(
         tail & 0xff,
         (tail >> 8) & 0xff,
     )
+    }};
 }
 
-/// `texture_lut::window_portable` (see there) for A `laid_out`: B's entries gathered from its
-/// table for eight points of a row at once, A's read as in [`window`].
+/// `window_portable` (see there) for `laid_out` textures, B read from its rows.
 ///
 /// # Safety
-/// AVX2 must be available, and `a.valid` must hold at least eight bytes (as `laid_out`
-/// finds).
+/// AVX2 must be available, and A and B `laid_out`.
 #[target_feature(enable = "avx2")]
-unsafe fn window_lut(
+unsafe fn window_rows(
+    a: &PreparedTexture,
+    b: &PreparedTexture,
+    rows: &[LatticeRow],
+    cstart: i32,
+    cend: i32,
+) -> (u64, u32, u32) {
+    let side = RowsSide::new(b);
+    window_body!(a, side, rows, cstart, cend)
+}
+
+/// `texture_lut::window_portable` (see there) for A `laid_out`, B read from its table.
+///
+/// # Safety
+/// AVX2 must be available, and A `laid_out`.
+#[target_feature(enable = "avx2")]
+unsafe fn window_table(
     a: &PreparedTexture,
     lut: &Neighbourhoods,
     rows: &[LatticeRow],
     cstart: i32,
     cend: i32,
 ) -> (u64, u32, u32) {
-    let zero = _mm256_setzero_si256();
-    // Lane k holds the row's point at cell column cstart + offsets[k] (points 0, 1, 4, 5, 2,
-    // 3, 6, 7: the order the positions' shuffle leaves them in); it counts while that is
-    // before `cend`.
-    let offsets = _mm256_setr_epi32(0, 2, 8, 10, 4, 6, 12, 14);
-    let in_window = _mm256_cmpgt_epi32(_mm256_set1_epi32(cend.wrapping_sub(cstart)), offsets);
-    // A: the row's points lie in one row of A's box, at columns acol0 + offsets: their bits
-    // within the 32 from the byte holding the first (its bit acol0 mod 8, the last at most 21
-    // further), their blocks within the eight from the first's (the last at most 4 further).
-    // Per lane, the mask of its bit in those 32 and the index of its block's byte in those
-    // eight (bytes 1–3 of each lane zeroed by the shuffle's 0x80).
-    let acol0 = cstart.wrapping_sub(a.left);
-    let a_bit = _mm256_sllv_epi32(
-        _mm256_set1_epi32(1),
-        _mm256_add_epi32(_mm256_set1_epi32(acol0 & 7), offsets),
-    );
-    let a_pick = _mm256_or_si256(
-        _mm256_srli_epi32::<2>(_mm256_add_epi32(_mm256_set1_epi32(acol0 & 3), offsets)),
-        _mm256_set1_epi32(0x8080_8000_u32 as i32),
-    );
-    let (a_valid, a_sign) = (a.valid.as_ptr().cast::<u8>(), a.sign.as_ptr().cast::<u8>());
-    let a_row_bytes = a.words as i64 * 8;
-    // The reads' last starts: eight bytes from `a_valid_max` are the last of `a.valid`, four
-    // from `a_sign_max` the last of `a.sign` (`laid_out`: `valid` holds at least
-    // 1 + VALID_PAD ≥ 8 bytes, `sign` at least a padding word). Within A's box no read is
-    // clamped: the first point's block is at most the last, and seven more follow it
-    // (VALID_PAD), its byte at most the row's last, and four bytes from it end within the
-    // next row or the padding word.
-    let a_valid_max = (a.valid.len() - 8) as u64;
-    let a_sign_max = (a.sign.len() * 8).saturating_sub(4) as u64;
-    // B's table: its origin with the rounding offset folded in, its size, and the last
-    // entry a four-byte read may start at (the table ends with a zero entry).
-    let bx_origin = _mm256_set1_epi32(OFFSET as i32 + lut.left);
-    let by_origin = _mm256_set1_epi32(OFFSET as i32 + lut.top);
-    let (bcols, brows) = (_mm256_set1_epi32(lut.cols), _mm256_set1_epi32(lut.rows));
-    let cells = lut.cells.as_ptr().cast::<u8>();
-    let cells_max = _mm256_set1_epi32((2 * lut.cells.len()).saturating_sub(4) as i32);
-    let (half, round, offset) = (
-        _mm256_set1_ps(super::INV_CELL),
-        _mm256_set1_ps(0.5),
-        _mm256_set1_ps(OFFSET),
-    );
-    let (nibble_lo, nibble_hi) = (_mm256_set1_epi32(0x0f), _mm256_set1_epi32(0xf0));
-    let (ones_lo, ones_hi) = (
-        _mm256_set1_epi32(0x0101_0101),
-        _mm256_set1_epi32(0x1010_1010_u32 as i32),
-    );
-    let spread = _mm256_set1_epi32(0x0020_4081);
-    let (mut count_lo, mut count_hi, mut count_tail) = (zero, zero, zero);
-    for row in rows {
-        // The points' positions by the portable loop's repeated additions, (x, y) in the
-        // low half of each (the high half adds zeros, unused).
-        let mut q = _mm_setr_ps(row.q[0], row.q[1], 0.0, 0.0);
-        let s = _mm_setr_ps(row.s[0], row.s[1], 0.0, 0.0);
-        let mut p = [q; 8];
-        for pk in p.iter_mut().skip(1) {
-            q = _mm_add_ps(q, s);
-            *pk = q;
-        }
-        // Points 0–3 and 4–7 as (x, y) pairs, then split: x0 x1 x4 x5 x2 x3 x6 x7.
-        let v0 = _mm256_set_m128(_mm_movelh_ps(p[2], p[3]), _mm_movelh_ps(p[0], p[1]));
-        let v1 = _mm256_set_m128(_mm_movelh_ps(p[6], p[7]), _mm_movelh_ps(p[4], p[5]));
-        let px = _mm256_shuffle_ps::<0b10_00_10_00>(v0, v1);
-        let py = _mm256_shuffle_ps::<0b11_01_11_01>(v0, v1);
-        // `nearest_cell`: (p · INV_CELL + 0.5 + OFFSET) truncated, − OFFSET; then − left.
-        let cx = _mm256_cvttps_epi32(_mm256_add_ps(
-            _mm256_add_ps(_mm256_mul_ps(px, half), round),
-            offset,
-        ));
-        let cy = _mm256_cvttps_epi32(_mm256_add_ps(
-            _mm256_add_ps(_mm256_mul_ps(py, half), round),
-            offset,
-        ));
-        let x = _mm256_sub_epi32(cx, bx_origin);
-        let y = _mm256_sub_epi32(cy, by_origin);
-        // Outside the table: x ≥ cols or y ≥ rows, unsigned (negatives are huge).
-        let off_table = _mm256_or_si256(
-            _mm256_cmpeq_epi32(_mm256_max_epu32(x, bcols), x),
-            _mm256_cmpeq_epi32(_mm256_max_epu32(y, brows), y),
-        );
-        let at = _mm256_slli_epi32::<1>(_mm256_add_epi32(_mm256_mullo_epi32(y, bcols), x));
-        // SAFETY: AVX2 is available; the byte offsets are clamped to `cells_max`, so the
-        // four bytes read from each lie in `lut.cells` (seen as bytes).
-        let entry = _mm256_and_si256(
-            unsafe { gather(cells, &clamped(at, cells_max)) },
-            _mm256_set1_epi32(0xffff),
-        );
-        let outside = _mm256_or_si256(
-            off_table,
-            _mm256_cmpeq_epi32(
-                _mm256_and_si256(entry, _mm256_set1_epi32(i32::from(COUNTS))),
-                zero,
+    let side = TableSide::new(lut);
+    window_body!(a, side, rows, cstart, cend)
+}
+
+/// B's blocks and rows as [`window_rows`] reads them: the box's origin with the rounding offset
+/// and the −1 of `around`'s test folded in, the test's limits, blocks per row, bytes per
+/// row; and the clamps (B's three rows are read from `sign`, one row and two rows further:
+/// `laid_out` gives at least four rows and a padding word, so `sign_max ≥ 0`).
+struct RowsSide<'t> {
+    origin: (__m256i, __m256i),
+    lim: (__m256i, __m256i),
+    bw: __m256i,
+    row_bytes: usize,
+    brow_bytes: __m256i,
+    valid: &'t [bool],
+    valid_max: __m256i,
+    sign: &'t [u64],
+    sign_max: __m256i,
+}
+
+impl<'t> RowsSide<'t> {
+    /// B's reader; `b` must be `laid_out`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn new(b: &'t PreparedTexture) -> Self {
+        let row_bytes = b.words * 8;
+        Self {
+            origin: (
+                _mm256_set1_epi32(OFFSET as i32 + b.left + 1),
+                _mm256_set1_epi32(OFFSET as i32 + b.top + 1),
             ),
+            lim: (_mm256_set1_epi32(b.cols - 2), _mm256_set1_epi32(b.rows - 2)),
+            bw: _mm256_set1_epi32(b.bw),
+            row_bytes,
+            brow_bytes: _mm256_set1_epi32(row_bytes as i32),
+            valid: &b.valid,
+            valid_max: _mm256_set1_epi32(b.valid.len().saturating_sub(4) as i32),
+            sign: &b.sign,
+            sign_max: _mm256_set1_epi32((b.sign.len() * 8).saturating_sub(4 + 2 * row_bytes) as i32),
+        }
+    }
+
+    /// Per lane, for the cells (`cx`, `cy`) + OFFSET: all ones where B does not count the
+    /// point (outside `around`'s box or an empty block), and B's nine bits.
+    ///
+    /// # Safety
+    /// AVX2 must be available.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn read(&self, cx: __m256i, cy: __m256i) -> (__m256i, __m256i) {
+        let zero = _mm256_setzero_si256();
+        let xm1 = _mm256_sub_epi32(cx, self.origin.0);
+        let ym1 = _mm256_sub_epi32(cy, self.origin.1);
+        // Outside `around`'s box: x − 1 ≥ cols − 2 or y − 1 ≥ rows − 2, unsigned.
+        let outside = _mm256_or_si256(
+            _mm256_cmpeq_epi32(_mm256_max_epu32(xm1, self.lim.0), xm1),
+            _mm256_cmpeq_epi32(_mm256_max_epu32(ym1, self.lim.1), ym1),
         );
-        let bits = _mm256_and_si256(entry, _mm256_set1_epi32(0x1ff));
-        // A's blocks and bits of the row: eight bytes from its first point's block and four
-        // from the byte holding its bit, each lane's picked out (offsets outside the slices,
-        // only for rows outside A's box, clamped to their last reads).
-        let ay = i64::from(row.r.wrapping_sub(a.top));
-        let at_valid = ((ay >> 2) * i64::from(a.bw) + i64::from(acol0 >> 2)) as u64;
-        let at_sign = (ay * a_row_bytes + i64::from(acol0 >> 3)) as u64;
-        let (at_valid, at_sign) = (
-            at_valid.min(a_valid_max) as usize,
-            at_sign.min(a_sign_max) as usize,
+        let one = _mm256_set1_epi32(1);
+        let (x, y) = (_mm256_add_epi32(xm1, one), _mm256_add_epi32(ym1, one));
+        let bblock = _mm256_add_epi32(
+            _mm256_mullo_epi32(_mm256_srli_epi32::<2>(y), self.bw),
+            _mm256_srli_epi32::<2>(x),
         );
-        // SAFETY: `at_valid ≤ a_valid_max`, so the eight bytes read lie in `a.valid` (bools
-        // are bytes, any of them 0 or 1: an integer's bytes); `at_sign ≤ a_sign_max`, so the
-        // four read lie in `a.sign` (seen as bytes). Unaligned reads.
-        let (avalid, asign) = unsafe {
+        // SAFETY: AVX2 is available (this function's precondition); the offsets are clamped
+        // to `valid_max`, so the four bytes read from each lie in `valid` (bools are bytes).
+        let bvalid =
+            unsafe { gather(self.valid.as_ptr().cast(), &clamped(bblock, self.valid_max)) };
+        let b_invalid = _mm256_cmpeq_epi32(_mm256_and_si256(bvalid, _mm256_set1_epi32(0xff)), zero);
+        // B's nine bits: three bits from x − 1 in rows y − 1, y and y + 1.
+        let bbyte = clamped(
+            _mm256_add_epi32(
+                _mm256_mullo_epi32(ym1, self.brow_bytes),
+                _mm256_srli_epi32::<3>(xm1),
+            ),
+            self.sign_max,
+        );
+        let three = _mm256_sllv_epi32(
+            _mm256_set1_epi32(7),
+            _mm256_and_si256(xm1, _mm256_set1_epi32(7)),
+        );
+        let (sign, row_bytes) = (self.sign.as_ptr().cast::<u8>(), self.row_bytes);
+        // SAFETY: AVX2 is available; the offsets are clamped to `sign_max`, so the last
+        // byte read, at `2 · row_bytes + sign_max + 3 = 8 · sign.len() − 1`, is `sign`'s last
+        // (`laid_out`: B's `sign` holds more than two rows), and `sign + 2 · row_bytes` lies
+        // within it.
+        let (r0, r1, r2) = unsafe {
             (
-                a_valid.add(at_valid).cast::<i64>().read_unaligned(),
-                a_sign.add(at_sign).cast::<i32>().read_unaligned(),
+                gather(sign, &bbyte),
+                gather(sign.add(row_bytes), &bbyte),
+                gather(sign.add(2 * row_bytes), &bbyte),
             )
         };
-        let a_invalid = _mm256_cmpeq_epi32(
-            _mm256_shuffle_epi8(_mm256_set1_epi64x(avalid), a_pick),
-            zero,
-        );
-        let no_ridge = _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32(asign), a_bit), zero);
-        // The agreement (B's bits, inverted where A has no ridge), bit 16 marking a counted
-        // point; nothing where a point is not counted.
-        let counted = _mm256_andnot_si256(_mm256_or_si256(outside, a_invalid), in_window);
-        let agree = _mm256_and_si256(
+        let bits = _mm256_srlv_epi32(
             _mm256_or_si256(
-                _mm256_xor_si256(bits, _mm256_and_si256(no_ridge, _mm256_set1_epi32(0x1ff))),
-                _mm256_set1_epi32(0x1_0000),
+                _mm256_or_si256(
+                    _mm256_and_si256(r0, three),
+                    _mm256_slli_epi32::<3>(_mm256_and_si256(r1, three)),
+                ),
+                _mm256_slli_epi32::<6>(_mm256_and_si256(r2, three)),
             ),
-            counted,
+            _mm256_and_si256(xm1, _mm256_set1_epi32(7)),
         );
-        // Bits 0–3 to bytes 0–3 (bit k · 8 of v · 0x204081 is bit k of v < 16), bits 4–7 to
-        // bits 4 of bytes 0–3 (the same from v & 0xf0), bit 8 and the mark to bytes 0 and 1.
-        count_lo = _mm256_add_epi32(
-            count_lo,
-            _mm256_and_si256(
-                _mm256_mullo_epi32(_mm256_and_si256(agree, nibble_lo), spread),
-                ones_lo,
-            ),
-        );
-        count_hi = _mm256_add_epi32(
-            count_hi,
-            _mm256_and_si256(
-                _mm256_mullo_epi32(_mm256_and_si256(agree, nibble_hi), spread),
-                ones_hi,
-            ),
-        );
-        count_tail = _mm256_add_epi32(count_tail, _mm256_srli_epi32::<8>(agree));
+        (_mm256_or_si256(outside, b_invalid), bits)
     }
-    // Per lane each byte holds at most four (16 · four in `count_hi`); across the lanes at
-    // most 32: bytes add without carries.
-    let count_hi = _mm256_srli_epi32::<4>(count_hi);
-    let pairs = _mm256_add_epi8(
-        _mm256_unpacklo_epi32(count_lo, count_hi),
-        _mm256_unpackhi_epi32(count_lo, count_hi),
-    );
-    let pairs = _mm_add_epi8(
-        _mm256_castsi256_si128(pairs),
-        _mm256_extracti128_si256::<1>(pairs),
-    );
-    let lanes = _mm_add_epi8(pairs, _mm_unpackhi_epi64(pairs, pairs));
-    let tail = _mm_add_epi8(
-        _mm256_castsi256_si128(count_tail),
-        _mm256_extracti128_si256::<1>(count_tail),
-    );
-    let tail = _mm_add_epi8(tail, _mm_unpackhi_epi64(tail, tail));
-    let tail = _mm_add_epi8(tail, _mm_srli_epi64::<32>(tail));
-    let tail = _mm_cvtsi128_si32(tail) as u32;
-    (
-        _mm_cvtsi128_si64(lanes) as u64,
-        tail & 0xff,
-        (tail >> 8) & 0xff,
-    )
+}
+
+/// B's neighbourhoods' table as [`window_table`] reads it: its origin with the rounding offset
+/// folded in, its size, and the last byte a four-byte read may start at (the table ends with
+/// a zero entry).
+struct TableSide<'t> {
+    origin: (__m256i, __m256i),
+    size: (__m256i, __m256i),
+    cells: &'t [u16],
+    cells_max: __m256i,
+}
+
+impl<'t> TableSide<'t> {
+    /// The table's reader.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn new(lut: &'t Neighbourhoods) -> Self {
+        Self {
+            origin: (
+                _mm256_set1_epi32(OFFSET as i32 + lut.left),
+                _mm256_set1_epi32(OFFSET as i32 + lut.top),
+            ),
+            size: (_mm256_set1_epi32(lut.cols), _mm256_set1_epi32(lut.rows)),
+            cells: &lut.cells,
+            cells_max: _mm256_set1_epi32((2 * lut.cells.len()).saturating_sub(4) as i32),
+        }
+    }
+
+    /// As [`RowsSide::read`], from the table.
+    ///
+    /// # Safety
+    /// AVX2 must be available.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn read(&self, cx: __m256i, cy: __m256i) -> (__m256i, __m256i) {
+        let x = _mm256_sub_epi32(cx, self.origin.0);
+        let y = _mm256_sub_epi32(cy, self.origin.1);
+        // Outside the table: x ≥ cols or y ≥ rows, unsigned (negatives are huge).
+        let off_table = _mm256_or_si256(
+            _mm256_cmpeq_epi32(_mm256_max_epu32(x, self.size.0), x),
+            _mm256_cmpeq_epi32(_mm256_max_epu32(y, self.size.1), y),
+        );
+        let at = _mm256_slli_epi32::<1>(_mm256_add_epi32(_mm256_mullo_epi32(y, self.size.0), x));
+        // SAFETY: AVX2 is available; the byte offsets are clamped to `cells_max`, so the four
+        // bytes read from each lie in `cells` (seen as bytes).
+        let entry = _mm256_and_si256(
+            unsafe { gather(self.cells.as_ptr().cast(), &clamped(at, self.cells_max)) },
+            _mm256_set1_epi32(0xffff),
+        );
+        let empty = _mm256_cmpeq_epi32(
+            _mm256_and_si256(entry, _mm256_set1_epi32(i32::from(COUNTS))),
+            _mm256_setzero_si256(),
+        );
+        (
+            _mm256_or_si256(off_table, empty),
+            _mm256_and_si256(entry, _mm256_set1_epi32(0x1ff)),
+        )
+    }
 }

@@ -5,7 +5,7 @@
 //! bit (tests in `texture.rs`). Must not be used by the matcher's `agreement`: building the
 //! table costs more than one comparison's windows read.
 
-use super::{CELLS_PER_BLOCK, LATTICE, LatticeRow, PreparedTexture, SPREAD, nearest_cell};
+use super::{LatticeRow, PreparedTexture};
 
 /// The flag of an entry whose neighbourhood counts (`around` gives bits there).
 pub(super) const COUNTS: u16 = 0x8000;
@@ -69,33 +69,5 @@ pub(super) fn window_portable(
     cstart: i32,
     cend: i32,
 ) -> (u64, u32, u32) {
-    let (mut lanes, mut last, mut n) = (0u64, 0u32, 0u32);
-    for row in rows {
-        let ([mut qx, mut qy], [sx, sy]) = (row.q, row.s);
-        let ay = (row.r - a.top) as usize;
-        let (blocks, words) = (
-            a.valid
-                .get((ay / CELLS_PER_BLOCK) * a.bw as usize..)
-                .unwrap_or(&[]),
-            a.sign.get(ay * a.words..).unwrap_or(&[]),
-        );
-        for c in (cstart..cend).step_by(LATTICE) {
-            let (px, py) = (qx, qy);
-            qx += sx;
-            qy += sy;
-            let ax = (c - a.left) as usize;
-            if !blocks.get(ax / CELLS_PER_BLOCK).copied().unwrap_or(false) {
-                continue;
-            }
-            let Some(around) = lut.at(nearest_cell(px), nearest_cell(py)) else {
-                continue;
-            };
-            let ridge = words.get(ax / 64).map_or(0, |w| w >> (ax % 64) & 1);
-            let agree = if ridge == 1 { around } else { !around & 0x1ff };
-            lanes += SPREAD[(agree & 0xff) as usize];
-            last += agree >> 8;
-            n += 1;
-        }
-    }
-    (lanes, last, n)
+    super::window_reading(a, rows, (cstart, cend), |c, r| lut.at(c, r))
 }
