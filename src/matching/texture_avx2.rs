@@ -144,7 +144,8 @@ impl<'t> Pair<'t> {
         cend: i32,
     ) -> (u64, u32, u32) {
         // SAFETY: `new` found AVX2 on this CPU, the only feature `window_table` and the
-        // table's reader are compiled for, and A `laid_out`: its blocks and their padding are at least 1 + VALID_PAD ≥ 8.
+        // table's reader are compiled for, and A `laid_out`: its blocks and their padding are
+        // at least 1 + VALID_PAD ≥ 8.
         unsafe { window_table(self.a, lut, rows, cstart, cend) }
     }
 
@@ -336,153 +337,153 @@ macro_rules! window_body {
     ($a:expr, $side:expr, $rows:expr, $cstart:expr, $cend:expr) => {{
         let (a, rows, cstart, cend): (&PreparedTexture, &[LatticeRow], i32, i32) =
             ($a, $rows, $cstart, $cend);
-    let zero = _mm256_setzero_si256();
-    // Lane k holds the row's point at cell column cstart + offsets[k] (points 0, 1, 4, 5, 2,
-    // 3, 6, 7: the order the positions' shuffle leaves them in); it counts while that is
-    // before `cend`.
-    let offsets = _mm256_setr_epi32(0, 2, 8, 10, 4, 6, 12, 14);
-    let in_window = _mm256_cmpgt_epi32(_mm256_set1_epi32(cend.wrapping_sub(cstart)), offsets);
-    // A: the row's points lie in one row of A's box, at columns acol0 + offsets: their bits
-    // within the 32 from the byte holding the first (its bit acol0 mod 8, the last at most 21
-    // further), their blocks within the eight from the first's (the last at most 4 further).
-    // Per lane, the mask of its bit in those 32 and the index of its block's byte in those
-    // eight (bytes 1–3 of each lane zeroed by the shuffle's 0x80).
-    let acol0 = cstart.wrapping_sub(a.left);
-    let a_bit = _mm256_sllv_epi32(
-        _mm256_set1_epi32(1),
-        _mm256_add_epi32(_mm256_set1_epi32(acol0 & 7), offsets),
-    );
-    let a_pick = _mm256_or_si256(
-        _mm256_srli_epi32::<2>(_mm256_add_epi32(_mm256_set1_epi32(acol0 & 3), offsets)),
-        _mm256_set1_epi32(0x8080_8000_u32 as i32),
-    );
-    let (a_valid, a_sign) = (a.valid.as_ptr().cast::<u8>(), a.sign.as_ptr().cast::<u8>());
-    let a_row_bytes = a.words as i64 * 8;
-    // The reads' last starts: eight bytes from `a_valid_max` are the last of `a.valid`, four
-    // from `a_sign_max` the last of `a.sign` (`laid_out`: `valid` holds at least
-    // 1 + VALID_PAD ≥ 8 bytes, `sign` at least a padding word). Within A's box no read is
-    // clamped: the first point's block is at most the last, and seven more follow it
-    // (VALID_PAD), its byte at most the row's last, and four bytes from it end within the
-    // next row or the padding word.
-    let a_valid_max = (a.valid.len() - 8) as u64;
-    let a_sign_max = (a.sign.len() * 8).saturating_sub(4) as u64;
-    let (half, round, offset) = (
-        _mm256_set1_ps(super::INV_CELL),
-        _mm256_set1_ps(0.5),
-        _mm256_set1_ps(OFFSET),
-    );
-    let (nibble_lo, nibble_hi) = (_mm256_set1_epi32(0x0f), _mm256_set1_epi32(0xf0));
-    let (ones_lo, ones_hi) = (
-        _mm256_set1_epi32(0x0101_0101),
-        _mm256_set1_epi32(0x1010_1010_u32 as i32),
-    );
-    let spread = _mm256_set1_epi32(0x0020_4081);
-    let (mut count_lo, mut count_hi, mut count_tail) = (zero, zero, zero);
-    for row in rows {
-        // The points' positions by the portable loop's repeated additions, (x, y) in the
-        // low half of each (the high half adds zeros, unused).
-        let mut q = _mm_setr_ps(row.q[0], row.q[1], 0.0, 0.0);
-        let s = _mm_setr_ps(row.s[0], row.s[1], 0.0, 0.0);
-        let mut p = [q; 8];
-        for pk in p.iter_mut().skip(1) {
-            q = _mm_add_ps(q, s);
-            *pk = q;
+        let zero = _mm256_setzero_si256();
+        // Lane k holds the row's point at cell column cstart + offsets[k] (points 0, 1, 4, 5, 2,
+        // 3, 6, 7: the order the positions' shuffle leaves them in); it counts while that is
+        // before `cend`.
+        let offsets = _mm256_setr_epi32(0, 2, 8, 10, 4, 6, 12, 14);
+        let in_window = _mm256_cmpgt_epi32(_mm256_set1_epi32(cend.wrapping_sub(cstart)), offsets);
+        // A: the row's points lie in one row of A's box, at columns acol0 + offsets: their bits
+        // within the 32 from the byte holding the first (its bit acol0 mod 8, the last at most 21
+        // further), their blocks within the eight from the first's (the last at most 4 further).
+        // Per lane, the mask of its bit in those 32 and the index of its block's byte in those
+        // eight (bytes 1–3 of each lane zeroed by the shuffle's 0x80).
+        let acol0 = cstart.wrapping_sub(a.left);
+        let a_bit = _mm256_sllv_epi32(
+            _mm256_set1_epi32(1),
+            _mm256_add_epi32(_mm256_set1_epi32(acol0 & 7), offsets),
+        );
+        let a_pick = _mm256_or_si256(
+            _mm256_srli_epi32::<2>(_mm256_add_epi32(_mm256_set1_epi32(acol0 & 3), offsets)),
+            _mm256_set1_epi32(0x8080_8000_u32 as i32),
+        );
+        let (a_valid, a_sign) = (a.valid.as_ptr().cast::<u8>(), a.sign.as_ptr().cast::<u8>());
+        let a_row_bytes = a.words as i64 * 8;
+        // The reads' last starts: eight bytes from `a_valid_max` are the last of `a.valid`, four
+        // from `a_sign_max` the last of `a.sign` (`laid_out`: `valid` holds at least
+        // 1 + VALID_PAD ≥ 8 bytes, `sign` at least a padding word). Within A's box no read is
+        // clamped: the first point's block is at most the last, and seven more follow it
+        // (VALID_PAD), its byte at most the row's last, and four bytes from it end within the
+        // next row or the padding word.
+        let a_valid_max = (a.valid.len() - 8) as u64;
+        let a_sign_max = (a.sign.len() * 8).saturating_sub(4) as u64;
+        let (half, round, offset) = (
+            _mm256_set1_ps(super::INV_CELL),
+            _mm256_set1_ps(0.5),
+            _mm256_set1_ps(OFFSET),
+        );
+        let (nibble_lo, nibble_hi) = (_mm256_set1_epi32(0x0f), _mm256_set1_epi32(0xf0));
+        let (ones_lo, ones_hi) = (
+            _mm256_set1_epi32(0x0101_0101),
+            _mm256_set1_epi32(0x1010_1010_u32 as i32),
+        );
+        let spread = _mm256_set1_epi32(0x0020_4081);
+        let (mut count_lo, mut count_hi, mut count_tail) = (zero, zero, zero);
+        for row in rows {
+            // The points' positions by the portable loop's repeated additions, (x, y) in the
+            // low half of each (the high half adds zeros, unused).
+            let mut q = _mm_setr_ps(row.q[0], row.q[1], 0.0, 0.0);
+            let s = _mm_setr_ps(row.s[0], row.s[1], 0.0, 0.0);
+            let mut p = [q; 8];
+            for pk in p.iter_mut().skip(1) {
+                q = _mm_add_ps(q, s);
+                *pk = q;
+            }
+            // Points 0–3 and 4–7 as (x, y) pairs, then split: x0 x1 x4 x5 x2 x3 x6 x7.
+            let v0 = _mm256_set_m128(_mm_movelh_ps(p[2], p[3]), _mm_movelh_ps(p[0], p[1]));
+            let v1 = _mm256_set_m128(_mm_movelh_ps(p[6], p[7]), _mm_movelh_ps(p[4], p[5]));
+            let px = _mm256_shuffle_ps::<0b10_00_10_00>(v0, v1);
+            let py = _mm256_shuffle_ps::<0b11_01_11_01>(v0, v1);
+            // `nearest_cell` + OFFSET: (p · INV_CELL + 0.5 + OFFSET) truncated.
+            let cx = _mm256_cvttps_epi32(_mm256_add_ps(
+                _mm256_add_ps(_mm256_mul_ps(px, half), round),
+                offset,
+            ));
+            let cy = _mm256_cvttps_epi32(_mm256_add_ps(
+                _mm256_add_ps(_mm256_mul_ps(py, half), round),
+                offset,
+            ));
+            // SAFETY: AVX2 is available (the expanding function's precondition).
+            let (outside, bits) = unsafe { $side.read(cx, cy) };
+            // A's blocks and bits of the row: eight bytes from its first point's block and four
+            // from the byte holding its bit, each lane's picked out (offsets outside the slices,
+            // only for rows outside A's box, clamped to their last reads).
+            let ay = i64::from(row.r.wrapping_sub(a.top));
+            let at_valid = ((ay >> 2) * i64::from(a.bw) + i64::from(acol0 >> 2)) as u64;
+            let at_sign = (ay * a_row_bytes + i64::from(acol0 >> 3)) as u64;
+            let (at_valid, at_sign) = (
+                at_valid.min(a_valid_max) as usize,
+                at_sign.min(a_sign_max) as usize,
+            );
+            // SAFETY: `at_valid ≤ a_valid_max`, so the eight bytes read lie in `a.valid` (bools
+            // are bytes, any of them 0 or 1: an integer's bytes); `at_sign ≤ a_sign_max`, so the
+            // four read lie in `a.sign` (seen as bytes). Unaligned reads.
+            let (avalid, asign) = unsafe {
+                (
+                    a_valid.add(at_valid).cast::<i64>().read_unaligned(),
+                    a_sign.add(at_sign).cast::<i32>().read_unaligned(),
+                )
+            };
+            let a_invalid = _mm256_cmpeq_epi32(
+                _mm256_shuffle_epi8(_mm256_set1_epi64x(avalid), a_pick),
+                zero,
+            );
+            let no_ridge = _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32(asign), a_bit), zero);
+            // The agreement (B's bits, inverted where A has no ridge), bit 16 marking a counted
+            // point; nothing where a point is not counted.
+            let counted = _mm256_andnot_si256(
+                _mm256_or_si256(outside, a_invalid),
+                in_window,
+            );
+            let agree = _mm256_and_si256(
+                _mm256_or_si256(
+                    _mm256_xor_si256(bits, _mm256_and_si256(no_ridge, _mm256_set1_epi32(0x1ff))),
+                    _mm256_set1_epi32(0x1_0000),
+                ),
+                counted,
+            );
+            // Bits 0–3 to bytes 0–3 (bit k · 8 of v · 0x204081 is bit k of v < 16), bits 4–7 to
+            // bits 4 of bytes 0–3 (the same from v & 0xf0), bit 8 and the mark to bytes 0 and 1.
+            count_lo = _mm256_add_epi32(
+                count_lo,
+                _mm256_and_si256(
+                    _mm256_mullo_epi32(_mm256_and_si256(agree, nibble_lo), spread),
+                    ones_lo,
+                ),
+            );
+            count_hi = _mm256_add_epi32(
+                count_hi,
+                _mm256_and_si256(
+                    _mm256_mullo_epi32(_mm256_and_si256(agree, nibble_hi), spread),
+                    ones_hi,
+                ),
+            );
+            count_tail = _mm256_add_epi32(count_tail, _mm256_srli_epi32::<8>(agree));
         }
-        // Points 0–3 and 4–7 as (x, y) pairs, then split: x0 x1 x4 x5 x2 x3 x6 x7.
-        let v0 = _mm256_set_m128(_mm_movelh_ps(p[2], p[3]), _mm_movelh_ps(p[0], p[1]));
-        let v1 = _mm256_set_m128(_mm_movelh_ps(p[6], p[7]), _mm_movelh_ps(p[4], p[5]));
-        let px = _mm256_shuffle_ps::<0b10_00_10_00>(v0, v1);
-        let py = _mm256_shuffle_ps::<0b11_01_11_01>(v0, v1);
-        // `nearest_cell` + OFFSET: (p · INV_CELL + 0.5 + OFFSET) truncated.
-        let cx = _mm256_cvttps_epi32(_mm256_add_ps(
-            _mm256_add_ps(_mm256_mul_ps(px, half), round),
-            offset,
-        ));
-        let cy = _mm256_cvttps_epi32(_mm256_add_ps(
-            _mm256_add_ps(_mm256_mul_ps(py, half), round),
-            offset,
-        ));
-        // SAFETY: AVX2 is available (the expanding function's precondition).
-        let (outside, bits) = unsafe { $side.read(cx, cy) };
-        // A's blocks and bits of the row: eight bytes from its first point's block and four
-        // from the byte holding its bit, each lane's picked out (offsets outside the slices,
-        // only for rows outside A's box, clamped to their last reads).
-        let ay = i64::from(row.r.wrapping_sub(a.top));
-        let at_valid = ((ay >> 2) * i64::from(a.bw) + i64::from(acol0 >> 2)) as u64;
-        let at_sign = (ay * a_row_bytes + i64::from(acol0 >> 3)) as u64;
-        let (at_valid, at_sign) = (
-            at_valid.min(a_valid_max) as usize,
-            at_sign.min(a_sign_max) as usize,
+        // Per lane each byte holds at most four (16 · four in `count_hi`); across the lanes at
+        // most 32: bytes add without carries.
+        let count_hi = _mm256_srli_epi32::<4>(count_hi);
+        let pairs = _mm256_add_epi8(
+            _mm256_unpacklo_epi32(count_lo, count_hi),
+            _mm256_unpackhi_epi32(count_lo, count_hi),
         );
-        // SAFETY: `at_valid ≤ a_valid_max`, so the eight bytes read lie in `a.valid` (bools
-        // are bytes, any of them 0 or 1: an integer's bytes); `at_sign ≤ a_sign_max`, so the
-        // four read lie in `a.sign` (seen as bytes). Unaligned reads.
-        let (avalid, asign) = unsafe {
-            (
-                a_valid.add(at_valid).cast::<i64>().read_unaligned(),
-                a_sign.add(at_sign).cast::<i32>().read_unaligned(),
-            )
-        };
-        let a_invalid = _mm256_cmpeq_epi32(
-            _mm256_shuffle_epi8(_mm256_set1_epi64x(avalid), a_pick),
-            zero,
+        let pairs = _mm_add_epi8(
+            _mm256_castsi256_si128(pairs),
+            _mm256_extracti128_si256::<1>(pairs),
         );
-        let no_ridge = _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32(asign), a_bit), zero);
-        // The agreement (B's bits, inverted where A has no ridge), bit 16 marking a counted
-        // point; nothing where a point is not counted.
-        let counted = _mm256_andnot_si256(
-            _mm256_or_si256(outside, a_invalid),
-            in_window,
+        let lanes = _mm_add_epi8(pairs, _mm_unpackhi_epi64(pairs, pairs));
+        let tail = _mm_add_epi8(
+            _mm256_castsi256_si128(count_tail),
+            _mm256_extracti128_si256::<1>(count_tail),
         );
-        let agree = _mm256_and_si256(
-            _mm256_or_si256(
-                _mm256_xor_si256(bits, _mm256_and_si256(no_ridge, _mm256_set1_epi32(0x1ff))),
-                _mm256_set1_epi32(0x1_0000),
-            ),
-            counted,
-        );
-        // Bits 0–3 to bytes 0–3 (bit k · 8 of v · 0x204081 is bit k of v < 16), bits 4–7 to
-        // bits 4 of bytes 0–3 (the same from v & 0xf0), bit 8 and the mark to bytes 0 and 1.
-        count_lo = _mm256_add_epi32(
-            count_lo,
-            _mm256_and_si256(
-                _mm256_mullo_epi32(_mm256_and_si256(agree, nibble_lo), spread),
-                ones_lo,
-            ),
-        );
-        count_hi = _mm256_add_epi32(
-            count_hi,
-            _mm256_and_si256(
-                _mm256_mullo_epi32(_mm256_and_si256(agree, nibble_hi), spread),
-                ones_hi,
-            ),
-        );
-        count_tail = _mm256_add_epi32(count_tail, _mm256_srli_epi32::<8>(agree));
-    }
-    // Per lane each byte holds at most four (16 · four in `count_hi`); across the lanes at
-    // most 32: bytes add without carries.
-    let count_hi = _mm256_srli_epi32::<4>(count_hi);
-    let pairs = _mm256_add_epi8(
-        _mm256_unpacklo_epi32(count_lo, count_hi),
-        _mm256_unpackhi_epi32(count_lo, count_hi),
-    );
-    let pairs = _mm_add_epi8(
-        _mm256_castsi256_si128(pairs),
-        _mm256_extracti128_si256::<1>(pairs),
-    );
-    let lanes = _mm_add_epi8(pairs, _mm_unpackhi_epi64(pairs, pairs));
-    let tail = _mm_add_epi8(
-        _mm256_castsi256_si128(count_tail),
-        _mm256_extracti128_si256::<1>(count_tail),
-    );
-    let tail = _mm_add_epi8(tail, _mm_unpackhi_epi64(tail, tail));
-    let tail = _mm_add_epi8(tail, _mm_srli_epi64::<32>(tail));
-    let tail = _mm_cvtsi128_si32(tail) as u32;
-    (
-        _mm_cvtsi128_si64(lanes) as u64,
-        tail & 0xff,
-        (tail >> 8) & 0xff,
-    )
+        let tail = _mm_add_epi8(tail, _mm_unpackhi_epi64(tail, tail));
+        let tail = _mm_add_epi8(tail, _mm_srli_epi64::<32>(tail));
+        let tail = _mm_cvtsi128_si32(tail) as u32;
+        (
+            _mm_cvtsi128_si64(lanes) as u64,
+            tail & 0xff,
+            (tail >> 8) & 0xff,
+        )
     }};
 }
 
