@@ -12,7 +12,7 @@ pub(super) const COUNTS: u16 = 0x8000;
 
 /// Every cell of B's box: its nine sign bits and [`COUNTS`] where `PreparedTexture::around`
 /// gives them, 0 where it gives none.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Neighbourhoods {
     pub(super) left: i32,
     pub(super) top: i32,
