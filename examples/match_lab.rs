@@ -645,6 +645,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ..TEXTURE_GRID
             };
             let texture_statistic = |a: &Prepared, b: &Prepared| texture_statistic_on(a, b, &grid);
+            // WP_REACH, WP_STEP, WP_R, WP_MIN: a study's local search (ZC_WARP's columns).
+            let base = huella::matching::verify::TEXTURE_WARP;
+            let warp = huella::matching::texture::warp::WarpGrid {
+                reach: env_or("WP_REACH", base.reach),
+                step: env_or("WP_STEP", base.step),
+                radius: env_or("WP_R", base.radius),
+                min_neighbours: env_or("WP_MIN", base.min_neighbours),
+            };
             let raw = std::env::var_os("ZC_RAW").is_some();
             let mut imp_z = Vec::new();
             for (dir, templates) in cache {
@@ -669,7 +677,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                                 let raw = match (&prep[i], &prep[j]) {
                                     (Some(a), Some(b)) if raw => {
                                         let f = huella::matching::texture::search_rigid(&a.texture, &b.texture, &grid);
-                                        format!(" {:.4} {}", f.agreement, f.points)
+                                        let mut line = format!(" {:.4} {}", f.agreement, f.points);
+                                        // ZC_WARP: the agreement under the local search from there too.
+                                        if std::env::var_os("ZC_WARP").is_some() && f.points > 0 {
+                                            let (cw, nw) = huella::matching::texture::warp::warped_agreement(&a.texture, &b.texture, &f, &warp);
+                                            line += &format!(" {cw:.4} {nw}");
+                                        }
+                                        line
                                     }
                                     _ => String::new(),
                                 };

@@ -691,27 +691,27 @@ impl<'t> Tally<'t> {
     /// Adds a window of `rows` between cell columns `cstart` and `cend` unless fewer than
     /// [`MIN_WINDOW_POINTS`] of its points were compared.
     fn window(&mut self, rows: &[LatticeRow], cstart: i32, cend: i32) {
-        #[cfg(target_arch = "x86_64")]
-        let counts = match (&self.kernel, self.lut) {
-            (Some(pair), Some(table)) => pair.window_lut(table, rows, cstart, cend),
-            (Some(pair), None) => pair.window(rows, cstart, cend),
-            (None, Some(table)) => lut::window_portable(self.a, table, rows, cstart, cend),
-            (None, None) => window_portable(self.a, self.b, rows, cstart, cend),
-        };
-        #[cfg(not(target_arch = "x86_64"))]
-        let counts = match self.lut {
-            Some(table) => lut::window_portable(self.a, table, rows, cstart, cend),
-            None => window_portable(self.a, self.b, rows, cstart, cend),
-        };
-        let (lanes, last, n) = counts;
+        let (lanes, last, n) = self.counts(rows, cstart, cend);
         if n < MIN_WINDOW_POINTS {
             return;
         }
-        let best = (0..8)
-            .map(|k| (lanes >> (8 * k)) as u32 & 0xff)
-            .fold(last, u32::max);
-        self.acc += 2.0 * best as f32 - n as f32;
+        self.acc += 2.0 * best_shift(lanes, last) as f32 - n as f32;
         self.total += n;
+    }
+
+    /// A window's agreements per shift and its points compared (see [`window_portable`]).
+    fn counts(&self, rows: &[LatticeRow], cstart: i32, cend: i32) -> (u64, u32, u32) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(pair) = &self.kernel {
+            return match self.lut {
+                Some(table) => pair.window_lut(table, rows, cstart, cend),
+                None => pair.window(rows, cstart, cend),
+            };
+        }
+        match self.lut {
+            Some(table) => lut::window_portable(self.a, table, rows, cstart, cend),
+            None => window_portable(self.a, self.b, rows, cstart, cend),
+        }
     }
 
     /// (mean agreement, points compared); (0, 0) without any.
@@ -721,6 +721,13 @@ impl<'t> Tally<'t> {
         }
         (self.acc / self.total as f32, self.total)
     }
+}
+
+/// The most agreeing of a window's nine shifts (see [`window_portable`]).
+fn best_shift(lanes: u64, last: u32) -> u32 {
+    (0..8)
+        .map(|k| (lanes >> (8 * k)) as u32 & 0xff)
+        .fold(last, u32::max)
 }
 
 /// The warp's displacement at (`x`, `y`) (px in A): the residuals' displacements (`r[2]`,
@@ -884,23 +891,37 @@ fn rigid_agreement(
             if mx < bl - half || my < bt - half || mx > br + half || my > bb + half {
                 continue;
             }
-            let (cstart, cend) = (c0.max(a.left), (c0 + win).min(a.left + a.cols));
-            let (rstart, rend) = (r0.max(a.top), (r0 + win).min(a.top + a.rows));
-            let mut rows = [LatticeRow::default(); WINDOW_ROWS];
-            let mut nrows = 0;
-            for (row, r) in rows.iter_mut().zip((rstart..rend).step_by(LATTICE_ROWS)) {
-                let (qx, qy) = mapf((cstart * CELL as i32) as f32, (r * CELL as i32) as f32);
-                *row = LatticeRow {
-                    r,
-                    q: [qx, qy],
-                    s: [rc * STEP_PX, rs * STEP_PX],
-                };
-                nrows += 1;
-            }
+            let (rows, nrows, (cstart, cend)) = window_lattice(a, (c0, r0), &mapf, (rs, rc));
             tally.window(rows.get(..nrows).unwrap_or(&[]), cstart, cend);
         }
     }
     tally.mean()
+}
+
+/// The lattice rows of A's window whose first cell is (`c0`, `r0`), each row's first point
+/// mapped into B by `mapf` and stepped along the turn (`sin`, `cos`): the rows, how many
+/// there are, and the window's cell columns within A's box.
+fn window_lattice(
+    a: &PreparedTexture,
+    (c0, r0): (i32, i32),
+    mapf: &impl Fn(f32, f32) -> (f32, f32),
+    (rs, rc): (f32, f32),
+) -> ([LatticeRow; WINDOW_ROWS], usize, (i32, i32)) {
+    let win = WINDOW as i32;
+    let (cstart, cend) = (c0.max(a.left), (c0 + win).min(a.left + a.cols));
+    let (rstart, rend) = (r0.max(a.top), (r0 + win).min(a.top + a.rows));
+    let mut rows = [LatticeRow::default(); WINDOW_ROWS];
+    let mut nrows = 0;
+    for (row, r) in rows.iter_mut().zip((rstart..rend).step_by(LATTICE_ROWS)) {
+        let (qx, qy) = mapf((cstart * CELL as i32) as f32, (r * CELL as i32) as f32);
+        *row = LatticeRow {
+            r,
+            q: [qx, qy],
+            s: [rc * STEP_PX, rs * STEP_PX],
+        };
+        nrows += 1;
+    }
+    (rows, nrows, (cstart, cend))
 }
 
 /// Most turn steps either way [`search_rigid`] takes.
@@ -1021,6 +1042,9 @@ mod avx2;
 
 #[path = "texture_lut.rs"]
 mod lut;
+
+#[path = "texture_warp.rs"]
+pub mod warp;
 
 #[cfg(test)]
 mod tests {

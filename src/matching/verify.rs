@@ -15,6 +15,7 @@
 
 use super::calibration::{fmr_for_score, fmr_in, threshold_for_fmr};
 use super::matcher::{Prepared, Scratch, compare_with};
+use super::texture::warp::{WarpGrid, warped_agreement};
 use super::texture::{RigidGrid, search_rigid};
 
 /// The rigid alignments verification searches: turns of ±30° in 12° steps (the best kept
@@ -32,22 +33,33 @@ pub const TEXTURE_GRID: RigidGrid = RigidGrid {
     refine: true,
 };
 
+/// The local search around the rigid alignment (`texture::warp`): each 32 px window of A
+/// searched ±16 px in 4 px steps and read where the median of its neighbours' best shifts
+/// (within three windows either way, at least three of them) points (docs/matching.md,
+/// twenty-fourth pass).
+pub const TEXTURE_WARP: WarpGrid = WarpGrid {
+    reach: 16.0,
+    step: 4.0,
+    radius: 3,
+    min_neighbours: 3,
+};
+
 /// The agreement the texture statistic counts from: above the impostors' median.
 const CENTRE: f32 = 0.35;
 
 /// (FMR, texture statistic) points, FMR decreasing: the statistic of [`texture_statistic`]
 /// over every impostor pair of the seven development sets at 500 ppi (20,085 of their 20,160
 /// pairs overlap enough), fitted by
-/// [`super::calibration::fit`] (docs/matching.md, twenty-third pass).
+/// [`super::calibration::fit`] (docs/matching.md, twenty-fourth pass).
 pub const TEXTURE_TABLE: &[(f64, f32)] = &[
     (1e0, 0.0000),
-    (1e-1, 2.5564),
-    (1e-2, 4.3695),
-    (1e-3, 5.8751),
-    (1e-4, 7.3807),
-    (1e-5, 8.8863),
-    (1e-6, 10.3919),
-    (1e-7, 11.8974),
+    (1e-1, 2.6437),
+    (1e-2, 4.4920),
+    (1e-3, 6.0326),
+    (1e-4, 7.5733),
+    (1e-5, 9.1139),
+    (1e-6, 10.6545),
+    (1e-7, 12.1951),
 ];
 
 /// The texture's opinion counts only at false match rates up to this. Above it the
@@ -63,7 +75,8 @@ const TEXTURE_SPEAKS_FROM: f64 = 5e-3;
 const TEXTURE_FLOOR: f64 = 1e-9;
 
 /// The texture statistic of A against B: (agreement − 0.35) · √points at the most
-/// significant rigid alignment of [`TEXTURE_GRID`]; `None` when either print has no texture
+/// significant rigid alignment of [`TEXTURE_GRID`], or from there under the local search of
+/// [`TEXTURE_WARP`] when that is more significant; `None` when either print has no texture
 /// or they overlap too little.
 pub fn texture_statistic(a: &Prepared, b: &Prepared) -> Option<f32> {
     texture_statistic_on(a, b, &TEXTURE_GRID)
@@ -76,7 +89,16 @@ pub fn texture_statistic_on(a: &Prepared, b: &Prepared, grid: &RigidGrid) -> Opt
     if found.points < grid.min_points {
         return None;
     }
-    let z = (found.agreement - CENTRE) * (found.points as f32).sqrt();
+    let z = |c: f32, n: u32| (c - CENTRE) * (n as f32).sqrt();
+    let rigid = z(found.agreement, found.points);
+    // A distorted print agrees better window by window where its neighbours say it lies.
+    let (c, n) = warped_agreement(&a.texture, &b.texture, &found, &TEXTURE_WARP);
+    let warped = if n >= grid.min_points {
+        z(c, n)
+    } else {
+        f32::NEG_INFINITY
+    };
+    let z = rigid.max(warped);
     z.is_finite().then_some(z)
 }
 
