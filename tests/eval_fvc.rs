@@ -6,18 +6,18 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-/// (set, highest FVC EER, lowest rank-1) — measured after the issue #14 twenty-third pass
-/// (1:1 verification with the texture's second opinion, docs/matching.md): 0.00, 0.18, 2.18,
-/// 2.18, 2.36, 4.54, 6.73 % EER; rank-1 100, 100, 100, 98.6, 100, 100, 90.0 %. Each bound
-/// leaves one to four genuine pairs of slack.
+/// (set, highest FVC EER, lowest rank-1) — measured after the issue #14 twenty-fourth pass
+/// (1:1 verification with the texture's second opinion, the texture also read under a local
+/// search, docs/matching.md): 0.00, 0.18, 2.18, 2.18, 2.18, 4.54, 6.73 % EER; rank-1 100, 100,
+/// 100, 98.6, 100, 100, 91.4 %. Each bound leaves one to four genuine pairs of slack.
 const SETS: [(&str, f64, f64); 7] = [
     ("FVC2002_DB1_B", 0.008, 1.0),
     ("FVC2002_DB3_B", 0.016, 0.985),
     ("FVC2000_DB1_B", 0.033, 0.985),
     ("FVC2000_DB2_B", 0.033, 0.97),
-    ("FVC2000_DB3_B", 0.038, 0.97),
+    ("FVC2000_DB3_B", 0.033, 0.97),
     ("FVC2004_DB1_B", 0.060, 0.97),
-    ("FVC2004_DB2_B", 0.082, 0.87),
+    ("FVC2004_DB2_B", 0.082, 0.885),
 ];
 
 /// `huella eval fingerprints DIRS --ppi PPI --json`, which must succeed, as JSON.
@@ -77,7 +77,7 @@ fn seven_development_sets_hold_their_levels() {
         assert!(get("fte") <= 1.0 / 80.0 + 1e-9, "{name}: FTE {r}");
     }
     let mean = v["mean_eer"].as_f64().unwrap_or(1.0);
-    assert!(mean <= 0.030, "mean FVC EER {mean}: {v}");
+    assert!(mean <= 0.029, "mean FVC EER {mean}: {v}");
     let expected = sets
         .iter()
         .map(|r| r["eer"].as_f64().unwrap_or(1.0))
