@@ -308,6 +308,19 @@ impl PreparedTexture {
         }
     }
 
+    /// The first and last windows (in [`WINDOW`]s of the image's grid) that the box touches,
+    /// each as (column, row).
+    fn windows(&self) -> ((i32, i32), (i32, i32)) {
+        let win = WINDOW as i32;
+        (
+            (self.left.div_euclid(win), self.top.div_euclid(win)),
+            (
+                (self.left + self.cols - 1).div_euclid(win),
+                (self.top + self.rows - 1).div_euclid(win),
+            ),
+        )
+    }
+
     /// True when there is no texture to compare.
     pub fn is_empty(&self) -> bool {
         self.valid.is_empty()
@@ -499,11 +512,7 @@ pub fn agreement(
     }));
     // Windows of A's box, aligned to the image's window grid; the warp at their corners.
     let win = WINDOW as i32;
-    let (wx0, wy0) = (a.left.div_euclid(win), a.top.div_euclid(win));
-    let (wx1, wy1) = (
-        (a.left + a.cols - 1).div_euclid(win),
-        (a.top + a.rows - 1).div_euclid(win),
-    );
+    let ((wx0, wy0), (wx1, wy1)) = a.windows();
     let (nwx, nwy) = ((wx1 - wx0 + 1) as usize, (wy1 - wy0 + 1) as usize);
     let window_px = (WINDOW * CELL) as f32;
     // The AVX2 lattice kernel where the CPU has it and the scratch allows it (the same bits,
@@ -861,11 +870,7 @@ fn rigid_agreement(
 ) -> (f32, u32) {
     let (ax0, ay0, bx0, by0, rs, rc) = map;
     let win = WINDOW as i32;
-    let (wx0, wy0) = (a.left.div_euclid(win), a.top.div_euclid(win));
-    let (wx1, wy1) = (
-        (a.left + a.cols - 1).div_euclid(win),
-        (a.top + a.rows - 1).div_euclid(win),
-    );
+    let ((wx0, wy0), (wx1, wy1)) = a.windows();
     let (bl, bt) = ((b.left * CELL as i32) as f32, (b.top * CELL as i32) as f32);
     let (br, bb) = (
         ((b.left + b.cols) * CELL as i32) as f32,

@@ -65,11 +65,7 @@ pub fn warped_agreement(
     tally.lut = Some(&table);
 
     let win = WINDOW as i32;
-    let (wx0, wy0) = (a.left.div_euclid(win), a.top.div_euclid(win));
-    let (wx1, wy1) = (
-        (a.left + a.cols - 1).div_euclid(win),
-        (a.top + a.rows - 1).div_euclid(win),
-    );
+    let ((wx0, wy0), (wx1, wy1)) = a.windows();
     let (nwx, nwy) = ((wx1 - wx0 + 1) as usize, (wy1 - wy0 + 1) as usize);
     let ns = ((warp.reach / warp.step).floor() as i32).clamp(0, MAX_LOCAL_SHIFTS);
     let side = (2 * ns + 1) as usize;
