@@ -142,8 +142,8 @@ pub fn warped_agreement(
             } else {
                 (0, 0)
             };
-            let (score, n) =
-                shifts[k * side * side + ((py + ns) as usize) * side + (px + ns) as usize];
+            let at = k * side * side + ((py + ns) as usize) * side + (px + ns) as usize;
+            let (score, n) = shifts.get(at).copied().unwrap_or((0, 0));
             if n >= MIN_WINDOW_POINTS {
                 acc += i64::from(score);
                 total += u64::from(n);
