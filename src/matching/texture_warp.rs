@@ -71,6 +71,9 @@ pub fn warped_agreement(
     let side = (2 * ns + 1) as usize;
     let half = (WINDOW * CELL) as f32 / 2.0;
     let (br, bb) = (bl + bw, bt + bh);
+    // A window whose centre, moved as far as the local search reaches, still falls outside B's
+    // box by more than half a window has nothing to compare.
+    let margin = half + ns as f32 * warp.step;
     // Per window: each shift's (2 · agreeing − compared, compared) (`side`² of them, in
     // `shifts`), whether it was read, and its best shift.
     let mut shifts = vec![(0i32, 0u32); nwx * nwy * side * side];
@@ -83,7 +86,6 @@ pub fn warped_agreement(
                 (c0 * CELL as i32) as f32 + half,
                 (r0 * CELL as i32) as f32 + half,
             );
-            let margin = half + ns as f32 * warp.step;
             if mx < bl - margin || my < bt - margin || mx > br + margin || my > bb + margin {
                 continue;
             }
