@@ -290,6 +290,18 @@ mod tests {
     }
 
     #[test]
+    fn an_oversized_texture_is_not_read() {
+        let a = prepared(&maze(280, 1, |x, y| (x, y)));
+        let huge = prepared(&maze(1100, 1, |x, y| (x, y)));
+        assert!(huge.box_px().2 > MAX_SEARCHED_SIDE);
+        let at = RigidFound::default();
+        assert_eq!(warped_agreement(&a, &huge, &at, &WARP), (0.0, 0));
+        assert_eq!(warped_agreement(&huge, &a, &at, &WARP), (0.0, 0));
+        // The same maze within the limit is read.
+        assert!(warped_agreement(&a, &a, &at, &WARP).1 > 0);
+    }
+
+    #[test]
     fn nothing_to_compare_gives_nothing() {
         let a = prepared(&maze(280, 1, |x, y| (x, y)));
         let none = PreparedTexture::default();
