@@ -11,7 +11,7 @@ usage: issue14-pass25-fuse.py ZCAL_FILE 'EXPR' [LIMIT]
 """
 import bisect, collections, math, os, sys
 
-# calibration::DEFAULT_TABLE (the matcher's scores).
+# calibration::TABLE (the matcher's scores).
 TABLE = [(1e0, 0.0), (1e-1, 0.0059), (1e-2, 0.0135), (1e-3, 0.0227), (1e-4, 0.0319),
          (1e-5, 0.0411), (1e-6, 0.0503), (1e-7, 0.0594)]
 
