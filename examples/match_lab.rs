@@ -710,6 +710,49 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             Ok(())
         }
+        Some("zcal2") => {
+            // Cross-view pairs: each pair i < j of a set as `zcal` prints it, scored with j's
+            // template from CACHE_B (a second view of the capture) against i's from CACHE_A.
+            use huella::matching::verify::texture_statistic;
+            let ca = read_tcache(&std::env::args().nth(2).ok_or("zcal2 CACHE_A CACHE_B")?)?;
+            let cb = read_tcache(&std::env::args().nth(3).ok_or("zcal2 CACHE_A CACHE_B")?)?;
+            for (dir, templates) in ca {
+                let set = set_key(&dir);
+                let Some((dir_b, tb)) = cb.iter().find(|(d, _)| set_key(d) == set) else { continue };
+                let sa = list_samples(std::path::Path::new(&dir))?;
+                let sb = list_samples(std::path::Path::new(dir_b))?;
+                let pa: Vec<Option<Prepared>> = templates.iter().map(|t| t.as_ref().map(prepare)).collect();
+                let pb: Vec<Option<Prepared>> = tb.iter().map(|t| t.as_ref().map(prepare)).collect();
+                let n = sa.len().min(pa.len()).min(sb.len()).min(pb.len());
+                let jobs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
+                let next = std::sync::atomic::AtomicUsize::new(0);
+                let out = std::sync::Mutex::new(Vec::new());
+                std::thread::scope(|s| {
+                    for _ in 0..2 {
+                        s.spawn(|| {
+                            let mut scratch = Scratch::default();
+                            loop {
+                                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(&(i, j)) = jobs.get(k) else { break };
+                                let (score, z) = match (&pb[j], &pa[i]) {
+                                    (Some(live), Some(reference)) => (compare_with(live, reference, &mut scratch), texture_statistic(live, reference).unwrap_or(f32::NAN)),
+                                    _ => (0.0, f32::NAN),
+                                };
+                                out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, j, score, z));
+                            }
+                        });
+                    }
+                });
+                let mut out = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+                out.sort_by_key(|r| (r.0, r.1));
+                for (i, j, score, z) in out {
+                    let g = sa[i].finger == sa[j].finger;
+                    println!("{} {set} {}_{} {}_{} {score:.6} {z:.4}", if g { "GEN" } else { "IMP" },
+                        sa[i].finger, sa[i].impression, sa[j].finger, sa[j].impression);
+                }
+            }
+            Ok(())
+        }
         Some("texsearch") => {
             // Brute-force rigid alignment maximising the ridge texture's agreement (issue #14,
             // twenty-second pass), for the set's hard genuine pairs (TS_ALL: every genuine
