@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Issue #14, twenty-fifth pass: several views of each capture, each pair's verification
+scores (fused as verify::second_opinion does, built tables) combined across views, from one
+`match_lab zcal` (or `zcal2`) file per view (docs/matching.md, twenty-fifth pass).
+
+usage: issue14-pass25-views.py mean|max|geo|fmr ZCAL_VIEW1 [ZCAL_VIEW2 ...]
+  Prints the seven sets' FVC EER / extended EER / rank-1 (%) and the means. A pair missing
+  from a view keeps its first view's score.
+"""
+import collections, math, os, sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+exec(open(os.path.join(here, "issue14-pass25-fuse.py")).read().split("def statistic")[0])
+
+# verify::TEXTURE_TABLE.
+TEXTURE = [(1e0, 0.0), (1e-1, 2.6437), (1e-2, 4.4920), (1e-3, 6.0326), (1e-4, 7.5733),
+           (1e-5, 9.1139), (1e-6, 10.6545), (1e-7, 12.1951)]
+
+
+def fuse(s, z, limit=5e-3):
+    f = fmr_in(TEXTURE, z)
+    return s if f > limit else max(s, thr_in(TABLE, max(f, 1e-9)))
+
+
+def combine(mode, v):
+    if mode == "mean":
+        return sum(v) / len(v)
+    if mode == "max":
+        return max(v)
+    if mode == "geo":
+        return math.exp(sum(math.log(max(x, 1e-6)) for x in v) / len(v))
+    if mode == "fmr":
+        rate = math.exp(sum(math.log(max(fmr_in(TABLE, x), 1e-12)) for x in v) / len(v))
+        return thr_in(TABLE, rate)
+    raise SystemExit(f"unknown mode {mode}")
+
+
+def main():
+    mode, files = sys.argv[1], sys.argv[2:]
+    per, genuine = collections.defaultdict(list), {}
+    for path in files:
+        for line in open(path):
+            p = line.split()
+            if len(p) < 6 or p[0] not in ("GEN", "IMP"):
+                continue
+            key = (p[1], p[2], p[3])
+            per[key].append(fuse(float(p[4]), float(p[5])))
+            genuine[key] = p[0] == "GEN"
+    rows = collections.defaultdict(list)
+    for key, v in per.items():
+        score = combine(mode, v) if len(v) == len(files) else v[0]
+        rows[key[0]].append((genuine[key], key[1], key[2], score))
+    fvc = ext = 0.0
+    for name, rs in sorted(rows.items()):
+        g, fi, ei, sc = [], [], [], {}
+        for gen, a, b, v in rs:
+            sc[(a, b)] = sc[(b, a)] = v
+            if gen:
+                g.append(v)
+            else:
+                ei.append(v)
+                if a.endswith("_1") and b.endswith("_1"):
+                    fi.append(v)
+        images = sorted({r[1] for r in rs} | {r[2] for r in rs})
+        gallery = [i for i in images if i.endswith("_1")]
+        hits = probes = 0
+        for probe in images:
+            if probe.endswith("_1"):
+                continue
+            probes += 1
+            top = max(gallery, key=lambda q: (sc.get((probe, q), 0.0), -gallery.index(q)))
+            if sc.get((probe, top), 0) > 0 and top.split("_")[0] == probe.split("_")[0]:
+                hits += 1
+        e1, e2 = 100 * eer(g, fi), 100 * eer(g, ei)
+        fvc, ext = fvc + e1, ext + e2
+        print(f"{name} {e1:.2f}/{e2:.2f}/{100 * hits / probes:.1f}")
+    print(f"mean {fvc / len(rows):.3f} / {ext / len(rows):.3f}")
+
+
+if __name__ == "__main__":
+    main()
