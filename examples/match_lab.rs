@@ -723,7 +723,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let sb = list_samples(std::path::Path::new(dir_b))?;
                 let pa: Vec<Option<Prepared>> = templates.iter().map(|t| t.as_ref().map(prepare)).collect();
                 let pb: Vec<Option<Prepared>> = tb.iter().map(|t| t.as_ref().map(prepare)).collect();
-                let n = sa.len().min(pa.len()).min(sb.len()).min(pb.len());
+                // B's template of each of A's samples, found by name: the folders need not list
+                // the same images.
+                let in_b: Vec<Option<&Prepared>> = sa
+                    .iter()
+                    .map(|x| {
+                        let k = sb.iter().position(|y| y.finger == x.finger && y.impression == x.impression)?;
+                        pb.get(k)?.as_ref()
+                    })
+                    .collect();
+                let n = sa.len().min(pa.len());
                 let jobs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
                 let next = std::sync::atomic::AtomicUsize::new(0);
                 let out = std::sync::Mutex::new(Vec::new());
@@ -734,7 +743,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                             loop {
                                 let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                                 let Some(&(i, j)) = jobs.get(k) else { break };
-                                let (score, z) = match (&pb[j], &pa[i]) {
+                                let (score, z) = match (in_b[j], &pa[i]) {
                                     (Some(live), Some(reference)) => (compare_with(live, reference, &mut scratch), texture_statistic(live, reference).unwrap_or(f32::NAN)),
                                     _ => (0.0, f32::NAN),
                                 };
