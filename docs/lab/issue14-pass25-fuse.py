@@ -68,6 +68,36 @@ def eer(g, im):
     return e
 
 
+def report(rows):
+    """Prints each set's FVC EER / extended EER / rank-1 (%) and the means, from
+    rows[set] = [(genuine, image a, image b, verification score)]."""
+    fvc = ext = 0.0
+    for name, rs in sorted(rows.items()):
+        g, fi, ei, sc = [], [], [], {}
+        for gen, a, b, v in rs:
+            sc[(a, b)] = sc[(b, a)] = v
+            if gen:
+                g.append(v)
+            else:
+                ei.append(v)
+                if a.endswith("_1") and b.endswith("_1"):
+                    fi.append(v)
+        images = sorted({r[1] for r in rs} | {r[2] for r in rs})
+        gallery = [i for i in images if i.endswith("_1")]
+        hits = probes = 0
+        for probe in images:
+            if probe.endswith("_1"):
+                continue
+            probes += 1
+            top = max(gallery, key=lambda q: (sc.get((probe, q), 0.0), -gallery.index(q)))
+            if sc.get((probe, top), 0) > 0 and top.split("_")[0] == probe.split("_")[0]:
+                hits += 1
+        e1, e2 = 100 * eer(g, fi), 100 * eer(g, ei)
+        fvc, ext = fvc + e1, ext + e2
+        print(f"{name} {e1:.2f}/{e2:.2f}/{100 * hits / probes:.1f}")
+    print(f"mean {fvc / len(rows):.3f} / {ext / len(rows):.3f}")
+
+
 def statistic(fn, p):
     s, z = float(p[4]), float(p[5])
     if z != z:
@@ -100,34 +130,8 @@ def main():
         f = fmr_in(zt, u)
         return s if f > limit else max(s, thr_in(TABLE, max(f, 1e-9)))
 
-    out, fvc, ext = [], 0.0, 0.0
-    for name, rs in sorted(rows.items()):
-        g, fi, ei, sc = [], [], [], {}
-        for gen, a, b, s, u in rs:
-            v = fuse(s, u)
-            sc[(a, b)] = sc[(b, a)] = v
-            if gen:
-                g.append(v)
-            else:
-                ei.append(v)
-                if a.endswith("_1") and b.endswith("_1"):
-                    fi.append(v)
-        images = sorted({r[1] for r in rs} | {r[2] for r in rs})
-        gallery = [i for i in images if i.endswith("_1")]
-        hits = probes = 0
-        for probe in images:
-            if probe.endswith("_1"):
-                continue
-            probes += 1
-            top = max(gallery, key=lambda q: (sc.get((probe, q), 0.0), -gallery.index(q)))
-            if sc.get((probe, top), 0) > 0 and top.split("_")[0] == probe.split("_")[0]:
-                hits += 1
-        e1, e2 = 100 * eer(g, fi), 100 * eer(g, ei)
-        fvc, ext = fvc + e1, ext + e2
-        out.append(f"{name} {e1:.2f}/{e2:.2f}/{100 * hits / probes:.1f}")
-    print("\n".join(out))
-    print(f"mean {fvc / len(rows):.3f} / {ext / len(rows):.3f}")
-
+    report({name: [(gen, a, b, fuse(s, u)) for gen, a, b, s, u in rs]
+            for name, rs in rows.items()})
 
 if __name__ == "__main__":
     main()

@@ -50,32 +50,7 @@ def main():
     for key, v in per.items():
         score = combine(mode, v) if len(v) == len(files) else v[0]
         rows[key[0]].append((genuine[key], key[1], key[2], score))
-    fvc = ext = 0.0
-    for name, rs in sorted(rows.items()):
-        g, fi, ei, sc = [], [], [], {}
-        for gen, a, b, v in rs:
-            sc[(a, b)] = sc[(b, a)] = v
-            if gen:
-                g.append(v)
-            else:
-                ei.append(v)
-                if a.endswith("_1") and b.endswith("_1"):
-                    fi.append(v)
-        images = sorted({r[1] for r in rs} | {r[2] for r in rs})
-        gallery = [i for i in images if i.endswith("_1")]
-        hits = probes = 0
-        for probe in images:
-            if probe.endswith("_1"):
-                continue
-            probes += 1
-            top = max(gallery, key=lambda q: (sc.get((probe, q), 0.0), -gallery.index(q)))
-            if sc.get((probe, top), 0) > 0 and top.split("_")[0] == probe.split("_")[0]:
-                hits += 1
-        e1, e2 = 100 * eer(g, fi), 100 * eer(g, ei)
-        fvc, ext = fvc + e1, ext + e2
-        print(f"{name} {e1:.2f}/{e2:.2f}/{100 * hits / probes:.1f}")
-    print(f"mean {fvc / len(rows):.3f} / {ext / len(rows):.3f}")
-
+    report(rows)
 
 if __name__ == "__main__":
     main()
