@@ -654,10 +654,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 min_neighbours: env_or("WP_MIN", base.min_neighbours),
             };
             let raw = std::env::var_os("ZC_RAW").is_some();
+            // ZC_OTHER=CACHE: cross-view pairs, j's template from CACHE (a second view of the
+            // same captures, found by image name) against i's, the score and z columns only.
+            let other = match std::env::var_os("ZC_OTHER") {
+                Some(path) => Some(read_tcache(&path.to_string_lossy())?),
+                None => None,
+            };
             let mut imp_z = Vec::new();
             for (dir, templates) in cache {
                 let samples = list_samples(std::path::Path::new(&dir))?;
                 let prep: Vec<Option<Prepared>> = templates.iter().map(|t| t.as_ref().map(prepare)).collect();
+                let mut in_other: Vec<Option<Prepared>> = Vec::new();
+                if let Some(cb) = &other {
+                    let (dir_b, tb) = cb.iter().find(|(d, _)| set_key(d) == set_key(&dir)).ok_or("ZC_OTHER: no such set")?;
+                    let sb = list_samples(std::path::Path::new(dir_b))?;
+                    in_other = samples
+                        .iter()
+                        .map(|x| {
+                            let k = sb.iter().position(|y| y.finger == x.finger && y.impression == x.impression)?;
+                            tb.get(k)?.as_ref().map(prepare)
+                        })
+                        .collect();
+                }
                 let n = samples.len().min(prep.len());
                 let jobs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
                 let next = std::sync::atomic::AtomicUsize::new(0);
@@ -669,7 +687,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                             loop {
                                 let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                                 let Some(&(i, j)) = jobs.get(k) else { break };
-                                let (score, z) = match (&prep[i], &prep[j]) {
+                                let pair = match &other {
+                                    Some(_) => (in_other.get(j).and_then(Option::as_ref), prep[i].as_ref()),
+                                    None => (prep[i].as_ref(), prep[j].as_ref()),
+                                };
+                                let (score, z) = match pair {
                                     (Some(a), Some(b)) => (compare_with(a, b, &mut scratch), texture_statistic(a, b).unwrap_or(f32::NAN)),
                                     _ => (0.0, f32::NAN),
                                 };
@@ -707,58 +729,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("// {} impostor statistics", imp_z.len());
             for (f, t) in huella::matching::calibration::fit(&imp_z) {
                 println!("    ({f:e}, {t:.4}),");
-            }
-            Ok(())
-        }
-        Some("zcal2") => {
-            // Cross-view pairs: each pair i < j of a set as `zcal` prints it, scored with j's
-            // template from CACHE_B (a second view of the capture) against i's from CACHE_A.
-            use huella::matching::verify::texture_statistic;
-            let ca = read_tcache(&std::env::args().nth(2).ok_or("zcal2 CACHE_A CACHE_B")?)?;
-            let cb = read_tcache(&std::env::args().nth(3).ok_or("zcal2 CACHE_A CACHE_B")?)?;
-            for (dir, templates) in ca {
-                let set = set_key(&dir);
-                let Some((dir_b, tb)) = cb.iter().find(|(d, _)| set_key(d) == set) else { continue };
-                let sa = list_samples(std::path::Path::new(&dir))?;
-                let sb = list_samples(std::path::Path::new(dir_b))?;
-                let pa: Vec<Option<Prepared>> = templates.iter().map(|t| t.as_ref().map(prepare)).collect();
-                let pb: Vec<Option<Prepared>> = tb.iter().map(|t| t.as_ref().map(prepare)).collect();
-                // B's template of each of A's samples, found by name: the folders need not list
-                // the same images.
-                let in_b: Vec<Option<&Prepared>> = sa
-                    .iter()
-                    .map(|x| {
-                        let k = sb.iter().position(|y| y.finger == x.finger && y.impression == x.impression)?;
-                        pb.get(k)?.as_ref()
-                    })
-                    .collect();
-                let n = sa.len().min(pa.len());
-                let jobs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
-                let next = std::sync::atomic::AtomicUsize::new(0);
-                let out = std::sync::Mutex::new(Vec::new());
-                std::thread::scope(|s| {
-                    for _ in 0..2 {
-                        s.spawn(|| {
-                            let mut scratch = Scratch::default();
-                            loop {
-                                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                let Some(&(i, j)) = jobs.get(k) else { break };
-                                let (score, z) = match (in_b[j], &pa[i]) {
-                                    (Some(live), Some(reference)) => (compare_with(live, reference, &mut scratch), texture_statistic(live, reference).unwrap_or(f32::NAN)),
-                                    _ => (0.0, f32::NAN),
-                                };
-                                out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, j, score, z));
-                            }
-                        });
-                    }
-                });
-                let mut out = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-                out.sort_by_key(|r| (r.0, r.1));
-                for (i, j, score, z) in out {
-                    let g = sa[i].finger == sa[j].finger;
-                    println!("{} {set} {}_{} {}_{} {score:.6} {z:.4}", if g { "GEN" } else { "IMP" },
-                        sa[i].finger, sa[i].impression, sa[j].finger, sa[j].impression);
-                }
             }
             Ok(())
         }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Issue #14, twenty-fifth pass: several views of each capture, each pair's verification
 scores (fused as verify::second_opinion does, built tables) combined across views, from one
-`match_lab zcal` (or `zcal2`) file per view (docs/matching.md, twenty-fifth pass).
+`match_lab zcal` (or `ZC_OTHER=… zcal`) file per view (docs/matching.md, twenty-fifth pass).
 
 usage: issue14-pass25-views.py mean|max|geo|fmr ZCAL_VIEW1 [ZCAL_VIEW2 ...]
   Prints the seven sets' FVC EER / extended EER / rank-1 (%) and the means. A pair missing
