@@ -54,7 +54,7 @@ use std::time::Instant;
 
 use huella::matching::eval::{Sample, list_samples};
 use huella::matching::matcher::{Kernels, Scratch, compare_with};
-use huella::matching::{Prepared, Template, extract, prepare};
+use huella::matching::{Prepared, Template, extract, prepare, prepare_for_verification};
 
 /// The capture resolution of a folder: `…_r_PPI` (as `resample` names its output here), else
 /// `_400` / `_600` in the path, else 500.
@@ -385,7 +385,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             let mut scratch = lab_scratch();
             for (dir, templates) in cache {
-                let prepared: Vec<_> = templates.iter().map(|t| t.as_ref().map(prepare)).collect();
+                // Both views, as `huella eval` prepares them (the dump compares first views).
+                let prepared: Vec<_> = templates
+                    .iter()
+                    .map(|t| t.as_ref().map(prepare_for_verification))
+                    .collect();
                 if let Some(f) = dump.as_mut() {
                     for a in prepared.iter().flatten() {
                         for b in prepared.iter().flatten() {

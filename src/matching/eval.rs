@@ -13,8 +13,8 @@ use serde::Serialize;
 use thiserror::Error;
 
 use super::extract::extract;
-use super::matcher::{Prepared, Scratch, compare_with, prepare};
-use super::verify::second_opinion;
+use super::matcher::{Prepared, Scratch, compare_with, prepare_for_verification};
+use super::verify::verify_given;
 
 /// Figures of one evaluation; rates are fractions in `[0, 1]`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -201,8 +201,8 @@ pub fn error_rates(genuine: &[f32], impostor: &[f32]) -> (f64, f64, f64, f64) {
     (eer, f100, f1000, fzero)
 }
 
-/// Extracts every image (on `threads` threads): prepared templates (None = failed to enrol)
-/// and the summed extraction time in milliseconds.
+/// Extracts every image (on `threads` threads): prepared templates with their second views
+/// (None = failed to enrol) and the summed extraction time of both views in milliseconds.
 pub fn extract_all(samples: &[Sample], ppi: u32, threads: usize) -> (Vec<Option<Prepared>>, f64) {
     let threads = threads.max(1);
     let chunk = samples.len().div_ceil(threads).max(1);
@@ -220,7 +220,7 @@ pub fn extract_all(samples: &[Sample], ppi: u32, threads: usize) -> (Vec<Option<
                             let t0 = Instant::now();
                             let e = extract(&bytes, ppi).ok();
                             ms += t0.elapsed().as_secs_f64() * 1e3;
-                            e.map(|e| prepare(&e.template))
+                            e.map(|e| prepare_for_verification(&e.template))
                         })
                         .collect();
                     (out, ms)
@@ -348,7 +348,7 @@ pub fn report_scored(
                             let score = compare_with(a, b, &mut scratch);
                             busy += t0.elapsed().as_secs_f64();
                             *o = match scoring {
-                                Scoring::Verification => second_opinion(a, b, score),
+                                Scoring::Verification => verify_given(a, b, score, &mut scratch),
                                 Scoring::MatcherOnly => score,
                             };
                             count += 1;

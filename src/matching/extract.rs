@@ -1,5 +1,6 @@
 //! The extraction pipeline: decode → 500 ppi → normalise → orientation → mask → period →
-//! enhancement → minutiae (at two grid phases, merged) → quality → template.
+//! enhancement → minutiae (at two grid phases, merged) → quality → template; then the same
+//! pipeline once more on the capture read at 450 ppi, the template's second view.
 //!
 //! Owns the order of the steps and the unusable-image checks. Must not compare templates.
 
@@ -33,8 +34,41 @@ pub fn extract(bytes: &[u8], ppi: u32) -> Result<Extraction, Unusable> {
     extract_gray(&img, ppi)
 }
 
-/// Extracts a template from a decoded grey image captured at `ppi`.
+/// The resolution a capture's second view is read at, whatever the capture's own: the
+/// capture resampled to it, then brought to the work resolution like any capture. The
+/// second reading moves the noise, the grid and the ridges' sampling against each other, so
+/// the two views' errors differ, and 1:1 verification averages them (docs/matching.md, issue
+/// #14, twenty-sixth pass: read at 360 ppi a 400 ppi capture loses more than it gains).
+pub const SECOND_VIEW_PPI: u32 = 450;
+
+/// Extracts a template from a decoded grey image captured at `ppi`, with its second view
+/// ([`SECOND_VIEW_PPI`]) when the capture can be read there too.
 pub fn extract_gray(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
+    let mut out = extract_view(img, ppi)?;
+    out.template.second_view = second_view(img, ppi).map(Box::new);
+    Ok(out)
+}
+
+/// The template of `img` (captured at `ppi`) read at [`SECOND_VIEW_PPI`]; `None` when the
+/// capture is at that resolution already (the view would be the first again) or the second
+/// reading finds no usable print (the first view decides whether a capture is usable).
+fn second_view(img: &Gray, ppi: u32) -> Option<Template> {
+    let scale = SECOND_VIEW_PPI as f32 / ppi as f32;
+    if (scale - 1.0).abs() < 0.01 {
+        return None;
+    }
+    let (nw, nh) = (
+        (img.width as f32 * scale).round() as usize,
+        (img.height as f32 * scale).round() as usize,
+    );
+    let view = raster::resample(img, nw, nh, scale);
+    extract_view(&view, SECOND_VIEW_PPI)
+        .ok()
+        .map(|e| e.template)
+}
+
+/// One reading of a capture: the whole pipeline at the work resolution, no second view.
+fn extract_view(img: &Gray, ppi: u32) -> Result<Extraction, Unusable> {
     let img = raster::to_work_resolution(img, ppi)?;
     let n = img.data.len().max(1) as f32;
     let mean = img.data.iter().sum::<f32>() / n;
@@ -135,6 +169,7 @@ fn extract_print(img: &Gray) -> Result<Extraction, Unusable> {
         flow: RidgeFlow::from_field(orient, mask),
         ridge_counts,
         texture: RidgeTexture::from_enhanced(&enhanced, mask),
+        second_view: None,
     };
     Ok(Extraction {
         template,

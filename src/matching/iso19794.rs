@@ -125,6 +125,7 @@ pub fn import(bytes: &[u8]) -> Result<(Template, IsoFingerCode), IsoError> {
         flow: Default::default(),
         ridge_counts: Vec::new(),
         texture: Default::default(),
+        second_view: None,
     };
     Ok((t, finger))
 }

@@ -306,6 +306,9 @@ pub struct Prepared {
     pub links: Vec<ridge_count::Links>,
     /// Ridge texture (empty when the template has none, see [`texture`]).
     pub texture: PreparedTexture,
+    /// The template's second view, prepared by [`prepare_for_verification`] only: 1:1
+    /// verification compares it too; a gallery, ranking by the first view, does without.
+    pub second_view: Option<Box<Prepared>>,
 }
 
 impl Prepared {
@@ -338,7 +341,11 @@ impl Prepared {
             cores,
             links,
             texture,
+            second_view,
         } = self;
+        if let Some(view) = second_view {
+            view.shrink_to_fit();
+        }
         points.shrink_to_fit();
         dirs.shrink_to_fit();
         cylinders.shrink_to_fit();
@@ -489,7 +496,15 @@ fn near_hull(hull: &[(f32, f32)], q: (f32, f32), margin: f32) -> bool {
     inside || best <= margin
 }
 
-/// Builds the cylinders of a template.
+/// [`prepare`], and the template's second view prepared too (for [`super::verify`]).
+pub fn prepare_for_verification(t: &Template) -> Prepared {
+    let mut out = prepare(t);
+    out.second_view = t.second_view.as_deref().map(|v| Box::new(prepare(v)));
+    out
+}
+
+/// Builds the cylinders of the template's first view (its second view is left out: see
+/// [`prepare_for_verification`]).
 pub fn prepare(t: &Template) -> Prepared {
     // Minutiae in direction order, so that a comparison visits only the direction-compatible
     // range of the other print's cylinders.

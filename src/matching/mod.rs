@@ -46,7 +46,7 @@ pub use calibration::{fmr_for_score, threshold_for_fmr};
 pub use duplicate::{DuplicateDecision, HitStrength};
 pub use extract::{Extraction, extract, extract_gray};
 pub use identify::{Candidate, Finger, Gallery, SearchOptions};
-pub use matcher::{Prepared, compare, prepare};
+pub use matcher::{Prepared, compare, prepare, prepare_for_verification};
 pub use quality::{Quality, Unusable};
 pub use template::{Template, TemplateError};
 pub use verify::verify;

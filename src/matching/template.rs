@@ -1,8 +1,9 @@
 //! The huella fingerprint template: quantised minutiae at 500 ppi, the coarse ridge flow, the
-//! ridge counts between neighbouring minutiae, the ridge texture, and its compact versioned
-//! binary encoding: `HUT` and version 4. Version 3 (without the texture) and version 2
-//! (without ridge counts either) are written for a template without them; versions 3, 2 and
-//! 1 (minutiae only) are still read.
+//! ridge counts between neighbouring minutiae, the ridge texture, the capture's second view,
+//! and its compact versioned binary encoding: `HUT` and version 5 (version 4's fields, then
+//! the second view as a length-prefixed template of its own). Version 4 (without a second
+//! view), 3 (without the texture) and 2 (without ridge counts either) are written for a
+//! template without them; versions 4, 3, 2 and 1 (minutiae only) are still read.
 //!
 //! Owns the stored representation and its codec. Must not extract or compare; decoding must
 //! never panic on arbitrary bytes.
@@ -16,9 +17,10 @@ use super::texture::{RidgeTexture, TextureError};
 
 /// Magic bytes at the start of every encoded template.
 pub const MAGIC: [u8; 3] = *b"HUT";
-/// Current encoding version (4: minutiae, the ridge flow, the ridge counts, then the ridge
-/// texture).
-pub const VERSION: u8 = 4;
+/// Current encoding version (5: version 4's fields, then the second view).
+pub const VERSION: u8 = 5;
+/// Minutiae, the ridge flow, the ridge counts, then the ridge texture (one view).
+const VERSION_TEXTURE: u8 = 4;
 /// Minutiae, the ridge flow, then the ridge counts (a template without texture).
 const VERSION_COUNTS: u8 = 3;
 /// Minutiae, then the ridge flow (what a template without ridge counts is written as).
@@ -32,6 +34,8 @@ const COUNT_BYTES: usize = LINKS / 2;
 const _: () = assert!(LINKS.is_multiple_of(2), "two counts a byte");
 /// Header bytes: magic, version, width, height, quality, count.
 const HEADER_BYTES: usize = 10;
+/// Bytes of the second view's length prefix (u32, little endian).
+const VIEW_LEN_BYTES: usize = 4;
 
 /// One minutia as stored: 500 ppi pixel position, direction in 1/256 turns, reliability 0–100.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,6 +89,10 @@ pub struct Template {
     /// The sign of the enhanced ridge image on a 2 px grid (see [`super::texture`]); empty
     /// when unknown (ISO imports, templates of before version 4).
     pub texture: RidgeTexture,
+    /// The same capture read again at 450 ppi and brought back to 500 ppi (see
+    /// [`super::extract`]): what 1:1 verification compares a second time. `None` for ISO
+    /// imports and templates of before version 5; it never has a second view of its own.
+    pub second_view: Option<Box<Template>>,
 }
 
 /// Why a byte string is not a valid huella template.
@@ -110,8 +118,25 @@ pub enum TemplateError {
 impl Template {
     /// Encodes to the compact binary format (10 + 6·n bytes of minutiae, the flow grid, then
     /// LINKS/2 bytes of ridge counts per minutia, two 4-bit counts a byte, when the template
-    /// has them for every minutia).
+    /// has them for every minutia, the texture, then the second view's length and encoding).
+    /// A second view is written only beside a first view with ridge counts and texture, and
+    /// without a second view of its own.
     pub fn encode(&self) -> Vec<u8> {
+        let mut out = self.encode_view();
+        let second = self.second_view.as_deref().map(Template::encode_view);
+        if let Some(second) = second
+            && out[3] == VERSION_TEXTURE
+            && u32::try_from(second.len()).is_ok()
+        {
+            out[3] = VERSION;
+            out.extend_from_slice(&(second.len() as u32).to_le_bytes());
+            out.extend_from_slice(&second);
+        }
+        out
+    }
+
+    /// One view's encoding (versions 2–4).
+    fn encode_view(&self) -> Vec<u8> {
         let n = self.minutiae.len().min(255);
         let mut out =
             Vec::with_capacity(HEADER_BYTES + MINUTIA_BYTES * n + self.flow.encoded_len());
@@ -121,7 +146,7 @@ impl Template {
         // Without ridge counts (an ISO import, a test template) version 2 is written, which
         // a station of before version 3 still reads; without texture, version 3.
         out.push(if with_texture {
-            VERSION
+            VERSION_TEXTURE
         } else if with_counts {
             VERSION_COUNTS
         } else {
@@ -158,6 +183,34 @@ impl Template {
 
     /// Decodes the compact binary format; never panics.
     pub fn decode(bytes: &[u8]) -> Result<Self, TemplateError> {
+        let (mut first, rest) = Self::decode_view(bytes)?;
+        if bytes.get(3) == Some(&VERSION) {
+            let len = rest.get(..VIEW_LEN_BYTES).ok_or(TemplateError::Truncated)?;
+            let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+            let view = &rest[VIEW_LEN_BYTES..];
+            if view.len() < len {
+                return Err(TemplateError::Truncated);
+            }
+            if view.len() > len {
+                return Err(TemplateError::TrailingBytes);
+            }
+            if view.get(3) == Some(&VERSION) {
+                return Err(TemplateError::Invalid("second view"));
+            }
+            let (second, rest) = Self::decode_view(view)?;
+            if !rest.is_empty() {
+                return Err(TemplateError::TrailingBytes);
+            }
+            first.second_view = Some(Box::new(second));
+        } else if !rest.is_empty() {
+            return Err(TemplateError::TrailingBytes);
+        }
+        Ok(first)
+    }
+
+    /// Decodes one view (versions 1–4, or version 5's first view) and returns the bytes after
+    /// it.
+    fn decode_view(bytes: &[u8]) -> Result<(Self, &[u8]), TemplateError> {
         let header = bytes.get(..HEADER_BYTES).ok_or_else(|| {
             if bytes.len() >= 3 && bytes[..3] != MAGIC {
                 TemplateError::BadMagic
@@ -169,7 +222,15 @@ impl Template {
             return Err(TemplateError::BadMagic);
         }
         let version = header[3];
-        if ![VERSION, VERSION_COUNTS, VERSION_FLOW, VERSION_MINUTIAE_ONLY].contains(&version) {
+        if ![
+            VERSION,
+            VERSION_TEXTURE,
+            VERSION_COUNTS,
+            VERSION_FLOW,
+            VERSION_MINUTIAE_ONLY,
+        ]
+        .contains(&version)
+        {
             return Err(TemplateError::UnsupportedVersion(version));
         }
         let width = u16::from_le_bytes([header[4], header[5]]);
@@ -199,7 +260,7 @@ impl Template {
         };
         let counts = rest.get(..counts_len).ok_or(TemplateError::Truncated)?;
         let rest = &rest[counts_len..];
-        let (texture, used) = if version >= VERSION {
+        let (texture, used) = if version >= VERSION_TEXTURE {
             RidgeTexture::decode(rest).map_err(|e| match e {
                 TextureError::Truncated => TemplateError::Truncated,
                 TextureError::Invalid => TemplateError::Invalid("ridge texture"),
@@ -207,9 +268,7 @@ impl Template {
         } else {
             (RidgeTexture::default(), 0)
         };
-        if rest.len() > used {
-            return Err(TemplateError::TrailingBytes);
-        }
+        let after = &rest[used.min(rest.len())..];
         // A box beyond the image would only make comparisons slower, never better.
         if !texture.fits(width, height) {
             return Err(TemplateError::Invalid("ridge texture"));
@@ -247,7 +306,7 @@ impl Template {
                 reliability: c[5],
             });
         }
-        Ok(Self {
+        let view = Self {
             width,
             height,
             quality,
@@ -255,7 +314,9 @@ impl Template {
             flow,
             ridge_counts,
             texture,
-        })
+            second_view: None,
+        };
+        Ok((view, after))
     }
 }
 

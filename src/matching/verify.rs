@@ -7,6 +7,15 @@
 //! search costs a few milliseconds, a few hundred comparisons' worth; a 1:N search may ask
 //! for it on its best few candidates only.
 //!
+//! When both templates carry a second view (the capture read at 450 ppi, see
+//! [`super::extract`]), each view is verified against its counterpart and the score is the
+//! mean of the two: the views' errors differ, so a genuine pair that one reading misses the
+//! other often finds, while an impostor needs both (docs/matching.md, issue #14,
+//! twenty-sixth pass). The mean of two scores each at or above a threshold is at or above it,
+//! and an impostor rarely reaches a threshold in both views at once, so the thresholds below
+//! stay conservative for it: at 1e-3 the seven development sets' impostors reach
+//! [`threshold_for`] less often with the mean than with one view.
+//!
 //! The fusion accepts a pair when either test accepts it at its own calibrated threshold:
 //! the verification score is the larger of the matcher's score and the score the matcher
 //! would need for the texture's false match rate. Two tests each at FMR `f` accept an
@@ -111,12 +120,26 @@ pub fn verify(a: &Prepared, b: &Prepared) -> f32 {
 /// [`verify`] reusing scratch buffers.
 pub fn verify_with(a: &Prepared, b: &Prepared, scratch: &mut Scratch) -> f32 {
     let score = compare_with(a, b, scratch);
-    second_opinion(a, b, score)
+    verify_given(a, b, score, scratch)
 }
 
-/// The verification score of A against B given the matcher's `score` of them: the larger
-/// of `score` and the score at the texture statistic's false match rate, when that rate is
-/// small enough for the texture to speak.
+/// [`verify_with`] given the matcher's `score` of the two first views: the first views'
+/// score with the texture's opinion, and when both carry a second view, its mean with the
+/// second views' (see the module's top comment).
+pub fn verify_given(a: &Prepared, b: &Prepared, score: f32, scratch: &mut Scratch) -> f32 {
+    let first = second_opinion(a, b, score);
+    match (a.second_view.as_deref(), b.second_view.as_deref()) {
+        (Some(a2), Some(b2)) => {
+            let score2 = compare_with(a2, b2, scratch);
+            (first + second_opinion(a2, b2, score2)) / 2.0
+        }
+        _ => first,
+    }
+}
+
+/// One view's verification score of A against B given the matcher's `score` of them: the
+/// larger of `score` and the score at the texture statistic's false match rate, when that
+/// rate is small enough for the texture to speak.
 pub fn second_opinion(a: &Prepared, b: &Prepared, score: f32) -> f32 {
     // The texture cannot claim less than TEXTURE_FLOOR, so a score already past it keeps
     // its own value without a search.

@@ -75,7 +75,11 @@ pub fn compare_template(live: &Attempt, template: &[u8]) -> Result<FingerMatch, 
     let (_, t) = evaluate(live)?;
     let live = Template::decode(&t).map_err(|_| Unusable::Undecodable)?;
     let reference = Template::decode(template).map_err(|_| Unusable::Undecodable)?;
-    let score = matching::verify(&matching::prepare(&live), &matching::prepare(&reference));
+    // Both views of each print: verification averages them when both templates have two.
+    let score = matching::verify(
+        &matching::prepare_for_verification(&live),
+        &matching::prepare_for_verification(&reference),
+    );
     let threshold = matching::verify::threshold_for(REAUTH_FMR);
     Ok(FingerMatch {
         score,
