@@ -277,6 +277,28 @@ mod tests {
         out.into_inner()
     }
 
+    /// A capture is read twice: as captured and at 450 ppi, both brought to 500 ppi; a
+    /// capture at 450 ppi has nothing to read a second time.
+    #[test]
+    fn a_capture_has_a_second_view_read_at_450_ppi() {
+        let bytes =
+            std::fs::read(super::super::test_support::fvc_dir("FVC2002_DB1_B").join("101_1.tif"))
+                .expect("FVC image");
+        for ppi in [500, 400] {
+            let t = extract(&bytes, ppi).expect("usable").template;
+            let second = t.second_view.as_deref().expect("a second view");
+            assert!(second.second_view.is_none());
+            assert!(second.width.abs_diff(t.width) <= 1 && second.height.abs_diff(t.height) <= 1);
+            assert_ne!(second.minutiae, t.minutiae, "read again, not copied");
+            assert!(
+                !second.texture.is_empty() && second.ridge_counts.len() == second.minutiae.len()
+            );
+            assert_eq!(t.encode()[3], super::super::template::VERSION);
+        }
+        let t = extract(&bytes, SECOND_VIEW_PPI).expect("usable").template;
+        assert_eq!(t.second_view, None);
+    }
+
     #[test]
     fn blank_and_black_are_unusable() {
         assert_eq!(

@@ -143,7 +143,7 @@ mod tests {
             prop_assert_eq!(rec.len(), 30 + 6 * t.minutiae.len());
             // The ridge flow and the ridge counts have no place in the ISO record: everything
             // else round-trips.
-            let minutiae_only = Template { flow: Default::default(), ridge_counts: Vec::new(), texture: Default::default(), ..t };
+            let minutiae_only = Template { flow: Default::default(), ridge_counts: Vec::new(), texture: Default::default(), second_view: None, ..t };
             prop_assert_eq!(import(&rec), Ok((minutiae_only, finger)));
         }
 
@@ -176,6 +176,7 @@ mod tests {
             flow: Default::default(),
             ridge_counts: Vec::new(),
             texture: Default::default(),
+            second_view: None,
         };
         let r = export(&t, 2);
         assert_eq!(&r[..8], b"FMR\0 20\0");
@@ -203,6 +204,7 @@ mod tests {
             flow: Default::default(),
             ridge_counts: Vec::new(),
             texture: Default::default(),
+            second_view: None,
         };
         let mut r = export(&t, 0);
         // Pretend the record was captured at 1000 ppi (394 px/cm).

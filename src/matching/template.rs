@@ -332,11 +332,13 @@ mod tests {
             let bytes = t.encode();
             let counts = if t.ridge_counts.is_empty() { 0 } else { COUNT_BYTES * t.minutiae.len() };
             let texture = if t.texture.is_empty() { 0 } else { t.texture.encoded_len() };
+            let second = t.second_view.as_ref().map_or(0, |v| VIEW_LEN_BYTES + v.encode().len());
             prop_assert_eq!(
                 bytes.len(),
-                10 + 6 * t.minutiae.len() + t.flow.encoded_len() + counts + texture
+                10 + 6 * t.minutiae.len() + t.flow.encoded_len() + counts + texture + second
             );
-            prop_assert_eq!(bytes[3], if texture > 0 { 4 } else if counts > 0 { 3 } else { 2 });
+            let version = if second > 0 { 5 } else if texture > 0 { 4 } else if counts > 0 { 3 } else { 2 };
+            prop_assert_eq!(bytes[3], version);
             prop_assert_eq!(Template::decode(&bytes), Ok(t));
         }
 
@@ -351,13 +353,33 @@ mod tests {
             let keep = bytes.len().saturating_sub(cut);
             prop_assert!(Template::decode(&bytes[..keep]).is_err());
         }
+
+        #[test]
+        fn a_damaged_template_never_panics(t in arb_template(), at in any::<usize>(), byte in any::<u8>()) {
+            let mut bytes = t.encode();
+            let at = at % bytes.len();
+            bytes[at] = byte;
+            let _ = Template::decode(&bytes);
+        }
+
+        #[test]
+        fn version_4_templates_still_decode(t in arb_template()) {
+            // A stored v4 template (one view): the same bytes up to the second view.
+            let mut v4 = t.encode();
+            if let Some(second) = &t.second_view {
+                v4.truncate(v4.len() - VIEW_LEN_BYTES - second.encode().len());
+                v4[3] = 4;
+            }
+            let without = Template { second_view: None, ..t };
+            prop_assert_eq!(Template::decode(&v4), Ok(without));
+        }
     }
 
     proptest! {
         #[test]
         fn version_1_templates_still_decode(t in arb_template()) {
             // A stored v1 template: the same header and minutiae, no ridge flow.
-            let t = Template { ridge_counts: Vec::new(), texture: RidgeTexture::default(), ..t };
+            let t = Template { ridge_counts: Vec::new(), texture: RidgeTexture::default(), second_view: None, ..t };
             let mut v1 = t.encode();
             v1.truncate(v1.len() - t.flow.encoded_len());
             v1[3] = 1;
@@ -368,7 +390,7 @@ mod tests {
         #[test]
         fn version_2_templates_still_decode(t in arb_template()) {
             // A stored v2 template (before the ridge counts): the same bytes up to the flow.
-            let t = Template { texture: RidgeTexture::default(), ..t };
+            let t = Template { texture: RidgeTexture::default(), second_view: None, ..t };
             let mut v2 = t.encode();
             let counts = if t.ridge_counts.is_empty() { 0 } else { COUNT_BYTES * t.minutiae.len() };
             v2.truncate(v2.len() - counts);
@@ -380,6 +402,7 @@ mod tests {
         #[test]
         fn version_3_templates_still_decode(t in arb_template()) {
             // A stored v3 template (before the texture): the same bytes up to the counts.
+            let t = Template { second_view: None, ..t };
             let mut v3 = t.encode();
             let texture = if t.texture.is_empty() { 0 } else { t.texture.encoded_len() };
             v3.truncate(v3.len() - texture);
@@ -412,6 +435,84 @@ mod tests {
         assert_eq!(Template::decode(&t.encode()), Ok(t));
     }
 
+    /// A version 5 template: a full first view and a second one.
+    fn two_views() -> Template {
+        let mut t = super::super::test_support::random_template(7, 12);
+        t.ridge_counts = vec![[1; LINKS]; t.minutiae.len()];
+        t.texture = RidgeTexture {
+            left: 0,
+            top: 0,
+            cols: 4,
+            rows: 4,
+            valid: vec![1],
+            sign: vec![0; 4],
+        };
+        let mut second = super::super::test_support::random_template(8, 15);
+        second.ridge_counts = vec![[2; LINKS]; second.minutiae.len()];
+        t.second_view = Some(Box::new(second));
+        t
+    }
+
+    #[test]
+    fn the_second_views_length_must_be_exact() {
+        let t = two_views();
+        let bytes = t.encode();
+        assert_eq!(bytes[3], VERSION);
+        assert_eq!(Template::decode(&bytes), Ok(t.clone()));
+        let second = t.second_view.as_ref().expect("two views").encode();
+        let at = bytes.len() - second.len() - VIEW_LEN_BYTES;
+        let with_len = |len: u32| {
+            let mut b = bytes.clone();
+            b[at..at + VIEW_LEN_BYTES].copy_from_slice(&len.to_le_bytes());
+            Template::decode(&b)
+        };
+        let len = second.len() as u32;
+        assert_eq!(with_len(len + 1), Err(TemplateError::Truncated));
+        // A length claiming 4 GB is refused before anything is read or allocated.
+        assert_eq!(with_len(u32::MAX), Err(TemplateError::Truncated));
+        assert_eq!(with_len(len - 1), Err(TemplateError::TrailingBytes));
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(Template::decode(&longer), Err(TemplateError::TrailingBytes));
+    }
+
+    #[test]
+    fn a_second_view_cannot_nest_another() {
+        let t = two_views();
+        let mut bytes = t.encode();
+        let second = t.second_view.as_ref().expect("two views").encode();
+        let at = bytes.len() - second.len();
+        // The second view claims version 5 itself.
+        bytes[at + 3] = VERSION;
+        assert_eq!(
+            Template::decode(&bytes),
+            Err(TemplateError::Invalid("second view"))
+        );
+        // A nested second view is not written either: encoding keeps one level.
+        let mut nested = t.clone();
+        if let Some(second) = nested.second_view.as_mut() {
+            second.second_view = Some(Box::new(t.clone()));
+        }
+        assert_eq!(nested.encode(), t.encode());
+    }
+
+    #[test]
+    fn a_second_view_needs_a_full_first_view() {
+        // Without ridge counts and texture the first view is version 2 or 3, whose layout
+        // has no place for a second view: it is left out rather than written unreadable.
+        let mut t = two_views();
+        t.texture = RidgeTexture::default();
+        let bytes = t.encode();
+        assert_eq!(bytes[3], 3);
+        assert_eq!(
+            Template::decode(&bytes),
+            Ok(Template {
+                second_view: None,
+                ..t
+            })
+        );
+    }
+
     #[test]
     fn rejects_bad_header() {
         assert_eq!(
@@ -421,6 +522,10 @@ mod tests {
         assert_eq!(
             Template::decode(b"HUT\x09\0\0\0\0\0\0"),
             Err(TemplateError::UnsupportedVersion(9))
+        );
+        assert_eq!(
+            Template::decode(b"HUT\x06\0\0\0\0\0\0"),
+            Err(TemplateError::UnsupportedVersion(6))
         );
         assert_eq!(Template::decode(b"HU"), Err(TemplateError::Truncated));
     }

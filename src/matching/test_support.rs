@@ -43,6 +43,7 @@ pub fn random_template(seed: u64, n: usize) -> Template {
         flow: Default::default(),
         ridge_counts: Vec::new(),
         texture: Default::default(),
+        second_view: None,
     }
 }
 
@@ -58,6 +59,12 @@ pub fn fvc_dir(set: &str) -> std::path::PathBuf {
 pub fn fvc_prepared(set: &str, name: &str) -> super::Prepared {
     let bytes = std::fs::read(fvc_dir(set).join(format!("{name}.tif"))).expect("FVC image");
     super::prepare(&super::extract(&bytes, 500).expect("usable").template)
+}
+
+/// [`fvc_prepared`] with the template's second view, as 1:1 verification prepares it.
+pub fn fvc_prepared_views(set: &str, name: &str) -> super::Prepared {
+    let bytes = std::fs::read(fvc_dir(set).join(format!("{name}.tif"))).expect("FVC image");
+    super::prepare_for_verification(&super::extract(&bytes, 500).expect("usable").template)
 }
 
 /// Any stored minutia (proptest strategy).
@@ -92,8 +99,19 @@ pub fn arb_flow() -> impl Strategy<Value = RidgeFlow> {
     })
 }
 
-/// Any template the codecs must round-trip (proptest strategy).
+/// Any template the codecs must round-trip (proptest strategy): one view, and a second
+/// view beside a first with ridge counts and texture half of the time.
 pub fn arb_template() -> impl Strategy<Value = Template> {
+    (arb_view(), arb_view(), any::<bool>()).prop_map(|(mut first, second, two)| {
+        if two && !first.texture.is_empty() {
+            first.second_view = Some(Box::new(second));
+        }
+        first
+    })
+}
+
+/// Any one view of a template (no second view).
+fn arb_view() -> impl Strategy<Value = Template> {
     (
         any::<u16>(),
         any::<u16>(),
@@ -130,6 +148,7 @@ pub fn arb_template() -> impl Strategy<Value = Template> {
                     flow,
                     ridge_counts,
                     texture,
+                    second_view: None,
                 }
             },
         )

@@ -170,8 +170,40 @@ pub fn fmr_of(score: f32) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::fvc_prepared;
+    use super::super::test_support::{fvc_prepared, fvc_prepared_views};
     use super::*;
+
+    /// Two captures each read twice are verified view against view, and the score is the
+    /// mean; with a second view on one side only, the first views decide.
+    #[test]
+    fn two_views_are_averaged() {
+        let (a, b, c) = (
+            fvc_prepared_views("FVC2004_DB2_B", "107_1"),
+            fvc_prepared_views("FVC2004_DB2_B", "107_4"),
+            fvc_prepared_views("FVC2004_DB2_B", "108_1"),
+        );
+        let mut scratch = Scratch::default();
+        for (x, y) in [(&a, &b), (&a, &c)] {
+            let (x2, y2) = (
+                x.second_view.as_deref().expect("a second view"),
+                y.second_view.as_deref().expect("a second view"),
+            );
+            let one = verify_with(&one_view(x), &one_view(y), &mut scratch);
+            let two = verify_with(x2, y2, &mut scratch);
+            assert_ne!(one, two, "the views differ");
+            assert_eq!(verify_with(x, y, &mut scratch), (one + two) / 2.0);
+            assert_eq!(verify_with(x, &one_view(y), &mut scratch), one);
+            assert_eq!(verify_with(&one_view(x), y, &mut scratch), one);
+        }
+    }
+
+    /// `p` without its second view.
+    fn one_view(p: &Prepared) -> Prepared {
+        Prepared {
+            second_view: None,
+            ..p.clone()
+        }
+    }
 
     #[test]
     fn the_texture_table_is_a_calibration_table() {
