@@ -14,7 +14,8 @@ use crate::matching::Template;
 
 /// Most fingers in one probe.
 pub const MAX_PROBE_FINGERS: usize = 10;
-/// Largest sealed row read back (a template is ≈ 0.5–2 KB; anything larger is damage).
+/// Largest sealed row read back (a template is ≈ 3–20 KB with its two views; 64 KB holds
+/// a print of about 5 × 5 cm; anything larger is damage).
 pub const MAX_SEALED: usize = 64 * 1024;
 
 /// The key that seals the gallery's templates; not `Clone`, zeroized on drop.
