@@ -121,8 +121,10 @@ impl Gallery {
     }
 
     /// Enrols an already prepared finger (its buffers shrunk to their length: a gallery keeps
-    /// millions of them, and preparation leaves about a fifth of each unused).
+    /// millions of them, and preparation leaves about a fifth of each unused; a second view,
+    /// which the search never reads, is dropped).
     pub fn add_prepared(&mut self, person: &str, position: u8, mut prepared: Prepared) {
+        prepared.second_view = None;
         prepared.shrink_to_fit();
         let id = match self.by_name.get(person) {
             Some(&id) => id,
