@@ -122,8 +122,8 @@ impl Template {
     /// A second view is written only beside a first view with ridge counts and texture, and
     /// without a second view of its own.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = self.encode_view();
-        let second = self.second_view.as_deref().map(Template::encode_view);
+        let mut out = self.encode_first_view();
+        let second = self.second_view.as_deref().map(Template::encode_first_view);
         if let Some(second) = second
             && out[3] == VERSION_TEXTURE
             && u32::try_from(second.len()).is_ok()
@@ -135,8 +135,9 @@ impl Template {
         out
     }
 
-    /// One view's encoding (versions 2–4).
-    fn encode_view(&self) -> Vec<u8> {
+    /// The first view's encoding alone (versions 2–4): what a store that only searches 1:N
+    /// keeps (the central gallery), half the bytes of [`Template::encode`].
+    pub fn encode_first_view(&self) -> Vec<u8> {
         let n = self.minutiae.len().min(255);
         let mut out =
             Vec::with_capacity(HEADER_BYTES + MINUTIA_BYTES * n + self.flow.encoded_len());
@@ -435,27 +436,9 @@ mod tests {
         assert_eq!(Template::decode(&t.encode()), Ok(t));
     }
 
-    /// A version 5 template: a full first view and a second one.
-    fn two_views() -> Template {
-        let mut t = super::super::test_support::random_template(7, 12);
-        t.ridge_counts = vec![[1; LINKS]; t.minutiae.len()];
-        t.texture = RidgeTexture {
-            left: 0,
-            top: 0,
-            cols: 4,
-            rows: 4,
-            valid: vec![1],
-            sign: vec![0; 4],
-        };
-        let mut second = super::super::test_support::random_template(8, 15);
-        second.ridge_counts = vec![[2; LINKS]; second.minutiae.len()];
-        t.second_view = Some(Box::new(second));
-        t
-    }
-
     #[test]
     fn the_second_views_length_must_be_exact() {
-        let t = two_views();
+        let t = super::super::test_support::two_view_template();
         let bytes = t.encode();
         assert_eq!(bytes[3], VERSION);
         assert_eq!(Template::decode(&bytes), Ok(t.clone()));
@@ -478,7 +461,7 @@ mod tests {
 
     #[test]
     fn a_second_view_cannot_nest_another() {
-        let t = two_views();
+        let t = super::super::test_support::two_view_template();
         let mut bytes = t.encode();
         let second = t.second_view.as_ref().expect("two views").encode();
         let at = bytes.len() - second.len();
@@ -500,7 +483,7 @@ mod tests {
     fn a_second_view_needs_a_full_first_view() {
         // Without ridge counts and texture the first view is version 2 or 3, whose layout
         // has no place for a second view: it is left out rather than written unreadable.
-        let mut t = two_views();
+        let mut t = super::super::test_support::two_view_template();
         t.texture = RidgeTexture::default();
         let bytes = t.encode();
         assert_eq!(bytes[3], 3);

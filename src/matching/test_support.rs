@@ -47,6 +47,24 @@ pub fn random_template(seed: u64, n: usize) -> Template {
     }
 }
 
+/// A version 5 template: a first view with ridge counts and texture, and a second view.
+pub fn two_view_template() -> Template {
+    let mut t = random_template(7, 12);
+    t.ridge_counts = vec![[1; ridge_count::LINKS]; t.minutiae.len()];
+    t.texture = RidgeTexture {
+        left: 0,
+        top: 0,
+        cols: 4,
+        rows: 4,
+        valid: vec![1],
+        sign: vec![0; 4],
+    };
+    let mut second = random_template(8, 15);
+    second.ridge_counts = vec![[2; ridge_count::LINKS]; second.minutiae.len()];
+    t.second_view = Some(Box::new(second));
+    t
+}
+
 /// Folder of the FVC2002 development images, relative to the crate manifest.
 pub fn fvc_dir(set: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -14,8 +14,8 @@ use crate::matching::Template;
 
 /// Most fingers in one probe.
 pub const MAX_PROBE_FINGERS: usize = 10;
-/// Largest sealed row read back (a template is ≈ 3–20 KB with its two views; 64 KB holds
-/// a print of about 5 × 5 cm; anything larger is damage).
+/// Largest sealed row read back (a template's first view is ≈ 1.5–10 KB; 64 KB holds a
+/// print of about 7 × 7 cm; anything larger is damage).
 pub const MAX_SEALED: usize = 64 * 1024;
 
 /// The key that seals the gallery's templates; not `Clone`, zeroized on drop.
@@ -75,9 +75,10 @@ impl GalleryKey {
         }
     }
 
-    /// Seals one finger's template for `reference`.
+    /// Seals one finger's template for `reference`: its first view only, the one the 1:N
+    /// search reads (a second view would double the gallery for nothing it does).
     pub fn seal_finger(&self, reference: &str, finger: u8, template: &Template) -> Vec<u8> {
-        let plain = zeroize::Zeroizing::new(template.encode());
+        let plain = zeroize::Zeroizing::new(template.encode_first_view());
         self.0.seal(&plain, &finger_context(reference, finger))
     }
 
@@ -105,11 +106,12 @@ impl GalleryKey {
         })
     }
 
-    /// Seals an identify's probe fingers (position, template) for `request`.
+    /// Seals an identify's probe fingers (position, template) for `request`, first views
+    /// only, as [`GalleryKey::seal_finger`].
     pub fn seal_probe(&self, request: &str, fingers: &[(u8, Template)]) -> Vec<u8> {
         let mut plain = zeroize::Zeroizing::new(Vec::new());
         for (position, t) in fingers.iter().take(MAX_PROBE_FINGERS) {
-            let bytes = zeroize::Zeroizing::new(t.encode());
+            let bytes = zeroize::Zeroizing::new(t.encode_first_view());
             plain.push(*position);
             plain.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
             plain.extend_from_slice(&bytes);
@@ -189,5 +191,24 @@ mod tests {
         assert!(key.open_probe("other", &probe).is_err());
         assert!(key.open_probe("req", &probe[..probe.len() - 1]).is_err());
         assert_eq!(format!("{key:?}"), "GalleryKey(*****)");
+    }
+
+    /// The gallery searches first views only, so it seals nothing more.
+    #[test]
+    fn a_second_view_is_not_sealed_into_the_gallery() {
+        let key = GalleryKey(DataKey::generate());
+        let two = crate::matching::test_support::two_view_template();
+        assert_eq!(two.encode()[3], crate::matching::template::VERSION);
+        let first = Template {
+            second_view: None,
+            ..two.clone()
+        };
+        let sealed = key.seal_finger("ref-a", 3, &two);
+        assert_eq!(
+            key.open_finger("ref-a", 3, &sealed).ok(),
+            Some(first.clone())
+        );
+        let probe = key.seal_probe("req", &[(1, two)]);
+        assert_eq!(key.open_probe("req", &probe).ok(), Some(vec![(1, first)]));
     }
 }
