@@ -271,50 +271,6 @@ fn cubic(t: f32) -> f32 {
     }
 }
 
-/// Half-width of the Lanczos kernel in source pixels when enlarging.
-const LANCZOS_REACH: f32 = 3.0;
-
-/// The Lanczos kernel with three lobes: sinc(t) · sinc(t / 3), zero beyond ±3.
-fn lanczos3(t: f32) -> f32 {
-    let t = t.abs();
-    if t < 1e-6 {
-        1.0
-    } else if t < LANCZOS_REACH {
-        let pt = std::f32::consts::PI * t;
-        LANCZOS_REACH * pt.sin() * (pt / LANCZOS_REACH).sin() / (pt * pt)
-    } else {
-        0.0
-    }
-}
-
-/// The interpolation kernel of a resampling.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kernel {
-    /// Keys' cubic convolution (a = −0.5): what a capture is brought to 500 ppi with.
-    Cubic,
-    /// Lanczos with three lobes: sharper, so the grid moves against the ridges with less
-    /// blur (what a capture's second view is read with).
-    Lanczos3,
-}
-
-impl Kernel {
-    /// Half-width in source pixels when enlarging.
-    fn reach(self) -> f32 {
-        match self {
-            Kernel::Cubic => CUBIC_REACH,
-            Kernel::Lanczos3 => LANCZOS_REACH,
-        }
-    }
-
-    /// The kernel's weight at `t` source pixels from the centre.
-    fn at(self, t: f32) -> f32 {
-        match self {
-            Kernel::Cubic => cubic(t),
-            Kernel::Lanczos3 => lanczos3(t),
-        }
-    }
-}
-
 /// Per output sample along one axis, the source samples it reads and their weights.
 struct Taps {
     /// Taps per output sample (unused ones weigh 0).
@@ -329,9 +285,9 @@ impl Taps {
     /// Taps for `n_out` samples from `n_in` (≥ 1) at `scale` output samples per source sample.
     /// When shrinking the kernel is widened by 1/`scale`, so that it also removes the detail
     /// the output grid cannot hold (no aliasing).
-    fn new(n_in: usize, n_out: usize, scale: f32, kernel: Kernel) -> Self {
+    fn new(n_in: usize, n_out: usize, scale: f32) -> Self {
         let stretch = if scale < 1.0 { 1.0 / scale } else { 1.0 };
-        let reach = kernel.reach() * stretch;
+        let reach = CUBIC_REACH * stretch;
         let per = 2 * reach.ceil() as usize + 1;
         let last = n_in.saturating_sub(1) as isize;
         let mut index = Vec::with_capacity(n_out * per);
@@ -343,7 +299,7 @@ impl Taps {
             for k in 0..per as isize {
                 let i = first + k;
                 index.push(i.clamp(0, last) as usize);
-                weight.push(kernel.at((i as f32 - centre) / stretch));
+                weight.push(cubic((i as f32 - centre) / stretch));
             }
             let row = &mut weight[start..];
             let sum: f32 = row.iter().sum();
@@ -371,19 +327,11 @@ impl Taps {
 /// by a few grey levels, which the normalisation downstream absorbs; clamping would flatten
 /// the ridges that touch black or white instead.
 pub fn resample(img: &Gray, nw: usize, nh: usize, scale: f32) -> Gray {
-    resample_with(img, nw, nh, scale, Kernel::Cubic)
-}
-
-/// [`resample`] with another interpolation `kernel`.
-pub fn resample_with(img: &Gray, nw: usize, nh: usize, scale: f32, kernel: Kernel) -> Gray {
     let (w, h) = (img.width, img.height);
     if w == 0 || h == 0 || img.data.len() < w * h {
         return Gray::filled(nw, nh, 0.0);
     }
-    let (across, down) = (
-        Taps::new(w, nw, scale, kernel),
-        Taps::new(h, nh, scale, kernel),
-    );
+    let (across, down) = (Taps::new(w, nw, scale), Taps::new(h, nh, scale));
     let mut rows = Gray::filled(nw, h, 0.0);
     for (src, dst) in img
         .data
