@@ -36,6 +36,9 @@ const _: () = assert!(LINKS.is_multiple_of(2), "two counts a byte");
 const HEADER_BYTES: usize = 10;
 /// Bytes of the second view's length prefix (u32, little endian).
 const VIEW_LEN_BYTES: usize = 4;
+/// Most pixels the second view's image size may differ from the first's: both are the
+/// capture at 500 ppi, one of them through a second resampling's rounding.
+const VIEW_SIZE_SLACK: u16 = 2;
 
 /// One minutia as stored: 500 ppi pixel position, direction in 1/256 turns, reliability 0–100.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -201,6 +204,12 @@ impl Template {
             let (second, rest) = Self::decode_view(view)?;
             if !rest.is_empty() {
                 return Err(TemplateError::TrailingBytes);
+            }
+            // Both views are the same capture at 500 ppi: their images differ by rounding.
+            if second.width.abs_diff(first.width) > VIEW_SIZE_SLACK
+                || second.height.abs_diff(first.height) > VIEW_SIZE_SLACK
+            {
+                return Err(TemplateError::Invalid("second view"));
             }
             first.second_view = Some(Box::new(second));
         } else if !rest.is_empty() {
@@ -477,6 +486,19 @@ mod tests {
             second.second_view = Some(Box::new(t.clone()));
         }
         assert_eq!(nested.encode(), t.encode());
+    }
+
+    #[test]
+    fn a_second_view_of_another_image_size_is_refused() {
+        let mut t = super::super::test_support::two_view_template();
+        for (dw, ok) in [(2u16, true), (3, false)] {
+            if let Some(second) = t.second_view.as_mut() {
+                second.width = t.width + dw;
+                second.height = t.height;
+            }
+            let got = Template::decode(&t.encode());
+            assert_eq!(got.is_ok(), ok, "{dw}: {got:?}");
+        }
     }
 
     #[test]

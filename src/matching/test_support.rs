@@ -122,7 +122,20 @@ pub fn arb_flow() -> impl Strategy<Value = RidgeFlow> {
 pub fn arb_template() -> impl Strategy<Value = Template> {
     (arb_view(), arb_view(), any::<bool>()).prop_map(|(mut first, second, two)| {
         if two && !first.texture.is_empty() {
-            first.second_view = Some(Box::new(second));
+            // The same capture: the same image size (the second view's texture is re-made
+            // for it, since a texture must lie within its image).
+            let (width, height) = (first.width, first.height);
+            let texture = if second.texture.fits(width, height) {
+                second.texture
+            } else {
+                RidgeTexture::default()
+            };
+            first.second_view = Some(Box::new(Template {
+                width,
+                height,
+                texture,
+                ..second
+            }));
         }
         first
     })
