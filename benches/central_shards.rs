@@ -57,6 +57,7 @@ fn synthetic(seed: u64, flows: &[huella::matching::ridge_flow::RidgeFlow]) -> Te
         // Ridge counts as extraction stores them (version 3 templates), for their size.
         ridge_counts,
         texture: Default::default(),
+        second_view: None,
     }
 }
 

@@ -219,6 +219,7 @@ fn synthetic(seed: u64) -> Template {
         // Ridge counts, so that the sealed rows carry version 3 templates.
         ridge_counts,
         texture: Default::default(),
+        second_view: None,
     }
 }
 
