@@ -75,14 +75,18 @@ pub fn fvc_dir(set: &str) -> std::path::PathBuf {
 
 /// The prepared template of image `name` (e.g. `101_1`) of an FVC development set at 500 ppi.
 pub fn fvc_prepared(set: &str, name: &str) -> super::Prepared {
-    let bytes = std::fs::read(fvc_dir(set).join(format!("{name}.tif"))).expect("FVC image");
-    super::prepare(&super::extract(&bytes, 500).expect("usable").template)
+    super::prepare(&fvc_template(set, name))
 }
 
 /// [`fvc_prepared`] with the template's second view, as 1:1 verification prepares it.
 pub fn fvc_prepared_views(set: &str, name: &str) -> super::Prepared {
+    super::prepare_for_verification(&fvc_template(set, name))
+}
+
+/// The template (both views) of image `name` of an FVC development set at 500 ppi.
+fn fvc_template(set: &str, name: &str) -> Template {
     let bytes = std::fs::read(fvc_dir(set).join(format!("{name}.tif"))).expect("FVC image");
-    super::prepare_for_verification(&super::extract(&bytes, 500).expect("usable").template)
+    super::extract(&bytes, 500).expect("usable").template
 }
 
 /// Any stored minutia (proptest strategy).
