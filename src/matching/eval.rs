@@ -12,7 +12,7 @@ use std::time::Instant;
 use serde::Serialize;
 use thiserror::Error;
 
-use super::extract::extract;
+use super::extract::extract_in_turn;
 use super::matcher::{Prepared, Scratch, compare_with, prepare_for_verification};
 use super::verify::verify_given;
 
@@ -218,7 +218,8 @@ pub fn extract_all(samples: &[Sample], ppi: u32, threads: usize) -> (Vec<Option<
                         .map(|smp| {
                             let bytes = std::fs::read(&smp.path).ok()?;
                             let t0 = Instant::now();
-                            let e = extract(&bytes, ppi).ok();
+                            // These threads keep the cores busy: the views are read in turn.
+                            let e = extract_in_turn(&bytes, ppi).ok();
                             ms += t0.elapsed().as_secs_f64() * 1e3;
                             e.map(|e| prepare_for_verification(&e.template))
                         })

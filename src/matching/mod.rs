@@ -44,7 +44,7 @@ pub(crate) mod test_support;
 
 pub use calibration::{fmr_for_score, threshold_for_fmr};
 pub use duplicate::{DuplicateDecision, HitStrength};
-pub use extract::{Extraction, extract, extract_gray};
+pub use extract::{Extraction, extract, extract_gray, extract_in_turn};
 pub use identify::{Candidate, Finger, Gallery, SearchOptions};
 pub use matcher::{Prepared, compare, prepare, prepare_for_verification};
 pub use quality::{Quality, Unusable};
