@@ -639,11 +639,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // pass: `verify::TEXTURE_TABLE`).
             use huella::matching::verify::{TEXTURE_GRID, texture_statistic_on};
             let cache = read_tcache(&std::env::args().nth(2).ok_or("zcal CACHE")?)?;
-            // ZC_RAW=1 also prints the search's agreement and points. TS_STEP, TS_RSTEP, TS_ROT (degrees), TS_KEEP, TS_STRIDE: a study's grid.
+            // ZC_RAW=1 also prints the search's agreement and points. TS_STEP, TS_RSTEP, TS_ROT (degrees), TS_REACH (px), TS_KEEP, TS_STRIDE: a study's grid.
             let grid = huella::matching::texture::RigidGrid {
                 step: env_or("TS_STEP", TEXTURE_GRID.step),
                 rot_step: env_or("TS_RSTEP", TEXTURE_GRID.rot_step.to_degrees()).to_radians(),
                 max_rot: env_or("TS_ROT", TEXTURE_GRID.max_rot.to_degrees()).to_radians(),
+                reach: env_or("TS_REACH", TEXTURE_GRID.reach),
                 keep: env_or("TS_KEEP", TEXTURE_GRID.keep),
                 stride: env_or("TS_STRIDE", TEXTURE_GRID.stride),
                 ..TEXTURE_GRID
@@ -733,6 +734,59 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("// {} impostor statistics", imp_z.len());
             for (f, t) in huella::matching::calibration::fit(&imp_z) {
                 println!("    ({f:e}, {t:.4}),");
+            }
+            Ok(())
+        }
+        Some("vdump") => {
+            // Every pair of every set in a `tcache` file, scored as 1:1 verification view by
+            // view: `GEN`/`IMP`, set, the two images, then the first view's matcher score and
+            // verification score, the second view's (NaN without one), and the mean.
+            use huella::matching::verify::second_opinion;
+            let cache = read_tcache(&std::env::args().nth(2).ok_or("vdump CACHE")?)?;
+            for (dir, templates) in cache {
+                let samples = list_samples(std::path::Path::new(&dir))?;
+                let prep: Vec<Option<Prepared>> =
+                    templates.iter().map(|t| t.as_ref().map(prepare_for_verification)).collect();
+                let n = samples.len().min(prep.len());
+                let jobs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
+                let next = std::sync::atomic::AtomicUsize::new(0);
+                let out = std::sync::Mutex::new(Vec::new());
+                std::thread::scope(|s| {
+                    for _ in 0..2 {
+                        s.spawn(|| {
+                            let mut scratch = Scratch::default();
+                            loop {
+                                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(&(i, j)) = jobs.get(k) else { break };
+                                let row = match (&prep[i], &prep[j]) {
+                                    (Some(a), Some(b)) => {
+                                        let m1 = compare_with(a, b, &mut scratch);
+                                        let v1 = second_opinion(a, b, m1);
+                                        let (m2, v2) = match (a.second_view.as_deref(), b.second_view.as_deref()) {
+                                            (Some(a2), Some(b2)) => {
+                                                let m2 = compare_with(a2, b2, &mut scratch);
+                                                (m2, second_opinion(a2, b2, m2))
+                                            }
+                                            _ => (f32::NAN, f32::NAN),
+                                        };
+                                        let f = if v2.is_nan() { v1 } else { (v1 + v2) / 2.0 };
+                                        (m1, v1, m2, v2, f)
+                                    }
+                                    _ => (0.0, 0.0, f32::NAN, f32::NAN, 0.0),
+                                };
+                                out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, j, row));
+                            }
+                        });
+                    }
+                });
+                let mut out = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+                out.sort_by_key(|r| (r.0, r.1));
+                let set = set_key(&dir);
+                for (i, j, (m1, v1, m2, v2, f)) in out {
+                    let g = samples[i].finger == samples[j].finger;
+                    println!("{} {set} {}_{} {}_{} {m1:.6} {v1:.6} {m2:.6} {v2:.6} {f:.6}", if g { "GEN" } else { "IMP" },
+                        samples[i].finger, samples[i].impression, samples[j].finger, samples[j].impression);
+                }
             }
             Ok(())
         }
