@@ -173,6 +173,12 @@ impl<'a> BlockPeriods<'a> {
         }
         v
     }
+
+    /// Whether block (`bx`, `by`) is periodic with strength ≥ `min_strength` (the test of
+    /// [`periodic_blocks`] for one block).
+    pub fn is_periodic(&mut self, bx: usize, by: usize, min_strength: f32) -> bool {
+        self.get(bx, by).is_some_and(|(_, s)| s >= min_strength)
+    }
 }
 
 /// Blocks of `mask` whose oriented signature is clearly periodic (strength ≥ `min_strength`):
@@ -188,7 +194,7 @@ pub fn periodic_blocks(
             if !mask.get(bx as isize, by as isize) {
                 continue;
             }
-            if periods.get(bx, by).is_some_and(|(_, s)| s >= min_strength) {
+            if periods.is_periodic(bx, by, min_strength) {
                 out.set(bx, by, true);
             }
         }

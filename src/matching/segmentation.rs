@@ -476,7 +476,7 @@ pub fn morph(mask: &BlockMap<bool>, grow: bool) -> BlockMap<bool> {
 /// contrast ≈ 16 grey levels, so 0.3 × that ≈ 5) a floor of 6 dropped the faint half of the
 /// finger; the coherence and ridge-period tests, not this floor, keep sensor noise out
 /// (issue #14, docs/matching.md, eleventh pass).
-const MIN_CONTRAST: f32 = 3.0;
+pub const MIN_CONTRAST: f32 = 3.0;
 
 /// Foreground mask from block contrast and orientation coherence. The threshold is relative
 /// to the image's 95th-percentile contrast, taken over the blocks whose contrast is
@@ -507,6 +507,47 @@ pub fn foreground(
     mask = morph(&morph(&mask, true), false);
     largest_component_filled(&mut mask);
     mask
+}
+
+/// Grows `mask` through the blocks that `ridges` accepts and that join it through such
+/// blocks (4-connected), then takes the main region again (opening, largest component, holes
+/// filled). A print pressed unevenly — a dry finger's faint centre between dark, creased
+/// parts — has plain ridges whose contrast is below the threshold its darker parts set
+/// (issue #14, docs/matching.md, twenty-seventh pass); ridges not joined to the print, and
+/// blocks `ridges` refuses, stay out. `ridges` is asked only about blocks next to the
+/// growing region, so a costly test runs on few blocks.
+pub fn grow_through(
+    mask: &BlockMap<bool>,
+    mut ridges: impl FnMut(usize, usize) -> bool,
+) -> BlockMap<bool> {
+    let (bw, bh) = (mask.bw, mask.bh);
+    let mut grown = mask.clone();
+    let mut stack: Vec<usize> = (0..bw * bh)
+        .filter(|&i| mask.data.get(i).copied().unwrap_or(false))
+        .collect();
+    let mut asked = vec![false; bw * bh];
+    while let Some(i) = stack.pop() {
+        let (x, y) = (i % bw, i / bw);
+        let neighbours = [
+            (x > 0).then(|| i - 1),
+            (x + 1 < bw).then(|| i + 1),
+            (y > 0).then(|| i - bw),
+            (y + 1 < bh).then(|| i + bw),
+        ];
+        for j in neighbours.into_iter().flatten() {
+            if grown.data[j] || asked[j] {
+                continue;
+            }
+            asked[j] = true;
+            if ridges(j % bw, j / bw) {
+                grown.data[j] = true;
+                stack.push(j);
+            }
+        }
+    }
+    let mut out = morph(&morph(&grown, false), true);
+    largest_component_filled(&mut out);
+    out
 }
 
 /// Narrows `mask` to the blocks where at least `min_share` of the mask blocks within
@@ -620,6 +661,45 @@ mod tests {
         // Hardly any periodic block: the contrast mask stands.
         let sparse = BlockMap::new(12, 12, false);
         assert_eq!(keep_periodic(&mask, &sparse, 2, 0.5), None);
+    }
+
+    /// The mask grows through accepted blocks joined to it, not through refused ones nor to
+    /// accepted blocks beyond a refused gap, and asks about each block at most once, only
+    /// when it borders the growing region.
+    #[test]
+    fn the_mask_grows_through_joined_ridges_only() {
+        let (bw, bh) = (24, 12);
+        let mut mask = BlockMap::new(bw, bh, false);
+        for y in 2..10 {
+            for x in 2..8 {
+                mask.set(x, y, true);
+            }
+        }
+        // Ridges: columns 8..14 (joined to the mask) and 16..22 (beyond a gap at 14..16).
+        let ridges = |x: usize, _y: usize| (8..14).contains(&x) || (16..22).contains(&x);
+        let mut asked = std::collections::HashMap::new();
+        let grown = grow_through(&mask, |x, y| {
+            *asked.entry((x, y)).or_insert(0) += 1;
+            ridges(x, y)
+        });
+        assert!(asked.values().all(|&n| n == 1), "a block asked twice");
+        assert!(
+            !asked.contains_key(&(18, 5)),
+            "a block beyond the gap was asked"
+        );
+        for y in 3..9 {
+            for x in 3..13 {
+                assert!(grown.get(x, y), "({x}, {y}) left out");
+            }
+            for x in 15..24 {
+                assert!(!grown.get(x, y), "({x}, {y}) taken across the gap");
+            }
+        }
+        // Nothing accepted: the mask's main region as it was.
+        let same = grow_through(&mask, |_, _| false);
+        let mut expected = morph(&morph(&mask, false), true);
+        largest_component_filled(&mut expected);
+        assert_eq!(same, expected);
     }
 
     #[test]

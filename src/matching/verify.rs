@@ -60,19 +60,19 @@ pub const TEXTURE_WARP: WarpGrid = WarpGrid {
 const CENTRE: f32 = 0.35;
 
 /// (FMR, texture statistic) points, FMR decreasing: the statistic of [`texture_statistic`]
-/// over every impostor pair of the seven development sets at 500 ppi (20,085 of their 20,160
-/// pairs overlap enough), fitted by
-/// [`super::calibration::fit`] (docs/matching.md, twenty-seventh pass: refitted for the
-/// wider shifts, which lift the impostors' chance peaks a little).
+/// over every impostor pair of the seven development sets at 500 ppi (20,112 of their 20,160
+/// pairs overlap enough), fitted by [`super::calibration::fit`] (docs/matching.md,
+/// twenty-seventh pass: refitted for the wider shifts and the masks that keep a print's faint
+/// part).
 pub const TEXTURE_TABLE: &[(f64, f32)] = &[
     (1e0, 0.0000),
-    (1e-1, 2.6980),
-    (1e-2, 4.5131),
-    (1e-3, 6.0750),
-    (1e-4, 7.6368),
-    (1e-5, 9.1987),
-    (1e-6, 10.7605),
-    (1e-7, 12.3224),
+    (1e-1, 2.6062),
+    (1e-2, 4.4984),
+    (1e-3, 6.0035),
+    (1e-4, 7.5085),
+    (1e-5, 9.0135),
+    (1e-6, 10.5186),
+    (1e-7, 12.0236),
 ];
 
 /// The texture's opinion counts only at false match rates up to this. Above it the
