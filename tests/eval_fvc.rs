@@ -6,18 +6,18 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-/// (set, highest FVC EER, lowest rank-1) — measured after the issue #14 twenty-sixth pass
-/// (1:1 verification of both views of each capture, their mean; docs/matching.md): 0.00,
-/// 0.18, 0.54, 2.00, 2.18, 4.72, 6.37 % EER; rank-1 100, 100, 100, 98.6, 100, 100, 92.9 %.
-/// Each bound leaves one to four genuine pairs of slack.
+/// (set, highest FVC EER, lowest rank-1) — measured after the issue #14 twenty-seventh pass
+/// (1:1 verification of both views of each capture, their mean; a print's faint part kept in
+/// its mask; docs/matching.md): 0.00, 0.18, 0.36, 1.83, 2.18, 4.37, 4.37 % EER; rank-1 100,
+/// 100, 100, 98.6, 100, 100, 97.1 %. Each bound leaves one to four genuine pairs of slack.
 const SETS: [(&str, f64, f64); 7] = [
     ("FVC2002_DB1_B", 0.008, 1.0),
     ("FVC2002_DB3_B", 0.016, 0.985),
     ("FVC2000_DB1_B", 0.016, 0.985),
     ("FVC2000_DB2_B", 0.033, 0.97),
     ("FVC2000_DB3_B", 0.033, 0.97),
-    ("FVC2004_DB1_B", 0.060, 0.97),
-    ("FVC2004_DB2_B", 0.078, 0.9),
+    ("FVC2004_DB1_B", 0.056, 0.97),
+    ("FVC2004_DB2_B", 0.058, 0.95),
 ];
 
 /// `huella eval fingerprints DIRS --ppi PPI --json`, which must succeed, as JSON.
@@ -77,7 +77,7 @@ fn seven_development_sets_hold_their_levels() {
         assert!(get("fte") <= 1.0 / 80.0 + 1e-9, "{name}: FTE {r}");
     }
     let mean = v["mean_eer"].as_f64().unwrap_or(1.0);
-    assert!(mean <= 0.026, "mean FVC EER {mean}: {v}");
+    assert!(mean <= 0.022, "mean FVC EER {mean}: {v}");
     let expected = sets
         .iter()
         .map(|r| r["eer"].as_f64().unwrap_or(1.0))
@@ -89,11 +89,10 @@ fn seven_development_sets_hold_their_levels() {
 /// (set, capture resolution, highest FVC EER): a set resampled (Lanczos) to the resolution of
 /// another sensor and read at it, so that `huella` resamples it back to 500 ppi. A level guard
 /// of the whole path at a shrinking and an enlarging scale, measured after the issue #14
-/// twenty-sixth pass (two views): 2.18 % and 6.19 % (one view: 2.18 % and 4.54 %; the 400 ppi
-/// copy's extended EER goes 4.28 → 3.57 %, its FVC EER rises by about one of the list's 45
-/// impostors, docs/matching.md).
+/// twenty-seventh pass: 2.18 % and 4.90 % (extended 1.43 % and 3.57 %; after the
+/// twenty-sixth 2.18 % and 6.19 %, docs/matching.md).
 const OTHER_RESOLUTIONS: [(&str, u32, f64); 2] =
-    [("FVC2000_DB3_B", 700, 0.045), ("FVC2004_DB1_B", 400, 0.075)];
+    [("FVC2000_DB3_B", 700, 0.045), ("FVC2004_DB1_B", 400, 0.065)];
 
 #[test]
 fn sets_captured_at_another_resolution_hold_their_level() {
