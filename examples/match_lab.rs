@@ -149,6 +149,39 @@ fn read_cache() -> Result<Vec<Template>, Box<dyn std::error::Error>> {
     Ok(out)
 }
 
+/// Every pair i < j of `n` items scored by `score` on two threads (each with its own
+/// scratch), in (i, j) order.
+fn each_pair<T: Send>(
+    n: usize,
+    score: impl Fn(usize, usize, &mut Scratch) -> T + Sync,
+) -> Vec<(usize, usize, T)> {
+    let jobs: Vec<(usize, usize)> = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let out = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                let mut scratch = Scratch::default();
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&(i, j)) = jobs.get(k) else { break };
+                    let row = score(i, j, &mut scratch);
+                    out.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push((i, j, row));
+                }
+            });
+        }
+    });
+    let mut out = out
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    out.sort_by_key(|r| (r.0, r.1));
+    out
+}
+
 /// The value of environment variable `key`, or `default` when it is unset or unreadable.
 fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
     std::env::var(key)
@@ -682,47 +715,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         .collect();
                 }
                 let n = samples.len().min(prep.len());
-                let jobs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
-                let next = std::sync::atomic::AtomicUsize::new(0);
-                let out = std::sync::Mutex::new(Vec::new());
-                std::thread::scope(|s| {
-                    for _ in 0..2 {
-                        s.spawn(|| {
-                            let mut scratch = Scratch::default();
-                            loop {
-                                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                let Some(&(i, j)) = jobs.get(k) else { break };
-                                let pair = match &other {
-                                    Some(_) => (in_other.get(j).and_then(Option::as_ref), prep[i].as_ref()),
-                                    None => (prep[i].as_ref(), prep[j].as_ref()),
-                                };
-                                let (score, z) = match pair {
-                                    (Some(a), Some(b)) => (compare_with(a, b, &mut scratch), texture_statistic(a, b).unwrap_or(f32::NAN)),
-                                    _ => (0.0, f32::NAN),
-                                };
-                                // ZC_RAW: the search's own agreement and points too (searched again).
-                                let raw = match (&prep[i], &prep[j]) {
-                                    (Some(a), Some(b)) if raw => {
-                                        let f = huella::matching::texture::search_rigid(&a.texture, &b.texture, &grid);
-                                        let mut line = format!(" {:.4} {}", f.agreement, f.points);
-                                        // ZC_WARP: the agreement under the local search from there too.
-                                        if std::env::var_os("ZC_WARP").is_some() && f.points > 0 {
-                                            let (cw, nw) = huella::matching::texture::warp::warped_agreement(&a.texture, &b.texture, &f, &warp);
-                                            line += &format!(" {cw:.4} {nw}");
-                                        }
-                                        line
-                                    }
-                                    _ => String::new(),
-                                };
-                                out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, j, score, z, raw));
+                let out = each_pair(n, |i, j, scratch| {
+                    let pair = match &other {
+                        Some(_) => (in_other.get(j).and_then(Option::as_ref), prep[i].as_ref()),
+                        None => (prep[i].as_ref(), prep[j].as_ref()),
+                    };
+                    let (score, z) = match pair {
+                        (Some(a), Some(b)) => (compare_with(a, b, scratch), texture_statistic(a, b).unwrap_or(f32::NAN)),
+                        _ => (0.0, f32::NAN),
+                    };
+                    // ZC_RAW: the search's own agreement and points too (searched again).
+                    let raw = match (&prep[i], &prep[j]) {
+                        (Some(a), Some(b)) if raw => {
+                            let f = huella::matching::texture::search_rigid(&a.texture, &b.texture, &grid);
+                            let mut line = format!(" {:.4} {}", f.agreement, f.points);
+                            // ZC_WARP: the agreement under the local search from there too.
+                            if std::env::var_os("ZC_WARP").is_some() && f.points > 0 {
+                                let (cw, nw) = huella::matching::texture::warp::warped_agreement(&a.texture, &b.texture, &f, &warp);
+                                line += &format!(" {cw:.4} {nw}");
                             }
-                        });
-                    }
+                            line
+                        }
+                        _ => String::new(),
+                    };
+                    (score, z, raw)
                 });
-                let mut out = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-                out.sort_by_key(|r| (r.0, r.1));
                 let set = set_key(&dir);
-                for (i, j, score, z, raw) in out {
+                for (i, j, (score, z, raw)) in out {
                     let g = samples[i].finger == samples[j].finger;
                     if !g && z.is_finite() {
                         imp_z.push(z);
@@ -748,39 +767,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let prep: Vec<Option<Prepared>> =
                     templates.iter().map(|t| t.as_ref().map(prepare_for_verification)).collect();
                 let n = samples.len().min(prep.len());
-                let jobs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
-                let next = std::sync::atomic::AtomicUsize::new(0);
-                let out = std::sync::Mutex::new(Vec::new());
-                std::thread::scope(|s| {
-                    for _ in 0..2 {
-                        s.spawn(|| {
-                            let mut scratch = Scratch::default();
-                            loop {
-                                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                let Some(&(i, j)) = jobs.get(k) else { break };
-                                let row = match (&prep[i], &prep[j]) {
-                                    (Some(a), Some(b)) => {
-                                        let m1 = compare_with(a, b, &mut scratch);
-                                        let v1 = second_opinion(a, b, m1);
-                                        let (m2, v2) = match (a.second_view.as_deref(), b.second_view.as_deref()) {
-                                            (Some(a2), Some(b2)) => {
-                                                let m2 = compare_with(a2, b2, &mut scratch);
-                                                (m2, second_opinion(a2, b2, m2))
-                                            }
-                                            _ => (f32::NAN, f32::NAN),
-                                        };
-                                        let f = if v2.is_nan() { v1 } else { (v1 + v2) / 2.0 };
-                                        (m1, v1, m2, v2, f)
-                                    }
-                                    _ => (0.0, 0.0, f32::NAN, f32::NAN, 0.0),
-                                };
-                                out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, j, row));
+                let out = each_pair(n, |i, j, scratch| match (&prep[i], &prep[j]) {
+                    (Some(a), Some(b)) => {
+                        let m1 = compare_with(a, b, scratch);
+                        let v1 = second_opinion(a, b, m1);
+                        let (m2, v2) = match (a.second_view.as_deref(), b.second_view.as_deref()) {
+                            (Some(a2), Some(b2)) => {
+                                let m2 = compare_with(a2, b2, scratch);
+                                (m2, second_opinion(a2, b2, m2))
                             }
-                        });
+                            _ => (f32::NAN, f32::NAN),
+                        };
+                        let f = if v2.is_nan() { v1 } else { (v1 + v2) / 2.0 };
+                        (m1, v1, m2, v2, f)
                     }
+                    _ => (0.0, 0.0, f32::NAN, f32::NAN, 0.0),
                 });
-                let mut out = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-                out.sort_by_key(|r| (r.0, r.1));
                 let set = set_key(&dir);
                 for (i, j, (m1, v1, m2, v2, f)) in out {
                     let g = samples[i].finger == samples[j].finger;
