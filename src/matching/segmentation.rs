@@ -521,6 +521,9 @@ pub fn grow_through(
     mut ridges: impl FnMut(usize, usize) -> bool,
 ) -> BlockMap<bool> {
     let (bw, bh) = (mask.bw, mask.bh);
+    if mask.data.len() != bw * bh {
+        return mask.clone();
+    }
     let mut grown = mask.clone();
     let mut stack: Vec<usize> = (0..bw * bh)
         .filter(|&i| mask.data.get(i).copied().unwrap_or(false))
